@@ -1,0 +1,93 @@
+package classifier
+
+import "slices"
+
+// decide builds the Decision of rule r, merging the continue rules in sc.
+func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, loc []int) Decision {
+	d := Decision{
+		Urgency:  r.rule.Urgency,
+		Category: r.rule.Category,
+		Estimate: r.rule.Estimate,
+		SLA:      r.rule.SLA,
+		Team:     r.rule.Team,
+		Rule:     r.rule.Name,
+		Default:  r.rule.Default,
+	}
+	if !d.Default {
+		d.Matched = r.matched(in, sc, loc)
+	}
+	if len(sc.cont) == 0 {
+		d.Labels = slices.Clone(r.labels)
+		return d
+	}
+	d.Also = make([]string, 0, len(sc.cont))
+	for _, i := range sc.cont {
+		c := &s.rules[i]
+		d.Also = append(d.Also, c.rule.Name)
+		d.Labels = appendNew(d.Labels, c.labels)
+		if d.Category == "" {
+			d.Category = c.rule.Category
+		}
+		if d.Estimate == 0 {
+			d.Estimate = c.rule.Estimate
+		}
+		if d.SLA.Ack == 0 {
+			d.SLA.Ack = c.rule.SLA.Ack
+		}
+		if d.SLA.Resolve == 0 {
+			d.SLA.Resolve = c.rule.SLA.Resolve
+		}
+		if d.Team == "" {
+			d.Team = c.rule.Team
+		}
+	}
+	d.Labels = appendNew(d.Labels, r.labels)
+	return d
+}
+
+func appendNew(dst, src []string) []string {
+	for _, l := range src {
+		if !slices.Contains(dst, l) {
+			dst = append(dst, l)
+		}
+	}
+	return dst
+}
+
+// matched lists what made r match, for the explanation.
+func (r *compiledRule) matched(in *Input, sc *scratch, loc []int) []string {
+	var out []string
+	for _, t := range r.any {
+		if sc.has(t.id) {
+			out = append(out, t.text)
+		}
+	}
+	for _, t := range r.all {
+		out = append(out, t.text)
+	}
+	if loc != nil {
+		out = append(out, shorten(string(sc.raw[loc[0]:loc[1]])))
+	}
+	if i := foldIndex(r.types, in.Type); i >= 0 {
+		out = append(out, "type="+r.types[i])
+	}
+	if i := foldIndex(r.impacts, in.Impact); i >= 0 {
+		out = append(out, "impact="+r.impacts[i])
+	}
+	if c := r.channel(in); c != "" {
+		out = append(out, "channel="+c)
+	}
+	if e, ok := r.requesters[in.Requester]; ok {
+		out = append(out, "requester="+e)
+	}
+	switch r.when {
+	case whenBusiness:
+		out = append(out, "business_hours")
+	case whenAfter:
+		out = append(out, "after_hours")
+	}
+	if w := r.rule.NeededWithin; w > 0 {
+		out = append(out, "needed_within="+formatDuration(w))
+	}
+	return out
+}

@@ -1,0 +1,24 @@
+// Package classifier implements sprintguard's rules language: it compiles the
+// rules a team keeps in git, classifies a request for urgency with them and
+// explains the decision in words a requester can read.
+//
+// Rules are evaluated in order and the first matching rule decides, except
+// that rules marked Continue only contribute labels (and anything the
+// deciding rule leaves empty) and let evaluation fall through. The single
+// Default rule decides when no other rule matches.
+//
+// Keywords (Any, All, None) match whole words or whole phrases,
+// case-insensitively. A word is a run of Unicode letters, digits, marks and
+// underscores; everything else separates words. The words of a phrase must
+// follow each other in the text separated by the same punctuation as in the
+// phrase (none for "access request", a hyphen for "on-call"), with any amount
+// of whitespace around it. So "deploy" matches "Deploy!" and the path segment
+// in "https://ci.example.com/deploy/42", but not "deployment"; "access
+// request" matches "access\n  request" but not "access, request"; "on-call"
+// matches "ON-CALL" but not "on call" (list both if both should match).
+// Regex conditions use RE2 syntax on the original, unlowered text; write
+// (?i) for case-insensitive patterns.
+//
+// The package does no I/O. Compile is meant to run once per configuration
+// load; the resulting Set is immutable and is shared by all goroutines.
+package classifier

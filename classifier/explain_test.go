@@ -1,0 +1,80 @@
+package classifier
+
+import (
+	"testing"
+	"time"
+)
+
+func TestExplain(t *testing.T) {
+	tests := []struct {
+		name string
+		d    Decision
+		want string
+	}{
+		{"two terms", Decision{Urgency: P2, Rule: "deploy-blocked", Matched: []string{"blocked", "deploy"}},
+			"P2 because rule `deploy-blocked` matched 'blocked' and 'deploy'"},
+		{"one term", Decision{Urgency: P1, Rule: "outage", Matched: []string{"down"}},
+			"P1 because rule `outage` matched 'down'"},
+		{"three terms", Decision{Urgency: P1, Rule: "r", Matched: []string{"a", "b", "c"}},
+			"P1 because rule `r` matched 'a', 'b' and 'c'"},
+		{"four terms", Decision{Urgency: P4, Rule: "r", Matched: []string{"a", "b", "c", "type=question"}},
+			"P4 because rule `r` matched 'a', 'b', 'c' and 'type=question'"},
+		{"no terms", Decision{Urgency: P4, Rule: "quiet"}, "P4 because rule `quiet` matched"},
+		{"default", Decision{Urgency: P3, Rule: "default", Default: true},
+			"P3 because no rule matched (default rule `default`)"},
+		{"default with continue rules", Decision{Urgency: P3, Rule: "catch-all", Default: true, Also: []string{"tag"}},
+			"P3 because no rule matched (default rule `catch-all`)"},
+		{"zero decision", Decision{}, "P? because no rule was applied"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.d.Explain(); got != tt.want {
+				t.Errorf("Explain() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestExplainFromClassify(t *testing.T) {
+	s := mustCompile(t, []Rule{
+		{Name: "deploy-blocked", All: []string{"blocked", "deploy"}, Urgency: P2},
+		{Name: "ops-night", Channel: []string{"#ops"}, When: "after_hours", Urgency: P1},
+		{Name: "default", Default: true, Urgency: P3},
+	}, Options{})
+	tests := []struct {
+		in   Input
+		want string
+	}{
+		{Input{Summary: "Deploy BLOCKED"}, "P2 because rule `deploy-blocked` matched 'blocked' and 'deploy'"},
+		{Input{Summary: "help", ChannelName: "ops"}, "P1 because rule `ops-night` matched 'channel=#ops' and 'after_hours'"},
+		{Input{Summary: "help", ChannelName: "ops", BusinessHours: true}, "P3 because no rule matched (default rule `default`)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := s.Classify(tt.in).Explain(); got != tt.want {
+				t.Errorf("Explain() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{24 * time.Hour, "24h"},
+		{90 * time.Minute, "1h30m"},
+		{15 * time.Minute, "15m"},
+		{time.Hour + time.Second, "1h0m1s"},
+		{1500 * time.Millisecond, "1.5s"},
+		{0, "0s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := formatDuration(tt.d); got != tt.want {
+				t.Errorf("formatDuration(%v) = %q, want %q", int64(tt.d), got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,186 @@
+package classifier
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// span is a word's byte range in a tokenizer's lower-cased buffer.
+type span struct{ start, end int32 }
+
+// tokenizer lower-cases text rune by rune into buf and records where its
+// words are. Lowering into one buffer costs a single (reused) allocation per
+// text instead of one string per word.
+type tokenizer struct {
+	buf    []byte
+	words  []span
+	inWord bool
+	start  int
+	longS  bool // the text has 'ſ'; see prefilter.foldS
+}
+
+func (t *tokenizer) reset() {
+	t.buf = t.buf[:0]
+	t.words = t.words[:0]
+	t.inWord = false
+	t.longS = false
+}
+
+// asciiLower and asciiWord make the common ASCII case a table lookup.
+var asciiLower, asciiWord = func() (lower [utf8.RuneSelf]byte, word [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		lower[c] = byte(unicode.ToLower(rune(c)))
+		word[c] = isWordRune(rune(c))
+	}
+	return lower, word
+}()
+
+// isWordRune reports whether r belongs to a word. Marks count, so that a
+// letter followed by a combining accent (a decomposed "é") stays one word.
+func isWordRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// feed appends s to the text. Words may continue across calls.
+func (t *tokenizer) feed(s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			t.mark(asciiWord[c])
+			t.buf = append(t.buf, asciiLower[c])
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == '\u017f' {
+			t.longS = true
+		}
+		r = unicode.ToLower(r)
+		t.mark(isWordRune(r))
+		t.buf = utf8.AppendRune(t.buf, r)
+		i += size
+	}
+}
+
+// mark opens or closes a word before a rune is appended.
+func (t *tokenizer) mark(word bool) {
+	if word == t.inWord {
+		return
+	}
+	if word {
+		t.start = len(t.buf)
+	} else {
+		t.words = append(t.words, span{int32(t.start), int32(len(t.buf))})
+	}
+	t.inWord = word
+}
+
+// finish closes the last word.
+func (t *tokenizer) finish() { t.mark(false) }
+
+func (t *tokenizer) word(i int) []byte { return t.buf[t.words[i].start:t.words[i].end] }
+
+// gap is the text between word i-1 and word i.
+func (t *tokenizer) gap(i int) []byte { return t.buf[t.words[i-1].end:t.words[i].start] }
+
+// canonGapRune maps punctuation that phones substitute while typing
+// (typographic apostrophes, Unicode hyphens) to the ASCII that people write
+// in rules, so "can’t" from iOS matches a rule saying "can't".
+func canonGapRune(r rune) rune {
+	switch r {
+	case '\u2018', '\u2019', '\u02bc', '\u2032':
+		return '\''
+	case '\u2010', '\u2011':
+		return '-'
+	}
+	return r
+}
+
+// gapMatches reports whether a gap in the text holds exactly the
+// punctuation want (canonical, without whitespace), ignoring whitespace.
+func gapMatches(gap []byte, want string) bool {
+	j := 0
+	for i := 0; i < len(gap); {
+		r, size := utf8.DecodeRune(gap[i:])
+		i += size
+		if unicode.IsSpace(r) {
+			continue
+		}
+		if j >= len(want) {
+			return false
+		}
+		w, wsize := utf8.DecodeRuneInString(want[j:])
+		if canonGapRune(r) != w {
+			return false
+		}
+		j += wsize
+	}
+	return j == len(want)
+}
+
+// term is a keyword or phrase, compiled.
+type term struct {
+	words []string // lower-cased
+	// gaps[k] is the punctuation between words[k-1] and words[k], without
+	// whitespace and canonicalised; gaps[0] is always "".
+	gaps []string
+}
+
+// key identifies a term so that rules sharing a keyword share its lookup.
+func (t term) key() string {
+	var b strings.Builder
+	for k, w := range t.words {
+		b.WriteString(t.gaps[k])
+		b.WriteByte(0)
+		b.WriteString(w)
+		b.WriteByte(1)
+	}
+	return b.String()
+}
+
+// parseTerm compiles a keyword as written in a rule. The error explains what
+// to write instead.
+func parseTerm(s string) (term, error) {
+	var tk tokenizer
+	tk.feed(strings.TrimSpace(s))
+	tk.finish()
+	if len(tk.words) == 0 {
+		return term{}, fmt.Errorf("%q has no letters or digits; write a word or phrase, or use regex", s)
+	}
+	first, last := tk.words[0], tk.words[len(tk.words)-1]
+	inner := string(tk.buf[first.start:last.end])
+	if first.start > 0 || int(last.end) < len(tk.buf) {
+		return term{}, fmt.Errorf("%q starts or ends with punctuation, but keywords match whole words; write %q, or use regex", s, inner)
+	}
+	t := term{words: make([]string, len(tk.words)), gaps: make([]string, len(tk.words))}
+	for k := range tk.words {
+		t.words[k] = string(tk.word(k))
+		if k == 0 {
+			continue
+		}
+		var g strings.Builder
+		for _, r := range string(tk.gap(k)) {
+			if !unicode.IsSpace(r) {
+				g.WriteRune(canonGapRune(r))
+			}
+		}
+		t.gaps[k] = g.String()
+	}
+	return t, nil
+}
+
+// at reports whether the term's words follow word i of tk, which the caller
+// has already found equal to the term's first word.
+func (t *term) at(tk *tokenizer, i int) bool {
+	if i+len(t.words) > len(tk.words) {
+		return false
+	}
+	for k := 1; k < len(t.words); k++ {
+		if string(tk.word(i+k)) != t.words[k] || !gapMatches(tk.gap(i+k), t.gaps[k]) {
+			return false
+		}
+	}
+	return true
+}

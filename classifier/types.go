@@ -1,0 +1,143 @@
+package classifier
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// SLA is how soon a request must be acknowledged and resolved. A zero
+// duration means "no target". SLA values are safe for concurrent reads.
+type SLA struct {
+	Ack     time.Duration
+	Resolve time.Duration
+}
+
+// slaJSON is SLA on the wire: durations as "15m", "4h", like in the rules.
+type slaJSON struct {
+	Ack     string `json:"ack,omitempty"`
+	Resolve string `json:"resolve,omitempty"`
+}
+
+// MarshalJSON writes {"ack":"15m","resolve":"4h"}, leaving out unset targets.
+func (s SLA) MarshalJSON() ([]byte, error) {
+	var w slaJSON
+	if s.Ack != 0 {
+		w.Ack = formatDuration(s.Ack)
+	}
+	if s.Resolve != 0 {
+		w.Resolve = formatDuration(s.Resolve)
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (s *SLA) UnmarshalJSON(b []byte) error {
+	var w slaJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return fmt.Errorf("decode sla: %w", err)
+	}
+	var out SLA
+	for _, f := range []struct {
+		text string
+		dst  *time.Duration
+	}{{w.Ack, &out.Ack}, {w.Resolve, &out.Resolve}} {
+		if f.text == "" {
+			continue
+		}
+		d, err := time.ParseDuration(f.text)
+		if err != nil {
+			return fmt.Errorf("decode sla: %w", err)
+		}
+		*f.dst = d
+	}
+	*s = out
+	return nil
+}
+
+// Rule is one rule as the team wrote it. Its conditions are all optional and
+// all must hold; a rule without conditions is only allowed as the Default or
+// as a Continue rule. Compile copies rules, so a caller may reuse the slice.
+type Rule struct {
+	Name string
+
+	// Any, All and None are keywords or phrases, matched as whole words,
+	// case-insensitively, on Summary + "\n" + Details.
+	Any, All, None []string
+	// Regex is an RE2 expression matched on Summary + "\n" + Details.
+	Regex string
+	// Type and Impact list accepted values of the request modal's fields,
+	// compared case-insensitively.
+	Type, Impact []string
+	// Channel lists channel ids ("C0123") or names ("#ops").
+	Channel []string
+	// RequesterIn lists user ids ("U0123") or user-group handles ("@sre"),
+	// the latter resolved through Options.Groups at Compile time.
+	RequesterIn []string
+	// When is "", "business_hours" or "after_hours".
+	When string
+	// NeededWithin holds when the request has a deadline no further than
+	// this from Input.At (an overdue deadline counts as within).
+	NeededWithin time.Duration
+
+	// Urgency is required unless Continue is true; a Continue rule must
+	// leave it zero, since it never decides urgency.
+	Urgency  Urgency
+	Category string
+	// Estimate is in the team's budget unit; 0 means "not set".
+	Estimate float64
+	Labels   []string
+	SLA      SLA
+	// Team routes the request to another team.
+	Team string
+	// Continue makes a matching rule add its labels (and fill what the
+	// deciding rule leaves empty) and let evaluation go on.
+	Continue bool
+	// Default marks the catch-all rule; it must have no conditions.
+	Default bool
+}
+
+// Input is the request being classified. Times are instants; their location
+// does not matter because only their difference is used.
+type Input struct {
+	Summary, Details string
+	Type, Impact     string
+	Channel          string // channel id, e.g. C0123
+	ChannelName      string // channel name, with or without '#'
+	Requester        string // Slack user id
+	// BusinessHours tells whether At falls in the team's business hours;
+	// the caller computes it from the team's calendar and time zone.
+	BusinessHours bool
+	At            time.Time
+	NeededBy      time.Time // zero if the requester gave no deadline
+}
+
+// Options holds what Compile needs from outside the rules.
+type Options struct {
+	// Groups maps a user-group handle (without '@') to its members' user
+	// ids. When Groups is nil, handles are not checked and match nobody,
+	// which lets `sprintguard check` validate rules without Slack access;
+	// when it is non-nil, an unknown handle is a compile error.
+	Groups map[string][]string
+}
+
+// Decision is the outcome of classifying one request. A Decision is a plain
+// value; its slices are never shared with the Set that produced it.
+type Decision struct {
+	Urgency  Urgency  `json:"urgency"`
+	Category string   `json:"category,omitempty"`
+	Estimate float64  `json:"estimate,omitempty"`
+	Labels   []string `json:"labels,omitempty"`
+	SLA      SLA      `json:"sla,omitzero"`
+	Team     string   `json:"team,omitempty"`
+	// Rule is the rule that decided urgency: the first matching rule
+	// without Continue, or the default rule.
+	Rule string `json:"rule"`
+	// Default is true when the default rule decided.
+	Default bool `json:"default,omitempty"`
+	// Matched lists what made Rule match: keywords and phrases as written,
+	// the regex match, "type=deploy", "channel=#ops", "after_hours", ...
+	Matched []string `json:"matched,omitempty"`
+	// Also names the Continue rules that matched before Rule.
+	Also []string `json:"also,omitempty"`
+}
