@@ -1,0 +1,137 @@
+package config
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error is one problem found in a file. Line and Column are 1-based; zero
+// means the problem concerns the whole file. Error values are immutable and
+// safe to use from any goroutine.
+type Error struct {
+	File   string
+	Line   int
+	Column int
+	Msg    string
+	Hint   string
+	// Err is the underlying cause when there is one (for example the
+	// *fs.PathError of a file that could not be read), so that callers can
+	// use errors.Is(err, fs.ErrNotExist).
+	Err error
+}
+
+// Error formats the problem as "FILE:LINE: msg (hint)", the form editors and
+// CI annotations understand. The hint is shown only when there is one.
+func (e Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	if e.Hint != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Hint)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause, or nil.
+func (e Error) Unwrap() error { return e.Err }
+
+// Errors is every problem found, sorted by file, then line, then column.
+// It is what Load, Parse, CheckSlack and CheckTracker return on failure;
+// like Error, it is a plain value that any goroutine may read.
+type Errors []Error
+
+// Error joins the problems with newlines, one per line.
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap returns each problem, so that errors.As and errors.Is look into
+// every one of them.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// sorted returns the problems in file/line/column order with exact
+// duplicates removed: the same mistake reached through two paths (a rules
+// file shared by two teams, a YAML alias) must be reported once.
+func (es Errors) sorted() Errors {
+	out := make(Errors, 0, len(es))
+	seen := make(map[string]bool, len(es))
+	for _, e := range es {
+		key := fmt.Sprintf("%s\x00%d\x00%d\x00%s\x00%s", e.File, e.Line, e.Column, e.Msg, e.Hint)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, e)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	return out
+}
+
+// closest returns the candidate nearest to word by edit distance, or "" when
+// none is near enough to be a plausible typo.
+func closest(word string, candidates []string) string {
+	best, bestDist := "", 0
+	limit := 1 + len(word)/4
+	if limit > 3 {
+		limit = 3
+	}
+	lower := strings.ToLower(word)
+	for _, c := range candidates {
+		d := editDistance(lower, strings.ToLower(c))
+		if lower != word && d == 0 {
+			return c
+		}
+		if d <= limit && (best == "" || d < bestDist) {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,189 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// maxFileSize bounds what Load reads: a config is a few kilobytes, and a
+// wrong path (a database, a log) should fail fast rather than fill memory.
+const maxFileSize = 8 << 20
+
+// loader holds what is shared while a config and its rules files are read.
+type loader struct {
+	getenv func(string) string
+	dir    string // the config file's directory
+	errs   Errors
+	files  map[string]*ruleList // rules files by resolved path, read once
+	refs   []ref                // references checked once everything is read
+}
+
+// ref is a name used somewhere that must exist once everything is read.
+type ref struct {
+	d    *decoder
+	node *yaml.Node
+	kind string // "team" or "group"
+	name string
+}
+
+// Load reads path (and any rules files it names), expands ${VAR} from getenv
+// (nil means os.Getenv), fills defaults and validates. On any problem it
+// returns a nil *Config and an Errors value listing all of them. It may be
+// called concurrently.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, Errors{{File: path, Msg: fmt.Sprintf("cannot read config: %v", pathCause(err)), Hint: "pass --config FILE or set SPRINTGUARD_CONFIG", Err: err}}
+	}
+	return Parse(path, data, getenv)
+}
+
+// Parse is Load for data already read; path names it in errors, and rules
+// files and storage.path are resolved relative to filepath.Dir(path). It may
+// be called concurrently.
+func Parse(path string, data []byte, getenv func(string) string) (*Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	l := &loader{getenv: getenv, dir: filepath.Dir(path), files: map[string]*ruleList{}}
+	d := &decoder{loader: l, file: path}
+	var cfg *Config
+	if root := d.readYAML(data); root != nil {
+		cfg = d.config(root)
+		l.resolve(cfg)
+	}
+	if len(l.errs) > 0 {
+		return nil, l.errs.sorted()
+	}
+	return cfg, nil
+}
+
+// readFile reads at most maxFileSize bytes of path.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read file: %w", err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("read file: larger than %d MiB", maxFileSize>>20)
+	}
+	return data, nil
+}
+
+// pathCause strips the path from an fs error, since the message already
+// names the file.
+func pathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// resolvePath interprets p relative to the config file's directory.
+func (l *loader) resolvePath(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(l.dir, p)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlHints explains the YAML errors people hit most.
+var yamlHints = map[string]string{
+	"mapping values are not allowed in this context":         `quote a value that contains ": ", or check the indentation`,
+	"found character that cannot start any token":            "indent with spaces, not tabs, and quote values starting with @, ` or %",
+	"did not find expected key":                              "check the indentation of the block that starts here",
+	"block sequence entries are not allowed in this context": "put the list on its own lines under the key",
+	"did not find expected '-' indicator":                    "items of the list that starts here must all be indented the same",
+	"did not find expected ',' or ']'":                       `the [list] that starts here is not closed; quote items containing { } [ ] or , such as "${VAR}"`,
+	"did not find expected ',' or '}'":                       `the {mapping} that starts here is not closed; quote values containing { } [ ] or , such as "${VAR}"`,
+}
+
+// parserProblems are the yaml.v3 messages that come from its parser rather
+// than its scanner: for those it reports the 0-based line where the enclosing
+// block starts, so one is added to get the line people see in an editor.
+var parserProblems = map[string]bool{
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found undefined tag handle":             true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
+// readYAML parses data as one YAML document and returns its root node, or
+// nil after reporting a syntax error.
+func (d *decoder) readYAML(data []byte) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			d.errAt(nil, "file is empty", "")
+		} else {
+			d.syntaxError(err, data)
+		}
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.errAt(&extra, "more than one YAML document in the file", "remove the `---` separator")
+	} else if !errors.Is(err, io.EOF) {
+		d.syntaxError(err, data)
+	}
+	if len(doc.Content) == 0 {
+		d.errAt(nil, "file is empty", "")
+		return nil
+	}
+	return doc.Content[0]
+}
+
+// syntaxError records a YAML parser error at the line it names.
+func (d *decoder) syntaxError(err error, data []byte) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := Error{File: d.file, Msg: "YAML syntax error: " + msg, Err: err}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Msg = "YAML syntax error: " + m[2]
+		e.Hint = yamlHints[m[2]]
+		if parserProblems[m[2]] {
+			e.Line++
+		}
+		if strings.Contains(m[2], "tab character") {
+			e.Line = lineWithTab(data, e.Line)
+			e.Hint = "indent with spaces; YAML does not allow tabs"
+		}
+	}
+	d.errs = append(d.errs, e)
+}
+
+// lineWithTab returns the first line from line on that starts with a tab in
+// its indentation, since yaml.v3 reports the line of the enclosing scalar.
+func lineWithTab(data []byte, line int) int {
+	for i, l := range strings.Split(string(data), "\n") {
+		if i+1 >= line && strings.HasPrefix(strings.TrimLeft(l, " "), "\t") {
+			return i + 1
+		}
+	}
+	return line
+}

@@ -1,0 +1,46 @@
+package config
+
+import "time"
+
+// Rule is one classification rule. Conditions are Any through NeededWithin;
+// actions are Urgency through Team. File and Line locate the rule's
+// `- name:` item, for errors found later (for example by the classifier).
+type Rule struct {
+	Name         string
+	Any          []string
+	All          []string
+	None         []string
+	Regex        string // compiles as Go RE2
+	Type         []string
+	Impact       []string
+	Channel      []string
+	RequesterIn  []string // user ids or "@handle" of Config.Groups
+	When         string   // "business_hours", "after_hours" or ""
+	NeededWithin time.Duration
+	Urgency      string // "P1".."P4"; "" only on a continue rule
+	Category     string
+	Estimate     float64 // in the team's budget unit, when HasEstimate
+	HasEstimate  bool
+	Labels       []string
+	SLA          SLA
+	Team         string // route to this team, or ""
+	Continue     bool
+	Default      bool
+	File         string
+	Line         int
+}
+
+// SLA is how soon a request must be acknowledged and resolved; zero means
+// no target.
+type SLA struct {
+	Ack     time.Duration
+	Resolve time.Duration
+}
+
+// HasConditions reports whether the rule tests anything; a rule without
+// conditions matches every request.
+func (r Rule) HasConditions() bool {
+	return len(r.Any)+len(r.All)+len(r.None)+len(r.Type)+len(r.Impact)+
+		len(r.Channel)+len(r.RequesterIn) > 0 ||
+		r.Regex != "" || r.When != "" || r.NeededWithin != 0
+}
