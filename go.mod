@@ -1,6 +1,6 @@
 module github.com/sprintguard/sprintguard
 
-go 1.26.8
+go 1.26.0
 
 require (
 	go.etcd.io/bbolt v1.5.0
