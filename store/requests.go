@@ -1,0 +1,250 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// walkChunk is how many index keys a walk reads before calling fn for them.
+// Reading ahead lets fn write to the store (reassigning open requests, say)
+// without invalidating the cursor, while memory stays bounded.
+const walkChunk = 512
+
+// NextRequestID allocates the next request id from the requests bucket's sequence.
+func (t *tx) NextRequestID() (int64, error) {
+	n, err := t.bucket(bucketRequests).NextSequence()
+	if err != nil {
+		return 0, fmt.Errorf("allocate request id: %w", err)
+	}
+	return int64(n), nil
+}
+
+// Request returns the request with id, or an error wrapping triage.ErrNotFound.
+func (t *tx) Request(id int64) (*triage.Request, error) {
+	v := t.bucket(bucketRequests).Get(idKey(id))
+	if v == nil {
+		return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
+	}
+	r := new(triage.Request)
+	if err := json.Unmarshal(v, r); err != nil {
+		return nil, fmt.Errorf("decode request %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// PutRequest saves r and moves its index entries when the fields they are
+// built from changed since the stored version.
+func (t *tx) PutRequest(r *triage.Request) error {
+	if r == nil || r.ID <= 0 {
+		return fmt.Errorf("put request: the request has no id (allocate one with NextRequestID)")
+	}
+	if err := errors.Join(checkName("team", r.Team), checkName("channel", r.Channel)); err != nil {
+		return fmt.Errorf("put request %d: %w", r.ID, err)
+	}
+	reqs := t.bucket(bucketRequests)
+	var old []indexEntry
+	if v := reqs.Get(idKey(r.ID)); v != nil {
+		var o indexed
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("put request %d: decode stored version: %w", r.ID, err)
+		}
+		o.ID = r.ID
+		old = o.entries()
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("put request %d: encode: %w", r.ID, err)
+	}
+	if err := reqs.Put(idKey(r.ID), data); err != nil {
+		return fmt.Errorf("put request %d: %w", r.ID, err)
+	}
+	cur := indexed{ID: r.ID, Team: r.Team, Channel: r.Channel, TS: r.TS, Status: r.Status, CreatedAt: r.CreatedAt}
+	cur.Ticket.Key = r.Ticket.Key
+	if err := t.moveIndexes(old, cur.entries(), r.ID); err != nil {
+		return fmt.Errorf("put request %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// indexed is the part of a stored request its indexes are built from;
+// decoding only these fields keeps PutRequest cheap.
+type indexed struct {
+	ID      int64  `json:"id"`
+	Team    string `json:"team"`
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+	Ticket  struct {
+		Key string `json:"key"`
+	} `json:"ticket"`
+	Status    triage.Status `json:"status"`
+	CreatedAt time.Time     `json:"created_at"`
+}
+
+// indexEntry is one key a request owns in an index bucket. Shared entries
+// (ticket, message) map a unique key to one request and are only deleted
+// while they still point at the request being moved.
+type indexEntry struct {
+	bucket []byte
+	key    []byte
+	value  []byte
+	shared bool
+}
+
+func (r indexed) entries() []indexEntry {
+	team := teamPrefix(r.Team)
+	es := []indexEntry{
+		{bucket: bucketReqTime, key: timeIDKey(team, r.CreatedAt, r.ID)},
+		{bucket: bucketReqTimeAll, key: timeIDKey(nil, r.CreatedAt, r.ID)},
+	}
+	if !r.Status.Closed() {
+		es = append(es,
+			indexEntry{bucket: bucketReqOpen, key: timeIDKey(team, r.CreatedAt, r.ID)},
+			indexEntry{bucket: bucketReqOpenAll, key: timeIDKey(nil, r.CreatedAt, r.ID)})
+	}
+	if r.Ticket.Key != "" {
+		es = append(es, indexEntry{bucket: bucketReqTicket, key: []byte(r.Ticket.Key), value: idKey(r.ID), shared: true})
+	}
+	if r.Channel != "" && r.TS != "" {
+		es = append(es, indexEntry{bucket: bucketReqMessage, key: messageKey(r.Channel, r.TS), value: idKey(r.ID), shared: true})
+	}
+	return es
+}
+
+func (e indexEntry) same(o indexEntry) bool {
+	return bytes.Equal(e.bucket, o.bucket) && bytes.Equal(e.key, o.key)
+}
+
+// moveIndexes deletes the entries only old has and writes the ones only cur has.
+func (t *tx) moveIndexes(old, cur []indexEntry, id int64) error {
+	has := func(list []indexEntry, e indexEntry) bool {
+		for _, o := range list {
+			if e.same(o) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, e := range old {
+		if has(cur, e) {
+			continue
+		}
+		b := t.bucket(e.bucket)
+		if e.shared && !bytes.Equal(b.Get(e.key), idKey(id)) {
+			continue
+		}
+		if err := b.Delete(e.key); err != nil {
+			return fmt.Errorf("delete %s index entry: %w", e.bucket, err)
+		}
+	}
+	for _, e := range cur {
+		if has(old, e) && !e.shared {
+			continue
+		}
+		if err := t.bucket(e.bucket).Put(e.key, e.value); err != nil {
+			return fmt.Errorf("write %s index entry: %w", e.bucket, err)
+		}
+	}
+	return nil
+}
+
+// RequestByTicket looks the request up by its ticket key.
+func (t *tx) RequestByTicket(key string) (*triage.Request, error) {
+	v := t.bucket(bucketReqTicket).Get([]byte(key))
+	if v == nil {
+		return nil, fmt.Errorf("request for ticket %s: %w", key, triage.ErrNotFound)
+	}
+	return t.Request(decodeID(v))
+}
+
+// RequestByMessage looks the request up by the Slack message it came from.
+func (t *tx) RequestByMessage(channel, ts string) (*triage.Request, error) {
+	v := t.bucket(bucketReqMessage).Get(messageKey(channel, ts))
+	if v == nil {
+		return nil, fmt.Errorf("request for message %s/%s: %w", channel, ts, triage.ErrNotFound)
+	}
+	return t.Request(decodeID(v))
+}
+
+// Requests walks the time index from `from` to `to`: a range scan whose cost
+// depends on the window, not on the size of the store.
+func (t *tx) Requests(team string, from, to time.Time, fn func(*triage.Request) error) error {
+	if !from.Before(to) {
+		return nil
+	}
+	b, prefix := t.bucket(bucketReqTime), teamPrefix(team)
+	if team == "" {
+		b, prefix = t.bucket(bucketReqTimeAll), nil
+	}
+	start := appendTime(append([]byte(nil), prefix...), from)
+	end := appendTime(append([]byte(nil), prefix...), to)
+	return t.walk(b, start, func(k []byte) bool { return bytes.Compare(k, end) < 0 }, fn)
+}
+
+// OpenRequests walks the open index; an empty team means every team.
+func (t *tx) OpenRequests(team string, fn func(*triage.Request) error) error {
+	if team == "" {
+		return t.walk(t.bucket(bucketReqOpenAll), nil, func([]byte) bool { return true }, fn)
+	}
+	prefix := teamPrefix(team)
+	return t.walk(t.bucket(bucketReqOpen), prefix, func(k []byte) bool { return bytes.HasPrefix(k, prefix) }, fn)
+}
+
+// walk calls fn for the requests of the index keys from seek on while in
+// holds, in key order. fn returning triage.ErrStop ends it without error.
+func (t *tx) walk(b *bolt.Bucket, seek []byte, in func([]byte) bool, fn func(*triage.Request) error) error {
+	ids := make([]int64, 0, walkChunk)
+	for {
+		ids = ids[:0]
+		var last []byte
+		c := b.Cursor()
+		for k, _ := c.Seek(seek); k != nil && in(k) && len(ids) < walkChunk; k, _ = c.Next() {
+			ids = append(ids, idFromTimeIDKey(k))
+			last = k
+		}
+		if last != nil {
+			seek = after(last)
+		}
+		for _, id := range ids {
+			r, err := t.Request(id)
+			if err != nil {
+				return fmt.Errorf("walk requests: %w", err)
+			}
+			if err := fn(r); err != nil {
+				if errors.Is(err, triage.ErrStop) {
+					return nil
+				}
+				return err
+			}
+		}
+		if len(ids) < walkChunk {
+			return nil
+		}
+	}
+}
+
+// reindexRequests rebuilds every request index from the requests bucket.
+func reindexRequests(t *tx) error {
+	for _, name := range [][]byte{bucketReqTime, bucketReqTimeAll, bucketReqTicket, bucketReqMessage, bucketReqOpen, bucketReqOpenAll} {
+		if err := t.b.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+			return fmt.Errorf("clear %s index: %w", name, err)
+		}
+		if _, err := t.b.CreateBucket(name); err != nil {
+			return fmt.Errorf("create %s index: %w", name, err)
+		}
+	}
+	return t.bucket(bucketRequests).ForEach(func(k, v []byte) error {
+		var r indexed
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("decode request %d: %w", decodeID(k), err)
+		}
+		r.ID = decodeID(k)
+		return t.moveIndexes(nil, r.entries(), r.ID)
+	})
+}

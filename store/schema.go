@@ -1,0 +1,134 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout this binary reads and writes.
+const SchemaVersion = 1
+
+// Bucket names. Index buckets map a key to a request id (or to nothing, when
+// the id is the key's suffix).
+var (
+	bucketMeta       = []byte("meta")
+	bucketRequests   = []byte("requests")     // id -> JSON
+	bucketReqTime    = []byte("req_time")     // team 0 created id -> ""
+	bucketReqTimeAll = []byte("req_time_all") // created id -> ""
+	bucketReqTicket  = []byte("req_ticket")   // ticket key -> id
+	bucketReqMessage = []byte("req_message")  // channel 0 ts -> id
+	bucketReqOpen    = []byte("req_open")     // team 0 created id -> "" while not closed
+	bucketReqOpenAll = []byte("req_open_all") // created id -> "" while not closed
+	bucketLedgers    = []byte("ledgers")      // team 0 sprint -> JSON
+	bucketOverrides  = []byte("overrides")    // team 0 id -> JSON
+	bucketClaims     = []byte("claims")       // key -> expires value
+	bucketClaimExp   = []byte("claim_expiry") // expires key -> ""
+	bucketJobs       = []byte("jobs")         // seq -> JSON, queued jobs only
+	bucketJobDue     = []byte("job_due")      // next_at seq -> ""
+	bucketJobKeys    = []byte("job_keys")     // key -> state (see outbox.go)
+	bucketJobDoneExp = []byte("job_done_exp") // done-until key -> ""
+	bucketDead       = []byte("dead_jobs")    // seq -> JSON
+	bucketTickets    = []byte("tickets")      // ticket key -> JSON
+	bucketTicketSeq  = []byte("ticket_seq")   // n -> ticket key, creation order
+	bucketTicketIdem = []byte("ticket_idem")  // idempotency key -> ticket key
+
+	keySchemaVersion = []byte("schema_version")
+)
+
+// migration moves a file from one schema version to the next. migrations[i]
+// takes version i to i+1, so adding a version is appending one func and
+// bumping SchemaVersion. All pending migrations run in one transaction: a
+// crash leaves the file at its old version.
+type migration struct {
+	name  string
+	apply func(*bolt.Tx) error
+}
+
+var migrations = []migration{
+	{name: "create buckets and index existing requests", apply: migrateToV1},
+}
+
+// SchemaError reports a file written by a newer sprintguard. It matches
+// ErrNewerSchema with errors.Is.
+type SchemaError struct {
+	Path         string
+	Found, Known uint64
+}
+
+// Error names the file, both versions and the fix.
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("store %s has schema version %d, but this sprintguard knows versions up to %d: "+
+		"upgrade sprintguard to a version that knows schema %d", e.Path, e.Found, e.Known, e.Found)
+}
+
+// Unwrap returns ErrNewerSchema.
+func (e *SchemaError) Unwrap() error { return ErrNewerSchema }
+
+// schemaVersion reads the version; a file without a meta bucket is version 0.
+func schemaVersion(b *bolt.Tx) uint64 {
+	m := b.Bucket(bucketMeta)
+	if m == nil {
+		return 0
+	}
+	v := m.Get(keySchemaVersion)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+// prepare checks the schema version and migrates older files.
+func (db *DB) prepare() error {
+	if db.opt.ReadOnly {
+		return db.bolt.View(func(b *bolt.Tx) error { return db.checkVersion(schemaVersion(b)) })
+	}
+	return db.bolt.Update(func(b *bolt.Tx) error {
+		v := schemaVersion(b)
+		if v > SchemaVersion {
+			return db.checkVersion(v)
+		}
+		for ; v < SchemaVersion; v++ {
+			m := migrations[v]
+			if err := m.apply(b); err != nil {
+				return fmt.Errorf("migrate store %s from schema %d to %d (%s): %w", db.path, v, v+1, m.name, err)
+			}
+		}
+		meta, err := b.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return fmt.Errorf("write schema version to %s: %w", db.path, err)
+		}
+		if err := meta.Put(keySchemaVersion, u64(SchemaVersion)); err != nil {
+			return fmt.Errorf("write schema version to %s: %w", db.path, err)
+		}
+		return nil
+	})
+}
+
+func (db *DB) checkVersion(v uint64) error {
+	switch {
+	case v > SchemaVersion:
+		return &SchemaError{Path: db.path, Found: v, Known: SchemaVersion}
+	case v < SchemaVersion:
+		return fmt.Errorf("store %s has schema version %d, older than %d: open it once read-write "+
+			"(e.g. `sprintguard serve`) to migrate it: %w", db.path, v, SchemaVersion, ErrNeedsMigration)
+	}
+	return nil
+}
+
+func migrateToV1(b *bolt.Tx) error {
+	for _, name := range [][]byte{
+		bucketMeta, bucketRequests, bucketReqTime, bucketReqTimeAll, bucketReqTicket, bucketReqMessage,
+		bucketReqOpen, bucketReqOpenAll, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
+		bucketJobs, bucketJobDue, bucketJobKeys, bucketJobDoneExp, bucketDead,
+		bucketTickets, bucketTicketSeq, bucketTicketIdem,
+	} {
+		if _, err := b.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	// Files from before the schema version existed kept requests without
+	// indexes; rebuilding them makes every lookup see those requests.
+	return reindexRequests(&tx{b: b})
+}

@@ -1,0 +1,162 @@
+// Package store keeps sprintguard's state in one bbolt file: requests and
+// their indexes, sprint ledgers, on-call overrides, dedupe claims, the
+// outbox of side effects, and the local tracker's tickets.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sprintguard/sprintguard/tracker/local"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// ErrLocked is the sentinel of the error Open returns when another process
+// (or another DB in this process) holds the file: "the store is in use by
+// another process". The returned error is a *LockedError that names the file.
+var ErrLocked = errors.New("the store is in use by another process")
+
+// ErrNewerSchema is the sentinel of the error Open returns when the file was
+// written by a newer sprintguard than this one. The returned error is a
+// *SchemaError that names the file, both versions and the fix.
+var ErrNewerSchema = errors.New("the store has a newer schema than this sprintguard knows")
+
+// ErrNeedsMigration is the sentinel of the error a ReadOnly Open returns for
+// a file with an older schema, which only a read-write Open can migrate.
+var ErrNeedsMigration = errors.New("the store has an older schema and must be migrated")
+
+// DefaultDedupeTTL is how long a completed job's key blocks re-enqueueing it.
+const DefaultDedupeTTL = 7 * 24 * time.Hour
+
+// LockedError reports a store file locked by someone else. It matches
+// ErrLocked and bolt.ErrTimeout with errors.Is.
+type LockedError struct{ Path string }
+
+// Error says which file is locked and what to do about it.
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("store %s is in use by another process (is `sprintguard serve` running? "+
+		"stop it, or use `sprintguard backup`, which asks the running process)", e.Path)
+}
+
+// Unwrap exposes both the sentinel and bbolt's own timeout error.
+func (e *LockedError) Unwrap() []error { return []error{ErrLocked, bolt.ErrTimeout} }
+
+// Options tune Open. The zero value is a durable read-write store.
+type Options struct {
+	// Timeout is how long to wait for the file lock; <= 0 means 1s, never
+	// forever, so that a second process fails instead of hanging.
+	Timeout time.Duration
+	// NoSync skips fsync; only for throw-away stores (replay, benchmarks).
+	NoSync bool
+	// ReadOnly opens the file with a shared lock and refuses writes.
+	ReadOnly bool
+	// Now is the clock that decides whether a claim or a completed job's
+	// key has expired; nil means time.Now. Replay passes its simulated clock.
+	Now func() time.Time
+	// DedupeTTL is how long a completed job's key blocks a re-enqueue of
+	// the same key; <= 0 means DefaultDedupeTTL.
+	DedupeTTL time.Duration
+}
+
+// DB is the bbolt-backed store. It implements triage.Store and local.Store.
+// All methods are safe for concurrent use; write transactions are serialised
+// by bbolt. A transaction function must not start another transaction.
+type DB struct {
+	bolt *bolt.DB
+	path string
+	opt  Options
+}
+
+var (
+	_ triage.Store = (*DB)(nil)
+	_ local.Store  = (*DB)(nil)
+)
+
+// Open opens (creating it if needed, unless ReadOnly) the store at path and
+// migrates it to SchemaVersion. It fails with a *LockedError within about
+// opt.Timeout when the file is in use, and with a *SchemaError when the file
+// is newer than this binary.
+func Open(path string, opt Options) (*DB, error) {
+	if opt.Timeout <= 0 {
+		opt.Timeout = time.Second
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.DedupeTTL <= 0 {
+		opt.DedupeTTL = DefaultDedupeTTL
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      opt.Timeout,
+		NoSync:       opt.NoSync,
+		NoGrowSync:   opt.NoSync,
+		ReadOnly:     opt.ReadOnly,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, &LockedError{Path: path}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db := &DB{bolt: b, path: path, opt: opt}
+	if err := db.prepare(); err != nil {
+		_ = b.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close releases the file and its lock, waiting for open transactions.
+func (db *DB) Close() error {
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("close store %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Path returns the file the store was opened from.
+func (db *DB) Path() string { return db.path }
+
+// Update runs fn in one read-write transaction, committed when fn returns
+// nil. fn's own error is returned as is.
+func (db *DB) Update(fn func(triage.Tx) error) error {
+	var fnErr error
+	err := db.bolt.Update(func(b *bolt.Tx) error {
+		fnErr = fn(db.tx(b))
+		return fnErr
+	})
+	if err != nil && fnErr == nil {
+		return fmt.Errorf("update store %s: %w", db.path, err)
+	}
+	return err
+}
+
+// View runs fn in a read-only transaction; writes inside it fail.
+func (db *DB) View(fn func(triage.Tx) error) error {
+	var fnErr error
+	err := db.bolt.View(func(b *bolt.Tx) error {
+		fnErr = fn(db.tx(b))
+		return fnErr
+	})
+	if err != nil && fnErr == nil {
+		return fmt.Errorf("view store %s: %w", db.path, err)
+	}
+	return err
+}
+
+func (db *DB) tx(b *bolt.Tx) *tx { return &tx{b: b, now: db.opt.Now, dedupeTTL: db.opt.DedupeTTL} }
+
+// tx implements triage.Tx over one bbolt transaction.
+type tx struct {
+	b         *bolt.Tx
+	now       func() time.Time
+	dedupeTTL time.Duration
+}
+
+var _ triage.Tx = (*tx)(nil)
+
+func (t *tx) bucket(name []byte) *bolt.Bucket { return t.b.Bucket(name) }

@@ -1,0 +1,235 @@
+package triage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SystemActor prefixes actors that are sprintguard itself (jobs, tracker
+// sync), which skip the team-member check.
+const SystemActor = "sg:"
+
+// Change is a lifecycle step asked for by a person or a job.
+type Change struct {
+	Actor  string
+	Action string // one of the Act* constants below
+	// Actual is the time spent, with ActResolve; HasActual says it was given.
+	Actual    float64
+	HasActual bool
+	Urgency   Urgency // with ActUrgency
+	Assignee  string  // with ActReassign
+	Reason    string
+}
+
+// Lifecycle actions.
+const (
+	ActAcknowledge = "acknowledge"
+	ActResolve     = "resolve"
+	ActDeferReq    = "defer"
+	ActApprove     = "approve"
+	ActDecline     = "decline"
+	ActUrgency     = "urgency"
+	ActReassign    = "reassign"
+	ActReopen      = "reopen"
+)
+
+// Apply performs a lifecycle change on request id. Applying the same change
+// twice changes nothing the second time: changed is false and the request
+// is returned as it is.
+func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, changed bool, err error) {
+	err = s.store.Update(func(tx Tx) error {
+		r, changed = nil, false
+		var err error
+		if r, err = tx.Request(id); err != nil {
+			return err
+		}
+		team := s.Settings().Team(r.Team)
+		if team == nil {
+			return Errorf(ECONFLICT, "team %q is no longer configured", r.Team)
+		}
+		if err := allowed(team, c); err != nil {
+			return err
+		}
+		at := s.now()
+		if changed, err = s.step(tx, team, r, c, at); err != nil || !changed {
+			return err
+		}
+		r.record(at, c.Action, c.Actor, c.Reason)
+		if err := tx.PutRequest(r); err != nil {
+			return err
+		}
+		if err := s.queueUpdate(tx, r, c, at); err != nil {
+			return err
+		}
+		return s.notify(tx, r, NoticeChanged, c.Actor, at, c.Action)
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("%s request %d: %w", c.Action, id, err)
+	}
+	return r, changed, nil
+}
+
+func allowed(team *Team, c Change) error {
+	if strings.HasPrefix(c.Actor, SystemActor) {
+		return nil
+	}
+	if c.Action == ActApprove || c.Action == ActDecline {
+		if !team.IsLead(c.Actor) {
+			return Errorf(EFORBIDDEN, "only a lead of team %s can %s requests", team.Name, c.Action)
+		}
+		return nil
+	}
+	if !team.IsMember(c.Actor) {
+		return Errorf(EFORBIDDEN, "only members of team %s can change its requests", team.Name)
+	}
+	return nil
+}
+
+// step changes r in place and reports whether anything changed.
+func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (bool, error) {
+	switch c.Action {
+	case ActAcknowledge:
+		if r.Status != StatusOpen {
+			return false, nil
+		}
+		r.Status, r.AckedAt = StatusAcknowledged, at
+	case ActResolve:
+		if r.Status == StatusResolved || r.Status == StatusDeclined {
+			return false, nil
+		}
+		if r.AckedAt.IsZero() {
+			r.AckedAt = at
+		}
+		r.Status, r.ResolvedAt = StatusResolved, at
+		if c.HasActual {
+			if c.Actual < 0 {
+				return false, Errorf(EINVALID, "time spent cannot be negative")
+			}
+			r.Actual, r.HasActual = c.Actual, true
+		}
+		if r.Outcome == Accepted && c.HasActual {
+			return true, s.settle(tx, team, r, at)
+		}
+	case ActDeferReq:
+		if r.Status == StatusDeferred || r.Status == StatusResolved {
+			return false, nil
+		}
+		if err := s.release(tx, team, r); err != nil {
+			return false, err
+		}
+		next := team.Calendar.Number(team.Calendar.At(at).N + 1)
+		r.Status, r.Sprint, r.SprintStart = StatusDeferred, next.N, next.Start
+	case ActApprove:
+		if r.Status != StatusPending {
+			return false, nil
+		}
+		return true, s.approve(tx, team, r, at)
+	case ActDecline:
+		if r.Status == StatusDeclined || r.Status == StatusResolved {
+			return false, nil
+		}
+		if err := s.release(tx, team, r); err != nil {
+			return false, err
+		}
+		r.Status = StatusDeclined
+	case ActUrgency:
+		if c.Urgency == r.Urgency {
+			return false, nil
+		}
+		if c.Urgency < 1 || c.Urgency > 4 {
+			return false, Errorf(EINVALID, "urgency must be P1 to P4")
+		}
+		r.Overrides = append(r.Overrides, UrgencyChange{At: at, Actor: c.Actor, From: r.Urgency, To: c.Urgency})
+		r.Urgency = c.Urgency
+	case ActReassign:
+		if c.Assignee == r.Assignee {
+			return false, nil
+		}
+		r.Assignee = c.Assignee
+	case ActReopen:
+		if !r.Status.Closed() {
+			return false, nil
+		}
+		r.Status, r.ResolvedAt = StatusOpen, time.Time{}
+	default:
+		return false, Errorf(EINVALID, "unknown action %q", c.Action)
+	}
+	return true, nil
+}
+
+// approve takes a pending request into the sprint, over budget if need be.
+func (s *Service) approve(tx Tx, team *Team, r *Request, at time.Time) error {
+	cur := team.Calendar.At(at)
+	led, err := s.ledger(tx, team, cur.N)
+	if err != nil {
+		return err
+	}
+	r.Outcome, r.Status, r.Sprint, r.SprintStart = Accepted, StatusOpen, cur.N, cur.Start
+	r.OverBudget = led.Left() < r.Estimate
+	r.NotifyAt = at
+	if err := s.assign(tx, team, r, at); err != nil {
+		return err
+	}
+	return s.charge(tx, team, led, r, at)
+}
+
+// release gives back what r reserved in its sprint's ledger.
+func (s *Service) release(tx Tx, team *Team, r *Request) error {
+	if !r.Charged() {
+		return nil
+	}
+	led, err := s.ledger(tx, team, r.Sprint)
+	if err != nil {
+		return err
+	}
+	led.Release(r.IDString())
+	return tx.PutLedger(led)
+}
+
+// settle replaces r's estimate with its actual time in its sprint's ledger.
+func (s *Service) settle(tx Tx, team *Team, r *Request, at time.Time) error {
+	led, err := s.ledger(tx, team, r.Sprint)
+	if err != nil {
+		return err
+	}
+	crossed := led.Settle(r.IDString(), r.Actual, at)
+	if err := tx.PutLedger(led); err != nil {
+		return err
+	}
+	return s.announce(tx, team, led, crossed, at)
+}
+
+// queueUpdate pushes the change to the tracker once the ticket exists; the
+// job's handler waits for the ticket when it does not exist yet.
+func (s *Service) queueUpdate(tx Tx, r *Request, c Change, at time.Time) error {
+	ch := TicketChange{Status: r.Status, Assignee: r.Assignee, Urgency: r.Urgency, Actor: c.Actor,
+		Comment: changeComment(r, c)}
+	if c.Action == ActResolve && r.HasActual {
+		ch.TimeSpent = r.Actual
+	}
+	return s.enqueueJSON(tx, JobUpdateTicket, fmt.Sprintf("%s:%d:%d", JobUpdateTicket, r.ID, len(r.Events)), r, ch, at)
+}
+
+func changeComment(r *Request, c Change) string {
+	who := c.Actor
+	if !strings.HasPrefix(who, SystemActor) {
+		who = "<@" + who + "> in Slack"
+	}
+	switch c.Action {
+	case ActUrgency:
+		return fmt.Sprintf("Urgency changed to %s by %s.", r.Urgency, who)
+	case ActResolve:
+		if r.HasActual {
+			return fmt.Sprintf("Resolved by %s; time spent %g.", who, r.Actual)
+		}
+		return fmt.Sprintf("Resolved by %s.", who)
+	}
+	return fmt.Sprintf("%s by %s.", pastTense[c.Action], who)
+}
+
+var pastTense = map[string]string{
+	ActAcknowledge: "Acknowledged", ActDeferReq: "Deferred to the next sprint", ActApprove: "Approved into the sprint",
+	ActDecline: "Declined", ActReassign: "Reassigned", ActReopen: "Reopened",
+}

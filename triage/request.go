@@ -1,0 +1,168 @@
+package triage
+
+import (
+	"time"
+
+	"github.com/sprintguard/sprintguard/classifier"
+)
+
+// Urgency is P1 (critical) to P4 (low); the rules language defines it.
+type Urgency = classifier.Urgency
+
+// Source says how a request reached the team.
+type Source string
+
+// The ways in of SPEC section 3, plus replay for the backtest.
+const (
+	SourceSlash    Source = "slash"
+	SourceChannel  Source = "channel"
+	SourceMention  Source = "mention"
+	SourceReaction Source = "reaction"
+	SourceShortcut Source = "shortcut"
+	SourceDM       Source = "dm"
+	SourceReplay   Source = "replay"
+)
+
+// TicketedBy says who caused the ticket to exist, for the report.
+type TicketedBy string
+
+// The three kinds the weekly report counts.
+const (
+	ByRequester TicketedBy = "requester"
+	ByMember    TicketedBy = "member"
+	ByDeadline  TicketedBy = "deadline"
+)
+
+// Outcome is the policy's answer when the request arrived.
+type Outcome string
+
+// Outcomes of SPEC section 4's policy table. Declined is only ever set by a
+// person, never by policy.
+const (
+	Accepted      Outcome = "accepted"
+	Deferred      Outcome = "deferred"
+	NeedsApproval Outcome = "needs_approval"
+	Backlog       Outcome = "backlog"
+	Declined      Outcome = "declined"
+)
+
+// Status is where a request is in its lifecycle now.
+type Status string
+
+// Statuses. Open means ticketed and waiting for the on-call to acknowledge.
+const (
+	StatusOpen         Status = "open"
+	StatusAcknowledged Status = "acknowledged"
+	StatusResolved     Status = "resolved"
+	StatusDeferred     Status = "deferred"
+	StatusBacklog      Status = "backlog"
+	StatusPending      Status = "pending_approval"
+	StatusDeclined     Status = "declined"
+)
+
+// Closed reports whether no more work is expected on a request in status s.
+func (s Status) Closed() bool {
+	switch s {
+	case StatusResolved, StatusDeclined, StatusDeferred, StatusBacklog:
+		return true
+	}
+	return false
+}
+
+// Ticket is a ticket in a tracker.
+type Ticket struct {
+	Key string `json:"key"`
+	URL string `json:"url,omitempty"`
+}
+
+// Event is one recorded step in a request's life.
+type Event struct {
+	At     time.Time `json:"at"`
+	Kind   string    `json:"kind"`
+	Actor  string    `json:"actor,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// UrgencyChange is a human override of the rules' urgency.
+type UrgencyChange struct {
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor"`
+	From  Urgency   `json:"from"`
+	To    Urgency   `json:"to"`
+}
+
+// Request is one ad-hoc request and everything decided about it. The store
+// persists it whole; it is not safe for concurrent use.
+type Request struct {
+	ID     int64  `json:"id"`
+	Team   string `json:"team"`
+	Source Source `json:"source"`
+
+	Channel     string `json:"channel,omitempty"`
+	ChannelName string `json:"channel_name,omitempty"`
+	TS          string `json:"ts,omitempty"`
+	ThreadTS    string `json:"thread_ts,omitempty"`
+	User        string `json:"user"`
+	UserName    string `json:"user_name,omitempty"`
+	// RequesterTeam is the requester's own team (a user group handle), for the report.
+	RequesterTeam string `json:"requester_team,omitempty"`
+
+	Summary  string    `json:"summary"`
+	Details  string    `json:"details,omitempty"`
+	Type     string    `json:"type,omitempty"`
+	Impact   string    `json:"impact,omitempty"`
+	NeededBy time.Time `json:"needed_by,omitzero"`
+	Links    []string  `json:"links,omitempty"`
+	// Claimed is the urgency the requester asked for (e.g. "This is an
+	// emergency" claims P1); zero when none was claimed.
+	Claimed    Urgency    `json:"claimed,omitempty"`
+	TicketedBy TicketedBy `json:"ticketed_by"`
+
+	CreatedAt time.Time           `json:"created_at"`
+	Decision  classifier.Decision `json:"decision"`
+	Urgency   Urgency             `json:"urgency"`
+	Overrides []UrgencyChange     `json:"overrides,omitempty"`
+	Outcome   Outcome             `json:"outcome"`
+	Status    Status              `json:"status"`
+	// OverBudget is set when a P1 was accepted with the budget already spent.
+	OverBudget bool `json:"over_budget,omitempty"`
+
+	Sprint      int       `json:"sprint"`
+	SprintStart time.Time `json:"sprint_start"`
+	Estimate    float64   `json:"estimate"`
+	Actual      float64   `json:"actual,omitempty"`
+	HasActual   bool      `json:"has_actual,omitempty"`
+
+	Assignee   string    `json:"assignee,omitempty"`
+	Ticket     Ticket    `json:"ticket,omitzero"`
+	AckedAt    time.Time `json:"acked_at,omitzero"`
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	// NotifyAt is when the on-call should hear of it: later than CreatedAt
+	// for a P2 that arrives after hours.
+	NotifyAt    time.Time `json:"notify_at,omitzero"`
+	EscalatedAt time.Time `json:"escalated_at,omitzero"`
+	Events      []Event   `json:"events"`
+	// Purged is set once retention removed the request's text.
+	Purged bool `json:"purged,omitempty"`
+}
+
+// Charge returns what the request costs the budget: the actual time when
+// recorded, else the estimate.
+func (r *Request) Charge() float64 {
+	if r.HasActual {
+		return r.Actual
+	}
+	return r.Estimate
+}
+
+// Charged reports whether the request counts against its sprint's budget.
+func (r *Request) Charged() bool {
+	return r.Outcome == Accepted && r.Status != StatusDeferred && r.Status != StatusDeclined
+}
+
+// IDString is the request id as used in ledgers, labels and idempotency keys.
+func (r *Request) IDString() string { return formatID(r.ID) }
+
+func (r *Request) record(at time.Time, kind, actor, detail string) {
+	r.Events = append(r.Events, Event{At: at, Kind: kind, Actor: actor, Detail: detail})
+}

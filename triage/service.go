@@ -1,0 +1,323 @@
+package triage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/sprint"
+)
+
+// Service is the domain: it turns requests into decisions, state and
+// outbox jobs. It is safe for concurrent use; the store serialises writes.
+type Service struct {
+	store    Store
+	now      func() time.Time
+	settings atomic.Pointer[Settings]
+	// DedupeTTL is how long event ids and message keys are remembered.
+	DedupeTTL time.Duration
+}
+
+// NewService returns a Service over store. now is the clock; replay passes
+// a simulated one.
+func NewService(store Store, s *Settings, now func() time.Time) *Service {
+	svc := &Service{store: store, now: now, DedupeTTL: 24 * time.Hour}
+	svc.settings.Store(s)
+	return svc
+}
+
+// Settings returns the settings in force.
+func (s *Service) Settings() *Settings { return s.settings.Load() }
+
+// Reload replaces the settings; requests already decided keep their decisions.
+func (s *Service) Reload(st *Settings) { s.settings.Store(st) }
+
+// Now returns the service clock's time.
+func (s *Service) Now() time.Time { return s.now() }
+
+// NewRequest is what a way in knows about a request.
+type NewRequest struct {
+	Team        string // optional when Channel is an intake channel
+	Source      Source
+	Channel     string
+	ChannelName string
+	TS          string // the Slack message the request came from, if any
+	ThreadTS    string
+	User        string
+	UserName    string
+	Summary     string
+	Details     string
+	Type        string
+	Impact      string
+	NeededBy    time.Time
+	Links       []string
+	Claimed     Urgency
+	TicketedBy  TicketedBy
+	// EventKey is the delivery's dedupe key (Slack event_id, or trigger_id
+	// and action_ts); a second Intake with the same key changes nothing.
+	EventKey string
+	// At is when the request was asked; zero means now.
+	At time.Time
+}
+
+// IntakeResult says what Intake did.
+type IntakeResult struct {
+	Request *Request
+	// Repeat is set when the delivery or message was already handled and
+	// Request is the one it made.
+	Repeat bool
+	// DuplicateOf is set when the request was linked to an earlier one of
+	// the same requester instead of being opened.
+	Duplicate bool
+}
+
+// Intake classifies, applies the policy, routes and records a request, and
+// queues its ticket, all in one transaction.
+func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, error) {
+	st := s.Settings()
+	team := st.Team(in.Team)
+	if team == nil {
+		team = st.TeamForChannel(in.Channel, in.ChannelName)
+	}
+	if team == nil {
+		return nil, Errorf(EINVALID, "no team takes requests in this channel; name a team or ask in an intake channel")
+	}
+	in.Summary = strings.TrimSpace(in.Summary)
+	if in.Summary == "" {
+		return nil, Errorf(EINVALID, "a request needs a summary")
+	}
+	at := in.At
+	if at.IsZero() {
+		at = s.now()
+	}
+	dec := team.Rules.Classify(classifier.Input{
+		Summary: in.Summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
+		Channel: in.Channel, ChannelName: strings.TrimPrefix(in.ChannelName, "#"),
+		Requester: in.User, BusinessHours: team.Hours.Contains(at), At: at, NeededBy: in.NeededBy,
+	})
+	if dec.Team != "" && dec.Team != team.Name {
+		if other := st.Team(dec.Team); other != nil {
+			team = other
+		}
+	}
+	var res *IntakeResult
+	err := s.store.Update(func(tx Tx) error {
+		res = nil
+		r, repeat, err := s.seen(tx, in, at)
+		if err != nil || repeat {
+			res = &IntakeResult{Request: r, Repeat: repeat}
+			return err
+		}
+		if dup, err := findDuplicate(tx, team, in, at); err != nil {
+			return err
+		} else if dup != nil {
+			dup.record(at, "duplicate", in.User, in.Summary)
+			if err := tx.PutRequest(dup); err != nil {
+				return err
+			}
+			if err := s.remember(tx, in, dup.ID, at); err != nil {
+				return err
+			}
+			res = &IntakeResult{Request: dup, Duplicate: true}
+			return s.notify(tx, dup, NoticeDuplicate, in.User, at, "")
+		}
+		id, err := tx.NextRequestID()
+		if err != nil {
+			return err
+		}
+		r = newRequest(id, team, st, in, dec, at)
+		if err := s.route(tx, team, r, at); err != nil {
+			return err
+		}
+		if err := s.remember(tx, in, r.ID, at); err != nil {
+			return err
+		}
+		res = &IntakeResult{Request: r}
+		return s.enqueue(tx, &Job{Kind: JobCreateTicket, Key: JobCreateTicket + ":" + r.IDString(), RequestID: r.ID, Team: r.Team}, at)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("intake: %w", err)
+	}
+	return res, nil
+}
+
+func newRequest(id int64, team *Team, st *Settings, in NewRequest, dec classifier.Decision, at time.Time) *Request {
+	by := in.TicketedBy
+	if by == "" {
+		by = ByRequester
+	}
+	est := dec.Estimate
+	if est == 0 {
+		est = team.DefaultEstimate
+	}
+	r := &Request{
+		ID: id, Team: team.Name, Source: in.Source,
+		Channel: in.Channel, ChannelName: strings.TrimPrefix(in.ChannelName, "#"), TS: in.TS, ThreadTS: in.ThreadTS,
+		User: in.User, UserName: in.UserName, RequesterTeam: st.RequesterTeam(in.User),
+		Summary: in.Summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
+		NeededBy: in.NeededBy, Links: in.Links, Claimed: in.Claimed, TicketedBy: by,
+		CreatedAt: at, Decision: dec, Urgency: dec.Urgency, Estimate: est,
+	}
+	r.record(at, "received", in.User, string(in.Source))
+	r.record(at, "classified", "", dec.Explain())
+	return r
+}
+
+// seen reports a delivery or message that was already turned into a request.
+func (s *Service) seen(tx Tx, in NewRequest, at time.Time) (*Request, bool, error) {
+	if in.EventKey != "" {
+		v, ok, err := tx.Claimed("event:"+in.EventKey, at)
+		if err != nil {
+			return nil, false, err
+		}
+		if ok {
+			r, err := requestFromClaim(tx, v)
+			return r, true, err
+		}
+	}
+	if in.Channel != "" && in.TS != "" {
+		r, err := tx.RequestByMessage(in.Channel, in.TS)
+		if err == nil {
+			return r, true, s.remember(tx, in, r.ID, at)
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return nil, false, err
+		}
+	}
+	return nil, false, nil
+}
+
+func requestFromClaim(tx Tx, v string) (*Request, error) {
+	var id int64
+	if _, err := fmt.Sscan(v, &id); err != nil || id == 0 {
+		return nil, nil // claimed by a delivery that made no request
+	}
+	return tx.Request(id)
+}
+
+// remember ties the delivery's key to the request it made.
+func (s *Service) remember(tx Tx, in NewRequest, id int64, at time.Time) error {
+	if in.EventKey == "" {
+		return nil
+	}
+	_, _, err := tx.Claim("event:"+in.EventKey, formatID(id), at, at.Add(s.DedupeTTL))
+	return err
+}
+
+// route applies the policy and the budget, and picks the on-call.
+func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
+	cur := team.Calendar.At(at)
+	r.Sprint, r.SprintStart = cur.N, cur.Start
+	led, err := s.ledger(tx, team, cur.N)
+	if err != nil {
+		return err
+	}
+	r.Outcome, r.OverBudget = team.Policy.Decide(r.Urgency, r.Estimate, led.Left())
+	switch r.Outcome {
+	case Accepted:
+		r.Status = StatusOpen
+		if err := s.assign(tx, team, r, at); err != nil {
+			return err
+		}
+		if err := s.charge(tx, team, led, r, at); err != nil {
+			return err
+		}
+		r.NotifyAt = at
+		if r.Urgency == classifier.P2 && !team.Hours.Contains(at) {
+			r.NotifyAt = team.Hours.NextOpen(at)
+		}
+	case NeedsApproval:
+		r.Status = StatusPending
+	case Deferred:
+		next := team.Calendar.Number(cur.N + 1)
+		r.Status, r.Sprint, r.SprintStart = StatusDeferred, next.N, next.Start
+	case Backlog:
+		r.Status = StatusBacklog
+	}
+	r.record(at, string(r.Outcome), "", policyDetail(r, led))
+	if err := tx.PutRequest(r); err != nil {
+		return err
+	}
+	switch r.Outcome {
+	case NeedsApproval:
+		return s.notify(tx, r, NoticeApproval, "", at, "")
+	case Accepted:
+		if r.OverBudget {
+			return s.notify(tx, r, NoticeBudget, "", at, "accepted over budget")
+		}
+	}
+	return nil
+}
+
+func policyDetail(r *Request, led *sprint.Ledger) string {
+	return fmt.Sprintf("%s, estimate %g, budget used %g of %g", r.Urgency, r.Estimate, led.Used(), led.Total)
+}
+
+// ledger returns the team's ledger for sprint n, new if none was saved.
+func (s *Service) ledger(tx Tx, team *Team, n int) (*sprint.Ledger, error) {
+	l, err := tx.Ledger(team.Name, n)
+	if errors.Is(err, ErrNotFound) {
+		return sprint.NewLedger(team.Name, n, team.Budget), nil
+	}
+	return l, err
+}
+
+// charge reserves r's estimate and announces each threshold crossed.
+func (s *Service) charge(tx Tx, team *Team, led *sprint.Ledger, r *Request, at time.Time) error {
+	crossed := led.Reserve(r.IDString(), r.Estimate, at)
+	if err := tx.PutLedger(led); err != nil {
+		return err
+	}
+	return s.announce(tx, team, led, crossed, at)
+}
+
+func (s *Service) announce(tx Tx, team *Team, led *sprint.Ledger, crossed []float64, at time.Time) error {
+	for _, th := range crossed {
+		n := Notice{Kind: NoticeBudget, Team: team.Name, Threshold: th, Sprint: led.Sprint, At: at}
+		key := fmt.Sprintf("%s:budget:%s:%d:%g", JobNotify, team.Name, led.Sprint, th)
+		if err := s.enqueueNotice(tx, key, n, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assign gives r to whoever is on call at at.
+func (s *Service) assign(tx Tx, team *Team, r *Request, at time.Time) error {
+	ovs, err := tx.Overrides(team.Name, at)
+	if err != nil {
+		return err
+	}
+	if len(team.Rotation.Members) == 0 {
+		return nil
+	}
+	sh := team.Rotation.Current(at, ovs)
+	r.Assignee = sh.User
+	r.record(at, "assigned", "", sh.User)
+	return nil
+}
+
+func (s *Service) notify(tx Tx, r *Request, kind, actor string, at time.Time, text string) error {
+	n := Notice{Kind: kind, RequestID: r.ID, Team: r.Team, Actor: actor, Text: text, At: at}
+	key := fmt.Sprintf("%s:%s:%d:%d", JobNotify, kind, r.ID, len(r.Events))
+	return s.enqueueNotice(tx, key, n, at)
+}
+
+func (s *Service) enqueueNotice(tx Tx, key string, n Notice, at time.Time) error {
+	p, err := json.Marshal(n)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(tx, &Job{Kind: JobNotify, Key: key, RequestID: n.RequestID, Team: n.Team, Payload: p}, at)
+}
+
+func (s *Service) enqueue(tx Tx, j *Job, at time.Time) error {
+	j.CreatedAt, j.NextAt = at, at
+	_, err := tx.Enqueue(j)
+	return err
+}

@@ -1,0 +1,102 @@
+package triage
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/sprintguard/sprintguard/oncall"
+	"github.com/sprintguard/sprintguard/sprint"
+)
+
+// Store runs transactions over the persistent state. Side effects are outbox
+// jobs written in the same transaction as the state change that caused them,
+// so a crash never separates the two. Implementations must be safe for
+// concurrent use; Update calls are serialised.
+type Store interface {
+	// Update runs fn in one read-write transaction, committed when fn
+	// returns nil and rolled back otherwise.
+	Update(fn func(Tx) error) error
+	// View runs fn in a read-only transaction.
+	View(fn func(Tx) error) error
+}
+
+// Tx is the view of the state inside one transaction. A Tx is only valid
+// inside the function it was passed to; writes panic or fail in a View.
+type Tx interface {
+	// NextRequestID allocates the next request id (1, 2, ...).
+	NextRequestID() (int64, error)
+	// Request returns ErrNotFound when there is no request with that id.
+	Request(id int64) (*Request, error)
+	// PutRequest saves r and its indexes (time, ticket, message, status).
+	PutRequest(r *Request) error
+	// RequestByTicket returns ErrNotFound when no request has that ticket.
+	RequestByTicket(key string) (*Request, error)
+	// RequestByMessage returns ErrNotFound when no request came from that
+	// Slack message.
+	RequestByMessage(channel, ts string) (*Request, error)
+	// Requests calls fn for the team's requests created in [from, to), in
+	// creation order; an empty team means every team. fn returning
+	// ErrStop ends the walk without error.
+	Requests(team string, from, to time.Time, fn func(*Request) error) error
+	// OpenRequests calls fn for the team's requests whose status is not
+	// closed, oldest first.
+	OpenRequests(team string, fn func(*Request) error) error
+
+	// Claim records key as handled until expires. It returns the value a
+	// claim live at now stored and false, or value and true when the key
+	// is new (or its earlier claim expired by now).
+	Claim(key, value string, now, expires time.Time) (stored string, fresh bool, err error)
+	// Claimed returns the value of a claim on key live at now, and whether
+	// there is one.
+	Claimed(key string, now time.Time) (value string, ok bool, err error)
+
+	// Ledger returns ErrNotFound when the team has no ledger for sprint n.
+	Ledger(team string, n int) (*sprint.Ledger, error)
+	PutLedger(l *sprint.Ledger) error
+
+	// Overrides returns the team's on-call overrides that end after since.
+	Overrides(team string, since time.Time) ([]oncall.Override, error)
+	PutOverride(o oncall.Override) error
+	DeleteOverride(team, id string) error
+
+	// Enqueue adds a job unless a job with the same Key is queued or was
+	// completed recently; it reports whether it was added.
+	Enqueue(j *Job) (bool, error)
+	// DueJobs returns up to limit queued jobs whose NextAt is not after now,
+	// oldest first.
+	DueJobs(now time.Time, limit int) ([]*Job, error)
+	// PutJob saves a job's new attempt count, NextAt and error.
+	PutJob(j *Job) error
+	// CompleteJob removes a finished job, keeping its key as done.
+	CompleteJob(j *Job) error
+	// BuryJob moves a job that failed permanently to the dead letters.
+	BuryJob(j *Job) error
+}
+
+// ErrStop ends a walk early without error.
+var ErrStop = Errorf(ECONFLICT, "stop")
+
+// Job is one side effect waiting in the outbox.
+type Job struct {
+	ID        uint64          `json:"id"`
+	Kind      string          `json:"kind"`
+	Key       string          `json:"key"`
+	RequestID int64           `json:"request_id,omitempty"`
+	Team      string          `json:"team,omitempty"`
+	Payload   json.RawMessage `json:"payload,omitempty"`
+	Attempts  int             `json:"attempts"`
+	CreatedAt time.Time       `json:"created_at"`
+	NextAt    time.Time       `json:"next_at"`
+	LastError string          `json:"last_error,omitempty"`
+}
+
+// Job kinds that triage enqueues. The tracker kinds are handled by triage's
+// own worker handlers; the notify kinds by the Slack side.
+const (
+	JobCreateTicket = "ticket.create"
+	JobUpdateTicket = "ticket.update"
+	JobNotify       = "notify"
+)
+
+func formatID(id int64) string { return strconv.FormatInt(id, 10) }

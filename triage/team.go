@@ -1,0 +1,90 @@
+package triage
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/oncall"
+	"github.com/sprintguard/sprintguard/sprint"
+)
+
+// Team is one team's settings as triage needs them. A Team is read-only once
+// handed to a Service.
+type Team struct {
+	Name     string
+	Channel  string // the team's own channel, for posts
+	Location *time.Location
+	Members  []string
+	Leads    []string
+	// IntakeChannels holds channel ids and names (without '#').
+	IntakeChannels  []string
+	OptOut          string
+	DuplicateWindow time.Duration
+	DefaultEstimate float64
+	EscalateTo      string
+
+	Rules    *classifier.Set
+	Rotation oncall.Rotation
+	Hours    oncall.BusinessHours
+	Calendar sprint.Calendar
+	Budget   sprint.Budget
+	Policy   Policy
+}
+
+// IsMember reports whether user belongs to the team (leads count).
+func (t *Team) IsMember(user string) bool {
+	return slices.Contains(t.Members, user) || slices.Contains(t.Leads, user)
+}
+
+// IsLead reports whether user is one of the team's leads.
+func (t *Team) IsLead(user string) bool { return slices.Contains(t.Leads, user) }
+
+// Settings is the whole configuration triage works from. It is replaced as
+// a whole on reload and never changed in place.
+type Settings struct {
+	Teams []*Team
+	// Groups maps a user-group handle to its members; the first handle, in
+	// sorted order, that holds a requester names the requester's team.
+	Groups map[string][]string
+}
+
+// Team returns the named team, or nil.
+func (s *Settings) Team(name string) *Team {
+	for _, t := range s.Teams {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// TeamForChannel returns the team whose intake channel is id or name, or nil.
+func (s *Settings) TeamForChannel(id, name string) *Team {
+	name = strings.TrimPrefix(name, "#")
+	for _, t := range s.Teams {
+		for _, c := range t.IntakeChannels {
+			if c == id || (name != "" && c == name) {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+// RequesterTeam returns the group handle that names user's team, or "".
+func (s *Settings) RequesterTeam(user string) string {
+	handles := make([]string, 0, len(s.Groups))
+	for h := range s.Groups {
+		handles = append(handles, h)
+	}
+	sort.Strings(handles)
+	for _, h := range handles {
+		if slices.Contains(s.Groups[h], user) {
+			return h
+		}
+	}
+	return ""
+}

@@ -1,0 +1,178 @@
+package triage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// errNoTicketYet delays an update until the ticket it changes exists.
+var errNoTicketYet = errors.New("the ticket is not created yet")
+
+// TicketHandlers returns the outbox handlers that push requests to tr. When
+// tr refuses a ticket for good (a field Jira will not take, say) and
+// fallback is not nil, the ticket is made there instead, so that no request
+// is ever left without one.
+func (s *Service) TicketHandlers(tr, fallback Tracker) map[string]Handler {
+	return map[string]Handler{
+		JobCreateTicket: func(ctx context.Context, j *Job) (func(Tx) error, error) {
+			return s.createTicket(ctx, j, tr, fallback)
+		},
+		JobUpdateTicket: func(ctx context.Context, j *Job) (func(Tx) error, error) {
+			return s.updateTicket(ctx, j, tr)
+		},
+	}
+}
+
+func (s *Service) load(id int64) (*Request, error) {
+	var r *Request
+	err := s.store.View(func(tx Tx) error {
+		var err error
+		r, err = tx.Request(id)
+		return err
+	})
+	return r, err
+}
+
+func (s *Service) createTicket(ctx context.Context, j *Job, tr, fallback Tracker) (func(Tx) error, error) {
+	r, err := s.load(j.RequestID)
+	if err != nil {
+		return nil, fmt.Errorf("create ticket: %w", err)
+	}
+	if r.Ticket.Key != "" {
+		return nil, nil
+	}
+	spec := TicketSpec{
+		IdempotencyKey: j.Key, RequestID: r.ID, Team: r.Team, Summary: r.Summary,
+		Description: Describe(r), Urgency: r.Urgency, Category: r.Decision.Category,
+		Labels: ticketLabels(r), Requester: r.User, Assignee: r.Assignee,
+		Deferred: r.Outcome != Accepted, Due: r.NeededBy,
+	}
+	t, err := tr.Create(ctx, spec)
+	fellBack := ""
+	if err != nil && IsPermanent(err) && fallback != nil {
+		fellBack = err.Error()
+		t, err = fallback.Create(ctx, spec)
+	}
+	if err != nil {
+		if j.Attempts == 0 && !IsPermanent(err) {
+			s.tellQueued(r, err)
+		}
+		return nil, fmt.Errorf("create ticket: %w", err)
+	}
+	return func(tx Tx) error {
+		cur, err := tx.Request(r.ID)
+		if err != nil || cur.Ticket.Key != "" {
+			return err
+		}
+		at := s.now()
+		cur.Ticket = t
+		cur.record(at, "ticketed", "", t.Key)
+		if err := tx.PutRequest(cur); err != nil {
+			return err
+		}
+		if fellBack != "" {
+			if err := s.notify(tx, cur, NoticeFallback, "", at, fellBack); err != nil {
+				return err
+			}
+		}
+		if err := s.notify(tx, cur, NoticeTicketed, "", at, ""); err != nil {
+			return err
+		}
+		if cur.Outcome == Accepted && !cur.Status.Closed() {
+			return s.notify(tx, cur, NoticeOnCall, "", at, "")
+		}
+		return nil
+	}, nil
+}
+
+// tellQueued tells the requester once that the ticket is waiting for the
+// tracker. It is best effort: losing it loses a courtesy, not the request.
+func (s *Service) tellQueued(r *Request, cause error) {
+	_ = s.store.Update(func(tx Tx) error {
+		n := Notice{Kind: NoticeQueued, RequestID: r.ID, Team: r.Team, Text: cause.Error(), At: s.now()}
+		return s.enqueueNotice(tx, fmt.Sprintf("%s:%s:%d", JobNotify, NoticeQueued, r.ID), n, s.now())
+	})
+}
+
+func (s *Service) updateTicket(ctx context.Context, j *Job, tr Tracker) (func(Tx) error, error) {
+	r, err := s.load(j.RequestID)
+	if err != nil {
+		return nil, fmt.Errorf("update ticket: %w", err)
+	}
+	if r.Ticket.Key == "" {
+		return nil, errNoTicketYet
+	}
+	var ch TicketChange
+	if err := json.Unmarshal(j.Payload, &ch); err != nil {
+		return nil, Permanent(fmt.Errorf("update ticket: decode change: %w", err))
+	}
+	ch.Key = j.Key
+	if err := tr.Update(ctx, r.Ticket.Key, ch); err != nil {
+		return nil, fmt.Errorf("update ticket %s: %w", r.Ticket.Key, err)
+	}
+	return nil, nil
+}
+
+func ticketLabels(r *Request) []string {
+	labels := []string{"sprintguard", "sg-" + r.IDString(), "adhoc"}
+	if r.Decision.Category != "" {
+		labels = append(labels, r.Decision.Category)
+	}
+	for _, l := range r.Decision.Labels {
+		if !slices.Contains(labels, l) {
+			labels = append(labels, l)
+		}
+	}
+	return labels
+}
+
+// Describe renders a ticket's description: the request text, where it was
+// asked, who asked, and why it got its urgency.
+func Describe(r *Request) string {
+	var b strings.Builder
+	b.WriteString(r.Summary)
+	if r.Details != "" {
+		b.WriteString("\n\n" + r.Details)
+	}
+	b.WriteString("\n\n----\n")
+	fmt.Fprintf(&b, "Requested by: %s", requester(r))
+	if r.RequesterTeam != "" {
+		fmt.Fprintf(&b, " (@%s)", r.RequesterTeam)
+	}
+	b.WriteString("\n")
+	if r.ChannelName != "" {
+		fmt.Fprintf(&b, "Asked in: #%s\n", r.ChannelName)
+	}
+	if p := Permalink(r); p != "" {
+		fmt.Fprintf(&b, "Slack: %s\n", p)
+	}
+	fmt.Fprintf(&b, "Urgency: %s\n", r.Decision.Explain())
+	if !r.NeededBy.IsZero() {
+		fmt.Fprintf(&b, "Needed by: %s\n", r.NeededBy.Format(time.DateOnly))
+	}
+	for _, l := range r.Links {
+		fmt.Fprintf(&b, "Link: %s\n", l)
+	}
+	return b.String()
+}
+
+func requester(r *Request) string {
+	if r.UserName != "" {
+		return r.UserName + " (" + r.User + ")"
+	}
+	return r.User
+}
+
+// Permalink returns the Slack archive path of the request's message, which
+// Slack redirects to the message in any workspace; "" without a message.
+func Permalink(r *Request) string {
+	if r.Channel == "" || r.TS == "" {
+		return ""
+	}
+	return "https://slack.com/archives/" + r.Channel + "/p" + strings.Replace(r.TS, ".", "", 1)
+}

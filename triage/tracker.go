@@ -1,0 +1,72 @@
+package triage
+
+import (
+	"context"
+	"time"
+)
+
+// Tracker is where tickets live: tracker/local keeps them in the store,
+// tracker/jira in Jira. Implementations must be safe for concurrent use.
+type Tracker interface {
+	// Create makes the ticket for spec. It must be idempotent on
+	// spec.IdempotencyKey: a retry after a crash returns the ticket the
+	// first call made instead of making a second one.
+	Create(ctx context.Context, spec TicketSpec) (Ticket, error)
+	// Update applies a change to an existing ticket. It must be safe to
+	// apply the same change twice.
+	Update(ctx context.Context, key string, ch TicketChange) error
+}
+
+// TicketSpec is everything a tracker needs to make a ticket.
+type TicketSpec struct {
+	IdempotencyKey string
+	RequestID      int64
+	Team           string
+	Summary        string
+	Description    string
+	Urgency        Urgency
+	Category       string
+	Labels         []string
+	Requester      string
+	Assignee       string // Slack user id; the tracker maps it to its own account
+	Deferred       bool   // goes to the backlog, not the active sprint
+	Due            time.Time
+	Permalink      string
+}
+
+// TicketChange is one lifecycle change pushed to the tracker.
+type TicketChange struct {
+	// Key identifies this change (the outbox job's key), so that a tracker
+	// can tell a retried change from a new one.
+	Key       string
+	Status    Status
+	Assignee  string
+	Urgency   Urgency
+	Comment   string
+	TimeSpent float64 // in the team's budget unit, with Status resolved
+	Actor     string
+}
+
+// Notice is the payload of a JobNotify: something a person should hear of.
+type Notice struct {
+	Kind      string    `json:"kind"`
+	RequestID int64     `json:"request_id,omitempty"`
+	Team      string    `json:"team,omitempty"`
+	Actor     string    `json:"actor,omitempty"`
+	Threshold float64   `json:"threshold,omitempty"`
+	Sprint    int       `json:"sprint,omitempty"`
+	Text      string    `json:"text,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// Notice kinds.
+const (
+	NoticeTicketed  = "ticketed"  // tell the requester the ticket, urgency and next step
+	NoticeOnCall    = "oncall"    // tell the on-call, with buttons
+	NoticeApproval  = "approval"  // ask the lead to approve or defer
+	NoticeBudget    = "budget"    // a budget threshold was crossed
+	NoticeDuplicate = "duplicate" // the request was linked to an earlier one
+	NoticeChanged   = "changed"   // status or urgency changed
+	NoticeQueued    = "queued"    // the tracker is unreachable; the ticket is queued
+	NoticeFallback  = "fallback"  // the tracker refused the ticket; a local one was made
+)
