@@ -1,0 +1,20 @@
+// Command sprintguard is the Slack bot that shields a team's sprint from
+// ad-hoc requests. main only handles signals and the exit code; the
+// commands live in internal/cli.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sprintguard/sprintguard/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, os.Args[1:], cli.System())
+	stop()
+	os.Exit(code)
+}

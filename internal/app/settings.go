@@ -1,0 +1,152 @@
+// Package app builds the running system's parts from a validated config:
+// the only place that knows both the config schema and the domain types.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/oncall"
+	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// defaultEstimate is what a request costs the budget when no rule gave it
+// an estimate: one unit, so that it still counts.
+const defaultEstimate = 1
+
+// Settings builds triage's settings from cfg. Problems found past config's
+// own validation (the classifier's) come back as config.Errors with the
+// rule's file and line.
+func Settings(cfg *config.Config) (*triage.Settings, error) {
+	st := &triage.Settings{Groups: cfg.Groups}
+	var errs config.Errors
+	for i := range cfg.Teams {
+		t, err := Team(cfg, &cfg.Teams[i])
+		if err != nil {
+			var ce config.Errors
+			if errors.As(err, &ce) {
+				errs = append(errs, ce...)
+				continue
+			}
+			return nil, err
+		}
+		st.Teams = append(st.Teams, t)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return st, nil
+}
+
+// Team converts one configured team.
+func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
+	loc := ct.Location()
+	set, err := Rules(ct.Rules, cfg.Groups)
+	if err != nil {
+		return nil, err
+	}
+	t := &triage.Team{
+		Name: ct.Name, Channel: ct.Channel, Location: loc,
+		Members: ct.Members, Leads: ct.Leads,
+		OptOut: ct.Intake.OptOut, DuplicateWindow: ct.Intake.DuplicateWindow,
+		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo,
+		Rules: set,
+		Rotation: oncall.Rotation{
+			Team: ct.Name, Members: ct.Oncall.Rotation, ShiftDays: days(ct.Oncall.Shift),
+			Handoff: oncall.Handoff{Weekday: ct.Oncall.Handoff.Weekday, HasWeekday: ct.Oncall.Handoff.HasWeekday,
+				Hour: ct.Oncall.Handoff.At.Hour, Minute: ct.Oncall.Handoff.At.Minute},
+			Location: loc, Start: localDate(ct.Oncall.Start, loc),
+		},
+		Hours: oncall.BusinessHours{
+			Days:     ct.BusinessHours.Days,
+			Start:    oncall.Clock{Hour: ct.BusinessHours.Start.Hour, Minute: ct.BusinessHours.Start.Minute},
+			End:      oncall.Clock{Hour: ct.BusinessHours.End.Hour, Minute: ct.BusinessHours.End.Minute},
+			Location: loc, Holidays: dates(ct.BusinessHours.Holidays),
+		},
+		Calendar: sprint.Calendar{Start: localDate(ct.Sprint.Start, loc), LengthDays: days(ct.Sprint.Length), Location: loc},
+		Budget: sprint.Budget{Capacity: ct.Sprint.Capacity, Fraction: ct.Sprint.InterruptBudget,
+			Unit: ct.Sprint.Unit, Thresholds: ct.Sprint.Thresholds},
+		Policy: triage.Policy{P1: triage.Action(ct.Policy.P1), P2: triage.Action(ct.Policy.P2),
+			P3: triage.Action(ct.Policy.P3), P4: triage.Action(ct.Policy.P4)},
+	}
+	for _, c := range ct.Intake.Channels {
+		t.IntakeChannels = append(t.IntakeChannels, strings.TrimPrefix(c, "#"))
+	}
+	for _, check := range []func() error{t.Rotation.Validate, t.Hours.Validate, t.Calendar.Validate} {
+		if err := check(); err != nil {
+			return nil, config.Errors{{File: ct.File, Line: ct.Line, Msg: fmt.Sprintf("team %s: %v", ct.Name, err)}}
+		}
+	}
+	return t, nil
+}
+
+// Rules compiles a configured rule list. Problems are config.Errors placed
+// at the rule's line.
+func Rules(rs []config.Rule, groups map[string][]string) (*classifier.Set, error) {
+	out := make([]classifier.Rule, len(rs))
+	var errs config.Errors
+	for i, r := range rs {
+		var u classifier.Urgency
+		if r.Urgency != "" {
+			var err error
+			if u, err = classifier.ParseUrgency(r.Urgency); err != nil {
+				errs = append(errs, config.Error{File: r.File, Line: r.Line, Msg: err.Error()})
+			}
+		}
+		out[i] = classifier.Rule{
+			Name: r.Name, Any: r.Any, All: r.All, None: r.None, Regex: r.Regex,
+			Type: r.Type, Impact: r.Impact, Channel: r.Channel, RequesterIn: r.RequesterIn,
+			When: r.When, NeededWithin: r.NeededWithin,
+			Urgency: u, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels,
+			SLA: classifier.SLA{Ack: r.SLA.Ack, Resolve: r.SLA.Resolve}, Team: r.Team,
+			Continue: r.Continue, Default: r.Default,
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if groups == nil {
+		groups = map[string][]string{}
+	}
+	set, err := classifier.Compile(out, classifier.Options{Groups: groups})
+	var ce classifier.Errors
+	if errors.As(err, &ce) {
+		for _, e := range ce {
+			file, line := "", 0
+			if e.Index >= 0 && e.Index < len(rs) {
+				file, line = rs[e.Index].File, rs[e.Index].Line
+			} else if len(rs) > 0 {
+				file, line = rs[0].File, rs[0].Line
+			}
+			errs = append(errs, config.Error{File: file, Line: line, Msg: e.Error()})
+		}
+		return nil, errs
+	}
+	if err != nil {
+		return nil, fmt.Errorf("compile rules: %w", err)
+	}
+	return set, nil
+}
+
+func days(d time.Duration) int { return int(d / (24 * time.Hour)) }
+
+// localDate places a config civil date (00:00 UTC) at local midnight in loc.
+func localDate(d time.Time, loc *time.Location) time.Time {
+	if d.IsZero() {
+		return time.Time{}
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+}
+
+func dates(ts []time.Time) []oncall.Date {
+	out := make([]oncall.Date, len(ts))
+	for i, t := range ts {
+		out[i] = oncall.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	}
+	return out
+}

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// classifyLine is one JSON line of `classify` input, and a `rules test` case.
+type classifyLine struct {
+	Team     string `json:"team" yaml:"team"`
+	Summary  string `json:"summary" yaml:"summary"`
+	Text     string `json:"text" yaml:"text"` // another name for summary
+	Details  string `json:"details" yaml:"details"`
+	Type     string `json:"type" yaml:"type"`
+	Impact   string `json:"impact" yaml:"impact"`
+	Channel  string `json:"channel" yaml:"channel"`
+	User     string `json:"user" yaml:"user"`
+	At       string `json:"at" yaml:"at"`
+	NeededBy string `json:"needed_by" yaml:"needed_by"`
+}
+
+type classifyResult struct {
+	Team        string              `json:"team"`
+	Decision    classifier.Decision `json:"decision"`
+	Explanation string              `json:"explanation"`
+}
+
+func runClassify(ctx context.Context, env Env, args []string) int {
+	fs, path := flags(env, "classify")
+	team := fs.String("team", "", "classify with this team's rules (default: the first team, or the channel's)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	_, st, err := loadSettings(env, *path)
+	if err != nil {
+		return printErrors(env, err)
+	}
+	emit := func(in classifyLine) error {
+		if in.Team == "" {
+			in.Team = *team
+		}
+		res, err := classify(st, in, env.Now())
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			b, _ := json.Marshal(res)
+			fmt.Fprintln(env.Stdout, string(b))
+			return nil
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s %s (rule %s) %s\n", res.Team, res.Decision.Urgency, orDash(res.Decision.Category), res.Decision.Rule, res.Explanation)
+		return nil
+	}
+	if len(pos) > 0 {
+		if err := emit(classifyLine{Summary: strings.Join(pos, " ")}); err != nil {
+			return fail(env, err)
+		}
+		return ExitOK
+	}
+	return classifyStream(env, emit)
+}
+
+func classifyStream(env Env, emit func(classifyLine) error) int {
+	sc := bufio.NewScanner(env.Stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	code, n := ExitOK, 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var in classifyLine
+		if err := json.Unmarshal([]byte(line), &in); err != nil {
+			fmt.Fprintf(env.Stderr, "stdin:%d: not a JSON object: %v (write one {\"summary\": \"...\"} per line)\n", n, err)
+			code = ExitFail
+			continue
+		}
+		if err := emit(in); err != nil {
+			fmt.Fprintf(env.Stderr, "stdin:%d: %v\n", n, err)
+			code = ExitFail
+		}
+	}
+	if err := sc.Err(); err != nil && err != io.EOF {
+		return fail(env, err)
+	}
+	return code
+}
+
+// classify runs one input through the team's rules, as Intake would.
+func classify(st *triage.Settings, in classifyLine, now time.Time) (classifyResult, error) {
+	t := st.Team(in.Team)
+	if t == nil && in.Channel != "" {
+		t = st.TeamForChannel(in.Channel, in.Channel)
+	}
+	if t == nil && in.Team == "" && len(st.Teams) > 0 {
+		t = st.Teams[0]
+	}
+	if t == nil {
+		return classifyResult{}, fmt.Errorf("no team %q (teams: %s)", in.Team, teamNames(st))
+	}
+	at, err := parseTime(in.At, t.Location, now)
+	if err != nil {
+		return classifyResult{}, fmt.Errorf("at: %w", err)
+	}
+	var needed time.Time
+	if in.NeededBy != "" {
+		if needed, err = parseTime(in.NeededBy, t.Location, now); err != nil {
+			return classifyResult{}, fmt.Errorf("needed_by: %w", err)
+		}
+	}
+	summary := in.Summary
+	if summary == "" {
+		summary = in.Text
+	}
+	ch := strings.TrimPrefix(in.Channel, "#")
+	d := t.Rules.Classify(classifier.Input{Summary: summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
+		Channel: ch, ChannelName: ch, Requester: in.User, BusinessHours: t.Hours.Contains(at), At: at, NeededBy: needed})
+	return classifyResult{Team: t.Name, Decision: d, Explanation: d.Explain()}, nil
+}
+
+// parseTime reads RFC 3339, or a local "2006-01-02T15:04" / "2006-01-02" in
+// loc; "" is now.
+func parseTime(s string, loc *time.Location, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", time.DateOnly} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time (write 2026-11-17T14:30 in the team's zone, or RFC 3339)", s)
+}
+
+func teamNames(st *triage.Settings) string {
+	names := make([]string, len(st.Teams))
+	for i, t := range st.Teams {
+		names[i] = t.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/examples"
+	"github.com/sprintguard/sprintguard/internal/app"
+	"github.com/sprintguard/sprintguard/store"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// buildBinary builds sprintguard once for the tests that run it as a
+// separate process.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "sprintguard")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/sprintguard/sprintguard/cmd/sprintguard")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// seedStore writes n requests into a new database at path.
+func seedStore(t *testing.T, path string, n int) {
+	t.Helper()
+	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := app.Settings(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2026, 11, 17, 16, 0, 0, 0, time.UTC)
+	svc := triage.NewService(db, st, func() time.Time { return at })
+	for i := 0; i < n; i++ {
+		_, err := svc.Intake(context.Background(), triage.NewRequest{Team: "platform", Channel: "C0PLATHELP",
+			ChannelName: "platform-help", User: fmt.Sprintf("U%03d", i), Summary: fmt.Sprintf("need access to bucket %d", i),
+			TS: fmt.Sprintf("1763395200.%06d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func countRequests(t *testing.T, path string) int {
+	t.Helper()
+	db, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	defer db.Close()
+	n := 0
+	if err := db.View(func(tx triage.Tx) error {
+		return tx.Requests("", time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), func(*triage.Request) error {
+			n++
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// startServe runs `sprintguard serve` on a config in dir and waits until
+// its control socket answers.
+func startServe(t *testing.T, bin, dir string) *exec.Cmd {
+	t.Helper()
+	cfg := strings.Replace(string(examples.Config), "  path: sprintguard.db\n", "  path: "+filepath.Join(dir, "sg.db")+"\n", 1)
+	cfgPath := writeFile(t, dir, "sprintguard.yaml", strings.Replace(cfg, `listen: ":8080"`, `listen: "127.0.0.1:0"`, 1))
+	cmd := exec.Command(bin, "serve", "--config", cfgPath)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "sprintguard serving") {
+				close(ready)
+				break
+			}
+		}
+		io.Copy(io.Discard, stderr)
+	}()
+	select {
+	case <-ready:
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not start within 20s")
+	}
+	return cmd
+}
+
+// TestBackupWhileServing is the acceptance test of the store's locking:
+// a second process is refused quickly, and backup asks the running one.
+func TestBackupWhileServing(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "sg.db")
+	seedStore(t, dbPath, 25)
+	cmd := startServe(t, bin, dir)
+
+	start := time.Now()
+	_, err := store.Open(dbPath, store.Options{Timeout: time.Second})
+	took := time.Since(start)
+	if !errors.Is(err, store.ErrLocked) || !strings.Contains(err.Error(), dbPath) {
+		t.Fatalf("second open: %v, want ErrLocked naming %s", err, dbPath)
+	}
+	if took > 3*time.Second {
+		t.Errorf("second open took %v to fail, want about 1s", took)
+	}
+
+	dst := filepath.Join(t.TempDir(), "backup.db")
+	code, out, errs := run(t, "backup", dst, "--config", filepath.Join(dir, "sprintguard.yaml"))
+	if code != ExitOK || !strings.Contains(out, "from the running process") {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errs)
+	}
+	if n := countRequests(t, dst); n != 25 {
+		t.Errorf("backup holds %d requests, want 25", n)
+	}
+
+	// Once the bot stops, backup opens the file itself.
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	dst2 := filepath.Join(t.TempDir(), "backup2.db")
+	code, out, errs = run(t, "backup", dst2, "--config", filepath.Join(dir, "sprintguard.yaml"))
+	if code != ExitOK || !strings.Contains(out, "from the file") || countRequests(t, dst2) != 25 {
+		t.Errorf("backup of a stopped bot: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(dbPath + ".sock"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("control socket left behind after SIGTERM: %v", err)
+	}
+}

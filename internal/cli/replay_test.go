@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/sprintguard/sprintguard/slackexport"
+)
+
+func TestReplayIsDeterministic(t *testing.T) {
+	args := []string{"replay", "--config", repo("examples", "sprintguard.yaml"), "--export", repo("examples", "slack-export")}
+	code, first, errs := run(t, args...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	_, second, _ := run(t, args...)
+	if first != second {
+		t.Fatal("two replays of the same export differ")
+	}
+	for _, want := range []string{"Team platform", "Team data", "Interrupt report", "Sprint"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("replay output lacks %q", want)
+		}
+	}
+}
+
+// TestReplayCountsEveryRequest checks the request count against an
+// independent count of top-level human messages in intake channels.
+func TestReplayCountsEveryRequest(t *testing.T) {
+	code, out, errs := run(t, "replay", "--format", "json", "--config", repo("examples", "sprintguard.yaml"),
+		"--export", repo("examples", "slack-export"))
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Requests int `json:"requests"`
+		Teams    []struct {
+			Team      string         `json:"team"`
+			Requests  int            `json:"requests"`
+			ByUrgency map[string]int `json:"by_urgency"`
+			Sprints   []struct {
+				Start, End    string
+				Budget, Used  float64
+				Accepted, Def int
+			} `json:"sprints"`
+			Decisions []struct {
+				Channel, User, TS, Urgency, Category, Rule string
+			} `json:"decisions"`
+		} `json:"teams"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := slackexport.Open(repo("examples", "slack-export"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exp.Close()
+	intake := map[string]bool{"platform-help": true, "data-help": true}
+	want := 0
+	if _, err := exp.Walk(func(m slackexport.Message) error {
+		if intake[m.ChannelName] && exp.IsTopLevelHuman(m) && !strings.HasPrefix(strings.TrimSpace(m.Text), ":speech_balloon:") {
+			want++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want < 300 || doc.Requests != want {
+		t.Errorf("replay made %d requests, the export has %d top-level human messages in intake channels", doc.Requests, want)
+	}
+	if len(doc.Teams) != 2 {
+		t.Fatalf("%d teams in the JSON, want 2", len(doc.Teams))
+	}
+	for _, tm := range doc.Teams {
+		sum := 0
+		for _, n := range tm.ByUrgency {
+			sum += n
+		}
+		if len(tm.Decisions) != tm.Requests || sum != tm.Requests || len(tm.Sprints) < 5 {
+			t.Errorf("team %s: %d requests, %d decisions, %d by urgency, %d sprints", tm.Team, tm.Requests, len(tm.Decisions), sum, len(tm.Sprints))
+		}
+		for _, d := range tm.Decisions {
+			if d.Channel == "" || d.User == "" || d.TS == "" || d.Rule == "" || d.Urgency == "" {
+				t.Errorf("team %s: incomplete decision %+v", tm.Team, d)
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package replay
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sprintguard/sprintguard/report"
+	"github.com/sprintguard/sprintguard/store"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// TeamResult is one team's share of a replay.
+type TeamResult struct {
+	Team     *triage.Team
+	Requests []*triage.Request
+	Weeks    []*report.Weekly
+	Sprints  []report.SprintSummary
+}
+
+func (s *simulation) collect(db *store.DB) error {
+	for _, team := range s.settings.Teams {
+		tr := &TeamResult{Team: team}
+		err := db.View(func(tx triage.Tx) error {
+			return tx.Requests(team.Name, time.Time{}, farFuture, func(r *triage.Request) error {
+				tr.Requests = append(tr.Requests, r)
+				return nil
+			})
+		})
+		if err != nil {
+			return fmt.Errorf("replay: read requests: %w", err)
+		}
+		if !s.res.First.IsZero() {
+			for w := report.WeekOf(s.res.First, team.Location); !w.Start.After(s.res.Last); w = report.WeekOf(w.End, team.Location) {
+				d, err := report.Load(db, team, w, w.End)
+				if err != nil {
+					return fmt.Errorf("replay: report %s %s: %w", team.Name, w.Label(), err)
+				}
+				tr.Weeks = append(tr.Weeks, report.Compute(d))
+			}
+		}
+		tr.Sprints = report.Sprints(team, tr.Requests)
+		s.res.Teams = append(s.res.Teams, tr)
+	}
+	return nil
+}
+
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Requests returns how many requests the replay made in all.
+func (r *Result) Requests() int {
+	n := 0
+	for _, t := range r.Teams {
+		n += len(t.Requests)
+	}
+	return n
+}
+
+// WriteText prints the weekly reports and the per-sprint budget table of
+// every team, preceded by what was read and skipped.
+func (r *Result) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Replayed %d messages", r.Messages)
+	if !r.First.IsZero() {
+		fmt.Fprintf(&b, " from %s to %s (UTC)", r.First.UTC().Format(time.DateOnly), r.Last.UTC().Format(time.DateOnly))
+	}
+	fmt.Fprintf(&b, ": %d requests.\n", r.Requests())
+	for _, t := range r.Teams {
+		fmt.Fprintf(&b, "  %-12s %d requests\n", t.Team.Name, len(t.Requests))
+	}
+	b.WriteString("Not requests:\n")
+	for _, k := range sortedKeys(r.Skipped) {
+		fmt.Fprintf(&b, "  %-28s %d\n", k, r.Skipped[k])
+	}
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(&b, "Problems in the export (%d, skipped):\n", len(r.Problems))
+		for _, p := range r.Problems {
+			fmt.Fprintf(&b, "  %s\n", p)
+		}
+	}
+	for _, t := range r.Teams {
+		fmt.Fprintf(&b, "\n%s\nTeam %s\n%s\n", rule, t.Team.Name, rule)
+		for _, wk := range t.Weeks {
+			b.WriteString("\n" + wk.Text())
+		}
+		b.WriteString("\n" + report.SprintTable(t.Team.Name, t.Team.Budget.Unit, t.Sprints))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var rule = strings.Repeat("=", 72)
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// jsonTeam is the per-team document of `replay --format json`.
+type jsonTeam struct {
+	Team       string         `json:"team"`
+	Requests   int            `json:"requests"`
+	ByUrgency  map[string]int `json:"by_urgency"`
+	ByCategory map[string]int `json:"by_category"`
+	Sprints    []jsonSprint   `json:"sprints"`
+	Decisions  []jsonDecision `json:"decisions"`
+}
+
+type jsonSprint struct {
+	N        int     `json:"n"`
+	Start    string  `json:"start"`
+	End      string  `json:"end"`
+	Budget   float64 `json:"budget"`
+	Used     float64 `json:"used"`
+	Accepted int     `json:"accepted"`
+	Deferred int     `json:"deferred"`
+}
+
+type jsonDecision struct {
+	Channel  string `json:"channel"`
+	User     string `json:"user"`
+	TS       string `json:"ts"`
+	Urgency  string `json:"urgency"`
+	Category string `json:"category"`
+	Rule     string `json:"rule"`
+}
+
+// WriteJSON prints one JSON document for scripts.
+func (r *Result) WriteJSON(w io.Writer) error {
+	doc := struct {
+		Messages int            `json:"messages"`
+		Requests int            `json:"requests"`
+		Skipped  map[string]int `json:"skipped"`
+		Problems []string       `json:"problems"`
+		Teams    []jsonTeam     `json:"teams"`
+	}{Messages: r.Messages, Requests: r.Requests(), Skipped: r.Skipped, Problems: []string{}, Teams: []jsonTeam{}}
+	for _, p := range r.Problems {
+		doc.Problems = append(doc.Problems, p.String())
+	}
+	for _, t := range r.Teams {
+		doc.Teams = append(doc.Teams, teamJSON(t))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func teamJSON(t *TeamResult) jsonTeam {
+	jt := jsonTeam{Team: t.Team.Name, Requests: len(t.Requests), ByUrgency: map[string]int{"P1": 0, "P2": 0, "P3": 0, "P4": 0},
+		ByCategory: map[string]int{}, Sprints: []jsonSprint{}, Decisions: []jsonDecision{}}
+	for _, r := range t.Requests {
+		jt.ByUrgency[r.Urgency.String()]++
+		jt.ByCategory[r.Decision.Category]++
+		jt.Decisions = append(jt.Decisions, jsonDecision{Channel: r.Channel, User: r.User, TS: r.TS,
+			Urgency: r.Urgency.String(), Category: r.Decision.Category, Rule: r.Decision.Rule})
+	}
+	for _, s := range t.Sprints {
+		jt.Sprints = append(jt.Sprints, jsonSprint{N: s.N, Start: s.Start.Format(time.DateOnly), End: s.End.AddDate(0, 0, -1).Format(time.DateOnly),
+			Budget: s.Budget, Used: s.Used, Accepted: s.Accepted, Deferred: s.Deferred})
+	}
+	return jt
+}

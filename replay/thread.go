@@ -1,0 +1,71 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/sprintguard/sprintguard/slackexport"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// doneWords in a team member's thread reply mean the request was resolved:
+// an export records no button clicks, so the conversation stands in for them.
+var doneWords = []string{"done", "fixed", "resolved", "granted", "merged", "deployed", "closing", "sorted", "works now"}
+
+// reply turns a team member's reply under a request into its lifecycle: the
+// first reply acknowledges, a reply saying it is done resolves.
+func (s *simulation) reply(ctx context.Context, team *triage.Team, m slackexport.Message) error {
+	s.res.Skipped["thread reply"]++
+	id, ok := s.requests[m.Channel+"/"+m.ThreadTS]
+	if !ok || team == nil || !team.IsMember(m.User) || m.Subtype != "" {
+		return nil
+	}
+	action := triage.ActAcknowledge
+	if saysDone(slackexport.PlainText(m.Text, s.exp.Users)) {
+		action = triage.ActResolve
+	}
+	_, _, err := s.svc.Apply(ctx, id, triage.Change{Actor: m.User, Action: action})
+	if triage.ErrorCode(err) == triage.EFORBIDDEN {
+		// The request was routed to another team, whose members differ.
+		return nil
+	}
+	if err != nil && !errors.Is(err, triage.ErrNotFound) {
+		return fmt.Errorf("replay %s %s: %w", m.File, m.TS, err)
+	}
+	return nil
+}
+
+func saysDone(text string) bool {
+	words := " " + strings.Join(strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	}), " ") + " "
+	for _, w := range doneWords {
+		if strings.Contains(words, " "+w+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// summaryMax is the request modal's limit on a summary.
+const summaryMax = 150
+
+// Split makes a summary (the first line, at most 150 characters, cut at a
+// word) and details (the rest; the whole text when the summary was cut) of
+// a message.
+func Split(text string) (summary, details string) {
+	text = strings.TrimSpace(text)
+	first, rest, _ := strings.Cut(text, "\n")
+	first = strings.TrimSpace(first)
+	if r := []rune(first); len(r) > summaryMax {
+		cut := string(r[:summaryMax-1])
+		if i := strings.LastIndexByte(cut, ' '); i > summaryMax/2 {
+			cut = cut[:i]
+		}
+		return strings.TrimSpace(cut) + "…", text
+	}
+	return first, strings.TrimSpace(rest)
+}
