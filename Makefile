@@ -1,0 +1,37 @@
+# sprintguard: `make demo` and `make test` are the two commands to know.
+GO      ?= go
+BIN     := bin/sprintguard
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+LDFLAGS := -s -w -X github.com/sprintguard/sprintguard/internal/cli.Version=$(VERSION) \
+           -X github.com/sprintguard/sprintguard/internal/cli.Commit=$(COMMIT)
+
+.PHONY: build test demo bench lint docker clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sprintguard
+
+# Every test, with the race detector.
+test:
+	$(GO) test -race -count=1 ./...
+
+# The backtest on the sample export with the example config: no Slack, no Jira.
+demo: build
+	./$(BIN) replay --config examples/sprintguard.yaml --export examples/slack-export
+
+# Benchmarks; figures go in the issue notes as medians (run with COUNT=5 for that).
+COUNT ?= 1
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report
+	$(GO) run ./bench/replay -messages 100000
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+docker:
+	docker build --build-arg VERSION=$(VERSION) -t sprintguard:$(VERSION) .
+
+clean:
+	rm -rf bin
