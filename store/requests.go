@@ -45,7 +45,7 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	if r == nil || r.ID <= 0 {
 		return fmt.Errorf("put request: the request has no id (allocate one with NextRequestID)")
 	}
-	if err := errors.Join(checkName("team", r.Team), checkName("channel", r.Channel)); err != nil {
+	if err := errors.Join(checkName("team", r.Team), checkName("channel", r.Channel), checkName("user", r.User)); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
 	}
 	reqs := t.bucket(bucketRequests)
@@ -65,7 +65,7 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	if err := reqs.Put(idKey(r.ID), data); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
 	}
-	cur := indexed{ID: r.ID, Team: r.Team, Channel: r.Channel, TS: r.TS, Status: r.Status, CreatedAt: r.CreatedAt}
+	cur := indexed{ID: r.ID, Team: r.Team, User: r.User, Channel: r.Channel, TS: r.TS, Status: r.Status, CreatedAt: r.CreatedAt}
 	cur.Ticket.Key = r.Ticket.Key
 	if err := t.moveIndexes(old, cur.entries(), r.ID); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
@@ -78,6 +78,7 @@ func (t *tx) PutRequest(r *triage.Request) error {
 type indexed struct {
 	ID      int64  `json:"id"`
 	Team    string `json:"team"`
+	User    string `json:"user"`
 	Channel string `json:"channel"`
 	TS      string `json:"ts"`
 	Ticket  struct {
@@ -102,6 +103,9 @@ func (r indexed) entries() []indexEntry {
 	es := []indexEntry{
 		{bucket: bucketReqTime, key: timeIDKey(team, r.CreatedAt, r.ID)},
 		{bucket: bucketReqTimeAll, key: timeIDKey(nil, r.CreatedAt, r.ID)},
+	}
+	if r.User != "" {
+		es = append(es, indexEntry{bucket: bucketReqUser, key: timeIDKey(userPrefix(r.Team, r.User), r.CreatedAt, r.ID)})
 	}
 	if !r.Status.Closed() {
 		es = append(es,
@@ -185,6 +189,23 @@ func (t *tx) Requests(team string, from, to time.Time, fn func(*triage.Request) 
 	start := appendTime(append([]byte(nil), prefix...), from)
 	end := appendTime(append([]byte(nil), prefix...), to)
 	return t.walk(b, start, func(k []byte) bool { return bytes.Compare(k, end) < 0 }, fn)
+}
+
+// RequestsBy walks the requester index: user's requests to team created
+// in [from, to), oldest first.
+func (t *tx) RequestsBy(team, user string, from, to time.Time, fn func(*triage.Request) error) error {
+	if !from.Before(to) {
+		return nil
+	}
+	prefix := userPrefix(team, user)
+	start := appendTime(append([]byte(nil), prefix...), from)
+	end := appendTime(append([]byte(nil), prefix...), to)
+	return t.walk(t.bucket(bucketReqUser), start, func(k []byte) bool { return bytes.Compare(k, end) < 0 }, fn)
+}
+
+// userPrefix is a (team, user) pair's key prefix in the requester index.
+func userPrefix(team, user string) []byte {
+	return append(append(teamPrefix(team), user...), sep)
 }
 
 // OpenRequests walks the open index; an empty team means every team.

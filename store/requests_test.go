@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -300,5 +301,37 @@ func TestOpenRequestsOrderAndTeams(t *testing.T) {
 				t.Errorf("OpenRequests(%q) = %v, want %v", tc.team, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestRequestsByRequester(t *testing.T) {
+	db := openTest(t, Options{})
+	mk := func(id int64, team, user string, at time.Time) *triage.Request {
+		r := testRequest(id, team, at)
+		r.User = user
+		return r
+	}
+	put(t, db,
+		mk(1, "platform", "U1", t0),
+		mk(2, "platform", "U2", t0.Add(time.Minute)),
+		mk(3, "platform", "U1", t0.Add(2*time.Minute)),
+		mk(4, "data", "U1", t0.Add(3*time.Minute)),
+		mk(5, "platform", "U10", t0.Add(4*time.Minute)), // "U1" must not be a prefix match
+		mk(6, "platform", "U1", t0.Add(time.Hour)),      // outside the range
+	)
+	// The requester changes: the index follows.
+	moved := mk(2, "platform", "U1", t0.Add(time.Minute))
+	put(t, db, moved)
+	var got []int64
+	if err := db.View(func(tx triage.Tx) error {
+		return tx.RequestsBy("platform", "U1", t0, t0.Add(time.Hour), func(r *triage.Request) error {
+			got = append(got, r.ID)
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[1 2 3]" {
+		t.Errorf("RequestsBy(platform, U1) = %v, want [1 2 3]", got)
 	}
 }

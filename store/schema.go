@@ -21,6 +21,7 @@ var (
 	bucketReqMessage = []byte("req_message")  // channel 0 ts -> id
 	bucketReqOpen    = []byte("req_open")     // team 0 created id -> "" while not closed
 	bucketReqOpenAll = []byte("req_open_all") // created id -> "" while not closed
+	bucketReqUser    = []byte("req_user")     // team 0 user 0 created id -> ""
 	bucketLedgers    = []byte("ledgers")      // team 0 sprint -> JSON
 	bucketOverrides  = []byte("overrides")    // team 0 id -> JSON
 	bucketClaims     = []byte("claims")       // key -> expires value
@@ -120,7 +121,7 @@ func (db *DB) checkVersion(v uint64) error {
 func migrateToV1(b *bolt.Tx) error {
 	for _, name := range [][]byte{
 		bucketMeta, bucketRequests, bucketReqTime, bucketReqTimeAll, bucketReqTicket, bucketReqMessage,
-		bucketReqOpen, bucketReqOpenAll, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
+		bucketReqOpen, bucketReqOpenAll, bucketReqUser, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
 		bucketJobs, bucketJobDue, bucketJobKeys, bucketJobDoneExp, bucketDead,
 		bucketTickets, bucketTicketSeq, bucketTicketIdem,
 	} {

@@ -65,14 +65,24 @@ type Options struct {
 // All methods are safe for concurrent use; write transactions are serialised
 // by bbolt. A transaction function must not start another transaction.
 type DB struct {
+	engine
 	bolt *bolt.DB
-	path string
-	opt  Options
+}
+
+// engine is what DB and Session share: the triage and local tracker stores
+// over some way of running bbolt transactions.
+type engine struct {
+	path   string
+	opt    Options
+	update func(func(*bolt.Tx) error) error
+	view   func(func(*bolt.Tx) error) error
 }
 
 var (
 	_ triage.Store = (*DB)(nil)
 	_ local.Store  = (*DB)(nil)
+	_ triage.Store = (*Session)(nil)
+	_ local.Store  = (*Session)(nil)
 )
 
 // Open opens (creating it if needed, unless ReadOnly) the store at path and
@@ -102,7 +112,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db := &DB{bolt: b, path: path, opt: opt}
+	db := &DB{bolt: b, engine: engine{path: path, opt: opt, update: b.Update, view: b.View}}
 	if err := db.prepare(); err != nil {
 		_ = b.Close()
 		return nil, err
@@ -123,34 +133,34 @@ func (db *DB) Path() string { return db.path }
 
 // Update runs fn in one read-write transaction, committed when fn returns
 // nil. fn's own error is returned as is.
-func (db *DB) Update(fn func(triage.Tx) error) error {
+// Update runs fn in one read-write transaction.
+func (e *engine) Update(fn func(triage.Tx) error) error {
 	var fnErr error
-	err := db.bolt.Update(func(b *bolt.Tx) error {
-		fnErr = fn(db.tx(b))
+	err := e.update(func(b *bolt.Tx) error {
+		fnErr = fn(e.tx(b))
 		return fnErr
 	})
 	if err != nil && fnErr == nil {
-		return fmt.Errorf("update store %s: %w", db.path, err)
+		return fmt.Errorf("update store %s: %w", e.path, err)
 	}
 	return err
 }
 
-// View runs fn in a read-only transaction; writes inside it fail.
-func (db *DB) View(fn func(triage.Tx) error) error {
+// View runs fn in a read-only transaction.
+func (e *engine) View(fn func(triage.Tx) error) error {
 	var fnErr error
-	err := db.bolt.View(func(b *bolt.Tx) error {
-		fnErr = fn(db.tx(b))
+	err := e.view(func(b *bolt.Tx) error {
+		fnErr = fn(e.tx(b))
 		return fnErr
 	})
 	if err != nil && fnErr == nil {
-		return fmt.Errorf("view store %s: %w", db.path, err)
+		return fmt.Errorf("view store %s: %w", e.path, err)
 	}
 	return err
 }
 
-func (db *DB) tx(b *bolt.Tx) *tx { return &tx{b: b, now: db.opt.Now, dedupeTTL: db.opt.DedupeTTL} }
+func (e *engine) tx(b *bolt.Tx) *tx { return &tx{b: b, now: e.opt.Now, dedupeTTL: e.opt.DedupeTTL} }
 
-// tx implements triage.Tx over one bbolt transaction.
 type tx struct {
 	b         *bolt.Tx
 	now       func() time.Time

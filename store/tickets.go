@@ -14,10 +14,10 @@ import (
 // CreateTicket implements local.Store: the idempotency key, the ticket
 // number and the ticket are written in one transaction, so a retry after a
 // crash finds the ticket instead of making a second one.
-func (db *DB) CreateTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
+func (db *engine) CreateTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
 	var tk local.Ticket
 	created := false
-	err := db.bolt.Update(func(b *bolt.Tx) error {
+	err := db.update(func(b *bolt.Tx) error {
 		idem := b.Bucket(bucketTicketIdem)
 		if idemKey != "" {
 			if k := idem.Get([]byte(idemKey)); k != nil {
@@ -60,8 +60,8 @@ func (db *DB) CreateTicket(idemKey string, build func(n int64) local.Ticket) (lo
 
 // UpdateTicket implements local.Store. fn runs inside the write transaction
 // and must not change the ticket's key.
-func (db *DB) UpdateTicket(key string, fn func(*local.Ticket) error) error {
-	err := db.bolt.Update(func(b *bolt.Tx) error {
+func (db *engine) UpdateTicket(key string, fn func(*local.Ticket) error) error {
+	err := db.update(func(b *bolt.Tx) error {
 		tk, err := getTicket(b, key)
 		if err != nil {
 			return err
@@ -81,9 +81,9 @@ func (db *DB) UpdateTicket(key string, fn func(*local.Ticket) error) error {
 }
 
 // Ticket implements local.Store.
-func (db *DB) Ticket(key string) (local.Ticket, error) {
+func (db *engine) Ticket(key string) (local.Ticket, error) {
 	var tk local.Ticket
-	err := db.bolt.View(func(b *bolt.Tx) error {
+	err := db.view(func(b *bolt.Tx) error {
 		var err error
 		tk, err = getTicket(b, key)
 		return err
@@ -93,8 +93,8 @@ func (db *DB) Ticket(key string) (local.Ticket, error) {
 
 // Tickets implements local.Store. fn runs inside a read transaction and must
 // not write to the store.
-func (db *DB) Tickets(fn func(local.Ticket) error) error {
-	err := db.bolt.View(func(b *bolt.Tx) error {
+func (db *engine) Tickets(fn func(local.Ticket) error) error {
+	err := db.view(func(b *bolt.Tx) error {
 		return b.Bucket(bucketTicketSeq).ForEach(func(_, key []byte) error {
 			tk, err := getTicket(b, string(key))
 			if err != nil {

@@ -18,8 +18,8 @@ func findDuplicate(tx Tx, team *Team, in NewRequest, at time.Time) (*Request, er
 	}
 	want := words(in.Summary)
 	var dup *Request
-	err := tx.Requests(team.Name, at.Add(-team.DuplicateWindow), at.Add(time.Nanosecond), func(r *Request) error {
-		if r.User == in.User && r.Status != StatusDeclined && similarity(want, words(r.Summary)) >= similarEnough {
+	err := tx.RequestsBy(team.Name, in.User, at.Add(-team.DuplicateWindow), at.Add(time.Nanosecond), func(r *Request) error {
+		if r.Status != StatusDeclined && similarity(want, words(r.Summary)) >= similarEnough {
 			dup = r
 			return ErrStop
 		}

@@ -39,6 +39,9 @@ type Tx interface {
 	// creation order; an empty team means every team. fn returning
 	// ErrStop ends the walk without error.
 	Requests(team string, from, to time.Time, fn func(*Request) error) error
+	// RequestsBy calls fn for user's requests to team created in
+	// [from, to), oldest first, as Requests does.
+	RequestsBy(team, user string, from, to time.Time, fn func(*Request) error) error
 	// OpenRequests calls fn for the team's requests whose status is not
 	// closed, oldest first.
 	OpenRequests(team string, fn func(*Request) error) error
