@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sprintguard/sprintguard/report"
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -21,10 +20,10 @@ type TeamResult struct {
 	Sprints  []report.SprintSummary
 }
 
-func (s *simulation) collect(db *store.DB) error {
+func (s *simulation) collect() error {
 	for _, team := range s.settings.Teams {
 		tr := &TeamResult{Team: team}
-		err := db.View(func(tx triage.Tx) error {
+		err := s.store.View(func(tx triage.Tx) error {
 			return tx.Requests(team.Name, time.Time{}, farFuture, func(r *triage.Request) error {
 				tr.Requests = append(tr.Requests, r)
 				return nil
@@ -35,11 +34,7 @@ func (s *simulation) collect(db *store.DB) error {
 		}
 		if !s.res.First.IsZero() {
 			for w := report.WeekOf(s.res.First, team.Location); !w.Start.After(s.res.Last); w = report.WeekOf(w.End, team.Location) {
-				d, err := report.Load(db, team, w, w.End)
-				if err != nil {
-					return fmt.Errorf("replay: report %s %s: %w", team.Name, w.Label(), err)
-				}
-				tr.Weeks = append(tr.Weeks, report.Compute(d))
+				tr.Weeks = append(tr.Weeks, report.Compute(report.Select(team, tr.Requests, w, w.End)))
 			}
 		}
 		tr.Sprints = report.Sprints(team, tr.Requests)

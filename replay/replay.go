@@ -22,6 +22,10 @@ import (
 // transactions than one round per message would cost.
 const drainEvery = time.Minute
 
+// sessionCommitEvery is how many changes the replay's store session
+// commits at a time.
+const sessionCommitEvery = 4096
+
 // Options configures a replay.
 type Options struct {
 	Settings *triage.Settings
@@ -51,17 +55,26 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	db, err := store.Open(filepath.Join(dir, "replay.db"), store.Options{NoSync: true})
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	sim := &simulation{exp: exp, settings: opt.Settings, res: &Result{Skipped: map[string]int{}}}
+	db, err := store.Open(filepath.Join(dir, "replay.db"), store.Options{NoSync: true, Now: sim.now})
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	defer db.Close()
+	// One long transaction, committed every few thousand changes: the
+	// replay owns its throw-away store, and per-change commits would cost
+	// more than the changes.
+	ses := db.Session(sessionCommitEvery)
+	defer ses.Close()
 
-	sim := &simulation{exp: exp, settings: opt.Settings, res: &Result{Skipped: map[string]int{}}}
-	sim.svc = triage.NewService(db, opt.Settings, sim.now)
-	handlers := sim.svc.TicketHandlers(local.New(db, "REQ", ""), nil)
+	sim.store = ses
+	sim.svc = triage.NewService(ses, opt.Settings, sim.now)
+	handlers := sim.svc.TicketHandlers(local.New(ses, "REQ", "").WithClock(sim.now), nil)
 	handlers[triage.JobNotify] = func(context.Context, *triage.Job) (func(triage.Tx) error, error) { return nil, nil }
-	sim.worker = &triage.Worker{Store: db, Handlers: handlers, Now: sim.now, Batch: 512}
+	sim.worker = &triage.Worker{Store: ses, Handlers: handlers, Now: sim.now, Batch: 512}
 
 	problems, err := exp.Walk(func(m slackexport.Message) error {
 		if err := ctx.Err(); err != nil {
@@ -78,8 +91,11 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 	if err := sim.drain(ctx); err != nil {
 		return nil, err
 	}
-	if err := sim.collect(db); err != nil {
+	if err := sim.collect(); err != nil {
 		return nil, err
+	}
+	if err := ses.Close(); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
 	}
 	return sim.res, nil
 }
@@ -87,6 +103,7 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 type simulation struct {
 	exp       *slackexport.Export
 	settings  *triage.Settings
+	store     triage.Store
 	svc       *triage.Service
 	worker    *triage.Worker
 	res       *Result
@@ -94,7 +111,13 @@ type simulation struct {
 	lastDrain time.Time
 	// requests maps a request's message (channel and ts) to its id, so
 	// that replies in its thread can acknowledge and resolve it.
-	requests map[string]int64
+	requests map[string]asked
+}
+
+// asked is a request made from a message: its id and the team that has it.
+type asked struct {
+	id   int64
+	team string
 }
 
 func (s *simulation) now() time.Time { return s.clock }
@@ -116,7 +139,7 @@ func (s *simulation) message(ctx context.Context, m slackexport.Message) error {
 	team := s.settings.TeamForChannel(m.Channel, m.ChannelName)
 	switch {
 	case m.IsThreadReply():
-		return s.reply(ctx, team, m)
+		return s.reply(ctx, m)
 	case !s.exp.IsTopLevelHuman(m):
 		s.res.Skipped[skipReason(m)]++
 		return nil
@@ -142,9 +165,9 @@ func (s *simulation) message(ctx context.Context, m slackexport.Message) error {
 		return fmt.Errorf("replay %s %s: %w", m.File, m.TS, err)
 	}
 	if s.requests == nil {
-		s.requests = map[string]int64{}
+		s.requests = map[string]asked{}
 	}
-	s.requests[m.Channel+"/"+m.TS] = res.Request.ID
+	s.requests[m.Channel+"/"+m.TS] = asked{res.Request.ID, res.Request.Team}
 	return nil
 }
 

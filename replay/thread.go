@@ -2,7 +2,6 @@ package replay
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -17,22 +16,22 @@ var doneWords = []string{"done", "fixed", "resolved", "granted", "merged", "depl
 
 // reply turns a team member's reply under a request into its lifecycle: the
 // first reply acknowledges, a reply saying it is done resolves.
-func (s *simulation) reply(ctx context.Context, team *triage.Team, m slackexport.Message) error {
+func (s *simulation) reply(ctx context.Context, m slackexport.Message) error {
 	s.res.Skipped["thread reply"]++
-	id, ok := s.requests[m.Channel+"/"+m.ThreadTS]
-	if !ok || team == nil || !team.IsMember(m.User) || m.Subtype != "" {
+	req, ok := s.requests[m.Channel+"/"+m.ThreadTS]
+	if !ok || m.Subtype != "" {
+		return nil
+	}
+	// A rule may have routed the request to another team than the channel's:
+	// only that team's members act on it.
+	if owner := s.settings.Team(req.team); owner == nil || !owner.IsMember(m.User) {
 		return nil
 	}
 	action := triage.ActAcknowledge
 	if saysDone(slackexport.PlainText(m.Text, s.exp.Users)) {
 		action = triage.ActResolve
 	}
-	_, _, err := s.svc.Apply(ctx, id, triage.Change{Actor: m.User, Action: action})
-	if triage.ErrorCode(err) == triage.EFORBIDDEN {
-		// The request was routed to another team, whose members differ.
-		return nil
-	}
-	if err != nil && !errors.Is(err, triage.ErrNotFound) {
+	if _, _, err := s.svc.Apply(ctx, req.id, triage.Change{Actor: m.User, Action: action}); err != nil {
 		return fmt.Errorf("replay %s %s: %w", m.File, m.TS, err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/sprintguard/sprintguard/triage"
@@ -44,4 +45,16 @@ func loadRange(team *triage.Team, week Window, cutoff time.Time) (from, to time.
 		}
 	}
 	return from, week.End
+}
+
+// Select is Load for requests already in memory: reqs is every request of
+// team, in creation order (as a store walk returns them), and the result
+// shares their pointers. It is pure; the replay uses it to report week
+// after week without reading the store again.
+func Select(team *triage.Team, reqs []*triage.Request, week Window, now time.Time) Data {
+	week, cutoff, _ := scope(team, week, now)
+	from, to := loadRange(team, week, cutoff)
+	lo := sort.Search(len(reqs), func(i int) bool { return !reqs[i].CreatedAt.Before(from) })
+	hi := sort.Search(len(reqs), func(i int) bool { return !reqs[i].CreatedAt.Before(to) })
+	return Data{Team: team, Week: week, Requests: reqs[lo:hi:hi], Now: now}
 }

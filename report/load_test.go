@@ -114,3 +114,55 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("Load without a team: %v, want ErrNoTeam", err)
 	}
 }
+
+// TestSelectMatchesLoad checks that the in-memory twin of Load picks the
+// same requests for every week of a stream.
+func TestSelectMatchesLoad(t *testing.T) {
+	loc, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	team := &triage.Team{Name: "platform", Location: loc,
+		Calendar: sprint.Calendar{Start: time.Date(2026, 1, 5, 0, 0, 0, 0, loc), LengthDays: 14, Location: loc},
+		Budget:   sprint.Budget{Capacity: 60, Fraction: 0.2, Unit: "points"}}
+	db, err := store.Open(filepath.Join(t.TempDir(), "sg.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var all []*triage.Request
+	start := time.Date(2026, 9, 1, 8, 0, 0, 0, loc)
+	for i := 0; i < 150; i++ {
+		at := start.Add(time.Duration(i) * 17 * time.Hour)
+		all = append(all, &triage.Request{ID: int64(i + 1), Team: team.Name, User: "U1", Summary: "x",
+			CreatedAt: at, Urgency: classifier.P3, Status: triage.StatusOpen, Sprint: team.Calendar.At(at).N,
+			Decision: classifier.Decision{Urgency: classifier.P3, Rule: "default"}})
+	}
+	if err := db.Update(func(tx triage.Tx) error {
+		for _, r := range all {
+			if err := tx.PutRequest(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for w := report.WeekOf(start, loc); w.Start.Before(start.AddDate(0, 0, 110)); w = report.WeekOf(w.End, loc) {
+		t.Run(w.Label(), func(t *testing.T) {
+			loaded, err := report.Load(db, team, w, w.End)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sel := report.Select(team, all, w, w.End)
+			if len(loaded.Requests) != len(sel.Requests) || len(sel.Requests) == 0 {
+				t.Fatalf("Load %d requests, Select %d", len(loaded.Requests), len(sel.Requests))
+			}
+			for i := range sel.Requests {
+				if sel.Requests[i].ID != loaded.Requests[i].ID {
+					t.Fatalf("request %d: Select %d, Load %d", i, sel.Requests[i].ID, loaded.Requests[i].ID)
+				}
+			}
+		})
+	}
+}

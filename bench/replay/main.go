@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"syscall"
 	"time"
@@ -24,9 +25,18 @@ import (
 func main() {
 	messages := flag.Int("messages", 100000, "about how many messages the export holds")
 	runs := flag.Int("runs", 3, "how many timed replays (the median is reported)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the replays to `FILE`")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	if err := run(*messages, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "bench replay:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
