@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -25,6 +26,9 @@ const drainEvery = time.Minute
 // sessionCommitEvery is how many changes the replay's store session
 // commits at a time.
 const sessionCommitEvery = 4096
+
+// gcPercent is the garbage collector's target during a replay (GOGC).
+const gcPercent = 200
 
 // Options configures a replay.
 type Options struct {
@@ -58,6 +62,9 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
+	// A replay is a batch job that allocates and drops decoded requests at a
+	// high rate: collecting less often buys time for a little memory.
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
 	sim := &simulation{exp: exp, settings: opt.Settings, res: &Result{Skipped: map[string]int{}}}
 	db, err := store.Open(filepath.Join(dir, "replay.db"), store.Options{NoSync: true, Now: sim.now})
 	if err != nil {
@@ -76,12 +83,7 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 	handlers[triage.JobNotify] = func(context.Context, *triage.Job) (func(triage.Tx) error, error) { return nil, nil }
 	sim.worker = &triage.Worker{Store: ses, Handlers: handlers, Now: sim.now, Batch: 512}
 
-	problems, err := exp.Walk(func(m slackexport.Message) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return sim.message(ctx, m)
-	})
+	problems, err := walkAhead(ctx, exp, sim.message)
 	sim.res.Problems = problems
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)

@@ -57,8 +57,8 @@ func (t *tx) Ledger(team string, n int) (*sprint.Ledger, error) {
 	if v == nil {
 		return nil, fmt.Errorf("ledger %s sprint %d: %w", team, n, triage.ErrNotFound)
 	}
-	l := new(sprint.Ledger)
-	if err := json.Unmarshal(v, l); err != nil {
+	l, err := decodeLedger(v)
+	if err != nil {
 		return nil, fmt.Errorf("decode ledger %s sprint %d: %w", team, n, err)
 	}
 	return l, nil
@@ -72,7 +72,7 @@ func (t *tx) PutLedger(l *sprint.Ledger) error {
 	if err := checkName("team", l.Team); err != nil {
 		return fmt.Errorf("put ledger %s sprint %d: %w", l.Team, l.Sprint, err)
 	}
-	data, err := json.Marshal(l)
+	data, err := encodeLedger(l)
 	if err != nil {
 		return fmt.Errorf("put ledger %s sprint %d: encode: %w", l.Team, l.Sprint, err)
 	}

@@ -67,6 +67,7 @@ func run(messages, runs int) error {
 	resetPeakRSS()
 	var times []time.Duration
 	var res *replay.Result
+	var dbSize int64
 	for i := 0; i < runs; i++ {
 		exp, err := slackexport.Open(exportDir)
 		if err != nil {
@@ -80,10 +81,14 @@ func run(messages, runs int) error {
 			return err
 		}
 		times = append(times, took)
+		if st, err := os.Stat(filepath.Join(dir, fmt.Sprint("run", i), "replay.db")); err == nil {
+			dbSize = st.Size()
+		}
 	}
 	med := median(times)
 	fmt.Printf("replay: %d messages (%d top-level human in intake channels), %d requests\n",
 		res.Messages, stats.IntakeTopLevelHuman, res.Requests())
+	fmt.Printf("replay: throw-away store %.0f MiB\n", float64(dbSize)/(1<<20))
 	fmt.Printf("replay: runs %v, median %v, %.0f messages/s, peak RSS %.0f MiB\n",
 		times, med.Round(time.Millisecond), float64(res.Messages)/med.Seconds(), peakRSS())
 	return nil
