@@ -48,9 +48,15 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	if err := errors.Join(checkName("team", r.Team), checkName("channel", r.Channel), checkName("user", r.User)); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
 	}
-	reqs := t.bucket(bucketRequests)
+	reqs, keys := t.bucket(bucketRequests), t.bucket(bucketReqKeys)
 	var old []indexEntry
-	if v := reqs.Get(idKey(r.ID)); v != nil {
+	// The index fields are kept apart, so that moving the indexes does not
+	// decode the whole stored request.
+	v := keys.Get(idKey(r.ID))
+	if v == nil {
+		v = reqs.Get(idKey(r.ID))
+	}
+	if v != nil {
 		var o indexed
 		if err := json.Unmarshal(v, &o); err != nil {
 			return fmt.Errorf("put request %d: decode stored version: %w", r.ID, err)
@@ -68,6 +74,17 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	cur := indexed{ID: r.ID, Team: r.Team, User: r.User, Channel: r.Channel, TS: r.TS, Status: r.Status, CreatedAt: r.CreatedAt}
 	cur.Ticket.Key = r.Ticket.Key
 	if err := t.moveIndexes(old, cur.entries(), r.ID); err != nil {
+		return fmt.Errorf("put request %d: %w", r.ID, err)
+	}
+	return t.putIndexed(cur)
+}
+
+func (t *tx) putIndexed(r indexed) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("put request %d: encode index fields: %w", r.ID, err)
+	}
+	if err := t.bucket(bucketReqKeys).Put(idKey(r.ID), data); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
 	}
 	return nil
@@ -252,7 +269,7 @@ func (t *tx) walk(b *bolt.Bucket, seek []byte, in func([]byte) bool, fn func(*tr
 
 // reindexRequests rebuilds every request index from the requests bucket.
 func reindexRequests(t *tx) error {
-	for _, name := range [][]byte{bucketReqTime, bucketReqTimeAll, bucketReqTicket, bucketReqMessage, bucketReqOpen, bucketReqOpenAll} {
+	for _, name := range [][]byte{bucketReqTime, bucketReqTimeAll, bucketReqTicket, bucketReqMessage, bucketReqOpen, bucketReqOpenAll, bucketReqUser, bucketReqKeys} {
 		if err := t.b.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
 			return fmt.Errorf("clear %s index: %w", name, err)
 		}
@@ -266,6 +283,9 @@ func reindexRequests(t *tx) error {
 			return fmt.Errorf("decode request %d: %w", decodeID(k), err)
 		}
 		r.ID = decodeID(k)
-		return t.moveIndexes(nil, r.entries(), r.ID)
+		if err := t.moveIndexes(nil, r.entries(), r.ID); err != nil {
+			return err
+		}
+		return t.putIndexed(r)
 	})
 }

@@ -22,6 +22,7 @@ var (
 	bucketReqOpen    = []byte("req_open")     // team 0 created id -> "" while not closed
 	bucketReqOpenAll = []byte("req_open_all") // created id -> "" while not closed
 	bucketReqUser    = []byte("req_user")     // team 0 user 0 created id -> ""
+	bucketReqKeys    = []byte("req_keys")     // id -> JSON of the fields the indexes are built from
 	bucketLedgers    = []byte("ledgers")      // team 0 sprint -> JSON
 	bucketOverrides  = []byte("overrides")    // team 0 id -> JSON
 	bucketClaims     = []byte("claims")       // key -> expires value
@@ -121,7 +122,7 @@ func (db *DB) checkVersion(v uint64) error {
 func migrateToV1(b *bolt.Tx) error {
 	for _, name := range [][]byte{
 		bucketMeta, bucketRequests, bucketReqTime, bucketReqTimeAll, bucketReqTicket, bucketReqMessage,
-		bucketReqOpen, bucketReqOpenAll, bucketReqUser, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
+		bucketReqOpen, bucketReqOpenAll, bucketReqUser, bucketReqKeys, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
 		bucketJobs, bucketJobDue, bucketJobKeys, bucketJobDoneExp, bucketDead,
 		bucketTickets, bucketTicketSeq, bucketTicketIdem,
 	} {
