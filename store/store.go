@@ -169,4 +169,22 @@ type tx struct {
 
 var _ triage.Tx = (*tx)(nil)
 
-func (t *tx) bucket(name []byte) *bolt.Bucket { return t.b.Bucket(name) }
+func (t *tx) bucket(name []byte) *bolt.Bucket {
+	b := t.b.Bucket(name)
+	if b != nil && appended[string(name)] {
+		b.FillPercent = appendFill
+	}
+	return b
+}
+
+// appendFill is how full bbolt packs pages of buckets whose keys mostly
+// grow: its default of one half, made for random inserts, would leave the
+// pages of an append-only bucket half empty and the file twice the size.
+const appendFill = 0.9
+
+// appended names the buckets whose new keys sort after the old ones and
+// whose entries stay. Queues (jobs, due times) churn and keep the default.
+var appended = map[string]bool{
+	string(bucketRequests): true, string(bucketReqTimeAll): true, string(bucketReqKeys): true,
+	string(bucketTicketSeq): true,
+}
