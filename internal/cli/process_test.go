@@ -87,8 +87,9 @@ func countRequests(t *testing.T, path string) int {
 // its control socket answers.
 func startServe(t *testing.T, bin, dir string) *exec.Cmd {
 	t.Helper()
-	cfg := strings.Replace(string(examples.Config), "  path: sprintguard.db\n", "  path: "+filepath.Join(dir, "sg.db")+"\n", 1)
-	cfgPath := writeFile(t, dir, "sprintguard.yaml", strings.Replace(cfg, `listen: ":8080"`, `listen: "127.0.0.1:0"`, 1))
+	cfgPath := storeConfig(t, dir)
+	data, _ := os.ReadFile(cfgPath)
+	cfgPath = writeFile(t, dir, "sprintguard.yaml", strings.Replace(string(data), `listen: ":8080"`, `listen: "127.0.0.1:0"`, 1))
 	cmd := exec.Command(bin, "serve", "--config", cfgPath)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
