@@ -79,8 +79,8 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 
 	sim.store = ses
 	sim.svc = triage.NewService(ses, opt.Settings, sim.now)
+	sim.svc.Silent = true // no Slack to tell: the backtest only counts
 	handlers := sim.svc.TicketHandlers(local.New(ses, "REQ", "").WithClock(sim.now), nil)
-	handlers[triage.JobNotify] = func(context.Context, *triage.Job) (func(triage.Tx) error, error) { return nil, nil }
 	sim.worker = &triage.Worker{Store: ses, Handlers: handlers, Now: sim.now, Batch: 512}
 
 	problems, err := walkAhead(ctx, exp, sim.message)

@@ -169,3 +169,19 @@ func TestIntakeRefusesBadInput(t *testing.T) {
 		t.Errorf("unknown channel: %v, want invalid", err)
 	}
 }
+
+func TestSilentServiceQueuesNoNotices(t *testing.T) {
+	f := newFixture(t)
+	f.svc.Silent = true
+	r := f.intake(t, triage.NewRequest{Summary: "deploy stuck again"}).Request
+	if _, _, err := f.svc.Apply(context.Background(), r.ID, triage.Change{Actor: "UA", Action: triage.ActAcknowledge}); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, j := range f.jobs(t) {
+		kinds[j.Kind]++
+	}
+	if kinds[triage.JobNotify] != 0 || kinds[triage.JobCreateTicket] != 1 || kinds[triage.JobUpdateTicket] != 1 {
+		t.Errorf("queued %v, want the ticket jobs and no notices", kinds)
+	}
+}
