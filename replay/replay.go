@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -26,9 +25,6 @@ const drainEvery = time.Minute
 // sessionCommitEvery is how many changes the replay's store session
 // commits at a time.
 const sessionCommitEvery = 4096
-
-// gcPercent is the garbage collector's target during a replay (GOGC).
-const gcPercent = 200
 
 // Options configures a replay.
 type Options struct {
@@ -62,9 +58,6 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
-	// A replay is a batch job that allocates and drops decoded requests at a
-	// high rate: collecting less often buys time for a little memory.
-	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
 	sim := &simulation{exp: exp, settings: opt.Settings, res: &Result{Skipped: map[string]int{}}}
 	db, err := store.Open(filepath.Join(dir, "replay.db"), store.Options{NoSync: true, Now: sim.now})
 	if err != nil {
@@ -77,7 +70,6 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 	ses := db.Session(sessionCommitEvery)
 	defer ses.Close()
 
-	sim.store = ses
 	sim.svc = triage.NewService(ses, opt.Settings, sim.now)
 	sim.svc.Silent = true // no Slack to tell: the backtest only counts
 	handlers := sim.svc.TicketHandlers(local.New(ses, "REQ", "").WithClock(sim.now), nil)
@@ -93,11 +85,14 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 	if err := sim.drain(ctx); err != nil {
 		return nil, err
 	}
-	if err := sim.collect(); err != nil {
-		return nil, err
-	}
 	if err := ses.Close(); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
+	}
+	// The reports read every request once: straight from the file, past
+	// the session's cache, which would only copy them.
+	sim.store = db
+	if err := sim.collect(); err != nil {
+		return nil, err
 	}
 	return sim.res, nil
 }

@@ -28,6 +28,11 @@ func (t *tx) NextRequestID() (int64, error) {
 
 // Request returns the request with id, or an error wrapping triage.ErrNotFound.
 func (t *tx) Request(id int64) (*triage.Request, error) {
+	if t.cache != nil {
+		if r := t.cache.get(id); r != nil {
+			return r, nil
+		}
+	}
 	v := t.bucket(bucketRequests).Get(idKey(id))
 	if v == nil {
 		return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
@@ -35,6 +40,9 @@ func (t *tx) Request(id int64) (*triage.Request, error) {
 	r := new(triage.Request)
 	if err := json.Unmarshal(v, r); err != nil {
 		return nil, fmt.Errorf("decode request %d: %w", id, err)
+	}
+	if t.cache != nil {
+		t.cache.put(r)
 	}
 	return r, nil
 }
@@ -75,6 +83,9 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	cur.Ticket.Key = r.Ticket.Key
 	if err := t.moveIndexes(old, cur.entries(), r.ID); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
+	}
+	if t.cache != nil {
+		t.cache.put(r)
 	}
 	return t.putIndexed(cur)
 }

@@ -37,7 +37,7 @@ func (db *DB) Session(every int) *Session {
 		every = 1000
 	}
 	s := &Session{db: db, every: every}
-	s.engine = engine{path: db.path, opt: db.opt, update: s.runUpdate, view: s.runView}
+	s.engine = engine{path: db.path, opt: db.opt, update: s.runUpdate, view: s.runView, cache: &requestCache{}}
 	return s
 }
 
@@ -63,6 +63,7 @@ func (s *Session) runUpdate(fn func(*bolt.Tx) error) error {
 	if err := fn(tx); err != nil {
 		s.err = err
 		s.tx = nil
+		s.cache.m, s.cache.ledgers = nil, nil
 		_ = tx.Rollback()
 		return err
 	}

@@ -53,6 +53,11 @@ func (t *tx) Claimed(key string, now time.Time) (string, bool, error) {
 // Ledger returns the team's ledger for sprint n, or an error wrapping
 // triage.ErrNotFound.
 func (t *tx) Ledger(team string, n int) (*sprint.Ledger, error) {
+	if t.cache != nil {
+		if l := t.cache.ledger(team, n); l != nil {
+			return l, nil
+		}
+	}
 	v := t.bucket(bucketLedgers).Get(ledgerKey(team, n))
 	if v == nil {
 		return nil, fmt.Errorf("ledger %s sprint %d: %w", team, n, triage.ErrNotFound)
@@ -60,6 +65,9 @@ func (t *tx) Ledger(team string, n int) (*sprint.Ledger, error) {
 	l, err := decodeLedger(v)
 	if err != nil {
 		return nil, fmt.Errorf("decode ledger %s sprint %d: %w", team, n, err)
+	}
+	if t.cache != nil {
+		t.cache.putLedger(l)
 	}
 	return l, nil
 }
@@ -78,6 +86,9 @@ func (t *tx) PutLedger(l *sprint.Ledger) error {
 	}
 	if err := t.bucket(bucketLedgers).Put(ledgerKey(l.Team, l.Sprint), data); err != nil {
 		return fmt.Errorf("put ledger %s sprint %d: %w", l.Team, l.Sprint, err)
+	}
+	if t.cache != nil {
+		t.cache.putLedger(l)
 	}
 	return nil
 }

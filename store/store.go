@@ -76,6 +76,9 @@ type engine struct {
 	opt    Options
 	update func(func(*bolt.Tx) error) error
 	view   func(func(*bolt.Tx) error) error
+	// cache is set for a Session only: a DB shares its file with other
+	// transactions and processes, whose writes a cache would miss.
+	cache *requestCache
 }
 
 var (
@@ -159,9 +162,12 @@ func (e *engine) View(fn func(triage.Tx) error) error {
 	return err
 }
 
-func (e *engine) tx(b *bolt.Tx) *tx { return &tx{b: b, now: e.opt.Now, dedupeTTL: e.opt.DedupeTTL} }
+func (e *engine) tx(b *bolt.Tx) *tx {
+	return &tx{b: b, now: e.opt.Now, dedupeTTL: e.opt.DedupeTTL, cache: e.cache}
+}
 
 type tx struct {
+	cache     *requestCache
 	b         *bolt.Tx
 	now       func() time.Time
 	dedupeTTL time.Duration
