@@ -139,3 +139,20 @@ func TestRulesTest(t *testing.T) {
 		t.Errorf("broken expectation: exit %d\n%s", code, out)
 	}
 }
+
+func TestClassifyJSONLines(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := Env{Stdin: strings.NewReader(`{"summary": "site is down", "team": "platform"}
+not json
+{"summary": "how do I query the events table", "team": "data"}
+`), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
+		Now: func() time.Time { return time.Date(2026, 11, 17, 16, 0, 0, 0, time.UTC) }}
+	code := Main(context.Background(), []string{"classify", "--json", "--config", repo("examples", "sprintguard.yaml")}, env)
+	if code != ExitFail || !strings.Contains(errb.String(), "stdin:2:") {
+		t.Errorf("exit %d, stderr %q: want 1 and the bad line named", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"urgency":"P1"`) || !strings.Contains(lines[1], `"team":"data"`) || !strings.Contains(lines[1], `"urgency":"P4"`) {
+		t.Errorf("output:\n%s", out.String())
+	}
+}

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -87,5 +90,39 @@ func TestReplayCountsEveryRequest(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestReplayReportsMalformedFilesAndGoesOn breaks one day file of a copy of
+// the sample export: the replay names the file and position and still
+// replays every other day.
+func TestReplayReportsMalformedFilesAndGoesOn(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "export")
+	if err := os.CopyFS(dir, os.DirFS(repo("examples", "slack-export"))); err != nil {
+		t.Fatal(err)
+	}
+	days, _ := filepath.Glob(filepath.Join(dir, "platform-help", "*.json"))
+	if len(days) < 10 {
+		t.Fatalf("only %d platform-help days", len(days))
+	}
+	broken := days[3]
+	if err := os.WriteFile(broken, []byte("[\n  {\"type\": \"message\", \"ts\": 12, \"text\": \"x\"},\n  {oops\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"replay", "--format", "json", "--config", repo("examples", "sprintguard.yaml")}
+	code, out, errs := run(t, append(args, "--export", dir)...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	name := filepath.Join("platform-help", filepath.Base(broken))
+	if !regexp.MustCompile(regexp.QuoteMeta(name) + `:\d+:\d+: `).MatchString(errs) {
+		t.Errorf("stderr does not name %s with line and column:\n%s", name, errs)
+	}
+	_, whole, _ := run(t, append(args, "--export", repo("examples", "slack-export"))...)
+	var got, want struct{ Requests int }
+	json.Unmarshal([]byte(out), &got)
+	json.Unmarshal([]byte(whole), &want)
+	if got.Requests == 0 || got.Requests >= want.Requests {
+		t.Errorf("%d requests with a broken day, %d without: want fewer but not none", got.Requests, want.Requests)
 	}
 }
