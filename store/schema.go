@@ -23,6 +23,7 @@ var (
 	bucketReqOpenAll = []byte("req_open_all") // created id -> "" while not closed
 	bucketReqUser    = []byte("req_user")     // team 0 user 0 created id -> ""
 	bucketReqKeys    = []byte("req_keys")     // id -> JSON of the fields the indexes are built from
+	bucketInbox      = []byte("inbox")        // seq -> JSON delivery, until processed
 	bucketLedgers    = []byte("ledgers")      // team 0 sprint -> JSON
 	bucketOverrides  = []byte("overrides")    // team 0 id -> JSON
 	bucketClaims     = []byte("claims")       // key -> expires value
@@ -122,7 +123,7 @@ func (db *DB) checkVersion(v uint64) error {
 func migrateToV1(b *bolt.Tx) error {
 	for _, name := range [][]byte{
 		bucketMeta, bucketRequests, bucketReqTime, bucketReqTimeAll, bucketReqTicket, bucketReqMessage,
-		bucketReqOpen, bucketReqOpenAll, bucketReqUser, bucketReqKeys, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
+		bucketReqOpen, bucketReqOpenAll, bucketReqUser, bucketReqKeys, bucketInbox, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
 		bucketJobs, bucketJobDue, bucketJobKeys, bucketJobDoneExp, bucketDead,
 		bucketTickets, bucketTicketSeq, bucketTicketIdem,
 	} {
