@@ -68,6 +68,7 @@ func cloneRequest(r *triage.Request) *triage.Request {
 	c.Links = slices.Clone(r.Links)
 	c.Overrides = slices.Clone(r.Overrides)
 	c.Events = slices.Clone(r.Events)
+	c.Posts = slices.Clone(r.Posts)
 	c.Decision.Labels = slices.Clone(r.Decision.Labels)
 	c.Decision.Matched = slices.Clone(r.Decision.Matched)
 	c.Decision.Also = slices.Clone(r.Decision.Also)

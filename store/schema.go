@@ -8,7 +8,7 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -36,6 +36,7 @@ var (
 	bucketTickets    = []byte("tickets")      // ticket key -> JSON
 	bucketTicketSeq  = []byte("ticket_seq")   // n -> ticket key, creation order
 	bucketTicketIdem = []byte("ticket_idem")  // idempotency key -> ticket key
+	bucketNotes      = []byte("notes")        // team 0 at seq -> JSON handoff note
 
 	keySchemaVersion = []byte("schema_version")
 )
@@ -51,6 +52,7 @@ type migration struct {
 
 var migrations = []migration{
 	{name: "create buckets and index existing requests", apply: migrateToV1},
+	{name: "create the handoff notes bucket", apply: migrateToV2},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -134,4 +136,11 @@ func migrateToV1(b *bolt.Tx) error {
 	// Files from before the schema version existed kept requests without
 	// indexes; rebuilding them makes every lookup see those requests.
 	return reindexRequests(&tx{b: b})
+}
+
+func migrateToV2(b *bolt.Tx) error {
+	if _, err := b.CreateBucketIfNotExists(bucketNotes); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketNotes, err)
+	}
+	return nil
 }

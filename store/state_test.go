@@ -202,3 +202,35 @@ func TestOverrides(t *testing.T) {
 		}
 	})
 }
+
+func TestNotesByTeamAndTime(t *testing.T) {
+	db := openTest(t, Options{})
+	base := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	notes := []triage.Note{
+		{Team: "platform", User: "U1", Text: "db failover drill tomorrow", At: base},
+		{Team: "platform", User: "U2", Text: "cert renewal pending", At: base.Add(time.Hour)},
+		{Team: "platformx", User: "U3", Text: "other team", At: base.Add(time.Hour)},
+		{Team: "platform", User: "U1", Text: "same instant twice", At: base.Add(time.Hour)},
+	}
+	if err := db.Update(func(tx triage.Tx) error {
+		for _, n := range notes {
+			if err := tx.AddNote(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var got []triage.Note
+	if err := db.View(func(tx triage.Tx) error {
+		var err error
+		got, err = tx.Notes("platform", base.Add(time.Minute))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Text != "cert renewal pending" || got[1].Text != "same instant twice" {
+		t.Fatalf("notes since 09:01 = %+v, want the two platform notes of 10:00 in order", got)
+	}
+}

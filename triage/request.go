@@ -83,6 +83,57 @@ type Event struct {
 	Detail string    `json:"detail,omitempty"`
 }
 
+// Post is one Slack message sprintguard posted about a request.
+type Post struct {
+	Kind    string `json:"kind"` // one of the Post* constants
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+}
+
+// Kinds of posts.
+const (
+	PostRoot     = "root"     // the request's own message, when it came from a modal
+	PostReply    = "reply"    // the thread reply to the requester
+	PostOnCall   = "oncall"   // the on-call's DM with buttons
+	PostChannel  = "channel"  // the P1 mention in the team channel
+	PostApproval = "approval" // a lead's approval DM
+)
+
+// Post returns the first post of kind and whether there is one.
+func (r *Request) Post(kind string) (Post, bool) {
+	for _, p := range r.Posts {
+		if p.Kind == kind {
+			return p, true
+		}
+	}
+	return Post{}, false
+}
+
+// AddPost records p unless a post with the same channel and ts is known.
+func (r *Request) AddPost(p Post) {
+	for _, q := range r.Posts {
+		if q.Channel == p.Channel && q.TS == p.TS {
+			return
+		}
+	}
+	r.Posts = append(r.Posts, p)
+}
+
+// Thread returns where messages about the request go: its channel and the
+// thread's root ts, falling back to the root post sprintguard made.
+func (r *Request) Thread() (channel, ts string) {
+	switch {
+	case r.ThreadTS != "":
+		return r.Channel, r.ThreadTS
+	case r.TS != "":
+		return r.Channel, r.TS
+	}
+	if p, ok := r.Post(PostRoot); ok {
+		return p.Channel, p.TS
+	}
+	return r.Channel, ""
+}
+
 // UrgencyChange is a human override of the rules' urgency.
 type UrgencyChange struct {
 	At    time.Time `json:"at"`
@@ -142,6 +193,9 @@ type Request struct {
 	NotifyAt    time.Time `json:"notify_at,omitzero"`
 	EscalatedAt time.Time `json:"escalated_at,omitzero"`
 	Events      []Event   `json:"events"`
+	// Posts are the Slack messages sprintguard posted about the request,
+	// so that later changes can edit them in place.
+	Posts []Post `json:"posts,omitempty"`
 	// Purged is set once retention removed the request's text.
 	Purged bool `json:"purged,omitempty"`
 }

@@ -63,6 +63,12 @@ type Tx interface {
 	PutOverride(o oncall.Override) error
 	DeleteOverride(team, id string) error
 
+	// AddNote saves a handoff note.
+	AddNote(n Note) error
+	// Notes returns the team's handoff notes written at or after since,
+	// oldest first.
+	Notes(team string, since time.Time) ([]Note, error)
+
 	// Enqueue adds a job unless a job with the same Key is queued or was
 	// completed recently; it reports whether it was added.
 	Enqueue(j *Job) (bool, error)
@@ -79,6 +85,14 @@ type Tx interface {
 
 // ErrStop ends a walk early without error.
 var ErrStop = Errorf(ECONFLICT, "stop")
+
+// Note is a handoff note an engineer leaves for the next on-call.
+type Note struct {
+	Team string    `json:"team"`
+	User string    `json:"user"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
 
 // Job is one side effect waiting in the outbox.
 type Job struct {

@@ -20,8 +20,18 @@ type Team struct {
 	Members  []string
 	Leads    []string
 	// IntakeChannels holds channel ids and names (without '#').
-	IntakeChannels  []string
-	OptOut          string
+	IntakeChannels []string
+	OptOut         string
+	// IntakeMode is "prompt" (ask for a ticket) or "auto" (make one).
+	IntakeMode string
+	// TicketDeadline is how long a prompted message may stay un-ticketed
+	// before it is ticketed anyway; 0 never.
+	TicketDeadline time.Duration
+	// Reaction is the emoji name that turns a message into a request.
+	Reaction  string
+	AllowBots bool
+	// Usergroup is the Slack user group that follows the on-call.
+	Usergroup       string
 	DuplicateWindow time.Duration
 	DefaultEstimate float64
 	EscalateTo      string

@@ -54,6 +54,8 @@ func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
 		Name: ct.Name, Channel: ct.Channel, Location: loc,
 		Members: ct.Members, Leads: ct.Leads,
 		OptOut: ct.Intake.OptOut, DuplicateWindow: ct.Intake.DuplicateWindow,
+		IntakeMode: ct.Intake.Mode, TicketDeadline: ct.Intake.TicketDeadline,
+		Reaction: ct.Intake.Reaction, AllowBots: ct.Intake.AllowBots, Usergroup: ct.Oncall.Usergroup,
 		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo,
 		Rules: set,
 		Rotation: oncall.Rotation{
