@@ -1,0 +1,321 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// ErrMessageNotFound is returned by Gateway.Message when Slack has no
+// message with that ts in the channel, neither in its history nor in a
+// thread.
+var ErrMessageNotFound = errors.New("message not found")
+
+// permanentCodes are the Slack errors that the same call will get again
+// however often it is retried: the call, the token or the target is wrong.
+var permanentCodes = map[string]bool{
+	"channel_not_found":      true,
+	"not_in_channel":         true,
+	"is_archived":            true,
+	"user_not_found":         true,
+	"user_not_in_channel":    true,
+	"users_not_found":        true,
+	"invalid_blocks":         true,
+	"invalid_attachments":    true,
+	"msg_too_long":           true,
+	"no_text":                true,
+	"too_many_attachments":   true,
+	"cant_update_message":    true,
+	"edit_window_closed":     true,
+	"message_not_found":      true,
+	"thread_not_found":       true,
+	"invalid_arguments":      true,
+	"invalid_arg_name":       true,
+	"invalid_array_arg":      true,
+	"invalid_charset":        true,
+	"invalid_form_data":      true,
+	"invalid_post_type":      true,
+	"missing_post_type":      true,
+	"invalid_json":           true,
+	"json_not_object":        true,
+	"invalid_cursor":         true,
+	"invalid_ts_latest":      true,
+	"invalid_ts_oldest":      true,
+	"expired_trigger_id":     true,
+	"exchanged_trigger_id":   true,
+	"invalid_trigger_id":     true,
+	"duplicate_external_id":  true,
+	"not_found":              true,
+	"view_too_large":         true,
+	"not_allowed_token_type": true,
+	"missing_scope":          true,
+	"not_authed":             true,
+	"invalid_auth":           true,
+	"account_inactive":       true,
+	"token_revoked":          true,
+	"token_expired":          true,
+	"no_permission":          true,
+	"restricted_action":      true,
+	"no_such_subteam":        true,
+	"invalid_users":          true,
+	"too_long":               true,
+	"file_not_found":         true,
+	"bot_not_found":          true,
+	"method_deprecated":      true,
+	"unknown_method":         true,
+}
+
+// Gateway sends every Web API call of the bot to Slack: it waits out rate
+// limits, marks the errors no retry can fix as permanent for the outbox,
+// and reports each call for metrics. Its fields are set before first use;
+// after that it is safe for concurrent use.
+type Gateway struct {
+	api *slack.Client
+	log *slog.Logger
+	now func() time.Time
+
+	// MaxRetries is how many times a rate-limited call is retried.
+	MaxRetries int
+	// MaxWait is the longest Retry-After waited out in place; a longer one
+	// is returned as a (retryable) error so the outbox retries later.
+	MaxWait time.Duration
+	// Observe, when set, is told of every attempt: the method, its error
+	// and how long it took.
+	Observe func(method string, err error, took time.Duration)
+	// Sleep waits d or until ctx is done; tests replace it.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// NewGateway returns a Gateway calling api, with 3 retries and a 30 s
+// longest wait. log may be nil.
+func NewGateway(api *slack.Client, log *slog.Logger) *Gateway {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Gateway{api: api, log: log, now: time.Now, MaxRetries: 3, MaxWait: 30 * time.Second, Sleep: sleep}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Do runs fn, one Web API call named method, retrying it while Slack rate
+// limits it. The error is wrapped as "slack <method>: ..." and marked with
+// triage.Permanent when Slack will refuse the call again.
+func (g *Gateway) Do(ctx context.Context, method string, fn func(context.Context) error) error {
+	for attempt := 0; ; attempt++ {
+		start := g.now()
+		err := fn(ctx)
+		if g.Observe != nil {
+			g.Observe(method, err, g.now().Sub(start))
+		}
+		if err == nil {
+			return nil
+		}
+		var limited *slack.RateLimitedError
+		if !errors.As(err, &limited) {
+			if permanent(err) {
+				return triage.Permanent(fmt.Errorf("slack %s: %w", method, err))
+			}
+			return fmt.Errorf("slack %s: %w", method, err)
+		}
+		if attempt >= g.MaxRetries || limited.RetryAfter > g.MaxWait {
+			return fmt.Errorf("slack %s: %w", method, err)
+		}
+		g.log.WarnContext(ctx, "slack rate limit", "method", method, "retry_after", limited.RetryAfter, "attempt", attempt+1)
+		if err := g.Sleep(ctx, limited.RetryAfter); err != nil {
+			return fmt.Errorf("slack %s: waiting out rate limit: %w", method, err)
+		}
+	}
+}
+
+// permanent reports whether Slack, or slack-go before sending, refused the
+// call for a reason that retrying cannot change.
+func permanent(err error) bool {
+	var resp slack.SlackErrorResponse
+	if errors.As(err, &resp) {
+		return permanentCodes[resp.Err]
+	}
+	return errors.Is(err, slack.ErrParametersMissing) || errors.Is(err, slack.ErrBlockIDNotUnique)
+}
+
+// PostMessage posts a message and returns its ts.
+func (g *Gateway) PostMessage(ctx context.Context, channel string, opts ...slack.MsgOption) (ts string, err error) {
+	err = g.Do(ctx, "chat.postMessage", func(ctx context.Context) error {
+		_, ts, err = g.api.PostMessageContext(ctx, channel, opts...)
+		return err
+	})
+	return ts, err
+}
+
+// UpdateMessage replaces the parts of a posted message that opts set.
+func (g *Gateway) UpdateMessage(ctx context.Context, channel, ts string, opts ...slack.MsgOption) error {
+	return g.Do(ctx, "chat.update", func(ctx context.Context) error {
+		_, _, _, err := g.api.UpdateMessageContext(ctx, channel, ts, opts...)
+		return err
+	})
+}
+
+// PostEphemeral shows a message to one user in a channel.
+func (g *Gateway) PostEphemeral(ctx context.Context, channel, user string, opts ...slack.MsgOption) error {
+	return g.Do(ctx, "chat.postEphemeral", func(ctx context.Context) error {
+		_, err := g.api.PostEphemeralContext(ctx, channel, user, opts...)
+		return err
+	})
+}
+
+// OpenView opens a modal and returns its view id.
+func (g *Gateway) OpenView(ctx context.Context, triggerID string, v slack.ModalViewRequest) (viewID string, err error) {
+	err = g.Do(ctx, "views.open", func(ctx context.Context) error {
+		resp, err := g.api.OpenViewContext(ctx, triggerID, v)
+		if err == nil {
+			viewID = resp.View.ID
+		}
+		return err
+	})
+	return viewID, err
+}
+
+// UpdateView replaces an open modal.
+func (g *Gateway) UpdateView(ctx context.Context, v slack.ModalViewRequest, viewID string) error {
+	return g.Do(ctx, "views.update", func(ctx context.Context) error {
+		_, err := g.api.UpdateViewContext(ctx, v, "", "", viewID)
+		return err
+	})
+}
+
+// PublishView publishes a user's Home tab.
+func (g *Gateway) PublishView(ctx context.Context, user string, v slack.HomeTabViewRequest) error {
+	return g.Do(ctx, "views.publish", func(ctx context.Context) error {
+		_, err := g.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: v})
+		return err
+	})
+}
+
+// OpenDM returns the id of the bot's DM channel with a user.
+func (g *Gateway) OpenDM(ctx context.Context, user string) (channel string, err error) {
+	err = g.Do(ctx, "conversations.open", func(ctx context.Context) error {
+		ch, _, _, err := g.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+		if err == nil && ch != nil {
+			channel = ch.ID
+		}
+		return err
+	})
+	return channel, err
+}
+
+// Message fetches one message by its ts: from the channel's history, or,
+// for a thread reply, which history does not list, from its thread. It
+// returns ErrMessageNotFound, marked permanent, when Slack has neither.
+func (g *Gateway) Message(ctx context.Context, channel, ts string) (*slack.Message, error) {
+	var found *slack.Message
+	err := g.Do(ctx, "conversations.history", func(ctx context.Context) error {
+		resp, err := g.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			ChannelID: channel, Latest: ts, Inclusive: true, Limit: 1,
+		})
+		if err == nil {
+			found = pick(resp.Messages, ts)
+		}
+		return err
+	})
+	if err != nil || found != nil {
+		return found, err
+	}
+	err = g.Do(ctx, "conversations.replies", func(ctx context.Context) error {
+		msgs, _, _, err := g.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: channel, Timestamp: ts, Latest: ts, Oldest: ts, Inclusive: true,
+		})
+		found = pick(msgs, ts)
+		return err
+	})
+	var resp slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &resp) && resp.Err == "thread_not_found", err == nil && found == nil:
+		return nil, triage.Permanent(fmt.Errorf("slack message %s %s: %w", channel, ts, ErrMessageNotFound))
+	case err != nil:
+		return nil, err
+	}
+	return found, nil
+}
+
+func pick(msgs []slack.Message, ts string) *slack.Message {
+	for i := range msgs {
+		if msgs[i].Timestamp == ts {
+			return &msgs[i]
+		}
+	}
+	return nil
+}
+
+// UserInfo fetches a user's profile.
+func (g *Gateway) UserInfo(ctx context.Context, user string) (u *slack.User, err error) {
+	err = g.Do(ctx, "users.info", func(ctx context.Context) error {
+		u, err = g.api.GetUserInfoContext(ctx, user)
+		return err
+	})
+	return u, err
+}
+
+// AuthTest checks the token and says who the bot is.
+func (g *Gateway) AuthTest(ctx context.Context) (resp *slack.AuthTestResponse, err error) {
+	err = g.Do(ctx, "auth.test", func(ctx context.Context) error {
+		resp, err = g.api.AuthTestContext(ctx)
+		return err
+	})
+	return resp, err
+}
+
+// SetUsergroupMembers makes users the whole membership of a user group.
+func (g *Gateway) SetUsergroupMembers(ctx context.Context, group string, users []string) error {
+	return g.Do(ctx, "usergroups.users.update", func(ctx context.Context) error {
+		_, err := g.api.UpdateUserGroupMembersListContext(ctx, group, users)
+		return err
+	})
+}
+
+// SetTopic sets a channel's topic.
+func (g *Gateway) SetTopic(ctx context.Context, channel, topic string) error {
+	return g.Do(ctx, "conversations.setTopic", func(ctx context.Context) error {
+		_, err := g.api.SetTopicOfConversationContext(ctx, channel, topic)
+		return err
+	})
+}
+
+// UploadFile shares a file in a channel, in a thread when threadTS is set,
+// with Slack's three-step external upload.
+func (g *Gateway) UploadFile(ctx context.Context, channel, threadTS, filename, title string, data []byte) error {
+	if len(data) == 0 {
+		// slack-go refuses an empty file before calling Slack.
+		return triage.Permanent(fmt.Errorf("slack files.upload: %s is empty", filename))
+	}
+	return g.Do(ctx, "files.upload", func(ctx context.Context) error {
+		_, err := g.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Reader: bytes.NewReader(data), FileSize: len(data), Filename: filename, Title: title,
+			Channel: channel, ThreadTimestamp: threadTS,
+		})
+		return err
+	})
+}
+
+// Permalink returns a message's permanent link.
+func (g *Gateway) Permalink(ctx context.Context, channel, ts string) (link string, err error) {
+	err = g.Do(ctx, "chat.getPermalink", func(ctx context.Context) error {
+		link, err = g.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+		return err
+	})
+	return link, err
+}
