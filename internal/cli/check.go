@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/app"
@@ -12,6 +13,7 @@ import (
 
 func runCheck(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "check")
+	offline := fs.Bool("offline", false, "skip the Slack and tracker credential checks (for CI jobs that check rules without secrets)")
 	if _, err := parse(fs, args); err != nil {
 		return ExitUsage
 	}
@@ -19,13 +21,41 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return printErrors(env, err)
 	}
+	creds := "credentials present"
+	if *offline {
+		creds = "credentials not checked (--offline)"
+	} else if err := checkCredentials(cfg); err != nil {
+		return printErrors(env, err)
+	}
 	rules := 0
 	for _, t := range st.Teams {
 		rules += len(t.Rules.Rules())
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok (%d teams, %d rules in effect, tracker %s, slack %s mode)\n",
-		cfg.Path, len(st.Teams), rules, cfg.Tracker.Kind, cfg.Slack.Mode)
+	fmt.Fprintf(env.Stdout, "%s: ok (%d teams, %d rules in effect, tracker %s, slack %s mode, %s)\n",
+		cfg.Path, len(st.Teams), rules, cfg.Tracker.Kind, cfg.Slack.Mode, creds)
 	return ExitOK
+}
+
+// checkCredentials reports every secret or setting that serve would need
+// and the config lacks, Slack's and the tracker's together, in line order.
+// Load leaves this out so that the offline commands run without secrets.
+func checkCredentials(cfg *config.Config) error {
+	var all config.Errors
+	for _, err := range []error{cfg.CheckSlack(), cfg.CheckTracker()} {
+		if err == nil {
+			continue
+		}
+		var ce config.Errors
+		if !errors.As(err, &ce) {
+			return err
+		}
+		all = append(all, ce...)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Line < all[j].Line })
+	return all
 }
 
 // loadSettings loads the config and builds triage's settings from it.

@@ -38,7 +38,7 @@ func writeFile(t *testing.T, dir, name, body string) string {
 }
 
 func TestCheckExample(t *testing.T) {
-	code, out, errs := run(t, "check", "--config", repo("examples", "sprintguard.yaml"))
+	code, out, errs := run(t, "check", "--offline", "--config", repo("examples", "sprintguard.yaml"))
 	if code != ExitOK || !strings.Contains(out, ": ok (2 teams") {
 		t.Fatalf("check on the example: exit %d\n%s%s", code, out, errs)
 	}
