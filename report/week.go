@@ -43,6 +43,18 @@ func WeekOf(t time.Time, loc *time.Location) Window {
 	return Window{Start: midnight(y, m, d-back, loc), End: midnight(y, m, d-back+7, loc)}
 }
 
+// PickWeek reads "this" (or ""), "last" (the last full week) or an ISO
+// week such as "2026-W47", in loc at now. It may be called concurrently.
+func PickWeek(s string, loc *time.Location, now time.Time) (Window, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "this", "":
+		return WeekOf(now, loc), nil
+	case "last":
+		return WeekOf(WeekOf(now, loc).Start.Add(-time.Hour), loc), nil
+	}
+	return ParseWeek(s, loc)
+}
+
 // ParseWeek parses an ISO 8601 week, "2026-W47" (also "2026W47" and a
 // lower-case w), into that week in loc. A nil loc means UTC. It returns an
 // error wrapping ErrBadWeek for anything else, including week 53 of a year

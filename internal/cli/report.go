@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
-	"time"
 
 	"github.com/sprintguard/sprintguard/report"
 	"github.com/sprintguard/sprintguard/triage"
@@ -49,7 +47,7 @@ func runReport(ctx context.Context, env Env, args []string) int {
 	}
 	now := env.Now()
 	for i, t := range teams {
-		win, err := pickWeek(*week, t.Location, now)
+		win, err := report.PickWeek(*week, t.Location, now)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "sprintguard report: --week: %v\n", err)
 			return ExitUsage
@@ -81,15 +79,4 @@ var renderers = map[string]func(io.Writer, *report.Weekly) error{
 		}
 		return err
 	},
-}
-
-// pickWeek reads "last", "this" or an ISO week in loc.
-func pickWeek(s string, loc *time.Location, now time.Time) (report.Window, error) {
-	switch strings.ToLower(s) {
-	case "this", "":
-		return report.WeekOf(now, loc), nil
-	case "last":
-		return report.WeekOf(report.WeekOf(now, loc).Start.Add(-time.Hour), loc), nil
-	}
-	return report.ParseWeek(s, loc)
 }
