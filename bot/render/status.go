@@ -1,0 +1,158 @@
+package render
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sprintguard/sprintguard/oncall"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// maxList bounds the requests in a StatusList.
+const maxList = 20
+
+// Help returns the mrkdwn help of the slash command named command (such as
+// "/sg"), listing every subcommand. It is safe for concurrent use.
+func Help(command string) string {
+	c := strings.TrimSpace(command)
+	if c == "" {
+		c = "/sg"
+	}
+	rows := [][2]string{
+		{"ask <text>", "open the request form, filled in with the text"},
+		{"<text>", "the same as ask"},
+		{"help", "this help"},
+		{"budget", "the interrupt budget of this sprint: used, left and what consumed it"},
+		{"oncall", "who is on call now and next"},
+		{"oncall swap @a @b <from> <to>", "put @b on call instead of @a from <from> to <to>, e.g. 2026-03-02 10:00 (leads only)"},
+		{"status [KEY]", "one request by its ticket key, or your open requests"},
+		{"handoff note <text>", "leave a note for the next on-call's handoff"},
+		{"report [last|this|2026-W47]", "the weekly interrupt report: last week, this week or a given ISO week"},
+	}
+	var b strings.Builder
+	b.WriteString("*sprintguard* makes sure every request gets a ticket and the sprint's interrupt budget is respected.\n")
+	for _, r := range rows {
+		b.WriteString("• `" + Escape(c+" "+r[0]) + "`: " + Escape(r[1]) + "\n")
+	}
+	b.WriteString("You can also mention @sprintguard with your request, send it a direct message, or use the message shortcut \"Create request\".")
+	return b.String()
+}
+
+// OnCallStatus returns the answer to "/sg oncall": who is on call now and
+// until when, and who is next, in team's zone.
+func OnCallStatus(team *triage.Team, now, next oncall.Shift) Message {
+	loc := zone(team)
+	name := now.Team
+	if team != nil {
+		name = team.Name
+	}
+	cur := "*On call for " + Escape(name) + ":* " + onCallUser(now) + " until " + stamp(now.End, loc)
+	nxt := "*Next:* " + onCallUser(next) + " from " + stamp(next.Start, loc) + " until " + stamp(next.End, loc)
+	return message(cur+". "+nxt, section(cur+"\n"+nxt))
+}
+
+// onCallUser renders a shift's person, saying when an override put them
+// there.
+func onCallUser(s oncall.Shift) string {
+	if s.User == "" {
+		return "nobody"
+	}
+	who := mention(s.User)
+	if o := s.Override; o != nil && o.Replaces != "" && o.Replaces != s.User {
+		who += " (covering for " + mention(o.Replaces) + ")"
+	}
+	return who
+}
+
+// Status returns one request's status: ticket, status, urgency, who has it
+// and when it was opened, in team's zone.
+func Status(r *triage.Request, team *triage.Team) Message {
+	loc := zone(team)
+	lines := []string{
+		title(r),
+		"*Status:* " + statusLabel(r.Status) + " · *Urgency:* " + r.Urgency.String() + " · *Who has it:* " + assignee(r),
+		"*Opened:* " + stamp(r.CreatedAt, loc) + " by " + mention(r.User),
+	}
+	if r.Ticket.URL != "" {
+		lines = append(lines, "*Ticket:* "+link(r.Ticket.URL, r.Ticket.Key))
+	}
+	if !r.AckedAt.IsZero() {
+		lines = append(lines, "*Acknowledged:* "+stamp(r.AckedAt, loc))
+	}
+	if r.Status.Closed() {
+		lines = append(lines, closedLine(r, loc, unit(team)))
+	}
+	text := titleText(r) + ": " + statusLabel(r.Status)
+	return message(text, section(strings.Join(lines, "\n")))
+}
+
+// StatusList returns a short list of requests under title, newest first,
+// at most 20 lines, or "none".
+func StatusList(title string, rs []*triage.Request) Message {
+	head := "*" + short(title, 150) + "*"
+	lines := listLines(rs, maxList, time.Time{})
+	text := short(title, 150) + ": " + itoa(len(rs))
+	if len(rs) == 0 {
+		text = short(title, 150) + ": none"
+	}
+	return message(text, section(head+"\n"+strings.Join(lines, "\n")))
+}
+
+// newestFirst returns rs sorted by creation, newest first, without
+// reordering the caller's slice.
+func newestFirst(rs []*triage.Request) []*triage.Request {
+	out := slices.Clone(rs)
+	out = slices.DeleteFunc(out, func(r *triage.Request) bool { return r == nil })
+	slices.SortStableFunc(out, func(a, b *triage.Request) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	return out
+}
+
+// listLines renders up to max requests, newest first, one line each, and
+// "and N more" when some are left out; at non-zero at it shows each one's
+// age and SLA breach. The lines together stay under a section's limit.
+func listLines(rs []*triage.Request, max int, at time.Time) []string {
+	rs = newestFirst(rs)
+	if len(rs) == 0 {
+		return []string{"none"}
+	}
+	var lines []string
+	size := 0
+	for i, r := range rs {
+		l := listLine(r, at)
+		if i == max || size+len(l) > maxSectionText-300 {
+			return append(lines, "and "+itoa(len(rs)-i)+" more")
+		}
+		lines = append(lines, l)
+		size += len(l) + 1
+	}
+	return lines
+}
+
+func listLine(r *triage.Request, at time.Time) string {
+	parts := []string{"• *" + r.Urgency.String() + "*"}
+	if r.Ticket.Key != "" {
+		parts = append(parts, ticketRef(r))
+	}
+	parts = append(parts, summary(r, 60), statusLabel(r.Status))
+	if !at.IsZero() {
+		parts = append(parts, age(at.Sub(r.CreatedAt))+" old")
+	}
+	parts = append(parts, assignee(r))
+	line := strings.Join(parts, " · ")
+	if !at.IsZero() {
+		switch slaBreach(r, at) {
+		case "ack":
+			line += " · :rotating_light: ack SLA breached"
+		case "resolve":
+			line += " · :rotating_light: resolve SLA breached"
+		}
+	}
+	return line
+}
