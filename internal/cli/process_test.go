@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sprintguard/sprintguard/bot/slackfake"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/app"
@@ -83,20 +84,25 @@ func countRequests(t *testing.T, path string) int {
 	return n
 }
 
-// startServe runs `sprintguard serve` on a config in dir and waits until
-// its control socket answers.
+// startServe runs `sprintguard serve` in Socket Mode against a Slack fake,
+// on a config in dir, and waits until it says it is serving.
 func startServe(t *testing.T, bin, dir string) *exec.Cmd {
 	t.Helper()
+	fake := slackfake.New(t)
 	cfgPath := storeConfig(t, dir)
 	data, _ := os.ReadFile(cfgPath)
-	cfgPath = writeFile(t, dir, "sprintguard.yaml", strings.Replace(string(data), `listen: ":8080"`, `listen: "127.0.0.1:0"`, 1))
+	text := strings.Replace(string(data), `listen: ":8080"`, `listen: "127.0.0.1:0"`, 1)
+	text = strings.Replace(text, "api_url: https://slack.com/api/", "api_url: "+fake.APIURL(), 1)
+	cfgPath = writeFile(t, dir, "sprintguard.yaml", text)
 	cmd := exec.Command(bin, "serve", "--config", cfgPath)
+	cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-test", "SLACK_APP_TOKEN=xapp-test")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	ready := make(chan struct{})
+	var seen strings.Builder
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
@@ -104,13 +110,14 @@ func startServe(t *testing.T, bin, dir string) *exec.Cmd {
 				close(ready)
 				break
 			}
+			seen.WriteString(sc.Text() + "\n")
 		}
 		io.Copy(io.Discard, stderr)
 	}()
 	select {
 	case <-ready:
 	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not start within 20s")
+		t.Fatalf("serve did not start within 20s; it said:\n%s", seen.String())
 	}
 	return cmd
 }

@@ -5,10 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot"
+	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/admin"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/local"
@@ -22,6 +28,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
+		return printErrors(env, err)
+	}
+	if err := cfg.CheckSlack(); err != nil {
 		return printErrors(env, err)
 	}
 	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
@@ -38,14 +47,22 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer os.Remove(admin.SocketPath(cfg.Storage.Path))
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	go func() { errc <- admin.Serve(ctx, sock, db) }()
 
 	svc := triage.NewService(db, st, env.Now)
 	svc.DedupeTTL = cfg.Storage.DedupeTTL
 	tr := local.New(db, cfg.Tracker.Local.Prefix, cfg.Tracker.Local.URL)
 	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr, nil), Now: env.Now, Log: log}
-	go func() { errc <- worker.Run(ctx, time.Second) }()
+
+	api := slackClient(cfg.Slack)
+	gw := bot.NewGateway(api, log)
+	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL}, worker.Kick)
+	maps.Copy(worker.Handlers, bt.Handlers())
+	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
+	if err := authenticate(ctx, gw, bt, health, log); err != nil {
+		return fail(env, err)
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
@@ -54,17 +71,32 @@ func runServe(ctx context.Context, env Env, args []string) int {
 			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
+		if msg := health.problem(); msg != "" {
+			http.Error(w, msg, http.StatusServiceUnavailable)
+			return
+		}
 		fmt.Fprintln(w, "ready")
 	})
+	if cfg.Slack.Mode == config.ModeHTTP {
+		bt.Routes(mux, &bot.Verifier{Secret: cfg.Slack.SigningSecret, Now: env.Now})
+	}
 	srv := &http.Server{Addr: cfg.Server.Listen, Handler: mux, ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+
+	// The processors start first: they replay what a crash left in the inbox.
+	bt.Start(ctx)
+	go func() { errc <- worker.Run(ctx, time.Second) }()
 	go func() {
 		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
 		}
 	}()
+	if cfg.Slack.Mode == config.ModeSocket {
+		go func() { errc <- bt.RunSocket(ctx, api, health.socketUp.Store) }()
+	}
 	go purgeLoop(ctx, db, env.Now, log)
-	log.Info("sprintguard serving", "listen", cfg.Server.Listen, "store", cfg.Storage.Path, "teams", len(st.Teams))
+	log.Info("sprintguard serving", "listen", cfg.Server.Listen, "slack_mode", cfg.Slack.Mode,
+		"store", cfg.Storage.Path, "teams", len(st.Teams))
 
 	select {
 	case <-ctx.Done():
@@ -74,11 +106,77 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	defer scancel()
 	srv.Shutdown(sctx)
 	cancel()
+	bt.Wait()
 	if err != nil {
 		return fail(env, err)
 	}
 	log.Info("sprintguard stopped")
 	return ExitOK
+}
+
+// slackClient builds the Web API client: the bot token for calls, the app
+// token for Socket Mode, and a timeout on every request.
+func slackClient(s config.Slack) *slack.Client {
+	return slack.New(s.BotToken.Reveal(),
+		slack.OptionAPIURL(s.APIURL),
+		slack.OptionAppLevelToken(s.AppToken.Reveal()),
+		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second}))
+}
+
+// authenticate learns the bot's user id. A token Slack refuses stops the
+// start; an unreachable Slack does not, and readiness waits for it.
+func authenticate(ctx context.Context, gw *bot.Gateway, bt *bot.Bot, h *readiness, log *slog.Logger) error {
+	try := func() error {
+		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		auth, err := gw.AuthTest(actx)
+		if err != nil {
+			return err
+		}
+		bt.SetBotUser(auth.UserID)
+		h.authed.Store(true)
+		log.Info("slack authenticated", "bot_user", auth.UserID, "team", auth.Team)
+		return nil
+	}
+	err := try()
+	if err == nil {
+		return nil
+	}
+	if triage.IsPermanent(err) {
+		return fmt.Errorf("slack refused the bot token (check slack.bot_token): %w", err)
+	}
+	log.Warn("slack unreachable; will keep trying", "err", err)
+	go func() {
+		for pause := time.Second; ctx.Err() == nil; pause = min(pause*2, time.Minute) {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+			if try() == nil {
+				return
+			}
+		}
+	}()
+	return nil
+}
+
+// readiness tracks what /readyz reports beyond the store. It is safe for
+// concurrent use.
+type readiness struct {
+	socket   bool
+	authed   atomic.Bool
+	socketUp atomic.Bool
+}
+
+func (h *readiness) problem() string {
+	switch {
+	case !h.authed.Load():
+		return "slack: not authenticated yet"
+	case h.socket && !h.socketUp.Load():
+		return "slack: socket mode not connected"
+	}
+	return ""
 }
 
 // purgeLoop drops expired dedupe keys every hour.

@@ -1,0 +1,197 @@
+// Package bot is sprintguard's Slack app: the HTTP and Socket Mode
+// transports, the handlers for every way a request comes in, the on-call
+// buttons, App Home, and the outbox handlers that talk to Slack. Every Web
+// API call goes through one Gateway.
+//
+// A payload from Slack takes one path whatever the transport: Receive
+// answers what must be answered at once, stores the rest in the inbox
+// before the acknowledgement, and processes it after, so a crash between
+// the two loses nothing.
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// Store is what the bot needs of the database: transactions, and the
+// inbox that keeps deliveries between acknowledgement and processing.
+type Store interface {
+	triage.Store
+	// Accept stores d unless its key was accepted within ttl; it reports
+	// whether d was a duplicate.
+	Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error)
+	// Pending returns up to limit stored, unprocessed deliveries, oldest first.
+	Pending(limit int) ([]*triage.Delivery, error)
+	// Done removes a processed delivery.
+	Done(seq uint64) error
+}
+
+// Config holds what the bot is told at start.
+type Config struct {
+	// Command is the slash command, e.g. "/sg".
+	Command string
+	// DedupeTTL is how long delivery keys are remembered (at least 1h).
+	DedupeTTL time.Duration
+	// Workers is how many deliveries are processed at once.
+	Workers int
+}
+
+// Bot handles everything Slack sends. Its methods are safe for concurrent
+// use once Start has been called.
+type Bot struct {
+	svc  *triage.Service
+	db   Store
+	gw   *Gateway
+	log  *slog.Logger
+	now  func() time.Time
+	cfg  Config
+	kick func()
+
+	botUser string // the bot's own user id, from auth.test
+
+	queue    chan *triage.Delivery
+	mu       sync.Mutex
+	inflight map[uint64]bool
+	wg       sync.WaitGroup
+}
+
+// New returns a Bot. kick wakes the outbox worker after jobs are queued;
+// it may be nil.
+func New(svc *triage.Service, db Store, gw *Gateway, log *slog.Logger, cfg Config, kick func()) *Bot {
+	if cfg.Command == "" {
+		cfg.Command = "/sg"
+	}
+	if cfg.DedupeTTL < time.Hour {
+		cfg.DedupeTTL = time.Hour
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if kick == nil {
+		kick = func() {}
+	}
+	return &Bot{svc: svc, db: db, gw: gw, log: log, now: svc.Now, cfg: cfg, kick: kick,
+		queue: make(chan *triage.Delivery, 4096), inflight: map[uint64]bool{}}
+}
+
+// SetBotUser tells the bot its own user id, so it ignores its own messages.
+// Call it before Start.
+func (b *Bot) SetBotUser(id string) { b.botUser = id }
+
+// Start runs the processors until ctx ends, first replaying what a crash
+// left in the inbox. Wait returns once they have stopped.
+func (b *Bot) Start(ctx context.Context) {
+	for range b.cfg.Workers {
+		b.wg.Go(func() { b.process(ctx) })
+	}
+	b.wg.Go(func() { b.sweep(ctx) })
+}
+
+// Wait blocks until the processors started by Start have returned.
+func (b *Bot) Wait() { b.wg.Wait() }
+
+func (b *Bot) process(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case d := <-b.queue:
+			b.handle(ctx, d)
+		}
+	}
+}
+
+// sweep hands the processors every delivery in the inbox that is not in
+// flight: at start, what a crash left; later, what a full queue could not
+// take.
+func (b *Bot) sweep(ctx context.Context) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		pending, err := b.db.Pending(1024)
+		if err != nil {
+			b.log.Error("read inbox", "err", err)
+		}
+		for _, d := range pending {
+			b.dispatch(ctx, d, true)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// dispatch queues d for a processor unless it is already in flight. With
+// wait it blocks for room; without, a full queue leaves d to the sweeper.
+func (b *Bot) dispatch(ctx context.Context, d *triage.Delivery, wait bool) {
+	b.mu.Lock()
+	if b.inflight[d.Seq] {
+		b.mu.Unlock()
+		return
+	}
+	b.inflight[d.Seq] = true
+	b.mu.Unlock()
+	if wait {
+		select {
+		case b.queue <- d:
+		case <-ctx.Done():
+			b.release(d.Seq)
+		}
+		return
+	}
+	select {
+	case b.queue <- d:
+	default:
+		b.release(d.Seq)
+	}
+}
+
+func (b *Bot) release(seq uint64) {
+	b.mu.Lock()
+	delete(b.inflight, seq)
+	b.mu.Unlock()
+}
+
+// handle processes one delivery and removes it from the inbox. A failure
+// is retried a few times; one that persists is logged and dropped, since a
+// payload that cannot be processed would otherwise block restarts forever.
+func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
+	defer b.release(d.Seq)
+	log := b.log.With("delivery", d.Seq, "kind", d.Kind, "key", d.Key)
+	var err error
+	for attempt := range 3 {
+		if err = b.processDelivery(ctx, d); err == nil || triage.IsPermanent(err) || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
+	}
+	if ctx.Err() != nil {
+		return // left in the inbox for the next start
+	}
+	if err != nil {
+		log.Error("delivery failed; dropped", "err", err)
+	}
+	if err := b.db.Done(d.Seq); err != nil {
+		log.Error("mark delivery done", "err", err)
+	}
+}
+
+// processDelivery routes a stored delivery to its handler.
+func (b *Bot) processDelivery(ctx context.Context, d *triage.Delivery) error {
+	switch d.Kind {
+	case KindEvent:
+		return b.onEvent(ctx, d)
+	case KindCommand:
+		return b.onCommand(ctx, d)
+	case KindInteraction:
+		return b.onInteraction(ctx, d)
+	}
+	return triage.Permanent(triage.Errorf(triage.EINVALID, "unknown delivery kind %q", d.Kind))
+}

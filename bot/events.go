@@ -1,0 +1,183 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// envelope is the outer Events API callback, the same over HTTP and inside
+// a Socket Mode envelope.
+type envelope struct {
+	Type      string `json:"type"`
+	Challenge string `json:"challenge"`
+	EventID   string `json:"event_id"`
+	Event     event  `json:"event"`
+}
+
+// event holds the fields sprintguard reads from the inner events it
+// subscribes to (message.*, app_mention, reaction_added, app_home_opened).
+type event struct {
+	Type        string `json:"type"`
+	Subtype     string `json:"subtype"`
+	User        string `json:"user"`
+	BotID       string `json:"bot_id"`
+	Text        string `json:"text"`
+	TS          string `json:"ts"`
+	ThreadTS    string `json:"thread_ts"`
+	Channel     string `json:"channel"`
+	ChannelType string `json:"channel_type"`
+	Reaction    string `json:"reaction"`
+	Item        struct {
+		Type    string `json:"type"`
+		Channel string `json:"channel"`
+		TS      string `json:"ts"`
+	} `json:"item"`
+	ItemUser string `json:"item_user"`
+	Tab      string `json:"tab"`
+}
+
+// wanted drops, before anything is stored, events that can never lead to
+// work: other bots, edits and joins, the bot's own posts, opted-out chat.
+func (b *Bot) wanted(ev *event) bool {
+	switch ev.Type {
+	case "app_mention", "app_home_opened":
+		return ev.User != b.botUser
+	case "reaction_added":
+		return ev.Item.Type == "message"
+	case "message":
+	default:
+		return false
+	}
+	if ev.User == "" || ev.User == b.botUser {
+		return false
+	}
+	switch ev.Subtype {
+	case "", "file_share", "thread_broadcast":
+	case "bot_message":
+		// allowed per team; decided when processed
+	default:
+		return false
+	}
+	return true
+}
+
+func (b *Bot) onEvent(ctx context.Context, d *triage.Delivery) error {
+	var env envelope
+	if err := json.Unmarshal(d.Body, &env); err != nil {
+		return triage.Permanent(fmt.Errorf("decode event: %w", err))
+	}
+	ev := &env.Event
+	switch ev.Type {
+	case "message":
+		return b.onMessage(ctx, d.Key, ev)
+	case "app_mention":
+		return b.onMention(ctx, d.Key, ev)
+	case "reaction_added":
+		return b.onReaction(ctx, d.Key, ev)
+	case "app_home_opened":
+		if ev.Tab != "home" && ev.Tab != "" {
+			return nil
+		}
+		return b.publishHome(ctx, ev.User)
+	}
+	return nil
+}
+
+// onMessage handles a message in a channel the bot is in, or a DM.
+func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
+	st := b.svc.Settings()
+	if ev.ChannelType == "im" {
+		if ev.BotID != "" || isReply(ev) {
+			return nil
+		}
+		return b.intakeMessage(ctx, key, ev, st.Teams[0], triage.SourceDM)
+	}
+	team := st.TeamForChannel(ev.Channel, "")
+	if team == nil {
+		return nil
+	}
+	if ev.BotID != "" && !team.AllowBots {
+		return nil
+	}
+	if isReply(ev) {
+		return b.enforce(ctx, team, ev)
+	}
+	if b.optedOut(team, ev.Text) || b.mentionsBot(ev.Text) {
+		return nil // a mention arrives as app_mention too, and is handled there
+	}
+	if team.IntakeMode == "auto" {
+		return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel)
+	}
+	return b.prompt(ctx, team, ev)
+}
+
+// onMention turns "@sprintguard <text>" into a request at once.
+func (b *Bot) onMention(ctx context.Context, key string, ev *event) error {
+	st := b.svc.Settings()
+	team := st.TeamForChannel(ev.Channel, "")
+	if team == nil {
+		team = b.teamOf(ev.User)
+	}
+	if b.optedOut(team, ev.Text) {
+		return nil
+	}
+	ev.Text = strings.TrimSpace(strings.ReplaceAll(ev.Text, "<@"+b.botUser+">", ""))
+	if ev.Text == "" {
+		return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption("Tell me what you need after the mention, e.g. `@sprintguard the staging deploy is stuck`."))
+	}
+	return b.intakeMessage(ctx, key, ev, team, triage.SourceMention)
+}
+
+func isReply(ev *event) bool { return ev.ThreadTS != "" && ev.ThreadTS != ev.TS }
+
+func (b *Bot) optedOut(team *triage.Team, text string) bool {
+	return team.OptOut != "" && strings.HasPrefix(strings.TrimSpace(text), team.OptOut)
+}
+
+func (b *Bot) mentionsBot(text string) bool {
+	return b.botUser != "" && strings.Contains(text, "<@"+b.botUser+">")
+}
+
+// teamOf returns the first team user belongs to, else the first team: the
+// team a request with no intake channel goes to before the rules route it.
+func (b *Bot) teamOf(user string) *triage.Team {
+	st := b.svc.Settings()
+	for _, t := range st.Teams {
+		if t.IsMember(user) {
+			return t
+		}
+	}
+	return st.Teams[0]
+}
+
+// intakeMessage makes a request of a Slack message, requester its author.
+func (b *Bot) intakeMessage(ctx context.Context, key string, ev *event, team *triage.Team, src triage.Source) error {
+	summary, details, links := summarize(ev.Text)
+	in := triage.NewRequest{
+		Team: team.Name, Source: src, Channel: ev.Channel, TS: ev.TS, ThreadTS: ev.ThreadTS,
+		User: ev.User, Summary: summary, Details: details, Links: links, EventKey: key,
+	}
+	if in.Summary == "" {
+		return nil // a file or an emoji alone is no request
+	}
+	return b.intake(ctx, in)
+}
+
+// intake records a request; its ticket and every message about it follow
+// as outbox jobs.
+func (b *Bot) intake(ctx context.Context, in triage.NewRequest) error {
+	res, err := b.svc.Intake(ctx, in)
+	if err != nil {
+		return err
+	}
+	if !res.Repeat {
+		b.kick()
+		b.log.Info("request taken in", "request", res.Request.ID, "team", res.Request.Team,
+			"source", in.Source, "urgency", res.Request.Urgency.String(), "duplicate", res.Duplicate)
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sprintguard/sprintguard/bot/render"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// homeOpen caps the open requests App Home reads per team; the view shows
+// fewer still.
+const homeOpen = 200
+
+// publishHome renders the user's App Home: per team, who is on call now
+// and next, the budget gauge and the open requests; then their own.
+func (b *Bot) publishHome(ctx context.Context, user string) error {
+	h, err := b.home(user)
+	if err != nil {
+		return fmt.Errorf("build app home: %w", err)
+	}
+	return b.gw.PublishView(ctx, user, render.AppHome(h))
+}
+
+func (b *Bot) home(user string) (render.Home, error) {
+	now := b.now()
+	st := b.svc.Settings()
+	h := render.Home{User: user, At: now}
+	err := b.db.View(func(tx triage.Tx) error {
+		for _, t := range st.Teams {
+			ht := render.HomeTeam{Team: t}
+			if len(t.Rotation.Members) > 0 {
+				ovs, err := tx.Overrides(t.Name, now)
+				if err != nil {
+					return err
+				}
+				ht.Now, ht.Next = t.Rotation.Current(now, ovs), t.Rotation.Next(now, ovs)
+			}
+			cur := t.Calendar.At(now)
+			led, err := tx.Ledger(t.Name, cur.N)
+			if errors.Is(err, triage.ErrNotFound) {
+				led, err = newLedger(t, cur.N), nil
+			}
+			if err != nil {
+				return err
+			}
+			ht.Ledger = led
+			err = tx.OpenRequests(t.Name, func(r *triage.Request) error {
+				ht.Open = append(ht.Open, r)
+				if len(ht.Open) >= homeOpen {
+					return triage.ErrStop
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			h.Teams = append(h.Teams, ht)
+			err = tx.RequestsBy(t.Name, user, now.AddDate(0, 0, -30), now.Add(time.Minute), func(r *triage.Request) error {
+				h.Mine = append(h.Mine, r)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return h, err
+}

@@ -1,0 +1,327 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot/render"
+	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// Handlers returns the outbox handlers for the bot's jobs: triage's
+// notices, and the bot's own posts and ticket deadlines.
+func (b *Bot) Handlers() map[string]triage.Handler {
+	return map[string]triage.Handler{
+		triage.JobNotify: b.notifyJob,
+		JobPost:          b.postJob,
+		JobDeadline:      b.deadlineJob,
+	}
+}
+
+// notifyJob tells Slack about one notice. Each message it posts is
+// recorded on the request when the job completes, so later changes edit
+// it in place.
+func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
+	var n triage.Notice
+	if err := json.Unmarshal(j.Payload, &n); err != nil {
+		return nil, triage.Permanent(fmt.Errorf("decode notice: %w", err))
+	}
+	team := b.svc.Settings().Team(n.Team)
+	if team == nil {
+		return nil, nil // the team was removed from the config; nobody to tell
+	}
+	if n.RequestID == 0 {
+		return nil, b.budgetAlert(ctx, team, n)
+	}
+	r, err := b.request(n.RequestID)
+	if err != nil {
+		return nil, fmt.Errorf("notify %s: %w", n.Kind, err)
+	}
+	var posts []triage.Post
+	switch n.Kind {
+	case triage.NoticeTicketed:
+		posts, err = b.tellRequester(ctx, r, team)
+	case triage.NoticeOnCall:
+		posts, err = b.tellOnCall(ctx, r, team)
+	case triage.NoticeApproval:
+		posts, err = b.askApproval(ctx, r, team)
+	case triage.NoticeChanged:
+		posts, err = b.refresh(ctx, r, team, n)
+	case triage.NoticeDuplicate:
+		err = b.inThread(ctx, r, render.Duplicate(r), n.Actor)
+	case triage.NoticeQueued:
+		err = b.inThread(ctx, r, render.Queued(r, n.Text), "")
+	case triage.NoticeFallback:
+		err = b.toOnCall(ctx, r, team, render.Fallback(r, n.Text))
+	case triage.NoticeBudget:
+		err = b.toLeads(ctx, team, overBudget(r, team))
+	default:
+		return nil, triage.Permanent(fmt.Errorf("notify: unknown notice %q", n.Kind))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("notify %s of request %d: %w", n.Kind, r.ID, err)
+	}
+	if len(posts) == 0 {
+		return nil, nil
+	}
+	return recordPosts(r.ID, posts), nil
+}
+
+func recordPosts(id int64, posts []triage.Post) func(triage.Tx) error {
+	return func(tx triage.Tx) error {
+		cur, err := tx.Request(id)
+		if err != nil {
+			return err
+		}
+		for _, p := range posts {
+			cur.AddPost(p)
+		}
+		return tx.PutRequest(cur)
+	}
+}
+
+func (b *Bot) request(id int64) (*triage.Request, error) {
+	var r *triage.Request
+	err := b.db.View(func(tx triage.Tx) error {
+		var err error
+		r, err = tx.Request(id)
+		return err
+	})
+	return r, err
+}
+
+// tellRequester answers the request with its ticket, urgency, owner and
+// next step: in its thread, as a new post in its channel when it came from
+// a modal, or by DM when it has no channel.
+func (b *Bot) tellRequester(ctx context.Context, r *triage.Request, team *triage.Team) ([]triage.Post, error) {
+	msg := render.RequesterReply(r, team)
+	channel, thread := r.Thread()
+	if channel == "" {
+		dm, err := b.gw.OpenDM(ctx, r.User)
+		if err != nil {
+			return nil, err
+		}
+		ts, err := b.post(ctx, dm, "", msg)
+		return []triage.Post{{Kind: triage.PostReply, Channel: dm, TS: ts}}, err
+	}
+	ts, err := b.post(ctx, channel, thread, msg)
+	if err != nil {
+		return nil, err
+	}
+	if thread == "" {
+		return []triage.Post{{Kind: triage.PostRoot, Channel: channel, TS: ts}, {Kind: triage.PostReply, Channel: channel, TS: ts}}, nil
+	}
+	return []triage.Post{{Kind: triage.PostReply, Channel: channel, TS: ts}}, nil
+}
+
+// tellOnCall DMs the on-call the request with its buttons and, for a P1,
+// mentions them in the team channel too.
+func (b *Bot) tellOnCall(ctx context.Context, r *triage.Request, team *triage.Team) ([]triage.Post, error) {
+	msg := render.OnCall(r, team)
+	var posts []triage.Post
+	if r.Assignee != "" {
+		dm, err := b.gw.OpenDM(ctx, r.Assignee)
+		if err != nil {
+			return nil, err
+		}
+		ts, err := b.post(ctx, dm, "", msg)
+		if err != nil {
+			return nil, err
+		}
+		posts = append(posts, triage.Post{Kind: triage.PostOnCall, Channel: dm, TS: ts})
+	}
+	if (r.Urgency == 1 || r.Assignee == "") && team.Channel != "" {
+		ts, err := b.post(ctx, team.Channel, "", paged(r, msg))
+		if err != nil {
+			return posts, err
+		}
+		posts = append(posts, triage.Post{Kind: triage.PostChannel, Channel: team.Channel, TS: ts})
+	}
+	return posts, nil
+}
+
+// paged puts the on-call's mention (or the team's, with nobody on call)
+// on top of msg for the team channel.
+func paged(r *triage.Request, msg render.Message) render.Message {
+	who := "<!here> nobody is on call for this team:"
+	if r.Assignee != "" {
+		who = "<@" + r.Assignee + "> you are paged:"
+	}
+	head := slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, who, false, false), nil, nil)
+	return render.Message{Text: who + " " + msg.Text, Blocks: append([]slack.Block{head}, msg.Blocks...)}
+}
+
+// askApproval DMs each lead the request with [Approve into sprint] [Defer].
+func (b *Bot) askApproval(ctx context.Context, r *triage.Request, team *triage.Team) ([]triage.Post, error) {
+	msg := render.Approval(r, team)
+	var posts []triage.Post
+	for _, lead := range team.Leads {
+		dm, err := b.gw.OpenDM(ctx, lead)
+		if err != nil {
+			return posts, err
+		}
+		ts, err := b.post(ctx, dm, "", msg)
+		if err != nil {
+			return posts, err
+		}
+		posts = append(posts, triage.Post{Kind: triage.PostApproval, Channel: dm, TS: ts})
+	}
+	return posts, nil
+}
+
+// refresh edits every message with buttons to the request's new state,
+// says what changed in the thread, and brings in the on-call when an
+// approval let the request into the sprint.
+func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team, n triage.Notice) ([]triage.Post, error) {
+	for _, p := range r.Posts {
+		var msg render.Message
+		switch p.Kind {
+		case triage.PostOnCall:
+			msg = render.OnCall(r, team)
+		case triage.PostChannel:
+			msg = paged(r, render.OnCall(r, team))
+		case triage.PostApproval:
+			msg = render.Approval(r, team)
+		default:
+			continue
+		}
+		if err := b.gw.UpdateMessage(ctx, p.Channel, p.TS, msg.Options()...); err != nil && !triage.IsPermanent(err) {
+			return nil, err
+		} else if err != nil {
+			b.log.Warn("message about the request could not be edited", "request", r.ID, "channel", p.Channel, "err", err)
+		}
+	}
+	if err := b.inThread(ctx, r, render.ChangedIn(r, team, n.Text, n.Actor), ""); err != nil {
+		return nil, err
+	}
+	if n.Text == triage.ActApprove {
+		if _, ok := r.Post(triage.PostOnCall); !ok {
+			return b.tellOnCall(ctx, r, team)
+		}
+	}
+	return nil, nil
+}
+
+// inThread posts msg in the request's thread, or DMs the requester when
+// the request has no channel. mention, if set, is put in front.
+func (b *Bot) inThread(ctx context.Context, r *triage.Request, msg render.Message, mention string) error {
+	if mention != "" {
+		msg.Text = "<@" + mention + "> " + msg.Text
+	}
+	channel, thread := r.Thread()
+	if channel == "" {
+		if p, ok := r.Post(triage.PostReply); ok {
+			channel, thread = p.Channel, p.TS
+		} else {
+			dm, err := b.gw.OpenDM(ctx, r.User)
+			if err != nil {
+				return err
+			}
+			channel = dm
+		}
+	}
+	_, err := b.post(ctx, channel, thread, msg)
+	return err
+}
+
+// toOnCall DMs the request's assignee, or posts in the team channel when
+// nobody has it.
+func (b *Bot) toOnCall(ctx context.Context, r *triage.Request, team *triage.Team, msg render.Message) error {
+	if r.Assignee == "" {
+		_, err := b.post(ctx, team.Channel, "", msg)
+		return err
+	}
+	dm, err := b.gw.OpenDM(ctx, r.Assignee)
+	if err != nil {
+		return err
+	}
+	_, err = b.post(ctx, dm, "", msg)
+	return err
+}
+
+func (b *Bot) toLeads(ctx context.Context, team *triage.Team, msg render.Message) error {
+	for _, lead := range team.Leads {
+		dm, err := b.gw.OpenDM(ctx, lead)
+		if err != nil {
+			return err
+		}
+		if _, err := b.post(ctx, dm, "", msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// overBudget tells the leads a P1 was taken although the budget is spent.
+func overBudget(r *triage.Request, team *triage.Team) render.Message {
+	head := fmt.Sprintf("The interrupt budget of %s is spent, but this %s was accepted anyway:", team.Name, r.Urgency)
+	msg := render.OnCall(r, team)
+	block := slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, head, false, false), nil, nil)
+	return render.Message{Text: head + " " + msg.Text, Blocks: append([]slack.Block{block}, msg.Blocks...)}
+}
+
+func (b *Bot) ledger(team *triage.Team, n int) (*sprint.Ledger, error) {
+	var led *sprint.Ledger
+	err := b.db.View(func(tx triage.Tx) error {
+		var err error
+		led, err = tx.Ledger(team.Name, n)
+		if errors.Is(err, triage.ErrNotFound) {
+			led, err = newLedger(team, n), nil
+		}
+		return err
+	})
+	return led, err
+}
+
+// budgetAlert posts a threshold crossing with the requests that used the
+// budget.
+func (b *Bot) budgetAlert(ctx context.Context, team *triage.Team, n triage.Notice) error {
+	if n.Kind != triage.NoticeBudget || team.Channel == "" {
+		return nil
+	}
+	var top []*triage.Request
+	led, err := b.ledger(team, n.Sprint)
+	if err != nil {
+		return err
+	}
+	err = b.db.View(func(tx triage.Tx) error {
+		for _, c := range led.Top(10) {
+			id, err := strconv.ParseInt(c.ID, 10, 64)
+			if err != nil {
+				continue
+			}
+			r, err := tx.Request(id)
+			if errors.Is(err, triage.ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			top = append(top, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = b.post(ctx, team.Channel, "", render.BudgetAlert(team, led, n.Threshold, top))
+	return err
+}
+
+// post sends msg to channel, in thread when thread is set.
+func (b *Bot) post(ctx context.Context, channel, thread string, msg render.Message) (string, error) {
+	opts := msg.Options()
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	return b.gw.PostMessage(ctx, channel, opts...)
+}
+
+func newLedger(team *triage.Team, n int) *sprint.Ledger {
+	return sprint.NewLedger(team.Name, n, team.Budget)
+}

@@ -1,0 +1,170 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot/render"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// Outbox job kinds the bot adds to triage's.
+const (
+	JobPost     = "slack.post"      // post a rendered message
+	JobDeadline = "intake.deadline" // ticket a prompted message nobody ticketed
+)
+
+// prompted is a message in a prompt-mode channel waiting for its ticket.
+type prompted struct {
+	Team    string `json:"team"`
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+	User    string `json:"user"`
+	Text    string `json:"text"`
+}
+
+// postJob is a message to post; it is rendered when queued.
+type postJob struct {
+	Channel  string          `json:"channel"`
+	ThreadTS string          `json:"thread_ts,omitempty"`
+	Text     string          `json:"text"`
+	Blocks   json.RawMessage `json:"blocks,omitempty"`
+}
+
+func promptKey(channel, ts string) string { return "prompted:" + channel + ":" + ts }
+
+// prompt answers a new message in a prompt-mode channel with the [Create
+// ticket] buttons, and schedules the ticket deadline.
+func (b *Bot) prompt(ctx context.Context, team *triage.Team, ev *event) error {
+	p := prompted{Team: team.Name, Channel: ev.Channel, TS: ev.TS, User: ev.User, Text: ev.Text}
+	val, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	now := b.now()
+	keep := max(team.TicketDeadline+time.Hour, 7*24*time.Hour)
+	msg := render.Prompt(render.MessageRef{Channel: ev.Channel, TS: ev.TS, User: ev.User})
+	err = b.db.Update(func(tx triage.Tx) error {
+		if _, err := tx.RequestByMessage(ev.Channel, ev.TS); err == nil {
+			return nil
+		} else if !errors.Is(err, triage.ErrNotFound) {
+			return err
+		}
+		if _, fresh, err := tx.Claim(promptKey(ev.Channel, ev.TS), string(val), now, now.Add(keep)); err != nil || !fresh {
+			return err
+		}
+		if err := enqueuePost(tx, "prompt:"+ev.Channel+":"+ev.TS, ev.Channel, ev.TS, msg, now); err != nil {
+			return err
+		}
+		if team.TicketDeadline <= 0 {
+			return nil
+		}
+		return enqueue(tx, &triage.Job{Kind: JobDeadline, Key: "deadline:" + ev.Channel + ":" + ev.TS,
+			Team: team.Name, Payload: val}, now, now.Add(team.TicketDeadline))
+	})
+	if err != nil {
+		return fmt.Errorf("prompt for a ticket: %w", err)
+	}
+	b.kick()
+	return nil
+}
+
+// enforce answers once, in the thread, when a team member starts working
+// on a prompted message that has no ticket yet.
+func (b *Bot) enforce(ctx context.Context, team *triage.Team, ev *event) error {
+	if team.IntakeMode != "prompt" || !team.IsMember(ev.User) {
+		return nil
+	}
+	now := b.now()
+	msg := render.NeedsTicketFirst(render.MessageRef{Channel: ev.Channel, TS: ev.ThreadTS})
+	err := b.db.Update(func(tx triage.Tx) error {
+		if _, ok, err := tx.Claimed(promptKey(ev.Channel, ev.ThreadTS), now); err != nil || !ok {
+			return err
+		}
+		if _, err := tx.RequestByMessage(ev.Channel, ev.ThreadTS); err == nil {
+			return nil
+		} else if !errors.Is(err, triage.ErrNotFound) {
+			return err
+		}
+		key := "needs-ticket:" + ev.Channel + ":" + ev.ThreadTS
+		if _, fresh, err := tx.Claim(key, "", now, now.Add(7*24*time.Hour)); err != nil || !fresh {
+			return err
+		}
+		return enqueuePost(tx, key, ev.Channel, ev.ThreadTS, msg, now)
+	})
+	if err != nil {
+		return fmt.Errorf("ask for a ticket first: %w", err)
+	}
+	b.kick()
+	return nil
+}
+
+// ticketPrompted makes the request of a prompted message: from its
+// [Create ticket] button (by) or from the deadline.
+func (b *Bot) ticketPrompted(ctx context.Context, p prompted, by triage.TicketedBy, claimed triage.Urgency, key string) error {
+	summary, details, links := summarize(p.Text)
+	if summary == "" {
+		summary = "(no text)"
+	}
+	return b.intake(ctx, triage.NewRequest{
+		Team: p.Team, Source: triage.SourceChannel, Channel: p.Channel, TS: p.TS, User: p.User,
+		Summary: summary, Details: details, Links: links, Claimed: claimed, TicketedBy: by, EventKey: key,
+	})
+}
+
+// deadlineJob tickets a prompted message still without a ticket.
+func (b *Bot) deadlineJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
+	var p prompted
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return nil, triage.Permanent(fmt.Errorf("decode prompted message: %w", err))
+	}
+	if b.svc.Settings().Team(p.Team) == nil {
+		return nil, nil // the team was removed from the config
+	}
+	return nil, b.ticketPrompted(ctx, p, triage.ByDeadline, 0, j.Key)
+}
+
+// postJob posts a message rendered when it was queued.
+func (b *Bot) postJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
+	var p postJob
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return nil, triage.Permanent(fmt.Errorf("decode post: %w", err))
+	}
+	msg := render.Message{Text: p.Text}
+	if len(p.Blocks) > 0 {
+		var blocks slack.Blocks
+		if err := json.Unmarshal(p.Blocks, &blocks); err != nil {
+			return nil, triage.Permanent(fmt.Errorf("decode post blocks: %w", err))
+		}
+		msg.Blocks = blocks.BlockSet
+	}
+	_, err := b.post(ctx, p.Channel, p.ThreadTS, msg)
+	return nil, err
+}
+
+func enqueuePost(tx triage.Tx, key, channel, thread string, msg render.Message, at time.Time) error {
+	p := postJob{Channel: channel, ThreadTS: thread, Text: msg.Text}
+	if len(msg.Blocks) > 0 {
+		blocks, err := json.Marshal(msg.Blocks)
+		if err != nil {
+			return err
+		}
+		p.Blocks = blocks
+	}
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return enqueue(tx, &triage.Job{Kind: JobPost, Key: key, Payload: payload}, at, at)
+}
+
+func enqueue(tx triage.Tx, j *triage.Job, at, due time.Time) error {
+	j.CreatedAt, j.NextAt = at, due
+	_, err := tx.Enqueue(j)
+	return err
+}

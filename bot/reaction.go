@@ -1,0 +1,55 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// onReaction turns a message into a request when a team member adds the
+// team's reaction to it; the requester is the message's author.
+func (b *Bot) onReaction(ctx context.Context, key string, ev *event) error {
+	st := b.svc.Settings()
+	team := st.TeamForChannel(ev.Item.Channel, "")
+	if team == nil || !team.IsMember(ev.User) {
+		team = nil
+		for _, t := range st.Teams {
+			if t.IsMember(ev.User) {
+				team = t
+				break
+			}
+		}
+	}
+	if team == nil || ev.Reaction != team.Reaction {
+		return nil
+	}
+	m, err := b.gw.Message(ctx, ev.Item.Channel, ev.Item.TS)
+	if errors.Is(err, ErrMessageNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("fetch the reacted message: %w", err)
+	}
+	author := m.User
+	if author == "" {
+		author = ev.ItemUser
+	}
+	summary, details, links := summarize(m.Text)
+	if summary == "" {
+		return nil
+	}
+	by := triage.ByMember
+	if author == ev.User {
+		by = triage.ByRequester
+	}
+	thread := m.ThreadTimestamp
+	if thread == m.Timestamp {
+		thread = ""
+	}
+	return b.intake(ctx, triage.NewRequest{
+		Team: team.Name, Source: triage.SourceReaction, Channel: ev.Item.Channel, TS: ev.Item.TS, ThreadTS: thread,
+		User: author, Summary: summary, Details: details, Links: links, TicketedBy: by, EventKey: key,
+	})
+}

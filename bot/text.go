@@ -1,0 +1,65 @@
+package bot
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/slack-go/slack"
+)
+
+// maxSummary is the request modal's summary limit, kept for every way in.
+const maxSummary = 150
+
+var (
+	slackLink    = regexp.MustCompile(`<([^<>|]+)(?:\|([^<>]*))?>`)
+	htmlReplacer = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+)
+
+// summarize turns a Slack message's text into a summary (its first line,
+// at most 150 characters), details (the whole text when the summary does
+// not hold it) and the links it carries. Slack markup becomes plain text:
+// <@U1> becomes @U1, <url|label> becomes label.
+func summarize(text string) (summary, details string, links []string) {
+	plain := slackLink.ReplaceAllStringFunc(text, func(m string) string {
+		sub := slackLink.FindStringSubmatch(m)
+		target, label := sub[1], sub[2]
+		switch {
+		case strings.HasPrefix(target, "http://"), strings.HasPrefix(target, "https://"):
+			links = append(links, target)
+			if label != "" {
+				return label
+			}
+			return target
+		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "#"):
+			if label != "" {
+				return target[:1] + label
+			}
+			return target
+		case strings.HasPrefix(target, "!"):
+			return "@" + strings.TrimPrefix(strings.SplitN(target, "^", 2)[0], "!")
+		}
+		if label != "" {
+			return label
+		}
+		return target
+	})
+	plain = strings.TrimSpace(htmlReplacer.Replace(plain))
+	first, _, _ := strings.Cut(plain, "\n")
+	summary = truncate(strings.TrimSpace(first), maxSummary)
+	if summary != plain {
+		details = plain
+	}
+	return summary, details, links
+}
+
+// truncate cuts s to at most n runes, marking the cut with an ellipsis.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// textOption is a plain message with no blocks.
+func textOption(text string) slack.MsgOption { return slack.MsgOptionText(text, false) }
