@@ -39,6 +39,9 @@ type Config struct {
 	DedupeTTL time.Duration
 	// Workers is how many deliveries are processed at once.
 	Workers int
+	// SweepEvery is how often the inbox is read for deliveries a full
+	// queue left behind (default 5s).
+	SweepEvery time.Duration
 }
 
 // Bot handles everything Slack sends. Its methods are safe for concurrent
@@ -57,6 +60,10 @@ type Bot struct {
 	queue    chan *triage.Delivery
 	mu       sync.Mutex
 	inflight map[uint64]bool
+	// finished remembers recently processed deliveries, so that a sweep
+	// that read the inbox just before one was marked done does not run it
+	// again.
+	finished map[uint64]time.Time
 	wg       sync.WaitGroup
 }
 
@@ -72,11 +79,14 @@ func New(svc *triage.Service, db Store, gw *Gateway, log *slog.Logger, cfg Confi
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = 5 * time.Second
+	}
 	if kick == nil {
 		kick = func() {}
 	}
 	return &Bot{svc: svc, db: db, gw: gw, log: log, now: svc.Now, cfg: cfg, kick: kick,
-		queue: make(chan *triage.Delivery, 4096), inflight: map[uint64]bool{}}
+		queue: make(chan *triage.Delivery, 4096), inflight: map[uint64]bool{}, finished: map[uint64]time.Time{}}
 }
 
 // SetBotUser tells the bot its own user id, so it ignores its own messages.
@@ -110,7 +120,7 @@ func (b *Bot) process(ctx context.Context) {
 // flight: at start, what a crash left; later, what a full queue could not
 // take.
 func (b *Bot) sweep(ctx context.Context) {
-	t := time.NewTicker(5 * time.Second)
+	t := time.NewTicker(b.cfg.SweepEvery)
 	defer t.Stop()
 	for {
 		pending, err := b.db.Pending(1024)
@@ -132,7 +142,7 @@ func (b *Bot) sweep(ctx context.Context) {
 // wait it blocks for room; without, a full queue leaves d to the sweeper.
 func (b *Bot) dispatch(ctx context.Context, d *triage.Delivery, wait bool) {
 	b.mu.Lock()
-	if b.inflight[d.Seq] {
+	if _, done := b.finished[d.Seq]; done || b.inflight[d.Seq] {
 		b.mu.Unlock()
 		return
 	}
@@ -159,6 +169,22 @@ func (b *Bot) release(seq uint64) {
 	b.mu.Unlock()
 }
 
+// finish marks seq processed and forgets those finished long ago.
+func (b *Bot) finish(seq uint64) {
+	now := time.Now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.finished[seq] = now
+	if len(b.finished) < 1024 {
+		return
+	}
+	for s, at := range b.finished {
+		if now.Sub(at) > 10*b.cfg.SweepEvery {
+			delete(b.finished, s)
+		}
+	}
+}
+
 // handle processes one delivery and removes it from the inbox. A failure
 // is retried a few times; one that persists is logged and dropped, since a
 // payload that cannot be processed would otherwise block restarts forever.
@@ -180,7 +206,9 @@ func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
 	}
 	if err := b.db.Done(d.Seq); err != nil {
 		log.Error("mark delivery done", "err", err)
+		return
 	}
+	b.finish(d.Seq)
 }
 
 // processDelivery routes a stored delivery to its handler.

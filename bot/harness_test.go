@@ -91,7 +91,7 @@ func newHarness(t *testing.T) *harness {
 	gw := bot.NewGateway(api, log)
 	h.worker = &triage.Worker{Store: h.db, Now: h.clock.now, Log: log,
 		Handlers: h.svc.TicketHandlers(local.New(h.db, "REQ", "https://sg.example.com/t/"), nil)}
-	h.bot = bot.New(h.svc, h.db, gw, log, bot.Config{Command: "/sg"}, h.worker.Kick)
+	h.bot = bot.New(h.svc, h.db, gw, log, bot.Config{Command: "/sg", SweepEvery: 50 * time.Millisecond}, h.worker.Kick)
 	h.bot.SetBotUser("UBOT")
 	maps.Copy(h.worker.Handlers, h.bot.Handlers())
 

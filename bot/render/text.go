@@ -174,12 +174,12 @@ func unit(team *triage.Team) string {
 	return team.Budget.Unit
 }
 
-// age renders how long ago something happened, coarsely: "just now",
+// age renders how long ago something happened, coarsely: "under 1m",
 // "5m", "3h", "2d".
 func age(d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return "just now"
+		return "under 1m"
 	case d < time.Hour:
 		return strconv.Itoa(int(d/time.Minute)) + "m"
 	case d < 48*time.Hour:

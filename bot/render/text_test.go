@@ -65,7 +65,7 @@ func TestNumPercentDuration(t *testing.T) {
 		{duration(4 * time.Hour), "4h"},
 		{duration(90 * time.Minute), "1h30m"},
 		{duration(30 * time.Second), "30s"},
-		{age(30 * time.Second), "just now"},
+		{age(30 * time.Second), "under 1m"},
 		{age(90 * time.Minute), "1h"},
 		{age(72 * time.Hour), "3d"},
 		{approvers([]string{"U1", "", "U2", "U3"}), "<@U1> (or <@U2>, <@U3>)"},
