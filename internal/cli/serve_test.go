@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot/slackfake"
+	"github.com/sprintguard/sprintguard/store"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+const e2eSecret = "e2e-signing-secret-0123456789abcdef"
+
+// httpServe is `sprintguard serve` in HTTP mode against a Slack fake.
+type httpServe struct {
+	t        *testing.T
+	bin, cfg string
+	url, db  string
+	cmd      *exec.Cmd
+	fake     *slackfake.Server
+}
+
+func newHTTPServe(t *testing.T) *httpServe {
+	t.Helper()
+	s := &httpServe{t: t, bin: buildBinary(t), fake: slackfake.New(t)}
+	dir := t.TempDir()
+	s.db = filepath.Join(dir, "sg.db")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	s.url = "http://" + addr
+	data, _ := os.ReadFile(storeConfig(t, dir))
+	text := strings.NewReplacer(`listen: ":8080"`, `listen: "`+addr+`"`,
+		"api_url: https://slack.com/api/", "api_url: "+s.fake.APIURL(),
+		"  mode: socket\n", "  mode: http\n").Replace(string(data))
+	s.cfg = writeFile(t, dir, "sprintguard.yaml", text)
+	return s
+}
+
+// start runs serve and waits for /readyz.
+func (s *httpServe) start() {
+	s.t.Helper()
+	s.cmd = exec.Command(s.bin, "serve", "--config", s.cfg)
+	s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret)
+	var logs bytes.Buffer
+	s.cmd.Stderr = &logs
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	cmd := s.cmd
+	s.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(s.url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("serve not ready within 20s:\n%s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// event posts a signed Events API callback and returns the status.
+func (s *httpServe) event(id string, inner map[string]any) int {
+	s.t.Helper()
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": id, "team_id": "T123", "event": inner})
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/slack/events", bytes.NewReader(body))
+	slackfake.SignRequest(req, e2eSecret, time.Now(), body)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// storeState opens the stopped bot's store and returns its requests and
+// the deliveries still in its inbox.
+func storeState(t *testing.T, path string) (reqs []*triage.Request, pending int) {
+	t.Helper()
+	db, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.View(func(tx triage.Tx) error {
+		return tx.Requests("", time.Time{}, time.Now().AddDate(1, 0, 0), func(r *triage.Request) error {
+			reqs = append(reqs, r)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Pending(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reqs, len(p)
+}
+
+// TestKillBetweenAckAndTicket is the end-to-end case of the inbox: the
+// built binary acknowledges an event, is SIGKILLed while processing it,
+// and after a restart (and Slack's retry) there is exactly one ticket.
+func TestKillBetweenAckAndTicket(t *testing.T) {
+	s := newHTTPServe(t)
+	ts := fmt.Sprintf("%d.000100", time.Now().Unix())
+	s.fake.AddMessage("C0PLATHELP", slack.Message{Msg: slack.Msg{Type: "message", User: "U0PAY001",
+		Text: "the payments canary deploy is stuck", Timestamp: ts}})
+	// Processing a reaction starts by fetching the message; holding that
+	// call for 20s keeps the bot between its ack and the ticket.
+	s.fake.RateLimit("conversations.history", 1, 20*time.Second)
+	s.start()
+	reaction := map[string]any{"type": "reaction_added", "user": "U0PLAT002", "reaction": "ticket", "item_user": "U0PAY001",
+		"item": map[string]any{"type": "message", "channel": "C0PLATHELP", "ts": ts}}
+	if code := s.event("EvKill", reaction); code != http.StatusOK {
+		t.Fatalf("event: status %d", code)
+	}
+	s.fake.WaitCalls(t, "conversations.history", 1, 10*time.Second)
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	s.cmd.Wait()
+	if reqs, pending := storeState(t, s.db); len(reqs) != 0 || pending != 1 {
+		t.Fatalf("after SIGKILL: %d requests, %d inbox entries; want 0 and 1", len(reqs), pending)
+	}
+
+	s.start()
+	if code := s.event("EvKill", reaction); code != http.StatusOK { // Slack's retry
+		t.Fatalf("retried event: status %d", code)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(threadText(s.fake, "C0PLATHELP", ts), "REQ-") {
+		if time.Now().After(deadline) {
+			t.Fatal("no ticket posted in the thread within 15s of the restart")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Wait()
+	reqs, pending := storeState(t, s.db)
+	if len(reqs) != 1 || reqs[0].Ticket.Key == "" || pending != 0 {
+		t.Fatalf("after restart: %d requests (%+v), %d inbox entries; want one ticketed request and none", len(reqs), reqs, pending)
+	}
+}
+
+func threadText(f *slackfake.Server, channel, thread string) string {
+	var b strings.Builder
+	for _, c := range f.OKCalls("chat.postMessage") {
+		if c.Form.Get("channel") == channel && c.Form.Get("thread_ts") == thread {
+			b.WriteString(c.Form.Get("text"))
+		}
+	}
+	return b.String()
+}
