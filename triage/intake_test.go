@@ -111,6 +111,30 @@ func TestIntakeAfterHoursP2WaitsForBusinessHours(t *testing.T) {
 	if !r.NotifyAt.Equal(want) {
 		t.Errorf("NotifyAt %v, want Monday 09:00 %v", r.NotifyAt, want)
 	}
+	// The ticket is made at once; the on-call hears of it on Monday.
+	w := f.worker(f.localTracker(), nil)
+	drain(t, w)
+	oncall := func() (n int) {
+		for _, no := range f.notices {
+			if no.Kind == triage.NoticeOnCall {
+				n++
+			}
+		}
+		return n
+	}
+	if got := f.request(t, r.ID); got.Ticket.Key == "" || oncall() != 0 {
+		t.Fatalf("Friday night: ticket %q, %d on-call notices; want a ticket and none", got.Ticket.Key, oncall())
+	}
+	f.clock.set(want.Add(-time.Minute))
+	drain(t, w)
+	if oncall() != 0 {
+		t.Fatal("the on-call was told before business hours")
+	}
+	f.clock.set(want)
+	drain(t, w)
+	if oncall() != 1 {
+		t.Fatalf("%d on-call notices at Monday 09:00, want 1", oncall())
+	}
 }
 
 func TestIntakeDeduplicates(t *testing.T) {

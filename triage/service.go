@@ -319,7 +319,14 @@ func (s *Service) enqueueNotice(tx Tx, key string, n Notice, at time.Time) error
 	if err != nil {
 		return err
 	}
-	return s.enqueue(tx, &Job{Kind: JobNotify, Key: key, RequestID: n.RequestID, Team: n.Team, Payload: p}, at)
+	j := &Job{Kind: JobNotify, Key: key, RequestID: n.RequestID, Team: n.Team, Payload: p}
+	if n.Kind == NoticeOnCall && n.Due.After(at) {
+		// A P2 after hours waits for business hours to reach the on-call.
+		j.CreatedAt, j.NextAt = at, n.Due
+		_, err := tx.Enqueue(j)
+		return err
+	}
+	return s.enqueue(tx, j, at)
 }
 
 func (s *Service) enqueue(tx Tx, j *Job, at time.Time) error {

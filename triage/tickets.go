@@ -84,7 +84,8 @@ func (s *Service) createTicket(ctx context.Context, j *Job, tr, fallback Tracker
 			return err
 		}
 		if cur.Outcome == Accepted && !cur.Status.Closed() {
-			return s.notify(tx, cur, NoticeOnCall, "", at, "")
+			n := Notice{Kind: NoticeOnCall, RequestID: cur.ID, Team: cur.Team, At: at, Due: cur.NotifyAt}
+			return s.enqueueNotice(tx, fmt.Sprintf("%s:%s:%d:%d", JobNotify, NoticeOnCall, cur.ID, len(cur.Events)), n, at)
 		}
 		return nil
 	}, nil

@@ -57,6 +57,8 @@ type Notice struct {
 	Sprint    int       `json:"sprint,omitempty"`
 	Text      string    `json:"text,omitempty"`
 	At        time.Time `json:"at"`
+	// Due is when the notice should be sent, if later than At.
+	Due time.Time `json:"due,omitzero"`
 }
 
 // Notice kinds.
