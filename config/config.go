@@ -83,11 +83,18 @@ type LocalTracker struct {
 
 // JiraTracker creates tickets in Jira Cloud or Server.
 type JiraTracker struct {
-	URL       string // base URL, e.g. https://acme.atlassian.net
-	User      string // the API user, usually an email
-	Token     Secret
-	Project   string // project key, e.g. OPS
-	IssueType string // default "Task"
+	URL   string // base URL, e.g. https://acme.atlassian.net
+	User  string // the API user, usually an email
+	Token Secret
+	// JiraProject holds the defaults for every team: project, issue type
+	// (default Task), board, urgency to priority, labels.
+	JiraProject
+	// SyncEvery is how often changes made in Jira are polled (default 1m).
+	SyncEvery time.Duration
+	// Timeout bounds each call to Jira (default 15s).
+	Timeout time.Duration
+	// MapTTL is how long a Slack user's Jira account is remembered (default 24h).
+	MapTTL time.Duration
 }
 
 // Team returns the team with the given name. The pointer refers into

@@ -16,7 +16,8 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		Storage: Storage{Path: "sprintguard.db", DedupeTTL: 24 * time.Hour},
 		Server:  Server{Listen: ":8080", AdminListen: "127.0.0.1:8081", ShutdownTimeout: 20 * time.Second},
 		Slack:   Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg"},
-		Tracker: Tracker{Kind: TrackerLocal, Local: LocalTracker{Prefix: "REQ"}, Jira: JiraTracker{IssueType: "Task"}},
+		Tracker: Tracker{Kind: TrackerLocal, Local: LocalTracker{Prefix: "REQ"}, Jira: JiraTracker{
+			JiraProject: JiraProject{IssueType: "Task"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour}},
 	}
 	if root = deref(root); root.Kind != yaml.MappingNode {
 		d.errAt(root, "a config must be a mapping of keys such as `teams:`, got "+kindName(root), "")
@@ -155,20 +156,14 @@ func (d *decoder) tracker(n *yaml.Node, t *Tracker) {
 			})
 		},
 		"jira": func(v *yaml.Node) {
-			d.fields(v, "tracker.jira", map[string]func(*yaml.Node){
-				"url":   url("`url`", &t.Jira.URL),
-				"user":  func(v *yaml.Node) { d.str("`user`", v, &t.Jira.User) },
-				"token": func(v *yaml.Node) { d.secret("`token`", v, &t.Jira.Token) },
-				"project": func(v *yaml.Node) {
-					parsed(d, "`project`", v, &t.Jira.Project, func(x string) (string, *problem) {
-						if prefixRE.MatchString(x) {
-							return x, nil
-						}
-						return "", &problem{msg: fmt.Sprintf("must be a Jira project key such as OPS, got %q", x)}
-					})
-				},
-				"issue_type": func(v *yaml.Node) { d.str("`issue_type`", v, &t.Jira.IssueType) },
-			})
+			d.fields(v, "tracker.jira", d.jiraProject(&t.Jira.JiraProject, map[string]func(*yaml.Node){
+				"url":        url("`url`", &t.Jira.URL),
+				"user":       func(v *yaml.Node) { d.str("`user`", v, &t.Jira.User) },
+				"token":      func(v *yaml.Node) { d.secret("`token`", v, &t.Jira.Token) },
+				"sync_every": func(v *yaml.Node) { d.durationAtLeast("`sync_every`", v, &t.Jira.SyncEvery, 10*time.Second) },
+				"timeout":    func(v *yaml.Node) { d.durationAtLeast("`timeout`", v, &t.Jira.Timeout, time.Second) },
+				"user_cache": func(v *yaml.Node) { d.durationAtLeast("`user_cache`", v, &t.Jira.MapTTL, time.Minute) },
+			}))
 		},
 	})
 }

@@ -24,7 +24,8 @@ type Team struct {
 	Sprint        Sprint
 	Policy        Policy
 	Report        Report
-	RulesFile     string // resolved path of the team's rules file, or ""
+	Jira          JiraProject // overrides of tracker.jira for this team
+	RulesFile     string      // resolved path of the team's rules file, or ""
 	Rules         []Rule
 	File          string
 	Line          int

@@ -93,6 +93,7 @@ func (d *decoder) team(n *yaml.Node, shared *ruleList) (Team, []item, bool) {
 		"sprint":         func(v *yaml.Node) { sprintStart, capacity = d.sprint(v, &t.Sprint) },
 		"policy":         func(v *yaml.Node) { d.policy(v, &t.Policy) },
 		"report":         func(v *yaml.Node) { d.reportSection(v, &t.Report) },
+		"jira":           func(v *yaml.Node) { d.teamJira(v, &t.Jira) },
 		"rules_file":     func(v *yaml.Node) { rulesFile = v },
 		"rules":          func(v *yaml.Node) { rules = v },
 	})
