@@ -55,6 +55,8 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 		posts, err = b.refresh(ctx, r, team, n)
 	case triage.NoticeDuplicate:
 		err = b.inThread(ctx, r, render.Duplicate(r), n.Actor)
+	case triage.NoticeWarning:
+		err = b.inThread(ctx, r, render.Message{Text: ":warning: " + n.Text}, "")
 	case triage.NoticeQueued:
 		err = b.inThread(ctx, r, render.Queued(r, n.Text), "")
 	case triage.NoticeFallback:
@@ -200,8 +202,14 @@ func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team,
 	if err := b.inThread(ctx, r, render.ChangedIn(r, team, n.Text, n.Actor), ""); err != nil {
 		return nil, err
 	}
-	if n.Text == triage.ActApprove {
+	switch n.Text {
+	case triage.ActApprove:
 		if _, ok := r.Post(triage.PostOnCall); !ok {
+			return b.tellOnCall(ctx, r, team)
+		}
+	case triage.ActReassign:
+		// The new assignee gets the buttons; the old messages stay, edited.
+		if r.Assignee != "" && !r.Status.Closed() {
 			return b.tellOnCall(ctx, r, team)
 		}
 	}

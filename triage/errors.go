@@ -3,6 +3,7 @@ package triage
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes decide what a user is shown. Only EINTERNAL is logged; the
@@ -77,4 +78,31 @@ func Permanent(err error) error {
 func IsPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
+}
+
+// retryAfterError asks for the next attempt no sooner than after.
+type retryAfterError struct {
+	err   error
+	after time.Duration
+}
+
+func (r retryAfterError) Error() string { return r.err.Error() }
+func (r retryAfterError) Unwrap() error { return r.err }
+
+// RetryAfter wraps err so that the outbox worker waits at least d before
+// the next attempt: a service's Retry-After.
+func RetryAfter(err error, d time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return retryAfterError{err: err, after: d}
+}
+
+// RetryDelay returns the wait RetryAfter asked for, or 0.
+func RetryDelay(err error) time.Duration {
+	var r retryAfterError
+	if errors.As(err, &r) {
+		return r.after
+	}
+	return 0
 }

@@ -21,6 +21,9 @@ type Change struct {
 	Urgency   Urgency // with ActUrgency
 	Assignee  string  // with ActReassign
 	Reason    string
+	// FromTracker marks a change read from the tracker, which must not be
+	// pushed back to it.
+	FromTracker bool
 }
 
 // Lifecycle actions.
@@ -60,8 +63,10 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 		if err := tx.PutRequest(r); err != nil {
 			return err
 		}
-		if err := s.queueUpdate(tx, r, c, at); err != nil {
-			return err
+		if !c.FromTracker {
+			if err := s.queueUpdate(tx, r, team, c, at); err != nil {
+				return err
+			}
 		}
 		return s.notify(tx, r, NoticeChanged, c.Actor, at, c.Action)
 	})
@@ -203,9 +208,9 @@ func (s *Service) settle(tx Tx, team *Team, r *Request, at time.Time) error {
 
 // queueUpdate pushes the change to the tracker once the ticket exists; the
 // job's handler waits for the ticket when it does not exist yet.
-func (s *Service) queueUpdate(tx Tx, r *Request, c Change, at time.Time) error {
+func (s *Service) queueUpdate(tx Tx, r *Request, team *Team, c Change, at time.Time) error {
 	ch := TicketChange{Status: r.Status, Assignee: r.Assignee, Urgency: r.Urgency, Actor: c.Actor,
-		Comment: changeComment(r, c)}
+		Comment: changeComment(r, c), Team: r.Team, Unit: team.Budget.Unit}
 	if c.Action == ActResolve && r.HasActual {
 		ch.TimeSpent = r.Actual
 	}

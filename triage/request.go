@@ -73,6 +73,9 @@ func (s Status) Closed() bool {
 type Ticket struct {
 	Key string `json:"key"`
 	URL string `json:"url,omitempty"`
+	// Note is a warning from the tracker about the ticket just made (an
+	// assignee it could not map, say), told in the request's thread once.
+	Note string `json:"-"`
 }
 
 // Event is one recorded step in a request's life.

@@ -80,6 +80,11 @@ func (s *Service) createTicket(ctx context.Context, j *Job, tr, fallback Tracker
 				return err
 			}
 		}
+		if t.Note != "" {
+			if err := s.notify(tx, cur, NoticeWarning, "", at, t.Note); err != nil {
+				return err
+			}
+		}
 		if err := s.notify(tx, cur, NoticeTicketed, "", at, ""); err != nil {
 			return err
 		}

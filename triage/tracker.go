@@ -44,6 +44,8 @@ type TicketChange struct {
 	Urgency   Urgency
 	Comment   string
 	TimeSpent float64 // in the team's budget unit, with Status resolved
+	Unit      string  // the team's budget unit: "points" or "hours"
+	Team      string
 	Actor     string
 }
 
@@ -71,4 +73,5 @@ const (
 	NoticeChanged   = "changed"   // status or urgency changed
 	NoticeQueued    = "queued"    // the tracker is unreachable; the ticket is queued
 	NoticeFallback  = "fallback"  // the tracker refused the ticket; a local one was made
+	NoticeWarning   = "warning"   // the tracker made the ticket but warns of something
 )

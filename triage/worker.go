@@ -140,7 +140,7 @@ func (w *Worker) finish(tx Tx, j *Job, commit func(Tx) error, err error, now tim
 		w.log().Error("outbox job failed for good", "job", j.Key, "attempts", j.Attempts, "err", err)
 		return tx.BuryJob(j)
 	}
-	j.NextAt = now.Add(w.backoff(j.Attempts))
+	j.NextAt = now.Add(max(w.backoff(j.Attempts), RetryDelay(err)))
 	w.log().Warn("outbox job will be retried", "job", j.Key, "attempts", j.Attempts, "next_at", j.NextAt, "err", err)
 	return tx.PutJob(j)
 }
