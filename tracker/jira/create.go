@@ -1,0 +1,179 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	gojira "github.com/andygrunwald/go-jira"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// Create makes the request's issue, or finds the one an earlier attempt
+// made: the search on the sg-<id> label runs first, so a crash between
+// Jira's 201 and our commit never makes a second issue. Assignment and the
+// move into the active sprint are repeated harmlessly on a retry.
+func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ticket, error) {
+	proj := t.opt.Projects(spec.Team)
+	label := "sg-" + fmt.Sprint(spec.RequestID)
+	key, err := t.findByLabel(ctx, label)
+	if err != nil {
+		return triage.Ticket{}, err
+	}
+	account, note, err := t.assignee(ctx, spec.Assignee)
+	if err != nil {
+		return triage.Ticket{}, err
+	}
+	if key == "" {
+		if key, err = t.create(ctx, spec, account); err != nil {
+			return triage.Ticket{}, err
+		}
+	} else if account != "" {
+		if err := t.assign(ctx, key, account); err != nil {
+			return triage.Ticket{}, err
+		}
+	}
+	if note != "" {
+		if err := t.comment(ctx, key, note, "unmapped:"+spec.Assignee); err != nil {
+			return triage.Ticket{}, err
+		}
+	}
+	if !spec.Deferred && proj.Board != 0 {
+		if err := t.intoActiveSprint(ctx, proj.Board, key); err != nil {
+			return triage.Ticket{}, err
+		}
+	}
+	return triage.Ticket{Key: key, URL: t.url(key), Note: note}, nil
+}
+
+// findByLabel returns the key of the issue carrying label, or "".
+func (t *Tracker) findByLabel(ctx context.Context, label string) (string, error) {
+	var found []gojira.Issue
+	err := t.call(ctx, "find "+label, func(ctx context.Context) (*gojira.Response, error) {
+		var resp *gojira.Response
+		var err error
+		found, resp, err = t.client.Issue.SearchV2JQLWithContext(ctx, fmt.Sprintf("labels = %q", label),
+			&gojira.SearchOptionsV2{MaxResults: 2, Fields: []string{"labels"}})
+		return resp, err
+	})
+	if err != nil || len(found) == 0 {
+		return "", err
+	}
+	return found[0].Key, nil
+}
+
+func (t *Tracker) create(ctx context.Context, spec triage.TicketSpec, account string) (string, error) {
+	proj := t.opt.Projects(spec.Team)
+	fields := map[string]any{
+		"project":     map[string]string{"key": proj.Project},
+		"issuetype":   map[string]string{"name": proj.IssueType},
+		"summary":     clip(spec.Summary, 255),
+		"description": spec.Description,
+		"labels":      labels(spec.Labels, proj.Labels, spec.Category),
+	}
+	if p := proj.Priority[spec.Urgency.String()]; p != "" {
+		fields["priority"] = map[string]string{"name": p}
+	}
+	if !spec.Due.IsZero() {
+		fields["duedate"] = spec.Due.Format("2006-01-02")
+	}
+	if account != "" {
+		fields["assignee"] = map[string]string{"accountId": account}
+	}
+	var created struct {
+		ID  string `json:"id"`
+		Key string `json:"key"`
+	}
+	err := t.call(ctx, "create issue", func(ctx context.Context) (*gojira.Response, error) {
+		req, err := t.client.NewRequestWithContext(ctx, "POST", "rest/api/2/issue", map[string]any{"fields": fields})
+		if err != nil {
+			return nil, err
+		}
+		return t.client.Do(req, &created)
+	})
+	if err != nil {
+		return "", err
+	}
+	if created.Key == "" {
+		return "", fmt.Errorf("jira create issue: the answer has no key")
+	}
+	return created.Key, nil
+}
+
+// labels merges the request's labels with the project's, in Jira's
+// spelling: no spaces, no duplicates.
+func labels(lists ...any) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(l string) {
+		l = strings.Join(strings.Fields(l), "-")
+		if l != "" && !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	for _, l := range lists {
+		switch v := l.(type) {
+		case []string:
+			for _, s := range v {
+				add(s)
+			}
+		case string:
+			add(v)
+		}
+	}
+	return out
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// intoActiveSprint moves key into the board's active sprint, if it has one.
+func (t *Tracker) intoActiveSprint(ctx context.Context, board int, key string) error {
+	id, err := t.activeSprint(ctx, board)
+	if err != nil || id == 0 {
+		return err
+	}
+	return t.call(ctx, "move "+key+" into sprint", func(ctx context.Context) (*gojira.Response, error) {
+		return t.client.Sprint.MoveIssuesToSprintWithContext(ctx, id, []string{key})
+	})
+}
+
+// activeSprint returns the board's active sprint id (0 when none),
+// remembered for a few minutes.
+func (t *Tracker) activeSprint(ctx context.Context, board int) (int, error) {
+	now := t.opt.Now()
+	t.sprintMu.Lock()
+	c, ok := t.sprints[board]
+	t.sprintMu.Unlock()
+	if ok && now.Sub(c.fetched) < 5*60e9 {
+		return c.id, nil
+	}
+	var list *gojira.SprintsList
+	err := t.call(ctx, fmt.Sprintf("active sprint of board %d", board), func(ctx context.Context) (*gojira.Response, error) {
+		var resp *gojira.Response
+		var err error
+		list, resp, err = t.client.Board.GetAllSprintsWithOptionsWithContext(ctx, board, &gojira.GetAllSprintsOptions{State: "active"})
+		return resp, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	id := 0
+	for _, s := range list.Values {
+		if s.State == "active" {
+			id = s.ID
+			break
+		}
+	}
+	t.sprintMu.Lock()
+	t.sprints[board] = cachedSprint{id: id, fetched: now}
+	t.sprintMu.Unlock()
+	return id, nil
+}
