@@ -270,6 +270,32 @@ func (g *Gateway) UserInfo(ctx context.Context, user string) (u *slack.User, err
 	return u, err
 }
 
+// Email returns user's profile email, "" when Slack shows none (the token
+// lacks users:read.email, or the user is a bot).
+func (g *Gateway) Email(ctx context.Context, user string) (string, error) {
+	u, err := g.UserInfo(ctx, user)
+	if err != nil {
+		return "", err
+	}
+	return u.Profile.Email, nil
+}
+
+// UserByEmail returns the id of the user with email, "" when there is none.
+func (g *Gateway) UserByEmail(ctx context.Context, email string) (id string, err error) {
+	err = g.Do(ctx, "users.lookupByEmail", func(ctx context.Context) error {
+		u, err := g.api.GetUserByEmailContext(ctx, email)
+		if err == nil {
+			id = u.ID
+		}
+		return err
+	})
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "users_not_found" {
+		return "", nil
+	}
+	return id, err
+}
+
 // AuthTest checks the token and says who the bot is.
 func (g *Gateway) AuthTest(ctx context.Context) (resp *slack.AuthTestResponse, err error) {
 	err = g.Do(ctx, "auth.test", func(ctx context.Context) error {

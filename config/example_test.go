@@ -96,3 +96,19 @@ func BenchmarkParseExample(b *testing.B) {
 		}
 	}
 }
+
+// The Jira example loads, and with its token set it has what serve needs.
+func TestJiraExample(t *testing.T) {
+	env := map[string]string{"JIRA_API_TOKEN": "tok", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
+	cfg, err := config.Load("../examples/jira.yaml", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("examples/jira.yaml does not validate:\n%v", err)
+	}
+	if err := cfg.CheckTracker(); err != nil {
+		t.Fatalf("CheckTracker: %v", err)
+	}
+	j := cfg.JiraFor("platform")
+	if cfg.Tracker.Kind != config.TrackerJira || j.Project != "PLAT" || j.Board != 12 || j.Priority["P1"] != "Highest" {
+		t.Fatalf("tracker %q, platform's jira %+v", cfg.Tracker.Kind, j)
+	}
+}

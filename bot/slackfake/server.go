@@ -142,6 +142,7 @@ func (s *Server) bind(c slacktest.Customize) {
 		"usergroups.users.list":        s.groupMembers,
 		"usergroups.users.update":      s.updateGroupMembers,
 		"users.info":                   s.userInfo,
+		"users.lookupByEmail":          s.lookupByEmail,
 		"auth.test":                    s.authTest,
 		"bots.info":                    s.botInfo,
 		"files.getUploadURLExternal":   s.uploadURL,

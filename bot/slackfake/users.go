@@ -61,6 +61,21 @@ func (s *Server) userInfo(r *request) (obj, error) {
 	return obj{"user": u}, nil
 }
 
+// lookupByEmail finds a known user by profile email, as Slack does:
+// users_not_found when none has it.
+func (s *Server) lookupByEmail(r *request) (obj, error) {
+	email := r.get("email")
+	if email == "" {
+		return nil, fail("invalid_email")
+	}
+	for _, u := range s.users {
+		if strings.EqualFold(u.Profile.Email, email) {
+			return obj{"user": u}, nil
+		}
+	}
+	return nil, fail("users_not_found")
+}
+
 func (s *Server) authTest(*request) (obj, error) {
 	return obj{
 		"url": TeamURL, "team": TeamName, "user": BotName, "team_id": TeamID,

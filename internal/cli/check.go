@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
+
+	"github.com/sprintguard/sprintguard/bot"
+	"github.com/sprintguard/sprintguard/tracker/jira"
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/app"
@@ -14,6 +18,7 @@ import (
 func runCheck(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "check")
 	offline := fs.Bool("offline", false, "skip the Slack and tracker credential checks (for CI jobs that check rules without secrets)")
+	online := fs.Bool("online", false, "also ask Slack and Jira whether the credentials, projects, issue types, priorities and boards exist")
 	if _, err := parse(fs, args); err != nil {
 		return ExitUsage
 	}
@@ -27,6 +32,16 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	} else if err := checkCredentials(cfg); err != nil {
 		return printErrors(env, err)
 	}
+	if *online && !*offline {
+		if problems := checkOnline(ctx, cfg); len(problems) > 0 {
+			for _, p := range problems {
+				fmt.Fprintln(env.Stderr, p)
+			}
+			fmt.Fprintf(env.Stderr, "%d problem(s) found\n", len(problems))
+			return ExitFail
+		}
+		creds = "credentials accepted by Slack and the tracker"
+	}
 	rules := 0
 	for _, t := range st.Teams {
 		rules += len(t.Rules.Rules())
@@ -34,6 +49,31 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintf(env.Stdout, "%s: ok (%d teams, %d rules in effect, tracker %s, slack %s mode, %s)\n",
 		cfg.Path, len(st.Teams), rules, cfg.Tracker.Kind, cfg.Slack.Mode, creds)
 	return ExitOK
+}
+
+// checkOnline asks Slack and, with Jira configured, Jira whether what the
+// config names works, and returns the problems as sentences.
+func checkOnline(ctx context.Context, cfg *config.Config) []string {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var problems []string
+	gw := bot.NewGateway(slackClient(cfg.Slack), nil)
+	if _, err := gw.AuthTest(ctx); err != nil {
+		problems = append(problems, fmt.Sprintf("slack: the bot token does not work at %s: %v", cfg.Slack.APIURL, err))
+	}
+	if cfg.Tracker.Kind != config.TrackerJira {
+		return problems
+	}
+	j := cfg.Tracker.Jira
+	tr, err := jira.New(jira.Options{URL: j.URL, User: j.User, Token: j.Token, Projects: cfg.JiraFor, Timeout: j.Timeout})
+	if err != nil {
+		return append(problems, err.Error())
+	}
+	var teams []string
+	for _, t := range cfg.Teams {
+		teams = append(teams, t.Name)
+	}
+	return append(problems, tr.Check(ctx, teams)...)
 }
 
 // checkCredentials reports every secret or setting that serve would need

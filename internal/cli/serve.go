@@ -17,7 +17,6 @@ import (
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/admin"
 	"github.com/sprintguard/sprintguard/store"
-	"github.com/sprintguard/sprintguard/tracker/local"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -30,7 +29,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return printErrors(env, err)
 	}
-	if err := cfg.CheckSlack(); err != nil {
+	if err := checkCredentials(cfg); err != nil {
 		return printErrors(env, err)
 	}
 	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
@@ -47,16 +46,18 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer os.Remove(admin.SocketPath(cfg.Storage.Path))
-	errc := make(chan error, 4)
+	errc := make(chan error, 8)
 	go func() { errc <- admin.Serve(ctx, sock, db) }()
 
 	svc := triage.NewService(db, st, env.Now)
 	svc.DedupeTTL = cfg.Storage.DedupeTTL
-	tr := local.New(db, cfg.Tracker.Local.Prefix, cfg.Tracker.Local.URL)
-	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr, nil), Now: env.Now, Log: log}
-
 	api := slackClient(cfg.Slack)
 	gw := bot.NewGateway(api, log)
+	tr, err := buildTrackers(cfg, db, gw, env.Now, log)
+	if err != nil {
+		return fail(env, err)
+	}
+	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log}
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL}, worker.Kick)
 	maps.Copy(worker.Handlers, bt.Handlers())
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
@@ -69,6 +70,10 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.View(func(triage.Tx) error { return nil }); err != nil {
 			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		if err := tr.ready(); err != nil {
+			http.Error(w, "tracker: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
 		if msg := health.problem(); msg != "" {
@@ -94,9 +99,10 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if cfg.Slack.Mode == config.ModeSocket {
 		go func() { errc <- bt.RunSocket(ctx, api, health.socketUp.Store) }()
 	}
+	go func() { errc <- tr.run(ctx, svc) }()
 	go purgeLoop(ctx, db, env.Now, log)
 	log.Info("sprintguard serving", "listen", cfg.Server.Listen, "slack_mode", cfg.Slack.Mode,
-		"store", cfg.Storage.Path, "teams", len(st.Teams))
+		"tracker", cfg.Tracker.Kind, "store", cfg.Storage.Path, "teams", len(st.Teams))
 
 	select {
 	case <-ctx.Done():

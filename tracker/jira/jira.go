@@ -24,15 +24,13 @@ import (
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-// Directory tells the tracker about Slack users: a user's email, and the
-// user with an email. bot.Gateway implements it.
+// Directory tells the tracker about Slack users. bot.Gateway implements it.
 type Directory interface {
+	// Email returns the user's email, "" when Slack shows none.
 	Email(ctx context.Context, slackUser string) (string, error)
+	// UserByEmail returns the Slack user with email, "" when none has it.
 	UserByEmail(ctx context.Context, email string) (string, error)
 }
-
-// ErrNoSuchUser is returned by a Directory for an email no Slack user has.
-var ErrNoSuchUser = errors.New("no such user")
 
 // Options configure a Tracker.
 type Options struct {

@@ -116,11 +116,7 @@ func (t *Tracker) slackUserFor(ctx context.Context, account string) (string, err
 	}
 	slackUser := ""
 	if u.EmailAddress != "" {
-		slackUser, err = t.opt.Users.UserByEmail(ctx, u.EmailAddress)
-		if errors.Is(err, ErrNoSuchUser) {
-			slackUser, err = "", nil
-		}
-		if err != nil {
+		if slackUser, err = t.opt.Users.UserByEmail(ctx, u.EmailAddress); err != nil {
 			return "", err
 		}
 	}
