@@ -34,7 +34,7 @@ var errUnmappable = errors.New("unmappable")
 
 type unmappableError struct{ why string }
 
-func (e unmappableError) Error() string { return e.why }
+func (e unmappableError) Error() string        { return e.why }
 func (e unmappableError) Is(target error) bool { return target == errUnmappable }
 
 // accountFor returns slackUser's Jira account id, through a cache in the
