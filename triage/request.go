@@ -76,6 +76,10 @@ type Ticket struct {
 	// Note is a warning from the tracker about the ticket just made (an
 	// assignee it could not map, say), told in the request's thread once.
 	Note string `json:"-"`
+	// FollowUp asks for an update job right after the ticket is recorded,
+	// to finish what the tracker does in steps of its own (assignment,
+	// sprint placement), each retried apart from the creation.
+	FollowUp bool `json:"-"`
 }
 
 // Event is one recorded step in a request's life.

@@ -85,6 +85,18 @@ func (s *Service) createTicket(ctx context.Context, j *Job, tr, fallback Tracker
 				return err
 			}
 		}
+		if t.FollowUp {
+			// A follow-up sets no status or urgency (Place says so): retried
+			// late, it must not undo a change made in Slack meanwhile.
+			ch := TicketChange{Assignee: cur.Assignee, Urgency: cur.Urgency, Team: cur.Team, Comment: t.Note, Place: true,
+				Accepted: cur.Outcome == Accepted && cur.Status != StatusDeferred}
+			if team := s.Settings().Team(cur.Team); team != nil {
+				ch.Unit = team.Budget.Unit
+			}
+			if err := s.enqueueJSON(tx, JobUpdateTicket, fmt.Sprintf("%s:%d:created", JobUpdateTicket, cur.ID), cur, ch, at); err != nil {
+				return err
+			}
+		}
 		if err := s.notify(tx, cur, NoticeTicketed, "", at, ""); err != nil {
 			return err
 		}

@@ -45,8 +45,13 @@ type TicketChange struct {
 	Comment   string
 	TimeSpent float64 // in the team's budget unit, with Status resolved
 	Unit      string  // the team's budget unit: "points" or "hours"
-	Team      string
-	Actor     string
+	// Place marks the follow-up of a creation: put the ticket where the
+	// request belongs (the active sprint when Accepted, else the backlog)
+	// and assign it if nobody has it; leave status and priority alone.
+	Place    bool
+	Accepted bool
+	Team     string
+	Actor    string
 }
 
 // Notice is the payload of a JobNotify: something a person should hear of.

@@ -68,7 +68,7 @@ func (t *Tracker) get(ctx context.Context, path string, v any) error {
 		if err != nil {
 			return nil, err
 		}
-		return t.client.Do(req, v)
+		return t.do(req, v)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	gojira "github.com/andygrunwald/go-jira"
 
@@ -12,12 +13,13 @@ import (
 
 // Create makes the request's issue, or finds the one an earlier attempt
 // made: the search on the sg-<id> label runs first, so a crash between
-// Jira's 201 and our commit never makes a second issue. Assignment and the
-// move into the active sprint are repeated harmlessly on a retry.
+// Jira's 201 and our commit never makes a second issue. It does as little
+// as it can, so that it succeeds even when Jira fails often; moving the
+// issue into the sprint (and assigning a found issue) is left to a
+// follow-up update, retried on its own.
 func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ticket, error) {
 	proj := t.opt.Projects(spec.Team)
-	label := "sg-" + fmt.Sprint(spec.RequestID)
-	key, err := t.findByLabel(ctx, label)
+	key, err := t.findByLabel(ctx, "sg-"+fmt.Sprint(spec.RequestID))
 	if err != nil {
 		return triage.Ticket{}, err
 	}
@@ -25,26 +27,14 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 	if err != nil {
 		return triage.Ticket{}, err
 	}
-	if key == "" {
+	found := key != ""
+	if !found {
 		if key, err = t.create(ctx, spec, account); err != nil {
 			return triage.Ticket{}, err
 		}
-	} else if account != "" {
-		if err := t.assign(ctx, key, account); err != nil {
-			return triage.Ticket{}, err
-		}
 	}
-	if note != "" {
-		if err := t.comment(ctx, key, note, "unmapped:"+spec.Assignee); err != nil {
-			return triage.Ticket{}, err
-		}
-	}
-	if !spec.Deferred && proj.Board != 0 {
-		if err := t.intoActiveSprint(ctx, proj.Board, key); err != nil {
-			return triage.Ticket{}, err
-		}
-	}
-	return triage.Ticket{Key: key, URL: t.url(key), Note: note}, nil
+	followUp := found || note != "" || (!spec.Deferred && proj.Board != 0)
+	return triage.Ticket{Key: key, URL: t.url(key), Note: note, FollowUp: followUp}, nil
 }
 
 // findByLabel returns the key of the issue carrying label, or "".
@@ -70,7 +60,7 @@ func (t *Tracker) create(ctx context.Context, spec triage.TicketSpec, account st
 		"issuetype":   map[string]string{"name": proj.IssueType},
 		"summary":     clip(spec.Summary, 255),
 		"description": spec.Description,
-		"labels":      labels(spec.Labels, proj.Labels, spec.Category),
+		"labels":      labels(spec.Labels, proj.Labels, []string{spec.Category}),
 	}
 	if p := proj.Priority[spec.Urgency.String()]; p != "" {
 		fields["priority"] = map[string]string{"name": p}
@@ -90,7 +80,7 @@ func (t *Tracker) create(ctx context.Context, spec triage.TicketSpec, account st
 		if err != nil {
 			return nil, err
 		}
-		return t.client.Do(req, &created)
+		return t.do(req, &created)
 	})
 	if err != nil {
 		return "", err
@@ -101,26 +91,17 @@ func (t *Tracker) create(ctx context.Context, spec triage.TicketSpec, account st
 	return created.Key, nil
 }
 
-// labels merges the request's labels with the project's, in Jira's
-// spelling: no spaces, no duplicates.
-func labels(lists ...any) []string {
+// labels merges label lists in Jira's spelling: no spaces, no duplicates.
+func labels(lists ...[]string) []string {
 	var out []string
 	seen := map[string]bool{}
-	add := func(l string) {
-		l = strings.Join(strings.Fields(l), "-")
-		if l != "" && !seen[l] {
-			seen[l] = true
-			out = append(out, l)
-		}
-	}
-	for _, l := range lists {
-		switch v := l.(type) {
-		case []string:
-			for _, s := range v {
-				add(s)
+	for _, list := range lists {
+		for _, l := range list {
+			l = strings.Join(strings.Fields(l), "-")
+			if l != "" && !seen[l] {
+				seen[l] = true
+				out = append(out, l)
 			}
-		case string:
-			add(v)
 		}
 	}
 	return out
@@ -134,14 +115,23 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// intoActiveSprint moves key into the board's active sprint, if it has one.
-func (t *Tracker) intoActiveSprint(ctx context.Context, board int, key string) error {
-	id, err := t.activeSprint(ctx, board)
-	if err != nil || id == 0 {
-		return err
+// place moves key into the board's active sprint (when it has one) or to
+// the backlog.
+func (t *Tracker) place(ctx context.Context, board int, key string, inSprint bool) error {
+	path := "rest/agile/1.0/backlog/issue"
+	if inSprint {
+		id, err := t.activeSprint(ctx, board)
+		if err != nil || id == 0 {
+			return err
+		}
+		path = fmt.Sprintf("rest/agile/1.0/sprint/%d/issue", id)
 	}
-	return t.call(ctx, "move "+key+" into sprint", func(ctx context.Context) (*gojira.Response, error) {
-		return t.client.Sprint.MoveIssuesToSprintWithContext(ctx, id, []string{key})
+	return t.call(ctx, "move "+key+" on board", func(ctx context.Context) (*gojira.Response, error) {
+		req, err := t.client.NewRequestWithContext(ctx, "POST", path, map[string]any{"issues": []string{key}})
+		if err != nil {
+			return nil, err
+		}
+		return t.do(req, nil)
 	})
 }
 
@@ -152,7 +142,7 @@ func (t *Tracker) activeSprint(ctx context.Context, board int) (int, error) {
 	t.sprintMu.Lock()
 	c, ok := t.sprints[board]
 	t.sprintMu.Unlock()
-	if ok && now.Sub(c.fetched) < 5*60e9 {
+	if ok && now.Sub(c.fetched) < 5*time.Minute {
 		return c.id, nil
 	}
 	var list *gojira.SprintsList

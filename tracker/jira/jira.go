@@ -117,6 +117,16 @@ func (t *Tracker) call(ctx context.Context, op string, fn func(ctx context.Conte
 	return t.classify(op, resp, err)
 }
 
+// do sends a request built with the client, decoding Jira's error body
+// as go-jira's own service methods do.
+func (t *Tracker) do(req *http.Request, v any) (*gojira.Response, error) {
+	resp, err := t.client.Do(req, v)
+	if err != nil && resp != nil {
+		err = gojira.NewJiraError(resp, err)
+	}
+	return resp, err
+}
+
 // classify turns a go-jira result into the outbox's terms: 400, 404 and
 // 410 are permanent (with Jira's own words); 429 retries after
 // Retry-After; 401 and 403 make the tracker unready; anything else, 5xx,

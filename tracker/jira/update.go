@@ -3,7 +3,6 @@ package jira
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	gojira "github.com/andygrunwald/go-jira"
@@ -19,27 +18,33 @@ const (
 )
 
 // Update applies a change made in Slack: assignee, priority, the status
-// (by category, whatever the workflow's names), a worklog of the time
-// spent, and a comment saying who did it. The comment carries the
-// change's key and goes last, so a retried change that already landed is
-// recognised and skipped.
+// (by category, whatever the workflow's names), the sprint or backlog, a
+// worklog of the time spent, and a comment saying who did it. It reads the
+// issue once and changes only what differs, so a retry is cheap and
+// changes nothing twice. The comment carries the change's key and goes
+// last, so a retried change that already commented is not repeated.
 func (t *Tracker) Update(ctx context.Context, key string, ch triage.TicketChange) error {
-	marker := "sprintguard change " + ch.Key
-	if done, err := t.hasComment(ctx, key, marker); err != nil || done {
+	cur, err := t.state(ctx, key)
+	if err != nil {
 		return err
 	}
-	if ch.Assignee != "" {
+	marker := "sprintguard change " + ch.Key
+	if ch.Comment != "" && cur.hasComment(marker) {
+		return nil
+	}
+	proj := t.opt.Projects(ch.Team)
+	if ch.Assignee != "" && !(ch.Place && cur.assignee != "") {
 		account, _, err := t.assignee(ctx, ch.Assignee)
 		if err != nil {
 			return err
 		}
-		if account != "" {
+		if account != "" && account != cur.assignee {
 			if err := t.assign(ctx, key, account); err != nil {
 				return err
 			}
 		}
 	}
-	if p := t.opt.Projects(ch.Team).Priority[ch.Urgency.String()]; p != "" {
+	if p := proj.Priority[ch.Urgency.String()]; !ch.Place && p != "" && p != cur.priority {
 		err := t.call(ctx, "set priority of "+key, func(ctx context.Context) (*gojira.Response, error) {
 			return t.put(ctx, "rest/api/2/issue/"+key, map[string]any{"fields": map[string]any{"priority": map[string]string{"name": p}}})
 		})
@@ -47,23 +52,20 @@ func (t *Tracker) Update(ctx context.Context, key string, ch triage.TicketChange
 			return err
 		}
 	}
-	if cat := category(ch.Status); cat != "" {
+	if cat := category(ch.Status); !ch.Place && cat != "" && cat != cur.category {
 		if err := t.moveTo(ctx, key, cat); err != nil {
 			return err
 		}
 	}
-	if ch.Status == triage.StatusDeferred || ch.Status == triage.StatusBacklog {
-		if board := t.opt.Projects(ch.Team).Board; board != 0 {
-			err := t.call(ctx, "move "+key+" to the backlog", func(ctx context.Context) (*gojira.Response, error) {
-				req, err := t.client.NewRequestWithContext(ctx, "POST", "rest/agile/1.0/backlog/issue", map[string]any{"issues": []string{key}})
-				if err != nil {
-					return nil, err
-				}
-				return t.client.Do(req, nil)
-			})
-			if err != nil {
-				return err
-			}
+	if proj.Board != 0 {
+		switch {
+		case ch.Place:
+			err = t.place(ctx, proj.Board, key, ch.Accepted)
+		case ch.Status == triage.StatusDeferred, ch.Status == triage.StatusBacklog:
+			err = t.place(ctx, proj.Board, key, false)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	comment := ch.Comment
@@ -76,7 +78,73 @@ func (t *Tracker) Update(ctx context.Context, key string, ch triage.TicketChange
 			comment += fmt.Sprintf(" Time spent: %g %s.", ch.TimeSpent, ch.Unit)
 		}
 	}
-	return t.comment(ctx, key, strings.TrimSpace(comment), ch.Key)
+	if comment == "" {
+		return nil
+	}
+	return t.comment(ctx, key, strings.TrimSpace(comment), marker)
+}
+
+// issueState is what Update compares a change against.
+type issueState struct {
+	category, priority, assignee string
+	comments                     []string
+}
+
+func (s issueState) hasComment(marker string) bool {
+	for _, c := range s.comments {
+		if strings.Contains(c, marker) {
+			return true
+		}
+	}
+	return false
+}
+
+// state reads the issue's status category, priority, assignee and
+// comments in one call.
+func (t *Tracker) state(ctx context.Context, key string) (issueState, error) {
+	var issue struct {
+		Fields struct {
+			Status   *gojira.Status `json:"status"`
+			Priority *struct {
+				Name string `json:"name"`
+			} `json:"priority"`
+			Assignee *struct {
+				AccountID string `json:"accountId"`
+			} `json:"assignee"`
+			Comment *struct {
+				Comments []struct {
+					Body string `json:"body"`
+				} `json:"comments"`
+			} `json:"comment"`
+		} `json:"fields"`
+	}
+	err := t.call(ctx, "read "+key, func(ctx context.Context) (*gojira.Response, error) {
+		req, err := t.client.NewRequestWithContext(ctx, "GET", "rest/api/2/issue/"+key+"?fields=status,priority,assignee,comment", nil)
+		if err != nil {
+			return nil, err
+		}
+		return t.do(req, &issue)
+	})
+	if err != nil {
+		return issueState{}, err
+	}
+	var st issueState
+	f := issue.Fields
+	if f.Status != nil {
+		st.category = f.Status.StatusCategory.Key
+	}
+	if f.Priority != nil {
+		st.priority = f.Priority.Name
+	}
+	if f.Assignee != nil {
+		st.assignee = f.Assignee.AccountID
+	}
+	if f.Comment != nil {
+		for _, c := range f.Comment.Comments {
+			st.comments = append(st.comments, c.Body)
+		}
+	}
+	return st, nil
 }
 
 // category is the status category a request status maps to in Jira.
@@ -97,10 +165,11 @@ func category(s triage.Status) string {
 // "in progress" when a workflow has no direct way to done.
 func (t *Tracker) moveTo(ctx context.Context, key, cat string) error {
 	for step := 0; step < 3; step++ {
-		cur, err := t.statusCategory(ctx, key)
-		if err != nil || cur == cat {
+		st, err := t.state(ctx, key)
+		if err != nil || st.category == cat {
 			return err
 		}
+		cur := st.category
 		var ts []gojira.Transition
 		err = t.call(ctx, "transitions of "+key, func(ctx context.Context) (*gojira.Response, error) {
 			var resp *gojira.Response
@@ -137,23 +206,6 @@ func pick(ts []gojira.Transition, cat string) *gojira.Transition {
 	return nil
 }
 
-func (t *Tracker) statusCategory(ctx context.Context, key string) (string, error) {
-	var issue *gojira.Issue
-	err := t.call(ctx, "status of "+key, func(ctx context.Context) (*gojira.Response, error) {
-		var resp *gojira.Response
-		var err error
-		issue, resp, err = t.client.Issue.GetWithContext(ctx, key, &gojira.GetQueryOptions{Fields: "status"})
-		return resp, err
-	})
-	if err != nil {
-		return "", err
-	}
-	if issue.Fields == nil || issue.Fields.Status == nil {
-		return "", fmt.Errorf("jira: %s has no status", key)
-	}
-	return issue.Fields.Status.StatusCategory.Key, nil
-}
-
 func (t *Tracker) assign(ctx context.Context, key, account string) error {
 	return t.call(ctx, "assign "+key, func(ctx context.Context) (*gojira.Response, error) {
 		return t.put(ctx, "rest/api/2/issue/"+key+"/assignee", map[string]string{"accountId": account})
@@ -165,7 +217,7 @@ func (t *Tracker) put(ctx context.Context, path string, body any) (*gojira.Respo
 	if err != nil {
 		return nil, err
 	}
-	return t.client.Do(req, nil)
+	return t.do(req, nil)
 }
 
 func (t *Tracker) worklog(ctx context.Context, key string, hours float64, comment string) error {
@@ -175,49 +227,18 @@ func (t *Tracker) worklog(ctx context.Context, key string, hours float64, commen
 		if err != nil {
 			return nil, err
 		}
-		return t.client.Do(req, nil)
+		return t.do(req, nil)
 	})
 }
 
-// comment adds text with a marker of changeKey, unless one with that
-// marker is there already.
-func (t *Tracker) comment(ctx context.Context, key, text, changeKey string) error {
-	marker := "sprintguard change " + changeKey
-	if done, err := t.hasComment(ctx, key, marker); err != nil || done {
-		return err
-	}
+// comment adds text, ending with the change's marker.
+func (t *Tracker) comment(ctx context.Context, key, text, marker string) error {
 	body := strings.TrimSpace(text + "\n\n(" + marker + ")")
 	return t.call(ctx, "comment on "+key, func(ctx context.Context) (*gojira.Response, error) {
 		req, err := t.client.NewRequestWithContext(ctx, "POST", "rest/api/2/issue/"+key+"/comment", map[string]string{"body": body})
 		if err != nil {
 			return nil, err
 		}
-		return t.client.Do(req, nil)
+		return t.do(req, nil)
 	})
-}
-
-// hasComment reports whether one of the issue's latest comments holds marker.
-func (t *Tracker) hasComment(ctx context.Context, key, marker string) (bool, error) {
-	var page struct {
-		Comments []struct {
-			Body string `json:"body"`
-		} `json:"comments"`
-	}
-	err := t.call(ctx, "comments of "+key, func(ctx context.Context) (*gojira.Response, error) {
-		q := url.Values{"orderBy": {"-created"}, "maxResults": {"100"}}
-		req, err := t.client.NewRequestWithContext(ctx, "GET", "rest/api/2/issue/"+key+"/comment?"+q.Encode(), nil)
-		if err != nil {
-			return nil, err
-		}
-		return t.client.Do(req, &page)
-	})
-	if err != nil {
-		return false, err
-	}
-	for _, c := range page.Comments {
-		if strings.Contains(c.Body, marker) {
-			return true, nil
-		}
-	}
-	return false, nil
 }

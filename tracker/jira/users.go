@@ -61,7 +61,7 @@ func (t *Tracker) accountFor(ctx context.Context, slackUser string) (string, err
 		if err != nil {
 			return nil, err
 		}
-		return t.client.Do(req, &users)
+		return t.do(req, &users)
 	})
 	if err != nil {
 		return "", err
@@ -109,7 +109,7 @@ func (t *Tracker) slackUserFor(ctx context.Context, account string) (string, err
 		if err != nil {
 			return nil, err
 		}
-		return t.client.Do(req, &u)
+		return t.do(req, &u)
 	})
 	if err != nil {
 		return "", err
