@@ -64,7 +64,11 @@ type harness struct {
 	seq    atomic.Int64
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessWith(t, nil) }
+
+// newHarnessWith lets the test choose the tracker, given the harness's
+// store and gateway; nil means the local tracker.
+func newHarnessWith(t *testing.T, tracker func(h *harness, gw *bot.Gateway) triage.Tracker) *harness {
 	t.Helper()
 	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
 	if err != nil {
@@ -89,8 +93,13 @@ func newHarness(t *testing.T) *harness {
 	h.svc = triage.NewService(h.db, st, h.clock.now)
 	api := slack.New("xoxb-test-token", slack.OptionAPIURL(h.fake.APIURL()))
 	gw := bot.NewGateway(api, log)
-	h.worker = &triage.Worker{Store: h.db, Now: h.clock.now, Log: log,
-		Handlers: h.svc.TicketHandlers(local.New(h.db, "REQ", "https://sg.example.com/t/"), nil)}
+	fallback := local.New(h.db, "REQ", "https://sg.example.com/t/")
+	var tr triage.Tracker = fallback
+	if tracker != nil {
+		tr = tracker(h, gw)
+	}
+	h.worker = &triage.Worker{Store: h.db, Now: h.clock.now, Log: log, MaxBackoff: time.Second,
+		Handlers: h.svc.TicketHandlers(tr, fallback)}
 	h.bot = bot.New(h.svc, h.db, gw, log, bot.Config{Command: "/sg", SweepEvery: 50 * time.Millisecond}, h.worker.Kick)
 	h.bot.SetBotUser("UBOT")
 	maps.Copy(h.worker.Handlers, h.bot.Handlers())

@@ -83,7 +83,13 @@ func lastEvent(r *triage.Request, kinds ...string) (triage.Event, bool) {
 // byWhom renders who did something: a person, or nobody in particular when
 // the policy or sprintguard itself did it.
 func byWhom(actor string) string {
-	if actor == "" || strings.HasPrefix(actor, triage.SystemActor) {
+	if system, ok := strings.CutPrefix(actor, triage.SystemActor); ok {
+		if system == "jira" {
+			return " in Jira"
+		}
+		return ""
+	}
+	if actor == "" {
 		return ""
 	}
 	return " by " + mention(actor)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
 	"github.com/sprintguard/sprintguard/store"
+	"github.com/sprintguard/sprintguard/tracker/jira/jiratest"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -32,7 +33,7 @@ type httpServe struct {
 	fake     *slackfake.Server
 }
 
-func newHTTPServe(t *testing.T) *httpServe {
+func newHTTPServe(t *testing.T, edits ...func(string) string) *httpServe {
 	t.Helper()
 	s := &httpServe{t: t, bin: buildBinary(t), fake: slackfake.New(t)}
 	dir := t.TempDir()
@@ -48,6 +49,9 @@ func newHTTPServe(t *testing.T) *httpServe {
 	text := strings.NewReplacer(`listen: ":8080"`, `listen: "`+addr+`"`,
 		"api_url: https://slack.com/api/", "api_url: "+s.fake.APIURL(),
 		"  mode: socket\n", "  mode: http\n").Replace(string(data))
+	for _, edit := range edits {
+		text = edit(text)
+	}
 	s.cfg = writeFile(t, dir, "sprintguard.yaml", text)
 	return s
 }
@@ -56,7 +60,7 @@ func newHTTPServe(t *testing.T) *httpServe {
 func (s *httpServe) start() {
 	s.t.Helper()
 	s.cmd = exec.Command(s.bin, "serve", "--config", s.cfg)
-	s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret)
+	s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret, "JIRA_API_TOKEN="+jiratest.Token)
 	var logs bytes.Buffer
 	s.cmd.Stderr = &logs
 	if err := s.cmd.Start(); err != nil {
