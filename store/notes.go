@@ -44,3 +44,24 @@ func (t *tx) Notes(team string, since time.Time) ([]triage.Note, error) {
 	}
 	return out, nil
 }
+
+// LastRun returns when the scheduled job name last ran (its due time), and
+// whether it ever did.
+func (t *tx) LastRun(name string) (time.Time, bool, error) {
+	v := t.bucket(bucketRuns).Get([]byte(name))
+	if v == nil {
+		return time.Time{}, false, nil
+	}
+	if len(v) != timeLen {
+		return time.Time{}, false, fmt.Errorf("last run of %s: corrupt value", name)
+	}
+	return decodeTime(v), true, nil
+}
+
+// SetLastRun records that the scheduled job name ran for due.
+func (t *tx) SetLastRun(name string, due time.Time) error {
+	if err := t.bucket(bucketRuns).Put([]byte(name), encodeTime(due)); err != nil {
+		return fmt.Errorf("record run of %s: %w", name, err)
+	}
+	return nil
+}

@@ -8,7 +8,7 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -37,6 +37,7 @@ var (
 	bucketTicketSeq  = []byte("ticket_seq")   // n -> ticket key, creation order
 	bucketTicketIdem = []byte("ticket_idem")  // idempotency key -> ticket key
 	bucketNotes      = []byte("notes")        // team 0 at seq -> JSON handoff note
+	bucketRuns       = []byte("job_runs")     // scheduled job name -> time of its last due run
 
 	keySchemaVersion = []byte("schema_version")
 )
@@ -53,6 +54,7 @@ type migration struct {
 var migrations = []migration{
 	{name: "create buckets and index existing requests", apply: migrateToV1},
 	{name: "create the handoff notes bucket", apply: migrateToV2},
+	{name: "create the scheduled job runs bucket", apply: migrateToV3},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -141,6 +143,13 @@ func migrateToV1(b *bolt.Tx) error {
 func migrateToV2(b *bolt.Tx) error {
 	if _, err := b.CreateBucketIfNotExists(bucketNotes); err != nil {
 		return fmt.Errorf("create bucket %s: %w", bucketNotes, err)
+	}
+	return nil
+}
+
+func migrateToV3(b *bolt.Tx) error {
+	if _, err := b.CreateBucketIfNotExists(bucketRuns); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketRuns, err)
 	}
 	return nil
 }

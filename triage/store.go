@@ -69,6 +69,12 @@ type Tx interface {
 	// oldest first.
 	Notes(team string, since time.Time) ([]Note, error)
 
+	// LastRun returns the due time the scheduled job name last ran for,
+	// and whether it ever ran.
+	LastRun(name string) (time.Time, bool, error)
+	// SetLastRun records that the scheduled job name ran for due.
+	SetLastRun(name string, due time.Time) error
+
 	// Enqueue adds a job unless a job with the same Key is queued or was
 	// completed recently; it reports whether it was added.
 	Enqueue(j *Job) (bool, error)

@@ -79,4 +79,5 @@ const (
 	NoticeQueued    = "queued"    // the tracker is unreachable; the ticket is queued
 	NoticeFallback  = "fallback"  // the tracker refused the ticket; a local one was made
 	NoticeWarning   = "warning"   // the tracker made the ticket but warns of something
+	NoticeEscalated = "escalated" // not acknowledged within the SLA; Text is escalate_to
 )

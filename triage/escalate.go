@@ -1,0 +1,79 @@
+package triage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Escalate finds accepted requests nobody acknowledged within their rule's
+// SLA and, once per request, marks them escalated and queues a notice to
+// the team's escalate_to. The SLA counts from when the on-call was due to
+// hear of the request. It returns how many requests it escalated; calling
+// it again at once escalates none.
+func (s *Service) Escalate(ctx context.Context) (int, error) {
+	now := s.now()
+	escalated := 0
+	err := s.store.Update(func(tx Tx) error {
+		escalated = 0
+		for _, team := range s.Settings().Teams {
+			var late []*Request
+			err := tx.OpenRequests(team.Name, func(r *Request) error {
+				if ackOverdue(r, now) {
+					late = append(late, r)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, r := range late {
+				r.EscalatedAt = now
+				r.record(now, "escalated", "", team.EscalateTo)
+				if err := tx.PutRequest(r); err != nil {
+					return err
+				}
+				if err := s.notify(tx, r, NoticeEscalated, "", now, team.EscalateTo); err != nil {
+					return err
+				}
+				escalated++
+			}
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("escalate: %w", err)
+	}
+	return escalated, nil
+}
+
+// ackOverdue reports whether r waits for its acknowledgement past its SLA.
+func ackOverdue(r *Request, now time.Time) bool {
+	ack := r.Decision.SLA.Ack
+	if r.Status != StatusOpen || r.Outcome != Accepted || !r.EscalatedAt.IsZero() || ack <= 0 {
+		return false
+	}
+	from := r.NotifyAt
+	if from.IsZero() {
+		from = r.CreatedAt
+	}
+	return !now.Before(from.Add(ack))
+}
+
+// ResolveOverdue reports whether r is past its rule's resolve SLA at now:
+// resolved late, or still not resolved after it.
+func ResolveOverdue(r *Request, now time.Time) bool {
+	limit := r.Decision.SLA.Resolve
+	if limit <= 0 || r.Outcome != Accepted {
+		return false
+	}
+	from := r.NotifyAt
+	if from.IsZero() {
+		from = r.CreatedAt
+	}
+	end := now
+	if !r.ResolvedAt.IsZero() {
+		end = r.ResolvedAt
+	}
+	return end.Sub(from) > limit
+}
