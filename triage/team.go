@@ -31,7 +31,15 @@ type Team struct {
 	Reaction  string
 	AllowBots bool
 	// Usergroup is the Slack user group that follows the on-call.
-	Usergroup       string
+	Usergroup string
+	// SetTopic puts the on-call in the team channel's topic at handoff.
+	SetTopic bool
+	// ReassignOnHandoff gives open requests to the incoming on-call.
+	ReassignOnHandoff bool
+	// ReportSchedule is the weekly report's cron spec in team time, and
+	// ReportChannel where it goes ("" = Channel).
+	ReportSchedule  string
+	ReportChannel   string
 	DuplicateWindow time.Duration
 	DefaultEstimate float64
 	EscalateTo      string

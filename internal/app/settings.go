@@ -56,6 +56,8 @@ func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
 		OptOut: ct.Intake.OptOut, DuplicateWindow: ct.Intake.DuplicateWindow,
 		IntakeMode: ct.Intake.Mode, TicketDeadline: ct.Intake.TicketDeadline,
 		Reaction: ct.Intake.Reaction, AllowBots: ct.Intake.AllowBots, Usergroup: ct.Oncall.Usergroup,
+		SetTopic: ct.Oncall.SetTopic, ReassignOnHandoff: ct.Oncall.ReassignOnHandoff,
+		ReportSchedule: ct.Report.Schedule, ReportChannel: ct.Report.Channel,
 		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo,
 		Rules: set,
 		Rotation: oncall.Rotation{
