@@ -13,7 +13,7 @@ import (
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/jira"
-	"github.com/sprintguard/sprintguard/tracker/jira/jiratest"
+	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -52,7 +52,7 @@ func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type fixture struct {
-	fake  *jiratest.Server
+	fake  *jirafake.Server
 	db    *store.DB
 	tr    *jira.Tracker
 	dir   *directory
@@ -64,7 +64,7 @@ type fixture struct {
 // U2 (bob) known to both Slack and Jira, and U3 (cy) only to Slack.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{fake: jiratest.New(t), clock: &clock{t: time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)}}
+	f := &fixture{fake: jirafake.New(t), clock: &clock{t: time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)}}
 	f.fake.AddUser("acc-ann", "ann@acme.com", "Ann")
 	f.fake.AddUser("acc-bob", "bob@acme.com", "Bob")
 	f.dir = &directory{emails: map[string]string{"U1": "ann@acme.com", "U2": "bob@acme.com", "U3": "cy@acme.com"}}
@@ -75,7 +75,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { f.db.Close() })
 	f.proj = config.JiraProject{Project: "OPS", IssueType: "Task", Board: 7, Priority: config.DefaultJiraPriority, Labels: []string{"from-slack"}}
-	f.tr, err = jira.New(jira.Options{URL: f.fake.URL(), User: jiratest.User, Token: config.NewSecret(jiratest.Token),
+	f.tr, err = jira.New(jira.Options{URL: f.fake.URL(), User: jirafake.User, Token: config.NewSecret(jirafake.Token),
 		Projects: func(string) config.JiraProject { return f.proj }, Timeout: 2 * time.Second,
 		Store: f.db, Users: f.dir, Now: f.clock.now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -86,7 +86,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // noOldSearch fails the test if anything called the removed search API.
-func noOldSearch(t *testing.T, fake *jiratest.Server) {
+func noOldSearch(t *testing.T, fake *jirafake.Server) {
 	for _, r := range fake.Requests() {
 		if r.Path == "/rest/api/2/search" || r.Path == "/rest/api/3/search" {
 			t.Errorf("%s %s called the removed search endpoint", r.Method, r.Path)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sprintguard/sprintguard/tracker/jira/jiratest"
+	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -158,5 +158,5 @@ func TestUnreadyUntilTheCredentialsWorkAgain(t *testing.T) {
 	if err := f.tr.Ready(); err != nil {
 		t.Fatalf("still unready after a success: %v", err)
 	}
-	_ = jiratest.User
+	_ = jirafake.User
 }

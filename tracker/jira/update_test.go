@@ -5,19 +5,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sprintguard/sprintguard/tracker/jira/jiratest"
+	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
 // customWorkflow has no direct way from its first status to done, and
 // names nothing as Jira's default workflow does.
-var customWorkflow = jiratest.Workflow{
+var customWorkflow = jirafake.Workflow{
 	Initial: "Triage",
-	Statuses: []jiratest.Status{
+	Statuses: []jirafake.Status{
 		{Name: "Triage", Category: "new"}, {Name: "Doing", Category: "indeterminate"},
 		{Name: "Shipped", Category: "done"}, {Name: "Icebox", Category: "new"},
 	},
-	Transitions: []jiratest.Transition{
+	Transitions: []jirafake.Transition{
 		{ID: "101", Name: "Pick up", From: []string{"Triage", "Icebox"}, To: "Doing"},
 		{ID: "102", Name: "Ship it", From: []string{"Doing"}, To: "Shipped"},
 		{ID: "103", Name: "Put on ice", From: []string{"Triage", "Doing"}, To: "Icebox"},
