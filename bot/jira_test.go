@@ -12,20 +12,20 @@ import (
 	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/tracker/jira"
-	"github.com/sprintguard/sprintguard/tracker/jira/jiratest"
+	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
 // Changes made in Jira reach the request, its Slack thread and the
 // budget; a new assignee gets the request's buttons.
 func TestJiraChangesReachSlack(t *testing.T) {
-	fake := jiratest.New(t)
+	fake := jirafake.New(t)
 	fake.AddUser("acc-data2", "data2@acme.com", "Dee")
 	fake.AddUser("acc-data3", "data3@acme.com", "Dan")
 	var tr *jira.Tracker
 	h := newHarnessWith(t, func(h *harness, gw *bot.Gateway) triage.Tracker {
 		var err error
-		tr, err = jira.New(jira.Options{URL: fake.URL(), User: jiratest.User, Token: config.NewSecret(jiratest.Token),
+		tr, err = jira.New(jira.Options{URL: fake.URL(), User: jirafake.User, Token: config.NewSecret(jirafake.Token),
 			Projects: func(string) config.JiraProject {
 				return config.JiraProject{Project: "OPS", IssueType: "Task", Priority: config.DefaultJiraPriority}
 			},

@@ -13,7 +13,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
 	"github.com/sprintguard/sprintguard/examples"
-	"github.com/sprintguard/sprintguard/tracker/jira/jiratest"
+	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 )
 
 // jiraTracker points the example config's tracker at a Jira fake.
@@ -22,7 +22,7 @@ func jiraTracker(url string) func(string) string {
 		return strings.Replace(text, "  kind: local\n", `  kind: jira
   jira:
     url: `+url+`
-    user: `+jiratest.User+`
+    user: `+jirafake.User+`
     token: ${JIRA_API_TOKEN}
     project: OPS
     timeout: 2s
@@ -35,7 +35,7 @@ func jiraTracker(url string) func(string) string {
 // dropped), restarts it, and lets Slack retry every event: each request
 // still has exactly one issue.
 func TestKillMidBurstWithJira(t *testing.T) {
-	fake := jiratest.New(t)
+	fake := jirafake.New(t)
 	s := newHTTPServe(t, jiraTracker(fake.URL()))
 	for i, u := range []string{"U0DATA002", "U0DATA003"} {
 		email := fmt.Sprintf("oncall%d@acme.com", i)
@@ -115,14 +115,14 @@ func TestKillMidBurstWithJira(t *testing.T) {
 
 // check --online logs in to Slack and Jira and names what is missing.
 func TestCheckOnline(t *testing.T) {
-	fake := jiratest.New(t)
+	fake := jirafake.New(t)
 	slackFake := slackfake.New(t)
 	dir := t.TempDir()
 	cfg := strings.NewReplacer("api_url: https://slack.com/api/", "api_url: "+slackFake.APIURL()).Replace(string(examples.Config))
 	cfg = jiraTracker(fake.URL())(cfg)
 	good := writeFile(t, dir, "good.yaml", cfg)
 	bad := writeFile(t, dir, "bad.yaml", strings.Replace(cfg, "    project: OPS\n", "    project: OPX\n    priority: {P1: Blocker}\n    board: 99\n", 1))
-	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "JIRA_API_TOKEN": jiratest.Token}
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "JIRA_API_TOKEN": jirafake.Token}
 	code, out, errs := runEnv(t, env, "check", "--online", "--config", good)
 	if code != ExitOK || !strings.Contains(out, "accepted") {
 		t.Fatalf("good config: exit %d\n%s%s", code, out, errs)

@@ -18,7 +18,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
 	"github.com/sprintguard/sprintguard/store"
-	"github.com/sprintguard/sprintguard/tracker/jira/jiratest"
+	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -60,7 +60,7 @@ func newHTTPServe(t *testing.T, edits ...func(string) string) *httpServe {
 func (s *httpServe) start() {
 	s.t.Helper()
 	s.cmd = exec.Command(s.bin, "serve", "--config", s.cfg)
-	s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret, "JIRA_API_TOKEN="+jiratest.Token)
+	s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret, "JIRA_API_TOKEN="+jirafake.Token)
 	var logs bytes.Buffer
 	s.cmd.Stderr = &logs
 	if err := s.cmd.Start(); err != nil {
