@@ -76,8 +76,18 @@ func TestKillMidBurstWithJira(t *testing.T) {
 	fake.FailRate(0, 0)
 	s.start()
 	send(0, n) // Slack retries what it sent, and sends the rest
-	deadline := time.Now().Add(30 * time.Second)
-	for len(fake.Issues()) < n && time.Now().Before(deadline) {
+	// Every request is ticketed once its key is posted in its thread.
+	ticketed := func() int {
+		n := 0
+		for _, ev := range events {
+			if strings.Contains(threadText(s.fake, "C0DATAHELP", ev["ts"].(string)), "OPS-") {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(45 * time.Second)
+	for ticketed() < n && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond) // room for a duplicate to show up
