@@ -3,8 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/sprintguard/sprintguard/replay"
+	"github.com/sprintguard/sprintguard/report"
 	"github.com/sprintguard/sprintguard/slackexport"
 )
 
@@ -13,6 +17,7 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	export := fs.String("export", "", "the Slack export: a `DIR` or a .zip file")
 	format := fs.String("format", "text", "text or json")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
+	htmlDir := fs.String("html-dir", "", "also write each team's last full week as a self-contained HTML page, report-TEAM.html, into `DIR`")
 	if _, err := parse(fs, args); err != nil {
 		return ExitUsage
 	}
@@ -55,5 +60,51 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	for _, p := range res.Problems {
 		fmt.Fprintf(env.Stderr, "warning: %s (skipped)\n", p)
 	}
+	if *htmlDir != "" {
+		if err := writeReplayHTML(env, *htmlDir, res); err != nil {
+			return fail(env, err)
+		}
+	}
 	return ExitOK
+}
+
+// writeReplayHTML writes the HTML report of each team's last full week
+// into dir and says where on stderr, which keeps stdout for the report
+// itself (JSON with --format json).
+func writeReplayHTML(env Env, dir string, res *replay.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("html dir: %w", err)
+	}
+	for _, t := range res.Teams {
+		w := lastFullWeek(t.Weeks, res.Last)
+		if w == nil {
+			fmt.Fprintf(env.Stderr, "no week to write for team %s\n", t.Team.Name)
+			continue
+		}
+		b, err := w.HTML()
+		if err != nil {
+			return err
+		}
+		file := teamFile(filepath.Join(dir, "report.html"), t.Team.Name)
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			return fmt.Errorf("write html report: %w", err)
+		}
+		fmt.Fprintf(env.Stderr, "wrote %s (%s, %s)\n", file, w.Team, w.Week)
+	}
+	return nil
+}
+
+// lastFullWeek returns the last week whose final day the export reaches,
+// since a week cut short by the end of the export would understate the
+// load; failing that, the last week there is.
+func lastFullWeek(weeks []*report.Weekly, last time.Time) *report.Weekly {
+	for i := len(weeks) - 1; i >= 0; i-- {
+		if !weeks[i].End.AddDate(0, 0, -1).After(last) {
+			return weeks[i]
+		}
+	}
+	if len(weeks) > 0 {
+		return weeks[len(weeks)-1]
+	}
+	return nil
 }

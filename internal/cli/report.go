@@ -4,23 +4,35 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/sprintguard/sprintguard/report"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
+// reportFormats are the values of report --format, in the order the help
+// lists them.
+var reportFormats = []string{"text", "md", "json", "csv", "html", "png"}
+
 func runReport(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "report")
 	teamFlag := fs.String("team", "", "only this `TEAM` (default: every team)")
 	week := fs.String("week", "last", "`WEEK`: last (the last full week), this, or an ISO week such as 2026-W47")
-	format := fs.String("format", "text", "text, md or json")
-	out := fs.String("o", "", "write to `FILE` instead of stdout")
+	format := fs.String("format", "text", "`FORMAT`: text, md, json, csv, html (one self-contained page per team) or png (the chart; needs -o)")
+	out := fs.String("o", "", "write to `FILE` instead of stdout; for html and png with several teams, one file per team, named FILE-TEAM.EXT")
 	if _, err := parse(fs, args); err != nil {
 		return ExitUsage
 	}
-	render, ok := renderers[*format]
-	if !ok {
-		fmt.Fprintf(env.Stderr, "sprintguard report: --format %q: use text, md or json\n", *format)
+	if !slices.Contains(reportFormats, *format) {
+		fmt.Fprintf(env.Stderr, "sprintguard report: --format %q: use %s\n", *format, strings.Join(reportFormats, ", "))
+		return ExitUsage
+	}
+	toStdout := *out == "" || *out == "-"
+	if *format == "png" && toStdout {
+		fmt.Fprintln(env.Stderr, "sprintguard report: --format png writes an image: give -o FILE.png (with several teams, one file per team)")
 		return ExitUsage
 	}
 	cfg, st, err := loadSettings(env, *path)
@@ -36,17 +48,19 @@ func runReport(ctx context.Context, env Env, args []string) int {
 		}
 		teams = []*triage.Team{t}
 	}
+	perTeam := (*format == "html" || *format == "png") && len(teams) > 1
+	if perTeam && toStdout {
+		fmt.Fprintf(env.Stderr, "sprintguard report: --format %s with %d teams: give -o FILE (one file per team) or --team\n", *format, len(teams))
+		return ExitUsage
+	}
 	db, closeDB, err := openForRead(ctx, cfg.Storage.Path)
 	if err != nil {
 		return fail(env, err)
 	}
 	defer closeDB()
-	w, done, err := output(env, *out)
-	if err != nil {
-		return fail(env, err)
-	}
 	now := env.Now()
-	for i, t := range teams {
+	var reports []*report.Weekly
+	for _, t := range teams {
 		win, err := report.PickWeek(*week, t.Location, now)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "sprintguard report: --week: %v\n", err)
@@ -56,27 +70,91 @@ func runReport(ctx context.Context, env Env, args []string) int {
 		if err != nil {
 			return fail(env, err)
 		}
-		if i > 0 && *format != "json" {
-			io.WriteString(w, "\n")
-		}
-		if err := render(w, report.Compute(d)); err != nil {
-			return fail(env, err)
-		}
+		reports = append(reports, report.Compute(d))
 	}
-	if err := done(); err != nil {
+	if perTeam {
+		for _, r := range reports {
+			b, err := binaryReport(*format, r)
+			if err != nil {
+				return fail(env, err)
+			}
+			file := teamFile(*out, r.Team)
+			if err := os.WriteFile(file, b, 0o644); err != nil {
+				return fail(env, err)
+			}
+			fmt.Fprintf(env.Stdout, "wrote %s\n", file)
+		}
+		return ExitOK
+	}
+	w, done, err := output(env, *out)
+	if err != nil {
+		return fail(env, err)
+	}
+	err = writeReports(w, *format, reports)
+	if cerr := done(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fail(env, err)
 	}
 	return ExitOK
 }
 
-var renderers = map[string]func(io.Writer, *report.Weekly) error{
-	"text": func(w io.Writer, r *report.Weekly) error { _, err := io.WriteString(w, r.Text()); return err },
-	"md":   func(w io.Writer, r *report.Weekly) error { _, err := io.WriteString(w, r.Markdown()); return err },
-	"json": func(w io.Writer, r *report.Weekly) error {
-		b, err := r.JSON()
-		if err == nil {
-			_, err = w.Write(append(b, '\n'))
+// writeReports writes the reports in one stream: text formats one after
+// the other, CSV as one table, html and png only ever one report.
+func writeReports(w io.Writer, format string, reports []*report.Weekly) error {
+	if format == "csv" {
+		return report.WriteCSV(w, reports...)
+	}
+	for i, r := range reports {
+		var err error
+		switch format {
+		case "html", "png":
+			var b []byte
+			if b, err = binaryReport(format, r); err == nil {
+				_, err = w.Write(b)
+			}
+		case "text", "md":
+			if i > 0 {
+				io.WriteString(w, "\n")
+			}
+			if format == "text" {
+				_, err = io.WriteString(w, r.Text())
+			} else {
+				_, err = io.WriteString(w, r.Markdown())
+			}
+		case "json":
+			var b []byte
+			if b, err = r.JSON(); err == nil {
+				_, err = w.Write(append(b, '\n'))
+			}
 		}
-		return err
-	},
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func binaryReport(format string, r *report.Weekly) ([]byte, error) {
+	if format == "png" {
+		return r.PNG(report.ChartWidth, report.ChartHeight)
+	}
+	return r.HTML()
+}
+
+// teamFile returns path with the team's name inserted before the
+// extension: report.png for team platform is report-platform.png.
+// Characters that do not belong in a file name become '-', so that a team
+// name cannot point outside the directory.
+func teamFile(path, team string) string {
+	ext := filepath.Ext(path)
+	safe := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '-'
+	}, team)
+	return strings.TrimSuffix(path, ext) + "-" + safe + ext
 }
