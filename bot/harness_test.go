@@ -62,6 +62,7 @@ type harness struct {
 	srv    *httptest.Server
 	worker *triage.Worker
 	seq    atomic.Int64
+	log    *slog.Logger
 }
 
 func newHarness(t *testing.T) *harness { return newHarnessWith(t, nil) }
@@ -90,6 +91,7 @@ func newHarnessWith(t *testing.T, tracker func(h *harness, gw *bot.Gateway) tria
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
+	h.log = log
 	h.svc = triage.NewService(h.db, st, h.clock.now)
 	api := slack.New("xoxb-test-token", slack.OptionAPIURL(h.fake.APIURL()))
 	gw := bot.NewGateway(api, log)
@@ -103,6 +105,7 @@ func newHarnessWith(t *testing.T, tracker func(h *harness, gw *bot.Gateway) tria
 	h.bot = bot.New(h.svc, h.db, gw, log, bot.Config{Command: "/sg", SweepEvery: 50 * time.Millisecond}, h.worker.Kick)
 	h.bot.SetBotUser("UBOT")
 	maps.Copy(h.worker.Handlers, h.bot.Handlers())
+	maps.Copy(h.worker.Handlers, h.bot.DutyHandlers())
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

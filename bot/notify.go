@@ -55,8 +55,10 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 		posts, err = b.refresh(ctx, r, team, n)
 	case triage.NoticeDuplicate:
 		err = b.inThread(ctx, r, render.Duplicate(r), n.Actor)
+	case triage.NoticeEscalated:
+		err = b.escalate(ctx, r, team, n.Text)
 	case triage.NoticeWarning:
-		err = b.inThread(ctx, r, render.Message{Text: ":warning: " + n.Text}, "")
+		err = b.inThread(ctx, r, render.Message{Text: ":warning: " + render.Escape(n.Text)}, "")
 	case triage.NoticeQueued:
 		err = b.inThread(ctx, r, render.Queued(r, n.Text), "")
 	case triage.NoticeFallback:

@@ -16,6 +16,7 @@ import (
 	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/admin"
+	"github.com/sprintguard/sprintguard/jobs"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -60,6 +61,13 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log}
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL}, worker.Kick)
 	maps.Copy(worker.Handlers, bt.Handlers())
+	maps.Copy(worker.Handlers, bt.DutyHandlers())
+	duties, err := jobs.TeamDuties(st)
+	if err != nil {
+		return fail(env, err)
+	}
+	sched := &jobs.Scheduler{Store: db, Now: env.Now, Log: log, Kick: worker.Kick, Duties: duties,
+		Sweeps: []func(context.Context) (int, error){svc.Escalate}}
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)
@@ -100,6 +108,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		go func() { errc <- bt.RunSocket(ctx, api, health.socketUp.Store) }()
 	}
 	go func() { errc <- tr.run(ctx, svc) }()
+	go func() { errc <- sched.Run(ctx, 30*time.Second) }()
 	go purgeLoop(ctx, db, env.Now, log)
 	log.Info("sprintguard serving", "listen", cfg.Server.Listen, "slack_mode", cfg.Slack.Mode,
 		"tracker", cfg.Tracker.Kind, "store", cfg.Storage.Path, "teams", len(st.Teams))

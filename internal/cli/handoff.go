@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/sprintguard/sprintguard/bot/render"
+	"github.com/sprintguard/sprintguard/jobs"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+func runHandoff(ctx context.Context, env Env, args []string) int {
+	fs, path := flags(env, "handoff")
+	dry := fs.Bool("dry-run", false, "print what the next handoff would post, with the figures as of now")
+	teamFlag := fs.String("team", "", "only this `TEAM`")
+	if _, err := parse(fs, args); err != nil {
+		return ExitUsage
+	}
+	if !*dry {
+		fmt.Fprintln(env.Stderr, "sprintguard handoff: serve posts handoffs at each team's handoff time; use --dry-run to preview the next one")
+		return ExitUsage
+	}
+	cfg, st, err := loadSettings(env, *path)
+	if err != nil {
+		return printErrors(env, err)
+	}
+	db, closeDB, err := openForRead(ctx, cfg.Storage.Path)
+	if err != nil {
+		return fail(env, err)
+	}
+	defer closeDB()
+	now := env.Now()
+	for _, t := range st.Teams {
+		if *teamFlag != "" && t.Name != *teamFlag {
+			continue
+		}
+		var h *jobs.Handoff
+		err := db.View(func(tx triage.Tx) error {
+			ovs, err := tx.Overrides(t.Name, now.AddDate(0, 0, -60))
+			if err != nil {
+				return err
+			}
+			cur := t.Rotation.Current(now, ovs)
+			due := t.Rotation.Current(now, nil).End
+			job := jobs.HandoffJob{Team: t.Name, At: due, ShiftStart: t.Rotation.Current(now, nil).Start,
+				Outgoing: cur.User, Incoming: t.Rotation.Current(due, ovs).User, NextAt: t.Rotation.Current(due, nil).End}
+			h, err = jobs.BuildHandoff(tx, t, job)
+			return err
+		})
+		if err != nil {
+			return fail(env, err)
+		}
+		fmt.Fprintf(env.Stdout, "# %s: handoff at %s, to %s\n%s\n\n", t.Name, h.Job.At.In(t.Location).Format(time.RFC3339),
+			t.Channel, render.Handoff(h, nil).Text)
+	}
+	return ExitOK
+}
