@@ -11,6 +11,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -42,6 +43,10 @@ type Config struct {
 	// SweepEvery is how often the inbox is read for deliveries a full
 	// queue left behind (default 5s).
 	SweepEvery time.Duration
+	// OnRequest, if set, is told of every new request (for metrics).
+	OnRequest func(r *triage.Request)
+	// OnAck, if set, is told how long each acknowledgement took.
+	OnAck func(kind string, took time.Duration)
 }
 
 // Bot handles everything Slack sends. Its methods are safe for concurrent
@@ -64,6 +69,7 @@ type Bot struct {
 	// that read the inbox just before one was marked done does not run it
 	// again.
 	finished map[uint64]time.Time
+	pruned   time.Time
 	wg       sync.WaitGroup
 }
 
@@ -84,6 +90,12 @@ func New(svc *triage.Service, db Store, gw *Gateway, log *slog.Logger, cfg Confi
 	}
 	if kick == nil {
 		kick = func() {}
+	}
+	if cfg.OnRequest == nil {
+		cfg.OnRequest = func(*triage.Request) {}
+	}
+	if cfg.OnAck == nil {
+		cfg.OnAck = func(string, time.Duration) {}
 	}
 	return &Bot{svc: svc, db: db, gw: gw, log: log, now: svc.Now, cfg: cfg, kick: kick,
 		queue: make(chan *triage.Delivery, 4096), inflight: map[uint64]bool{}, finished: map[uint64]time.Time{}}
@@ -175,9 +187,12 @@ func (b *Bot) finish(seq uint64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.finished[seq] = now
-	if len(b.finished) < 1024 {
+	// Prune once per sweep interval, not per delivery: under load the map
+	// holds thousands of entries.
+	if now.Sub(b.pruned) < b.cfg.SweepEvery {
 		return
 	}
+	b.pruned = now
 	for s, at := range b.finished {
 		if now.Sub(at) > 10*b.cfg.SweepEvery {
 			delete(b.finished, s)
@@ -193,7 +208,7 @@ func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
 	log := b.log.With("delivery", d.Seq, "kind", d.Kind, "key", d.Key)
 	var err error
 	for attempt := range 3 {
-		if err = b.processDelivery(ctx, d); err == nil || triage.IsPermanent(err) || ctx.Err() != nil {
+		if err = b.safely(ctx, d); err == nil || triage.IsPermanent(err) || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
@@ -209,6 +224,17 @@ func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
 		return
 	}
 	b.finish(d.Seq)
+}
+
+// safely runs processDelivery, turning a panic into a permanent error so
+// that one bad payload cannot stop the processors.
+func (b *Bot) safely(ctx context.Context, d *triage.Delivery) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = triage.Permanent(fmt.Errorf("processing panicked: %v", p))
+		}
+	}()
+	return b.processDelivery(ctx, d)
 }
 
 // processDelivery routes a stored delivery to its handler.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/slack-go/slack"
 
@@ -171,7 +172,7 @@ func (b *Bot) handoffCommand(cmd *slack.SlashCommand, args []string) (render.Mes
 	if !team.IsMember(cmd.UserID) {
 		return render.Message{}, triage.Errorf(triage.EFORBIDDEN, "only members of a team can leave its handoff notes")
 	}
-	text := strings.TrimSpace(strings.SplitN(strings.TrimSpace(cmd.Text), " ", 3)[2])
+	text := afterFields(cmd.Text, 2)
 	note := triage.Note{Team: team.Name, User: cmd.UserID, Text: text, At: b.now()}
 	if err := b.db.Update(func(tx triage.Tx) error { return tx.AddNote(note) }); err != nil {
 		return render.Message{}, err
@@ -230,4 +231,18 @@ func (b *Bot) onCommand(ctx context.Context, d *triage.Delivery) error {
 	return b.intake(ctx, triage.NewRequest{Team: team.Name, Source: triage.SourceSlash, Channel: meta.Channel,
 		ChannelName: cmd.ChannelName, User: cmd.UserID, UserName: cmd.UserName,
 		Summary: summary, Details: details, Links: links, EventKey: d.Key})
+}
+
+// afterFields returns text after its first n whitespace-separated fields,
+// with the rest of its spacing kept.
+func afterFields(text string, n int) string {
+	rest := strings.TrimSpace(text)
+	for range n {
+		i := strings.IndexFunc(rest, unicode.IsSpace)
+		if i < 0 {
+			return ""
+		}
+		rest = strings.TrimSpace(rest[i:])
+	}
+	return rest
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -15,9 +16,19 @@ import (
 // Routes adds the HTTP mode endpoints to mux: POST /slack/events,
 // /slack/commands and /slack/interactivity, each verified by v.
 func (b *Bot) Routes(mux *http.ServeMux, v *Verifier) {
-	mux.Handle("POST /slack/events", v.Wrap(b.endpoint(KindEvent, func(body []byte) ([]byte, error) { return body, nil })))
-	mux.Handle("POST /slack/commands", v.Wrap(b.endpoint(KindCommand, commandJSON)))
-	mux.Handle("POST /slack/interactivity", v.Wrap(b.endpoint(KindInteraction, interactionJSON)))
+	mux.Handle("POST /slack/events", b.timed(KindEvent, v.Wrap(b.endpoint(KindEvent, func(body []byte) ([]byte, error) { return body, nil }))))
+	mux.Handle("POST /slack/commands", b.timed(KindCommand, v.Wrap(b.endpoint(KindCommand, commandJSON))))
+	mux.Handle("POST /slack/interactivity", b.timed(KindInteraction, v.Wrap(b.endpoint(KindInteraction, interactionJSON))))
+}
+
+// timed reports how long each request took to answer, verification
+// included: the time Slack waits for its acknowledgement.
+func (b *Bot) timed(kind string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		next.ServeHTTP(w, r)
+		b.cfg.OnAck(kind, time.Since(start))
+	})
 }
 
 // endpoint turns one verified request into a Receive call and its answer

@@ -79,6 +79,15 @@ func (b *Bot) ackEnvelope(ctx context.Context, c *socketmode.Client, req *socket
 	if req == nil {
 		return
 	}
+	start := time.Now()
+	defer func() { b.cfg.OnAck(kind, time.Since(start)) }()
+	defer func() {
+		// A bug in one payload's handling must not take the process down;
+		// unacknowledged, Slack sends it again.
+		if p := recover(); p != nil {
+			b.log.Error("envelope handling panicked", "kind", kind, "envelope", req.EnvelopeID, "panic", p)
+		}
+	}()
 	resp, err := b.Receive(ctx, kind, req.Payload)
 	if err != nil {
 		b.log.Error("envelope not stored; Slack will retry", "kind", kind, "envelope", req.EnvelopeID, "err", err)

@@ -23,6 +23,10 @@ type Error struct {
 
 // Error formats the problem as "FILE:LINE: msg (hint)", the form editors and
 // CI annotations understand. The hint is shown only when there is one.
+// oneLine escapes line breaks that values quoted from the file may hold, so
+// that each problem stays on its own FILE:LINE: line.
+var oneLine = strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\r", `\r`)
+
 func (e Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -30,10 +34,10 @@ func (e Error) Error() string {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Msg)
+	b.WriteString(oneLine.Replace(e.Msg))
 	if e.Hint != "" {
 		b.WriteString(" (")
-		b.WriteString(e.Hint)
+		b.WriteString(oneLine.Replace(e.Hint))
 		b.WriteString(")")
 	}
 	return b.String()

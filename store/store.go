@@ -115,6 +115,9 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// Accept holds Slack's acknowledgement until its batch commits; bbolt's
+	// 10ms default window would add that much to every ack.
+	b.MaxBatchDelay = 2 * time.Millisecond
 	db := &DB{bolt: b, engine: engine{path: path, opt: opt, update: b.Update, view: b.View}}
 	if err := db.prepare(); err != nil {
 		_ = b.Close()

@@ -16,6 +16,7 @@ import (
 	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/admin"
+	"github.com/sprintguard/sprintguard/internal/metrics"
 	"github.com/sprintguard/sprintguard/jobs"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
@@ -52,14 +53,17 @@ func runServe(ctx context.Context, env Env, args []string) int {
 
 	svc := triage.NewService(db, st, env.Now)
 	svc.DedupeTTL = cfg.Storage.DedupeTTL
+	m := metrics.New(db, svc.Settings, env.Now, Version, Commit)
 	api := slackClient(cfg.Slack)
 	gw := bot.NewGateway(api, log)
-	tr, err := buildTrackers(cfg, db, gw, env.Now, log)
+	gw.Observe = m.SlackCall
+	tr, err := buildTrackers(cfg, db, gw, env.Now, log, m.JiraCall)
 	if err != nil {
 		return fail(env, err)
 	}
-	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log}
-	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL}, worker.Kick)
+	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log, Observe: m.Job}
+	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL,
+		OnRequest: m.Request, OnAck: m.Ack}, worker.Kick)
 	maps.Copy(worker.Handlers, bt.Handlers())
 	maps.Copy(worker.Handlers, bt.DutyHandlers())
 	duties, err := jobs.TeamDuties(st)
@@ -67,13 +71,14 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	sched := &jobs.Scheduler{Store: db, Now: env.Now, Log: log, Kick: worker.Kick, Duties: duties,
-		Sweeps: []func(context.Context) (int, error){svc.Escalate}}
+		Sweeps: []func(context.Context) (int, error){svc.Escalate}, Observe: m.Duty}
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)
 	}
 
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.View(func(triage.Tx) error { return nil }); err != nil {

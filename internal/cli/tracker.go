@@ -22,7 +22,8 @@ type trackers struct {
 	run func(ctx context.Context, svc *triage.Service) error
 }
 
-func buildTrackers(cfg *config.Config, db *store.DB, users jira.Directory, now func() time.Time, log *slog.Logger) (*trackers, error) {
+func buildTrackers(cfg *config.Config, db *store.DB, users jira.Directory, now func() time.Time, log *slog.Logger,
+	observe func(op string, status int, err error, took time.Duration)) (*trackers, error) {
 	loc := local.New(db, cfg.Tracker.Local.Prefix, cfg.Tracker.Local.URL)
 	if cfg.Tracker.Kind != config.TrackerJira {
 		return &trackers{main: loc, ready: func() error { return nil },
@@ -30,7 +31,7 @@ func buildTrackers(cfg *config.Config, db *store.DB, users jira.Directory, now f
 	}
 	j := cfg.Tracker.Jira
 	tr, err := jira.New(jira.Options{URL: j.URL, User: j.User, Token: j.Token, Projects: cfg.JiraFor,
-		Timeout: j.Timeout, MapTTL: j.MapTTL, Store: db, Users: users, Now: now, Log: log})
+		Timeout: j.Timeout, MapTTL: j.MapTTL, Store: db, Users: users, Now: now, Log: log, Observe: observe})
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,9 @@ type Options struct {
 	// HTTPClient is the transport under the basic auth; nil uses
 	// http.DefaultTransport.
 	HTTPClient *http.Client
+	// Observe, if set, is told of every call: its operation, HTTP status
+	// (0 when there was no answer), error and duration.
+	Observe func(op string, status int, err error, took time.Duration)
 }
 
 // Tracker is Jira behind triage.Tracker. It is safe for concurrent use.
@@ -110,11 +113,20 @@ func (t *Tracker) Ready() error {
 func (t *Tracker) call(ctx context.Context, op string, fn func(ctx context.Context) (*gojira.Response, error)) error {
 	ctx, cancel := context.WithTimeout(ctx, t.opt.Timeout)
 	defer cancel()
+	start := time.Now()
 	resp, err := fn(ctx)
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close()
 	}
-	return t.classify(op, resp, err)
+	err = t.classify(op, resp, err)
+	if t.opt.Observe != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		t.opt.Observe(opName(op), status, err, time.Since(start))
+	}
+	return err
 }
 
 // do sends a request built with the client, decoding Jira's error body
@@ -199,6 +211,16 @@ func (t *Tracker) authOK() {
 	if t.authErr.Swap(nil) != nil {
 		t.opt.Log.Info("jira accepts the credentials again")
 	}
+}
+
+// opName is op without the issue key or label it names, so that metrics
+// have few label values: "transition OPS-12 via \"Done\"" is "transition".
+func opName(op string) string {
+	first, _, _ := strings.Cut(op, " ")
+	if first == "get" {
+		return op
+	}
+	return first
 }
 
 // url is the browse link of an issue.

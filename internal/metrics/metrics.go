@@ -1,0 +1,215 @@
+// Package metrics exposes sprintguard's Prometheus metrics. Every name
+// starts with sprintguard_; the dashboard and alert rules in
+// deploy/monitoring use them, and a test checks they exist.
+package metrics
+
+import (
+	"errors"
+	"net/http"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// Metrics holds the collectors of one process. Its methods are safe for
+// concurrent use.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	requests       *prometheus.CounterVec
+	tickets        *prometheus.CounterVec
+	ticketFailures *prometheus.CounterVec
+	jobAttempts    *prometheus.CounterVec
+	slackCalls     *prometheus.HistogramVec
+	slackErrors    *prometheus.CounterVec
+	slackLimited   *prometheus.CounterVec
+	jiraCalls      *prometheus.HistogramVec
+	jiraErrors     *prometheus.CounterVec
+	jiraLimited    prometheus.Counter
+	acks           *prometheus.HistogramVec
+	dutyRuns       *prometheus.CounterVec
+	dutyFailures   *prometheus.CounterVec
+	handoffs       *prometheus.GaugeVec
+}
+
+// Source reads what the gauges show at each scrape.
+type Source interface {
+	// OutboxStats returns the queued and dead jobs and the oldest queued
+	// job's creation time.
+	OutboxStats() (queued, dead int, oldest time.Time, err error)
+	triage.Store
+}
+
+// New registers every collector. settings and now give the budget gauge
+// its teams and sprints; version and commit label build_info.
+func New(src Source, settings func() *triage.Settings, now func() time.Time, version, commit string) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	f := factory{m.reg}
+	m.requests = f.counter("requests_total", "Requests taken in, by team, urgency and outcome.", "team", "urgency", "outcome")
+	m.tickets = f.counter("tickets_created_total", "Tickets made, by tracker job outcome.", "kind")
+	m.ticketFailures = f.counter("tickets_failed_total", "Failed attempts to make or update tickets, by kind and whether they will be retried.", "kind", "retry")
+	m.jobAttempts = f.counter("outbox_attempts_total", "Outbox job attempts, by kind and result (ok, retry, dead).", "kind", "result")
+	m.slackCalls = f.histogram("slack_call_duration_seconds", "Slack Web API call latency, by method.", []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}, "method")
+	m.slackErrors = f.counter("slack_call_errors_total", "Slack Web API calls that failed, by method.", "method")
+	m.slackLimited = f.counter("slack_rate_limited_total", "Slack 429 answers, by method.", "method")
+	m.jiraCalls = f.histogram("jira_call_duration_seconds", "Jira REST call latency, by operation.", []float64{.025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}, "op")
+	m.jiraErrors = f.counter("jira_call_errors_total", "Jira calls that failed, by HTTP status (0 for network errors and timeouts).", "status")
+	m.jiraLimited = f.plainCounter("jira_rate_limited_total", "Jira 429 answers.")
+	m.acks = f.histogram("ack_duration_seconds", "Time from receiving a Slack payload to acknowledging it, by kind.", []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3}, "kind")
+	m.dutyRuns = f.counter("job_runs_total", "Scheduled duty runs (report, handoff, sprint start), by duty.", "duty")
+	m.dutyFailures = f.counter("job_failures_total", "Scheduled duty runs that failed, by duty.", "duty")
+	m.handoffs = f.gauge("handoff_last_timestamp_seconds", "When each team's last handoff was planned, as a Unix time.", "team")
+
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "sprintguard_build_info", Help: "Version, commit and Go version; always 1."},
+		[]string{"version", "commit", "goversion"})
+	build.WithLabelValues(version, commit, runtime.Version()).Set(1)
+	m.reg.MustRegister(build)
+	m.reg.MustRegister(&storeCollector{src: src, settings: settings, now: now})
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
+// Registry is the registry, for tests.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Request counts a request taken in.
+func (m *Metrics) Request(r *triage.Request) {
+	m.requests.WithLabelValues(r.Team, r.Urgency.String(), string(r.Outcome)).Inc()
+}
+
+// Job counts an outbox attempt; the ticket kinds also count tickets.
+func (m *Metrics) Job(j *triage.Job, err error, _ time.Duration) {
+	result := "ok"
+	switch {
+	case err == nil:
+	case triage.IsPermanent(err):
+		result = "dead"
+	default:
+		result = "retry"
+	}
+	m.jobAttempts.WithLabelValues(j.Kind, result).Inc()
+	if j.Kind != triage.JobCreateTicket && j.Kind != triage.JobUpdateTicket {
+		return
+	}
+	if err == nil {
+		if j.Kind == triage.JobCreateTicket {
+			m.tickets.WithLabelValues(j.Kind).Inc()
+		}
+		return
+	}
+	m.ticketFailures.WithLabelValues(j.Kind, map[bool]string{true: "no", false: "yes"}[triage.IsPermanent(err)]).Inc()
+}
+
+// SlackCall observes one Web API attempt.
+func (m *Metrics) SlackCall(method string, err error, took time.Duration) {
+	m.slackCalls.WithLabelValues(method).Observe(took.Seconds())
+	if err == nil {
+		return
+	}
+	m.slackErrors.WithLabelValues(method).Inc()
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		m.slackLimited.WithLabelValues(method).Inc()
+	}
+}
+
+// JiraCall observes one Jira call; status is its HTTP status, 0 when none.
+func (m *Metrics) JiraCall(op string, status int, err error, took time.Duration) {
+	m.jiraCalls.WithLabelValues(op).Observe(took.Seconds())
+	if err == nil {
+		return
+	}
+	m.jiraErrors.WithLabelValues(itoa(status)).Inc()
+	if status == http.StatusTooManyRequests {
+		m.jiraLimited.Inc()
+	}
+}
+
+// Ack observes the time to acknowledge a Slack payload.
+func (m *Metrics) Ack(kind string, took time.Duration) {
+	m.acks.WithLabelValues(kind).Observe(took.Seconds())
+}
+
+// Duty counts a scheduled duty's run; a handoff's also sets the team's
+// last-handoff time, which the "handoff missed" alert watches.
+func (m *Metrics) Duty(name string, err error) {
+	m.dutyRuns.WithLabelValues(name).Inc()
+	if err != nil {
+		m.dutyFailures.WithLabelValues(name).Inc()
+		return
+	}
+	if team, ok := strings.CutPrefix(name, "handoff:"); ok {
+		m.handoffs.WithLabelValues(team).SetToCurrentTime()
+	}
+}
+
+// storeCollector reads the outbox and the budgets at scrape time.
+type storeCollector struct {
+	src      Source
+	settings func() *triage.Settings
+	now      func() time.Time
+}
+
+var (
+	outboxDepthDesc  = prometheus.NewDesc("sprintguard_outbox_depth", "Jobs waiting in the outbox.", nil, nil)
+	outboxDeadDesc   = prometheus.NewDesc("sprintguard_outbox_dead_jobs", "Jobs that failed for good and wait for an operator.", nil, nil)
+	outboxOldestDesc = prometheus.NewDesc("sprintguard_outbox_oldest_age_seconds", "Age of the oldest queued job (0 when none).", nil, nil)
+	budgetDesc       = prometheus.NewDesc("sprintguard_budget_used_ratio", "Interrupt budget used in the current sprint, as a fraction of the budget.", []string{"team"}, nil)
+	budgetUsedDesc   = prometheus.NewDesc("sprintguard_budget_used", "Interrupt budget used in the current sprint, in the team's unit.", []string{"team", "unit"}, nil)
+)
+
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- outboxDepthDesc
+	ch <- outboxDeadDesc
+	ch <- outboxOldestDesc
+	ch <- budgetDesc
+	ch <- budgetUsedDesc
+}
+
+func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+	now := c.now()
+	if queued, dead, oldest, err := c.src.OutboxStats(); err == nil {
+		ch <- prometheus.MustNewConstMetric(outboxDepthDesc, prometheus.GaugeValue, float64(queued))
+		ch <- prometheus.MustNewConstMetric(outboxDeadDesc, prometheus.GaugeValue, float64(dead))
+		age := 0.0
+		if !oldest.IsZero() {
+			age = now.Sub(oldest).Seconds()
+		}
+		ch <- prometheus.MustNewConstMetric(outboxOldestDesc, prometheus.GaugeValue, age)
+	} else {
+		ch <- prometheus.NewInvalidMetric(outboxDepthDesc, err)
+	}
+	_ = c.src.View(func(tx triage.Tx) error {
+		for _, t := range c.settings().Teams {
+			n := t.Calendar.At(now).N
+			led, err := tx.Ledger(t.Name, n)
+			if errors.Is(err, triage.ErrNotFound) {
+				led, err = sprint.NewLedger(t.Name, n, t.Budget), nil
+			}
+			if err != nil {
+				ch <- prometheus.NewInvalidMetric(budgetDesc, err)
+				continue
+			}
+			ratio := 0.0
+			if led.Total > 0 {
+				ratio = led.Used() / led.Total
+			}
+			ch <- prometheus.MustNewConstMetric(budgetDesc, prometheus.GaugeValue, ratio, t.Name)
+			ch <- prometheus.MustNewConstMetric(budgetUsedDesc, prometheus.GaugeValue, led.Used(), t.Name, t.Budget.Unit)
+		}
+		return nil
+	})
+}
