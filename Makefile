@@ -6,7 +6,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS := -s -w -X github.com/sprintguard/sprintguard/internal/cli.Version=$(VERSION) \
            -X github.com/sprintguard/sprintguard/internal/cli.Commit=$(COMMIT)
 
-.PHONY: build test demo bench lint docker clean
+.PHONY: build test demo bench fuzz lint docker clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sprintguard
@@ -25,6 +25,11 @@ COUNT ?= 1
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report
 	$(GO) run ./bench/replay -messages 100000
+	$(GO) run ./bench/slackload -bin $(BIN)
+
+# Each fuzz target for FUZZTIME (default 20s); go test runs their seed corpora.
+fuzz:
+	scripts/fuzz.sh
 
 lint:
 	$(GO) vet ./...

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/sprintguard/sprintguard/bot"
+	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/examples"
+)
+
+// benchEnv is the system under test: serve, its config and store, and the
+// fake Web API it calls. Its methods are for one goroutine at a time.
+type benchEnv struct {
+	base                      int64 // unix seconds the event and message ts start from
+	dir, bin, cfgPath, dbPath string
+	logPath, listen, apiAddr  string
+	fake                      *fakeSlack
+	api                       *http.Server
+	serve                     *child
+	logFile                   *os.File
+}
+
+// startEnv starts the fake Web API and serve, and waits until serve is
+// ready. key is the signing secret.
+func startEnv(dir, bin string, key []byte) (e *benchEnv, err error) {
+	e = &benchEnv{base: time.Now().Unix(), dir: dir, bin: bin,
+		cfgPath: filepath.Join(dir, "sprintguard.yaml"), dbPath: filepath.Join(dir, "sprintguard.db"),
+		logPath: filepath.Join(dir, "serve.log")}
+	defer func() {
+		if err != nil {
+			e.close()
+		}
+	}()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return e, fmt.Errorf("listen for the fake Web API: %w", err)
+	}
+	e.apiAddr = ln.Addr().String()
+	e.fake = newFakeSlack(e.base)
+	e.api = &http.Server{Handler: e.fake, ReadHeaderTimeout: 5 * time.Second}
+	go e.api.Serve(ln)
+
+	if e.listen, err = freeAddr(); err != nil {
+		return e, err
+	}
+	cfg, err := benchConfig(examples.Config, "http://"+e.apiAddr+"/", e.listen, e.dbPath)
+	if err != nil {
+		return e, err
+	}
+	if err := os.WriteFile(e.cfgPath, cfg, 0o600); err != nil {
+		return e, fmt.Errorf("write config: %w", err)
+	}
+	if e.logFile, err = os.Create(e.logPath); err != nil {
+		return e, fmt.Errorf("create serve log: %w", err)
+	}
+	env := []string{"SLACK_BOT_TOKEN=xoxb-bench", "SLACK_SIGNING_SECRET=" + string(key), "SLACK_APP_TOKEN="}
+	if e.serve, err = startServe(bin, e.cfgPath, env, e.logFile); err != nil {
+		return e, err
+	}
+	if err := e.serve.waitReady("http://"+e.listen+"/readyz", 30*time.Second); err != nil {
+		return e, fmt.Errorf("%w (see %s)", err, e.logPath)
+	}
+	return e, nil
+}
+
+// close kills serve if it still runs and stops the fake Web API.
+func (e *benchEnv) close() {
+	if e.serve != nil && !e.serve.exited() {
+		_ = e.serve.cmd.Process.Kill()
+		<-e.serve.done
+	}
+	if e.api != nil {
+		e.api.Close()
+	}
+	if e.logFile != nil {
+		e.logFile.Close()
+	}
+}
+
+// drain waits until every acknowledged event has made its request (read
+// from backups of the running store every 2 s), then until the outbox is
+// quiet: no Web API call for 3 s. It gives up when the request count has
+// not grown for stall. It returns when the outbox went quiet, for the
+// report.
+func (e *benchEnv) drain(ctx context.Context, acked []string, lastAck time.Time, stall time.Duration) string {
+	best, grew, failed := -1, time.Now(), 0
+	for i := 0; ; i++ {
+		t, err := snapshot(e.bin, e.cfgPath, e.dir, i)
+		if err != nil {
+			fmt.Printf("%-40s %v\n", "drain", err)
+			if failed++; failed == 3 {
+				fmt.Printf("%-40s gave up after 3 failed backups\n", "drain")
+				return "not awaited"
+			}
+		} else {
+			failed = 0
+			c := t.compare(acked, lastAck)
+			if c.found > best {
+				best, grew = c.found, time.Now()
+			}
+			if c.missing+c.queued == 0 {
+				fmt.Printf("%-40s all %d requests made; seen %.1f s after the last ack (backups every 2 s)\n",
+					"drain", c.found, time.Since(lastAck).Seconds())
+				break
+			}
+		}
+		if time.Since(grew) > stall || e.serve.exited() || ctx.Err() != nil {
+			fmt.Printf("%-40s gave up with %d of %d requests made\n", "drain", max(best, 0), len(acked))
+			return "not awaited"
+		}
+		if !pause(ctx, 2*time.Second) {
+			return "not awaited"
+		}
+	}
+	// The tickets and replies follow as outbox jobs; their Web API calls
+	// show when they are done.
+	calls, changed := e.fake.total(), time.Now()
+	for time.Since(changed) < 3*time.Second {
+		if time.Since(changed) > stall || !pause(ctx, 250*time.Millisecond) {
+			return "not awaited"
+		}
+		if n := e.fake.total(); n != calls {
+			calls, changed = n, time.Now()
+		}
+	}
+	return fmt.Sprintf("%.1f s after the last ack", max(changed.Sub(lastAck), 0).Seconds())
+}
+
+func pause(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
+}
+
+// ceilingRun measures the ceiling: a bare net/http server on loopback that
+// only verifies the signature and answers 200, sent the same events from
+// the same number of senders.
+func ceilingRun(ctx context.Context, key []byte, gen events, first int64, dur time.Duration, senders int) (*outcome, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen for the ceiling server: %w", err)
+	}
+	v := &bot.Verifier{Secret: config.NewSecret(string(key))}
+	mux := http.NewServeMux()
+	mux.Handle("POST /slack/events", v.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusOK)
+	})))
+	// The same timeouts as serve's server.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	s := &sender{url: "http://" + ln.Addr().String() + "/slack/events", secret: key, client: newClient(senders), gen: gen}
+	return closedLoop(ctx, s, first, dur, senders), nil
+}
+
+// logLevels counts serve's JSON log lines by level and returns the first
+// few distinct warnings and errors.
+func logLevels(path string) (map[string]int, []string) {
+	levels := map[string]int{}
+	var samples []string
+	f, err := os.Open(path)
+	if err != nil {
+		return levels, nil
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	seen := map[string]bool{}
+	for sc.Scan() {
+		var line struct {
+			Level string `json:"level"`
+			Msg   string `json:"msg"`
+			Err   string `json:"err"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) != nil {
+			levels["other"]++
+			continue
+		}
+		levels[line.Level]++
+		if line.Level != "INFO" && line.Level != "DEBUG" && !seen[line.Msg] && len(samples) < 5 {
+			seen[line.Msg] = true
+			samples = append(samples, fmt.Sprintf("%s: %s %s", line.Level, line.Msg, line.Err))
+		}
+	}
+	return levels, samples
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
