@@ -72,6 +72,17 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	sched := &jobs.Scheduler{Store: db, Now: env.Now, Log: log, Kick: worker.Kick, Duties: duties,
 		Sweeps: []func(context.Context) (int, error){svc.Escalate}, Observe: m.Duty}
+	var dutyNames []string
+	for _, d := range duties {
+		dutyNames = append(dutyNames, d.Name)
+	}
+	m.Init(dutyNames, func(name string) (at time.Time) {
+		_ = db.View(func(tx triage.Tx) error {
+			at, _, _ = tx.LastRun(name)
+			return nil
+		})
+		return at
+	})
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)

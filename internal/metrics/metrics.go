@@ -77,6 +77,29 @@ func New(src Source, settings func() *triage.Settings, now func() time.Time, ver
 	return m
 }
 
+// Init makes the labelled series that alerts and dashboards watch exist
+// from the start, at zero: every duty's runs and failures, the ticket
+// failures, and each team's last handoff, taken from the store's record
+// (lastRun) so that a restart does not look like a missed handoff.
+func (m *Metrics) Init(duties []string, lastRun func(name string) time.Time) {
+	for _, d := range duties {
+		m.dutyRuns.WithLabelValues(d)
+		m.dutyFailures.WithLabelValues(d)
+		if team, ok := strings.CutPrefix(d, "handoff:"); ok {
+			if at := lastRun(d); !at.IsZero() {
+				m.handoffs.WithLabelValues(team).Set(float64(at.Unix()))
+			} else {
+				m.handoffs.WithLabelValues(team).SetToCurrentTime()
+			}
+		}
+	}
+	for _, kind := range []string{triage.JobCreateTicket, triage.JobUpdateTicket} {
+		for _, retry := range []string{"yes", "no"} {
+			m.ticketFailures.WithLabelValues(kind, retry)
+		}
+	}
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
