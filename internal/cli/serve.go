@@ -8,7 +8,9 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"os/signal"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -129,9 +131,19 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	log.Info("sprintguard serving", "listen", cfg.Server.Listen, "slack_mode", cfg.Slack.Mode,
 		"tracker", cfg.Tracker.Kind, "store", cfg.Storage.Path, "teams", len(st.Teams))
 
-	select {
-	case <-ctx.Done():
-	case err = <-errc:
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			break wait
+		case err = <-errc:
+			break wait
+		case <-hup:
+			reload(env, *path, svc, log)
+		}
 	}
 	sctx, scancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
 	defer scancel()
@@ -143,6 +155,26 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	log.Info("sprintguard stopped")
 	return ExitOK
+}
+
+// reload re-reads the config on SIGHUP and swaps in its rules, rotations,
+// budgets and teams. A config that fails validation is refused, with every
+// problem logged, and the running one stays. Listeners, credentials and
+// the scheduled duties' times change only at a restart.
+func reload(env Env, path string, svc *triage.Service, log *slog.Logger) {
+	_, st, err := loadSettings(env, path)
+	if err != nil {
+		var ce config.Errors
+		if errors.As(err, &ce) {
+			for _, e := range ce {
+				log.Error("config problem", "problem", e.Error())
+			}
+		}
+		log.Error("config reload refused; the running config stays", "config", path, "err", err)
+		return
+	}
+	svc.Reload(st)
+	log.Info("config reloaded", "config", path, "teams", len(st.Teams))
 }
 
 // slackClient builds the Web API client: the bot token for calls, the app

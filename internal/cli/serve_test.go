@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,7 +32,21 @@ type httpServe struct {
 	url, db  string
 	cmd      *exec.Cmd
 	fake     *slackfake.Server
+	logs     *syncBuffer
 }
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
 
 func newHTTPServe(t *testing.T, edits ...func(string) string) *httpServe {
 	t.Helper()
@@ -61,8 +76,9 @@ func (s *httpServe) start() {
 	s.t.Helper()
 	s.cmd = exec.Command(s.bin, "serve", "--config", s.cfg)
 	s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret, "JIRA_API_TOKEN="+jirafake.Token)
-	var logs bytes.Buffer
-	s.cmd.Stderr = &logs
+	logs := &syncBuffer{}
+	s.logs = logs
+	s.cmd.Stderr = logs
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
@@ -174,4 +190,35 @@ func threadText(f *slackfake.Server, channel, thread string) string {
 		}
 	}
 	return b.String()
+}
+
+// SIGHUP reloads the config; a broken one is refused and the bot keeps
+// running on the old one.
+func TestReloadOnSIGHUP(t *testing.T) {
+	s := newHTTPServe(t)
+	s.start()
+	good, _ := os.ReadFile(s.cfg)
+	waitLog := func(want string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.logs.String(), want); {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q in the log:\n%s", want, s.logs.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	os.WriteFile(s.cfg, []byte(strings.Replace(string(good), "timezone: America/Chicago", "timezone: America/Chikago", 1)), 0o600)
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog("config reload refused")
+	if !strings.Contains(s.logs.String(), "Chikago") {
+		t.Errorf("the refusal does not name the problem:\n%s", s.logs.String())
+	}
+	resp, err := http.Get(s.url + "/readyz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("not ready after a refused reload: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	os.WriteFile(s.cfg, good, 0o600)
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog("config reloaded")
 }
