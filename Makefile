@@ -37,7 +37,7 @@ lint:
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 docker:
-	docker build --build-arg VERSION=$(VERSION) -t sprintguard:$(VERSION) .
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t sprintguard:$(VERSION) .
 
 clean:
 	rm -rf bin

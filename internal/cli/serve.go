@@ -26,7 +26,12 @@ import (
 
 func runServe(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "serve")
-	if _, err := parse(fs, args); err != nil {
+	extra, err := parse(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(extra) > 0 {
+		fmt.Fprintf(env.Stderr, "sprintguard serve: unexpected argument %q (serve takes only flags)\n", extra[0])
 		return ExitUsage
 	}
 	cfg, st, err := loadSettings(env, *path)
