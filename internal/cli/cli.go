@@ -45,7 +45,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "", "run the bot, the outbox worker and the scheduled jobs", runServe},
+		{"serve", "[--log-format json|text]", "run the bot, the outbox worker and the scheduled jobs", runServe},
 		{"check", "", "validate the config and rules; every error with file:line", runCheck},
 		{"classify", "[--team T] [--json] [TEXT]", "print the decision for TEXT, or for JSON lines on stdin", runClassify},
 		{"rules", "test FILE", "run a table of rule examples; exit 1 on any failure", runRules},

@@ -26,6 +26,7 @@ import (
 
 func runServe(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "serve")
+	logFormat := fs.String("log-format", "json", "`FORMAT` of the log on stderr: json or text")
 	extra, err := parse(fs, args)
 	if err != nil {
 		return ExitUsage
@@ -41,7 +42,16 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if err := checkCredentials(cfg); err != nil {
 		return printErrors(env, err)
 	}
-	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	var log *slog.Logger
+	switch *logFormat {
+	case "json":
+		log = slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	case "text":
+		log = slog.New(slog.NewTextHandler(env.Stderr, nil))
+	default:
+		fmt.Fprintf(env.Stderr, "sprintguard serve: --log-format %q: use json or text\n", *logFormat)
+		return ExitUsage
+	}
 	db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait})
 	if err != nil {
 		return fail(env, err)

@@ -33,6 +33,7 @@ type httpServe struct {
 	cmd      *exec.Cmd
 	fake     *slackfake.Server
 	logs     *syncBuffer
+	args     []string // more flags for serve
 }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
@@ -74,7 +75,7 @@ func newHTTPServe(t *testing.T, edits ...func(string) string) *httpServe {
 // start runs serve and waits for /readyz.
 func (s *httpServe) start() {
 	s.t.Helper()
-	s.cmd = exec.Command(s.bin, "serve", "--config", s.cfg)
+	s.cmd = exec.Command(s.bin, append([]string{"serve", "--config", s.cfg}, s.args...)...)
 	s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret, "JIRA_API_TOKEN="+jirafake.Token)
 	logs := &syncBuffer{}
 	s.logs = logs
@@ -109,6 +110,19 @@ func (s *httpServe) event(id string, inner map[string]any) int {
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// eventQuiet posts like event but returns 0 when the server is gone.
+func (s *httpServe) eventQuiet(id string, inner map[string]any) int {
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": id, "team_id": "T123", "event": inner})
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/slack/events", bytes.NewReader(body))
+	slackfake.SignRequest(req, e2eSecret, time.Now(), body)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
 	}
 	resp.Body.Close()
 	return resp.StatusCode

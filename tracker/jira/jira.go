@@ -201,9 +201,9 @@ func jiraMessage(err error) string {
 }
 
 func (t *Tracker) authFailed(status int, msg string) {
-	text := fmt.Sprintf("jira refuses the credentials of %s (HTTP %d: %s): check tracker.jira.user and the API token, and that the user may browse and edit the project", t.opt.User, status, msg)
+	text := fmt.Sprintf("jira refuses the credentials (HTTP %d: %s): check tracker.jira.user and the API token, and that the user may browse and edit the project", status, msg)
 	if old := t.authErr.Swap(&text); old == nil {
-		t.opt.Log.Error("jira authentication failed", "status", status, "user", t.opt.User, "jira", msg)
+		t.opt.Log.Error("jira authentication failed; check tracker.jira.user and the API token", "status", status, "jira", msg)
 	}
 }
 

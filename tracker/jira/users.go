@@ -69,7 +69,7 @@ func (t *Tracker) accountFor(ctx context.Context, slackUser string) (string, err
 	account := pickUser(users, email)
 	if account == "" {
 		t.remember("jira-account:"+slackUser, unmapped, now, time.Hour)
-		return "", unmappableError{"no Jira user has " + email}
+		return "", unmappableError{"no Jira user has their Slack email"}
 	}
 	t.remember("jira-account:"+slackUser, account, now, t.opt.MapTTL)
 	t.remember("jira-slack:"+account, slackUser, now, t.opt.MapTTL)
