@@ -54,6 +54,7 @@ func commands() []command {
 		{"replay", "--export DIR|ZIP [--format text|json] [--html-dir DIR]", "backtest a Slack export through the whole pipeline", runReplay},
 		{"report", "[--team T] [--week 2026-W47] [--format text|md|json|csv|html|png] [-o FILE]", "the weekly report from the store", runReport},
 		{"backup", "FILE", "a consistent copy of the database, even while the bot runs", runBackup},
+		{"restore", "BACKUP", "put a backup in place of the database (the bot must be stopped)", runRestore},
 		{"export", "--format csv|jsonl [-o FILE]", "every request, one row each", runExport},
 		{"version", "", "version, commit and Go version", runVersion},
 	}
