@@ -142,7 +142,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	go func() { errc <- tr.run(ctx, svc) }()
 	go func() { errc <- sched.Run(ctx, 30*time.Second) }()
-	go purgeLoop(ctx, db, env.Now, log)
+	go purgeLoop(ctx, db, cfg.Storage.Retention, env.Now, log)
 	log.Info("sprintguard serving", "listen", cfg.Server.Listen, "slack_mode", cfg.Slack.Mode,
 		"tracker", cfg.Tracker.Kind, "store", cfg.Storage.Path, "teams", len(st.Teams))
 
@@ -257,8 +257,9 @@ func (h *readiness) problem() string {
 	return ""
 }
 
-// purgeLoop drops expired dedupe keys every hour.
-func purgeLoop(ctx context.Context, db *store.DB, now func() time.Time, log *slog.Logger) {
+// purgeLoop drops expired dedupe keys every hour and, with a retention
+// set, the text of requests older than it.
+func purgeLoop(ctx context.Context, db *store.DB, retention time.Duration, now func() time.Time, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -266,6 +267,13 @@ func purgeLoop(ctx context.Context, db *store.DB, now func() time.Time, log *slo
 			log.Error("purge expired keys", "err", err)
 		} else if n > 0 {
 			log.Info("purged expired keys", "count", n)
+		}
+		if retention > 0 {
+			if n, err := db.PurgeText(now().Add(-retention)); err != nil {
+				log.Error("purge request text", "err", err)
+			} else if n > 0 {
+				log.Info("purged the text of old requests", "count", n, "retention", retention.String())
+			}
 		}
 		select {
 		case <-ctx.Done():
