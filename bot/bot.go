@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sprintguard/sprintguard/internal/logctx"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -205,6 +206,7 @@ func (b *Bot) finish(seq uint64) {
 // payload that cannot be processed would otherwise block restarts forever.
 func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
 	defer b.release(d.Seq)
+	ctx = logctx.With(ctx, "delivery", d.Seq, "kind", d.Kind, "key", d.Key)
 	log := b.log.With("delivery", d.Seq, "kind", d.Kind, "key", d.Key)
 	var err error
 	for attempt := range 3 {

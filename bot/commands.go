@@ -226,7 +226,7 @@ func (b *Bot) onCommand(ctx context.Context, d *triage.Delivery) error {
 	if err == nil || !triage.IsPermanent(err) || text == "" {
 		return err
 	}
-	b.log.Warn("request modal could not open; taking the request from the command text", "err", err)
+	b.log.WarnContext(ctx, "request modal could not open; taking the request from the command text", "err", err)
 	summary, details, links := summarize(text)
 	return b.intake(ctx, triage.NewRequest{Team: team.Name, Source: triage.SourceSlash, Channel: meta.Channel,
 		ChannelName: cmd.ChannelName, User: cmd.UserID, UserName: cmd.UserName,

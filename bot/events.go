@@ -179,7 +179,7 @@ func (b *Bot) intake(ctx context.Context, in triage.NewRequest) error {
 		if !res.Duplicate {
 			b.cfg.OnRequest(res.Request)
 		}
-		b.log.Info("request taken in", "request", res.Request.ID, "team", res.Request.Team,
+		b.log.InfoContext(ctx, "request taken in", "request", res.Request.ID, "team", res.Request.Team,
 			"source", in.Source, "urgency", res.Request.Urgency.String(), "duplicate", res.Duplicate)
 	}
 	return nil

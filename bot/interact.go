@@ -166,7 +166,7 @@ func (b *Bot) onCreateTicket(ctx context.Context, key string, cb *slack.Interact
 	if ts := cb.Container.MessageTs; ts != "" {
 		done := fmt.Sprintf("<@%s> asked for a ticket; it is on its way.", cb.User.ID)
 		if err := b.gw.UpdateMessage(ctx, cb.Container.ChannelID, ts, textOption(done)); err != nil {
-			b.log.Warn("prompt not updated", "err", err)
+			b.log.WarnContext(ctx, "prompt not updated", "err", err)
 		}
 	}
 	return nil

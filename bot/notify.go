@@ -198,7 +198,7 @@ func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team,
 		if err := b.gw.UpdateMessage(ctx, p.Channel, p.TS, msg.Options()...); err != nil && !triage.IsPermanent(err) {
 			return nil, err
 		} else if err != nil {
-			b.log.Warn("message about the request could not be edited", "request", r.ID, "channel", p.Channel, "err", err)
+			b.log.WarnContext(ctx, "message about the request could not be edited", "request", r.ID, "channel", p.Channel, "err", err)
 		}
 	}
 	if err := b.inThread(ctx, r, render.ChangedIn(r, team, n.Text, n.Actor), ""); err != nil {

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"time"
+
+	"github.com/sprintguard/sprintguard/internal/logctx"
 )
 
 // Handler performs one outbox job. It runs outside any transaction and must
@@ -118,6 +120,7 @@ func (w *Worker) run(ctx context.Context, j *Job) (func(Tx) error, error) {
 		return nil, fmt.Errorf("no handler for %q jobs", j.Kind)
 	}
 	start := time.Now()
+	ctx = logctx.With(ctx, "job", j.Key, "request", j.RequestID)
 	commit, err := h(ctx, j)
 	if w.Observe != nil {
 		w.Observe(j, err, time.Since(start))

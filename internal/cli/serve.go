@@ -18,6 +18,7 @@ import (
 	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/admin"
+	"github.com/sprintguard/sprintguard/internal/logctx"
 	"github.com/sprintguard/sprintguard/internal/metrics"
 	"github.com/sprintguard/sprintguard/jobs"
 	"github.com/sprintguard/sprintguard/store"
@@ -45,9 +46,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	var log *slog.Logger
 	switch *logFormat {
 	case "json":
-		log = slog.New(slog.NewJSONHandler(env.Stderr, nil))
+		log = slog.New(logctx.Handler{Handler: slog.NewJSONHandler(env.Stderr, nil)})
 	case "text":
-		log = slog.New(slog.NewTextHandler(env.Stderr, nil))
+		log = slog.New(logctx.Handler{Handler: slog.NewTextHandler(env.Stderr, nil)})
 	default:
 		fmt.Fprintf(env.Stderr, "sprintguard serve: --log-format %q: use json or text\n", *logFormat)
 		return ExitUsage
