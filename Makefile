@@ -11,10 +11,11 @@ LDFLAGS := -s -w -X github.com/sprintguard/sprintguard/internal/cli.Version=$(VE
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sprintguard
 
-# Every test, with the race detector, then a short run of each fuzz target.
+# Every test, with the race detector; go test also runs each fuzz target's
+# seed corpus. Fuzzing proper is `make fuzz`: a timed fuzz run in CI failed
+# with Go's "context deadline exceeded" when the fuzzer was cut off mid-step.
 test:
 	$(GO) test -race -count=1 ./...
-	FUZZTIME=3s FUZZMINIMIZETIME=1s scripts/fuzz.sh
 
 # The backtest on the sample export with the example config: no Slack, no Jira.
 # Also writes each team's last full week as demo-out/report-TEAM.html.
