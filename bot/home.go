@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -39,10 +38,7 @@ func (b *Bot) home(user string) (render.Home, error) {
 				ht.Now, ht.Next = t.Rotation.Current(now, ovs), t.Rotation.Next(now, ovs)
 			}
 			cur := t.Calendar.At(now)
-			led, err := tx.Ledger(t.Name, cur.N)
-			if errors.Is(err, triage.ErrNotFound) {
-				led, err = newLedger(t, cur.N), nil
-			}
+			led, err := triage.LedgerOf(tx, t, cur.N)
 			if err != nil {
 				return err
 			}

@@ -280,10 +280,7 @@ func (b *Bot) ledger(team *triage.Team, n int) (*sprint.Ledger, error) {
 	var led *sprint.Ledger
 	err := b.db.View(func(tx triage.Tx) error {
 		var err error
-		led, err = tx.Ledger(team.Name, n)
-		if errors.Is(err, triage.ErrNotFound) {
-			led, err = newLedger(team, n), nil
-		}
+		led, err = triage.LedgerOf(tx, team, n)
 		return err
 	})
 	return led, err
@@ -330,8 +327,4 @@ func (b *Bot) post(ctx context.Context, channel, thread string, msg render.Messa
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
 	return b.gw.PostMessage(ctx, channel, opts...)
-}
-
-func newLedger(team *triage.Team, n int) *sprint.Ledger {
-	return sprint.NewLedger(team.Name, n, team.Budget)
 }

@@ -87,18 +87,28 @@ func handoffDuty(team *triage.Team) Duty {
 		// The rotation's own handoffs; overrides change who, not when.
 		Next: func(t time.Time) time.Time { return rot.Current(t, nil).End },
 		Plan: func(tx triage.Tx, due time.Time) error {
-			ovs, err := tx.Overrides(team.Name, due.Add(-time.Duration(rot.ShiftDays)*24*time.Hour))
+			job, err := HandoffAt(tx, team, due)
 			if err != nil {
 				return err
 			}
-			prev := rot.Current(due.Add(-time.Nanosecond), nil)
-			job := HandoffJob{Team: team.Name, At: due, ShiftStart: prev.Start,
-				Outgoing: rot.Current(due.Add(-time.Nanosecond), ovs).User,
-				Incoming: rot.Current(due, ovs).User, NextAt: rot.Current(due, nil).End}
 			key := fmt.Sprintf("%s:%s:%d", JobHandoff, team.Name, due.Unix())
 			return enqueue(tx, JobHandoff, key, team.Name, job, due)
 		},
 	}
+}
+
+// HandoffAt describes the team's handoff at due: the shift it ends, who
+// hands over to whom (overrides included) and the handoff after it.
+func HandoffAt(tx triage.Tx, team *triage.Team, due time.Time) (HandoffJob, error) {
+	rot := team.Rotation
+	ovs, err := tx.Overrides(team.Name, due.Add(-time.Duration(rot.ShiftDays)*24*time.Hour))
+	if err != nil {
+		return HandoffJob{}, err
+	}
+	before := due.Add(-time.Nanosecond)
+	return HandoffJob{Team: team.Name, At: due, ShiftStart: rot.Current(before, nil).Start,
+		Outgoing: rot.Current(before, ovs).User, Incoming: rot.Current(due, ovs).User,
+		NextAt: rot.Current(due, nil).End}, nil
 }
 
 func carryOverDuty(team *triage.Team) Duty {

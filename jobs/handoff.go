@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"errors"
 	"time"
 
 	"github.com/sprintguard/sprintguard/sprint"
@@ -64,10 +63,7 @@ func BuildHandoff(tx triage.Tx, team *triage.Team, job HandoffJob) (*Handoff, er
 		return nil, err
 	}
 	h.Sprint = team.Calendar.At(job.At)
-	h.Ledger, err = tx.Ledger(team.Name, h.Sprint.N)
-	if errors.Is(err, triage.ErrNotFound) {
-		h.Ledger, err = sprint.NewLedger(team.Name, h.Sprint.N, team.Budget), nil
-	}
+	h.Ledger, err = triage.LedgerOf(tx, team, h.Sprint.N)
 	return h, err
 }
 

@@ -263,6 +263,12 @@ func policyDetail(r *Request, led *sprint.Ledger) string {
 
 // ledger returns the team's ledger for sprint n, new if none was saved.
 func (s *Service) ledger(tx Tx, team *Team, n int) (*sprint.Ledger, error) {
+	return LedgerOf(tx, team, n)
+}
+
+// LedgerOf returns the team's ledger for sprint n, or a new, empty one
+// when nothing was charged to that sprint yet.
+func LedgerOf(tx Tx, team *Team, n int) (*sprint.Ledger, error) {
 	l, err := tx.Ledger(team.Name, n)
 	if errors.Is(err, ErrNotFound) {
 		return sprint.NewLedger(team.Name, n, team.Budget), nil

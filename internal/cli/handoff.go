@@ -37,14 +37,10 @@ func runHandoff(ctx context.Context, env Env, args []string) int {
 		}
 		var h *jobs.Handoff
 		err := db.View(func(tx triage.Tx) error {
-			ovs, err := tx.Overrides(t.Name, now.AddDate(0, 0, -60))
+			job, err := jobs.HandoffAt(tx, t, t.Rotation.Current(now, nil).End)
 			if err != nil {
 				return err
 			}
-			cur := t.Rotation.Current(now, ovs)
-			due := t.Rotation.Current(now, nil).End
-			job := jobs.HandoffJob{Team: t.Name, At: due, ShiftStart: t.Rotation.Current(now, nil).Start,
-				Outgoing: cur.User, Incoming: t.Rotation.Current(due, ovs).User, NextAt: t.Rotation.Current(due, nil).End}
 			h, err = jobs.BuildHandoff(tx, t, job)
 			return err
 		})

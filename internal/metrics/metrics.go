@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/slack-go/slack"
 
-	"github.com/sprintguard/sprintguard/sprint"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -218,10 +217,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	_ = c.src.View(func(tx triage.Tx) error {
 		for _, t := range c.settings().Teams {
 			n := t.Calendar.At(now).N
-			led, err := tx.Ledger(t.Name, n)
-			if errors.Is(err, triage.ErrNotFound) {
-				led, err = sprint.NewLedger(t.Name, n, t.Budget), nil
-			}
+			led, err := triage.LedgerOf(tx, t, n)
 			if err != nil {
 				ch <- prometheus.NewInvalidMetric(budgetDesc, err)
 				continue
