@@ -114,11 +114,33 @@ func newestFirst(rs []*triage.Request) []*triage.Request {
 	return out
 }
 
+// mostUrgentFirst returns rs sorted by urgency, P1 first, then by age,
+// oldest first, without nils: the order in which the on-call should take
+// them. Requests without a valid urgency go last.
+func mostUrgentFirst(rs []*triage.Request) []*triage.Request {
+	out := slices.Clone(rs)
+	out = slices.DeleteFunc(out, func(r *triage.Request) bool { return r == nil })
+	rank := func(r *triage.Request) int {
+		if r.Urgency.Valid() {
+			return int(r.Urgency)
+		}
+		return 99
+	}
+	slices.SortStableFunc(out, func(a, b *triage.Request) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
 // listLines renders up to max requests, newest first, one line each, and
 // "and N more" when some are left out; at non-zero at it shows each one's
 // age and SLA breach. The lines together stay under a section's limit.
 func listLines(rs []*triage.Request, max int, at time.Time) []string {
-	rs = newestFirst(rs)
+	return orderedLines(newestFirst(rs), max, at)
+}
+
+// orderedLines is listLines for requests already in the order to show.
+func orderedLines(rs []*triage.Request, max int, at time.Time) []string {
 	if len(rs) == 0 {
 		return []string{"none"}
 	}
