@@ -139,7 +139,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		}
 	}()
 	if cfg.Slack.Mode == config.ModeSocket {
-		go func() { errc <- bt.RunSocket(ctx, api, health.socketUp.Store) }()
+		go func() {
+			errc <- bt.RunSocket(ctx, api, bot.SocketOptions{Up: health.socketUp.Store, Reconnect: m.SocketReconnect})
+		}()
 	}
 	go func() { errc <- tr.run(ctx, svc) }()
 	go func() { errc <- sched.Run(ctx, 30*time.Second) }()

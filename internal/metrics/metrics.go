@@ -37,6 +37,7 @@ type Metrics struct {
 	dutyRuns       *prometheus.CounterVec
 	dutyFailures   *prometheus.CounterVec
 	handoffs       *prometheus.GaugeVec
+	reconnects     prometheus.Counter
 }
 
 // Source reads what the gauges show at each scrape.
@@ -65,6 +66,7 @@ func New(src Source, settings func() *triage.Settings, now func() time.Time, ver
 	m.acks = f.histogram("ack_duration_seconds", "Time from receiving a Slack payload to acknowledging it, by kind.", []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3}, "kind")
 	m.dutyRuns = f.counter("job_runs_total", "Scheduled duty runs (report, handoff, sprint start), by duty.", "duty")
 	m.dutyFailures = f.counter("job_failures_total", "Scheduled duty runs that failed, by duty.", "duty")
+	m.reconnects = f.plainCounter("socket_reconnects_total", "Socket Mode connection attempts after the first: after a disconnect, a dropped socket or a failed connect.")
 	m.handoffs = f.gauge("handoff_last_timestamp_seconds", "When each team's last handoff was planned, as a Unix time.", "team")
 
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -159,6 +161,9 @@ func (m *Metrics) JiraCall(op string, status int, err error, took time.Duration)
 		m.jiraLimited.Inc()
 	}
 }
+
+// SocketReconnect counts a Socket Mode reconnect attempt.
+func (m *Metrics) SocketReconnect() { m.reconnects.Inc() }
 
 // Ack observes the time to acknowledge a Slack payload.
 func (m *Metrics) Ack(kind string, took time.Duration) {
