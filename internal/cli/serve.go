@@ -101,6 +101,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		})
 		return at
 	})
+	m.InitLabels(seriesLabels(cfg, st, worker.Handlers))
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)

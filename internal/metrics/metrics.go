@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/slack-go/slack"
 
+	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -98,6 +99,57 @@ func (m *Metrics) Init(duties []string, lastRun func(name string) time.Time) {
 		for _, retry := range []string{"yes", "no"} {
 			m.ticketFailures.WithLabelValues(kind, retry)
 		}
+	}
+}
+
+// Labels are the label values whose series exist from the first scrape.
+type Labels struct {
+	Teams        []string
+	SlackMethods []string
+	JiraOps      []string // none without Jira
+	JobKinds     []string // the outbox's job kinds
+	AckKinds     []string // the kinds of Slack payload acknowledged
+}
+
+// jiraStatuses are the statuses the Jira error series start with: 0 for
+// network errors and timeouts, and the answers of an outage or a refusal.
+var jiraStatuses = []int{0, 400, 401, 403, 404, 409, 429, 500, 502, 503, 504}
+
+// InitLabels makes every labelled series that the dashboard and the alert
+// rules query exist at zero, so that rate() and the alerts work from the
+// first scrape rather than from the first error: Slack calls, errors and
+// rate limits by method, Jira calls by operation and errors by status,
+// outbox attempts by kind and result, tickets, requests by team, urgency
+// and outcome, and acknowledgements by kind.
+func (m *Metrics) InitLabels(l Labels) {
+	for _, method := range l.SlackMethods {
+		m.slackCalls.WithLabelValues(method)
+		m.slackErrors.WithLabelValues(method)
+		m.slackLimited.WithLabelValues(method)
+	}
+	if len(l.JiraOps) > 0 {
+		for _, op := range l.JiraOps {
+			m.jiraCalls.WithLabelValues(op)
+		}
+		for _, status := range jiraStatuses {
+			m.jiraErrors.WithLabelValues(itoa(status))
+		}
+	}
+	for _, kind := range l.JobKinds {
+		for _, result := range []string{"ok", "retry", "dead"} {
+			m.jobAttempts.WithLabelValues(kind, result)
+		}
+	}
+	m.tickets.WithLabelValues(triage.JobCreateTicket)
+	for _, team := range l.Teams {
+		for _, u := range []triage.Urgency{classifier.P1, classifier.P2, classifier.P3, classifier.P4} {
+			for _, o := range []triage.Outcome{triage.Accepted, triage.Deferred, triage.NeedsApproval, triage.Backlog, triage.Declined} {
+				m.requests.WithLabelValues(team, u.String(), string(o))
+			}
+		}
+	}
+	for _, kind := range l.AckKinds {
+		m.acks.WithLabelValues(kind)
 	}
 }
 
