@@ -101,6 +101,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		})
 		return at
 	})
+	m.InitLabels(seriesLabels(cfg, st, worker.Handlers))
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)
@@ -139,7 +140,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		}
 	}()
 	if cfg.Slack.Mode == config.ModeSocket {
-		go func() { errc <- bt.RunSocket(ctx, api, health.socketUp.Store) }()
+		go func() {
+			errc <- bt.RunSocket(ctx, api, bot.SocketOptions{Up: health.socketUp.Store, Reconnect: m.SocketReconnect})
+		}()
 	}
 	go func() { errc <- tr.run(ctx, svc) }()
 	go func() { errc <- sched.Run(ctx, 30*time.Second) }()
