@@ -38,13 +38,16 @@ type ruleCase struct {
 const defaultCaseTime = "2026-01-06T10:30"
 
 func runRules(ctx context.Context, env Env, args []string) int {
+	if len(args) > 0 && args[0] == "eval" {
+		return runRulesEval(ctx, env, args[1:])
+	}
 	fs, path := flags(env, "rules test")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return ExitUsage
 	}
 	if len(pos) != 2 || pos[0] != "test" {
-		fmt.Fprintln(env.Stderr, "usage: sprintguard rules test FILE [--config FILE]")
+		fmt.Fprintln(env.Stderr, "usage: sprintguard rules test FILE [--config FILE], or rules eval FILE")
 		return ExitUsage
 	}
 	file := pos[1]
