@@ -118,18 +118,17 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// FieldPos is only defined for a record read without error.
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
 			add(line, labelRecord{}, fmt.Errorf("not CSV: %v", err))
-			if pe == nil || pe.Err != csv.ErrFieldCount {
-				return nil // the reader cannot go on after a quoting error
-			}
-			continue
+			return nil // the reader cannot go on after a quoting error
 		}
+		line, _ := r.FieldPos(0)
 		if len(row) != len(header) {
 			add(line, labelRecord{}, fmt.Errorf("has %d fields, the header has %d", len(row), len(header)))
 			continue
