@@ -103,7 +103,7 @@ func Rules(rs []config.Rule, groups map[string][]string) (*classifier.Set, error
 			}
 		}
 		out[i] = classifier.Rule{
-			Name: r.Name, Any: r.Any, All: r.All, None: r.None, Regex: r.Regex,
+			Name: r.Name, Any: r.Any, All: r.All, None: r.None, Regex: r.Regex, In: r.In,
 			Type: r.Type, Impact: r.Impact, Channel: r.Channel, RequesterIn: r.RequesterIn,
 			When: r.When, NeededWithin: r.NeededWithin,
 			Urgency: u, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels,
