@@ -226,9 +226,13 @@ func (b *Bot) escalate(ctx context.Context, r *triage.Request, team *triage.Team
 	for _, u := range who {
 		names = append(names, "<@"+u+">")
 	}
-	text := fmt.Sprintf(":rotating_light: Not acknowledged within %s: escalated to %s.", r.Decision.SLA.Ack, strings.Join(names, ", "))
+	what := "Not acknowledged"
+	if r.ClaimOpen() {
+		what = render.ClaimLine(r) + ": not answered"
+	}
+	text := fmt.Sprintf(":rotating_light: %s within %s: escalated to %s.", what, r.AckSLA(), strings.Join(names, ", "))
 	if len(who) == 0 {
-		text = fmt.Sprintf(":rotating_light: Not acknowledged within %s, and oncall.escalate_to is not set for %s.", r.Decision.SLA.Ack, team.Name)
+		text = fmt.Sprintf(":rotating_light: %s within %s, and oncall.escalate_to is not set for %s.", what, r.AckSLA(), team.Name)
 	}
 	if err := b.inThread(ctx, r, render.Message{Text: text}, ""); err != nil {
 		return err

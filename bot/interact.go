@@ -88,6 +88,10 @@ func (b *Bot) onAction(ctx context.Context, key string, cb *slack.InteractionCal
 		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActDeferReq})
 	case render.ActionApprove:
 		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActApprove})
+	case render.ActionConfirmClaim:
+		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActConfirmClaim})
+	case render.ActionKeepClaim:
+		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActKeepClaim})
 	case render.ActionResolve:
 		return b.openResolve(ctx, cb, id)
 	}

@@ -173,14 +173,22 @@ func clockStart(r *triage.Request) time.Time {
 }
 
 // falseEmergency reports a request its requester claimed as P1 or P2 that
-// the rules classified lower, unless a person later raised it to the
-// claimed urgency: then the rules were wrong, which overrides already show.
+// the rules classified lower and the on-call downgraded: they answered the
+// claim by keeping the rules' urgency. A pending or confirmed claim is not
+// one. Requests stored before claims were answered count unless a person
+// raised them to the claimed urgency.
 func falseEmergency(r *triage.Request) (Item, bool) {
 	claimed, rules := r.Claimed, r.Decision.Urgency
 	if !claimed.Valid() || claimed > classifier.P2 || !rules.Valid() || rules <= claimed {
 		return Item{}, false
 	}
-	if r.Urgency.Valid() && r.Urgency <= claimed {
+	switch r.ClaimState {
+	case triage.ClaimKept:
+	case "":
+		if r.Urgency.Valid() && r.Urgency <= claimed {
+			return Item{}, false
+		}
+	default:
 		return Item{}, false
 	}
 	summary := r.Summary
