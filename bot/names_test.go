@@ -67,20 +67,18 @@ func TestReportsNameRequesters(t *testing.T) {
 	s := h.scheduler()
 	h.runDue(s)
 	for i, who := range []string{outsider, outsider, "U0STRANGER"} {
-		h.event("EvName"+string(rune('a'+i)), h.message(platHelp, who, "need access to the billing bucket "+string(rune('a'+i)), h.ts(), ""))
-		h.clock.add(16 * time.Minute)
-		h.worker.Kick()
+		h.event("EvName"+string(rune('a'+i)), h.message(dataHelp, who, "need access to the billing bucket "+string(rune('a'+i)), h.ts(), ""))
 	}
 	h.ticketed(3)
-	// Monday 30 November, 09:00 in Chicago.
-	h.clock.set(time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC))
+	// Monday 30 November, 09:00 in Berlin.
+	h.clock.set(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
 	h.runDue(s)
-	posts := h.postsWith("C0PLATFORM", "Interrupt report for platform, 2026-W48")
+	posts := h.postsWith("C0DATA", "Interrupt report for data, 2026-W48")
 	if len(posts) != 1 {
 		t.Fatalf("%d weekly reports", len(posts))
 	}
 	weekly := posts[0].Form.Get("text") + posts[0].Form.Get("blocks")
-	answer := h.command(platLead, platHelp, "report platform last", "trig-report")
+	answer := h.command("U0DATA001", dataHelp, "report data last", "trig-report")
 	if answer == nil {
 		t.Fatal("no answer to /sg report")
 	}
