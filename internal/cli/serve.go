@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/signal"
@@ -251,11 +252,11 @@ func authenticate(ctx context.Context, gw *bot.Gateway, bt *bot.Bot, h *readines
 	}
 	log.Warn("slack unreachable; will keep trying", "err", err)
 	go func() {
-		for pause := time.Second; ctx.Err() == nil; pause = min(pause*2, time.Minute) {
+		for attempt := 1; ctx.Err() == nil; attempt++ {
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(pause):
+			case <-time.After(triage.Backoff(attempt, time.Second, time.Minute, rand.Float64())):
 			}
 			if try() == nil {
 				return
