@@ -17,6 +17,7 @@ import (
 const (
 	JobPost     = "slack.post"      // post a rendered message
 	JobDeadline = "intake.deadline" // ticket a prompted message nobody ticketed
+	JobTicketed = "intake.ticketed" // edit a ticketed message's prompts to name the ticket
 )
 
 // prompted is a message in a prompt-mode channel waiting for its ticket.
@@ -34,9 +35,27 @@ type postJob struct {
 	ThreadTS string          `json:"thread_ts,omitempty"`
 	Text     string          `json:"text"`
 	Blocks   json.RawMessage `json:"blocks,omitempty"`
+	// Asks, when set, is a claim key (see buttonsKey) that makes the post
+	// a request for the ticket of the message at ThreadTS: it is not
+	// posted once that message has a request, and its ts is kept under
+	// Asks so that it is edited to name the ticket when it comes.
+	Asks string `json:"asks,omitempty"`
+}
+
+// ticketedJob names the message whose prompts are to be edited.
+type ticketedJob struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
 }
 
 func promptKey(channel, ts string) string { return "prompted:" + channel + ":" + ts }
+
+// buttonsKey is the claim that keeps the ts of a post offering [Create
+// ticket] for a message: kind is "prompt" or "needs-ticket".
+func buttonsKey(kind, channel, ts string) string { return "buttons:" + kind + ":" + channel + ":" + ts }
+
+// askingPosts are the kinds of post that offer [Create ticket].
+var askingPosts = []string{"prompt", "needs-ticket"}
 
 // prompt answers a new message in a prompt-mode channel with the [Create
 // ticket] buttons, and schedules the ticket deadline.
@@ -58,7 +77,7 @@ func (b *Bot) prompt(ctx context.Context, team *triage.Team, ev *event) error {
 		if _, fresh, err := tx.Claim(promptKey(ev.Channel, ev.TS), string(val), now, now.Add(keep)); err != nil || !fresh {
 			return err
 		}
-		if err := enqueuePost(tx, "prompt:"+ev.Channel+":"+ev.TS, ev.Channel, ev.TS, msg, now); err != nil {
+		if err := enqueuePost(tx, "prompt:"+ev.Channel+":"+ev.TS, ev.Channel, ev.TS, msg, now, buttonsKey("prompt", ev.Channel, ev.TS)); err != nil {
 			return err
 		}
 		if team.TicketDeadline <= 0 {
@@ -95,7 +114,7 @@ func (b *Bot) enforce(ctx context.Context, team *triage.Team, ev *event) error {
 		if _, fresh, err := tx.Claim(key, "", now, now.Add(7*24*time.Hour)); err != nil || !fresh {
 			return err
 		}
-		return enqueuePost(tx, key, ev.Channel, ev.ThreadTS, msg, now)
+		return enqueuePost(tx, key, ev.Channel, ev.ThreadTS, msg, now, buttonsKey("needs-ticket", ev.Channel, ev.ThreadTS))
 	})
 	if err != nil {
 		return fmt.Errorf("ask for a ticket first: %w", err)
@@ -115,6 +134,33 @@ func (b *Bot) ticketPrompted(ctx context.Context, p prompted, by triage.Ticketed
 		Team: p.Team, Source: triage.SourceChannel, Channel: p.Channel, TS: p.TS, User: p.User,
 		Summary: summary, Details: details, Links: links, Claimed: claimed, TicketedBy: by, EventKey: key,
 	})
+}
+
+// promptPressed edits the prompt at channel and ts whose [Create ticket]
+// user pressed: to say the ticket is on its way, or, when the message
+// already has its ticket (a second press), to name it. It runs before the
+// request is made, so that "on its way" cannot land after the edit that
+// names the ticket.
+func (b *Bot) promptPressed(ctx context.Context, channel, ts, user string, p *prompted) {
+	if ts == "" {
+		return
+	}
+	r, err := b.requestOf(p.Channel, p.TS)
+	var msg render.Message
+	switch {
+	case err != nil:
+		b.log.WarnContext(ctx, "prompt not updated", "err", err)
+		return
+	case r == nil:
+		msg = render.PromptPressed(user)
+	case r.Ticket.Key == "":
+		return // the edit naming the ticket follows it
+	default:
+		msg = render.PromptTicketed(r)
+	}
+	if err := b.gw.UpdateMessage(ctx, channel, ts, msg.Options()...); err != nil {
+		b.log.WarnContext(ctx, "prompt not updated", "err", err)
+	}
 }
 
 // deadlineJob tickets a prompted message still without a ticket.
@@ -143,12 +189,120 @@ func (b *Bot) postJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error
 		}
 		msg.Blocks = blocks.BlockSet
 	}
-	_, err := b.post(ctx, p.Channel, p.ThreadTS, msg)
-	return nil, err
+	if p.Asks != "" {
+		r, err := b.requestOf(p.Channel, p.ThreadTS)
+		if err != nil || r != nil {
+			return nil, err // ticketed meanwhile: nothing left to ask
+		}
+	}
+	ts, err := b.post(ctx, p.Channel, p.ThreadTS, msg)
+	if err != nil || p.Asks == "" {
+		return nil, err
+	}
+	return func(tx triage.Tx) error {
+		now := b.now()
+		if _, _, err := tx.Claim(p.Asks, ts, now, now.Add(30*24*time.Hour)); err != nil {
+			return err
+		}
+		// The ticket may have come while the post was on its way.
+		return queueTicketed(tx, p.Channel, p.ThreadTS, now)
+	}, nil
 }
 
-func enqueuePost(tx triage.Tx, key, channel, thread string, msg render.Message, at time.Time) error {
-	p := postJob{Channel: channel, ThreadTS: thread, Text: msg.Text}
+// requestOf returns the request made of the message at channel and ts,
+// or nil when there is none.
+func (b *Bot) requestOf(channel, ts string) (*triage.Request, error) {
+	var r *triage.Request
+	err := b.db.View(func(tx triage.Tx) error {
+		var err error
+		r, err = tx.RequestByMessage(channel, ts)
+		if errors.Is(err, triage.ErrNotFound) {
+			r, err = nil, nil
+		}
+		return err
+	})
+	return r, err
+}
+
+// queueTicketed queues the edit of the message's posts that asked for a
+// ticket, once the message has a ticket and such a post is known. Both
+// the ticket's arrival and each asking post call it, so whichever comes
+// last queues the edit; the job's key makes it once.
+func queueTicketed(tx triage.Tx, channel, ts string, now time.Time) error {
+	if channel == "" || ts == "" {
+		return nil
+	}
+	r, err := tx.RequestByMessage(channel, ts)
+	if errors.Is(err, triage.ErrNotFound) || (err == nil && r.Ticket.Key == "") {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	asked := false
+	for _, kind := range askingPosts {
+		_, ok, err := tx.Claimed(buttonsKey(kind, channel, ts), now)
+		if err != nil {
+			return err
+		}
+		asked = asked || ok
+	}
+	if !asked {
+		return nil
+	}
+	payload, err := json.Marshal(ticketedJob{Channel: channel, TS: ts})
+	if err != nil {
+		return err
+	}
+	return enqueue(tx, &triage.Job{Kind: JobTicketed, Key: "ticketed:" + channel + ":" + ts, RequestID: r.ID, Team: r.Team,
+		Payload: payload}, now, now)
+}
+
+// ticketedJob edits the posts that asked for a ticket for a message, now
+// that it has one, to name the ticket and drop their buttons. Running it
+// twice edits them to the same text.
+func (b *Bot) ticketedJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
+	tj, err := decode[ticketedJob](j)
+	if err != nil {
+		return nil, err
+	}
+	var r *triage.Request
+	var posts []string
+	err = b.db.View(func(tx triage.Tx) error {
+		var err error
+		if r, err = tx.RequestByMessage(tj.Channel, tj.TS); err != nil {
+			return err
+		}
+		for _, kind := range askingPosts {
+			ts, ok, err := tx.Claimed(buttonsKey(kind, tj.Channel, tj.TS), b.now())
+			if err != nil {
+				return err
+			}
+			if ok {
+				posts = append(posts, ts)
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, triage.ErrNotFound) {
+		return nil, nil // the request was removed by retention
+	} else if err != nil {
+		return nil, err
+	}
+	msg := render.PromptTicketed(r)
+	for _, ts := range posts {
+		err := b.gw.UpdateMessage(ctx, tj.Channel, ts, msg.Options()...)
+		if triage.IsPermanent(err) {
+			// Deleted, or too old to edit: nothing to press any more.
+			b.log.WarnContext(ctx, "prompt not edited to name its ticket", "request", r.ID, "channel", tj.Channel, "ts", ts, "err", err)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+func enqueuePost(tx triage.Tx, key, channel, thread string, msg render.Message, at time.Time, asks string) error {
+	p := postJob{Channel: channel, ThreadTS: thread, Text: msg.Text, Asks: asks}
 	if len(msg.Blocks) > 0 {
 		blocks, err := json.Marshal(msg.Blocks)
 		if err != nil {

@@ -22,7 +22,15 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	if _, err := parse(fs, args); err != nil {
 		return ExitUsage
 	}
-	cfg, st, err := loadSettings(env, *path)
+	// Offline, the secrets are elsewhere: an unset ${VAR} is a warning.
+	cfg, warns, err := loadConfigWith(env, *path, config.Options{UnsetWarns: *offline})
+	for _, w := range warns {
+		fmt.Fprintf(env.Stderr, "%s\n", warning(w))
+	}
+	if err != nil {
+		return printErrors(env, err)
+	}
+	st, err := app.Settings(cfg)
 	if err != nil {
 		return printErrors(env, err)
 	}
@@ -99,6 +107,13 @@ func checkCredentials(cfg *config.Config) error {
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Line < all[j].Line })
 	return all
+}
+
+// warning formats w as FILE:LINE: warning: msg (hint), the form editors
+// and CI annotations tell from an error.
+func warning(w config.Error) string {
+	w.Msg = "warning: " + w.Msg
+	return w.Error()
 }
 
 // loadSettings loads the config and builds triage's settings from it.

@@ -134,6 +134,13 @@ const embeddedName = "sprintguard.yaml (embedded example)"
 // loadConfig finds and loads the config: --config, $SPRINTGUARD_CONFIG,
 // ./sprintguard.yaml, else the embedded example.
 func loadConfig(env Env, flagPath string) (*config.Config, error) {
+	cfg, _, err := loadConfigWith(env, flagPath, config.Options{})
+	return cfg, err
+}
+
+// loadConfigWith is loadConfig with options, and returns the warnings.
+func loadConfigWith(env Env, flagPath string, o config.Options) (*config.Config, config.Errors, error) {
+	o.Getenv = env.Getenv
 	path := flagPath
 	if path == "" {
 		path = env.Getenv("SPRINTGUARD_CONFIG")
@@ -144,12 +151,12 @@ func loadConfig(env Env, flagPath string) (*config.Config, error) {
 		}
 	}
 	if path == "" {
-		return config.Parse(embeddedName, examples.Config, env.Getenv)
+		return config.ParseWith(embeddedName, examples.Config, o)
 	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("config file %s does not exist (pass --config FILE, or set SPRINTGUARD_CONFIG)", path)
+		return nil, nil, fmt.Errorf("config file %s does not exist (pass --config FILE, or set SPRINTGUARD_CONFIG)", path)
 	}
-	return config.Load(path, env.Getenv)
+	return config.LoadWith(path, o)
 }
 
 // fail prints err for a person and returns ExitFail.
