@@ -19,8 +19,12 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "check")
 	offline := fs.Bool("offline", false, "skip the Slack and tracker credential checks (for CI jobs that check rules without secrets)")
 	online := fs.Bool("online", false, "also ask Slack and Jira whether the credentials, projects, issue types, priorities and boards exist")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "check", pos); code != ExitOK {
+		return code
 	}
 	// Offline, the secrets are elsewhere: an unset ${VAR} is a warning.
 	cfg, warns, err := loadConfigWith(env, *path, config.Options{UnsetWarns: *offline})

@@ -20,12 +20,15 @@ func runExport(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "export")
 	format := fs.String("format", "csv", "csv or jsonl")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "export", pos); code != ExitOK {
+		return code
 	}
 	if *format != "csv" && *format != "jsonl" {
-		fmt.Fprintf(env.Stderr, "sprintguard export: --format %q: use csv or jsonl\n", *format)
-		return ExitUsage
+		return usageError(env, "export", fmt.Sprintf("--format %q: use csv or jsonl", *format))
 	}
 	cfg, err := loadConfig(env, *path)
 	if err != nil {

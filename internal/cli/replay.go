@@ -18,16 +18,18 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	format := fs.String("format", "text", "text or json")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
 	htmlDir := fs.String("html-dir", "", "also write each team's last full week as a self-contained HTML page, report-TEAM.html, into `DIR`")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "replay", pos); code != ExitOK {
+		return code
 	}
 	if *export == "" {
-		fmt.Fprintln(env.Stderr, "sprintguard replay: --export DIR|ZIP is required (a Slack workspace export)")
-		return ExitUsage
+		return usageError(env, "replay", "--export DIR|ZIP is required (a Slack workspace export)")
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(env.Stderr, "sprintguard replay: --format %q: use text or json\n", *format)
-		return ExitUsage
+		return usageError(env, "replay", fmt.Sprintf("--format %q: use text or json", *format))
 	}
 	_, st, err := loadSettings(env, *path)
 	if err != nil {

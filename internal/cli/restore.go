@@ -21,11 +21,10 @@ func runRestore(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "restore")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(env.Stderr, "usage: sprintguard restore BACKUP [--config FILE]")
-		return ExitUsage
+		return usageError(env, "restore", "give one BACKUP file: sprintguard restore BACKUP")
 	}
 	cfg, err := loadConfig(env, *path)
 	if err != nil {

@@ -41,11 +41,10 @@ func runRules(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "rules test")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
 	if len(pos) != 2 || pos[0] != "test" {
-		fmt.Fprintln(env.Stderr, "usage: sprintguard rules test FILE [--config FILE]")
-		return ExitUsage
+		return usageError(env, "rules test", "give one FILE of cases: sprintguard rules test FILE")
 	}
 	file := pos[1]
 	tf, err := readRulesTest(file)
