@@ -231,3 +231,61 @@ func TestCheckUnsetVariableIsAnErrorOnline(t *testing.T) {
 		})
 	}
 }
+
+// everyMistake holds mistakes that check used to report one stage at a
+// time, or without a line: a duplicate intake channel across teams and an
+// empty `any`, beside a bad time zone and a bad urgency.
+const everyMistake = `storage:
+  path: sg.db
+teams:
+  - name: platform
+    timezone: UTC
+    members: [U01]
+    intake: {channels: [C0HELP]}
+    oncall:
+      rotation: [U01]
+    sprint:
+      start: 2026-01-05
+      capacity: 40
+    rules:
+      - name: outage
+        any: []
+        urgency: P1
+      - name: default
+        default: true
+        urgency: P3
+  - name: data
+    timezone: Europe/Pariss
+    members: [U02]
+    intake: {channels: [C0HELP]}
+    oncall:
+      rotation: [U02]
+    sprint:
+      start: 2026-01-05
+      capacity: 40
+    rules:
+      - name: default
+        default: true
+        urgency: P5
+`
+
+func TestCheckReportsEveryMistakeAtItsLine(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "sprintguard.yaml", everyMistake)
+	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
+	want := []string{
+		p + ":15: `any` is empty, so it is no condition (",
+		p + ":21: unknown time zone \"Europe/Pariss\"",
+		p + ":23: intake channel C0HELP already belongs to team `platform`",
+		p + ":32: urgency \"P5\" is not one of P1, P2, P3, P4",
+		"4 problem(s) found",
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	if code != ExitFail || out != "" || len(lines) != len(want) {
+		t.Fatalf("exit %d, want 1 and %d lines\nstdout: %s\nstderr: %s", code, len(want), out, errs)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d: %q\nwant prefix %q", i+1, lines[i], w)
+		}
+	}
+}
