@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // runCheckWith runs `check` with vars as the whole environment.
@@ -88,7 +90,7 @@ func TestCheckCredentials(t *testing.T) {
 		errs    []string // each FILE:LINE: line stderr must hold, FILE left out
 		out     string   // what stdout must contain when ok
 	}{
-		{name: "socket without app token", mode: "socket", tracker: "local", vars: without("SLACK_APP_TOKEN"), code: ExitFail,
+		{name: "socket without app token, one problem", mode: "socket", tracker: "local", vars: without("SLACK_APP_TOKEN"), code: ExitFail,
 			errs: []string{":3: slack mode `socket` needs `app_token` (set app_token: ${SLACK_APP_TOKEN}"}},
 		{name: "http without signing secret", mode: "http", tracker: "local", vars: without("SLACK_SIGNING_SECRET"), code: ExitFail,
 			errs: []string{":3: slack mode `http` needs `signing_secret` (set signing_secret: ${SLACK_SIGNING_SECRET}"}},
@@ -115,7 +117,7 @@ func TestCheckCredentials(t *testing.T) {
 			}
 			lines := strings.Split(strings.TrimSpace(errs), "\n")
 			if len(tt.errs) > 0 {
-				if len(lines) != len(tt.errs)+1 || lines[len(lines)-1] != fmt.Sprintf("%d problem(s) found", len(tt.errs)) {
+				if len(lines) != len(tt.errs)+1 || lines[len(lines)-1] != plural.Count(len(tt.errs), "problem")+" found" {
 					t.Errorf("stderr has %d lines, want %d problems and the count:\n%s", len(lines), len(tt.errs), errs)
 				}
 				for i, want := range tt.errs {
@@ -195,7 +197,7 @@ func lineOf(t *testing.T, path, s string) int {
 func TestCheckOfflineWarnsOfUnsetVariables(t *testing.T) {
 	p := configMapConfig(t)
 	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
-	if code != ExitOK || !strings.Contains(out, p+": ok (") {
+	if code != ExitOK || !strings.Contains(out, p+": ok (1 team, ") {
 		t.Fatalf("check --offline of the ConfigMap's config: exit %d, want 0\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 	want := []string{
@@ -277,7 +279,7 @@ func TestCheckReportsEveryMistakeAtItsLine(t *testing.T) {
 		p + ":21: unknown time zone \"Europe/Pariss\"",
 		p + ":23: intake channel C0HELP already belongs to team `platform`",
 		p + ":32: urgency \"P5\" is not one of P1, P2, P3, P4",
-		"4 problem(s) found",
+		"4 problems found",
 	}
 	lines := strings.Split(strings.TrimSpace(errs), "\n")
 	if code != ExitFail || out != "" || len(lines) != len(want) {

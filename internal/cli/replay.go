@@ -17,6 +17,7 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	export := fs.String("export", "", "the Slack export: a `DIR` or a .zip file")
 	format := fs.String("format", "text", "text or json")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
+	verbose := fs.Bool("verbose", false, "with --format text, print every week's full report, not just the one-screen summary")
 	htmlDir := fs.String("html-dir", "", "also write each team's last full week as a self-contained HTML page, report-TEAM.html, into `DIR`")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -48,10 +49,15 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	if *format == "json" {
+	switch {
+	case *format == "json":
 		err = res.WriteJSON(w)
-	} else {
+	case *verbose:
 		err = res.WriteText(w)
+	default:
+		if err = res.WriteSummary(w); err == nil {
+			_, err = fmt.Fprintln(w, "\nEvery week's full report: add --verbose.")
+		}
 	}
 	if cerr := done(); err == nil {
 		err = cerr
