@@ -18,9 +18,10 @@ test:
 	$(GO) test -race -count=1 ./...
 
 # The backtest on the sample export with the example config: no Slack, no Jira.
-# Also writes each team's last full week as demo-out/report-TEAM.html.
+# Prints a one-screen summary (VERBOSE=1: every week's full report) and
+# writes each team's last full week as demo-out/report-TEAM.html.
 demo: build
-	./$(BIN) replay --config examples/sprintguard.yaml --export examples/slack-export --html-dir demo-out
+	./$(BIN) replay --config examples/sprintguard.yaml --export examples/slack-export --html-dir demo-out $(if $(VERBOSE),--verbose)
 
 # The example rules scored on the labelled corpus beside the project, when
 # it is there (tune on SPLIT=train, check dev, report test). A worktree one

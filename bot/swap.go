@@ -18,12 +18,16 @@ import (
 // or <@U123>), or a bare user id.
 var userRef = regexp.MustCompile(`^(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([UW][A-Z0-9]{2,}))$`)
 
+// isUserArg reports whether arg is meant as a user rather than a team,
+// escaped or not, so that parseUser explains an unescaped @name.
+func isUserArg(arg string) bool { return strings.HasPrefix(arg, "@") || userRef.MatchString(arg) }
+
 // swapCommand handles `oncall swap @a @b <from> <to>`: b covers a's
 // shifts from..to. Only a lead of the team may do it.
 func (b *Bot) swapCommand(cmd *slack.SlashCommand, args []string) (render.Message, error) {
 	usage := triage.Errorf(triage.EINVALID,
 		"usage: %s oncall swap @covered @covering <from> <to>, each a date or a date and time in the team's time zone, e.g. 2026-11-24 or 2026-11-24 10:00", b.cfg.Command)
-	team, args, err := b.commandTeam(cmd, args)
+	team, args, err := b.commandTeam(cmd, args, isUserArg)
 	if err != nil {
 		return render.Message{}, err
 	}

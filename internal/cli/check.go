@@ -13,14 +13,20 @@ import (
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/triage"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 func runCheck(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "check")
 	offline := fs.Bool("offline", false, "skip the Slack and tracker credential checks (for CI jobs that check rules without secrets)")
 	online := fs.Bool("online", false, "also ask Slack and Jira whether the credentials, projects, issue types, priorities and boards exist")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "check", pos); code != ExitOK {
+		return code
 	}
 	// Offline, the secrets are elsewhere: an unset ${VAR} is a warning.
 	cfg, warns, err := loadConfigWith(env, *path, config.Options{UnsetWarns: *offline})
@@ -45,7 +51,7 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 			for _, p := range problems {
 				fmt.Fprintln(env.Stderr, p)
 			}
-			fmt.Fprintf(env.Stderr, "%d problem(s) found\n", len(problems))
+			fmt.Fprintf(env.Stderr, "%s found\n", plural.Count(len(problems), "problem"))
 			return ExitFail
 		}
 		creds = "credentials accepted by Slack and the tracker"
@@ -54,8 +60,8 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	for _, t := range st.Teams {
 		rules += len(t.Rules.Rules())
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok (%d teams, %d rules in effect, tracker %s, slack %s mode, %s)\n",
-		cfg.Path, len(st.Teams), rules, cfg.Tracker.Kind, cfg.Slack.Mode, creds)
+	fmt.Fprintf(env.Stdout, "%s: ok (%s, %s in effect, tracker %s, slack %s mode, %s)\n",
+		cfg.Path, plural.Count(len(st.Teams), "team"), plural.Count(rules, "rule"), cfg.Tracker.Kind, cfg.Slack.Mode, creds)
 	return ExitOK
 }
 
@@ -139,6 +145,6 @@ func printErrors(env Env, err error) int {
 	for _, e := range ce {
 		fmt.Fprintln(env.Stderr, e.Error())
 	}
-	fmt.Fprintf(env.Stderr, "%d problem(s) found\n", len(ce))
+	fmt.Fprintf(env.Stderr, "%s found\n", plural.Count(len(ce), "problem"))
 	return ExitFail
 }

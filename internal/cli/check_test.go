@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // runCheckWith runs `check` with vars as the whole environment.
@@ -88,7 +90,7 @@ func TestCheckCredentials(t *testing.T) {
 		errs    []string // each FILE:LINE: line stderr must hold, FILE left out
 		out     string   // what stdout must contain when ok
 	}{
-		{name: "socket without app token", mode: "socket", tracker: "local", vars: without("SLACK_APP_TOKEN"), code: ExitFail,
+		{name: "socket without app token, one problem", mode: "socket", tracker: "local", vars: without("SLACK_APP_TOKEN"), code: ExitFail,
 			errs: []string{":3: slack mode `socket` needs `app_token` (set app_token: ${SLACK_APP_TOKEN}"}},
 		{name: "http without signing secret", mode: "http", tracker: "local", vars: without("SLACK_SIGNING_SECRET"), code: ExitFail,
 			errs: []string{":3: slack mode `http` needs `signing_secret` (set signing_secret: ${SLACK_SIGNING_SECRET}"}},
@@ -115,7 +117,7 @@ func TestCheckCredentials(t *testing.T) {
 			}
 			lines := strings.Split(strings.TrimSpace(errs), "\n")
 			if len(tt.errs) > 0 {
-				if len(lines) != len(tt.errs)+1 || lines[len(lines)-1] != fmt.Sprintf("%d problem(s) found", len(tt.errs)) {
+				if len(lines) != len(tt.errs)+1 || lines[len(lines)-1] != plural.Count(len(tt.errs), "problem")+" found" {
 					t.Errorf("stderr has %d lines, want %d problems and the count:\n%s", len(lines), len(tt.errs), errs)
 				}
 				for i, want := range tt.errs {
@@ -195,7 +197,7 @@ func lineOf(t *testing.T, path, s string) int {
 func TestCheckOfflineWarnsOfUnsetVariables(t *testing.T) {
 	p := configMapConfig(t)
 	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
-	if code != ExitOK || !strings.Contains(out, p+": ok (") {
+	if code != ExitOK || !strings.Contains(out, p+": ok (1 team, ") {
 		t.Fatalf("check --offline of the ConfigMap's config: exit %d, want 0\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 	want := []string{
@@ -229,5 +231,63 @@ func TestCheckUnsetVariableIsAnErrorOnline(t *testing.T) {
 				t.Errorf("exit %d, want 1 with the error %q\nstdout: %s\nstderr: %s", code, want, out, errs)
 			}
 		})
+	}
+}
+
+// everyMistake holds mistakes that check used to report one stage at a
+// time, or without a line: a duplicate intake channel across teams and an
+// empty `any`, beside a bad time zone and a bad urgency.
+const everyMistake = `storage:
+  path: sg.db
+teams:
+  - name: platform
+    timezone: UTC
+    members: [U01]
+    intake: {channels: [C0HELP]}
+    oncall:
+      rotation: [U01]
+    sprint:
+      start: 2026-01-05
+      capacity: 40
+    rules:
+      - name: outage
+        any: []
+        urgency: P1
+      - name: default
+        default: true
+        urgency: P3
+  - name: data
+    timezone: Europe/Pariss
+    members: [U02]
+    intake: {channels: [C0HELP]}
+    oncall:
+      rotation: [U02]
+    sprint:
+      start: 2026-01-05
+      capacity: 40
+    rules:
+      - name: default
+        default: true
+        urgency: P5
+`
+
+func TestCheckReportsEveryMistakeAtItsLine(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "sprintguard.yaml", everyMistake)
+	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
+	want := []string{
+		p + ":15: `any` is empty, so it is no condition (",
+		p + ":21: unknown time zone \"Europe/Pariss\"",
+		p + ":23: intake channel C0HELP already belongs to team `platform`",
+		p + ":32: urgency \"P5\" is not one of P1, P2, P3, P4",
+		"4 problems found",
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	if code != ExitFail || out != "" || len(lines) != len(want) {
+		t.Fatalf("exit %d, want 1 and %d lines\nstdout: %s\nstderr: %s", code, len(want), out, errs)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d: %q\nwant prefix %q", i+1, lines[i], w)
+		}
 	}
 }

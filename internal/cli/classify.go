@@ -43,11 +43,14 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	user := fs.String("user", "", "who asked: a user id")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
 	_, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
+	}
+	if _, code := pickTeams(env, "classify", st, *team); code != ExitOK {
+		return code
 	}
 	emit := func(in classifyLine) error {
 		if in.Team == "" {
@@ -114,15 +117,18 @@ func classifyStream(env Env, emit func(classifyLine) error) int {
 
 // classify runs one input through the team's rules, as Intake would.
 func classify(st *triage.Settings, in classifyLine, now time.Time) (classifyResult, error) {
-	t := st.Team(in.Team)
+	var t *triage.Team
+	if in.Team != "" {
+		var err error
+		if t, err = st.LookupTeam(in.Team); err != nil {
+			return classifyResult{}, err
+		}
+	}
 	if t == nil && in.Channel != "" {
 		t = st.TeamForChannel(in.Channel, in.Channel)
 	}
-	if t == nil && in.Team == "" && len(st.Teams) > 0 {
+	if t == nil && len(st.Teams) > 0 {
 		t = st.Teams[0]
-	}
-	if t == nil {
-		return classifyResult{}, fmt.Errorf("no team %q (teams: %s)", in.Team, teamNames(st))
 	}
 	at, err := parseTime(in.At, t.Location, now)
 	if err != nil {
@@ -162,14 +168,6 @@ func parseTime(s string, loc *time.Location, now time.Time) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a time (write 2026-11-17T14:30 in the team's zone, or RFC 3339)", s)
-}
-
-func teamNames(st *triage.Settings) string {
-	names := make([]string, len(st.Teams))
-	for i, t := range st.Teams {
-		names[i] = t.Name
-	}
-	return strings.Join(names, ", ")
 }
 
 func orDash(s string) string {

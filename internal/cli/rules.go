@@ -49,11 +49,10 @@ func runRules(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "rules test")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
 	if len(pos) != 2 || pos[0] != "test" {
-		fmt.Fprintln(env.Stderr, "usage: sprintguard rules test FILE [--config FILE], or rules eval FILE")
-		return ExitUsage
+		return usageError(env, "rules", "give rules test FILE, or rules eval FILE")
 	}
 	file := pos[1]
 	tf, err := readRulesTest(file)

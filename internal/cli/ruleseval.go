@@ -41,13 +41,14 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return printErrors(env, err)
 	}
-	t := st.Team(*team)
-	if t == nil && *team == "" && len(st.Teams) > 0 {
-		t = st.Teams[0]
+	teams, code := pickTeams(env, "rules eval", st, *team)
+	if code != ExitOK {
+		return code
 	}
-	if t == nil {
-		return fail(env, fmt.Errorf("no team %q (teams: %s)", *team, teamNames(st)))
+	if len(teams) == 0 {
+		return fail(env, fmt.Errorf("rules eval: the config has no team"))
 	}
+	t := teams[0]
 	data, err := os.ReadFile(pos[0])
 	if err != nil {
 		return fail(env, fmt.Errorf("read labels: %w", err))

@@ -32,11 +32,13 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	logFormat := fs.String("log-format", "json", "`FORMAT` of the log on stderr: json or text")
 	extra, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
-	if len(extra) > 0 {
-		fmt.Fprintf(env.Stderr, "sprintguard serve: unexpected argument %q (serve takes only flags)\n", extra[0])
-		return ExitUsage
+	if code := noArgs(env, "serve", extra); code != ExitOK {
+		return code
+	}
+	if *logFormat != "json" && *logFormat != "text" {
+		return usageError(env, "serve", fmt.Sprintf("--log-format %q: use json or text", *logFormat))
 	}
 	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
@@ -51,9 +53,6 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		log = slog.New(logctx.Handler{Handler: slog.NewJSONHandler(env.Stderr, nil)})
 	case "text":
 		log = slog.New(logctx.Handler{Handler: slog.NewTextHandler(env.Stderr, nil)})
-	default:
-		fmt.Fprintf(env.Stderr, "sprintguard serve: --log-format %q: use json or text\n", *logFormat)
-		return ExitUsage
 	}
 	db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait})
 	if err != nil {

@@ -63,6 +63,28 @@ func TestReportExportAndOncallFromTheStore(t *testing.T) {
 	if lines := strings.Count(out, "\n"); code != ExitOK || lines != 12 {
 		t.Errorf("jsonl export: exit %d, %d lines", code, lines)
 	}
+	first, _, _ := strings.Cut(out, "\n")
+	var line map[string]any
+	if err := json.Unmarshal([]byte(first), &line); err != nil {
+		t.Fatalf("jsonl line: %v\n%s", err, first)
+	}
+	if len(line) != len(exportColumns) {
+		t.Errorf("jsonl line has %d keys, the CSV %d columns: %s", len(line), len(exportColumns), first)
+	}
+	for _, k := range []string{"id", "sprint", "estimate"} {
+		if _, ok := line[k].(float64); !ok {
+			t.Errorf("%s = %#v, want a JSON number", k, line[k])
+		}
+	}
+	if s, _ := line["created_at"].(string); s != "2026-11-17T16:00:00Z" {
+		t.Errorf("created_at = %#v, want RFC 3339 in UTC", line["created_at"])
+	}
+	if v, ok := line["actual"]; !ok || v != nil {
+		t.Errorf("actual = %#v, want null: no time was spent", v)
+	}
+	if line["team"] != "platform" || line["urgency"] != "P3" || line["ts"] != "1763395200.000000" {
+		t.Errorf("strings: %s", first)
+	}
 
 	// 2026-11-17 is in handoff 45 since 2026-01-05: the rotation's first again.
 	code, out, errs = run(t, "oncall", "--config", cfg, "--team", "platform", "--at", "2026-11-17T12:00")
