@@ -177,8 +177,11 @@ func (s *Service) setUrgency(tx Tx, team *Team, r *Request, u Urgency, actor str
 	switch {
 	case u != classifier.P1:
 	case r.Outcome == Accepted:
-		if r.NotifyAt.After(at) {
+		if r.NotifyAt.After(at) && !r.Status.Closed() {
 			r.NotifyAt = at // a P1 does not wait for business hours
+			if r.Ticket.Key != "" {
+				return true, s.queueOnCall(tx, r, at)
+			}
 		}
 	case r.Status == StatusBacklog, r.Status == StatusPending, r.Status == StatusDeferred && r.Outcome == Deferred:
 		return true, s.approve(tx, team, r, at)
@@ -195,11 +198,17 @@ func (s *Service) approve(tx Tx, team *Team, r *Request, at time.Time) error {
 	}
 	r.Outcome, r.Status, r.Sprint, r.SprintStart = Accepted, StatusOpen, cur.N, cur.Start
 	r.OverBudget = led.Left() < r.Estimate
-	r.NotifyAt = at
+	r.NotifyAt = team.HandleAt(r.Urgency, at)
 	if err := s.assign(tx, team, r, at); err != nil {
 		return err
 	}
-	return s.charge(tx, team, led, r, at)
+	if err := s.charge(tx, team, led, r, at); err != nil {
+		return err
+	}
+	if r.Ticket.Key == "" {
+		return nil // the on-call hears of it once the ticket exists
+	}
+	return s.queueOnCall(tx, r, at)
 }
 
 // release gives back what r reserved in its sprint's ledger.
