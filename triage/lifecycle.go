@@ -162,7 +162,8 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 }
 
 // setUrgency is every human change of r's urgency, recorded as an
-// override of the rules. A request raised to P1 that the policy kept out of
+// override of the rules, including a confirmed emergency claim: every
+// raise to P1 after intake passes here, which makes it the place to page. A request raised to P1 that the policy kept out of
 // the sprint (backlog, deferred, waiting for approval) is taken into it
 // now, over budget if need be, as the policy does with any P1.
 func (s *Service) setUrgency(tx Tx, team *Team, r *Request, u Urgency, actor string, at time.Time) (bool, error) {
