@@ -74,6 +74,7 @@ func (b *Bot) reportJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	if err != nil {
 		return nil, fmt.Errorf("load report of %s: %w", team.Name, err)
 	}
+	d.Names = b.names.Lookup(ctx, d.Requesters())
 	w := report.Compute(d)
 	channel := team.ReportChannel
 	if channel == "" {

@@ -164,16 +164,8 @@ func (b *Bot) onCreateTicket(ctx context.Context, key string, cb *slack.Interact
 	if a.ActionID == render.ActionEmergency {
 		claimed = 1
 	}
-	if err := b.ticketPrompted(ctx, *p, by, claimed, key); err != nil {
-		return err
-	}
-	if ts := cb.Container.MessageTs; ts != "" {
-		done := fmt.Sprintf("<@%s> asked for a ticket; it is on its way.", cb.User.ID)
-		if err := b.gw.UpdateMessage(ctx, cb.Container.ChannelID, ts, textOption(done)); err != nil {
-			b.log.WarnContext(ctx, "prompt not updated", "err", err)
-		}
-	}
-	return nil
+	b.promptPressed(ctx, cb.Container.ChannelID, cb.Container.MessageTs, cb.User.ID, p)
+	return b.ticketPrompted(ctx, *p, by, claimed, key)
 }
 
 // promptedMessage returns what was remembered of a prompted message, or

@@ -21,6 +21,7 @@ func (b *Bot) Handlers() map[string]triage.Handler {
 		triage.JobNotify: b.notifyJob,
 		JobPost:          b.postJob,
 		JobDeadline:      b.deadlineJob,
+		JobTicketed:      b.ticketedJob,
 	}
 }
 
@@ -73,6 +74,16 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("notify %s of request %d: %w", n.Kind, r.ID, err)
+	}
+	if n.Kind == triage.NoticeTicketed {
+		// The prompts that asked for this ticket can now name it.
+		record := recordPosts(r.ID, posts)
+		return func(tx triage.Tx) error {
+			if err := record(tx); err != nil {
+				return err
+			}
+			return queueTicketed(tx, r.Channel, r.TS, b.now())
+		}, nil
 	}
 	if len(posts) == 0 {
 		return nil, nil
