@@ -39,10 +39,13 @@ func (c *Config) CheckSlack() error {
 // url, user, token and project. Errors point at the `tracker:` key. It may
 // be called concurrently.
 func (c *Config) CheckTracker() error {
-	if c.Tracker.Kind != TrackerJira {
-		return nil
+	errs := c.checkGitHub()
+	if !c.UsesTracker(TrackerJira) {
+		if len(errs) == 0 {
+			return nil
+		}
+		return errs
 	}
-	var errs Errors
 	missing := func(key, hint string) {
 		errs = append(errs, Error{
 			File: c.Path, Line: c.Tracker.Line,

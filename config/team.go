@@ -25,6 +25,8 @@ type Team struct {
 	Policy        Policy
 	Report        Report
 	Jira          JiraProject // overrides of tracker.jira for this team
+	GitHub        GitHubRepo  // overrides of tracker.github for this team
+	Tracker       string      // this team's tracker kind; "" = tracker.kind
 	RulesFile     string      // resolved path of the team's rules file, or ""
 	Rules         []Rule
 	File          string
