@@ -156,7 +156,7 @@ func (t *Tracker) call(ctx context.Context, op string, write bool, fn func(ctx c
 	t.mu.Lock()
 	blocked := t.blocked
 	var wait time.Duration
-	if write && now.After(blocked) {
+	if write && !now.Before(blocked) {
 		slot := now
 		if t.nextWrite.After(slot) {
 			slot = t.nextWrite

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -98,5 +99,32 @@ func unwrapAll(err error) error {
 			return err
 		}
 		err = next
+	}
+}
+
+// Sampled checks the first n exchanges of each operation with check, and
+// one in n after that: a long test keeps its speed and still has every
+// kind of exchange checked.
+func Sampled(check func(r *http.Request, body []byte, status int, header http.Header, resp []byte) error, n int) func(r *http.Request, body []byte, status int, header http.Header, resp []byte) error {
+	if check == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	seen := map[string]int{}
+	return func(r *http.Request, body []byte, status int, header http.Header, resp []byte) error {
+		op := r.Method + " " + strings.Map(func(c rune) rune {
+			if c >= '0' && c <= '9' {
+				return 'N'
+			}
+			return c
+		}, r.URL.Path)
+		mu.Lock()
+		seen[op]++
+		k := seen[op]
+		mu.Unlock()
+		if k <= n || k%n == 0 {
+			return check(r, body, status, header, resp)
+		}
+		return nil
 	}
 }
