@@ -164,7 +164,9 @@ func (s *Syncer) apply(ctx context.Context, repo string, is *gh.Issue) (int, err
 	} else if err != nil {
 		return 0, err
 	}
-	if n := len(r.Events); n > 0 && !is.GetUpdatedAt().Time.After(r.Events[n-1].At) {
+	// GitHub's times are whole seconds: a change in the second of the
+	// request's last event counts as newer.
+	if n := len(r.Events); n > 0 && is.GetUpdatedAt().Time.Add(time.Second).Before(r.Events[n-1].At) {
 		return 0, nil
 	}
 	var steps []triage.Change
