@@ -61,7 +61,8 @@ func checkOnline(ctx context.Context, cfg *config.Config) []string {
 	if _, err := gw.AuthTest(ctx); err != nil {
 		problems = append(problems, fmt.Sprintf("slack: the bot token does not work at %s: %v", cfg.Slack.APIURL, err))
 	}
-	if cfg.Tracker.Kind != config.TrackerJira {
+	problems = append(problems, checkGitHubOnline(ctx, cfg)...)
+	if !cfg.UsesTracker(config.TrackerJira) {
 		return problems
 	}
 	j := cfg.Tracker.Jira
@@ -71,7 +72,9 @@ func checkOnline(ctx context.Context, cfg *config.Config) []string {
 	}
 	var teams []string
 	for _, t := range cfg.Teams {
-		teams = append(teams, t.Name)
+		if cfg.TrackerFor(t.Name) == config.TrackerJira {
+			teams = append(teams, t.Name)
+		}
 	}
 	return append(problems, tr.Check(ctx, teams)...)
 }

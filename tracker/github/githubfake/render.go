@@ -36,10 +36,11 @@ func (s *Server) publicUser(login string, private bool) map[string]any {
 	u := s.user(login)
 	for k, v := range map[string]any{"name": login, "company": nil, "blog": "", "location": nil, "email": nil, "hireable": nil,
 		"bio": nil, "public_repos": 0, "public_gists": 0, "followers": 0, "following": 0,
-		"created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z"} {
+		"created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z", "user_view_type": "public"} {
 		u[k] = v
 	}
 	if private {
+		u["user_view_type"] = "private"
 		for k, v := range map[string]any{"private_gists": 0, "total_private_repos": 0, "owned_private_repos": 0, "disk_usage": 0,
 			"collaborators": 0, "two_factor_authentication": true} {
 			u[k] = v
