@@ -24,6 +24,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/tracker/pacer"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -64,9 +65,8 @@ type Tracker struct {
 
 	authErr atomic.Pointer[string]
 
+	gate       *pacer.Gate
 	mu         sync.Mutex
-	blocked    time.Time // no call before this: a rate limit is in force
-	nextWrite  time.Time // the earliest slot for the next content creation
 	labels     map[string]map[string]bool
 	milestones map[string]int // repo + "\x00" + title -> number
 	projects   map[string]*projectInfo
@@ -86,7 +86,7 @@ func New(opt Options) (*Tracker, error) {
 		opt.Now = time.Now
 	}
 	if opt.Sleep == nil {
-		opt.Sleep = sleep
+		opt.Sleep = pacer.Sleep
 	}
 	if opt.Log == nil {
 		opt.Log = slog.Default()
@@ -118,22 +118,9 @@ func New(opt Options) (*Tracker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("github client for %s: %w", opt.APIURL, err)
 	}
-	return &Tracker{opt: opt, client: client, labels: map[string]map[string]bool{},
+	gate := &pacer.Gate{Now: opt.Now, Sleep: opt.Sleep, Every: opt.CreateEvery}
+	return &Tracker{opt: opt, client: client, gate: gate, labels: map[string]map[string]bool{},
 		milestones: map[string]int{}, projects: map[string]*projectInfo{}}, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // Ready returns an error while GitHub refuses the token (401): the one
@@ -152,24 +139,10 @@ var errNotModified = errors.New("not modified")
 // limit in force has passed and, for a write, after the pacing of content
 // creation; it classifies the failure for the outbox.
 func (t *Tracker) call(ctx context.Context, op string, write bool, fn func(ctx context.Context) (*gh.Response, error)) error {
-	now := t.opt.Now()
-	t.mu.Lock()
-	blocked := t.blocked
-	var wait time.Duration
-	if write && !now.Before(blocked) {
-		slot := now
-		if t.nextWrite.After(slot) {
-			slot = t.nextWrite
-		}
-		t.nextWrite = slot.Add(t.opt.CreateEvery)
-		wait = slot.Sub(now)
-	}
-	t.mu.Unlock()
-	if now.Before(blocked) {
-		return triage.RetryAfter(fmt.Errorf("github %s: rate limited until %s", op, blocked.UTC().Format(time.RFC3339)), blocked.Sub(now))
-	}
-	if err := t.opt.Sleep(ctx, wait); err != nil {
+	if d, err := t.gate.Wait(ctx, write); err != nil {
 		return err
+	} else if d > 0 {
+		return triage.RetryAfter(fmt.Errorf("github %s: rate limited for %s more", op, d.Round(time.Second)), d)
 	}
 	ctx, cancel := context.WithTimeout(ctx, t.opt.Timeout)
 	defer cancel()
@@ -245,11 +218,7 @@ func (t *Tracker) limited(err error, wait time.Duration, kind string) error {
 		wait = time.Second
 	}
 	until := t.opt.Now().Add(wait)
-	t.mu.Lock()
-	if until.After(t.blocked) {
-		t.blocked = until
-	}
-	t.mu.Unlock()
+	t.gate.Block(until)
 	t.opt.Log.Warn("github rate limit; calls wait", "limit", kind, "until", until)
 	return triage.RetryAfter(err, wait)
 }
@@ -260,11 +229,7 @@ func (t *Tracker) notePrimary(resp *gh.Response) {
 	if resp.Header.Get(gh.HeaderRateRemaining) != "0" || resp.Rate.Reset.IsZero() {
 		return
 	}
-	t.mu.Lock()
-	if r := resp.Rate.Reset.Time; r.After(t.blocked) {
-		t.blocked = r
-	}
-	t.mu.Unlock()
+	t.gate.Block(resp.Rate.Reset.Time)
 }
 
 func retryAfter(resp *gh.Response) time.Duration {
