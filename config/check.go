@@ -39,7 +39,7 @@ func (c *Config) CheckSlack() error {
 // url, user, token and project. Errors point at the `tracker:` key. It may
 // be called concurrently.
 func (c *Config) CheckTracker() error {
-	errs := c.checkGitHub()
+	errs := append(c.checkGitHub(), c.checkGitLab()...)
 	if !c.UsesTracker(TrackerJira) {
 		if len(errs) == 0 {
 			return nil

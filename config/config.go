@@ -74,6 +74,7 @@ type Tracker struct {
 	Local  LocalTracker
 	Jira   JiraTracker
 	GitHub GitHubTracker
+	GitLab GitLabTracker
 	Line   int
 }
 

@@ -18,7 +18,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		Slack:   Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg"},
 		Tracker: Tracker{Kind: TrackerLocal, Local: LocalTracker{Prefix: "REQ"}, Jira: JiraTracker{
 			JiraProject: JiraProject{IssueType: "Task"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour},
-			GitHub: defaultGitHub()},
+			GitHub: defaultGitHub(), GitLab: defaultGitLab()},
 	}
 	if root = deref(root); root.Kind != yaml.MappingNode {
 		d.errAt(root, "a config must be a mapping of keys such as `teams:`, got "+kindName(root), "")
@@ -145,6 +145,7 @@ func (d *decoder) tracker(n *yaml.Node, t *Tracker) {
 	d.fields(n, "tracker", map[string]func(*yaml.Node){
 		"kind":   func(v *yaml.Node) { d.choice("`kind`", v, &t.Kind, trackerKinds...) },
 		"github": func(v *yaml.Node) { d.githubTracker(v, &t.GitHub) },
+		"gitlab": func(v *yaml.Node) { d.gitlabTracker(v, &t.GitLab) },
 		"local": func(v *yaml.Node) {
 			d.fields(v, "tracker.local", map[string]func(*yaml.Node){
 				"prefix": func(v *yaml.Node) {
