@@ -23,7 +23,7 @@ func TestGitLabConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g := cfg.GitLabFor("data"); g.Project != "data/eng/requests" || g.Line != 6 {
+	if g := cfg.GitLabFor("data"); g.Project != "data/eng/requests" || g.Line != 7 {
 		t.Errorf("GitLabFor(data) = %+v", g)
 	}
 	if cfg.Tracker.GitLab.URL != "https://gitlab.acme.com/" || cfg.TrackerFor("data") != TrackerGitLab {
@@ -33,7 +33,7 @@ func TestGitLabConfig(t *testing.T) {
 		t.Errorf("CheckTracker: %v", err)
 	}
 	bad := strings.Replace(gitlabBase, "project: data/eng/requests", "project: requests", 1)
-	if _, err := Parse("sg.yaml", []byte(bad), func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "sg.yaml:6:") ||
+	if _, err := Parse("sg.yaml", []byte(bad), func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "sg.yaml:7:") ||
 		!strings.Contains(err.Error(), "must be a project path as group/name") {
 		t.Errorf("bad path: %v", err)
 	}
