@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	gh "github.com/google/go-github/v93/github"
 
+	"github.com/sprintguard/sprintguard/tracker/issuesync"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -148,63 +148,16 @@ func query(o *gh.IssueListByRepoOptions) string {
 	return strings.Join(q, "&")
 }
 
-// apply brings one issue's state to its request. Changes made in
-// sprintguard after the issue's last update win: their push to GitHub may
-// still be queued.
+// apply brings one issue's state to its request.
 func (s *Syncer) apply(ctx context.Context, repo string, is *gh.Issue) (int, error) {
-	key := Key(repo, is.GetNumber())
-	var r *triage.Request
-	err := s.Store.View(func(tx triage.Tx) error {
-		var err error
-		r, err = tx.RequestByTicket(key)
-		return err
-	})
-	if errors.Is(err, triage.ErrNotFound) {
-		return 0, nil // labelled by hand, or made by another sprintguard
-	} else if err != nil {
-		return 0, err
-	}
-	// GitHub's times are whole seconds: a change in the second of the
-	// request's last event counts as newer.
-	if n := len(r.Events); n > 0 && is.GetUpdatedAt().Time.Add(time.Second).Before(r.Events[n-1].At) {
-		return 0, nil
-	}
-	var steps []triage.Change
+	o := issuesync.Observed{Key: Key(repo, is.GetNumber()), Updated: is.GetUpdatedAt().Time, Closed: is.GetState() == "closed",
+		ClosedBy: is.GetClosedBy().GetLogin()}
+	o.Urgency, _ = urgencyOf(is)
 	if len(is.Assignees) > 0 {
-		if user := s.Tracker.opt.SlackUser(is.Assignees[0].GetLogin()); user != "" && user != r.Assignee {
-			steps = append(steps, triage.Change{Action: triage.ActReassign, Assignee: user, Reason: "assigned on GitHub"})
-		}
+		o.Assignee = s.Tracker.opt.SlackUser(is.Assignees[0].GetLogin())
 	}
-	if u, ok := urgencyOf(is); ok && u != r.Urgency && !r.Status.Closed() {
-		steps = append(steps, triage.Change{Action: triage.ActUrgency, Urgency: u, Reason: "relabelled on GitHub: " + UrgencyLabel(u)})
-	}
-	switch {
-	case is.GetState() == "closed" && !r.Status.Closed():
-		c := triage.Change{Action: triage.ActResolve, Reason: "closed on GitHub"}
-		if by := is.GetClosedBy().GetLogin(); by != "" {
-			c.Reason += " by " + by
-		}
-		spent, ok, err := s.timeSpent(ctx, repo, is, r.Team)
-		if err != nil {
-			return 0, err
-		}
-		c.Actual, c.HasActual = spent, ok
-		steps = append(steps, c)
-	case is.GetState() == "open" && r.Status == triage.StatusResolved:
-		steps = append(steps, triage.Change{Action: triage.ActReopen, Reason: "reopened on GitHub"})
-	}
-	applied := 0
-	for _, c := range steps {
-		c.Actor, c.FromTracker = Actor, true
-		_, changed, err := s.Service.Apply(ctx, r.ID, c)
-		if err != nil {
-			return applied, fmt.Errorf("apply %s of %s: %w", c.Action, key, err)
-		}
-		if changed {
-			applied++
-		}
-	}
-	return applied, nil
+	o.Spent = func(ctx context.Context, unit string) (float64, bool, error) { return s.timeSpent(ctx, repo, is, unit) }
+	return issuesync.Apply(ctx, s.Service, s.Store, Actor, "GitHub", o)
 }
 
 // urgencyOf reads the urgency label; with several, the most urgent.
@@ -223,49 +176,20 @@ func urgencyOf(is *gh.Issue) (triage.Urgency, bool) {
 	return slices.Min(found), true
 }
 
-var timeSpentRE = regexp.MustCompile(`(?im)^\s*time[- ]spent:\s*([0-9]+(?:\.[0-9]+)?)\s*(h|hours?|d|days?|pts?|points?)?\s*$`)
-
 // timeSpent reads the last `time-spent: 2h` comment on the issue, in the
-// team's budget unit; ok is false when there is none (or it is in a unit
-// that does not convert), so that the estimate counts.
-func (s *Syncer) timeSpent(ctx context.Context, repo string, is *gh.Issue, team string) (float64, bool, error) {
+// team's unit.
+func (s *Syncer) timeSpent(ctx context.Context, repo string, is *gh.Issue, unit string) (float64, bool, error) {
 	if is.GetComments() == 0 {
 		return 0, false, nil
-	}
-	unit := "points"
-	if t := s.Service.Settings().Team(team); t != nil {
-		unit = t.Budget.Unit
 	}
 	owner, name := splitRepo(repo)
 	var spent float64
 	var ok bool
 	err := s.Tracker.comments(ctx, owner, name, is.GetNumber(), func(c *gh.IssueComment) bool {
-		for _, m := range timeSpentRE.FindAllStringSubmatch(c.GetBody(), -1) {
-			if v, good := convert(m[1], strings.ToLower(m[2]), unit); good {
-				spent, ok = v, true
-			}
+		if v, good := issuesync.TimeSpent(c.GetBody(), unit); good {
+			spent, ok = v, true
 		}
 		return true
 	})
 	return spent, ok, err
-}
-
-// convert turns an amount written with unit word into the team's unit;
-// hours and days (of 8 hours) convert to each other, points only to
-// points. A bare number is in the team's unit.
-func convert(amount, word, unit string) (float64, bool) {
-	v, err := strconv.ParseFloat(amount, 64)
-	if err != nil {
-		return 0, false
-	}
-	switch {
-	case word == "":
-		return v, true
-	case strings.HasPrefix(word, "p"):
-		return v, unit == "points"
-	case strings.HasPrefix(word, "d"):
-		return v * 8, unit == "hours"
-	default:
-		return v, unit == "hours"
-	}
 }
