@@ -62,6 +62,7 @@ func checkOnline(ctx context.Context, cfg *config.Config) []string {
 		problems = append(problems, fmt.Sprintf("slack: the bot token does not work at %s: %v", cfg.Slack.APIURL, err))
 	}
 	problems = append(problems, checkGitHubOnline(ctx, cfg)...)
+	problems = append(problems, checkGitLabOnline(ctx, cfg)...)
 	if !cfg.UsesTracker(config.TrackerJira) {
 		return problems
 	}

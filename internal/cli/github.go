@@ -27,25 +27,39 @@ func newGitHub(cfg *config.Config, db triage.Store, now func() time.Time, log *s
 	}
 	g := cfg.Tracker.GitHub
 	return github.New(github.Options{Token: g.Token, APIURL: g.APIURL, Repos: cfg.GitHubFor,
-		Login: func(user string) string {
-			p, _ := cfg.PersonBySlack(user)
-			return p.GitHub
-		},
-		SlackUser: func(login string) string {
-			for _, p := range cfg.People {
-				if p.GitHub != "" && strings.EqualFold(p.GitHub, login) {
-					return p.Slack
-				}
+		Login: loginOf(cfg, githubLogin), SlackUser: slackOf(cfg, githubLogin), Calendar: calendars(st), Store: db, Now: now, Timeout: g.Timeout, Log: log, Observe: observe})
+}
+
+func githubLogin(p config.Person) string { return p.GitHub }
+
+// loginOf maps a Slack user to their login in a tracker, through people:.
+func loginOf(cfg *config.Config, login func(config.Person) string) func(string) string {
+	return func(user string) string {
+		p, _ := cfg.PersonBySlack(user)
+		return login(p)
+	}
+}
+
+// slackOf maps a tracker login back to a Slack user, "" when unknown.
+func slackOf(cfg *config.Config, login func(config.Person) string) func(string) string {
+	return func(name string) string {
+		for _, p := range cfg.People {
+			if l := login(p); l != "" && strings.EqualFold(l, name) {
+				return p.Slack
 			}
-			return ""
-		},
-		Calendar: func(team string) (sprint.Calendar, bool) {
-			if t := st.Team(team); t != nil {
-				return t.Calendar, true
-			}
-			return sprint.Calendar{}, false
-		},
-		Store: db, Now: now, Timeout: g.Timeout, Log: log, Observe: observe})
+		}
+		return ""
+	}
+}
+
+// calendars returns each team's sprint calendar.
+func calendars(st *triage.Settings) func(string) (sprint.Calendar, bool) {
+	return func(team string) (sprint.Calendar, bool) {
+		if t := st.Team(team); t != nil {
+			return t.Calendar, true
+		}
+		return sprint.Calendar{}, false
+	}
 }
 
 // githubPart is serve's GitHub tracker, its polling and its webhook.

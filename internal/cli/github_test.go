@@ -14,6 +14,7 @@ import (
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/github/githubfake"
+	"github.com/sprintguard/sprintguard/tracker/gitlab/gitlabfake"
 	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -136,5 +137,40 @@ func TestMixedTrackers(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("export lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// check --online asks GitLab for data's project and the people's
+// usernames.
+func TestCheckOnlineGitLab(t *testing.T) {
+	gf := gitlabfake.New(t, nil)
+	gf.AddProject("acme/data")
+	gf.AddUser("dana")
+	sf := slackfake.New(t)
+	dir := t.TempDir()
+	cfg := strings.Replace(string(examples.Config), "api_url: https://slack.com/api/", "api_url: "+sf.APIURL(), 1)
+	cfg = strings.Replace(cfg, "  kind: local\n", "  kind: local\n  gitlab: {token: \"${GITLAB_TOKEN}\", url: "+gf.URL()+", timeout: 2s}\n", 1)
+	with := func(project, login string) string {
+		c := strings.Replace(cfg, "  - name: data\n", "  - name: data\n    tracker: gitlab\n    gitlab: {project: "+project+"}\n", 1)
+		return c + "\npeople:\n  - {slack: U0DATA002, gitlab: " + login + "}\n"
+	}
+	good := writeFile(t, dir, "good.yaml", with("acme/data", "dana"))
+	bad := writeFile(t, dir, "bad.yaml", with("acme/nope", "ghost"))
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "GITLAB_TOKEN": gitlabfake.Token}
+	if code, out, errs := runEnv(t, env, "check", "--online", "--config", good); code != ExitOK {
+		t.Fatalf("good config: exit %d\n%s%s", code, out, errs)
+	}
+	code, _, errs := runEnv(t, env, "check", "--online", "--config", bad)
+	for _, want := range []string{"team data: project acme/nope", "people: GitLab has no user \"ghost\"", bad + ":"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("bad config: stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if code != ExitFail {
+		t.Errorf("bad config: exit %d", code)
+	}
+	gf.Guest("acme/data")
+	if code, _, errs := runEnv(t, env, "check", "--online", "--config", good); code != ExitFail || !strings.Contains(errs, "may not label or assign issues in acme/data") {
+		t.Errorf("guest: exit %d\n%s", code, errs)
 	}
 }

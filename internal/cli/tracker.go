@@ -58,6 +58,13 @@ func buildTrackers(cfg *config.Config, db *store.DB, users jira.Directory, now f
 		}
 		parts[config.TrackerGitHub] = p
 	}
+	if cfg.UsesTracker(config.TrackerGitLab) {
+		p, err := gitlabPart(cfg, db, now, log)
+		if err != nil {
+			return nil, err
+		}
+		parts[config.TrackerGitLab] = p
+	}
 	out := &trackers{main: loc, ready: func() error { return nil }, routes: func(*http.ServeMux, *triage.Service) {}}
 	if len(parts) > 1 {
 		out.fallback = loc

@@ -173,3 +173,5 @@ func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
+
+func (f *fixture) trLog() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -131,7 +131,9 @@ func (s *Syncer) apply(ctx context.Context, project string, is *gl.Issue) (int, 
 	if len(is.Assignees) > 0 {
 		o.Assignee = s.Tracker.opt.SlackUser(is.Assignees[0].Username)
 	}
-	o.Spent = func(ctx context.Context, unit string) (float64, bool, error) { return s.timeSpent(ctx, project, is, unit) }
+	o.Spent = func(ctx context.Context, unit string) (float64, bool, error) {
+		return s.timeSpent(ctx, project, is, unit)
+	}
 	return issuesync.Apply(ctx, s.Service, s.Store, Actor, "GitLab", o)
 }
 

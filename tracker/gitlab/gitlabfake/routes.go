@@ -193,7 +193,9 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request, p *project) 
 		if (state == "opened" || state == "closed") && is.State != state || !after.IsZero() && !is.Updated.After(after) {
 			continue
 		}
-		if !slices.ContainsFunc(want, func(l string) bool { return !slices.ContainsFunc(is.Labels, func(x string) bool { return strings.EqualFold(x, l) }) }) {
+		if !slices.ContainsFunc(want, func(l string) bool {
+			return !slices.ContainsFunc(is.Labels, func(x string) bool { return strings.EqualFold(x, l) })
+		}) {
 			list = append(list, is)
 		}
 	}
