@@ -187,7 +187,7 @@ func falseEmergency(r *triage.Request) (Item, bool) {
 	if r.Purged || summary == "" {
 		summary = purgedText
 	}
-	return Item{ID: r.ID, Ticket: r.Ticket.Key, Summary: summary, Claimed: claimed, Classified: rules,
+	return Item{ID: r.ID, Ticket: r.Ticket.Key, TicketURL: r.Ticket.URL, Summary: summary, Claimed: claimed, Classified: rules,
 		Final: validOrZero(r.Urgency), Requester: requesterName(r), CreatedAt: r.CreatedAt}, true
 }
 
