@@ -8,12 +8,12 @@ import (
 
 	gh "github.com/google/go-github/v93/github"
 
+	"github.com/sprintguard/sprintguard/tracker/issuetext"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-// Marker is the hidden line that ties an issue to the creation job that
-// made it; GitHub renders nothing of an HTML comment.
-func Marker(idempotencyKey string) string { return "<!-- sprintguard: " + idempotencyKey + " -->" }
+// Marker is the hidden line that ties an issue to its creation job.
+func Marker(idempotencyKey string) string { return issuetext.Marker(idempotencyKey) }
 
 // Create makes the request's issue, or finds the one an earlier attempt
 // made. Before the create call it records in the store that one is under
@@ -54,11 +54,11 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 			return triage.Ticket{Key: Key(repo.Repo, is.GetNumber()), URL: is.GetHTMLURL(), FollowUp: true}, nil
 		}
 	}
-	labels := issueLabels(spec)
+	labels := issuetext.Labels(spec, UrgencyLabel(spec.Urgency))
 	if err := t.ensureLabels(ctx, owner, name, labels); err != nil {
 		return triage.Ticket{}, err
 	}
-	req := gh.CreateIssueRequest{Title: clip(spec.Summary, 256), Body: gh.Ptr(spec.Description + "\n\n" + marker), Labels: labels}
+	req := gh.CreateIssueRequest{Title: issuetext.Clip(spec.Summary, 256), Body: gh.Ptr(spec.Description + "\n\n" + marker), Labels: labels}
 	var note string
 	if spec.Assignee != "" {
 		if login := t.opt.Login(spec.Assignee); login != "" {
@@ -67,7 +67,7 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 			note = fmt.Sprintf("The issue is unassigned: <@%s> has no `github:` login in the config's `people:`.", spec.Assignee)
 		}
 	}
-	if repo.Project == "" && !backlog(spec) {
+	if repo.Project == "" && !issuetext.Backlog(spec) {
 		n, err := t.sprintMilestone(ctx, owner, name, spec.Team, spec.Deferred)
 		if err != nil {
 			return triage.Ticket{}, err
@@ -96,13 +96,6 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 		return triage.Ticket{}, err
 	}
 	return triage.Ticket{Key: Key(repo.Repo, is.GetNumber()), URL: is.GetHTMLURL(), Note: note, FollowUp: follow}, nil
-}
-
-// backlog reports whether the request goes to no sprint at all: a P4 the
-// policy sends to the backlog is deferred with no due sprint. Deferred
-// requests go to the next sprint.
-func backlog(spec triage.TicketSpec) bool {
-	return spec.Deferred && spec.Urgency >= 4
 }
 
 // findByMarker looks for the issue whose body holds marker among those
@@ -142,12 +135,4 @@ func (t *Tracker) findByMarker(ctx context.Context, owner, name, marker, since s
 		}
 	}
 	return nil, nil
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -87,7 +87,7 @@ func TestCreateAfterLostAnswerMakesNoSecondIssue(t *testing.T) {
 	if err == nil || triage.IsPermanent(err) {
 		t.Fatalf("lost answer: err = %v, want a retryable error", err)
 	}
-	f.clock.add(time.Minute)
+	f.clock.Add(time.Minute)
 	// A fresh tracker: the process restarted.
 	tr := f.newTracker(t)
 	tk, err := tr.Create(ctx, spec(7, "U1"))
@@ -139,14 +139,14 @@ func TestRateLimits(t *testing.T) {
 		}
 		calls := len(f.fake.Requests())
 		// Until then no call is made at all.
-		f.clock.add(30 * time.Second)
+		f.clock.Add(30 * time.Second)
 		if _, err := f.tr.Create(context.Background(), spec(1, "U1")); err == nil {
 			t.Fatal("created while the secondary limit holds")
 		}
 		if n := len(f.fake.Requests()); n != calls {
 			t.Errorf("%d calls made during the wait", n-calls)
 		}
-		f.clock.add(time.Minute)
+		f.clock.Add(time.Minute)
 		if _, err := f.tr.Create(context.Background(), spec(1, "U1")); err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +155,7 @@ func TestRateLimits(t *testing.T) {
 		f := newFixture(t)
 		f.fake.SetRemaining(0)
 		_, err := f.tr.Create(context.Background(), spec(1, "U1"))
-		reset := f.clock.now().Truncate(time.Hour).Add(time.Hour).Sub(f.clock.now())
+		reset := f.clock.Now().Truncate(time.Hour).Add(time.Hour).Sub(f.clock.Now())
 		if d := triage.RetryDelay(err); d != reset {
 			t.Fatalf("err = %v, want a retry after %s", err, reset)
 		}

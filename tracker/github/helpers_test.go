@@ -1,16 +1,15 @@
 package github_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/internal/testclock"
 	"github.com/sprintguard/sprintguard/sprint"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/github"
@@ -18,30 +17,13 @@ import (
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-// clock is a settable test clock, safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-// sleep moves the clock instead of waiting.
-func (c *clock) sleep(_ context.Context, d time.Duration) error {
-	if d > 0 {
-		c.add(d)
-	}
-	return nil
-}
-
 const repoName = "acme/ops"
 
 type fixture struct {
 	fake  *githubfake.Server
 	db    *store.DB
 	tr    *github.Tracker
-	clock *clock
+	clock *testclock.Clock
 	repo  config.GitHubRepo
 	// people: U1 is ann on GitHub, U2 bob; U3 has no login.
 	logins map[string]string
@@ -49,9 +31,9 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{clock: &clock{t: time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)},
+	f := &fixture{clock: testclock.New(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)),
 		logins: map[string]string{"U1": "ann", "U2": "bob"}}
-	f.fake = githubfake.New(t, f.clock.now)
+	f.fake = githubfake.New(t, f.clock.Now)
 	f.fake.Validate(githubfake.OpenAPI(t))
 	f.fake.AddRepo(repoName)
 	f.fake.AddUser("ann")
@@ -82,7 +64,7 @@ func (f *fixture) newTracker(t *testing.T) *github.Tracker {
 			return ""
 		},
 		Calendar: func(string) (sprint.Calendar, bool) { return cal, true },
-		Store:    f.db, Now: f.clock.now, Sleep: f.clock.sleep, Timeout: 5 * time.Second,
+		Store:    f.db, Now: f.clock.Now, Sleep: f.clock.Sleep, Timeout: 5 * time.Second,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 
 	gh "github.com/google/go-github/v93/github"
 
+	"github.com/sprintguard/sprintguard/tracker/issuetext"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -16,52 +17,14 @@ func UrgencyLabel(u triage.Urgency) string { return "urgency:" + u.String() }
 // Labels every sprintguard issue may carry besides the category and the
 // rules' labels.
 const (
-	LabelInterrupt = "interrupt"
-	LabelDeferred  = "deferred"
+	LabelInterrupt = issuetext.LabelInterrupt
+	LabelDeferred  = issuetext.LabelDeferred
 )
 
 // colours of the labels sprintguard creates; others get a neutral grey.
 var colours = map[string]string{
 	"urgency:P1": "b60205", "urgency:P2": "d93f0b", "urgency:P3": "fbca04", "urgency:P4": "0e8a16",
 	LabelInterrupt: "5319e7", LabelDeferred: "c5def5", "sprintguard": "1d76db",
-}
-
-// issueLabels is the label set of a new issue: sprintguard's own, the
-// urgency, interrupt or deferred, the category and the rules' labels. The
-// per-request sg-<id> label Jira needs is left out: the body's marker
-// does its work without a label per request.
-func issueLabels(spec triage.TicketSpec) []string {
-	kind := LabelInterrupt
-	if spec.Deferred {
-		kind = LabelDeferred
-	}
-	var out []string
-	seen := map[string]bool{}
-	add := func(l string) {
-		l = strings.TrimSpace(l)
-		if l == "" || seen[strings.ToLower(l)] || isRequestLabel(l) {
-			return
-		}
-		seen[strings.ToLower(l)] = true
-		out = append(out, l)
-	}
-	add("sprintguard")
-	add(UrgencyLabel(spec.Urgency))
-	add(kind)
-	add(spec.Category)
-	for _, l := range spec.Labels {
-		add(l)
-	}
-	return out
-}
-
-// isRequestLabel reports whether l is a per-request sg-<id> label.
-func isRequestLabel(l string) bool {
-	rest, ok := strings.CutPrefix(l, "sg-")
-	if !ok || rest == "" {
-		return false
-	}
-	return strings.Trim(rest, "0123456789") == ""
 }
 
 // ensureLabels creates the labels the repository lacks, once: the

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	gh "github.com/google/go-github/v93/github"
+
+	"github.com/sprintguard/sprintguard/tracker/issuetext"
 )
 
 // sprintMilestone returns the number of the milestone named after the
@@ -18,10 +20,7 @@ func (t *Tracker) sprintMilestone(ctx context.Context, owner, name, team string,
 	if !ok {
 		return 0, nil
 	}
-	s := cal.At(t.opt.Now())
-	if next {
-		s = cal.Number(s.N + 1)
-	}
+	s := issuetext.Sprint(cal, t.opt.Now(), next)
 	title := s.Label()
 	key := owner + "/" + name + "\x00" + title
 	t.mu.Lock()

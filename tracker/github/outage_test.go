@@ -35,13 +35,13 @@ func (f *fixture) service(t *testing.T) *triage.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := triage.NewService(f.db, st, f.clock.now)
+	svc := triage.NewService(f.db, st, f.clock.Now)
 	svc.Silent = true // nobody to tell in Slack here
 	return svc
 }
 
 func (f *fixture) worker(svc *triage.Service) *triage.Worker {
-	return &triage.Worker{Store: f.db, Now: f.clock.now, MaxBackoff: 2 * time.Minute, Log: slog.New(slog.DiscardHandler),
+	return &triage.Worker{Store: f.db, Now: f.clock.Now, MaxBackoff: 2 * time.Minute, Log: slog.New(slog.DiscardHandler),
 		Handlers: svc.TicketHandlers(f.tr, local.New(f.db, "REQ", ""))}
 }
 
@@ -63,7 +63,7 @@ func (f *fixture) drain(t *testing.T, w *triage.Worker, step time.Duration, roun
 		if round == rounds {
 			t.Fatalf("the outbox did not drain in %d rounds", rounds)
 		}
-		f.clock.add(step)
+		f.clock.Add(step)
 	}
 }
 
@@ -71,7 +71,7 @@ func requests(t *testing.T, f *fixture) []*triage.Request {
 	t.Helper()
 	var out []*triage.Request
 	err := f.db.View(func(tx triage.Tx) error {
-		return tx.Requests("", time.Time{}, f.clock.now().Add(time.Hour), func(r *triage.Request) error {
+		return tx.Requests("", time.Time{}, f.clock.Now().Add(time.Hour), func(r *triage.Request) error {
 			out = append(out, r)
 			return nil
 		})
@@ -127,7 +127,7 @@ func TestOutageLosesAndDoublesNothing(t *testing.T) {
 		case 5:
 			f.fake.SecondaryLimit(4, time.Minute)
 		case 10:
-			downAt = f.clock.now()
+			downAt = f.clock.Now()
 			f.fake.Down(downAt, downAt.Add(2*time.Minute))
 		}
 	}, func() bool { return pending(t, f) == 0 })

@@ -41,20 +41,7 @@ type Syncer struct {
 
 // Run polls until ctx ends.
 func (s *Syncer) Run(ctx context.Context) error {
-	t := time.NewTicker(s.Every)
-	defer t.Stop()
-	for {
-		if n, err := s.Once(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Warn("github sync failed; will try again", "err", err)
-		} else if n > 0 {
-			s.Log.Info("github changes synced", "changes", n)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return issuesync.Poll(ctx, s.Every, "github", s.Log, s.Once)
 }
 
 // Once polls each repository's sprintguard issues, newest update first,

@@ -47,7 +47,7 @@ func newSynced(t *testing.T, summary string) *synced {
 	if _, err := s.syncer.Once(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	f.clock.add(time.Minute)
+	f.clock.Add(time.Minute)
 	return s
 }
 
@@ -90,7 +90,7 @@ func TestPollBringsBackChanges(t *testing.T) {
 	}
 
 	s.fake.SetLabels(repoName, 1, "ann", "sprintguard", "urgency:P2", "interrupt")
-	s.clock.add(time.Second)
+	s.clock.Add(time.Second)
 	if n := s.poll(t); n != 1 {
 		t.Errorf("relabel: %d changes", n)
 	}
@@ -100,7 +100,7 @@ func TestPollBringsBackChanges(t *testing.T) {
 
 	s.fake.AddComment(repoName, 1, "ann", "Rolled back.\ntime-spent: 3")
 	s.fake.Close(repoName, 1, "ann")
-	s.clock.add(time.Second)
+	s.clock.Add(time.Second)
 	s.poll(t)
 	r := s.request(t)
 	if r.Status != triage.StatusResolved || !r.HasActual || r.Actual != 3 {
@@ -108,7 +108,7 @@ func TestPollBringsBackChanges(t *testing.T) {
 	}
 
 	s.fake.Reopen(repoName, 1, "ann")
-	s.clock.add(time.Second)
+	s.clock.Add(time.Second)
 	s.poll(t)
 	if r := s.request(t); r.Status.Closed() {
 		t.Errorf("after reopen: status %s", r.Status)
@@ -196,7 +196,7 @@ func TestTimeSpentUnits(t *testing.T) {
 			s := newSynced(t, "checkout is down")
 			s.fake.AddComment(repoName, 1, "ann", tc.comment)
 			s.fake.Close(repoName, 1, "ann")
-			s.clock.add(time.Second)
+			s.clock.Add(time.Second)
 			s.poll(t)
 			r := s.request(t)
 			if r.Status != triage.StatusResolved || r.HasActual != tc.given || (tc.given && r.Actual != tc.want) {

@@ -8,12 +8,12 @@ import (
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
+	"github.com/sprintguard/sprintguard/tracker/issuetext"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-// Marker is the hidden line that ties an issue to the creation job that
-// made it; GitLab renders nothing of an HTML comment.
-func Marker(idempotencyKey string) string { return "<!-- sprintguard: " + idempotencyKey + " -->" }
+// Marker is the hidden line that ties an issue to its creation job.
+func Marker(idempotencyKey string) string { return issuetext.Marker(idempotencyKey) }
 
 // UrgencyLabel is the scoped label an urgency goes by, "urgency::P2":
 // GitLab keeps one label of a scope on an issue.
@@ -22,8 +22,8 @@ func UrgencyLabel(u triage.Urgency) string { return "urgency::" + u.String() }
 // Labels every sprintguard issue may carry besides the category and the
 // rules' labels.
 const (
-	LabelInterrupt = "interrupt"
-	LabelDeferred  = "deferred"
+	LabelInterrupt = issuetext.LabelInterrupt
+	LabelDeferred  = issuetext.LabelDeferred
 )
 
 var colours = map[string]string{
@@ -62,11 +62,11 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 			return triage.Ticket{Key: Key(project, is.IID), URL: is.WebURL, FollowUp: true}, nil
 		}
 	}
-	labels := issueLabels(spec)
+	labels := issuetext.Labels(spec, UrgencyLabel(spec.Urgency))
 	if err := t.ensureLabels(ctx, project, labels); err != nil {
 		return triage.Ticket{}, err
 	}
-	opt := &gl.CreateIssueOptions{Title: gl.Ptr(clip(spec.Summary, 255)), Description: gl.Ptr(spec.Description + "\n\n" + marker),
+	opt := &gl.CreateIssueOptions{Title: gl.Ptr(issuetext.Clip(spec.Summary, 255)), Description: gl.Ptr(spec.Description + "\n\n" + marker),
 		Labels: (*gl.LabelOptions)(&labels)}
 	var note string
 	if spec.Assignee != "" {
@@ -80,7 +80,7 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 			note = fmt.Sprintf("The issue is unassigned: <@%s> has no `gitlab:` username in the config's `people:` that GitLab knows.", spec.Assignee)
 		}
 	}
-	if !(spec.Deferred && spec.Urgency >= 4) {
+	if !issuetext.Backlog(spec) {
 		id, err := t.sprintMilestone(ctx, project, spec.Team, spec.Deferred)
 		if err != nil {
 			return triage.Ticket{}, err
@@ -145,38 +145,6 @@ func (t *Tracker) findByMarker(ctx context.Context, project, marker, since strin
 		}
 	}
 	return nil, nil
-}
-
-// issueLabels is the label set of a new issue; the per-request sg-<id>
-// label is left out, the marker does its work.
-func issueLabels(spec triage.TicketSpec) []string {
-	kind := LabelInterrupt
-	if spec.Deferred {
-		kind = LabelDeferred
-	}
-	var out []string
-	seen := map[string]bool{}
-	add := func(l string) {
-		l = strings.TrimSpace(l)
-		if l == "" || seen[strings.ToLower(l)] || isRequestLabel(l) || strings.Contains(l, ",") {
-			return
-		}
-		seen[strings.ToLower(l)] = true
-		out = append(out, l)
-	}
-	add("sprintguard")
-	add(UrgencyLabel(spec.Urgency))
-	add(kind)
-	add(spec.Category)
-	for _, l := range spec.Labels {
-		add(l)
-	}
-	return out
-}
-
-func isRequestLabel(l string) bool {
-	rest, ok := strings.CutPrefix(l, "sg-")
-	return ok && rest != "" && strings.Trim(rest, "0123456789") == ""
 }
 
 // ensureLabels creates the labels the project lacks, once, with colours.
@@ -284,10 +252,7 @@ func (t *Tracker) sprintMilestone(ctx context.Context, project, team string, nex
 	if !ok {
 		return 0, nil
 	}
-	s := cal.At(t.opt.Now())
-	if next {
-		s = cal.Number(s.N + 1)
-	}
+	s := issuetext.Sprint(cal, t.opt.Now(), next)
 	title := s.Label()
 	key := project + "\x00" + title
 	t.mu.Lock()
@@ -330,12 +295,4 @@ func (t *Tracker) sprintMilestone(ctx context.Context, project, team string, nex
 	t.milestones[key] = id
 	t.mu.Unlock()
 	return id, nil
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -54,7 +54,7 @@ func TestCreateAfterLostAnswer(t *testing.T) {
 	if _, err := f.tr.Create(context.Background(), spec(7, "U1")); err == nil || triage.IsPermanent(err) {
 		t.Fatalf("lost answer: err = %v", err)
 	}
-	f.clock.add(time.Minute)
+	f.clock.Add(time.Minute)
 	tk, err := f.newTracker(t).Create(context.Background(), spec(7, "U1"))
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +143,7 @@ func TestOutageLosesAndDoublesNothing(t *testing.T) {
 		case 5:
 			f.fake.RateLimit(4, time.Minute)
 		case 10:
-			downAt = f.clock.now()
+			downAt = f.clock.Now()
 			f.fake.Down(downAt, downAt.Add(2*time.Minute))
 		}
 	})

@@ -7,13 +7,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/app"
+	"github.com/sprintguard/sprintguard/internal/testclock"
 	"github.com/sprintguard/sprintguard/sprint"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/gitlab"
@@ -22,34 +22,22 @@ import (
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-func (c *clock) sleep(_ context.Context, d time.Duration) error {
-	c.add(d)
-	return nil
-}
-
 const projectPath = "acme/ops"
 
 type fixture struct {
 	fake    *gitlabfake.Server
 	db      *store.DB
 	tr      *gitlab.Tracker
-	clock   *clock
+	clock   *testclock.Clock
 	project string
 	logins  map[string]string
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{clock: &clock{t: time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)}, project: projectPath,
+	f := &fixture{clock: testclock.New(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)), project: projectPath,
 		logins: map[string]string{"U1": "ann", "U2": "bob"}}
-	f.fake = gitlabfake.New(t, f.clock.now)
+	f.fake = gitlabfake.New(t, f.clock.Now)
 	f.fake.AddProject(projectPath)
 	f.fake.AddUser("ann")
 	f.fake.AddUser("bob")
@@ -78,7 +66,7 @@ func (f *fixture) newTracker(t *testing.T) *gitlab.Tracker {
 			return ""
 		},
 		Calendar: func(string) (sprint.Calendar, bool) { return cal, true },
-		Store:    f.db, Now: f.clock.now, Sleep: f.clock.sleep, Timeout: 5 * time.Second, Log: slog.New(slog.DiscardHandler)})
+		Store:    f.db, Now: f.clock.Now, Sleep: f.clock.Sleep, Timeout: 5 * time.Second, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,13 +97,13 @@ func (f *fixture) service(t *testing.T) *triage.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := triage.NewService(f.db, st, f.clock.now)
+	svc := triage.NewService(f.db, st, f.clock.Now)
 	svc.Silent = true
 	return svc
 }
 
 func (f *fixture) worker(svc *triage.Service) *triage.Worker {
-	return &triage.Worker{Store: f.db, Now: f.clock.now, MaxBackoff: 2 * time.Minute, Log: slog.New(slog.DiscardHandler),
+	return &triage.Worker{Store: f.db, Now: f.clock.Now, MaxBackoff: 2 * time.Minute, Log: slog.New(slog.DiscardHandler),
 		Handlers: svc.TicketHandlers(f.tr, local.New(f.db, "REQ", ""))}
 }
 
@@ -147,7 +135,7 @@ func (f *fixture) drain(t *testing.T, w *triage.Worker, step time.Duration, roun
 		if round == rounds {
 			t.Fatalf("the outbox did not drain in %d rounds", rounds)
 		}
-		f.clock.add(step)
+		f.clock.Add(step)
 	}
 }
 
@@ -155,7 +143,7 @@ func (f *fixture) requests(t *testing.T) []*triage.Request {
 	t.Helper()
 	var out []*triage.Request
 	if err := f.db.View(func(tx triage.Tx) error {
-		return tx.Requests("", time.Time{}, f.clock.now().Add(time.Hour), func(r *triage.Request) error {
+		return tx.Requests("", time.Time{}, f.clock.Now().Add(time.Hour), func(r *triage.Request) error {
 			out = append(out, r)
 			return nil
 		})

@@ -40,20 +40,7 @@ type Syncer struct {
 
 // Run polls until ctx ends.
 func (s *Syncer) Run(ctx context.Context) error {
-	t := time.NewTicker(s.Every)
-	defer t.Stop()
-	for {
-		if n, err := s.Once(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Warn("gitlab sync failed; will try again", "err", err)
-		} else if n > 0 {
-			s.Log.Info("gitlab changes synced", "changes", n)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return issuesync.Poll(ctx, s.Every, "gitlab", s.Log, s.Once)
 }
 
 // Once reads each project's sprintguard issues updated since the newest

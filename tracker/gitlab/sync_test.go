@@ -37,7 +37,7 @@ func newSynced(t *testing.T) *synced {
 	if _, err := s.syncer.Once(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	f.clock.add(time.Minute)
+	f.clock.Add(time.Minute)
 	return s
 }
 
@@ -67,20 +67,20 @@ func TestPollBringsBackChanges(t *testing.T) {
 		t.Fatalf("request = %+v", r)
 	}
 	s.fake.Edit(projectPath, 1, func(is *gitlabfake.Issue) { is.Labels = []string{"sprintguard", "urgency::P2", "interrupt"} })
-	s.clock.add(time.Second)
+	s.clock.Add(time.Second)
 	s.poll(t)
 	if r := s.request(t); r.Urgency != 2 {
 		t.Errorf("urgency after relabel = %s", r.Urgency)
 	}
 	s.fake.Comment(projectPath, 1, "ann", "time-spent: 5")
 	s.fake.Edit(projectPath, 1, func(is *gitlabfake.Issue) { is.State = "closed" })
-	s.clock.add(time.Second)
+	s.clock.Add(time.Second)
 	s.poll(t)
 	if r := s.request(t); r.Status != triage.StatusResolved || !r.HasActual || r.Actual != 5 {
 		t.Errorf("after close: %s, actual %v given %v", r.Status, r.Actual, r.HasActual)
 	}
 	s.fake.Edit(projectPath, 1, func(is *gitlabfake.Issue) { is.State = "opened" })
-	s.clock.add(time.Second)
+	s.clock.Add(time.Second)
 	s.poll(t)
 	if r := s.request(t); r.Status.Closed() {
 		t.Errorf("after reopen: %s", r.Status)

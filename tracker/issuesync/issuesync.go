@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
@@ -122,4 +123,23 @@ func TimeSpent(text, unit string) (spent float64, ok bool) {
 		}
 	}
 	return spent, ok
+}
+
+// Poll calls once every interval until ctx ends, logging what it did as
+// the tracker named name.
+func Poll(ctx context.Context, every time.Duration, name string, log *slog.Logger, once func(context.Context) (int, error)) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := once(ctx); err != nil && ctx.Err() == nil {
+			log.Warn(name+" sync failed; will try again", "err", err)
+		} else if n > 0 {
+			log.Info(name+" changes synced", "changes", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
