@@ -24,6 +24,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/tracker/issuetext"
 	"github.com/sprintguard/sprintguard/tracker/pacer"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -67,7 +68,7 @@ type Tracker struct {
 
 	gate       *pacer.Gate
 	mu         sync.Mutex
-	labels     map[string]map[string]bool
+	labels     issuetext.Known
 	milestones map[string]int // repo + "\x00" + title -> number
 	projects   map[string]*projectInfo
 }
@@ -119,7 +120,7 @@ func New(opt Options) (*Tracker, error) {
 		return nil, fmt.Errorf("github client for %s: %w", opt.APIURL, err)
 	}
 	gate := &pacer.Gate{Now: opt.Now, Sleep: opt.Sleep, Every: opt.CreateEvery}
-	return &Tracker{opt: opt, client: client, gate: gate, labels: map[string]map[string]bool{},
+	return &Tracker{opt: opt, client: client, gate: gate,
 		milestones: map[string]int{}, projects: map[string]*projectInfo{}}, nil
 }
 

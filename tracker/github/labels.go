@@ -21,57 +21,26 @@ const (
 	LabelDeferred  = issuetext.LabelDeferred
 )
 
-// colours of the labels sprintguard creates; others get a neutral grey.
-var colours = map[string]string{
-	"urgency:P1": "b60205", "urgency:P2": "d93f0b", "urgency:P3": "fbca04", "urgency:P4": "0e8a16",
-	LabelInterrupt: "5319e7", LabelDeferred: "c5def5", "sprintguard": "1d76db",
-}
-
-// ensureLabels creates the labels the repository lacks, once: the
-// repository's labels are listed on first use and remembered.
+// ensureLabels creates the labels the repository lacks, once, with
+// colours.
 func (t *Tracker) ensureLabels(ctx context.Context, owner, name string, want []string) error {
 	repo := owner + "/" + name
-	t.mu.Lock()
-	known := t.labels[repo]
-	t.mu.Unlock()
-	if known == nil {
-		var err error
-		if known, err = t.listLabels(ctx, owner, name); err != nil {
-			return err
-		}
-		t.mu.Lock()
-		t.labels[repo] = known
-		t.mu.Unlock()
-	}
-	for _, l := range want {
-		t.mu.Lock()
-		have := known[strings.ToLower(l)]
-		t.mu.Unlock()
-		if have {
-			continue
-		}
-		colour := colours[l]
-		if colour == "" {
-			colour = "ededed"
-		}
+	return t.labels.Ensure(repo, want, func() ([]string, error) { return t.listLabels(ctx, owner, name) }, func(l string) error {
 		err := t.call(ctx, "create label "+l, true, func(ctx context.Context) (*gh.Response, error) {
-			_, resp, err := t.client.Issues.CreateLabel(ctx, owner, name, gh.CreateIssueLabelRequest{Name: l, Color: gh.Ptr(colour),
-				Description: gh.Ptr("made by sprintguard")})
+			_, resp, err := t.client.Issues.CreateLabel(ctx, owner, name, gh.CreateIssueLabelRequest{Name: l,
+				Color: gh.Ptr(issuetext.Colour(l)), Description: gh.Ptr("made by sprintguard")})
 			return resp, err
 		})
 		// 422 already_exists: made meanwhile by hand or by another attempt.
 		if err != nil && !strings.Contains(err.Error(), "already_exists") {
 			return fmt.Errorf("create label %q in %s: %w", l, repo, err)
 		}
-		t.mu.Lock()
-		known[strings.ToLower(l)] = true
-		t.mu.Unlock()
-	}
-	return nil
+		return nil
+	})
 }
 
-func (t *Tracker) listLabels(ctx context.Context, owner, name string) (map[string]bool, error) {
-	known := map[string]bool{}
+func (t *Tracker) listLabels(ctx context.Context, owner, name string) ([]string, error) {
+	var known []string
 	opts := &gh.ListOptions{PerPage: 100}
 	for {
 		var list []*gh.Label
@@ -89,7 +58,7 @@ func (t *Tracker) listLabels(ctx context.Context, owner, name string) (map[strin
 			return nil, err
 		}
 		for _, l := range list {
-			known[strings.ToLower(l.GetName())] = true
+			known = append(known, l.GetName())
 		}
 		if next == 0 {
 			return known, nil

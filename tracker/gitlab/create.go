@@ -26,11 +26,6 @@ const (
 	LabelDeferred  = issuetext.LabelDeferred
 )
 
-var colours = map[string]string{
-	"urgency::P1": "#b60205", "urgency::P2": "#d93f0b", "urgency::P3": "#fbca04", "urgency::P4": "#0e8a16",
-	LabelInterrupt: "#5319e7", LabelDeferred: "#c5def5", "sprintguard": "#1d76db",
-}
-
 // Create makes the request's issue, or finds the one an earlier attempt
 // made: an attempt is recorded in the store before the create call, and
 // a later attempt that finds the record looks for the marker among the
@@ -149,64 +144,46 @@ func (t *Tracker) findByMarker(ctx context.Context, project, marker, since strin
 
 // ensureLabels creates the labels the project lacks, once, with colours.
 func (t *Tracker) ensureLabels(ctx context.Context, project string, want []string) error {
-	t.mu.Lock()
-	known := t.labels[project]
-	t.mu.Unlock()
-	if known == nil {
-		known = map[string]bool{}
-		opt := &gl.ListLabelsOptions{ListOptions: gl.ListOptions{PerPage: 100}}
-		for page := int64(1); ; page++ {
-			opt.Page = page
-			var list []*gl.Label
-			var next int64
-			err := t.call(ctx, "list labels of "+project, false, func(o ...gl.RequestOptionFunc) (*gl.Response, error) {
-				var resp *gl.Response
-				var err error
-				list, resp, err = t.client.Labels.ListLabels(project, opt, o...)
-				if resp != nil {
-					next = resp.NextPage
-				}
-				return resp, err
-			})
-			if err != nil {
-				return err
-			}
-			for _, l := range list {
-				known[strings.ToLower(l.Name)] = true
-			}
-			if next == 0 {
-				break
-			}
-		}
-		t.mu.Lock()
-		t.labels[project] = known
-		t.mu.Unlock()
-	}
-	for _, l := range want {
-		t.mu.Lock()
-		have := known[strings.ToLower(l)]
-		t.mu.Unlock()
-		if have {
-			continue
-		}
-		colour := colours[l]
-		if colour == "" {
-			colour = "#ededed"
-		}
+	return t.labels.Ensure(project, want, func() ([]string, error) { return t.listLabels(ctx, project) }, func(l string) error {
 		err := t.call(ctx, "create label "+l, true, func(o ...gl.RequestOptionFunc) (*gl.Response, error) {
-			_, resp, err := t.client.Labels.CreateLabel(project, &gl.CreateLabelOptions{Name: gl.Ptr(l), Color: gl.Ptr(colour),
-				Description: gl.Ptr("made by sprintguard")}, o...)
+			_, resp, err := t.client.Labels.CreateLabel(project, &gl.CreateLabelOptions{Name: gl.Ptr(l),
+				Color: gl.Ptr("#" + issuetext.Colour(l)), Description: gl.Ptr("made by sprintguard")}, o...)
 			return resp, err
 		})
 		// 409: made meanwhile by hand or by another attempt.
 		if err != nil && !strings.Contains(err.Error(), "HTTP 409") {
 			return fmt.Errorf("create label %q in %s: %w", l, project, err)
 		}
-		t.mu.Lock()
-		known[strings.ToLower(l)] = true
-		t.mu.Unlock()
+		return nil
+	})
+}
+
+func (t *Tracker) listLabels(ctx context.Context, project string) ([]string, error) {
+	var names []string
+	opt := &gl.ListLabelsOptions{ListOptions: gl.ListOptions{PerPage: 100}}
+	for page := int64(1); ; page++ {
+		opt.Page = page
+		var list []*gl.Label
+		var next int64
+		err := t.call(ctx, "list labels of "+project, false, func(o ...gl.RequestOptionFunc) (*gl.Response, error) {
+			var resp *gl.Response
+			var err error
+			list, resp, err = t.client.Labels.ListLabels(project, opt, o...)
+			if resp != nil {
+				next = resp.NextPage
+			}
+			return resp, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range list {
+			names = append(names, l.Name)
+		}
+		if next == 0 {
+			return names, nil
+		}
 	}
-	return nil
 }
 
 // userID returns the id of the user with username, 0 when none (or no

@@ -23,6 +23,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/tracker/issuetext"
 	"github.com/sprintguard/sprintguard/tracker/pacer"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -59,9 +60,9 @@ type Tracker struct {
 	authErr atomic.Pointer[string]
 
 	mu         sync.Mutex
-	labels     map[string]map[string]bool // project -> lower-case names
-	milestones map[string]int64           // project + "\x00" + title -> id
-	users      map[string]int64           // username -> id
+	labels     issuetext.Known
+	milestones map[string]int64 // project + "\x00" + title -> id
+	users      map[string]int64 // username -> id
 }
 
 var _ triage.Tracker = (*Tracker)(nil)
@@ -110,7 +111,7 @@ func New(opt Options) (*Tracker, error) {
 		return nil, fmt.Errorf("gitlab client for %s: %w", opt.URL, err)
 	}
 	return &Tracker{opt: opt, client: client, gate: &pacer.Gate{Now: opt.Now, Sleep: opt.Sleep, Every: opt.CreateEvery},
-		labels: map[string]map[string]bool{}, milestones: map[string]int64{}, users: map[string]int64{}}, nil
+		milestones: map[string]int64{}, users: map[string]int64{}}, nil
 }
 
 // Ready returns an error while GitLab refuses the token (401).
