@@ -66,7 +66,9 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	case triage.NoticeQueued:
 		err = b.inThread(ctx, r, render.Queued(r, n.Text), "")
 	case triage.NoticeFallback:
-		err = b.toOnCall(ctx, r, team, render.Fallback(r, n.Text))
+		// The team channel: the whole team should know its tracker
+		// refuses tickets (a missing repository, a token's scope).
+		_, err = b.post(ctx, team.Channel, "", render.Fallback(r, n.Text))
 	case triage.NoticeBudget:
 		err = b.toLeads(ctx, team, overBudget(r, team))
 	default:
@@ -249,21 +251,6 @@ func (b *Bot) inThread(ctx context.Context, r *triage.Request, msg render.Messag
 		}
 	}
 	_, err := b.post(ctx, channel, thread, msg)
-	return err
-}
-
-// toOnCall DMs the request's assignee, or posts in the team channel when
-// nobody has it.
-func (b *Bot) toOnCall(ctx context.Context, r *triage.Request, team *triage.Team, msg render.Message) error {
-	if r.Assignee == "" {
-		_, err := b.post(ctx, team.Channel, "", msg)
-		return err
-	}
-	dm, err := b.gw.OpenDM(ctx, r.Assignee)
-	if err != nil {
-		return err
-	}
-	_, err = b.post(ctx, dm, "", msg)
 	return err
 }
 

@@ -40,10 +40,13 @@ func (c *Config) CheckSlack() error {
 // project for every team, its own or tracker.jira's, which errors report at
 // each team that has neither. It may be called concurrently.
 func (c *Config) CheckTracker() error {
-	if c.Tracker.Kind != TrackerJira {
-		return nil
+	errs := append(c.checkGitHub(), c.checkGitLab()...)
+	if !c.UsesTracker(TrackerJira) {
+		if len(errs) == 0 {
+			return nil
+		}
+		return errs
 	}
-	var errs Errors
 	missing := func(key, hint string) {
 		errs = append(errs, Error{
 			File: c.Path, Line: c.Tracker.Line,

@@ -38,6 +38,7 @@ type Config struct {
 	Rules     []Rule // the shared rules, from RulesFile or inline
 	RulesFile string // resolved path of the shared rules file, or ""
 	Teams     []Team
+	People    []Person // Slack users and their tracker logins
 }
 
 // Storage is where the database lives and how long things are kept.
@@ -69,10 +70,12 @@ type Slack struct {
 // Tracker selects where tickets are created. Line is the line of the
 // `tracker:` key (0 when absent), which CheckTracker reports against.
 type Tracker struct {
-	Kind  string // TrackerLocal or TrackerJira
-	Local LocalTracker
-	Jira  JiraTracker
-	Line  int
+	Kind   string // TrackerLocal or TrackerJira
+	Local  LocalTracker
+	Jira   JiraTracker
+	GitHub GitHubTracker
+	GitLab GitLabTracker
+	Line   int
 }
 
 // LocalTracker keeps tickets in sprintguard's own store.

@@ -39,7 +39,7 @@ func TestLoadFull(t *testing.T) {
 			SigningSecret: NewSecret("shh"), APIURL: "http://127.0.0.1:3000/api/", Command: "/ask-ops", Line: 10})
 		same(t, "Tracker", cfg.Tracker, Tracker{Kind: TrackerJira, Local: LocalTracker{Prefix: "OPS", URL: "https://sg.example.com/t/"},
 			Jira: JiraTracker{URL: "https://acme.atlassian.net", User: "bot@acme.com", Token: NewSecret("jira-tok"),
-				JiraProject: JiraProject{Project: "PLAT", IssueType: "Request"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour}, Line: 17})
+				JiraProject: JiraProject{Project: "PLAT", IssueType: "Request"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour}, GitHub: defaultGitHub(), GitLab: defaultGitLab(), Line: 17})
 		same(t, "Groups", cfg.Groups, map[string][]string{"payments": {"U0PAY001", "U0PAY002"}, "platform-leads": {"U01"}})
 		same(t, "RulesFile", cfg.RulesFile, "")
 	})
@@ -116,7 +116,7 @@ func TestLoadMinimalDefaults(t *testing.T) {
 	same(t, "Server", cfg.Server, Server{Listen: ":8080", AdminListen: "127.0.0.1:8081", ShutdownTimeout: 20 * time.Second})
 	same(t, "Slack", cfg.Slack, Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg"})
 	same(t, "Tracker", cfg.Tracker, Tracker{Kind: TrackerLocal, Local: LocalTracker{Prefix: "REQ"}, Jira: JiraTracker{
-		JiraProject: JiraProject{IssueType: "Task"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour}})
+		JiraProject: JiraProject{IssueType: "Task"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour}, GitHub: defaultGitHub(), GitLab: defaultGitLab()})
 	team := cfg.Teams[0]
 	same(t, "BusinessHours", team.BusinessHours, BusinessHours{
 		Days:  []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},

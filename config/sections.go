@@ -17,7 +17,8 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		Server:  Server{Listen: ":8080", AdminListen: "127.0.0.1:8081", ShutdownTimeout: 20 * time.Second},
 		Slack:   Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg"},
 		Tracker: Tracker{Kind: TrackerLocal, Local: LocalTracker{Prefix: "REQ"}, Jira: JiraTracker{
-			JiraProject: JiraProject{IssueType: "Task"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour}},
+			JiraProject: JiraProject{IssueType: "Task"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour},
+			GitHub: defaultGitHub(), GitLab: defaultGitLab()},
 	}
 	if root = deref(root); root.Kind != yaml.MappingNode {
 		d.errAt(root, "a config must be a mapping of keys such as `teams:`, got "+kindName(root), "")
@@ -33,6 +34,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		"rules_file": func(n *yaml.Node) { rulesFile = n },
 		"rules":      func(n *yaml.Node) { rules = n },
 		"teams":      func(n *yaml.Node) { teams = n },
+		"people":     func(n *yaml.Node) { c.People = d.people(n) },
 	})
 	c.Storage.Path = d.resolvePath(c.Storage.Path)
 	if k := seen["slack"]; k != nil {
@@ -141,7 +143,9 @@ func (d *decoder) tracker(n *yaml.Node, t *Tracker) {
 		}
 	}
 	d.fields(n, "tracker", map[string]func(*yaml.Node){
-		"kind": func(v *yaml.Node) { d.choice("`kind`", v, &t.Kind, TrackerLocal, TrackerJira) },
+		"kind":   func(v *yaml.Node) { d.choice("`kind`", v, &t.Kind, trackerKinds...) },
+		"github": func(v *yaml.Node) { d.githubTracker(v, &t.GitHub) },
+		"gitlab": func(v *yaml.Node) { d.gitlabTracker(v, &t.GitLab) },
 		"local": func(v *yaml.Node) {
 			d.fields(v, "tracker.local", map[string]func(*yaml.Node){
 				"prefix": func(v *yaml.Node) {

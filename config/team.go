@@ -24,8 +24,11 @@ type Team struct {
 	Sprint        Sprint
 	Policy        Policy
 	Report        Report
-	Jira          JiraProject // overrides of tracker.jira for this team
-	RulesFile     string      // resolved path of the team's rules file, or ""
+	Jira          JiraProject   // overrides of tracker.jira for this team
+	GitHub        GitHubRepo    // overrides of tracker.github for this team
+	GitLab        GitLabProject // overrides of tracker.gitlab for this team
+	Tracker       string        // this team's tracker kind; "" = tracker.kind
+	RulesFile     string        // resolved path of the team's rules file, or ""
 	Rules         []Rule
 	File          string
 	Line          int

@@ -94,6 +94,9 @@ func (d *decoder) team(n *yaml.Node, shared *ruleList) (Team, []item, bool) {
 		"policy":         func(v *yaml.Node) { d.policy(v, &t.Policy) },
 		"report":         func(v *yaml.Node) { d.reportSection(v, &t.Report) },
 		"jira":           func(v *yaml.Node) { d.teamJira(v, &t.Jira) },
+		"github":         func(v *yaml.Node) { d.teamGitHub(v, &t.GitHub) },
+		"gitlab":         func(v *yaml.Node) { d.teamGitLab(v, &t.GitLab) },
+		"tracker":        func(v *yaml.Node) { d.choice("`tracker`", v, &t.Tracker, trackerKinds...) },
 		"rules_file":     func(v *yaml.Node) { rulesFile = v },
 		"rules":          func(v *yaml.Node) { rules = v },
 	})

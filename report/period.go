@@ -199,7 +199,7 @@ func falseEmergency(r *triage.Request, requester string) (Item, bool) {
 	if r.Purged || summary == "" {
 		summary = purgedText
 	}
-	return Item{ID: r.ID, Ticket: r.Ticket.Key, Summary: summary, Claimed: claimed, Classified: rules,
+	return Item{ID: r.ID, Ticket: r.Ticket.Key, TicketURL: r.Ticket.URL, Summary: summary, Claimed: claimed, Classified: rules,
 		Final: validOrZero(r.Urgency), Requester: requester, RequesterID: r.User, CreatedAt: r.CreatedAt}, true
 }
 

@@ -69,7 +69,7 @@ func late(r *triage.Request, kind string, target time.Duration, done time.Time, 
 	if took <= target {
 		return Breach{}, false
 	}
-	return Breach{ID: r.ID, Ticket: r.Ticket.Key, Kind: kind, Target: target, Took: took, Open: open,
+	return Breach{ID: r.ID, Ticket: r.Ticket.Key, TicketURL: r.Ticket.URL, Kind: kind, Target: target, Took: took, Open: open,
 		Urgency: validOrZero(r.Urgency)}, true
 }
 

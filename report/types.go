@@ -142,19 +142,21 @@ type Breaches struct {
 
 // Breach is one missed SLA target.
 type Breach struct {
-	ID      int64          `json:"id"`
-	Ticket  string         `json:"ticket,omitempty"`
-	Kind    string         `json:"kind"` // "ack" or "resolve"
-	Target  time.Duration  `json:"target"`
-	Took    time.Duration  `json:"took"`
-	Open    bool           `json:"open"` // still not acknowledged / resolved
-	Urgency triage.Urgency `json:"urgency,omitempty"`
+	ID        int64          `json:"id"`
+	Ticket    string         `json:"ticket,omitempty"`
+	TicketURL string         `json:"ticket_url,omitempty"`
+	Kind      string         `json:"kind"` // "ack" or "resolve"
+	Target    time.Duration  `json:"target"`
+	Took      time.Duration  `json:"took"`
+	Open      bool           `json:"open"` // still not acknowledged / resolved
+	Urgency   triage.Urgency `json:"urgency,omitempty"`
 }
 
 // Item is a request singled out by the report.
 type Item struct {
 	ID         int64          `json:"id"`
 	Ticket     string         `json:"ticket,omitempty"`
+	TicketURL  string         `json:"ticket_url,omitempty"`
 	Summary    string         `json:"summary"`
 	Claimed    triage.Urgency `json:"claimed"`
 	Classified triage.Urgency `json:"classified"`

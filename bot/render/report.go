@@ -182,7 +182,7 @@ func reportBreaches(w *report.Weekly) string {
 			lines = append(lines, "and "+itoa(b.Ack+b.Resolve-reportList)+" more")
 			break
 		}
-		line := "• " + reportRef(it.Ticket, it.ID) + " "
+		line := "• " + reportRef(it.Ticket, it.TicketURL, it.ID) + " "
 		if it.Urgency.Valid() {
 			line += it.Urgency.String() + " "
 		}
@@ -195,8 +195,12 @@ func reportBreaches(w *report.Weekly) string {
 	return strings.Join(lines, "\n")
 }
 
-// reportRef names a request by its ticket, else by its number.
-func reportRef(ticket string, id int64) string {
+// reportRef names a request by its ticket, linked when the tracker gave
+// a link (each team's own: Jira, GitHub, GitLab), else by its number.
+func reportRef(ticket, url string, id int64) string {
+	if ticket != "" && url != "" {
+		return link(url, clipPlain(oneLine(ticket), reportTicket))
+	}
 	if ticket != "" {
 		return short(ticket, reportTicket)
 	}
@@ -210,7 +214,7 @@ func reportEmergencies(items []report.Item) string {
 			lines = append(lines, "and "+itoa(len(items)-reportList)+" more")
 			break
 		}
-		lines = append(lines, "• "+reportRef(it.Ticket, it.ID)+" claimed "+it.Claimed.String()+", rules "+it.Classified.String()+
+		lines = append(lines, "• "+reportRef(it.Ticket, it.TicketURL, it.ID)+" claimed "+it.Claimed.String()+", rules "+it.Classified.String()+
 			" — "+short(it.Requester, reportName)+": “"+short(it.Summary, reportSummary)+"”")
 	}
 	return strings.Join(lines, "\n")

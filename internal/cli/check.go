@@ -78,7 +78,9 @@ func checkOnline(ctx context.Context, cfg *config.Config) []string {
 	if p := checkAppToken(ctx, cfg); p != "" {
 		problems = append(problems, p)
 	}
-	if cfg.Tracker.Kind != config.TrackerJira {
+	problems = append(problems, checkGitHubOnline(ctx, cfg)...)
+	problems = append(problems, checkGitLabOnline(ctx, cfg)...)
+	if !cfg.UsesTracker(config.TrackerJira) {
 		return problems
 	}
 	j := cfg.Tracker.Jira
@@ -88,7 +90,9 @@ func checkOnline(ctx context.Context, cfg *config.Config) []string {
 	}
 	var teams []string
 	for _, t := range cfg.Teams {
-		teams = append(teams, t.Name)
+		if cfg.TrackerFor(t.Name) == config.TrackerJira {
+			teams = append(teams, t.Name)
+		}
 	}
 	return append(problems, tr.Check(ctx, teams)...)
 }

@@ -14,7 +14,7 @@ import (
 
 // exportColumns are the columns of `sprintguard export`, in order.
 var exportColumns = []string{"id", "team", "channel", "user", "ts", "created_at", "summary", "urgency",
-	"category", "rule", "status", "ticket", "sprint", "estimate", "actual"}
+	"category", "rule", "status", "ticket", "sprint", "estimate", "actual", "ticket_url"}
 
 func runExport(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "export")
@@ -122,5 +122,5 @@ func exportRow(r *triage.Request) []string {
 	}
 	return []string{strconv.FormatInt(r.ID, 10), r.Team, r.Channel, r.User, r.TS, r.CreatedAt.UTC().Format(time.RFC3339),
 		r.Summary, r.Urgency.String(), r.Decision.Category, r.Decision.Rule, string(r.Status), r.Ticket.Key,
-		strconv.Itoa(r.Sprint), strconv.FormatFloat(r.Estimate, 'f', -1, 64), actual}
+		strconv.Itoa(r.Sprint), strconv.FormatFloat(r.Estimate, 'f', -1, 64), actual, r.Ticket.URL}
 }

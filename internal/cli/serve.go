@@ -138,6 +138,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if cfg.Slack.Mode == config.ModeHTTP {
 		bt.Routes(mux, &bot.Verifier{Secret: cfg.Slack.SigningSecret, Now: env.Now})
 	}
+	tr.routes(mux, svc)
 	srv := &http.Server{Addr: cfg.Server.Listen, Handler: mux, ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
 
