@@ -20,6 +20,7 @@ type Change struct {
 	HasActual bool
 	Urgency   Urgency // with ActUrgency
 	Assignee  string  // with ActReassign
+	Category  string  // with ActCategory
 	Reason    string
 	// FromTracker marks a change read from the tracker, which must not be
 	// pushed back to it.
@@ -36,6 +37,7 @@ const (
 	ActUrgency     = "urgency"
 	ActReassign    = "reassign"
 	ActReopen      = "reopen"
+	ActCategory    = "category"
 )
 
 // Apply performs a lifecycle change on request id. Applying the same change
@@ -56,12 +58,18 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 			return err
 		}
 		at := s.now()
+		before := *r
 		if changed, err = s.step(tx, team, r, c, at); err != nil || !changed {
 			return err
 		}
 		r.record(at, c.Action, c.Actor, c.Reason)
 		if err := tx.PutRequest(r); err != nil {
 			return err
+		}
+		if l, ok := labelOf(before, r, c, at); ok {
+			if err := tx.AddLabel(l); err != nil {
+				return err
+			}
 		}
 		if !c.FromTracker {
 			if err := s.queueUpdate(tx, r, team, c, at); err != nil {
@@ -148,6 +156,14 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 		}
 		r.Overrides = append(r.Overrides, UrgencyChange{At: at, Actor: c.Actor, From: r.Urgency, To: c.Urgency})
 		r.Urgency = c.Urgency
+	case ActCategory:
+		if c.Category == "" {
+			return false, Errorf(EINVALID, "a category change needs a category")
+		}
+		if c.Category == r.CategoryNow() {
+			return false, nil
+		}
+		r.Category = c.Category
 	case ActReassign:
 		if c.Assignee == r.Assignee {
 			return false, nil
@@ -225,6 +241,8 @@ func changeComment(r *Request, c Change) string {
 	switch c.Action {
 	case ActUrgency:
 		return fmt.Sprintf("Urgency changed to %s by %s.", r.Urgency, who)
+	case ActCategory:
+		return fmt.Sprintf("Category changed to %s by %s.", r.CategoryNow(), who)
 	case ActResolve:
 		if r.HasActual {
 			return fmt.Sprintf("Resolved by %s; time spent %g.", who, r.Actual)

@@ -180,8 +180,11 @@ type Request struct {
 	Decision  classifier.Decision `json:"decision"`
 	Urgency   Urgency             `json:"urgency"`
 	Overrides []UrgencyChange     `json:"overrides,omitempty"`
-	Outcome   Outcome             `json:"outcome"`
-	Status    Status              `json:"status"`
+	// Category is the category the on-call set; "" keeps the rules'
+	// Decision.Category (see CategoryNow).
+	Category string  `json:"category,omitempty"`
+	Outcome  Outcome `json:"outcome"`
+	Status   Status  `json:"status"`
 	// OverBudget is set when a P1 was accepted with the budget already spent.
 	OverBudget bool `json:"over_budget,omitempty"`
 
