@@ -147,10 +147,15 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 	return []byte(strings.Join(text, "")), nil
 }
 
-// Diff returns the unified diff from old to new, named name on both sides,
-// or "" when they are the same.
+// Diff returns the unified diff from old to new, or "" when they are the
+// same. A relative name is written a/NAME and b/NAME, for `git apply`; an
+// absolute one as it is, for `patch -p0`.
 func Diff(name string, old, new []byte) string {
-	return udiff.Unified("a/"+name, "b/"+name, string(old), string(new))
+	a, b := "a/"+name, "b/"+name
+	if strings.HasPrefix(name, "/") {
+		a, b = name, name
+	}
+	return udiff.Unified(a, b, string(old), string(new))
 }
 
 // field returns the key and value nodes of key in mapping n, or nils.

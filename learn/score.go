@@ -8,14 +8,19 @@ import (
 
 // Score is how well rules agree with labelled examples. It is a plain value.
 type Score struct {
-	N int // examples scored
+	N int `json:"n"` // examples scored
 	// Urgency and Interrupt count the examples whose urgency, and whose
 	// interrupt-or-not (P1 and P2 interrupt), the rules got right.
-	Urgency, Interrupt int
+	Urgency   int `json:"urgency_right"`
+	Interrupt int `json:"interrupt_right"`
 	// Categorised counts the examples labelled with a category, and
 	// Category those of them the rules got right.
-	Categorised, Category int
+	Categorised int `json:"categorised"`
+	Category    int `json:"category_right"`
 }
+
+// Scores scores set against ex with the plain evaluator.
+func Scores(set *classifier.Set, ex []Example) Score { return evalScorer{}.Evaluate(set, ex) }
 
 // Evaluator scores rules against examples. Suggest only needs this much of
 // rules evaluation; evalScorer is the plain implementation, kept minimal
