@@ -188,18 +188,23 @@ func grams(text string) []string {
 }
 
 // rescore returns the score with rules instead of the baseline, classifying
-// only the examples touched: those an edit may change.
-func (m *miner) rescore(rules []classifier.Rule, touched []int) (Score, error) {
+// only the examples touched: those an edit may change. fixed counts the
+// touched examples the baseline got wrong and rules get right.
+func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Score, fixed int, err error) {
 	set, err := classifier.Compile(rules, m.opt)
 	if err != nil {
-		return Score{}, err
+		return Score{}, 0, err
 	}
-	s := m.before
+	s = m.before
 	for _, i := range touched {
+		d := set.Classify(m.ex[i].Input)
 		s.add(&m.ex[i], m.pred[i], -1)
-		s.add(&m.ex[i], set.Classify(m.ex[i].Input), 1)
+		s.add(&m.ex[i], d, 1)
+		if !right(&m.ex[i], m.pred[i]) && right(&m.ex[i], d) {
+			fixed++
+		}
 	}
-	return s, nil
+	return s, fixed, nil
 }
 
 // misfires finds rules that are mostly wrong on the requests they decide,
@@ -250,7 +255,7 @@ func (m *miner) misfires() []Edit {
 			Against: t.fired - n, Fired: t.fired, Correct: t.correct, Before: m.before}
 		rules := slices.Clone(m.rules)
 		rules[ri].Urgency, rules[ri].Category = best.u, best.c
-		after, err := m.rescore(rules, t.touched)
+		after, _, err := m.rescore(rules, t.touched)
 		if err != nil || !after.Better(m.before) {
 			continue
 		}
@@ -379,31 +384,14 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 			rules = slices.Insert(rules, defaultIndex(rules), nr)
 		}
 		e.Urgency, e.Category = t.u, t.c
-		after, err := m.rescore(rules, touched)
+		after, fixed, err := m.rescore(rules, touched)
 		if err != nil || !after.Better(m.before) {
 			continue
 		}
-		e.Before, e.After = m.before, after
-		e.Support = m.fixed(rules, touched)
+		e.Before, e.After, e.Support = m.before, after, fixed
 		out = append(out, e)
 	}
 	return out
-}
-
-// fixed counts the touched examples that rules get right and the baseline
-// got wrong.
-func (m *miner) fixed(rules []classifier.Rule, touched []int) int {
-	set, err := classifier.Compile(rules, m.opt)
-	if err != nil {
-		return 0
-	}
-	n := 0
-	for _, i := range touched {
-		if !right(&m.ex[i], m.pred[i]) && right(&m.ex[i], set.Classify(m.ex[i].Input)) {
-			n++
-		}
-	}
-	return n
 }
 
 // cover keeps, best first, up to three phrases that each turn at least
