@@ -206,6 +206,16 @@ type Request struct {
 	// Posts are the Slack messages sprintguard posted about the request,
 	// so that later changes can edit them in place.
 	Posts []Post `json:"posts,omitempty"`
+	// Similar are the team's earlier requests most like this one, best
+	// first, found by the outbox worker (JobSimilar); SimilarDone says the
+	// lookup ran, even when it found nothing.
+	Similar     []Similar `json:"similar,omitempty"`
+	SimilarDone bool      `json:"similar_done,omitempty"`
+	// EstimateWhy explains an estimate learned from similar requests, and
+	// RuleEstimate keeps the estimate it replaced; both are empty when the
+	// estimate is the rule's.
+	EstimateWhy  string  `json:"estimate_why,omitempty"`
+	RuleEstimate float64 `json:"rule_estimate,omitempty"`
 	// Purged is set once retention removed the request's text.
 	Purged bool `json:"purged,omitempty"`
 }
