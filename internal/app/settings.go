@@ -59,7 +59,8 @@ func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
 		SetTopic: ct.Oncall.SetTopic, ReassignOnHandoff: ct.Oncall.ReassignOnHandoff,
 		ReportSchedule: ct.Report.Schedule, ReportChannel: ct.Report.Channel,
 		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo,
-		Rules: set,
+		NoLearnedEstimates: !ct.Sprint.LearnedEstimates,
+		Rules:              set,
 		Rotation: oncall.Rotation{
 			Team: ct.Name, Members: ct.Oncall.Rotation, ShiftDays: days(ct.Oncall.Shift),
 			Handoff: oncall.Handoff{Weekday: ct.Oncall.Handoff.Weekday, HasWeekday: ct.Oncall.Handoff.HasWeekday,
