@@ -54,7 +54,7 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 		if team == nil {
 			return Errorf(ECONFLICT, "team %q is no longer configured", r.Team)
 		}
-		if err := allowed(team, c); err != nil {
+		if err := allowedOn(team, r, c); err != nil {
 			return err
 		}
 		at := s.now()
@@ -70,6 +70,9 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 			if err := tx.AddLabel(l); err != nil {
 				return err
 			}
+		}
+		if c.Action == ActSolved || c.Action == ActNeedHelp {
+			return nil // no ticket yet to update; routing told whom it must
 		}
 		if !c.FromTracker {
 			if err := s.queueUpdate(tx, r, team, c, at); err != nil {
@@ -169,8 +172,10 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 			return false, nil
 		}
 		r.Assignee = c.Assignee
+	case ActSolved, ActNeedHelp:
+		return s.deflection(tx, team, r, c, at)
 	case ActReopen:
-		if !r.Status.Closed() {
+		if !r.Status.Closed() || r.Status == StatusOffered {
 			return false, nil
 		}
 		r.Status, r.ResolvedAt = StatusOpen, time.Time{}

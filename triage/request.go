@@ -63,7 +63,7 @@ const (
 // Closed reports whether no more work is expected on a request in status s.
 func (s Status) Closed() bool {
 	switch s {
-	case StatusResolved, StatusDeclined, StatusDeferred, StatusBacklog:
+	case StatusResolved, StatusDeclined, StatusDeferred, StatusBacklog, StatusOffered:
 		return true
 	}
 	return false
@@ -216,6 +216,10 @@ type Request struct {
 	// estimate is the rule's.
 	EstimateWhy  string  `json:"estimate_why,omitempty"`
 	RuleEstimate float64 `json:"rule_estimate,omitempty"`
+	// Deflection is where the rule's answer got: DeflectOffered while the
+	// requester has it, DeflectSolved when it solved the request,
+	// DeflectNeedHelp when it did not; "" when the rule had no answer.
+	Deflection string `json:"deflection,omitempty"`
 	// Purged is set once retention removed the request's text.
 	Purged bool `json:"purged,omitempty"`
 }

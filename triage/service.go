@@ -138,6 +138,13 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 			return err
 		}
 		r = newRequest(id, team, st, in, dec, at)
+		if deflects(dec, in.Claimed) {
+			if err := s.offer(tx, r, at); err != nil {
+				return err
+			}
+			res = &IntakeResult{Request: r}
+			return s.remember(tx, in, r.ID, at)
+		}
 		if err := s.route(tx, team, r, at); err != nil {
 			return err
 		}

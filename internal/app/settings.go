@@ -109,7 +109,7 @@ func Rules(rs []config.Rule, groups map[string][]string) (*classifier.Set, error
 			When: r.When, NeededWithin: r.NeededWithin,
 			Urgency: u, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels,
 			SLA: classifier.SLA{Ack: r.SLA.Ack, Resolve: r.SLA.Resolve}, Team: r.Team,
-			Continue: r.Continue, Default: r.Default,
+			Continue: r.Continue, Default: r.Default, Answer: r.Answer,
 		}
 	}
 	if len(errs) > 0 {
