@@ -32,3 +32,19 @@ func TestLearnedEstimatesAreOnUnlessTurnedOff(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestRuleAnswer(t *testing.T) {
+	doc := strings.Replace(teamDoc("", ""), "rules: [{name: fallback, default: true, urgency: P3}]",
+		"rules: [{name: vpn, any: [vpn], urgency: P3, answer: \"https://wiki.example.com/vpn\"}, {name: fallback, default: true, urgency: P3}]", 1)
+	cfg, err := Parse("v.yaml", []byte(doc), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Teams[0].Rules[0].Answer; got != "https://wiki.example.com/vpn" {
+		t.Errorf("answer %q", got)
+	}
+	bad := strings.Replace(doc, `answer: "https://wiki.example.com/vpn"`, "answer: [a, b]", 1)
+	if _, err := Parse("v.yaml", []byte(bad), env(nil)); err == nil || !strings.Contains(err.Error(), "v.yaml:6: `answer`") {
+		t.Errorf("err = %v, want one at the answer", err)
+	}
+}
