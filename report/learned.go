@@ -74,3 +74,12 @@ func mdLearned(b *strings.Builder, w *Weekly) {
 	b.WriteString("\n" + hint + "\n")
 	b.WriteString("\n" + deflectedLine(w.ThisWeek) + "\n")
 }
+
+// learnedSection is the HTML report's part on overridden rules and answers.
+func learnedSection(w *Weekly) htmlSection {
+	t, hint := overriddenRules(w, htmlCellText)
+	tab := htmlFrom("overridden-rules", "Rules that were overridden most this week", t)
+	tab.Empty = "None."
+	return htmlSection{ID: "learned", Heading: "Rules that were overridden most",
+		Notes: []string{strings.ReplaceAll(hint, "`", ""), deflectedLine(w.ThisWeek)}, Tables: []htmlTable{tab}}
+}

@@ -32,10 +32,14 @@ func TestReportNamesTheRulesOverriddenMostAndCountsAnswers(t *testing.T) {
 	if w.ThisWeek.Deflected != 2 {
 		t.Errorf("deflected %d, want 2", w.ThisWeek.Deflected)
 	}
-	for name, out := range map[string]string{"text": w.Text(), "markdown": w.Markdown()} {
+	html, err := w.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"text": w.Text(), "markdown": w.Markdown(), "html": string(html)} {
 		for _, want := range []string{
 			"Rules that were overridden most", "access-request", "sprintguard rules suggest --team platform",
-			"Answered by a rule's answer: 2 requests",
+			"Answered by a rule", "answer: 2 requests",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s report lacks %q", name, want)
