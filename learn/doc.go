@@ -1,6 +1,8 @@
-// Package learn makes sprintguard improve from what a team did: the labels
-// that on-call actions leave (see triage.Label), the similar past requests
-// shown to the on-call, the time they took, and rule edits mined from both.
+// Package learn measures and improves a team's rules against what people
+// decided: labelled files (Evaluate, ReadLabels), the labels that on-call
+// actions leave in the store (History, see triage.Label), the similar past
+// requests shown to the on-call and the time they took (Finder), and rule
+// edits mined from all of it (Suggest).
 //
 // Similar requests come from an in-process BM25 index over each team's
 // request texts (Index), our own rather than

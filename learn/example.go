@@ -7,29 +7,8 @@ import (
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-// Example is one request with what the team says the rules should have
-// decided for it. It is a plain value.
-type Example struct {
-	// Ref names the example for people: a ticket key, "request 12", or
-	// FILE:LINE of a labels file.
-	Ref   string
-	ID    int64 // the request id, when it came from the store
-	Team  string
-	Input classifier.Input
-	// Rule is the rule that decided the request when it arrived; "" when
-	// not known.
-	Rule     string
-	Urgency  classifier.Urgency
-	Category string // "" when the label gives none
-	// Overridden says a person changed the urgency or the category.
-	Overridden bool
-	Actual     float64
-	HasActual  bool
-	Resolver   string
-}
-
-// Text is the text the rules and the index read.
-func (e *Example) Text() string { return e.Input.Summary + "\n" + e.Input.Details }
+// text is the text the rules and the index read.
+func text(e *Example) string { return e.Input.Summary + "\n" + e.Input.Details }
 
 // FromRequest returns r as an example labelled with its urgency and
 // category now, after whatever the on-call changed.
@@ -43,7 +22,7 @@ func FromRequest(r *triage.Request, team *triage.Team) Example {
 		in.BusinessHours = team.Hours.Contains(r.CreatedAt)
 	}
 	return Example{
-		Ref: ref(r), ID: r.ID, Team: r.Team, Input: in, Rule: r.Decision.Rule,
+		ID: ref(r), RequestID: r.ID, Team: r.Team, Input: in, Rule: r.Decision.Rule,
 		Urgency: r.Urgency, Category: r.CategoryNow(),
 		Overridden: len(r.Overrides) > 0 || r.Category != "" && r.Category != r.Decision.Category,
 		Actual:     r.Actual, HasActual: r.HasActual, Resolver: resolver(r),

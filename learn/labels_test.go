@@ -5,71 +5,99 @@ import (
 	"testing"
 
 	"github.com/sprintguard/sprintguard/classifier"
-	"github.com/sprintguard/sprintguard/triage"
 )
 
-var cats = []string{"access", "incident", "other"}
-
 func TestReadLabels(t *testing.T) {
-	in := `{"channel": "#help", "ts": "1.1", "urgency": "P2", "category": "access", "time_spent": 1.5}
-# a comment, then a blank line
+	jsonl := `{"id": "a#1", "url": "https://example.com/1", "text": "site is down", "urgency": "P1", "interrupt": "yes", "category": "incident", "split": "test"}
 
-{"channel": "C0HELP", "ts": "1.2", "urgency": "p4"}
+{"summary": "need access", "details": "to grafana", "urgency": "normal", "category": "access"}
 `
-	got, err := readLabels("l.jsonl", strings.NewReader(in), cats)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || got[0].Where != "l.jsonl:1" || got[0].Urgency != classifier.P2 || !got[0].HasActual || got[0].Actual != 1.5 ||
-		got[1].Where != "l.jsonl:4" || got[1].Urgency != classifier.P4 || got[1].HasActual {
-		t.Errorf("labels %+v", got)
-	}
-}
-
-func TestReadLabelsRejectsBadLinesWithFileLine(t *testing.T) {
-	good := `{"channel": "#help", "ts": "1.1", "urgency": "P2"}` + "\n"
-	tests := []struct {
-		name, line, want string
+	csv := "id,text,urgency,interrupt,category,split\n" +
+		"a#1,site is down,P1,yes,incident,test\n" +
+		"a#2,\"need access, please\",P3,no,access,train\n"
+	for _, tt := range []struct {
+		name, data string
+		want       []Example
 	}{
-		{"not json", `{"channel": "#help",`, "l.jsonl:2: "},
-		{"unknown urgency", `{"channel": "#help", "ts": "1.2", "urgency": "P9"}`, `l.jsonl:2: urgency "P9"`},
-		{"no urgency", `{"channel": "#help", "ts": "1.2"}`, `l.jsonl:2: urgency ""`},
-		{"unknown category", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "category": "outage"}`, `l.jsonl:2: category "outage" is none`},
-		{"unknown key", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "categry": "access"}`, `l.jsonl:2: json: unknown field "categry"`},
-		{"no message", `{"urgency": "P1"}`, `l.jsonl:2: needs "channel" and "ts"`},
-		{"twice", `{"channel": "help", "ts": "1.1", "urgency": "P1"}`, `l.jsonl:2: message help 1.1 is labelled twice (first at l.jsonl:1)`},
-		{"negative time", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "time_spent": -1}`, `l.jsonl:2: time_spent -1 is negative`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := readLabels("l.jsonl", strings.NewReader(good+tc.line+"\n"+good), cats)
-			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
-				t.Errorf("err = %v, want it to start %q", err, tc.want)
+		{"jsonl", jsonl, []Example{
+			{ID: "a#1", Input: classifier.Input{Summary: "site is down"}, Urgency: classifier.P1, Category: "incident", Split: "test", File: "l", Line: 1},
+			{ID: "l:3", Input: classifier.Input{Summary: "need access", Details: "to grafana"}, Urgency: classifier.P3, Category: "access", File: "l", Line: 3},
+		}},
+		{"csv", csv, []Example{
+			{ID: "a#1", Input: classifier.Input{Summary: "site is down"}, Urgency: classifier.P1, Category: "incident", Split: "test", File: "l", Line: 2},
+			{ID: "a#2", Input: classifier.Input{Summary: "need access, please"}, Urgency: classifier.P3, Category: "access", Split: "train", File: "l", Line: 3},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadLabels("l", []byte(tt.data))
+			if err != nil {
+				t.Fatal(err)
 			}
-			if got != nil {
-				t.Errorf("got %d labels with the error, want none", len(got))
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d examples: %+v", len(got), got)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("example %d:\n got %+v\nwant %+v", i, got[i], tt.want[i])
+				}
 			}
 		})
 	}
 }
 
-func TestJoinMatchesChannelIDOrName(t *testing.T) {
-	reqs := []*triage.Request{
-		{ID: 1, Channel: "C0HELP", ChannelName: "help", TS: "1.1", Summary: "vpn", Urgency: classifier.P3,
-			Decision: classifier.Decision{Urgency: classifier.P3, Category: "access", Rule: "access"}},
-		{ID: 2, Channel: "C0HELP", ChannelName: "help", TS: "1.2", Summary: "down", Urgency: classifier.P1,
-			Decision: classifier.Decision{Urgency: classifier.P1, Category: "incident", Rule: "outage"}},
+func TestReadLabelsErrors(t *testing.T) {
+	ok := `{"text": "x", "urgency": "P3", "category": "other"}`
+	tests := []struct {
+		name, data string
+		want       []string
+	}{
+		{"empty", "  \n", []string{"f: no labelled requests"}},
+		{"bad json", ok + "\n{\"text\": \"x\",\n", []string{"f:2: not a labelled request"}},
+		{"unknown key", ok + "\n" + `{"text": "x", "urgncy": "P3", "category": "other"}`, []string{`f:2: not a labelled request: json: unknown field "urgncy"`}},
+		{"unknown urgency", `{"text": "x", "urgency": "P5", "category": "other"}`, []string{`f:1: urgency: invalid urgency "P5"`}},
+		{"no urgency", `{"text": "x", "category": "other"}`, []string{"f:1: no urgency"}},
+		{"no category", `{"text": "x", "urgency": "P2"}`, []string{"f:1: no category"}},
+		{"no text", `{"urgency": "P2", "category": "x"}`, []string{"f:1: no text"}},
+		{"interrupt disagrees", `{"text": "x", "urgency": "P3", "interrupt": "yes", "category": "other"}` + "\n" +
+			`{"text": "x", "urgency": "P1", "interrupt": "maybe", "category": "other"}`,
+			[]string{`f:1: interrupt is "yes" but urgency P3 does not interrupt`, `f:2: interrupt "maybe" is not yes or no`}},
+		{"csv unknown column", "text,urgency,categry\nx,P3,other\n", []string{`f:1: unknown column "categry"`}},
+		{"csv short row", "text,urgency,category\nx,P3,other\ny,P3\n", []string{"f:3: has 2 fields, the header has 3"}},
+		{"csv bad quote", "text,urgency,category\n\"x,P3,other\n", []string{"f:2: not CSV"}},
 	}
-	labels := []FileLabel{
-		{Where: "l:1", Channel: "#help", TS: "1.1", Urgency: classifier.P2, Category: "access"},
-		{Where: "l:2", Channel: "C0HELP", TS: "1.2", Urgency: classifier.P1, Category: "incident"},
-		{Where: "l:3", Channel: "C0HELP", TS: "9.9", Urgency: classifier.P1},
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadLabels("f", []byte(tt.data))
+			if err == nil {
+				t.Fatalf("no error; got %+v", got)
+			}
+			if got != nil {
+				t.Errorf("examples returned with an error: %+v", got)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tt.want) {
+				t.Fatalf("errors:\n%v\nwant %d", err, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(lines[i], w) {
+					t.Errorf("error %d = %q, want prefix %q", i, lines[i], w)
+				}
+			}
+		})
 	}
-	ex, un := Join(labels, reqs, nil)
-	if len(ex) != 2 || len(un) != 1 || un[0].Where != "l:3" {
-		t.Fatalf("examples %+v unmatched %+v", ex, un)
+}
+
+func TestCheckCategories(t *testing.T) {
+	rules := testRules(t)
+	exs := []Example{
+		{Category: "incident", File: "f", Line: 1},
+		{Category: "incidnet", File: "f", Line: 2},
 	}
-	if ex[0].Ref != "l:1" || ex[0].Urgency != classifier.P2 || !ex[0].Overridden || ex[1].Overridden || ex[1].Rule != "outage" {
-		t.Errorf("examples %+v", ex)
+	err := CheckCategories(rules, exs)
+	if err == nil || !strings.HasPrefix(err.Error(), `f:2: category "incidnet" is not one the rules assign (access, incident, other, question)`) {
+		t.Errorf("err = %v", err)
+	}
+	if err := CheckCategories(rules, exs[:1]); err != nil {
+		t.Errorf("known category: %v", err)
 	}
 }

@@ -61,18 +61,26 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 				continue
 			}
 			if val.Style&yaml.FlowStyle != 0 {
-				l := val.Line
-				old := text[l-1]
-				end := strings.LastIndex(old, "]")
-				if end < val.Column-1 {
-					return nil, fmt.Errorf("rule `%s`: its `any:` list spans lines; add %s by hand", e.Rule, flowList(e.Phrases))
-				}
-				sep := ", "
-				if len(val.Content) == 0 {
-					sep = ""
-				}
 				items := strings.TrimSuffix(flowList(e.Phrases)[1:], "]")
-				changes = append(changes, change{line: l, drop: 1, add: []string{old[:end] + sep + items + old[end:]}, order: k})
+				if len(val.Content) == 0 {
+					old := text[val.Line-1]
+					end := strings.Index(old[val.Column-1:], "]")
+					if end < 0 {
+						return nil, fmt.Errorf("rule `%s`: cannot find the end of its `any:` list; add %s by hand", e.Rule, flowList(e.Phrases))
+					}
+					end += val.Column - 1
+					changes = append(changes, change{line: val.Line, drop: 1, add: []string{old[:end] + items + old[end:]}, order: k})
+					continue
+				}
+				// The phrases go right after the last item, which works
+				// whether the list fits one line or spans several.
+				last := val.Content[len(val.Content)-1]
+				old := text[last.Line-1]
+				end, ok := scalarEnd(old, last)
+				if !ok {
+					return nil, fmt.Errorf("rule `%s`: cannot find the end of its `any:` list; add %s by hand", e.Rule, flowList(e.Phrases))
+				}
+				changes = append(changes, change{line: last.Line, drop: 1, add: []string{old[:end] + ", " + items + old[end:]}, order: k})
 				continue
 			}
 			last := val.Content[len(val.Content)-1]
@@ -193,4 +201,38 @@ func quote(s string) string {
 		return s
 	}
 	return strconv.Quote(s)
+}
+
+// scalarEnd returns the byte offset in line just past scalar n, which
+// starts on that line.
+func scalarEnd(line string, n *yaml.Node) (int, bool) {
+	at := n.Column - 1
+	if at < 0 || at >= len(line) {
+		return 0, false
+	}
+	switch line[at] {
+	case '"':
+		for i := at + 1; i < len(line); i++ {
+			switch line[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1, true
+			}
+		}
+		return 0, false
+	case '\'':
+		for i := at + 1; i < len(line); i++ {
+			if line[i] == '\'' {
+				if i+1 < len(line) && line[i+1] == '\'' {
+					i++
+					continue
+				}
+				return i + 1, true
+			}
+		}
+		return 0, false
+	}
+	end := at + len(n.Value)
+	return end, end <= len(line) && line[at:end] == n.Value
 }

@@ -30,9 +30,14 @@ rules:
   - name: fallback
     default: true
     urgency: P3
+
+  - name: long
+    any: [one, 'it''s',
+          "two"]  # the list goes on
+    urgency: P4
 `
 
-var rulesLines = map[string]int{"outage": 3, "access": 8, "staging": 15, "fallback": 20}
+var rulesLines = map[string]int{"outage": 3, "access": 8, "staging": 15, "fallback": 20, "long": 24}
 
 func TestPatchWritesEditsAsAPersonWould(t *testing.T) {
 	edits := []Edit{
@@ -40,6 +45,7 @@ func TestPatchWritesEditsAsAPersonWould(t *testing.T) {
 		{Kind: AddPhrase, Rule: "access", Phrases: []string{"locked out"}},
 		{Kind: AddPhrase, Rule: "staging", Phrases: []string{"preview env"}},
 		{Kind: Retarget, Rule: "staging", Urgency: classifier.P4, Category: "question"},
+		{Kind: AddPhrase, Rule: "long", Phrases: []string{"three"}},
 		{Kind: AddRule, Rule: "learned-infra_change-cert", Phrases: []string{"certificate expired"}, Urgency: classifier.P2, Category: "infra_change", Estimate: 1.5},
 	}
 	out, err := Patch([]byte(rulesFile), rulesLines, edits)
@@ -52,6 +58,7 @@ func TestPatchWritesEditsAsAPersonWould(t *testing.T) {
 		"      - permission\n      - locked out\n    urgency: P3\n",
 		"  - name: staging\n    any: [preview env]\n    all: [staging]\n",
 		"    urgency: P4\n    category: question\n",
+		"    any: [one, 'it''s',\n          \"two\", three]  # the list goes on\n",
 		"  - name: learned-infra_change-cert\n    any: [certificate expired]\n    urgency: P2\n    category: infra_change\n    estimate: 1.5\n\n  - name: fallback\n",
 	} {
 		if !strings.Contains(got, want) {
@@ -68,7 +75,7 @@ func TestPatchWritesEditsAsAPersonWould(t *testing.T) {
 	if err := yaml.Unmarshal(out, &doc); err != nil {
 		t.Fatalf("patched file is not YAML: %v\n%s", err, got)
 	}
-	if len(doc.Rules) != 5 || strings.Join(doc.Rules[0].Any, "|") != "down|500s|site is down|true" {
+	if len(doc.Rules) != 6 || strings.Join(doc.Rules[0].Any, "|") != "down|500s|site is down|true" {
 		t.Errorf("rules read back %+v", doc.Rules)
 	}
 	diff := Diff("rules.yaml", []byte(rulesFile), out)

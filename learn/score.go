@@ -6,8 +6,11 @@ import (
 	"github.com/sprintguard/sprintguard/classifier"
 )
 
-// Score is how well rules agree with labelled examples. It is a plain value.
-type Score struct {
+// Agreement counts how often rules agree with labelled examples, in a form
+// that one example can be taken out of and put back in: Suggest scores each
+// candidate edit by reclassifying only the examples it can change, where
+// Evaluate would reclassify them all. It is a plain value.
+type Agreement struct {
 	N int `json:"n"` // examples scored
 	// Urgency and Interrupt count the examples whose urgency, and whose
 	// interrupt-or-not (P1 and P2 interrupt), the rules got right.
@@ -19,36 +22,13 @@ type Score struct {
 	Category    int `json:"category_right"`
 }
 
-// Scores scores set against ex with the plain evaluator.
-func Scores(set *classifier.Set, ex []Example) Score { return evalScorer{}.Evaluate(set, ex) }
-
-// Evaluator scores rules against examples. Suggest only needs this much of
-// rules evaluation; evalScorer is the plain implementation, kept minimal
-// until the full `rules eval` core serves Suggest too.
-type Evaluator interface {
-	Evaluate(set *classifier.Set, ex []Example) Score
-}
-
-type evalScorer struct{}
-
-var _ Evaluator = evalScorer{}
-
-// Evaluate classifies every example with set and counts agreements.
-func (evalScorer) Evaluate(set *classifier.Set, ex []Example) Score {
-	var s Score
-	for i := range ex {
-		s.add(&ex[i], set.Classify(ex[i].Input), 1)
-	}
-	return s
-}
-
 // add counts example e decided as d, with sign -1 taking it back out.
-func (s *Score) add(e *Example, d classifier.Decision, sign int) {
+func (s *Agreement) add(e *Example, d classifier.Decision, sign int) {
 	s.N += sign
 	if d.Urgency == e.Urgency {
 		s.Urgency += sign
 	}
-	if interrupts(d.Urgency) == interrupts(e.Urgency) {
+	if Interrupts(d.Urgency) == Interrupts(e.Urgency) {
 		s.Interrupt += sign
 	}
 	if e.Category != "" {
@@ -64,9 +44,7 @@ func right(e *Example, d classifier.Decision) bool {
 	return d.Urgency == e.Urgency && (e.Category == "" || d.Category == e.Category)
 }
 
-func interrupts(u classifier.Urgency) bool { return u == classifier.P1 || u == classifier.P2 }
-
-func pct(n, of int) float64 {
+func percent(n, of int) float64 {
 	if of == 0 {
 		return 0
 	}
@@ -74,14 +52,14 @@ func pct(n, of int) float64 {
 }
 
 // String reads "urgency 71.0%, interrupt 90.0%, category 60.0% of 500".
-func (s Score) String() string {
+func (s Agreement) String() string {
 	return fmt.Sprintf("urgency %.1f%%, interrupt %.1f%%, category %.1f%% of %d",
-		pct(s.Urgency, s.N), pct(s.Interrupt, s.N), pct(s.Category, s.Categorised), s.N)
+		percent(s.Urgency, s.N), percent(s.Interrupt, s.N), percent(s.Category, s.Categorised), s.N)
 }
 
 // Better reports whether s beats t: more right on urgency and category
 // together, then on interrupt-or-not.
-func (s Score) Better(t Score) bool {
+func (s Agreement) Better(t Agreement) bool {
 	a, b := s.Urgency+s.Category, t.Urgency+t.Category
 	if a != b {
 		return a > b

@@ -44,11 +44,11 @@ type Edit struct {
 	Fired, Correct int
 	// Before and After score the rules on the history without and with
 	// this edit alone.
-	Before, After Score
+	Before, After Agreement
 }
 
 // Precision is Correct over Fired, in percent.
-func (e Edit) Precision() float64 { return pct(e.Correct, e.Fired) }
+func (e Edit) Precision() float64 { return percent(e.Correct, e.Fired) }
 
 // Describe says what the edit does and why, in one line.
 func (e Edit) Describe() string {
@@ -78,14 +78,13 @@ type SuggestOptions struct {
 	MinPrecision float64
 	// Max is the most edits returned (10).
 	Max int
-	// Evaluator scores the final rules; nil uses the plain one.
-	Evaluator Evaluator
 }
 
 // Suggestions are the edits Suggest found, in the order to read them, and
-// the score of the rules with all of them made.
+// the rules evaluated on the history (Evaluate) without and with all of
+// them made.
 type Suggestions struct {
-	Before, After Score
+	Before, After Result
 	Edits         []Edit
 	// Rules are the rules with every edit made.
 	Rules []classifier.Rule
@@ -110,9 +109,6 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 	if so.Max <= 0 {
 		so.Max = 10
 	}
-	if so.Evaluator == nil {
-		so.Evaluator = evalScorer{}
-	}
 	set, err := classifier.Compile(rules, opt)
 	if err != nil {
 		return nil, fmt.Errorf("compile rules: %w", err)
@@ -132,12 +128,12 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 	if len(edits) > so.Max {
 		edits = edits[:so.Max]
 	}
-	out := &Suggestions{Before: m.before, Edits: edits, Rules: apply(m.rules, edits)}
+	out := &Suggestions{Before: Evaluate(set, ex), Edits: edits, Rules: apply(m.rules, edits)}
 	final, err := classifier.Compile(out.Rules, opt)
 	if err != nil {
 		return nil, fmt.Errorf("compile suggested rules: %w", err)
 	}
-	out.After = so.Evaluator.Evaluate(final, ex)
+	out.After = Evaluate(final, ex)
 	return out, nil
 }
 
@@ -153,7 +149,7 @@ type miner struct {
 	so     SuggestOptions
 	pred   []classifier.Decision
 	grams  [][]string // per example, its distinct candidate phrases
-	before Score
+	before Agreement
 }
 
 func (m *miner) baseline(set *classifier.Set) {
@@ -162,7 +158,7 @@ func (m *miner) baseline(set *classifier.Set) {
 	for i := range m.ex {
 		m.pred[i] = set.Classify(m.ex[i].Input)
 		m.before.add(&m.ex[i], m.pred[i], 1)
-		m.grams[i] = grams(m.ex[i].Text())
+		m.grams[i] = grams(text(&m.ex[i]))
 	}
 }
 
@@ -190,10 +186,10 @@ func grams(text string) []string {
 // rescore returns the score with rules instead of the baseline, classifying
 // only the examples touched: those an edit may change. fixed counts the
 // touched examples the baseline got wrong and rules get right.
-func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Score, fixed int, err error) {
+func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Agreement, fixed int, err error) {
 	set, err := classifier.Compile(rules, m.opt)
 	if err != nil {
-		return Score{}, 0, err
+		return Agreement{}, 0, err
 	}
 	s = m.before
 	for _, i := range touched {
@@ -236,7 +232,7 @@ func (m *miner) misfires() []Edit {
 	var out []Edit
 	for ri, r := range m.rules {
 		t := by[r.Name]
-		if t == nil || t.fired < m.so.MinSupport || pct(t.correct, t.fired) >= 100-m.so.MinPrecision {
+		if t == nil || t.fired < m.so.MinSupport || percent(t.correct, t.fired) >= 100-m.so.MinPrecision {
 			continue
 		}
 		best, n := target{}, 0
@@ -338,7 +334,7 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 	for _, t := range sortedTargets(support) {
 		var cs []cand
 		for g, n := range support[t] {
-			if n >= m.so.MinSupport && pct(agree[t][g], total[g]) >= m.so.MinPrecision {
+			if n >= m.so.MinSupport && percent(agree[t][g], total[g]) >= m.so.MinPrecision {
 				cs = append(cs, cand{g, n, agree[t][g]})
 			}
 		}

@@ -8,15 +8,15 @@ import (
 	"github.com/sprintguard/sprintguard/classifier"
 )
 
-var testRules = []classifier.Rule{
+var suggestRules = []classifier.Rule{
 	{Name: "outage", Any: []string{"down", "outage"}, Urgency: classifier.P1, Category: "incident"},
 	{Name: "access", Any: []string{"access"}, Urgency: classifier.P3, Category: "access"},
 	{Name: "staging", Any: []string{"staging"}, Urgency: classifier.P2, Category: "deploy"},
 	{Name: "fallback", Default: true, Urgency: classifier.P3, Category: "other"},
 }
 
-func ex(text string, u classifier.Urgency, cat string) Example {
-	return Example{Ref: text, Input: classifier.Input{Summary: text}, Urgency: u, Category: cat, Overridden: true}
+func labelled(text string, u classifier.Urgency, cat string) Example {
+	return Example{ID: text, Input: classifier.Input{Summary: text}, Urgency: u, Category: cat, Overridden: true}
 }
 
 // history is what a team did: it treats "locked out" as access and
@@ -25,17 +25,17 @@ func ex(text string, u classifier.Urgency, cat string) Example {
 func history() []Example {
 	var h []Example
 	for i := range 5 {
-		h = append(h, ex(fmt.Sprintf("I am locked out of grafana %d", i), classifier.P3, "access"))
-		h = append(h, ex(fmt.Sprintf("the certificate expired on host %d", i), classifier.P2, "infra_change"))
-		h = append(h, ex(fmt.Sprintf("staging question number %d", i), classifier.P4, "question"))
-		h = append(h, ex(fmt.Sprintf("site down again %d", i), classifier.P1, "incident"))
+		h = append(h, labelled(fmt.Sprintf("I am locked out of grafana %d", i), classifier.P3, "access"))
+		h = append(h, labelled(fmt.Sprintf("the certificate expired on host %d", i), classifier.P2, "infra_change"))
+		h = append(h, labelled(fmt.Sprintf("staging question number %d", i), classifier.P4, "question"))
+		h = append(h, labelled(fmt.Sprintf("site down again %d", i), classifier.P1, "incident"))
 	}
-	h = append(h, ex("I am locked out but this is really an outage", classifier.P1, "incident"))
+	h = append(h, labelled("I am locked out but this is really an outage", classifier.P1, "incident"))
 	return h
 }
 
 func TestSuggestFindsPhrasesNewRulesAndMisfires(t *testing.T) {
-	s, err := Suggest(testRules, classifier.Options{}, history(), SuggestOptions{})
+	s, err := Suggest(suggestRules, classifier.Options{}, history(), SuggestOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,14 +76,14 @@ func TestSuggestFindsPhrasesNewRulesAndMisfires(t *testing.T) {
 	if st := got["retarget staging"]; st.Fired != 5 || st.Correct != 0 || st.Precision() != 0 {
 		t.Errorf("staging fired %d, right %d, want 5 and 0", st.Fired, st.Correct)
 	}
-	if s.After.Urgency != s.After.N || s.After.Category != s.After.N {
+	if s.After.Urgency.Agree != s.After.N || s.After.Category.Agree != s.After.N || !(s.Before.Urgency.Agree < s.After.Urgency.Agree) {
 		t.Errorf("all edits: %v -> %v; want all right", s.Before, s.After)
 	}
 }
 
 func TestSuggestNeedsSupport(t *testing.T) {
 	h := history()[:8] // two of each: below the default support of 3
-	s, err := Suggest(testRules, classifier.Options{}, h, SuggestOptions{})
+	s, err := Suggest(suggestRules, classifier.Options{}, h, SuggestOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,9 @@ func labelOf(before Request, r *Request, c Change, at time.Time) (Label, bool) {
 	}
 	l := Label{RequestID: r.ID, Team: r.Team, At: at, Actor: c.Actor, Kind: c.Action, Rule: r.Decision.Rule}
 	switch c.Action {
-	case ActUrgency:
+	case ActUrgency, ActConfirmClaim, ActKeepClaim:
+		// Answering a claimed emergency says the urgency either way.
+		l.Kind = ActUrgency
 		l.From, l.To = before.Urgency.String(), r.Urgency.String()
 	case ActCategory:
 		l.From, l.To = before.CategoryNow(), r.CategoryNow()

@@ -31,7 +31,7 @@ func suggest(history int) error {
 	for i := range ex {
 		t := r.IntN(len(topics))
 		u, _ := classifier.ParseUrgency(topics[t].urgency)
-		ex[i] = learn.Example{Ref: fmt.Sprint(i), Input: classifier.Input{Summary: text(r, z, t)},
+		ex[i] = learn.Example{ID: fmt.Sprint(i), Input: classifier.Input{Summary: text(r, z, t)},
 			Urgency: u, Category: topics[t].category, Overridden: true, Actual: float64(1 + r.IntN(4)), HasActual: true}
 	}
 	start, c0 := time.Now(), cpu()
@@ -39,7 +39,8 @@ func suggest(history int) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("rules suggest: %d history items in %v, CPU %v (bar 10s): %d edits, %s -> %s\n",
-		history, time.Since(start).Round(time.Millisecond), (cpu() - c0).Round(time.Millisecond), len(s.Edits), s.Before, s.After)
+	fmt.Printf("rules suggest: %d history items in %v, CPU %v (bar 10s): %d edits, urgency right %d -> %d\n",
+		history, time.Since(start).Round(time.Millisecond), (cpu() - c0).Round(time.Millisecond), len(s.Edits),
+		s.Before.Urgency.Agree, s.After.Urgency.Agree)
 	return nil
 }

@@ -15,20 +15,25 @@ func runOncall(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "oncall")
 	atFlag := fs.String("at", "", "the `TIME` to ask about (RFC 3339, or 2026-11-17T14:30 in each team's zone; default now)")
 	teamFlag := fs.String("team", "", "only this team")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "oncall", pos); code != ExitOK {
+		return code
 	}
 	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
 	}
+	teams, code := pickTeams(env, "oncall", st, *teamFlag)
+	if code != ExitOK {
+		return code
+	}
 	overrides := readOverrides(cfg.Storage.Path, st)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TEAM\tON CALL\tSINCE\tUNTIL\tNEXT\tFROM")
-	for _, t := range st.Teams {
-		if *teamFlag != "" && t.Name != *teamFlag {
-			continue
-		}
+	for _, t := range teams {
 		at, err := parseTime(*atFlag, t.Location, env.Now())
 		if err != nil {
 			return fail(env, fmt.Errorf("--at: %w", err))

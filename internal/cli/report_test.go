@@ -9,6 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot/slackfake"
 )
 
 // reportStore seeds a store with 12 requests of team platform in week
@@ -32,8 +36,8 @@ func TestReportHTML(t *testing.T) {
 		t.Errorf("not the platform page: %.200s", out)
 	}
 	ids := tableIDRE.FindAllStringSubmatch(out, -1)
-	if len(ids) != 14 || ids[0][1] != "by-urgency" {
-		t.Errorf("%d captioned tables, want 14 starting with by-urgency", len(ids))
+	if len(ids) != 15 || ids[0][1] != "by-urgency" {
+		t.Errorf("%d captioned tables, want 15 starting with by-urgency", len(ids))
 	}
 	if !strings.Contains(out, `<img id="chart" src="data:image/png;base64,`) {
 		t.Error("no inline chart")
@@ -163,8 +167,39 @@ func TestReplayHTMLDir(t *testing.T) {
 		}
 		page := string(b)
 		if !strings.Contains(page, "<title>Interrupt report: "+team+", 2026-W44</title>") ||
-			len(tableIDRE.FindAllString(page, -1)) != 14 {
-			t.Errorf("%s is not the W44 page with its 14 tables", file)
+			len(tableIDRE.FindAllString(page, -1)) != 15 {
+			t.Errorf("%s is not the W44 page with its 15 tables", file)
 		}
+	}
+}
+
+// With a bot token, `report` names requesters by their Slack display
+// names; without one it shows their user ids.
+func TestReportNamesRequesters(t *testing.T) {
+	dir, plain := reportStore(t)
+	fake := slackfake.New(t)
+	fake.AddUser(slack.User{ID: "U000", Name: "ada", Profile: slack.UserProfile{DisplayName: "Ada Zero"}})
+	cfg, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withToken := strings.Replace(string(cfg), "  bot_token: ${SLACK_BOT_TOKEN:-}", "  bot_token: xoxb-test-token", 1)
+	withToken = strings.Replace(withToken, "  api_url: https://slack.com/api/", "  api_url: "+fake.APIURL(), 1)
+	named := writeFile(t, dir, "named.yaml", withToken)
+	for _, format := range []string{"text", "md", "json", "csv", "html"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, errs := run(t, "report", "--config", named, "--team", "platform", "--week", "2026-W47", "--format", format)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			// U001 is unknown to Slack and stays an id.
+			if !strings.Contains(out, "Ada Zero") || !strings.Contains(out, "U001") {
+				t.Errorf("report does not name Ada Zero and show U001:\n%.3000s", out)
+			}
+			code, out, errs = run(t, "report", "--config", plain, "--team", "platform", "--week", "2026-W47", "--format", format)
+			if code != ExitOK || strings.Contains(out, "Ada Zero") || !strings.Contains(out, "U000") {
+				t.Errorf("without a token: exit %d, want user ids:\n%.3000s%s", code, out, errs)
+			}
+		})
 	}
 }

@@ -30,18 +30,17 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	max := fs.Int("max", 10, "at most `N` edits per rules file")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
 	if len(pos) != 0 || *labels != "" && *export == "" {
-		fmt.Fprintln(env.Stderr, "usage: sprintguard rules suggest [--team T] [--export DIR|ZIP [--labels FILE]] [--config FILE]")
-		return ExitUsage
+		return usageError(env, "rules suggest", "takes no arguments, and --labels only with --export DIR|ZIP")
 	}
 	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
 	}
-	if *team != "" && st.Team(*team) == nil {
-		return fail(env, fmt.Errorf("no team %q in the config (teams: %s)", *team, teamNames(st)))
+	if _, code := pickTeams(env, "rules suggest", st, *team); code != ExitOK {
+		return code
 	}
 	var history []learn.Example
 	if *export != "" {
@@ -119,7 +118,7 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "# now:        %s\n", s.Before)
+	fmt.Fprintf(w, "# now:        %s\n", resultLine(s.Before))
 	if len(s.Edits) == 0 {
 		fmt.Fprintln(w, "# no edit has enough support (3 requests) to suggest")
 		return nil
@@ -127,7 +126,7 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 	for i, e := range s.Edits {
 		fmt.Fprintf(w, "# %d. %s\n#    %s -> %s\n", i+1, e.Describe(), e.Before, e.After)
 	}
-	fmt.Fprintf(w, "# with all %d: %s\n", len(s.Edits), s.After)
+	fmt.Fprintf(w, "# with all %d: %s\n", len(s.Edits), resultLine(s.After))
 	src, err := os.ReadFile(g.file)
 	if err != nil {
 		return fmt.Errorf("read rules file: %w", err)
@@ -233,9 +232,9 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Example, map[string][]learn.Example, error) {
 	var cats []string
 	for _, t := range res.Teams {
-		cats = append(cats, learn.Categories(t.Team.Rules.Rules())...)
+		cats = append(cats, learn.Categories(t.Team.Rules)...)
 	}
-	ls, err := learn.ReadLabels(labels, cats)
+	ls, err := learn.ReadMessageLabels(labels, cats)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -248,7 +247,7 @@ func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Exam
 		}
 		ex, _ := learn.Join(ls, t.Requests, t.Team)
 		for _, e := range ex {
-			matched[e.Ref] = true
+			matched[e.ID] = true
 		}
 		byTeam[t.Team.Name] = ex
 		all = append(all, ex...)
@@ -267,8 +266,14 @@ func scoreReplay(env Env, res *replay.Result, labels string) error {
 	}
 	for _, t := range res.Teams {
 		if ex := byTeam[t.Team.Name]; len(ex) > 0 {
-			res.Labels = append(res.Labels, replay.LabelScore{Team: t.Team.Name, File: labels, Score: learn.Scores(t.Team.Rules, ex)})
+			res.Labels = append(res.Labels, replay.LabelScore{Team: t.Team.Name, File: labels, Score: learn.Evaluate(t.Team.Rules, ex)})
 		}
 	}
 	return nil
+}
+
+// resultLine is `rules eval`'s headline figures on one line.
+func resultLine(r learn.Result) string {
+	return fmt.Sprintf("interrupt-or-not %.1f%%, urgency %.1f%%, category %.1f%% of %d",
+		100*r.Interrupt.Accuracy, 100*r.Urgency.Accuracy, 100*r.Category.Accuracy, r.N)
 }
