@@ -8,12 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/examples"
-	"github.com/sprintguard/sprintguard/internal/app"
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -21,21 +16,8 @@ import (
 // rules leave to the fallback, and has the on-call call each one access.
 func seedOverrides(t *testing.T, path string, n int) {
 	t.Helper()
-	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	at := time.Date(2026, 11, 17, 16, 0, 0, 0, time.UTC)
-	svc := triage.NewService(db, st, func() time.Time { return at })
+	svc, st, done := exampleService(t, path)
+	defer done()
 	ctx := context.Background()
 	for i := range n {
 		res, err := svc.Intake(ctx, triage.NewRequest{Team: "platform", Channel: "C0PLATHELP", ChannelName: "platform-help",
