@@ -32,6 +32,8 @@ func TestSearchRanksByRareSharedWords(t *testing.T) {
 		{"staging deploy stuck again", 0, []int64{3, 4}},
 		{"staging deploy stuck again", 3, []int64{4}},
 		{"the and of", 0, nil},
+		// Pasted log lines and links' paths are not what a request says.
+		{"```\n2026-11-17T10:00:00Z ERROR staging deploy stuck\n```\nsee <https://ci.example.com/staging/deploy|the job>", 0, nil},
 		{"kubernetes", 0, nil},
 	}
 	for _, tc := range tests {

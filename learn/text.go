@@ -3,6 +3,8 @@ package learn
 import (
 	"strings"
 	"unicode"
+
+	"github.com/sprintguard/sprintguard/classifier"
 )
 
 // stopwords are the words too common in requests to say anything about
@@ -18,11 +20,13 @@ var stopwords = func() map[string]bool {
 	return m
 }()
 
-// words splits text into lower-cased words of letters and digits, the way
-// the rules' whole-word match sees them, keeping stopwords in place so that
-// phrases are only ever built from adjacent words.
+// words splits the prose of text, normalised as the rules see it (links as
+// their labels, no mentions or emoji, pasted code and logs left out), into
+// lower-cased words of letters and digits, keeping stopwords in place so
+// that phrases are only ever built from adjacent words.
 func words(text string) []string {
-	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+	prose := classifier.Normalize(text).Prose
+	return strings.FieldsFunc(strings.ToLower(prose), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
 	})
 }
