@@ -40,6 +40,7 @@ COUNT ?= 1
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report ./learn
 	$(GO) run ./bench/replay -messages 100000
+	$(GO) run ./bench/learn
 	$(GO) run ./bench/slackload -bin $(BIN)
 
 # Each fuzz target for FUZZTIME (default 20s); go test runs their seed corpora.

@@ -94,6 +94,10 @@ func (b *Bot) onAction(ctx context.Context, key string, cb *slack.InteractionCal
 		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActKeepClaim})
 	case render.ActionResolve:
 		return b.openResolve(ctx, cb, id)
+	case render.ActionSolved:
+		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActSolved})
+	case render.ActionNeedHelp:
+		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActNeedHelp})
 	}
 	return nil
 }

@@ -57,6 +57,8 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 		posts, err = b.askApproval(ctx, r, team)
 	case triage.NoticeChanged:
 		posts, err = b.refresh(ctx, r, team, n)
+	case triage.NoticeAnswer:
+		err = b.inThread(ctx, r, render.Answer(r), r.User)
 	case triage.NoticeDuplicate:
 		err = b.inThread(ctx, r, render.Duplicate(r), n.Actor)
 	case triage.NoticeEscalated:

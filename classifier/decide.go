@@ -12,6 +12,7 @@ func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, match []byte) Deci
 		Team:     r.rule.Team,
 		Rule:     r.rule.Name,
 		Default:  r.rule.Default,
+		Answer:   r.rule.Answer,
 	}
 	if !d.Default {
 		d.Matched = r.matched(in, sc, match)

@@ -101,6 +101,9 @@ type Rule struct {
 	Continue bool
 	// Default marks the catch-all rule; it must have no conditions.
 	Default bool
+	// Answer is a text or link that may solve the request by itself (a
+	// runbook, say); the requester sees it before anyone on call does.
+	Answer string
 }
 
 // Input is the request being classified. Times are instants; their location
@@ -146,4 +149,6 @@ type Decision struct {
 	Matched []string `json:"matched,omitempty"`
 	// Also names the Continue rules that matched before Rule.
 	Also []string `json:"also,omitempty"`
+	// Answer is the deciding rule's answer, if it has one.
+	Answer string `json:"answer,omitempty"`
 }

@@ -80,7 +80,7 @@ func TestLoadFull(t *testing.T) {
 				Handoff: Handoff{Weekday: time.Wednesday, HasWeekday: true, At: Clock{9, 30}}, Start: date(2026, 1, 7),
 				EscalateTo: "@platform-leads", Usergroup: "S0ONCALL", SetTopic: true, ReassignOnHandoff: false},
 			Sprint: Sprint{Start: date(2026, 1, 5), Length: 21 * days, Capacity: 60, Unit: "hours", InterruptBudget: 0.25,
-				Thresholds: []float64{0.25, 0.75, 1.5}},
+				Thresholds: []float64{0.25, 0.75, 1.5}, LearnedEstimates: true},
 			Policy: Policy{P1: "accept", P2: "defer", P3: "accept", P4: "accept"},
 			Report: Report{Schedule: "30 8 * * 1-5", Channel: "#platform-reports"},
 			Rules:  shared, File: file, Line: 58,
@@ -92,7 +92,7 @@ func TestLoadFull(t *testing.T) {
 		rulesFile := filepath.Join("testdata", "rules", "data.yaml")
 		same(t, "Oncall", team.Oncall, Oncall{Rotation: []string{"U04"}, Shift: days, Handoff: Handoff{At: Clock{10, 0}}, ReassignOnHandoff: true})
 		same(t, "Sprint", team.Sprint, Sprint{Start: date(2026, 1, 6), Length: 14 * days, Capacity: 40, Unit: "points",
-			InterruptBudget: 0.2, Thresholds: []float64{0.5, 0.8, 1}})
+			InterruptBudget: 0.2, Thresholds: []float64{0.5, 0.8, 1}, LearnedEstimates: true})
 		same(t, "Report", team.Report, Report{Schedule: "0 9 * * MON", Channel: "C0DATA"})
 		same(t, "RulesFile", team.RulesFile, rulesFile)
 		same(t, "Rules", team.Rules, []Rule{

@@ -27,6 +27,7 @@ type Rule struct {
 	Team         string // route to this team, or ""
 	Continue     bool
 	Default      bool
+	Answer       string // text or link shown to the requester first, or ""
 	File         string
 	Line         int
 }

@@ -148,6 +148,7 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 			}
 		},
 		"category": func(v *yaml.Node) { d.str("`category`", v, &r.Category) },
+		"answer":   func(v *yaml.Node) { d.str("`answer`", v, &r.Answer) },
 		"estimate": func(v *yaml.Node) {
 			if r.HasEstimate = d.number("`estimate`", v, &r.Estimate); r.HasEstimate && r.Estimate < 0 {
 				d.errAt(v, fmt.Sprintf("`estimate` must be 0 or more, got %g", r.Estimate), "")

@@ -93,6 +93,9 @@ type Sprint struct {
 	Unit            string        // "points" or "hours"
 	InterruptBudget float64       // fraction of Capacity, 0..1
 	Thresholds      []float64     // ascending fractions of the budget
+	// LearnedEstimates charges a request the median time spent on 3 or
+	// more similar resolved requests instead of its rule's estimate.
+	LearnedEstimates bool
 }
 
 // Policy says what happens per urgency once the budget is spent.
@@ -135,6 +138,8 @@ func defaultTeam() Team {
 			Unit:            "points",
 			InterruptBudget: 0.2,
 			Thresholds:      []float64{0.5, 0.8, 1.0},
+			// On by default: the team's own history beats a guess in a rule.
+			LearnedEstimates: true,
 		},
 		Policy: Policy{P1: "accept", P2: "approval", P3: "defer", P4: "backlog"},
 		Report: Report{Schedule: "0 9 * * MON"},

@@ -139,7 +139,8 @@ func (d *decoder) sprint(n *yaml.Node, s *Sprint) (start, capacity bool) {
 				d.errAt(v, fmt.Sprintf("`interrupt_budget` must be between 0%% and 100%%, got %g%%", s.InterruptBudget*100), "about 20% is usual")
 			}
 		},
-		"thresholds": func(v *yaml.Node) { d.thresholds(v, s) },
+		"thresholds":        func(v *yaml.Node) { d.thresholds(v, s) },
+		"learned_estimates": func(v *yaml.Node) { d.boolean("`learned_estimates`", v, &s.LearnedEstimates) },
 	})
 	return seen["start"] != nil, seen["capacity"] != nil
 }

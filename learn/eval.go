@@ -1,6 +1,3 @@
-// Package learn measures and improves a team's rules against what people
-// decided: labelled files today, the team's own history later. Its
-// functions are pure; reading files and printing belong to the callers.
 package learn
 
 import (
@@ -13,7 +10,9 @@ import (
 )
 
 // Example is one labelled request: what was asked and what people decided.
-// File and Line locate it in the labels file, for errors.
+// File and Line locate it in the labels file, for errors. An example from
+// the team's history (see History) also says which request and rule it
+// was, whether a person overrode the rule, and the time it took.
 type Example struct {
 	ID       string
 	Input    classifier.Input
@@ -22,6 +21,16 @@ type Example struct {
 	Split    string
 	File     string
 	Line     int
+
+	Team      string
+	RequestID int64
+	// Rule is the rule that decided the request when it arrived.
+	Rule string
+	// Overridden says a person changed the urgency or the category.
+	Overridden bool
+	Actual     float64
+	HasActual  bool
+	Resolver   string
 }
 
 // Interrupts reports whether a request of urgency u interrupts the sprint

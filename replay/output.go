@@ -80,6 +80,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		}
 		b.WriteString("\n" + report.SprintTable(t.Team.Name, t.Team.Budget.Unit, t.Sprints))
 	}
+	writeLabels(&b, r.Labels)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -141,7 +142,8 @@ func (r *Result) WriteJSON(w io.Writer) error {
 		Skipped  map[string]int `json:"skipped"`
 		Problems []string       `json:"problems"`
 		Teams    []jsonTeam     `json:"teams"`
-	}{Messages: r.Messages, Requests: r.Requests(), Skipped: r.Skipped, Problems: []string{}, Teams: []jsonTeam{}}
+		Labels   []LabelScore   `json:"labels,omitempty"`
+	}{Labels: r.Labels, Messages: r.Messages, Requests: r.Requests(), Skipped: r.Skipped, Problems: []string{}, Teams: []jsonTeam{}}
 	for _, p := range r.Problems {
 		doc.Problems = append(doc.Problems, p.String())
 	}

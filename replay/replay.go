@@ -42,6 +42,9 @@ type Result struct {
 	Teams    []*TeamResult
 	First    time.Time
 	Last     time.Time
+	// Labels is how each team's rules agreed with a labels file beside
+	// the export; the caller fills it (see LabelScore).
+	Labels []LabelScore
 }
 
 // Run replays exp. The same export and settings always give the same result.

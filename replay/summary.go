@@ -57,6 +57,7 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	for _, t := range r.Teams {
 		b.WriteString("\n" + report.SprintTable(t.Team.Name, t.Team.Budget.Unit, t.Sprints))
 	}
+	writeLabels(&b, r.Labels)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -144,6 +144,7 @@ func (w *Weekly) htmlPage() htmlPage {
 			htmlFrom("per-day", "Requests per day by urgency", daysTable(w.Days)),
 		}},
 	}
+	p.Sections = append(p.Sections, learnedSection(w))
 	if w.SprintInfo.Start.IsZero() {
 		p.Sections[2].Tables[0].Empty = "No sprint calendar configured."
 		p.Sections[2].Tables[2].Empty = "No sprint calendar configured."

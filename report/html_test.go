@@ -17,7 +17,7 @@ import (
 // htmlTableIDs are the tables every page has, in order.
 var htmlTableIDs = []string{"by-urgency", "by-category", "by-requester-team", "top-requesters", "outcomes",
 	"ticketed-by", "budget", "trend", "burn-up", "response-times", "sla-breaches", "overrides",
-	"false-emergencies", "per-day"}
+	"false-emergencies", "per-day", "overridden-rules"}
 
 var (
 	tableRE = regexp.MustCompile(`(?s)<table id="([^"]+)">\s*<caption>([^<]+)</caption>(.*?)</table>`)

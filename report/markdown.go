@@ -41,6 +41,7 @@ func (w *Weekly) Markdown() string {
 		b.WriteString("\n")
 		t.markdown(&b)
 	}
+	mdLearned(&b, w)
 	mdSection(&b, "Requests per day", daysTable(w.Days))
 	mdSection(&b, "8-week trend", trendTable(w.Trend, w.SprintInfo.Unit))
 	if len(w.BurnUp) > 0 {

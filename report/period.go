@@ -35,6 +35,7 @@ type tally struct {
 	breaches   breachLog
 	overridden int
 	emergency  []Item
+	learned    learnedTally
 	names      map[string]string // display names by user id
 }
 
@@ -95,6 +96,7 @@ func (t *tally) add(r *triage.Request, now time.Time) {
 	if len(r.Overrides) > 0 {
 		t.overridden++
 	}
+	t.learned.add(r)
 	start := clockStart(r)
 	if !r.AckedAt.IsZero() {
 		t.ack = append(t.ack, max(r.AckedAt.Sub(start), 0))
@@ -217,6 +219,7 @@ func (t *tally) period() Period {
 		ByCategory: sortedCounts(t.categories), ByRequesterTeam: sortedCounts(t.teams),
 		Ack: summarise(t.ack), Resolve: summarise(t.resolve),
 		SLABreaches: t.breaches.result(), FalseEmergencies: t.emergency,
+		OverriddenRules: t.learned.rules(), Deflected: t.learned.deflected,
 	}
 	people := t.requesters()
 	p.ByRequester = people

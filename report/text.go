@@ -53,6 +53,7 @@ func (w *Weekly) Text() string {
 	if t := emergencyTable(w.ThisWeek.FalseEmergencies, textCell); len(t.rows) > 0 {
 		t.write(&b, "  ")
 	}
+	writeLearned(&b, w)
 	section(&b, "Requests per day", daysTable(w.Days))
 	section(&b, "8-week trend", trendTable(w.Trend, w.SprintInfo.Unit))
 	if len(w.BurnUp) > 0 {

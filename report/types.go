@@ -102,6 +102,13 @@ type Period struct {
 	// the claimed urgency is left out, since then the rules were wrong (as
 	// Overridden shows), not the requester.
 	FalseEmergencies []Item `json:"false_emergencies"`
+	// OverriddenRules counts, per rule, the requests it decided whose
+	// urgency or category a person changed: the rules that were overridden
+	// most, most first, at most 5.
+	OverriddenRules []Count `json:"overridden_rules"`
+	// Deflected counts the requests a rule's answer solved, by the
+	// requester's word, before anyone on call saw them.
+	Deflected int `json:"deflected"`
 }
 
 // Count is one row of a breakdown: a category, a requesting team or a

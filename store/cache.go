@@ -69,6 +69,7 @@ func cloneRequest(r *triage.Request) *triage.Request {
 	c.Overrides = slices.Clone(r.Overrides)
 	c.Events = slices.Clone(r.Events)
 	c.Posts = slices.Clone(r.Posts)
+	c.Similar = slices.Clone(r.Similar)
 	c.Decision.Labels = slices.Clone(r.Decision.Labels)
 	c.Decision.Matched = slices.Clone(r.Decision.Matched)
 	c.Decision.Also = slices.Clone(r.Decision.Also)

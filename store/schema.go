@@ -8,7 +8,7 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -38,6 +38,7 @@ var (
 	bucketTicketIdem = []byte("ticket_idem")  // idempotency key -> ticket key
 	bucketNotes      = []byte("notes")        // team 0 at seq -> JSON handoff note
 	bucketRuns       = []byte("job_runs")     // scheduled job name -> time of its last due run
+	bucketLabels     = []byte("labels")       // team 0 seq -> JSON label from an on-call action
 
 	keySchemaVersion = []byte("schema_version")
 )
@@ -55,6 +56,7 @@ var migrations = []migration{
 	{name: "create buckets and index existing requests", apply: migrateToV1},
 	{name: "create the handoff notes bucket", apply: migrateToV2},
 	{name: "create the scheduled job runs bucket", apply: migrateToV3},
+	{name: "create the labels bucket", apply: migrateToV4},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -150,6 +152,13 @@ func migrateToV2(b *bolt.Tx) error {
 func migrateToV3(b *bolt.Tx) error {
 	if _, err := b.CreateBucketIfNotExists(bucketRuns); err != nil {
 		return fmt.Errorf("create bucket %s: %w", bucketRuns, err)
+	}
+	return nil
+}
+
+func migrateToV4(b *bolt.Tx) error {
+	if _, err := b.CreateBucketIfNotExists(bucketLabels); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketLabels, err)
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ type Change struct {
 	HasActual bool
 	Urgency   Urgency // with ActUrgency
 	Assignee  string  // with ActReassign
+	Category  string  // with ActCategory
 	Reason    string
 	// FromTracker marks a change read from the tracker, which must not be
 	// pushed back to it.
@@ -38,6 +39,7 @@ const (
 	ActUrgency     = "urgency"
 	ActReassign    = "reassign"
 	ActReopen      = "reopen"
+	ActCategory    = "category"
 )
 
 // Apply performs a lifecycle change on request id. Applying the same change
@@ -54,16 +56,25 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 		if team == nil {
 			return Errorf(ECONFLICT, "team %q is no longer configured", r.Team)
 		}
-		if err := allowed(team, c); err != nil {
+		if err := allowedOn(team, r, c); err != nil {
 			return err
 		}
 		at := s.now()
+		before := *r
 		if changed, err = s.step(tx, team, r, c, at); err != nil || !changed {
 			return err
 		}
 		r.record(at, c.Action, c.Actor, c.Reason)
 		if err := tx.PutRequest(r); err != nil {
 			return err
+		}
+		if l, ok := labelOf(before, r, c, at); ok {
+			if err := tx.AddLabel(l); err != nil {
+				return err
+			}
+		}
+		if c.Action == ActSolved || c.Action == ActNeedHelp {
+			return nil // no ticket yet to update; routing told whom it must
 		}
 		if !c.FromTracker {
 			if err := s.queueUpdate(tx, r, team, c, at); err != nil {
@@ -145,13 +156,23 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 		return s.setUrgency(tx, team, r, c.Urgency, c.Actor, at)
 	case ActConfirmClaim, ActKeepClaim:
 		return s.answerClaim(tx, team, r, c, at)
+	case ActCategory:
+		if c.Category == "" {
+			return false, Errorf(EINVALID, "a category change needs a category")
+		}
+		if c.Category == r.CategoryNow() {
+			return false, nil
+		}
+		r.Category = c.Category
 	case ActReassign:
 		if c.Assignee == r.Assignee {
 			return false, nil
 		}
 		r.Assignee = c.Assignee
+	case ActSolved, ActNeedHelp:
+		return s.deflection(tx, team, r, c, at)
 	case ActReopen:
-		if !r.Status.Closed() {
+		if !r.Status.Closed() || r.Status == StatusOffered {
 			return false, nil
 		}
 		r.Status, r.ResolvedAt = StatusOpen, time.Time{}
@@ -257,6 +278,8 @@ func changeComment(r *Request, c Change) string {
 	switch c.Action {
 	case ActUrgency:
 		return fmt.Sprintf("Urgency changed to %s by %s.", r.Urgency, who)
+	case ActCategory:
+		return fmt.Sprintf("Category changed to %s by %s.", r.CategoryNow(), who)
 	case ActConfirmClaim:
 		return fmt.Sprintf("Claimed emergency confirmed by %s: urgency %s.", who, r.Urgency)
 	case ActKeepClaim:

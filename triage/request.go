@@ -63,7 +63,7 @@ const (
 // Closed reports whether no more work is expected on a request in status s.
 func (s Status) Closed() bool {
 	switch s {
-	case StatusResolved, StatusDeclined, StatusDeferred, StatusBacklog:
+	case StatusResolved, StatusDeclined, StatusDeferred, StatusBacklog, StatusOffered:
 		return true
 	}
 	return false
@@ -185,8 +185,11 @@ type Request struct {
 	Decision  classifier.Decision `json:"decision"`
 	Urgency   Urgency             `json:"urgency"`
 	Overrides []UrgencyChange     `json:"overrides,omitempty"`
-	Outcome   Outcome             `json:"outcome"`
-	Status    Status              `json:"status"`
+	// Category is the category the on-call set; "" keeps the rules'
+	// Decision.Category (see CategoryNow).
+	Category string  `json:"category,omitempty"`
+	Outcome  Outcome `json:"outcome"`
+	Status   Status  `json:"status"`
 	// OverBudget is set when a P1 was accepted with the budget already spent.
 	OverBudget bool `json:"over_budget,omitempty"`
 
@@ -208,6 +211,20 @@ type Request struct {
 	// Posts are the Slack messages sprintguard posted about the request,
 	// so that later changes can edit them in place.
 	Posts []Post `json:"posts,omitempty"`
+	// Similar are the team's earlier requests most like this one, best
+	// first, found by the outbox worker (JobSimilar); SimilarDone says the
+	// lookup ran, even when it found nothing.
+	Similar     []Similar `json:"similar,omitempty"`
+	SimilarDone bool      `json:"similar_done,omitempty"`
+	// EstimateWhy explains an estimate learned from similar requests, and
+	// RuleEstimate keeps the estimate it replaced; both are empty when the
+	// estimate is the rule's.
+	EstimateWhy  string  `json:"estimate_why,omitempty"`
+	RuleEstimate float64 `json:"rule_estimate,omitempty"`
+	// Deflection is where the rule's answer got: DeflectOffered while the
+	// requester has it, DeflectSolved when it solved the request,
+	// DeflectNeedHelp when it did not; "" when the rule had no answer.
+	Deflection string `json:"deflection,omitempty"`
 	// Purged is set once retention removed the request's text.
 	Purged bool `json:"purged,omitempty"`
 }

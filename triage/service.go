@@ -24,6 +24,10 @@ type Service struct {
 	// Silent drops notices instead of queueing them: for a backtest, where
 	// nobody is there to tell. Set it before the first call.
 	Silent bool
+	// Finder, when set, has each new request's similar past requests
+	// looked up by the outbox worker (see SimilarHandlers). Set it before
+	// the first call.
+	Finder SimilarFinder
 }
 
 // NewService returns a Service over store. now is the clock; replay passes
@@ -134,6 +138,13 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 			return err
 		}
 		r = newRequest(id, team, st, in, dec, at)
+		if deflects(dec, in.Claimed) {
+			if err := s.offer(tx, r, at); err != nil {
+				return err
+			}
+			res = &IntakeResult{Request: r}
+			return s.remember(tx, in, r.ID, at)
+		}
 		if err := s.route(tx, team, r, at); err != nil {
 			return err
 		}
@@ -144,6 +155,11 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 			return err
 		}
 		res = &IntakeResult{Request: r}
+		if s.Finder != nil {
+			if err := s.enqueue(tx, &Job{Kind: JobSimilar, Key: JobSimilar + ":" + r.IDString(), RequestID: r.ID, Team: r.Team}, at); err != nil {
+				return err
+			}
+		}
 		return s.enqueue(tx, &Job{Kind: JobCreateTicket, Key: JobCreateTicket + ":" + r.IDString(), RequestID: r.ID, Team: r.Team}, at)
 	})
 	if err != nil {

@@ -69,6 +69,12 @@ type Tx interface {
 	// oldest first.
 	Notes(team string, since time.Time) ([]Note, error)
 
+	// AddLabel saves what an on-call action said about a request.
+	AddLabel(l Label) error
+	// Labels calls fn for the team's labels in the order they were given;
+	// an empty team means every team. fn returning ErrStop ends the walk.
+	Labels(team string, fn func(Label) error) error
+
 	// LastRun returns the due time the scheduled job name last ran for,
 	// and whether it ever ran.
 	LastRun(name string) (time.Time, bool, error)

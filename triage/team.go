@@ -46,6 +46,9 @@ type Team struct {
 	DuplicateWindow time.Duration
 	DefaultEstimate float64
 	EscalateTo      string
+	// NoLearnedEstimates keeps the rules' estimates even when similar
+	// resolved requests say otherwise; learned estimates are on by default.
+	NoLearnedEstimates bool
 
 	Rules    *classifier.Set
 	Rotation oncall.Rotation

@@ -34,8 +34,8 @@ const (
 	homeOpen = 15
 	homeMine = 10
 	// blocksPerTeam is what one team takes: header, on-call, budget, open
-	// requests, divider.
-	blocksPerTeam = 5
+	// requests, their similar past requests, divider.
+	blocksPerTeam = 6
 )
 
 // AppHome returns the App Home tab: a "New request" button, then per team
@@ -84,5 +84,9 @@ func homeTeam(ht HomeTeam, at time.Time) []slack.Block {
 	if strings.TrimSpace(name) == "" {
 		name = "Team" // Slack rejects an empty header
 	}
-	return []slack.Block{header(name), section(who), section(budget), section(open), slack.NewDividerBlock()}
+	blocks := []slack.Block{header(name), section(who), section(budget), section(open)}
+	if s := homeSimilarText(ht.Open, team.Budget.Unit); s != "" {
+		blocks = append(blocks, section(s))
+	}
+	return append(blocks, slack.NewDividerBlock())
 }

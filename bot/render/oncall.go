@@ -22,7 +22,7 @@ const maxDetails = 600
 func OnCall(r *triage.Request, team *triage.Team) Message {
 	loc, u := zone(team), unit(team)
 	blocks := []slack.Block{section(title(r)), section(facts(r, loc, u))}
-	for _, s := range []string{quote(r), links(r)} {
+	for _, s := range []string{quote(r), links(r), similarText(r, u)} {
 		if s != "" {
 			blocks = append(blocks, section(s))
 		}

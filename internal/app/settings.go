@@ -59,7 +59,8 @@ func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
 		SetTopic: ct.Oncall.SetTopic, ReassignOnHandoff: ct.Oncall.ReassignOnHandoff,
 		ReportSchedule: ct.Report.Schedule, ReportChannel: ct.Report.Channel,
 		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo,
-		Rules: set,
+		NoLearnedEstimates: !ct.Sprint.LearnedEstimates,
+		Rules:              set,
 		Rotation: oncall.Rotation{
 			Team: ct.Name, Members: ct.Oncall.Rotation, ShiftDays: days(ct.Oncall.Shift),
 			Handoff: oncall.Handoff{Weekday: ct.Oncall.Handoff.Weekday, HasWeekday: ct.Oncall.Handoff.HasWeekday,
@@ -108,7 +109,7 @@ func Rules(rs []config.Rule, groups map[string][]string) (*classifier.Set, error
 			When: r.When, NeededWithin: r.NeededWithin,
 			Urgency: u, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels,
 			SLA: classifier.SLA{Ack: r.SLA.Ack, Resolve: r.SLA.Resolve}, Team: r.Team,
-			Continue: r.Continue, Default: r.Default,
+			Continue: r.Continue, Default: r.Default, Answer: r.Answer,
 		}
 	}
 	if len(errs) > 0 {

@@ -37,24 +37,31 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// seedStore writes n requests into a new database at path.
-func seedStore(t *testing.T, path string, n int) {
+// exampleService is triage over a new store at path with the example
+// config, its clock stopped at Tuesday 2026-11-17 16:00 UTC; done closes
+// the store, which the commands under test must then be able to open.
+func exampleService(t *testing.T, path string) (svc *triage.Service, st *triage.Settings, done func()) {
 	t.Helper()
 	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := app.Settings(cfg)
-	if err != nil {
+	if st, err = app.Settings(cfg); err != nil {
 		t.Fatal(err)
 	}
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
 	at := time.Date(2026, 11, 17, 16, 0, 0, 0, time.UTC)
-	svc := triage.NewService(db, st, func() time.Time { return at })
+	return triage.NewService(db, st, func() time.Time { return at }), st, func() { db.Close() }
+}
+
+// seedStore writes n requests into a new database at path.
+func seedStore(t *testing.T, path string, n int) {
+	t.Helper()
+	svc, _, done := exampleService(t, path)
+	defer done()
 	for i := 0; i < n; i++ {
 		_, err := svc.Intake(context.Background(), triage.NewRequest{Team: "platform", Channel: "C0PLATHELP",
 			ChannelName: "platform-help", User: fmt.Sprintf("U%03d", i), Summary: fmt.Sprintf("need access to bucket %d", i),

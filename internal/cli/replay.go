@@ -19,6 +19,7 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
 	verbose := fs.Bool("verbose", false, "with --format text, print every week's full report, not just the one-screen summary")
 	htmlDir := fs.String("html-dir", "", "also write each team's last full week as a self-contained HTML page, report-TEAM.html, into `DIR`")
+	labels := fs.String("labels", "", "score the rules against this labels `FILE` (default: labels.jsonl in the export, or EXPORT.labels.jsonl beside it, when there is one)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -41,9 +42,17 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer exp.Close()
+	if *labels == "" {
+		*labels = labelsBeside(*export)
+	}
 	res, err := replay.Run(ctx, exp, replay.Options{Settings: st})
 	if err != nil {
 		return fail(env, err)
+	}
+	if *labels != "" {
+		if err := scoreReplay(env, res, *labels); err != nil {
+			return fail(env, err)
+		}
 	}
 	w, done, err := output(env, *out)
 	if err != nil {

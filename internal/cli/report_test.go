@@ -36,8 +36,8 @@ func TestReportHTML(t *testing.T) {
 		t.Errorf("not the platform page: %.200s", out)
 	}
 	ids := tableIDRE.FindAllStringSubmatch(out, -1)
-	if len(ids) != 14 || ids[0][1] != "by-urgency" {
-		t.Errorf("%d captioned tables, want 14 starting with by-urgency", len(ids))
+	if len(ids) != 15 || ids[0][1] != "by-urgency" {
+		t.Errorf("%d captioned tables, want 15 starting with by-urgency", len(ids))
 	}
 	if !strings.Contains(out, `<img id="chart" src="data:image/png;base64,`) {
 		t.Error("no inline chart")
@@ -167,8 +167,8 @@ func TestReplayHTMLDir(t *testing.T) {
 		}
 		page := string(b)
 		if !strings.Contains(page, "<title>Interrupt report: "+team+", 2026-W44</title>") ||
-			len(tableIDRE.FindAllString(page, -1)) != 14 {
-			t.Errorf("%s is not the W44 page with its 14 tables", file)
+			len(tableIDRE.FindAllString(page, -1)) != 15 {
+			t.Errorf("%s is not the W44 page with its 15 tables", file)
 		}
 	}
 }

@@ -43,6 +43,9 @@ type ruleCase struct {
 const defaultCaseTime = "2026-01-06T10:30"
 
 func runRules(ctx context.Context, env Env, args []string) int {
+	if len(args) > 0 && args[0] == "suggest" {
+		return runRulesSuggest(ctx, env, args[1:])
+	}
 	if len(args) > 0 && args[0] == "eval" {
 		return runRulesEval(ctx, env, args[1:])
 	}

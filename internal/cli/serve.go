@@ -23,6 +23,7 @@ import (
 	"github.com/sprintguard/sprintguard/internal/logctx"
 	"github.com/sprintguard/sprintguard/internal/metrics"
 	"github.com/sprintguard/sprintguard/jobs"
+	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -81,6 +82,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 
 	svc.DedupeTTL = cfg.Storage.DedupeTTL
+	svc.Finder = learn.NewFinder(db)
 	m := metrics.New(db, svc.Settings, env.Now, Version, Commit)
 	api := slackClient(cfg.Slack)
 	gw := bot.NewGateway(api, log)
@@ -93,6 +95,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL,
 		OnRequest: m.Request, OnAck: m.Ack}, worker.Kick)
 	maps.Copy(worker.Handlers, bt.Handlers())
+	maps.Copy(worker.Handlers, svc.SimilarHandlers())
 	maps.Copy(worker.Handlers, bt.DutyHandlers())
 	duties, err := jobs.TeamDuties(st)
 	if err != nil {

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/examples"
+	"github.com/sprintguard/sprintguard/learn"
+)
+
+// suggest times learn.Suggest, what `rules suggest` spends its time on, on
+// history items labelled by topic, against the example config's rules.
+func suggest(history int) error {
+	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
+	if err != nil {
+		return err
+	}
+	var rules []classifier.Rule
+	for _, r := range cfg.Rules {
+		u, _ := classifier.ParseUrgency(r.Urgency)
+		rules = append(rules, classifier.Rule{Name: r.Name, Any: r.Any, All: r.All, None: r.None, Regex: r.Regex,
+			Type: r.Type, Impact: r.Impact, Channel: r.Channel, When: r.When, NeededWithin: r.NeededWithin,
+			Urgency: u, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels, Continue: r.Continue, Default: r.Default})
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	z := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
+	ex := make([]learn.Example, history)
+	for i := range ex {
+		t := r.IntN(len(topics))
+		u, _ := classifier.ParseUrgency(topics[t].urgency)
+		ex[i] = learn.Example{ID: fmt.Sprint(i), Input: classifier.Input{Summary: text(r, z, t)},
+			Urgency: u, Category: topics[t].category, Overridden: true, Actual: float64(1 + r.IntN(4)), HasActual: true}
+	}
+	start, c0 := time.Now(), cpu()
+	s, err := learn.Suggest(rules, classifier.Options{Groups: cfg.Groups}, ex, learn.SuggestOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("rules suggest: %d history items in %v, CPU %v (bar 10s): %d edits, urgency right %d -> %d\n",
+		history, time.Since(start).Round(time.Millisecond), (cpu() - c0).Round(time.Millisecond), len(s.Edits),
+		s.Before.Urgency.Agree, s.After.Urgency.Agree)
+	return nil
+}

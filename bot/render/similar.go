@@ -1,0 +1,65 @@
+package render
+
+import (
+	"strings"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// homeSimilar is how many open requests of a team show their similar
+// past requests in the App Home.
+const homeSimilar = 5
+
+// similarText is the on-call's view of what r's similar past requests
+// say: a learned estimate and the requests themselves, one a line, or ""
+// when the lookup found nothing.
+func similarText(r *triage.Request, unit string) string {
+	var lines []string
+	if r.EstimateWhy != "" {
+		lines = append(lines, "*Learned "+Escape(r.EstimateWhy)+"* (the rule said "+amount(r.RuleEstimate, unit)+")")
+	}
+	if len(r.Similar) > 0 {
+		lines = append(lines, "*Similar past requests:*")
+		for _, s := range r.Similar {
+			lines = append(lines, "• "+similarLine(s, unit))
+		}
+	}
+	return clip(strings.Join(lines, "\n"), maxSectionText)
+}
+
+// similarLine is one similar request: ticket, urgency, summary, who
+// resolved it and the time it took.
+func similarLine(s triage.Similar, unit string) string {
+	parts := []string{Escape(s.Ref), "*" + s.Urgency.String() + "*", short(s.Summary, 60)}
+	switch {
+	case s.Status == triage.StatusResolved && s.Resolver != "":
+		parts = append(parts, "resolved by "+mention(s.Resolver))
+	default:
+		parts = append(parts, statusLabel(s.Status))
+	}
+	if s.HasActual {
+		parts = append(parts, "took "+amount(s.Actual, unit))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// homeSimilarText lists, for the newest open requests that have any, their
+// similar past requests, or "" when none has.
+func homeSimilarText(open []*triage.Request, unit string) string {
+	var lines []string
+	n := 0
+	for _, r := range newestFirst(open) {
+		if len(r.Similar) == 0 || n == homeSimilar {
+			continue
+		}
+		n++
+		lines = append(lines, "*Like "+ticketRef(r)+":*")
+		for _, s := range r.Similar {
+			lines = append(lines, "    • "+similarLine(s, unit))
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return clip("*Similar past requests*\n"+strings.Join(lines, "\n"), maxSectionText)
+}

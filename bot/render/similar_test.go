@@ -1,0 +1,64 @@
+package render
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+func withSimilar(r *triage.Request) {
+	r.Similar = []triage.Similar{
+		{ID: 3, Ref: "REQ-3", Summary: "Deploy <blocked> again", Urgency: classifier.P2, Status: triage.StatusResolved, Resolver: "UB", Actual: 1.5, HasActual: true},
+		{ID: 5, Ref: "REQ-5", Summary: "staging deploy stuck", Urgency: classifier.P3, Status: triage.StatusOpen},
+	}
+	r.Estimate, r.RuleEstimate = 1.5, 2
+	r.EstimateWhy = "estimate 1.5 points: median of REQ-3, REQ-8, REQ-9"
+}
+
+func TestOnCallShowsSimilarRequestsAndTheLearnedEstimate(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(*triage.Request)
+		want []string
+		not  []string
+	}{
+		{"similar", withSimilar, []string{
+			"*Learned estimate 1.5 points: median of REQ-3, REQ-8, REQ-9* (the rule said 2 points)",
+			"*Similar past requests:*",
+			"• REQ-3 · *P2* · Deploy &lt;blocked&gt; again · resolved by <@UB> · took 1.5 points",
+			"• REQ-5 · *P3* · staging deploy stuck · open",
+		}, nil},
+		{"none", func(*triage.Request) {}, nil, []string{"Similar past requests", "Learned"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := OnCall(testRequest(t, tc.mod), testTeam(t))
+			got := texts(decode(t, msg.Blocks))
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("lacks %q:\n%s", w, got)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(got, n) {
+					t.Errorf("has %q:\n%s", n, got)
+				}
+			}
+		})
+	}
+}
+
+func TestAppHomeShowsSimilarRequestsOfOpenOnes(t *testing.T) {
+	ht := homeTeamFor(t, "platform", 2)
+	withSimilar(ht.Open[0])
+	view := AppHome(Home{User: "UA", Teams: []HomeTeam{ht}, At: time.Date(2026, 3, 4, 18, 0, 0, 0, mustZone(t, "America/Chicago"))})
+	blocks := decode(t, view.Blocks.BlockSet)
+	checkLimits(t, blocks, maxView)
+	got := texts(blocks)
+	if !strings.Contains(got, "*Similar past requests*\n*Like ") || !strings.Contains(got, "    • REQ-3 · *P2*") {
+		t.Errorf("App Home:\n%s", got)
+	}
+}

@@ -1,0 +1,279 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/learn"
+	"github.com/sprintguard/sprintguard/replay"
+	"github.com/sprintguard/sprintguard/slackexport"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// noOverrides is what `rules suggest` says when there is nothing to learn.
+const noOverrides = "no overrides yet"
+
+// runRulesSuggest is `sprintguard rules suggest`: rule edits mined from the
+// team's labelled history (or an export and its labels file), printed as a
+// unified diff of the rules file. It never writes the file.
+func runRulesSuggest(ctx context.Context, env Env, args []string) int {
+	fs, path := flags(env, "rules suggest")
+	team := fs.String("team", "", "only this `TEAM`'s history and rules (default: every team)")
+	export := fs.String("export", "", "learn from this Slack export (a `DIR` or .zip) and its labels file instead of the store")
+	labels := fs.String("labels", "", "the export's labels `FILE` (default: labels.jsonl in the export, or EXPORT.labels.jsonl beside it)")
+	max := fs.Int("max", 10, "at most `N` edits per rules file")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if len(pos) != 0 || *labels != "" && *export == "" {
+		return usageError(env, "rules suggest", "takes no arguments, and --labels only with --export DIR|ZIP")
+	}
+	cfg, st, err := loadSettings(env, *path)
+	if err != nil {
+		return printErrors(env, err)
+	}
+	if _, code := pickTeams(env, "rules suggest", st, *team); code != ExitOK {
+		return code
+	}
+	var history []learn.Example
+	if *export != "" {
+		history, err = exportHistory(ctx, env, st, *export, *labels, *team)
+	} else {
+		history, err = storeHistory(ctx, cfg, st, *team)
+	}
+	if err != nil {
+		return fail(env, err)
+	}
+	if !anyOverridden(history) {
+		fmt.Fprintln(env.Stdout, noOverrides)
+		return ExitOK
+	}
+	for _, g := range ruleGroups(cfg, *team) {
+		if err := suggestFor(env.Stdout, g, st, history, *max); err != nil {
+			return fail(env, err)
+		}
+	}
+	return ExitOK
+}
+
+// ruleGroup is one rule list and the teams that use it.
+type ruleGroup struct {
+	file  string
+	rules []config.Rule
+	teams map[string]bool
+}
+
+// ruleGroups groups the teams by the rule list they use, so that teams
+// sharing the shared rules learn together.
+func ruleGroups(cfg *config.Config, only string) []*ruleGroup {
+	var out []*ruleGroup
+	byStart := map[string]*ruleGroup{}
+	for _, t := range cfg.Teams {
+		if only != "" && t.Name != only || len(t.Rules) == 0 {
+			continue
+		}
+		key := fmt.Sprintf("%s:%d", t.Rules[0].File, t.Rules[0].Line)
+		g := byStart[key]
+		if g == nil {
+			g = &ruleGroup{file: t.Rules[0].File, rules: t.Rules, teams: map[string]bool{}}
+			byStart[key] = g
+			out = append(out, g)
+		}
+		g.teams[t.Name] = true
+	}
+	return out
+}
+
+func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.Example, max int) error {
+	var ex []learn.Example
+	overridden := 0
+	for _, e := range history {
+		if g.teams[e.Team] {
+			ex = append(ex, e)
+			if e.Overridden {
+				overridden++
+			}
+		}
+	}
+	teams := make([]string, 0, len(g.teams))
+	for _, t := range st.Teams {
+		if g.teams[t.Name] {
+			teams = append(teams, t.Name)
+		}
+	}
+	fmt.Fprintf(w, "# rules in %s, used by %s: %d labelled requests, %d overridden\n", g.file, strings.Join(teams, ", "), len(ex), overridden)
+	if overridden == 0 {
+		fmt.Fprintf(w, "# %s\n", noOverrides)
+		return nil
+	}
+	rules := st.Team(teams[0]).Rules.Rules()
+	s, err := learn.Suggest(rules, classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, learn.SuggestOptions{Max: max})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "# now:        %s\n", resultLine(s.Before))
+	if len(s.Edits) == 0 {
+		fmt.Fprintln(w, "# no edit has enough support (3 requests) to suggest")
+		return nil
+	}
+	for i, e := range s.Edits {
+		fmt.Fprintf(w, "# %d. %s\n#    %s -> %s\n", i+1, e.Describe(), e.Before, e.After)
+	}
+	fmt.Fprintf(w, "# with all %d: %s\n", len(s.Edits), resultLine(s.After))
+	src, err := os.ReadFile(g.file)
+	if err != nil {
+		return fmt.Errorf("read rules file: %w", err)
+	}
+	lines := map[string]int{}
+	for _, r := range g.rules {
+		if r.File == g.file {
+			lines[r.Name] = r.Line
+		}
+	}
+	out, err := learn.Patch(src, lines, s.Edits)
+	if err != nil {
+		return fmt.Errorf("%s: %w", g.file, err)
+	}
+	fmt.Fprint(w, learn.Diff(relative(g.file), src, out))
+	return nil
+}
+
+func groupsOrEmpty(g map[string][]string) map[string][]string {
+	if g == nil {
+		return map[string][]string{}
+	}
+	return g
+}
+
+// relative names file from the working directory when it is below it, as
+// a diff to apply there should.
+func relative(file string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return file
+	}
+	if rel, err := filepath.Rel(wd, file); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return file
+}
+
+func anyOverridden(ex []learn.Example) bool {
+	for _, e := range ex {
+		if e.Overridden {
+			return true
+		}
+	}
+	return false
+}
+
+// storeHistory reads the labelled requests from the database.
+func storeHistory(ctx context.Context, cfg *config.Config, st *triage.Settings, team string) ([]learn.Example, error) {
+	db, done, err := openForRead(ctx, cfg.Storage.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	var ex []learn.Example
+	err = db.View(func(tx triage.Tx) error {
+		var err error
+		ex, err = learn.History(tx, st, team)
+		return err
+	})
+	return ex, err
+}
+
+// labelsBeside finds the labels file of an export: labels.jsonl inside an
+// export folder, or EXPORT.labels.jsonl (EXPORT without .zip) beside it.
+// It returns "" when there is none.
+func labelsBeside(export string) string {
+	for _, p := range []string{
+		filepath.Join(export, "labels.jsonl"),
+		strings.TrimSuffix(strings.TrimSuffix(export, "/"), ".zip") + ".labels.jsonl",
+	} {
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+// exportHistory replays an export and labels its requests from the labels
+// file.
+func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, labels, team string) ([]learn.Example, error) {
+	if labels == "" {
+		if labels = labelsBeside(export); labels == "" {
+			return nil, fmt.Errorf("no labels file for %s: put labels.jsonl in it (or %s.labels.jsonl beside it), or pass --labels FILE", export, strings.TrimSuffix(export, ".zip"))
+		}
+	}
+	exp, err := slackexport.Open(export)
+	if err != nil {
+		return nil, err
+	}
+	defer exp.Close()
+	res, err := replay.Run(ctx, exp, replay.Options{Settings: st})
+	if err != nil {
+		return nil, err
+	}
+	ex, _, err := labelReplay(env, res, labels, team)
+	return ex, err
+}
+
+// labelReplay joins a labels file with the requests a replay made, per
+// team. Labels whose messages made no request are counted, not errors:
+// the replay skips bots, chatter and opted-out messages.
+func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Example, map[string][]learn.Example, error) {
+	var cats []string
+	for _, t := range res.Teams {
+		cats = append(cats, learn.Categories(t.Team.Rules)...)
+	}
+	ls, err := learn.ReadMessageLabels(labels, cats)
+	if err != nil {
+		return nil, nil, err
+	}
+	var all []learn.Example
+	byTeam := map[string][]learn.Example{}
+	matched := map[string]bool{}
+	for _, t := range res.Teams {
+		if team != "" && t.Team.Name != team {
+			continue
+		}
+		ex, _ := learn.Join(ls, t.Requests, t.Team)
+		for _, e := range ex {
+			matched[e.ID] = true
+		}
+		byTeam[t.Team.Name] = ex
+		all = append(all, ex...)
+	}
+	if n := len(ls) - len(matched); n > 0 && team == "" {
+		fmt.Fprintf(env.Stderr, "warning: %d of %d labels in %s match no request of the replay (a message it skipped, or another channel)\n", n, len(ls), labels)
+	}
+	return all, byTeam, nil
+}
+
+// scoreReplay scores each team's rules against the labels file.
+func scoreReplay(env Env, res *replay.Result, labels string) error {
+	_, byTeam, err := labelReplay(env, res, labels, "")
+	if err != nil {
+		return err
+	}
+	for _, t := range res.Teams {
+		if ex := byTeam[t.Team.Name]; len(ex) > 0 {
+			res.Labels = append(res.Labels, replay.LabelScore{Team: t.Team.Name, File: labels, Score: learn.Evaluate(t.Team.Rules, ex)})
+		}
+	}
+	return nil
+}
+
+// resultLine is `rules eval`'s headline figures on one line.
+func resultLine(r learn.Result) string {
+	return fmt.Sprintf("interrupt-or-not %.1f%%, urgency %.1f%%, category %.1f%% of %d",
+		100*r.Interrupt.Accuracy, 100*r.Urgency.Accuracy, 100*r.Category.Accuracy, r.N)
+}

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// seedOverrides makes n requests about an invented badge reader that the
+// rules leave to the fallback, and has the on-call call each one access.
+func seedOverrides(t *testing.T, path string, n int) {
+	t.Helper()
+	svc, st, done := exampleService(t, path)
+	defer done()
+	ctx := context.Background()
+	for i := range n {
+		res, err := svc.Intake(ctx, triage.NewRequest{Team: "platform", Channel: "C0PLATHELP", ChannelName: "platform-help",
+			User: fmt.Sprintf("U%03d", i), Summary: fmt.Sprintf("the zorblat reader rejects my badge at door %d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		oncall := st.Team("platform").Members[0]
+		if _, _, err := svc.Apply(ctx, res.Request.ID, triage.Change{Actor: oncall, Action: triage.ActCategory, Category: "access"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRulesSuggestFromTheStore(t *testing.T) {
+	dir := t.TempDir()
+	cfg := storeConfig(t, dir)
+	before, _ := os.ReadFile(cfg)
+	seedOverrides(t, filepath.Join(dir, "sg.db"), 4)
+	code, out, errs := run(t, "rules", "suggest", "--team", "platform", "--config", cfg)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{
+		"4 labelled requests, 4 overridden",
+		"add \"reader rejects\" to rule `access-request`: 4 overridden requests say it, 0 labelled otherwise",
+		"--- " + cfg + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The phrase joins the rule's any: list, whatever the list holds now.
+	if !regexp.MustCompile(`\n\+\s+(any: \[|")[^\n]*, reader rejects[\],]`).MatchString(out) {
+		t.Errorf("the diff does not add the phrase to a list:\n%s", out)
+	}
+	if after, _ := os.ReadFile(cfg); string(after) != string(before) {
+		t.Errorf("rules suggest changed the config file")
+	}
+}
+
+func TestRulesSuggestWithoutOverrides(t *testing.T) {
+	dir := t.TempDir()
+	seedStore(t, filepath.Join(dir, "sg.db"), 3) // requests, but nobody changed any
+	code, out, errs := run(t, "rules", "suggest", "--config", storeConfig(t, dir))
+	if code != ExitOK || out != "no overrides yet\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and %q", code, out, errs, "no overrides yet\n")
+	}
+}
+
+// exampleLabels labels three messages of the example export's
+// #platform-help; the labels disagree with the rules on the first only.
+const exampleLabels = `{"channel": "#platform-help", "ts": "1788169278.882749", "urgency": "P2", "category": "access"}
+{"channel": "platform-help", "ts": "1788191993.442568", "urgency": "P1", "category": "incident", "time_spent": 2}
+{"channel": "#platform-help", "ts": "1788200019.815935", "urgency": "P3", "category": "access"}
+`
+
+func TestReplayScoresRulesAgainstALabelsFile(t *testing.T) {
+	labels := writeFile(t, t.TempDir(), "labels.jsonl", exampleLabels)
+	code, out, errs := run(t, "replay", "--export", repo("examples", "slack-export"), "--labels", labels,
+		"--config", repo("examples", "sprintguard.yaml"))
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	i := strings.Index(out, "Rules against the labels in "+labels)
+	if i < 0 {
+		t.Fatalf("no labels section:\n%s", out)
+	}
+	if !strings.Contains(out[i:], "platform") || !strings.Contains(out[i:], "of 3") {
+		t.Errorf("labels section:\n%s", out[i:])
+	}
+}
+
+func TestReplayRefusesABadLabelsFile(t *testing.T) {
+	labels := writeFile(t, t.TempDir(), "labels.jsonl", exampleLabels+`{"channel": "#platform-help", "ts": "1.2", "urgency": "P7"}`+"\n")
+	code, out, errs := run(t, "replay", "--export", repo("examples", "slack-export"), "--labels", labels,
+		"--config", repo("examples", "sprintguard.yaml"))
+	if code != ExitFail || !strings.Contains(errs, labels+":4: urgency \"P7\"") || out != "" {
+		t.Errorf("exit %d, stdout %d bytes, stderr %q; want 1, nothing, and FILE:4", code, len(out), errs)
+	}
+}
+
+func TestRulesSuggestFromAnExportAndItsLabels(t *testing.T) {
+	labels := writeFile(t, t.TempDir(), "labels.jsonl", exampleLabels)
+	code, out, errs := run(t, "rules", "suggest", "--export", repo("examples", "slack-export"), "--labels", labels,
+		"--team", "platform", "--config", repo("examples", "sprintguard.yaml"))
+	if code != ExitOK || !strings.Contains(out, "used by platform: 3 labelled requests, 1 overridden") ||
+		!strings.Contains(out, "no edit has enough support") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+}

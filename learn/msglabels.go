@@ -1,0 +1,133 @@
+package learn
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// FileLabel is one line of a labels file: what a person says about the
+// request that a Slack message made, found by its channel and ts.
+//
+//	{"channel": "C0123" or "#help", "ts": "1767710400.000200", "urgency": "P2",
+//	 "category": "access", "time_spent": 1.5}
+//
+// urgency is required; category and time_spent are optional.
+type FileLabel struct {
+	Where     string // FILE:LINE
+	Channel   string
+	TS        string
+	Urgency   classifier.Urgency
+	Category  string
+	Actual    float64
+	HasActual bool
+}
+
+type wireLabel struct {
+	Channel   string   `json:"channel"`
+	TS        string   `json:"ts"`
+	Urgency   string   `json:"urgency"`
+	Category  string   `json:"category"`
+	TimeSpent *float64 `json:"time_spent"`
+}
+
+// ReadMessageLabels reads a labels file of JSON lines beside a Slack export. categories lists the
+// categories the rules know; a label naming another is an error, as is an
+// unknown urgency, a line that is not JSON, or a key it does not know. The
+// first error stops the read and names FILE:LINE; nothing is returned with
+// it, so a caller never acts on half a file.
+func ReadMessageLabels(path string, categories []string) ([]FileLabel, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read labels: %w", err)
+	}
+	defer f.Close()
+	return readMessageLabels(path, f, categories)
+}
+
+func readMessageLabels(path string, r io.Reader, categories []string) ([]FileLabel, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	var out []FileLabel
+	seen := map[string]string{}
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		where := fmt.Sprintf("%s:%d", path, n)
+		fail := func(format string, args ...any) error {
+			return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
+		}
+		var w wireLabel
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&w); err != nil {
+			return nil, fail("%v (one JSON object a line: channel, ts, urgency, category, time_spent)", err)
+		}
+		if w.Channel == "" || w.TS == "" {
+			return nil, fail("needs \"channel\" and \"ts\": the Slack message the request came from")
+		}
+		u, err := classifier.ParseUrgency(w.Urgency)
+		if err != nil {
+			return nil, fail("urgency %q: use P1, P2, P3 or P4", w.Urgency)
+		}
+		if w.Category != "" && !slices.Contains(categories, w.Category) {
+			return nil, fail("category %q is none the rules use (%s)", w.Category, strings.Join(categories, ", "))
+		}
+		key := strings.TrimPrefix(w.Channel, "#") + "/" + w.TS
+		if first, dup := seen[key]; dup {
+			return nil, fail("message %s %s is labelled twice (first at %s)", w.Channel, w.TS, first)
+		}
+		seen[key] = where
+		l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: w.Category}
+		if w.TimeSpent != nil {
+			if *w.TimeSpent < 0 {
+				return nil, fail("time_spent %g is negative", *w.TimeSpent)
+			}
+			l.Actual, l.HasActual = *w.TimeSpent, true
+		}
+		out = append(out, l)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read labels %s: %w", path, err)
+	}
+	return out, nil
+}
+
+// Join pairs labels with the requests their messages made, as examples
+// labelled by the file rather than by the on-call; the rest of the labels
+// are returned as unmatched (their messages made no request).
+func Join(labels []FileLabel, reqs []*triage.Request, team *triage.Team) (ex []Example, unmatched []FileLabel) {
+	byMsg := make(map[string]*triage.Request, len(reqs))
+	for _, r := range reqs {
+		if r.TS != "" {
+			byMsg[r.Channel+"/"+r.TS] = r
+			if r.ChannelName != "" {
+				byMsg[r.ChannelName+"/"+r.TS] = r
+			}
+		}
+	}
+	for _, l := range labels {
+		r := byMsg[strings.TrimPrefix(l.Channel, "#")+"/"+l.TS]
+		if r == nil {
+			unmatched = append(unmatched, l)
+			continue
+		}
+		e := FromRequest(r, team)
+		e.ID, e.File = l.Where, ""
+		e.Urgency, e.Category = l.Urgency, l.Category
+		e.Overridden = l.Urgency != r.Decision.Urgency || l.Category != "" && l.Category != r.Decision.Category
+		e.Actual, e.HasActual = l.Actual, l.HasActual
+		ex = append(ex, e)
+	}
+	return ex, unmatched
+}

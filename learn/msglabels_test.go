@@ -1,0 +1,75 @@
+package learn
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+var cats = []string{"access", "incident", "other"}
+
+func TestReadMessageLabels(t *testing.T) {
+	in := `{"channel": "#help", "ts": "1.1", "urgency": "P2", "category": "access", "time_spent": 1.5}
+# a comment, then a blank line
+
+{"channel": "C0HELP", "ts": "1.2", "urgency": "p4"}
+`
+	got, err := readMessageLabels("l.jsonl", strings.NewReader(in), cats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Where != "l.jsonl:1" || got[0].Urgency != classifier.P2 || !got[0].HasActual || got[0].Actual != 1.5 ||
+		got[1].Where != "l.jsonl:4" || got[1].Urgency != classifier.P4 || got[1].HasActual {
+		t.Errorf("labels %+v", got)
+	}
+}
+
+func TestReadMessageLabelsRejectsBadLinesWithFileLine(t *testing.T) {
+	good := `{"channel": "#help", "ts": "1.1", "urgency": "P2"}` + "\n"
+	tests := []struct {
+		name, line, want string
+	}{
+		{"not json", `{"channel": "#help",`, "l.jsonl:2: "},
+		{"unknown urgency", `{"channel": "#help", "ts": "1.2", "urgency": "P9"}`, `l.jsonl:2: urgency "P9"`},
+		{"no urgency", `{"channel": "#help", "ts": "1.2"}`, `l.jsonl:2: urgency ""`},
+		{"unknown category", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "category": "outage"}`, `l.jsonl:2: category "outage" is none`},
+		{"unknown key", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "categry": "access"}`, `l.jsonl:2: json: unknown field "categry"`},
+		{"no message", `{"urgency": "P1"}`, `l.jsonl:2: needs "channel" and "ts"`},
+		{"twice", `{"channel": "help", "ts": "1.1", "urgency": "P1"}`, `l.jsonl:2: message help 1.1 is labelled twice (first at l.jsonl:1)`},
+		{"negative time", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "time_spent": -1}`, `l.jsonl:2: time_spent -1 is negative`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := readMessageLabels("l.jsonl", strings.NewReader(good+tc.line+"\n"+good), cats)
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to start %q", err, tc.want)
+			}
+			if got != nil {
+				t.Errorf("got %d labels with the error, want none", len(got))
+			}
+		})
+	}
+}
+
+func TestJoinMatchesChannelIDOrName(t *testing.T) {
+	reqs := []*triage.Request{
+		{ID: 1, Channel: "C0HELP", ChannelName: "help", TS: "1.1", Summary: "vpn", Urgency: classifier.P3,
+			Decision: classifier.Decision{Urgency: classifier.P3, Category: "access", Rule: "access"}},
+		{ID: 2, Channel: "C0HELP", ChannelName: "help", TS: "1.2", Summary: "down", Urgency: classifier.P1,
+			Decision: classifier.Decision{Urgency: classifier.P1, Category: "incident", Rule: "outage"}},
+	}
+	labels := []FileLabel{
+		{Where: "l:1", Channel: "#help", TS: "1.1", Urgency: classifier.P2, Category: "access"},
+		{Where: "l:2", Channel: "C0HELP", TS: "1.2", Urgency: classifier.P1, Category: "incident"},
+		{Where: "l:3", Channel: "C0HELP", TS: "9.9", Urgency: classifier.P1},
+	}
+	ex, un := Join(labels, reqs, nil)
+	if len(ex) != 2 || len(un) != 1 || un[0].Where != "l:3" {
+		t.Fatalf("examples %+v unmatched %+v", ex, un)
+	}
+	if ex[0].ID != "l:1" || ex[0].Urgency != classifier.P2 || !ex[0].Overridden || ex[1].Overridden || ex[1].Rule != "outage" {
+		t.Errorf("examples %+v", ex)
+	}
+}

@@ -1,0 +1,238 @@
+package learn
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+	"gopkg.in/yaml.v3"
+)
+
+// Patch returns src, a rules file or a config file holding rules, with the
+// edits made as the lines a person would write, leaving every other line as
+// it was. lines maps each rule's name to the line of its `- name:` item, as
+// config.Rule.Line gives it.
+func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, fmt.Errorf("read rules file: %w", err)
+	}
+	byLine := map[int]*yaml.Node{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			byLine[n.Line] = n
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&doc)
+	text := strings.SplitAfter(string(src), "\n")
+	// Edits are made bottom up, so that each leaves the lines above it
+	// where the node tree says they are.
+	type change struct {
+		line  int // 1-based; the lines [line, line+drop) become add
+		drop  int
+		add   []string
+		order int
+	}
+	var changes []change
+	rule := func(name string) (*yaml.Node, error) {
+		n := byLine[lines[name]]
+		if n == nil {
+			return nil, fmt.Errorf("rule `%s` is not at line %d of the rules file", name, lines[name])
+		}
+		return n, nil
+	}
+	for k, e := range edits {
+		switch e.Kind {
+		case AddPhrase:
+			n, err := rule(e.Rule)
+			if err != nil {
+				return nil, err
+			}
+			key, val := field(n, "any")
+			if key == nil {
+				ind := strings.Repeat(" ", n.Content[0].Column-1)
+				changes = append(changes, change{line: n.Line + 1, add: []string{ind + "any: " + flowList(e.Phrases) + "\n"}, order: k})
+				continue
+			}
+			if val.Style&yaml.FlowStyle != 0 {
+				items := strings.TrimSuffix(flowList(e.Phrases)[1:], "]")
+				if len(val.Content) == 0 {
+					old := text[val.Line-1]
+					end := strings.Index(old[val.Column-1:], "]")
+					if end < 0 {
+						return nil, fmt.Errorf("rule `%s`: cannot find the end of its `any:` list; add %s by hand", e.Rule, flowList(e.Phrases))
+					}
+					end += val.Column - 1
+					changes = append(changes, change{line: val.Line, drop: 1, add: []string{old[:end] + items + old[end:]}, order: k})
+					continue
+				}
+				// The phrases go right after the last item, which works
+				// whether the list fits one line or spans several.
+				last := val.Content[len(val.Content)-1]
+				old := text[last.Line-1]
+				end, ok := scalarEnd(old, last)
+				if !ok {
+					return nil, fmt.Errorf("rule `%s`: cannot find the end of its `any:` list; add %s by hand", e.Rule, flowList(e.Phrases))
+				}
+				changes = append(changes, change{line: last.Line, drop: 1, add: []string{old[:end] + ", " + items + old[end:]}, order: k})
+				continue
+			}
+			last := val.Content[len(val.Content)-1]
+			ind := strings.Repeat(" ", last.Column-3)
+			var add []string
+			for _, p := range e.Phrases {
+				add = append(add, ind+"- "+quote(p)+"\n")
+			}
+			changes = append(changes, change{line: last.Line + 1, add: add, order: k})
+		case Retarget:
+			n, err := rule(e.Rule)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range []struct{ key, value string }{{"urgency", e.Urgency.String()}, {"category", e.Category}} {
+				_, val := field(n, f.key)
+				if val == nil {
+					ind := strings.Repeat(" ", n.Content[0].Column-1)
+					changes = append(changes, change{line: n.Line + 1, add: []string{ind + f.key + ": " + quote(f.value) + "\n"}, order: k})
+					continue
+				}
+				old := text[val.Line-1]
+				at := val.Column - 1
+				end := at + len(val.Value)
+				if val.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+					end += 2
+				}
+				if end > len(old) {
+					return nil, fmt.Errorf("rule `%s`: cannot find its `%s:` value", e.Rule, f.key)
+				}
+				changes = append(changes, change{line: val.Line, drop: 1, add: []string{old[:at] + quote(f.value) + old[end:]}, order: k})
+			}
+		case AddRule:
+			var def *yaml.Node
+			for _, l := range lines {
+				if n := byLine[l]; n != nil {
+					if _, v := field(n, "default"); v != nil && v.Value == "true" {
+						def = n
+					}
+				}
+			}
+			if def == nil {
+				return nil, fmt.Errorf("no default rule in the rules file to put rule `%s` before", e.Rule)
+			}
+			ind := strings.Repeat(" ", def.Column-3)
+			add := []string{
+				ind + "- name: " + quote(e.Rule) + "\n",
+				ind + "  any: " + flowList(e.Phrases) + "\n",
+				ind + "  urgency: " + e.Urgency.String() + "\n",
+				ind + "  category: " + quote(e.Category) + "\n",
+			}
+			if e.Estimate > 0 {
+				add = append(add, ind+"  estimate: "+strconv.FormatFloat(e.Estimate, 'g', -1, 64)+"\n")
+			}
+			add = append(add, "\n")
+			changes = append(changes, change{line: def.Line, add: add, order: k})
+		}
+	}
+	slices.SortStableFunc(changes, func(a, b change) int {
+		if a.line != b.line {
+			return b.line - a.line
+		}
+		return b.order - a.order
+	})
+	for _, c := range changes {
+		i := c.line - 1
+		if i > len(text) {
+			i = len(text)
+		}
+		text = slices.Replace(text, i, i+c.drop, c.add...)
+	}
+	return []byte(strings.Join(text, "")), nil
+}
+
+// Diff returns the unified diff from old to new, or "" when they are the
+// same. A relative name is written a/NAME and b/NAME, for `git apply`; an
+// absolute one as it is, for `patch -p0`.
+func Diff(name string, old, new []byte) string {
+	a, b := "a/"+name, "b/"+name
+	if strings.HasPrefix(name, "/") {
+		a, b = name, name
+	}
+	return udiff.Unified(a, b, string(old), string(new))
+}
+
+// field returns the key and value nodes of key in mapping n, or nils.
+func field(n *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i], n.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+func flowList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// quote writes s plain when it is words that YAML reads back as
+// the same string, else double-quoted.
+func quote(s string) string {
+	plain := s != "" && s[0] != ' ' && s[len(s)-1] != ' ' && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == ' ' || r == '_' || r == '-')
+	})
+	switch s {
+	case "true", "false", "yes", "no", "on", "off", "null", "y", "n":
+		plain = false
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		plain = false
+	}
+	if plain {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+// scalarEnd returns the byte offset in line just past scalar n, which
+// starts on that line.
+func scalarEnd(line string, n *yaml.Node) (int, bool) {
+	at := n.Column - 1
+	if at < 0 || at >= len(line) {
+		return 0, false
+	}
+	switch line[at] {
+	case '"':
+		for i := at + 1; i < len(line); i++ {
+			switch line[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1, true
+			}
+		}
+		return 0, false
+	case '\'':
+		for i := at + 1; i < len(line); i++ {
+			if line[i] == '\'' {
+				if i+1 < len(line) && line[i+1] == '\'' {
+					i++
+					continue
+				}
+				return i + 1, true
+			}
+		}
+		return 0, false
+	}
+	end := at + len(n.Value)
+	return end, end <= len(line) && line[at:end] == n.Value
+}

@@ -1,0 +1,95 @@
+package learn
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"gopkg.in/yaml.v3"
+)
+
+const rulesFile = `# Our rules.
+rules:
+  - name: outage
+    any: [down, "500s"]   # keep this comment
+    urgency: P1
+    category: incident
+
+  - name: access
+    any:
+      - access
+      - permission
+    urgency: P3
+    category: access
+
+  - name: staging
+    all: [staging]
+    urgency: "P2"
+    category: deploy
+
+  - name: fallback
+    default: true
+    urgency: P3
+
+  - name: long
+    any: [one, 'it''s',
+          "two"]  # the list goes on
+    urgency: P4
+`
+
+var rulesLines = map[string]int{"outage": 3, "access": 8, "staging": 15, "fallback": 20, "long": 24}
+
+func TestPatchWritesEditsAsAPersonWould(t *testing.T) {
+	edits := []Edit{
+		{Kind: AddPhrase, Rule: "outage", Phrases: []string{"site is down", "true"}},
+		{Kind: AddPhrase, Rule: "access", Phrases: []string{"locked out"}},
+		{Kind: AddPhrase, Rule: "staging", Phrases: []string{"preview env"}},
+		{Kind: Retarget, Rule: "staging", Urgency: classifier.P4, Category: "question"},
+		{Kind: AddPhrase, Rule: "long", Phrases: []string{"three"}},
+		{Kind: AddRule, Rule: "learned-infra_change-cert", Phrases: []string{"certificate expired"}, Urgency: classifier.P2, Category: "infra_change", Estimate: 1.5},
+	}
+	out, err := Patch([]byte(rulesFile), rulesLines, edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	for _, want := range []string{
+		`    any: [down, "500s", site is down, "true"]   # keep this comment` + "\n",
+		"      - permission\n      - locked out\n    urgency: P3\n",
+		"  - name: staging\n    any: [preview env]\n    all: [staging]\n",
+		"    urgency: P4\n    category: question\n",
+		"    any: [one, 'it''s',\n          \"two\", three]  # the list goes on\n",
+		"  - name: learned-infra_change-cert\n    any: [certificate expired]\n    urgency: P2\n    category: infra_change\n    estimate: 1.5\n\n  - name: fallback\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("patched file lacks %q:\n%s", want, got)
+		}
+	}
+	// The result still reads as the same rules plus the edits.
+	var doc struct {
+		Rules []struct {
+			Name string
+			Any  []string
+		}
+	}
+	if err := yaml.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("patched file is not YAML: %v\n%s", err, got)
+	}
+	if len(doc.Rules) != 6 || strings.Join(doc.Rules[0].Any, "|") != "down|500s|site is down|true" {
+		t.Errorf("rules read back %+v", doc.Rules)
+	}
+	diff := Diff("rules.yaml", []byte(rulesFile), out)
+	if !strings.HasPrefix(diff, "--- a/rules.yaml\n+++ b/rules.yaml\n@@") || !strings.Contains(diff, "+      - locked out\n") {
+		t.Errorf("diff:\n%s", diff)
+	}
+	if Diff("rules.yaml", out, out) != "" {
+		t.Errorf("diff of a file with itself is not empty")
+	}
+}
+
+func TestPatchNamesARuleItCannotFind(t *testing.T) {
+	_, err := Patch([]byte(rulesFile), map[string]int{"outage": 99}, []Edit{{Kind: AddPhrase, Rule: "outage", Phrases: []string{"x"}}})
+	if err == nil || !strings.Contains(err.Error(), "outage") {
+		t.Errorf("err = %v, want one naming the rule", err)
+	}
+}

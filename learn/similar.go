@@ -1,0 +1,140 @@
+package learn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// Shown is how many similar requests the on-call sees; Considered is how
+// many of the best matches a learned estimate may come from, and
+// MinResolved how many of those must be resolved with time spent.
+const (
+	Shown       = 3
+	Considered  = 5
+	MinResolved = 3
+)
+
+// Finder finds a request's similar earlier requests of its team, with one
+// Index per team built from the store on first use and grown by each
+// lookup. It implements triage.SimilarFinder and is safe for concurrent
+// use.
+type Finder struct {
+	store triage.Store
+
+	mu      sync.Mutex
+	loaded  bool
+	indexes map[string]*Index
+	last    map[string]int64 // highest request id indexed, per team
+}
+
+var _ triage.SimilarFinder = (*Finder)(nil)
+
+// NewFinder returns a Finder over store's requests.
+func NewFinder(store triage.Store) *Finder {
+	return &Finder{store: store, indexes: map[string]*Index{}, last: map[string]int64{}}
+}
+
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// load indexes every stored request once. Requests purged by retention
+// have no text and are left out.
+func (f *Finder) load() error {
+	if f.loaded {
+		return nil
+	}
+	err := f.store.View(func(tx triage.Tx) error {
+		return tx.Requests("", time.Time{}, farFuture, func(r *triage.Request) error {
+			f.addLocked(r)
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("index requests: %w", err)
+	}
+	for _, x := range f.indexes {
+		x.Compact()
+	}
+	f.loaded = true
+	return nil
+}
+
+// addLocked indexes r unless a request at least as new is indexed already:
+// requests arrive in id order, and a retried lookup must not count one
+// twice.
+func (f *Finder) addLocked(r *triage.Request) {
+	if r.Purged || r.ID <= f.last[r.Team] {
+		return
+	}
+	x := f.indexes[r.Team]
+	if x == nil {
+		x = NewIndex()
+		f.indexes[r.Team] = x
+	}
+	x.Add(r.ID, r.Summary+"\n"+r.Details)
+	f.last[r.Team] = r.ID
+}
+
+func (f *Finder) index(r *triage.Request) (*Index, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.load(); err != nil {
+		return nil, err
+	}
+	x := f.indexes[r.Team]
+	f.addLocked(r)
+	if x == nil {
+		x = f.indexes[r.Team]
+	}
+	return x, nil
+}
+
+// Find returns r's similar earlier requests, best first, and the median
+// time spent on those of the best Considered that were resolved with time
+// spent, when there are at least MinResolved of them.
+func (f *Finder) Find(ctx context.Context, r *triage.Request) (triage.Learned, error) {
+	var l triage.Learned
+	x, err := f.index(r)
+	if err != nil {
+		return l, err
+	}
+	hits := x.Search(r.Summary+"\n"+r.Details, Considered+1, r.ID)
+	var spent []float64
+	err = f.store.View(func(tx triage.Tx) error {
+		for _, h := range hits {
+			if h.ID > r.ID {
+				continue // asked later: a lookup retried after a while
+			}
+			s, err := tx.Request(h.ID)
+			if errors.Is(err, triage.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			sim := triage.Similar{ID: s.ID, Ref: ref(s), Summary: s.Summary, Urgency: s.Urgency, Status: s.Status,
+				Resolver: resolver(s), Actual: s.Actual, HasActual: s.HasActual}
+			if len(l.Similar) < Shown {
+				l.Similar = append(l.Similar, sim)
+			}
+			if s.Status == triage.StatusResolved && s.HasActual && len(spent) < Considered {
+				spent = append(spent, s.Actual)
+				l.From = append(l.From, sim.Ref)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return triage.Learned{}, fmt.Errorf("read similar requests: %w", err)
+	}
+	if len(spent) >= MinResolved {
+		l.Estimate, l.HasEstimate = Median(spent)
+	} else {
+		l.From = nil
+	}
+	return l, nil
+}

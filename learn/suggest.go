@@ -1,0 +1,483 @@
+package learn
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sprintguard/sprintguard/classifier"
+)
+
+// EditKind says what a suggested edit changes.
+type EditKind string
+
+// The three edits Suggest proposes.
+const (
+	// AddPhrase adds phrases to a rule's `any:`.
+	AddPhrase EditKind = "phrase"
+	// AddRule adds a rule before the default rule.
+	AddRule EditKind = "rule"
+	// Retarget changes a misfiring rule's urgency and category to what the
+	// team said of the requests it decided.
+	Retarget EditKind = "retarget"
+)
+
+// Edit is one suggested rule edit with the history that supports it.
+type Edit struct {
+	Kind EditKind
+	// Rule is the rule edited, or the new rule's name.
+	Rule    string
+	Phrases []string
+	// Urgency and Category are the new rule's, or the retargeted rule's
+	// new ones.
+	Urgency  classifier.Urgency
+	Category string
+	// Estimate is the new rule's: the median time spent on the history
+	// items it matches, or 0 when none was given.
+	Estimate float64
+	// Support counts the history items the edit turns right, Against the
+	// items it would touch whose label says otherwise.
+	Support, Against int
+	// Fired and Correct are, for Retarget, how often the rule decided on
+	// the history and how often it was right: its precision.
+	Fired, Correct int
+	// Before and After score the rules on the history without and with
+	// this edit alone.
+	Before, After Agreement
+}
+
+// Precision is Correct over Fired, in percent.
+func (e Edit) Precision() float64 { return percent(e.Correct, e.Fired) }
+
+// Describe says what the edit does and why, in one line.
+func (e Edit) Describe() string {
+	quoted := make([]string, len(e.Phrases))
+	for i, p := range e.Phrases {
+		quoted[i] = fmt.Sprintf("%q", p)
+	}
+	switch e.Kind {
+	case AddPhrase:
+		return fmt.Sprintf("add %s to rule `%s`: %d overridden requests say it, %d labelled otherwise do too",
+			strings.Join(quoted, ", "), e.Rule, e.Support, e.Against)
+	case AddRule:
+		return fmt.Sprintf("new rule `%s` (%s %s) on %s: %d requests no rule gets right, %d labelled otherwise",
+			e.Rule, e.Urgency, e.Category, strings.Join(quoted, ", "), e.Support, e.Against)
+	}
+	return fmt.Sprintf("rule `%s` misfires: right on %d of %d requests it decided (precision %.0f%%); the team said %s %s for %d of them",
+		e.Rule, e.Correct, e.Fired, e.Precision(), e.Urgency, e.Category, e.Support)
+}
+
+// SuggestOptions tunes Suggest; zero values take the defaults.
+type SuggestOptions struct {
+	// MinSupport is the fewest history items an edit must turn right (3).
+	MinSupport int
+	// MinPrecision is the least share, in percent, of the items holding a
+	// phrase whose label agrees with the edit (75); a rule misfires below
+	// 100 minus it.
+	MinPrecision float64
+	// Max is the most edits returned (10).
+	Max int
+}
+
+// Suggestions are the edits Suggest found, in the order to read them, and
+// the rules evaluated on the history (Evaluate) without and with all of
+// them made.
+type Suggestions struct {
+	Before, After Result
+	Edits         []Edit
+	// Rules are the rules with every edit made.
+	Rules []classifier.Rule
+}
+
+// target is a label: what the team says a request is.
+type target struct {
+	u classifier.Urgency
+	c string
+}
+
+// Suggest mines the history for rule edits. rules and opt are what the
+// team's rules compile from. It never changes rules: the edited copy is in
+// the result. It is safe to call concurrently.
+func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so SuggestOptions) (*Suggestions, error) {
+	if so.MinSupport <= 0 {
+		so.MinSupport = 3
+	}
+	if so.MinPrecision <= 0 {
+		so.MinPrecision = 75
+	}
+	if so.Max <= 0 {
+		so.Max = 10
+	}
+	set, err := classifier.Compile(rules, opt)
+	if err != nil {
+		return nil, fmt.Errorf("compile rules: %w", err)
+	}
+	m := &miner{rules: set.Rules(), opt: opt, ex: ex, so: so}
+	m.baseline(set)
+	var edits []Edit
+	retargeted := map[string]bool{}
+	for _, e := range m.misfires() {
+		retargeted[e.Rule] = true
+		edits = append(edits, e)
+	}
+	edits = append(edits, m.phrases(retargeted)...)
+	slices.SortStableFunc(edits, func(a, b Edit) int {
+		return cmp.Compare(gain(b), gain(a))
+	})
+	if len(edits) > so.Max {
+		edits = edits[:so.Max]
+	}
+	out := &Suggestions{Before: Evaluate(set, ex), Edits: edits, Rules: apply(m.rules, edits)}
+	final, err := classifier.Compile(out.Rules, opt)
+	if err != nil {
+		return nil, fmt.Errorf("compile suggested rules: %w", err)
+	}
+	out.After = Evaluate(final, ex)
+	return out, nil
+}
+
+func gain(e Edit) int {
+	return (e.After.Urgency + e.After.Category) - (e.Before.Urgency + e.Before.Category)
+}
+
+// miner holds the history as the rules see it now.
+type miner struct {
+	rules  []classifier.Rule
+	opt    classifier.Options
+	ex     []Example
+	so     SuggestOptions
+	pred   []classifier.Decision
+	grams  [][]string // per example, its distinct candidate phrases
+	before Agreement
+}
+
+func (m *miner) baseline(set *classifier.Set) {
+	m.pred = make([]classifier.Decision, len(m.ex))
+	m.grams = make([][]string, len(m.ex))
+	for i := range m.ex {
+		m.pred[i] = set.Classify(m.ex[i].Input)
+		m.before.add(&m.ex[i], m.pred[i], 1)
+		m.grams[i] = grams(text(&m.ex[i]))
+	}
+}
+
+// grams returns text's distinct words and two-word phrases that could make
+// a rule: no stopwords, nothing shorter than three letters, no numbers.
+func grams(text string) []string {
+	ws := words(text)
+	ok := func(w string) bool {
+		return len(w) >= 3 && !stopwords[w] && strings.ContainsFunc(w, func(r rune) bool { return r < '0' || r > '9' })
+	}
+	var out []string
+	for i, w := range ws {
+		if !ok(w) {
+			continue
+		}
+		out = append(out, w)
+		if i+1 < len(ws) && ok(ws[i+1]) {
+			out = append(out, w+" "+ws[i+1])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// rescore returns the score with rules instead of the baseline, classifying
+// only the examples touched: those an edit may change. fixed counts the
+// touched examples the baseline got wrong and rules get right.
+func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Agreement, fixed int, err error) {
+	set, err := classifier.Compile(rules, m.opt)
+	if err != nil {
+		return Agreement{}, 0, err
+	}
+	s = m.before
+	for _, i := range touched {
+		d := set.Classify(m.ex[i].Input)
+		s.add(&m.ex[i], m.pred[i], -1)
+		s.add(&m.ex[i], d, 1)
+		if !right(&m.ex[i], m.pred[i]) && right(&m.ex[i], d) {
+			fixed++
+		}
+	}
+	return s, fixed, nil
+}
+
+// misfires finds rules that are mostly wrong on the requests they decide,
+// and proposes the urgency and category the team gave most of them.
+func (m *miner) misfires() []Edit {
+	type tally struct {
+		fired, correct int
+		labels         map[target]int
+		touched        []int
+	}
+	by := map[string]*tally{}
+	for i := range m.ex {
+		d := m.pred[i]
+		if d.Default {
+			continue
+		}
+		t := by[d.Rule]
+		if t == nil {
+			t = &tally{labels: map[target]int{}}
+			by[d.Rule] = t
+		}
+		t.fired++
+		t.touched = append(t.touched, i)
+		if right(&m.ex[i], d) {
+			t.correct++
+		}
+		t.labels[target{m.ex[i].Urgency, m.ex[i].Category}]++
+	}
+	var out []Edit
+	for ri, r := range m.rules {
+		t := by[r.Name]
+		if t == nil || t.fired < m.so.MinSupport || percent(t.correct, t.fired) >= 100-m.so.MinPrecision {
+			continue
+		}
+		best, n := target{}, 0
+		for l, c := range t.labels {
+			if c > n || c == n && (l.u < best.u || l.u == best.u && l.c < best.c) {
+				best, n = l, c
+			}
+		}
+		if best.c == "" {
+			best.c = r.Category
+		}
+		if n <= t.correct || n < m.so.MinSupport {
+			continue
+		}
+		e := Edit{Kind: Retarget, Rule: r.Name, Urgency: best.u, Category: best.c, Support: n,
+			Against: t.fired - n, Fired: t.fired, Correct: t.correct, Before: m.before}
+		rules := slices.Clone(m.rules)
+		rules[ri].Urgency, rules[ri].Category = best.u, best.c
+		after, _, err := m.rescore(rules, t.touched)
+		if err != nil || !after.Better(m.before) {
+			continue
+		}
+		e.After = after
+		out = append(out, e)
+	}
+	return out
+}
+
+// phrases finds words and phrases that the requests the rules got wrong
+// share with each other and rarely with requests labelled otherwise. A
+// phrase goes to the first rule that decides as the label says, or to a new
+// rule when none does.
+func (m *miner) phrases(skip map[string]bool) []Edit {
+	owner := map[target]int{}
+	for i, r := range m.rules {
+		if r.Default || r.Continue || len(r.Any) == 0 || skip[r.Name] {
+			continue
+		}
+		if _, ok := owner[target{r.Urgency, r.Category}]; !ok {
+			owner[target{r.Urgency, r.Category}] = i
+		}
+	}
+	taken := map[target]bool{}
+	for _, r := range m.rules {
+		if !r.Default && !r.Continue {
+			taken[target{r.Urgency, r.Category}] = true
+		}
+	}
+	// support[t][g]: wrongly decided requests labelled t that hold g.
+	support := map[target]map[string]int{}
+	for i := range m.ex {
+		e := &m.ex[i]
+		if right(e, m.pred[i]) || e.Category == "" {
+			continue
+		}
+		t := target{e.Urgency, e.Category}
+		if support[t] == nil {
+			support[t] = map[string]int{}
+		}
+		for _, g := range m.grams[i] {
+			support[t][g]++
+		}
+	}
+	cands := map[string]bool{}
+	for _, gs := range support {
+		for g, n := range gs {
+			if n >= m.so.MinSupport {
+				cands[g] = true
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	// total[g] and agree[t][g] over the whole history.
+	total := map[string]int{}
+	agree := map[target]map[string]int{}
+	where := map[string][]int{}
+	for i := range m.ex {
+		t := target{m.ex[i].Urgency, m.ex[i].Category}
+		for _, g := range m.grams[i] {
+			if !cands[g] {
+				continue
+			}
+			total[g]++
+			where[g] = append(where[g], i)
+			if agree[t] == nil {
+				agree[t] = map[string]int{}
+			}
+			agree[t][g]++
+		}
+	}
+	type cand struct {
+		g       string
+		support int
+		agree   int
+	}
+	var out []Edit
+	for _, t := range sortedTargets(support) {
+		var cs []cand
+		for g, n := range support[t] {
+			if n >= m.so.MinSupport && percent(agree[t][g], total[g]) >= m.so.MinPrecision {
+				cs = append(cs, cand{g, n, agree[t][g]})
+			}
+		}
+		// Best supported first; a phrase beats its own words, being surer.
+		slices.SortFunc(cs, func(a, b cand) int {
+			if c := cmp.Compare(b.support, a.support); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(strings.Count(b.g, " "), strings.Count(a.g, " ")); c != 0 {
+				return c
+			}
+			return strings.Compare(a.g, b.g)
+		})
+		var gs []string
+		for _, c := range cs {
+			gs = append(gs, c.g)
+		}
+		gs = m.cover(gs, t, where)
+		if len(gs) == 0 {
+			continue
+		}
+		ri, has := owner[t]
+		if !has && taken[t] {
+			continue // the rule for this label has no `any:` to add to
+		}
+		var e Edit
+		rules := slices.Clone(m.rules)
+		var touched []int
+		for _, g := range gs {
+			e.Phrases = append(e.Phrases, g)
+			e.Against += total[g] - agree[t][g]
+			touched = append(touched, where[g]...)
+		}
+		slices.Sort(touched)
+		touched = slices.Compact(touched)
+		if has {
+			e.Kind, e.Rule = AddPhrase, m.rules[ri].Name
+			rules[ri].Any = append(slices.Clone(rules[ri].Any), e.Phrases...)
+		} else {
+			e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
+			nr := newRule(e.Rule, t, e.Phrases, m.ex, touched)
+			e.Estimate = nr.Estimate
+			rules = slices.Insert(rules, defaultIndex(rules), nr)
+		}
+		e.Urgency, e.Category = t.u, t.c
+		after, fixed, err := m.rescore(rules, touched)
+		if err != nil || !after.Better(m.before) {
+			continue
+		}
+		e.Before, e.After, e.Support = m.before, after, fixed
+		out = append(out, e)
+	}
+	return out
+}
+
+// cover keeps, best first, up to three phrases that each turn at least
+// MinSupport more wrongly decided requests labelled t than the phrases
+// kept before it: a word that only ever comes with a kept phrase adds
+// nothing.
+func (m *miner) cover(cs []string, t target, where map[string][]int) []string {
+	covered := map[int]bool{}
+	var out []string
+	for _, c := range cs {
+		var fresh []int
+		for _, i := range where[c] {
+			e := &m.ex[i]
+			if !covered[i] && e.Urgency == t.u && e.Category == t.c && !right(e, m.pred[i]) {
+				fresh = append(fresh, i)
+			}
+		}
+		if len(fresh) < m.so.MinSupport {
+			continue
+		}
+		for _, i := range fresh {
+			covered[i] = true
+		}
+		if out = append(out, c); len(out) == 3 {
+			break
+		}
+	}
+	return out
+}
+
+func sortedTargets[V any](m map[target]V) []target {
+	ts := make([]target, 0, len(m))
+	for t := range m {
+		ts = append(ts, t)
+	}
+	slices.SortFunc(ts, func(a, b target) int {
+		if c := cmp.Compare(a.u, b.u); c != 0 {
+			return c
+		}
+		return strings.Compare(a.c, b.c)
+	})
+	return ts
+}
+
+func defaultIndex(rules []classifier.Rule) int {
+	for i, r := range rules {
+		if r.Default {
+			return i
+		}
+	}
+	return len(rules)
+}
+
+// newRuleName is "learned-CATEGORY-WORD", unique among rules.
+func newRuleName(t target, phrase string, rules []classifier.Rule) string {
+	base := "learned-" + t.c + "-" + strings.ReplaceAll(phrase, " ", "-")
+	name := base
+	for n := 2; slices.ContainsFunc(rules, func(r classifier.Rule) bool { return r.Name == name }); n++ {
+		name = fmt.Sprintf("%s-%d", base, n)
+	}
+	return name
+}
+
+// newRule is a rule for label t on phrases; its estimate is the median
+// time spent on the history items it matches, when any was given.
+func newRule(name string, t target, phrases []string, ex []Example, touched []int) classifier.Rule {
+	var spent []float64
+	for _, i := range touched {
+		if ex[i].HasActual && ex[i].Urgency == t.u && ex[i].Category == t.c {
+			spent = append(spent, ex[i].Actual)
+		}
+	}
+	est, _ := Median(spent)
+	return classifier.Rule{Name: name, Any: phrases, Urgency: t.u, Category: t.c, Estimate: est}
+}
+
+// apply makes every edit on a copy of rules.
+func apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
+	out := slices.Clone(rules)
+	for _, e := range edits {
+		i := slices.IndexFunc(out, func(r classifier.Rule) bool { return r.Name == e.Rule })
+		switch e.Kind {
+		case AddPhrase:
+			out[i].Any = append(slices.Clone(out[i].Any), e.Phrases...)
+		case Retarget:
+			out[i].Urgency, out[i].Category = e.Urgency, e.Category
+		case AddRule:
+			out = slices.Insert(out, defaultIndex(out), classifier.Rule{Name: e.Rule, Any: e.Phrases,
+				Urgency: e.Urgency, Category: e.Category, Estimate: e.Estimate})
+		}
+	}
+	return out
+}

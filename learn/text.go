@@ -1,0 +1,45 @@
+package learn
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/sprintguard/sprintguard/classifier"
+)
+
+// stopwords are the words too common in requests to say anything about
+// one: they are left out of the index and of mined phrases.
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an and are as at be been but by can could do does for from
+		get got has have hey hi i if in into is it its just me my no not now of on or our please so
+		some than that the their them then there these they this to too up us was we were what when
+		where which who will with would you your can't cannot don't it's i'm we're thanks thank`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// words splits the prose of text, normalised as the rules see it (links as
+// their labels, no mentions or emoji, pasted code and logs left out), into
+// lower-cased words of letters and digits, keeping stopwords in place so
+// that phrases are only ever built from adjacent words.
+func words(text string) []string {
+	prose := classifier.Normalize(text).Prose
+	return strings.FieldsFunc(strings.ToLower(prose), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	})
+}
+
+// terms returns the words of text that say something: no stopwords, no
+// single letters.
+func terms(text string) []string {
+	ws := words(text)
+	out := ws[:0]
+	for _, w := range ws {
+		if len(w) > 1 && !stopwords[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}

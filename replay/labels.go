@@ -1,0 +1,28 @@
+package replay
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sprintguard/sprintguard/learn"
+)
+
+// LabelScore is how one team's rules agreed with the labels file of the
+// replayed export.
+type LabelScore struct {
+	Team  string       `json:"team"`
+	File  string       `json:"file"`
+	Score learn.Result `json:"score"`
+}
+
+func writeLabels(b *strings.Builder, ls []LabelScore) {
+	if len(ls) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\nRules against the labels in %s\n%s\n", rule, ls[0].File, rule)
+	for _, l := range ls {
+		r := l.Score
+		fmt.Fprintf(b, "  %-12s interrupt-or-not %.1f%%, urgency %.1f%%, category %.1f%% of %d labelled requests\n",
+			l.Team, 100*r.Interrupt.Accuracy, 100*r.Urgency.Accuracy, 100*r.Category.Accuracy, r.N)
+	}
+}

@@ -1,0 +1,85 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// topOverridden is how many overridden rules the report lists.
+const topOverridden = 5
+
+// learnedTally counts what the team's actions say about its rules.
+type learnedTally struct {
+	byRule    map[string]*Count
+	deflected int
+}
+
+func (l *learnedTally) add(r *triage.Request) {
+	if r.Deflection == triage.DeflectSolved {
+		l.deflected++
+	}
+	if len(r.Overrides) == 0 && r.CategoryNow() == r.Decision.Category {
+		return
+	}
+	if l.byRule == nil {
+		l.byRule = map[string]*Count{}
+	}
+	bump(l.byRule, or(r.Decision.Rule, "(no rule)"), 0)
+}
+
+func (l *learnedTally) rules() []Count {
+	cs := sortedCounts(l.byRule)
+	return cs[:min(len(cs), topOverridden)]
+}
+
+// overriddenRules is the report's "rules that were overridden most" part,
+// with the command that turns the overrides into rule edits.
+func overriddenRules(w *Weekly, cell func(string) string) (table, string) {
+	t := table{head: []string{"rule", "overridden this week"}, right: []bool{false, true}}
+	for _, c := range w.ThisWeek.OverriddenRules {
+		t.add(cell(c.Name), fmt.Sprint(c.N))
+	}
+	hint := "Nobody changed what a rule decided this week."
+	if len(t.rows) > 0 {
+		hint = fmt.Sprintf("`sprintguard rules suggest --team %s` proposes rule edits from these overrides.", w.Team)
+	}
+	return t, hint
+}
+
+// deflectedLine says how many requests rule answers solved.
+func deflectedLine(p Period) string {
+	switch p.Deflected {
+	case 0:
+		return "Answered by a rule's answer: none"
+	case 1:
+		return "Answered by a rule's answer: 1 request, with nobody on call involved"
+	}
+	return fmt.Sprintf("Answered by a rule's answer: %d requests, with nobody on call involved", p.Deflected)
+}
+
+// writeLearned writes the overridden rules and deflections in plain text.
+func writeLearned(b *strings.Builder, w *Weekly) {
+	t, hint := overriddenRules(w, textCell)
+	section(b, "Rules that were overridden most", t)
+	b.WriteString("  " + hint + "\n")
+	b.WriteString("\n" + deflectedLine(w.ThisWeek) + "\n")
+}
+
+// mdLearned writes them in Markdown.
+func mdLearned(b *strings.Builder, w *Weekly) {
+	t, hint := overriddenRules(w, mdCell)
+	mdSection(b, "Rules that were overridden most", t)
+	b.WriteString("\n" + hint + "\n")
+	b.WriteString("\n" + deflectedLine(w.ThisWeek) + "\n")
+}
+
+// learnedSection is the HTML report's part on overridden rules and answers.
+func learnedSection(w *Weekly) htmlSection {
+	t, hint := overriddenRules(w, htmlCellText)
+	tab := htmlFrom("overridden-rules", "Rules that were overridden most this week", t)
+	tab.Empty = "None."
+	return htmlSection{ID: "learned", Heading: "Rules that were overridden most",
+		Notes: []string{strings.ReplaceAll(hint, "`", ""), deflectedLine(w.ThisWeek)}, Tables: []htmlTable{tab}}
+}

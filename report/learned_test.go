@@ -1,0 +1,53 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+func rule(name string) mod { return func(r *triage.Request) { r.Decision.Rule = name } }
+
+func TestReportNamesTheRulesOverriddenMostAndCountsAnswers(t *testing.T) {
+	recat := func(r *triage.Request) { r.Category = "incident" }
+	solved := func(r *triage.Request) {
+		r.Deflection, r.Status, r.Outcome = triage.DeflectSolved, triage.StatusResolved, triage.Answered
+	}
+	reqs := []*triage.Request{
+		req(1, nov(17, 10, 0), rule("access-request"), changedTo(classifier.P1)),
+		req(2, nov(17, 11, 0), rule("access-request"), recat),
+		req(3, nov(18, 10, 0), rule("deploys"), changedTo(classifier.P2)),
+		req(4, nov(18, 11, 0), rule("deploys")),                                                           // left alone
+		req(5, nov(18, 12, 0), rule("access-request"), func(r *triage.Request) { r.Category = "access" }), // same category again
+		req(6, nov(19, 9, 0), rule("vpn-reset"), solved),
+		req(7, nov(19, 10, 0), rule("vpn-reset"), solved),
+	}
+	w := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs, Now: nov(23, 9, 0)})
+	got := w.ThisWeek.OverriddenRules
+	if len(got) != 2 || got[0].Name != "access-request" || got[0].N != 2 || got[1].Name != "deploys" || got[1].N != 1 {
+		t.Errorf("overridden rules %+v, want access-request 2, deploys 1", got)
+	}
+	if w.ThisWeek.Deflected != 2 {
+		t.Errorf("deflected %d, want 2", w.ThisWeek.Deflected)
+	}
+	html, err := w.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"text": w.Text(), "markdown": w.Markdown(), "html": string(html)} {
+		for _, want := range []string{
+			"Rules that were overridden most", "access-request", "sprintguard rules suggest --team platform",
+			"Answered by a rule", "answer: 2 requests",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s report lacks %q", name, want)
+			}
+		}
+	}
+	quiet := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs[3:4], Now: nov(23, 9, 0)})
+	if out := quiet.Text(); !strings.Contains(out, "Nobody changed what a rule decided this week.") || strings.Contains(out, "rules suggest") {
+		t.Errorf("a week without overrides:\n%s", out)
+	}
+}

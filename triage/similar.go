@@ -1,0 +1,103 @@
+package triage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// JobSimilar finds a new request's similar past requests and, with enough
+// of them resolved, its learned estimate. Intake queues it, so that the
+// lookup runs in the outbox worker and never in the ack path.
+const JobSimilar = "similar"
+
+// SimilarFinder looks up a request's similar earlier requests of its team
+// and what they teach. Implementations must be safe for concurrent use.
+type SimilarFinder interface {
+	Find(ctx context.Context, r *Request) (Learned, error)
+}
+
+// SimilarHandlers returns the outbox handler of JobSimilar, which asks
+// s.Finder. Intake queues the job only while s.Finder is set.
+func (s *Service) SimilarHandlers() map[string]Handler {
+	return map[string]Handler{
+		JobSimilar: func(ctx context.Context, j *Job) (func(Tx) error, error) {
+			if s.Finder == nil {
+				return nil, nil
+			}
+			r, err := s.load(j.RequestID)
+			if err != nil {
+				return nil, fmt.Errorf("similar requests: %w", err)
+			}
+			l, err := s.Finder.Find(ctx, r)
+			if err != nil {
+				return nil, fmt.Errorf("similar requests of %d: %w", r.ID, err)
+			}
+			return func(tx Tx) error { return s.SetSimilar(tx, r.ID, l, s.now()) }, nil
+		},
+	}
+}
+
+// Similar is an earlier request like this one, as the on-call sees it.
+type Similar struct {
+	ID        int64   `json:"id"`
+	Ref       string  `json:"ref"` // ticket key, or "request N"
+	Summary   string  `json:"summary"`
+	Urgency   Urgency `json:"urgency"`
+	Status    Status  `json:"status"`
+	Resolver  string  `json:"resolver,omitempty"`
+	Actual    float64 `json:"actual,omitempty"`
+	HasActual bool    `json:"has_actual,omitempty"`
+}
+
+// Learned is what SetSimilar records: the similar requests, and the
+// estimate learned from those resolved with time spent, when Estimate is
+// set (the median of From).
+type Learned struct {
+	Similar     []Similar
+	Estimate    float64
+	HasEstimate bool
+	From        []string // refs of the requests the estimate comes from
+}
+
+// Why explains a learned estimate: "estimate 2 hours: median of REQ-12,
+// REQ-40, REQ-77".
+func (l Learned) Why(unit string) string {
+	if unit == "" {
+		unit = "points"
+	}
+	return fmt.Sprintf("estimate %g %s: median of %s", l.Estimate, unit, strings.Join(l.From, ", "))
+}
+
+// SetSimilar records what the lookup found for request id. A learned
+// estimate replaces the rule's (or the default) estimate, and the budget
+// is charged with it instead, while the request is charged and nobody has
+// recorded the time spent yet. Running it twice changes nothing the second
+// time, as a retried job must.
+func (s *Service) SetSimilar(tx Tx, id int64, l Learned, at time.Time) error {
+	r, err := tx.Request(id)
+	if err != nil {
+		return err
+	}
+	team := s.Settings().Team(r.Team)
+	if r.SimilarDone || team == nil {
+		return nil
+	}
+	r.SimilarDone, r.Similar = true, l.Similar
+	if l.HasEstimate && !team.NoLearnedEstimates && !r.HasActual && l.Estimate > 0 {
+		r.RuleEstimate, r.Estimate = r.Estimate, l.Estimate
+		r.EstimateWhy = l.Why(team.Budget.Unit)
+		r.record(at, "estimated", "", r.EstimateWhy)
+		if r.Charged() {
+			led, err := s.ledger(tx, team, r.Sprint)
+			if err != nil {
+				return err
+			}
+			if err := s.charge(tx, team, led, r, at); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.PutRequest(r)
+}
