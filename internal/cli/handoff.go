@@ -30,6 +30,9 @@ func runHandoff(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer closeDB()
+	if err := db.View(st.LoadSchedules); err != nil {
+		return fail(env, err)
+	}
 	now := env.Now()
 	for _, t := range st.Teams {
 		if *teamFlag != "" && t.Name != *teamFlag {
@@ -37,7 +40,7 @@ func runHandoff(ctx context.Context, env Env, args []string) int {
 		}
 		var h *jobs.Handoff
 		err := db.View(func(tx triage.Tx) error {
-			job, err := jobs.HandoffAt(tx, t, t.Rotation.Current(now, nil).End)
+			job, err := jobs.HandoffAt(tx, t, t.Roster().HandoffAfter(now))
 			if err != nil {
 				return err
 			}
