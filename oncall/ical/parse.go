@@ -33,7 +33,9 @@ const (
 	MaxShifts = 50000
 	// maxSteps bounds the occurrences a single RRULE may step through before
 	// reaching the window, so FREQ=SECONDLY from 1990 cannot spin.
-	maxSteps = 200000
+	maxSteps = 100000
+	// maxExpandTime bounds the time spent expanding one feed's rules.
+	maxExpandTime = 10 * time.Second
 )
 
 // ErrFeed marks a feed that cannot be used; the message says why.
@@ -91,7 +93,14 @@ func Parse(r io.Reader, loc *time.Location, from, to time.Time) (_ []oncall.Entr
 		}
 		masters = append(masters, e)
 	}
+	began := time.Now()
 	for _, e := range masters {
+		// rrule-go walks to the year 9999 looking for a match of a rule that
+		// never matches: about a second each at worst. A safety valve on
+		// the wall clock keeps a feed of such rules from taking minutes.
+		if time.Since(began) > maxExpandTime {
+			return nil, fmt.Errorf("calendar feed takes longer than %s to expand; its recurrence rules never or rarely match: %w", maxExpandTime, ErrFeed)
+		}
 		if err := p.expand(e, moved[e.uid]); err != nil {
 			return nil, err
 		}
@@ -215,6 +224,12 @@ func (p *parser) expand(e *event, moved map[int64]bool) error {
 		return nil
 	}
 	opt, err := rrule.StrToROptionInLocation(e.rule, e.start.Location())
+	if err == nil && opt.Freq > rrule.DAILY {
+		// rrule-go steps through every candidate until one matches or the
+		// year 9999: a sub-daily rule that never matches would spin for
+		// hours. On-call shifts repeat daily at most.
+		err = errors.New("shifts that repeat more often than daily are not supported")
+	}
 	if err != nil {
 		return fmt.Errorf("calendar event %q RRULE %q: %v: %w", e.summary, e.rule, err, ErrFeed)
 	}
