@@ -81,7 +81,13 @@ func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
 	for _, c := range ct.Intake.Channels {
 		t.IntakeChannels = append(t.IntakeChannels, strings.TrimPrefix(c, "#"))
 	}
-	for _, check := range []func() error{t.Rotation.Validate, t.Hours.Validate, t.Calendar.Validate} {
+	checks := []func() error{t.Hours.Validate, t.Calendar.Validate}
+	if kind := ct.Oncall.SourceKind(); kind != config.SourceYAML {
+		t.OnCall = oncall.FeedRoster(ct.Name, kind, loc)
+	} else {
+		checks = append(checks, t.Rotation.Validate)
+	}
+	for _, check := range checks {
 		if err := check(); err != nil {
 			return nil, config.Errors{{File: ct.File, Line: ct.Line, Msg: fmt.Sprintf("team %s: %v", ct.Name, err)}}
 		}

@@ -101,6 +101,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		})
 		return at
 	})
+	if err := followSchedules(ctx, cfg, db, svc, gw, env.Now, log, m); err != nil {
+		return fail(env, err)
+	}
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)
@@ -189,6 +192,7 @@ func reload(env Env, path string, svc *triage.Service, log *slog.Logger) {
 		log.Error("config reload refused; the running config stays", "config", path, "err", err)
 		return
 	}
+	carrySchedules(svc.Settings(), st)
 	svc.Reload(st)
 	log.Info("config reloaded", "config", path, "teams", len(st.Teams))
 }
