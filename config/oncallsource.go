@@ -32,6 +32,8 @@ type ICalSource struct {
 type PagerDutySource struct {
 	Schedule string // schedule id, e.g. PABC123
 	Refresh  time.Duration
+
+	badSchedule bool // given but invalid, already reported
 }
 
 // PagerDuty holds the PagerDuty credentials and endpoints. Line is the
@@ -72,7 +74,7 @@ func (d *decoder) oncallSource(o *Oncall) map[string]func(*yaml.Node) {
 			o.PagerDuty.Refresh = defaultRefresh
 			d.fields(v, "pagerduty", map[string]func(*yaml.Node){
 				"schedule": func(s *yaml.Node) {
-					parsed(d, "`schedule`", s, &o.PagerDuty.Schedule, func(x string) (string, *problem) {
+					o.PagerDuty.badSchedule = !parsed(d, "`schedule`", s, &o.PagerDuty.Schedule, func(x string) (string, *problem) {
 						if pagerDutyIDRE.MatchString(x) {
 							return x, nil
 						}
@@ -106,6 +108,9 @@ func (d *decoder) refresh(v *yaml.Node, dst *time.Duration) {
 // checkSource reports what a team's source needs but lacks. at is the
 // `oncall:` node.
 func (d *decoder) checkSource(name string, at *yaml.Node, o *Oncall, rotationSet bool) {
+	if o.SourceLine != 0 && o.Source == "" {
+		return // an unknown source, already reported
+	}
 	switch o.SourceKind() {
 	case SourceYAML:
 		if !rotationSet {
@@ -116,7 +121,7 @@ func (d *decoder) checkSource(name string, at *yaml.Node, o *Oncall, rotationSet
 			d.errAt(at, fmt.Sprintf("team `%s` follows an iCal feed (`source: ical`) but has no `ical.url`", name), "add ical: {url: ${PLATFORM_ONCALL_ICS}, refresh: 5m}")
 		}
 	case SourcePagerDuty:
-		if o.PagerDuty.Schedule == "" {
+		if o.PagerDuty.Schedule == "" && !o.PagerDuty.badSchedule {
 			d.errAt(at, fmt.Sprintf("team `%s` follows PagerDuty (`source: pagerduty`) but has no `pagerduty.schedule`", name), "add pagerduty: {schedule: PABC123, refresh: 5m}")
 		}
 	}

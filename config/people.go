@@ -41,7 +41,7 @@ func (d *decoder) people(n *yaml.Node) []Person {
 		if seen["slack"] == nil {
 			d.errAt(it, "`people` entry has no `slack` user id", "add slack: U0123ABCD")
 		}
-		if p.Email == "" && p.Name == "" {
+		if seen["email"] == nil && seen["name"] == nil {
 			d.errAt(it, "`people` entry needs `email` or `name` to match the schedule with", "add email: as the schedule has it")
 		}
 		if at, dup := emails[p.Email]; dup && p.Email != "" {
