@@ -1,9 +1,12 @@
 package app
 
 import (
+	pd "github.com/PagerDuty/go-pagerduty"
+
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/oncall"
 	"github.com/sprintguard/sprintguard/oncall/ical"
+	"github.com/sprintguard/sprintguard/oncall/pagerduty"
 	"github.com/sprintguard/sprintguard/oncall/refresh"
 	"github.com/sprintguard/sprintguard/people"
 )
@@ -12,11 +15,18 @@ import (
 // config, each with the source to fetch it from.
 func ScheduleSources(cfg *config.Config) []refresh.Team {
 	var out []refresh.Team
+	var pdClient *pd.Client
 	for _, ct := range cfg.Teams {
 		switch ct.Oncall.SourceKind() {
 		case config.SourceICal:
 			out = append(out, refresh.Team{Name: ct.Name, Kind: oncall.SourceICal, Every: ct.Oncall.ICal.Refresh,
 				Ahead: ical.MaxWindow, Source: &ical.Feed{URL: ct.Oncall.ICal.URL.Reveal()}})
+		case config.SourcePagerDuty:
+			if pdClient == nil {
+				pdClient = pagerduty.Client(cfg.PagerDuty.Token.Reveal(), cfg.PagerDuty.APIURL, cfg.PagerDuty.EventsURL, nil, nil)
+			}
+			out = append(out, refresh.Team{Name: ct.Name, Kind: oncall.SourcePagerDuty, Every: ct.Oncall.PagerDuty.Refresh,
+				Ahead: pagerduty.MaxAhead, Source: &pagerduty.Schedule{ID: ct.Oncall.PagerDuty.Schedule, Client: pdClient}})
 		}
 	}
 	return out
