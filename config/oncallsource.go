@@ -32,6 +32,9 @@ type ICalSource struct {
 type PagerDutySource struct {
 	Schedule string // schedule id, e.g. PABC123
 	Refresh  time.Duration
+	// RoutingKey is the Events API integration key of the team's service;
+	// empty means the top-level one.
+	RoutingKey Secret
 
 	badSchedule bool // given but invalid, already reported
 }
@@ -39,10 +42,11 @@ type PagerDutySource struct {
 // PagerDuty holds the PagerDuty credentials and endpoints. Line is the
 // line of the `pagerduty:` key (0 when absent).
 type PagerDuty struct {
-	Token     Secret // REST API token
-	APIURL    string // default https://api.pagerduty.com
-	EventsURL string // default https://events.pagerduty.com
-	Line      int
+	Token      Secret // REST API token
+	RoutingKey Secret // Events API integration key, for teams without their own
+	APIURL     string // default https://api.pagerduty.com
+	EventsURL  string // default https://events.pagerduty.com
+	Line       int
 }
 
 var pagerDutyIDRE = regexp.MustCompile(`^P[A-Z0-9]{5,13}$`)
@@ -70,6 +74,10 @@ func (d *decoder) oncallSource(o *Oncall) map[string]func(*yaml.Node) {
 				"refresh": func(r *yaml.Node) { d.refresh(r, &o.ICal.Refresh) },
 			})
 		},
+		"page": func(v *yaml.Node) {
+			d.choice("`page`", v, &o.Page, SourcePagerDuty)
+			o.PageLine = v.Line
+		},
 		"pagerduty": func(v *yaml.Node) {
 			o.PagerDuty.Refresh = defaultRefresh
 			d.fields(v, "pagerduty", map[string]func(*yaml.Node){
@@ -81,7 +89,8 @@ func (d *decoder) oncallSource(o *Oncall) map[string]func(*yaml.Node) {
 						return "", &problem{msg: fmt.Sprintf("must be a PagerDuty schedule id such as PABC123, got %q", x), hint: "the id in the schedule's URL: /schedules/PABC123"}
 					})
 				},
-				"refresh": func(r *yaml.Node) { d.refresh(r, &o.PagerDuty.Refresh) },
+				"refresh":     func(r *yaml.Node) { d.refresh(r, &o.PagerDuty.Refresh) },
+				"routing_key": func(r *yaml.Node) { d.secret("`routing_key`", r, &o.PagerDuty.RoutingKey) },
 			})
 		},
 	}
@@ -131,9 +140,10 @@ func (d *decoder) checkSource(name string, at *yaml.Node, o *Oncall, rotationSet
 func (d *decoder) pagerDuty(n *yaml.Node, p *PagerDuty) {
 	p.Line = n.Line
 	d.fields(n, "pagerduty", map[string]func(*yaml.Node){
-		"token":      func(v *yaml.Node) { d.secret("`token`", v, &p.Token) },
-		"api_url":    func(v *yaml.Node) { d.baseURL("`api_url`", v, &p.APIURL) },
-		"events_url": func(v *yaml.Node) { d.baseURL("`events_url`", v, &p.EventsURL) },
+		"token":       func(v *yaml.Node) { d.secret("`token`", v, &p.Token) },
+		"routing_key": func(v *yaml.Node) { d.secret("`routing_key`", v, &p.RoutingKey) },
+		"api_url":     func(v *yaml.Node) { d.baseURL("`api_url`", v, &p.APIURL) },
+		"events_url":  func(v *yaml.Node) { d.baseURL("`events_url`", v, &p.EventsURL) },
 	})
 }
 
@@ -149,8 +159,16 @@ func (d *decoder) baseURL(label string, v *yaml.Node, dst *string) {
 }
 
 // checkPagerDutyToken reports teams that follow PagerDuty while the
-// top-level `pagerduty.token` is unset, at each team's `source:` line.
+// top-level `pagerduty.token` is unset, at each team's `source:` line, and
+// teams that page through PagerDuty without a routing key.
 func (d *decoder) checkPagerDutyToken(c *Config) {
+	for _, t := range c.Teams {
+		if t.Oncall.Page == SourcePagerDuty && !t.Oncall.PagerDuty.RoutingKey.IsSet() && !c.PagerDuty.RoutingKey.IsSet() {
+			d.errs = append(d.errs, Error{File: t.File, Line: t.Oncall.PageLine,
+				Msg:  fmt.Sprintf("team `%s` pages through PagerDuty (`page: pagerduty`) but has no routing key", t.Name),
+				Hint: "set pagerduty: {routing_key: ${PAGERDUTY_ROUTING_KEY}} at the top level or in the team's oncall"})
+		}
+	}
 	if c.PagerDuty.Token.IsSet() {
 		return
 	}

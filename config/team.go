@@ -83,6 +83,9 @@ type Oncall struct {
 	SourceLine int
 	ICal       ICalSource
 	PagerDuty  PagerDutySource
+	// Page names the pager P1s go to: "pagerduty", or "" for none.
+	Page     string
+	PageLine int
 }
 
 // Sprint is the sprint calendar and interrupt budget. Start is any sprint's

@@ -56,6 +56,7 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 			return err
 		}
 		at := s.now()
+		before := r.Urgency
 		if changed, err = s.step(tx, team, r, c, at); err != nil || !changed {
 			return err
 		}
@@ -67,6 +68,9 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 			if err := s.queueUpdate(tx, r, team, c, at); err != nil {
 				return err
 			}
+		}
+		if err := s.page(tx, team, r, before, c.Action, at); err != nil {
+			return err
 		}
 		return s.notify(tx, r, NoticeChanged, c.Actor, at, c.Action)
 	})

@@ -246,6 +246,9 @@ func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 	if err := tx.PutRequest(r); err != nil {
 		return err
 	}
+	if err := s.page(tx, team, r, 0, "", at); err != nil {
+		return err
+	}
 	switch r.Outcome {
 	case NeedsApproval:
 		return s.notify(tx, r, NoticeApproval, "", at, "")

@@ -43,6 +43,8 @@ type Team struct {
 	DuplicateWindow time.Duration
 	DefaultEstimate float64
 	EscalateTo      string
+	// Page names the pager P1s go to ("pagerduty"), or "" for none.
+	Page string
 
 	Rules    *classifier.Set
 	Rotation oncall.Rotation

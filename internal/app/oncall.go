@@ -9,6 +9,7 @@ import (
 	"github.com/sprintguard/sprintguard/oncall/pagerduty"
 	"github.com/sprintguard/sprintguard/oncall/refresh"
 	"github.com/sprintguard/sprintguard/people"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // ScheduleSources returns the teams whose on-call is kept outside the
@@ -39,4 +40,26 @@ func People(cfg *config.Config) []people.Entry {
 		out[i] = people.Entry{Slack: p.Slack, Email: p.Email, Name: p.Name}
 	}
 	return out
+}
+
+// Pager returns the outbox handler that pages through PagerDuty, or nil
+// when no team pages.
+func Pager(cfg *config.Config, store triage.Store) triage.Handler {
+	keys := map[string]string{}
+	for _, ct := range cfg.Teams {
+		if ct.Oncall.Page != config.SourcePagerDuty {
+			continue
+		}
+		key := ct.Oncall.PagerDuty.RoutingKey
+		if !key.IsSet() {
+			key = cfg.PagerDuty.RoutingKey
+		}
+		keys[ct.Name] = key.Reveal()
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	p := &pagerduty.Pager{Client: pagerduty.Client(cfg.PagerDuty.Token.Reveal(), cfg.PagerDuty.APIURL, cfg.PagerDuty.EventsURL, nil, nil),
+		Store: store, RoutingKey: func(team string) string { return keys[team] }}
+	return p.Handle
 }

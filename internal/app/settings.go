@@ -58,7 +58,7 @@ func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
 		Reaction: ct.Intake.Reaction, AllowBots: ct.Intake.AllowBots, Usergroup: ct.Oncall.Usergroup,
 		SetTopic: ct.Oncall.SetTopic, ReassignOnHandoff: ct.Oncall.ReassignOnHandoff,
 		ReportSchedule: ct.Report.Schedule, ReportChannel: ct.Report.Channel,
-		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo,
+		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo, Page: ct.Oncall.Page,
 		Rules: set,
 		Rotation: oncall.Rotation{
 			Team: ct.Name, Members: ct.Oncall.Rotation, ShiftDays: days(ct.Oncall.Shift),

@@ -18,6 +18,7 @@ import (
 	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/admin"
+	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/internal/logctx"
 	"github.com/sprintguard/sprintguard/internal/metrics"
 	"github.com/sprintguard/sprintguard/jobs"
@@ -84,6 +85,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		OnRequest: m.Request, OnAck: m.Ack}, worker.Kick)
 	maps.Copy(worker.Handlers, bt.Handlers())
 	maps.Copy(worker.Handlers, bt.DutyHandlers())
+	if page := app.Pager(cfg, db); page != nil {
+		worker.Handlers[triage.JobPage] = page
+	}
 	duties, err := jobs.TeamDuties(st)
 	if err != nil {
 		return fail(env, err)
