@@ -21,6 +21,7 @@ test:
 # Also writes each team's last full week as demo-out/report-TEAM.html.
 demo: build
 	./$(BIN) replay --config examples/sprintguard.yaml --export examples/slack-export --html-dir demo-out
+	./$(BIN) oncall --config examples/oncall-ical.yaml
 
 # Benchmarks; figures go in the issue notes as medians (run with COUNT=5 for that).
 COUNT ?= 1

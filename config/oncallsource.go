@@ -64,10 +64,15 @@ func (d *decoder) oncallSource(o *Oncall) map[string]func(*yaml.Node) {
 			d.fields(v, "ical", map[string]func(*yaml.Node){
 				"url": func(u *yaml.Node) {
 					d.secret("`url`", u, &o.ICal.URL)
+					if path, ok := strings.CutPrefix(o.ICal.URL.Reveal(), "file:"); ok && path != "" {
+						// A calendar file kept with the config: relative to it.
+						o.ICal.URL = Secret{value: "file:" + d.resolvePath(path)}
+						return
+					}
 					if s := o.ICal.URL.Reveal(); s != "" {
 						if p, err := url.Parse(s); err != nil || (p.Scheme != "https" && p.Scheme != "http" && p.Scheme != "webcal") || p.Host == "" {
 							// The value may be a secret address: never echo it.
-							d.errAt(u, "`url` must be an https:// or webcal:// address of an iCalendar feed", "the feed's secret address, e.g. url: ${PLATFORM_ONCALL_ICS}")
+							d.errAt(u, "`url` must be an https:// or webcal:// address of an iCalendar feed, or file: and a path", "the feed's secret address, e.g. url: ${PLATFORM_ONCALL_ICS}")
 						}
 					}
 				},

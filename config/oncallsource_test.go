@@ -14,7 +14,7 @@ func TestOncallSourceErrors(t *testing.T) {
 		want              []string
 	}{
 		{"ical without url", "", "    oncall: {source: ical}\n", []string{"4: team `platform` follows an iCal feed (`source: ical`) but has no `ical.url` (add ical: {url: ${PLATFORM_ONCALL_ICS}, refresh: 5m})"}},
-		{"ical url not a url, not echoed", "", "    oncall: {source: ical, ical: {url: \"secret-token-123\"}}\n", []string{"4: `url` must be an https:// or webcal:// address of an iCalendar feed (the feed's secret address, e.g. url: ${PLATFORM_ONCALL_ICS})"}},
+		{"ical url not a url, not echoed", "", "    oncall: {source: ical, ical: {url: \"secret-token-123\"}}\n", []string{"4: `url` must be an https:// or webcal:// address of an iCalendar feed, or file: and a path (the feed's secret address, e.g. url: ${PLATFORM_ONCALL_ICS})"}},
 		{"refresh too short", "", "    oncall: {source: ical, ical: {url: \"https://cal.example.com/a.ics\", refresh: 10s}}\n", []string{"4: `refresh` must be at least 1m, got 10s (for example refresh: 5m)"}},
 		{"unknown source", "", "    oncall: {source: opsgenie}\n", []string{"4: `source` must be one of yaml, ical, pagerduty, got \"opsgenie\""}},
 		{"pagerduty without token", "", "    oncall:\n      source: pagerduty\n      pagerduty: {schedule: PABC123}\n", []string{"5: team `platform` follows PagerDuty but the top-level `pagerduty.token` is not set (add at the top level pagerduty: {token: ${PAGERDUTY_TOKEN}} and export PAGERDUTY_TOKEN)"}},

@@ -19,7 +19,7 @@ func TestScheduleKeepsTheLastGood(t *testing.T) {
 	}
 	for _, user := range []string{"UALICE", "UBOB"} {
 		tl := &oncall.Timeline{Team: "platform", Source: oncall.SourceICal, FetchedAt: t0,
-			Shifts: []oncall.Shift{{Team: "platform", User: user, Start: t0, End: t0.Add(24 * time.Hour)}},
+			Shifts:   []oncall.Shift{{Team: "platform", User: user, Start: t0, End: t0.Add(24 * time.Hour)}},
 			Unmapped: []string{"Dana"}}
 		if err := db.Update(func(tx triage.Tx) error { return tx.PutSchedule(tl) }); err != nil {
 			t.Fatal(err)

@@ -8,7 +8,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/oncall"
+	"github.com/sprintguard/sprintguard/oncall/refresh"
+	"github.com/sprintguard/sprintguard/people"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -44,6 +48,13 @@ func runOncall(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	since := time.Time{}
+	if *atFlag != "" {
+		if at, err := parseTime(*atFlag, time.UTC, env.Now()); err == nil {
+			since = at.Add(-48 * time.Hour) // any zone's reading of --at
+		}
+	}
+	fetched := fetchMissing(ctx, cfg, st, env.Now, since)
 	var rows []oncallRow
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TEAM\tON CALL\tSINCE\tUNTIL\tNEXT\tFROM\tSOURCE")
@@ -61,9 +72,12 @@ func runOncall(ctx context.Context, env Env, args []string) int {
 		row := oncallRow{Team: t.Name, Now: route, Until: cur.End, Next: nextRoute, Source: roster.Source()}
 		source := roster.Source()
 		if tl := roster.Timeline(); tl != nil {
-			fetched := tl.FetchedAt
-			row.FetchedAt = &fetched
-			source += ", as of " + stamp(fetched, t.Location)
+			fetchedAt := tl.FetchedAt
+			row.FetchedAt = &fetchedAt
+			source += ", as of " + stamp(fetchedAt, t.Location)
+		}
+		if note := fetched[t.Name]; note != "" {
+			source += " (" + note + ")"
 		}
 		rows = append(rows, row)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, who(cur, route), stamp(cur.Start, t.Location),
@@ -96,6 +110,31 @@ func who(s oncall.Shift, route string) string {
 		return s.User + " (override)"
 	}
 	return s.User
+}
+
+// fetchMissing fetches, without keeping them, the schedules of the teams
+// that follow a source but have none in the store (no bot has kept one),
+// mapping people by the `people:` list only. It returns a note per team.
+func fetchMissing(ctx context.Context, cfg *config.Config, st *triage.Settings, now func() time.Time, since time.Time) map[string]string {
+	notes := map[string]string{}
+	r := &refresh.Refresher{Settings: func() *triage.Settings { return st }, Now: now, Since: since,
+		People: people.New(app.People(cfg), nil, people.DefaultTTL, now)}
+	for _, t := range app.ScheduleSources(cfg) {
+		team := st.Team(t.Name)
+		if team == nil || team.OnCall.Timeline() != nil {
+			continue
+		}
+		fctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		tl, err := r.Fetch(fctx, t)
+		cancel()
+		if err != nil {
+			notes[t.Name] = "no schedule kept, and fetching it failed: " + err.Error()
+			continue
+		}
+		team.OnCall.Set(tl)
+		notes[t.Name] = "fetched now"
+	}
+	return notes
 }
 
 // readOnCallState reads the on-call overrides and gives the teams that

@@ -157,3 +157,29 @@ teams:
 		t.Errorf("oncall JSON = %s", out)
 	}
 }
+
+// TestOncallDemoCalendar runs what `make demo` runs: the bundled team whose
+// on-call is a calendar file, fetched on the spot since no bot kept it.
+func TestOncallDemoCalendar(t *testing.T) {
+	tests := []struct{ at, now, next string }{
+		{"2026-11-17T12:00", "U0DATA003", "U0DATA002"}, // Eli's week from Tue 17 Nov
+		{"2026-11-24T08:59", "U0DATA003", "U0DATA002"},
+		{"2026-11-24T09:00", "U0DATA002", "U0DATA003"},
+		{"2026-03-31T09:00", "U0DATA002", "U0DATA003"}, // the first Tuesday after the DST change
+	}
+	for _, tt := range tests {
+		t.Run(tt.at, func(t *testing.T) {
+			code, out, errs := run(t, "oncall", "--config", repo("examples", "oncall-ical.yaml"), "--at", tt.at, "--format", "json")
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var rows []struct{ Now, Next, Source string }
+			if err := json.Unmarshal([]byte(out), &rows); err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 1 || rows[0].Now != tt.now || rows[0].Next != tt.next || rows[0].Source != "ical" {
+				t.Errorf("at %s: %s", tt.at, out)
+			}
+		})
+	}
+}

@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"net/http"
 	neturl "net/url"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/sprintguard/sprintguard/oncall"
 )
 
-// Feed is a calendar feed at a URL. Fetch may be called concurrently.
+// Feed is a calendar feed at a URL (https, http or webcal), or a file
+// ("file:" and a path). Fetch may be called concurrently.
 type Feed struct {
 	URL    string
 	Client *http.Client // nil means a client with a 30s timeout
@@ -23,6 +25,15 @@ type Feed struct {
 // https, as calendar apps do.
 func (f *Feed) Fetch(ctx context.Context, loc *time.Location, from, to time.Time) ([]oncall.Entry, error) {
 	url := f.URL
+	if path, ok := strings.CutPrefix(url, "file:"); ok {
+		// A calendar kept next to the config, as the demo's is.
+		file, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("read calendar file: %w", err)
+		}
+		defer file.Close()
+		return Parse(file, loc, from, to)
+	}
 	if rest, ok := strings.CutPrefix(url, "webcal://"); ok {
 		url = "https://" + rest
 	}

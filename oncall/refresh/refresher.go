@@ -58,6 +58,9 @@ type Refresher struct {
 	Now      func() time.Time
 	Log      *slog.Logger
 	Teams    []Team
+	// Since, if set, is where fetches start instead of a week before now:
+	// `sprintguard oncall --at` asks about the past.
+	Since time.Time
 	// Observe, if set, is told of every fetch: its error, and the people
 	// the schedule named that map to nobody.
 	Observe func(team, kind string, err error, unmapped int)
@@ -82,12 +85,34 @@ func (r *Refresher) Refresh(ctx context.Context, t Team) (tl *oncall.Timeline, e
 				"team", t.Name, "source", t.Kind, "err", err)
 		}
 	}()
+	if tl, err = r.Fetch(ctx, t); err != nil {
+		return nil, err
+	}
+	if err := r.Store.Update(func(tx triage.Tx) error { return tx.PutSchedule(tl) }); err != nil {
+		return nil, fmt.Errorf("keep the schedule of %s: %w", t.Name, err)
+	}
+	r.Settings().Team(t.Name).OnCall.Set(tl)
+	r.warnUnmapped(tl)
+	return tl, nil
+}
+
+// Fetch reads team's schedule from its source and maps its people, without
+// keeping it or putting it in use: what `sprintguard check --online` and
+// `sprintguard oncall` show when no bot keeps the schedule.
+func (r *Refresher) Fetch(ctx context.Context, t Team) (*oncall.Timeline, error) {
 	team := r.Settings().Team(t.Name)
 	if team == nil || team.OnCall == nil {
 		return nil, fmt.Errorf("team %s does not follow a schedule source", t.Name)
 	}
-	now := r.Now()
-	from, to := now.Add(-lookback), now.Add(t.Ahead)
+	now := r.Now().Truncate(time.Second)
+	from := now.Add(-lookback)
+	if !r.Since.IsZero() && r.Since.Before(from) {
+		from = r.Since
+	}
+	to := now.Add(t.Ahead)
+	if !r.Since.IsZero() {
+		to = from.Add(t.Ahead)
+	}
 	entries, err := t.Source.Fetch(ctx, team.Location, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("fetch the %s schedule of %s: %w", t.Kind, t.Name, err)
@@ -106,13 +131,7 @@ func (r *Refresher) Refresh(ctx context.Context, t Team) (tl *oncall.Timeline, e
 		}
 		users[e.Who] = u
 	}
-	tl = oncall.Build(t.Name, t.Kind, now, from, to, team.Location, entries, func(p oncall.Person) string { return users[p] })
-	if err := r.Store.Update(func(tx triage.Tx) error { return tx.PutSchedule(tl) }); err != nil {
-		return nil, fmt.Errorf("keep the schedule of %s: %w", t.Name, err)
-	}
-	team.OnCall.Set(tl)
-	r.warnUnmapped(tl)
-	return tl, nil
+	return oncall.Build(t.Name, t.Kind, now, from, to, team.Location, entries, func(p oncall.Person) string { return users[p] }), nil
 }
 
 // covers reports whether any entry reaches past now: a schedule that names

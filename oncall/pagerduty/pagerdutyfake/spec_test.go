@@ -15,8 +15,8 @@ func TestCheckCatchesWrongShapes(t *testing.T) {
 	}
 	tests := []struct {
 		name, method, target, body, resp string
-		code                            int
-		router                          string
+		code                             int
+		router                           string
 	}{
 		{"oncalls is not a list", "GET", "/oncalls?since=2026-11-23T09:00:00Z", "", `{"oncalls": {"user": 1}, "limit": 25, "offset": 0, "more": false}`, 200, "rest"},
 		{"unknown event action", "POST", "/v2/enqueue", `{"routing_key":"0123456789abcdef0123456789abcdef","event_action":"explode"}`, `{"status":"success"}`, 202, "events"},
