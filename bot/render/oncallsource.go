@@ -47,3 +47,12 @@ func escalation(to string) string {
 		return mention(to)
 	}
 }
+
+// until renders the end of a shift; a schedule that names nobody after a
+// time has no end to show.
+func until(end time.Time, loc *time.Location) string {
+	if end.Year() >= 9999 {
+		return " until the schedule says otherwise"
+	}
+	return " until " + stamp(end, loc)
+}

@@ -48,8 +48,8 @@ func OnCallStatus(team *triage.Team, now, next oncall.Shift) Message {
 	if team != nil {
 		name = team.Name
 	}
-	cur := "*On call for " + Escape(name) + ":* " + onCallUser(now) + " until " + stamp(now.End, loc)
-	nxt := "*Next:* " + onCallUser(next) + " from " + stamp(next.Start, loc) + " until " + stamp(next.End, loc)
+	cur := "*On call for " + Escape(name) + ":* " + onCallUser(now) + until(now.End, loc)
+	nxt := "*Next:* " + onCallUser(next) + " from " + stamp(next.Start, loc) + until(next.End, loc)
 	body := cur + "\n" + nxt
 	if team != nil {
 		r := team.Roster()
