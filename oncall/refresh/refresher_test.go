@@ -27,7 +27,9 @@ func (s *source) Fetch(context.Context, *time.Location, time.Time, time.Time) ([
 
 type mapper map[string]string
 
-func (m mapper) SlackUser(_ context.Context, p oncall.Person) (string, error) { return m[p.Email+p.Name], nil }
+func (m mapper) SlackUser(_ context.Context, p oncall.Person) (string, error) {
+	return m[p.Email+p.Name], nil
+}
 
 // TestRefreshKeepsLastGood: a good fetch is kept in the store and used; a
 // failed or empty one changes nothing, and each is counted; an unmapped
