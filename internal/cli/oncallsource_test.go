@@ -1,24 +1,14 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/internal/app"
-	"github.com/sprintguard/sprintguard/oncall/refresh"
-	"github.com/sprintguard/sprintguard/people"
-	"github.com/sprintguard/sprintguard/store"
-	"github.com/sprintguard/sprintguard/triage"
 )
 
 // feedOf is a calendar feed with one shift per person, in order, each a
@@ -53,9 +43,7 @@ func TestScheduleFromICal(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "sg.db")
-	yaml := fmt.Sprintf(`storage: {path: %s}
+	g := newRig(t, `storage: {path: %s}
 people:
   - {slack: U0ANN, email: ann@example.com}
   - {slack: U0BEN, name: Ben B, email: ben@example.com}
@@ -68,42 +56,14 @@ teams:
       escalate_to: U0LEAD
     sprint: {start: 2026-01-05, capacity: 40}
     rules: [{name: fallback, default: true, urgency: P3}]
-`, dbPath, srv.URL)
-	cfgPath := writeFile(t, dir, "sprintguard.yaml", yaml)
-	cfg, err := config.Load(cfgPath, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC) // the clock run() uses
-	clock := func() time.Time { return now }
-	db, err := store.Open(dbPath, store.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := triage.NewService(db, st, clock)
-	teams := app.ScheduleSources(cfg)
-	r := &refresh.Refresher{Store: db, Settings: svc.Settings, Now: clock, Teams: teams,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), People: people.New(app.People(cfg), nil, people.DefaultTTL, clock)}
-	n := 0
-	ask := func() string {
-		t.Helper()
-		n++
-		res, err := svc.Intake(context.Background(), triage.NewRequest{Team: "platform", User: "U0REQ",
-			Summary: fmt.Sprintf("please look at thing %d", n), EventKey: fmt.Sprint("ev", n), At: now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Request.Assignee
-	}
+`, srv.URL)
+	ask := func() string { return g.ask("").Assignee }
+	now := rigNow
 
 	if got := ask(); got != "U0LEAD" {
 		t.Errorf("before any fetch: routed to %q, want escalate_to U0LEAD", got)
 	}
-	if _, err := r.Refresh(context.Background(), teams[0]); err != nil {
+	if err := g.refresh(); err != nil {
 		t.Fatal(err)
 	}
 	if got := ask(); got != "U0ANN" {
@@ -111,7 +71,7 @@ teams:
 	}
 
 	set(feedOf("ben@example.com", "ann@example.com")) // swapped at the source
-	if _, err := r.Refresh(context.Background(), teams[0]); err != nil {
+	if err := g.refresh(); err != nil {
 		t.Fatal(err)
 	}
 	if got := ask(); got != "U0BEN" {
@@ -119,11 +79,11 @@ teams:
 	}
 
 	set("") // the feed is down
-	if _, err := r.Refresh(context.Background(), teams[0]); err == nil {
+	if err := g.refresh(); err == nil {
 		t.Error("a failed fetch reported no error")
 	}
 	set("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n") // garbage: nobody at all
-	if _, err := r.Refresh(context.Background(), teams[0]); err == nil {
+	if err := g.refresh(); err == nil {
 		t.Error("an empty schedule was accepted")
 	}
 	if got := ask(); got != "U0BEN" {
@@ -131,15 +91,15 @@ teams:
 	}
 
 	set(feedOf("Dana Nobody", "ben@example.com"))
-	if _, err := r.Refresh(context.Background(), teams[0]); err != nil {
+	if err := g.refresh(); err != nil {
 		t.Fatal(err)
 	}
 	if got := ask(); got != "U0LEAD" {
 		t.Errorf("Dana maps to nobody: routed to %q, want escalate_to U0LEAD", got)
 	}
-	db.Close()
+	g.db.Close()
 
-	code, out, errs := run(t, "oncall", "--config", cfgPath, "--format", "json")
+	code, out, errs := run(t, "oncall", "--config", g.cfgPath, "--format", "json")
 	if code != ExitOK {
 		t.Fatalf("oncall: exit %d: %s", code, errs)
 	}

@@ -5,15 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/oncall/pagerduty/pagerdutyfake"
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/local"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -24,9 +21,7 @@ import (
 // retried by the outbox without sending anything twice.
 func TestPageP1ThroughPagerDuty(t *testing.T) {
 	fake := pagerdutyfake.New(t)
-	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "sg.db")
-	yaml := fmt.Sprintf(`storage: {path: %s}
+	g := newRig(t, `storage: {path: %s}
 pagerduty: {token: t, routing_key: 0123456789abcdef0123456789abcdef, events_url: %q}
 teams:
   - name: platform
@@ -37,24 +32,11 @@ teams:
     rules:
       - {name: down, any: [down], urgency: P1}
       - {name: fallback, default: true, urgency: P3}
-`, dbPath, fake.URL())
-	cfg, err := config.Load(writeFile(t, dir, "sprintguard.yaml", yaml), func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	db, err := store.Open(dbPath, store.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	svc := triage.NewService(db, st, clock)
+`, fake.URL())
+	svc, db, cfg := g.svc, g.db, g.cfg
 	svc.Silent = true
+	now := rigNow
+	clock := func() time.Time { return now }
 	w := &triage.Worker{Store: db, Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Handlers: svc.TicketHandlers(local.New(db, "REQ", ""), nil)}
 	w.Handlers[triage.JobPage] = app.Pager(cfg, db)
@@ -67,13 +49,7 @@ teams:
 			now = now.Add(time.Hour) // past any backoff
 		}
 	}
-	intake := func(summary string) *triage.Request {
-		res, err := svc.Intake(context.Background(), triage.NewRequest{Team: "platform", User: "U0REQ", Summary: summary, EventKey: summary, At: now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Request
-	}
+	intake := g.ask
 
 	intake("the printer is slow")
 	fake.Down(1) // the Events API fails once: the outbox retries
