@@ -43,7 +43,7 @@ func (b *Bot) answerCommand(ctx context.Context, cmd *slack.SlashCommand) (any, 
 	case "handoff":
 		msg, err = b.handoffCommand(cmd, args[1:])
 	case "report":
-		msg, err = b.reportCommand(cmd, args[1:])
+		msg, err = b.reportCommand(ctx, cmd, args[1:])
 	default:
 		return nil, false // ask, or a bare request: the modal opens after the ack
 	}
@@ -75,13 +75,17 @@ func userMessage(err error) string {
 }
 
 // commandTeam picks the team a command is about: one named in args, the
-// team of the channel it was run in, or the runner's own team.
-func (b *Bot) commandTeam(cmd *slack.SlashCommand, args []string) (*triage.Team, []string, error) {
+// team of the channel it was run in, or the runner's own team. A first
+// argument that is not a team is an error naming the known teams, unless
+// other(arg) says the command takes it (report's week).
+func (b *Bot) commandTeam(cmd *slack.SlashCommand, args []string, other func(string) bool) (*triage.Team, []string, error) {
 	st := b.svc.Settings()
-	if len(args) > 0 {
-		if t := st.Team(args[0]); t != nil {
-			return t, args[1:], nil
+	if len(args) > 0 && (other == nil || !other(args[0])) {
+		t, err := st.LookupTeam(args[0])
+		if err != nil {
+			return nil, nil, err
 		}
+		return t, args[1:], nil
 	}
 	if t := st.TeamForChannel(cmd.ChannelID, cmd.ChannelName); t != nil {
 		return t, args, nil
@@ -95,7 +99,7 @@ func (b *Bot) commandTeam(cmd *slack.SlashCommand, args []string) (*triage.Team,
 }
 
 func (b *Bot) budgetCommand(cmd *slack.SlashCommand, args []string) (render.Message, error) {
-	team, _, err := b.commandTeam(cmd, args)
+	team, _, err := b.commandTeam(cmd, args, nil)
 	if err != nil {
 		return render.Message{}, err
 	}
@@ -108,7 +112,7 @@ func (b *Bot) budgetCommand(cmd *slack.SlashCommand, args []string) (render.Mess
 }
 
 func (b *Bot) oncallCommand(cmd *slack.SlashCommand, args []string) (render.Message, error) {
-	team, _, err := b.commandTeam(cmd, args)
+	team, _, err := b.commandTeam(cmd, args, nil)
 	if err != nil {
 		return render.Message{}, err
 	}
@@ -181,8 +185,11 @@ func (b *Bot) handoffCommand(cmd *slack.SlashCommand, args []string) (render.Mes
 	return render.Message{Text: fmt.Sprintf("Noted for the next %s on-call handoff.", team.Name)}, nil
 }
 
-func (b *Bot) reportCommand(cmd *slack.SlashCommand, args []string) (render.Message, error) {
-	team, rest, err := b.commandTeam(cmd, args)
+// reportNamesWait bounds the display name lookups of `/sg report`.
+const reportNamesWait = 1500 * time.Millisecond
+
+func (b *Bot) reportCommand(ctx context.Context, cmd *slack.SlashCommand, args []string) (render.Message, error) {
+	team, rest, err := b.commandTeam(cmd, args, isWeek)
 	if err != nil {
 		return render.Message{}, err
 	}
@@ -199,6 +206,11 @@ func (b *Bot) reportCommand(cmd *slack.SlashCommand, args []string) (render.Mess
 	if err != nil {
 		return render.Message{}, err
 	}
+	// The answer is the acknowledgement, due within 3 s: names Slack is
+	// slow to give show as ids this time.
+	nctx, cancel := context.WithTimeout(ctx, reportNamesWait)
+	d.Names = b.names.Lookup(nctx, d.Requesters())
+	cancel()
 	return render.Message{Text: "```\n" + truncate(report.Compute(d).Text(), 3900) + "\n```"}, nil
 }
 
@@ -214,7 +226,7 @@ func (b *Bot) onCommand(ctx context.Context, d *triage.Delivery) error {
 	if first, rest, _ := strings.Cut(text, " "); strings.EqualFold(first, "ask") {
 		text = strings.TrimSpace(rest)
 	}
-	team, _, err := b.commandTeam(&cmd, nil)
+	team, _, err := b.commandTeam(&cmd, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -246,4 +258,15 @@ func afterFields(text string, n int) string {
 		rest = strings.TrimSpace(rest[i:])
 	}
 	return rest
+}
+
+// isWeek reports whether arg is a week that report takes rather than a
+// team: last, this, or an ISO week such as 2026-W47, well formed or not,
+// so that a mistyped week is reported as a week.
+func isWeek(arg string) bool {
+	switch strings.ToLower(arg) {
+	case "last", "this":
+		return true
+	}
+	return arg != "" && arg[0] >= '0' && arg[0] <= '9'
 }

@@ -91,6 +91,10 @@ func TestSlashSubcommands(t *testing.T) {
 		{"swap by anyone else", outsider, "oncall swap <@U0PLAT002|ann> <@U0PLAT003|bob> 2026-11-25 2026-11-26", []string{"only a lead"}},
 		{"swap without ids", platLead, "oncall swap @ann @bob 2026-11-25 2026-11-26", []string{"should_escape"}},
 		{"report", outsider, "report data this", []string{"data", "Requests per day"}},
+		{"budget of an unknown team", outsider, "budget nosuchteam", []string{`unknown team "nosuchteam"; known teams: platform, data`}},
+		{"oncall of an unknown team", outsider, "oncall nosuchteam", []string{`unknown team "nosuchteam"; known teams: platform, data`}},
+		{"report of an unknown team", outsider, "report nosuchteam last", []string{`unknown team "nosuchteam"; known teams: platform, data`}},
+		{"report of a bad week", outsider, "report 2026-W99", []string{"2026-W99: say last, this, or a week"}},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

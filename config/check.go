@@ -36,8 +36,9 @@ func (c *Config) CheckSlack() error {
 }
 
 // CheckTracker reports what the tracker kind needs but lacks: Jira needs
-// url, user, token and project. Errors point at the `tracker:` key. It may
-// be called concurrently.
+// url, user and token, which errors report at the `tracker:` key, and a
+// project for every team, its own or tracker.jira's, which errors report at
+// each team that has neither. It may be called concurrently.
 func (c *Config) CheckTracker() error {
 	if c.Tracker.Kind != TrackerJira {
 		return nil
@@ -61,7 +62,17 @@ func (c *Config) CheckTracker() error {
 		missing("token", "an API token: token: ${JIRA_API_TOKEN}, and export JIRA_API_TOKEN")
 	}
 	if j.Project == "" {
-		missing("project", "the key of the project tickets go to, e.g. project: OPS")
+		// A team's own jira.project is enough: only teams without one
+		// need the shared default, and the error names them.
+		for _, t := range c.Teams {
+			if t.Jira.Project == "" {
+				errs = append(errs, Error{
+					File: t.File, Line: t.Line,
+					Msg:  fmt.Sprintf("team `%s` has no Jira project: neither its `jira.project` nor `tracker.jira.project` is set", t.Name),
+					Hint: "give the team jira: {project: KEY}, or set project: KEY under tracker.jira for every team without one",
+				})
+			}
+		}
 	}
 	if len(errs) == 0 {
 		return nil

@@ -59,7 +59,7 @@ func TestCheckTracker(t *testing.T) {
 			"c.yaml:2: tracker `jira` needs `jira.url` (the site, e.g. url: https://acme.atlassian.net)",
 			"c.yaml:2: tracker `jira` needs `jira.user` (the API user's email, e.g. user: sprintguard@acme.com)",
 			"c.yaml:2: tracker `jira` needs `jira.token` (an API token: token: ${JIRA_API_TOKEN}, and export JIRA_API_TOKEN)",
-			"c.yaml:2: tracker `jira` needs `jira.project` (the key of the project tickets go to, e.g. project: OPS)",
+			"c.yaml:6: team `platform` has no Jira project: neither its `jira.project` nor `tracker.jira.project` is set (give the team jira: {project: KEY}, or set project: KEY under tracker.jira for every team without one)",
 		}},
 		{"jira token unset", "tracker:\n  kind: jira\n  jira: {url: https://a.atlassian.net, user: u@a.com, token: \"${JIRA:-}\", project: OPS}\n", []string{
 			"c.yaml:1: tracker `jira` needs `jira.token` (an API token: token: ${JIRA_API_TOKEN}, and export JIRA_API_TOKEN)",
@@ -68,6 +68,46 @@ func TestCheckTracker(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, err := Parse("c.yaml", []byte(tt.doc+checkTeam), env(nil))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			assertErrors(t, cfg.CheckTracker(), tt.want)
+		})
+	}
+}
+
+// TestCheckTrackerTeamProjects checks that tracker.jira.project is needed
+// only by the teams without a project of their own.
+func TestCheckTrackerTeamProjects(t *testing.T) {
+	const doc = `tracker:
+  kind: jira
+  jira: {url: https://a.atlassian.net, user: u@a.com, token: t}
+teams:
+  - name: platform
+    timezone: UTC
+    oncall: {rotation: [U01]}
+    sprint: {start: 2026-01-05, capacity: 40}
+    jira: {project: PLAT}
+    rules: [{name: fallback, default: true, urgency: P3}]
+  - name: data
+    timezone: UTC
+    oncall: {rotation: [U02]}
+    sprint: {start: 2026-01-05, capacity: 40}
+    jira: {%s}
+    rules: [{name: fallback, default: true, urgency: P3}]
+`
+	tests := []struct {
+		name, dataJira string
+		want           []string
+	}{
+		{"every team has its own", "project: DATA", nil},
+		{"one team lacks one", "issue_type: Bug", []string{
+			"c.yaml:11: team `data` has no Jira project: neither its `jira.project` nor `tracker.jira.project` is set (give the team jira: {project: KEY}, or set project: KEY under tracker.jira for every team without one)",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("c.yaml", []byte(strings.Replace(doc, "%s", tt.dataJira, 1)), env(nil))
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}

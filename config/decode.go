@@ -173,6 +173,10 @@ func (d *decoder) text(label string, n *yaml.Node, want string) (string, bool) {
 	}
 	s, problems := expand(n.Value, d.getenv)
 	for _, p := range problems {
+		if p.unset != "" && d.unsetWarns {
+			d.warnUnset(n, p.unset)
+			continue
+		}
 		d.errAt(n, p.msg, p.hint)
 	}
 	if len(problems) > 0 || s == "" {

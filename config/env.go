@@ -8,6 +8,7 @@ import (
 // problem is a message and a hint, waiting for a file and line.
 type problem struct {
 	msg, hint string
+	unset     string // the variable, when the problem is an unset ${VAR}
 }
 
 // expand replaces ${NAME} and ${NAME:-default} in s with values from getenv,
@@ -64,8 +65,9 @@ func expand(s string, getenv func(string) string) (string, []problem) {
 			b.WriteString(def)
 		default:
 			problems = append(problems, problem{
-				msg:  fmt.Sprintf("environment variable %s is not set", name),
-				hint: fmt.Sprintf("export it, write ${%s:-} to make it optional, or remove the key", name),
+				msg:   fmt.Sprintf("environment variable %s is not set", name),
+				hint:  fmt.Sprintf("export it, write ${%s:-} to make it optional, or remove the key", name),
+				unset: name,
 			})
 		}
 	}

@@ -118,3 +118,48 @@ teams:
 		})
 	}
 }
+
+// TestParseWithUnsetWarns checks that under UnsetWarns an unset variable is
+// a warning at its line and the key reads as absent, while every other
+// problem stays an error.
+func TestParseWithUnsetWarns(t *testing.T) {
+	const doc = `slack:
+  bot_token: ${BOT}
+  app_token: xapp-${APP}
+teams:
+  - name: platform
+    timezone: UTC
+    oncall: {rotation: [U01]}
+    sprint:
+      start: 2026-01-05
+      capacity: ${CAPACITY:-40}
+    rules: [{name: fallback, default: true, urgency: P3}]
+`
+	cfg, warns, err := ParseWith("cfg.yaml", []byte(doc), Options{Getenv: env(nil), UnsetWarns: true})
+	if err != nil {
+		t.Fatalf("ParseWith: %v", err)
+	}
+	want := []string{
+		"cfg.yaml:2: environment variable BOT is not set",
+		"cfg.yaml:3: environment variable APP is not set",
+	}
+	if len(warns) != len(want) {
+		t.Fatalf("warnings = %v, want %d", warns, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(warns[i].Error(), w) {
+			t.Errorf("warning %d = %q, want prefix %q", i, warns[i].Error(), w)
+		}
+	}
+	if cfg.Slack.BotToken.IsSet() || cfg.Slack.AppToken.IsSet() {
+		t.Errorf("a key whose variable is unset is set: bot %v, app %v", cfg.Slack.BotToken.IsSet(), cfg.Slack.AppToken.IsSet())
+	}
+
+	bad := strings.Replace(doc, "${CAPACITY:-40}", "${CAPACITY:-lots}", 1)
+	if _, _, err := ParseWith("cfg.yaml", []byte(bad), Options{Getenv: env(nil), UnsetWarns: true}); err == nil || !strings.Contains(err.Error(), "cfg.yaml:10: `capacity` must be a number") {
+		t.Errorf("a bad value under UnsetWarns: err = %v, want the capacity error", err)
+	}
+	if _, _, err := ParseWith("cfg.yaml", []byte(doc), Options{Getenv: env(nil)}); err == nil || !strings.Contains(err.Error(), "cfg.yaml:2: environment variable BOT is not set") {
+		t.Errorf("without UnsetWarns: err = %v, want the unset variable as an error", err)
+	}
+}

@@ -22,10 +22,13 @@ const maxFileSize = 8 << 20
 // loader holds what is shared while a config and its rules files are read.
 type loader struct {
 	getenv func(string) string
-	dir    string // the config file's directory
-	errs   Errors
-	files  map[string]*ruleList // rules files by resolved path, read once
-	refs   []ref                // references checked once everything is read
+	// unsetWarns turns an unset ${VAR} into a warning (see Options).
+	unsetWarns bool
+	warns      Errors
+	dir        string // the config file's directory
+	errs       Errors
+	files      map[string]*ruleList // rules files by resolved path, read once
+	refs       []ref                // references checked once everything is read
 }
 
 // ref is a name used somewhere that must exist once everything is read.
@@ -41,31 +44,66 @@ type ref struct {
 // returns a nil *Config and an Errors value listing all of them. It may be
 // called concurrently.
 func Load(path string, getenv func(string) string) (*Config, error) {
-	data, err := readFile(path)
-	if err != nil {
-		return nil, Errors{{File: path, Msg: fmt.Sprintf("cannot read config: %v", pathCause(err)), Hint: "pass --config FILE or set SPRINTGUARD_CONFIG", Err: err}}
-	}
-	return Parse(path, data, getenv)
+	cfg, _, err := LoadWith(path, Options{Getenv: getenv})
+	return cfg, err
 }
 
 // Parse is Load for data already read; path names it in errors, and rules
 // files and storage.path are resolved relative to filepath.Dir(path). It may
 // be called concurrently.
 func Parse(path string, data []byte, getenv func(string) string) (*Config, error) {
+	cfg, _, err := ParseWith(path, data, Options{Getenv: getenv})
+	return cfg, err
+}
+
+// Options changes how LoadWith and ParseWith read a config. The zero value
+// reads it as Load and Parse do.
+type Options struct {
+	// Getenv looks up ${VAR}; nil means os.Getenv.
+	Getenv func(string) string
+	// UnsetWarns makes an unset ${VAR} without a default a warning instead
+	// of an error, and reads the key as absent. It is for checks that run
+	// where the secrets are not, such as `check --offline` in CI on a
+	// deployment config; whatever connects to Slack must leave it false.
+	UnsetWarns bool
+}
+
+// LoadWith is Load with options. It also returns the warnings, sorted like
+// errors, which are only ever unset variables under Options.UnsetWarns.
+func LoadWith(path string, o Options) (*Config, Errors, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, nil, Errors{{File: path, Msg: fmt.Sprintf("cannot read config: %v", pathCause(err)), Hint: "pass --config FILE or set SPRINTGUARD_CONFIG", Err: err}}
+	}
+	return ParseWith(path, data, o)
+}
+
+// ParseWith is Parse with options; see LoadWith.
+func ParseWith(path string, data []byte, o Options) (*Config, Errors, error) {
+	getenv := o.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	l := &loader{getenv: getenv, dir: filepath.Dir(path), files: map[string]*ruleList{}}
+	l := &loader{getenv: getenv, unsetWarns: o.UnsetWarns, dir: filepath.Dir(path), files: map[string]*ruleList{}}
 	d := &decoder{loader: l, file: path}
 	var cfg *Config
 	if root := d.readYAML(data); root != nil {
 		cfg = d.config(root)
 		l.resolve(cfg)
 	}
+	warns := l.warns.sorted()
 	if len(l.errs) > 0 {
-		return nil, l.errs.sorted()
+		return nil, warns, l.errs.sorted()
 	}
-	return cfg, nil
+	return cfg, warns, nil
+}
+
+// warnUnset records that n names the unset variable name, which is a
+// warning only under Options.UnsetWarns.
+func (d *decoder) warnUnset(n *yaml.Node, name string) {
+	d.warns = append(d.warns, Error{File: d.file, Line: n.Line, Column: n.Column,
+		Msg:  fmt.Sprintf("environment variable %s is not set", name),
+		Hint: fmt.Sprintf("read as absent here; serve and check --online need it: export %s, or write ${%s:-} to make it optional", name, name)})
 }
 
 // readFile reads at most maxFileSize bytes of path.

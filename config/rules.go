@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sprintguard/sprintguard/classifier"
 )
 
 // ruleList is a decoded list of rules and where it came from.
@@ -123,12 +125,13 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 			*dst = d.strs(label, v, func(s string) *problem { return oneOfProblem(s, choices) })
 		}
 	}
-	seen := d.fields(n, "rule", map[string]func(*yaml.Node){
+	set := map[string]func(*yaml.Node){
 		"name":          func(v *yaml.Node) { d.str("`name`", v, &r.Name) },
 		"any":           words("`any`", &r.Any),
 		"all":           words("`all`", &r.All),
 		"none":          words("`none`", &r.None),
 		"regex":         func(v *yaml.Node) { d.regex(v, &r.Regex) },
+		"in":            oneOf("`in`", &r.In, classifier.InValues),
 		"type":          oneOf("`type`", &r.Type, requestTypes),
 		"impact":        oneOf("`impact`", &r.Impact, impacts),
 		"channel":       func(v *yaml.Node) { r.Channel = d.strs("`channel`", v, checkChannel) },
@@ -155,7 +158,22 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 		"team":     func(v *yaml.Node) { d.teamRef(v, &r.Team) },
 		"continue": func(v *yaml.Node) { d.boolean("`continue`", v, &r.Continue) },
 		"default":  func(v *yaml.Node) { d.boolean("`default`", v, &r.Default) },
-	})
+	}
+	// A condition written as an empty list (any: []) tests nothing; it is
+	// reported at its key, and the rule is judged as if it were absent.
+	empty := map[string]bool{}
+	for _, k := range conditionKeys {
+		decode := set[k]
+		set[k] = func(v *yaml.Node) {
+			if e := deref(v); isNull(e) || e.Kind == yaml.SequenceNode && len(e.Content) == 0 {
+				empty[k] = true
+				d.errAt(v, fmt.Sprintf("`%s` is empty, so it is no condition", k), fmt.Sprintf("list what it must match, e.g. %s: [...], or remove the key", k))
+				return
+			}
+			decode(v)
+		}
+	}
+	seen := d.fields(n, "rule", set)
 	name := r.Name
 	if name == "" {
 		d.errAt(n, "rule has no `name`", "every rule needs a unique name; requesters and reports see it")
@@ -163,7 +181,7 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 	}
 	var conds []string
 	for _, k := range conditionKeys {
-		if seen[k] != nil {
+		if seen[k] != nil && !empty[k] {
 			conds = append(conds, "`"+k+"`")
 		}
 	}
@@ -172,7 +190,7 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 		d.errAt(seen["default"], fmt.Sprintf("default rule `%s` must have no conditions, has %s", name, strings.Join(conds, ", ")), "it is the catch-all; move the conditions to another rule")
 	case r.Default && r.Continue:
 		d.errAt(seen["continue"], fmt.Sprintf("default rule `%s` cannot `continue`", name), "it is the last word on urgency")
-	case !r.Default && !r.Continue && len(conds) == 0:
+	case !r.Default && !r.Continue && len(conds) == 0 && len(empty) == 0:
 		d.errAt(n, fmt.Sprintf("rule `%s` has no conditions, so it matches every request", name), "add a condition, or make it the catch-all with `default: true`")
 	}
 	if seen["urgency"] == nil && !r.Continue {

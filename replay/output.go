@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/report"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -58,13 +59,9 @@ func (r *Result) Requests() int {
 // every team, preceded by what was read and skipped.
 func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Replayed %d messages", r.Messages)
-	if !r.First.IsZero() {
-		fmt.Fprintf(&b, " from %s to %s (UTC)", r.First.UTC().Format(time.DateOnly), r.Last.UTC().Format(time.DateOnly))
-	}
-	fmt.Fprintf(&b, ": %d requests.\n", r.Requests())
+	r.writeHead(&b)
 	for _, t := range r.Teams {
-		fmt.Fprintf(&b, "  %-12s %d requests\n", t.Team.Name, len(t.Requests))
+		fmt.Fprintf(&b, "  %-12s %s\n", t.Team.Name, plural.Count(len(t.Requests), "request"))
 	}
 	b.WriteString("Not requests:\n")
 	for _, k := range sortedKeys(r.Skipped) {
@@ -88,6 +85,15 @@ func (r *Result) WriteText(w io.Writer) error {
 }
 
 var rule = strings.Repeat("=", 72)
+
+// writeHead writes the line that says what was replayed.
+func (r *Result) writeHead(b *strings.Builder) {
+	fmt.Fprintf(b, "Replayed %s", plural.Count(r.Messages, "message"))
+	if !r.First.IsZero() {
+		fmt.Fprintf(b, " from %s to %s (UTC)", r.First.UTC().Format(time.DateOnly), r.Last.UTC().Format(time.DateOnly))
+	}
+	fmt.Fprintf(b, ": %s.\n", plural.Count(r.Requests(), "request"))
+}
 
 func sortedKeys(m map[string]int) []string {
 	keys := make([]string, 0, len(m))
@@ -148,10 +154,9 @@ func (r *Result) WriteJSON(w io.Writer) error {
 }
 
 func teamJSON(t *TeamResult) jsonTeam {
-	jt := jsonTeam{Team: t.Team.Name, Requests: len(t.Requests), ByUrgency: map[string]int{"P1": 0, "P2": 0, "P3": 0, "P4": 0},
+	jt := jsonTeam{Team: t.Team.Name, Requests: len(t.Requests), ByUrgency: t.byUrgency(),
 		ByCategory: map[string]int{}, Sprints: []jsonSprint{}, Decisions: []jsonDecision{}}
 	for _, r := range t.Requests {
-		jt.ByUrgency[r.Urgency.String()]++
 		jt.ByCategory[r.Decision.Category]++
 		jt.Decisions = append(jt.Decisions, jsonDecision{Channel: r.Channel, User: r.User, TS: r.TS,
 			Urgency: r.Urgency.String(), Category: r.Decision.Category, Rule: r.Decision.Rule})

@@ -18,6 +18,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // ChartWidth and ChartHeight are the default size of the chart in pixels:
@@ -110,8 +112,8 @@ func (w *Weekly) drawChart(c draw.Canvas) error {
 }
 
 func (w *Weekly) chartSubtitle() string {
-	s := fmt.Sprintf("%s – %s %d · %s · %d requests this week", day(w.Start), day(lastDay(w.End)),
-		lastDay(w.End).Year(), w.TimeZone, w.ThisWeek.Requests)
+	s := fmt.Sprintf("%s – %s %d · %s · %s this week", day(w.Start), day(lastDay(w.End)),
+		lastDay(w.End).Year(), w.TimeZone, plural.Count(w.ThisWeek.Requests, "request"))
 	if w.Cutoff.Before(w.End) {
 		s += " · week in progress, up to " + w.Cutoff.Format("Mon 15:04")
 	}

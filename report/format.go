@@ -3,11 +3,12 @@ package report
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // FormatDuration writes d the way the report does: "45s", "14m", "3h05m",
@@ -34,19 +35,18 @@ func FormatDuration(d time.Duration) string {
 
 // num writes a budget figure with at most two decimals and no trailing
 // zeros, so sums of estimates such as 0.1+0.2 print as 0.3.
-func num(v float64) string {
-	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
-}
+func num(v float64) string { return plural.Num(v) }
 
 // tidy rounds a sum of budget figures to a millionth, so that float error
 // from the order of additions neither shows in JSON nor makes two runs of
 // the same report differ.
 func tidy(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
-// percent writes a ratio as a whole percentage.
-func percent(r float64) string {
-	return strconv.Itoa(int(math.Round(r*100))) + "%"
-}
+// percent writes a ratio as a whole percentage, rounded.
+func percent(r float64) string { return plural.Percent(r) }
+
+// amount writes a budget figure with its unit, singular for 1: "1 point".
+func amount(v float64, unit string) string { return plural.Amount(v, unitOr(unit)) }
 
 // barWidth is the number of cells of the budget bar.
 const barWidth = 20

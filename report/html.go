@@ -249,7 +249,7 @@ func gauge(s SprintStatus) htmlGauge {
 		top = 1
 	}
 	return htmlGauge{Shown: true, Max: num(top), Value: num(s.Used), Low: num(s.Budget * 0.8), High: num(s.Budget),
-		Text: fmt.Sprintf("%s of %s %s (%s)", num(s.Used), num(s.Budget), unitOr(s.Unit), percent(s.UsedRatio))}
+		Text: fmt.Sprintf("%s of %s (%s)", num(s.Used), amount(s.Budget, s.Unit), percent(s.UsedRatio))}
 }
 
 // chartAlt describes the chart in words for screen readers and for when
@@ -265,6 +265,6 @@ func (w *Weekly) chartAlt() string {
 		return alt
 	}
 	last := w.BurnUp[len(w.BurnUp)-1]
-	return alt + fmt.Sprintf(" Sprint %d budget burn-up: %s of %s %s used by %s, against %s planned.",
-		s.N, num(last.Used), num(s.Budget), unitOr(s.Unit), last.Date, num(last.Plan))
+	return alt + fmt.Sprintf(" Sprint %d budget burn-up: %s of %s used by %s, against %s planned.",
+		s.N, num(last.Used), amount(s.Budget, s.Unit), last.Date, num(last.Plan))
 }

@@ -292,7 +292,7 @@ func TestRenderEdgeCases(t *testing.T) {
 			[]string{"## By category\n\nNone.\n"}},
 		{"over budget", Data{Team: testTeam(), Week: w47, Now: nov(23, 9, 0), Requests: []*triage.Request{
 			req(1, nov(16, 9, 0), estimate(10)), req(2, nov(17, 9, 0), estimate(5), func(r *triage.Request) { r.OverBudget = true })}},
-			[]string{"15 of 12 points used (125%) [####################]+  7 days left, over budget by 3, 1 accepted over budget"},
+			[]string{"15 of 12 points used (125%) [####################]+  7 days left, over budget by 3 points, 1 accepted over budget"},
 			[]string{"`[####################]+`"}},
 		{"week in progress", Data{Team: testTeam(), Week: w47, Now: nov(18, 14, 30)},
 			[]string{"Week in progress: counted up to Wed 18 Nov 14:30 CST\n"},

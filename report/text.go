@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/sprintguard/sprintguard/triage"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // outcomeOrder is the order outcomes are listed in, with their words.
@@ -96,11 +98,11 @@ func budgetLine(s SprintStatus) string {
 	if s.Start.IsZero() {
 		return "Budget: no sprint calendar configured"
 	}
-	line := fmt.Sprintf("Budget (sprint %d, %s – %s): %s of %s %s used (%s) %s  %d days left",
-		s.N, s.Start.Format("02 Jan"), lastDay(s.End).Format("02 Jan"), num(s.Used), num(s.Budget),
-		unitOr(s.Unit), percent(s.UsedRatio), bar(s.UsedRatio), s.DaysLeft)
+	line := fmt.Sprintf("Budget (sprint %d, %s – %s): %s of %s used (%s) %s  %s left",
+		s.N, s.Start.Format("02 Jan"), lastDay(s.End).Format("02 Jan"), num(s.Used), amount(s.Budget, s.Unit),
+		percent(s.UsedRatio), bar(s.UsedRatio), plural.Count(s.DaysLeft, "day"))
 	if s.Left < 0 {
-		line += fmt.Sprintf(", over budget by %s", num(-s.Left))
+		line += fmt.Sprintf(", over budget by %s", amount(-s.Left, s.Unit))
 	}
 	if s.OverBudget > 0 {
 		line += fmt.Sprintf(", %d accepted over budget", s.OverBudget)

@@ -30,6 +30,9 @@ type Team struct {
 	// Reaction is the emoji name that turns a message into a request.
 	Reaction  string
 	AllowBots bool
+	// MembersAsk makes members' and leads' own messages in the intake
+	// channels requests; by default they are conversation.
+	MembersAsk bool
 	// Usergroup is the Slack user group that follows the on-call.
 	Usergroup string
 	// SetTopic puts the on-call in the team channel's topic at handoff.
@@ -91,6 +94,20 @@ func (s *Settings) Team(name string) *Team {
 		}
 	}
 	return nil
+}
+
+// LookupTeam returns the named team, or an EINVALID error that lists the
+// known teams, for every place where a person names a team: the CLI's
+// --team and the slash commands.
+func (s *Settings) LookupTeam(name string) (*Team, error) {
+	if t := s.Team(name); t != nil {
+		return t, nil
+	}
+	names := make([]string, len(s.Teams))
+	for i, t := range s.Teams {
+		names[i] = t.Name
+	}
+	return nil, Errorf(EINVALID, "unknown team %q; known teams: %s", name, strings.Join(names, ", "))
 }
 
 // TeamForChannel returns the team whose intake channel is id or name, or nil.

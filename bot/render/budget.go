@@ -9,6 +9,8 @@ import (
 
 	"github.com/sprintguard/sprintguard/sprint"
 	"github.com/sprintguard/sprintguard/triage"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // barWidth is the gauge width used in messages and the App Home.
@@ -32,7 +34,7 @@ func Bar(used, total float64, width int) string {
 	switch {
 	case total > 0:
 		frac = used / total
-		pct = itoa(int(math.Round(frac*100))) + "%"
+		pct = plural.Percent(frac)
 	case used > 0:
 		frac, pct = 1, "no budget"
 	default:
@@ -73,6 +75,18 @@ func teamName(team *triage.Team, led *sprint.Ledger) string {
 	return ""
 }
 
+// usedPercent is used/total as a rounded whole percentage, as Bar shows
+// it; any use of a zero budget is all of it.
+func usedPercent(used, total float64) string {
+	switch {
+	case total > 0:
+		return plural.Percent(used / total)
+	case used > 0:
+		return "100%"
+	}
+	return "0%"
+}
+
 // BudgetAlert returns the team-channel post for a crossed threshold (a
 // fraction such as 0.8): "Interrupt budget 80% used: 8 of 10 points", the
 // gauge, and top, the requests that consumed it, in the order given (the
@@ -83,7 +97,12 @@ func BudgetAlert(team *triage.Team, led *sprint.Ledger, threshold float64, top [
 	}
 	u := ledgerUnit(team, led)
 	used := led.Used()
-	head := "Interrupt budget " + percent(threshold) + " used: " + num(used) + " of " + amount(led.Total, u)
+	// The head says how much is used, which is past the threshold crossed:
+	// 5.6 of 10 is "56% used", not the "50%" of the threshold.
+	head := "Interrupt budget " + usedPercent(used, led.Total) + " used: " + num(used) + " of " + amount(led.Total, u)
+	if p := percent(threshold); p != usedPercent(used, led.Total) {
+		head += " (past " + p + ")"
+	}
 	ctx := "Team " + Escape(teamName(team, led)) + " · sprint " + itoa(led.Sprint)
 	if used > led.Total {
 		ctx += " · over budget by " + amount(used-led.Total, u)

@@ -69,7 +69,10 @@ func TestBudgetAlert(t *testing.T) {
 		{"80%", testLedger(2, 6), 0.8, top[:2], []string{"Interrupt budget 80% used: 8 of 10 points",
 			"`▓▓▓▓▓▓▓▓░░ 8/10 (80%)`", "• REQ-1 &lt;b&gt;request&lt;/b&gt; 1 — 2 points", "REQ-2 &lt;b&gt;request&lt;/b&gt; 2 — 6 points",
 			"Team platform · sprint 3"}, []string{"over budget", "more"}},
-		{"over", testLedger(8, 4), 1, nil, []string{"Interrupt budget 100% used: 12 of 10 points", "over budget by 2 points"}, []string{"What consumed it"}},
+		{"over", testLedger(8, 4), 1, nil, []string{"Interrupt budget 120% used: 12 of 10 points (past 100%)", "over budget by 2 points"}, []string{"What consumed it"}},
+		{"past the threshold says what is used, rounded", testLedger(2, 3.56), 0.5, nil, []string{"Interrupt budget 56% used: 5.56 of 10 points (past 50%)",
+			"(56%)`"}, []string{"50% used", "55%"}},
+		{"one point", testLedger(1), 0.1, top[:1], []string{"Interrupt budget 10% used: 1 of 10 points", "REQ-1 &lt;b&gt;request&lt;/b&gt; 1 — 1 point"}, []string{"1 points", "past"}},
 		{"many", testLedger(1, 1, 1, 1, 1), 0.5, top, []string{"REQ-10 ", "and 2 more"}, []string{"REQ-11 "}},
 	}
 	for _, tt := range tests {
@@ -95,7 +98,7 @@ func TestBudgetStatus(t *testing.T) {
 		not  []string
 	}{
 		{"used", testLedger(3, 1), []string{"*Interrupt budget of platform, sprint 3* (Mon 2 Mar – Sun 15 Mar)",
-			"`▓▓▓▓░░░░░░ 4/10 (40%)` points", "Left: 6 points.", "*Biggest consumers:* request 1: 3 points, request 2: 1 points"}, []string{"Over"}},
+			"`▓▓▓▓░░░░░░ 4/10 (40%)` points", "Left: 6 points.", "*Biggest consumers:* request 1: 3 points, request 2: 1 point"}, []string{"Over"}},
 		{"over", testLedger(7, 5), []string{"Over budget by 2 points."}, []string{"Left:"}},
 		{"no ledger yet", nil, []string{"`░░░░░░░░░░ 0/10 (0%)`", "Left: 10 points."}, []string{"Biggest"}},
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/sprintguard/sprintguard/jobs"
 	"github.com/sprintguard/sprintguard/triage"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // handoffOpen caps the open requests a handoff lists.
@@ -37,7 +39,7 @@ func Handoff(h *jobs.Handoff, warnings []string) Message {
 		add(":warning: " + Escape(w))
 	}
 	add("*" + who + "*\nShift " + stamp(j.ShiftStart, loc) + " – " + stamp(j.At, loc))
-	add("*This shift:* " + itoa(h.Received) + " requests in, " + itoa(h.Handled) + " resolved" +
+	add("*This shift:* " + plural.Count(h.Received, "request") + " in, " + itoa(h.Handled) + " resolved" +
 		spent(h.TimeSpent, u) + "; SLA breaches: " + itoa(h.AckBreaches) + " acknowledged late, " +
 		itoa(h.ResolveBreaches) + " past their resolve time")
 	add("*Open requests (" + itoa(len(h.Open)) + "):*\n" + strings.Join(openLines(h.Open, j.At), "\n"))

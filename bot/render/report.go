@@ -7,6 +7,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/report"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // Limits of the weekly report message.
@@ -61,7 +63,7 @@ func Report(w *report.Weekly) Message {
 		section(reportBreaches(w)),
 		section(reportEmergencies(tw.FalseEmergencies)),
 	}
-	text := "Interrupt report for " + Escape(w.Team) + ", " + w.Week + ": " + itoa(tw.Requests) + " requests (" +
+	text := "Interrupt report for " + Escape(w.Team) + ", " + w.Week + ": " + plural.Count(tw.Requests, "request") + " (" +
 		reportUrgencies(tw.ByUrgency) + ")"
 	if s := w.SprintInfo; !s.Start.IsZero() {
 		text += "; budget " + num(s.Used) + " of " + amount(s.Budget, unit) + " used"
@@ -117,7 +119,7 @@ func reportBudget(s report.SprintStatus, unit string) string {
 	}
 	loc := s.Start.Location()
 	line := "*Budget · sprint " + itoa(s.N) + "* (" + day(s.Start, loc) + " – " + day(lastDay(s.End, loc), loc) + ")\n`" +
-		Bar(s.Used, s.Budget, barWidth) + "` " + Escape(unit) + " · " + itoa(s.DaysLeft) + " days left"
+		Bar(s.Used, s.Budget, barWidth) + "` " + Escape(unit) + " · " + plural.Count(s.DaysLeft, "day") + " left"
 	if s.Left < 0 {
 		line += "\n*Over budget by " + amount(-s.Left, unit) + ".*"
 	}
@@ -161,9 +163,11 @@ func reportCounts(cs []report.Count, n int, charged bool, unit string) string {
 			lines = append(lines, "and "+itoa(len(cs)-n)+" more")
 			break
 		}
-		line := itoa(i+1) + ". " + short(c.Name, reportName) + " — " + itoa(c.N)
+		line := itoa(i+1) + ". " + short(c.Name, reportName) + " — "
 		if charged {
-			line += " requests, " + amount(c.Budget, unit)
+			line += plural.Count(c.N, "request") + ", " + amount(c.Budget, unit)
+		} else {
+			line += itoa(c.N)
 		}
 		lines = append(lines, line)
 	}

@@ -68,7 +68,7 @@ func TestReport(t *testing.T) {
 		"*Budget · sprint 3* (Mon 16 Nov – Sun 29 Nov)\n`▓▓▓▓▓▓░░░░ 7.5/12 (63%)` points · 7 days left",
 		"2026-W47     7    1/0  7/6",
 		"1. access — 5", "3. &lt;!channel&gt; — 1", "1. web — 3",
-		"1. alice — 3 requests, 1 points\n2. bob — 2 requests, 4.5 points",
+		"1. alice — 3 requests, 1 point\n2. bob — 2 requests, 4.5 points",
 		"• PLAT-5 P1 ack: 5d and counting (target 15m)", "• #1 ack: 20m (target 15m)",
 		"• PLAT-7 claimed P2, rules P3 — erin: “Need *prod* access &lt;b&gt; &amp; now”",
 	}, []string{"<@U1>", "<!channel>", "week in progress"})

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/sprintguard/sprintguard/triage"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // Block Kit limits that the renderers respect.
@@ -125,19 +127,14 @@ func link(url, text string) string {
 
 // num formats a budget figure: at most two decimals and no trailing zeros,
 // so that 0.1+0.2 shows as 0.3.
-func num(f float64) string {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return "?"
-	}
-	return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
-}
+func num(f float64) string { return plural.Num(f) }
 
-// amount renders a figure with its unit, e.g. "3 points".
+// amount renders a figure with its unit, e.g. "3 points", "1 point".
 func amount(f float64, unit string) string {
 	if unit == "" {
 		return num(f)
 	}
-	return num(f) + " " + Escape(unit)
+	return num(f) + " " + Escape(plural.Noun(f, unit))
 }
 
 // percent renders a fraction as a whole percentage, or with one decimal when

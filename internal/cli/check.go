@@ -13,16 +13,30 @@ import (
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/triage"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 func runCheck(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "check")
 	offline := fs.Bool("offline", false, "skip the Slack and tracker credential checks (for CI jobs that check rules without secrets)")
 	online := fs.Bool("online", false, "also ask Slack and Jira whether the credentials, projects, issue types, priorities and boards exist")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
 	}
-	cfg, st, err := loadSettings(env, *path)
+	if code := noArgs(env, "check", pos); code != ExitOK {
+		return code
+	}
+	// Offline, the secrets are elsewhere: an unset ${VAR} is a warning.
+	cfg, warns, err := loadConfigWith(env, *path, config.Options{UnsetWarns: *offline})
+	for _, w := range warns {
+		fmt.Fprintf(env.Stderr, "%s\n", warning(w))
+	}
+	if err != nil {
+		return printErrors(env, err)
+	}
+	st, err := app.Settings(cfg)
 	if err != nil {
 		return printErrors(env, err)
 	}
@@ -37,7 +51,7 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 			for _, p := range problems {
 				fmt.Fprintln(env.Stderr, p)
 			}
-			fmt.Fprintf(env.Stderr, "%d problem(s) found\n", len(problems))
+			fmt.Fprintf(env.Stderr, "%s found\n", plural.Count(len(problems), "problem"))
 			return ExitFail
 		}
 		creds = "credentials accepted by Slack and the tracker"
@@ -46,8 +60,8 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	for _, t := range st.Teams {
 		rules += len(t.Rules.Rules())
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok (%d teams, %d rules in effect, tracker %s, slack %s mode, %s)\n",
-		cfg.Path, len(st.Teams), rules, cfg.Tracker.Kind, cfg.Slack.Mode, creds)
+	fmt.Fprintf(env.Stdout, "%s: ok (%s, %s in effect, tracker %s, slack %s mode, %s)\n",
+		cfg.Path, plural.Count(len(st.Teams), "team"), plural.Count(rules, "rule"), cfg.Tracker.Kind, cfg.Slack.Mode, creds)
 	return ExitOK
 }
 
@@ -60,6 +74,9 @@ func checkOnline(ctx context.Context, cfg *config.Config) []string {
 	gw := bot.NewGateway(slackClient(cfg.Slack), nil)
 	if _, err := gw.AuthTest(ctx); err != nil {
 		problems = append(problems, fmt.Sprintf("slack: the bot token does not work at %s: %v", cfg.Slack.APIURL, err))
+	}
+	if p := checkAppToken(ctx, cfg); p != "" {
+		problems = append(problems, p)
 	}
 	if cfg.Tracker.Kind != config.TrackerJira {
 		return problems
@@ -98,6 +115,13 @@ func checkCredentials(cfg *config.Config) error {
 	return all
 }
 
+// warning formats w as FILE:LINE: warning: msg (hint), the form editors
+// and CI annotations tell from an error.
+func warning(w config.Error) string {
+	w.Msg = "warning: " + w.Msg
+	return w.Error()
+}
+
 // loadSettings loads the config and builds triage's settings from it.
 func loadSettings(env Env, path string) (*config.Config, *triage.Settings, error) {
 	cfg, err := loadConfig(env, path)
@@ -121,6 +145,6 @@ func printErrors(env Env, err error) int {
 	for _, e := range ce {
 		fmt.Fprintln(env.Stderr, e.Error())
 	}
-	fmt.Fprintf(env.Stderr, "%d problem(s) found\n", len(ce))
+	fmt.Fprintf(env.Stderr, "%s found\n", plural.Count(len(ce), "problem"))
 	return ExitFail
 }

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // runCheckWith runs `check` with vars as the whole environment.
@@ -85,7 +90,7 @@ func TestCheckCredentials(t *testing.T) {
 		errs    []string // each FILE:LINE: line stderr must hold, FILE left out
 		out     string   // what stdout must contain when ok
 	}{
-		{name: "socket without app token", mode: "socket", tracker: "local", vars: without("SLACK_APP_TOKEN"), code: ExitFail,
+		{name: "socket without app token, one problem", mode: "socket", tracker: "local", vars: without("SLACK_APP_TOKEN"), code: ExitFail,
 			errs: []string{":3: slack mode `socket` needs `app_token` (set app_token: ${SLACK_APP_TOKEN}"}},
 		{name: "http without signing secret", mode: "http", tracker: "local", vars: without("SLACK_SIGNING_SECRET"), code: ExitFail,
 			errs: []string{":3: slack mode `http` needs `signing_secret` (set signing_secret: ${SLACK_SIGNING_SECRET}"}},
@@ -112,7 +117,7 @@ func TestCheckCredentials(t *testing.T) {
 			}
 			lines := strings.Split(strings.TrimSpace(errs), "\n")
 			if len(tt.errs) > 0 {
-				if len(lines) != len(tt.errs)+1 || lines[len(lines)-1] != fmt.Sprintf("%d problem(s) found", len(tt.errs)) {
+				if len(lines) != len(tt.errs)+1 || lines[len(lines)-1] != plural.Count(len(tt.errs), "problem")+" found" {
 					t.Errorf("stderr has %d lines, want %d problems and the count:\n%s", len(lines), len(tt.errs), errs)
 				}
 				for i, want := range tt.errs {
@@ -149,5 +154,141 @@ func TestCheckExampleNeedsCredentials(t *testing.T) {
 	code, out, errs = runCheckWith(t, map[string]string{"SLACK_BOT_TOKEN": botToken, "SLACK_APP_TOKEN": appToken}, "--config", cfg)
 	if code != ExitOK || !strings.Contains(out, "credentials present") {
 		t.Errorf("check of the example with the Socket Mode tokens: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// configMapConfig writes the config held in deploy/kubernetes/configmap.yaml
+// to a file of its own, as a CI job checks it before `kubectl apply`.
+func configMapConfig(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(repo("deploy", "kubernetes", "configmap.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cm struct {
+		Data map[string]string `yaml:"data"`
+	}
+	if err := yaml.Unmarshal(raw, &cm); err != nil {
+		t.Fatal(err)
+	}
+	body := cm.Data["sprintguard.yaml"]
+	if !strings.Contains(body, "${SLACK_BOT_TOKEN}") {
+		t.Fatalf("the ConfigMap's config no longer refers to ${SLACK_BOT_TOKEN}:\n%s", body)
+	}
+	return writeFile(t, t.TempDir(), "sprintguard.yaml", body)
+}
+
+// lineOf returns the 1-based line of path that first contains s.
+func lineOf(t *testing.T, path, s string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s has no line with %q", path, s)
+	return 0
+}
+
+func TestCheckOfflineWarnsOfUnsetVariables(t *testing.T) {
+	p := configMapConfig(t)
+	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
+	if code != ExitOK || !strings.Contains(out, p+": ok (1 team, ") {
+		t.Fatalf("check --offline of the ConfigMap's config: exit %d, want 0\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	// SLACK_APP_TOKEN has a default there (${SLACK_APP_TOKEN:-}), since
+	// HTTP mode does not need it: no warning for it.
+	want := []string{
+		fmt.Sprintf("%s:%d: warning: environment variable SLACK_BOT_TOKEN is not set (", p, lineOf(t, p, "${SLACK_BOT_TOKEN}")),
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("stderr has %d lines, want %d warnings:\n%s", len(lines), len(want), errs)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("warning %d: %q\nwant prefix %q", i+1, lines[i], w)
+		}
+	}
+
+	// With the variables set there is nothing to warn about.
+	code, _, errs = runCheckWith(t, map[string]string{"SLACK_BOT_TOKEN": botToken, "SLACK_APP_TOKEN": appToken}, "--offline", "--config", p)
+	if code != ExitOK || errs != "" {
+		t.Errorf("check --offline with the variables set: exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestCheckUnsetVariableIsAnErrorOnline(t *testing.T) {
+	p := configMapConfig(t)
+	for _, args := range [][]string{{}, {"--online"}} {
+		t.Run(strings.Join(append([]string{"check"}, args...), " "), func(t *testing.T) {
+			code, out, errs := runCheckWith(t, nil, append(args, "--config", p)...)
+			want := fmt.Sprintf("%s:%d: environment variable SLACK_BOT_TOKEN is not set (", p, lineOf(t, p, "${SLACK_BOT_TOKEN}"))
+			if code != ExitFail || !strings.Contains(errs, want) || strings.Contains(errs, "warning") {
+				t.Errorf("exit %d, want 1 with the error %q\nstdout: %s\nstderr: %s", code, want, out, errs)
+			}
+		})
+	}
+}
+
+// everyMistake holds mistakes that check used to report one stage at a
+// time, or without a line: a duplicate intake channel across teams and an
+// empty `any`, beside a bad time zone and a bad urgency.
+const everyMistake = `storage:
+  path: sg.db
+teams:
+  - name: platform
+    timezone: UTC
+    members: [U01]
+    intake: {channels: [C0HELP]}
+    oncall:
+      rotation: [U01]
+    sprint:
+      start: 2026-01-05
+      capacity: 40
+    rules:
+      - name: outage
+        any: []
+        urgency: P1
+      - name: default
+        default: true
+        urgency: P3
+  - name: data
+    timezone: Europe/Pariss
+    members: [U02]
+    intake: {channels: [C0HELP]}
+    oncall:
+      rotation: [U02]
+    sprint:
+      start: 2026-01-05
+      capacity: 40
+    rules:
+      - name: default
+        default: true
+        urgency: P5
+`
+
+func TestCheckReportsEveryMistakeAtItsLine(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "sprintguard.yaml", everyMistake)
+	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
+	want := []string{
+		p + ":15: `any` is empty, so it is no condition (",
+		p + ":21: unknown time zone \"Europe/Pariss\"",
+		p + ":23: intake channel C0HELP already belongs to team `platform`",
+		p + ":32: urgency \"P5\" is not one of P1, P2, P3, P4",
+		"4 problems found",
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	if code != ExitFail || out != "" || len(lines) != len(want) {
+		t.Fatalf("exit %d, want 1 and %d lines\nstdout: %s\nstderr: %s", code, len(want), out, errs)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d: %q\nwant prefix %q", i+1, lines[i], w)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -37,17 +38,32 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "classify")
 	team := fs.String("team", "", "classify with this team's rules (default: the first team, or the channel's)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	at := fs.String("at", "", "when it was asked: 2026-11-17T14:30 in the team's zone, or RFC 3339 (default now)")
+	channel := fs.String("channel", "", "where it was asked: a channel id or #name")
+	user := fs.String("user", "", "who asked: a user id")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
 	_, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
 	}
+	if _, code := pickTeams(env, "classify", st, *team); code != ExitOK {
+		return code
+	}
 	emit := func(in classifyLine) error {
 		if in.Team == "" {
 			in.Team = *team
+		}
+		if in.At == "" {
+			in.At = *at
+		}
+		if in.Channel == "" {
+			in.Channel = *channel
+		}
+		if in.User == "" {
+			in.User = *user
 		}
 		res, err := classify(st, in, env.Now())
 		if err != nil {
@@ -81,7 +97,9 @@ func classifyStream(env Env, emit func(classifyLine) error) int {
 			continue
 		}
 		var in classifyLine
-		if err := json.Unmarshal([]byte(line), &in); err != nil {
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
 			fmt.Fprintf(env.Stderr, "stdin:%d: not a JSON object: %v (write one {\"summary\": \"...\"} per line)\n", n, err)
 			code = ExitFail
 			continue
@@ -99,15 +117,18 @@ func classifyStream(env Env, emit func(classifyLine) error) int {
 
 // classify runs one input through the team's rules, as Intake would.
 func classify(st *triage.Settings, in classifyLine, now time.Time) (classifyResult, error) {
-	t := st.Team(in.Team)
+	var t *triage.Team
+	if in.Team != "" {
+		var err error
+		if t, err = st.LookupTeam(in.Team); err != nil {
+			return classifyResult{}, err
+		}
+	}
 	if t == nil && in.Channel != "" {
 		t = st.TeamForChannel(in.Channel, in.Channel)
 	}
-	if t == nil && in.Team == "" && len(st.Teams) > 0 {
+	if t == nil && len(st.Teams) > 0 {
 		t = st.Teams[0]
-	}
-	if t == nil {
-		return classifyResult{}, fmt.Errorf("no team %q (teams: %s)", in.Team, teamNames(st))
 	}
 	at, err := parseTime(in.At, t.Location, now)
 	if err != nil {
@@ -122,6 +143,9 @@ func classify(st *triage.Settings, in classifyLine, now time.Time) (classifyResu
 	summary := in.Summary
 	if summary == "" {
 		summary = in.Text
+	}
+	if strings.TrimSpace(summary+in.Details) == "" {
+		return classifyResult{}, errors.New(`no text to classify; give "summary" (or "text")`)
 	}
 	ch := strings.TrimPrefix(in.Channel, "#")
 	d := t.Rules.Classify(classifier.Input{Summary: summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
@@ -144,14 +168,6 @@ func parseTime(s string, loc *time.Location, now time.Time) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a time (write 2026-11-17T14:30 in the team's zone, or RFC 3339)", s)
-}
-
-func teamNames(st *triage.Settings) string {
-	names := make([]string, len(st.Teams))
-	for i, t := range st.Teams {
-		names[i] = t.Name
-	}
-	return strings.Join(names, ", ")
 }
 
 func orDash(s string) string {

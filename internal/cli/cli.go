@@ -47,11 +47,11 @@ func commands() []command {
 	return []command{
 		{"serve", "[--log-format json|text]", "run the bot, the outbox worker and the scheduled jobs", runServe},
 		{"check", "", "validate the config and rules; every error with file:line", runCheck},
-		{"classify", "[--team T] [--json] [TEXT]", "print the decision for TEXT, or for JSON lines on stdin", runClassify},
-		{"rules", "test FILE", "run a table of rule examples; exit 1 on any failure", runRules},
+		{"classify", "[--team T] [--at TIME] [--channel C] [--user U] [--json] [TEXT]", "print the decision for TEXT, or for JSON lines on stdin", runClassify},
+		{"rules", "test FILE | eval LABELS [--split S] [--format text|json] [--min-accuracy X]", "run a table of rule examples, or score the rules on labelled requests; exit 1 on a failure", runRules},
 		{"oncall", "[--at TIME] [--team T]", "who is on call now and next, per team", runOncall},
 		{"handoff", "--dry-run [--team T]", "print the next on-call handoff as it would be posted", runHandoff},
-		{"replay", "--export DIR|ZIP [--format text|json] [--html-dir DIR]", "backtest a Slack export through the whole pipeline", runReplay},
+		{"replay", "--export DIR|ZIP [--format text|json] [--verbose] [--html-dir DIR]", "backtest a Slack export through the whole pipeline", runReplay},
 		{"report", "[--team T] [--week 2026-W47] [--format text|md|json|csv|html|png] [-o FILE]", "the weekly report from the store", runReport},
 		{"backup", "FILE", "a consistent copy of the database, even while the bot runs", runBackup},
 		{"restore", "BACKUP", "put a backup in place of the database (the bot must be stopped)", runRestore},
@@ -62,20 +62,20 @@ func commands() []command {
 
 // Main runs the command named by args[0].
 func Main(ctx context.Context, args []string, env Env) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(env.Stderr)
-		if len(args) == 0 {
-			return ExitUsage
-		}
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+		usage(env.Stdout)
 		return ExitOK
+	}
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, "sprintguard: no command given (run sprintguard help for the list)")
+		return ExitUsage
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
 			return c.run(ctx, env, args[1:])
 		}
 	}
-	fmt.Fprintf(env.Stderr, "sprintguard: unknown command %q%s\n\n", args[0], suggest(args[0]))
-	usage(env.Stderr)
+	fmt.Fprintf(env.Stderr, "sprintguard: unknown command %q%s (run sprintguard help for the list)\n", args[0], suggest(args[0]))
 	return ExitUsage
 }
 
@@ -86,13 +86,13 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %-55s %s\n", c.name, c.args, c.help)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --config FILE (default $SPRINTGUARD_CONFIG, else ./sprintguard.yaml;")
-	fmt.Fprintln(w, "when neither exists, the embedded example config is used).")
+	fmt.Fprintln(w, "when neither exists, the embedded example config is used). `sprintguard COMMAND -h` lists its flags.")
 }
 
 func suggest(name string) string {
 	var names []string
 	for _, c := range commands() {
-		if strings.HasPrefix(c.name, name[:1]) {
+		if name != "" && strings.HasPrefix(c.name, name[:1]) {
 			names = append(names, c.name)
 		}
 	}
@@ -103,20 +103,54 @@ func suggest(name string) string {
 	return " (did you mean " + strings.Join(names, " or ") + "?)"
 }
 
-// flags returns a flag set with --config, printing usage errors to env.Stderr.
+// flags returns a flag set with --config. Usage errors go to env.Stderr as
+// one line (see parse); -h prints the command's flags to env.Stdout.
 func flags(env Env, name string) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet("sprintguard "+name, flag.ContinueOnError)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stdout, "Usage: sprintguard %s\n\nFlags:\n", synopsis(name))
+		out := fs.Output()
+		fs.SetOutput(env.Stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(out)
+	}
 	path := fs.String("config", "", "config `FILE` (default $SPRINTGUARD_CONFIG or ./sprintguard.yaml)")
 	return fs, path
 }
 
+// synopsis returns the named command with its arguments, as the help
+// lists them; name may hold a subcommand ("rules test").
+func synopsis(name string) string {
+	first, _, _ := strings.Cut(name, " ")
+	for _, c := range commands() {
+		if c.name == first && c.args != "" {
+			return first + " " + c.args
+		}
+	}
+	return name
+}
+
 // parse parses args, allowing flags after positional arguments, and
-// returns the positional ones.
+// returns the positional ones. A bad flag is printed as one line with a
+// hint; -h prints the command's flags. Either way the caller returns
+// parseFailed(err).
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		// The flag package's own message and usage would be more lines.
+		out, help := fs.Output(), fs.Usage
+		fs.SetOutput(io.Discard)
+		fs.Usage = func() {}
+		err := fs.Parse(args)
+		fs.SetOutput(out)
+		fs.Usage = help
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return nil, err
+		}
+		if err != nil {
+			fmt.Fprintf(out, "sprintguard %s: %v (see sprintguard %s -h)\n", fs.Name(), err, fs.Name())
 			return nil, err
 		}
 		args = fs.Args()
@@ -128,12 +162,37 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseFailed is the exit code for an error from parse: 0 after -h, which
+// asked for the help, else ExitUsage.
+func parseFailed(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	return ExitUsage
+}
+
+// noArgs reports, as a usage error, an argument given to a command that
+// takes only flags; it returns ExitOK when there is none.
+func noArgs(env Env, cmd string, pos []string) int {
+	if len(pos) == 0 {
+		return ExitOK
+	}
+	return usageError(env, cmd, fmt.Sprintf("unexpected argument %q (%s takes only flags)", pos[0], cmd))
+}
+
 // embeddedName stands for the embedded example config in messages.
 const embeddedName = "sprintguard.yaml (embedded example)"
 
 // loadConfig finds and loads the config: --config, $SPRINTGUARD_CONFIG,
 // ./sprintguard.yaml, else the embedded example.
 func loadConfig(env Env, flagPath string) (*config.Config, error) {
+	cfg, _, err := loadConfigWith(env, flagPath, config.Options{})
+	return cfg, err
+}
+
+// loadConfigWith is loadConfig with options, and returns the warnings.
+func loadConfigWith(env Env, flagPath string, o config.Options) (*config.Config, config.Errors, error) {
+	o.Getenv = env.Getenv
 	path := flagPath
 	if path == "" {
 		path = env.Getenv("SPRINTGUARD_CONFIG")
@@ -144,12 +203,12 @@ func loadConfig(env Env, flagPath string) (*config.Config, error) {
 		}
 	}
 	if path == "" {
-		return config.Parse(embeddedName, examples.Config, env.Getenv)
+		return config.ParseWith(embeddedName, examples.Config, o)
 	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("config file %s does not exist (pass --config FILE, or set SPRINTGUARD_CONFIG)", path)
+		return nil, nil, fmt.Errorf("config file %s does not exist (pass --config FILE, or set SPRINTGUARD_CONFIG)", path)
 	}
-	return config.Load(path, env.Getenv)
+	return config.LoadWith(path, o)
 }
 
 // fail prints err for a person and returns ExitFail.

@@ -95,16 +95,6 @@ func TestCheckMissingFile(t *testing.T) {
 	}
 }
 
-func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{}, {"frobnicate"}, {"check", "--bogus"}, {"rules", "run", "x"}, {"replay"}, {"report", "--format", "pdf"}} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			if code, _, _ := run(t, args...); code != ExitUsage {
-				t.Errorf("exit %d, want %d", code, ExitUsage)
-			}
-		})
-	}
-}
-
 func TestClassify(t *testing.T) {
 	code, out, errs := run(t, "classify", "--config", repo("examples", "sprintguard.yaml"), "--team", "platform",
 		"the", "checkout", "API", "is", "down", "for", "customers")

@@ -20,12 +20,15 @@ func runExport(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "export")
 	format := fs.String("format", "csv", "csv or jsonl")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "export", pos); code != ExitOK {
+		return code
 	}
 	if *format != "csv" && *format != "jsonl" {
-		fmt.Fprintf(env.Stderr, "sprintguard export: --format %q: use csv or jsonl\n", *format)
-		return ExitUsage
+		return usageError(env, "export", fmt.Sprintf("--format %q: use csv or jsonl", *format))
 	}
 	cfg, err := loadConfig(env, *path)
 	if err != nil {
@@ -59,15 +62,10 @@ func exportRequests(st triage.Store, format string, w io.Writer) error {
 	}
 	err := st.View(func(tx triage.Tx) error {
 		return tx.Requests("", time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), func(r *triage.Request) error {
-			row := exportRow(r)
 			if format == "csv" {
-				return cw.Write(row)
+				return cw.Write(exportRow(r))
 			}
-			obj := make(map[string]string, len(row))
-			for i, c := range exportColumns {
-				obj[c] = row[i]
-			}
-			return enc.Encode(obj)
+			return enc.Encode(exportLine(r))
 		})
 	})
 	if err != nil {
@@ -75,6 +73,46 @@ func exportRequests(st triage.Store, format string, w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// exportJSON is one line of `export --format jsonl`: the CSV's columns,
+// typed. Numbers are numbers, created_at is RFC 3339 in UTC, and a value
+// the request lacks (no ticket yet, no time spent) is null.
+type exportJSON struct {
+	ID        int64     `json:"id"`
+	Team      string    `json:"team"`
+	Channel   *string   `json:"channel"`
+	User      string    `json:"user"`
+	TS        *string   `json:"ts"`
+	CreatedAt time.Time `json:"created_at"`
+	Summary   string    `json:"summary"`
+	Urgency   string    `json:"urgency"`
+	Category  *string   `json:"category"`
+	Rule      *string   `json:"rule"`
+	Status    string    `json:"status"`
+	Ticket    *string   `json:"ticket"`
+	Sprint    int       `json:"sprint"`
+	Estimate  float64   `json:"estimate"`
+	Actual    *float64  `json:"actual"`
+}
+
+func exportLine(r *triage.Request) exportJSON {
+	e := exportJSON{ID: r.ID, Team: r.Team, Channel: orNull(r.Channel), User: r.User, TS: orNull(r.TS),
+		CreatedAt: r.CreatedAt.UTC(), Summary: r.Summary, Urgency: r.Urgency.String(),
+		Category: orNull(r.Decision.Category), Rule: orNull(r.Decision.Rule), Status: string(r.Status),
+		Ticket: orNull(r.Ticket.Key), Sprint: r.Sprint, Estimate: r.Estimate}
+	if r.HasActual {
+		e.Actual = &r.Actual
+	}
+	return e
+}
+
+// orNull is s, or nil (JSON null) when s is empty.
+func orNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func exportRow(r *triage.Request) []string {

@@ -14,16 +14,23 @@ func runHandoff(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "handoff")
 	dry := fs.Bool("dry-run", false, "print what the next handoff would post, with the figures as of now")
 	teamFlag := fs.String("team", "", "only this `TEAM`")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "handoff", pos); code != ExitOK {
+		return code
 	}
 	if !*dry {
-		fmt.Fprintln(env.Stderr, "sprintguard handoff: serve posts handoffs at each team's handoff time; use --dry-run to preview the next one")
-		return ExitUsage
+		return usageError(env, "handoff", "serve posts handoffs at each team's handoff time; use --dry-run to preview the next one")
 	}
 	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
+	}
+	teams, code := pickTeams(env, "handoff", st, *teamFlag)
+	if code != ExitOK {
+		return code
 	}
 	db, closeDB, err := openForRead(ctx, cfg.Storage.Path)
 	if err != nil {
@@ -34,10 +41,7 @@ func runHandoff(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	now := env.Now()
-	for _, t := range st.Teams {
-		if *teamFlag != "" && t.Name != *teamFlag {
-			continue
-		}
+	for _, t := range teams {
 		var h *jobs.Handoff
 		err := db.View(func(tx triage.Tx) error {
 			job, err := jobs.HandoffAt(tx, t, t.Roster().HandoffAfter(now))

@@ -33,16 +33,23 @@ func runOncall(ctx context.Context, env Env, args []string) int {
 	atFlag := fs.String("at", "", "the `TIME` to ask about (RFC 3339, or 2026-11-17T14:30 in each team's zone; default now)")
 	teamFlag := fs.String("team", "", "only this team")
 	format := fs.String("format", "table", "table or json")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "oncall", pos); code != ExitOK {
+		return code
 	}
 	if *format != "table" && *format != "json" {
-		fmt.Fprintf(env.Stderr, "sprintguard oncall: --format %q: use table or json\n", *format)
-		return ExitUsage
+		return usageError(env, "oncall", fmt.Sprintf("--format %q: use table or json", *format))
 	}
 	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
+	}
+	teams, code := pickTeams(env, "oncall", st, *teamFlag)
+	if code != ExitOK {
+		return code
 	}
 	overrides, err := readOnCallState(ctx, cfg.Storage.Path, st)
 	if err != nil {
@@ -58,10 +65,7 @@ func runOncall(ctx context.Context, env Env, args []string) int {
 	var rows []oncallRow
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TEAM\tON CALL\tSINCE\tUNTIL\tNEXT\tFROM\tSOURCE")
-	for _, t := range st.Teams {
-		if *teamFlag != "" && t.Name != *teamFlag {
-			continue
-		}
+	for _, t := range teams {
 		at, err := parseTime(*atFlag, t.Location, env.Now())
 		if err != nil {
 			return fail(env, fmt.Errorf("--at: %w", err))

@@ -17,17 +17,20 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	export := fs.String("export", "", "the Slack export: a `DIR` or a .zip file")
 	format := fs.String("format", "text", "text or json")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
+	verbose := fs.Bool("verbose", false, "with --format text, print every week's full report, not just the one-screen summary")
 	htmlDir := fs.String("html-dir", "", "also write each team's last full week as a self-contained HTML page, report-TEAM.html, into `DIR`")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "replay", pos); code != ExitOK {
+		return code
 	}
 	if *export == "" {
-		fmt.Fprintln(env.Stderr, "sprintguard replay: --export DIR|ZIP is required (a Slack workspace export)")
-		return ExitUsage
+		return usageError(env, "replay", "--export DIR|ZIP is required (a Slack workspace export)")
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(env.Stderr, "sprintguard replay: --format %q: use text or json\n", *format)
-		return ExitUsage
+		return usageError(env, "replay", fmt.Sprintf("--format %q: use text or json", *format))
 	}
 	_, st, err := loadSettings(env, *path)
 	if err != nil {
@@ -46,10 +49,15 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	if *format == "json" {
+	switch {
+	case *format == "json":
 		err = res.WriteJSON(w)
-	} else {
+	case *verbose:
 		err = res.WriteText(w)
+	default:
+		if err = res.WriteSummary(w); err == nil {
+			_, err = fmt.Fprintln(w, "\nEvery week's full report: add --verbose.")
+		}
 	}
 	if cerr := done(); err == nil {
 		err = cerr

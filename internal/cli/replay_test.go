@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,7 +13,7 @@ import (
 )
 
 func TestReplayIsDeterministic(t *testing.T) {
-	args := []string{"replay", "--config", repo("examples", "sprintguard.yaml"), "--export", repo("examples", "slack-export")}
+	args := []string{"replay", "--verbose", "--config", repo("examples", "sprintguard.yaml"), "--export", repo("examples", "slack-export")}
 	code, first, errs := run(t, args...)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -124,5 +125,48 @@ func TestReplayReportsMalformedFilesAndGoesOn(t *testing.T) {
 	json.Unmarshal([]byte(whole), &want)
 	if got.Requests == 0 || got.Requests >= want.Requests {
 		t.Errorf("%d requests with a broken day, %d without: want fewer but not none", got.Requests, want.Requests)
+	}
+}
+
+// TestReplaySummary checks that replay without --verbose, which `make demo`
+// runs, prints one screen: requests by team and urgency as the JSON counts
+// them, each team's budget per sprint, and where the full reports are.
+func TestReplaySummary(t *testing.T) {
+	args := []string{"replay", "--config", repo("examples", "sprintguard.yaml"), "--export", repo("examples", "slack-export")}
+	code, out, errs := run(t, args...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := strings.Count(out, "\n"); n >= 60 {
+		t.Errorf("the summary has %d lines, want under 60:\n%s", n, out)
+	}
+	_, js, _ := run(t, append(args, "--format", "json")...)
+	var doc struct {
+		Teams []struct {
+			Team      string         `json:"team"`
+			Requests  int            `json:"requests"`
+			ByUrgency map[string]int `json:"by_urgency"`
+		} `json:"teams"`
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil || len(doc.Teams) != 2 {
+		t.Fatalf("json: %v, %d teams", err, len(doc.Teams))
+	}
+	for _, tm := range doc.Teams {
+		row := regexp.MustCompile(fmt.Sprintf(`(?m)^  %s +%d +%d +%d +%d +%d$`, tm.Team,
+			tm.ByUrgency["P1"], tm.ByUrgency["P2"], tm.ByUrgency["P3"], tm.ByUrgency["P4"], tm.Requests))
+		if !row.MatchString(out) {
+			t.Errorf("no urgency row for %s as the JSON counts it (%v, %d):\n%s", tm.Team, tm.ByUrgency, tm.Requests, out)
+		}
+		if !strings.Contains(out, "Sprint budget: "+tm.Team+" (points)") {
+			t.Errorf("no sprint budget table for %s", tm.Team)
+		}
+	}
+	for _, want := range []string{"Requests by team and urgency:", "add --verbose"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "Interrupt report") {
+		t.Error("the summary holds the weekly reports, which are for --verbose")
 	}
 }

@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/sprintguard/sprintguard/bot"
+	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/report"
-	"github.com/sprintguard/sprintguard/triage"
 )
 
 // reportFormats are the values of report --format, in the order the help
@@ -23,35 +25,34 @@ func runReport(ctx context.Context, env Env, args []string) int {
 	week := fs.String("week", "last", "`WEEK`: last (the last full week), this, or an ISO week such as 2026-W47")
 	format := fs.String("format", "text", "`FORMAT`: text, md, json, csv, html (one self-contained page per team) or png (the chart; needs -o)")
 	out := fs.String("o", "", "write to `FILE` instead of stdout; for html and png with several teams, one file per team, named FILE-TEAM.EXT")
-	if _, err := parse(fs, args); err != nil {
-		return ExitUsage
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "report", pos); code != ExitOK {
+		return code
 	}
 	if !slices.Contains(reportFormats, *format) {
-		fmt.Fprintf(env.Stderr, "sprintguard report: --format %q: use %s\n", *format, strings.Join(reportFormats, ", "))
-		return ExitUsage
+		return usageError(env, "report", fmt.Sprintf("--format %q: use %s", *format, strings.Join(reportFormats, ", ")))
 	}
 	toStdout := *out == "" || *out == "-"
 	if *format == "png" && toStdout {
-		fmt.Fprintln(env.Stderr, "sprintguard report: --format png writes an image: give -o FILE.png (with several teams, one file per team)")
-		return ExitUsage
+		return usageError(env, "report", "--format png writes an image: give -o FILE.png (with several teams, one file per team)")
+	}
+	if _, err := report.PickWeek(*week, time.UTC, env.Now()); err != nil {
+		return usageError(env, "report", fmt.Sprintf("--week: %v", err))
 	}
 	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
 	}
-	teams := st.Teams
-	if *teamFlag != "" {
-		t := st.Team(*teamFlag)
-		if t == nil {
-			fmt.Fprintf(env.Stderr, "sprintguard report: no team %q (teams: %s)\n", *teamFlag, teamNames(st))
-			return ExitUsage
-		}
-		teams = []*triage.Team{t}
+	teams, code := pickTeams(env, "report", st, *teamFlag)
+	if code != ExitOK {
+		return code
 	}
 	perTeam := (*format == "html" || *format == "png") && len(teams) > 1
 	if perTeam && toStdout {
-		fmt.Fprintf(env.Stderr, "sprintguard report: --format %s with %d teams: give -o FILE (one file per team) or --team\n", *format, len(teams))
-		return ExitUsage
+		return usageError(env, "report", fmt.Sprintf("--format %s with %d teams: give -o FILE (one file per team) or --team", *format, len(teams)))
 	}
 	db, closeDB, err := openForRead(ctx, cfg.Storage.Path)
 	if err != nil {
@@ -59,17 +60,18 @@ func runReport(ctx context.Context, env Env, args []string) int {
 	}
 	defer closeDB()
 	now := env.Now()
+	names := requesterNames(cfg, env)
 	var reports []*report.Weekly
 	for _, t := range teams {
 		win, err := report.PickWeek(*week, t.Location, now)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "sprintguard report: --week: %v\n", err)
-			return ExitUsage
+			return usageError(env, "report", fmt.Sprintf("--week: %v", err))
 		}
 		d, err := report.Load(db, t, win, now)
 		if err != nil {
 			return fail(env, err)
 		}
+		d.Names = names(ctx, d.Requesters())
 		reports = append(reports, report.Compute(d))
 	}
 	if perTeam {
@@ -98,6 +100,25 @@ func runReport(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	return ExitOK
+}
+
+// reportNamesWait bounds the display name lookups of one report, so that
+// an unreachable Slack delays it by seconds, not minutes.
+const reportNamesWait = 10 * time.Second
+
+// requesterNames returns how the report names requesters: by display name
+// from Slack's users.info when the config has a bot token, else not at
+// all, so that the report shows user ids.
+func requesterNames(cfg *config.Config, env Env) func(ctx context.Context, ids []string) map[string]string {
+	if !cfg.Slack.BotToken.IsSet() {
+		return func(context.Context, []string) map[string]string { return nil }
+	}
+	names := bot.NewNames(bot.NewGateway(slackClient(cfg.Slack), nil), 0, env.Now)
+	return func(ctx context.Context, ids []string) map[string]string {
+		ctx, cancel := context.WithTimeout(ctx, reportNamesWait)
+		defer cancel()
+		return names.Lookup(ctx, ids)
+	}
 }
 
 // writeReports writes the reports in one stream: text formats one after

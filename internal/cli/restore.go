@@ -11,6 +11,8 @@ import (
 
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // runRestore puts a backup in place of the database. The bot must be
@@ -21,11 +23,10 @@ func runRestore(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "restore")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(env.Stderr, "usage: sprintguard restore BACKUP [--config FILE]")
-		return ExitUsage
+		return usageError(env, "restore", "give one BACKUP file: sprintguard restore BACKUP")
 	}
 	cfg, err := loadConfig(env, *path)
 	if err != nil {
@@ -53,7 +54,7 @@ func runRestore(ctx context.Context, env Env, args []string) int {
 	if err := copyFile(src, dst); err != nil {
 		return fail(env, fmt.Errorf("restore: %w", err))
 	}
-	fmt.Fprintf(env.Stdout, "restored %s to %s (%d requests)\n", src, dst, n)
+	fmt.Fprintf(env.Stdout, "restored %s to %s (%s)\n", src, dst, plural.Count(n, "request"))
 	return ExitOK
 }
 

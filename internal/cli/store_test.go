@@ -13,7 +13,9 @@ import (
 // storeConfig writes the example config with its database in dir.
 func storeConfig(t *testing.T, dir string) string {
 	t.Helper()
-	cfg := strings.Replace(string(examples.Config), "  path: sprintguard.db\n", "  path: "+filepath.Join(dir, "sg.db")+"\n", 1)
+	cfg := strings.NewReplacer("  path: sprintguard.db\n", "  path: "+filepath.Join(dir, "sg.db")+"\n",
+		// Any free port, so that servers of tests running at once do not clash.
+		`admin_listen: "127.0.0.1:8081"`, `admin_listen: "127.0.0.1:0"`).Replace(string(examples.Config))
 	return writeFile(t, dir, "sprintguard.yaml", cfg)
 }
 
@@ -60,6 +62,28 @@ func TestReportExportAndOncallFromTheStore(t *testing.T) {
 	code, out, _ = run(t, "export", "--config", cfg, "--format", "jsonl")
 	if lines := strings.Count(out, "\n"); code != ExitOK || lines != 12 {
 		t.Errorf("jsonl export: exit %d, %d lines", code, lines)
+	}
+	first, _, _ := strings.Cut(out, "\n")
+	var line map[string]any
+	if err := json.Unmarshal([]byte(first), &line); err != nil {
+		t.Fatalf("jsonl line: %v\n%s", err, first)
+	}
+	if len(line) != len(exportColumns) {
+		t.Errorf("jsonl line has %d keys, the CSV %d columns: %s", len(line), len(exportColumns), first)
+	}
+	for _, k := range []string{"id", "sprint", "estimate"} {
+		if _, ok := line[k].(float64); !ok {
+			t.Errorf("%s = %#v, want a JSON number", k, line[k])
+		}
+	}
+	if s, _ := line["created_at"].(string); s != "2026-11-17T16:00:00Z" {
+		t.Errorf("created_at = %#v, want RFC 3339 in UTC", line["created_at"])
+	}
+	if v, ok := line["actual"]; !ok || v != nil {
+		t.Errorf("actual = %#v, want null: no time was spent", v)
+	}
+	if line["team"] != "platform" || line["urgency"] != "P3" || line["ts"] != "1763395200.000000" {
+		t.Errorf("strings: %s", first)
 	}
 
 	// 2026-11-17 is in handoff 45 since 2026-01-05: the rotation's first again.

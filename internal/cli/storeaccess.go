@@ -74,11 +74,10 @@ func runBackup(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "backup")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(env.Stderr, "usage: sprintguard backup FILE [--config FILE]")
-		return ExitUsage
+		return usageError(env, "backup", "give one FILE to write the backup to: sprintguard backup FILE")
 	}
 	dst := pos[0]
 	cfg, err := loadConfig(env, *path)

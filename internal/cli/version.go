@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -14,6 +15,16 @@ var (
 )
 
 func runVersion(ctx context.Context, env Env, args []string) int {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() { fmt.Fprintln(env.Stdout, "Usage: sprintguard version") }
+	pos, err := parse(fs, args)
+	if err != nil {
+		return parseFailed(err)
+	}
+	if code := noArgs(env, "version", pos); code != ExitOK {
+		return code
+	}
 	commit := Commit
 	if commit == "" {
 		if info, ok := debug.ReadBuildInfo(); ok {

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// oneLine checks that s is exactly one line and returns it.
+func oneLine(t *testing.T, s string) string {
+	t.Helper()
+	if strings.Count(s, "\n") != 1 || !strings.HasSuffix(s, "\n") {
+		t.Errorf("want one line, got %d:\n%s", strings.Count(s, "\n"), s)
+	}
+	return strings.TrimSuffix(s, "\n")
+}
+
+// TestUsageErrors runs every subcommand with a flag it does not know, and
+// those that take no arguments with one: each is exit 2 and one line that
+// names the command and points at its -h.
+func TestUsageErrors(t *testing.T) {
+	onlyFlags := map[string]bool{"check": true, "oncall": true, "handoff": true, "replay": true,
+		"report": true, "export": true, "serve": true, "version": true}
+	for _, c := range commands() {
+		t.Run(c.name+" bad flag", func(t *testing.T) {
+			code, out, errs := run(t, c.name, "--no-such-flag")
+			line := oneLine(t, errs)
+			if code != ExitUsage || out != "" || !strings.HasPrefix(line, "sprintguard "+c.name) ||
+				!strings.Contains(line, "-no-such-flag") || !strings.HasSuffix(line, " -h)") {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line naming the flag and the hint", code, out, errs)
+			}
+		})
+		t.Run(c.name+" -h", func(t *testing.T) {
+			code, out, errs := run(t, c.name, "-h")
+			if code != ExitOK || errs != "" || !strings.HasPrefix(out, "Usage: sprintguard "+c.name) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 0 and the command's usage", code, out, errs)
+			}
+		})
+		if onlyFlags[c.name] {
+			t.Run(c.name+" stray argument", func(t *testing.T) {
+				args := []string{c.name, "stray"}
+				if c.name == "handoff" {
+					args = append(args, "--dry-run")
+				}
+				code, out, errs := run(t, args...)
+				line := oneLine(t, errs)
+				if code != ExitUsage || out != "" || line != `sprintguard `+c.name+`: unexpected argument "stray" (`+c.name+` takes only flags) (see sprintguard `+c.name+` -h)` {
+					t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+				}
+			})
+		}
+	}
+	for _, args := range [][]string{
+		{}, {"nosuch"}, {"rules", "run", "x"}, {"backup"}, {"restore"}, {"rules"}, {"rules", "test"},
+		{"export", "--format", "xml"}, {"replay"}, {"report", "--format", "pdf"}, {"report", "--week", "2026-W99"},
+		{"handoff"}, {"serve", "--log-format", "xml"},
+	} {
+		t.Run(strings.Join(append([]string{"sprintguard"}, args...), " "), func(t *testing.T) {
+			code, out, errs := run(t, args...)
+			line := oneLine(t, errs)
+			if code != ExitUsage || out != "" || !strings.Contains(line, "sprintguard ") || !strings.Contains(line, "sprintguard help") && !strings.Contains(line, " -h)") {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line with a hint", code, out, errs)
+			}
+		})
+	}
+	code, out, errs := run(t, "help")
+	if code != ExitOK || errs != "" || !strings.Contains(out, "Commands:") {
+		t.Errorf("help: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// TestUnknownTeam checks that every command that takes --team rejects a
+// team that is not configured, naming the known ones.
+func TestUnknownTeam(t *testing.T) {
+	for _, args := range [][]string{
+		{"classify", "--team", "nosuchteam", "prod is down"},
+		{"oncall", "--team", "nosuchteam"},
+		{"handoff", "--dry-run", "--team", "nosuchteam"},
+		{"report", "--team", "nosuchteam"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, out, errs := run(t, args...)
+			want := `sprintguard ` + args[0] + `: --team: unknown team "nosuchteam"; known teams: platform, data (see sprintguard ` + args[0] + ` -h)`
+			if line := oneLine(t, errs); code != ExitUsage || out != "" || line != want {
+				t.Errorf("exit %d, stdout %q, stderr %q\nwant 2 and %q", code, out, errs, want)
+			}
+		})
+	}
+}
