@@ -22,6 +22,7 @@ test:
 # writes each team's last full week as demo-out/report-TEAM.html.
 demo: build
 	./$(BIN) replay --config examples/sprintguard.yaml --export examples/slack-export --html-dir demo-out $(if $(VERBOSE),--verbose)
+	./$(BIN) oncall --config examples/oncall-ical.yaml
 
 # The example rules scored on the labelled corpus beside the project, when
 # it is there (tune on SPLIT=train, check dev, report test). A worktree one

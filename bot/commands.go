@@ -116,7 +116,8 @@ func (b *Bot) oncallCommand(cmd *slack.SlashCommand, args []string) (render.Mess
 	if err != nil {
 		return render.Message{}, err
 	}
-	if len(team.Rotation.Members) == 0 {
+	roster := team.Roster()
+	if !roster.Configured() {
 		return render.Message{Text: fmt.Sprintf("Team %s has no on-call rotation configured.", team.Name)}, nil
 	}
 	now := b.now()
@@ -124,7 +125,7 @@ func (b *Bot) oncallCommand(cmd *slack.SlashCommand, args []string) (render.Mess
 	if err != nil {
 		return render.Message{}, err
 	}
-	return render.OnCallStatus(team, team.Rotation.Current(now, ovs), team.Rotation.Next(now, ovs)), nil
+	return render.OnCallStatus(team, roster.Current(now, ovs), roster.Next(now, ovs)), nil
 }
 
 func (b *Bot) statusCommand(cmd *slack.SlashCommand, args []string) (render.Message, error) {

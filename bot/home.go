@@ -30,12 +30,12 @@ func (b *Bot) home(user string) (render.Home, error) {
 	err := b.db.View(func(tx triage.Tx) error {
 		for _, t := range st.Teams {
 			ht := render.HomeTeam{Team: t}
-			if len(t.Rotation.Members) > 0 {
+			if roster := t.Roster(); roster.Configured() {
 				ovs, err := tx.Overrides(t.Name, now)
 				if err != nil {
 					return err
 				}
-				ht.Now, ht.Next = t.Rotation.Current(now, ovs), t.Rotation.Next(now, ovs)
+				ht.Now, ht.Next = roster.Current(now, ovs), roster.Next(now, ovs)
 			}
 			cur := t.Calendar.At(now)
 			led, err := triage.LedgerOf(tx, t, cur.N)

@@ -64,8 +64,14 @@ func (b *Bot) swapCommand(cmd *slack.SlashCommand, args []string) (render.Messag
 		return render.Message{}, err
 	}
 	const layout = "Mon 2 Jan 15:04 MST"
-	return render.Message{Text: fmt.Sprintf("Done: <@%s> covers <@%s>'s on-call from %s to %s.",
-		covering, covered, from.In(team.Location).Format(layout), to.In(team.Location).Format(layout))}, nil
+	text := fmt.Sprintf("Done: <@%s> covers <@%s>'s on-call from %s to %s.",
+		covering, covered, from.In(team.Location).Format(layout), to.In(team.Location).Format(layout))
+	if src := team.Roster().Source(); src != oncall.SourceYAML {
+		// The swap lives in sprintguard only; say so, or people expect to
+		// see it in the tool that pages them.
+		text += " This is a local override in sprintguard: it is not written back to " + src + "."
+	}
+	return render.Message{Text: text}, nil
 }
 
 func parseUser(s string) (string, error) {

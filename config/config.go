@@ -38,7 +38,10 @@ type Config struct {
 	Rules     []Rule // the shared rules, from RulesFile or inline
 	RulesFile string // resolved path of the shared rules file, or ""
 	Teams     []Team
-	People    []Person // Slack users and their tracker logins
+	// People maps Slack users to how schedules, trackers and other systems name them.
+	People []Person
+	// PagerDuty holds the REST and Events API settings.
+	PagerDuty PagerDuty
 }
 
 // Storage is where the database lives and how long things are kept.

@@ -35,7 +35,14 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		"rules":      func(n *yaml.Node) { rules = n },
 		"teams":      func(n *yaml.Node) { teams = n },
 		"people":     func(n *yaml.Node) { c.People = d.people(n) },
+		"pagerduty":  func(n *yaml.Node) { d.pagerDuty(n, &c.PagerDuty) },
 	})
+	if c.PagerDuty.APIURL == "" {
+		c.PagerDuty.APIURL = "https://api.pagerduty.com"
+	}
+	if c.PagerDuty.EventsURL == "" {
+		c.PagerDuty.EventsURL = "https://events.pagerduty.com"
+	}
 	c.Storage.Path = d.resolvePath(c.Storage.Path)
 	if k := seen["slack"]; k != nil {
 		c.Slack.Line = k.Line
@@ -46,6 +53,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	shared := d.ruleSource("the top level", seen["rules_file"], rulesFile, seen["rules"], rules)
 	c.Rules, c.RulesFile = shared.rules, shared.file
 	c.Teams = d.teams(seen["teams"], teams, shared)
+	d.checkPagerDutyToken(c)
 	return c
 }
 

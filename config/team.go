@@ -82,6 +82,16 @@ type Oncall struct {
 	Usergroup         string // Slack user group id, "S..."
 	SetTopic          bool
 	ReassignOnHandoff bool
+	// Source says where the schedule is kept: SourceYAML (Rotation; also
+	// when empty), SourceICal or SourcePagerDuty; SourceLine is its line.
+	// Read it through SourceKind.
+	Source     string
+	SourceLine int
+	ICal       ICalSource
+	PagerDuty  PagerDutySource
+	// Page names the pager P1s go to: "pagerduty", or "" for none.
+	Page     string
+	PageLine int
 }
 
 // Sprint is the sprint calendar and interrupt budget. Start is any sprint's

@@ -111,8 +111,8 @@ func (d *decoder) team(n *yaml.Node, shared *ruleList) (Team, []item, bool) {
 	switch {
 	case seen["oncall"] == nil:
 		d.errAt(n, fmt.Sprintf("team `%s` has no `oncall`", name), "add oncall: {rotation: [U0123ABCD, ...]}")
-	case !rotationSet:
-		d.errAt(seen["oncall"], fmt.Sprintf("team `%s` has no on-call `rotation`", name), "list at least one user id: rotation: [U0123ABCD, ...]")
+	default:
+		d.checkSource(name, seen["oncall"], &t.Oncall, rotationSet)
 	}
 	switch {
 	case seen["sprint"] == nil:

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -78,7 +79,7 @@ func (d *decoder) intake(n *yaml.Node, in *Intake) []item {
 // oncall decodes a team's `oncall:`; it reports whether `rotation` was
 // given (a given but empty rotation has its own error).
 func (d *decoder) oncall(n *yaml.Node, o *Oncall) bool {
-	seen := d.fields(n, "oncall", map[string]func(*yaml.Node){
+	set := map[string]func(*yaml.Node){
 		"rotation": func(v *yaml.Node) {
 			its := d.items("`rotation`", v)
 			for _, it := range its {
@@ -112,7 +113,9 @@ func (d *decoder) oncall(n *yaml.Node, o *Oncall) bool {
 		},
 		"set_topic":           func(v *yaml.Node) { d.boolean("`set_topic`", v, &o.SetTopic) },
 		"reassign_on_handoff": func(v *yaml.Node) { d.boolean("`reassign_on_handoff`", v, &o.ReassignOnHandoff) },
-	})
+	}
+	maps.Copy(set, d.oncallSource(o))
+	seen := d.fields(n, "oncall", set)
 	if o.Handoff.HasWeekday && o.Shift%(7*day) != 0 {
 		d.errAt(firstOf(seen, "handoff", "shift"), fmt.Sprintf("handoff on a weekday (%s) needs a shift in whole weeks, got %s", o.Handoff, formatDays(o.Shift)), "write the handoff as \"HH:MM\" for daily shifts")
 	}

@@ -81,11 +81,12 @@ func reportDuty(team *triage.Team) (Duty, error) {
 }
 
 func handoffDuty(team *triage.Team) Duty {
-	rot := team.Rotation
+	roster := team.Roster()
 	return Duty{
 		Name: "handoff:" + team.Name,
-		// The rotation's own handoffs; overrides change who, not when.
-		Next: func(t time.Time) time.Time { return rot.Current(t, nil).End },
+		// The schedule's own handoffs; overrides change who, not when. A
+		// fetched schedule may move them; the roster always has the latest.
+		Next: roster.HandoffAfter,
 		Plan: func(tx triage.Tx, due time.Time) error {
 			job, err := HandoffAt(tx, team, due)
 			if err != nil {
@@ -100,15 +101,16 @@ func handoffDuty(team *triage.Team) Duty {
 // HandoffAt describes the team's handoff at due: the shift it ends, who
 // hands over to whom (overrides included) and the handoff after it.
 func HandoffAt(tx triage.Tx, team *triage.Team, due time.Time) (HandoffJob, error) {
-	rot := team.Rotation
-	ovs, err := tx.Overrides(team.Name, due.Add(-time.Duration(rot.ShiftDays)*24*time.Hour))
+	roster := team.Roster()
+	before := due.Add(-time.Nanosecond)
+	shiftStart := roster.Current(before, nil).Start
+	ovs, err := tx.Overrides(team.Name, shiftStart)
 	if err != nil {
 		return HandoffJob{}, err
 	}
-	before := due.Add(-time.Nanosecond)
-	return HandoffJob{Team: team.Name, At: due, ShiftStart: rot.Current(before, nil).Start,
-		Outgoing: rot.Current(before, ovs).User, Incoming: rot.Current(due, ovs).User,
-		NextAt: rot.Current(due, nil).End}, nil
+	return HandoffJob{Team: team.Name, At: due, ShiftStart: shiftStart,
+		Outgoing: roster.Current(before, ovs).User, Incoming: roster.Current(due, ovs).User,
+		NextAt: roster.HandoffAfter(due)}, nil
 }
 
 func carryOverDuty(team *triage.Team) Duty {

@@ -40,13 +40,13 @@ func (o Override) Validate() error {
 	return nil
 }
 
-// relevant returns copies of the usable overrides for r.Team that overlap
+// relevant returns copies of the usable overrides for team that overlap
 // [start, end), in creation order. Copies keep Shift.Override from aliasing
 // the caller's slice.
-func (r Rotation) relevant(overrides []Override, start, end time.Time) []Override {
+func relevant(team string, overrides []Override, start, end time.Time) []Override {
 	var out []Override
 	for _, o := range overrides {
-		if o.Team == r.Team && o.Validate() == nil && o.Start.Before(end) && o.End.After(start) {
+		if o.Team == team && o.Validate() == nil && o.Start.Before(end) && o.End.After(start) {
 			out = append(out, o)
 		}
 	}
@@ -88,9 +88,26 @@ func decide(scheduled string, ovs []Override, t time.Time) (string, int) {
 func (r Rotation) period(k int64, overrides []Override) []Shift {
 	start, end := r.HandoffAt(k), r.HandoffAt(k+1)
 	scheduled := r.Members[floorMod(k, int64(len(r.Members)))]
-	ovs := r.relevant(overrides, start, end)
+	return split(Shift{Team: r.Team, User: scheduled, Start: start, End: end, Index: k}, overrides, r.Location)
+}
 
-	cuts := []time.Time{start, end}
+// split cuts base, one scheduled person's stretch, at the overrides of its
+// team: one shift per stretch where the person on call and the deciding
+// override stay the same, with bounds in loc. Rotations and fetched
+// timelines share it, so a swap means the same on top of either.
+func split(base Shift, overrides []Override, loc *time.Location) []Shift {
+	start, end, scheduled := base.Start, base.End, base.User
+	ovs := relevant(base.Team, overrides, start, end)
+	if len(ovs) == 0 {
+		if !start.Before(end) {
+			return nil
+		}
+		base.Start, base.End, base.Override = start.In(loc), end.In(loc), nil
+		return []Shift{base}
+	}
+
+	cuts := make([]time.Time, 2, 2+2*len(ovs))
+	cuts[0], cuts[1] = start, end
 	for _, o := range ovs {
 		for _, c := range []time.Time{o.Start, o.End} {
 			if c.After(start) && c.Before(end) {
@@ -101,15 +118,15 @@ func (r Rotation) period(k int64, overrides []Override) []Shift {
 	slices.SortFunc(cuts, time.Time.Compare)
 	cuts = slices.CompactFunc(cuts, time.Time.Equal)
 
-	var out []Shift
+	out := make([]Shift, 0, len(cuts)-1)
 	lastBy := -2
 	for i := 0; i+1 < len(cuts); i++ {
 		user, by := decide(scheduled, ovs, cuts[i])
 		if n := len(out); n > 0 && out[n-1].User == user && lastBy == by {
-			out[n-1].End = cuts[i+1].In(r.Location)
+			out[n-1].End = cuts[i+1].In(loc)
 			continue
 		}
-		s := Shift{Team: r.Team, User: user, Start: cuts[i].In(r.Location), End: cuts[i+1].In(r.Location), Index: k}
+		s := Shift{Team: base.Team, User: user, Start: cuts[i].In(loc), End: cuts[i+1].In(loc), Index: base.Index}
 		if by >= 0 {
 			o := ovs[by]
 			s.Override = &o

@@ -49,6 +49,9 @@ type Shift struct {
 	Start, End time.Time // instants, in the rotation's Location; End exclusive
 	Index      int64     // handoff number since the anchor; negative before it
 	Override   *Override // non-nil when an override decides User; a copy, not the caller's
+	// Name is the person as a schedule source names them, kept when no
+	// Slack user matched (User is then empty); rotations leave it empty.
+	Name string `json:",omitempty"`
 }
 
 // Validate reports every problem with the rotation at once, each wrapping one

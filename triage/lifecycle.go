@@ -81,6 +81,9 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 				return err
 			}
 		}
+		if err := s.page(tx, team, r, before.Urgency, c.Action, at); err != nil {
+			return err
+		}
 		return s.notify(tx, r, NoticeChanged, c.Actor, at, c.Action)
 	})
 	if err != nil {

@@ -263,6 +263,9 @@ func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 	if err := tx.PutRequest(r); err != nil {
 		return err
 	}
+	if err := s.page(tx, team, r, 0, "", at); err != nil {
+		return err
+	}
 	switch r.Outcome {
 	case NeedsApproval:
 		return s.notify(tx, r, NoticeApproval, "", at, "")
@@ -319,12 +322,15 @@ func (s *Service) assign(tx Tx, team *Team, r *Request, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	if len(team.Rotation.Members) == 0 {
+	if !team.Roster().Configured() {
 		return nil
 	}
-	sh := team.Rotation.Current(at, ovs)
-	r.Assignee = sh.User
-	r.record(at, "assigned", "", sh.User)
+	_, who := s.Settings().OnCall(team, at, ovs)
+	if who == "" {
+		return nil
+	}
+	r.Assignee = who
+	r.record(at, "assigned", "", who)
 	return nil
 }
 

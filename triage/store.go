@@ -63,6 +63,12 @@ type Tx interface {
 	PutOverride(o oncall.Override) error
 	DeleteOverride(team, id string) error
 
+	// Schedule returns the last good on-call schedule fetched for team, or
+	// ErrNotFound.
+	Schedule(team string) (*oncall.Timeline, error)
+	// PutSchedule keeps tl as its team's last good schedule.
+	PutSchedule(tl *oncall.Timeline) error
+
 	// AddNote saves a handoff note.
 	AddNote(n Note) error
 	// Notes returns the team's handoff notes written at or after since,

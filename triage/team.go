@@ -49,13 +49,27 @@ type Team struct {
 	// NoLearnedEstimates keeps the rules' estimates even when similar
 	// resolved requests say otherwise; learned estimates are on by default.
 	NoLearnedEstimates bool
+	// Page names the pager P1s go to ("pagerduty"), or "" for none.
+	Page string
 
 	Rules    *classifier.Set
 	Rotation oncall.Rotation
+	// OnCall is the resolved schedule when the team follows a source other
+	// than its rotation; nil means the rotation. Read it through Roster.
+	OnCall   *oncall.Roster
 	Hours    oncall.BusinessHours
 	Calendar sprint.Calendar
 	Budget   sprint.Budget
 	Policy   Policy
+}
+
+// Roster returns the team's resolved on-call schedule: OnCall, or one that
+// follows Rotation.
+func (t *Team) Roster() *oncall.Roster {
+	if t.OnCall != nil {
+		return t.OnCall
+	}
+	return oncall.RotationRoster(t.Rotation)
 }
 
 // IsMember reports whether user belongs to the team (leads count).

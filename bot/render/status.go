@@ -55,15 +55,25 @@ func OnCallStatus(team *triage.Team, now, next oncall.Shift) Message {
 	if team != nil {
 		name = team.Name
 	}
-	cur := "*On call for " + Escape(name) + ":* " + onCallUser(now) + " until " + stamp(now.End, loc)
-	nxt := "*Next:* " + onCallUser(next) + " from " + stamp(next.Start, loc) + " until " + stamp(next.End, loc)
-	return message(cur+". "+nxt, section(cur+"\n"+nxt))
+	cur := "*On call for " + Escape(name) + ":* " + onCallUser(now) + until(now.End, loc)
+	nxt := "*Next:* " + onCallUser(next) + " from " + stamp(next.Start, loc) + until(next.End, loc)
+	body := cur + "\n" + nxt
+	if team != nil {
+		r := team.Roster()
+		if src := OnCallSource(r.Source(), r.Timeline(), team.EscalateTo, loc); src != "" {
+			body += "\n" + src
+		}
+	}
+	return message(cur+". "+nxt, section(body))
 }
 
 // onCallUser renders a shift's person, saying when an override put them
 // there.
 func onCallUser(s oncall.Shift) string {
 	if s.User == "" {
+		if s.Name != "" {
+			return Escape(s.Name) + " (no Slack user matches)"
+		}
 		return "nobody"
 	}
 	who := mention(s.User)

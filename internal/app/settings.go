@@ -58,7 +58,7 @@ func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
 		Reaction: ct.Intake.Reaction, AllowBots: ct.Intake.AllowBots, MembersAsk: ct.Intake.MembersAsk, Usergroup: ct.Oncall.Usergroup,
 		SetTopic: ct.Oncall.SetTopic, ReassignOnHandoff: ct.Oncall.ReassignOnHandoff,
 		ReportSchedule: ct.Report.Schedule, ReportChannel: ct.Report.Channel,
-		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo,
+		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo, Page: ct.Oncall.Page,
 		NoLearnedEstimates: !ct.Sprint.LearnedEstimates,
 		Rules:              set,
 		Rotation: oncall.Rotation{
@@ -82,7 +82,13 @@ func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
 	for _, c := range ct.Intake.Channels {
 		t.IntakeChannels = append(t.IntakeChannels, strings.TrimPrefix(c, "#"))
 	}
-	for _, check := range []func() error{t.Rotation.Validate, t.Hours.Validate, t.Calendar.Validate} {
+	checks := []func() error{t.Hours.Validate, t.Calendar.Validate}
+	if kind := ct.Oncall.SourceKind(); kind != config.SourceYAML {
+		t.OnCall = oncall.FeedRoster(ct.Name, kind, loc)
+	} else {
+		checks = append(checks, t.Rotation.Validate)
+	}
+	for _, check := range checks {
 		if err := check(); err != nil {
 			return nil, config.Errors{{File: ct.File, Line: ct.Line, Msg: fmt.Sprintf("team %s: %v", ct.Name, err)}}
 		}

@@ -47,7 +47,7 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 		return printErrors(env, err)
 	}
 	if *online && !*offline {
-		if problems := checkOnline(ctx, cfg); len(problems) > 0 {
+		if problems := append(checkOnline(ctx, cfg), checkSchedules(ctx, env, cfg, st)...); len(problems) > 0 {
 			for _, p := range problems {
 				fmt.Fprintln(env.Stderr, p)
 			}

@@ -37,11 +37,14 @@ func runHandoff(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer closeDB()
+	if err := db.View(st.LoadSchedules); err != nil {
+		return fail(env, err)
+	}
 	now := env.Now()
 	for _, t := range teams {
 		var h *jobs.Handoff
 		err := db.View(func(tx triage.Tx) error {
-			job, err := jobs.HandoffAt(tx, t, t.Rotation.Current(now, nil).End)
+			job, err := jobs.HandoffAt(tx, t, t.Roster().HandoffAfter(now))
 			if err != nil {
 				return err
 			}

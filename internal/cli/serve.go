@@ -20,6 +20,7 @@ import (
 	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/admin"
+	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/internal/logctx"
 	"github.com/sprintguard/sprintguard/internal/metrics"
 	"github.com/sprintguard/sprintguard/jobs"
@@ -97,6 +98,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	maps.Copy(worker.Handlers, bt.Handlers())
 	maps.Copy(worker.Handlers, svc.SimilarHandlers())
 	maps.Copy(worker.Handlers, bt.DutyHandlers())
+	if page := app.Pager(cfg, db); page != nil {
+		worker.Handlers[triage.JobPage] = page
+	}
 	duties, err := jobs.TeamDuties(st)
 	if err != nil {
 		return fail(env, err)
@@ -115,6 +119,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return at
 	})
 	m.InitLabels(seriesLabels(cfg, st, worker.Handlers))
+	if err := followSchedules(ctx, cfg, db, svc, gw, env.Now, log, m); err != nil {
+		return fail(env, err)
+	}
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)
@@ -217,6 +224,7 @@ func (r *reloader) reload() (string, error) {
 		r.log.Error("config reload refused; the running config stays", "config", r.path, "err", err)
 		return "", err
 	}
+	carrySchedules(r.svc.Settings(), st)
 	r.svc.Reload(st)
 	r.log.Info("config reloaded", "config", r.path, "teams", len(st.Teams))
 	return fmt.Sprintf("config reloaded from %s (%d teams)", r.path, len(st.Teams)), nil

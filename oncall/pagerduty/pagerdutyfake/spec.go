@@ -1,0 +1,147 @@
+package pagerdutyfake
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// specs are PagerDuty's published OpenAPI descriptions, loaded once.
+var specs struct {
+	once         sync.Once
+	rest, events routers.Router
+	err          error
+}
+
+// referenceDir finds shared/reference/pagerduty above the working
+// directory: the descriptions are read, never copied into the project.
+func referenceDir() (string, error) {
+	if d := os.Getenv("SPRINTGUARD_REFERENCE"); d != "" {
+		return filepath.Join(d, "pagerduty"), nil
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		cand := filepath.Join(dir, "shared", "reference", "pagerduty")
+		if _, err := os.Stat(filepath.Join(cand, "rest-openapiv3.json")); err == nil {
+			return cand, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no shared/reference/pagerduty above the working directory; set SPRINTGUARD_REFERENCE")
+		}
+		dir = parent
+	}
+}
+
+// loadSpecs loads both descriptions. The REST one $refs a request body
+// from two responses, which kin-openapi refuses: those refs are inlined as
+// responses first.
+func loadSpecs() (rest, events routers.Router, err error) {
+	specs.once.Do(func() {
+		dir, err := referenceDir()
+		if err != nil {
+			specs.err = err
+			return
+		}
+		load := func(name string, fix func(map[string]any)) (routers.Router, error) {
+			raw, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				return nil, err
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(raw, &doc); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if fix != nil {
+				fix(doc)
+			}
+			// Route by path alone: the fake serves on its own host.
+			doc["servers"] = []any{map[string]any{"url": "/"}}
+			raw, _ = json.Marshal(doc)
+			loader := openapi3.NewLoader()
+			t, err := loader.LoadFromData(raw)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if err := t.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			return gorillamux.NewRouter(t)
+		}
+		specs.rest, specs.err = load("rest-openapiv3.json", inlineRequestBodyRefs)
+		if specs.err == nil {
+			specs.events, specs.err = load("events-v2-openapiv3.json", nil)
+		}
+	})
+	return specs.rest, specs.events, specs.err
+}
+
+// inlineRequestBodyRefs replaces each response that $refs a request body
+// with that body's content, as a response.
+func inlineRequestBodyRefs(doc map[string]any) {
+	comps, _ := doc["components"].(map[string]any)
+	bodies, _ := comps["requestBodies"].(map[string]any)
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if rs, ok := x["responses"].(map[string]any); ok {
+				for code, r := range rs {
+					m, _ := r.(map[string]any)
+					ref, _ := m["$ref"].(string)
+					const prefix = "#/components/requestBodies/"
+					if len(ref) > len(prefix) && ref[:len(prefix)] == prefix {
+						body, _ := bodies[ref[len(prefix):]].(map[string]any)
+						resp := map[string]any{"description": "inlined from " + ref, "content": body["content"]}
+						rs[code] = resp
+					}
+				}
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(doc["paths"])
+}
+
+// check validates one exchange against router's description and returns
+// what is wrong, or "".
+func check(router routers.Router, req *http.Request, body []byte, rec *httptest.ResponseRecorder) string {
+	r := req.Clone(req.Context())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	route, params, err := router.FindRoute(r)
+	if err != nil {
+		return fmt.Sprintf("%s %s: no such operation: %v", req.Method, req.URL.Path, err)
+	}
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: opts}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		return fmt.Sprintf("%s %s: request does not match the description: %v", req.Method, req.URL.Path, err)
+	}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+		Body: io.NopCloser(bytes.NewReader(rec.Body.Bytes())), Options: opts}
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		return fmt.Sprintf("%s %s: response %d does not match the description: %v", req.Method, req.URL.Path, rec.Code, err)
+	}
+	return ""
+}
