@@ -8,7 +8,7 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -55,6 +55,7 @@ var migrations = []migration{
 	{name: "create buckets and index existing requests", apply: migrateToV1},
 	{name: "create the handoff notes bucket", apply: migrateToV2},
 	{name: "create the scheduled job runs bucket", apply: migrateToV3},
+	{name: "number sprints from 1", apply: migrateToV4},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
