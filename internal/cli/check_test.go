@@ -273,7 +273,6 @@ teams:
 
 func TestCheckReportsEveryMistakeAtItsLine(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "sprintguard.yaml", everyMistake)
-	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
 	want := []string{
 		p + ":15: `any` is empty, so it is no condition (",
 		p + ":21: unknown time zone \"Europe/Pariss\"",
@@ -281,15 +280,7 @@ func TestCheckReportsEveryMistakeAtItsLine(t *testing.T) {
 		p + ":32: urgency \"P5\" is not one of P1, P2, P3, P4",
 		"4 problems found",
 	}
-	lines := strings.Split(strings.TrimSpace(errs), "\n")
-	if code != ExitFail || out != "" || len(lines) != len(want) {
-		t.Fatalf("exit %d, want 1 and %d lines\nstdout: %s\nstderr: %s", code, len(want), out, errs)
-	}
-	for i, w := range want {
-		if !strings.HasPrefix(lines[i], w) {
-			t.Errorf("line %d: %q\nwant prefix %q", i+1, lines[i], w)
-		}
-	}
+	wantFailLines(t, p, want)
 }
 
 // twoStages has a mistake config finds (the time zone) and one only the
@@ -322,13 +313,21 @@ teams:
 
 func TestCheckReportsEveryStageInOneRun(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "sprintguard.yaml", twoStages)
-	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
 	want := []string{
 		p + `:5: unknown time zone "Europe/Pariss"`,
 		p + `:13: rules[0] (outage): none: "down" is also under all, so the rule can never match`,
 		p + `:20: urgency "P9" is not one of P1, P2, P3, P4`,
 		"3 problems found",
 	}
+	wantFailLines(t, p, want)
+}
+
+// wantFailLines runs check --offline on the config at p and checks that it
+// failed with exactly the wanted lines on stderr, each given by its
+// prefix, and nothing on stdout.
+func wantFailLines(t *testing.T, p string, want []string) {
+	t.Helper()
+	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
 	lines := strings.Split(strings.TrimSpace(errs), "\n")
 	if code != ExitFail || out != "" || len(lines) != len(want) {
 		t.Fatalf("exit %d, want 1 and %d lines\nstdout: %s\nstderr: %s", code, len(want), out, errs)
