@@ -6,7 +6,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS := -s -w -X github.com/sprintguard/sprintguard/internal/cli.Version=$(VERSION) \
            -X github.com/sprintguard/sprintguard/internal/cli.Commit=$(COMMIT)
 
-.PHONY: build test demo bench fuzz lint docker clean
+.PHONY: build test demo eval bench fuzz lint docker clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sprintguard
@@ -23,10 +23,22 @@ test:
 demo: build
 	./$(BIN) replay --config examples/sprintguard.yaml --export examples/slack-export --html-dir demo-out $(if $(VERBOSE),--verbose)
 
+# The example rules scored on the labelled corpus beside the project, when
+# it is there (tune on SPLIT=train, check dev, report test). A worktree one
+# level deeper finds it too.
+CORPUS ?= $(firstword $(wildcard ../shared/corpus/requests.jsonl ../../shared/corpus/requests.jsonl) ../shared/corpus/requests.jsonl)
+SPLIT  ?= test
+eval: build
+	@if [ -f "$(CORPUS)" ]; then \
+		./$(BIN) rules eval --config examples/sprintguard.yaml --split $(SPLIT) $(EVALFLAGS) "$(CORPUS)"; \
+	else \
+		echo "make eval: skipped, no labelled corpus at $(CORPUS) (set CORPUS=FILE)"; \
+	fi
+
 # Benchmarks; figures go in the issue notes as medians (run with COUNT=5 for that).
 COUNT ?= 1
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report
+	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report ./learn
 	$(GO) run ./bench/replay -messages 100000
 	$(GO) run ./bench/slackload -bin $(BIN)
 

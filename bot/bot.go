@@ -48,6 +48,9 @@ type Config struct {
 	OnRequest func(r *triage.Request)
 	// OnAck, if set, is told how long each acknowledgement took.
 	OnAck func(kind string, took time.Duration)
+	// NameTTL is how long reports keep a display name from users.info
+	// (default NameTTL).
+	NameTTL time.Duration
 }
 
 // Bot handles everything Slack sends. Its methods are safe for concurrent
@@ -60,6 +63,8 @@ type Bot struct {
 	now  func() time.Time
 	cfg  Config
 	kick func()
+	// names resolves requesters' display names for reports.
+	names *Names
 
 	botUser string // the bot's own user id, from auth.test
 
@@ -98,7 +103,7 @@ func New(svc *triage.Service, db Store, gw *Gateway, log *slog.Logger, cfg Confi
 	if cfg.OnAck == nil {
 		cfg.OnAck = func(string, time.Duration) {}
 	}
-	return &Bot{svc: svc, db: db, gw: gw, log: log, now: svc.Now, cfg: cfg, kick: kick,
+	return &Bot{svc: svc, db: db, gw: gw, log: log, now: svc.Now, cfg: cfg, kick: kick, names: NewNames(gw, cfg.NameTTL, svc.Now),
 		queue: make(chan *triage.Delivery, 4096), inflight: map[uint64]bool{}, finished: map[uint64]time.Time{}}
 }
 

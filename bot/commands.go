@@ -43,7 +43,7 @@ func (b *Bot) answerCommand(ctx context.Context, cmd *slack.SlashCommand) (any, 
 	case "handoff":
 		msg, err = b.handoffCommand(cmd, args[1:])
 	case "report":
-		msg, err = b.reportCommand(cmd, args[1:])
+		msg, err = b.reportCommand(ctx, cmd, args[1:])
 	default:
 		return nil, false // ask, or a bare request: the modal opens after the ack
 	}
@@ -184,7 +184,10 @@ func (b *Bot) handoffCommand(cmd *slack.SlashCommand, args []string) (render.Mes
 	return render.Message{Text: fmt.Sprintf("Noted for the next %s on-call handoff.", team.Name)}, nil
 }
 
-func (b *Bot) reportCommand(cmd *slack.SlashCommand, args []string) (render.Message, error) {
+// reportNamesWait bounds the display name lookups of `/sg report`.
+const reportNamesWait = 1500 * time.Millisecond
+
+func (b *Bot) reportCommand(ctx context.Context, cmd *slack.SlashCommand, args []string) (render.Message, error) {
 	team, rest, err := b.commandTeam(cmd, args, isWeek)
 	if err != nil {
 		return render.Message{}, err
@@ -202,6 +205,11 @@ func (b *Bot) reportCommand(cmd *slack.SlashCommand, args []string) (render.Mess
 	if err != nil {
 		return render.Message{}, err
 	}
+	// The answer is the acknowledgement, due within 3 s: names Slack is
+	// slow to give show as ids this time.
+	nctx, cancel := context.WithTimeout(ctx, reportNamesWait)
+	d.Names = b.names.Lookup(nctx, d.Requesters())
+	cancel()
 	return render.Message{Text: "```\n" + truncate(report.Compute(d).Text(), 3900) + "\n```"}, nil
 }
 

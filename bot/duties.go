@@ -74,6 +74,7 @@ func (b *Bot) reportJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	if err != nil {
 		return nil, fmt.Errorf("load report of %s: %w", team.Name, err)
 	}
+	d.Names = b.names.Lookup(ctx, d.Requesters())
 	w := report.Compute(d)
 	channel := team.ReportChannel
 	if channel == "" {
@@ -226,9 +227,13 @@ func (b *Bot) escalate(ctx context.Context, r *triage.Request, team *triage.Team
 	for _, u := range who {
 		names = append(names, "<@"+u+">")
 	}
-	text := fmt.Sprintf(":rotating_light: Not acknowledged within %s: escalated to %s.", r.Decision.SLA.Ack, strings.Join(names, ", "))
+	what := "Not acknowledged"
+	if r.ClaimOpen() {
+		what = render.ClaimLine(r) + ": not answered"
+	}
+	text := fmt.Sprintf(":rotating_light: %s within %s: escalated to %s.", what, r.AckSLA(), strings.Join(names, ", "))
 	if len(who) == 0 {
-		text = fmt.Sprintf(":rotating_light: Not acknowledged within %s, and oncall.escalate_to is not set for %s.", r.Decision.SLA.Ack, team.Name)
+		text = fmt.Sprintf(":rotating_light: %s within %s, and oncall.escalate_to is not set for %s.", what, r.AckSLA(), team.Name)
 	}
 	if err := b.inThread(ctx, r, render.Message{Text: text}, ""); err != nil {
 		return err

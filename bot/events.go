@@ -103,11 +103,15 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 	if ev.BotID != "" && !team.AllowBots {
 		return nil
 	}
+	if b.mentionsBot(ev.Text) {
+		return nil // a mention arrives as app_mention too, and is handled there
+	}
 	if isReply(ev) {
+		// A reply is conversation about its thread, never a new request.
 		return b.enforce(ctx, team, ev)
 	}
-	if b.optedOut(team, ev.Text) || b.mentionsBot(ev.Text) {
-		return nil // a mention arrives as app_mention too, and is handled there
+	if b.optedOut(team, ev.Text) || (team.IsMember(ev.User) && !team.MembersAsk) {
+		return nil // the team talking in its own channel, not asking
 	}
 	if team.IntakeMode == "auto" {
 		return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel)

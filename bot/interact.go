@@ -88,6 +88,10 @@ func (b *Bot) onAction(ctx context.Context, key string, cb *slack.InteractionCal
 		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActDeferReq})
 	case render.ActionApprove:
 		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActApprove})
+	case render.ActionConfirmClaim:
+		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActConfirmClaim})
+	case render.ActionKeepClaim:
+		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActKeepClaim})
 	case render.ActionResolve:
 		return b.openResolve(ctx, cb, id)
 	}
@@ -160,16 +164,8 @@ func (b *Bot) onCreateTicket(ctx context.Context, key string, cb *slack.Interact
 	if a.ActionID == render.ActionEmergency {
 		claimed = 1
 	}
-	if err := b.ticketPrompted(ctx, *p, by, claimed, key); err != nil {
-		return err
-	}
-	if ts := cb.Container.MessageTs; ts != "" {
-		done := fmt.Sprintf("<@%s> asked for a ticket; it is on its way.", cb.User.ID)
-		if err := b.gw.UpdateMessage(ctx, cb.Container.ChannelID, ts, textOption(done)); err != nil {
-			b.log.WarnContext(ctx, "prompt not updated", "err", err)
-		}
-	}
-	return nil
+	b.promptPressed(ctx, cb.Container.ChannelID, cb.Container.MessageTs, cb.User.ID, p)
+	return b.ticketPrompted(ctx, *p, by, claimed, key)
 }
 
 // promptedMessage returns what was remembered of a prompted message, or

@@ -21,6 +21,7 @@ func (b *Bot) Handlers() map[string]triage.Handler {
 		triage.JobNotify: b.notifyJob,
 		JobPost:          b.postJob,
 		JobDeadline:      b.deadlineJob,
+		JobTicketed:      b.ticketedJob,
 	}
 }
 
@@ -47,7 +48,10 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	switch n.Kind {
 	case triage.NoticeTicketed:
 		posts, err = b.tellRequester(ctx, r, team)
-	case triage.NoticeOnCall:
+	case triage.NoticeOnCall, triage.NoticeClaim:
+		if _, told := r.Post(triage.PostOnCall); told && n.Kind == triage.NoticeOnCall {
+			return nil, nil // told earlier, when it was raised to P1
+		}
 		posts, err = b.tellOnCall(ctx, r, team)
 	case triage.NoticeApproval:
 		posts, err = b.askApproval(ctx, r, team)
@@ -70,6 +74,16 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("notify %s of request %d: %w", n.Kind, r.ID, err)
+	}
+	if n.Kind == triage.NoticeTicketed {
+		// The prompts that asked for this ticket can now name it.
+		record := recordPosts(r.ID, posts)
+		return func(tx triage.Tx) error {
+			if err := record(tx); err != nil {
+				return err
+			}
+			return queueTicketed(tx, r.Channel, r.TS, b.now())
+		}, nil
 	}
 	if len(posts) == 0 {
 		return nil, nil
@@ -124,8 +138,8 @@ func (b *Bot) tellRequester(ctx context.Context, r *triage.Request, team *triage
 	return []triage.Post{{Kind: triage.PostReply, Channel: channel, TS: ts}}, nil
 }
 
-// tellOnCall DMs the on-call the request with its buttons and, for a P1,
-// mentions them in the team channel too.
+// tellOnCall DMs the on-call the request with its buttons and, for a P1
+// or a pending emergency claim, mentions them in the team channel too.
 func (b *Bot) tellOnCall(ctx context.Context, r *triage.Request, team *triage.Team) ([]triage.Post, error) {
 	msg := render.OnCall(r, team)
 	var posts []triage.Post
@@ -140,7 +154,7 @@ func (b *Bot) tellOnCall(ctx context.Context, r *triage.Request, team *triage.Te
 		}
 		posts = append(posts, triage.Post{Kind: triage.PostOnCall, Channel: dm, TS: ts})
 	}
-	if (r.Urgency == 1 || r.Assignee == "") && team.Channel != "" {
+	if (r.Urgency == 1 || r.ClaimOpen() || r.Assignee == "") && team.Channel != "" {
 		ts, err := b.post(ctx, team.Channel, "", paged(r, msg))
 		if err != nil {
 			return posts, err
@@ -205,8 +219,10 @@ func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team,
 		return nil, err
 	}
 	switch n.Text {
-	case triage.ActApprove:
-		if _, ok := r.Post(triage.PostOnCall); !ok {
+	case triage.ActApprove, triage.ActUrgency:
+		// Approved, or raised to P1, into the sprint: the on-call hears of it now.
+		_, told := r.Post(triage.PostOnCall)
+		if !told && r.Outcome == triage.Accepted && !r.Status.Closed() && (n.Text == triage.ActApprove || r.Urgency == 1) {
 			return b.tellOnCall(ctx, r, team)
 		}
 	case triage.ActReassign:

@@ -17,6 +17,7 @@ import (
 const (
 	JobPost     = "slack.post"      // post a rendered message
 	JobDeadline = "intake.deadline" // ticket a prompted message nobody ticketed
+	JobTicketed = "intake.ticketed" // edit a ticketed message's prompts to name the ticket
 )
 
 // prompted is a message in a prompt-mode channel waiting for its ticket.
@@ -34,6 +35,11 @@ type postJob struct {
 	ThreadTS string          `json:"thread_ts,omitempty"`
 	Text     string          `json:"text"`
 	Blocks   json.RawMessage `json:"blocks,omitempty"`
+	// Asks, when set, is a claim key (see buttonsKey) that makes the post
+	// a request for the ticket of the message at ThreadTS: it is not
+	// posted once that message has a request, and its ts is kept under
+	// Asks so that it is edited to name the ticket when it comes.
+	Asks string `json:"asks,omitempty"`
 }
 
 func promptKey(channel, ts string) string { return "prompted:" + channel + ":" + ts }
@@ -58,7 +64,7 @@ func (b *Bot) prompt(ctx context.Context, team *triage.Team, ev *event) error {
 		if _, fresh, err := tx.Claim(promptKey(ev.Channel, ev.TS), string(val), now, now.Add(keep)); err != nil || !fresh {
 			return err
 		}
-		if err := enqueuePost(tx, "prompt:"+ev.Channel+":"+ev.TS, ev.Channel, ev.TS, msg, now); err != nil {
+		if err := enqueuePost(tx, "prompt:"+ev.Channel+":"+ev.TS, ev.Channel, ev.TS, msg, now, buttonsKey("prompt", ev.Channel, ev.TS)); err != nil {
 			return err
 		}
 		if team.TicketDeadline <= 0 {
@@ -95,7 +101,7 @@ func (b *Bot) enforce(ctx context.Context, team *triage.Team, ev *event) error {
 		if _, fresh, err := tx.Claim(key, "", now, now.Add(7*24*time.Hour)); err != nil || !fresh {
 			return err
 		}
-		return enqueuePost(tx, key, ev.Channel, ev.ThreadTS, msg, now)
+		return enqueuePost(tx, key, ev.Channel, ev.ThreadTS, msg, now, buttonsKey("needs-ticket", ev.Channel, ev.ThreadTS))
 	})
 	if err != nil {
 		return fmt.Errorf("ask for a ticket first: %w", err)
@@ -143,12 +149,28 @@ func (b *Bot) postJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error
 		}
 		msg.Blocks = blocks.BlockSet
 	}
-	_, err := b.post(ctx, p.Channel, p.ThreadTS, msg)
-	return nil, err
+	if p.Asks != "" {
+		r, err := b.requestOf(p.Channel, p.ThreadTS)
+		if err != nil || r != nil {
+			return nil, err // ticketed meanwhile: nothing left to ask
+		}
+	}
+	ts, err := b.post(ctx, p.Channel, p.ThreadTS, msg)
+	if err != nil || p.Asks == "" {
+		return nil, err
+	}
+	return func(tx triage.Tx) error {
+		now := b.now()
+		if _, _, err := tx.Claim(p.Asks, ts, now, now.Add(30*24*time.Hour)); err != nil {
+			return err
+		}
+		// The ticket may have come while the post was on its way.
+		return queueTicketed(tx, p.Channel, p.ThreadTS, now)
+	}, nil
 }
 
-func enqueuePost(tx triage.Tx, key, channel, thread string, msg render.Message, at time.Time) error {
-	p := postJob{Channel: channel, ThreadTS: thread, Text: msg.Text}
+func enqueuePost(tx triage.Tx, key, channel, thread string, msg render.Message, at time.Time, asks string) error {
+	p := postJob{Channel: channel, ThreadTS: thread, Text: msg.Text, Asks: asks}
 	if len(msg.Blocks) > 0 {
 		blocks, err := json.Marshal(msg.Blocks)
 		if err != nil {

@@ -3,64 +3,143 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/sprintguard/sprintguard/triage"
 )
+
+// SocketOptions tunes RunSocket. The zero value works; tests replace the
+// clock, the wait and the jitter.
+type SocketOptions struct {
+	// Up, if set, is told whenever the connection comes up or goes down.
+	Up func(bool)
+	// Reconnect, if set, is called at every connection attempt after the
+	// first: after a disconnect, a dropped socket or a failed connect.
+	Reconnect func()
+	// MinBackoff and MaxBackoff bound the wait between failed connects;
+	// they default to one second and two minutes.
+	MinBackoff, MaxBackoff time.Duration
+	// Now, Sleep and Rand default to time.Now, a timer, and rand.Float64.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+	Rand  func() float64
+	// Log, if set, takes the connection's log lines instead of the bot's
+	// logger.
+	Log *slog.Logger
+}
+
+func (o *SocketOptions) defaults(log *slog.Logger) {
+	if o.Up == nil {
+		o.Up = func(bool) {}
+	}
+	if o.Reconnect == nil {
+		o.Reconnect = func() {}
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 2 * time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Float64
+	}
+	if o.Log == nil {
+		o.Log = log
+	}
+}
 
 // RunSocket connects to Slack in Socket Mode with api (which must carry
 // the app-level token) and feeds every envelope to Receive until ctx ends.
-// slack-go reconnects on `disconnect` and on a dropped socket; when even
-// reconnecting fails, RunSocket starts over after a growing pause. up, if
-// not nil, is told whenever the connection comes up or goes down.
-func (b *Bot) RunSocket(ctx context.Context, api *slack.Client, up func(bool)) error {
-	if up == nil {
-		up = func(bool) {}
-	}
-	pause := time.Second
+// slack-go reconnects on `disconnect` and on a dropped socket. Every failed
+// connect (refused, or a token Slack rejects) is logged at error level with
+// Slack's error code and the time of the next try, which comes after a
+// capped exponential backoff with jitter; a wrong token is retried too, so
+// that a token fixed at Slack's end needs no restart.
+func (b *Bot) RunSocket(ctx context.Context, api *slack.Client, o SocketOptions) error {
+	o.defaults(b.log)
+	first := true
+	attempt := 0
 	for ctx.Err() == nil {
 		client := socketmode.New(api)
 		runCtx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() { done <- client.RunContext(runCtx) }()
-		err := b.serveSocket(runCtx, client, up, done)
+		connected, err := b.serveSocket(runCtx, client, &o, &first, done)
 		cancel()
-		up(false)
+		o.Up(false)
 		if ctx.Err() != nil {
 			return nil
 		}
-		b.log.Warn("socket mode connection lost; reconnecting", "err", err, "in", pause)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(pause):
+		if connected {
+			attempt = 0
 		}
-		pause = min(pause*2, time.Minute)
+		attempt++
+		wait := triage.Backoff(attempt, o.MinBackoff, o.MaxBackoff, o.Rand())
+		if limited, ok := errors.AsType[*slack.RateLimitedError](err); ok {
+			wait = max(wait, limited.RetryAfter)
+		}
+		attrs := []any{"attempt", attempt, "retry_in", wait.String(), "retry_at", o.Now().Add(wait), "err", err}
+		if resp, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
+			attrs = append(attrs, "slack_error", resp.Err)
+			if resp.Needed != "" {
+				attrs = append(attrs, "needed", resp.Needed, "provided", resp.Provided)
+			}
+		}
+		o.Log.Error("socket mode connect failed", attrs...)
+		if o.Sleep(ctx, wait) != nil {
+			return nil
+		}
 	}
 	return nil
 }
 
-// serveSocket reads the client's events until its run ends. Each envelope
-// is received and acknowledged on its own goroutine, so a slow store
-// write never holds up the envelopes behind it.
-func (b *Bot) serveSocket(ctx context.Context, c *socketmode.Client, up func(bool), done <-chan error) error {
+// serveSocket reads the client's events until its run ends or a connect
+// fails, and reports whether the connection came up meanwhile. It stops
+// slack-go's own retry at the first failed connect, so that RunSocket
+// logs it and chooses the wait. Each envelope is received and
+// acknowledged on its own goroutine, so a slow store write never holds up
+// the envelopes behind it.
+func (b *Bot) serveSocket(ctx context.Context, c *socketmode.Client, o *SocketOptions, first *bool, done <-chan error) (connected bool, err error) {
 	for {
 		select {
 		case err := <-done:
 			if err == nil {
 				err = errors.New("socket mode client stopped")
 			}
-			return err
+			return connected, err
 		case evt, ok := <-c.Events:
 			if !ok {
-				return errors.New("socket mode events closed")
+				return connected, errors.New("socket mode events closed")
 			}
 			switch evt.Type {
+			case socketmode.EventTypeConnecting:
+				o.Up(false)
+				if !*first {
+					o.Reconnect()
+				}
+				*first = false
+			case socketmode.EventTypeConnectionError:
+				if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && e.ErrorObj != nil {
+					return connected, e.ErrorObj
+				}
+				return connected, errors.New("socket mode connection error")
 			case socketmode.EventTypeConnected:
-				up(true)
-			case socketmode.EventTypeDisconnect, socketmode.EventTypeConnecting:
-				up(false)
+				connected = true
+				o.Up(true)
+			case socketmode.EventTypeDisconnect:
+				o.Up(false)
 			case socketmode.EventTypeEventsAPI:
 				go b.ackEnvelope(ctx, c, evt.Request, KindEvent)
 			case socketmode.EventTypeSlashCommand:

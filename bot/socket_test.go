@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot"
 )
 
 // runSocket connects the harness's bot to the fake in Socket Mode and
@@ -20,7 +22,7 @@ func (h *harness) runSocket() *atomic.Bool {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		h.bot.RunSocket(ctx, api, up.Store)
+		h.bot.RunSocket(ctx, api, bot.SocketOptions{Up: up.Store})
 	}()
 	h.t.Cleanup(func() { cancel(); <-done })
 	return up

@@ -26,11 +26,12 @@ func isUserArg(arg string) bool { return strings.HasPrefix(arg, "@") || userRef.
 // shifts from..to. Only a lead of the team may do it.
 func (b *Bot) swapCommand(cmd *slack.SlashCommand, args []string) (render.Message, error) {
 	usage := triage.Errorf(triage.EINVALID,
-		"usage: %s oncall swap @covered @covering <from> <to>, dates as 2026-11-24 or 2026-11-24T10:00 in the team's time zone", b.cfg.Command)
+		"usage: %s oncall swap @covered @covering <from> <to>, each a date or a date and time in the team's time zone, e.g. 2026-11-24 or 2026-11-24 10:00", b.cfg.Command)
 	team, args, err := b.commandTeam(cmd, args, isUserArg)
 	if err != nil {
 		return render.Message{}, err
 	}
+	args = joinTimes(args)
 	if len(args) != 4 {
 		return render.Message{}, usage
 	}
@@ -77,6 +78,30 @@ func parseUser(s string) (string, error) {
 		return "", triage.Errorf(triage.EINVALID, "%q is not a user: mention them as @name", s)
 	}
 	return m[1] + m[2], nil
+}
+
+// clockTime matches a time of day given after a date, as in "2026-11-24 10:00".
+var clockTime = regexp.MustCompile(`^\d{1,2}:\d{2}$`)
+
+// joinTimes joins each date and the time of day after it into one
+// argument, "2026-11-24T10:00", since people write a space between them.
+func joinTimes(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		if i+1 < len(args) && clockTime.MatchString(args[i+1]) {
+			if _, err := time.Parse(time.DateOnly, args[i]); err == nil {
+				clock := args[i+1]
+				if len(clock) == 4 {
+					clock = "0" + clock // 9:00
+				}
+				out = append(out, args[i]+"T"+clock)
+				i++
+				continue
+			}
+		}
+		out = append(out, args[i])
+	}
+	return out
 }
 
 // parseWhen reads a date or a date and time in loc. A date alone as the

@@ -30,6 +30,7 @@ type compiledRule struct {
 	byRequester        bool              // whether requester_in was given
 	requesters         map[string]string // user id -> requester_in entry that admits it
 	when               uint8             // whenAny, whenBusiness or whenAfter
+	in                 uint8             // inText, inCode or both: what words and regex see
 	labels             []string          // without duplicates
 }
 
@@ -38,6 +39,12 @@ type termRef struct {
 	id   int32
 	text string
 }
+
+// What of a request's Text a rule's words and regex look at.
+const (
+	inText uint8 = 1 << iota
+	inCode
+)
 
 const (
 	whenAny = iota
@@ -48,11 +55,15 @@ const (
 // scratch is per-call working memory, pooled so that classifying does not
 // allocate in proportion to the text or the number of rules.
 type scratch struct {
-	tk     tokenizer
-	seen   []uint64 // bit per term: found in the text
-	raw    []byte   // summary + "\n" + details, for regexes
-	hasRaw bool     // raw is built for this call
-	cont   []int    // continue rules that matched
+	tk tokenizer
+	// seenText and seenCode hold a bit per term: found in the prose, found
+	// in the code.
+	seenText, seenCode []uint64
+	// raw is the normalized prose, "\n", then the code; see view.
+	raw      []byte
+	proseLen int
+	code     []byte // the code, before it is appended to raw
+	cont     []int  // continue rules that matched
 }
 
 // maxPooledText keeps one huge request from pinning its buffers in the pool.
@@ -60,7 +71,9 @@ const maxPooledText = 64 << 10
 
 func (s *Set) init() {
 	words := (len(s.terms) + 63) / 64
-	s.scratch.New = func() any { return &scratch{seen: make([]uint64, words)} }
+	s.scratch.New = func() any {
+		return &scratch{seenText: make([]uint64, words), seenCode: make([]uint64, words)}
+	}
 }
 
 // Rules returns a copy of the rules the Set was compiled from, in order. It
@@ -83,14 +96,18 @@ func (s *Set) Classify(in Input) Decision {
 	sc := s.scratch.Get().(*scratch)
 	defer s.release(sc)
 
+	sc.normalize(&in)
 	sc.tk.reset()
-	sc.tk.feed(in.Summary)
-	sc.tk.feed("\n")
-	sc.tk.feed(in.Details)
+	sc.tk.feed(sc.raw[:sc.proseLen])
 	sc.tk.finish()
-	clear(sc.seen)
-	s.findTerms(sc)
-	sc.hasRaw = false
+	proseWords := len(sc.tk.words)
+	sc.tk.feed([]byte{'\n'})
+	sc.tk.feed(sc.raw[sc.proseLen+1:])
+	sc.tk.finish()
+	clear(sc.seenText)
+	clear(sc.seenCode)
+	s.findTerms(sc, 0, proseWords, sc.seenText)
+	s.findTerms(sc, proseWords, len(sc.tk.words), sc.seenCode)
 	sc.cont = sc.cont[:0]
 
 	for i := range s.rules {
@@ -102,28 +119,42 @@ func (s *Set) Classify(in Input) Decision {
 			continue
 		}
 		if r.rule.Continue {
-			if r.re == nil || r.re.Match(sc.text(&in)) {
+			if r.re == nil || r.re.Match(sc.view(r.in)) {
 				sc.cont = append(sc.cont, i)
 			}
 			continue
 		}
-		var loc []int
+		var match []byte
 		if r.re != nil {
-			if loc = r.re.FindIndex(sc.text(&in)); loc == nil {
+			v := sc.view(r.in)
+			loc := r.re.FindIndex(v)
+			if loc == nil {
 				continue
 			}
+			match = v[loc[0]:loc[1]]
 		}
-		return s.decide(r, &in, sc, loc)
+		return s.decide(r, &in, sc, match)
 	}
 	return s.decide(&s.rules[s.defaultIdx], &in, sc, nil)
 }
 
-// text returns summary + "\n" + details, built at most once per call and
-// only for requests that reach a regex.
-func (sc *scratch) text(in *Input) []byte {
-	if !sc.hasRaw {
-		sc.raw = append(append(append(sc.raw[:0], in.Summary...), '\n'), in.Details...)
-		sc.hasRaw = true
+// normalize builds raw from the summary and details: their prose joined by
+// a line break, a line break, then their code.
+func (sc *scratch) normalize(in *Input) {
+	sc.raw, sc.code = appendNormalized(sc.raw[:0], sc.code[:0], in.Summary)
+	sc.raw = append(sc.raw, '\n')
+	sc.raw, sc.code = appendNormalized(sc.raw, sc.code, in.Details)
+	sc.proseLen = len(sc.raw)
+	sc.raw = append(append(sc.raw, '\n'), sc.code...)
+}
+
+// view is the text a rule's regex sees: the prose, the code, or both.
+func (sc *scratch) view(in uint8) []byte {
+	switch in {
+	case inCode:
+		return sc.raw[sc.proseLen+1:]
+	case inText:
+		return sc.raw[:sc.proseLen]
 	}
 	return sc.raw
 }
@@ -135,25 +166,30 @@ func (s *Set) release(sc *scratch) {
 	s.scratch.Put(sc)
 }
 
-// findTerms marks every term that occurs in the tokenized text.
-func (s *Set) findTerms(sc *scratch) {
-	for i := range sc.tk.words {
+// findTerms marks in seen every term that occurs in words [from, to) of
+// the tokenized text; a phrase does not run past to.
+func (s *Set) findTerms(sc *scratch, from, to int, seen []uint64) {
+	for i := from; i < to; i++ {
 		ids, ok := s.index[string(sc.tk.word(i))]
 		if !ok {
 			continue
 		}
 		for _, id := range ids {
-			if sc.has(id) {
+			if seen[id/64]&(1<<(id%64)) != 0 {
 				continue
 			}
-			if t := &s.terms[id]; len(t.words) == 1 || t.at(&sc.tk, i) {
-				sc.seen[id/64] |= 1 << (id % 64)
+			if t := &s.terms[id]; len(t.words) == 1 || t.at(&sc.tk, i, to) {
+				seen[id/64] |= 1 << (id % 64)
 			}
 		}
 	}
 }
 
-func (sc *scratch) has(id int32) bool { return sc.seen[id/64]&(1<<(id%64)) != 0 }
+// has reports whether term id occurs in the parts of the text given by in.
+func (sc *scratch) has(id int32, in uint8) bool {
+	bit := uint64(1) << (id % 64)
+	return in&inText != 0 && sc.seenText[id/64]&bit != 0 || in&inCode != 0 && sc.seenCode[id/64]&bit != 0
+}
 
 // holds evaluates every condition but the regex, cheapest first; the caller
 // runs the regex, because only it knows whether the match text is needed.
@@ -182,12 +218,12 @@ func (r *compiledRule) holds(in *Input, sc *scratch) bool {
 		return false
 	}
 	for _, t := range r.all {
-		if !sc.has(t.id) {
+		if !sc.has(t.id, r.in) {
 			return false
 		}
 	}
 	for _, t := range r.none {
-		if sc.has(t.id) {
+		if sc.has(t.id, r.in) {
 			return false
 		}
 	}
@@ -195,7 +231,7 @@ func (r *compiledRule) holds(in *Input, sc *scratch) bool {
 		return true
 	}
 	for _, t := range r.any {
-		if sc.has(t.id) {
+		if sc.has(t.id, r.in) {
 			return true
 		}
 	}

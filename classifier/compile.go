@@ -92,6 +92,7 @@ func (c *compiler) rule(i int, r Rule) compiledRule {
 			cr.re, cr.pre = re, newPrefilter(r.Regex)
 		}
 	}
+	cr.in = inParts(fail, r)
 	cr.types = values(fail, "type", r.Type)
 	cr.impacts = values(fail, "impact", r.Impact)
 	c.channels(&cr, fail, r.Channel)
@@ -182,6 +183,34 @@ func (c *compiler) terms(fail func(string, string, error), field string, list []
 		refs = append(refs, termRef{id: id, text: strings.TrimSpace(s)})
 	}
 	return refs
+}
+
+// InValues are the parts of a request's Text that a rule's `in` may name.
+var InValues = []string{"text", "code"}
+
+// inParts compiles the rule's In; empty means the prose only.
+func inParts(fail func(string, string, error), r Rule) uint8 {
+	if len(r.In) == 0 {
+		return inText
+	}
+	var in uint8
+	for j, v := range r.In {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "text":
+			in |= inText
+		case "code":
+			in |= inCode
+		default:
+			fail(fmt.Sprintf("in[%d]", j), fmt.Sprintf("%q is not a part of a request; write text (what people wrote) or code (code blocks, inline code, pasted logs), e.g. in: [text, code]", v), nil)
+		}
+	}
+	if len(r.Any)+len(r.All)+len(r.None) == 0 && r.Regex == "" {
+		fail("in", "says where to look, but the rule has no any, all, none or regex; remove in, or add words", nil)
+	}
+	if in == 0 {
+		return inText
+	}
+	return in
 }
 
 // values checks a list of modal field values.
@@ -292,7 +321,7 @@ func hasConditions(r Rule) bool {
 }
 
 func cloneRule(r Rule) Rule {
-	for _, s := range []*[]string{&r.Any, &r.All, &r.None, &r.Type, &r.Impact, &r.Channel, &r.RequesterIn, &r.Labels} {
+	for _, s := range []*[]string{&r.Any, &r.All, &r.None, &r.In, &r.Type, &r.Impact, &r.Channel, &r.RequesterIn, &r.Labels} {
 		*s = slices.Clone(*s)
 	}
 	return r

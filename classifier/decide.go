@@ -3,7 +3,7 @@ package classifier
 import "slices"
 
 // decide builds the Decision of rule r, merging the continue rules in sc.
-func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, loc []int) Decision {
+func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, match []byte) Decision {
 	d := Decision{
 		Urgency:  r.rule.Urgency,
 		Category: r.rule.Category,
@@ -14,7 +14,7 @@ func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, loc []int) Decisio
 		Default:  r.rule.Default,
 	}
 	if !d.Default {
-		d.Matched = r.matched(in, sc, loc)
+		d.Matched = r.matched(in, sc, match)
 	}
 	if len(sc.cont) == 0 {
 		d.Labels = slices.Clone(r.labels)
@@ -55,18 +55,18 @@ func appendNew(dst, src []string) []string {
 }
 
 // matched lists what made r match, for the explanation.
-func (r *compiledRule) matched(in *Input, sc *scratch, loc []int) []string {
+func (r *compiledRule) matched(in *Input, sc *scratch, match []byte) []string {
 	var out []string
 	for _, t := range r.any {
-		if sc.has(t.id) {
+		if sc.has(t.id, r.in) {
 			out = append(out, t.text)
 		}
 	}
 	for _, t := range r.all {
 		out = append(out, t.text)
 	}
-	if loc != nil {
-		out = append(out, shorten(string(sc.raw[loc[0]:loc[1]])))
+	if match != nil {
+		out = append(out, shorten(string(match)))
 	}
 	if i := foldIndex(r.types, in.Type); i >= 0 {
 		out = append(out, "type="+r.types[i])

@@ -12,12 +12,18 @@
 // underscores; everything else separates words. The words of a phrase must
 // follow each other in the text separated by the same punctuation as in the
 // phrase (none for "access request", a hyphen for "on-call"), with any amount
-// of whitespace around it. So "deploy" matches "Deploy!" and the path segment
-// in "https://ci.example.com/deploy/42", but not "deployment"; "access
-// request" matches "access\n  request" but not "access, request"; "on-call"
-// matches "ON-CALL" but not "on call" (list both if both should match).
-// Regex conditions use RE2 syntax on the original, unlowered text; write
-// (?i) for case-insensitive patterns.
+// of whitespace around it. So "deploy" matches "Deploy!" but not
+// "deployment"; "access request" matches "access\n  request" but not
+// "access, request"; "on-call" matches "ON-CALL" but not "on call" (list both
+// if both should match). Regex conditions use RE2 syntax on the unlowered
+// text; write (?i) for case-insensitive patterns.
+//
+// Keywords and regexes see the request's Text as Normalize makes it, in
+// Classify itself so that every caller gets the same: by default only the
+// prose, where a link is its label or host (never its path, so "deploy" does
+// not match "https://ci.example.com/deploy/42") and mentions and emoji codes
+// are gone. A rule with In "code" also sees code blocks, inline code and
+// pasted log lines.
 //
 // The package does no I/O. Compile is meant to run once per configuration
 // load; the resulting Set is immutable and is shared by all goroutines.

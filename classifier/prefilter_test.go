@@ -62,7 +62,7 @@ func TestPrefilterNeverHidesAMatch(t *testing.T) {
 		p := newPrefilter(expr)
 		for _, text := range texts {
 			var tk tokenizer
-			tk.feed(text)
+			tk.feed([]byte(text))
 			tk.finish()
 			if re.MatchString(text) && !p.mayMatch(tk.buf, tk.longS) {
 				t.Errorf("%q matches %q but the prefilter ruled it out", expr, text)

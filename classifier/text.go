@@ -44,7 +44,7 @@ func isWordRune(r rune) bool {
 }
 
 // feed appends s to the text. Words may continue across calls.
-func (t *tokenizer) feed(s string) {
+func (t *tokenizer) feed(s []byte) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -53,7 +53,7 @@ func (t *tokenizer) feed(s string) {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRune(s[i:])
 		if r == '\u017f' {
 			t.longS = true
 		}
@@ -144,7 +144,7 @@ func (t term) key() string {
 // to write instead.
 func parseTerm(s string) (term, error) {
 	var tk tokenizer
-	tk.feed(strings.TrimSpace(s))
+	tk.feed([]byte(strings.TrimSpace(s)))
 	tk.finish()
 	if len(tk.words) == 0 {
 		return term{}, fmt.Errorf("%q has no letters or digits; write a word or phrase, or use regex", s)
@@ -172,9 +172,9 @@ func parseTerm(s string) (term, error) {
 }
 
 // at reports whether the term's words follow word i of tk, which the caller
-// has already found equal to the term's first word.
-func (t *term) at(tk *tokenizer, i int) bool {
-	if i+len(t.words) > len(tk.words) {
+// has already found equal to the term's first word, before word end.
+func (t *term) at(tk *tokenizer, i, end int) bool {
+	if i+len(t.words) > end {
 		return false
 	}
 	for k := 1; k < len(t.words); k++ {

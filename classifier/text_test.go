@@ -32,8 +32,11 @@ func TestKeywordMatching(t *testing.T) {
 		{"underscore joins words", "deploy", "run deploy_prod", "", false},
 		{"digits join words", "deploy", "deploy2 failed", "", false},
 		{"word with digits", "5xx", "lots of 5XX errors", "", true},
-		{"url path segment", "deploy", "see https://ci.example.com/deploy/42", "", true},
-		{"url host label", "grafana", "<https://grafana.example.com/d/abc|dashboard>", "", true},
+		// Rules see a link's label, or its host, never its path (issue 11).
+		{"url path segment", "deploy", "see https://ci.example.com/deploy/42", "", false},
+		{"url host", "ci", "see https://ci.example.com/deploy/42", "", true},
+		{"link host hidden by label", "grafana", "<https://grafana.example.com/d/abc|dashboard>", "", false},
+		{"link label", "dashboard", "<https://grafana.example.com/d/abc|dashboard>", "", true},
 		{"url longer word", "deploy", "https://ci.example.com/deployments/42", "", false},
 		{"hyphen splits text words", "call", "who is on-call today", "", true},
 		{"hyphenated term", "on-call", "who is ON-CALL today", "", true},
@@ -79,7 +82,7 @@ func TestKeywordMatching(t *testing.T) {
 			if got := d.Rule == "kw"; got != tt.want {
 				t.Errorf("%q in %q/%q: matched %v, want %v", tt.term, tt.summary, tt.details, got, tt.want)
 			}
-			if ref := refMatch(tt.summary+"\n"+tt.details, tt.term); ref != tt.want {
+			if ref := refMatch(Normalize(tt.summary).Prose+"\n"+Normalize(tt.details).Prose, tt.term); ref != tt.want {
 				t.Errorf("reference matcher says %v, want %v", ref, tt.want)
 			}
 		})
@@ -121,7 +124,7 @@ func TestTokenizerWords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			var tk tokenizer
-			tk.feed(tt.text)
+			tk.feed([]byte(tt.text))
 			tk.finish()
 			var got []string
 			for i := range tk.words {

@@ -62,10 +62,16 @@ type Rule struct {
 	Name string
 
 	// Any, All and None are keywords or phrases, matched as whole words,
-	// case-insensitively, on Summary + "\n" + Details.
+	// case-insensitively, on the prose of Summary + "\n" + Details (see In).
 	Any, All, None []string
-	// Regex is an RE2 expression matched on Summary + "\n" + Details.
+	// Regex is an RE2 expression matched on the same normalized text as
+	// the words: by default the prose of Summary + "\n" + Details.
 	Regex string
+	// In says which parts of the normalized text (see Normalize) Any, All,
+	// None and Regex look at: "text" (the prose; the default when empty)
+	// and "code" (code blocks, inline code and pasted log lines). A regex
+	// given both sees the prose, a line break, then the code.
+	In []string
 	// Type and Impact list accepted values of the request modal's fields,
 	// compared case-insensitively.
 	Type, Impact []string

@@ -75,7 +75,7 @@ func TestLoadFull(t *testing.T) {
 			BusinessHours: BusinessHours{Days: []time.Weekday{time.Tuesday, time.Wednesday, time.Thursday},
 				Start: Clock{8, 30}, End: Clock{17, 0}, Holidays: []time.Time{date(2026, 12, 25), date(2027, 1, 1)}},
 			Intake: Intake{Channels: []string{"#platform-help", "C0HELP"}, Mode: "auto", TicketDeadline: 5 * time.Minute,
-				Reaction: "ticket", OptOut: "$skip", DuplicateWindow: 0, AllowBots: true},
+				Reaction: "ticket", OptOut: "$skip", DuplicateWindow: 0, AllowBots: true, MembersAsk: true},
 			Oncall: Oncall{Rotation: []string{"U02", "U03"}, Shift: 14 * days,
 				Handoff: Handoff{Weekday: time.Wednesday, HasWeekday: true, At: Clock{9, 30}}, Start: date(2026, 1, 7),
 				EscalateTo: "@platform-leads", Usergroup: "S0ONCALL", SetTopic: true, ReassignOnHandoff: false},

@@ -94,6 +94,8 @@ func TestParseRuleErrors(t *testing.T) {
 			[]string{"1: `type` item must be one of access, deploy, incident, infra_change, question, other, got \"acess\" (did you mean `access`?)"}},
 		{"bad impact", "[{name: a, impact: [everyone], urgency: P3}, {name: z, default: true, urgency: P3}]",
 			[]string{"1: `impact` item must be one of just_me, my_team, several_teams, customers, got \"everyone\""}},
+		{"bad in", "[{name: a, any: [x], in: [text, logs], urgency: P3}, {name: z, default: true, urgency: P3}]",
+			[]string{"1: `in` item must be one of text, code, got \"logs\""}},
 		{"negative estimate", "[{name: a, any: [x], estimate: -1, urgency: P3}, {name: z, default: true, urgency: P3}]",
 			[]string{"1: `estimate` must be 0 or more, got -1"}},
 		{"zero needed_within", "[{name: a, needed_within: 0, urgency: P3}, {name: z, default: true, urgency: P3}]",

@@ -10,7 +10,8 @@ type Rule struct {
 	Any          []string
 	All          []string
 	None         []string
-	Regex        string // compiles as Go RE2
+	Regex        string   // compiles as Go RE2
+	In           []string // "text", "code": what any/all/none/regex see; empty is text
 	Type         []string
 	Impact       []string
 	Channel      []string

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sprintguard/sprintguard/classifier"
 )
 
 // ruleList is a decoded list of rules and where it came from.
@@ -129,6 +131,7 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 		"all":           words("`all`", &r.All),
 		"none":          words("`none`", &r.None),
 		"regex":         func(v *yaml.Node) { d.regex(v, &r.Regex) },
+		"in":            oneOf("`in`", &r.In, classifier.InValues),
 		"type":          oneOf("`type`", &r.Type, requestTypes),
 		"impact":        oneOf("`impact`", &r.Impact, impacts),
 		"channel":       func(v *yaml.Node) { r.Channel = d.strs("`channel`", v, checkChannel) },

@@ -63,6 +63,9 @@ type Intake struct {
 	OptOut          string        // messages starting with it are ignored
 	DuplicateWindow time.Duration // 0 disables duplicate detection
 	AllowBots       bool
+	// MembersAsk makes the team's own members' messages in its intake
+	// channels requests too; by default they are the team talking.
+	MembersAsk bool
 }
 
 // Oncall is the rotation. Start is the optional anchor date (civil date at

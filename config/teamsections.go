@@ -70,6 +70,7 @@ func (d *decoder) intake(n *yaml.Node, in *Intake) []item {
 		"opt_out":          func(v *yaml.Node) { d.str("`opt_out`", v, &in.OptOut) },
 		"duplicate_window": func(v *yaml.Node) { parsed(d, "`duplicate_window`", v, &in.DuplicateWindow, parseDuration) },
 		"allow_bots":       func(v *yaml.Node) { d.boolean("`allow_bots`", v, &in.AllowBots) },
+		"members_ask":      func(v *yaml.Node) { d.boolean("`members_ask`", v, &in.MembersAsk) },
 	})
 	return channels
 }

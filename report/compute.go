@@ -22,7 +22,7 @@ func Compute(d Data) *Weekly {
 		team = &triage.Team{}
 	}
 	week, cutoff, now := scope(team, d.Week, d.Now)
-	c := newComputation(team, week, cutoff, now)
+	c := newComputation(team, week, cutoff, now, d.Names)
 	for _, r := range d.Requests {
 		if r != nil && r.Team == team.Name {
 			c.add(r)
@@ -50,9 +50,9 @@ type computation struct {
 	status    SprintStatus
 }
 
-func newComputation(team *triage.Team, week Window, cutoff, now time.Time) *computation {
+func newComputation(team *triage.Team, week Window, cutoff, now time.Time, names map[string]string) *computation {
 	c := &computation{team: team, week: week, cutoff: cutoff, now: now,
-		thisWeek: newTally(), inSprint: newTally()}
+		thisWeek: newTally(names), inSprint: newTally(names)}
 	for i := range c.days {
 		start := addDays(week.Start, i)
 		c.days[i] = DayCount{Date: start.Format(time.DateOnly), Start: start, ByUrgency: urgencyMap()}

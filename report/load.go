@@ -36,6 +36,22 @@ func Load(st triage.Store, team *triage.Team, week Window, now time.Time) (Data,
 	return Data{Team: team, Week: week, Requests: reqs, Now: now}, nil
 }
 
+// Requesters returns the Slack user ids of the requesters of d's
+// requests, sorted and each once: the ids whose display names a caller
+// resolves into d.Names before Compute.
+func (d Data) Requesters() []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, r := range d.Requests {
+		if r != nil && r.User != "" && !seen[r.User] {
+			seen[r.User] = true
+			ids = append(ids, r.User)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
 // loadRange is the span of creation times the report reads.
 func loadRange(team *triage.Team, week Window, cutoff time.Time) (from, to time.Time) {
 	from = addDays(week.Start, -7*(trendWeeks-1))

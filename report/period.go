@@ -35,6 +35,7 @@ type tally struct {
 	breaches   breachLog
 	overridden int
 	emergency  []Item
+	names      map[string]string // display names by user id
 }
 
 // person is a requester's Count plus when their name was last seen, since
@@ -44,8 +45,9 @@ type person struct {
 	seen time.Time
 }
 
-func newTally() *tally {
+func newTally(names map[string]string) *tally {
 	return &tally{
+		names:      names,
 		urgency:    urgencyMap(),
 		categories: map[string]*Count{},
 		teams:      map[string]*Count{},
@@ -101,7 +103,7 @@ func (t *tally) add(r *triage.Request, now time.Time) {
 		t.resolve = append(t.resolve, max(r.ResolvedAt.Sub(start), 0))
 	}
 	t.breaches.add(r, start, now)
-	if it, ok := falseEmergency(r); ok {
+	if it, ok := falseEmergency(r, t.requesterName(r)); ok {
 		t.emergency = append(t.emergency, it)
 	}
 }
@@ -120,9 +122,9 @@ func (t *tally) addPerson(r *triage.Request, charge float64) {
 	key := or(r.User, r.UserName)
 	p := t.people[key]
 	if p == nil {
-		p = &person{Count: Count{ID: r.User, Name: requesterName(r)}, seen: r.CreatedAt}
+		p = &person{Count: Count{ID: r.User, Name: t.requesterName(r)}, seen: r.CreatedAt}
 		t.people[key] = p
-	} else if newerName(r, p) {
+	} else if t.names[r.User] == "" && newerName(r, p) {
 		p.Name, p.seen = r.UserName, r.CreatedAt
 	}
 	p.N++
@@ -139,8 +141,10 @@ func newerName(r *triage.Request, p *person) bool {
 	return c > 0 || c == 0 && r.UserName > p.Name
 }
 
-func requesterName(r *triage.Request) string {
-	return or(r.UserName, or(r.User, noRequester))
+// requesterName is r's requester as the report shows them: their display
+// name, else the name the request recorded, else their user id.
+func (t *tally) requesterName(r *triage.Request) string {
+	return or(t.names[r.User], or(r.UserName, or(r.User, noRequester)))
 }
 
 // currentOutcome is where r stands now, which may differ from the policy's
@@ -173,14 +177,22 @@ func clockStart(r *triage.Request) time.Time {
 }
 
 // falseEmergency reports a request its requester claimed as P1 or P2 that
-// the rules classified lower, unless a person later raised it to the
-// claimed urgency: then the rules were wrong, which overrides already show.
-func falseEmergency(r *triage.Request) (Item, bool) {
+// the rules classified lower and the on-call downgraded: they answered the
+// claim by keeping the rules' urgency. A pending or confirmed claim is not
+// one. Requests stored before claims were answered count unless a person
+// raised them to the claimed urgency.
+func falseEmergency(r *triage.Request, requester string) (Item, bool) {
 	claimed, rules := r.Claimed, r.Decision.Urgency
 	if !claimed.Valid() || claimed > classifier.P2 || !rules.Valid() || rules <= claimed {
 		return Item{}, false
 	}
-	if r.Urgency.Valid() && r.Urgency <= claimed {
+	switch r.ClaimState {
+	case triage.ClaimKept:
+	case "":
+		if r.Urgency.Valid() && r.Urgency <= claimed {
+			return Item{}, false
+		}
+	default:
 		return Item{}, false
 	}
 	summary := r.Summary
@@ -188,7 +200,7 @@ func falseEmergency(r *triage.Request) (Item, bool) {
 		summary = purgedText
 	}
 	return Item{ID: r.ID, Ticket: r.Ticket.Key, Summary: summary, Claimed: claimed, Classified: rules,
-		Final: validOrZero(r.Urgency), Requester: requesterName(r), CreatedAt: r.CreatedAt}, true
+		Final: validOrZero(r.Urgency), Requester: requester, RequesterID: r.User, CreatedAt: r.CreatedAt}, true
 }
 
 func validOrZero(u triage.Urgency) triage.Urgency {

@@ -53,7 +53,7 @@ func Sprints(team *triage.Team, reqs []*triage.Request) []SprintSummary {
 	get := func(n int) *acc {
 		a := byN[n]
 		if a == nil {
-			a = &acc{SprintSummary: SprintSummary{N: n}, people: newTally()}
+			a = &acc{SprintSummary: SprintSummary{N: n}, people: newTally(nil)}
 			byN[n] = a
 		}
 		return a

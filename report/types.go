@@ -21,6 +21,11 @@ type Data struct {
 	// at Now, and a week that has not ended yet is reported up to Now. Zero
 	// means Week.End.
 	Now time.Time
+	// Names holds requesters' display names by Slack user id, resolved
+	// before Compute (see Requesters) so that computing and rendering stay
+	// pure. A requester without one is shown by the name the request
+	// recorded, else by user id.
+	Names map[string]string
 }
 
 // Weekly is one team's computed weekly report. All times are in the team's
@@ -57,8 +62,9 @@ type Weekly struct {
 // Outcomes and the status-derived figures use each request's current state.
 // Breakdowns are sorted by count, largest first, then by name; uncategorised
 // requests are named "(none)", requesters without a team "(no team)", and a
-// requester by their newest display name (or user id). A Period is a plain
-// value, safe for concurrent reads.
+// requester by their display name from Data.Names, else the newest name a
+// request recorded, else their user id. A Period is a plain value, safe for
+// concurrent reads.
 type Period struct {
 	Requests int `json:"requests"`
 	// ByUrgency counts current urgency (after human overrides); the keys
@@ -154,8 +160,10 @@ type Item struct {
 	Classified triage.Urgency `json:"classified"`
 	// Final is the urgency now; zero if it is not a valid urgency.
 	Final     triage.Urgency `json:"final,omitempty"`
-	Requester string         `json:"requester"`
-	CreatedAt time.Time      `json:"created_at"`
+	Requester string         `json:"requester"` // display name, else user id
+	// RequesterID is the requester's Slack user id.
+	RequesterID string    `json:"requester_id,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // SprintStatus is the interrupt budget of the report's sprint at Cutoff.

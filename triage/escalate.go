@@ -28,12 +28,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 				return err
 			}
 			for _, r := range late {
-				r.EscalatedAt = now
-				r.record(now, "escalated", "", team.EscalateTo)
-				if err := tx.PutRequest(r); err != nil {
-					return err
-				}
-				if err := s.notify(tx, r, NoticeEscalated, "", now, team.EscalateTo); err != nil {
+				if err := s.escalate(tx, team, r, now); err != nil {
 					return err
 				}
 				escalated++
@@ -45,6 +40,17 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("escalate: %w", err)
 	}
 	return escalated, nil
+}
+
+// escalate marks r escalated and queues the notice to the team's
+// escalate_to, in tx.
+func (s *Service) escalate(tx Tx, team *Team, r *Request, now time.Time) error {
+	r.EscalatedAt = now
+	r.record(now, "escalated", "", team.EscalateTo)
+	if err := tx.PutRequest(r); err != nil {
+		return err
+	}
+	return s.notify(tx, r, NoticeEscalated, "", now, team.EscalateTo)
 }
 
 // ackOverdue reports whether r waits for its acknowledgement past its SLA.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sprintguard/sprintguard/classifier"
 )
 
 // SystemActor prefixes actors that are sprintguard itself (jobs, tracker
@@ -140,14 +142,9 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 		}
 		r.Status = StatusDeclined
 	case ActUrgency:
-		if c.Urgency == r.Urgency {
-			return false, nil
-		}
-		if c.Urgency < 1 || c.Urgency > 4 {
-			return false, Errorf(EINVALID, "urgency must be P1 to P4")
-		}
-		r.Overrides = append(r.Overrides, UrgencyChange{At: at, Actor: c.Actor, From: r.Urgency, To: c.Urgency})
-		r.Urgency = c.Urgency
+		return s.setUrgency(tx, team, r, c.Urgency, c.Actor, at)
+	case ActConfirmClaim, ActKeepClaim:
+		return s.answerClaim(tx, team, r, c, at)
 	case ActReassign:
 		if c.Assignee == r.Assignee {
 			return false, nil
@@ -160,6 +157,31 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 		r.Status, r.ResolvedAt = StatusOpen, time.Time{}
 	default:
 		return false, Errorf(EINVALID, "unknown action %q", c.Action)
+	}
+	return true, nil
+}
+
+// setUrgency is every human change of r's urgency, recorded as an
+// override of the rules. A request raised to P1 that the policy kept out of
+// the sprint (backlog, deferred, waiting for approval) is taken into it
+// now, over budget if need be, as the policy does with any P1.
+func (s *Service) setUrgency(tx Tx, team *Team, r *Request, u Urgency, actor string, at time.Time) (bool, error) {
+	if u == r.Urgency {
+		return false, nil
+	}
+	if !u.Valid() {
+		return false, Errorf(EINVALID, "urgency must be P1 to P4")
+	}
+	r.Overrides = append(r.Overrides, UrgencyChange{At: at, Actor: actor, From: r.Urgency, To: u})
+	r.Urgency = u
+	switch {
+	case u != classifier.P1:
+	case r.Outcome == Accepted:
+		if r.NotifyAt.After(at) {
+			r.NotifyAt = at // a P1 does not wait for business hours
+		}
+	case r.Status == StatusBacklog, r.Status == StatusPending, r.Status == StatusDeferred && r.Outcome == Deferred:
+		return true, s.approve(tx, team, r, at)
 	}
 	return true, nil
 }
@@ -225,6 +247,10 @@ func changeComment(r *Request, c Change) string {
 	switch c.Action {
 	case ActUrgency:
 		return fmt.Sprintf("Urgency changed to %s by %s.", r.Urgency, who)
+	case ActConfirmClaim:
+		return fmt.Sprintf("Claimed emergency confirmed by %s: urgency %s.", who, r.Urgency)
+	case ActKeepClaim:
+		return fmt.Sprintf("Claimed emergency not confirmed by %s: urgency stays %s.", who, r.Urgency)
 	case ActResolve:
 		if r.HasActual {
 			return fmt.Sprintf("Resolved by %s; time spent %g.", who, r.Actual)

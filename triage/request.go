@@ -173,8 +173,13 @@ type Request struct {
 	Links    []string  `json:"links,omitempty"`
 	// Claimed is the urgency the requester asked for (e.g. "This is an
 	// emergency" claims P1); zero when none was claimed.
-	Claimed    Urgency    `json:"claimed,omitempty"`
-	TicketedBy TicketedBy `json:"ticketed_by"`
+	Claimed Urgency `json:"claimed,omitempty"`
+	// ClaimState is set when the claim was more urgent than the rules: the
+	// on-call confirms it or keeps the rules' urgency. ClaimSLA is the
+	// claimed urgency's acknowledgement SLA, which holds while it is pending.
+	ClaimState ClaimState     `json:"claim_state,omitempty"`
+	ClaimSLA   classifier.SLA `json:"claim_sla,omitzero"`
+	TicketedBy TicketedBy     `json:"ticketed_by"`
 
 	CreatedAt time.Time           `json:"created_at"`
 	Decision  classifier.Decision `json:"decision"`

@@ -137,6 +137,9 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 		if err := s.route(tx, team, r, at); err != nil {
 			return err
 		}
+		if err := s.claim(tx, team, r, at); err != nil {
+			return err
+		}
 		if err := s.remember(tx, in, r.ID, at); err != nil {
 			return err
 		}

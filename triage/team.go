@@ -30,6 +30,9 @@ type Team struct {
 	// Reaction is the emoji name that turns a message into a request.
 	Reaction  string
 	AllowBots bool
+	// MembersAsk makes members' and leads' own messages in the intake
+	// channels requests; by default they are conversation.
+	MembersAsk bool
 	// Usergroup is the Slack user group that follows the on-call.
 	Usergroup string
 	// SetTopic puts the on-call in the team channel's topic at handoff.

@@ -13,7 +13,8 @@ import (
 // errNoTicketYet delays an update until the ticket it changes exists.
 var errNoTicketYet = errors.New("the ticket is not created yet")
 
-// TicketHandlers returns the outbox handlers that push requests to tr. When
+// TicketHandlers returns triage's own outbox handlers: those that push
+// requests to tr, and the deadline of an unanswered emergency claim. When
 // tr refuses a ticket for good (a field Jira will not take, say) and
 // fallback is not nil, the ticket is made there instead, so that no request
 // is ever left without one.
@@ -25,6 +26,7 @@ func (s *Service) TicketHandlers(tr, fallback Tracker) map[string]Handler {
 		JobUpdateTicket: func(ctx context.Context, j *Job) (func(Tx) error, error) {
 			return s.updateTicket(ctx, j, tr)
 		},
+		JobClaimDue: s.claimDue,
 	}
 }
 
@@ -100,7 +102,8 @@ func (s *Service) createTicket(ctx context.Context, j *Job, tr, fallback Tracker
 		if err := s.notify(tx, cur, NoticeTicketed, "", at, ""); err != nil {
 			return err
 		}
-		if cur.Outcome == Accepted && !cur.Status.Closed() {
+		// A claimed emergency reached the on-call at intake, with its own buttons.
+		if cur.Outcome == Accepted && !cur.Status.Closed() && cur.ClaimState == "" {
 			n := Notice{Kind: NoticeOnCall, RequestID: cur.ID, Team: cur.Team, At: at, Due: cur.NotifyAt}
 			return s.enqueueNotice(tx, fmt.Sprintf("%s:%s:%d:%d", JobNotify, NoticeOnCall, cur.ID, len(cur.Events)), n, at)
 		}

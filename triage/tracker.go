@@ -80,4 +80,5 @@ const (
 	NoticeFallback  = "fallback"  // the tracker refused the ticket; a local one was made
 	NoticeWarning   = "warning"   // the tracker made the ticket but warns of something
 	NoticeEscalated = "escalated" // not acknowledged within the SLA; Text is escalate_to
+	NoticeClaim     = "claim"     // a requester claimed more urgency than the rules gave
 )

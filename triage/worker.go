@@ -148,19 +148,14 @@ func (w *Worker) finish(tx Tx, j *Job, commit func(Tx) error, err error, now tim
 	return tx.PutJob(j)
 }
 
-// backoff doubles from one second up to MaxBackoff, with +-20% jitter so
-// that jobs failed together do not retry together.
+// backoff doubles from one second up to MaxBackoff, with jitter so that
+// jobs failed together do not retry together.
 func (w *Worker) backoff(attempt int) time.Duration {
 	limit := w.MaxBackoff
 	if limit <= 0 {
 		limit = 10 * time.Minute
 	}
-	d := time.Second << min(attempt-1, 30)
-	if d > limit || d <= 0 {
-		d = limit
-	}
-	jitter := 0.8 + 0.4*rand.Float64()
-	return time.Duration(float64(d) * jitter)
+	return Backoff(attempt, time.Second, limit, rand.Float64())
 }
 
 func (w *Worker) log() *slog.Logger {

@@ -15,6 +15,10 @@ func Changed(r *triage.Request, action, actor string) Message {
 		s = "Acknowledged" + by
 	case triage.ActUrgency:
 		s = "Urgency changed to " + r.Urgency.String() + by
+	case triage.ActConfirmClaim:
+		s = capital(claimed(r)) + " confirmed" + by + ": now " + r.Urgency.String()
+	case triage.ActKeepClaim:
+		s = "Not confirmed as " + claimedWith(r) + ": " + r.Urgency.String() + " kept" + by
 	case triage.ActResolve:
 		s = "Resolved" + by
 		if r.HasActual {

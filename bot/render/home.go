@@ -40,7 +40,8 @@ const (
 
 // AppHome returns the App Home tab: a "New request" button, then per team
 // who is on call now and next, the budget gauge and the open requests with
-// their age and SLA state, then the user's own requests. It stays within
+// their age and SLA state, most urgent first and then oldest first, then
+// the user's own requests. It stays within
 // Slack's 100 blocks however many teams and requests there are.
 func AppHome(h Home) slack.HomeTabViewRequest {
 	blocks := []slack.Block{
@@ -78,7 +79,7 @@ func homeTeam(ht HomeTeam, at time.Time) []slack.Block {
 	}
 	budget := "*Interrupt budget:* `" + Bar(used, total, barWidth) + "` " + Escape(ledgerUnit(team, ht.Ledger))
 
-	open := "*Open requests (" + itoa(len(ht.Open)) + "):*\n" + strings.Join(listLines(ht.Open, homeOpen, at), "\n")
+	open := "*Open requests (" + itoa(len(ht.Open)) + "):*\n" + strings.Join(orderedLines(mostUrgentFirst(ht.Open), homeOpen, at), "\n")
 	name := team.Name
 	if strings.TrimSpace(name) == "" {
 		name = "Team" // Slack rejects an empty header

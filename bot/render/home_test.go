@@ -134,3 +134,45 @@ func TestAppHome(t *testing.T) {
 		})
 	}
 }
+
+// App Home lists a team's open requests in the order the on-call should
+// take them: most urgent first, then oldest first.
+func TestAppHomeOpenRequestsMostUrgentFirst(t *testing.T) {
+	ht := homeTeamFor(t, "platform", 0)
+	at := time.Date(2026, 3, 4, 18, 0, 0, 0, ht.Team.Location)
+	add := func(key string, u classifier.Urgency, age time.Duration) {
+		ht.Open = append(ht.Open, testRequest(t, func(r *triage.Request) {
+			r.ID = int64(len(ht.Open) + 1)
+			r.Ticket = triage.Ticket{Key: key}
+			r.Urgency, r.CreatedAt = u, at.Add(-age)
+			r.NotifyAt = r.CreatedAt
+		}))
+	}
+	// Oldest first, as the store hands them over.
+	add("REQ-P4OLD", classifier.P4, 9*time.Hour)
+	add("REQ-P3OLD", classifier.P3, 8*time.Hour)
+	add("REQ-P1OLD", classifier.P1, 7*time.Hour)
+	add("REQ-P2", classifier.P2, 6*time.Hour)
+	add("REQ-P3NEW", classifier.P3, 2*time.Hour)
+	add("REQ-P1NEW", classifier.P1, time.Hour)
+	want := []string{"REQ-P1OLD", "REQ-P1NEW", "REQ-P2", "REQ-P3OLD", "REQ-P3NEW", "REQ-P4OLD"}
+
+	view := AppHome(Home{User: "UA", Teams: []HomeTeam{ht}, At: at})
+	var open string
+	for _, b := range view.Blocks.BlockSet {
+		if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil && strings.Contains(s.Text.Text, "Open requests") {
+			open = s.Text.Text
+		}
+	}
+	var got []string
+	for _, line := range strings.Split(open, "\n")[1:] {
+		for _, key := range want {
+			if strings.Contains(line, key+"|") || strings.Contains(line, key+" ") || strings.Contains(line, key+">") {
+				got = append(got, key)
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("open requests in order %v, want %v\n%s", got, want, open)
+	}
+}

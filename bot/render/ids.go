@@ -21,6 +21,8 @@ const (
 	ActionDefer        = "sg_defer"          // value = request id
 	ActionApprove      = "sg_approve"        // value = request id
 	ActionOpenRequest  = "sg_open_request"   // App Home button "New request"; value ""
+	ActionConfirmClaim = "sg_claim_confirm"  // on-call's answer to a claimed emergency; value = request id
+	ActionKeepClaim    = "sg_claim_keep"     // value = request id
 	CallbackRequest    = "sg_request"        // request modal callback_id
 	CallbackResolve    = "sg_resolve_modal"  // resolve modal callback_id
 	ShortcutCreate     = "sg_create_request" // message shortcut callback_id (the manifest uses it)

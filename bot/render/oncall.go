@@ -16,8 +16,9 @@ const maxDetails = 600
 
 // OnCall returns the on-call's message about r, with the buttons that fit
 // its status: open requests can be acknowledged, re-prioritised, resolved
-// or deferred; closed ones show who closed them and when. Broadcast
-// mentions are left to the caller.
+// or deferred; closed ones show who closed them and when. A claimed
+// emergency shows the claim and, while it is pending, only its two answers.
+// Broadcast mentions are left to the caller.
 func OnCall(r *triage.Request, team *triage.Team) Message {
 	loc, u := zone(team), unit(team)
 	blocks := []slack.Block{section(title(r)), section(facts(r, loc, u))}
@@ -26,7 +27,14 @@ func OnCall(r *triage.Request, team *triage.Team) Message {
 			blocks = append(blocks, section(s))
 		}
 	}
+	title := titleText(r) + " (from " + mention(r.User) + ")"
+	if r.ClaimState != "" {
+		blocks = append(blocks, claimBlocks(r, loc)...)
+		title = ClaimLine(r) + ": " + title
+	}
 	switch {
+	case r.ClaimOpen():
+		// The claim's answer comes first; the usual buttons follow it.
 	case r.Status == triage.StatusOpen:
 		blocks = append(blocks, onCallActions(r, true))
 	case r.Status == triage.StatusAcknowledged:
@@ -36,7 +44,7 @@ func OnCall(r *triage.Request, team *triage.Team) Message {
 	case r.Status.Closed():
 		blocks = append(blocks, note(closedLine(r, loc, u)))
 	}
-	return message(titleText(r)+" (from "+mention(r.User)+")", blocks...)
+	return message(title, blocks...)
 }
 
 // facts lists who asked, where, why this urgency, what it costs and the

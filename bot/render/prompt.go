@@ -1,6 +1,10 @@
 package render
 
-import "github.com/slack-go/slack"
+import (
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
 
 // Prompt returns the thread reply to a message in an intake channel in
 // prompt mode: [Create ticket] and [This is an emergency], both carrying
@@ -26,4 +30,28 @@ func NeedsTicketFirst(ref MessageRef) Message {
 			button(ActionCreateTicket, ref.value(), "Create ticket", slack.StylePrimary),
 		),
 	)
+}
+
+// PromptTicketed replaces a prompt, or the needs-a-ticket answer, once
+// its message has a ticket: it names the ticket and how it came about,
+// and has no buttons left to press.
+func PromptTicketed(r *triage.Request) Message {
+	how := "was ticketed"
+	switch r.TicketedBy {
+	case triage.ByDeadline:
+		how = "was ticketed automatically, since nobody did within the deadline"
+	case triage.ByMember:
+		how = "was ticketed by the team"
+	case triage.ByRequester:
+		how = "was ticketed by its requester"
+	}
+	text := "This request " + how + ": " + ticketRef(r) + "."
+	return message(text, section(":ticket: "+text+" Follow it there."))
+}
+
+// PromptPressed replaces a prompt whose [Create ticket] user pressed, until
+// the ticket comes: its buttons go, so that nobody presses them again.
+func PromptPressed(user string) Message {
+	text := mention(user) + " asked for a ticket; it is on its way."
+	return message(text, section(text))
 }

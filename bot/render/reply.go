@@ -21,6 +21,9 @@ func RequesterReply(r *triage.Request, team *triage.Team) Message {
 		"\n*Urgency:* " + urgencyWhy(r) +
 		"\n*Who has it:* " + assignee(r) +
 		"\n*Next:* " + capital(next)
+	if c := claimForRequester(r, loc); c != "" {
+		body += "\n*Your claim:* " + c
+	}
 	return message(head+" "+r.Urgency.String()+". "+capital(next), section(body))
 }
 

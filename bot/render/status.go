@@ -14,27 +14,34 @@ import (
 const maxList = 20
 
 // Help returns the mrkdwn help of the slash command named command (such as
-// "/sg"), listing every subcommand. It is safe for concurrent use.
+// "/sg"), listing every subcommand, with an example of each one that takes
+// arguments. TestEveryHelpExampleRuns runs every example through the
+// command. It is safe for concurrent use.
 func Help(command string) string {
 	c := strings.TrimSpace(command)
 	if c == "" {
 		c = "/sg"
 	}
-	rows := [][2]string{
-		{"ask <text>", "open the request form, filled in with the text"},
-		{"<text>", "the same as ask"},
-		{"help", "this help"},
-		{"budget", "the interrupt budget of this sprint: used, left and what consumed it"},
-		{"oncall", "who is on call now and next"},
-		{"oncall swap @a @b <from> <to>", "put @b on call instead of @a from <from> to <to>, e.g. 2026-03-02 10:00 (leads only)"},
-		{"status [KEY]", "one request by its ticket key, or your open requests"},
-		{"handoff note <text>", "leave a note for the next on-call's handoff"},
-		{"report [last|this|2026-W47]", "the weekly interrupt report: last week, this week or a given ISO week"},
+	rows := [][3]string{
+		{"ask <text>", "open the request form, filled in with the text", "ask the staging deploy is stuck"},
+		{"<text>", "the same as ask", ""},
+		{"help", "this help", ""},
+		{"budget", "the interrupt budget of this sprint: used, left and what consumed it", ""},
+		{"oncall", "who is on call now and next", ""},
+		{"oncall swap @a @b <from> <to>", "put @b on call instead of @a from <from> to <to>, each a date or a date and time in the team's time zone (leads only)",
+			"oncall swap @ann @bob 2026-03-02 10:00 2026-03-09 10:00"},
+		{"status [KEY]", "one request by its ticket key, or your open requests", ""},
+		{"handoff note <text>", "leave a note for the next on-call's handoff", "handoff note the cert renewal is half done"},
+		{"report [last|this|2026-W47]", "the weekly interrupt report: last week, this week or a given ISO week", "report 2026-W47"},
 	}
 	var b strings.Builder
 	b.WriteString("*sprintguard* makes sure every request gets a ticket and the sprint's interrupt budget is respected.\n")
 	for _, r := range rows {
-		b.WriteString("• `" + Escape(c+" "+r[0]) + "`: " + Escape(r[1]) + "\n")
+		b.WriteString("• `" + Escape(c+" "+r[0]) + "`: " + Escape(r[1]))
+		if r[2] != "" {
+			b.WriteString(", e.g. `" + Escape(c+" "+r[2]) + "`")
+		}
+		b.WriteString("\n")
 	}
 	b.WriteString("You can also mention @sprintguard with your request, send it a direct message, or use the message shortcut \"Create request\".")
 	return b.String()
@@ -114,11 +121,33 @@ func newestFirst(rs []*triage.Request) []*triage.Request {
 	return out
 }
 
+// mostUrgentFirst returns rs sorted by urgency, P1 first, then by age,
+// oldest first, without nils: the order in which the on-call should take
+// them. Requests without a valid urgency go last.
+func mostUrgentFirst(rs []*triage.Request) []*triage.Request {
+	out := slices.Clone(rs)
+	out = slices.DeleteFunc(out, func(r *triage.Request) bool { return r == nil })
+	rank := func(r *triage.Request) int {
+		if r.Urgency.Valid() {
+			return int(r.Urgency)
+		}
+		return 99
+	}
+	slices.SortStableFunc(out, func(a, b *triage.Request) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
 // listLines renders up to max requests, newest first, one line each, and
 // "and N more" when some are left out; at non-zero at it shows each one's
 // age and SLA breach. The lines together stay under a section's limit.
 func listLines(rs []*triage.Request, max int, at time.Time) []string {
-	rs = newestFirst(rs)
+	return orderedLines(newestFirst(rs), max, at)
+}
+
+// orderedLines is listLines for requests already in the order to show.
+func orderedLines(rs []*triage.Request, max int, at time.Time) []string {
 	if len(rs) == 0 {
 		return []string{"none"}
 	}

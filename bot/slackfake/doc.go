@@ -7,5 +7,6 @@
 // The fake keeps state the way Slack does: posted messages can be read back
 // with conversations.history and conversations.replies, edited with
 // chat.update, views keep a hash that views.update checks, and user groups
-// keep their members. Tests inject trouble with RateLimit and Fail.
+// keep their members. Tests inject trouble with RateLimit, Fail, FailHTTP,
+// RejectToken and GrantScopes.
 package slackfake

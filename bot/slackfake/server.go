@@ -57,6 +57,9 @@ type Server struct {
 	outages map[string]*failure
 	seq     int
 	lastTS  int64
+	// rejected and scopes are what RejectToken and GrantScopes set, by token.
+	rejected map[string]string
+	scopes   map[string][]string
 
 	users    map[string]slack.User
 	channels map[string]*channel
@@ -94,6 +97,8 @@ func New(t testing.TB) *Server {
 		limits:   map[string]*rateLimit{},
 		fails:    map[string]*failure{},
 		outages:  map[string]*failure{},
+		rejected: map[string]string{},
+		scopes:   map[string][]string{},
 		users:    map[string]slack.User{},
 		channels: map[string]*channel{},
 		dms:      map[string]string{},
@@ -170,6 +175,7 @@ type obj = map[string]any
 type apiError struct {
 	code     string
 	messages []string
+	extra    obj // more top-level fields, such as missing_scope's needed and provided
 }
 
 func (e *apiError) Error() string { return e.code }
@@ -235,6 +241,9 @@ func (s *Server) answerLocked(name string, r *request, h handler) (status int, h
 		if len(e.messages) > 0 {
 			resp["response_metadata"] = obj{"messages": e.messages}
 		}
+		for k, v := range e.extra {
+			resp[k] = v
+		}
 		return call.Status, nil, mustJSON(resp)
 	}
 	if resp == nil {
@@ -243,19 +252,6 @@ func (s *Server) answerLocked(name string, r *request, h handler) (status int, h
 	resp["ok"] = true
 	call.OK = true
 	return call.Status, nil, mustJSON(resp)
-}
-
-// checkToken refuses calls without a token, and app-level tokens where a
-// bot token is needed and the other way round, as Slack does.
-func (s *Server) checkToken(name string, r *request) error {
-	app := strings.HasPrefix(r.token, "xapp-")
-	switch {
-	case r.token == "":
-		return fail("not_authed")
-	case name == "apps.connections.open" && !app, name != "apps.connections.open" && app:
-		return fail("not_allowed_token_type")
-	}
-	return nil
 }
 
 func (s *Server) notifyLocked() {

@@ -28,6 +28,7 @@ const (
 type wsConn struct {
 	ws       *websocket.Conn
 	wmu      sync.Mutex
+	ready    bool // got its hello; envelopes and disconnects may follow
 	draining bool // sent a disconnect; Slack sends it nothing more
 	closed   bool
 	done     chan struct{}
@@ -63,6 +64,9 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.opened++
 	live := s.liveLocked() + 1
+	// Listed at once, so that a Drop right after the client read its hello
+	// reaches it.
+	s.conns = append(s.conns, c)
 	s.mu.Unlock()
 
 	hello := mustJSON(obj{
@@ -72,13 +76,15 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 		"connection_info": obj{"app_id": AppID},
 	})
 	if err := c.write(websocket.TextMessage, hello); err != nil {
-		_ = ws.Close()
+		s.mu.Lock()
+		s.closeLocked(c)
+		s.mu.Unlock()
 		return
 	}
 	// Envelopes may only follow the hello, so the connection becomes one
 	// Send can use only now.
 	s.mu.Lock()
-	s.conns = append(s.conns, c)
+	c.ready = true
 	s.notifyLocked()
 	s.mu.Unlock()
 	go s.ping(c)
@@ -156,7 +162,7 @@ func (s *Server) closeSockets() {
 // that was not told to disconnect.
 func (s *Server) currentLocked() *wsConn {
 	for i := len(s.conns) - 1; i >= 0; i-- {
-		if c := s.conns[i]; !c.closed && !c.draining {
+		if c := s.conns[i]; c.ready && !c.closed && !c.draining {
 			return c
 		}
 	}
@@ -286,7 +292,7 @@ func (s *Server) Disconnect(reason string) {
 	s.mu.Lock()
 	var conns []*wsConn
 	for _, c := range s.conns {
-		if !c.closed && !c.draining {
+		if c.ready && !c.closed && !c.draining {
 			c.draining = true
 			conns = append(conns, c)
 		}

@@ -52,13 +52,58 @@ func botUser() slack.User {
 func (s *Server) userInfo(r *request) (obj, error) {
 	id := r.get("user")
 	if id == BotUserID {
-		return obj{"user": botUser()}, nil
+		return obj{"user": userObject(botUser())}, nil
 	}
 	u, ok := s.users[id]
 	if !ok {
 		return nil, fail("user_not_found")
 	}
-	return obj{"user": u}, nil
+	return obj{"user": userObject(u)}, nil
+}
+
+// userObject is u as users.info and users.lookupByEmail send a member of
+// a workspace outside Enterprise Grid: the fields of Slack's published
+// shape, every one present as Slack sends it (empty strings, not missing
+// keys), and no field the real API lacks. The email is only there when
+// the user has one, as with a token lacking users:read.email.
+func userObject(u slack.User) obj {
+	p := u.Profile
+	tz, label, offset := u.TZ, u.TZLabel, u.TZOffset
+	if tz == "" {
+		tz, label, offset = "America/Los_Angeles", "Pacific Standard Time", -28800
+	}
+	image := func(size string) string { return "https://avatars.slack-edge.com/" + u.ID + "_" + size + ".png" }
+	profile := obj{
+		"title": p.Title, "phone": p.Phone, "skype": p.Skype,
+		"real_name": p.RealName, "real_name_normalized": p.RealName,
+		"display_name": p.DisplayName, "display_name_normalized": p.DisplayName,
+		"status_text": p.StatusText, "status_emoji": p.StatusEmoji, "status_expiration": p.StatusExpiration,
+		"avatar_hash": "g" + strings.ToLower(u.ID), "first_name": p.FirstName, "last_name": p.LastName,
+		"status_text_canonical": "", "team": u.TeamID,
+		"image_24": image("24"), "image_32": image("32"), "image_48": image("48"),
+		"image_72": image("72"), "image_192": image("192"), "image_512": image("512"),
+	}
+	if p.Email != "" {
+		profile["email"] = p.Email
+	}
+	if u.IsBot {
+		profile["bot_id"], profile["api_app_id"], profile["always_active"] = p.BotID, p.ApiAppID, true
+	}
+	return obj{
+		"id": u.ID, "team_id": u.TeamID, "name": u.Name, "deleted": u.Deleted, "color": or(u.Color, "9f69e7"),
+		"real_name": u.RealName, "tz": tz, "tz_label": label, "tz_offset": offset, "profile": profile,
+		"is_admin": u.IsAdmin, "is_owner": u.IsOwner, "is_primary_owner": u.IsPrimaryOwner,
+		"is_restricted": u.IsRestricted, "is_ultra_restricted": u.IsUltraRestricted,
+		"is_bot": u.IsBot, "is_app_user": u.IsAppUser, "updated": firstTS / 1_000_000,
+		"is_email_confirmed": p.Email != "", "who_can_share_contact_card": "EVERYONE",
+	}
+}
+
+func or(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
 }
 
 // lookupByEmail finds a known user by profile email, as Slack does:
@@ -70,7 +115,7 @@ func (s *Server) lookupByEmail(r *request) (obj, error) {
 	}
 	for _, u := range s.users {
 		if strings.EqualFold(u.Profile.Email, email) {
-			return obj{"user": u}, nil
+			return obj{"user": userObject(u)}, nil
 		}
 	}
 	return nil, fail("users_not_found")

@@ -1,7 +1,9 @@
-// Package admin is the running process's local control socket: a unix
-// socket beside the database file that only its owner can reach. Commands
-// that need the database while `serve` holds its lock (backup, report,
-// export) ask through it instead.
+// Package admin is the running process's local control endpoints. They
+// are served on a unix socket beside the database file that only its owner
+// can reach, through which the commands that need the database while
+// `serve` holds its lock (backup, report, export) ask, and on
+// server.admin_listen, a loopback TCP address, for operators and tools
+// that speak HTTP (curl, kubectl port-forward).
 package admin
 
 import (
@@ -12,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -23,8 +26,11 @@ type Backuper interface {
 	WriteBackup(w io.Writer) (int64, error)
 }
 
-// Handler serves GET /backup with a consistent copy of db.
-func Handler(db Backuper) http.Handler {
+// Handler serves GET /backup with a consistent copy of db and, when reload
+// is not nil, POST /reload, which re-reads the config as SIGHUP does: 200
+// with reload's message, or 422 with every problem on its own line while
+// the running config stays.
+func Handler(db Backuper, reload func() (string, error)) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
@@ -33,7 +39,62 @@ func Handler(db Backuper) http.Handler {
 			panic(http.ErrAbortHandler)
 		}
 	})
+	if reload != nil {
+		mux.HandleFunc("POST /reload", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			msg, err := reload()
+			if err != nil {
+				w.WriteHeader(http.StatusUnprocessableEntity)
+				fmt.Fprintf(w, "config reload refused; the running config stays:\n%v\n", err)
+				return
+			}
+			fmt.Fprintln(w, msg)
+		})
+	}
 	return mux
+}
+
+// Loopback serves h only to requests that came over loopback and name a
+// loopback host, and answers 403 to the rest: a web page open in a browser
+// on the same machine could otherwise reach the listener through a DNS
+// name that resolves to 127.0.0.1, and read a backup.
+func Loopback(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !loopbackHost(r.RemoteAddr) || !loopbackHost(r.Host) {
+			http.Error(w, "the admin endpoints answer loopback requests to a loopback host only", http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// loopbackHost reports whether hostport (or a bare host) is localhost or a
+// loopback IP.
+func loopbackHost(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = strings.Trim(hostport, "[]")
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ListenTCP opens the admin listener on addr, and refuses an address that
+// is not bound to loopback once resolved ("localhost" could resolve to
+// anything).
+func ListenTCP(addr string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener on %s (server.admin_listen): %w", addr, err)
+	}
+	if tcp, ok := l.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		l.Close()
+		return nil, fmt.Errorf("admin listener on %s (server.admin_listen) is bound to %s, not loopback; use 127.0.0.1:PORT", addr, l.Addr())
+	}
+	return l, nil
 }
 
 // Listen opens the control socket with mode 0600, replacing a stale socket
@@ -59,9 +120,9 @@ func Listen(path string) (net.Listener, error) {
 	return l, nil
 }
 
-// Serve runs the control socket until ctx ends.
-func Serve(ctx context.Context, l net.Listener, db Backuper) error {
-	srv := &http.Server{Handler: Handler(db), ReadHeaderTimeout: 5 * time.Second}
+// Serve serves h on l until ctx ends.
+func Serve(ctx context.Context, l net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -69,7 +130,7 @@ func Serve(ctx context.Context, l net.Listener, db Backuper) error {
 		srv.Shutdown(sctx)
 	}()
 	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("control socket: %w", err)
+		return fmt.Errorf("admin endpoints on %s: %w", l.Addr(), err)
 	}
 	return nil
 }

@@ -55,7 +55,7 @@ func Team(cfg *config.Config, ct *config.Team) (*triage.Team, error) {
 		Members: ct.Members, Leads: ct.Leads,
 		OptOut: ct.Intake.OptOut, DuplicateWindow: ct.Intake.DuplicateWindow,
 		IntakeMode: ct.Intake.Mode, TicketDeadline: ct.Intake.TicketDeadline,
-		Reaction: ct.Intake.Reaction, AllowBots: ct.Intake.AllowBots, Usergroup: ct.Oncall.Usergroup,
+		Reaction: ct.Intake.Reaction, AllowBots: ct.Intake.AllowBots, MembersAsk: ct.Intake.MembersAsk, Usergroup: ct.Oncall.Usergroup,
 		SetTopic: ct.Oncall.SetTopic, ReassignOnHandoff: ct.Oncall.ReassignOnHandoff,
 		ReportSchedule: ct.Report.Schedule, ReportChannel: ct.Report.Channel,
 		DefaultEstimate: defaultEstimate, EscalateTo: ct.Oncall.EscalateTo,
@@ -103,7 +103,7 @@ func Rules(rs []config.Rule, groups map[string][]string) (*classifier.Set, error
 			}
 		}
 		out[i] = classifier.Rule{
-			Name: r.Name, Any: r.Any, All: r.All, None: r.None, Regex: r.Regex,
+			Name: r.Name, Any: r.Any, All: r.All, None: r.None, Regex: r.Regex, In: r.In,
 			Type: r.Type, Impact: r.Impact, Channel: r.Channel, RequesterIn: r.RequesterIn,
 			When: r.When, NeededWithin: r.NeededWithin,
 			Urgency: u, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels,

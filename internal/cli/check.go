@@ -75,6 +75,9 @@ func checkOnline(ctx context.Context, cfg *config.Config) []string {
 	if _, err := gw.AuthTest(ctx); err != nil {
 		problems = append(problems, fmt.Sprintf("slack: the bot token does not work at %s: %v", cfg.Slack.APIURL, err))
 	}
+	if p := checkAppToken(ctx, cfg); p != "" {
+		problems = append(problems, p)
+	}
 	if cfg.Tracker.Kind != config.TrackerJira {
 		return problems
 	}

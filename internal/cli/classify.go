@@ -38,6 +38,9 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "classify")
 	team := fs.String("team", "", "classify with this team's rules (default: the first team, or the channel's)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	at := fs.String("at", "", "when it was asked: 2026-11-17T14:30 in the team's zone, or RFC 3339 (default now)")
+	channel := fs.String("channel", "", "where it was asked: a channel id or #name")
+	user := fs.String("user", "", "who asked: a user id")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -52,6 +55,15 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	emit := func(in classifyLine) error {
 		if in.Team == "" {
 			in.Team = *team
+		}
+		if in.At == "" {
+			in.At = *at
+		}
+		if in.Channel == "" {
+			in.Channel = *channel
+		}
+		if in.User == "" {
+			in.User = *user
 		}
 		res, err := classify(st, in, env.Now())
 		if err != nil {
@@ -85,7 +97,9 @@ func classifyStream(env Env, emit func(classifyLine) error) int {
 			continue
 		}
 		var in classifyLine
-		if err := json.Unmarshal([]byte(line), &in); err != nil {
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
 			fmt.Fprintf(env.Stderr, "stdin:%d: not a JSON object: %v (write one {\"summary\": \"...\"} per line)\n", n, err)
 			code = ExitFail
 			continue
@@ -129,6 +143,9 @@ func classify(st *triage.Settings, in classifyLine, now time.Time) (classifyResu
 	summary := in.Summary
 	if summary == "" {
 		summary = in.Text
+	}
+	if strings.TrimSpace(summary+in.Details) == "" {
+		return classifyResult{}, errors.New(`no text to classify; give "summary" (or "text")`)
 	}
 	ch := strings.TrimPrefix(in.Channel, "#")
 	d := t.Rules.Classify(classifier.Input{Summary: summary, Details: in.Details, Type: in.Type, Impact: in.Impact,

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sprintguard/sprintguard/bot"
+	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/report"
 )
 
@@ -58,6 +60,7 @@ func runReport(ctx context.Context, env Env, args []string) int {
 	}
 	defer closeDB()
 	now := env.Now()
+	names := requesterNames(cfg, env)
 	var reports []*report.Weekly
 	for _, t := range teams {
 		win, err := report.PickWeek(*week, t.Location, now)
@@ -68,6 +71,7 @@ func runReport(ctx context.Context, env Env, args []string) int {
 		if err != nil {
 			return fail(env, err)
 		}
+		d.Names = names(ctx, d.Requesters())
 		reports = append(reports, report.Compute(d))
 	}
 	if perTeam {
@@ -96,6 +100,25 @@ func runReport(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	return ExitOK
+}
+
+// reportNamesWait bounds the display name lookups of one report, so that
+// an unreachable Slack delays it by seconds, not minutes.
+const reportNamesWait = 10 * time.Second
+
+// requesterNames returns how the report names requesters: by display name
+// from Slack's users.info when the config has a bot token, else not at
+// all, so that the report shows user ids.
+func requesterNames(cfg *config.Config, env Env) func(ctx context.Context, ids []string) map[string]string {
+	if !cfg.Slack.BotToken.IsSet() {
+		return func(context.Context, []string) map[string]string { return nil }
+	}
+	names := bot.NewNames(bot.NewGateway(slackClient(cfg.Slack), nil), 0, env.Now)
+	return func(ctx context.Context, ids []string) map[string]string {
+		ctx, cancel := context.WithTimeout(ctx, reportNamesWait)
+		defer cancel()
+		return names.Lookup(ctx, ids)
+	}
 }
 
 // writeReports writes the reports in one stream: text formats one after

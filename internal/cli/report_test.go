@@ -9,6 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot/slackfake"
 )
 
 // reportStore seeds a store with 12 requests of team platform in week
@@ -166,5 +170,36 @@ func TestReplayHTMLDir(t *testing.T) {
 			len(tableIDRE.FindAllString(page, -1)) != 14 {
 			t.Errorf("%s is not the W44 page with its 14 tables", file)
 		}
+	}
+}
+
+// With a bot token, `report` names requesters by their Slack display
+// names; without one it shows their user ids.
+func TestReportNamesRequesters(t *testing.T) {
+	dir, plain := reportStore(t)
+	fake := slackfake.New(t)
+	fake.AddUser(slack.User{ID: "U000", Name: "ada", Profile: slack.UserProfile{DisplayName: "Ada Zero"}})
+	cfg, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withToken := strings.Replace(string(cfg), "  bot_token: ${SLACK_BOT_TOKEN:-}", "  bot_token: xoxb-test-token", 1)
+	withToken = strings.Replace(withToken, "  api_url: https://slack.com/api/", "  api_url: "+fake.APIURL(), 1)
+	named := writeFile(t, dir, "named.yaml", withToken)
+	for _, format := range []string{"text", "md", "json", "csv", "html"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, errs := run(t, "report", "--config", named, "--team", "platform", "--week", "2026-W47", "--format", format)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			// U001 is unknown to Slack and stays an id.
+			if !strings.Contains(out, "Ada Zero") || !strings.Contains(out, "U001") {
+				t.Errorf("report does not name Ada Zero and show U001:\n%.3000s", out)
+			}
+			code, out, errs = run(t, "report", "--config", plain, "--team", "platform", "--week", "2026-W47", "--format", format)
+			if code != ExitOK || strings.Contains(out, "Ada Zero") || !strings.Contains(out, "U000") {
+				t.Errorf("without a token: exit %d, want user ids:\n%.3000s%s", code, out, errs)
+			}
+		})
 	}
 }

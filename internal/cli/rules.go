@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -30,6 +32,9 @@ type ruleCase struct {
 		Category string `yaml:"category"`
 		Rule     string `yaml:"rule"`
 		Team     string `yaml:"team"`
+		// Labels, when given, are exactly the labels expected, in any
+		// order; [] expects none.
+		Labels *[]string `yaml:"labels"`
 	} `yaml:"expect"`
 	line int
 }
@@ -38,13 +43,16 @@ type ruleCase struct {
 const defaultCaseTime = "2026-01-06T10:30"
 
 func runRules(ctx context.Context, env Env, args []string) int {
+	if len(args) > 0 && args[0] == "eval" {
+		return runRulesEval(ctx, env, args[1:])
+	}
 	fs, path := flags(env, "rules test")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
 	}
 	if len(pos) != 2 || pos[0] != "test" {
-		return usageError(env, "rules test", "give one FILE of cases: sprintguard rules test FILE")
+		return usageError(env, "rules", "give rules test FILE, or rules eval FILE")
 	}
 	file := pos[1]
 	tf, err := readRulesTest(file)
@@ -89,6 +97,9 @@ func runRules(ctx context.Context, env Env, args []string) int {
 				failures = append(failures, []string{where, name, k + "=" + want[k], k + "=" + got[k], res.Explanation})
 			}
 		}
+		if c.Expect.Labels != nil && !sameSet(*c.Expect.Labels, res.Decision.Labels) {
+			failures = append(failures, []string{where, name, "labels=" + labelList(*c.Expect.Labels), "labels=" + labelList(res.Decision.Labels), res.Explanation})
+		}
 	}
 	if len(failures) == 0 {
 		fmt.Fprintf(env.Stdout, "%s: %d passed, 0 failed\n", file, len(tf.Cases))
@@ -117,6 +128,9 @@ func readRulesTest(file string) (*rulesTestFile, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	if err := checkRulesTestKeys(file, &doc); err != nil {
+		return nil, err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var tf rulesTestFile
@@ -141,3 +155,59 @@ func readRulesTest(file string) (*rulesTestFile, error) {
 	}
 	return &tf, nil
 }
+
+// Keys of a rules test file, its cases and their expectations.
+var (
+	rulesTestKeys = []string{"team", "at", "cases"}
+	ruleCaseKeys  = []string{"name", "team", "summary", "text", "details", "type", "impact", "channel", "user", "at", "needed_by", "expect"}
+	expectKeys    = []string{"urgency", "category", "rule", "team", "labels"}
+)
+
+// checkRulesTestKeys reports every unknown key of a rules test file as
+// FILE:LINE, so that a misspelt expectation fails instead of being ignored.
+func checkRulesTestKeys(file string, doc *yaml.Node) error {
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil // the struct decode reports the wrong shape
+	}
+	var errs []string
+	check := func(m *yaml.Node, what string, known []string) {
+		if m.Kind != yaml.MappingNode {
+			return
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k := m.Content[i]
+			if !slices.Contains(known, k.Value) {
+				errs = append(errs, fmt.Sprintf("%s:%d: unknown key %q in %s; the keys are %s", file, k.Line, k.Value, what, strings.Join(known, ", ")))
+			}
+		}
+	}
+	root := doc.Content[0]
+	check(root, "the file", rulesTestKeys)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "cases" {
+			continue
+		}
+		for _, c := range root.Content[i+1].Content {
+			check(c, "a case", ruleCaseKeys)
+			for j := 0; c.Kind == yaml.MappingNode && j+1 < len(c.Content); j += 2 {
+				if c.Content[j].Value == "expect" {
+					check(c.Content[j+1], "expect", expectKeys)
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// sameSet reports whether a and b hold the same strings, in any order.
+func sameSet(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
+}
+
+func labelList(l []string) string { return "[" + strings.Join(l, ",") + "]" }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -60,15 +62,24 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
+	svc := triage.NewService(db, st, env.Now)
+	reloads := &reloader{env: env, path: *path, svc: svc, log: log}
+	adminHandler := admin.Handler(db, reloads.reload)
 	sock, err := admin.Listen(admin.SocketPath(cfg.Storage.Path))
 	if err != nil {
 		return fail(env, err)
 	}
 	defer os.Remove(admin.SocketPath(cfg.Storage.Path))
 	errc := make(chan error, 8)
-	go func() { errc <- admin.Serve(ctx, sock, db) }()
+	go func() { errc <- admin.Serve(ctx, sock, adminHandler) }()
+	if cfg.Server.AdminListen != "" {
+		l, err := admin.ListenTCP(cfg.Server.AdminListen)
+		if err != nil {
+			return fail(env, err)
+		}
+		go func() { errc <- admin.Serve(ctx, l, admin.Loopback(adminHandler)) }()
+	}
 
-	svc := triage.NewService(db, st, env.Now)
 	svc.DedupeTTL = cfg.Storage.DedupeTTL
 	m := metrics.New(db, svc.Settings, env.Now, Version, Commit)
 	api := slackClient(cfg.Slack)
@@ -100,6 +111,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		})
 		return at
 	})
+	m.InitLabels(seriesLabels(cfg, st, worker.Handlers))
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)
@@ -138,7 +150,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		}
 	}()
 	if cfg.Slack.Mode == config.ModeSocket {
-		go func() { errc <- bt.RunSocket(ctx, api, health.socketUp.Store) }()
+		go func() {
+			errc <- bt.RunSocket(ctx, api, bot.SocketOptions{Up: health.socketUp.Store, Reconnect: m.SocketReconnect})
+		}()
 	}
 	go func() { errc <- tr.run(ctx, svc) }()
 	go func() { errc <- sched.Run(ctx, 30*time.Second) }()
@@ -157,7 +171,7 @@ wait:
 		case err = <-errc:
 			break wait
 		case <-hup:
-			reload(env, *path, svc, log)
+			reloads.reload()
 		}
 	}
 	sctx, scancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
@@ -172,24 +186,36 @@ wait:
 	return ExitOK
 }
 
-// reload re-reads the config on SIGHUP and swaps in its rules, rotations,
-// budgets and teams. A config that fails validation is refused, with every
-// problem logged, and the running one stays. Listeners, credentials and
-// the scheduled duties' times change only at a restart.
-func reload(env Env, path string, svc *triage.Service, log *slog.Logger) {
-	_, st, err := loadSettings(env, path)
+// reloader re-reads the config on SIGHUP or POST /reload and swaps in its
+// rules, rotations, budgets and teams. A config that fails validation is
+// refused, with every problem logged, and the running one stays.
+// Listeners, credentials and the scheduled duties' times change only at a
+// restart. Its reload is safe for concurrent use; reloads run one at a time.
+type reloader struct {
+	env  Env
+	path string
+	svc  *triage.Service
+	log  *slog.Logger
+	mu   sync.Mutex
+}
+
+func (r *reloader) reload() (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, st, err := loadSettings(r.env, r.path)
 	if err != nil {
 		var ce config.Errors
 		if errors.As(err, &ce) {
 			for _, e := range ce {
-				log.Error("config problem", "problem", e.Error())
+				r.log.Error("config problem", "problem", e.Error())
 			}
 		}
-		log.Error("config reload refused; the running config stays", "config", path, "err", err)
-		return
+		r.log.Error("config reload refused; the running config stays", "config", r.path, "err", err)
+		return "", err
 	}
-	svc.Reload(st)
-	log.Info("config reloaded", "config", path, "teams", len(st.Teams))
+	r.svc.Reload(st)
+	r.log.Info("config reloaded", "config", r.path, "teams", len(st.Teams))
+	return fmt.Sprintf("config reloaded from %s (%d teams)", r.path, len(st.Teams)), nil
 }
 
 // slackClient builds the Web API client: the bot token for calls, the app
@@ -225,11 +251,11 @@ func authenticate(ctx context.Context, gw *bot.Gateway, bt *bot.Bot, h *readines
 	}
 	log.Warn("slack unreachable; will keep trying", "err", err)
 	go func() {
-		for pause := time.Second; ctx.Err() == nil; pause = min(pause*2, time.Minute) {
+		for attempt := 1; ctx.Err() == nil; attempt++ {
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(pause):
+			case <-time.After(triage.Backoff(attempt, time.Second, time.Minute, rand.Float64())):
 			}
 			if try() == nil {
 				return

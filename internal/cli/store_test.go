@@ -13,7 +13,9 @@ import (
 // storeConfig writes the example config with its database in dir.
 func storeConfig(t *testing.T, dir string) string {
 	t.Helper()
-	cfg := strings.Replace(string(examples.Config), "  path: sprintguard.db\n", "  path: "+filepath.Join(dir, "sg.db")+"\n", 1)
+	cfg := strings.NewReplacer("  path: sprintguard.db\n", "  path: "+filepath.Join(dir, "sg.db")+"\n",
+		// Any free port, so that servers of tests running at once do not clash.
+		`admin_listen: "127.0.0.1:8081"`, `admin_listen: "127.0.0.1:0"`).Replace(string(examples.Config))
 	return writeFile(t, dir, "sprintguard.yaml", cfg)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/slack-go/slack"
 
+	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -37,6 +38,7 @@ type Metrics struct {
 	dutyRuns       *prometheus.CounterVec
 	dutyFailures   *prometheus.CounterVec
 	handoffs       *prometheus.GaugeVec
+	reconnects     prometheus.Counter
 }
 
 // Source reads what the gauges show at each scrape.
@@ -65,6 +67,7 @@ func New(src Source, settings func() *triage.Settings, now func() time.Time, ver
 	m.acks = f.histogram("ack_duration_seconds", "Time from receiving a Slack payload to acknowledging it, by kind.", []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3}, "kind")
 	m.dutyRuns = f.counter("job_runs_total", "Scheduled duty runs (report, handoff, sprint start), by duty.", "duty")
 	m.dutyFailures = f.counter("job_failures_total", "Scheduled duty runs that failed, by duty.", "duty")
+	m.reconnects = f.plainCounter("socket_reconnects_total", "Socket Mode connection attempts after the first: after a disconnect, a dropped socket or a failed connect.")
 	m.handoffs = f.gauge("handoff_last_timestamp_seconds", "When each team's last handoff was planned, as a Unix time.", "team")
 
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -96,6 +99,57 @@ func (m *Metrics) Init(duties []string, lastRun func(name string) time.Time) {
 		for _, retry := range []string{"yes", "no"} {
 			m.ticketFailures.WithLabelValues(kind, retry)
 		}
+	}
+}
+
+// Labels are the label values whose series exist from the first scrape.
+type Labels struct {
+	Teams        []string
+	SlackMethods []string
+	JiraOps      []string // none without Jira
+	JobKinds     []string // the outbox's job kinds
+	AckKinds     []string // the kinds of Slack payload acknowledged
+}
+
+// jiraStatuses are the statuses the Jira error series start with: 0 for
+// network errors and timeouts, and the answers of an outage or a refusal.
+var jiraStatuses = []int{0, 400, 401, 403, 404, 409, 429, 500, 502, 503, 504}
+
+// InitLabels makes every labelled series that the dashboard and the alert
+// rules query exist at zero, so that rate() and the alerts work from the
+// first scrape rather than from the first error: Slack calls, errors and
+// rate limits by method, Jira calls by operation and errors by status,
+// outbox attempts by kind and result, tickets, requests by team, urgency
+// and outcome, and acknowledgements by kind.
+func (m *Metrics) InitLabels(l Labels) {
+	for _, method := range l.SlackMethods {
+		m.slackCalls.WithLabelValues(method)
+		m.slackErrors.WithLabelValues(method)
+		m.slackLimited.WithLabelValues(method)
+	}
+	if len(l.JiraOps) > 0 {
+		for _, op := range l.JiraOps {
+			m.jiraCalls.WithLabelValues(op)
+		}
+		for _, status := range jiraStatuses {
+			m.jiraErrors.WithLabelValues(itoa(status))
+		}
+	}
+	for _, kind := range l.JobKinds {
+		for _, result := range []string{"ok", "retry", "dead"} {
+			m.jobAttempts.WithLabelValues(kind, result)
+		}
+	}
+	m.tickets.WithLabelValues(triage.JobCreateTicket)
+	for _, team := range l.Teams {
+		for _, u := range []triage.Urgency{classifier.P1, classifier.P2, classifier.P3, classifier.P4} {
+			for _, o := range []triage.Outcome{triage.Accepted, triage.Deferred, triage.NeedsApproval, triage.Backlog, triage.Declined} {
+				m.requests.WithLabelValues(team, u.String(), string(o))
+			}
+		}
+	}
+	for _, kind := range l.AckKinds {
+		m.acks.WithLabelValues(kind)
 	}
 }
 
@@ -159,6 +213,9 @@ func (m *Metrics) JiraCall(op string, status int, err error, took time.Duration)
 		m.jiraLimited.Inc()
 	}
 }
+
+// SocketReconnect counts a Socket Mode reconnect attempt.
+func (m *Metrics) SocketReconnect() { m.reconnects.Inc() }
 
 // Ack observes the time to acknowledge a Slack payload.
 func (m *Metrics) Ack(kind string, took time.Duration) {

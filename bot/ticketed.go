@@ -1,0 +1,147 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/sprintguard/sprintguard/bot/render"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// Once a prompted message has its ticket, however it came, the posts that
+// asked for one (the prompt and the needs-a-ticket answer) are edited to
+// name it, so that no button is left to press.
+
+// ticketedMessage names the message whose prompts are to be edited.
+type ticketedMessage struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+}
+
+// buttonsKey is the claim that keeps the ts of a post offering [Create
+// ticket] for a message: kind is "prompt" or "needs-ticket".
+func buttonsKey(kind, channel, ts string) string { return "buttons:" + kind + ":" + channel + ":" + ts }
+
+// askingPosts are the kinds of post that offer [Create ticket].
+var askingPosts = []string{"prompt", "needs-ticket"}
+
+// promptPressed edits the prompt at channel and ts whose [Create ticket]
+// user pressed: to say the ticket is on its way, or, when the message
+// already has its ticket (a second press), to name it. It runs before the
+// request is made, so that "on its way" cannot land after the edit that
+// names the ticket.
+func (b *Bot) promptPressed(ctx context.Context, channel, ts, user string, p *prompted) {
+	if ts == "" {
+		return
+	}
+	r, err := b.requestOf(p.Channel, p.TS)
+	var msg render.Message
+	switch {
+	case err != nil:
+		b.log.WarnContext(ctx, "prompt not updated", "err", err)
+		return
+	case r == nil:
+		msg = render.PromptPressed(user)
+	case r.Ticket.Key == "":
+		return // the edit naming the ticket follows it
+	default:
+		msg = render.PromptTicketed(r)
+	}
+	if err := b.gw.UpdateMessage(ctx, channel, ts, msg.Options()...); err != nil {
+		b.log.WarnContext(ctx, "prompt not updated", "err", err)
+	}
+}
+
+// requestOf returns the request made of the message at channel and ts,
+// or nil when there is none.
+func (b *Bot) requestOf(channel, ts string) (*triage.Request, error) {
+	var r *triage.Request
+	err := b.db.View(func(tx triage.Tx) error {
+		var err error
+		r, err = tx.RequestByMessage(channel, ts)
+		if errors.Is(err, triage.ErrNotFound) {
+			r, err = nil, nil
+		}
+		return err
+	})
+	return r, err
+}
+
+// queueTicketed queues the edit of the message's posts that asked for a
+// ticket, once the message has a ticket and such a post is known. Both
+// the ticket's arrival and each asking post call it, so whichever comes
+// last queues the edit; the job's key makes it once.
+func queueTicketed(tx triage.Tx, channel, ts string, now time.Time) error {
+	if channel == "" || ts == "" {
+		return nil
+	}
+	r, err := tx.RequestByMessage(channel, ts)
+	if errors.Is(err, triage.ErrNotFound) || (err == nil && r.Ticket.Key == "") {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	asked := false
+	for _, kind := range askingPosts {
+		_, ok, err := tx.Claimed(buttonsKey(kind, channel, ts), now)
+		if err != nil {
+			return err
+		}
+		asked = asked || ok
+	}
+	if !asked {
+		return nil
+	}
+	payload, err := json.Marshal(ticketedMessage{Channel: channel, TS: ts})
+	if err != nil {
+		return err
+	}
+	return enqueue(tx, &triage.Job{Kind: JobTicketed, Key: "ticketed:" + channel + ":" + ts, RequestID: r.ID, Team: r.Team,
+		Payload: payload}, now, now)
+}
+
+// ticketedJob edits the posts that asked for a ticket for a message, now
+// that it has one, to name the ticket and drop their buttons. Running it
+// twice edits them to the same text.
+func (b *Bot) ticketedJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
+	tj, err := decode[ticketedMessage](j)
+	if err != nil {
+		return nil, err
+	}
+	var r *triage.Request
+	var posts []string
+	err = b.db.View(func(tx triage.Tx) error {
+		var err error
+		if r, err = tx.RequestByMessage(tj.Channel, tj.TS); err != nil {
+			return err
+		}
+		for _, kind := range askingPosts {
+			ts, ok, err := tx.Claimed(buttonsKey(kind, tj.Channel, tj.TS), b.now())
+			if err != nil {
+				return err
+			}
+			if ok {
+				posts = append(posts, ts)
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, triage.ErrNotFound) {
+		return nil, nil // the request was removed by retention
+	} else if err != nil {
+		return nil, err
+	}
+	msg := render.PromptTicketed(r)
+	for _, ts := range posts {
+		err := b.gw.UpdateMessage(ctx, tj.Channel, ts, msg.Options()...)
+		if triage.IsPermanent(err) {
+			// Deleted, or too old to edit: nothing to press any more.
+			b.log.WarnContext(ctx, "prompt not edited to name its ticket", "request", r.ID, "channel", tj.Channel, "ts", ts, "err", err)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}

@@ -1,0 +1,201 @@
+// Package learn measures and improves a team's rules against what people
+// decided: labelled files today, the team's own history later. Its
+// functions are pure; reading files and printing belong to the callers.
+package learn
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/sprintguard/sprintguard/classifier"
+)
+
+// Example is one labelled request: what was asked and what people decided.
+// File and Line locate it in the labels file, for errors.
+type Example struct {
+	ID       string
+	Input    classifier.Input
+	Urgency  classifier.Urgency
+	Category string
+	Split    string
+	File     string
+	Line     int
+}
+
+// Interrupts reports whether a request of urgency u interrupts the sprint
+// (P1 and P2), the interrupt-or-not line that labelled sets draw.
+func Interrupts(u classifier.Urgency) bool { return u == classifier.P1 || u == classifier.P2 }
+
+// Result is how a rule set's decisions compare with the labels.
+type Result struct {
+	N int `json:"n"`
+	// Accuracy of interrupt-or-not, urgency and category, as fractions.
+	Interrupt Score `json:"interrupt"`
+	Urgency   Score `json:"urgency"`
+	Category  Score `json:"category"`
+	// PerUrgency holds precision and recall for P1..P4, in that order.
+	PerUrgency []UrgencyScore `json:"per_urgency"`
+	// Categories names the rows and columns of Confusion, sorted: every
+	// category that was labelled or decided.
+	Categories []string `json:"categories"`
+	// Confusion[i][j] counts requests labelled Categories[i] that the
+	// rules put in Categories[j].
+	Confusion [][]int `json:"confusion"`
+	// Worst are the disagreements that matter most, worst first: a wrong
+	// interrupt-or-not call, then the urgency distance, then the category.
+	Worst []Disagreement `json:"worst"`
+}
+
+// Score is a count of agreements out of N.
+type Score struct {
+	Agree    int     `json:"agree"`
+	N        int     `json:"n"`
+	Accuracy float64 `json:"accuracy"`
+}
+
+// UrgencyScore is precision and recall of one urgency level. Precision is
+// 0 when the rules never chose the level (Decided is 0).
+type UrgencyScore struct {
+	Urgency   classifier.Urgency `json:"urgency"`
+	Labelled  int                `json:"labelled"`
+	Decided   int                `json:"decided"`
+	Correct   int                `json:"correct"`
+	Precision float64            `json:"precision"`
+	Recall    float64            `json:"recall"`
+}
+
+// Disagreement is one request where the rules and the label differ.
+type Disagreement struct {
+	ID           string             `json:"id"`
+	Text         string             `json:"text"`
+	Urgency      classifier.Urgency `json:"urgency"`
+	Category     string             `json:"category"`
+	GotUrgency   classifier.Urgency `json:"got_urgency"`
+	GotCategory  string             `json:"got_category"`
+	Rule         string             `json:"rule"`
+	Explanation  string             `json:"explanation"`
+	Line         int                `json:"line,omitempty"`
+	severity     int
+	exampleIndex int
+}
+
+// MaxWorst is how many disagreements Result.Worst keeps.
+const MaxWorst = 15
+
+// Evaluate classifies every example with rules and compares the decisions
+// with the labels. It classifies on all CPUs, since a Set is safe for
+// concurrent use, and is itself safe to call concurrently.
+func Evaluate(rules *classifier.Set, examples []Example) Result {
+	decisions := classifyAll(rules, examples)
+	res := Result{N: len(examples)}
+	per := make([]UrgencyScore, 4)
+	for i := range per {
+		per[i].Urgency = classifier.Urgency(i + 1)
+	}
+	confusion := map[[2]string]int{}
+	cats := map[string]bool{}
+	var worst []Disagreement
+	for i, ex := range examples {
+		d := decisions[i]
+		agreeInterrupt := Interrupts(d.Urgency) == Interrupts(ex.Urgency)
+		res.Interrupt.add(agreeInterrupt)
+		res.Urgency.add(d.Urgency == ex.Urgency)
+		res.Category.add(d.Category == ex.Category)
+		if ex.Urgency.Valid() {
+			per[ex.Urgency-1].Labelled++
+		}
+		if d.Urgency.Valid() {
+			per[d.Urgency-1].Decided++
+			if d.Urgency == ex.Urgency {
+				per[d.Urgency-1].Correct++
+			}
+		}
+		confusion[[2]string{ex.Category, d.Category}]++
+		cats[ex.Category], cats[d.Category] = true, true
+		if d.Urgency == ex.Urgency && d.Category == ex.Category {
+			continue
+		}
+		sev := abs(int(d.Urgency) - int(ex.Urgency))
+		if !agreeInterrupt {
+			sev += 10
+		}
+		worst = append(worst, Disagreement{
+			ID: ex.ID, Text: ex.Input.Summary, Urgency: ex.Urgency, Category: ex.Category,
+			GotUrgency: d.Urgency, GotCategory: d.Category, Rule: d.Rule, Line: ex.Line,
+			severity: sev, exampleIndex: i,
+		})
+	}
+	for i := range per {
+		p := &per[i]
+		p.Precision, p.Recall = ratio(p.Correct, p.Decided), ratio(p.Correct, p.Labelled)
+	}
+	res.PerUrgency = per
+	for _, s := range []*Score{&res.Interrupt, &res.Urgency, &res.Category} {
+		s.Accuracy = ratio(s.Agree, s.N)
+	}
+	for c := range cats {
+		res.Categories = append(res.Categories, c)
+	}
+	slices.Sort(res.Categories)
+	res.Confusion = make([][]int, len(res.Categories))
+	for i, want := range res.Categories {
+		res.Confusion[i] = make([]int, len(res.Categories))
+		for j, got := range res.Categories {
+			res.Confusion[i][j] = confusion[[2]string{want, got}]
+		}
+	}
+	// Worst first; ties keep file order, so the output is stable.
+	slices.SortStableFunc(worst, func(a, b Disagreement) int {
+		if c := cmp.Compare(b.severity, a.severity); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.exampleIndex, b.exampleIndex)
+	})
+	if len(worst) > MaxWorst {
+		worst = worst[:MaxWorst]
+	}
+	for i := range worst {
+		worst[i].Explanation = decisions[worst[i].exampleIndex].Explain()
+	}
+	res.Worst = worst
+	return res
+}
+
+// classifyAll decides every example, spreading the work over the CPUs.
+func classifyAll(rules *classifier.Set, examples []Example) []classifier.Decision {
+	out := make([]classifier.Decision, len(examples))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(examples)/256))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(examples); i += workers {
+				out[i] = rules.Classify(examples[i].Input)
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func (s *Score) add(agree bool) {
+	s.N++
+	if agree {
+		s.Agree++
+	}
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,104 @@
+package learn
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sprintguard/sprintguard/classifier"
+)
+
+func testRules(t *testing.T) *classifier.Set {
+	t.Helper()
+	set, err := classifier.Compile([]classifier.Rule{
+		{Name: "outage", Any: []string{"down"}, Urgency: classifier.P1, Category: "incident"},
+		{Name: "access", Any: []string{"access"}, Urgency: classifier.P3, Category: "access"},
+		{Name: "question", Any: []string{"how do i"}, Urgency: classifier.P4, Category: "question"},
+		{Name: "fallback", Default: true, Urgency: classifier.P3, Category: "other"},
+	}, classifier.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+func ex(text string, u classifier.Urgency, cat string) Example {
+	return Example{ID: text, Input: classifier.Input{Summary: text}, Urgency: u, Category: cat}
+}
+
+func TestEvaluate(t *testing.T) {
+	res := Evaluate(testRules(t), []Example{
+		ex("site is down", classifier.P1, "incident"),                   // right
+		ex("need access to grafana", classifier.P3, "access"),           // right
+		ex("how do I deploy", classifier.P4, "question"),                // right
+		ex("the cache is slow for everyone", classifier.P2, "incident"), // fallback P3 other: wrong interrupt, urgency, category
+		ex("access denied on the registry", classifier.P2, "access"),    // P3 access: wrong interrupt and urgency
+		ex("how do I reset my password", classifier.P3, "access"),       // P4 question: right interrupt, wrong urgency and category
+	})
+	if res.N != 6 {
+		t.Fatalf("N = %d", res.N)
+	}
+	for _, c := range []struct {
+		name string
+		got  Score
+		want int
+	}{{"interrupt", res.Interrupt, 4}, {"urgency", res.Urgency, 3}, {"category", res.Category, 4}} {
+		if c.got.Agree != c.want || c.got.N != 6 || c.got.Accuracy != float64(c.want)/6 {
+			t.Errorf("%s = %+v, want %d of 6", c.name, c.got, c.want)
+		}
+	}
+	p2, p3 := res.PerUrgency[1], res.PerUrgency[2]
+	if p2.Labelled != 2 || p2.Decided != 0 || p2.Recall != 0 || p2.Precision != 0 {
+		t.Errorf("P2 = %+v", p2)
+	}
+	// P3 decided for the slow cache, the denied access and the access request; right once.
+	if p3.Labelled != 2 || p3.Decided != 3 || p3.Correct != 1 || p3.Precision != 1.0/3 || p3.Recall != 0.5 {
+		t.Errorf("P3 = %+v", p3)
+	}
+	wantCats := []string{"access", "incident", "other", "question"}
+	if strings.Join(res.Categories, ",") != strings.Join(wantCats, ",") {
+		t.Fatalf("categories %v", res.Categories)
+	}
+	// Row access: one decided access, one decided question.
+	if got := res.Confusion[0]; got[0] != 2 || got[3] != 1 {
+		t.Errorf("access row %v", got)
+	}
+	if got := res.Confusion[1]; got[1] != 1 || got[2] != 1 {
+		t.Errorf("incident row %v", got)
+	}
+	if len(res.Worst) != 3 {
+		t.Fatalf("worst = %+v", res.Worst)
+	}
+	// Wrong interrupt calls first, in file order; then the rest.
+	if res.Worst[0].ID != "the cache is slow for everyone" || res.Worst[0].Rule != "fallback" ||
+		res.Worst[1].ID != "access denied on the registry" || res.Worst[1].Rule != "access" ||
+		res.Worst[2].ID != "how do I reset my password" {
+		t.Errorf("worst order: %+v", res.Worst)
+	}
+	if !strings.Contains(res.Worst[1].Explanation, "rule `access` matched 'access'") {
+		t.Errorf("explanation %q", res.Worst[1].Explanation)
+	}
+	text := FormatText(res)
+	for _, want := range []string{"interrupt-or-not   66.7%  (4 of 6)", "P3", "33%", "50%", "category confusion", "access denied on the registry", "worst disagreements (3 shown)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestEvaluateLargeInputMatchesSerial(t *testing.T) {
+	rules := testRules(t)
+	texts := []string{"site is down", "need access", "how do I x", "hello"}
+	var exs []Example
+	for i := range 3000 {
+		exs = append(exs, ex(texts[i%4], classifier.P3, "other"))
+	}
+	res := Evaluate(rules, exs)
+	// Only "need access" (P3 access) and "hello" (P3 other) are P3; only
+	// "hello" is also "other".
+	if res.Urgency.Agree != 1500 || res.Category.Agree != 750 {
+		t.Errorf("urgency %+v, category %+v", res.Urgency, res.Category)
+	}
+	if len(res.Worst) != MaxWorst {
+		t.Errorf("%d worst, want %d", len(res.Worst), MaxWorst)
+	}
+}

@@ -1,0 +1,225 @@
+package learn
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/sprintguard/sprintguard/classifier"
+)
+
+// labelRecord is one labelled request as written in a labels file, JSONL or
+// CSV (whose header names the same keys).
+type labelRecord struct {
+	ID        string `json:"id"`
+	URL       string `json:"url"`
+	Text      string `json:"text"`
+	Summary   string `json:"summary"`
+	Details   string `json:"details"`
+	Type      string `json:"type"`
+	Impact    string `json:"impact"`
+	Channel   string `json:"channel"`
+	Urgency   string `json:"urgency"`
+	Interrupt string `json:"interrupt"`
+	Category  string `json:"category"`
+	Split     string `json:"split"`
+}
+
+// labelKeys are the keys a labels file may use, for CSV headers and errors.
+var labelKeys = []string{"id", "url", "text", "summary", "details", "type", "impact", "channel", "urgency", "interrupt", "category", "split"}
+
+// maxLabelErrors bounds the errors reported for one file: a file in the
+// wrong format would otherwise print one per line.
+const maxLabelErrors = 20
+
+// ReadLabels parses a labels file: JSON Lines (one object per line) when its
+// first non-blank byte is '{', CSV with a header row otherwise. Every record
+// needs text (or summary), urgency (P1..P4) and category; interrupt, when
+// given, must agree with urgency. Every problem is reported, as
+// "FILE:LINE: what is wrong", and then no example is returned. It is safe
+// to call concurrently.
+func ReadLabels(file string, data []byte) ([]Example, error) {
+	var (
+		out  []Example
+		errs []error
+	)
+	add := func(line int, rec labelRecord, err error) {
+		if err == nil {
+			var ex Example
+			if ex, err = rec.example(file, line); err == nil {
+				out = append(out, ex)
+				return
+			}
+		}
+		if len(errs) < maxLabelErrors {
+			errs = append(errs, fmt.Errorf("%s:%d: %w", file, line, err))
+		}
+	}
+	trimmed := bytes.TrimSpace(data)
+	switch {
+	case len(trimmed) == 0:
+		return nil, fmt.Errorf("%s: no labelled requests; write one JSON object per line, or CSV with a header row (%s)", file, strings.Join(labelKeys, ","))
+	case trimmed[0] == '{':
+		readJSONL(data, add)
+	default:
+		if err := readCSV(data, add); err != nil {
+			return nil, fmt.Errorf("%s:%w", file, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+func readJSONL(data []byte, add func(int, labelRecord, error)) {
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var rec labelRecord
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		err := dec.Decode(&rec)
+		if err == nil && dec.More() {
+			err = errors.New("more than one JSON value on the line")
+		}
+		if err != nil {
+			err = fmt.Errorf("not a labelled request: %v (write one object per line with keys %s)", err, strings.Join(labelKeys, ", "))
+		}
+		add(n+1, rec, err)
+	}
+}
+
+// readCSV reads records; an error it returns is about the file as a whole
+// and starts with the line, for the caller to prefix with the file name.
+func readCSV(data []byte, add func(int, labelRecord, error)) error {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("1: cannot read the CSV header: %v", err)
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !slices.Contains(labelKeys, h) {
+			return fmt.Errorf("1: unknown column %q; the columns are %s", h, strings.Join(labelKeys, ", "))
+		}
+		cols[h] = i
+	}
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			// FieldPos is only defined for a record read without error.
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			add(line, labelRecord{}, fmt.Errorf("not CSV: %v", err))
+			return nil // the reader cannot go on after a quoting error
+		}
+		line, _ := r.FieldPos(0)
+		if len(row) != len(header) {
+			add(line, labelRecord{}, fmt.Errorf("has %d fields, the header has %d", len(row), len(header)))
+			continue
+		}
+		get := func(k string) string {
+			if i, ok := cols[k]; ok {
+				return row[i]
+			}
+			return ""
+		}
+		add(line, labelRecord{
+			ID: get("id"), URL: get("url"), Text: get("text"), Summary: get("summary"), Details: get("details"),
+			Type: get("type"), Impact: get("impact"), Channel: get("channel"),
+			Urgency: get("urgency"), Interrupt: get("interrupt"), Category: get("category"), Split: get("split"),
+		}, nil)
+	}
+}
+
+// example checks a record and turns it into an Example.
+func (rec labelRecord) example(file string, line int) (Example, error) {
+	summary := rec.Summary
+	if summary == "" {
+		summary = rec.Text
+	}
+	if strings.TrimSpace(summary+rec.Details) == "" {
+		return Example{}, errors.New("no text; give the request as text (or summary and details)")
+	}
+	if strings.TrimSpace(rec.Urgency) == "" {
+		return Example{}, errors.New("no urgency; write P1, P2, P3 or P4")
+	}
+	u, err := classifier.ParseUrgency(strings.TrimSpace(rec.Urgency))
+	if err != nil {
+		return Example{}, fmt.Errorf("urgency: %w", err)
+	}
+	if strings.TrimSpace(rec.Category) == "" {
+		return Example{}, errors.New("no category; write the category people chose, e.g. incident")
+	}
+	switch strings.ToLower(strings.TrimSpace(rec.Interrupt)) {
+	case "":
+	case "yes", "true", "1":
+		if !Interrupts(u) {
+			return Example{}, fmt.Errorf("interrupt is %q but urgency %s does not interrupt; only P1 and P2 do", rec.Interrupt, u)
+		}
+	case "no", "false", "0":
+		if Interrupts(u) {
+			return Example{}, fmt.Errorf("interrupt is %q but urgency %s interrupts; P3 and P4 do not", rec.Interrupt, u)
+		}
+	default:
+		return Example{}, fmt.Errorf("interrupt %q is not yes or no", rec.Interrupt)
+	}
+	id := rec.ID
+	if id == "" {
+		id = fmt.Sprintf("%s:%d", file, line)
+	}
+	ch := strings.TrimPrefix(rec.Channel, "#")
+	return Example{
+		ID: id,
+		Input: classifier.Input{Summary: summary, Details: rec.Details, Type: rec.Type, Impact: rec.Impact,
+			Channel: ch, ChannelName: ch},
+		Urgency: u, Category: strings.TrimSpace(rec.Category), Split: strings.TrimSpace(rec.Split),
+		File: file, Line: line,
+	}, nil
+}
+
+// CheckCategories reports, as FILE:LINE errors, every example whose
+// category no rule of rules assigns: a typo in the labels, or a category
+// the rules would have to learn first. It is safe to call concurrently.
+func CheckCategories(rules *classifier.Set, examples []Example) error {
+	known := Categories(rules)
+	var errs []error
+	for _, ex := range examples {
+		if slices.Contains(known, ex.Category) {
+			continue
+		}
+		if len(errs) == maxLabelErrors {
+			break
+		}
+		errs = append(errs, fmt.Errorf("%s:%d: category %q is not one the rules assign (%s); fix the label, or add a rule with category: %s",
+			ex.File, ex.Line, ex.Category, strings.Join(known, ", "), ex.Category))
+	}
+	return errors.Join(errs...)
+}
+
+// Categories returns the categories rules can assign, sorted.
+func Categories(rules *classifier.Set) []string {
+	var out []string
+	for _, r := range rules.Rules() {
+		if r.Category != "" && !slices.Contains(out, r.Category) {
+			out = append(out, r.Category)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,82 @@
+package learn
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+)
+
+// maxTextRunes bounds a request's text in the disagreements table.
+const maxTextRunes = 90
+
+// FormatText renders r for a person: the three accuracies, precision and
+// recall per urgency, the category confusion matrix and the worst
+// disagreements with the rule that decided each. It is a pure function.
+func FormatText(r Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "interrupt-or-not  %s\n", pct(r.Interrupt))
+	fmt.Fprintf(&b, "urgency           %s\n", pct(r.Urgency))
+	fmt.Fprintf(&b, "category          %s\n\n", pct(r.Category))
+
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "urgency\tlabelled\tdecided\tprecision\trecall\t")
+	for _, u := range r.PerUrgency {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f%%\t%.0f%%\t\n", u.Urgency, u.Labelled, u.Decided, 100*u.Precision, 100*u.Recall)
+	}
+	tw.Flush()
+
+	b.WriteString("\ncategory confusion (rows: labelled, columns: decided by the rules)\n")
+	tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "\t")
+	for _, c := range r.Categories {
+		fmt.Fprintf(tw, "%s\t", c)
+	}
+	fmt.Fprintln(tw)
+	for i, c := range r.Categories {
+		fmt.Fprintf(tw, "%s\t", c)
+		for _, n := range r.Confusion[i] {
+			if n == 0 {
+				fmt.Fprint(tw, ".\t")
+			} else {
+				fmt.Fprintf(tw, "%d\t", n)
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+
+	if len(r.Worst) == 0 {
+		b.WriteString("\nno disagreements\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "\nworst disagreements (%d shown)\n", len(r.Worst))
+	tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLABELLED\tRULES SAY\tRULE\tTEXT")
+	for _, d := range r.Worst {
+		fmt.Fprintf(tw, "%s\t%s %s\t%s %s\t%s\t%s\n", d.ID, d.Urgency, d.Category, d.GotUrgency, dash(d.GotCategory), d.Rule, clip(d.Text))
+	}
+	tw.Flush()
+	return b.String()
+}
+
+func pct(s Score) string {
+	return fmt.Sprintf("%5.1f%%  (%d of %d)", 100*s.Accuracy, s.Agree, s.N)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// clip puts text on one line and cuts it to maxTextRunes runes.
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= maxTextRunes {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxTextRunes-1]) + "…"
+}
