@@ -54,6 +54,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{}, {"nosuch"}, {"rules", "run", "x"}, {"backup"}, {"restore"}, {"rules"}, {"rules", "test"},
+		{"rules", "eval"}, {"rules", "eval", "x.jsonl", "--format", "xml"}, {"rules", "eval", "x.jsonl", "--min-accuracy", "lots"},
 		{"export", "--format", "xml"}, {"replay"}, {"report", "--format", "pdf"}, {"report", "--week", "2026-W99"},
 		{"handoff"}, {"serve", "--log-format", "xml"},
 	} {
