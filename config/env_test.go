@@ -163,3 +163,16 @@ teams:
 		t.Errorf("without UnsetWarns: err = %v, want the unset variable as an error", err)
 	}
 }
+
+// TestParseWithPartial checks that Partial returns what could be read
+// beside the errors, and that without it a config with errors is nil.
+func TestParseWithPartial(t *testing.T) {
+	doc := teamDoc("", "    intake: {mode: automatic}\n")
+	cfg, _, err := ParseWith("p.yaml", []byte(doc), Options{Getenv: env(nil), Partial: true})
+	if err == nil || cfg == nil || len(cfg.Teams) != 1 || cfg.Teams[0].Name != "platform" || len(cfg.Teams[0].Rules) != 1 {
+		t.Fatalf("Partial: cfg %+v, err %v; want the team read and the error", cfg, err)
+	}
+	if cfg, _, err := ParseWith("p.yaml", []byte(doc), Options{Getenv: env(nil)}); cfg != nil || err == nil {
+		t.Errorf("without Partial: cfg %v, err %v; want nil and the error", cfg, err)
+	}
+}

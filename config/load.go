@@ -66,6 +66,11 @@ type Options struct {
 	// where the secrets are not, such as `check --offline` in CI on a
 	// deployment config; whatever connects to Slack must leave it false.
 	UnsetWarns bool
+	// Partial returns the config as far as it could be read even when
+	// there are errors, so that a check can look further into it and
+	// report every problem in one run. Such a config may be incomplete:
+	// only a check may use it, never a running bot.
+	Partial bool
 }
 
 // LoadWith is Load with options. It also returns the warnings, sorted like
@@ -93,7 +98,10 @@ func ParseWith(path string, data []byte, o Options) (*Config, Errors, error) {
 	}
 	warns := l.warns.sorted()
 	if len(l.errs) > 0 {
-		return nil, warns, l.errs.sorted()
+		if !o.Partial {
+			cfg = nil
+		}
+		return cfg, warns, l.errs.sorted()
 	}
 	return cfg, warns, nil
 }

@@ -18,7 +18,7 @@ var chicago = func() *time.Location {
 	return loc
 }()
 
-// testTeam has 14-day sprints starting Monday 16 November 2026 (sprint 0)
+// testTeam has 14-day sprints starting Monday 16 November 2026 (sprint 1)
 // and a budget of 12 points.
 func testTeam() *triage.Team {
 	return &triage.Team{

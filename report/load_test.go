@@ -24,7 +24,7 @@ func TestLoad(t *testing.T) {
 	tests := []struct {
 		name       string
 		sprintDays int
-		start      time.Time // sprint 0's first day
+		start      time.Time // sprint 1's first day
 		want       []int64   // ids Load returns
 	}{
 		// Two-week sprints: the trend's first week (from 28 Sep) bounds the scan.

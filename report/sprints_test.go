@@ -12,8 +12,8 @@ import (
 func sprintRequests() []*triage.Request {
 	return []*triage.Request{
 		req(1, nov(3, 10, 0), estimate(2)),
-		req(2, nov(10, 10, 0), state(triage.Deferred, triage.StatusDeferred), func(r *triage.Request) { r.Sprint = 0 }),
-		req(3, nov(12, 10, 0), estimate(3), approvedAt(nov(17, 9, 0))), // created in -1, charged to 0
+		req(2, nov(10, 10, 0), state(triage.Deferred, triage.StatusDeferred), func(r *triage.Request) { r.Sprint = 1 }),
+		req(3, nov(12, 10, 0), estimate(3), approvedAt(nov(17, 9, 0))), // created in 0, charged to 1
 		req(4, nov(18, 10, 0), actual(1.5)),
 		req(5, nov(19, 10, 0), state(triage.Backlog, triage.StatusBacklog)),
 		req(6, nov(20, 10, 0), state(triage.Accepted, triage.StatusDeclined)),
@@ -23,7 +23,7 @@ func sprintRequests() []*triage.Request {
 		req(10, nov(25, 10, 0), by("U2", "bob", "")),
 		req(11, nov(26, 10, 0), by("U4", "dave", "")),
 		req(12, nov(27, 10, 0), by("U3", "carol", "")),
-		req(13, nov(30, 10, 0).AddDate(0, 1, 0)), // 30 December: sprint 3
+		req(13, nov(30, 10, 0).AddDate(0, 1, 0)), // 30 December: sprint 4
 		nil,
 	}
 }
@@ -44,16 +44,16 @@ func TestSprints(t *testing.T) {
 		}
 	}
 	want := []row{
-		{N: -1, Requests: 3, Accepted: 1, Deferred: 1, Used: 2, Top: "alice 3"},
-		{N: 0, Requests: 7, Accepted: 5, NeedsApproval: 1, Backlog: 1, Declined: 1, Used: 7.5, Top: "alice 3, bob 2, carol 1"},
-		{N: 1, Requests: 1, Accepted: 1, Used: 1, Top: "alice 1"},
-		{N: 3, Requests: 1, Accepted: 1, Used: 1, Top: "alice 1"},
+		{N: 0, Requests: 3, Accepted: 1, Deferred: 1, Used: 2, Top: "alice 3"},
+		{N: 1, Requests: 7, Accepted: 5, NeedsApproval: 1, Backlog: 1, Declined: 1, Used: 7.5, Top: "alice 3, bob 2, carol 1"},
+		{N: 2, Requests: 1, Accepted: 1, Used: 1, Top: "alice 1"},
+		{N: 4, Requests: 1, Accepted: 1, Used: 1, Top: "alice 1"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Sprints:\n got %+v\nwant %+v", got, want)
 	}
 	if s := ss[1]; !s.Start.Equal(nov(16, 0, 0)) || !s.End.Equal(nov(30, 0, 0)) {
-		t.Errorf("sprint 0 is %v – %v", s.Start, s.End)
+		t.Errorf("sprint 1 is %v – %v", s.Start, s.End)
 	}
 }
 
@@ -101,8 +101,8 @@ func TestSprintTable(t *testing.T) {
 			t.Errorf("top requesters %q", top)
 		}
 	}
-	if !strings.Contains(out, "\n       0  2026-11-16 – 2026-11-29      12   7.5    63%         7") {
-		t.Errorf("sprint 0 row is not aligned as expected:\n%s", out)
+	if !strings.Contains(out, "\n       1  2026-11-16 – 2026-11-29      12   7.5    63%         7") {
+		t.Errorf("sprint 1 row is not aligned as expected:\n%s", out)
 	}
 	if got := SprintTable("platform", "", nil); got != "Sprint budget: platform (units)\n  no requests in any sprint\n" {
 		t.Errorf("empty table %q", got)

@@ -106,7 +106,7 @@ func TestBurnUp(t *testing.T) {
 		t.Errorf("dates %s..%s", w.BurnUp[0].Date, w.BurnUp[10].Date)
 	}
 	s := w.SprintInfo
-	if s.N != 0 || s.Used != 8 || s.Left != 4 || math.Abs(s.UsedRatio-8.0/12) > 1e-9 || s.DaysLeft != 4 || s.OverBudget != 1 || s.Unit != "points" {
+	if s.N != 1 || s.Used != 8 || s.Left != 4 || math.Abs(s.UsedRatio-8.0/12) > 1e-9 || s.DaysLeft != 4 || s.OverBudget != 1 || s.Unit != "points" {
 		t.Errorf("SprintInfo = %+v", s)
 	}
 	if !w.Cutoff.Equal(nov(26, 12, 0)) || w.ThisWeek.Requests != 0 || w.Sprint.Requests != 4 {
@@ -125,7 +125,7 @@ func TestSprintOfTheWeek(t *testing.T) {
 	}
 	w := Compute(Data{Team: testTeam(), Week: w48, Requests: reqs, Now: nov(30, 9, 0)})
 	s := w.SprintInfo
-	if s.N != 0 || !s.Start.Equal(nov(16, 0, 0)) || !s.End.Equal(nov(30, 0, 0)) || s.DaysLeft != 0 || s.Used != 2 {
+	if s.N != 1 || !s.Start.Equal(nov(16, 0, 0)) || !s.End.Equal(nov(30, 0, 0)) || s.DaysLeft != 0 || s.Used != 2 {
 		t.Errorf("SprintInfo = %+v", s)
 	}
 	if len(w.BurnUp) != 14 || w.BurnUp[13].Plan != 12 || w.BurnUp[13].Used != 2 {

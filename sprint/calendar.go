@@ -27,7 +27,8 @@ var (
 
 // Calendar is a repeating sprint schedule: sprints of LengthDays local days
 // starting at local midnight of Start's date in Location, repeating forward
-// and backward. Sprint 0 is the one that begins on Start's date. It is a
+// and backward. Sprint 1 is the one that begins on Start's date, as people
+// count; the one before it is sprint 0. It is a
 // value whose methods are safe for concurrent use; methods other than
 // Validate assume Validate returned nil and may panic otherwise.
 //
@@ -40,7 +41,8 @@ type Calendar struct {
 }
 
 // Sprint is one sprint: [Start, End) in the calendar's Location, both at local
-// midnight. N is negative for sprints before the calendar's Start. It is a
+// midnight. N is 1 for the sprint that begins on the calendar's Start, and 0
+// or negative for sprints before it. It is a
 // plain value, safe for concurrent use.
 type Sprint struct {
 	N     int
@@ -82,12 +84,12 @@ func ParseLength(s string) (int, error) {
 	return n * mult, nil
 }
 
-// startDay returns the local date sprint 0 begins on.
+// startDay returns the local date sprint 1 begins on.
 func (c Calendar) startDay() int64 { return dayOf(c.Start.In(c.Location)) }
 
 // Number returns sprint n.
 func (c Calendar) Number(n int) Sprint {
-	first := c.startDay() + int64(n)*int64(c.LengthDays)
+	first := c.startDay() + int64(n-1)*int64(c.LengthDays)
 	return Sprint{
 		N:     n,
 		Start: midnight(first, c.Location),
@@ -100,7 +102,7 @@ func (c Calendar) Number(n int) Sprint {
 // boundary, so its cost does not depend on how far t is from Start.
 func (c Calendar) At(t time.Time) Sprint {
 	days := dayOf(t.In(c.Location)) - c.startDay()
-	n := int(floorDiv(days, int64(c.LengthDays)))
+	n := int(floorDiv(days, int64(c.LengthDays))) + 1
 	s := c.Number(n)
 	for s.Start.After(t) {
 		n--

@@ -52,34 +52,34 @@ func TestCalendar(t *testing.T) {
 		start, end string
 		length     time.Duration
 	}{
-		{"chicago spring forward inside sprint 0", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
-			"2026-03-10T12:00:00Z", 0, "2026-03-02T06:00:00Z", "2026-03-16T05:00:00Z", 14*24*time.Hour - time.Hour},
+		{"chicago spring forward inside sprint 1", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
+			"2026-03-10T12:00:00Z", 1, "2026-03-02T06:00:00Z", "2026-03-16T05:00:00Z", 14*24*time.Hour - time.Hour},
 		{"chicago first instant", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
-			"2026-03-02T06:00:00Z", 0, "2026-03-02T06:00:00Z", "2026-03-16T05:00:00Z", 14*24*time.Hour - time.Hour},
+			"2026-03-02T06:00:00Z", 1, "2026-03-02T06:00:00Z", "2026-03-16T05:00:00Z", 14*24*time.Hour - time.Hour},
 		{"chicago last instant", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
-			"2026-03-16T04:59:59.999999999Z", 0, "2026-03-02T06:00:00Z", "2026-03-16T05:00:00Z", 14*24*time.Hour - time.Hour},
+			"2026-03-16T04:59:59.999999999Z", 1, "2026-03-02T06:00:00Z", "2026-03-16T05:00:00Z", 14*24*time.Hour - time.Hour},
 		{"chicago next sprint", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
-			"2026-03-16T05:00:00Z", 1, "2026-03-16T05:00:00Z", "2026-03-30T05:00:00Z", 14 * 24 * time.Hour},
-		{"chicago fall back inside sprint 17", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
-			"2026-11-01T12:00:00Z", 17, "2026-10-26T05:00:00Z", "2026-11-09T06:00:00Z", 14*24*time.Hour + time.Hour},
-		{"chicago sprint -1", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
-			"2026-03-02T05:59:59Z", -1, "2026-02-16T06:00:00Z", "2026-03-02T06:00:00Z", 14 * 24 * time.Hour},
-		{"chicago sprint -3", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
-			"2026-01-20T00:00:00Z", -3, "2026-01-19T06:00:00Z", "2026-02-02T06:00:00Z", 14 * 24 * time.Hour},
+			"2026-03-16T05:00:00Z", 2, "2026-03-16T05:00:00Z", "2026-03-30T05:00:00Z", 14 * 24 * time.Hour},
+		{"chicago fall back inside sprint 18", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
+			"2026-11-01T12:00:00Z", 18, "2026-10-26T05:00:00Z", "2026-11-09T06:00:00Z", 14*24*time.Hour + time.Hour},
+		{"chicago sprint 0", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
+			"2026-03-02T05:59:59Z", 0, "2026-02-16T06:00:00Z", "2026-03-02T06:00:00Z", 14 * 24 * time.Hour},
+		{"chicago sprint -2", sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago},
+			"2026-01-20T00:00:00Z", -2, "2026-01-19T06:00:00Z", "2026-02-02T06:00:00Z", 14 * 24 * time.Hour},
 		{"start instant only its local date counts", sprint.Calendar{Start: at(t, "2026-03-03T03:00:00Z"), LengthDays: 14, Location: chicago},
-			"2026-03-10T12:00:00Z", 0, "2026-03-02T06:00:00Z", "2026-03-16T05:00:00Z", 14*24*time.Hour - time.Hour},
+			"2026-03-10T12:00:00Z", 1, "2026-03-02T06:00:00Z", "2026-03-16T05:00:00Z", 14*24*time.Hour - time.Hour},
 		{"lord howe spring forward", sprint.Calendar{Start: date(t, "2026-09-28", lordHowe), LengthDays: 14, Location: lordHowe},
-			"2026-10-05T00:00:00Z", 0, "2026-09-27T13:30:00Z", "2026-10-11T13:00:00Z", 14*24*time.Hour - 30*time.Minute},
+			"2026-10-05T00:00:00Z", 1, "2026-09-27T13:30:00Z", "2026-10-11T13:00:00Z", 14*24*time.Hour - 30*time.Minute},
 		{"lord howe fall back", sprint.Calendar{Start: date(t, "2026-03-30", lordHowe), LengthDays: 14, Location: lordHowe},
-			"2026-04-06T00:00:00Z", 0, "2026-03-29T13:00:00Z", "2026-04-12T13:30:00Z", 14*24*time.Hour + 30*time.Minute},
+			"2026-04-06T00:00:00Z", 1, "2026-03-29T13:00:00Z", "2026-04-12T13:30:00Z", 14*24*time.Hour + 30*time.Minute},
 		{"lord howe before start", sprint.Calendar{Start: date(t, "2026-03-30", lordHowe), LengthDays: 14, Location: lordHowe},
-			"2026-03-29T12:59:00Z", -1, "2026-03-15T13:00:00Z", "2026-03-29T13:00:00Z", 14 * 24 * time.Hour},
+			"2026-03-29T12:59:00Z", 0, "2026-03-15T13:00:00Z", "2026-03-29T13:00:00Z", 14 * 24 * time.Hour},
 		{"santiago skipped midnight starts at 01:00", sprint.Calendar{Start: date(t, "2026-08-30", santiago), LengthDays: 7, Location: santiago},
-			"2026-09-06T04:00:00Z", 1, "2026-09-06T04:00:00Z", "2026-09-13T03:00:00Z", 7*24*time.Hour - time.Hour},
+			"2026-09-06T04:00:00Z", 2, "2026-09-06T04:00:00Z", "2026-09-13T03:00:00Z", 7*24*time.Hour - time.Hour},
 		{"santiago just before the skipped midnight", sprint.Calendar{Start: date(t, "2026-08-30", santiago), LengthDays: 7, Location: santiago},
-			"2026-09-06T03:59:59Z", 0, "2026-08-30T04:00:00Z", "2026-09-06T04:00:00Z", 7 * 24 * time.Hour},
+			"2026-09-06T03:59:59Z", 1, "2026-08-30T04:00:00Z", "2026-09-06T04:00:00Z", 7 * 24 * time.Hour},
 		{"one-day sprints", sprint.Calendar{Start: date(t, "2026-03-02", time.UTC), LengthDays: 1, Location: time.UTC},
-			"2026-03-05T23:00:00Z", 3, "2026-03-05T00:00:00Z", "2026-03-06T00:00:00Z", 24 * time.Hour},
+			"2026-03-05T23:00:00Z", 4, "2026-03-05T00:00:00Z", "2026-03-06T00:00:00Z", 24 * time.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +143,7 @@ func TestCalendarSteps(t *testing.T) {
 func TestSprintDaysLeftAndLabel(t *testing.T) {
 	chicago := zone(t, "America/Chicago")
 	cal := sprint.Calendar{Start: date(t, "2026-03-02", chicago), LengthDays: 14, Location: chicago}
-	s := cal.Number(0)
+	s := cal.Number(1)
 	tests := []struct {
 		name string
 		t    string
@@ -168,9 +168,9 @@ func TestSprintDaysLeftAndLabel(t *testing.T) {
 		n    int
 		want string
 	}{
-		{0, "Sprint 0 (2026-03-02 – 2026-03-15)"},
-		{1, "Sprint 1 (2026-03-16 – 2026-03-29)"},
-		{-1, "Sprint -1 (2026-02-16 – 2026-03-01)"},
+		{1, "Sprint 1 (2026-03-02 – 2026-03-15)"}, // the first sprint is 1, as people count
+		{2, "Sprint 2 (2026-03-16 – 2026-03-29)"},
+		{0, "Sprint 0 (2026-02-16 – 2026-03-01)"},
 	}
 	for _, tt := range labels {
 		t.Run(tt.want, func(t *testing.T) {

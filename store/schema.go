@@ -8,7 +8,7 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -57,6 +57,7 @@ var migrations = []migration{
 	{name: "create the handoff notes bucket", apply: migrateToV2},
 	{name: "create the scheduled job runs bucket", apply: migrateToV3},
 	{name: "create the labels bucket", apply: migrateToV4},
+	{name: "number sprints from 1", apply: migrateToV5},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches

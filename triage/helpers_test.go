@@ -77,7 +77,7 @@ type fixture struct {
 	team  *triage.Team
 }
 
-// newFixture starts at Tuesday 2026-11-17 10:00 Chicago, in sprint 22
+// newFixture starts at Tuesday 2026-11-17 10:00 Chicago, in sprint 23
 // (2026-11-09 to 2026-11-22), with UA on call (handoff 45 since 2026-01-05).
 func newFixture(t *testing.T) *fixture {
 	t.Helper()

@@ -39,8 +39,8 @@ func TestIntakeDecides(t *testing.T) {
 					r.Urgency, r.Decision.Rule, r.Outcome, r.Status, r.Assignee, r.Estimate,
 					tc.urgency, tc.rule, tc.outcome, tc.status, tc.assignee, tc.estimate)
 			}
-			if r.Team != "platform" || r.RequesterTeam != "payments" || r.Sprint != 22 {
-				t.Errorf("team %q requester team %q sprint %d; want platform, payments, 22", r.Team, r.RequesterTeam, r.Sprint)
+			if r.Team != "platform" || r.RequesterTeam != "payments" || r.Sprint != 23 {
+				t.Errorf("team %q requester team %q sprint %d; want platform, payments, 23", r.Team, r.RequesterTeam, r.Sprint)
 			}
 			jobs := f.jobs(t)
 			if len(jobs) == 0 || jobs[0].Kind != triage.JobCreateTicket || jobs[0].RequestID != r.ID {
@@ -64,8 +64,8 @@ func TestIntakeBudgetPolicy(t *testing.T) {
 		t.Errorf("P2 over budget: %s %s %q, want needs_approval, pending, unassigned", p2.Outcome, p2.Status, p2.Assignee)
 	}
 	p3 := f.intake(t, triage.NewRequest{Summary: "access to grafana please", User: "U8"}).Request
-	if p3.Outcome != triage.Deferred || p3.Sprint != 23 || !p3.SprintStart.Equal(time.Date(2026, 11, 23, 0, 0, 0, 0, chicago)) {
-		t.Errorf("P3 over budget: %s sprint %d starting %v, want deferred to sprint 23 on 2026-11-23", p3.Outcome, p3.Sprint, p3.SprintStart)
+	if p3.Outcome != triage.Deferred || p3.Sprint != 24 || !p3.SprintStart.Equal(time.Date(2026, 11, 23, 0, 0, 0, 0, chicago)) {
+		t.Errorf("P3 over budget: %s sprint %d starting %v, want deferred to sprint 24 on 2026-11-23", p3.Outcome, p3.Sprint, p3.SprintStart)
 	}
 	p1 := f.intake(t, triage.NewRequest{Summary: "site is down", User: "U7"}).Request
 	if p1.Outcome != triage.Accepted || !p1.OverBudget {
@@ -74,7 +74,7 @@ func TestIntakeBudgetPolicy(t *testing.T) {
 	var used float64
 	var crossed []float64
 	f.db.View(func(tx triage.Tx) error {
-		l, err := tx.Ledger("platform", 22)
+		l, err := tx.Ledger("platform", 23)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,7 +47,7 @@ func TestLifecycleIsSafeToRepeat(t *testing.T) {
 		t.Errorf("overrides %+v urgency %s, want one P2 -> P1", got.Overrides, got.Urgency)
 	}
 	f.db.View(func(tx triage.Tx) error {
-		l, _ := tx.Ledger("platform", 22)
+		l, _ := tx.Ledger("platform", 23)
 		if l.Used() != 5 {
 			t.Errorf("ledger used %g after resolving with 5 spent, want 5 (the actual replaces the estimate 2)", l.Used())
 		}
@@ -59,11 +59,11 @@ func TestLifecycleDeferReleasesBudget(t *testing.T) {
 	f := newFixture(t)
 	r := f.intake(t, triage.NewRequest{Summary: "deploy blocked on checkout"}).Request
 	got, _, err := f.svc.Apply(context.Background(), r.ID, triage.Change{Actor: "UC", Action: triage.ActDeferReq})
-	if err != nil || got.Status != triage.StatusDeferred || got.Sprint != 23 {
+	if err != nil || got.Status != triage.StatusDeferred || got.Sprint != 24 {
 		t.Fatalf("defer: %v status %s sprint %d", err, got.Status, got.Sprint)
 	}
 	f.db.View(func(tx triage.Tx) error {
-		l, _ := tx.Ledger("platform", 22)
+		l, _ := tx.Ledger("platform", 23)
 		if l.Used() != 0 {
 			t.Errorf("ledger used %g after deferring, want 0", l.Used())
 		}

@@ -29,12 +29,12 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 		return code
 	}
 	// Offline, the secrets are elsewhere: an unset ${VAR} is a warning.
-	cfg, warns, err := loadConfigWith(env, *path, config.Options{UnsetWarns: *offline})
+	cfg, warns, err := loadConfigWith(env, *path, config.Options{UnsetWarns: *offline, Partial: true})
 	for _, w := range warns {
 		fmt.Fprintf(env.Stderr, "%s\n", warning(w))
 	}
 	if err != nil {
-		return printErrors(env, err)
+		return printErrors(env, withDeeperErrors(cfg, err))
 	}
 	st, err := app.Settings(cfg)
 	if err != nil {

@@ -274,7 +274,6 @@ teams:
 
 func TestCheckReportsEveryMistakeAtItsLine(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "sprintguard.yaml", everyMistake)
-	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
 	want := []string{
 		p + ":15: `any` is empty, so it is no condition (",
 		p + ":21: unknown time zone \"Europe/Pariss\"",
@@ -282,6 +281,54 @@ func TestCheckReportsEveryMistakeAtItsLine(t *testing.T) {
 		p + ":32: urgency \"P5\" is not one of P1, P2, P3, P4",
 		"4 problems found",
 	}
+	wantFailLines(t, p, want)
+}
+
+// twoStages has a mistake config finds (the time zone) and one only the
+// classifier finds (a word both required and excluded), and a rule with
+// both kinds, whose second error would repeat its first.
+const twoStages = `storage:
+  path: sg.db
+teams:
+  - name: platform
+    timezone: Europe/Pariss
+    members: [U01]
+    oncall:
+      rotation: [U01]
+    sprint:
+      start: 2026-01-05
+      capacity: 40
+    rules:
+      - name: outage
+        all: [down]
+        none: [down]
+        urgency: P1
+      - name: deploys
+        all: [deploy]
+        none: [deploy]
+        urgency: P9
+      - name: default
+        default: true
+        urgency: P3
+`
+
+func TestCheckReportsEveryStageInOneRun(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "sprintguard.yaml", twoStages)
+	want := []string{
+		p + `:5: unknown time zone "Europe/Pariss"`,
+		p + `:13: rules[0] (outage): none: "down" is also under all, so the rule can never match`,
+		p + `:20: urgency "P9" is not one of P1, P2, P3, P4`,
+		"3 problems found",
+	}
+	wantFailLines(t, p, want)
+}
+
+// wantFailLines runs check --offline on the config at p and checks that it
+// failed with exactly the wanted lines on stderr, each given by its
+// prefix, and nothing on stdout.
+func wantFailLines(t *testing.T, p string, want []string) {
+	t.Helper()
+	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
 	lines := strings.Split(strings.TrimSpace(errs), "\n")
 	if code != ExitFail || out != "" || len(lines) != len(want) {
 		t.Fatalf("exit %d, want 1 and %d lines\nstdout: %s\nstderr: %s", code, len(want), out, errs)

@@ -121,7 +121,7 @@ func classify(st *triage.Settings, in classifyLine, now time.Time) (classifyResu
 	if in.Team != "" {
 		var err error
 		if t, err = st.LookupTeam(in.Team); err != nil {
-			return classifyResult{}, err
+			return classifyResult{}, errors.New(triage.ErrorMessage(err))
 		}
 	}
 	if t == nil && in.Channel != "" {

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 // oneLine checks that s is exactly one line and returns it.
@@ -51,6 +54,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{}, {"nosuch"}, {"rules", "run", "x"}, {"backup"}, {"restore"}, {"rules"}, {"rules", "test"},
+		{"rules", "eval"}, {"rules", "eval", "x.jsonl", "--format", "xml"}, {"rules", "eval", "x.jsonl", "--min-accuracy", "lots"},
 		{"export", "--format", "xml"}, {"replay"}, {"report", "--format", "pdf"}, {"report", "--week", "2026-W99"},
 		{"handoff"}, {"serve", "--log-format", "xml"},
 	} {
@@ -84,5 +88,18 @@ func TestUnknownTeam(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q\nwant 2 and %q", code, out, errs, want)
 			}
 		})
+	}
+}
+
+// TestUnknownTeamOnStdin checks a JSON line of classify that names a team
+// that is not configured: the line is an error naming the known teams.
+func TestUnknownTeamOnStdin(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := Env{Stdin: strings.NewReader(`{"summary": "prod is down", "team": "nosuchteam", "channel": "C0PLATHELP"}` + "\n"),
+		Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now}
+	code := Main(context.Background(), []string{"classify"}, env)
+	want := `stdin:1: unknown team "nosuchteam"; known teams: platform, data` + "\n"
+	if code != ExitFail || out.String() != "" || errb.String() != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, out.String(), errb.String(), want)
 	}
 }
