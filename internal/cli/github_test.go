@@ -31,7 +31,6 @@ func mixedConfig(jiraURL, githubURL, dataRepo string) string {
 func TestCheckOnlineGitHub(t *testing.T) {
 	jf := jirafake.New(t)
 	gf := githubfake.New(t, nil)
-	gf.Validate(githubfake.OpenAPI(t))
 	gf.AddRepo("acme/data")
 	gf.AddUser("dana")
 	gf.AddUser("dev")
@@ -79,7 +78,6 @@ func (nobody) UserByEmail(context.Context, string) (string, error) { return "", 
 func TestMixedTrackers(t *testing.T) {
 	jf := jirafake.New(t)
 	gf := githubfake.New(t, nil)
-	gf.Validate(githubfake.OpenAPI(t))
 	gf.AddRepo("acme/data")
 	gf.AddUser("dana")
 	gf.AddUser("dev")

@@ -34,7 +34,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{clock: testclock.New(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)),
 		logins: map[string]string{"U1": "ann", "U2": "bob"}}
 	f.fake = githubfake.New(t, f.clock.Now)
-	f.fake.Validate(githubfake.OpenAPI(t))
+	f.fake.Validate(githubfake.Sampled(githubfake.OpenAPI(t), 3, 20))
 	f.fake.AddRepo(repoName)
 	f.fake.AddUser("ann")
 	f.fake.AddUser("bob")

@@ -104,7 +104,7 @@ func pending(t *testing.T, f *fixture) int {
 // and none fell back to a local ticket.
 func TestOutageLosesAndDoublesNothing(t *testing.T) {
 	f := newFixture(t)
-	f.fake.Validate(githubfake.Sampled(githubfake.OpenAPI(t), 20))
+	f.fake.Validate(githubfake.Sampled(githubfake.OpenAPI(t), 2, 50))
 	svc := f.service(t)
 	w := f.worker(svc)
 	w.Batch = 10 // a few jobs a round, so that the faults fall mid-stream

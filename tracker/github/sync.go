@@ -72,6 +72,7 @@ func (s *Syncer) poll(ctx context.Context, repo string) (int, error) {
 		ListOptions: gh.ListOptions{PerPage: 100}}
 	changes := 0
 	newest := since
+	first := "" // page one's ETag, kept once every change it shows is applied
 	for pg := 1; pg <= 10; pg++ {
 		opts.ListOptions.Page = pg
 		var list []*gh.Issue
@@ -98,8 +99,8 @@ func (s *Syncer) poll(ctx context.Context, repo string) (int, error) {
 		if err != nil {
 			return changes, err
 		}
-		if pg == 1 && etag != "" {
-			defer func() { s.etags[repo] = etag }()
+		if pg == 1 {
+			first = etag
 		}
 		older := false
 		for _, is := range list {
@@ -122,6 +123,7 @@ func (s *Syncer) poll(ctx context.Context, repo string) (int, error) {
 		}
 	}
 	s.seen[repo] = newest
+	s.etags[repo] = first
 	return changes, nil
 }
 

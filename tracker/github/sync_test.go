@@ -115,6 +115,26 @@ func TestPollBringsBackChanges(t *testing.T) {
 	}
 }
 
+// A poll that fails half-way keeps no ETag, so the next one reads the
+// change again instead of hearing "not modified".
+func TestPollFailureKeepsNoETag(t *testing.T) {
+	s := newSynced(t, "checkout is down")
+	s.fake.AddComment(repoName, 1, "ann", "time-spent: 2")
+	s.fake.Close(repoName, 1, "ann")
+	s.clock.Add(time.Second)
+	s.fake.FailPaths("/comments", 1)
+	if _, err := s.syncer.Once(context.Background()); err == nil {
+		t.Fatal("the poll did not fail")
+	}
+	if r := s.request(t); r.Status.Closed() {
+		t.Fatalf("resolved without its time spent: %+v", r.Status)
+	}
+	s.poll(t)
+	if r := s.request(t); r.Status != triage.StatusResolved || r.Actual != 2 {
+		t.Errorf("after the retry: %s, actual %v", r.Status, r.Actual)
+	}
+}
+
 // A change made in Slack whose push to GitHub is still queued is not
 // undone by a poll that sees the issue as it was.
 func TestPollDoesNotUndoQueuedChange(t *testing.T) {

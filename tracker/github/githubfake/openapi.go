@@ -102,10 +102,11 @@ func unwrapAll(err error) error {
 	}
 }
 
-// Sampled checks the first n exchanges of each operation with check, and
-// one in n after that: a long test keeps its speed and still has every
-// kind of exchange checked.
-func Sampled(check func(r *http.Request, body []byte, status int, header http.Header, resp []byte) error, n int) func(r *http.Request, body []byte, status int, header http.Header, resp []byte) error {
+// Sampled checks the first first exchanges of each operation with check,
+// and one in every after that: a long test keeps its speed (validation is
+// slow, the more so under the race detector) and still has every kind of
+// exchange checked.
+func Sampled(check func(r *http.Request, body []byte, status int, header http.Header, resp []byte) error, first, every int) func(r *http.Request, body []byte, status int, header http.Header, resp []byte) error {
 	if check == nil {
 		return nil
 	}
@@ -122,7 +123,7 @@ func Sampled(check func(r *http.Request, body []byte, status int, header http.He
 		seen[op]++
 		k := seen[op]
 		mu.Unlock()
-		if k <= n || k%n == 0 {
+		if k <= first || k%every == 0 {
 			return check(r, body, status, header, resp)
 		}
 		return nil

@@ -50,6 +50,8 @@ type Server struct {
 	requests []Request
 	// faults
 	fail5xx      int
+	failPart     string
+	failPartN    int
 	secondary    int
 	secondaryFor time.Duration
 	loseCreates  int
@@ -102,6 +104,14 @@ func (s *Server) AddUser(login string) {
 
 // Fail5xx makes the next n requests fail with 502.
 func (s *Server) Fail5xx(n int) { s.mu.Lock(); s.fail5xx = n; s.mu.Unlock() }
+
+// FailPaths makes the next n requests whose path contains part fail with
+// 502.
+func (s *Server) FailPaths(part string, n int) {
+	s.mu.Lock()
+	s.failPart, s.failPartN = part, n
+	s.mu.Unlock()
+}
 
 // SecondaryLimit makes the next n content-creating requests hit a
 // secondary rate limit asking to wait retryAfter.
@@ -195,6 +205,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) (ch
 	fail := !down && s.fail5xx > 0
 	if fail {
 		s.fail5xx--
+	}
+	if !down && !fail && s.failPartN > 0 && strings.Contains(r.URL.Path, s.failPart) {
+		fail = true
+		s.failPartN--
 	}
 	limited := !down && !fail && isWrite(r) && s.secondary > 0
 	if limited {
