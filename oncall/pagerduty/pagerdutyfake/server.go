@@ -60,7 +60,10 @@ type Server struct {
 // New starts a fake that stops with the test.
 func New(t testing.TB) *Server {
 	if _, _, err := loadSpecs(); err != nil {
-		t.Skipf("PagerDuty's OpenAPI descriptions are not at hand: %v", err)
+		if specs.missing {
+			t.Skipf("PagerDuty's OpenAPI descriptions are not at hand: %v", err)
+		}
+		t.Fatalf("load PagerDuty's OpenAPI descriptions: %v", err)
 	}
 	s := &Server{t: t, users: map[string]User{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -201,7 +204,9 @@ func (s *Server) oncalls(w http.ResponseWriter, r *http.Request) {
 		user := map[string]any{"id": u.ID, "type": "user_reference", "summary": u.Name,
 			"self": "https://api.pagerduty.com/users/" + u.ID, "html_url": "https://acme.pagerduty.com/users/" + u.ID}
 		if full {
-			user = map[string]any{"id": u.ID, "type": "user", "summary": u.Name, "name": u.Name, "email": u.Email,
+			// The description types the on-call's user as a reference even
+			// when include[]=users expands it, so the type stays.
+			user = map[string]any{"id": u.ID, "type": "user_reference", "summary": u.Name, "name": u.Name, "email": u.Email,
 				"time_zone": "America/Chicago", "role": "user",
 				"self": "https://api.pagerduty.com/users/" + u.ID, "html_url": "https://acme.pagerduty.com/users/" + u.ID}
 		}
