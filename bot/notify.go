@@ -60,7 +60,7 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	case triage.NoticeDuplicate:
 		err = b.inThread(ctx, r, render.Duplicate(r), n.Actor)
 	case triage.NoticeEscalated:
-		err = b.escalate(ctx, r, team, n.Text)
+		posts, err = b.escalate(ctx, r, team, n.Text)
 	case triage.NoticeWarning:
 		err = b.inThread(ctx, r, render.Message{Text: ":warning: " + render.Escape(n.Text)}, "")
 	case triage.NoticeQueued:
@@ -206,6 +206,8 @@ func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team,
 			msg = paged(r, render.OnCall(r, team))
 		case triage.PostApproval:
 			msg = render.Approval(r, team)
+		case triage.PostEscalation:
+			msg = render.Escalation(r, team, render.EscalationLine(r, team.Name, b.escalationTargets(team.EscalateTo)))
 		default:
 			continue
 		}

@@ -288,10 +288,12 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 	// 11:17: nobody answered within 15 minutes: the lead is told, and the
 	// thread says so.
 	w.at(0, 11, 17)
-	escalatedClaim := ":rotating_light: Claimed emergency, rules say P4 (rule `how-do-i`): not answered within 15m0s: escalated to <@U0PLAT001>."
+	// The lead's DM says, in what Slack shows, why it came.
+	escalatedClaim := ":rotating_light: Claimed emergency, rules say P4 (rule `how-do-i`): not answered within 15m: escalated to <@U0PLAT001>."
+	escalatedBlock := strings.NewReplacer("<", "\\u003c", ">", "\\u003e").Replace(escalatedClaim)
 	w.look("the claim escalated",
 		post("the requester, in the thread", platHelp, claim, escalatedClaim),
-		post("the lead, by DM", leadDM, "", escalatedClaim+" "+claimTitled, claimHead),
+		post("the lead, by DM", leadDM, "", escalatedClaim+" "+claimTitled, escalatedBlock, claimHead, "Confirm P1", "Keep P4"),
 	)
 
 	// 11:20: the on-call keeps P4. Both posts about the claim say so and
@@ -302,6 +304,8 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 	w.look("the claim kept",
 		edit("the on-call, by DM", oncallDM, w.onCallPost("REQ-1"), claimTitled, kept).without(render.ActionConfirmClaim, render.ActionKeepClaim),
 		edit("the team channel", team, postWith(h, team, "<@U0PLAT004> you are paged").Timestamp, "<@U0PLAT004> you are paged: "+claimTitled, kept).
+			without(render.ActionConfirmClaim, render.ActionKeepClaim),
+		edit("the lead, by DM", leadDM, postWith(h, leadDM, escalatedClaim).Timestamp, escalatedClaim+" "+claimTitled, escalatedBlock, kept).
 			without(render.ActionConfirmClaim, render.ActionKeepClaim),
 		post("the requester, in the thread", platHelp, claim, "Not confirmed as an emergency: P4 kept by <@U0PLAT004>"),
 	)
