@@ -310,17 +310,17 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 		post("the requester, in the thread", platHelp, claim, "Not confirmed as an emergency: P4 kept by <@U0PLAT004>"),
 	)
 
-	// 14:00: a link whose URL holds "outage" and "down", and one with no
-	// label whose path says "down": the rules see "this status page" and the
-	// host, so nobody is paged.
+	// 14:00: two links whose URLs say "outage" and "down", one behind a
+	// label and one bare: the rules see "this status page" and the host, so
+	// nobody is paged (either URL's words would make a P1 of it).
 	w.at(0, 14, 0)
 	slow := h.ts()
 	h.event("EvLink", h.message(platHelp, mobile1, "checkout on android feels slow today, is it related to "+
-		"<https://status.example.com/outage/checkout-down|this status page>? graphs: <https://grafana.example.com/d/down-detector>", slow, ""))
+		"<https://status.example.com/outage/checkout-down|this status page>? incident: <https://status.example.com/incidents/outage-checkout-down>", slow, ""))
 	w.look("the link's prompt", post("everyone in #platform-help", platHelp, slow, "Every request needs a ticket."))
 	w.at(0, 14, 1)
 	w.press(mobile1, slow, render.ActionCreateTicket)
-	slowTitle := "P3 · " + link("REQ-2") + " · checkout on android feels slow today, is it related to this status page? graphs: https://grafana.example.com/d/down-detector (from <@U0MOB001>)"
+	slowTitle := "P3 · " + link("REQ-2") + " · checkout on android feels slow today, is it related to this status page? incident: https://status.example.com/incidents/outage-checkout-down (from <@U0MOB001>)"
 	w.look("the link ticketed",
 		edit("everyone in #platform-help", platHelp, w.promptOf(slow), "<@U0MOB001> asked for a ticket; it is on its way."),
 		post("the requester, in the thread", platHelp, slow,
