@@ -225,20 +225,7 @@ func (b *Bot) escalate(ctx context.Context, r *triage.Request, team *triage.Team
 	if err := b.inThread(ctx, r, render.Message{Text: line}, ""); err != nil {
 		return nil, err
 	}
-	msg := render.Escalation(r, team, line)
-	var posts []triage.Post
-	for _, u := range who {
-		dm, err := b.gw.OpenDM(ctx, u)
-		if err != nil {
-			return posts, err
-		}
-		ts, err := b.post(ctx, dm, "", msg)
-		if err != nil {
-			return posts, err
-		}
-		posts = append(posts, triage.Post{Kind: triage.PostEscalation, Channel: dm, TS: ts})
-	}
-	return posts, nil
+	return b.dmEach(ctx, who, triage.PostEscalation, render.Escalation(r, team, line))
 }
 
 // escalationTargets returns the users escalate_to names: one user, or the

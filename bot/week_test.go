@@ -188,6 +188,21 @@ func (w *firstWeek) onCallPost(key string) string {
 	return ""
 }
 
+// acknowledge presses [Acknowledge] in the on-call's DM about ticket key
+// (request id) at hh:mm on day, and checks that the DM loses the button
+// and names who acknowledged it when, and that the thread of the message
+// at thread is told.
+func (w *firstWeek) acknowledge(day, hh, mm int, oncall, key, title, thread string) {
+	w.h.t.Helper()
+	w.at(day, hh, mm)
+	dm, ts := w.h.fake.DM(oncall), w.onCallPost(key)
+	w.h.click(oncall, dm, ts, slack.BlockAction{ActionID: render.ActionAck, Value: strings.TrimPrefix(key, "REQ-")})
+	when := w.h.clock.now().In(w.loc).Format("Mon 2 Jan 15:04 MST")
+	w.look(key+" acknowledged",
+		edit("the on-call, by DM", dm, ts, title, "Acknowledged by \\u003c@"+oncall+"\\u003e on "+when).without(render.ActionAck),
+		post("the requester, in the thread", platHelp, thread, "Acknowledged by <@"+oncall+">"))
+}
+
 // One intake channel's first week, as each person in it sees it in
 // Slack: #platform-help in prompt mode, with the example config. A member
 // chats, a requester claims an emergency the rules call P4 and the
@@ -331,13 +346,7 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 			"https://status.example.com/outage/checkout-down"),
 		edit("everyone in #platform-help", platHelp, w.promptOf(slow), "This request was ticketed by its requester: "+link("REQ-2")+"."),
 	)
-	w.at(0, 14, 30)
-	h.click(oncall, oncallDM, w.onCallPost("REQ-2"), slack.BlockAction{ActionID: render.ActionAck, Value: "2"})
-	w.look("the link acknowledged",
-		edit("the on-call, by DM", oncallDM, w.onCallPost("REQ-2"), slowTitle,
-			"Acknowledged by \\u003c@U0PLAT004\\u003e on Mon 30 Nov 14:30 CST").without(render.ActionAck),
-		post("the requester, in the thread", platHelp, slow, "Acknowledged by <@U0PLAT004>"),
-	)
+	w.acknowledge(0, 14, 30, oncall, "REQ-2", slowTitle, slow)
 
 	// Tuesday 1 December, 19:30, after hours: a P3 and a P2 at the same
 	// moment. Both wait for business hours; neither is handled before the
@@ -379,16 +388,8 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 		post("the on-call, by DM", oncallDM, "", deployTitle, render.ActionAck,
 			"*SLA:* acknowledge within 1h (by Wed 2 Dec 10:00 CST), resolve within 24h (by Thu 3 Dec 09:00 CST)"),
 	)
-	w.at(2, 9, 20)
-	h.click(oncall, oncallDM, w.onCallPost("REQ-4"), slack.BlockAction{ActionID: render.ActionAck, Value: "4"})
-	w.look("the P2 acknowledged",
-		edit("the on-call, by DM", oncallDM, w.onCallPost("REQ-4"), deployTitle, "Acknowledged by").without(render.ActionAck),
-		post("the P2's requester, in the thread", platHelp, deploy, "Acknowledged by <@U0PLAT004>"))
-	w.at(2, 9, 25)
-	h.click(oncall, oncallDM, w.onCallPost("REQ-3"), slack.BlockAction{ActionID: render.ActionAck, Value: "3"})
-	w.look("the P3 acknowledged",
-		edit("the on-call, by DM", oncallDM, w.onCallPost("REQ-3"), accessTitle, "Acknowledged by").without(render.ActionAck),
-		post("the P3's requester, in the thread", platHelp, access, "Acknowledged by <@U0PLAT004>"))
+	w.acknowledge(2, 9, 20, oncall, "REQ-4", deployTitle, deploy)
+	w.acknowledge(2, 9, 25, oncall, "REQ-3", accessTitle, access)
 
 	// Thursday 3 December, 10:00: nobody presses the prompt; the on-call
 	// starts answering in the thread and is asked for a ticket; at the
@@ -416,11 +417,7 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 		edit("everyone in #platform-help", platHelp, asking[1].Timestamp, automatic).without(render.ActionCreateTicket),
 		post("the team channel", team, "", "Interrupt budget 58% used: 7 of 12 points (past 50%)", "Team platform · sprint 23"),
 	)
-	w.at(3, 10, 20)
-	h.click(oncall, oncallDM, w.onCallPost("REQ-5"), slack.BlockAction{ActionID: render.ActionAck, Value: "5"})
-	w.look("the deadline's ticket acknowledged",
-		edit("the on-call, by DM", oncallDM, w.onCallPost("REQ-5"), dnsTitle, "Acknowledged by").without(render.ActionAck),
-		post("the requester, in the thread", platHelp, dns, "Acknowledged by <@U0PLAT004>"))
+	w.acknowledge(3, 10, 20, oncall, "REQ-5", dnsTitle, dns)
 
 	// Friday evening to Sunday night: quiet, and nothing is said.
 	for _, step := range []struct{ day, hh int }{{4, 9}, {4, 18}, {5, 11}, {6, 21}} {
