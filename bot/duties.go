@@ -217,37 +217,25 @@ func (b *Bot) carryOverJob(ctx context.Context, j *triage.Job) (func(triage.Tx) 
 }
 
 // escalate tells escalate_to (a user, or every member of a @group) and the
-// thread that a request waits past its acknowledgement SLA.
-func (b *Bot) escalate(ctx context.Context, r *triage.Request, team *triage.Team, to string) error {
-	who := []string{to}
+// thread that a request waits past its acknowledgement SLA, and returns the
+// DMs it sent, so that they are edited with the request like the on-call's.
+func (b *Bot) escalate(ctx context.Context, r *triage.Request, team *triage.Team, to string) ([]triage.Post, error) {
+	who := b.escalationTargets(to)
+	line := render.EscalationLine(r, team.Name, who)
+	if err := b.inThread(ctx, r, render.Message{Text: line}, ""); err != nil {
+		return nil, err
+	}
+	return b.dmEach(ctx, who, triage.PostEscalation, render.Escalation(r, team, line))
+}
+
+// escalationTargets returns the users escalate_to names: one user, or the
+// members of a @group.
+func (b *Bot) escalationTargets(to string) []string {
 	if handle, ok := strings.CutPrefix(to, "@"); ok {
-		who = b.svc.Settings().Groups[handle]
+		return b.svc.Settings().Groups[handle]
 	}
-	var names []string
-	for _, u := range who {
-		names = append(names, "<@"+u+">")
+	if to == "" {
+		return nil
 	}
-	what := "Not acknowledged"
-	if r.ClaimOpen() {
-		what = render.ClaimLine(r) + ": not answered"
-	}
-	text := fmt.Sprintf(":rotating_light: %s within %s: escalated to %s.", what, r.AckSLA(), strings.Join(names, ", "))
-	if len(who) == 0 {
-		text = fmt.Sprintf(":rotating_light: %s within %s, and oncall.escalate_to is not set for %s.", what, r.AckSLA(), team.Name)
-	}
-	if err := b.inThread(ctx, r, render.Message{Text: text}, ""); err != nil {
-		return err
-	}
-	msg := render.OnCall(r, team)
-	msg.Text = text + " " + msg.Text
-	for _, u := range who {
-		dm, err := b.gw.OpenDM(ctx, u)
-		if err != nil {
-			return err
-		}
-		if _, err := b.post(ctx, dm, "", msg); err != nil {
-			return err
-		}
-	}
-	return nil
+	return []string{to}
 }

@@ -62,7 +62,7 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	case triage.NoticeDuplicate:
 		err = b.inThread(ctx, r, render.Duplicate(r), n.Actor)
 	case triage.NoticeEscalated:
-		err = b.escalate(ctx, r, team, n.Text)
+		posts, err = b.escalate(ctx, r, team, n.Text)
 	case triage.NoticeWarning:
 		err = b.inThread(ctx, r, render.Message{Text: ":warning: " + render.Escape(n.Text)}, "")
 	case triage.NoticeQueued:
@@ -181,10 +181,15 @@ func paged(r *triage.Request, msg render.Message) render.Message {
 
 // askApproval DMs each lead the request with [Approve into sprint] [Defer].
 func (b *Bot) askApproval(ctx context.Context, r *triage.Request, team *triage.Team) ([]triage.Post, error) {
-	msg := render.Approval(r, team)
+	return b.dmEach(ctx, team.Leads, triage.PostApproval, render.Approval(r, team))
+}
+
+// dmEach DMs msg to each of users and returns the posts, of kind, that it
+// made before any error.
+func (b *Bot) dmEach(ctx context.Context, users []string, kind string, msg render.Message) ([]triage.Post, error) {
 	var posts []triage.Post
-	for _, lead := range team.Leads {
-		dm, err := b.gw.OpenDM(ctx, lead)
+	for _, u := range users {
+		dm, err := b.gw.OpenDM(ctx, u)
 		if err != nil {
 			return posts, err
 		}
@@ -192,7 +197,7 @@ func (b *Bot) askApproval(ctx context.Context, r *triage.Request, team *triage.T
 		if err != nil {
 			return posts, err
 		}
-		posts = append(posts, triage.Post{Kind: triage.PostApproval, Channel: dm, TS: ts})
+		posts = append(posts, triage.Post{Kind: kind, Channel: dm, TS: ts})
 	}
 	return posts, nil
 }
@@ -210,6 +215,8 @@ func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team,
 			msg = paged(r, render.OnCall(r, team))
 		case triage.PostApproval:
 			msg = render.Approval(r, team)
+		case triage.PostEscalation:
+			msg = render.Escalation(r, team, render.EscalationLine(r, team.Name, b.escalationTargets(team.EscalateTo)))
 		default:
 			continue
 		}

@@ -99,11 +99,12 @@ type Post struct {
 
 // Kinds of posts.
 const (
-	PostRoot     = "root"     // the request's own message, when it came from a modal
-	PostReply    = "reply"    // the thread reply to the requester
-	PostOnCall   = "oncall"   // the on-call's DM with buttons
-	PostChannel  = "channel"  // the P1 mention in the team channel
-	PostApproval = "approval" // a lead's approval DM
+	PostRoot       = "root"       // the request's own message, when it came from a modal
+	PostReply      = "reply"      // the thread reply to the requester
+	PostOnCall     = "oncall"     // the on-call's DM with buttons
+	PostChannel    = "channel"    // the P1 mention in the team channel
+	PostApproval   = "approval"   // a lead's approval DM
+	PostEscalation = "escalation" // escalate_to's DM about a late acknowledgement
 )
 
 // Post returns the first post of kind and whether there is one.
