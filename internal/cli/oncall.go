@@ -36,7 +36,7 @@ func runOncall(ctx context.Context, env Env, args []string) int {
 	for _, t := range teams {
 		at, err := parseTime(*atFlag, t.Location, env.Now())
 		if err != nil {
-			return fail(env, fmt.Errorf("--at: %w", err))
+			return usageError(env, "oncall", "--at: "+err.Error())
 		}
 		cur := t.Rotation.Current(at, overrides[t.Name])
 		next := t.Rotation.Next(at, overrides[t.Name])

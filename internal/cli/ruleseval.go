@@ -22,11 +22,10 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	minAcc := fs.String("min-accuracy", "", "exit 1 when interrupt-or-not accuracy is below this, e.g. 0.92 or 92%")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return ExitUsage
+		return parseFailed(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(env.Stderr, "usage: sprintguard rules eval FILE [--team T] [--split S] [--format text|json] [--min-accuracy 0.92]")
-		return ExitUsage
+		return usageError(env, "rules eval", "give one labelled FILE, JSONL or CSV: sprintguard rules eval FILE")
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(env.Stderr, "sprintguard rules eval: --format %q: write text or json\n", *format)
