@@ -60,9 +60,8 @@ func TestEmergencyClaimReachesTheOnCall(t *testing.T) {
 	dmTS := h.fake.Messages(dm)[0].Timestamp
 	h.click(oncall, dm, dmTS, slack.BlockAction{ActionID: render.ActionConfirmClaim, Value: id})
 	h.click(oncall, dm, dmTS, slack.BlockAction{ActionID: render.ActionConfirmClaim, Value: id})
-	// Only the on-call's posts count: the prompt was edited to name the
-	// ticket when it came.
-	updates := func() int {
+	// The prompt is edited too, once ticketed: count the claim's posts only.
+	claimEdits := func() int {
 		n := 0
 		for _, c := range h.fake.OKCalls("chat.update") {
 			if ch := c.Form.Get("channel"); ch == dm || ch == "C0PLATFORM" {
@@ -71,7 +70,7 @@ func TestEmergencyClaimReachesTheOnCall(t *testing.T) {
 		}
 		return n
 	}
-	h.waitFor("both posts edited", func() bool { return updates() >= 2 })
+	h.waitFor("both posts edited", func() bool { return claimEdits() >= 2 })
 	line := "Emergency confirmed by <@" + oncall + ">: now P1"
 	h.waitFor("the confirmation in the thread", func() bool {
 		for _, p := range h.threadPosts(platHelp, ts) {
@@ -86,7 +85,7 @@ func TestEmergencyClaimReachesTheOnCall(t *testing.T) {
 	if got.Urgency != 1 || got.ClaimState != triage.ClaimConfirmed || got.Status != triage.StatusAcknowledged || len(got.Overrides) != 1 {
 		t.Fatalf("after confirm: %s %q %s overrides %d; want P1, confirmed, acknowledged, one override", got.Urgency, got.ClaimState, got.Status, len(got.Overrides))
 	}
-	if n := updates(); n != 2 {
+	if n := claimEdits(); n != 2 {
 		t.Errorf("%d chat.update calls after a double click, want 2 (DM and channel, once)", n)
 	}
 	n := 0

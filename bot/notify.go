@@ -50,7 +50,7 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 		posts, err = b.tellRequester(ctx, r, team)
 	case triage.NoticeOnCall, triage.NoticeClaim:
 		if _, told := r.Post(triage.PostOnCall); told && n.Kind == triage.NoticeOnCall {
-			return nil, nil // told earlier, when it was raised to P1
+			return nil, nil // told earlier: raised to P1 while it waited for business hours
 		}
 		posts, err = b.tellOnCall(ctx, r, team)
 	case triage.NoticeApproval:
@@ -218,13 +218,9 @@ func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team,
 	if err := b.inThread(ctx, r, render.ChangedIn(r, team, n.Text, n.Actor), ""); err != nil {
 		return nil, err
 	}
+	// An approval, or a raise to P1, queued the on-call's message in triage,
+	// due when the request is to be handled.
 	switch n.Text {
-	case triage.ActApprove, triage.ActUrgency:
-		// Approved, or raised to P1, into the sprint: the on-call hears of it now.
-		_, told := r.Post(triage.PostOnCall)
-		if !told && r.Outcome == triage.Accepted && !r.Status.Closed() && (n.Text == triage.ActApprove || r.Urgency == 1) {
-			return b.tellOnCall(ctx, r, team)
-		}
 	case triage.ActReassign:
 		// The new assignee gets the buttons; the old messages stay, edited.
 		if r.Assignee != "" && !r.Status.Closed() {

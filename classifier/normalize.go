@@ -168,7 +168,7 @@ func appendProse(dst []byte, s string) []byte {
 				i = j + 1
 				continue
 			}
-		case (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') && tokenStart(s, i):
+		case (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') && (tokenStart(s, i) || isHTTP(s[i:])):
 			if n, host := bareURL(s[i:]); n > 0 {
 				dst = append(dst, host...)
 				i += n
@@ -199,6 +199,12 @@ func tokenStart(s string, i int) bool {
 		return true
 	}
 	return false
+}
+
+// isHTTP reports whether s starts with an http or https URL, which is a
+// URL wherever it starts ("see:https://x/y").
+func isHTTP(s string) bool {
+	return len(s) >= 7 && strings.EqualFold(s[:7], "http://") || len(s) >= 8 && strings.EqualFold(s[:8], "https://")
 }
 
 // entityLen returns the length of a Slack <...> entity at the start of s.
@@ -308,10 +314,7 @@ func bareURL(s string) (int, string) {
 	}
 	tok := strings.TrimRight(s[:n], ".,;:!?)]}")
 	if sl := schemeLen(tok); sl > 0 {
-		if sl == len(tok) {
-			return 0, ""
-		}
-		return len(tok), hostOf(tok)
+		return len(tok), hostOf(tok) // a scheme alone has no host: nothing
 	}
 	cut := strings.IndexByte(tok, '/')
 	if cut <= 0 || !isDomain(tok[:cut]) {

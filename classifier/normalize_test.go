@@ -21,6 +21,7 @@ func TestNormalize(t *testing.T) {
 			prose: "example.com fails"},
 		{name: "bare URL", in: "https://ci.example.com:8443/job/deploy-down/42?x=1, please look",
 			prose: "ci.example.com, please look"},
+		{name: "URL after punctuation", in: "url:https://status.example.com/down", prose: "url:status.example.com"},
 		{name: "URL without scheme", in: "status.example.com/down says ok",
 			prose: "status.example.com says ok"},
 		{name: "mailto", in: "mail <mailto:ops@example.com|ops@example.com>", prose: "mail example.com"},
@@ -131,4 +132,25 @@ func TestCompileIn(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no any, all, none or regex") {
 		t.Errorf("in without words: err = %v", err)
 	}
+}
+
+// FuzzNormalize checks that no input makes Normalize panic, leak a URL
+// scheme or a user mention into the prose, or grow the text beyond what it
+// was given.
+func FuzzNormalize(f *testing.F) {
+	f.Add("see <https://status.example.com/down|status page> <@U012AB> :fire:")
+	f.Add("```\n2024-03-07 14:02:11 INFO shutting down\n``` and `x509` https://a.example/b?c=d")
+	f.Add("Traceback (most recent call last):\n  File \"x\", line 1\nValueError: x\n&lt;b&gt; <mailto:a@b.c> <#C1|ops>")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Normalize(s)
+		if lower := strings.ToLower(got.Prose); strings.Contains(lower, "http://") || strings.Contains(lower, "https://") {
+			t.Errorf("prose %q of %q keeps a URL scheme", got.Prose, s)
+		}
+		if strings.Contains(got.Prose, "<@U") && !strings.Contains(s, "<<@U") {
+			t.Errorf("prose %q of %q keeps a mention", got.Prose, s)
+		}
+		if len(got.Prose)+len(got.Code) > 2*len(s)+2 {
+			t.Errorf("%q grew to %d+%d bytes", s, len(got.Prose), len(got.Code))
+		}
+	})
 }

@@ -21,6 +21,7 @@ minimizetime=${FUZZMINIMIZETIME:-5s}
 targets="
 ./config:FuzzParse
 ./classifier:FuzzClassify
+./classifier:FuzzNormalize
 ./classifier:FuzzCompileAndClassify
 ./bot:FuzzSummarize
 ./bot:FuzzParseSwapArgs

@@ -24,6 +24,10 @@ func TestIntakeDecides(t *testing.T) {
 		{"need read access to the billing bucket", classifier.P3, "access", triage.Accepted, triage.StatusOpen, "UA", 1},
 		{"how do I rotate my keys", classifier.P4, "question", triage.Backlog, triage.StatusBacklog, "", 1},
 		{"printer noises", classifier.P3, "default", triage.Accepted, triage.StatusOpen, "UA", 2},
+		// Live intake classifies the normalised text (issue 11): neither a
+		// URL's path nor a pasted log line is an outage.
+		{"see https://status.example.com/down for the plan", classifier.P3, "default", triage.Accepted, triage.StatusOpen, "UA", 2},
+		{"worker restarts: `2026-01-06 09:58:01 INFO server shutting down`", classifier.P3, "default", triage.Accepted, triage.StatusOpen, "UA", 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.summary, func(t *testing.T) {

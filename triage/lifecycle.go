@@ -162,7 +162,8 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 }
 
 // setUrgency is every human change of r's urgency, recorded as an
-// override of the rules. A request raised to P1 that the policy kept out of
+// override of the rules, including a confirmed emergency claim: every
+// raise to P1 after intake passes here, which makes it the place to page. A request raised to P1 that the policy kept out of
 // the sprint (backlog, deferred, waiting for approval) is taken into it
 // now, over budget if need be, as the policy does with any P1.
 func (s *Service) setUrgency(tx Tx, team *Team, r *Request, u Urgency, actor string, at time.Time) (bool, error) {
@@ -177,8 +178,11 @@ func (s *Service) setUrgency(tx Tx, team *Team, r *Request, u Urgency, actor str
 	switch {
 	case u != classifier.P1:
 	case r.Outcome == Accepted:
-		if r.NotifyAt.After(at) {
+		if r.NotifyAt.After(at) && !r.Status.Closed() {
 			r.NotifyAt = at // a P1 does not wait for business hours
+			if r.Ticket.Key != "" {
+				return true, s.queueOnCall(tx, r, at)
+			}
 		}
 	case r.Status == StatusBacklog, r.Status == StatusPending, r.Status == StatusDeferred && r.Outcome == Deferred:
 		return true, s.approve(tx, team, r, at)
@@ -195,11 +199,17 @@ func (s *Service) approve(tx Tx, team *Team, r *Request, at time.Time) error {
 	}
 	r.Outcome, r.Status, r.Sprint, r.SprintStart = Accepted, StatusOpen, cur.N, cur.Start
 	r.OverBudget = led.Left() < r.Estimate
-	r.NotifyAt = at
+	r.NotifyAt = team.HandleAt(r.Urgency, at)
 	if err := s.assign(tx, team, r, at); err != nil {
 		return err
 	}
-	return s.charge(tx, team, led, r, at)
+	if err := s.charge(tx, team, led, r, at); err != nil {
+		return err
+	}
+	if r.Ticket.Key == "" {
+		return nil // the on-call hears of it once the ticket exists
+	}
+	return s.queueOnCall(tx, r, at)
 }
 
 // release gives back what r reserved in its sprint's ledger.

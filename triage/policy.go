@@ -1,9 +1,13 @@
 package triage
 
-import "github.com/sprintguard/sprintguard/classifier"
+import (
+	"time"
+
+	"github.com/sprintguard/sprintguard/classifier"
+)
 
 // Action is what the policy does with a request of some urgency once the
-// sprint's interrupt budget cannot hold it.
+// sprint's interrupt budget is spent.
 type Action string
 
 // Policy actions, as written in the config.
@@ -14,13 +18,17 @@ const (
 	ActBacklog  Action = "backlog"
 )
 
+// generosity orders actions from the one that gets a request handled
+// soonest to the one that gets it handled last.
+var generosity = map[Action]int{ActAccept: 3, ActApproval: 2, ActDefer: 1, ActBacklog: 0}
+
 // Policy is a team's answer per urgency when the budget is spent (SPEC
 // section 4). The zero value is the default policy.
 type Policy struct {
 	P1, P2, P3, P4 Action
 }
 
-func (p Policy) action(u Urgency) Action {
+func (p Policy) written(u Urgency) Action {
 	pick := func(a, def Action) Action {
 		if a == "" {
 			return def
@@ -38,16 +46,32 @@ func (p Policy) action(u Urgency) Action {
 	return pick(p.P4, ActBacklog)
 }
 
+// action is the policy's action for u, never more generous than the action
+// of a more urgent level: with `p2: approval` and `p3: accept`, a P3 needs
+// approval too, or it would be handled before a P2 asked at the same moment.
+func (p Policy) action(u Urgency) Action {
+	a := p.written(u)
+	for v := classifier.P1; v < u; v++ {
+		if w := p.written(v); generosity[w] < generosity[a] {
+			a = w
+		}
+	}
+	return a
+}
+
 // Decide applies the policy to a request of urgency u and the given
 // estimate, with left units of budget remaining. P4 never interrupts the
-// sprint unless the policy says accept; the others are accepted while the
-// estimate fits and get the policy's action when it does not. overBudget
-// reports a P1 (or other forced accept) taken beyond the budget.
+// sprint unless the policy says accept. While any budget is left ("P3: yes
+// if budget is left"), the others are accepted, even when the estimate
+// runs past what is left; once it is spent they get the policy's action.
+// The estimate does not decide: a small P3 must not get in where a larger
+// P2 of the same moment would wait. overBudget reports a P1 (or other
+// forced accept) taken with the budget already spent.
 func (p Policy) Decide(u Urgency, estimate, left float64) (o Outcome, overBudget bool) {
 	if u == classifier.P4 && p.action(u) == ActBacklog {
 		return Backlog, false
 	}
-	if estimate <= left || (estimate == 0 && left >= 0) {
+	if left > 0 {
 		return Accepted, false
 	}
 	switch p.action(u) {
@@ -59,4 +83,39 @@ func (p Policy) Decide(u Urgency, estimate, left float64) (o Outcome, overBudget
 		return Backlog, false
 	}
 	return Deferred, false
+}
+
+// HandleAt is when an accepted request of urgency u, taken in at at,
+// reaches the on-call, which is also when its SLA clock starts: at once
+// for a P1, at the next opening of business hours for every other urgency.
+// No urgency waits less than a more urgent one. A calendar that never
+// opens hands everything over at once.
+func (t *Team) HandleAt(u Urgency, at time.Time) time.Time {
+	if u == classifier.P1 {
+		return at
+	}
+	if open := t.Hours.NextOpen(at); !open.IsZero() {
+		return open
+	}
+	return at
+}
+
+// SLAFor is the SLA a request of decision dec runs under: its rule's,
+// stretched where needed so that it never ends before the SLA of a more
+// urgent rule of the team's, which would have a P3 due before a P2 asked at
+// the same moment. A target the rule leaves unset stays unset.
+func (t *Team) SLAFor(dec classifier.Decision) classifier.SLA {
+	sla := dec.SLA
+	for _, rule := range t.Rules.Rules() {
+		if !rule.Urgency.Valid() || rule.Urgency >= dec.Urgency {
+			continue
+		}
+		if sla.Ack > 0 && rule.SLA.Ack > sla.Ack {
+			sla.Ack = rule.SLA.Ack
+		}
+		if sla.Resolve > 0 && rule.SLA.Resolve > sla.Resolve {
+			sla.Resolve = rule.SLA.Resolve
+		}
+	}
+	return sla
 }

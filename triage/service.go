@@ -169,6 +169,7 @@ func newRequest(id int64, team *Team, st *Settings, in NewRequest, dec classifie
 		NeededBy: in.NeededBy, Links: in.Links, Claimed: in.Claimed, TicketedBy: by,
 		CreatedAt: at, Decision: dec, Urgency: dec.Urgency, Estimate: est,
 	}
+	r.Decision.SLA = team.SLAFor(dec)
 	r.record(at, "received", in.User, string(in.Source))
 	r.record(at, "classified", "", dec.Explain())
 	return r
@@ -233,10 +234,7 @@ func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 		if err := s.charge(tx, team, led, r, at); err != nil {
 			return err
 		}
-		r.NotifyAt = at
-		if r.Urgency == classifier.P2 && !team.Hours.Contains(at) {
-			r.NotifyAt = team.Hours.NextOpen(at)
-		}
+		r.NotifyAt = team.HandleAt(r.Urgency, at)
 	case NeedsApproval:
 		r.Status = StatusPending
 	case Deferred:

@@ -102,13 +102,24 @@ func (s *Service) createTicket(ctx context.Context, j *Job, tr, fallback Tracker
 		if err := s.notify(tx, cur, NoticeTicketed, "", at, ""); err != nil {
 			return err
 		}
-		// A claimed emergency reached the on-call at intake, with its own buttons.
-		if cur.Outcome == Accepted && !cur.Status.Closed() && cur.ClaimState == "" {
-			n := Notice{Kind: NoticeOnCall, RequestID: cur.ID, Team: cur.Team, At: at, Due: cur.NotifyAt}
-			return s.enqueueNotice(tx, fmt.Sprintf("%s:%s:%d:%d", JobNotify, NoticeOnCall, cur.ID, len(cur.Events)), n, at)
+		if cur.Outcome == Accepted && !cur.Status.Closed() {
+			return s.queueOnCall(tx, cur, at)
 		}
 		return nil
 	}, nil
+}
+
+// queueOnCall queues the on-call's message about r, due when r is to be
+// handled (r.NotifyAt). A claimed emergency reached the on-call at intake,
+// with its own buttons, so it gets none.
+func (s *Service) queueOnCall(tx Tx, r *Request, at time.Time) error {
+	if r.ClaimState != "" {
+		return nil
+	}
+	n := Notice{Kind: NoticeOnCall, RequestID: r.ID, Team: r.Team, At: at, Due: r.NotifyAt}
+	// One message per time the request is due to be handled: a P2 raised
+	// to P1 while it waited for business hours is due again, now.
+	return s.enqueueNotice(tx, fmt.Sprintf("%s:%s:%d:%d", JobNotify, NoticeOnCall, r.ID, r.NotifyAt.UnixNano()), n, at)
 }
 
 // tellQueued tells the requester once that the ticket is waiting for the
