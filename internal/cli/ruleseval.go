@@ -26,16 +26,14 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 		return parseFailed(err)
 	}
 	if len(pos) != 1 {
-		return usageError(env, "rules eval", "give one labelled FILE, JSONL or CSV: sprintguard rules eval FILE")
+		return usageError(env, "rules eval", "give one FILE of labelled requests: sprintguard rules eval FILE")
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(env.Stderr, "sprintguard rules eval: --format %q: write text or json\n", *format)
-		return ExitUsage
+		return usageError(env, "rules eval", fmt.Sprintf("--format %q: write text or json", *format))
 	}
 	threshold, err := parseFraction(*minAcc)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "sprintguard rules eval: --min-accuracy: %v\n", err)
-		return ExitUsage
+		return usageError(env, "rules eval", fmt.Sprintf("--min-accuracy: %v", err))
 	}
 	_, st, err := loadSettings(env, *path)
 	if err != nil {
