@@ -70,4 +70,11 @@ func TestAdminListenServesBackupAndReload(t *testing.T) {
 	if !strings.Contains(s.logs.String(), "config reloaded") {
 		t.Errorf("the reload is not logged:\n%s", s.logs.String())
 	}
+	// A config cut down to one team is answered in the singular.
+	text := string(good)
+	text = strings.Replace(text[:strings.Index(text, "  - name: data\n    channel: C0DATA")], "    team: data\n", "", 1)
+	os.WriteFile(s.cfg, []byte(text), 0o600)
+	if code, body := do(http.MethodPost, "/reload", ""); code != http.StatusOK || !strings.HasSuffix(strings.TrimSpace(string(body)), "(1 team)") {
+		t.Errorf("POST /reload of one team: %d %s, want it to end (1 team)", code, body)
+	}
 }

@@ -28,6 +28,9 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	if code := noArgs(env, "check", pos); code != ExitOK {
 		return code
 	}
+	if *offline && *online {
+		return usageError(env, "check", "give --offline or --online, not both")
+	}
 	// Offline, the secrets are elsewhere: an unset ${VAR} is a warning.
 	cfg, warns, err := loadConfigWith(env, *path, config.Options{UnsetWarns: *offline, Partial: true})
 	for _, w := range warns {

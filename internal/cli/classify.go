@@ -52,6 +52,13 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	if _, code := pickTeams(env, "classify", st, *team); code != ExitOK {
 		return code
 	}
+	// A malformed --at is wrong in every zone: say so before any text is read.
+	if _, err := parseTime(*at, time.UTC, env.Now()); err != nil {
+		return usageError(env, "classify", "--at: "+err.Error())
+	}
+	if len(pos) > 0 && strings.TrimSpace(strings.Join(pos, " ")) == "" {
+		return usageError(env, "classify", "TEXT is empty; give the request's text, or JSON lines on stdin")
+	}
 	emit := func(in classifyLine) error {
 		if in.Team == "" {
 			in.Team = *team
@@ -99,7 +106,11 @@ func classifyStream(env Env, emit func(classifyLine) error) int {
 		var in classifyLine
 		dec := json.NewDecoder(strings.NewReader(line))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&in); err != nil {
+		err := dec.Decode(&in)
+		if err == nil && dec.More() {
+			err = errors.New("more after the object")
+		}
+		if err != nil {
 			fmt.Fprintf(env.Stderr, "stdin:%d: not a JSON object: %v (write one {\"summary\": \"...\"} per line)\n", n, err)
 			code = ExitFail
 			continue

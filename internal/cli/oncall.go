@@ -68,7 +68,7 @@ func runOncall(ctx context.Context, env Env, args []string) int {
 	for _, t := range teams {
 		at, err := parseTime(*atFlag, t.Location, env.Now())
 		if err != nil {
-			return fail(env, fmt.Errorf("--at: %w", err))
+			return usageError(env, "oncall", "--at: "+err.Error())
 		}
 		roster := t.Roster()
 		cur, route := st.OnCall(t, at, overrides[t.Name])

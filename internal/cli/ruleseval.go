@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/learn"
 )
 
@@ -83,7 +84,7 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 		if *split != "" {
 			what = "split " + *split
 		}
-		fmt.Fprintf(env.Stdout, "rules eval: %d requests of %s (%s) with team %s's rules\n\n", res.N, pos[0], what, t.Name)
+		fmt.Fprintf(env.Stdout, "rules eval: %s of %s (%s) with team %s's rules\n\n", plural.Count(res.N, "request"), pos[0], what, t.Name)
 		fmt.Fprint(env.Stdout, learn.FormatText(res))
 	}
 	if *minAcc != "" && res.Interrupt.Accuracy < threshold {

@@ -127,19 +127,19 @@ func TestClassifyFlags(t *testing.T) {
 	if code != ExitOK || strings.Contains(out, `"after-hours"`) {
 		t.Errorf("business hours: exit %d: %s", code, out)
 	}
-	if code, _, errs := run(t, "classify", "--config", cfg, "--at", "tomorrowish", "x"); code != ExitFail || !strings.Contains(errs, `"tomorrowish" is not a time`) {
+	if code, _, errs := run(t, "classify", "--config", cfg, "--at", "tomorrowish", "x"); code != ExitUsage || !strings.Contains(errs, `"tomorrowish" is not a time`) {
 		t.Errorf("bad --at: exit %d, %q", code, errs)
 	}
 }
 
 func TestClassifyRejectsUnknownKeysAndEmptyText(t *testing.T) {
 	var out, errb bytes.Buffer
-	env := Env{Stdin: strings.NewReader(`{"summry": "site is down"}` + "\n" + `{"summary": "  ", "details": ""}` + "\n" + `{"text": "site is down"}` + "\n"),
+	env := Env{Stdin: strings.NewReader(`{"summry": "site is down"}` + "\n" + `{"summary": "  ", "details": ""}` + "\n" + `{"text": "site is down"}` + "\n" + `{"text": "site is down"} {"text": "x"}` + "\n"),
 		Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
 		Now: func() time.Time { return time.Date(2026, 11, 17, 16, 0, 0, 0, time.UTC) }}
 	code := Main(context.Background(), []string{"classify", "--config", repo("examples", "sprintguard.yaml")}, env)
 	if code != ExitFail || !strings.Contains(errb.String(), `stdin:1: not a JSON object: json: unknown field "summry"`) ||
-		!strings.Contains(errb.String(), `stdin:2: no text to classify`) {
+		!strings.Contains(errb.String(), `stdin:2: no text to classify`) || !strings.Contains(errb.String(), `stdin:4: not a JSON object: more after the object`) {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "P1") {

@@ -23,6 +23,7 @@ import (
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/internal/logctx"
 	"github.com/sprintguard/sprintguard/internal/metrics"
+	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/jobs"
 	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/store"
@@ -227,7 +228,7 @@ func (r *reloader) reload() (string, error) {
 	carrySchedules(r.svc.Settings(), st)
 	r.svc.Reload(st)
 	r.log.Info("config reloaded", "config", r.path, "teams", len(st.Teams))
-	return fmt.Sprintf("config reloaded from %s (%d teams)", r.path, len(st.Teams)), nil
+	return fmt.Sprintf("config reloaded from %s (%s)", r.path, plural.Count(len(st.Teams), "team")), nil
 }
 
 // slackClient builds the Web API client: the bot token for calls, the app

@@ -57,6 +57,8 @@ func TestUsageErrors(t *testing.T) {
 		{"rules", "eval"}, {"rules", "eval", "x.jsonl", "--format", "xml"}, {"rules", "eval", "x.jsonl", "--min-accuracy", "lots"},
 		{"export", "--format", "xml"}, {"replay"}, {"report", "--format", "pdf"}, {"report", "--week", "2026-W99"},
 		{"handoff"}, {"serve", "--log-format", "xml"},
+		{"rules", "eval"}, {"oncall", "--at", "garbage"}, {"classify", "--at", "garbage", "x"}, {"classify", " "},
+		{"check", "--offline", "--online"},
 	} {
 		t.Run(strings.Join(append([]string{"sprintguard"}, args...), " "), func(t *testing.T) {
 			code, out, errs := run(t, args...)
@@ -65,6 +67,9 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line with a hint", code, out, errs)
 			}
 		})
+	}
+	if code, out, errs := run(t, "rules", "eval", "-h"); code != ExitOK || errs != "" || !strings.Contains(out, "-min-accuracy") {
+		t.Errorf("rules eval -h: exit %d, stdout %q, stderr %q; want 0 and its usage", code, out, errs)
 	}
 	code, out, errs := run(t, "help")
 	if code != ExitOK || errs != "" || !strings.Contains(out, "Commands:") {
