@@ -94,13 +94,14 @@ type exportJSON struct {
 	Sprint    int       `json:"sprint"`
 	Estimate  float64   `json:"estimate"`
 	Actual    *float64  `json:"actual"`
+	TicketURL *string   `json:"ticket_url"`
 }
 
 func exportLine(r *triage.Request) exportJSON {
 	e := exportJSON{ID: r.ID, Team: r.Team, Channel: orNull(r.Channel), User: r.User, TS: orNull(r.TS),
 		CreatedAt: r.CreatedAt.UTC(), Summary: r.Summary, Urgency: r.Urgency.String(),
 		Category: orNull(r.Decision.Category), Rule: orNull(r.Decision.Rule), Status: string(r.Status),
-		Ticket: orNull(r.Ticket.Key), Sprint: r.Sprint, Estimate: r.Estimate}
+		Ticket: orNull(r.Ticket.Key), Sprint: r.Sprint, Estimate: r.Estimate, TicketURL: orNull(r.Ticket.URL)}
 	if r.HasActual {
 		e.Actual = &r.Actual
 	}

@@ -33,7 +33,7 @@ func TestCreate(t *testing.T) {
 		t.Errorf("body = %q", is.Body)
 	}
 	ms := f.fake.Milestones(repoName)
-	if len(ms) != 1 || is.Milestone != ms[0].Number || ms[0].Title != "Sprint 0 (2026-11-16 – 2026-11-29)" {
+	if len(ms) != 1 || is.Milestone != ms[0].Number || ms[0].Title != "Sprint 1 (2026-11-16 – 2026-11-29)" {
 		t.Errorf("milestone %d of %+v", is.Milestone, ms)
 	}
 	colours := map[string]string{}
@@ -72,7 +72,7 @@ func TestCreateUnmappedAssigneeAndDeferred(t *testing.T) {
 		t.Errorf("issue = %+v", is)
 	}
 	ms := f.fake.Milestones(repoName)
-	if len(ms) != 1 || ms[0].Title != "Sprint 1 (2026-11-30 – 2026-12-13)" {
+	if len(ms) != 1 || ms[0].Title != "Sprint 2 (2026-11-30 – 2026-12-13)" {
 		t.Errorf("deferred request's milestone: %+v", ms)
 	}
 }

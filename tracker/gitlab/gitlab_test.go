@@ -28,7 +28,7 @@ func TestCreate(t *testing.T) {
 	if !slices.Equal(is.Assignees, []string{"ann"}) || !strings.HasSuffix(is.Description, gitlab.Marker("ticket.create:1")) {
 		t.Errorf("issue = %+v", is)
 	}
-	if got := f.fake.MilestoneTitle(projectPath, 1); got != "Sprint 0 (2026-11-16 – 2026-11-29)" {
+	if got := f.fake.MilestoneTitle(projectPath, 1); got != "Sprint 1 (2026-11-16 – 2026-11-29)" {
 		t.Errorf("milestone %q", got)
 	}
 	if c := f.fake.Labels(projectPath); c["urgency::P2"] != "#d93f0b" || c["adhoc"] != "#ededed" {
@@ -43,7 +43,7 @@ func TestCreate(t *testing.T) {
 	if !strings.Contains(tk.Note, "<@U3> has no `gitlab:` username") {
 		t.Errorf("note = %q", tk.Note)
 	}
-	if got := f.fake.MilestoneTitle(projectPath, 2); got != "Sprint 1 (2026-11-30 – 2026-12-13)" {
+	if got := f.fake.MilestoneTitle(projectPath, 2); got != "Sprint 2 (2026-11-30 – 2026-12-13)" {
 		t.Errorf("deferred milestone %q", got)
 	}
 }

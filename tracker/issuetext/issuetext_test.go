@@ -31,10 +31,10 @@ func TestLabels(t *testing.T) {
 func TestSprintAndClip(t *testing.T) {
 	cal := sprint.Calendar{Start: time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), LengthDays: 14, Location: time.UTC}
 	now := time.Date(2026, 11, 29, 23, 59, 0, 0, time.UTC)
-	if s := Sprint(cal, now, false); s.N != 0 {
+	if s := Sprint(cal, now, false); s.N != 1 {
 		t.Errorf("current sprint %d", s.N)
 	}
-	if s := Sprint(cal, now, true); s.N != 1 {
+	if s := Sprint(cal, now, true); s.N != 2 {
 		t.Errorf("next sprint %d", s.N)
 	}
 	if got := Clip("héllo wörld", 5); got != "héll…" {
