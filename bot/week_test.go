@@ -342,7 +342,7 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 			"Ticket "+link("REQ-2")+" created. P3. <@U0PLAT004> is on call and will pick it up now.",
 			"*Urgency:* P3 because no rule matched (default rule `fallback`)"),
 		post("the on-call, by DM", oncallDM, "", slowTitle, render.ActionAck,
-			"*SLA:* acknowledge within 4h (by Mon 30 Nov 18:01 CST)", "charged to sprint 23's interrupt budget",
+			"*SLA:* acknowledge within 4h (by Mon 30 Nov 18:01 CST)", "charged to sprint 24's interrupt budget",
 			"https://status.example.com/outage/checkout-down"),
 		edit("everyone in #platform-help", platHelp, w.promptOf(slow), "This request was ticketed by its requester: "+link("REQ-2")+"."),
 	)
@@ -368,7 +368,7 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 		post("the P3's requester, in the thread", platHelp, access, "Ticket "+link("REQ-3")+" created. P3. <@U0PLAT004>"+morning,
 			"*Urgency:* P3 because rule `access-request` matched 'access' and 'role'"),
 		post("the P2's requester, in the thread", platHelp, deploy, "Ticket "+link("REQ-4")+" created. P2. <@U0PLAT004>"+morning,
-			"*Urgency:* P2 because rule `deploy-blocked` matched 'blocked', 'failing' and 'release'"),
+			"*Urgency:* P2 because rule `deploy-blocked` matched 'release deploy is blocked'"),
 		edit("everyone in #platform-help", platHelp, w.promptOf(access), "This request was ticketed by its requester: "+link("REQ-3")+"."),
 		edit("everyone in #platform-help", platHelp, w.promptOf(deploy), "This request was ticketed by its requester: "+link("REQ-4")+"."),
 	)
@@ -412,10 +412,10 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 	w.look("the deadline ticketed it",
 		post("the requester, in the thread", platHelp, dns, "Ticket "+link("REQ-5")+" created. P3. <@U0PLAT004> is on call and will pick it up now.",
 			"*Urgency:* P3 because rule `infra-change` matched 'CNAME'"),
-		post("the on-call, by DM", oncallDM, "", dnsTitle, render.ActionAck, "*Estimate:* 3 points · charged to sprint 23's interrupt budget"),
+		post("the on-call, by DM", oncallDM, "", dnsTitle, render.ActionAck, "*Estimate:* 3 points · charged to sprint 24's interrupt budget"),
 		edit("everyone in #platform-help", platHelp, asking[0].Timestamp, automatic).without(render.ActionCreateTicket),
 		edit("everyone in #platform-help", platHelp, asking[1].Timestamp, automatic).without(render.ActionCreateTicket),
-		post("the team channel", team, "", "Interrupt budget 58% used: 7 of 12 points (past 50%)", "Team platform · sprint 23"),
+		post("the team channel", team, "", "Interrupt budget 58% used: 7 of 12 points (past 50%)", "Team platform · sprint 24"),
 	)
 	w.acknowledge(3, 10, 20, oncall, "REQ-5", dnsTitle, dns)
 
@@ -425,18 +425,18 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 		w.look(fmt.Sprintf("day %d, %02d:00", step.day, step.hh))
 	}
 
-	// Monday 7 December: sprint 24 starts at midnight with nothing carried
+	// Monday 7 December: sprint 25 starts at midnight with nothing carried
 	// over; at 09:00 the weekly report counts the emergency that wasn't.
 	w.at(7, 0, 0)
-	w.look("sprint 24 starts",
-		post("the team channel", team, "", "Sprint 24 of platform has started\n*Carried over into this sprint (0):*\nnone"))
+	w.look("sprint 25 starts",
+		post("the team channel", team, "", "Sprint 25 of platform has started\n*Carried over into this sprint (0):*\nnone"))
 	w.at(7, 9, 0)
 	h.waitFor("the report's chart", func() bool { return len(h.fake.Files()) == 1 })
 	w.look("the weekly report",
 		post("the team channel", team, "", "Interrupt report for platform, 2026-W49: 5 requests (P1 0 · P2 1 · P3 3 · P4 1); budget 7 of 12 points used.",
 			"*Outcomes this week*\\naccepted 4 · deferred 0 · declined 0 · backlog 1",
 			"*Emergencies that weren't*\\n1 this week",
-			"*Emergencies that weren't* (claimed P1/P2, the rules said lower): 1\\n• REQ-1 claimed P1, rules P4 — Priya:",
+			"*Emergencies that weren't* (claimed P1/P2, the rules said lower): 1\\n• \\u003chttps://sg.example.com/t/REQ-1|REQ-1\\u003e claimed P1, rules P4 — Priya:",
 			"Mateo — 1 request, 1 point", "Sofia — 1 request, 3 points"),
 		sees{who: "the team channel, in the report's thread", method: "files.completeUploadExternal", channel: team,
 			thread: postWith(h, team, "Interrupt report for platform, 2026-W49").Timestamp, text: `[{"id":"F1000003","title":"Interrupts of platform, 2026-W49"}]`},

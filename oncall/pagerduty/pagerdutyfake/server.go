@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/sprintguard/sprintguard/internal/reference"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -60,7 +61,7 @@ type Server struct {
 // New starts a fake that stops with the test.
 func New(t testing.TB) *Server {
 	if _, _, err := loadSpecs(); err != nil {
-		if specs.missing {
+		if specs.missing && !reference.Required() {
 			t.Skipf("PagerDuty's OpenAPI descriptions are not at hand: %v", err)
 		}
 		t.Fatalf("load PagerDuty's OpenAPI descriptions: %v", err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/sprintguard/sprintguard/internal/reference"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -27,27 +28,14 @@ var specs struct {
 	missing      bool
 }
 
-// referenceDir finds shared/reference/pagerduty above the working
-// directory: the descriptions are read, never copied into the project.
+// referenceDir finds shared/reference/pagerduty: the descriptions are
+// read in place, never copied into the project.
 func referenceDir() (string, error) {
-	if d := os.Getenv("SPRINTGUARD_REFERENCE"); d != "" {
-		return filepath.Join(d, "pagerduty"), nil
-	}
-	dir, err := os.Getwd()
+	p, err := reference.Path("pagerduty/rest-openapiv3.json")
 	if err != nil {
 		return "", err
 	}
-	for {
-		cand := filepath.Join(dir, "shared", "reference", "pagerduty")
-		if _, err := os.Stat(filepath.Join(cand, "rest-openapiv3.json")); err == nil {
-			return cand, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no shared/reference/pagerduty above the working directory; set SPRINTGUARD_REFERENCE")
-		}
-		dir = parent
-	}
+	return filepath.Dir(p), nil
 }
 
 // loadSpecs loads both descriptions. The REST one $refs a request body
