@@ -72,11 +72,17 @@ func (b *Bot) RunSocket(ctx context.Context, api *slack.Client, o SocketOptions)
 	first := true
 	attempt := 0
 	for ctx.Err() == nil {
+		// Counted here rather than from the client's Connecting event: a
+		// failed client's events may be dropped once its run has ended.
+		if !first {
+			o.Reconnect()
+		}
+		first = false
 		client := socketmode.New(api)
 		runCtx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() { done <- client.RunContext(runCtx) }()
-		connected, err := b.serveSocket(runCtx, client, &o, &first, done)
+		connected, err := b.serveSocket(runCtx, client, &o, done)
 		cancel()
 		o.Up(false)
 		if ctx.Err() != nil {
@@ -111,7 +117,8 @@ func (b *Bot) RunSocket(ctx context.Context, api *slack.Client, o SocketOptions)
 // logs it and chooses the wait. Each envelope is received and
 // acknowledged on its own goroutine, so a slow store write never holds up
 // the envelopes behind it.
-func (b *Bot) serveSocket(ctx context.Context, c *socketmode.Client, o *SocketOptions, first *bool, done <-chan error) (connected bool, err error) {
+func (b *Bot) serveSocket(ctx context.Context, c *socketmode.Client, o *SocketOptions, done <-chan error) (connected bool, err error) {
+	connecting := 0
 	for {
 		select {
 		case err := <-done:
@@ -126,10 +133,11 @@ func (b *Bot) serveSocket(ctx context.Context, c *socketmode.Client, o *SocketOp
 			switch evt.Type {
 			case socketmode.EventTypeConnecting:
 				o.Up(false)
-				if !*first {
+				// The client's first connect was counted by RunSocket;
+				// later ones are slack-go's own reconnects.
+				if connecting++; connecting > 1 {
 					o.Reconnect()
 				}
-				*first = false
 			case socketmode.EventTypeConnectionError:
 				if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && e.ErrorObj != nil {
 					return connected, e.ErrorObj

@@ -37,12 +37,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			if resp, err := http.DefaultClient.Do(req); err == nil {
 				resp.Body.Close()
 			}
-			for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.logs.String(), "jira authentication failed"); {
-				if time.Now().After(deadline) {
-					t.Fatalf("no Jira auth failure logged:\n%s", s.logs.String())
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+			s.waitLog("jira authentication failed")
 			fake.SetForbidden(false)
 			time.Sleep(2 * time.Second)
 			s.cmd.Process.Signal(syscall.SIGTERM)

@@ -37,6 +37,18 @@ type httpServe struct {
 }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+// waitLog waits up to 10 s for want in the process's log: a line logged
+// while answering a request may reach the pipe after the answer.
+func (s *httpServe) waitLog(want string) {
+	s.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.logs.String(), want); {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("no %q in the log:\n%s", want, s.logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -212,18 +224,9 @@ func TestReloadOnSIGHUP(t *testing.T) {
 	s := newHTTPServe(t)
 	s.start()
 	good, _ := os.ReadFile(s.cfg)
-	waitLog := func(want string) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.logs.String(), want); {
-			if time.Now().After(deadline) {
-				t.Fatalf("no %q in the log:\n%s", want, s.logs.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
 	os.WriteFile(s.cfg, []byte(strings.Replace(string(good), "timezone: America/Chicago", "timezone: America/Chikago", 1)), 0o600)
 	s.cmd.Process.Signal(syscall.SIGHUP)
-	waitLog("config reload refused")
+	s.waitLog("config reload refused")
 	if !strings.Contains(s.logs.String(), "Chikago") {
 		t.Errorf("the refusal does not name the problem:\n%s", s.logs.String())
 	}
@@ -234,5 +237,5 @@ func TestReloadOnSIGHUP(t *testing.T) {
 	resp.Body.Close()
 	os.WriteFile(s.cfg, good, 0o600)
 	s.cmd.Process.Signal(syscall.SIGHUP)
-	waitLog("config reloaded")
+	s.waitLog("config reloaded")
 }
