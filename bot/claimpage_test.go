@@ -44,13 +44,7 @@ func TestEmergencyClaimAnswerPages(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h, fake := pagingHarness(t)
-			ts := h.ts()
-			h.event("Ev1", h.message(platHelp, outsider, "where can I find the runbook for the payments queue? need it right now", ts, ""))
-			h.waitFor("the prompt", func() bool { return len(h.threadPosts(platHelp, ts)) == 1 })
-			ref := `{"channel":"` + platHelp + `","ts":"` + ts + `","user":"` + outsider + `"}`
-			promptTS := h.fake.OKCalls("chat.postMessage")[0].Form.Get("thread_ts")
-			h.click(outsider, platHelp, promptTS, slack.BlockAction{ActionID: render.ActionEmergency, Value: ref})
-			r := h.ticketed(1)[0]
+			_, r := h.claimEmergency()
 			if r.Ticket.Key != "REQ-1" || r.ClaimState != triage.ClaimPending {
 				t.Fatalf("claimed request: ticket %q state %q, want REQ-1 with a pending claim", r.Ticket.Key, r.ClaimState)
 			}
@@ -100,4 +94,18 @@ func (h *harness) queuedPages() int {
 		h.t.Fatal(err)
 	}
 	return n
+}
+
+// claimEmergency has an outsider ask the platform team for a runbook (a P4
+// by the rules) and press [This is an emergency] on the prompt. It returns
+// the request's message ts and the ticketed request.
+func (h *harness) claimEmergency() (string, *triage.Request) {
+	h.t.Helper()
+	ts := h.ts()
+	h.event("Ev1", h.message(platHelp, outsider, "where can I find the runbook for the payments queue? need it right now", ts, ""))
+	h.waitFor("the prompt", func() bool { return len(h.threadPosts(platHelp, ts)) == 1 })
+	ref := `{"channel":"` + platHelp + `","ts":"` + ts + `","user":"` + outsider + `"}`
+	promptTS := h.fake.OKCalls("chat.postMessage")[0].Form.Get("thread_ts")
+	h.click(outsider, platHelp, promptTS, slack.BlockAction{ActionID: render.ActionEmergency, Value: ref})
+	return ts, h.ticketed(1)[0]
 }

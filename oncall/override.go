@@ -153,36 +153,28 @@ func at(base Shift, overrides []Override, t time.Time, loc *time.Location) Shift
 	var buf [8]int
 	ord := relevant(buf[:0], base.Team, overrides, base.Start, base.End)
 	user, by := decide(base.User, overrides, ord, t)
-	// latest and earliest return the override bound in (from, to) nearest
-	// to, resp. from; else from, resp. to.
-	latest := func(from, to time.Time) time.Time {
-		best := from
-		for _, i := range ord {
-			for _, c := range [2]time.Time{overrides[i].Start, overrides[i].End} {
-				if c.After(best) && c.Before(to) {
-					best = c
-				}
-			}
-		}
-		return best
-	}
-	earliest := func(from, to time.Time) time.Time {
+	// bound returns the override bound in (from, to) nearest to to when
+	// late, else nearest to from; from, resp. to, when there is none.
+	bound := func(from, to time.Time, late bool) time.Time {
 		best := to
+		if late {
+			best = from
+		}
 		for _, i := range ord {
 			for _, c := range [2]time.Time{overrides[i].Start, overrides[i].End} {
-				if c.After(from) && c.Before(best) {
+				if c.After(from) && c.Before(to) && (late && c.After(best) || !late && c.Before(best)) {
 					best = c
 				}
 			}
 		}
 		return best
 	}
-	lo := latest(base.Start, t.Add(1)) // a bound at t itself starts t's stretch
-	hi := earliest(t, base.End)
+	lo := bound(base.Start, t.Add(1), true) // a bound at t itself starts t's stretch
+	hi := bound(t, base.End, false)
 	// Widen over the neighbouring stretches that the same person holds by
 	// the same override, as split merges them.
 	for lo.After(base.Start) {
-		p := latest(base.Start, lo)
+		p := bound(base.Start, lo, true)
 		if u, b := decide(base.User, overrides, ord, p); u != user || b != by {
 			break
 		}
@@ -192,7 +184,7 @@ func at(base Shift, overrides []Override, t time.Time, loc *time.Location) Shift
 		if u, b := decide(base.User, overrides, ord, hi); u != user || b != by {
 			break
 		}
-		hi = earliest(hi, base.End)
+		hi = bound(hi, base.End, false)
 	}
 	s := Shift{Team: base.Team, User: user, Start: lo.In(loc), End: hi.In(loc), Index: base.Index}
 	if by >= 0 {
