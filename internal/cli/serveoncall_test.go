@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -34,16 +33,7 @@ teams:
 `
 	load := func(source string) (*config.Config, *triage.Settings) {
 		t.Helper()
-		path := writeFile(t, dir, "sprintguard.yaml", fmt.Sprintf(team, filepath.Join(dir, "sg.db"), source))
-		cfg, err := config.Load(path, func(string) string { return "" })
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := app.Settings(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cfg, st
+		return loadRig(t, writeFile(t, dir, "sprintguard.yaml", fmt.Sprintf(team, filepath.Join(dir, "sg.db"), source)))
 	}
 	clock := func() time.Time { return rigNow }
 	cfg, st := load("")
