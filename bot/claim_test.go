@@ -16,14 +16,7 @@ import (
 // the prompt to the on-call's answer, as each person sees it in Slack.
 func TestEmergencyClaimReachesTheOnCall(t *testing.T) {
 	h := newHarness(t)
-	ts := h.ts()
-	h.event("Ev1", h.message(platHelp, outsider, "where can I find the runbook for the payments queue? need it right now", ts, ""))
-	h.waitFor("the prompt", func() bool { return len(h.threadPosts(platHelp, ts)) == 1 })
-	ref := `{"channel":"` + platHelp + `","ts":"` + ts + `","user":"` + outsider + `"}`
-	promptTS := h.fake.OKCalls("chat.postMessage")[0].Form.Get("thread_ts")
-	h.click(outsider, platHelp, promptTS, slack.BlockAction{ActionID: render.ActionEmergency, Value: ref})
-
-	r := h.ticketed(1)[0]
+	ts, r := h.claimEmergency()
 	if r.Urgency != 4 || r.Decision.Rule != "how-do-i" || r.Claimed != 1 || r.ClaimState != triage.ClaimPending || r.Assignee == "" {
 		t.Fatalf("claimed request: %s rule %s claimed %s state %q assignee %q; want the rules' P4 (how-do-i), a pending P1 claim, the on-call",
 			r.Urgency, r.Decision.Rule, r.Claimed, r.ClaimState, r.Assignee)

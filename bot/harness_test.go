@@ -71,7 +71,14 @@ func newHarness(t *testing.T) *harness { return newHarnessWith(t, nil) }
 // store and gateway; nil means the local tracker.
 func newHarnessWith(t *testing.T, tracker func(h *harness, gw *bot.Gateway) triage.Tracker) *harness {
 	t.Helper()
-	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
+	return newHarnessConfig(t, examples.Config, tracker)
+}
+
+// newHarnessConfig runs the harness on the config text yaml; a team that
+// pages through PagerDuty gets the outbox's pager handler, as serve does.
+func newHarnessConfig(t *testing.T, yaml []byte, tracker func(h *harness, gw *bot.Gateway) triage.Tracker) *harness {
+	t.Helper()
+	cfg, err := config.Parse("sprintguard.yaml", yaml, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +113,9 @@ func newHarnessWith(t *testing.T, tracker func(h *harness, gw *bot.Gateway) tria
 	h.bot.SetBotUser("UBOT")
 	maps.Copy(h.worker.Handlers, h.bot.Handlers())
 	maps.Copy(h.worker.Handlers, h.bot.DutyHandlers())
+	if page := app.Pager(cfg, h.db); page != nil {
+		h.worker.Handlers[triage.JobPage] = page
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

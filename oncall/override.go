@@ -40,38 +40,40 @@ func (o Override) Validate() error {
 	return nil
 }
 
-// relevant returns copies of the usable overrides for team that overlap
-// [start, end), in creation order. Copies keep Shift.Override from aliasing
-// the caller's slice.
-func relevant(team string, overrides []Override, start, end time.Time) []Override {
-	var out []Override
-	for _, o := range overrides {
-		if o.Team == team && o.Validate() == nil && o.Start.Before(end) && o.End.After(start) {
-			out = append(out, o)
+// relevant appends to ord the indexes in overrides of the usable overrides
+// of team that overlap [start, end), in creation order, and returns it.
+// Indexes, not copies, let Current look up an instant inside a swap
+// without allocating (ord may be a caller's stack array).
+func relevant(ord []int, team string, overrides []Override, start, end time.Time) []int {
+	for i, o := range overrides {
+		if o.Team != team || !o.Start.Before(end) || !o.End.After(start) || o.Validate() != nil {
+			continue
+		}
+		ord = append(ord, i)
+		// Insertion keeps equal overrides in the caller's order, and needs
+		// no comparison closure that could make ord escape.
+		for j := len(ord) - 1; j > 0 && createdBefore(&overrides[ord[j]], &overrides[ord[j-1]]); j-- {
+			ord[j], ord[j-1] = ord[j-1], ord[j]
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Override) int {
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		if a.ID < b.ID {
-			return -1
-		}
-		if a.ID > b.ID {
-			return 1
-		}
-		return 0
-	})
-	return out
+	return ord
+}
+
+// createdBefore orders overrides by CreatedAt, then ID.
+func createdBefore(a, b *Override) bool {
+	c := a.CreatedAt.Compare(b.CreatedAt)
+	return c < 0 || c == 0 && a.ID < b.ID
 }
 
 // decide returns who is on call at t given the rotation's person and the
-// overrides in creation order, and the index of the deciding override (-1
-// for none). An override that would put on call the person already on call
-// changes nothing, so it does not decide and does not split a shift.
-func decide(scheduled string, ovs []Override, t time.Time) (string, int) {
+// overrides at the indexes ord, in creation order, and the index in
+// overrides of the deciding one (-1 for none). An override that would put
+// on call the person already on call changes nothing, so it does not decide
+// and does not split a shift.
+func decide(scheduled string, overrides []Override, ord []int, t time.Time) (string, int) {
 	user, by := scheduled, -1
-	for i, o := range ovs {
+	for _, i := range ord {
+		o := &overrides[i]
 		if t.Before(o.Start) || !t.Before(o.End) || o.User == user {
 			continue
 		}
@@ -86,9 +88,13 @@ func decide(scheduled string, ovs []Override, t time.Time) (string, int) {
 // stretch where the person on call and the deciding override stay the same.
 // It is empty when the two handoffs coincide (a gap swallowed a whole shift).
 func (r Rotation) period(k int64, overrides []Override) []Shift {
-	start, end := r.HandoffAt(k), r.HandoffAt(k+1)
-	scheduled := r.Members[floorMod(k, int64(len(r.Members)))]
-	return split(Shift{Team: r.Team, User: scheduled, Start: start, End: end, Index: k}, overrides, r.Location)
+	return split(r.base(k), overrides, r.Location)
+}
+
+// base returns the shift between handoff k and handoff k+1, before overrides.
+func (r Rotation) base(k int64) Shift {
+	return Shift{Team: r.Team, User: r.Members[floorMod(k, int64(len(r.Members)))],
+		Start: r.HandoffAt(k), End: r.HandoffAt(k + 1), Index: k}
 }
 
 // split cuts base, one scheduled person's stretch, at the overrides of its
@@ -97,7 +103,8 @@ func (r Rotation) period(k int64, overrides []Override) []Shift {
 // timelines share it, so a swap means the same on top of either.
 func split(base Shift, overrides []Override, loc *time.Location) []Shift {
 	start, end, scheduled := base.Start, base.End, base.User
-	ovs := relevant(base.Team, overrides, start, end)
+	var buf [8]int
+	ovs := relevant(buf[:0], base.Team, overrides, start, end)
 	if len(ovs) == 0 {
 		if !start.Before(end) {
 			return nil
@@ -108,8 +115,8 @@ func split(base Shift, overrides []Override, loc *time.Location) []Shift {
 
 	cuts := make([]time.Time, 2, 2+2*len(ovs))
 	cuts[0], cuts[1] = start, end
-	for _, o := range ovs {
-		for _, c := range []time.Time{o.Start, o.End} {
+	for _, i := range ovs {
+		for _, c := range [2]time.Time{overrides[i].Start, overrides[i].End} {
 			if c.After(start) && c.Before(end) {
 				cuts = append(cuts, c)
 			}
@@ -121,18 +128,70 @@ func split(base Shift, overrides []Override, loc *time.Location) []Shift {
 	out := make([]Shift, 0, len(cuts)-1)
 	lastBy := -2
 	for i := 0; i+1 < len(cuts); i++ {
-		user, by := decide(scheduled, ovs, cuts[i])
+		user, by := decide(scheduled, overrides, ovs, cuts[i])
 		if n := len(out); n > 0 && out[n-1].User == user && lastBy == by {
 			out[n-1].End = cuts[i+1].In(loc)
 			continue
 		}
 		s := Shift{Team: base.Team, User: user, Start: cuts[i].In(loc), End: cuts[i+1].In(loc), Index: base.Index}
 		if by >= 0 {
-			o := ovs[by]
+			o := overrides[by] // a copy: Shift.Override never aliases the caller's slice
 			s.Override = &o
+		} else {
+			s.Name = base.Name
 		}
 		out = append(out, s)
 		lastBy = by
 	}
 	return out
+}
+
+// at returns the shift of split(base, overrides, loc) that holds t, which
+// base must hold, without building the others: one allocation at most, the
+// copy of the deciding override. Routing and every status read call it.
+func at(base Shift, overrides []Override, t time.Time, loc *time.Location) Shift {
+	var buf [8]int
+	ord := relevant(buf[:0], base.Team, overrides, base.Start, base.End)
+	user, by := decide(base.User, overrides, ord, t)
+	// bound returns the override bound in (from, to) nearest to to when
+	// late, else nearest to from; from, resp. to, when there is none.
+	bound := func(from, to time.Time, late bool) time.Time {
+		best := to
+		if late {
+			best = from
+		}
+		for _, i := range ord {
+			for _, c := range [2]time.Time{overrides[i].Start, overrides[i].End} {
+				if c.After(from) && c.Before(to) && (late && c.After(best) || !late && c.Before(best)) {
+					best = c
+				}
+			}
+		}
+		return best
+	}
+	lo := bound(base.Start, t.Add(1), true) // a bound at t itself starts t's stretch
+	hi := bound(t, base.End, false)
+	// Widen over the neighbouring stretches that the same person holds by
+	// the same override, as split merges them.
+	for lo.After(base.Start) {
+		p := bound(base.Start, lo, true)
+		if u, b := decide(base.User, overrides, ord, p); u != user || b != by {
+			break
+		}
+		lo = p
+	}
+	for hi.Before(base.End) {
+		if u, b := decide(base.User, overrides, ord, hi); u != user || b != by {
+			break
+		}
+		hi = bound(hi, base.End, false)
+	}
+	s := Shift{Team: base.Team, User: user, Start: lo.In(loc), End: hi.In(loc), Index: base.Index}
+	if by >= 0 {
+		o := overrides[by] // a copy: Shift.Override never aliases the caller's slice
+		s.Override = &o
+	} else {
+		s.Name = base.Name
+	}
+	return s
 }

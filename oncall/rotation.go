@@ -125,13 +125,7 @@ func (r Rotation) index(t time.Time) int64 {
 // override when one applies.
 func (r Rotation) Current(t time.Time, overrides []Override) Shift {
 	k := r.index(t)
-	for _, s := range r.period(k, overrides) {
-		if !t.Before(s.Start) && t.Before(s.End) {
-			return s
-		}
-	}
-	// Unreachable: the shifts of period k tile [HandoffAt(k), HandoffAt(k+1)).
-	panic(fmt.Sprintf("oncall: no shift of period %d holds %v", k, t))
+	return at(r.base(k), overrides, t, r.Location)
 }
 
 // Next returns the shift that follows the one current at t: it starts at the

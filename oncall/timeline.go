@@ -191,12 +191,7 @@ func (tl *Timeline) Current(t time.Time, overrides []Override, loc *time.Locatio
 	if !overlaps(tl.Team, overrides, b.Start, b.End) {
 		return b
 	}
-	for _, s := range split(b, overrides, loc) {
-		if !t.Before(s.Start) && t.Before(s.End) {
-			return s
-		}
-	}
-	return tl.base(t, loc)
+	return at(b, overrides, t, loc)
 }
 
 // overlaps reports whether any override of team touches [start, end),

@@ -24,6 +24,7 @@ type PageJob struct {
 
 // page queues what the team's pager must hear about r after a change from
 // urgency before by action ("" for intake): a trigger when r becomes P1,
+// by intake, a change of urgency or a confirmed emergency claim,
 // and, once paged, an acknowledge and a resolve as r is acknowledged and
 // resolved (or lowered from P1). Each is one outbox job keyed by the
 // request and its event count: retried, never sent twice.
@@ -34,7 +35,7 @@ func (s *Service) page(tx Tx, team *Team, r *Request, before Urgency, action str
 	was, is := before == classifier.P1, r.Urgency == classifier.P1
 	var ev string
 	switch {
-	case is && !was && (action == "" || action == ActUrgency) && r.Outcome == Accepted:
+	case is && !was && (action == "" || action == ActUrgency || action == ActConfirmClaim) && r.Outcome == Accepted:
 		ev = PageTrigger
 	case was && !is && action == ActUrgency:
 		ev = PageResolve

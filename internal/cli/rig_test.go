@@ -39,14 +39,7 @@ func newRig(t *testing.T, yaml string, args ...any) *rig {
 	t.Helper()
 	dir := t.TempDir()
 	path := writeFile(t, dir, "sprintguard.yaml", fmt.Sprintf(yaml, append([]any{filepath.Join(dir, "sg.db")}, args...)...))
-	cfg, err := config.Load(path, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, st := loadRig(t, path)
 	clock := func() time.Time { return rigNow }
 	db, err := store.Open(cfg.Storage.Path, store.Options{Now: clock})
 	if err != nil {
@@ -58,6 +51,20 @@ func newRig(t *testing.T, yaml string, args ...any) *rig {
 	r := &refresh.Refresher{Store: db, Settings: svc.Settings, Now: clock, Teams: teams,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), People: people.New(app.People(cfg), nil, people.DefaultTTL, clock)}
 	return &rig{t: t, cfg: cfg, cfgPath: path, db: db, svc: svc, r: r, teams: teams}
+}
+
+// loadRig loads the config at path and its settings, with no environment.
+func loadRig(t *testing.T, path string) (*config.Config, *triage.Settings) {
+	t.Helper()
+	cfg, err := config.Load(path, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := app.Settings(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, st
 }
 
 // refresh fetches the first team's schedule.

@@ -120,9 +120,13 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return at
 	})
 	m.InitLabels(seriesLabels(cfg, st, worker.Handlers))
-	if err := followSchedules(ctx, cfg, db, svc, gw, env.Now, log, m); err != nil {
+	sch, err := followSchedules(ctx, cfg, db, svc, gw, env.Now, log, m)
+	if err != nil {
 		return fail(env, err)
 	}
+	reloads.mu.Lock() // the admin socket may reload already
+	reloads.schedules = sch
+	reloads.mu.Unlock()
 	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)
@@ -209,12 +213,14 @@ type reloader struct {
 	svc  *triage.Service
 	log  *slog.Logger
 	mu   sync.Mutex
+	// schedules, once set, follows a team's switch of schedule source.
+	schedules *schedules
 }
 
 func (r *reloader) reload() (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	_, st, err := loadSettings(r.env, r.path)
+	cfg, st, err := loadSettings(r.env, r.path)
 	if err != nil {
 		var ce config.Errors
 		if errors.As(err, &ce) {
@@ -225,8 +231,12 @@ func (r *reloader) reload() (string, error) {
 		r.log.Error("config reload refused; the running config stays", "config", r.path, "err", err)
 		return "", err
 	}
-	carrySchedules(r.svc.Settings(), st)
-	r.svc.Reload(st)
+	if r.schedules != nil {
+		r.schedules.reload(cfg, st)
+	} else {
+		carrySchedules(r.svc.Settings(), st)
+		r.svc.Reload(st)
+	}
 	r.log.Info("config reloaded", "config", r.path, "teams", len(st.Teams))
 	return fmt.Sprintf("config reloaded from %s (%s)", r.path, plural.Count(len(st.Teams), "team")), nil
 }

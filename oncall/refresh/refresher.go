@@ -64,6 +64,9 @@ type Refresher struct {
 	// Observe, if set, is told of every fetch: its error, and the people
 	// the schedule named that map to nobody.
 	Observe func(team, kind string, err error, unmapped int)
+	// After, if set, replaces time.After for Run's waits between fetches,
+	// so that a test drives them with its own clock.
+	After func(time.Duration) <-chan time.Time
 
 	mu     sync.Mutex
 	warned map[string]bool // team + name already logged as unmapped
@@ -189,12 +192,14 @@ func (r *Refresher) follow(ctx context.Context, t Team) {
 				next = h
 			}
 		}
-		timer := time.NewTimer(next.Sub(now))
+		wait := r.After
+		if wait == nil {
+			wait = time.After // unreferenced timers are collected since Go 1.23
+		}
 		select {
 		case <-ctx.Done():
-			timer.Stop()
 			return
-		case <-timer.C:
+		case <-wait(next.Sub(now)):
 		}
 	}
 }
