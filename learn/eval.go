@@ -97,7 +97,11 @@ const MaxWorst = 15
 // with the labels. It classifies on all CPUs, since a Set is safe for
 // concurrent use, and is itself safe to call concurrently.
 func Evaluate(rules *classifier.Set, examples []Example) Result {
-	decisions := classifyAll(rules, examples)
+	return score(examples, classifyAll(rules, examples))
+}
+
+// score compares decisions, one per example, with the examples' labels.
+func score(examples []Example, decisions []classifier.Decision) Result {
 	res := Result{N: len(examples)}
 	per := make([]UrgencyScore, 4)
 	for i := range per {
