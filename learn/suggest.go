@@ -157,11 +157,14 @@ type miner struct {
 // baseline decides every example with the rules as they are, on all
 // CPUs, as Evaluate does.
 func (m *miner) baseline(set *classifier.Set) {
-	m.pred = classifyAll(set, m.ex)
+	m.pred = make([]classifier.Decision, len(m.ex))
 	m.grams = make([][]string, len(m.ex))
+	parallel(len(m.ex), func(i int) {
+		m.pred[i] = set.Classify(m.ex[i].Input)
+		m.grams[i] = grams(text(&m.ex[i]))
+	})
 	for i := range m.ex {
 		m.before.add(&m.ex[i], m.pred[i], 1)
-		m.grams[i] = grams(text(&m.ex[i]))
 	}
 }
 
@@ -195,8 +198,10 @@ func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Agreement, fi
 		return Agreement{}, 0, err
 	}
 	s = m.before
-	for _, i := range touched {
-		d := set.Classify(m.ex[i].Input)
+	ds := make([]classifier.Decision, len(touched))
+	parallel(len(touched), func(j int) { ds[j] = set.Classify(m.ex[touched[j]].Input) })
+	for j, i := range touched {
+		d := ds[j]
 		s.add(&m.ex[i], m.pred[i], -1)
 		s.add(&m.ex[i], d, 1)
 		if !right(&m.ex[i], m.pred[i]) && right(&m.ex[i], d) {
