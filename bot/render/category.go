@@ -23,18 +23,9 @@ func categorySelect(r *triage.Request, team *triage.Team) *slack.SelectBlockElem
 	if len(cats) > maxSelectOptions {
 		cats = cats[:maxSelectOptions]
 	}
-	var opts []*slack.OptionBlockObject
-	var initial *slack.OptionBlockObject
-	for _, c := range cats {
-		o := option(categoryValue(r.ID, c), c)
-		if c == now {
-			initial = o
-		}
-		opts = append(opts, o)
+	cs := make([]choice, len(cats))
+	for i, c := range cats {
+		cs[i] = choice{categoryValue(r.ID, c), c}
 	}
-	s := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Change category", 150), ActionCategory, opts...)
-	if initial != nil {
-		s.WithInitialOption(initial)
-	}
-	return s
+	return changeSelect("Change category", ActionCategory, cs, categoryValue(r.ID, now))
 }

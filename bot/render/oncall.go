@@ -157,21 +157,24 @@ func onCallActions(r *triage.Request, team *triage.Team, ack bool) *slack.Action
 	return slack.NewActionBlock("sg_oncall", els...)
 }
 
-// urgencySelect lets the on-call override the urgency; the current one is
-// pre-selected so that the menu shows it.
+// urgencySelect lets the on-call override the urgency.
 func urgencySelect(r *triage.Request) *slack.SelectBlockElement {
-	var opts []*slack.OptionBlockObject
-	var initial *slack.OptionBlockObject
+	var cs []choice
 	for u := classifier.P1; u <= classifier.P4; u++ {
-		o := option(urgencyValue(r.ID, u), u.String()+" "+u.Name())
-		if u == r.Urgency {
-			initial = o
-		}
-		opts = append(opts, o)
+		cs = append(cs, choice{urgencyValue(r.ID, u), u.String() + " " + u.Name()})
 	}
-	s := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Change urgency", 150), ActionUrgency, opts...)
-	if initial != nil {
-		s.WithInitialOption(initial)
+	return changeSelect("Change urgency", ActionUrgency, cs, urgencyValue(r.ID, r.Urgency))
+}
+
+// changeSelect is a static select of cs with the current value
+// pre-selected, so that the menu shows it.
+func changeSelect(label, actionID string, cs []choice, current string) *slack.SelectBlockElement {
+	opts := options(cs)
+	s := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(label, 150), actionID, opts...)
+	for _, o := range opts {
+		if o.Value == current {
+			s.WithInitialOption(o)
+		}
 	}
 	return s
 }
