@@ -76,6 +76,12 @@ func (b *Bot) onAction(ctx context.Context, key string, cb *slack.InteractionCal
 			return triage.Permanent(err)
 		}
 		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActUrgency, Urgency: u})
+	case render.ActionCategory:
+		id, c, err := render.ParseCategoryOption(a.SelectedOption.Value)
+		if err != nil {
+			return triage.Permanent(err)
+		}
+		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActCategory, Category: c})
 	}
 	id, err := render.ParseID(a.Value)
 	if err != nil {

@@ -97,7 +97,11 @@ const MaxWorst = 15
 // with the labels. It classifies on all CPUs, since a Set is safe for
 // concurrent use, and is itself safe to call concurrently.
 func Evaluate(rules *classifier.Set, examples []Example) Result {
-	decisions := classifyAll(rules, examples)
+	return score(examples, classifyAll(rules, examples))
+}
+
+// score compares decisions, one per example, with the examples' labels.
+func score(examples []Example, decisions []classifier.Decision) Result {
 	res := Result{N: len(examples)}
 	per := make([]UrgencyScore, 4)
 	for i := range per {
@@ -175,17 +179,23 @@ func Evaluate(rules *classifier.Set, examples []Example) Result {
 // classifyAll decides every example, spreading the work over the CPUs.
 func classifyAll(rules *classifier.Set, examples []Example) []classifier.Decision {
 	out := make([]classifier.Decision, len(examples))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(examples)/256))
+	parallel(len(examples), func(i int) { out[i] = rules.Classify(examples[i].Input) })
+	return out
+}
+
+// parallel calls fn(i) for every i below n, spread over the CPUs; fn must
+// only touch what belongs to its i.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for i := w; i < len(examples); i += workers {
-				out[i] = rules.Classify(examples[i].Input)
+			for i := w; i < n; i += workers {
+				fn(i)
 			}
 		})
 	}
 	wg.Wait()
-	return out
 }
 
 func (s *Score) add(agree bool) {

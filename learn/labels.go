@@ -197,7 +197,7 @@ func (rec labelRecord) example(file string, line int) (Example, error) {
 // category no rule of rules assigns: a typo in the labels, or a category
 // the rules would have to learn first. It is safe to call concurrently.
 func CheckCategories(rules *classifier.Set, examples []Example) error {
-	known := Categories(rules)
+	known := rules.Categories()
 	var errs []error
 	for _, ex := range examples {
 		if slices.Contains(known, ex.Category) {
@@ -210,16 +210,4 @@ func CheckCategories(rules *classifier.Set, examples []Example) error {
 			ex.File, ex.Line, ex.Category, strings.Join(known, ", "), ex.Category))
 	}
 	return errors.Join(errs...)
-}
-
-// Categories returns the categories rules can assign, sorted.
-func Categories(rules *classifier.Set) []string {
-	var out []string
-	for _, r := range rules.Rules() {
-		if r.Category != "" && !slices.Contains(out, r.Category) {
-			out = append(out, r.Category)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

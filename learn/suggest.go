@@ -128,7 +128,9 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 	if len(edits) > so.Max {
 		edits = edits[:so.Max]
 	}
-	out := &Suggestions{Before: Evaluate(set, ex), Edits: edits, Rules: apply(m.rules, edits)}
+	// The baseline's decisions are the rules' as they are: scoring them
+	// again would classify the whole history twice.
+	out := &Suggestions{Before: score(ex, m.pred), Edits: edits, Rules: apply(m.rules, edits)}
 	final, err := classifier.Compile(out.Rules, opt)
 	if err != nil {
 		return nil, fmt.Errorf("compile suggested rules: %w", err)
@@ -152,13 +154,17 @@ type miner struct {
 	before Agreement
 }
 
+// baseline decides every example with the rules as they are, on all
+// CPUs, as Evaluate does.
 func (m *miner) baseline(set *classifier.Set) {
 	m.pred = make([]classifier.Decision, len(m.ex))
 	m.grams = make([][]string, len(m.ex))
-	for i := range m.ex {
+	parallel(len(m.ex), func(i int) {
 		m.pred[i] = set.Classify(m.ex[i].Input)
-		m.before.add(&m.ex[i], m.pred[i], 1)
 		m.grams[i] = grams(text(&m.ex[i]))
+	})
+	for i := range m.ex {
+		m.before.add(&m.ex[i], m.pred[i], 1)
 	}
 }
 
@@ -192,8 +198,10 @@ func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Agreement, fi
 		return Agreement{}, 0, err
 	}
 	s = m.before
-	for _, i := range touched {
-		d := set.Classify(m.ex[i].Input)
+	ds := make([]classifier.Decision, len(touched))
+	parallel(len(touched), func(j int) { ds[j] = set.Classify(m.ex[touched[j]].Input) })
+	for j, i := range touched {
+		d := ds[j]
 		s.add(&m.ex[i], m.pred[i], -1)
 		s.add(&m.ex[i], d, 1)
 		if !right(&m.ex[i], m.pred[i]) && right(&m.ex[i], d) {

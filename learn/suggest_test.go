@@ -2,6 +2,7 @@ package learn
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -98,4 +99,24 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// Suggest scores the rules as they are from the decisions it mines with;
+// the score must be the one Evaluate gives, worst disagreements included.
+func TestSuggestBeforeIsEvaluate(t *testing.T) {
+	h := history()
+	s, err := Suggest(suggestRules, classifier.Options{}, h, SuggestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := classifier.Compile(suggestRules, classifier.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := Evaluate(set, h); !reflect.DeepEqual(s.Before, want) {
+		t.Errorf("before %+v\nwant   %+v", s.Before, want)
+	}
+	if s.Before.N != len(h) || len(s.Before.Worst) == 0 {
+		t.Errorf("before scored %d requests with %d disagreements; want %d and some", s.Before.N, len(s.Before.Worst), len(h))
+	}
 }

@@ -54,11 +54,17 @@ func TestEveryOnCallDecisionIsStoredOnceAsALabel(t *testing.T) {
 	}
 }
 
-func TestCategoryChangeNeedsACategory(t *testing.T) {
+func TestCategoryChangeNeedsAKnownCategory(t *testing.T) {
 	f := newFixture(t)
 	r := f.intake(t, triage.NewRequest{Summary: "deploy blocked on checkout"}).Request
-	_, _, err := f.svc.Apply(context.Background(), r.ID, triage.Change{Actor: "UA", Action: triage.ActCategory})
-	if triage.ErrorCode(err) != triage.EINVALID {
-		t.Errorf("err = %v, want %s", err, triage.EINVALID)
+	for _, c := range []string{"", "incidnet"} {
+		_, _, err := f.svc.Apply(context.Background(), r.ID, triage.Change{Actor: "UA", Action: triage.ActCategory, Category: c})
+		if triage.ErrorCode(err) != triage.EINVALID {
+			t.Errorf("category %q: err = %v, want %s", c, err, triage.EINVALID)
+		}
+	}
+	// A refused change leaves the category as it was.
+	if got := f.request(t, r.ID).CategoryNow(); got != r.CategoryNow() {
+		t.Errorf("category now %q, want %q", got, r.CategoryNow())
 	}
 }

@@ -160,11 +160,13 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 	case ActConfirmClaim, ActKeepClaim:
 		return s.answerClaim(tx, team, r, c, at)
 	case ActCategory:
-		if c.Category == "" {
-			return false, Errorf(EINVALID, "a category change needs a category")
-		}
-		if c.Category == r.CategoryNow() {
+		// The current category is a no-op even when the rules no longer
+		// assign it, so that a second click changes nothing.
+		if c.Category != "" && c.Category == r.CategoryNow() {
 			return false, nil
+		}
+		if err := checkCategory(team, c.Category); err != nil {
+			return false, err
 		}
 		r.Category = c.Category
 	case ActReassign:

@@ -22,12 +22,13 @@ func main() {
 	requests := flag.Int("requests", 500000, "stored requests to index")
 	queries := flag.Int("queries", 2000, "lookups to time")
 	history := flag.Int("history", 50000, "labelled history items for rules suggest")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of rules suggest to `FILE` (go tool pprof reads it)")
 	flag.Parse()
 	if err := similar(*requests, *queries); err != nil {
 		fmt.Fprintln(os.Stderr, "bench learn:", err)
 		os.Exit(1)
 	}
-	if err := suggest(*history); err != nil {
+	if err := suggest(*history, *profile); err != nil {
 		fmt.Fprintln(os.Stderr, "bench learn:", err)
 		os.Exit(1)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/sprintguard/sprintguard/classifier"
@@ -13,7 +15,7 @@ import (
 
 // suggest times learn.Suggest, what `rules suggest` spends its time on, on
 // history items labelled by topic, against the example config's rules.
-func suggest(history int) error {
+func suggest(history int, profile string) error {
 	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
 	if err != nil {
 		return err
@@ -34,8 +36,21 @@ func suggest(history int) error {
 		ex[i] = learn.Example{ID: fmt.Sprint(i), Input: classifier.Input{Summary: text(r, z, t)},
 			Urgency: u, Category: topics[t].category, Overridden: true, Actual: float64(1 + r.IntN(4)), HasActual: true}
 	}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	start, c0 := time.Now(), cpu()
 	s, err := learn.Suggest(rules, classifier.Options{Groups: cfg.Groups}, ex, learn.SuggestOptions{})
+	if profile != "" {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return err
 	}

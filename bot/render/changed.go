@@ -15,6 +15,8 @@ func Changed(r *triage.Request, action, actor string) Message {
 		s = "Acknowledged" + by
 	case triage.ActUrgency:
 		s = "Urgency changed to " + r.Urgency.String() + by
+	case triage.ActCategory:
+		s = "Category changed to " + Escape(r.CategoryNow()) + by
 	case triage.ActConfirmClaim:
 		s = capital(claimed(r)) + " confirmed" + by + ": now " + r.Urgency.String()
 	case triage.ActKeepClaim:

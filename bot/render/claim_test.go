@@ -46,7 +46,7 @@ func TestClaimForTheOnCall(t *testing.T) {
 			mod: answer(triage.ActConfirmClaim, claim(triage.ClaimConfirmed), func(r *triage.Request) {
 				r.Urgency, r.Outcome, r.Status = classifier.P1, triage.Accepted, triage.StatusAcknowledged
 			}),
-			actions: []string{ActionUrgency, ActionResolve, ActionDefer},
+			actions: []string{ActionUrgency, ActionCategory, ActionResolve, ActionDefer},
 			want:    []string{"Claimed emergency, rules say P4", "Emergency confirmed by <@UA> on Wed 4 Mar 15:07 CST: now P1."},
 			not:     []string{"Confirm P1", "Answer within"},
 			changed: "Emergency confirmed by <@UA>: now P1",

@@ -17,6 +17,7 @@ const (
 	ActionEmergency    = "sg_emergency"      // button on the intake prompt; value = JSON of MessageRef
 	ActionAck          = "sg_ack"            // value = request id (decimal)
 	ActionUrgency      = "sg_urgency"        // static_select; each option value = "<id>:P1".."<id>:P4"
+	ActionCategory     = "sg_category"       // static_select; each option value = "<id>:<category>"
 	ActionResolve      = "sg_resolve"        // opens the resolve modal; value = request id
 	ActionDefer        = "sg_defer"          // value = request id
 	ActionApprove      = "sg_approve"        // value = request id
@@ -88,6 +89,22 @@ func ParseUrgencyOption(value string) (id int64, u classifier.Urgency, err error
 	return id, u, nil
 }
 
+// ParseCategoryOption reads the value of an ActionCategory option,
+// "<id>:<category>". It does not check that the team knows the category;
+// triage's Apply does. It is safe for concurrent use.
+func ParseCategoryOption(value string) (id int64, category string, err error) {
+	i := strings.IndexByte(value, ':')
+	if i < 0 || i == len(value)-1 {
+		return 0, "", fmt.Errorf("parse category option %q: %w", value, ErrBadValue)
+	}
+	if id, err = ParseID(value[:i]); err != nil {
+		return 0, "", fmt.Errorf("parse category option: %w", err)
+	}
+	return id, value[i+1:], nil
+}
+
 func idValue(id int64) string { return strconv.FormatInt(id, 10) }
+
+func categoryValue(id int64, category string) string { return idValue(id) + ":" + category }
 
 func urgencyValue(id int64, u classifier.Urgency) string { return idValue(id) + ":" + u.String() }

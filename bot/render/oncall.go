@@ -36,9 +36,9 @@ func OnCall(r *triage.Request, team *triage.Team) Message {
 	case r.ClaimOpen():
 		// The claim's answer comes first; the usual buttons follow it.
 	case r.Status == triage.StatusOpen:
-		blocks = append(blocks, onCallActions(r, true))
+		blocks = append(blocks, onCallActions(r, team, true))
 	case r.Status == triage.StatusAcknowledged:
-		blocks = append(blocks, onCallActions(r, false), note(acked(r, loc)))
+		blocks = append(blocks, onCallActions(r, team, false), note(acked(r, loc)))
 	case r.Status == triage.StatusPending:
 		blocks = append(blocks, note("Waiting for a lead's approval before it enters the sprint."))
 	case r.Status.Closed():
@@ -141,13 +141,13 @@ func acked(r *triage.Request, loc *time.Location) string {
 
 // onCallActions returns the on-call's buttons for an open request, or for
 // an acknowledged one when ack is false.
-func onCallActions(r *triage.Request, ack bool) *slack.ActionBlock {
+func onCallActions(r *triage.Request, team *triage.Team, ack bool) *slack.ActionBlock {
 	id := idValue(r.ID)
 	var els []slack.BlockElement
 	if ack {
 		els = append(els, button(ActionAck, id, "Acknowledge", slack.StylePrimary))
 	}
-	els = append(els, urgencySelect(r), button(ActionResolve, id, "Resolve", slack.StyleDefault))
+	els = append(els, urgencySelect(r), categorySelect(r, team), button(ActionResolve, id, "Resolve", slack.StyleDefault))
 	deferBtn := button(ActionDefer, id, "Defer to next sprint", slack.StyleDefault)
 	deferBtn.WithConfirm(slack.NewConfirmationBlockObject(
 		plain("Defer to the next sprint?", 100),
@@ -157,21 +157,24 @@ func onCallActions(r *triage.Request, ack bool) *slack.ActionBlock {
 	return slack.NewActionBlock("sg_oncall", els...)
 }
 
-// urgencySelect lets the on-call override the urgency; the current one is
-// pre-selected so that the menu shows it.
+// urgencySelect lets the on-call override the urgency.
 func urgencySelect(r *triage.Request) *slack.SelectBlockElement {
-	var opts []*slack.OptionBlockObject
-	var initial *slack.OptionBlockObject
+	var cs []choice
 	for u := classifier.P1; u <= classifier.P4; u++ {
-		o := option(urgencyValue(r.ID, u), u.String()+" "+u.Name())
-		if u == r.Urgency {
-			initial = o
-		}
-		opts = append(opts, o)
+		cs = append(cs, choice{urgencyValue(r.ID, u), u.String() + " " + u.Name()})
 	}
-	s := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Change urgency", 150), ActionUrgency, opts...)
-	if initial != nil {
-		s.WithInitialOption(initial)
+	return changeSelect("Change urgency", ActionUrgency, cs, urgencyValue(r.ID, r.Urgency))
+}
+
+// changeSelect is a static select of cs with the current value
+// pre-selected, so that the menu shows it.
+func changeSelect(label, actionID string, cs []choice, current string) *slack.SelectBlockElement {
+	opts := options(cs)
+	s := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(label, 150), actionID, opts...)
+	for _, o := range opts {
+		if o.Value == current {
+			s.WithInitialOption(o)
+		}
 	}
 	return s
 }

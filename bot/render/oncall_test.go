@@ -28,7 +28,7 @@ func TestOnCall(t *testing.T) {
 	}{
 		{
 			name:    "open",
-			actions: []string{ActionAck, ActionUrgency, ActionResolve, ActionDefer},
+			actions: []string{ActionAck, ActionUrgency, ActionCategory, ActionResolve, ActionDefer},
 			want: []string{"*P2* · <https://jira.example.com/browse/REQ-12|REQ-12> · Deploy blocked on staging",
 				"*Requester:* <@U0REQ>", "<#C0HELP> · <https://slack.com/archives/C0HELP/p1772658000000100|view message>",
 				"*Why:* P2 because rule `deploy-blocked` matched 'blocked' and 'deploy'",
@@ -40,7 +40,7 @@ func TestOnCall(t *testing.T) {
 		{
 			name:    "open without a ticket yet",
 			mod:     func(r *triage.Request) { r.Ticket = triage.Ticket{}; r.OverBudget = true; r.Urgency = classifier.P1 },
-			actions: []string{ActionAck, ActionUrgency, ActionResolve, ActionDefer},
+			actions: []string{ActionAck, ActionUrgency, ActionCategory, ActionResolve, ActionDefer},
 			want:    []string{"*P1* · Deploy blocked on staging", "*over* its interrupt budget"},
 			not:     []string{"REQ-12"},
 		},
@@ -50,7 +50,7 @@ func TestOnCall(t *testing.T) {
 				r.Status, r.AckedAt = triage.StatusAcknowledged, r.CreatedAt.Add(5*time.Minute)
 				r.Events = append(r.Events, triage.Event{At: r.AckedAt, Kind: triage.ActAcknowledge, Actor: "UA"})
 			},
-			actions: []string{ActionUrgency, ActionResolve, ActionDefer},
+			actions: []string{ActionUrgency, ActionCategory, ActionResolve, ActionDefer},
 			want:    []string{"Acknowledged by <@UA> on Wed 4 Mar 15:05 CST"},
 		},
 		{
@@ -242,6 +242,7 @@ func TestChanged(t *testing.T) {
 	}{
 		{"ack", nil, triage.ActAcknowledge, "UA", false, "Acknowledged by <@UA>"},
 		{"urgency", func(r *triage.Request) { r.Urgency = classifier.P1 }, triage.ActUrgency, "UB", false, "Urgency changed to P1 by <@UB>"},
+		{"category", func(r *triage.Request) { r.Category = "security" }, triage.ActCategory, "UB", false, "Category changed to security by <@UB>"},
 		{"resolve", func(r *triage.Request) { r.Actual, r.HasActual = 2.5, true }, triage.ActResolve, "UA", false, "Resolved by <@UA> (2.5 spent)"},
 		{"resolve with unit", func(r *triage.Request) { r.Actual, r.HasActual = 2.5, true }, triage.ActResolve, "UA", true, "Resolved by <@UA> (2.5 points)"},
 		{"resolve, no time", nil, triage.ActResolve, "UA", false, "Resolved by <@UA>"},

@@ -11,22 +11,31 @@ import (
 
 	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/learn"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
-// runRulesEval is `sprintguard rules eval FILE`: the rules against a
-// labelled file, with exit 1 below --min-accuracy.
+// runRulesEval is `sprintguard rules eval FILE|--history`: the rules
+// against a labelled file, or against the team's labelled history in the
+// database, with exit 1 below --min-accuracy. The history is read from a
+// read-only open of the store, so it works while serve runs.
 func runRulesEval(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "rules eval")
 	team := fs.String("team", "", "evaluate this team's rules (default: the first team)")
 	split := fs.String("split", "", "only the records of this `split` (train, dev, test); default all")
 	format := fs.String("format", "text", "text or json")
 	minAcc := fs.String("min-accuracy", "", "exit 1 when interrupt-or-not accuracy is below this, e.g. 0.92 or 92%")
+	history := fs.Bool("history", false, "score the rules on the team's labelled history in the database instead of a FILE")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
 	}
-	if len(pos) != 1 {
-		return usageError(env, "rules eval", "give one FILE of labelled requests: sprintguard rules eval FILE")
+	switch {
+	case *history && len(pos) != 0:
+		return usageError(env, "rules eval", "give a FILE or --history, not both")
+	case !*history && len(pos) != 1:
+		return usageError(env, "rules eval", "give one FILE of labelled requests, or --history: sprintguard rules eval FILE|--history")
+	case *history && *split != "":
+		return usageError(env, "rules eval", "--split is for a FILE; the history has no splits")
 	}
 	if *format != "text" && *format != "json" {
 		return usageError(env, "rules eval", fmt.Sprintf("--format %q: write text or json", *format))
@@ -35,7 +44,7 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return usageError(env, "rules eval", fmt.Sprintf("--min-accuracy: %v", err))
 	}
-	_, st, err := loadSettings(env, *path)
+	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
 	}
@@ -47,44 +56,33 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 		return fail(env, fmt.Errorf("rules eval: the config has no team"))
 	}
 	t := teams[0]
-	data, err := os.ReadFile(pos[0])
-	if err != nil {
-		return fail(env, fmt.Errorf("read labels: %w", err))
-	}
-	all, err := learn.ReadLabels(pos[0], data)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return ExitFail
-	}
-	// Labelled files carry no time: every request is asked when a rules
-	// test case is, inside business hours, so that results do not depend
-	// on the clock.
-	at, _ := parseTime(defaultCaseTime, t.Location, time.Time{})
 	var examples []learn.Example
-	for _, ex := range all {
-		if *split != "" && ex.Split != *split {
-			continue
+	source, what := "", "all records"
+	if *history {
+		examples, err = storeHistory(ctx, cfg, st, t.Name)
+		if err != nil {
+			return fail(env, err)
 		}
-		ex.Input.At, ex.Input.BusinessHours = at, t.Hours.Contains(at)
-		examples = append(examples, ex)
-	}
-	if len(examples) == 0 {
-		return fail(env, fmt.Errorf("%s: no records with split %q", pos[0], *split))
-	}
-	if err := learn.CheckCategories(t.Rules, examples); err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return ExitFail
+		if len(examples) == 0 {
+			fmt.Fprintln(env.Stdout, noOverrides)
+			return ExitOK
+		}
+		source, what = "the history in "+cfg.Storage.Path, "labelled by the on-call"
+	} else {
+		if examples, code = fileExamples(env, t, pos[0], *split); code != ExitOK {
+			return code
+		}
+		source = pos[0]
+		if *split != "" {
+			what = "split " + *split
+		}
 	}
 	res := learn.Evaluate(t.Rules, examples)
 	if *format == "json" {
 		b, _ := json.MarshalIndent(res, "", "  ")
 		fmt.Fprintln(env.Stdout, string(b))
 	} else {
-		what := "all records"
-		if *split != "" {
-			what = "split " + *split
-		}
-		fmt.Fprintf(env.Stdout, "rules eval: %s of %s (%s) with team %s's rules\n\n", plural.Count(res.N, "request"), pos[0], what, t.Name)
+		fmt.Fprintf(env.Stdout, "rules eval: %s of %s (%s) with team %s's rules\n\n", plural.Count(res.N, "request"), source, what, t.Name)
 		fmt.Fprint(env.Stdout, learn.FormatText(res))
 	}
 	if *minAcc != "" && res.Interrupt.Accuracy < threshold {
@@ -92,6 +90,41 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// fileExamples reads a labelled file's records of split ("" for all) for
+// team t's rules. It prints what is wrong with the file and returns a
+// non-zero exit code when the file is bad.
+func fileExamples(env Env, t *triage.Team, path, split string) ([]learn.Example, int) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fail(env, fmt.Errorf("read labels: %w", err))
+	}
+	all, err := learn.ReadLabels(path, data)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return nil, ExitFail
+	}
+	// Labelled files carry no time: every request is asked when a rules
+	// test case is, inside business hours, so that results do not depend
+	// on the clock.
+	at, _ := parseTime(defaultCaseTime, t.Location, time.Time{})
+	var examples []learn.Example
+	for _, ex := range all {
+		if split != "" && ex.Split != split {
+			continue
+		}
+		ex.Input.At, ex.Input.BusinessHours = at, t.Hours.Contains(at)
+		examples = append(examples, ex)
+	}
+	if len(examples) == 0 {
+		return nil, fail(env, fmt.Errorf("%s: no records with split %q", path, split))
+	}
+	if err := learn.CheckCategories(t.Rules, examples); err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return nil, ExitFail
+	}
+	return examples, ExitOK
 }
 
 // parseFraction reads "0.92", "92%" or "92" as 0.92; "" is 0.

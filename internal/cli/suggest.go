@@ -232,7 +232,7 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Example, map[string][]learn.Example, error) {
 	var cats []string
 	for _, t := range res.Teams {
-		cats = append(cats, learn.Categories(t.Team.Rules)...)
+		cats = append(cats, t.Team.Rules.Categories()...)
 	}
 	ls, err := learn.ReadMessageLabels(labels, cats)
 	if err != nil {

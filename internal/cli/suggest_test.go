@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -107,5 +108,43 @@ func TestRulesSuggestFromAnExportAndItsLabels(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "used by platform: 3 labelled requests, 1 overridden") ||
 		!strings.Contains(out, "no edit has enough support") {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+}
+
+func TestRulesEvalOverTheHistory(t *testing.T) {
+	dir := t.TempDir()
+	cfg := storeConfig(t, dir)
+	db := filepath.Join(dir, "sg.db")
+	seedStore(t, db, 2) // requests nobody labelled: no history yet
+	code, out, errs := run(t, "rules", "eval", "--history", "--config", cfg)
+	if code != ExitOK || out != "no overrides yet\n" {
+		t.Errorf("empty history: exit %d, stdout %q, stderr %q; want 0 and %q", code, out, errs, "no overrides yet\n")
+	}
+
+	// The fallback decides the badge requests; the on-call called them
+	// access, so the rules get every category wrong.
+	seedOverrides(t, db, 3)
+	code, out, errs = run(t, "rules", "eval", "--history", "--team", "platform", "--config", cfg)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{"3 requests of the history in " + db, "category            0.0%  (0 of 3)", "fallback"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errs = run(t, "rules", "eval", "--history", "--config", cfg, "--format", "json")
+	var res struct{ N int }
+	if code != ExitOK || json.Unmarshal([]byte(out), &res) != nil || res.N != 3 {
+		t.Errorf("json: exit %d, stdout %q, stderr %q; want 3 requests", code, out, errs)
+	}
+}
+
+func TestRulesEvalHistoryOrFile(t *testing.T) {
+	for _, args := range [][]string{{"rules", "eval"}, {"rules", "eval", "x.jsonl", "--history"}} {
+		code, out, errs := run(t, args...)
+		if code != ExitUsage || out != "" || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "--history") || !strings.Contains(errs, "see sprintguard rules eval -h") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and one line naming --history", args, code, out, errs)
+		}
 	}
 }
