@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/sprintguard/sprintguard/internal/logctx"
@@ -33,23 +34,28 @@ type Worker struct {
 	// Observe, if set, is told of every attempt's result (for metrics).
 	Observe func(j *Job, err error, took time.Duration)
 
-	kick chan struct{}
+	kickOnce sync.Once
+	kick     chan struct{}
+}
+
+// kicks returns the wake-up channel, made once: Kick may run before Run
+// starts, from another goroutine.
+func (w *Worker) kicks() chan struct{} {
+	w.kickOnce.Do(func() { w.kick = make(chan struct{}, 1) })
+	return w.kick
 }
 
 // Kick wakes a running worker early; it is safe for concurrent use.
 func (w *Worker) Kick() {
-	if w.kick == nil {
-		return
-	}
 	select {
-	case w.kick <- struct{}{}:
+	case w.kicks() <- struct{}{}:
 	default:
 	}
 }
 
 // Run drains the outbox until ctx ends, waiting up to poll between rounds.
 func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
-	w.kick = make(chan struct{}, 1)
+	kick := w.kicks()
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
@@ -66,7 +72,7 @@ func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
-		case <-w.kick:
+		case <-kick:
 		}
 	}
 }

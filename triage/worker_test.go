@@ -37,3 +37,36 @@ func TestWorkerHonoursRetryAfter(t *testing.T) {
 		t.Fatalf("RetryDelay through a wrap = %v", d)
 	}
 }
+
+// A Kick may come before Run starts, or while it starts, from another
+// goroutine (the race detector checks it), and it wakes a waiting Run
+// that would otherwise sleep for its whole poll.
+func TestWorkerKickBeforeAndDuringRun(t *testing.T) {
+	f := newFixture(t)
+	w := f.worker(nil, nil)
+	ran := make(chan struct{}, 1)
+	w.Handlers[triage.JobCreateTicket] = func(context.Context, *triage.Job) (func(triage.Tx) error, error) {
+		select {
+		case ran <- struct{}{}:
+		default:
+		}
+		return nil, nil
+	}
+	w.Kick()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(ctx, time.Hour)
+	}()
+	defer func() { cancel(); <-done }()
+	w.Kick()
+	time.Sleep(50 * time.Millisecond) // let Run reach its wait
+	f.intake(t, triage.NewRequest{Summary: "need access to the billing bucket"})
+	w.Kick()
+	select {
+	case <-ran:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a kicked worker did not run the due job")
+	}
+}
