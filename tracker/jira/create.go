@@ -8,6 +8,7 @@ import (
 
 	gojira "github.com/andygrunwald/go-jira"
 
+	"github.com/sprintguard/sprintguard/tracker/issuetext"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -58,7 +59,7 @@ func (t *Tracker) create(ctx context.Context, spec triage.TicketSpec, account st
 	fields := map[string]any{
 		"project":     map[string]string{"key": proj.Project},
 		"issuetype":   map[string]string{"name": proj.IssueType},
-		"summary":     clip(spec.Summary, 255),
+		"summary":     issuetext.Clip(spec.Summary, 255),
 		"description": spec.Description,
 		"labels":      labels(spec.Labels, proj.Labels, []string{spec.Category}),
 	}
@@ -105,14 +106,6 @@ func labels(lists ...[]string) []string {
 		}
 	}
 	return out
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // place moves key into the board's active sprint (when it has one) or to

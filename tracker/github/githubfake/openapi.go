@@ -1,12 +1,10 @@
 package githubfake
 
 import (
-	"errors"
-
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"github.com/sprintguard/sprintguard/internal/reference"
 	"io"
 	"net/http"
 	"os"
@@ -18,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/sprintguard/sprintguard/internal/reference"
 )
 
 // DescriptionEnv names the variable that may point at GitHub's REST API
