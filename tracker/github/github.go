@@ -17,13 +17,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	gh "github.com/google/go-github/v93/github"
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/tracker/auth"
 	"github.com/sprintguard/sprintguard/tracker/issuetext"
 	"github.com/sprintguard/sprintguard/tracker/pacer"
 	"github.com/sprintguard/sprintguard/triage"
@@ -64,7 +64,7 @@ type Tracker struct {
 	opt    Options
 	client *gh.Client
 
-	authErr atomic.Pointer[string]
+	auth auth.Latch
 
 	gate       *pacer.Gate
 	mu         sync.Mutex
@@ -127,10 +127,7 @@ func New(opt Options) (*Tracker, error) {
 // Ready returns an error while GitHub refuses the token (401): the one
 // condition retrying cannot fix and an operator must.
 func (t *Tracker) Ready() error {
-	if msg := t.authErr.Load(); msg != nil {
-		return errors.New(*msg)
-	}
-	return nil
+	return t.auth.Err()
 }
 
 // errNotModified is a conditional GET's 304.
@@ -263,15 +260,11 @@ func message(err error) string {
 
 func (t *Tracker) authFailed(status int, msg string) {
 	text := fmt.Sprintf("github refuses the token (HTTP %d: %s): check tracker.github.token", status, msg)
-	if old := t.authErr.Swap(&text); old == nil {
-		t.opt.Log.Error("github authentication failed; check tracker.github.token", "status", status, "github", msg)
-	}
+	t.auth.Refused(t.opt.Log, text, "github authentication failed; check tracker.github.token", "status", status, "github", msg)
 }
 
 func (t *Tracker) authOK() {
-	if t.authErr.Swap(nil) != nil {
-		t.opt.Log.Info("github accepts the token again")
-	}
+	t.auth.Accepted(t.opt.Log, "github accepts the token again")
 }
 
 // opName is op without the issue or label it names, for metrics.

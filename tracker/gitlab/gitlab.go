@@ -16,13 +16,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/tracker/auth"
 	"github.com/sprintguard/sprintguard/tracker/issuetext"
 	"github.com/sprintguard/sprintguard/tracker/pacer"
 	"github.com/sprintguard/sprintguard/triage"
@@ -54,10 +54,10 @@ type Options struct {
 // Tracker is GitLab issues behind triage.Tracker. It is safe for
 // concurrent use.
 type Tracker struct {
-	opt     Options
-	client  *gl.Client
-	gate    *pacer.Gate
-	authErr atomic.Pointer[string]
+	opt    Options
+	client *gl.Client
+	gate   *pacer.Gate
+	auth   auth.Latch
 
 	mu         sync.Mutex
 	labels     issuetext.Known
@@ -116,10 +116,7 @@ func New(opt Options) (*Tracker, error) {
 
 // Ready returns an error while GitLab refuses the token (401).
 func (t *Tracker) Ready() error {
-	if msg := t.authErr.Load(); msg != nil {
-		return errors.New(*msg)
-	}
-	return nil
+	return t.auth.Err()
 }
 
 // call runs one GitLab call under the per-call timeout, after any rate
@@ -147,9 +144,7 @@ func (t *Tracker) classify(op string, resp *gl.Response, err error) error {
 		status = resp.StatusCode
 	}
 	if err == nil && status < 300 {
-		if t.authErr.Swap(nil) != nil {
-			t.opt.Log.Info("gitlab accepts the token again")
-		}
+		t.auth.Accepted(t.opt.Log, "gitlab accepts the token again")
 		return nil
 	}
 	if err == nil {
@@ -176,9 +171,7 @@ func (t *Tracker) classify(op string, resp *gl.Response, err error) error {
 		return triage.RetryAfter(fmt.Errorf("%w (HTTP 429)", wrapped), wait)
 	case http.StatusUnauthorized:
 		text := fmt.Sprintf("gitlab refuses the token (HTTP 401: %s): check tracker.gitlab.token", msg)
-		if old := t.authErr.Swap(&text); old == nil {
-			t.opt.Log.Error("gitlab authentication failed; check tracker.gitlab.token", "gitlab", msg)
-		}
+		t.auth.Refused(t.opt.Log, text, "gitlab authentication failed; check tracker.gitlab.token", "gitlab", msg)
 		return fmt.Errorf("%w (HTTP 401)", wrapped)
 	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity:
 		return triage.Permanent(fmt.Errorf("%w (HTTP %d)", wrapped, status))

@@ -15,12 +15,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	gojira "github.com/andygrunwald/go-jira"
 
 	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/tracker/auth"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -61,7 +61,7 @@ type Tracker struct {
 	client *gojira.Client
 	base   string
 
-	authErr  atomic.Pointer[string]
+	auth     auth.Latch
 	sprintMu sync.Mutex
 	sprints  map[int]cachedSprint
 }
@@ -102,10 +102,7 @@ func New(opt Options) (*Tracker, error) {
 // Ready returns an error while Jira refuses the credentials (401/403):
 // the one condition retrying cannot fix and an operator must.
 func (t *Tracker) Ready() error {
-	if msg := t.authErr.Load(); msg != nil {
-		return errors.New(*msg)
-	}
-	return nil
+	return t.auth.Err()
 }
 
 // call runs one Jira call under the per-call timeout and classifies its
@@ -202,15 +199,11 @@ func jiraMessage(err error) string {
 
 func (t *Tracker) authFailed(status int, msg string) {
 	text := fmt.Sprintf("jira refuses the credentials (HTTP %d: %s): check tracker.jira.user and the API token, and that the user may browse and edit the project", status, msg)
-	if old := t.authErr.Swap(&text); old == nil {
-		t.opt.Log.Error("jira authentication failed; check tracker.jira.user and the API token", "status", status, "jira", msg)
-	}
+	t.auth.Refused(t.opt.Log, text, "jira authentication failed; check tracker.jira.user and the API token", "status", status, "jira", msg)
 }
 
 func (t *Tracker) authOK() {
-	if t.authErr.Swap(nil) != nil {
-		t.opt.Log.Info("jira accepts the credentials again")
-	}
+	t.auth.Accepted(t.opt.Log, "jira accepts the credentials again")
 }
 
 // opName is op without the issue key or label it names, so that metrics
