@@ -14,7 +14,10 @@ build:
 # Every test, with the race detector; go test also runs each fuzz target's
 # seed corpus. Fuzzing proper is `make fuzz`: a timed fuzz run in CI failed
 # with Go's "context deadline exceeded" when the fuzzer was cut off mid-step.
+# The PostgreSQL suite starts its own throw-away cluster (internal/pgtest);
+# without PostgreSQL installed it is skipped, and this says so.
 test:
+	@scripts/pgcheck.sh
 	$(GO) test -race -count=1 ./...
 
 # The backtest on the sample export with the example config: no Slack, no Jira.

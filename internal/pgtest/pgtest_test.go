@@ -1,0 +1,40 @@
+package pgtest_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sprintguard/sprintguard/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// TestDatabasesAreSeparate checks that each test gets its own empty
+// database on a working server.
+func TestDatabasesAreSeparate(t *testing.T) {
+	ctx := context.Background()
+	a, b := pgtest.DB(t), pgtest.DB(t)
+	if a == b {
+		t.Fatalf("two calls gave the same database %q", a)
+	}
+	ca, err := pgx.Connect(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ca.Close(ctx)
+	if _, err := ca.Exec(ctx, "CREATE TABLE x (n int); INSERT INTO x VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	cb, err := pgx.Connect(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close(ctx)
+	var n int
+	err = cb.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE tablename = 'x'").Scan(&n)
+	if err != nil || n != 0 {
+		t.Fatalf("second database sees the first one's table: n=%d err=%v", n, err)
+	}
+}
