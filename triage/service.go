@@ -236,7 +236,7 @@ func (s *Service) remember(tx Tx, in NewRequest, id int64, at time.Time) error {
 func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 	cur := team.Calendar.At(at)
 	r.Sprint, r.SprintStart = cur.N, cur.Start
-	led, err := s.ledger(tx, team, cur.N)
+	led, err := s.ledger(tx, team, cur.N, r)
 	if err != nil {
 		return err
 	}
@@ -281,9 +281,25 @@ func policyDetail(r *Request, led *sprint.Ledger) string {
 	return fmt.Sprintf("%s, estimate %g, budget used %g of %g", r.Urgency, r.Estimate, led.Used(), led.Total)
 }
 
-// ledger returns the team's ledger for sprint n, new if none was saved.
-func (s *Service) ledger(tx Tx, team *Team, n int) (*sprint.Ledger, error) {
-	return LedgerOf(tx, team, n)
+// ledger returns the team's ledger for sprint n, new if none was saved,
+// for a change to r's charge: from a store that can, it holds only that
+// charge, so that its cost does not grow with the sprint.
+func (s *Service) ledger(tx Tx, team *Team, n int, r *Request) (*sprint.Ledger, error) {
+	p, ok := tx.(partialLedgers)
+	if !ok {
+		return LedgerOf(tx, team, n)
+	}
+	l, err := p.LedgerFor(team.Name, n, r.IDString())
+	if errors.Is(err, ErrNotFound) {
+		return sprint.NewLedger(team.Name, n, team.Budget), nil
+	}
+	return l, err
+}
+
+// partialLedgers is a Tx that reads a ledger with only the charges asked
+// for (store.tx does); its Spent still counts them all.
+type partialLedgers interface {
+	LedgerFor(team string, n int, ids ...string) (*sprint.Ledger, error)
 }
 
 // LedgerOf returns the team's ledger for sprint n, or a new, empty one
