@@ -28,6 +28,10 @@ type Service struct {
 	// looked up by the outbox worker (see SimilarHandlers). Set it before
 	// the first call.
 	Finder SimilarFinder
+	// Inline, when set, makes the tickets of the teams whose tracker keeps
+	// them in the store inside the intake transaction, instead of queueing
+	// a job for them. Set it before the first call.
+	Inline InlineTracker
 }
 
 // NewService returns a Service over store. now is the clock; replay passes
@@ -145,6 +149,8 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 			res = &IntakeResult{Request: r}
 			return s.remember(tx, in, r.ID, at)
 		}
+		// The request is saved once, at the end, with its ticket when the
+		// tracker makes it here.
 		if err := s.route(tx, team, r, at); err != nil {
 			return err
 		}
@@ -160,7 +166,16 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 				return err
 			}
 		}
-		return s.enqueue(tx, &Job{Kind: JobCreateTicket, Key: JobCreateTicket + ":" + r.IDString(), RequestID: r.ID, Team: r.Team}, at)
+		ticketed, err := s.ticketNow(tx, r, at)
+		if err != nil {
+			return err
+		}
+		if !ticketed {
+			if err := s.enqueue(tx, &Job{Kind: JobCreateTicket, Key: JobCreateTicket + ":" + r.IDString(), RequestID: r.ID, Team: r.Team}, at); err != nil {
+				return err
+			}
+		}
+		return tx.PutRequest(r)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("intake: %w", err)
@@ -232,7 +247,8 @@ func (s *Service) remember(tx Tx, in NewRequest, id int64, at time.Time) error {
 	return err
 }
 
-// route applies the policy and the budget, and picks the on-call.
+// route applies the policy and the budget, and picks the on-call. The
+// caller saves r.
 func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 	cur := team.Calendar.At(at)
 	r.Sprint, r.SprintStart = cur.N, cur.Start
@@ -260,9 +276,6 @@ func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 		r.Status = StatusBacklog
 	}
 	r.record(at, string(r.Outcome), "", policyDetail(r, led))
-	if err := tx.PutRequest(r); err != nil {
-		return err
-	}
 	if err := s.page(tx, team, r, 0, "", at); err != nil {
 		return err
 	}

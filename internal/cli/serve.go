@@ -93,6 +93,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	if in, ok := tr.main.(triage.InlineTracker); ok {
+		svc.Inline = in // local tickets commit with their request
+	}
 	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log, Observe: m.Job}
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL,
 		OnRequest: m.Request, OnAck: m.Ack}, worker.Kick)
