@@ -51,10 +51,18 @@ func (db *DB) Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error
 // Pending returns up to limit stored deliveries not yet marked done,
 // oldest first: on start-up, the ones a crash left behind.
 func (db *DB) Pending(limit int) ([]*triage.Delivery, error) {
+	return db.PendingAfter(0, limit)
+}
+
+// PendingAfter returns up to limit stored deliveries whose Seq is greater
+// than after, in Seq order: the inbox is a queue whose keys are its order,
+// and a reader resumes at the last Seq it saw instead of reading the
+// oldest again.
+func (db *DB) PendingAfter(after uint64, limit int) ([]*triage.Delivery, error) {
 	var out []*triage.Delivery
 	err := db.bolt.View(func(b *bolt.Tx) error {
 		c := b.Bucket(bucketInbox).Cursor()
-		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
+		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
 			d := new(triage.Delivery)
 			if err := json.Unmarshal(v, d); err != nil {
 				return fmt.Errorf("decode delivery %d: %w", decodeID(k), err)
