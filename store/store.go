@@ -60,6 +60,9 @@ type Options struct {
 	// DedupeTTL is how long a completed job's key blocks a re-enqueue of
 	// the same key; <= 0 means DefaultDedupeTTL.
 	DedupeTTL time.Duration
+	// AfterCommit, if set, is told of each commit of the store's writer
+	// before its callers are (see groupcommit.Options): for crash tests.
+	AfterCommit func(intents int)
 }
 
 // DB is the bbolt-backed store. It implements triage.Store and local.Store.
@@ -126,7 +129,7 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	if !opt.ReadOnly {
-		db.writer = groupcommit.New(b.Update, groupcommit.Options{})
+		db.writer = groupcommit.New(b.Update, groupcommit.Options{AfterCommit: opt.AfterCommit})
 		db.update = db.writer.Update
 	} else {
 		db.update = b.Update // which refuses

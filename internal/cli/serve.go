@@ -57,7 +57,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	case "text":
 		log = slog.New(logctx.Handler{Handler: slog.NewTextHandler(env.Stderr, nil)})
 	}
-	db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait})
+	db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait, AfterCommit: killAfterBatch(env.Getenv)})
 	if err != nil {
 		return fail(env, err)
 	}

@@ -22,6 +22,10 @@ type Options struct {
 	// first of a batch, while writes come from several goroutines at once;
 	// <= 0 means 1ms. A lone writer is never kept waiting.
 	MaxDelay time.Duration
+	// AfterCommit, if set, is called on the writer goroutine after each
+	// successful commit, before any of its callers is told, with how many
+	// intents it held: the crash tests kill the process there.
+	AfterCommit func(intents int)
 }
 
 // Writer serialises transactions through one goroutine and commits them in
@@ -175,6 +179,9 @@ func (w *Writer[T]) run(batch []*intent[T]) {
 			return nil
 		})
 		if failed < 0 {
+			if err == nil && w.opt.AfterCommit != nil {
+				w.opt.AfterCommit(len(live))
+			}
 			for _, in := range live {
 				in.err = err
 				close(in.done)
