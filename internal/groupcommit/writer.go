@@ -125,30 +125,25 @@ func (w *Writer[T]) loop() {
 		open := true
 	collect:
 		for len(batch) < w.opt.MaxBatch {
-			select {
-			case in, ok := <-w.queue:
-				if !ok {
-					open = false
+			var in *intent[T]
+			if wait {
+				select {
+				case in, open = <-w.queue:
+				case <-timer.C:
+					wait = false
 					break collect
 				}
-				batch = append(batch, in)
-				continue
-			default:
+			} else {
+				select {
+				case in, open = <-w.queue:
+				default:
+					break collect
+				}
 			}
-			if !wait {
+			if !open {
 				break
 			}
-			select {
-			case in, ok := <-w.queue:
-				if !ok {
-					open = false
-					break collect
-				}
-				batch = append(batch, in)
-			case <-timer.C:
-				wait = false
-				break collect
-			}
+			batch = append(batch, in)
 		}
 		if wait {
 			timer.Stop() // since Go 1.23, no stale tick is left to drain
