@@ -40,7 +40,7 @@ type Config struct {
 	Command string
 	// DedupeTTL is how long delivery keys are remembered (at least 1h).
 	DedupeTTL time.Duration
-	// Workers is how many deliveries are processed at once (default 64).
+	// Workers is how many deliveries are processed at once (default 24).
 	// A processor spends most of its time waiting for its transaction's
 	// commit; the store's writer commits what they all wait for together,
 	// so more of them means more requests per fsync.
@@ -101,7 +101,7 @@ func New(svc *triage.Service, db Store, gw *Gateway, log *slog.Logger, cfg Confi
 		cfg.DedupeTTL = time.Hour
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = 64
+		cfg.Workers = 24
 	}
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = 5 * time.Second
