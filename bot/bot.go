@@ -27,8 +27,9 @@ type Store interface {
 	// Accept stores d unless its key was accepted within ttl; it reports
 	// whether d was a duplicate.
 	Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error)
-	// Pending returns up to limit stored, unprocessed deliveries, oldest first.
-	Pending(limit int) ([]*triage.Delivery, error)
+	// PendingAfter returns up to limit stored, unprocessed deliveries
+	// whose Seq is greater than after, in Seq order.
+	PendingAfter(after uint64, limit int) ([]*triage.Delivery, error)
 	// Done removes a processed delivery.
 	Done(seq uint64) error
 }
@@ -39,10 +40,14 @@ type Config struct {
 	Command string
 	// DedupeTTL is how long delivery keys are remembered (at least 1h).
 	DedupeTTL time.Duration
-	// Workers is how many deliveries are processed at once.
+	// Workers is how many deliveries are processed at once (default 24).
+	// A processor spends most of its time waiting for its transaction's
+	// commit; the store's writer commits what they all wait for together,
+	// so more of them means more requests per fsync.
 	Workers int
-	// SweepEvery is how often the inbox is read for deliveries a full
-	// queue left behind (default 5s).
+	// SweepEvery paces the forgetting of finished deliveries: one is
+	// remembered for ten times it (default 5s), so that a sweep that read
+	// it just before it was marked done does not run it again.
 	SweepEvery time.Duration
 	// OnRequest, if set, is told of every new request (for metrics).
 	OnRequest func(r *triage.Request)
@@ -76,7 +81,14 @@ type Bot struct {
 	// again.
 	finished map[uint64]time.Time
 	pruned   time.Time
-	wg       sync.WaitGroup
+	// behind is the oldest delivery a full queue could not take (0 when
+	// none) that the sweep under way will not read; behindKick wakes the
+	// sweeper for it. While sweeping, the sweeper has read up to sweptTo.
+	behind     uint64
+	behindKick chan struct{}
+	sweeping   bool
+	sweptTo    uint64
+	wg         sync.WaitGroup
 }
 
 // New returns a Bot. kick wakes the outbox worker after jobs are queued;
@@ -89,7 +101,7 @@ func New(svc *triage.Service, db Store, gw *Gateway, log *slog.Logger, cfg Confi
 		cfg.DedupeTTL = time.Hour
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = 8
+		cfg.Workers = 24
 	}
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = 5 * time.Second
@@ -104,7 +116,8 @@ func New(svc *triage.Service, db Store, gw *Gateway, log *slog.Logger, cfg Confi
 		cfg.OnAck = func(string, time.Duration) {}
 	}
 	return &Bot{svc: svc, db: db, gw: gw, log: log, now: svc.Now, cfg: cfg, kick: kick, names: NewNames(gw, cfg.NameTTL, svc.Now),
-		queue: make(chan *triage.Delivery, 4096), inflight: map[uint64]bool{}, finished: map[uint64]time.Time{}}
+		queue: make(chan *triage.Delivery, 4096), inflight: map[uint64]bool{}, finished: map[uint64]time.Time{},
+		behindKick: make(chan struct{}, 1)}
 }
 
 // SetBotUser tells the bot its own user id, so it ignores its own messages.
@@ -134,26 +147,67 @@ func (b *Bot) process(ctx context.Context) {
 	}
 }
 
-// sweep hands the processors every delivery in the inbox that is not in
-// flight: at start, what a crash left; later, what a full queue could not
-// take.
+// sweep hands the processors the deliveries in the inbox that no
+// processor got: at start, every one a crash left; later, from the oldest
+// one a full queue could not take on. The inbox is a queue: a sweep reads
+// it in order from there, a page at a time, resuming after the last
+// delivery it read, and waits for room in the processors' queue, so it
+// never reads a delivery twice nor holds more than a page.
 func (b *Bot) sweep(ctx context.Context) {
-	t := time.NewTicker(b.cfg.SweepEvery)
-	defer t.Stop()
+	from := uint64(1)
 	for {
-		pending, err := b.db.Pending(1024)
-		if err != nil {
-			b.log.Error("read inbox", "err", err)
-		}
-		for _, d := range pending {
-			b.dispatch(ctx, d, true)
-		}
+		b.sweepFrom(ctx, from)
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-b.behindKick:
 		}
+		b.mu.Lock()
+		from, b.behind = b.behind, 0
+		b.mu.Unlock()
 	}
+}
+
+// sweepPage is how many deliveries a sweep reads at a time.
+const sweepPage = 1024
+
+// sweepFrom dispatches the stored deliveries from Seq from on, in order.
+// A delivery the queue refuses meanwhile is left to it if it is ahead of
+// the sweep; the last page is read once more after the sweep says it
+// stopped, so that one refused just before is not missed.
+func (b *Bot) sweepFrom(ctx context.Context, from uint64) {
+	if from == 0 {
+		return
+	}
+	b.setSweep(true, from-1)
+	defer b.setSweep(false, 0)
+	after, last := from-1, false
+	for ctx.Err() == nil {
+		page, err := b.db.PendingAfter(after, sweepPage)
+		if err != nil {
+			b.log.Error("read inbox", "err", err)
+			return
+		}
+		for _, d := range page {
+			b.dispatch(ctx, d, true)
+			after = d.Seq
+			b.setSweep(!last, after)
+		}
+		if len(page) == sweepPage {
+			continue
+		}
+		if last {
+			return
+		}
+		last = true
+		b.setSweep(false, 0)
+	}
+}
+
+func (b *Bot) setSweep(on bool, to uint64) {
+	b.mu.Lock()
+	b.sweeping, b.sweptTo = on, to
+	b.mu.Unlock()
 }
 
 // dispatch queues d for a processor unless it is already in flight. With
@@ -178,6 +232,24 @@ func (b *Bot) dispatch(ctx context.Context, d *triage.Delivery, wait bool) {
 	case b.queue <- d:
 	default:
 		b.release(d.Seq)
+		b.fellBehind(d.Seq)
+	}
+}
+
+// fellBehind tells the sweeper that the queue could not take seq.
+func (b *Bot) fellBehind(seq uint64) {
+	b.mu.Lock()
+	if b.sweeping && seq > b.sweptTo {
+		b.mu.Unlock()
+		return // the sweep under way will read it
+	}
+	if b.behind == 0 || seq < b.behind {
+		b.behind = seq
+	}
+	b.mu.Unlock()
+	select {
+	case b.behindKick <- struct{}{}:
+	default:
 	}
 }
 

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/bot/render"
 	"github.com/sprintguard/sprintguard/sprint"
 	"github.com/sprintguard/sprintguard/triage"
@@ -225,7 +227,14 @@ func TestInboxLeftoversAreProcessedAtStart(t *testing.T) {
 	if _, err := h.db.Accept(&triage.Delivery{Kind: "event", Key: "EvLeft", Body: body, Received: h.clock.now()}, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	// The running bot's sweeper finds it, as a fresh start would.
+	// The running bot reads the inbox only at its start and after its
+	// queue was full: a bot starting now is what a restart would be.
+	ctx, cancel := context.WithCancel(context.Background())
+	gw := bot.NewGateway(slack.New("xoxb-test-token", slack.OptionAPIURL(h.fake.APIURL())), h.log)
+	restarted := bot.New(h.svc, h.db, gw, h.log, bot.Config{Command: "/sg"}, h.worker.Kick)
+	restarted.SetBotUser("UBOT")
+	restarted.Start(ctx)
+	t.Cleanup(func() { cancel(); restarted.Wait() })
 	h.ticketed(1)
 	h.waitFor("the inbox drained", func() bool {
 		p, err := h.db.Pending(10)

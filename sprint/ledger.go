@@ -19,6 +19,73 @@ type Ledger struct {
 	Thresholds []float64         `json:"thresholds"` // fractions of Total, ascending
 	Charges    map[string]Charge `json:"charges"`    // by request id
 	Crossed    []float64         `json:"crossed"`    // thresholds already signalled, never signalled twice
+	// Spent is the running total of the charges' amounts, kept by Reserve,
+	// Settle and Release, so that reading the budget left never sums the
+	// charges: a sprint holds one per request. A ledger built with Charges
+	// but no Spent is summed once, when first used.
+	Spent float64 `json:"spent,omitempty"`
+	// Partial is set on a ledger read with only some of its charges (those
+	// of the requests being charged): Spent still counts every charge, but
+	// Charges and Top do not.
+	Partial bool `json:"-"`
+
+	counted bool            // Spent is the total of every charge
+	changed map[string]bool // ids whose charge changed since Track; nil when not tracked
+}
+
+// Track tells l that Spent is its total and starts recording which
+// charges change, for a store that saves only those (see Changed). A store
+// calls it on the ledgers it reads.
+func (l *Ledger) Track() {
+	l.counted = true
+	l.changed = map[string]bool{}
+}
+
+// Changed returns the ids whose charges were reserved, settled or released
+// since Track, in id order, and whether l is tracked at all: an untracked
+// ledger is saved whole.
+func (l *Ledger) Changed() ([]string, bool) {
+	if l.changed == nil {
+		return nil, false
+	}
+	return slices.Sorted(maps.Keys(l.changed)), true
+}
+
+// count makes Spent the total of the charges, once: in id order, so that
+// the total does not depend on map order.
+func (l *Ledger) count() {
+	if l.counted {
+		return
+	}
+	l.Spent = 0
+	for _, id := range slices.Sorted(maps.Keys(l.Charges)) {
+		l.Spent += l.Charges[id].Amount()
+	}
+	l.counted = true
+}
+
+// change records a new charge for id (ok false removes it) and keeps the
+// running total.
+func (l *Ledger) change(id string, c Charge, ok bool) {
+	l.count()
+	if old, had := l.Charges[id]; had {
+		l.Spent -= old.Amount()
+	}
+	if ok {
+		if l.Charges == nil {
+			l.Charges = map[string]Charge{}
+		}
+		l.Charges[id] = c
+		l.Spent += c.Amount()
+	} else {
+		delete(l.Charges, id)
+	}
+	if len(l.Charges) == 0 && !l.Partial {
+		l.Spent = 0 // no rounding left over once nothing is charged
+	}
+	if l.changed != nil {
+		l.changed[id] = true
+	}
 }
 
 // Charge is what one request costs the sprint: its estimate until the time
@@ -60,14 +127,11 @@ func (l *Ledger) SetBudget(b Budget) []float64 {
 	return l.cross()
 }
 
-// Used returns the budget consumed: the sum over charges of actual or estimate.
-// Charges are summed in id order so the result does not depend on map order.
+// Used returns the budget consumed: the sum over charges of actual or
+// estimate, kept as a running total.
 func (l *Ledger) Used() float64 {
-	used := 0.0
-	for _, id := range slices.Sorted(maps.Keys(l.Charges)) {
-		used += l.Charges[id].Amount()
-	}
-	return used
+	l.count()
+	return l.Spent
 }
 
 // Left returns the budget remaining; it is negative when the sprint is
@@ -88,15 +152,12 @@ func amount(v float64) float64 {
 // id again replaces its estimate instead of adding to it, so a retried event
 // charges once, and keeps any actual already recorded.
 func (l *Ledger) Reserve(id string, estimate float64, at time.Time) []float64 {
-	if l.Charges == nil {
-		l.Charges = map[string]Charge{}
-	}
 	c, ok := l.Charges[id]
 	if !ok {
 		c.At = at
 	}
 	c.Estimate = amount(estimate)
-	l.Charges[id] = c
+	l.change(id, c, true)
 	return l.cross()
 }
 
@@ -104,26 +165,26 @@ func (l *Ledger) Reserve(id string, estimate float64, at time.Time) []float64 {
 // estimate, and returns the thresholds newly crossed, ascending. Settling an
 // id that was never reserved charges it too: the time was spent regardless.
 func (l *Ledger) Settle(id string, actual float64, at time.Time) []float64 {
-	if l.Charges == nil {
-		l.Charges = map[string]Charge{}
-	}
 	c, ok := l.Charges[id]
 	if !ok {
 		c.At = at
 	}
 	c.Actual, c.HasActual, c.SettledAt = amount(actual), true, at
-	l.Charges[id] = c
+	l.change(id, c, true)
 	return l.cross()
 }
 
 // Release removes request id's charge, e.g. when it is deferred after being
 // accepted. Thresholds already signalled stay signalled.
 func (l *Ledger) Release(id string) {
-	delete(l.Charges, id)
+	if _, ok := l.Charges[id]; ok {
+		l.change(id, Charge{}, false)
+	}
 }
 
 // Top returns the n biggest consumers, biggest first and by id among equals
-// so the order is deterministic; n <= 0 returns them all.
+// so the order is deterministic; n <= 0 returns them all. It needs every
+// charge: a Partial ledger lists only those it holds.
 func (l *Ledger) Top(n int) []Consumer {
 	out := make([]Consumer, 0, len(l.Charges))
 	for id, c := range l.Charges {

@@ -209,3 +209,45 @@ func TestLedgerPersisted(t *testing.T) {
 		t.Errorf("zero Ledger: Reserve = %v, Used = %v", got, zero.Used())
 	}
 }
+
+// The running total follows every change, so that Used never sums the
+// charges; a tracked ledger knows which charges changed, for the store.
+func TestLedgerRunningTotal(t *testing.T) {
+	at := time.Date(2026, 11, 17, 10, 0, 0, 0, time.UTC)
+	sum := func(l *sprint.Ledger) float64 {
+		s := 0.0
+		for _, c := range l.Charges {
+			s += c.Amount()
+		}
+		return s
+	}
+	l := &sprint.Ledger{Team: "platform", Total: 20, Charges: map[string]sprint.Charge{"1": {Estimate: 3}, "2": {Estimate: 1.5}}}
+	if l.Used() != 4.5 {
+		t.Fatalf("a ledger built with charges: used %g, want 4.5", l.Used())
+	}
+	l.Track()
+	for _, step := range []struct {
+		name string
+		do   func()
+		want float64
+	}{
+		{"reserve a new one", func() { l.Reserve("3", 2, at) }, 6.5},
+		{"reserve again replaces", func() { l.Reserve("3", 4, at) }, 8.5},
+		{"settle", func() { l.Settle("1", 0.5, at) }, 6},
+		{"release", func() { l.Release("2") }, 4.5},
+		{"release an unknown id", func() { l.Release("9") }, 4.5},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			step.do()
+			if l.Used() != step.want || sum(l) != step.want {
+				t.Errorf("used %g (sum of charges %g), want %g", l.Used(), sum(l), step.want)
+			}
+		})
+	}
+	if ids, tracked := l.Changed(); !tracked || !slices.Equal(ids, []string{"1", "2", "3"}) {
+		t.Errorf("changed %v (tracked %v), want [1 2 3]", ids, tracked)
+	}
+	if _, tracked := sprint.NewLedger("platform", 1, sprint.Budget{Capacity: 10, Fraction: 1}).Changed(); tracked {
+		t.Error("a new ledger is tracked: the store would save only part of it")
+	}
+}

@@ -101,7 +101,8 @@ func (db *DB) PurgeExpired(now time.Time) (int, error) {
 			// scanned bounds the transaction; removed counts only what the
 			// index entries still owned.
 			scanned, removed := 0, 0
-			err := db.bolt.Update(func(b *bolt.Tx) error {
+			err := db.update(func(b *bolt.Tx) error {
+				scanned, removed = 0, 0 // a re-run starts over
 				index, bucket := b.Bucket(p.index), b.Bucket(p.bucket)
 				c := index.Cursor()
 				for k, _ := c.First(); k != nil && scanned < purgeBatch; k, _ = c.First() {

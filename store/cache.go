@@ -1,10 +1,8 @@
 package store
 
 import (
-	"maps"
 	"slices"
 
-	"github.com/sprintguard/sprintguard/sprint"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -19,32 +17,6 @@ const requestCacheSize = 4096
 // callers may change what they get, as they may with a decoded request.
 type requestCache struct {
 	m map[int64]*triage.Request
-	// ledgers holds the ledgers read or written, by ledgerKey: each is
-	// rewritten at every intake and grows with its sprint.
-	ledgers map[string]*sprint.Ledger
-}
-
-func (c *requestCache) ledger(team string, n int) *sprint.Ledger {
-	if l := c.ledgers[string(ledgerKey(team, n))]; l != nil {
-		return cloneLedger(l)
-	}
-	return nil
-}
-
-func (c *requestCache) putLedger(l *sprint.Ledger) {
-	if c.ledgers == nil || len(c.ledgers) >= requestCacheSize {
-		c.ledgers = map[string]*sprint.Ledger{}
-	}
-	c.ledgers[string(ledgerKey(l.Team, l.Sprint))] = cloneLedger(l)
-}
-
-// cloneLedger copies l with nothing shared.
-func cloneLedger(l *sprint.Ledger) *sprint.Ledger {
-	c := *l
-	c.Thresholds = slices.Clone(l.Thresholds)
-	c.Crossed = slices.Clone(l.Crossed)
-	c.Charges = maps.Clone(l.Charges)
-	return &c
 }
 
 func (c *requestCache) get(id int64) *triage.Request {

@@ -93,14 +93,3 @@ func TestSessionCacheHandsOutCopies(t *testing.T) {
 		return nil
 	})
 }
-
-func TestCloneLedgerSharesNothing(t *testing.T) {
-	l := testLedger()
-	c := cloneLedger(l)
-	if !reflect.DeepEqual(c, l) {
-		t.Fatal("the clone differs from the original")
-	}
-	if p := shared(reflect.ValueOf(*l), reflect.ValueOf(*c), "Ledger"); p != "" {
-		t.Errorf("clone shares %s with the original: copy it in cloneLedger", p)
-	}
-}

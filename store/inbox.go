@@ -11,13 +11,13 @@ import (
 )
 
 // Accept stores a delivery unless one with the same key was accepted
-// within ttl, and reports whether it was a duplicate. Concurrent calls are
-// coalesced into shared transactions (bbolt's Batch), so one fsync serves
-// many deliveries; Accept may be called from any number of goroutines. d's
-// Seq is set when it is stored.
+// within ttl, and reports whether it was a duplicate. Concurrent calls
+// share the store writer's transactions, so one fsync serves many
+// deliveries; Accept may be called from any number of goroutines. d's Seq
+// is set when it is stored.
 func (db *DB) Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error) {
-	err = db.bolt.Batch(func(b *bolt.Tx) error {
-		// Batch may run this function again after a failed peer: start over.
+	err = db.update(func(b *bolt.Tx) error {
+		// The writer may run this function again after a failed peer: start over.
 		dup, d.Seq = false, 0
 		t := db.tx(b)
 		if d.Key != "" {
@@ -51,10 +51,18 @@ func (db *DB) Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error
 // Pending returns up to limit stored deliveries not yet marked done,
 // oldest first: on start-up, the ones a crash left behind.
 func (db *DB) Pending(limit int) ([]*triage.Delivery, error) {
+	return db.PendingAfter(0, limit)
+}
+
+// PendingAfter returns up to limit stored deliveries whose Seq is greater
+// than after, in Seq order: the inbox is a queue whose keys are its order,
+// and a reader resumes at the last Seq it saw instead of reading the
+// oldest again.
+func (db *DB) PendingAfter(after uint64, limit int) ([]*triage.Delivery, error) {
 	var out []*triage.Delivery
 	err := db.bolt.View(func(b *bolt.Tx) error {
 		c := b.Bucket(bucketInbox).Cursor()
-		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
+		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
 			d := new(triage.Delivery)
 			if err := json.Unmarshal(v, d); err != nil {
 				return fmt.Errorf("decode delivery %d: %w", decodeID(k), err)
@@ -69,7 +77,7 @@ func (db *DB) Pending(limit int) ([]*triage.Delivery, error) {
 // Done removes a processed delivery; its key stays claimed for the ttl it
 // was accepted with. Done is safe to call twice and concurrently.
 func (db *DB) Done(seq uint64) error {
-	err := db.bolt.Batch(func(b *bolt.Tx) error {
+	err := db.update(func(b *bolt.Tx) error {
 		return b.Bucket(bucketInbox).Delete(u64(seq))
 	})
 	if err != nil {

@@ -38,7 +38,7 @@ func TestMigrateV3NumbersSprintsFromOne(t *testing.T) {
 		for n, id := range []string{"1", "2"} { // sprints 0 and 1, one charge each
 			l := sprint.NewLedger("platform", n, budget)
 			l.Reserve(id, float64(n+2), t0)
-			if err := tx.PutLedger(l); err != nil {
+			if err := putOldLedger(tx, l); err != nil {
 				return err
 			}
 		}

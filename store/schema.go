@@ -5,40 +5,43 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/sprintguard/sprintguard/sprint"
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
 var (
-	bucketMeta       = []byte("meta")
-	bucketRequests   = []byte("requests")     // id -> JSON
-	bucketReqTime    = []byte("req_time")     // team 0 created id -> ""
-	bucketReqTimeAll = []byte("req_time_all") // created id -> ""
-	bucketReqTicket  = []byte("req_ticket")   // ticket key -> id
-	bucketReqMessage = []byte("req_message")  // channel 0 ts -> id
-	bucketReqOpen    = []byte("req_open")     // team 0 created id -> "" while not closed
-	bucketReqOpenAll = []byte("req_open_all") // created id -> "" while not closed
-	bucketReqUser    = []byte("req_user")     // team 0 user 0 created id -> ""
-	bucketReqKeys    = []byte("req_keys")     // id -> JSON of the fields the indexes are built from
-	bucketInbox      = []byte("inbox")        // seq -> JSON delivery, until processed
-	bucketLedgers    = []byte("ledgers")      // team 0 sprint -> JSON
-	bucketOverrides  = []byte("overrides")    // team 0 id -> JSON
-	bucketClaims     = []byte("claims")       // key -> expires value
-	bucketClaimExp   = []byte("claim_expiry") // expires key -> ""
-	bucketJobs       = []byte("jobs")         // seq -> JSON, queued jobs only
-	bucketJobDue     = []byte("job_due")      // next_at seq -> ""
-	bucketJobKeys    = []byte("job_keys")     // key -> state (see outbox.go)
-	bucketJobDoneExp = []byte("job_done_exp") // done-until key -> ""
-	bucketDead       = []byte("dead_jobs")    // seq -> JSON
-	bucketTickets    = []byte("tickets")      // ticket key -> JSON
-	bucketTicketSeq  = []byte("ticket_seq")   // n -> ticket key, creation order
-	bucketTicketIdem = []byte("ticket_idem")  // idempotency key -> ticket key
-	bucketNotes      = []byte("notes")        // team 0 at seq -> JSON handoff note
-	bucketRuns       = []byte("job_runs")     // scheduled job name -> time of its last due run
-	bucketLabels     = []byte("labels")       // team 0 seq -> JSON label from an on-call action
+	bucketMeta          = []byte("meta")
+	bucketRequests      = []byte("requests")       // id -> JSON
+	bucketReqTime       = []byte("req_time")       // team 0 created id -> ""
+	bucketReqTimeAll    = []byte("req_time_all")   // created id -> ""
+	bucketReqTicket     = []byte("req_ticket")     // ticket key -> id
+	bucketReqMessage    = []byte("req_message")    // channel 0 ts -> id
+	bucketReqOpen       = []byte("req_open")       // team 0 created id -> "" while not closed
+	bucketReqOpenAll    = []byte("req_open_all")   // created id -> "" while not closed
+	bucketReqUser       = []byte("req_user")       // team 0 user 0 created id -> ""
+	bucketReqKeys       = []byte("req_keys")       // id -> JSON of the fields the indexes are built from
+	bucketInbox         = []byte("inbox")          // seq -> JSON delivery, until processed
+	bucketLedgers       = []byte("ledgers")        // team 0 sprint -> head with the running total (see ledger.go)
+	bucketLedgerCharges = []byte("ledger_charges") // team 0 sprint id -> one request's charge
+	bucketOverrides     = []byte("overrides")      // team 0 id -> JSON
+	bucketClaims        = []byte("claims")         // key -> expires value
+	bucketClaimExp      = []byte("claim_expiry")   // expires key -> ""
+	bucketJobs          = []byte("jobs")           // seq -> JSON, queued jobs only
+	bucketJobDue        = []byte("job_due")        // next_at seq -> ""
+	bucketJobKeys       = []byte("job_keys")       // key -> state (see outbox.go)
+	bucketJobDoneExp    = []byte("job_done_exp")   // done-until key -> ""
+	bucketDead          = []byte("dead_jobs")      // seq -> JSON
+	bucketTickets       = []byte("tickets")        // ticket key -> JSON
+	bucketTicketSeq     = []byte("ticket_seq")     // n -> ticket key, creation order
+	bucketTicketIdem    = []byte("ticket_idem")    // idempotency key -> ticket key
+	bucketNotes         = []byte("notes")          // team 0 at seq -> JSON handoff note
+	bucketRuns          = []byte("job_runs")       // scheduled job name -> time of its last due run
+	bucketLabels        = []byte("labels")         // team 0 seq -> JSON label from an on-call action
 
 	keySchemaVersion = []byte("schema_version")
 )
@@ -58,6 +61,7 @@ var migrations = []migration{
 	{name: "create the scheduled job runs bucket", apply: migrateToV3},
 	{name: "create the labels bucket", apply: migrateToV4},
 	{name: "number sprints from 1", apply: migrateToV5},
+	{name: "keep ledger charges apart from a running total", apply: migrateToV6},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -160,6 +164,34 @@ func migrateToV3(b *bolt.Tx) error {
 func migrateToV4(b *bolt.Tx) error {
 	if _, err := b.CreateBucketIfNotExists(bucketLabels); err != nil {
 		return fmt.Errorf("create bucket %s: %w", bucketLabels, err)
+	}
+	return nil
+}
+
+// migrateToV6 splits each ledger into its head, which now carries the
+// running total, and one key per charge.
+func migrateToV6(b *bolt.Tx) error {
+	if _, err := b.CreateBucketIfNotExists(bucketLedgerCharges); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketLedgerCharges, err)
+	}
+	var ledgers []*sprint.Ledger
+	err := b.Bucket(bucketLedgers).ForEach(func(k, v []byte) error {
+		l, err := decodeLedger(v)
+		if err != nil {
+			return fmt.Errorf("decode ledger %q: %w", k, err)
+		}
+		ledgers = append(ledgers, l)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	t := &tx{b: b}
+	for _, l := range ledgers {
+		// Untracked, the ledger is summed once and written whole.
+		if err := t.PutLedger(l); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sprintguard/sprintguard/oncall"
-	"github.com/sprintguard/sprintguard/sprint"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -48,49 +47,6 @@ func (t *tx) Claimed(key string, now time.Time) (string, bool, error) {
 		return "", false, nil
 	}
 	return string(v[timeLen:]), true, nil
-}
-
-// Ledger returns the team's ledger for sprint n, or an error wrapping
-// triage.ErrNotFound.
-func (t *tx) Ledger(team string, n int) (*sprint.Ledger, error) {
-	if t.cache != nil {
-		if l := t.cache.ledger(team, n); l != nil {
-			return l, nil
-		}
-	}
-	v := t.bucket(bucketLedgers).Get(ledgerKey(team, n))
-	if v == nil {
-		return nil, fmt.Errorf("ledger %s sprint %d: %w", team, n, triage.ErrNotFound)
-	}
-	l, err := decodeLedger(v)
-	if err != nil {
-		return nil, fmt.Errorf("decode ledger %s sprint %d: %w", team, n, err)
-	}
-	if t.cache != nil {
-		t.cache.putLedger(l)
-	}
-	return l, nil
-}
-
-// PutLedger saves l under its team and sprint number.
-func (t *tx) PutLedger(l *sprint.Ledger) error {
-	if l == nil {
-		return fmt.Errorf("put ledger: nil ledger")
-	}
-	if err := checkName("team", l.Team); err != nil {
-		return fmt.Errorf("put ledger %s sprint %d: %w", l.Team, l.Sprint, err)
-	}
-	data, err := encodeLedger(l)
-	if err != nil {
-		return fmt.Errorf("put ledger %s sprint %d: encode: %w", l.Team, l.Sprint, err)
-	}
-	if err := t.bucket(bucketLedgers).Put(ledgerKey(l.Team, l.Sprint), data); err != nil {
-		return fmt.Errorf("put ledger %s sprint %d: %w", l.Team, l.Sprint, err)
-	}
-	if t.cache != nil {
-		t.cache.putLedger(l)
-	}
-	return nil
 }
 
 // Overrides returns the team's overrides ending after since, in creation

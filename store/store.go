@@ -10,6 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/sprintguard/sprintguard/internal/groupcommit"
 	"github.com/sprintguard/sprintguard/tracker/local"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -59,14 +60,21 @@ type Options struct {
 	// DedupeTTL is how long a completed job's key blocks a re-enqueue of
 	// the same key; <= 0 means DefaultDedupeTTL.
 	DedupeTTL time.Duration
+	// AfterCommit, if set, is told of each commit of the store's writer
+	// before its callers are (see groupcommit.Options): for crash tests.
+	AfterCommit func(intents int)
 }
 
 // DB is the bbolt-backed store. It implements triage.Store and local.Store.
-// All methods are safe for concurrent use; write transactions are serialised
-// by bbolt. A transaction function must not start another transaction.
+// All methods are safe for concurrent use. Every write transaction goes
+// through one writer goroutine, which commits the transactions of
+// concurrent callers together (see groupcommit): a transaction function
+// may run more than once and must start from scratch each time. A
+// transaction function must not start another transaction.
 type DB struct {
 	engine
-	bolt *bolt.DB
+	bolt   *bolt.DB
+	writer *groupcommit.Writer[*bolt.Tx]
 }
 
 // engine is what DB and Session share: the triage and local tracker stores
@@ -115,19 +123,25 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	// Accept holds Slack's acknowledgement until its batch commits; bbolt's
-	// 10ms default window would add that much to every ack.
-	b.MaxBatchDelay = 2 * time.Millisecond
-	db := &DB{bolt: b, engine: engine{path: path, opt: opt, update: b.Update, view: b.View}}
+	db := &DB{bolt: b, engine: engine{path: path, opt: opt, view: b.View}}
 	if err := db.prepare(); err != nil {
 		_ = b.Close()
 		return nil, err
+	}
+	if !opt.ReadOnly {
+		db.writer = groupcommit.New(b.Update, groupcommit.Options{AfterCommit: opt.AfterCommit})
+		db.update = db.writer.Update
+	} else {
+		db.update = b.Update // which refuses
 	}
 	return db, nil
 }
 
 // Close releases the file and its lock, waiting for open transactions.
 func (db *DB) Close() error {
+	if db.writer != nil {
+		db.writer.Close()
+	}
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close store %s: %w", db.path, err)
 	}

@@ -18,44 +18,60 @@ func (db *engine) CreateTicket(idemKey string, build func(n int64) local.Ticket)
 	var tk local.Ticket
 	created := false
 	err := db.update(func(b *bolt.Tx) error {
-		idem := b.Bucket(bucketTicketIdem)
-		if idemKey != "" {
-			if k := idem.Get([]byte(idemKey)); k != nil {
-				var err error
-				tk, err = getTicket(b, string(k))
-				return err
-			}
-		}
-		tickets := b.Bucket(bucketTickets)
-		n, err := tickets.NextSequence()
-		if err != nil {
-			return err
-		}
-		tk = build(int64(n))
-		if tk.Key == "" {
-			return fmt.Errorf("ticket %d has no key", n)
-		}
-		if tickets.Get([]byte(tk.Key)) != nil {
-			return fmt.Errorf("ticket %s already exists", tk.Key)
-		}
-		if err := putTicket(b, tk); err != nil {
-			return err
-		}
-		if err := b.Bucket(bucketTicketSeq).Put(u64(n), []byte(tk.Key)); err != nil {
-			return err
-		}
-		if idemKey != "" {
-			if err := idem.Put([]byte(idemKey), []byte(tk.Key)); err != nil {
-				return err
-			}
-		}
-		created = true
-		return nil
+		var err error
+		tk, created, err = createTicket(b, idemKey, build)
+		return err
 	})
 	if err != nil {
 		return local.Ticket{}, false, fmt.Errorf("create ticket in %s: %w", db.path, err)
 	}
 	return tk, created, nil
+}
+
+// CreateTicketIn implements local.TxTickets: CreateTicket inside the
+// transaction, so that a request and its ticket commit together.
+func (t *tx) CreateTicketIn(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
+	tk, created, err := createTicket(t.b, idemKey, build)
+	if err != nil {
+		return local.Ticket{}, false, fmt.Errorf("create ticket: %w", err)
+	}
+	return tk, created, nil
+}
+
+var _ local.TxTickets = (*tx)(nil)
+
+func createTicket(b *bolt.Tx, idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
+	idem := b.Bucket(bucketTicketIdem)
+	if idemKey != "" {
+		if k := idem.Get([]byte(idemKey)); k != nil {
+			tk, err := getTicket(b, string(k))
+			return tk, false, err
+		}
+	}
+	tickets := b.Bucket(bucketTickets)
+	n, err := tickets.NextSequence()
+	if err != nil {
+		return local.Ticket{}, false, err
+	}
+	tk := build(int64(n))
+	if tk.Key == "" {
+		return local.Ticket{}, false, fmt.Errorf("ticket %d has no key", n)
+	}
+	if tickets.Get([]byte(tk.Key)) != nil {
+		return local.Ticket{}, false, fmt.Errorf("ticket %s already exists", tk.Key)
+	}
+	if err := putTicket(b, tk); err != nil {
+		return local.Ticket{}, false, err
+	}
+	if err := b.Bucket(bucketTicketSeq).Put(u64(n), []byte(tk.Key)); err != nil {
+		return local.Ticket{}, false, err
+	}
+	if idemKey != "" {
+		if err := idem.Put([]byte(idemKey), []byte(tk.Key)); err != nil {
+			return local.Ticket{}, false, err
+		}
+	}
+	return tk, true, nil
 }
 
 // UpdateTicket implements local.Store. fn runs inside the write transaction

@@ -59,7 +59,7 @@ func ackSLAOf(team *Team, u Urgency) time.Duration {
 // rules gave, and makes sure the on-call hears of it at once, whatever the
 // policy did with the rules' urgency: the claim is the on-call's to answer,
 // under the claimed urgency's acknowledgement SLA. Called in r's intake
-// transaction, after route.
+// transaction, after route; the caller saves r.
 func (s *Service) claim(tx Tx, team *Team, r *Request, at time.Time) error {
 	if !r.Claimed.Valid() || r.Claimed >= r.Decision.Urgency {
 		return nil
@@ -72,9 +72,6 @@ func (s *Service) claim(tx Tx, team *Team, r *Request, at time.Time) error {
 		}
 	}
 	r.record(at, "claimed", r.User, fmt.Sprintf("claimed %s, rules say %s (rule %s)", r.Claimed, r.Decision.Urgency, r.Decision.Rule))
-	if err := tx.PutRequest(r); err != nil {
-		return err
-	}
 	if err := s.notify(tx, r, NoticeClaim, r.User, at, ""); err != nil {
 		return err
 	}

@@ -219,7 +219,7 @@ func (s *Service) setUrgency(tx Tx, team *Team, r *Request, u Urgency, actor str
 // approve takes a pending request into the sprint, over budget if need be.
 func (s *Service) approve(tx Tx, team *Team, r *Request, at time.Time) error {
 	cur := team.Calendar.At(at)
-	led, err := s.ledger(tx, team, cur.N)
+	led, err := s.ledger(tx, team, cur.N, r)
 	if err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func (s *Service) release(tx Tx, team *Team, r *Request) error {
 	if !r.Charged() {
 		return nil
 	}
-	led, err := s.ledger(tx, team, r.Sprint)
+	led, err := s.ledger(tx, team, r.Sprint, r)
 	if err != nil {
 		return err
 	}
@@ -253,7 +253,7 @@ func (s *Service) release(tx Tx, team *Team, r *Request) error {
 
 // settle replaces r's estimate with its actual time in its sprint's ledger.
 func (s *Service) settle(tx Tx, team *Team, r *Request, at time.Time) error {
-	led, err := s.ledger(tx, team, r.Sprint)
+	led, err := s.ledger(tx, team, r.Sprint, r)
 	if err != nil {
 		return err
 	}

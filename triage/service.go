@@ -28,6 +28,10 @@ type Service struct {
 	// looked up by the outbox worker (see SimilarHandlers). Set it before
 	// the first call.
 	Finder SimilarFinder
+	// Inline, when set, makes the tickets of the teams whose tracker keeps
+	// them in the store inside the intake transaction, instead of queueing
+	// a job for them. Set it before the first call.
+	Inline InlineTracker
 }
 
 // NewService returns a Service over store. now is the clock; replay passes
@@ -145,6 +149,8 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 			res = &IntakeResult{Request: r}
 			return s.remember(tx, in, r.ID, at)
 		}
+		// The request is saved once, at the end, with its ticket when the
+		// tracker makes it here.
 		if err := s.route(tx, team, r, at); err != nil {
 			return err
 		}
@@ -160,7 +166,16 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 				return err
 			}
 		}
-		return s.enqueue(tx, &Job{Kind: JobCreateTicket, Key: JobCreateTicket + ":" + r.IDString(), RequestID: r.ID, Team: r.Team}, at)
+		ticketed, err := s.ticketNow(tx, r, at)
+		if err != nil {
+			return err
+		}
+		if !ticketed {
+			if err := s.enqueue(tx, &Job{Kind: JobCreateTicket, Key: JobCreateTicket + ":" + r.IDString(), RequestID: r.ID, Team: r.Team}, at); err != nil {
+				return err
+			}
+		}
+		return tx.PutRequest(r)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("intake: %w", err)
@@ -232,11 +247,12 @@ func (s *Service) remember(tx Tx, in NewRequest, id int64, at time.Time) error {
 	return err
 }
 
-// route applies the policy and the budget, and picks the on-call.
+// route applies the policy and the budget, and picks the on-call. The
+// caller saves r.
 func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 	cur := team.Calendar.At(at)
 	r.Sprint, r.SprintStart = cur.N, cur.Start
-	led, err := s.ledger(tx, team, cur.N)
+	led, err := s.ledger(tx, team, cur.N, r)
 	if err != nil {
 		return err
 	}
@@ -260,9 +276,6 @@ func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 		r.Status = StatusBacklog
 	}
 	r.record(at, string(r.Outcome), "", policyDetail(r, led))
-	if err := tx.PutRequest(r); err != nil {
-		return err
-	}
 	if err := s.page(tx, team, r, 0, "", at); err != nil {
 		return err
 	}
@@ -281,9 +294,25 @@ func policyDetail(r *Request, led *sprint.Ledger) string {
 	return fmt.Sprintf("%s, estimate %g, budget used %g of %g", r.Urgency, r.Estimate, led.Used(), led.Total)
 }
 
-// ledger returns the team's ledger for sprint n, new if none was saved.
-func (s *Service) ledger(tx Tx, team *Team, n int) (*sprint.Ledger, error) {
-	return LedgerOf(tx, team, n)
+// ledger returns the team's ledger for sprint n, new if none was saved,
+// for a change to r's charge: from a store that can, it holds only that
+// charge, so that its cost does not grow with the sprint.
+func (s *Service) ledger(tx Tx, team *Team, n int, r *Request) (*sprint.Ledger, error) {
+	p, ok := tx.(partialLedgers)
+	if !ok {
+		return LedgerOf(tx, team, n)
+	}
+	l, err := p.LedgerFor(team.Name, n, r.IDString())
+	if errors.Is(err, ErrNotFound) {
+		return sprint.NewLedger(team.Name, n, team.Budget), nil
+	}
+	return l, err
+}
+
+// partialLedgers is a Tx that reads a ledger with only the charges asked
+// for (store.tx does); its Spent still counts them all.
+type partialLedgers interface {
+	LedgerFor(team string, n int, ids ...string) (*sprint.Ledger, error)
 }
 
 // LedgerOf returns the team's ledger for sprint n, or a new, empty one

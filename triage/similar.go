@@ -90,7 +90,7 @@ func (s *Service) SetSimilar(tx Tx, id int64, l Learned, at time.Time) error {
 		r.EstimateWhy = l.Why(team.Budget.Unit)
 		r.record(at, "estimated", "", r.EstimateWhy)
 		if r.Charged() {
-			led, err := s.ledger(tx, team, r.Sprint)
+			led, err := s.ledger(tx, team, r.Sprint, r)
 			if err != nil {
 				return err
 			}

@@ -48,12 +48,7 @@ func (s *Service) createTicket(ctx context.Context, j *Job, tr, fallback Tracker
 	if r.Ticket.Key != "" {
 		return nil, nil
 	}
-	spec := TicketSpec{
-		IdempotencyKey: j.Key, RequestID: r.ID, Team: r.Team, Summary: r.Summary,
-		Description: Describe(r), Urgency: r.Urgency, Category: r.Decision.Category,
-		Labels: ticketLabels(r), Requester: r.User, Assignee: r.Assignee,
-		Deferred: r.Outcome != Accepted, Due: r.NeededBy,
-	}
+	spec := ticketSpec(r, j.Key)
 	t, err := tr.Create(ctx, spec)
 	fellBack := ""
 	if err != nil && IsPermanent(err) && fallback != nil {
@@ -71,42 +66,72 @@ func (s *Service) createTicket(ctx context.Context, j *Job, tr, fallback Tracker
 		if err != nil || cur.Ticket.Key != "" {
 			return err
 		}
-		at := s.now()
-		cur.Ticket = t
-		cur.record(at, "ticketed", "", t.Key)
-		if err := tx.PutRequest(cur); err != nil {
+		if err := s.recordTicket(tx, cur, t, fellBack, s.now()); err != nil {
 			return err
 		}
-		if fellBack != "" {
-			if err := s.notify(tx, cur, NoticeFallback, "", at, fellBack); err != nil {
-				return err
-			}
-		}
-		if t.Note != "" {
-			if err := s.notify(tx, cur, NoticeWarning, "", at, t.Note); err != nil {
-				return err
-			}
-		}
-		if t.FollowUp {
-			// A follow-up sets no status or urgency (Place says so): retried
-			// late, it must not undo a change made in Slack meanwhile.
-			ch := TicketChange{Assignee: cur.Assignee, Urgency: cur.Urgency, Team: cur.Team, Comment: t.Note, Place: true,
-				Accepted: cur.Outcome == Accepted && cur.Status != StatusDeferred}
-			if team := s.Settings().Team(cur.Team); team != nil {
-				ch.Unit = team.Budget.Unit
-			}
-			if err := s.enqueueJSON(tx, JobUpdateTicket, fmt.Sprintf("%s:%d:created", JobUpdateTicket, cur.ID), cur, ch, at); err != nil {
-				return err
-			}
-		}
-		if err := s.notify(tx, cur, NoticeTicketed, "", at, ""); err != nil {
-			return err
-		}
-		if cur.Outcome == Accepted && !cur.Status.Closed() {
-			return s.queueOnCall(tx, cur, at)
-		}
-		return nil
+		return tx.PutRequest(cur)
 	}, nil
+}
+
+// ticketSpec is what the tracker is told to make r's ticket, idempotent on key.
+func ticketSpec(r *Request, key string) TicketSpec {
+	return TicketSpec{
+		IdempotencyKey: key, RequestID: r.ID, Team: r.Team, Summary: r.Summary,
+		Description: Describe(r), Urgency: r.Urgency, Category: r.Decision.Category,
+		Labels: ticketLabels(r), Requester: r.User, Assignee: r.Assignee,
+		Deferred: r.Outcome != Accepted, Due: r.NeededBy,
+	}
+}
+
+// ticketNow makes r's ticket in its intake transaction when the team's
+// tracker keeps tickets in the store (Service.Inline), and reports whether
+// it did; otherwise the outbox job will. r is saved by the caller.
+func (s *Service) ticketNow(tx Tx, r *Request, at time.Time) (bool, error) {
+	if s.Inline == nil {
+		return false, nil
+	}
+	t, ok, err := s.Inline.CreateIn(tx, ticketSpec(r, JobCreateTicket+":"+r.IDString()), at)
+	if err != nil || !ok {
+		return false, err
+	}
+	return true, s.recordTicket(tx, r, t, "", at)
+}
+
+// recordTicket ties the ticket t to r and queues what follows a ticket:
+// the notices, the tracker's follow-up and the on-call's message. The
+// caller saves r.
+func (s *Service) recordTicket(tx Tx, r *Request, t Ticket, fellBack string, at time.Time) error {
+	r.Ticket = t
+	r.record(at, "ticketed", "", t.Key)
+	if fellBack != "" {
+		if err := s.notify(tx, r, NoticeFallback, "", at, fellBack); err != nil {
+			return err
+		}
+	}
+	if t.Note != "" {
+		if err := s.notify(tx, r, NoticeWarning, "", at, t.Note); err != nil {
+			return err
+		}
+	}
+	if t.FollowUp {
+		// A follow-up sets no status or urgency (Place says so): retried
+		// late, it must not undo a change made in Slack meanwhile.
+		ch := TicketChange{Assignee: r.Assignee, Urgency: r.Urgency, Team: r.Team, Comment: t.Note, Place: true,
+			Accepted: r.Outcome == Accepted && r.Status != StatusDeferred}
+		if team := s.Settings().Team(r.Team); team != nil {
+			ch.Unit = team.Budget.Unit
+		}
+		if err := s.enqueueJSON(tx, JobUpdateTicket, fmt.Sprintf("%s:%d:created", JobUpdateTicket, r.ID), r, ch, at); err != nil {
+			return err
+		}
+	}
+	if err := s.notify(tx, r, NoticeTicketed, "", at, ""); err != nil {
+		return err
+	}
+	if r.Outcome == Accepted && !r.Status.Closed() {
+		return s.queueOnCall(tx, r, at)
+	}
+	return nil
 }
 
 // queueOnCall queues the on-call's message about r, due when r is to be

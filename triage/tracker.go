@@ -17,6 +17,19 @@ type Tracker interface {
 	Update(ctx context.Context, key string, ch TicketChange) error
 }
 
+// InlineTracker is a Tracker that keeps its tickets in the store itself
+// (tracker/local): it can make a ticket inside the transaction that
+// records its request, so that the two commit together, with no outbox
+// job and no second commit between them. Implementations must be safe for
+// concurrent use.
+type InlineTracker interface {
+	// CreateIn makes the ticket for spec in tx, stamped at, or returns the
+	// one already made for spec.IdempotencyKey. ok is false when it cannot
+	// (another tracker takes spec's team, or tx is not of its store): the
+	// outbox job makes the ticket then.
+	CreateIn(tx Tx, spec TicketSpec, at time.Time) (t Ticket, ok bool, err error)
+}
+
 // TicketSpec is everything a tracker needs to make a ticket.
 type TicketSpec struct {
 	IdempotencyKey string

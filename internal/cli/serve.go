@@ -57,7 +57,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	case "text":
 		log = slog.New(logctx.Handler{Handler: slog.NewTextHandler(env.Stderr, nil)})
 	}
-	db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait})
+	db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait, AfterCommit: killAfterBatch(env.Getenv)})
 	if err != nil {
 		return fail(env, err)
 	}
@@ -92,6 +92,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	tr, err := buildTrackers(cfg, db, gw, env.Now, log, m.JiraCall)
 	if err != nil {
 		return fail(env, err)
+	}
+	if in, ok := tr.main.(triage.InlineTracker); ok {
+		svc.Inline = in // local tickets commit with their request
 	}
 	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log, Observe: m.Job}
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL,

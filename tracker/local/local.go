@@ -31,6 +31,14 @@ type Store interface {
 	Tickets(fn func(Ticket) error) error
 }
 
+// TxTickets is a store transaction that can make a ticket within itself;
+// the store's transactions are. The tracker makes a request's ticket in the
+// transaction that records the request when the transaction is one.
+type TxTickets interface {
+	// CreateTicketIn is Store.CreateTicket inside the transaction.
+	CreateTicketIn(idemKey string, build func(n int64) Ticket) (Ticket, bool, error)
+}
+
 // Ticket is a ticket kept in the store. It is a value the store persists;
 // it is not safe for concurrent use.
 type Ticket struct {
@@ -89,7 +97,10 @@ type Tracker struct {
 	now     func() time.Time
 }
 
-var _ triage.Tracker = (*Tracker)(nil)
+var (
+	_ triage.Tracker       = (*Tracker)(nil)
+	_ triage.InlineTracker = (*Tracker)(nil)
+)
 
 // New returns a tracker making keys prefix-N (DefaultPrefix when prefix is
 // empty) and URLs baseURL+key (none when baseURL is empty). Ticket numbers
@@ -123,6 +134,20 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 		return triage.Ticket{}, fmt.Errorf("create local ticket: %w", err)
 	}
 	return triage.Ticket{Key: tk.Key, URL: tk.URL}, nil
+}
+
+// CreateIn makes the ticket for spec within tx, stamped at, when tx can
+// (see TxTickets); ok is false when it cannot.
+func (t *Tracker) CreateIn(tx triage.Tx, spec triage.TicketSpec, at time.Time) (triage.Ticket, bool, error) {
+	in, ok := tx.(TxTickets)
+	if !ok {
+		return triage.Ticket{}, false, nil
+	}
+	tk, _, err := in.CreateTicketIn(spec.IdempotencyKey, func(n int64) Ticket { return t.newTicket(n, spec, at) })
+	if err != nil {
+		return triage.Ticket{}, false, fmt.Errorf("create local ticket: %w", err)
+	}
+	return triage.Ticket{Key: tk.Key, URL: tk.URL}, true, nil
 }
 
 // Update applies ch to the ticket unless a change with the same Key was

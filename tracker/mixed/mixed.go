@@ -6,6 +6,7 @@ package mixed
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -17,7 +18,10 @@ type Tracker struct {
 	For func(team string) triage.Tracker
 }
 
-var _ triage.Tracker = (*Tracker)(nil)
+var (
+	_ triage.Tracker       = (*Tracker)(nil)
+	_ triage.InlineTracker = (*Tracker)(nil)
+)
 
 // Create makes the ticket in the team's tracker.
 func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ticket, error) {
@@ -26,6 +30,16 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 		return triage.Ticket{}, triage.Permanent(fmt.Errorf("create ticket: team %q has no tracker", spec.Team))
 	}
 	return tr.Create(ctx, spec)
+}
+
+// CreateIn makes the ticket within tx when the team's tracker can (see
+// triage.InlineTracker); ok is false when it cannot.
+func (t *Tracker) CreateIn(tx triage.Tx, spec triage.TicketSpec, at time.Time) (triage.Ticket, bool, error) {
+	in, ok := t.For(spec.Team).(triage.InlineTracker)
+	if !ok {
+		return triage.Ticket{}, false, nil
+	}
+	return in.CreateIn(tx, spec, at)
 }
 
 // Update changes the ticket in the team's tracker.

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sprintguard/sprintguard/store"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// TestKillBetweenCommitAndAcks kills the built binary right after a batch
+// of transactions reached the disk and before any of their callers was
+// told: the events of that batch are stored but never acknowledged. Every
+// event acknowledged before the kill must be stored; after the restart and
+// Slack's retries, every event is exactly one request.
+func TestKillBetweenCommitAndAcks(t *testing.T) {
+	s := newHTTPServe(t)
+	t.Setenv(faultKillAfterBatch, "3")
+	s.start()
+
+	const n = 60
+	events := make([]map[string]any, n)
+	for i := range events {
+		events[i] = map[string]any{"type": "message", "channel": "C0DATAHELP", "channel_type": "channel",
+			"user": fmt.Sprintf("U8%04d", i), "text": fmt.Sprintf("the nightly export %d is missing rows", i),
+			"ts": fmt.Sprintf("%d.%06d", time.Now().Unix(), i)}
+	}
+	send := func() (acked []int) {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i := range events {
+			wg.Go(func() {
+				if s.eventQuiet(fmt.Sprintf("EvBatch%d", i), events[i]) == http.StatusOK {
+					mu.Lock()
+					acked = append(acked, i)
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		return acked
+	}
+	acked := send()
+	if err := s.cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+		t.Fatalf("serve was not killed by the fault hook: %v\n%s", err, s.logs.String())
+	}
+	t.Logf("%d of %d events acknowledged before the kill", len(acked), n)
+	if len(acked) == n {
+		t.Fatal("every event was acknowledged: the kill came after the burst")
+	}
+
+	// Every acknowledged event is on disk: a request, or in the inbox.
+	stored := storedEvents(t, s.db)
+	for _, i := range acked {
+		if stored[events[i]["ts"].(string)] == 0 {
+			t.Errorf("event %d was acknowledged but is not stored", i)
+		}
+	}
+
+	os.Unsetenv(faultKillAfterBatch)
+	s.start()
+	if again := send(); len(again) != n { // Slack retries what was not acknowledged; all, to be thorough
+		t.Fatalf("after the restart %d of %d events acknowledged", len(again), n)
+	}
+	// Every request is ticketed once its key is posted in its thread.
+	ticketed := func() int {
+		n := 0
+		for _, ev := range events {
+			if strings.Contains(threadText(s.fake, "C0DATAHELP", ev["ts"].(string)), "REQ-") {
+				n++
+			}
+		}
+		return n
+	}
+	for deadline := time.Now().Add(30 * time.Second); ticketed() < n && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.cmd.Process.Signal(os.Interrupt)
+	s.cmd.Wait()
+	reqs, pending := storeState(t, s.db)
+	per := map[string]int{}
+	for _, r := range reqs {
+		per[r.TS]++
+	}
+	for i, ev := range events {
+		if c := per[ev["ts"].(string)]; c != 1 {
+			t.Errorf("event %d made %d requests, want 1", i, c)
+		}
+	}
+	if len(reqs) != n || pending != 0 {
+		t.Errorf("%d requests and %d inbox entries, want %d and 0", len(reqs), pending, n)
+	}
+}
+
+// storedEvents opens the killed bot's store and counts, by message ts,
+// the events it holds as requests or as deliveries in its inbox.
+func storedEvents(t *testing.T, path string) map[string]int {
+	t.Helper()
+	db, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := map[string]int{}
+	err = db.View(func(tx triage.Tx) error {
+		return tx.Requests("", time.Time{}, time.Now().AddDate(1, 0, 0), func(r *triage.Request) error {
+			out[r.TS]++
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := db.Pending(1 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range pending {
+		var env struct {
+			Event struct {
+				TS string `json:"ts"`
+			} `json:"event"`
+		}
+		if err := json.Unmarshal(d.Body, &env); err != nil {
+			t.Fatalf("delivery %d: %v", d.Seq, err)
+		}
+		out[env.Event.TS]++
+	}
+	return out
+}
