@@ -23,7 +23,11 @@ func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
 		p.workers = 8
 	}
 	if p.perTeam <= 0 {
-		p.perTeam = max(1, p.workers/2)
+		p.perTeam = max(1, p.workers*3/4)
+	}
+	p.maxScan = w.MaxScan
+	if p.maxScan <= 0 {
+		p.maxScan = 16384
 	}
 	p.done = make(chan outcome, p.workers)
 	return p.run(ctx, poll)
@@ -34,6 +38,7 @@ func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
 type pool struct {
 	w                *Worker
 	workers, perTeam int
+	maxScan          int
 	done             chan outcome
 
 	running map[uint64]bool // leased and not yet recorded, by job id
@@ -78,11 +83,31 @@ func (p *pool) run(ctx context.Context, poll time.Duration) error {
 		select {
 		case <-ctx.Done():
 		case o := <-p.done:
-			finished = append(finished, o)
+			finished = p.gather(append(finished, o))
 		case <-t.C:
 		case <-kick:
 		}
 	}
+}
+
+// gatherFor is how long a finished job waits for others to finish, so that
+// their outcomes share one commit (one fsync) instead of one each.
+const gatherFor = 2 * time.Millisecond
+
+// gather adds the outcomes that arrive within gatherFor, or until every
+// running job has finished.
+func (p *pool) gather(finished []outcome) []outcome {
+	t := time.NewTimer(gatherFor)
+	defer t.Stop()
+	for len(finished) < len(p.running) {
+		select {
+		case o := <-p.done:
+			finished = append(finished, o)
+		case <-t.C:
+			return finished
+		}
+	}
+	return finished
 }
 
 // collect adds the outcomes already waiting, without blocking.
@@ -157,65 +182,48 @@ func (p *pool) round(ctx context.Context, finished []outcome) bool {
 }
 
 // lease picks the due jobs that may start now and marks them leased in tx.
-// A job waits while its shard has a job running or held back; a team with
-// no room keeps its jobs queued, and when they crowd a whole fetch they
-// are moved behind the others for a while, so that the fetch reaches the
-// other teams' jobs.
+// A job waits while its shard has a job running or held back, and while
+// its team has no room. When the waiting jobs fill a whole read, the read
+// grows (up to MaxScan jobs) to reach the other teams' jobs behind them;
+// when even that is full, the full teams' jobs are moved behind the
+// others for a while.
 func (p *pool) lease(tx Tx, now time.Time) (plan, error) {
 	pl := plan{deferred: map[string]time.Time{}}
 	free := p.workers - len(p.running)
 	if free <= 0 {
 		return pl, nil
 	}
-	fetch := max(64, 4*p.workers)
-	due, err := tx.DueJobs(now, fetch)
-	if err != nil {
-		return pl, fmt.Errorf("read outbox: %w", err)
+	var follow, full []*Job // jobs following a moved one; jobs of full teams
+	for window := max(64, 4*p.workers); ; window = min(4*window, p.maxScan) {
+		due, err := tx.DueJobs(now, window)
+		if err != nil {
+			return pl, fmt.Errorf("read outbox: %w", err)
+		}
+		pl.full = len(due) == window
+		pl.start, follow, full = p.pick(due, now, free)
+		if len(pl.start) > 0 || !pl.full || len(full) == 0 || window >= p.maxScan {
+			break
+		}
 	}
-	pl.full = len(due) == fetch
-	held := map[string]bool{}
-	teams := map[string]int{}
-	var full []*Job // jobs of teams with no room
-	for _, j := range due {
-		if p.running[j.ID] {
-			continue
+	for _, j := range follow {
+		// An earlier job of this shard was moved: this one follows it.
+		j.NextAt = p.deferred[shardOf(j)]
+		if err := tx.PutJob(j); err != nil {
+			return pl, fmt.Errorf("hold job %s: %w", j.Key, err)
 		}
-		shard := shardOf(j)
-		if until, ok := p.deferred[shard]; ok && until.After(now) {
-			// An earlier job of this shard was moved to until: this one
-			// follows it there.
-			j.NextAt = until
-			if err := tx.PutJob(j); err != nil {
-				return pl, fmt.Errorf("hold job %s: %w", j.Key, err)
-			}
-			continue
-		}
-		if p.shards[shard] || held[shard] {
-			held[shard] = true
-			continue
-		}
-		held[shard] = true
-		if p.teams[j.Team]+teams[j.Team] >= p.perTeam {
-			full = append(full, j)
-			continue
-		}
-		if len(pl.start) == free {
-			continue
-		}
-		a := attemptFor(j)
+	}
+	for _, j := range pl.start {
+		pl.attempts = append(pl.attempts, attemptFor(j))
 		j.Leased = true
 		if err := tx.PutJob(j); err != nil {
 			return pl, fmt.Errorf("lease job %s: %w", j.Key, err)
 		}
-		teams[j.Team]++
-		pl.start = append(pl.start, j)
-		pl.attempts = append(pl.attempts, a)
 	}
 	if !pl.full || len(pl.start) > 0 || len(full) == 0 {
 		clear(p.crowded)
 		return pl, nil
 	}
-	// The whole fetch is jobs that cannot start: move the waiting teams'
+	// The widest read is all jobs that cannot start: move the full teams'
 	// jobs back, longer the longer the crowding lasts.
 	for _, j := range full {
 		since, ok := p.crowded[j.Team]
@@ -230,8 +238,39 @@ func (p *pool) lease(tx Tx, now time.Time) (plan, error) {
 		}
 		pl.deferred[shardOf(j)] = until
 	}
-	pl.full = true
 	return pl, nil
+}
+
+// pick chooses, in order, up to free jobs of due that may start, and
+// returns those that must follow a moved job of their shard and those
+// whose team has no room.
+func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []*Job) {
+	held := map[string]bool{}
+	teams := map[string]int{}
+	for _, j := range due {
+		if p.running[j.ID] {
+			continue
+		}
+		shard := shardOf(j)
+		if until, ok := p.deferred[shard]; ok && until.After(now) {
+			follow = append(follow, j)
+			continue
+		}
+		if p.shards[shard] || held[shard] {
+			held[shard] = true
+			continue
+		}
+		held[shard] = true
+		if p.teams[j.Team]+teams[j.Team] >= p.perTeam {
+			full = append(full, j)
+			continue
+		}
+		if len(start) < free {
+			teams[j.Team]++
+			start = append(start, j)
+		}
+	}
+	return start, follow, full
 }
 
 // record commits outcomes one transaction each; an outcome whose commit

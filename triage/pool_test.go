@@ -112,9 +112,19 @@ func (f *fixture) runPool(t *testing.T, w *triage.Worker) {
 
 // A team whose calls hang holds at most its share of the workers, and the
 // other team's jobs all complete meanwhile, even when the hung team's
-// queued jobs fill whole fetches; once its calls come back, nothing of it
-// was lost.
+// queued jobs fill whole reads of the outbox (a wider read reaches past
+// them, or, past MaxScan, they are moved back); once its calls come back,
+// nothing of it was lost.
 func TestRunKeepsASlowTeamFromStallingOthers(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		maxScan int
+	}{{"wider read", 0}, {"moved back", 64}} {
+		t.Run(tt.name, func(t *testing.T) { testSlowTeam(t, tt.maxScan) })
+	}
+}
+
+func testSlowTeam(t *testing.T, maxScan int) {
 	f := newFixture(t)
 	c := newCalls()
 	// More of the slow team's jobs than one fetch reads (4 × Workers, at
@@ -130,7 +140,7 @@ func TestRunKeepsASlowTeamFromStallingOthers(t *testing.T) {
 	}
 	f.queue(t, slow...)
 	f.queue(t, fast...)
-	w := &triage.Worker{Store: f.db, Now: f.clock.now, Workers: 4, TeamWorkers: 2,
+	w := &triage.Worker{Store: f.db, Now: f.clock.now, Workers: 4, TeamWorkers: 2, MaxScan: maxScan,
 		Handlers: map[string]triage.Handler{jobCall: c.handle}}
 	f.runPool(t, w)
 

@@ -34,9 +34,12 @@ type Worker struct {
 	// of one request run one at a time, in order.
 	Workers int
 	// TeamWorkers is how many of those one team's jobs may hold at once
-	// (half of Workers when unset), so that a team whose tracker or
-	// channel is slow leaves the others room.
+	// (three quarters of Workers when unset), so that a team whose
+	// tracker or channel is slow leaves the others room.
 	TeamWorkers int
+	// MaxScan is how many due jobs Run reads at most, past a full team's,
+	// to reach the other teams' (16384 when unset).
+	MaxScan int
 	// MaxBackoff caps the delay between attempts.
 	MaxBackoff time.Duration
 	// Observe, if set, is told of every attempt's result (for metrics).

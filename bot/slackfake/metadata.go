@@ -70,3 +70,24 @@ func messagesJSON(ms []*slack.Message, allMetadata bool) []obj {
 	}
 	return out
 }
+
+// RepeatedPosts returns the chat.postMessage calls the fake performed that
+// carry the same metadata, in the same channel and thread, as an earlier
+// one: the same post made twice, for an app that tags each post with what
+// makes it unique. It also returns the performed posts without metadata.
+func (s *Server) RepeatedPosts() (repeats, untagged []Call) {
+	seen := map[string]bool{}
+	for _, c := range s.OKCalls("chat.postMessage") {
+		md := c.Form.Get("metadata")
+		if md == "" {
+			untagged = append(untagged, c)
+			continue
+		}
+		id := c.Form.Get("channel") + "\x00" + c.Form.Get("thread_ts") + "\x00" + md
+		if seen[id] {
+			repeats = append(repeats, c)
+		}
+		seen[id] = true
+	}
+	return repeats, untagged
+}
