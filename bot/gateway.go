@@ -153,13 +153,11 @@ func permanent(err error) bool {
 	return errors.Is(err, slack.ErrParametersMissing) || errors.Is(err, slack.ErrBlockIDNotUnique)
 }
 
-// PostMessage posts a message and returns its ts.
+// PostMessage posts a message outside any thread and returns its ts; it
+// is Post with no thread (a reply goes through Post, which looks for it
+// in its thread).
 func (g *Gateway) PostMessage(ctx context.Context, channel string, opts ...slack.MsgOption) (ts string, err error) {
-	err = g.Do(ctx, "chat.postMessage", func(ctx context.Context) error {
-		_, ts, err = g.api.PostMessageContext(ctx, channel, opts...)
-		return err
-	})
-	return ts, err
+	return g.Post(ctx, channel, "", opts...)
 }
 
 // UpdateMessage replaces the parts of a posted message that opts set.

@@ -328,11 +328,8 @@ func (b *Bot) budgetAlert(ctx context.Context, team *triage.Team, n triage.Notic
 	return err
 }
 
-// post sends msg to channel, in thread when thread is set.
+// post sends msg to channel, in thread when thread is set; inside an
+// outbox job, once however often the job runs.
 func (b *Bot) post(ctx context.Context, channel, thread string, msg render.Message) (string, error) {
-	opts := msg.Options()
-	if thread != "" {
-		opts = append(opts, slack.MsgOptionTS(thread))
-	}
-	return b.gw.PostMessage(ctx, channel, opts...)
+	return b.gw.Post(ctx, channel, thread, msg.Options()...)
 }

@@ -124,6 +124,10 @@ type Job struct {
 	CreatedAt time.Time       `json:"created_at"`
 	NextAt    time.Time       `json:"next_at"`
 	LastError string          `json:"last_error,omitempty"`
+	// Leased is set, in a committed transaction, before a worker runs the
+	// job, and cleared when a failed run is recorded: a queued job found
+	// leased at a start was in flight when the process stopped.
+	Leased bool `json:"leased,omitempty"`
 }
 
 // Job kinds that triage enqueues. The tracker kinds are handled by triage's

@@ -20,18 +20,30 @@ import (
 type Handler func(ctx context.Context, j *Job) (commit func(Tx) error, err error)
 
 // Worker drains the outbox with retries, exponential backoff and jitter.
-// Run and RunOnce must not be called concurrently on one Worker.
+// Its fields are set before first use. Run and RunOnce must not be called
+// concurrently on one Worker; Kick is safe for concurrent use.
 type Worker struct {
 	Store    Store
 	Handlers map[string]Handler
 	Now      func() time.Time
 	Log      *slog.Logger
-	// Batch is how many due jobs one round takes; their results commit in
-	// one transaction.
+	// Batch is how many due jobs one RunOnce round takes; their results
+	// commit in one transaction.
 	Batch int
+	// Workers is how many jobs Run performs at once (8 when unset). Jobs
+	// of one request run one at a time, in order.
+	Workers int
+	// TeamWorkers is how many of those one team's jobs may hold at once
+	// (three quarters of Workers when unset), so that a team whose
+	// tracker or channel is slow leaves the others room.
+	TeamWorkers int
+	// MaxScan is how many due jobs Run reads at most, past a full team's,
+	// to reach the other teams' (16384 when unset).
+	MaxScan int
 	// MaxBackoff caps the delay between attempts.
 	MaxBackoff time.Duration
 	// Observe, if set, is told of every attempt's result (for metrics).
+	// Run calls it from several goroutines at once.
 	Observe func(j *Job, err error, took time.Duration)
 
 	kickOnce sync.Once
@@ -53,32 +65,9 @@ func (w *Worker) Kick() {
 	}
 }
 
-// Run drains the outbox until ctx ends, waiting up to poll between rounds.
-func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
-	kick := w.kicks()
-	t := time.NewTicker(poll)
-	defer t.Stop()
-	for {
-		for {
-			n, err := w.RunOnce(ctx)
-			if err != nil && ctx.Err() == nil {
-				w.log().Error("outbox round failed", "err", err)
-			}
-			if n == 0 || err != nil {
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-kick:
-		}
-	}
-}
-
-// RunOnce performs the jobs due now, up to Batch, and reports how many it
-// attempted.
+// RunOnce performs the jobs due now, up to Batch, one after the other, and
+// reports how many it attempted. Unlike Run it does not lease them first:
+// it is for tests and offline replays, which no crash can interrupt.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	now := w.Now()
 	batch := w.Batch
@@ -96,18 +85,14 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if len(jobs) == 0 {
 		return 0, nil
 	}
-	type result struct {
-		commit func(Tx) error
-		err    error
-	}
-	results := make([]result, len(jobs))
+	results := make([]outcome, len(jobs))
 	for i, j := range jobs {
 		if ctx.Err() != nil {
 			jobs = jobs[:i]
 			results = results[:i]
 			break
 		}
-		results[i].commit, results[i].err = w.run(ctx, j)
+		results[i] = w.run(ctx, j, attemptFor(j))
 	}
 	err := w.Store.Update(func(tx Tx) error {
 		for i, j := range jobs {
@@ -120,21 +105,32 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return len(jobs), err
 }
 
-func (w *Worker) run(ctx context.Context, j *Job) (func(Tx) error, error) {
+// outcome is what one run of a job returned.
+type outcome struct {
+	j      *Job
+	commit func(Tx) error
+	err    error
+}
+
+func (w *Worker) run(ctx context.Context, j *Job, a *Attempt) outcome {
 	h := w.Handlers[j.Kind]
 	if h == nil {
-		return nil, fmt.Errorf("no handler for %q jobs", j.Kind)
+		return outcome{j: j, err: fmt.Errorf("no handler for %q jobs", j.Kind)}
 	}
 	start := time.Now()
-	ctx = logctx.With(ctx, "job", j.Key, "request", j.RequestID)
+	ctx = WithAttempt(logctx.With(ctx, "job", j.Key, "request", j.RequestID), a)
 	commit, err := h(ctx, j)
 	if w.Observe != nil {
 		w.Observe(j, err, time.Since(start))
 	}
-	return commit, err
+	return outcome{j: j, commit: commit, err: err}
 }
 
+// finish records one run's outcome in tx. It changes a copy of j, so that
+// a transaction rolled back leaves j as it was, to be recorded again.
 func (w *Worker) finish(tx Tx, j *Job, commit func(Tx) error, err error, now time.Time) error {
+	c := *j
+	j = &c
 	if err == nil {
 		if commit != nil {
 			if err := commit(tx); err != nil {
@@ -149,6 +145,8 @@ func (w *Worker) finish(tx Tx, j *Job, commit func(Tx) error, err error, now tim
 		w.log().Error("outbox job failed for good", "job", j.Key, "attempts", j.Attempts, "err", err)
 		return tx.BuryJob(j)
 	}
+	// The failed run is on record in Attempts; the lease is over.
+	j.Leased = false
 	j.NextAt = now.Add(max(w.backoff(j.Attempts), RetryDelay(err)))
 	w.log().Warn("outbox job will be retried", "job", j.Key, "attempts", j.Attempts, "next_at", j.NextAt, "err", err)
 	return tx.PutJob(j)

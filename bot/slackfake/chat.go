@@ -45,6 +45,10 @@ func (s *Server) postMessage(r *request) (obj, error) {
 	if err != nil {
 		return nil, err
 	}
+	md, _, err := readMetadata(r)
+	if err != nil {
+		return nil, err
+	}
 	c := s.channelLocked(id)
 	m := &slack.Message{Msg: slack.Msg{
 		Type:            slack.TYPE_MESSAGE,
@@ -56,12 +60,13 @@ func (s *Server) postMessage(r *request) (obj, error) {
 		Attachments:     atts,
 		Timestamp:       s.nextTSLocked(),
 		ThreadTimestamp: r.get("thread_ts"),
+		Metadata:        md,
 	}}
 	if m.ThreadTimestamp != "" && r.flag("reply_broadcast") {
 		m.SubType = slack.MsgSubTypeThreadBroadcast
 	}
 	c.insert(m)
-	return obj{"channel": c.id, "ts": m.Timestamp, "message": m}, nil
+	return obj{"channel": c.id, "ts": m.Timestamp, "message": messageJSON(m, true)}, nil
 }
 
 func (s *Server) updateMessage(r *request) (obj, error) {
@@ -88,7 +93,7 @@ func (s *Server) updateMessage(r *request) (obj, error) {
 		m.Attachments = atts
 	}
 	m.Edited = &slack.Edited{User: BotUserID, Timestamp: s.nextTSLocked()}
-	return obj{"channel": c.id, "ts": m.Timestamp, "text": m.Text, "message": m}, nil
+	return obj{"channel": c.id, "ts": m.Timestamp, "text": m.Text, "message": messageJSON(m, true)}, nil
 }
 
 func (s *Server) postEphemeral(r *request) (obj, error) {

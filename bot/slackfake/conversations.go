@@ -136,7 +136,7 @@ func (s *Server) history(r *request) (obj, error) {
 	}
 	out := slices.Clone(page)
 	slices.Reverse(out)
-	resp := obj{"messages": derefs(out), "has_more": len(in) > limit, "pin_count": 0}
+	resp := obj{"messages": messagesJSON(out, r.flag("include_all_metadata")), "has_more": len(in) > limit, "pin_count": 0}
 	if len(in) > limit {
 		next := encodeCursor(cursorOlder, tsOf(page[0]))
 		if forward {
@@ -177,19 +177,11 @@ func (s *Server) replies(r *request) (obj, error) {
 		}
 	}
 	page := in[:min(limit, len(in))]
-	resp := obj{"messages": derefs(append([]*slack.Message{m}, page...)), "has_more": len(in) > limit}
+	resp := obj{"messages": messagesJSON(append([]*slack.Message{m}, page...), r.flag("include_all_metadata")), "has_more": len(in) > limit}
 	if len(in) > limit {
 		resp["response_metadata"] = obj{"next_cursor": encodeCursor(cursorNewer, tsOf(page[len(page)-1]))}
 	}
 	return resp, nil
-}
-
-func derefs(ms []*slack.Message) []slack.Message {
-	out := make([]slack.Message, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, *m)
-	}
-	return out
 }
 
 func (s *Server) openConversation(r *request) (obj, error) {

@@ -55,6 +55,8 @@ type Server struct {
 	limits  map[string]*rateLimit
 	fails   map[string]*failure
 	outages map[string]*failure
+	after   map[string]*afterFault
+	closing chan struct{} // closed when the test ends, to free held answers
 	seq     int
 	lastTS  int64
 	// rejected and scopes are what RejectToken and GrantScopes set, by token.
@@ -97,6 +99,8 @@ func New(t testing.TB) *Server {
 		limits:   map[string]*rateLimit{},
 		fails:    map[string]*failure{},
 		outages:  map[string]*failure{},
+		after:    map[string]*afterFault{},
+		closing:  make(chan struct{}),
 		rejected: map[string]string{},
 		scopes:   map[string][]string{},
 		users:    map[string]slack.User{},
@@ -124,6 +128,7 @@ func New(t testing.TB) *Server {
 func (s *Server) APIURL() string { return s.base }
 
 func (s *Server) close() {
+	close(s.closing)
 	s.closeSockets()
 	s.st.Stop()
 }
@@ -193,7 +198,11 @@ func (s *Server) serve(name string, h handler) http.HandlerFunc {
 		}
 		s.mu.Lock()
 		status, header, body := s.answerLocked(name, r, h)
+		fault := s.afterLocked(name, status)
 		s.mu.Unlock()
+		if fault != nil && !fault.answer(w, hr, s.closing) {
+			return
+		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		for k, v := range header {
 			w.Header().Set(k, v)

@@ -52,6 +52,10 @@ func TestKillMidBurstWithJira(t *testing.T) {
 		events[i] = map[string]any{"type": "message", "channel": "C0DATAHELP", "channel_type": "channel",
 			"user": fmt.Sprintf("U9%04d", i), "text": fmt.Sprintf("the import job %d failed overnight", i),
 			"ts": fmt.Sprintf("%d.%06d", time.Now().Unix(), i)}
+		// The message is in the channel, as in Slack, for the bot's
+		// replies to thread under and a re-run to look through.
+		s.fake.AddMessage("C0DATAHELP", slack.Message{Msg: slack.Msg{Type: "message", User: events[i]["user"].(string),
+			Text: events[i]["text"].(string), Timestamp: events[i]["ts"].(string)}})
 	}
 	send := func(from, to int) {
 		var wg sync.WaitGroup
@@ -115,6 +119,10 @@ func TestKillMidBurstWithJira(t *testing.T) {
 		if labels["sg-"+r.IDString()] != r.Ticket.Key {
 			t.Errorf("request %d has ticket %q; Jira has %q for it", r.ID, r.Ticket.Key, labels["sg-"+r.IDString()])
 		}
+	}
+	// No Slack post was made twice, whichever job the kill interrupted.
+	if repeats, untagged := s.fake.RepeatedPosts(); len(repeats) > 0 || len(untagged) > 0 {
+		t.Errorf("posted again: %+v\nposted without metadata: %+v", repeats, untagged)
 	}
 	for _, r := range fake.Requests() {
 		if r.Path == "/rest/api/2/search" || r.Path == "/rest/api/3/search" {

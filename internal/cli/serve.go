@@ -162,7 +162,15 @@ func runServe(ctx context.Context, env Env, args []string) int {
 
 	// The processors start first: they replay what a crash left in the inbox.
 	bt.Start(ctx)
-	go func() { errc <- worker.Run(ctx, time.Second) }()
+	// The worker records the outcomes of the jobs it is running before it
+	// returns, so the store is closed only after it.
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		if err := worker.Run(ctx, time.Second); err != nil {
+			errc <- err
+		}
+	}()
 	go func() {
 		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
@@ -198,6 +206,7 @@ wait:
 	srv.Shutdown(sctx)
 	cancel()
 	bt.Wait()
+	<-workerDone
 	if err != nil {
 		return fail(env, err)
 	}

@@ -1,0 +1,129 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/slackexport"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// PostEventType is the metadata event_type of every message an outbox job
+// posts; its event_payload names the job and the post.
+const PostEventType = "sprintguard_post"
+
+// Bounds of the search for a post an earlier run of a job made.
+const (
+	// lookupPage is how many messages one history or replies call reads.
+	lookupPage = 200
+	// lookupPages caps the calls of one search.
+	lookupPages = 10
+	// clockSkew allows for Slack's clock being behind ours: a post is
+	// looked for from this long before its job was queued.
+	clockSkew = 10 * time.Minute
+)
+
+// Post posts msg options to channel, in thread when thread is set, and
+// returns the message's ts. Inside an outbox job it makes the post
+// exactly once: it tags the message with metadata naming the job and the
+// post's place in the run and, when the job may have run before, first
+// looks for a message so tagged in the channel or thread and returns its
+// ts instead of posting again.
+func (g *Gateway) Post(ctx context.Context, channel, thread string, opts ...slack.MsgOption) (string, error) {
+	if a := triage.AttemptOf(ctx); a != nil {
+		n := a.Next(channel + "/" + thread)
+		if a.Resumed {
+			ts, err := g.findPost(ctx, channel, thread, a, n)
+			if err != nil {
+				return "", fmt.Errorf("look for an earlier post: %w", err)
+			}
+			if ts != "" {
+				g.log.InfoContext(ctx, "slack post made by an earlier run; not posted again", "channel", channel, "ts", ts, "post", n)
+				return ts, nil
+			}
+		}
+		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
+			EventType:    PostEventType,
+			EventPayload: map[string]any{"job": a.Key, "post": n},
+		}))
+	}
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	var ts string
+	err := g.Do(ctx, "chat.postMessage", func(ctx context.Context) error {
+		var err error
+		_, ts, err = g.api.PostMessageContext(ctx, channel, opts...)
+		return err
+	})
+	return ts, err
+}
+
+// findPost looks for post n of the job's run in the thread (with
+// conversations.replies) or the channel (conversations.history, newest
+// first, back to when the job was queued) and returns its ts, or "" when
+// an earlier run did not make it. A conversation the bot cannot read,
+// or a thread that is gone, holds no earlier post.
+func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triage.Attempt, n int) (string, error) {
+	since := a.Created.Add(-clockSkew)
+	cursor := ""
+	for range lookupPages {
+		var msgs []slack.Message
+		var next string
+		var err error
+		if thread != "" {
+			err = g.Do(ctx, "conversations.replies", func(ctx context.Context) error {
+				var err error
+				msgs, _, next, err = g.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+					ChannelID: channel, Timestamp: thread, Cursor: cursor, Limit: lookupPage, IncludeAllMetadata: true,
+				})
+				return err
+			})
+		} else {
+			err = g.Do(ctx, "conversations.history", func(ctx context.Context) error {
+				resp, err := g.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+					ChannelID: channel, Cursor: cursor, Limit: lookupPage, IncludeAllMetadata: true,
+				})
+				if err == nil {
+					msgs, next = resp.Messages, resp.ResponseMetaData.NextCursor
+				}
+				return err
+			})
+		}
+		var resp slack.SlackErrorResponse
+		if errors.As(err, &resp) && (resp.Err == "thread_not_found" || resp.Err == "channel_not_found") {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		for i := range msgs {
+			if isPost(&msgs[i], a.Key, n) {
+				return msgs[i].Timestamp, nil
+			}
+		}
+		if next == "" || thread == "" && len(msgs) > 0 && olderThan(msgs[len(msgs)-1].Timestamp, since) {
+			return "", nil
+		}
+		cursor = next
+	}
+	g.log.WarnContext(ctx, "gave up looking for an earlier post; posting", "channel", channel, "thread", thread, "pages", lookupPages)
+	return "", nil
+}
+
+// isPost reports whether m is post n of the job key.
+func isPost(m *slack.Message, key string, n int) bool {
+	p := m.Metadata.EventPayload
+	return m.Metadata.EventType == PostEventType && p["job"] == key && fmt.Sprint(p["post"]) == strconv.Itoa(n)
+}
+
+// olderThan reports whether the Slack timestamp ts is before t.
+func olderThan(ts string, t time.Time) bool {
+	at, err := slackexport.ParseTS(ts)
+	return err == nil && at.Before(t)
+}

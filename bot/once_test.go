@@ -1,0 +1,108 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// run is one run of an outbox job that posts texts into channel (in thread
+// when set), with the Attempt the worker would give it.
+func runPosts(t *testing.T, g *Gateway, key string, resumed bool, channel, thread string, texts ...string) []string {
+	t.Helper()
+	ctx := triage.WithAttempt(context.Background(), &triage.Attempt{Key: key, Created: time.Now(), Resumed: resumed})
+	var stamps []string
+	for _, s := range texts {
+		ts, err := g.Post(ctx, channel, thread, text(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamps = append(stamps, ts)
+	}
+	return stamps
+}
+
+// A job's posts carry its key in their metadata; a run that may repeat an
+// earlier one finds the posts that run made, in the channel or the
+// thread, and makes only those it did not.
+func TestPostOnceAcrossRuns(t *testing.T) {
+	tests := []struct {
+		name, thread string
+		first        []string // what the earlier run posted before it stopped
+		lookup       string   // the method that looks
+	}{
+		{"channel, all posted", "", []string{"one", "two"}, "conversations.history"},
+		{"channel, cut short", "", []string{"one"}, "conversations.history"},
+		{"thread, all posted", "1763800000.000100", []string{"one", "two"}, "conversations.replies"},
+		{"thread, cut short", "1763800000.000100", []string{"one"}, "conversations.replies"},
+		{"nothing posted", "", nil, "conversations.history"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, g := newTestGateway(t)
+			if tt.thread != "" {
+				fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U1", Text: "help", Timestamp: tt.thread}})
+			}
+			// Another job's post and a person's message are in the way.
+			runPosts(t, g, "job:other", false, "C1", tt.thread, "other")
+			first := runPosts(t, g, "job:1", false, "C1", tt.thread, tt.first...)
+			if n := len(fake.Calls(tt.lookup)); n != 0 {
+				t.Fatalf("a first run looked for earlier posts (%d %s calls)", n, tt.lookup)
+			}
+			fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U1", Text: "thanks", ThreadTimestamp: tt.thread}})
+			posted := len(fake.OKCalls("chat.postMessage"))
+
+			again := runPosts(t, g, "job:1", true, "C1", tt.thread, "one", "two")
+			for i, ts := range first {
+				if again[i] != ts {
+					t.Errorf("post %d: the resumed run answered %s, want the earlier run's %s", i, again[i], ts)
+				}
+			}
+			if made := len(fake.OKCalls("chat.postMessage")) - posted; made != 2-len(tt.first) {
+				t.Errorf("the resumed run posted %d messages, want %d", made, 2-len(tt.first))
+			}
+			looks := fake.Calls(tt.lookup)
+			if len(looks) == 0 || looks[0].Form.Get("include_all_metadata") != "1" {
+				t.Fatalf("%s calls %+v, want include_all_metadata=1", tt.lookup, looks)
+			}
+			seen := map[string]bool{}
+			for _, m := range fake.Messages("C1") {
+				if m.User != "UBOT" {
+					continue
+				}
+				p := m.Metadata.EventPayload
+				id := fmt.Sprint(p["job"], "#", p["post"])
+				if m.Metadata.EventType != PostEventType || p["job"] == nil {
+					t.Errorf("message %q has metadata %+v", m.Text, m.Metadata)
+				}
+				if seen[id] {
+					t.Errorf("post %s is in the channel twice", id)
+				}
+				seen[id] = true
+			}
+			if !seen["job:1#0"] || !seen["job:1#1"] {
+				t.Errorf("posts %v, want job:1#0 and job:1#1", seen)
+			}
+		})
+	}
+}
+
+// The lookup is a Slack call like the others: it waits out a rate limit.
+func TestPostLookupWaitsOutRateLimit(t *testing.T) {
+	fake, g := newTestGateway(t)
+	waited := sleeps(g)
+	first := runPosts(t, g, "job:1", false, "C1", "", "one")
+	fake.RateLimit("conversations.history", 1, 2*time.Second)
+	again := runPosts(t, g, "job:1", true, "C1", "", "one")
+	if again[0] != first[0] || len(fake.OKCalls("chat.postMessage")) != 1 {
+		t.Fatalf("resumed run answered %v after %v; %d posts", again, first, len(fake.OKCalls("chat.postMessage")))
+	}
+	if len(*waited) != 1 || (*waited)[0] != 2*time.Second {
+		t.Errorf("waited %v, want the 2s Retry-After", *waited)
+	}
+}
