@@ -39,7 +39,7 @@ eval: build
 # Benchmarks; figures go in the issue notes as medians (run with COUNT=5 for that).
 COUNT ?= 1
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report ./learn
+	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report ./learn ./bot
 	$(GO) run ./bench/replay -messages 100000
 	$(GO) run ./bench/learn
 	$(GO) run ./bench/slackload -bin $(BIN)

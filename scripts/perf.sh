@@ -34,9 +34,11 @@ $GO run ./bench/classify -bin "$BIN" >"$OUT/classify.txt" 2>&1 || true
 cat "$OUT/classify.txt"
 
 echo
-echo "perf table ($(git describe --always --dirty 2>/dev/null || echo unknown), $(nproc 2>/dev/null || echo '?') CPUs, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'))"
+# The load average says how far to trust the wall times: above the number
+# of CPUs, the neighbours were measured too.
+echo "perf table: $("$BIN" version 2>/dev/null | head -1), tree $(git describe --always --dirty 2>/dev/null || echo unknown), $(nproc 2>/dev/null || echo '?') CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') at the end"
 grep '^figure' "$OUT/slackload.txt" || echo "slackload: no figures (see $OUT/slackload.txt)"
-grep '^replay: runs' "$OUT/replay.txt" || echo "replay: no figure (see $OUT/replay.txt)"
+grep '^replay: runs\|^replay: throw-away' "$OUT/replay.txt" || echo "replay: no figure (see $OUT/replay.txt)"
 grep '^classify:' "$OUT/classify.txt" || echo "classify: no figure (see $OUT/classify.txt)"
 echo "full output in $OUT"
 exit $status
