@@ -246,6 +246,13 @@ func run(ctx context.Context, o options) (code int, err error) {
 		fmt.Printf("%-40s serve %.1f s user + %.1f s sys; this program (senders, fake, ceiling) %.1f s user + %.1f s sys\n", "cpu time",
 			ps.UserTime().Seconds(), ps.SystemTime().Seconds(),
 			time.Duration(self.Utime.Nano()).Seconds(), time.Duration(self.Stime.Nano()).Seconds())
+		// The CPU serve spent per event, acknowledged and fully processed,
+		// moves less with the neighbours on a shared machine than the rates.
+		if all.acked > 0 {
+			perEvent := (ps.UserTime() + ps.SystemTime()) / time.Duration(all.acked)
+			fmt.Printf("%-46s %10s  (serve's user + system time over the whole run / %d acknowledged events)\n",
+				"figure serve CPU per event", ms(perEvent), all.acked)
+		}
 	}
 	if fi, err := os.Stat(env.dbPath); err == nil {
 		fmt.Printf("%-40s %.1f MB for %d requests (%.1f KB each)\n", "store file", float64(fi.Size())/1e6,
