@@ -93,29 +93,35 @@ func scrape(ctx context.Context, url string) (progress, error) {
 // drained is when serve finished the work of the load phases.
 type drained struct {
 	ok   bool      // false: it gave up (stall, crash, interrupt) before the work was done
-	at   time.Time // when the work was first seen done (or the last scrape, if not ok)
+	at   time.Time // when the last of the work was done (or the last scrape, if not ok)
+	made time.Time // when every acknowledged event was first seen to have made its request
 	last progress  // the last scrape
 }
 
-// done reports whether p shows want more requests than base and an outbox
-// no deeper than it was before the load.
-func (p progress) done(base progress, want int) bool {
-	return p.requests-base.requests >= float64(want) && p.outbox <= base.outbox
+// made reports whether p shows want more requests than base.
+func (p progress) made(base progress, want int) bool {
+	return p.requests-base.requests >= float64(want)
 }
 
 // drainPoll is how often drain scrapes: each scrape costs serve a read of
 // its outbox, so not much more often than the figure's resolution needs.
 const drainPoll = 250 * time.Millisecond
 
-// drain scrapes serve's metrics until every one of want acknowledged events
-// has made its request and the outbox is back to its depth before the load
-// (base): the work is fully processed. It gives up when the figures have
-// not moved for stall, or serve has exited.
+// drainQuiet is how long the Web API must go without a call before the
+// outbox counts as done for now. Jobs due later (an on-call notice held
+// until business hours) stay in the outbox, so its depth cannot say it.
+const drainQuiet = 3 * time.Second
+
+// drain waits until serve has fully processed the load: it scrapes serve's
+// metrics until every one of want acknowledged events has made its
+// request, then waits until the outbox's jobs stop calling the Web API;
+// the work was done at the later of the two. It gives up when the request
+// count has not moved for stall, or serve has exited.
 func (e *benchEnv) drain(ctx context.Context, base progress, want int, stall time.Duration) drained {
 	url := "http://" + e.listen + "/metrics"
 	var d drained
 	moved, failed := time.Now(), 0
-	for {
+	for d.made.IsZero() {
 		p, err := scrape(ctx, url)
 		now := time.Now()
 		if err != nil {
@@ -129,9 +135,9 @@ func (e *benchEnv) drain(ctx context.Context, base progress, want int, stall tim
 				moved = now
 			}
 			d.last, d.at = p, now
-			if p.done(base, want) {
-				d.ok = true
-				return d
+			if p.made(base, want) {
+				d.made = now
+				break
 			}
 		}
 		if now.Sub(moved) > stall || e.serve.exited() || ctx.Err() != nil {
@@ -140,6 +146,19 @@ func (e *benchEnv) drain(ctx context.Context, base progress, want int, stall tim
 			return d
 		}
 		if !pause(ctx, drainPoll) {
+			return d
+		}
+	}
+	for {
+		last := e.fake.lastCall()
+		if time.Since(last) >= drainQuiet && time.Since(d.made) >= drainQuiet {
+			d.at, d.ok = later(d.made, last), true
+			if p, err := scrape(ctx, url); err == nil {
+				d.last = p
+			}
+			return d
+		}
+		if e.serve.exited() || !pause(ctx, drainPoll) {
 			return d
 		}
 	}

@@ -7,8 +7,10 @@
 //     from when each event was due, so a slow server cannot hide queueing);
 //  2. max: as fast as the senders go, for -max-duration;
 //  3. drain: from the last acknowledgement until serve has fully processed
-//     every acknowledged event (its request made, its outbox jobs done), as
-//     serve's /metrics shows it;
+//     every acknowledged event: its request made, as serve's /metrics
+//     shows it, and the outbox's jobs done, as the fake's last call shows
+//     (jobs due later, such as on-call notices held until business hours,
+//     wait);
 //  4. ceiling: the same bodies to a bare net/http handler that only
 //     verifies the signature, for -ceiling-duration, closed loop and at
 //     -rate for -ceiling-rate-duration;
@@ -28,6 +30,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -170,8 +173,8 @@ func run(ctx context.Context, o options) (code int, err error) {
 	processed := perSecond(int(dr.last.requests-beforeMax.requests), dr.at.Sub(peak.start))
 	drainTime := max(dr.at.Sub(lastAck), 0)
 	if dr.ok {
-		fmt.Printf("%-40s all %d requests made and the outbox empty %.2f s after the last ack (scraped every %v)\n",
-			"drain", len(acked), drainTime.Seconds(), drainPoll)
+		fmt.Printf("%-40s all %d requests made %.2f s after the last ack (scraped every %v), the last Web API call %.2f s after it; %.0f jobs wait in the outbox for later\n",
+			"drain", len(acked), max(dr.made.Sub(lastAck), 0).Seconds(), drainPoll, drainTime.Seconds(), dr.last.outbox-base.outbox)
 	}
 
 	ceiling, err := ceilingRun(ctx, key, gen, first, o.ceilingDur, o.senders, 0)
@@ -380,7 +383,10 @@ func boltPhase(ctx context.Context, key []byte, gen events, first int64, o optio
 			return out, ""
 		}
 	}
-	note := "skipped: " + err.Error()
+	note := err.Error()
+	if !errors.Is(err, errSkip) {
+		note = "skipped: " + note
+	}
 	fmt.Printf("%-40s %s\n", "Bolt for JS", note)
 	return nil, note
 }
