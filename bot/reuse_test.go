@@ -29,6 +29,8 @@ func TestReadBody(t *testing.T) {
 		{"unknown length", strings.NewReader(body), -1, body, 0, false},
 		{"declared too short", strings.NewReader(body), 10, body, 0, false},
 		{"declared too long", strings.NewReader("short"), 4096, "short", 4097, false},
+		{"declared a megabyte, sent little", strings.NewReader("short"), 1 << 20, "short", maxPresize, false},
+		{"over the presize", strings.NewReader(strings.Repeat("x", maxPresize+10)), maxPresize + 10, strings.Repeat("x", maxPresize+10), 0, false},
 		{"empty", strings.NewReader(""), 0, "", 1, false},
 		{"one byte at a time", iotest.OneByteReader(strings.NewReader(body)), int64(len(body)), body, len(body) + 1, false},
 		{"read error", iotest.ErrReader(errors.New("connection reset")), 100, "", 0, true},

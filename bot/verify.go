@@ -140,6 +140,11 @@ func verifiedBytes(r *http.Request) ([]byte, bool) {
 	return b.signed, true
 }
 
+// maxPresize caps what readBody allocates on the word of Content-Length
+// alone: a client that declares a megabyte and sends nothing must not get
+// a megabyte per connection. Slack's payloads are far smaller.
+const maxPresize = 64 << 10
+
 // readBody reads r to the end into a slice sized for the declared length
 // (negative when unknown), so that a body whose length is known is read
 // into one allocation instead of a doubling series. The slice is the
@@ -149,7 +154,7 @@ func readBody(r io.Reader, declared int64) ([]byte, error) {
 	if declared >= 0 {
 		// One byte more, so that the read which sees EOF has room and
 		// does not grow the slice.
-		n = declared + 1
+		n = min(declared+1, maxPresize)
 	}
 	b := make([]byte, 0, n)
 	for {
