@@ -129,7 +129,7 @@ func run(ctx context.Context, o options) (code int, err error) {
 	if _, err := snapshot(env.bin, env.cfgPath, dir, -1); err != nil {
 		return 1, fmt.Errorf("cannot read serve's store (rebuild %s from this tree with make build): %w", o.bin, err)
 	}
-	fmt.Printf("slackload: serve (HTTP mode) on %s, fake Slack Web API on %s, %d senders, %d CPUs, one machine for all three\n",
+	fmt.Printf("slackload: serve (HTTP mode) on %s, fake Slack Web API on %s, %d senders, %d CPUs, one machine for all of them\n",
 		env.listen, env.apiAddr, o.senders, runtime.NumCPU())
 
 	gen := events{base: env.base}
@@ -173,7 +173,7 @@ func run(ctx context.Context, o options) (code int, err error) {
 	processed := perSecond(int(dr.last.requests-beforeMax.requests), dr.at.Sub(peak.start))
 	drainTime := max(dr.at.Sub(lastAck), 0)
 	if dr.ok {
-		fmt.Printf("%-40s all %d requests made %.2f s after the last ack (scraped every %v), the last Web API call %.2f s after it; %.0f jobs wait in the outbox for later\n",
+		fmt.Printf("%-40s all %d requests made %.2f s after the last ack (scraped every %v); fully processed, the outbox's last Web API call included, %.2f s after it; %.0f jobs wait in the outbox for later\n",
 			"drain", len(acked), max(dr.made.Sub(lastAck), 0).Seconds(), drainPoll, drainTime.Seconds(), dr.last.outbox-base.outbox)
 	}
 
