@@ -6,7 +6,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS := -s -w -X github.com/sprintguard/sprintguard/internal/cli.Version=$(VERSION) \
            -X github.com/sprintguard/sprintguard/internal/cli.Commit=$(COMMIT)
 
-.PHONY: build test demo eval bench fuzz lint docker clean
+.PHONY: build test demo eval bench perf-table fuzz lint docker clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sprintguard
@@ -42,10 +42,16 @@ eval: build
 # Benchmarks; figures go in the issue notes as medians (run with COUNT=5 for that).
 COUNT ?= 1
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report ./learn
+	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report ./learn ./bot
 	$(GO) run ./bench/replay -messages 100000
 	$(GO) run ./bench/learn
 	$(GO) run ./bench/slackload -bin $(BIN)
+	$(GO) run ./bench/classify -bin $(BIN)
+
+# Every row of docs/performance.md's table in one run, printed together at
+# the end (about 10 minutes; see scripts/perf.sh).
+perf-table: build
+	GO=$(GO) BIN=$(BIN) scripts/perf.sh
 
 # Each fuzz target for FUZZTIME (default 20s); go test runs their seed corpora.
 fuzz:

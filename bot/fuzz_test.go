@@ -254,22 +254,28 @@ func checkInteractionAnswer(t *testing.T, b *Bot, body []byte, resp any) {
 // called, so deliveries stay in the inbox.
 func newFuzzBot(f *testing.F) (*Bot, *atomic.Int64) {
 	f.Helper()
+	return newIdleBot(f, true)
+}
+
+// newIdleBot is newFuzzBot for any test or benchmark; noSync chooses a
+// store without fsync.
+func newIdleBot(tb testing.TB, noSync bool) (*Bot, *atomic.Int64) {
+	tb.Helper()
 	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	st, err := app.Settings(cfg)
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
-	db, err := store.Open(filepath.Join(f.TempDir(), "sg.db"), store.Options{NoSync: true})
+	db, err := store.Open(filepath.Join(tb.TempDir(), "sg.db"), store.Options{NoSync: noSync})
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
-	f.Cleanup(func() { db.Close() })
+	tb.Cleanup(func() { db.Close() })
 	// Tuesday 24 November 2026, in business hours for both example teams.
-	at := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
-	svc := triage.NewService(db, st, func() time.Time { return at })
+	svc := triage.NewService(db, st, func() time.Time { return idleBotNow })
 	calls := new(atomic.Int64)
 	client := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
 		calls.Add(1)
@@ -283,6 +289,9 @@ func newFuzzBot(f *testing.F) (*Bot, *atomic.Int64) {
 	b.SetBotUser("U0SGBOT01")
 	return b, calls
 }
+
+// idleBotNow is newIdleBot's clock.
+var idleBotNow = time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
 
 // roundTripFunc is an http.RoundTripper made of a function; it is as safe
 // for concurrent use as the function is.

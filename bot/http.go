@@ -1,11 +1,15 @@
 package bot
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -36,10 +40,13 @@ func (b *Bot) timed(kind string, next http.Handler) http.Handler {
 // Slack retries), 400 for a payload that can never be read.
 func (b *Bot) endpoint(kind string, decode func([]byte) ([]byte, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, "read body", http.StatusBadRequest)
-			return
+		body, ok := verifiedBytes(r)
+		if !ok {
+			var err error
+			if body, err = io.ReadAll(r.Body); err != nil {
+				http.Error(w, "read body", http.StatusBadRequest)
+				return
+			}
 		}
 		payload, err := decode(body)
 		if err != nil {
@@ -60,11 +67,48 @@ func (b *Bot) endpoint(kind string, decode func([]byte) ([]byte, error)) http.Ha
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		if err := json.NewEncoder(w).Encode(resp); err != nil {
+		if err := writeJSON(w, resp); err != nil {
 			b.log.Warn("write acknowledgement", "kind", kind, "err", err)
 		}
 	})
+}
+
+// ackEncoder is a JSON encoder with its buffer, reused through ackEncoders
+// across acknowledgements.
+type ackEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var ackEncoders = sync.Pool{New: func() any {
+	e := new(ackEncoder)
+	e.enc = json.NewEncoder(&e.buf)
+	return e
+}}
+
+// maxPooledAck is the largest buffer put back in the pool: a rare big
+// answer (a modal's errors) should not stay in memory for good.
+const maxPooledAck = 64 << 10
+
+// writeJSON answers 200 with v as JSON and its Content-Length. Encoding
+// into a buffer first means a value that cannot be encoded gets a 500, not
+// half an answer. It is safe for concurrent use.
+func writeJSON(w http.ResponseWriter, v any) error {
+	e := ackEncoders.Get().(*ackEncoder)
+	defer func() {
+		if e.buf.Cap() <= maxPooledAck {
+			ackEncoders.Put(e)
+		}
+	}()
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		http.Error(w, "could not encode the answer", http.StatusInternalServerError)
+		return fmt.Errorf("encode acknowledgement: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(e.buf.Len()))
+	_, err := w.Write(e.buf.Bytes())
+	return err
 }
 
 // commandJSON turns a slash command's form into the JSON shape Socket Mode

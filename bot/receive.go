@@ -36,7 +36,7 @@ func (b *Bot) Receive(ctx context.Context, kind string, body []byte) (any, error
 }
 
 func (b *Bot) receiveEvent(ctx context.Context, body []byte) (any, error) {
-	var env envelope
+	var env envelopeHead
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, triage.Permanent(fmt.Errorf("decode event: %w", err))
 	}

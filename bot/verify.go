@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sprintguard/sprintguard/config"
@@ -50,12 +51,25 @@ var (
 // the timestamp is recent. The zero values of Now, Window and MaxBody mean
 // time.Now, DefaultVerifyWindow and DefaultVerifyMaxBody. A Verifier is safe for
 // concurrent use as long as its fields are not changed after the first
-// request.
+// request, and must not be copied after it.
 type Verifier struct {
 	Secret  config.Secret    // the app's signing secret
 	Now     func() time.Time // nil means time.Now
 	Window  time.Duration    // timestamps older or newer than this are refused (replay protection)
 	MaxBody int64            // larger bodies get 413
+
+	// macs holds *macState keyed with Secret. Keying an HMAC hashes the
+	// key twice and allocates two digests; a reused one only resets.
+	macs sync.Pool
+}
+
+// macState is one verification's scratch space, reused through
+// Verifier.macs so that a signature check allocates nothing.
+type macState struct {
+	mac    hash.Hash // HMAC-SHA256 keyed with the signing secret
+	base   [32]byte  // "v0:<ts>:", the base string's start
+	sum    [sha256.Size]byte
+	header [sha256.Size]byte // the signature header, decoded
 }
 
 // Wrap returns a handler that reads the body (at most MaxBody bytes, else
@@ -77,7 +91,7 @@ func (v *Verifier) Wrap(next http.Handler) http.Handler {
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		body, err := readBody(http.MaxBytesReader(w, r.Body, limit), r.ContentLength)
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
@@ -98,14 +112,64 @@ func (v *Verifier) Wrap(next http.Handler) http.Handler {
 		// A shallow copy, because a handler must not modify the request it
 		// was given.
 		verified := r.WithContext(r.Context())
-		verified.Body = io.NopCloser(bytes.NewReader(body))
+		vb := &verifiedBody{signed: body}
+		vb.Reset(body)
+		verified.Body = vb
 		verified.ContentLength = int64(len(body))
-		// GetBody lets next read the verified bytes more than once.
-		verified.GetBody = func() (io.ReadCloser, error) {
-			return io.NopCloser(bytes.NewReader(body)), nil
-		}
 		next.ServeHTTP(w, verified)
 	})
+}
+
+// verifiedBody is the body Wrap hands on: the signed bytes, which
+// verifiedBytes lends to Routes' endpoints instead of a second copy.
+type verifiedBody struct {
+	bytes.Reader // over signed; by value, to make one allocation, not two
+	signed       []byte
+}
+
+func (*verifiedBody) Close() error { return nil }
+
+// verifiedBytes returns the signed body of a request that Wrap passed on,
+// if nothing has read from it yet. The bytes are the request's own: they
+// may be kept, and must not be changed.
+func verifiedBytes(r *http.Request) ([]byte, bool) {
+	b, ok := r.Body.(*verifiedBody)
+	if !ok || b.Len() != len(b.signed) {
+		return nil, false
+	}
+	return b.signed, true
+}
+
+// maxPresize caps what readBody allocates on the word of Content-Length
+// alone: a client that declares a megabyte and sends nothing must not get
+// a megabyte per connection. Slack's payloads are far smaller.
+const maxPresize = 64 << 10
+
+// readBody reads r to the end into a slice sized for the declared length
+// (negative when unknown), so that a body whose length is known is read
+// into one allocation instead of a doubling series. The slice is the
+// caller's to keep.
+func readBody(r io.Reader, declared int64) ([]byte, error) {
+	n := int64(512)
+	if declared >= 0 {
+		// One byte more, so that the read which sees EOF has room and
+		// does not grow the slice.
+		n = min(declared+1, maxPresize)
+	}
+	b := make([]byte, 0, n)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		k, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+k]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // Verify checks the signature and timestamp headers against body. It
@@ -137,22 +201,63 @@ func (v *Verifier) Verify(header http.Header, body []byte) error {
 	if !ok {
 		return fmt.Errorf("%w: %s is not a v0 signature", ErrBadSignature, slackSignatureHeader)
 	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil || len(got) != sha256.Size {
+	m := v.macState()
+	defer v.macs.Put(m)
+	if !decodeHex(m.header[:], hexSig) {
 		return fmt.Errorf("%w: %s is not a hex HMAC-SHA256", ErrBadSignature, slackSignatureHeader)
 	}
-	if !hmac.Equal(got, slackMAC(v.Secret, ts, body)) {
+	if !hmac.Equal(m.header[:], m.slackMAC(ts, body)) {
 		return fmt.Errorf("%w: %s does not match the body", ErrBadSignature, slackSignatureHeader)
 	}
 	return nil
 }
 
-// slackMAC returns the raw HMAC-SHA256 of Slack's v0 base string.
-func slackMAC(secret config.Secret, ts string, body []byte) []byte {
-	mac := hmac.New(sha256.New, []byte(secret.Reveal()))
-	mac.Write([]byte("v0:" + ts + ":"))
-	mac.Write(body)
-	return mac.Sum(nil)
+// macState returns scratch space with an HMAC keyed with the secret.
+func (v *Verifier) macState() *macState {
+	if m, ok := v.macs.Get().(*macState); ok {
+		return m
+	}
+	return &macState{mac: hmac.New(sha256.New, []byte(v.Secret.Reveal()))}
+}
+
+// slackMAC returns the raw HMAC-SHA256 of Slack's v0 base string
+// "v0:<ts>:<body>", in m's own array: valid until m is next used.
+func (m *macState) slackMAC(ts string, body []byte) []byte {
+	m.mac.Reset()
+	base := append(append(append(m.base[:0], "v0:"...), ts...), ':')
+	m.mac.Write(base)
+	m.mac.Write(body)
+	return m.mac.Sum(m.sum[:0])
+}
+
+// decodeHex decodes s into dst, which it must fill exactly; it reports
+// whether s was that many hex digits. It spares hex.DecodeString's
+// allocation of a slice that is compared once and dropped.
+func decodeHex(dst []byte, s string) bool {
+	if len(s) != 2*len(dst) {
+		return false
+	}
+	for i := range dst {
+		hi, ok1 := fromHex(s[2*i])
+		lo, ok2 := fromHex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 func (v *Verifier) clock() time.Time {

@@ -87,68 +87,11 @@ func (e *benchEnv) close() {
 	}
 }
 
-// drain waits until every acknowledged event has made its request (read
-// from backups of the running store every 2 s), then until the outbox is
-// quiet: no Web API call for 3 s. It gives up when the request count has
-// not grown for stall. It returns when the outbox went quiet, for the
-// report.
-func (e *benchEnv) drain(ctx context.Context, acked []string, lastAck time.Time, stall time.Duration) string {
-	best, grew, failed := -1, time.Now(), 0
-	for i := 0; ; i++ {
-		t, err := snapshot(e.bin, e.cfgPath, e.dir, i)
-		if err != nil {
-			fmt.Printf("%-40s %v\n", "drain", err)
-			if failed++; failed == 3 {
-				fmt.Printf("%-40s gave up after 3 failed backups\n", "drain")
-				return "not awaited"
-			}
-		} else {
-			failed = 0
-			c := t.compare(acked, lastAck)
-			if c.found > best {
-				best, grew = c.found, time.Now()
-			}
-			if c.missing+c.queued == 0 {
-				fmt.Printf("%-40s all %d requests made; seen %.1f s after the last ack (backups every 2 s)\n",
-					"drain", c.found, time.Since(lastAck).Seconds())
-				break
-			}
-		}
-		if time.Since(grew) > stall || e.serve.exited() || ctx.Err() != nil {
-			fmt.Printf("%-40s gave up with %d of %d requests made\n", "drain", max(best, 0), len(acked))
-			return "not awaited"
-		}
-		if !pause(ctx, 2*time.Second) {
-			return "not awaited"
-		}
-	}
-	// The tickets and replies follow as outbox jobs; their Web API calls
-	// show when they are done.
-	calls, changed := e.fake.total(), time.Now()
-	for time.Since(changed) < 3*time.Second {
-		if time.Since(changed) > stall || !pause(ctx, 250*time.Millisecond) {
-			return "not awaited"
-		}
-		if n := e.fake.total(); n != calls {
-			calls, changed = n, time.Now()
-		}
-	}
-	return fmt.Sprintf("%.1f s after the last ack", max(changed.Sub(lastAck), 0).Seconds())
-}
-
-func pause(ctx context.Context, d time.Duration) bool {
-	select {
-	case <-ctx.Done():
-		return false
-	case <-time.After(d):
-		return true
-	}
-}
-
 // ceilingRun measures the ceiling: a bare net/http server on loopback that
 // only verifies the signature and answers 200, sent the same events from
-// the same number of senders.
-func ceilingRun(ctx context.Context, key []byte, gen events, first int64, dur time.Duration, senders int) (*outcome, error) {
+// the same number of senders, as fast as they go (rate 0) or at rate per
+// second.
+func ceilingRun(ctx context.Context, key []byte, gen events, first int64, dur time.Duration, senders int, rate float64) (*outcome, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen for the ceiling server: %w", err)
@@ -165,6 +108,9 @@ func ceilingRun(ctx context.Context, key []byte, gen events, first int64, dur ti
 	go srv.Serve(ln)
 	defer srv.Close()
 	s := &sender{url: "http://" + ln.Addr().String() + "/slack/events", secret: key, client: newClient(senders), gen: gen}
+	if rate > 0 {
+		return openLoop(ctx, s, first, rate, dur, senders), nil
+	}
 	return closedLoop(ctx, s, first, dur, senders), nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // fakeSlack is the smallest Slack Web API that keeps the bot going: every
@@ -21,8 +22,17 @@ type fakeSlack struct {
 	base int64 // unix seconds of the first ts it hands out
 
 	seq   atomic.Int64
+	last  atomic.Int64 // when the last call came in, in Unix nanoseconds
 	mu    sync.Mutex
 	calls map[string]int
+}
+
+// lastCall returns when the last call came in; the zero time if none has.
+func (f *fakeSlack) lastCall() time.Time {
+	if n := f.last.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }
 
 func newFakeSlack(base int64) *fakeSlack {
@@ -58,6 +68,7 @@ func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.calls[method]++
 	f.mu.Unlock()
+	f.last.Store(time.Now().UnixNano())
 	if method == "upload" {
 		// The second step of files.uploadV2 posts the bytes to the URL
 		// files.getUploadURLExternal handed out.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 )
@@ -16,8 +17,15 @@ func TestFakeSlack(t *testing.T) {
 	t.Cleanup(srv.Close)
 	api := slack.New("xoxb-bench", slack.OptionAPIURL(srv.URL+"/"))
 	ctx := context.Background()
+	if !fake.lastCall().IsZero() {
+		t.Errorf("lastCall = %v before any call", fake.lastCall())
+	}
+	before := time.Now()
 
 	auth, err := api.AuthTestContext(ctx)
+	if last := fake.lastCall(); last.Before(before) {
+		t.Errorf("lastCall = %v after a call made at %v", last, before)
+	}
 	if err != nil || auth.UserID != "UBOT" || auth.TeamID != "T123" {
 		t.Errorf("auth.test = %+v, %v; want UBOT of T123", auth, err)
 	}

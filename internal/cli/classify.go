@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,6 +60,12 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	if len(pos) > 0 && strings.TrimSpace(strings.Join(pos, " ")) == "" {
 		return usageError(env, "classify", "TEXT is empty; give the request's text, or JSON lines on stdin")
 	}
+	// One buffered writer and one encoder for every line: a write per
+	// answer was a system call per line. stdinFlusher empties the buffer
+	// before each read of stdin, so that someone typing lines still sees
+	// each answer at once.
+	out := bufio.NewWriter(env.Stdout)
+	enc := json.NewEncoder(out)
 	emit := func(in classifyLine) error {
 		if in.Team == "" {
 			in.Team = *team
@@ -77,34 +84,51 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 			return err
 		}
 		if *asJSON {
-			b, _ := json.Marshal(res)
-			fmt.Fprintln(env.Stdout, string(b))
-			return nil
+			return enc.Encode(res)
 		}
-		fmt.Fprintf(env.Stdout, "%s: %s %s (rule %s) %s\n", res.Team, res.Decision.Urgency, orDash(res.Decision.Category), res.Decision.Rule, res.Explanation)
-		return nil
+		_, err = fmt.Fprintf(out, "%s: %s %s (rule %s) %s\n", res.Team, res.Decision.Urgency, orDash(res.Decision.Category), res.Decision.Rule, res.Explanation)
+		return err
 	}
+	code := ExitOK
 	if len(pos) > 0 {
 		if err := emit(classifyLine{Summary: strings.Join(pos, " ")}); err != nil {
 			return fail(env, err)
 		}
-		return ExitOK
+	} else {
+		code = classifyStream(env, stdinFlusher{env.Stdin, out}, emit)
 	}
-	return classifyStream(env, emit)
+	if err := out.Flush(); err != nil {
+		return fail(env, fmt.Errorf("write answers: %w", err))
+	}
+	return code
 }
 
-func classifyStream(env Env, emit func(classifyLine) error) int {
-	sc := bufio.NewScanner(env.Stdin)
+// stdinFlusher flushes w before each read of r, one that may wait for
+// input.
+type stdinFlusher struct {
+	r io.Reader
+	w *bufio.Writer
+}
+
+func (f stdinFlusher) Read(p []byte) (int, error) {
+	if err := f.w.Flush(); err != nil {
+		return 0, fmt.Errorf("write answers: %w", err)
+	}
+	return f.r.Read(p)
+}
+
+func classifyStream(env Env, stdin io.Reader, emit func(classifyLine) error) int {
+	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	code, n := ExitOK, 0
 	for sc.Scan() {
 		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
 			continue
 		}
 		var in classifyLine
-		dec := json.NewDecoder(strings.NewReader(line))
+		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.DisallowUnknownFields()
 		err := dec.Decode(&in)
 		if err == nil && dec.More() {

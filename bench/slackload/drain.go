@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// progress is serve's work so far as its /metrics endpoint shows it: the
+// requests taken in (all teams, urgencies and outcomes) and the jobs still
+// waiting in the outbox (tickets, replies, notices).
+type progress struct {
+	requests float64
+	outbox   float64
+}
+
+// parseProgress reads the Prometheus text exposition for the two series
+// progress needs; a missing series is an error, so that a renamed metric
+// fails the benchmark instead of waiting forever.
+func parseProgress(r io.Reader) (progress, error) {
+	var p progress
+	var sawRequests, sawOutbox bool
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		// "name value", or "name{labels} value"; labels may hold spaces.
+		end := strings.IndexAny(line, "{ ")
+		if end < 0 {
+			continue
+		}
+		name, rest := line[:end], line[end:]
+		if rest[0] == '{' {
+			j := strings.LastIndexByte(rest, '}')
+			if j < 0 {
+				return p, fmt.Errorf("metrics: unclosed labels in %q", line)
+			}
+			rest = rest[j+1:]
+		}
+		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) == 0 {
+			return p, fmt.Errorf("metrics: no value in %q", line)
+		}
+		v, err := strconv.ParseFloat(fields[0], 64)
+		if err != nil {
+			return p, fmt.Errorf("metrics: %q: %w", line, err)
+		}
+		if name == "sprintguard_requests_total" {
+			p.requests += v
+			sawRequests = true
+		} else {
+			p.outbox = v
+			sawOutbox = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return p, fmt.Errorf("read metrics: %w", err)
+	}
+	if !sawRequests || !sawOutbox {
+		return p, fmt.Errorf("metrics: no sprintguard_requests_total or sprintguard_outbox_depth series")
+	}
+	return p, nil
+}
+
+// scrape fetches url (serve's /metrics) and parses it.
+func scrape(ctx context.Context, url string) (progress, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return progress{}, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return progress{}, fmt.Errorf("scrape metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return progress{}, fmt.Errorf("scrape metrics: %s", resp.Status)
+	}
+	return parseProgress(resp.Body)
+}
+
+// drained is when serve finished the work of the load phases.
+type drained struct {
+	ok   bool      // false: it gave up (stall, crash, interrupt) before the work was done
+	at   time.Time // when the last of the work was done (or the last scrape, if not ok)
+	made time.Time // when every acknowledged event was first seen to have made its request
+	last progress  // the last scrape
+}
+
+// made reports whether p shows want more requests than base.
+func (p progress) made(base progress, want int) bool {
+	return p.requests-base.requests >= float64(want)
+}
+
+// drainPoll is how often drain scrapes: each scrape costs serve a read of
+// its outbox, so not much more often than the figure's resolution needs.
+const drainPoll = 250 * time.Millisecond
+
+// drainQuiet is how long the Web API must go without a call before the
+// outbox counts as done for now. Jobs due later (an on-call notice held
+// until business hours) stay in the outbox, so its depth cannot say it.
+const drainQuiet = 3 * time.Second
+
+// drain waits until serve has fully processed the load: it scrapes serve's
+// metrics until every one of want acknowledged events has made its
+// request, then waits until the outbox's jobs stop calling the Web API;
+// the work was done at the later of the two. It gives up when the request
+// count has not moved for stall, or serve has exited.
+func (e *benchEnv) drain(ctx context.Context, base progress, want int, stall time.Duration) drained {
+	url := "http://" + e.listen + "/metrics"
+	var d drained
+	moved, failed := time.Now(), 0
+	for d.made.IsZero() {
+		p, err := scrape(ctx, url)
+		now := time.Now()
+		if err != nil {
+			if failed++; failed == 3 {
+				fmt.Printf("%-40s gave up after 3 failed scrapes: %v\n", "drain", err)
+				return d
+			}
+		} else {
+			failed = 0
+			if p != d.last {
+				moved = now
+			}
+			d.last, d.at = p, now
+			if p.made(base, want) {
+				d.made = now
+				break
+			}
+		}
+		if now.Sub(moved) > stall || e.serve.exited() || ctx.Err() != nil {
+			fmt.Printf("%-40s gave up with %.0f of %d requests made, %.0f jobs in the outbox\n", "drain",
+				d.last.requests-base.requests, want, d.last.outbox)
+			return d
+		}
+		if !pause(ctx, drainPoll) {
+			return d
+		}
+	}
+	for {
+		last := e.fake.lastCall()
+		if time.Since(last) >= drainQuiet && time.Since(d.made) >= drainQuiet {
+			d.at, d.ok = later(d.made, last), true
+			if p, err := scrape(ctx, url); err == nil {
+				d.last = p
+			}
+			return d
+		}
+		if e.serve.exited() || !pause(ctx, drainPoll) {
+			return d
+		}
+	}
+}
+
+func pause(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
+}

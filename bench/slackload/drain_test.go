@@ -1,0 +1,71 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseProgress(t *testing.T) {
+	const exposition = `# HELP sprintguard_requests_total Requests taken in, by team, urgency and outcome.
+# TYPE sprintguard_requests_total counter
+sprintguard_requests_total{outcome="charged",team="data",urgency="low"} 1200
+sprintguard_requests_total{outcome="charged",team="data",urgency="high"} 34
+sprintguard_requests_total{outcome="free",team="platform team",urgency="low"} 6
+# HELP sprintguard_outbox_depth Jobs waiting in the outbox.
+# TYPE sprintguard_outbox_depth gauge
+sprintguard_outbox_depth 17
+sprintguard_outbox_dead_jobs 2
+sprintguard_requests_total_created 99
+`
+	tests := []struct {
+		name string
+		in   string
+		want progress
+		err  string
+	}{
+		{"both series", exposition, progress{requests: 1240, outbox: 17}, ""},
+		{"no requests yet", "sprintguard_outbox_depth 0\nsprintguard_requests_total 0\n", progress{}, ""},
+		{"outbox missing", "sprintguard_requests_total{team=\"a\"} 3\n", progress{}, "no sprintguard_requests_total or sprintguard_outbox_depth"},
+		{"renamed", "sprintguard_requests 3\nsprintguard_outbox_depth 1\n", progress{}, "no sprintguard_requests_total"},
+		{"bad value", "sprintguard_outbox_depth lots\nsprintguard_requests_total 1\n", progress{}, "lots"},
+		{"no value", "sprintguard_outbox_depth{a=\"b\"}\n", progress{}, "no value"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseProgress(strings.NewReader(tc.in))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestProgressMade(t *testing.T) {
+	base := progress{requests: 10, outbox: 1}
+	tests := []struct {
+		name string
+		p    progress
+		want bool
+	}{
+		{"all made", progress{requests: 110, outbox: 7}, true},
+		{"one request missing", progress{requests: 109, outbox: 0}, false},
+		{"more made than acked (a timed-out send)", progress{requests: 111, outbox: 1}, true},
+		{"none made", base, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.p.made(base, 100); got != tc.want {
+				t.Errorf("made = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
