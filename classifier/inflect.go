@@ -1,0 +1,171 @@
+package classifier
+
+import (
+	"slices"
+	"strings"
+)
+
+// Forms returns the words a keyword's word w matches: w itself and, when w
+// is a plain form, its regular English inflections, so that a rule written
+// with "fail" also catches "fails", "failed" and "failing", and one written
+// with "certs" catches "cert". A word written with -ed or -ing matches only
+// itself: "staging" is not "stage", nor "billing" "bill". w must be
+// lower-cased, as the tokenizer leaves it.
+//
+// Only inflections are added, never other words built on w: "deploy"
+// matches "deploys", "deployed" and "deploying", not "deployment", and
+// "runner" is not "run". Words shorter than three letters, words with
+// digits, underscores or letters outside a-z, and the function words in
+// fixedWords match only themselves, because their "inflections" would be
+// other words ("can" and "cans", "new" and "news"). A few irregular verbs
+// that requests use for outages and builds ("broke", "built", "went") are
+// listed by hand in irregular.
+//
+// Forms generates candidates generously: a form that is not an English word
+// costs an index entry and never matches. It is pure and safe for concurrent
+// use.
+func Forms(w string) []string {
+	if len(w) < 3 || !lowerASCII(w) || fixedWords[w] {
+		return []string{w}
+	}
+	for _, group := range irregular {
+		if slices.Contains(group, w) {
+			return slices.Clone(group)
+		}
+	}
+	out := []string{w}
+	for _, b := range bases(w) {
+		out = appendForms(out, b)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// fixedWords are function words that keep their one form: adding an s, ed
+// or ing to them, or taking one away, makes another word.
+var fixedWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{
+		"all", "and", "any", "are", "but", "can", "could", "does", "down", "each", "for", "from", "had", "has",
+		"have", "her", "here", "his", "how", "into", "its", "may", "might", "must", "new", "news", "nor",
+		"not", "now", "off", "once", "one", "only", "our", "ours", "out", "over", "shall", "should", "since",
+		"some", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "thus",
+		"too", "very", "was", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
+		"with", "would", "yes", "yet", "you", "your", "yours", "always", "sometimes", "during", "nothing",
+		"something", "anything", "everything", "thing", "things", "morning", "evening", "less", "unless",
+		"right", "rights",
+	} {
+		m[w] = true
+	}
+	return m
+}()
+
+// irregular holds the irregular verbs whose forms requests use; every word
+// of a group matches every other.
+var irregular = [][]string{
+	{"break", "breaks", "breaking", "broke", "broken"},
+	{"build", "builds", "building", "built"},
+	{"run", "runs", "running", "ran"},
+	{"go", "goes", "going", "went", "gone"},
+	{"see", "sees", "seeing", "saw", "seen"},
+	{"lose", "loses", "losing", "lost"},
+	{"steal", "steals", "stealing", "stole", "stolen"},
+	{"send", "sends", "sending", "sent"},
+	{"take", "takes", "taking", "took", "taken"},
+	{"give", "gives", "giving", "gave", "given"},
+	{"write", "writes", "writing", "wrote", "written"},
+	{"pay", "pays", "paying", "paid"},
+	{"hang", "hangs", "hanging", "hung"},
+	{"fall", "falls", "falling", "fell", "fallen"},
+	{"keep", "keeps", "keeping", "kept"},
+	{"die", "dies", "dying", "died"},
+}
+
+func lowerASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// bases returns the words whose forms w matches: w itself when it is a
+// plain form, and the singular when it is a plural. Each base has at least
+// three letters and a vowel, so that "https" is not taken for an "http"
+// that was made plural. A word that already ends in -ed or -ing has no base:
+// it matches only itself, since such words often name something else than
+// the verb ("staging", "billing", "onboarding").
+func bases(w string) []string {
+	var out []string
+	add := func(b string) {
+		if len(b) >= 3 && strings.ContainsAny(b, "aeiouy") {
+			out = append(out, b)
+		}
+	}
+	switch {
+	case hasSuffix(w, "eed"):
+		add(w) // "need", "speed": no -ed to take away
+	case hasSuffix(w, "ing"), hasSuffix(w, "ed"):
+	case hasSuffix(w, "ss"), hasSuffix(w, "us"), hasSuffix(w, "is"):
+		add(w) // "access", "status", "analysis": not plurals
+	case hasSuffix(w, "ies"):
+		add(w[:len(w)-3] + "y") // "queries"
+		add(w[:len(w)-1])       // "ties"
+	case hasSuffix(w, "es") && sibilant(w[:len(w)-2]):
+		add(w[:len(w)-2]) // "fixes", "patches"
+		add(w[:len(w)-1]) // "caches"
+	case hasSuffix(w, "s"):
+		add(w[:len(w)-1])
+	default:
+		add(w)
+	}
+	return out
+}
+
+// appendForms appends b and its plural, past and -ing forms.
+func appendForms(out []string, b string) []string {
+	n := len(b)
+	last := b[n-1]
+	consonantY := last == 'y' && !isVowel(b[n-2])
+	out = append(out, b)
+	switch {
+	case consonantY:
+		out = append(out, b[:n-1]+"ies", b[:n-1]+"ied")
+	case sibilant(b):
+		out = append(out, b+"es", b+"ed")
+	case last == 'e':
+		out = append(out, b+"s", b+"d")
+	default:
+		out = append(out, b+"s", b+"ed")
+	}
+	switch {
+	case hasSuffix(b, "ie"):
+		out = append(out, b[:n-2]+"ying")
+	case last == 'e' && !hasSuffix(b, "ee") && !hasSuffix(b, "ye") && !hasSuffix(b, "oe"):
+		out = append(out, b[:n-1]+"ing", b+"ing") // "using"; "queueing"
+	default:
+		out = append(out, b+"ing")
+	}
+	// A final consonant after a single vowel may double: "stop", "stopped";
+	// "transfer", "transferred".
+	if n >= 3 && !isVowel(last) && !strings.ContainsRune("swxy", rune(last)) && isVowel(b[n-2]) && !isVowel(b[n-3]) {
+		out = append(out, b+string(last)+"ed", b+string(last)+"ing")
+	}
+	return out
+}
+
+// sibilant reports whether b takes -es in the plural: "fixes", "patches".
+func sibilant(b string) bool {
+	return hasSuffix(b, "s") || hasSuffix(b, "x") || hasSuffix(b, "z") || hasSuffix(b, "ch") || hasSuffix(b, "sh")
+}
+
+func isVowel(c byte) bool {
+	switch c {
+	case 'a', 'e', 'i', 'o', 'u':
+		return true
+	}
+	return false
+}
+
+func hasSuffix(w, s string) bool { return len(w) > len(s) && w[len(w)-len(s):] == s }
