@@ -8,9 +8,10 @@ import (
 // Forms returns the words a keyword's word w matches: w itself and, when w
 // is a plain form, its regular English inflections, so that a rule written
 // with "fail" also catches "fails", "failed" and "failing", and one written
-// with "certs" catches "cert". A word written with -ed or -ing matches only
-// itself: "staging" is not "stage", nor "billing" "bill". w must be
-// lower-cased, as the tokenizer leaves it.
+// with "cert" catches "certs". A word written with -s, -ed or -ing matches
+// only itself: "staging" is not "stage", "billing" is not "bill", and
+// "customers can't" is not "customer can't". w must be lower-cased, as the
+// tokenizer leaves it.
 //
 // Only inflections are added, never other words built on w: "deploy"
 // matches "deploys", "deployed" and "deploying", not "deployment", and
@@ -28,21 +29,21 @@ func Forms(w string) []string {
 	if len(w) < 3 || !lowerASCII(w) || fixedWords[w] {
 		return []string{w}
 	}
+	if inflected(w) {
+		return []string{w}
+	}
 	for _, group := range irregular {
 		if slices.Contains(group, w) {
 			return slices.Clone(group)
 		}
 	}
-	out := []string{w}
-	for _, b := range bases(w) {
-		out = appendForms(out, b)
-	}
+	out := appendForms(nil, w)
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
 // fixedWords are function words that keep their one form: adding an s, ed
-// or ing to them, or taking one away, makes another word.
+// or ing to them makes another word.
 var fixedWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range []string{
@@ -60,8 +61,9 @@ var fixedWords = func() map[string]bool {
 	return m
 }()
 
-// irregular holds the irregular verbs whose forms requests use; every word
-// of a group matches every other.
+// irregular holds the irregular verbs whose forms requests use; a plain or
+// irregular word of a group ("break", "broke", "broken") matches every
+// other.
 var irregular = [][]string{
 	{"break", "breaks", "breaking", "broke", "broken"},
 	{"build", "builds", "building", "built"},
@@ -90,37 +92,20 @@ func lowerASCII(w string) bool {
 	return true
 }
 
-// bases returns the words whose forms w matches: w itself when it is a
-// plain form, and the singular when it is a plural. Each base has at least
-// three letters and a vowel, so that "https" is not taken for an "http"
-// that was made plural. A word that already ends in -ed or -ing has no base:
-// it matches only itself, since such words often name something else than
-// the verb ("staging", "billing", "onboarding").
-func bases(w string) []string {
-	var out []string
-	add := func(b string) {
-		if len(b) >= 3 && strings.ContainsAny(b, "aeiouy") {
-			out = append(out, b)
-		}
-	}
+// inflected reports whether w is already an inflected form: a plural or
+// third person (-s), a past (-ed) or an -ing form. Such words mean what
+// they say ("staging" is not "stage", "users can't" is not "user can't"),
+// so they match only themselves.
+func inflected(w string) bool {
 	switch {
 	case hasSuffix(w, "eed"):
-		add(w) // "need", "speed": no -ed to take away
-	case hasSuffix(w, "ing"), hasSuffix(w, "ed"):
+		return false // "need", "speed": no -ed to take away
 	case hasSuffix(w, "ss"), hasSuffix(w, "us"), hasSuffix(w, "is"):
-		add(w) // "access", "status", "analysis": not plurals
-	case hasSuffix(w, "ies"):
-		add(w[:len(w)-3] + "y") // "queries"
-		add(w[:len(w)-1])       // "ties"
-	case hasSuffix(w, "es") && sibilant(w[:len(w)-2]):
-		add(w[:len(w)-2]) // "fixes", "patches"
-		add(w[:len(w)-1]) // "caches"
-	case hasSuffix(w, "s"):
-		add(w[:len(w)-1])
-	default:
-		add(w)
+		return false // "access", "status", "analysis": no -s to take away
+	case hasSuffix(w, "s"), hasSuffix(w, "ed"), hasSuffix(w, "ing"):
+		return true
 	}
-	return out
+	return false
 }
 
 // appendForms appends b and its plural, past and -ing forms.

