@@ -19,7 +19,7 @@ import (
 // digits, underscores or letters outside a-z, and the function words in
 // fixedWords match only themselves, because their "inflections" would be
 // other words ("can" and "cans", "new" and "news"). A few irregular verbs
-// that requests use for outages and builds ("broke", "built", "went") are
+// that requests use for outages and builds ("break": "broke", "broken") are
 // listed by hand in irregular.
 //
 // Forms generates candidates generously: a form that is not an English word
@@ -33,8 +33,11 @@ func Forms(w string) []string {
 		return []string{w}
 	}
 	for _, group := range irregular {
-		if slices.Contains(group, w) {
+		switch {
+		case group[0] == w:
 			return slices.Clone(group)
+		case slices.Contains(group, w):
+			return []string{w} // "broken", "lost": already inflected
 		}
 	}
 	out := appendForms(nil, w)
@@ -61,9 +64,9 @@ var fixedWords = func() map[string]bool {
 	return m
 }()
 
-// irregular holds the irregular verbs whose forms requests use; a plain or
-// irregular word of a group ("break", "broke", "broken") matches every
-// other.
+// irregular holds the irregular verbs whose forms requests use, plain form
+// first: "break" matches "broke" and "broken", while "broken" in a rule is
+// only itself, as any inflected word is.
 var irregular = [][]string{
 	{"break", "breaks", "breaking", "broke", "broken"},
 	{"build", "builds", "building", "built"},
