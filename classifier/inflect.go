@@ -3,6 +3,8 @@ package classifier
 import (
 	"slices"
 	"strings"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // Forms returns the words a keyword's word w matches: w itself and, when w
@@ -116,16 +118,15 @@ func appendForms(out []string, b string) []string {
 	n := len(b)
 	last := b[n-1]
 	consonantY := last == 'y' && !isVowel(b[n-2])
-	out = append(out, b)
+	// The third person is spelled as the plural: "fixes", "retries".
+	out = append(out, b, plural.Noun(2, b))
 	switch {
 	case consonantY:
-		out = append(out, b[:n-1]+"ies", b[:n-1]+"ied")
-	case sibilant(b):
-		out = append(out, b+"es", b+"ed")
+		out = append(out, b[:n-1]+"ied")
 	case last == 'e':
-		out = append(out, b+"s", b+"d")
+		out = append(out, b+"d")
 	default:
-		out = append(out, b+"s", b+"ed")
+		out = append(out, b+"ed")
 	}
 	switch {
 	case hasSuffix(b, "ie"):
@@ -141,11 +142,6 @@ func appendForms(out []string, b string) []string {
 		out = append(out, b+string(last)+"ed", b+string(last)+"ing")
 	}
 	return out
-}
-
-// sibilant reports whether b takes -es in the plural: "fixes", "patches".
-func sibilant(b string) bool {
-	return hasSuffix(b, "s") || hasSuffix(b, "x") || hasSuffix(b, "z") || hasSuffix(b, "ch") || hasSuffix(b, "sh")
 }
 
 func isVowel(c byte) bool {
