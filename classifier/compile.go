@@ -178,7 +178,9 @@ func (c *compiler) terms(fail func(string, string, error), field string, list []
 			id = int32(len(c.set.terms))
 			c.ids[key] = id
 			c.set.terms = append(c.set.terms, t)
-			c.set.index[t.words[0]] = append(c.set.index[t.words[0]], id)
+			for _, f := range t.forms[0] {
+				c.set.index[f] = append(c.set.index[f], id)
+			}
 		}
 		refs = append(refs, termRef{id: id, text: strings.TrimSpace(s)})
 	}

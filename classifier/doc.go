@@ -15,7 +15,16 @@
 // of whitespace around it. So "deploy" matches "Deploy!" but not
 // "deployment"; "access request" matches "access\n  request" but not
 // "access, request"; "on-call" matches "ON-CALL" but not "on call" (list both
-// if both should match). Regex conditions use RE2 syntax on the unlowered
+// if both should match).
+//
+// Each plain word of a keyword also matches its regular English
+// inflections (see Forms), because people write "certs", "failed" and
+// "queues" where the rule says "cert", "fail" and "queue": "fail" matches
+// "fails", "failed" and "failing", and "access request" matches "access
+// requests". Words built on it are other words: "deploy" does not match
+// "deployment". A word written with -s, -ed or -ing matches only itself
+// ("staging" is not "stage", "users can't" is not "user can't"); a regex
+// matches one exact form. Regex conditions use RE2 syntax on the unlowered
 // text; write (?i) for case-insensitive patterns.
 //
 // Keywords and regexes see the request's Text as Normalize makes it, in

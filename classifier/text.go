@@ -123,6 +123,9 @@ func gapMatches(gap []byte, want string) bool {
 // term is a keyword or phrase, compiled.
 type term struct {
 	words []string // lower-cased
+	// forms[k] are the text words that words[k] matches: itself and its
+	// inflections (see Forms).
+	forms [][]string
 	// gaps[k] is the punctuation between words[k-1] and words[k], without
 	// whitespace and canonicalised; gaps[0] is always "".
 	gaps []string
@@ -154,9 +157,10 @@ func parseTerm(s string) (term, error) {
 	if first.start > 0 || int(last.end) < len(tk.buf) {
 		return term{}, fmt.Errorf("%q starts or ends with punctuation, but keywords match whole words; write %q, or use regex", s, inner)
 	}
-	t := term{words: make([]string, len(tk.words)), gaps: make([]string, len(tk.words))}
+	t := term{words: make([]string, len(tk.words)), forms: make([][]string, len(tk.words)), gaps: make([]string, len(tk.words))}
 	for k := range tk.words {
 		t.words[k] = string(tk.word(k))
+		t.forms[k] = Forms(t.words[k])
 		if k == 0 {
 			continue
 		}
@@ -172,15 +176,25 @@ func parseTerm(s string) (term, error) {
 }
 
 // at reports whether the term's words follow word i of tk, which the caller
-// has already found equal to the term's first word, before word end.
+// has already found to be a form of the term's first word, before word end.
 func (t *term) at(tk *tokenizer, i, end int) bool {
 	if i+len(t.words) > end {
 		return false
 	}
 	for k := 1; k < len(t.words); k++ {
-		if string(tk.word(i+k)) != t.words[k] || !gapMatches(tk.gap(i+k), t.gaps[k]) {
+		if !isForm(t.forms[k], tk.word(i+k)) || !gapMatches(tk.gap(i+k), t.gaps[k]) {
 			return false
 		}
 	}
 	return true
+}
+
+// isForm reports whether w is one of forms, without converting w.
+func isForm(forms []string, w []byte) bool {
+	for _, f := range forms {
+		if f == string(w) {
+			return true
+		}
+	}
+	return false
 }

@@ -53,7 +53,17 @@ func TestKeywordMatching(t *testing.T) {
 		{"phrase broken by comma", "access request", "access, request", "", false},
 		{"phrase broken by period", "access request", "I have access. Request: none", "", false},
 		{"phrase words reversed", "access request", "request access", "", false},
-		{"phrase partial", "access request", "access requests", "", false},
+		{"phrase partial", "access request", "access req", "", false},
+		{"phrase plural", "access request", "access requests", "", true},
+		{"phrase inflected first word", "log in", "I logged in fine", "", true},
+		{"inflected verb", "fail", "the build failed twice", "", true},
+		{"plain term matches plural", "cert", "the certs expired", "", true},
+		{"plural term only itself", "users", "one user can't log in", "", false},
+		{"ing term only itself", "staging", "the stage env", "", false},
+		{"derived word is another word", "deploy", "deployments are slow", "", false},
+		{"irregular form", "break", "the build broke", "", true},
+		{"irregular form in the rule is only itself", "broken", "the build broke", "", false},
+		{"function word keeps its form", "new", "any news?", "", false},
 		{"phrase written with extra spaces", "access   request", "access request", "", true},
 		{"three-word phrase", "disk is full", "the DISK IS FULL on db1", "", true},
 		{"three-word phrase one missing", "disk is full", "the disk full on db1", "", false},
@@ -175,6 +185,20 @@ func refRegexp(keyword string) *regexp.Regexp {
 		}
 		gap = ""
 	}
+	// cur is the keyword word being read; it is written as the alternation
+	// of its forms once it ends.
+	cur := ""
+	endWord := func() {
+		if cur == "" {
+			return
+		}
+		var alts []string
+		for _, f := range Forms(cur) {
+			alts = append(alts, regexp.QuoteMeta(f))
+		}
+		b.WriteString(`(?:` + strings.Join(alts, "|") + `)`)
+		cur = ""
+	}
 	for _, r := range kw {
 		w := r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 		switch {
@@ -182,12 +206,14 @@ func refRegexp(keyword string) *regexp.Regexp {
 			flush()
 			fallthrough
 		case w:
-			b.WriteString(regexp.QuoteMeta(string(r)))
+			cur += string(r)
 		default:
+			endWord()
 			gap += string(r)
 		}
 		inWord = w
 	}
+	endWord()
 	b.WriteString(`(?:$|[^` + word + `])`)
 	return regexp.MustCompile(b.String())
 }
