@@ -10,10 +10,10 @@ import (
 )
 
 // TestContract runs the store contract on PostgreSQL, each case in a
-// database of its own; every Open is another replica.
+// schema of its own; every Open is another replica.
 func TestContract(t *testing.T) {
 	storetest.Run(t, storetest.Driver{Replicas: true, New: func(t *testing.T) storetest.Opener {
-		url := pgtest.DB(t)
+		url := pgtest.Schema(t)
 		return func(opt storetest.Options) (storetest.Store, error) {
 			return postgres.Open(context.Background(), url, postgres.Options{
 				Now: opt.Now, DedupeTTL: opt.DedupeTTL, Lease: opt.Lease, MaxConns: 8})
