@@ -23,7 +23,8 @@ func testRequestRoundTrip(t *testing.T, d Driver) {
 			return err
 		}
 		r := Request(second, "platform", T0)
-		r.Details, r.Links = "details", []string{"https://example.com"}
+		// Slack text may hold anything JSON can: a NUL must come back too.
+		r.Details, r.Links = "details\x00 ✓", []string{"https://example.com"}
 		return tx.PutRequest(r)
 	})
 	if err != nil {
@@ -37,7 +38,7 @@ func testRequestRoundTrip(t *testing.T, d Driver) {
 		if err != nil {
 			return err
 		}
-		if r.Summary != "request 2" || r.Details != "details" || !r.CreatedAt.Equal(T0) || len(r.Links) != 1 {
+		if r.Summary != "request 2" || r.Details != "details\x00 ✓" || !r.CreatedAt.Equal(T0) || len(r.Links) != 1 {
 			t.Errorf("Request(2) = %+v", r)
 		}
 		_, err = tx.Request(1)
