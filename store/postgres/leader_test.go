@@ -79,7 +79,7 @@ func terminateLockHolder(t *testing.T, url string) {
 	defer conn.Close(ctx)
 	var n int
 	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
-		WHERE locktype = 'advisory' AND granted AND objid = $1::bigint::oid`, int64(leaderLock & 0xffffffff)).Scan(&n)
+		WHERE locktype = 'advisory' AND granted AND objid = $1::bigint::oid`, int64(leaderLock&0xffffffff)).Scan(&n)
 	if err != nil || n != 1 {
 		t.Fatalf("terminated %d lock holders (%v), want 1", n, err)
 	}
