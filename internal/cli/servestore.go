@@ -122,3 +122,14 @@ func elect(ctx context.Context, db serveStore, sched *jobs.Scheduler, scrub func
 	go func() { defer close(done); e.Run(ctx) }()
 	return func() { <-done }
 }
+
+var _ bot.Buckets = (*postgres.DB)(nil)
+
+// slackLimits paces the Slack calls of all replicas together on
+// PostgreSQL; one bolt process has Slack's Retry-After alone (nil).
+func slackLimits(db serveStore, log *slog.Logger) bot.Limiter {
+	if pg, ok := db.(*postgres.DB); ok {
+		return &bot.TierLimits{Buckets: pg, Log: log}
+	}
+	return nil
+}
