@@ -67,6 +67,11 @@ func (d *decoder) storage(n *yaml.Node, s *Storage) {
 		"driver": func(v *yaml.Node) { d.choice("`driver`", v, &s.Driver, DriverBolt, DriverPostgres) },
 		"path":   func(v *yaml.Node) { d.str("`path`", v, &s.Path) },
 		"url":    func(v *yaml.Node) { urlReported = d.databaseURL(v, &s.URL) },
+		"lease": func(v *yaml.Node) {
+			if parsed(d, "`lease`", v, &s.Lease, parseDuration) && s.Lease < time.Second {
+				d.errAt(v, "`lease` must be at least 1s", "longer than the slowest Slack or tracker call; a replica that dies holds its work this long")
+			}
+		},
 		"dedupe_ttl": func(v *yaml.Node) {
 			if parsed(d, "`dedupe_ttl`", v, &s.DedupeTTL, parseDuration) && s.DedupeTTL < time.Hour {
 				d.errAt(v, "`dedupe_ttl` must be at least 1h", "Slack retries events for up to an hour")

@@ -33,6 +33,8 @@ func TestStorageDriver(t *testing.T) {
 			errs: []string{"v.yaml:3: environment variable NOPE is not set"}},
 		{name: "unset variable offline", storage: "storage:\n  driver: postgres\n  url: ${NOPE}\n", unsetWarns: true, driver: DriverPostgres,
 			warns: []string{"v.yaml:3: environment variable NOPE is not set"}},
+		{name: "short lease", storage: "storage:\n  driver: postgres\n  url: ${DATABASE_URL}\n  lease: 10ms\n",
+			errs: []string{"v.yaml:4: `lease` must be at least 1s"}},
 		{name: "not postgres", storage: "storage:\n  driver: postgres\n  url: ${BAD}\n",
 			errs: []string{"v.yaml:3: `url` must be a PostgreSQL URL or key=value connection string"}},
 	}

@@ -58,7 +58,7 @@ func openStore(ctx context.Context, cfg *config.Config, now func() time.Time, lo
 	where := slog.Group("database", "host", pc.ConnConfig.Host, "port", pc.ConnConfig.Port, "name", pc.ConnConfig.Database, "user", pc.ConnConfig.User)
 	for attempt := 1; ; attempt++ {
 		octx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		db, err := postgres.Open(octx, url, postgres.Options{Now: now, DedupeTTL: cfg.Storage.DedupeTTL})
+		db, err := postgres.Open(octx, url, postgres.Options{Now: now, DedupeTTL: cfg.Storage.DedupeTTL, Lease: cfg.Storage.Lease})
 		cancel()
 		if err == nil {
 			h.storeOpen()
@@ -126,10 +126,17 @@ func elect(ctx context.Context, db serveStore, sched *jobs.Scheduler, scrub func
 var _ bot.Buckets = (*postgres.DB)(nil)
 
 // slackLimits paces the Slack calls of all replicas together on
-// PostgreSQL; one bolt process has Slack's Retry-After alone (nil).
-func slackLimits(db serveStore, log *slog.Logger) bot.Limiter {
-	if pg, ok := db.(*postgres.DB); ok {
-		return &bot.TierLimits{Buckets: pg, Log: log}
+// PostgreSQL; one bolt process has Slack's Retry-After alone (nil). A job
+// waits for its slot at most a quarter of the lease (and 20 s), else it is
+// retried later: a handler still waiting when its lease ends would see
+// another replica take the job and post it too.
+func slackLimits(db serveStore, log *slog.Logger, lease time.Duration) bot.Limiter {
+	pg, ok := db.(*postgres.DB)
+	if !ok {
+		return nil
 	}
-	return nil
+	if lease <= 0 {
+		lease = postgres.DefaultLease
+	}
+	return &bot.TierLimits{Buckets: pg, Log: log, MaxWait: min(lease/4, 20*time.Second)}
 }
