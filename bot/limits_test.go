@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,20 @@ func TestGatewayPacesEveryAttempt(t *testing.T) {
 	want := "chat.postMessage@C1,chat.postMessage@C1,chat.update@"
 	if got := strings.Join(l.calls, ","); got != want {
 		t.Fatalf("paced %s, want %s", got, want)
+	}
+}
+
+// TestEveryMethodHasItsTier checks that each method the Gateway calls has
+// its own pace, so that none falls to the tier-3 guess unnoticed.
+func TestEveryMethodHasItsTier(t *testing.T) {
+	for _, m := range Methods {
+		if _, ok := methodPace[m]; !ok {
+			t.Errorf("%s has no pace in methodPace", m)
+		}
+	}
+	for m := range methodPace {
+		if !slices.Contains(Methods, m) {
+			t.Errorf("methodPace names %s, which the Gateway never calls", m)
+		}
 	}
 }
