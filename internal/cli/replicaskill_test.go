@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,20 +22,7 @@ import (
 func pgServe(t *testing.T, bin string, fake *slackfake.Server, dbURL string) *httpServe {
 	t.Helper()
 	s := &httpServe{t: t, bin: bin, fake: fake}
-	dir := t.TempDir()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	s.url = "http://" + addr
-	data, _ := os.ReadFile(storeConfig(t, dir))
-	text := strings.NewReplacer(`listen: ":8080"`, `listen: "`+addr+`"`,
-		"api_url: https://slack.com/api/", "api_url: "+fake.APIURL(),
-		"  mode: socket\n", "  mode: http\n",
-		"  driver: bolt\n", "  driver: postgres\n  url: "+dbURL+"\n  lease: 2s\n").Replace(string(data))
-	s.cfg = writeFile(t, dir, "sprintguard.yaml", text)
+	s.url, s.cfg = httpConfig(t, t.TempDir(), fake, onPostgres(dbURL, "  lease: 2s\n"))
 	return s
 }
 

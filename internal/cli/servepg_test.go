@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -100,19 +99,7 @@ func (p *pgProxy) down() {
 // and a stop that waits for it to exit.
 func inProcessServe(t *testing.T, fake *slackfake.Server, dbURL string) (base string, logs *syncBuffer, stop func() int) {
 	t.Helper()
-	dir := t.TempDir()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	data, _ := os.ReadFile(storeConfig(t, dir))
-	text := strings.NewReplacer(`listen: ":8080"`, `listen: "`+addr+`"`,
-		"api_url: https://slack.com/api/", "api_url: "+fake.APIURL(),
-		"  mode: socket\n", "  mode: http\n",
-		"  driver: bolt\n", "  driver: postgres\n  url: ${DATABASE_URL}\n").Replace(string(data))
-	cfg := writeFile(t, dir, "sprintguard.yaml", text)
+	base, cfg := httpConfig(t, t.TempDir(), fake, onPostgres("${DATABASE_URL}"))
 	vars := map[string]string{"SLACK_BOT_TOKEN": "xoxb-e2e", "SLACK_SIGNING_SECRET": e2eSecret, "DATABASE_URL": dbURL}
 	logs = &syncBuffer{}
 	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs,
@@ -122,7 +109,7 @@ func inProcessServe(t *testing.T, fake *slackfake.Server, dbURL string) (base st
 	go func() { code <- Main(ctx, []string{"serve", "--config", cfg, "--log-format", "text"}, env) }()
 	stop = sync.OnceValue(func() int { cancel(); return <-code })
 	t.Cleanup(func() { stop() })
-	return "http://" + addr, logs, stop
+	return base, logs, stop
 }
 
 // readyz returns /readyz's status and body, 0 when nothing answers.
