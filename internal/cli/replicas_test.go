@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/bot"
@@ -154,7 +153,7 @@ func TestScheduledWorkAcrossReplicas(t *testing.T) {
 
 	// The leader dies before the handoff: its lock's session ends, and the
 	// process with it.
-	terminateLeader(t, url)
+	pgtest.EndLockHolders(t, url, 1)
 	first.stop()
 	rest := rs[:0]
 	for _, r := range rs {
@@ -173,22 +172,5 @@ func TestScheduledWorkAcrossReplicas(t *testing.T) {
 	settled(t, next.db)
 	if n, r := posts(fake, "C0PLATFORM", handoff), posts(fake, "C0PLATFORM", report); n != 1 || r != 1 {
 		t.Fatalf("%d handoff and %d report posts, want 1 of each", n, r)
-	}
-}
-
-// terminateLeader ends the session that holds the leader lock, from
-// outside, as the death of the leader's process would.
-func terminateLeader(t *testing.T, url string) {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
-		WHERE locktype = 'advisory' AND granted AND objsubid = 1`).Scan(&n); err != nil || n != 1 {
-		t.Fatalf("terminated %d lock sessions (%v), want 1", n, err)
 	}
 }

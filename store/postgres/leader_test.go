@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/sprintguard/sprintguard/internal/pgtest"
 	"github.com/sprintguard/sprintguard/internal/testclock"
 )
@@ -67,24 +65,6 @@ func waitLeader(t *testing.T, limit time.Duration, es ...*Elector) *Elector {
 // for a loaded machine.
 func bound(o ElectorOptions) time.Duration { return 10 * (o.Retry + o.Check + o.Timeout) }
 
-// terminateLockHolder ends, from another session, the session holding the
-// leader lock, as a leader's death or a network cut would.
-func terminateLockHolder(t *testing.T, url string) {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
-		WHERE locktype = 'advisory' AND granted AND objid = $1::bigint::oid`, int64(leaderLock&0xffffffff)).Scan(&n)
-	if err != nil || n != 1 {
-		t.Fatalf("terminated %d lock holders (%v), want 1", n, err)
-	}
-}
-
 // TestElectorFailover runs two replicas' electors: one leads, the other
 // takes over within the bound when the leader's connection is killed, and
 // again when the new leader shuts down; never do both lead at once.
@@ -103,7 +83,7 @@ func TestElectorFailover(t *testing.T) {
 		time.Sleep(fast.Retry)
 	}
 
-	terminateLockHolder(t, url)
+	pgtest.EndLockHolders(t, url, 1)
 	if got := waitLeader(t, bound(fast), a, b); got != other {
 		// The old leader may win the race back only after the other
 		// failed to take the free lock, which cannot happen in one try.
