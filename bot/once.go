@@ -56,7 +56,7 @@ func (g *Gateway) Post(ctx context.Context, channel, thread string, opts ...slac
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
 	var ts string
-	err := g.Do(ctx, "chat.postMessage", func(ctx context.Context) error {
+	err := g.doIn(ctx, "chat.postMessage", channel, func(ctx context.Context) error {
 		var err error
 		_, ts, err = g.api.PostMessageContext(ctx, channel, opts...)
 		return err
@@ -77,7 +77,7 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 		var next string
 		var err error
 		if thread != "" {
-			err = g.Do(ctx, "conversations.replies", func(ctx context.Context) error {
+			err = g.doIn(ctx, "conversations.replies", channel, func(ctx context.Context) error {
 				var err error
 				msgs, _, next, err = g.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 					ChannelID: channel, Timestamp: thread, Cursor: cursor, Limit: lookupPage, IncludeAllMetadata: true,
@@ -85,7 +85,7 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 				return err
 			})
 		} else {
-			err = g.Do(ctx, "conversations.history", func(ctx context.Context) error {
+			err = g.doIn(ctx, "conversations.history", channel, func(ctx context.Context) error {
 				resp, err := g.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
 					ChannelID: channel, Cursor: cursor, Limit: lookupPage, IncludeAllMetadata: true,
 				})

@@ -66,22 +66,37 @@ func newHTTPServe(t *testing.T, edits ...func(string) string) *httpServe {
 	s := &httpServe{t: t, bin: buildBinary(t), fake: slackfake.New(t)}
 	dir := t.TempDir()
 	s.db = filepath.Join(dir, "sg.db")
+	s.url, s.cfg = httpConfig(t, dir, s.fake, edits...)
+	return s
+}
+
+// httpConfig writes into dir the example config in HTTP mode against fake,
+// listening on a free port, changed by edits; it returns the base URL and
+// the config's path.
+func httpConfig(t *testing.T, dir string, fake *slackfake.Server, edits ...func(string) string) (base, path string) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	l.Close()
-	s.url = "http://" + addr
 	data, _ := os.ReadFile(storeConfig(t, dir))
 	text := strings.NewReplacer(`listen: ":8080"`, `listen: "`+addr+`"`,
-		"api_url: https://slack.com/api/", "api_url: "+s.fake.APIURL(),
+		"api_url: https://slack.com/api/", "api_url: "+fake.APIURL(),
 		"  mode: socket\n", "  mode: http\n").Replace(string(data))
 	for _, edit := range edits {
 		text = edit(text)
 	}
-	s.cfg = writeFile(t, dir, "sprintguard.yaml", text)
-	return s
+	return "http://" + addr, writeFile(t, dir, "sprintguard.yaml", text)
+}
+
+// onPostgres is an httpConfig edit: storage driver postgres with url and
+// more storage keys.
+func onPostgres(url string, more ...string) func(string) string {
+	return func(text string) string {
+		return strings.Replace(text, "  driver: bolt\n", "  driver: postgres\n  url: "+url+"\n"+strings.Join(more, ""), 1)
+	}
 }
 
 // start runs serve and waits for /readyz.

@@ -55,18 +55,25 @@ func (db *DB) Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error
 }
 
 // Pending returns up to limit stored deliveries not yet marked done,
-// oldest first, that are this replica's or whose lease has passed (their
-// replica died or stopped), and leases them to this replica: replicas that
-// sweep the inbox at once never get the same delivery.
+// oldest first, as PendingAfter(0, limit) does.
 func (db *DB) Pending(limit int) ([]*triage.Delivery, error) {
+	return db.PendingAfter(0, limit)
+}
+
+// PendingAfter returns up to limit stored deliveries whose Seq is greater
+// than after, in Seq order, that are this replica's or whose lease has
+// passed (their replica died or stopped), and leases them to this
+// replica: replicas that sweep the inbox at once never get the same
+// delivery.
+func (db *DB) PendingAfter(after uint64, limit int) ([]*triage.Delivery, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), db.opt.Timeout)
 	defer cancel()
 	now := db.opt.Now()
 	rows, err := db.pool.Query(ctx, `UPDATE inbox SET claimed_by = $1, lease_ns = $2
-		WHERE seq IN (SELECT seq FROM inbox WHERE claimed_by = $1 OR lease_ns <= $3
+		WHERE seq IN (SELECT seq FROM inbox WHERE seq > $5 AND (claimed_by = $1 OR lease_ns <= $3)
 			ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
 		RETURNING seq, kind, key, body, received_ns`,
-		db.opt.Replica, nanos(now.Add(db.opt.Lease)), nanos(now), max(limit, 0))
+		db.opt.Replica, nanos(now.Add(db.opt.Lease)), nanos(now), max(limit, 0), int64(after))
 	if err != nil {
 		return nil, fmt.Errorf("read inbox: %w", err)
 	}
@@ -86,6 +93,11 @@ func (db *DB) Pending(limit int) ([]*triage.Delivery, error) {
 	sortBy(out, func(d *triage.Delivery) uint64 { return d.Seq })
 	return out, nil
 }
+
+// TakeoverEvery is how often a replica should sweep the inbox from its
+// start: a delivery whose replica died is found only once its lease has
+// passed, and no other event says when that is.
+func (db *DB) TakeoverEvery() time.Duration { return db.opt.Lease / 2 }
 
 // Done removes a processed delivery; its key stays claimed for the ttl it
 // was accepted with. Done is safe to call twice and concurrently.

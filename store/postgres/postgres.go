@@ -75,6 +75,9 @@ type DB struct {
 type Options struct {
 	// MaxConns caps the pool; 0 keeps pgx's default.
 	MaxConns int32
+	// NoMigrate opens without applying migrations, for `migrate status`,
+	// which must show what is pending rather than apply it.
+	NoMigrate bool
 	// Now is the clock that decides whether a claim, a completed job's key
 	// or an inbox lease has expired; nil means time.Now.
 	Now func() time.Time
@@ -130,6 +133,9 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	db := &DB{pool: pool, opt: opt}
+	if opt.NoMigrate {
+		return db, nil
+	}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
