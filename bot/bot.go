@@ -153,7 +153,16 @@ func (b *Bot) process(ctx context.Context) {
 // it in order from there, a page at a time, resuming after the last
 // delivery it read, and waits for room in the processors' queue, so it
 // never reads a delivery twice nor holds more than a page.
+//
+// A store shared by replicas (see Takeover) is also swept from its start
+// every so often, for the deliveries of a replica that died.
 func (b *Bot) sweep(ctx context.Context) {
+	var takeover <-chan time.Time
+	if t, ok := b.db.(Takeover); ok && t.TakeoverEvery() > 0 {
+		tick := time.NewTicker(t.TakeoverEvery())
+		defer tick.Stop()
+		takeover = tick.C
+	}
 	from := uint64(1)
 	for {
 		b.sweepFrom(ctx, from)
@@ -161,11 +170,20 @@ func (b *Bot) sweep(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-b.behindKick:
+			b.mu.Lock()
+			from, b.behind = b.behind, 0
+			b.mu.Unlock()
+		case <-takeover:
+			from = 1
 		}
-		b.mu.Lock()
-		from, b.behind = b.behind, 0
-		b.mu.Unlock()
 	}
+}
+
+// Takeover is a Store shared by replicas: its PendingAfter also returns
+// the deliveries of a replica whose lease on them passed, which no event
+// announces, so the bot sweeps the whole inbox every TakeoverEvery.
+type Takeover interface {
+	TakeoverEvery() time.Duration
 }
 
 // sweepPage is how many deliveries a sweep reads at a time.
