@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,19 +23,39 @@ import (
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-// buildBinary builds sprintguard once for the tests that run it as a
-// separate process.
+// buildBinary builds sprintguard once per test binary for the tests that
+// run it as a separate process; the build is shared because linking it
+// takes seconds each time on a loaded machine.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "sprintguard")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/sprintguard/sprintguard/cmd/sprintguard")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "sprintguard-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.dir = dir
+		built.path = filepath.Join(dir, "sprintguard")
+		cmd := exec.Command("go", "build", "-o", built.path, "github.com/sprintguard/sprintguard/cmd/sprintguard")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.path
+}
+
+// built is the binary buildBinary made; TestMain removes its folder.
+var built struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
 }
 
 // exampleService is triage over a new store at path with the example
