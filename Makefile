@@ -18,7 +18,7 @@ build:
 # without PostgreSQL installed it is skipped, and this says so.
 test:
 	@scripts/pgcheck.sh
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
 
 # The backtest on the sample export with the example config: no Slack, no Jira.
 # Prints a one-screen summary (VERBOSE=1: every week's full report) and
