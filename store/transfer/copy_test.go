@@ -174,7 +174,9 @@ func TestChecksumSeesOneChangedField(t *testing.T) {
 		return out
 	}
 	before := sums()
-	if err := db.Update(func(tx triage.Tx) error { return tx.SetLastRun("report:platform", transfertest.T0.Add(time.Nanosecond)) }); err != nil {
+	if err := db.Update(func(tx triage.Tx) error {
+		return tx.SetLastRun("report:platform", transfertest.T0.Add(time.Nanosecond))
+	}); err != nil {
 		t.Fatal(err)
 	}
 	after := sums()
