@@ -44,9 +44,19 @@ type Config struct {
 	PagerDuty PagerDuty
 }
 
-// Storage is where the database lives and how long things are kept.
+// Storage drivers.
+const (
+	DriverBolt     = "bolt"
+	DriverPostgres = "postgres"
+)
+
+// Storage is where the database lives and how long things are kept. Line
+// is the line of the `storage:` key (0 when absent).
 type Storage struct {
-	Path      string        // resolved against the config file's directory
+	Driver    string // DriverBolt (the default) or DriverPostgres
+	Path      string // bolt: resolved against the config file's directory
+	URL       Secret // postgres: the connection URL, which may hold a password
+	Line      int
 	DedupeTTL time.Duration // how long an event id is remembered (>= 1h)
 	Retention time.Duration // how long request text is kept; 0 keeps it forever
 }

@@ -33,7 +33,7 @@ func TestLoadFull(t *testing.T) {
 	}
 	const file = "testdata/full.yaml"
 	t.Run("services", func(t *testing.T) {
-		same(t, "Storage", cfg.Storage, Storage{Path: filepath.Join("testdata", "data", "sg.db"), DedupeTTL: 48 * hour, Retention: 90 * days})
+		same(t, "Storage", cfg.Storage, Storage{Driver: DriverBolt, Line: 2, Path: filepath.Join("testdata", "data", "sg.db"), DedupeTTL: 48 * hour, Retention: 90 * days})
 		same(t, "Server", cfg.Server, Server{Listen: "0.0.0.0:9090", AdminListen: "localhost:9091", ShutdownTimeout: 45 * time.Second})
 		same(t, "Slack", cfg.Slack, Slack{Mode: ModeHTTP, BotToken: NewSecret("xoxb-test"), AppToken: NewSecret("xapp-1-fallback"),
 			SigningSecret: NewSecret("shh"), APIURL: "http://127.0.0.1:3000/api/", Command: "/ask-ops", Line: 10})
@@ -112,7 +112,7 @@ func TestLoadMinimalDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	same(t, "Storage", cfg.Storage, Storage{Path: filepath.Join("testdata", "sprintguard.db"), DedupeTTL: 24 * hour})
+	same(t, "Storage", cfg.Storage, Storage{Driver: DriverBolt, Path: filepath.Join("testdata", "sprintguard.db"), DedupeTTL: 24 * hour})
 	same(t, "Server", cfg.Server, Server{Listen: ":8080", AdminListen: "127.0.0.1:8081", ShutdownTimeout: 20 * time.Second})
 	same(t, "Slack", cfg.Slack, Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg"})
 	same(t, "Tracker", cfg.Tracker, Tracker{Kind: TrackerLocal, Local: LocalTracker{Prefix: "REQ"}, Jira: JiraTracker{

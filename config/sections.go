@@ -13,7 +13,7 @@ import (
 func (d *decoder) config(root *yaml.Node) *Config {
 	c := &Config{
 		Path:    d.file,
-		Storage: Storage{Path: "sprintguard.db", DedupeTTL: 24 * time.Hour},
+		Storage: Storage{Driver: DriverBolt, Path: "sprintguard.db", DedupeTTL: 24 * time.Hour},
 		Server:  Server{Listen: ":8080", AdminListen: "127.0.0.1:8081", ShutdownTimeout: 20 * time.Second},
 		Slack:   Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg"},
 		Tracker: Tracker{Kind: TrackerLocal, Local: LocalTracker{Prefix: "REQ"}, Jira: JiraTracker{
@@ -44,6 +44,9 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		c.PagerDuty.EventsURL = "https://events.pagerduty.com"
 	}
 	c.Storage.Path = d.resolvePath(c.Storage.Path)
+	if k := seen["storage"]; k != nil {
+		c.Storage.Line = k.Line
+	}
 	if k := seen["slack"]; k != nil {
 		c.Slack.Line = k.Line
 	}
@@ -59,8 +62,11 @@ func (d *decoder) config(root *yaml.Node) *Config {
 
 // storage decodes `storage:`.
 func (d *decoder) storage(n *yaml.Node, s *Storage) {
-	d.fields(n, "storage", map[string]func(*yaml.Node){
-		"path": func(v *yaml.Node) { d.str("`path`", v, &s.Path) },
+	urlReported := false
+	seen := d.fields(n, "storage", map[string]func(*yaml.Node){
+		"driver": func(v *yaml.Node) { d.choice("`driver`", v, &s.Driver, DriverBolt, DriverPostgres) },
+		"path":   func(v *yaml.Node) { d.str("`path`", v, &s.Path) },
+		"url":    func(v *yaml.Node) { urlReported = d.databaseURL(v, &s.URL) },
 		"dedupe_ttl": func(v *yaml.Node) {
 			if parsed(d, "`dedupe_ttl`", v, &s.DedupeTTL, parseDuration) && s.DedupeTTL < time.Hour {
 				d.errAt(v, "`dedupe_ttl` must be at least 1h", "Slack retries events for up to an hour")
@@ -73,6 +79,7 @@ func (d *decoder) storage(n *yaml.Node, s *Storage) {
 			}
 		},
 	})
+	d.needDatabaseURL(n, seen, s, urlReported)
 }
 
 // parseRetention reads a number of days (the documented form) or a duration.

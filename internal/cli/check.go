@@ -63,8 +63,8 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	for _, t := range st.Teams {
 		rules += len(t.Rules.Rules())
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok (%s, %s in effect, tracker %s, slack %s mode, %s)\n",
-		cfg.Path, plural.Count(len(st.Teams), "team"), plural.Count(rules, "rule"), cfg.Tracker.Kind, cfg.Slack.Mode, creds)
+	fmt.Fprintf(env.Stdout, "%s: ok (%s, %s in effect, storage %s, tracker %s, slack %s mode, %s)\n",
+		cfg.Path, plural.Count(len(st.Teams), "team"), plural.Count(rules, "rule"), cfg.Storage.Driver, cfg.Tracker.Kind, cfg.Slack.Mode, creds)
 	return ExitOK
 }
 

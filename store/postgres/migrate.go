@@ -130,9 +130,17 @@ func (db *DB) Status(ctx context.Context) (migrations []Migration, unknown []int
 		return nil, nil, fmt.Errorf("migration status: %w", err)
 	}
 	defer conn.Release()
-	applied, err := appliedVersions(ctx, conn.Conn())
-	if err != nil {
+	// A database no replica has opened yet has no table: all is pending.
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&exists); err != nil {
 		return nil, nil, fmt.Errorf("migration status: %w", err)
+	}
+	applied := map[int]time.Time{}
+	if exists {
+		applied, err = appliedVersions(ctx, conn.Conn())
+		if err != nil {
+			return nil, nil, fmt.Errorf("migration status: %w", err)
+		}
 	}
 	all, err := Migrations()
 	if err != nil {

@@ -22,6 +22,9 @@ type DB struct {
 type Options struct {
 	// MaxConns caps the pool; 0 keeps pgx's default.
 	MaxConns int32
+	// NoMigrate opens without applying migrations, for `migrate status`,
+	// which must show what is pending rather than apply it.
+	NoMigrate bool
 }
 
 // Open connects to the database at url and applies any pending migrations
@@ -41,6 +44,9 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	db := &DB{pool: pool}
+	if opt.NoMigrate {
+		return db, nil
+	}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
