@@ -16,7 +16,11 @@ const textBatch = 500
 // name. Counts, urgencies, times, outcomes and the budget stay, so reports
 // still work. It returns how many requests it purged; running it again
 // purges nothing more. It may be called while the bot runs.
-func (db *DB) PurgeText(cutoff time.Time) (int, error) {
+func (db *DB) PurgeText(cutoff time.Time) (int, error) { return PurgeRequestText(db, cutoff) }
+
+// PurgeRequestText is PurgeText over any driver's store, in transactions
+// of at most textBatch requests.
+func PurgeRequestText(db triage.Store, cutoff time.Time) (int, error) {
 	total := 0
 	for {
 		n := 0

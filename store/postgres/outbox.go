@@ -1,0 +1,182 @@
+package postgres
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// Enqueue adds j unless its Key is queued, buried (an operator decides with
+// RetryDead or DiscardDead) or was completed less than Options.DedupeTTL
+// ago. It sets j.ID when the job is added. The queued key is unique, so of
+// two replicas enqueueing one key at once, one adds it.
+func (t *tx) Enqueue(j *triage.Job) (bool, error) {
+	if j == nil || j.Key == "" {
+		return false, fmt.Errorf("enqueue job: a job needs a key, which makes it idempotent")
+	}
+	if err := checkText("job key", j.Key); err != nil {
+		return false, fmt.Errorf("enqueue job: %w", err)
+	}
+	data, err := json.Marshal(j)
+	if err != nil {
+		return false, fmt.Errorf("enqueue job %s: encode: %w", j.Key, err)
+	}
+	var id uint64
+	err = t.q.QueryRow(t.ctx, `WITH added AS (
+			INSERT INTO jobs (key, next_ns, data) SELECT $1, $2, $3
+			WHERE NOT EXISTS (SELECT 1 FROM dead_jobs WHERE key = $1)
+			  AND NOT EXISTS (SELECT 1 FROM job_keys_done WHERE key = $1 AND until_ns > $4)
+			ON CONFLICT (key) DO NOTHING
+			RETURNING id),
+		expired AS (DELETE FROM job_keys_done WHERE key = $1 AND EXISTS (SELECT 1 FROM added))
+		SELECT id FROM added`, j.Key, nanos(j.NextAt), data, nanos(t.now())).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("enqueue job %s: %w", j.Key, err)
+	}
+	j.ID = id
+	return true, nil
+}
+
+// DueJobs returns up to limit jobs whose NextAt is not after now, in
+// (NextAt, id) order, and leases them to this replica until now+Lease:
+// another replica's DueJobs skips them (FOR UPDATE SKIP LOCKED while this
+// transaction runs, the lease after) until the lease has passed, while
+// this replica gets them again, as the bbolt driver would. A limit <= 0
+// means no limit. In a View, where the transaction cannot write, the lease
+// is taken in a statement of its own.
+func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
+	var lim any // NULL: no limit
+	if limit > 0 {
+		lim = limit
+	}
+	const query = `UPDATE jobs SET claimed_by = $1, lease_ns = $2
+		WHERE id IN (SELECT id FROM jobs
+			WHERE next_ns <= $3 AND (claimed_by IS NULL OR claimed_by = $1 OR lease_ns <= $3)
+			ORDER BY next_ns, id LIMIT $4
+			FOR UPDATE SKIP LOCKED)
+		RETURNING id, next_ns, data`
+	args := []any{t.db.opt.Replica, nanos(now.Add(t.db.opt.Lease)), nanos(now), lim}
+	var rows pgx.Rows
+	var err error
+	if t.write {
+		rows, err = t.q.Query(t.ctx, query, args...)
+	} else {
+		rows, err = t.db.pool.Query(t.ctx, query, args...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("take due jobs: %w", err)
+	}
+	type due struct {
+		next int64
+		job  *triage.Job
+	}
+	var got []due
+	for rows.Next() {
+		var id uint64
+		var next int64
+		var data []byte
+		if err := rows.Scan(&id, &next, &data); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("take due jobs: %w", err)
+		}
+		j := new(triage.Job)
+		if err := json.Unmarshal(data, j); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("decode job %d: %w", id, err)
+		}
+		j.ID = id
+		got = append(got, due{next, j})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("take due jobs: %w", err)
+	}
+	// RETURNING keeps no order.
+	slices.SortFunc(got, func(a, b due) int {
+		return cmp.Or(cmp.Compare(a.next, b.next), cmp.Compare(a.job.ID, b.job.ID))
+	})
+	out := make([]*triage.Job, len(got))
+	for i, d := range got {
+		out[i] = d.job
+	}
+	return out, nil
+}
+
+// PutJob saves j's attempt count, NextAt and error, and ends its lease so
+// that any replica may retry it when it is due.
+func (t *tx) PutJob(j *triage.Job) error {
+	if j == nil {
+		return fmt.Errorf("put job: nil job")
+	}
+	data, err := json.Marshal(j)
+	if err != nil {
+		return fmt.Errorf("put job %d: encode: %w", j.ID, err)
+	}
+	tag, err := t.q.Exec(t.ctx, `UPDATE jobs SET next_ns = $3, data = $4, claimed_by = NULL, lease_ns = NULL
+		WHERE id = $1 AND key = $2`, j.ID, j.Key, nanos(j.NextAt), data)
+	if err != nil {
+		return fmt.Errorf("put job %d: %w", j.ID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("put job: %w", notQueued(j))
+	}
+	return nil
+}
+
+func notQueued(j *triage.Job) error {
+	return fmt.Errorf("job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
+}
+
+// CompleteJob removes j and keeps its key as done until now+DedupeTTL.
+func (t *tx) CompleteJob(j *triage.Job) error {
+	if j == nil {
+		return fmt.Errorf("complete job: nil job")
+	}
+	tag, err := t.q.Exec(t.ctx, "DELETE FROM jobs WHERE id = $1 AND key = $2", j.ID, j.Key)
+	if err != nil {
+		return fmt.Errorf("complete job %d: %w", j.ID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("complete job: %w", notQueued(j))
+	}
+	if err := t.markDone(j.Key); err != nil {
+		return fmt.Errorf("complete job %d: %w", j.ID, err)
+	}
+	return nil
+}
+
+func (t *tx) markDone(key string) error {
+	_, err := t.q.Exec(t.ctx, `INSERT INTO job_keys_done (key, until_ns) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET until_ns = $2`, key, nanos(t.now().Add(t.db.opt.DedupeTTL)))
+	return err
+}
+
+// BuryJob moves j, with its final attempt count and error, to the dead
+// letters, where its key keeps blocking re-enqueues until an operator acts.
+func (t *tx) BuryJob(j *triage.Job) error {
+	if j == nil {
+		return fmt.Errorf("bury job: nil job")
+	}
+	data, err := json.Marshal(j)
+	if err != nil {
+		return fmt.Errorf("bury job %d: encode: %w", j.ID, err)
+	}
+	tag, err := t.q.Exec(t.ctx, `WITH gone AS (DELETE FROM jobs WHERE id = $1 AND key = $2 RETURNING id, key)
+		INSERT INTO dead_jobs (id, key, data) SELECT id, key, $3 FROM gone`, j.ID, j.Key, data)
+	if err != nil {
+		return fmt.Errorf("bury job %d: %w", j.ID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("bury job: %w", notQueued(j))
+	}
+	return nil
+}
