@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/oncall"
 	"github.com/sprintguard/sprintguard/store/transfer"
+	"github.com/sprintguard/sprintguard/tracker/local"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -31,11 +31,15 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 			}
 			return fn(transfer.Record{Key: key, Value: data})
 		}
-		raw := func(key string, v []byte) error {
+		// typed emits v re-encoded from its Go type (see transfer.Normalize).
+		typed := func(key string, v json.RawMessage, err error) error {
+			if err != nil {
+				return fmt.Errorf("decode %s: %w", key, err)
+			}
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			return fn(transfer.Record{Key: key, Value: bytes.Clone(v)})
+			return fn(transfer.Record{Key: key, Value: v})
 		}
 		seqKey := func(k []byte) string { return strconv.FormatUint(decodeU64(k[len(k)-idLen:]), 10) }
 		each := func(bucket []byte, f func(k, v []byte) error) error {
@@ -47,7 +51,10 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 		}
 		switch kind {
 		case transfer.Requests:
-			return each(bucketRequests, func(k, v []byte) error { return raw(strconv.FormatInt(decodeID(k), 10), v) })
+			return each(bucketRequests, func(k, v []byte) error {
+				out, err := transfer.Normalize[triage.Request](v, nil)
+				return typed(strconv.FormatInt(decodeID(k), 10), out, err)
+			})
 		case transfer.Claims:
 			return each(bucketClaims, func(k, v []byte) error {
 				if len(v) < timeLen {
@@ -69,14 +76,23 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 				if err := json.Unmarshal(v, &o); err != nil {
 					return fmt.Errorf("decode override: %w", err)
 				}
-				return raw(o.Team+"/"+o.ID, v)
+				return emit(o.Team+"/"+o.ID, o)
 			})
 		case transfer.Schedules:
-			return each(bucketSchedules, func(k, v []byte) error { return raw(string(k), v) })
+			return each(bucketSchedules, func(k, v []byte) error {
+				out, err := transfer.Normalize[oncall.Timeline](v, nil)
+				return typed(string(k), out, err)
+			})
 		case transfer.Notes:
-			return each(bucketNotes, func(k, v []byte) error { return raw(seqKey(k), v) })
+			return each(bucketNotes, func(k, v []byte) error {
+				out, err := transfer.Normalize[triage.Note](v, nil)
+				return typed(seqKey(k), out, err)
+			})
 		case transfer.Labels:
-			return each(bucketLabels, func(k, v []byte) error { return raw(seqKey(k), v) })
+			return each(bucketLabels, func(k, v []byte) error {
+				out, err := transfer.Normalize[triage.Label](v, nil)
+				return typed(seqKey(k), out, err)
+			})
 		case transfer.LastRuns:
 			return each(bucketRuns, func(k, v []byte) error {
 				if len(v) != timeLen {
@@ -85,9 +101,15 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 				return emit(string(k), transfer.LastRun{Due: decodeTime(v)})
 			})
 		case transfer.Jobs:
-			return each(bucketJobs, func(k, v []byte) error { return raw(seqKey(k), v) })
+			return each(bucketJobs, func(k, v []byte) error {
+				out, err := transfer.Normalize(v, func(j *triage.Job) { j.ID = decodeU64(k) })
+				return typed(seqKey(k), out, err)
+			})
 		case transfer.DeadJobs:
-			return each(bucketDead, func(k, v []byte) error { return raw(seqKey(k), v) })
+			return each(bucketDead, func(k, v []byte) error {
+				out, err := transfer.Normalize(v, func(j *triage.Job) { j.ID = decodeU64(k) })
+				return typed(seqKey(k), out, err)
+			})
 		case transfer.DoneKeys:
 			return each(bucketJobKeys, func(k, v []byte) error {
 				if len(v) != 1+timeLen || v[0] != keyDone {
@@ -96,12 +118,19 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 				return emit(string(k), transfer.DoneKey{Until: decodeTime(v[1:])})
 			})
 		case transfer.Inbox:
-			return each(bucketInbox, func(k, v []byte) error { return raw(seqKey(k), v) })
+			return each(bucketInbox, func(k, v []byte) error {
+				out, err := transfer.Normalize(v, func(d *triage.Delivery) { d.Seq = decodeU64(k) })
+				return typed(seqKey(k), out, err)
+			})
 		case transfer.Tickets:
 			return each(bucketTicketSeq, func(k, v []byte) error {
-				tk := b.Bucket(bucketTickets).Get(v)
-				if tk == nil {
+				raw := b.Bucket(bucketTickets).Get(v)
+				if raw == nil {
 					return fmt.Errorf("ticket %s: numbered but missing", v)
+				}
+				tk, err := transfer.Normalize[local.Ticket](raw, nil)
+				if err != nil {
+					return fmt.Errorf("decode ticket %s: %w", v, err)
 				}
 				return emit(string(v), transfer.Ticket{N: int64(decodeU64(k)), Ticket: tk})
 			})

@@ -330,3 +330,18 @@ func seqAbove(target, source []byte) bool {
 	}
 	return t.Last > s.Last
 }
+
+// Normalize decodes raw as a T, lets fix set what the driver keeps outside
+// the JSON (a job's id, say), and encodes it again, so that both drivers
+// export the JSON of the current Go type whatever an older version wrote.
+// fix may be nil.
+func Normalize[T any](raw []byte, fix func(*T)) (json.RawMessage, error) {
+	v := new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, err
+	}
+	if fix != nil {
+		fix(v)
+	}
+	return json.Marshal(v)
+}
