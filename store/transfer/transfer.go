@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -155,9 +156,13 @@ type Sum struct {
 	SHA   string // hex SHA-256 over the sorted keys and canonical values
 }
 
-// digests reads every record of kind from s into key -> canonical value.
-func digests(ctx context.Context, s Source, kind string) (map[string][]byte, error) {
-	out := map[string][]byte{}
+// digest is the SHA-256 of a record's canonical value: the copy keeps
+// one per key, never the values, so memory stays small for large stores.
+type digest [sha256.Size]byte
+
+// digests reads every record of kind from s into key -> digest.
+func digests(ctx context.Context, s Source, kind string) (map[string]digest, error) {
+	out := map[string]digest{}
 	err := s.Export(ctx, kind, func(r Record) error {
 		c, err := Canonical(r.Value)
 		if err != nil {
@@ -166,18 +171,19 @@ func digests(ctx context.Context, s Source, kind string) (map[string][]byte, err
 		if _, dup := out[r.Key]; dup {
 			return fmt.Errorf("%s: key %s twice", kind, r.Key)
 		}
-		out[r.Key] = c
+		out[r.Key] = sha256.Sum256(c)
 		return nil
 	})
 	return out, err
 }
 
-func sumOf(m map[string][]byte) Sum {
+func sumOf(m map[string]digest) Sum {
 	h := sha256.New()
 	for _, k := range sortedKeys(m) {
 		// Length-prefixed, so that no key/value split can collide.
-		fmt.Fprintf(h, "%d:%s%d:", len(k), k, len(m[k]))
-		h.Write(m[k])
+		fmt.Fprintf(h, "%d:%s", len(k), k)
+		d := m[k]
+		h.Write(d[:])
 	}
 	return Sum{Count: len(m), SHA: hex.EncodeToString(h.Sum(nil))}
 }
@@ -228,20 +234,24 @@ func (e *ConflictError) Error() string {
 		"it is not an earlier copy of this source; give --force to overwrite them", e.Kind, e.N, strings.Join(e.Keys, ", "))
 }
 
+// batchSize is how many records one Import transaction writes.
+const batchSize = 1000
+
 // Copy copies every kind from src to dst, checking all kinds for
 // conflicts before it writes anything, and then verifies each kind by
 // reading both sides back. It returns the per-kind results; an error means
 // a conflict (nothing was written), a failed read or write, or a
-// verification that did not match.
+// verification that did not match. Records are written in transactions of
+// batchSize: a copy cut short is finished by running it again.
 func Copy(ctx context.Context, src Source, dst Target, opt Options) ([]KindResult, error) {
 	kinds := opt.Kinds
 	if kinds == nil {
 		kinds = AllKinds
 	}
 	type plan struct {
-		res  KindResult
-		from map[string][]byte
-		recs []Record
+		res   KindResult
+		from  map[string]digest
+		write map[string]bool
 	}
 	plans := make([]plan, 0, len(kinds))
 	for _, kind := range kinds {
@@ -253,29 +263,39 @@ func Copy(ctx context.Context, src Source, dst Target, opt Options) ([]KindResul
 		if err != nil {
 			return nil, fmt.Errorf("read target %s: %w", kind, err)
 		}
-		p := plan{res: KindResult{Kind: kind, Source: sumOf(from)}, from: from}
+		p := plan{res: KindResult{Kind: kind, Source: sumOf(from)}, from: from, write: map[string]bool{}}
 		var conflicts []string
 		for _, k := range sortedKeys(from) {
 			have, ok := to[k]
 			switch {
 			case !ok:
 				p.res.Added++
-			case bytes.Equal(have, from[k]):
+			case have == from[k]:
 				p.res.Same++
 				continue
-			case kind == Sequences && !seqAbove(have, from[k]):
-				// A fresh target's sequences start below the source's.
-				p.res.Changed++
+			case kind == Sequences:
+				// Decided below, from the values.
 			default:
 				conflicts = append(conflicts, k)
 				p.res.Changed++
 			}
-			p.recs = append(p.recs, Record{Key: k, Value: from[k]})
+			p.write[k] = true
 		}
 		for k := range to {
 			if _, ok := from[k]; !ok {
 				p.res.Extra++
 			}
+		}
+		if kind == Sequences && len(p.write) > 0 {
+			// A fresh target's sequences start below the source's and are
+			// raised; one past the source's has handed out numbers the
+			// source never did.
+			above, err := sequencesAbove(ctx, src, dst, p.write)
+			if err != nil {
+				return nil, err
+			}
+			conflicts = append(conflicts, above...)
+			p.res.Changed += len(p.write) - p.res.Added
 		}
 		if len(conflicts) > 0 && !opt.Force {
 			return nil, &ConflictError{Kind: kind, Keys: conflicts[:min(5, len(conflicts))], N: len(conflicts)}
@@ -285,10 +305,8 @@ func Copy(ctx context.Context, src Source, dst Target, opt Options) ([]KindResul
 	var out []KindResult
 	var bad []string
 	for _, p := range plans {
-		if len(p.recs) > 0 {
-			if err := dst.Import(ctx, p.res.Kind, p.recs); err != nil {
-				return out, fmt.Errorf("write %s: %w", p.res.Kind, err)
-			}
+		if err := write(ctx, src, dst, p.res.Kind, p.write); err != nil {
+			return out, err
 		}
 		back, err := digests(ctx, dst, p.res.Kind)
 		if err != nil {
@@ -312,24 +330,72 @@ func Copy(ctx context.Context, src Source, dst Target, opt Options) ([]KindResul
 	return out, nil
 }
 
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// write streams kind from src and imports the records whose keys are in
+// keys, batchSize at a time.
+func write(ctx context.Context, src Source, dst Target, kind string, keys map[string]bool) error {
+	if len(keys) == 0 {
+		return nil
 	}
-	slices.Sort(keys)
-	return keys
+	var batch []Record
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := dst.Import(ctx, kind, batch); err != nil {
+			return fmt.Errorf("write %s: %w", kind, err)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err := src.Export(ctx, kind, func(r Record) error {
+		if !keys[r.Key] {
+			return nil
+		}
+		batch = append(batch, r)
+		if len(batch) == batchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", kind, err)
+	}
+	return flush()
 }
 
-// seqAbove reports whether the target's sequence is past the source's: the
-// target has handed out numbers the source never did.
-func seqAbove(target, source []byte) bool {
-	var t, s Sequence
-	if json.Unmarshal(target, &t) != nil || json.Unmarshal(source, &s) != nil {
-		return true
+// sequencesAbove returns the sequences among keys that the target has
+// taken past the source's value.
+func sequencesAbove(ctx context.Context, src, dst Source, keys map[string]bool) ([]string, error) {
+	values := func(s Source) (map[string]uint64, error) {
+		out := map[string]uint64{}
+		err := s.Export(ctx, Sequences, func(r Record) error {
+			var seq Sequence
+			if err := json.Unmarshal(r.Value, &seq); err != nil {
+				return fmt.Errorf("sequence %s: %w", r.Key, err)
+			}
+			out[r.Key] = seq.Last
+			return nil
+		})
+		return out, err
 	}
-	return t.Last > s.Last
+	from, err := values(src)
+	if err != nil {
+		return nil, err
+	}
+	to, err := values(dst)
+	if err != nil {
+		return nil, err
+	}
+	var above []string
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if t, ok := to[k]; ok && t > from[k] {
+			above = append(above, k)
+		}
+	}
+	return above, nil
 }
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // Normalize decodes raw as a T, lets fix set what the driver keeps outside
 // the JSON (a job's id, say), and encodes it again, so that both drivers
