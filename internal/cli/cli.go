@@ -56,7 +56,7 @@ func commands() []command {
 		{"backup", "FILE", "a consistent copy of the database, even while the bot runs", runBackup},
 		{"restore", "BACKUP", "put a backup in place of the database (the bot must be stopped)", runRestore},
 		{"export", "--format csv|jsonl [-o FILE]", "every request, one row each", runExport},
-		{"migrate", "status [--url URL]", "the PostgreSQL schema's migrations, applied or pending", runMigrate},
+		{"migrate", "status [--url URL] | --from bolt:FILE [--to URL] [--force]", "the PostgreSQL schema's migrations, applied or pending; or copy a whole store to another driver, verified", runMigrate},
 		{"version", "", "version, commit and Go version", runVersion},
 	}
 }

@@ -14,7 +14,7 @@ func runMigrate(ctx context.Context, env Env, args []string) int {
 	if len(args) > 0 && args[0] == "status" {
 		return runMigrateStatus(ctx, env, args[1:])
 	}
-	return usageError(env, "migrate", "give migrate status [--url URL]")
+	return runMigrateCopy(ctx, env, args)
 }
 
 // runMigrateStatus prints each migration of the PostgreSQL schema with the
