@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/plural"
@@ -101,16 +100,15 @@ func printCopy(env Env, res []transfer.KindResult) {
 	if len(res) == 0 {
 		return
 	}
-	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "kind\tsource\tadded\tchanged\tsame\tchecksum\t\t")
+	const row = "%-12s %7v %7v %7v %7v  %-12s  %s\n"
+	fmt.Fprintf(env.Stdout, row, "kind", "source", "added", "changed", "same", "checksum", "")
 	for _, r := range res {
 		state := "verified"
 		if !r.Verified() {
 			state = fmt.Sprintf("MISMATCH (target %d, %.12s)", r.Target.Count, r.Target.SHA)
 		}
-		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%.12s\t%s\t\n", r.Kind, r.Source.Count, r.Added, r.Changed, r.Same, r.Source.SHA, state)
+		fmt.Fprintf(env.Stdout, row, r.Kind, r.Source.Count, r.Added, r.Changed, r.Same, r.Source.SHA[:12], state)
 	}
-	w.Flush()
 }
 
 // openEnd opens one end of a migration: bolt:FILE or a PostgreSQL URL. The
