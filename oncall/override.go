@@ -59,6 +59,20 @@ func relevant(ord []int, team string, overrides []Override, start, end time.Time
 	return ord
 }
 
+// SortByCreation sorts overrides into creation order (CreatedAt, then ID),
+// the order they apply in; stores hand them out in it.
+func SortByCreation(overrides []Override) {
+	slices.SortFunc(overrides, func(a, b Override) int {
+		switch {
+		case createdBefore(&a, &b):
+			return -1
+		case createdBefore(&b, &a):
+			return 1
+		}
+		return 0
+	})
+}
+
 // createdBefore orders overrides by CreatedAt, then ID.
 func createdBefore(a, b *Override) bool {
 	c := a.CreatedAt.Compare(b.CreatedAt)

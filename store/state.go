@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/sprintguard/sprintguard/oncall"
@@ -109,12 +107,7 @@ func (t *tx) Overrides(team string, since time.Time) ([]oncall.Override, error) 
 			out = append(out, o)
 		}
 	}
-	slices.SortFunc(out, func(a, b oncall.Override) int {
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	oncall.SortByCreation(out)
 	return out, nil
 }
 

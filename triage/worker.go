@@ -111,7 +111,11 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	}
 	err := w.Store.Update(func(tx Tx) error {
 		for i, j := range jobs {
-			if err := w.finish(tx, j, results[i].commit, results[i].err, now); err != nil {
+			// finish counts the attempt on the job it is given; a store may
+			// run this function again after losing a race (the PostgreSQL
+			// driver does), so each run starts from the job as it was taken.
+			j := *j
+			if err := w.finish(tx, &j, results[i].commit, results[i].err, now); err != nil {
 				return fmt.Errorf("finish job %s: %w", j.Key, err)
 			}
 		}

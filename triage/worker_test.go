@@ -70,3 +70,49 @@ func TestWorkerKickBeforeAndDuringRun(t *testing.T) {
 		t.Fatal("a kicked worker did not run the due job")
 	}
 }
+
+// rerun is a store whose Update runs fn twice, rolling the first run
+// back, as a driver does after losing a race to another replica.
+type rerun struct{ triage.Store }
+
+var errLostRace = errors.New("lost a race")
+
+func (s rerun) Update(fn func(triage.Tx) error) error {
+	if err := s.Store.Update(func(tx triage.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return errLostRace
+	}); !errors.Is(err, errLostRace) {
+		return err
+	}
+	return s.Store.Update(fn)
+}
+
+// A failed attempt is counted once even when the store runs the Update
+// that records it again.
+func TestWorkerCountsAttemptsOnceWhenUpdateRunsAgain(t *testing.T) {
+	f := newFixture(t)
+	f.intake(t, triage.NewRequest{Summary: "need access to the billing bucket"})
+	w := f.worker(nil, nil)
+	w.Store = rerun{f.db}
+	w.Handlers[triage.JobCreateTicket] = func(context.Context, *triage.Job) (func(triage.Tx) error, error) {
+		return nil, errors.New("jira is down")
+	}
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, j := range f.jobs(t) {
+		if j.Kind != triage.JobCreateTicket {
+			continue
+		}
+		found = true
+		if j.Attempts != 1 {
+			t.Errorf("job %s has %d attempts after one failure, want 1", j.Key, j.Attempts)
+		}
+	}
+	if !found {
+		t.Fatal("no ticket job queued")
+	}
+}

@@ -16,9 +16,16 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migrationLock is the advisory lock key that serialises migrations across
-// replicas (an arbitrary constant: "sgmigrat" as bytes).
-const migrationLock int64 = 0x73676d6967726174
+// migrationLock is the advisory lock that serialises migrations across
+// replicas: an arbitrary class ("sgmg" as bytes) and the hash of the
+// schema the store lives in, so that stores in different schemas of one
+// database (tests make one per case) migrate side by side. The two-key
+// form never collides with single bigint keys.
+const (
+	migrationLock    = "SELECT pg_advisory_lock($1, hashtext(current_schema()))"
+	migrationUnlock  = "SELECT pg_advisory_unlock($1, hashtext(current_schema()))"
+	migrationLockKey = int32(0x73676d67)
+)
 
 // Migration is one embedded schema change, named NNNN_what.sql.
 type Migration struct {
@@ -71,10 +78,10 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+	if _, err := conn.Exec(ctx, migrationLock, migrationLockKey); err != nil {
 		return fmt.Errorf("migrate: take lock: %w", err)
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock)
+	defer conn.Exec(context.WithoutCancel(ctx), migrationUnlock, migrationLockKey)
 	if _, err := conn.Exec(ctx, createMigrationsTable); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -141,50 +141,28 @@ func (t *tx) OpenRequests(team string, fn func(*triage.Request) error) error {
 }
 
 // walk pages through query in (created_ns, id) order, walkChunk rows at a
-// time, and calls fn for each request; fn may use the transaction, and fn
-// returning triage.ErrStop ends the walk without error. query gets the
+// time, and calls fn for each request as walkPages does. query gets the
 // page's exclusive start as ($1, $2), the page size as $3, and args from
 // $4 on. The first page starts after (from, 0): ids are above 0, so
 // requests created at from are in it.
 func (t *tx) walk(query string, from int64, fn func(*triage.Request) error, args ...any) error {
 	lastNs, lastID := from, int64(0)
-	type row struct {
-		id   int64
-		data []byte
-	}
-	page := make([]row, 0, walkChunk)
-	for {
+	next := func() ([]*triage.Request, error) {
 		rows, err := t.q.Query(t.ctx, query, append([]any{lastNs, lastID, walkChunk}, args...)...)
 		if err != nil {
-			return fmt.Errorf("walk requests: %w", err)
+			return nil, fmt.Errorf("walk requests: %w", err)
 		}
-		page = page[:0]
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.id, &lastNs, &r.data); err != nil {
-				rows.Close()
-				return fmt.Errorf("walk requests: %w", err)
+		page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*triage.Request, error) {
+			var data []byte
+			if err := row.Scan(&lastID, &lastNs, &data); err != nil {
+				return nil, err
 			}
-			lastID = r.id
-			page = append(page, r)
+			return decodeRequest(lastID, data)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk requests: %w", err)
 		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("walk requests: %w", err)
-		}
-		for _, p := range page {
-			r, err := decodeRequest(p.id, p.data)
-			if err != nil {
-				return fmt.Errorf("walk requests: %w", err)
-			}
-			if err := fn(r); err != nil {
-				if errors.Is(err, triage.ErrStop) {
-					return nil
-				}
-				return err
-			}
-		}
-		if len(page) < walkChunk {
-			return nil
-		}
+		return page, nil
 	}
+	return walkPages(next, fn)
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -120,12 +118,7 @@ func (t *tx) Overrides(team string, since time.Time) ([]oncall.Override, error) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("overrides of %s: %w", team, err)
 	}
-	slices.SortFunc(out, func(a, b oncall.Override) int {
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	oncall.SortByCreation(out)
 	return out, nil
 }
 
@@ -255,7 +248,7 @@ func (t *tx) AddLabel(l triage.Label) error {
 // a time, so fn may use the transaction.
 func (t *tx) Labels(team string, fn func(triage.Label) error) error {
 	lastTeam, lastSeq := "", int64(0)
-	for {
+	next := func() ([]triage.Label, error) {
 		var rows pgx.Rows
 		var err error
 		if team == "" {
@@ -266,36 +259,22 @@ func (t *tx) Labels(team string, fn func(triage.Label) error) error {
 				ORDER BY seq LIMIT $3`, team, lastSeq, walkChunk)
 		}
 		if err != nil {
-			return fmt.Errorf("walk labels: %w", err)
+			return nil, fmt.Errorf("walk labels: %w", err)
 		}
-		var page [][]byte
-		for rows.Next() {
+		page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (triage.Label, error) {
 			var data []byte
-			if err := rows.Scan(&lastTeam, &lastSeq, &data); err != nil {
-				rows.Close()
-				return fmt.Errorf("walk labels: %w", err)
-			}
-			page = append(page, data)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("walk labels: %w", err)
-		}
-		for _, data := range page {
 			var l triage.Label
-			if err := json.Unmarshal(data, &l); err != nil {
-				return fmt.Errorf("decode label: %w", err)
+			if err := row.Scan(&lastTeam, &lastSeq, &data); err != nil {
+				return l, err
 			}
-			if err := fn(l); err != nil {
-				if errors.Is(err, triage.ErrStop) {
-					return nil
-				}
-				return err
-			}
+			return l, json.Unmarshal(data, &l)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk labels: %w", err)
 		}
-		if len(page) < walkChunk {
-			return nil
-		}
+		return page, nil
 	}
+	return walkPages(next, fn)
 }
 
 // LastRun returns when the scheduled job name last ran (its due time), and

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,53 +131,27 @@ func (db *DB) Ticket(key string) (local.Ticket, error) {
 // from one snapshot, walkChunk tickets at a time. fn must not write to the
 // store.
 func (db *DB) Tickets(fn func(local.Ticket) error) error {
-	err := db.View(func(ttx triage.Tx) error {
+	return db.View(func(ttx triage.Tx) error {
 		t := ttx.(*tx)
 		last := int64(0)
-		for {
-			page, err := t.ticketPage(t.ctx, last)
+		next := func() ([]local.Ticket, error) {
+			rows, err := t.q.Query(t.ctx, "SELECT n, data FROM tickets WHERE n > $1 ORDER BY n LIMIT $2", last, walkChunk)
 			if err != nil {
-				return err
+				return nil, fmt.Errorf("walk tickets: %w", err)
 			}
-			for _, tk := range page.tickets {
-				if err := fn(tk); err != nil {
-					return err
+			page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (local.Ticket, error) {
+				var data []byte
+				var tk local.Ticket
+				if err := row.Scan(&last, &data); err != nil {
+					return tk, err
 				}
+				return tk, json.Unmarshal(data, &tk)
+			})
+			if err != nil {
+				return nil, fmt.Errorf("walk tickets: %w", err)
 			}
-			if len(page.tickets) < walkChunk {
-				return nil
-			}
-			last = page.last
+			return page, nil
 		}
+		return walkPages(next, fn)
 	})
-	if errors.Is(err, triage.ErrStop) {
-		return nil
-	}
-	return err
-}
-
-type ticketPage struct {
-	tickets []local.Ticket
-	last    int64
-}
-
-func (t *tx) ticketPage(ctx context.Context, after int64) (ticketPage, error) {
-	var p ticketPage
-	rows, err := t.q.Query(ctx, "SELECT n, data FROM tickets WHERE n > $1 ORDER BY n LIMIT $2", after, walkChunk)
-	if err != nil {
-		return p, fmt.Errorf("walk tickets: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var data []byte
-		var tk local.Ticket
-		if err := rows.Scan(&p.last, &data); err != nil {
-			return p, fmt.Errorf("walk tickets: %w", err)
-		}
-		if err := json.Unmarshal(data, &tk); err != nil {
-			return p, fmt.Errorf("decode ticket: %w", err)
-		}
-		p.tickets = append(p.tickets, tk)
-	}
-	return p, rows.Err()
 }

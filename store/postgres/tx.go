@@ -134,6 +134,29 @@ func checkText(what, s string) error {
 // result is still being read.
 const walkChunk = 256
 
+// walkPages calls fn for each item of the pages next returns, until a page
+// shorter than walkChunk. fn returning triage.ErrStop ends the walk
+// without error.
+func walkPages[T any](next func() ([]T, error), fn func(T) error) error {
+	for {
+		page, err := next()
+		if err != nil {
+			return err
+		}
+		for _, item := range page {
+			if err := fn(item); err != nil {
+				if errors.Is(err, triage.ErrStop) {
+					return nil
+				}
+				return err
+			}
+		}
+		if len(page) < walkChunk {
+			return nil
+		}
+	}
+}
+
 // sortBy sorts s by key, ascending.
 func sortBy[T any, K cmp.Ordered](s []T, key func(T) K) {
 	slices.SortFunc(s, func(a, b T) int { return cmp.Compare(key(a), key(b)) })

@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"errors"
@@ -13,12 +13,12 @@ import (
 
 func build(prefix string) func(n int64) local.Ticket {
 	return func(n int64) local.Ticket {
-		return local.Ticket{Key: fmt.Sprintf("%s-%d", prefix, n), Summary: "s", Created: t0, Updated: t0}
+		return local.Ticket{Key: fmt.Sprintf("%s-%d", prefix, n), Summary: "s", Created: T0, Updated: T0}
 	}
 }
 
-func TestCreateTicket(t *testing.T) {
-	db := openTest(t, Options{})
+func testCreateTicket(t *testing.T, d Driver) {
+	db := open(t, d, Options{})
 	for _, s := range []struct {
 		name        string
 		idem        string
@@ -57,8 +57,8 @@ func TestCreateTicket(t *testing.T) {
 	})
 }
 
-func TestCreateTicketConcurrentRetries(t *testing.T) {
-	db := openTest(t, Options{})
+func testCreateTicketConcurrentRetries(t *testing.T, d Driver) {
+	db := open(t, d, Options{})
 	var wg sync.WaitGroup
 	keys := make([]string, 8)
 	created := make([]bool, 8)
@@ -86,8 +86,8 @@ func TestCreateTicketConcurrentRetries(t *testing.T) {
 	}
 }
 
-func TestUpdateTicketAndWalk(t *testing.T) {
-	db := openTest(t, Options{})
+func testUpdateTicketAndWalk(t *testing.T, d Driver) {
+	db := open(t, d, Options{})
 	for i := range 12 {
 		if _, _, err := db.CreateTicket(fmt.Sprint(i), build("REQ")); err != nil {
 			t.Fatal(err)
@@ -109,9 +109,9 @@ func TestUpdateTicketAndWalk(t *testing.T) {
 	if err := db.UpdateTicket("REQ-2", func(tk *local.Ticket) error { tk.Key = "REQ-99"; return nil }); err == nil {
 		t.Error("an update changed the key")
 	}
-	wantNotFound(t, "UpdateTicket(REQ-404)", db.UpdateTicket("REQ-404", func(*local.Ticket) error { return nil }))
+	WantNotFound(t, "UpdateTicket(REQ-404)", db.UpdateTicket("REQ-404", func(*local.Ticket) error { return nil }))
 	_, err := db.Ticket("REQ-404")
-	wantNotFound(t, "Ticket(REQ-404)", err)
+	WantNotFound(t, "Ticket(REQ-404)", err)
 
 	var walked []string
 	err = db.Tickets(func(tk local.Ticket) error {

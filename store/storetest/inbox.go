@@ -1,0 +1,82 @@
+package storetest
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+func testInboxAcceptsEachKeyOnce(t *testing.T, d Driver) {
+	f := newFixture(t, d)
+	db := f.Open(Options{})
+	// Slack delivers event Ev0 three times (retries) while 20 others arrive.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	dups := 0
+	for i := range 23 {
+		key := fmt.Sprintf("Ev%d", max(i-2, 0))
+		wg.Go(func() {
+			d := &triage.Delivery{Kind: "event", Key: key, Body: []byte(`{"event_id":"` + key + `"}`), Received: T0}
+			dup, err := db.Accept(d, time.Hour)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			if dup {
+				dups++
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	pending, err := db.Pending(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 21 || dups != 2 {
+		t.Fatalf("%d pending, %d duplicates; want 21 and 2", len(pending), dups)
+	}
+	for i := 1; i < len(pending); i++ {
+		if pending[i].Seq <= pending[i-1].Seq {
+			t.Fatalf("pending out of order at %d", i)
+		}
+	}
+	for _, p := range pending {
+		if want := `{"event_id":"` + p.Key + `"}`; string(p.Body) != want || p.Kind != "event" || !p.Received.Equal(T0) {
+			t.Errorf("pending delivery %d = %+v, want body %s", p.Seq, p, want)
+		}
+	}
+	if got, err := db.Pending(5); err != nil || len(got) != 5 || got[0].Seq != pending[0].Seq {
+		t.Errorf("Pending(5) = %d deliveries, %v; want the 5 oldest", len(got), err)
+	}
+	if err := db.Done(pending[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Done(pending[0].Seq); err != nil {
+		t.Errorf("second Done: %v", err)
+	}
+
+	// A crash before processing: the rest are still there after reopening,
+	// at the latest once the crashed process's lease on them has passed.
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = f.Open(Options{Now: func() time.Time { return time.Now().Add(time.Hour) }, Lease: time.Minute})
+	again, err := db.Pending(100)
+	if err != nil || len(again) != 20 {
+		t.Fatalf("after reopening: %d pending, %v; want 20", len(again), err)
+	}
+	// A retry after the key expired is a new delivery; within the ttl it is not.
+	for _, c := range []struct {
+		at  time.Time
+		dup bool
+	}{{T0.Add(59 * time.Minute), true}, {T0.Add(time.Hour), false}} {
+		dup, err := db.Accept(&triage.Delivery{Kind: "event", Key: "Ev0", Received: c.at}, time.Hour)
+		if err != nil || dup != c.dup {
+			t.Errorf("Accept at %v: dup=%v %v, want %v", c.at, dup, err, c.dup)
+		}
+	}
+}
