@@ -91,6 +91,9 @@ type Gateway struct {
 	Observe func(method string, err error, took time.Duration)
 	// Sleep waits d or until ctx is done; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Limit, if set, paces every attempt before it is made (replicas
+	// sharing Slack's limits); nil leaves pacing to Slack's Retry-After.
+	Limit Limiter
 }
 
 // NewGateway returns a Gateway calling api, with 3 retries and a 30 s
@@ -117,7 +120,17 @@ func sleep(ctx context.Context, d time.Duration) error {
 // limits it. The error is wrapped as "slack <method>: ..." and marked with
 // triage.Permanent when Slack will refuse the call again.
 func (g *Gateway) Do(ctx context.Context, method string, fn func(context.Context) error) error {
+	return g.doIn(ctx, method, "", fn)
+}
+
+// doIn is Do for a call to one channel, which Limit may pace per channel.
+func (g *Gateway) doIn(ctx context.Context, method, channel string, fn func(context.Context) error) error {
 	for attempt := 0; ; attempt++ {
+		if g.Limit != nil {
+			if err := g.Limit.Wait(ctx, method, channel); err != nil {
+				return fmt.Errorf("slack %s: %w", method, err)
+			}
+		}
 		start := g.now()
 		err := fn(ctx)
 		if g.Observe != nil {
@@ -155,7 +168,7 @@ func permanent(err error) bool {
 
 // PostMessage posts a message and returns its ts.
 func (g *Gateway) PostMessage(ctx context.Context, channel string, opts ...slack.MsgOption) (ts string, err error) {
-	err = g.Do(ctx, "chat.postMessage", func(ctx context.Context) error {
+	err = g.doIn(ctx, "chat.postMessage", channel, func(ctx context.Context) error {
 		_, ts, err = g.api.PostMessageContext(ctx, channel, opts...)
 		return err
 	})

@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/sprintguard/sprintguard/triage"
@@ -28,8 +29,17 @@ type Duty struct {
 	Plan func(tx triage.Tx, due time.Time) error
 }
 
+// Leader says whether this replica is the one that runs the duties now.
+// With several replicas on one database only the leader does, so each due
+// run happens once; the last-run records let a new leader catch up on what
+// the old one missed. Leading is called from the scheduler's goroutine.
+type Leader interface {
+	Leading() bool
+}
+
 // Scheduler runs duties when they fall due. RunDue may be called from one
-// goroutine at a time; Run calls it in a loop.
+// goroutine at a time; Run calls it in a loop. Wake is safe for concurrent
+// use.
 type Scheduler struct {
 	Store triage.Store
 	Now   func() time.Time
@@ -41,6 +51,12 @@ type Scheduler struct {
 	Observe func(name string, err error)
 	// Sweeps run on every pass, after the duties: the escalation check.
 	Sweeps []func(ctx context.Context) (int, error)
+	// Leader, if set, gates every pass: a replica that does not lead runs
+	// nothing. Nil means this process always leads (one bbolt file).
+	Leader Leader
+
+	wakeOnce sync.Once
+	wake     chan struct{}
 }
 
 // maxCatchUp bounds the walk from a duty's last run to now, so a duty with
@@ -51,6 +67,9 @@ const maxCatchUp = 10000
 // the sweeps, and returns how many duties ran plus what the sweeps did. A duty that never ran starts counting from now:
 // installing sprintguard does not replay the past.
 func (s *Scheduler) RunDue(ctx context.Context) (int, error) {
+	if s.Leader != nil && !s.Leader.Leading() {
+		return 0, nil
+	}
 	now := s.Now()
 	ran := 0
 	var errs []error
@@ -128,8 +147,24 @@ func latestDue(d Duty, last, now time.Time) (time.Time, bool) {
 	return due, found
 }
 
-// Run calls RunDue every poll until ctx ends.
+// wakes returns the wake-up channel, made once: Wake may come before Run.
+func (s *Scheduler) wakes() chan struct{} {
+	s.wakeOnce.Do(func() { s.wake = make(chan struct{}, 1) })
+	return s.wake
+}
+
+// Wake makes a running scheduler pass at once rather than at its next
+// poll, as when this replica has just become the leader.
+func (s *Scheduler) Wake() {
+	select {
+	case s.wakes() <- struct{}{}:
+	default:
+	}
+}
+
+// Run calls RunDue every poll, and on Wake, until ctx ends.
 func (s *Scheduler) Run(ctx context.Context, poll time.Duration) error {
+	wake := s.wakes()
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
@@ -138,6 +173,7 @@ func (s *Scheduler) Run(ctx context.Context, poll time.Duration) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case <-wake:
 		}
 	}
 }

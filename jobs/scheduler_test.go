@@ -99,3 +99,79 @@ func TestSchedulerRunsOncePerDueTimeAndCatchesUpOnce(t *testing.T) {
 		t.Fatalf("the 18:00 run was not retried: %v", d.planned)
 	}
 }
+
+// leader is a Leader a test sets.
+type leader struct{ leading bool }
+
+func (l *leader) Leading() bool { return l.leading }
+
+// TestSchedulerRunsOnlyOnTheLeader runs two replicas' schedulers on one
+// store: the follower runs nothing, and when leadership moves after a
+// missed due time the new leader catches up once.
+func TestSchedulerRunsOnlyOnTheLeader(t *testing.T) {
+	db := openStore(t)
+	c := &clock{t: time.Date(2026, 11, 23, 10, 30, 0, 0, time.UTC)}
+	d := &hourly{}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	la, lb := &leader{leading: true}, &leader{}
+	a := &jobs.Scheduler{Store: db, Now: c.now, Log: log, Duties: []jobs.Duty{d.duty()}, Leader: la}
+	b := &jobs.Scheduler{Store: db, Now: c.now, Log: log, Duties: []jobs.Duty{d.duty()}, Leader: lb}
+	ctx := context.Background()
+	pass := func() (int, int) {
+		na, err := a.RunDue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nb, err := b.RunDue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return na, nb
+	}
+	pass() // starts the duty's clock
+	c.t = time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)
+	if na, nb := pass(); na != 1 || nb != 0 {
+		t.Fatalf("at 11:00 leader ran %d, follower %d; want 1 and 0", na, nb)
+	}
+	// The leader dies before 12:00; the other replica leads from 12:20.
+	la.leading = false
+	c.t = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	if na, nb := pass(); na != 0 || nb != 0 {
+		t.Fatalf("with no leader %d and %d ran", na, nb)
+	}
+	lb.leading = true
+	c.t = time.Date(2026, 11, 23, 12, 20, 0, 0, time.UTC)
+	if na, nb := pass(); na != 0 || nb != 1 {
+		t.Fatalf("after the move old leader ran %d, new %d; want 0 and 1", na, nb)
+	}
+	if na, nb := pass(); na+nb != 0 {
+		t.Fatal("the caught-up run ran twice")
+	}
+	want := []time.Time{time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC), time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	if len(d.planned) != 2 || !d.planned[0].Equal(want[0]) || !d.planned[1].Equal(want[1]) {
+		t.Fatalf("planned %v, want %v", d.planned, want)
+	}
+}
+
+// TestSchedulerWake checks that Wake makes a waiting Run pass at once,
+// and that a Wake before Run starts is not lost.
+func TestSchedulerWake(t *testing.T) {
+	db := openStore(t)
+	c := &clock{t: time.Date(2026, 11, 23, 10, 30, 0, 0, time.UTC)}
+	passes := make(chan struct{}, 10)
+	s := &jobs.Scheduler{Store: db, Now: c.now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Sweeps: []func(context.Context) (int, error){func(context.Context) (int, error) { passes <- struct{}{}; return 0, nil }}}
+	s.Wake()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx, time.Hour) }()
+	for range 2 { // the first pass, then the early Wake's
+		<-passes
+	}
+	s.Wake()
+	<-passes
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -26,19 +26,22 @@ type Backuper interface {
 	WriteBackup(w io.Writer) (int64, error)
 }
 
-// Handler serves GET /backup with a consistent copy of db and, when reload
+// Handler serves GET /backup with a consistent copy of db (when db is not
+// nil: a PostgreSQL store has no file to copy) and, when reload
 // is not nil, POST /reload, which re-reads the config as SIGHUP does: 200
 // with reload's message, or 422 with every problem on its own line while
 // the running config stays.
 func Handler(db Backuper, reload func() (string, error)) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		if _, err := db.WriteBackup(w); err != nil {
-			// Headers are gone; a short body makes the client's size check fail.
-			panic(http.ErrAbortHandler)
-		}
-	})
+	if db != nil {
+		mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/octet-stream")
+			if _, err := db.WriteBackup(w); err != nil {
+				// Headers are gone; a short body makes the client's size check fail.
+				panic(http.ErrAbortHandler)
+			}
+		})
+	}
 	if reload != nil {
 		mux.HandleFunc("POST /reload", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -12,7 +12,6 @@ import (
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/sprint"
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/github"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -63,7 +62,7 @@ func calendars(st *triage.Settings) func(string) (sprint.Calendar, bool) {
 }
 
 // githubPart is serve's GitHub tracker, its polling and its webhook.
-func githubPart(cfg *config.Config, db *store.DB, now func() time.Time, log *slog.Logger,
+func githubPart(cfg *config.Config, db serveStore, now func() time.Time, log *slog.Logger,
 	observe func(op string, status int, err error, took time.Duration)) (*trackerPart, error) {
 	tr, err := newGitHub(cfg, db, now, log, observe)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/app"
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/gitlab"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -30,7 +29,7 @@ func newGitLab(cfg *config.Config, db triage.Store, now func() time.Time, log *s
 }
 
 // gitlabPart is serve's GitLab tracker, its polling and its webhook.
-func gitlabPart(cfg *config.Config, db *store.DB, now func() time.Time, log *slog.Logger) (*trackerPart, error) {
+func gitlabPart(cfg *config.Config, db serveStore, now func() time.Time, log *slog.Logger) (*trackerPart, error) {
 	tr, err := newGitLab(cfg, db, now, log)
 	if err != nil {
 		return nil, err

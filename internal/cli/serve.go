@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -26,7 +27,6 @@ import (
 	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/jobs"
 	"github.com/sprintguard/sprintguard/learn"
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -57,24 +57,55 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	case "text":
 		log = slog.New(logctx.Handler{Handler: slog.NewTextHandler(env.Stderr, nil)})
 	}
-	db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// The listener comes first, so that /readyz can say why the store is
+	// not open yet; Slack's routes join the mux once the bot can take
+	// traffic, and until then Slack gets a 404 and retries.
+	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", health.serve)
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		return fail(env, fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err))
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+	defer srv.Close()
+	errc := make(chan error, 8)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
+		}
+	}()
+
+	db, err := openStore(ctx, cfg, env.Now, log, health)
 	if err != nil {
 		return fail(env, err)
 	}
 	defer db.Close()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	scrub := scrubber(cfg)
+	health.add("store", func() error { return scrub(storeCheck(db)()) })
 
 	svc := triage.NewService(db, st, env.Now)
 	reloads := &reloader{env: env, path: *path, svc: svc, log: log}
-	adminHandler := admin.Handler(db, reloads.reload)
-	sock, err := admin.Listen(admin.SocketPath(cfg.Storage.Path))
-	if err != nil {
-		return fail(env, err)
+	// Only bolt has a file to copy, and a control socket beside it; the
+	// replicas of a PostgreSQL store share no file.
+	var backup admin.Backuper
+	if b, ok := db.(admin.Backuper); ok {
+		backup = b
 	}
-	defer os.Remove(admin.SocketPath(cfg.Storage.Path))
-	errc := make(chan error, 8)
-	go func() { errc <- admin.Serve(ctx, sock, adminHandler) }()
+	adminHandler := admin.Handler(backup, reloads.reload)
+	if cfg.Storage.Driver != config.DriverPostgres {
+		sock, err := admin.Listen(admin.SocketPath(cfg.Storage.Path))
+		if err != nil {
+			return fail(env, err)
+		}
+		defer os.Remove(admin.SocketPath(cfg.Storage.Path))
+		go func() { errc <- admin.Serve(ctx, sock, adminHandler) }()
+	}
 	if cfg.Server.AdminListen != "" {
 		l, err := admin.ListenTCP(cfg.Server.AdminListen)
 		if err != nil {
@@ -89,6 +120,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	api := slackClient(cfg.Slack)
 	gw := bot.NewGateway(api, log)
 	gw.Observe = m.SlackCall
+	gw.Limit = slackLimits(db, log)
 	tr, err := buildTrackers(cfg, db, gw, env.Now, log, m.JiraCall)
 	if err != nil {
 		return fail(env, err)
@@ -127,44 +159,20 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	reloads.mu.Lock() // the admin socket may reload already
 	reloads.schedules = sch
 	reloads.mu.Unlock()
-	health := &readiness{socket: cfg.Slack.Mode == config.ModeSocket}
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)
 	}
-
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", m.Handler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := db.View(func(triage.Tx) error { return nil }); err != nil {
-			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		if err := tr.ready(); err != nil {
-			http.Error(w, "tracker: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		if msg := health.problem(); msg != "" {
-			http.Error(w, msg, http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
-	})
-	if cfg.Slack.Mode == config.ModeHTTP {
-		bt.Routes(mux, &bot.Verifier{Secret: cfg.Slack.SigningSecret, Now: env.Now})
-	}
-	tr.routes(mux, svc)
-	srv := &http.Server{Addr: cfg.Server.Listen, Handler: mux, ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+	health.add("tracker", tr.ready)
+	waitElection := elect(ctx, db, sched, scrub, log)
 
 	// The processors start first: they replay what a crash left in the inbox.
 	bt.Start(ctx)
 	go func() { errc <- worker.Run(ctx, time.Second) }()
-	go func() {
-		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errc <- fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
-		}
-	}()
+	mux.Handle("GET /metrics", m.Handler())
+	if cfg.Slack.Mode == config.ModeHTTP {
+		bt.Routes(mux, &bot.Verifier{Secret: cfg.Slack.SigningSecret, Now: env.Now})
+	}
+	tr.routes(mux, svc)
 	if cfg.Slack.Mode == config.ModeSocket {
 		go func() {
 			errc <- bt.RunSocket(ctx, api, bot.SocketOptions{Up: health.socketUp.Store, Reconnect: m.SocketReconnect})
@@ -173,8 +181,12 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	go func() { errc <- tr.run(ctx, svc) }()
 	go func() { errc <- sched.Run(ctx, 30*time.Second) }()
 	go purgeLoop(ctx, db, cfg.Storage.Retention, env.Now, log)
+	where := cfg.Storage.Path
+	if cfg.Storage.Driver == config.DriverPostgres {
+		where = "postgres"
+	}
 	log.Info("sprintguard serving", "listen", cfg.Server.Listen, "slack_mode", cfg.Slack.Mode,
-		"tracker", cfg.Tracker.Kind, "store", cfg.Storage.Path, "teams", len(st.Teams))
+		"tracker", cfg.Tracker.Kind, "store", where, "teams", len(st.Teams))
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -195,6 +207,7 @@ wait:
 	srv.Shutdown(sctx)
 	cancel()
 	bt.Wait()
+	waitElection()
 	if err != nil {
 		return fail(env, err)
 	}
@@ -288,15 +301,56 @@ func authenticate(ctx context.Context, gw *bot.Gateway, bt *bot.Bot, h *readines
 	return nil
 }
 
-// readiness tracks what /readyz reports beyond the store. It is safe for
-// concurrent use.
+// readiness is what /readyz reports: why the store is not open yet, the
+// checks of the parts built since (the store, the trackers), then Slack's
+// state. It is safe for concurrent use.
 type readiness struct {
 	socket   bool
 	authed   atomic.Bool
 	socketUp atomic.Bool
+
+	mu       sync.Mutex
+	storeWhy string
+	checks   []readyCheck
+}
+
+type readyCheck struct {
+	name  string
+	check func() error
+}
+
+// storeWaiting says why the store is not open yet.
+func (h *readiness) storeWaiting(why string) {
+	h.mu.Lock()
+	h.storeWhy = why
+	h.mu.Unlock()
+}
+
+// storeOpen clears storeWaiting's reason.
+func (h *readiness) storeOpen() { h.storeWaiting("") }
+
+// add makes /readyz also run check, reported under name.
+func (h *readiness) add(name string, check func() error) {
+	h.mu.Lock()
+	h.checks = append(h.checks, readyCheck{name, check})
+	h.mu.Unlock()
 }
 
 func (h *readiness) problem() string {
+	h.mu.Lock()
+	why, checks := h.storeWhy, h.checks
+	h.mu.Unlock()
+	if why != "" {
+		return "store: " + why
+	}
+	if len(checks) == 0 {
+		return "store: not open yet"
+	}
+	for _, c := range checks {
+		if err := c.check(); err != nil {
+			return c.name + ": " + err.Error()
+		}
+	}
 	switch {
 	case !h.authed.Load():
 		return "slack: not authenticated yet"
@@ -306,9 +360,18 @@ func (h *readiness) problem() string {
 	return ""
 }
 
+// serve answers /readyz: 200 "ready", or 503 with the first problem.
+func (h *readiness) serve(w http.ResponseWriter, r *http.Request) {
+	if msg := h.problem(); msg != "" {
+		http.Error(w, msg, http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
 // purgeLoop drops expired dedupe keys every hour and, with a retention
 // set, the text of requests older than it.
-func purgeLoop(ctx context.Context, db *store.DB, retention time.Duration, now func() time.Time, log *slog.Logger) {
+func purgeLoop(ctx context.Context, db serveStore, retention time.Duration, now func() time.Time, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

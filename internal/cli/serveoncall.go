@@ -12,14 +12,13 @@ import (
 	"github.com/sprintguard/sprintguard/internal/metrics"
 	"github.com/sprintguard/sprintguard/oncall/refresh"
 	"github.com/sprintguard/sprintguard/people"
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
 // followSchedules gives the teams whose on-call lives outside the config
 // their last good schedule from the store, then starts refreshing them in
 // the background: intake never waits for a fetch.
-func followSchedules(ctx context.Context, cfg *config.Config, db *store.DB, svc *triage.Service, gw *bot.Gateway,
+func followSchedules(ctx context.Context, cfg *config.Config, db triage.Store, svc *triage.Service, gw *bot.Gateway,
 	now func() time.Time, log *slog.Logger, m *metrics.Metrics) (*schedules, error) {
 	if err := db.View(svc.Settings().LoadSchedules); err != nil {
 		return nil, err
@@ -34,7 +33,7 @@ func followSchedules(ctx context.Context, cfg *config.Config, db *store.DB, svc 
 // Its methods are safe for concurrent use.
 type schedules struct {
 	ctx     context.Context
-	db      *store.DB
+	db      triage.Store
 	svc     *triage.Service
 	gw      *bot.Gateway
 	now     func() time.Time

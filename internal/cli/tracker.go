@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/jira"
 	"github.com/sprintguard/sprintguard/tracker/local"
 	"github.com/sprintguard/sprintguard/tracker/mixed"
@@ -34,7 +33,7 @@ type trackerPart struct {
 	routes func(mux *http.ServeMux, svc *triage.Service)
 }
 
-func buildTrackers(cfg *config.Config, db *store.DB, users jira.Directory, now func() time.Time, log *slog.Logger,
+func buildTrackers(cfg *config.Config, db serveStore, users jira.Directory, now func() time.Time, log *slog.Logger,
 	observe func(op string, status int, err error, took time.Duration)) (*trackers, error) {
 	loc := local.New(db, cfg.Tracker.Local.Prefix, cfg.Tracker.Local.URL)
 	parts := map[string]*trackerPart{config.TrackerLocal: {tr: loc}}

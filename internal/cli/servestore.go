@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sprintguard/sprintguard/bot"
+	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/jobs"
+	"github.com/sprintguard/sprintguard/store"
+	"github.com/sprintguard/sprintguard/store/postgres"
+	"github.com/sprintguard/sprintguard/tracker/local"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// serveStore is what serve needs of a store, whichever driver holds it:
+// the triage contract with the inbox, the local tracker's tickets, the
+// outbox figures for metrics and the purges.
+type serveStore interface {
+	bot.Store
+	local.Store
+	OutboxStats() (queued, dead int, oldest time.Time, err error)
+	PurgeExpired(now time.Time) (int, error)
+	PurgeText(cutoff time.Time) (int, error)
+	Close() error
+}
+
+var (
+	_ serveStore = (*store.DB)(nil)
+	_ serveStore = (*postgres.DB)(nil)
+)
+
+// openStore opens the configured driver. A bolt file that does not open
+// fails serve at once, as it always has. A PostgreSQL database that cannot
+// be reached is tried again with capped backoff until ctx ends, while
+// /readyz and the log say why; the password never shows in either.
+func openStore(ctx context.Context, cfg *config.Config, now func() time.Time, log *slog.Logger, h *readiness) (serveStore, error) {
+	if cfg.Storage.Driver != config.DriverPostgres {
+		db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait})
+		if err != nil {
+			return nil, err
+		}
+		h.storeOpen()
+		return db, nil
+	}
+	url := cfg.Storage.URL.Reveal()
+	scrub := scrubber(cfg)
+	pc, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("storage.url is not a valid PostgreSQL URL or DSN (check %s)", cfg.Path)
+	}
+	where := slog.Group("database", "host", pc.ConnConfig.Host, "port", pc.ConnConfig.Port, "name", pc.ConnConfig.Database, "user", pc.ConnConfig.User)
+	for attempt := 1; ; attempt++ {
+		octx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		db, err := postgres.Open(octx, url, postgres.Options{Now: now, DedupeTTL: cfg.Storage.DedupeTTL})
+		cancel()
+		if err == nil {
+			h.storeOpen()
+			log.Info("connected to PostgreSQL; migrations applied", where)
+			return db, nil
+		}
+		err = scrub(err)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("stopped while connecting to PostgreSQL: %w", err)
+		}
+		wait := triage.Backoff(attempt, time.Second, 30*time.Second, rand.Float64())
+		h.storeWaiting(fmt.Sprintf("PostgreSQL unreachable (attempt %d, next in %v): %v", attempt, wait.Round(time.Second), err))
+		log.Warn("PostgreSQL unreachable; retrying", where, "attempt", attempt, "retry_in", wait.Round(time.Millisecond).String(), "err", err.Error())
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("stopped while connecting to PostgreSQL: %w", err)
+		case <-time.After(wait):
+		}
+	}
+}
+
+// scrubber returns what takes the database password out of an error's
+// text; with bolt there is none to take.
+func scrubber(cfg *config.Config) func(error) error {
+	if cfg.Storage.Driver != config.DriverPostgres {
+		return func(err error) error { return err }
+	}
+	url := cfg.Storage.URL.Reveal()
+	return func(err error) error { return postgres.Scrub(url, err) }
+}
+
+// storeCheck is /readyz's look at the store: a ping bounded to two
+// seconds for PostgreSQL, an empty read for bolt.
+func storeCheck(db serveStore) func() error {
+	if pg, ok := db.(*postgres.DB); ok {
+		return func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			return pg.Pool().Ping(ctx)
+		}
+	}
+	return func() error { return db.View(func(triage.Tx) error { return nil }) }
+}
+
+// elect starts the leader election of the scheduled duties when the store
+// is PostgreSQL, and returns a func that waits for it to hand the lock
+// over at shutdown. With bolt the one process always leads.
+func elect(ctx context.Context, db serveStore, sched *jobs.Scheduler, scrub func(error) error, log *slog.Logger) (wait func()) {
+	pg, ok := db.(*postgres.DB)
+	if !ok {
+		return func() {}
+	}
+	e := postgres.NewElector(pg, postgres.ElectorOptions{OnChange: func(leading bool, why string) {
+		log.Info("scheduled duties leader changed", "leading", leading, "why", scrub(errors.New(why)).Error())
+		if leading {
+			sched.Wake()
+		}
+	}})
+	sched.Leader = e
+	done := make(chan struct{})
+	go func() { defer close(done); e.Run(ctx) }()
+	return func() { <-done }
+}
+
+var _ bot.Buckets = (*postgres.DB)(nil)
+
+// slackLimits paces the Slack calls of all replicas together on
+// PostgreSQL; one bolt process has Slack's Retry-After alone (nil).
+func slackLimits(db serveStore, log *slog.Logger) bot.Limiter {
+	if pg, ok := db.(*postgres.DB); ok {
+		return &bot.TierLimits{Buckets: pg, Log: log}
+	}
+	return nil
+}
