@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/internal/app"
 )
 
 const chartDir = "helm/sprintguard"
@@ -98,12 +99,16 @@ type rendered struct {
 	services map[string]serviceSpec
 }
 
-// placeholders gives the config's ${VAR}s values, as the Secrets would.
-func placeholders(name string) string {
-	if name == "DATABASE_URL" {
-		return "postgres://sprintguard:REPLACE-ME@db:5432/sprintguard"
+// placeholders gives the config's ${VAR}s values as the Secrets would:
+// the Kubernetes example Secret's placeholders, and a DATABASE_URL.
+func placeholders(t *testing.T) func(string) string {
+	ex := load(t)
+	return func(name string) string {
+		if name == "DATABASE_URL" {
+			return "postgres://sprintguard:REPLACE-ME@db:5432/sprintguard"
+		}
+		return ex.getenv(name)
 	}
-	return "REPLACE-ME-" + name
 }
 
 func render(t *testing.T, valuesFile string, extra ...string) *rendered {
@@ -158,7 +163,7 @@ func render(t *testing.T, valuesFile string, extra ...string) *rendered {
 	if r.bot.Name == "" || r.cfgText == "" {
 		t.Fatalf("the chart rendered no container running %s or no %s (kinds %v)", binary, configKey, r.kinds)
 	}
-	r.cfg, err = config.Parse("/etc/sprintguard/"+configKey, []byte(r.cfgText), placeholders)
+	r.cfg, err = config.Parse("/etc/sprintguard/"+configKey, []byte(r.cfgText), placeholders(t))
 	if err != nil {
 		t.Fatalf("the rendered %s does not load:\n%v\n%s", configKey, err, r.cfgText)
 	}
@@ -286,7 +291,7 @@ func checkPod(t *testing.T, r *rendered, sel labelSelector) {
 			want = "/readyz" // includes the store, so the database
 		}
 		if pr == nil || pr.HTTPGet == nil || pr.HTTPGet.Path != want {
-			t.Errorf("%s probe %+v, want GET %s", name, pr, want)
+			t.Errorf("%s probe is not GET %s", name, want)
 			continue
 		}
 		if got := resolvePort(r.bot, pr.HTTPGet.Port); got != port {
@@ -308,6 +313,9 @@ func checkPod(t *testing.T, r *rendered, sel labelSelector) {
 		case required && r.bot.Env[i].ValueFrom.SecretKeyRef.Optional:
 			t.Errorf("%s is required by the config but optional in the env", name)
 		}
+	}
+	if _, err := app.Settings(r.cfg); err != nil {
+		t.Errorf("serve would refuse the rendered config:\n%v", err)
 	}
 	if p := configFileProblem(r.pod.Spec, r.bot, "sg-sprintguard-config", flagValue(r.bot.Args, "config")); p != "" {
 		t.Error(p)
