@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,5 +214,32 @@ func TestCanonical(t *testing.T) {
 	b, _ := transfer.Canonical(json.RawMessage(`{"at":"2026-03-02T09:00:01Z"}`))
 	if string(a) == string(b) {
 		t.Errorf("Canonical made different times equal: %s", a)
+	}
+}
+
+// TestCopyRefusesSequencePast gives the target a request id the source
+// never handed out: the copy refuses, even with Force, before writing.
+func TestCopyRefusesSequencePast(t *testing.T) {
+	ctx := context.Background()
+	src, dst := openBolt(t, "src.db"), openBolt(t, "dst.db")
+	transfertest.Populate(t, src, 4)
+	if err := dst.Update(func(tx triage.Tx) error {
+		for range 9 {
+			if _, err := tx.NextRequestID(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, force := range []bool{false, true} {
+		_, err := transfer.Copy(ctx, src, dst, transfer.Options{Force: force})
+		if err == nil || !strings.Contains(err.Error(), "requests sequence is past the source's") {
+			t.Errorf("Copy (force %t) onto a target past the source's request ids = %v", force, err)
+		}
+	}
+	if s, _ := transfer.Checksum(ctx, dst, transfer.Requests); s.Count != 0 {
+		t.Errorf("a refused copy wrote %d requests", s.Count)
 	}
 }

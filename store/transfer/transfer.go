@@ -294,7 +294,12 @@ func Copy(ctx context.Context, src Source, dst Target, opt Options) ([]KindResul
 			if err != nil {
 				return nil, err
 			}
-			conflicts = append(conflicts, above...)
+			if len(above) > 0 {
+				// Not even with Force: lowering a sequence would hand out
+				// the target's numbers a second time.
+				return nil, fmt.Errorf("the target's %s sequence is past the source's: it has handed out numbers the source never did, "+
+					"and lowering it would reuse them; copy into an empty database", strings.Join(above, ", "))
+			}
 			p.res.Changed += len(p.write) - p.res.Added
 		}
 		if len(conflicts) > 0 && !opt.Force {
