@@ -192,13 +192,10 @@ func (t *tx) importRecord(kind string, r transfer.Record) error {
 		n, err := strconv.ParseUint(r.Key, 10, 64)
 		return u64(n), err
 	}
+	if ok, err := transfer.ImportThroughTx(t, kind, r); ok {
+		return err
+	}
 	switch kind {
-	case transfer.Requests:
-		req := new(triage.Request)
-		if err := json.Unmarshal(r.Value, req); err != nil {
-			return err
-		}
-		return t.PutRequest(req)
 	case transfer.Claims:
 		var c transfer.Claim
 		if err := json.Unmarshal(r.Value, &c); err != nil {
@@ -214,24 +211,6 @@ func (t *tx) importRecord(kind string, r transfer.Record) error {
 			return err
 		}
 		return index.Put(expiryKey(c.Expires, r.Key), nil)
-	case transfer.Ledgers:
-		l, err := decodeLedger(r.Value)
-		if err != nil {
-			return err
-		}
-		return t.PutLedger(l)
-	case transfer.Overrides:
-		var o oncall.Override
-		if err := json.Unmarshal(r.Value, &o); err != nil {
-			return err
-		}
-		return t.PutOverride(o)
-	case transfer.Schedules:
-		tl := new(oncall.Timeline)
-		if err := json.Unmarshal(r.Value, tl); err != nil {
-			return err
-		}
-		return t.PutSchedule(tl)
 	case transfer.Notes:
 		var n triage.Note
 		k, err := seq()
@@ -252,12 +231,6 @@ func (t *tx) importRecord(kind string, r transfer.Record) error {
 			return err
 		}
 		return t.bucket(bucketLabels).Put(append(teamPrefix(l.Team), k...), r.Value)
-	case transfer.LastRuns:
-		var lr transfer.LastRun
-		if err := json.Unmarshal(r.Value, &lr); err != nil {
-			return err
-		}
-		return t.SetLastRun(r.Key, lr.Due)
 	case transfer.Jobs:
 		j := new(triage.Job)
 		if err := json.Unmarshal(r.Value, j); err != nil {

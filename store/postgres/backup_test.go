@@ -63,16 +63,23 @@ func exec(t *testing.T, dbURL, sql string, args ...any) {
 	}
 }
 
-// TestBackupRestore backs a migrated database with data up with pg_dump,
-// restores it into a fresh database and compares every table row by row.
-func TestBackupRestore(t *testing.T) {
-	ctx := context.Background()
-	src := pgtest.DB(t)
-	db, err := postgres.Open(ctx, src, postgres.Options{})
+// migratedDB returns the URL of a new database with the store's schema.
+func migratedDB(t *testing.T) string {
+	t.Helper()
+	url := pgtest.DB(t)
+	db, err := postgres.Open(context.Background(), url, postgres.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
+	return url
+}
+
+// TestBackupRestore backs a migrated database with data up with pg_dump,
+// restores it into a fresh database and compares every table row by row.
+func TestBackupRestore(t *testing.T) {
+	ctx := context.Background()
+	src := migratedDB(t)
 	exec(t, src, `INSERT INTO meta (key, value) VALUES ('note', $1)`, "Grüße, 'quoted' \\ and a tab\t✓")
 	path := filepath.Join(t.TempDir(), "sg.pgdump")
 	if err := postgres.Backup(ctx, src, path); err != nil {
@@ -98,7 +105,7 @@ func TestBackupRestore(t *testing.T) {
 		t.Errorf("restored tables %v, backed up %v", got, want)
 	}
 	// The restored database opens as a store: its migrations are recorded.
-	db, err = postgres.Open(ctx, dst, postgres.Options{})
+	db, err := postgres.Open(ctx, dst, postgres.Options{})
 	if err != nil {
 		t.Fatalf("open the restored database: %v", err)
 	}
@@ -116,12 +123,7 @@ func TestBackupRestore(t *testing.T) {
 
 func TestRestoreRefuses(t *testing.T) {
 	ctx := context.Background()
-	src := pgtest.DB(t)
-	db, err := postgres.Open(ctx, src, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	src := migratedDB(t)
 	path := filepath.Join(t.TempDir(), "sg.pgdump")
 	if err := postgres.Backup(ctx, src, path); err != nil {
 		t.Fatal(err)

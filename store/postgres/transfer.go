@@ -211,13 +211,10 @@ func (t *tx) importRecord(kind string, r transfer.Record) error {
 		_, err := t.q.Exec(t.ctx, sql, args...)
 		return err
 	}
+	if ok, err := transfer.ImportThroughTx(t, kind, r); ok {
+		return err
+	}
 	switch kind {
-	case transfer.Requests:
-		req := new(triage.Request)
-		if err := json.Unmarshal(r.Value, req); err != nil {
-			return err
-		}
-		return t.PutRequest(req)
 	case transfer.Claims:
 		var c transfer.Claim
 		if err := json.Unmarshal(r.Value, &c); err != nil {
@@ -225,24 +222,6 @@ func (t *tx) importRecord(kind string, r transfer.Record) error {
 		}
 		return exec(`INSERT INTO claims (key, value, expires_ns) VALUES ($1, $2, $3)
 			ON CONFLICT (key) DO UPDATE SET value = $2, expires_ns = $3`, r.Key, c.Value, nanos(c.Expires))
-	case transfer.Ledgers:
-		l := new(sprint.Ledger)
-		if err := json.Unmarshal(r.Value, l); err != nil {
-			return err
-		}
-		return t.PutLedger(l)
-	case transfer.Overrides:
-		var o oncall.Override
-		if err := json.Unmarshal(r.Value, &o); err != nil {
-			return err
-		}
-		return t.PutOverride(o)
-	case transfer.Schedules:
-		tl := new(oncall.Timeline)
-		if err := json.Unmarshal(r.Value, tl); err != nil {
-			return err
-		}
-		return t.PutSchedule(tl)
 	case transfer.Notes:
 		var n triage.Note
 		if err := json.Unmarshal(r.Value, &n); err != nil {
@@ -257,12 +236,6 @@ func (t *tx) importRecord(kind string, r transfer.Record) error {
 		}
 		return exec(`INSERT INTO labels (seq, team, data) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3)
 			ON CONFLICT (seq) DO UPDATE SET team = $2, data = $3`, r.Key, l.Team, r.Value)
-	case transfer.LastRuns:
-		var lr transfer.LastRun
-		if err := json.Unmarshal(r.Value, &lr); err != nil {
-			return err
-		}
-		return t.SetLastRun(r.Key, lr.Due)
 	case transfer.Jobs:
 		j := new(triage.Job)
 		if err := json.Unmarshal(r.Value, j); err != nil {

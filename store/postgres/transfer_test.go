@@ -17,11 +17,7 @@ import (
 
 func populatedBolt(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "sprintguard.db"), store.Options{Now: func() time.Time { return transfertest.T0 }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := transfertest.OpenBolt(t)
 	transfertest.Populate(t, db, 6)
 	return db
 }

@@ -4,33 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/store/transfer"
 	"github.com/sprintguard/sprintguard/store/transfer/transfertest"
 	"github.com/sprintguard/sprintguard/triage"
 )
-
-func openBolt(t *testing.T, name string) *store.DB {
-	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), name), store.Options{Now: func() time.Time { return transfertest.T0 }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // TestCopyBoltToBolt copies every kind between two bbolt files, which both
 // implement Source and Target, and checks the copy through the store's own
 // read paths as well as the checksums.
 func TestCopyBoltToBolt(t *testing.T) {
 	ctx := context.Background()
-	src, dst := openBolt(t, "src.db"), openBolt(t, "dst.db")
+	src, dst := transfertest.OpenBolt(t), transfertest.OpenBolt(t)
 	transfertest.Populate(t, src, 6)
 	res, err := transfer.Copy(ctx, src, dst, transfer.Options{})
 	if err != nil {
@@ -91,7 +79,7 @@ func TestCopyBoltToBolt(t *testing.T) {
 // has more requests than one import batch holds.
 func TestCopyRerunChangesNothing(t *testing.T) {
 	ctx := context.Background()
-	src, dst := openBolt(t, "src.db"), openBolt(t, "dst.db")
+	src, dst := transfertest.OpenBolt(t), transfertest.OpenBolt(t)
 	transfertest.Populate(t, src, 1500)
 	if _, err := transfer.Copy(ctx, src, dst, transfer.Options{}); err != nil {
 		t.Fatal(err)
@@ -113,9 +101,9 @@ func TestCopyRerunChangesNothing(t *testing.T) {
 // overwrites it.
 func TestCopyRefusesDifferentData(t *testing.T) {
 	ctx := context.Background()
-	src, dst := openBolt(t, "src.db"), openBolt(t, "dst.db")
+	src, dst := transfertest.OpenBolt(t), transfertest.OpenBolt(t)
 	transfertest.Populate(t, src, 4)
-	other := openBolt(t, "other.db")
+	other := transfertest.OpenBolt(t)
 	transfertest.Populate(t, other, 4)
 	if err := other.Update(func(tx triage.Tx) error {
 		r, err := tx.Request(2)
@@ -162,7 +150,7 @@ func TestCopyRefusesDifferentData(t *testing.T) {
 // expects that kind's checksum, and only it, to change.
 func TestChecksumSeesOneChangedField(t *testing.T) {
 	ctx := context.Background()
-	db := openBolt(t, "src.db")
+	db := transfertest.OpenBolt(t)
 	transfertest.Populate(t, db, 4)
 	sums := func() map[string]transfer.Sum {
 		out := map[string]transfer.Sum{}
@@ -221,7 +209,7 @@ func TestCanonical(t *testing.T) {
 // never handed out: the copy refuses, even with Force, before writing.
 func TestCopyRefusesSequencePast(t *testing.T) {
 	ctx := context.Background()
-	src, dst := openBolt(t, "src.db"), openBolt(t, "dst.db")
+	src, dst := transfertest.OpenBolt(t), transfertest.OpenBolt(t)
 	transfertest.Populate(t, src, 4)
 	if err := dst.Update(func(tx triage.Tx) error {
 		for range 9 {

@@ -23,6 +23,10 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sprintguard/sprintguard/oncall"
+	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // Kinds are the kinds of record a store holds, in the order they are
@@ -415,4 +419,45 @@ func Normalize[T any](raw []byte, fix func(*T)) (json.RawMessage, error) {
 		fix(v)
 	}
 	return json.Marshal(v)
+}
+
+// ImportThroughTx writes r through tx's own contract methods when kind is
+// one the triage.Tx contract can write (requests, ledgers, overrides,
+// schedules and last runs), so that each driver keeps its indexes as the
+// bot does; it reports false for the other kinds, which each driver writes
+// itself.
+func ImportThroughTx(tx triage.Tx, kind string, r Record) (bool, error) {
+	switch kind {
+	case Requests:
+		req := new(triage.Request)
+		if err := json.Unmarshal(r.Value, req); err != nil {
+			return true, err
+		}
+		return true, tx.PutRequest(req)
+	case Ledgers:
+		l := new(sprint.Ledger)
+		if err := json.Unmarshal(r.Value, l); err != nil {
+			return true, err
+		}
+		return true, tx.PutLedger(l)
+	case Overrides:
+		var o oncall.Override
+		if err := json.Unmarshal(r.Value, &o); err != nil {
+			return true, err
+		}
+		return true, tx.PutOverride(o)
+	case Schedules:
+		tl := new(oncall.Timeline)
+		if err := json.Unmarshal(r.Value, tl); err != nil {
+			return true, err
+		}
+		return true, tx.PutSchedule(tl)
+	case LastRuns:
+		var lr LastRun
+		if err := json.Unmarshal(r.Value, &lr); err != nil {
+			return true, err
+		}
+		return true, tx.SetLastRun(r.Key, lr.Due)
+	}
+	return false, nil
 }

@@ -5,6 +5,7 @@ package transfertest
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -29,6 +30,18 @@ func mustZone(name string) *time.Location {
 		panic(err)
 	}
 	return loc
+}
+
+// OpenBolt opens a new bbolt store in t's temp dir, on a clock stopped at
+// T0, closed at cleanup.
+func OpenBolt(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "sprintguard.db"), store.Options{Now: func() time.Time { return T0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // Populate writes n requests (n >= 4) and records of every other kind to
