@@ -15,7 +15,9 @@ import (
 // concurrent use; Update calls are serialised.
 type Store interface {
 	// Update runs fn in one read-write transaction, committed when fn
-	// returns nil and rolled back otherwise.
+	// returns nil and rolled back otherwise. A driver shared by replicas
+	// (PostgreSQL) runs fn again after losing a race to another replica,
+	// so fn must not keep effects of an earlier run outside the store.
 	Update(fn func(Tx) error) error
 	// View runs fn in a read-only transaction.
 	View(fn func(Tx) error) error

@@ -12,7 +12,9 @@
 // leased to its replica until now+Options.Lease; other replicas skip them,
 // and take them over once the lease has passed, which is how a job of a
 // replica that died gets done. PutJob, CompleteJob and BuryJob end the
-// lease.
+// lease, and Close hands all of a replica's leases over. The inbox works
+// the same way: Accept leases a delivery to the replica that took it, and
+// Pending returns a replica's own deliveries and those whose lease passed.
 //
 // River (github.com/riverqueue/river) was the alternative: a well-kept
 // PostgreSQL queue with unique jobs, retries, periodic jobs and leader
@@ -42,6 +44,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"os"
 	"sync"
 	"time"
@@ -149,9 +152,19 @@ func replicaName() string {
 	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
 
-// Close closes every connection of the pool.
+// Close hands the outbox jobs and inbox deliveries this replica holds to
+// the other replicas at once, rather than when the lease passes, so that a
+// rolling restart does not pause them; then it closes every connection of
+// the pool. Call it after the worker and the bot have stopped.
 func (db *DB) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := db.pool.Exec(ctx, `WITH jobs AS (UPDATE jobs SET claimed_by = NULL, lease_ns = NULL WHERE claimed_by = $1)
+		UPDATE inbox SET lease_ns = $2 WHERE claimed_by = $1`, db.opt.Replica, int64(math.MinInt64))
 	db.pool.Close()
+	if err != nil {
+		return fmt.Errorf("close postgres: hand over leases: %w", err)
+	}
 	return nil
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 // replicas opens n DBs on one fresh schema, closed at cleanup.
-func replicas(t *testing.T, n int, opt postgres.Options) []*postgres.DB {
+func replicas(t testing.TB, n int, opt postgres.Options) []*postgres.DB {
 	t.Helper()
 	url := pgtest.Schema(t)
 	out := make([]*postgres.DB, n)

@@ -275,3 +275,27 @@ func testReplicasShareTheInbox(t *testing.T, d Driver) {
 		t.Errorf("b took a's deliveries over, yet a's pending = %v", got)
 	}
 }
+
+// testReplicaCloseHandsOver closes a replica that holds jobs and
+// deliveries, as a rolling restart does: another replica takes them at
+// once, without waiting for the lease.
+func testReplicaCloseHandsOver(t *testing.T, d Driver) {
+	stores := replicas(t, d, 2, Options{Now: func() time.Time { return T0 }, Lease: time.Hour})
+	a, b := stores[0], stores[1]
+	Enqueue(t, a, Job("j1", T0))
+	if dup, err := a.Accept(&triage.Delivery{Kind: "event", Key: "Ev1", Received: T0}, time.Hour); dup || err != nil {
+		t.Fatalf("Accept: %v, %v", dup, err)
+	}
+	if got := DueKeys(t, a, T0, 0); len(got) != 1 {
+		t.Fatalf("replica a took %v, want [j1]", got)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := DueKeys(t, b, T0, 0); !slices.Equal(got, []string{"j1"}) {
+		t.Errorf("after a closed, replica b takes %v, want [j1]", got)
+	}
+	if ds, err := b.Pending(10); err != nil || len(ds) != 1 || ds[0].Key != "Ev1" {
+		t.Errorf("after a closed, replica b's pending = %v, %v; want Ev1", ds, err)
+	}
+}

@@ -131,6 +131,7 @@ var cases = []contractCase{
 	{"ReplicasTakeEachJobOnce", testReplicasTakeEachJobOnce},
 	{"ReplicaLeaseExpires", testReplicaLeaseExpires},
 	{"ReplicasShareTheInbox", testReplicasShareTheInbox},
+	{"ReplicaCloseHandsOver", testReplicaCloseHandsOver},
 }
 
 // fixture is one store of a test and the handles open on it.

@@ -8,7 +8,8 @@
 -- inside them.
 
 -- counters hands out gap-free numbers (request ids, ticket numbers) in the
--- transaction that uses them, so a rolled-back intake leaves no hole.
+-- transaction that uses them, so a rolled-back intake leaves no hole. A
+-- copy from another store must set them to the largest number it copied.
 CREATE TABLE counters (
 	name text PRIMARY KEY,
 	n    bigint NOT NULL
