@@ -111,7 +111,7 @@ func inProcessServe(t *testing.T, fake *slackfake.Server, dbURL string) (base st
 	text := strings.NewReplacer(`listen: ":8080"`, `listen: "`+addr+`"`,
 		"api_url: https://slack.com/api/", "api_url: "+fake.APIURL(),
 		"  mode: socket\n", "  mode: http\n",
-		"storage:\n", "storage:\n  driver: postgres\n  url: ${DATABASE_URL}\n").Replace(string(data))
+		"  driver: bolt\n", "  driver: postgres\n  url: ${DATABASE_URL}\n").Replace(string(data))
 	cfg := writeFile(t, dir, "sprintguard.yaml", text)
 	vars := map[string]string{"SLACK_BOT_TOKEN": "xoxb-e2e", "SLACK_SIGNING_SECRET": e2eSecret, "DATABASE_URL": dbURL}
 	logs = &syncBuffer{}
