@@ -37,7 +37,7 @@ func runMigrateCopy(ctx context.Context, env Env, args []string) int {
 		return code
 	}
 	if *from == "" {
-		return usageError(env, "migrate", "give the source: --from bolt:FILE")
+		return usageError(env, "migrate", "give migrate status [--url URL], or --from bolt:FILE [--to URL] to copy a store")
 	}
 	target := config.NewSecret(*to)
 	if !target.IsSet() {

@@ -94,7 +94,7 @@ func TestMigrateCopyUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no source", []string{"migrate", "--to", "postgres://localhost/x"}, ExitUsage, "--from bolt:FILE"},
+		{"no source", []string{"migrate", "--to", "postgres://localhost/x"}, ExitUsage, "give migrate status [--url URL], or --from bolt:FILE"},
 		{"no target and a bolt config", []string{"migrate", "--from", "bolt:" + filepath.Join(dir, "sg.db"), "--config", bolt}, ExitUsage, "storage.driver: postgres"},
 		{"a target that is neither", []string{"migrate", "--from", "bolt:" + filepath.Join(dir, "sg.db"), "--to", "mysql://u:pw123@h/db"}, ExitUsage, "use bolt:FILE or a postgres:// URL"},
 		{"a source file that is not there", []string{"migrate", "--from", "bolt:" + filepath.Join(dir, "none.db"), "--to", "postgres://u:pw123@localhost/x"}, ExitFail, "no bbolt database at"},

@@ -25,10 +25,10 @@ func pgConfig(t *testing.T, dir, dbURL string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := strings.Replace(string(data), "  path: "+filepath.Join(dir, "sg.db")+"\n",
-		"  driver: postgres\n  url: "+dbURL+"\n", 1)
-	if cfg == string(data) {
-		t.Fatal("the example config has no storage.path line to replace")
+	cfg := strings.Replace(string(data), "  path: "+filepath.Join(dir, "sg.db")+"\n", "  url: "+dbURL+"\n", 1)
+	cfg = strings.Replace(cfg, "  driver: bolt\n", "  driver: postgres\n", 1)
+	if !strings.Contains(cfg, "  url: ") || !strings.Contains(cfg, "  driver: postgres\n") {
+		t.Fatalf("the example config's storage section is not the one this test knows:\n%s", cfg)
 	}
 	return writeFile(t, dir, "pg.yaml", cfg)
 }
