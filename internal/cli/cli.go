@@ -53,10 +53,10 @@ func commands() []command {
 		{"handoff", "--dry-run [--team T]", "print the next on-call handoff as it would be posted", runHandoff},
 		{"replay", "--export DIR|ZIP [--format text|json] [--verbose] [--html-dir DIR]", "backtest a Slack export through the whole pipeline", runReplay},
 		{"report", "[--team T] [--week 2026-W47] [--format text|md|json|csv|html|png] [-o FILE]", "the weekly report from the store", runReport},
-		{"backup", "FILE", "a consistent copy of the database, even while the bot runs", runBackup},
-		{"restore", "BACKUP", "put a backup in place of the database (the bot must be stopped)", runRestore},
+		{"backup", "FILE", "a consistent copy of the database, even while the bot runs (postgres: a pg_dump custom-format archive)", runBackup},
+		{"restore", "BACKUP", "put a backup in place of the database (the bot must be stopped; postgres: into an empty database)", runRestore},
 		{"export", "--format csv|jsonl [-o FILE]", "every request, one row each", runExport},
-		{"migrate", "status [--url URL]", "the PostgreSQL schema's migrations, applied or pending", runMigrate},
+		{"migrate", "status [--url URL] | --from bolt:FILE [--to URL] [--force]", "the PostgreSQL schema's migrations, applied or pending; or copy a whole store to another driver, verified", runMigrate},
 		{"version", "", "version, commit and Go version", runVersion},
 	}
 }

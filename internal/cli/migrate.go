@@ -14,13 +14,7 @@ func runMigrate(ctx context.Context, env Env, args []string) int {
 	if len(args) > 0 && args[0] == "status" {
 		return runMigrateStatus(ctx, env, args[1:])
 	}
-	// -h and a bad flag get the usual answers before the missing word.
-	fs, _ := flags(env, "migrate")
-	fs.String("url", "", "the PostgreSQL `URL` (default storage.url of the config)")
-	if _, err := parse(fs, args); err != nil {
-		return parseFailed(err)
-	}
-	return usageError(env, "migrate", "give migrate status [--url URL]")
+	return runMigrateCopy(ctx, env, args)
 }
 
 // runMigrateStatus prints each migration of the PostgreSQL schema with the

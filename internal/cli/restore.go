@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 
@@ -31,6 +32,9 @@ func runRestore(ctx context.Context, env Env, args []string) int {
 	cfg, err := loadConfig(env, *path)
 	if err != nil {
 		return printErrors(env, err)
+	}
+	if cfg.Storage.Driver == config.DriverPostgres {
+		return restorePostgres(ctx, env, cfg, pos[0])
 	}
 	src, dst := pos[0], cfg.Storage.Path
 	n, err := checkBackup(src)

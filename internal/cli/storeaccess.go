@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/admin"
 	"github.com/sprintguard/sprintguard/store"
 )
@@ -83,6 +84,9 @@ func runBackup(ctx context.Context, env Env, args []string) int {
 	cfg, err := loadConfig(env, *path)
 	if err != nil {
 		return printErrors(env, err)
+	}
+	if cfg.Storage.Driver == config.DriverPostgres {
+		return backupPostgres(ctx, env, cfg, dst)
 	}
 	src := cfg.Storage.Path
 	if _, err := os.Stat(src); errors.Is(err, os.ErrNotExist) {
