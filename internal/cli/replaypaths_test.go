@@ -18,13 +18,16 @@ import (
 func TestReplayPathsAgree(t *testing.T) {
 	generated := filepath.Join(t.TempDir(), "export")
 	if _, err := exportgen.Generate(exportgen.Options{Seed: 11, Start: time.Date(2026, 9, 7, 0, 0, 0, 0, time.UTC),
-		Weeks: 5, MessagesPerDay: 25, Dir: generated}); err != nil {
+		Weeks: 4, MessagesPerDay: 15, Dir: generated}); err != nil {
 		t.Fatal(err)
 	}
 	exports := map[string]string{"example": repo("examples", "slack-export"), "generated": generated}
 	formats := map[string][]string{"summary": nil, "verbose": {"--verbose"}, "json": {"--format", "json"}}
 	for name, export := range exports {
 		for format, extra := range formats {
+			if name == "generated" && format == "summary" {
+				continue // its parts are in verbose and json; the example covers it
+			}
 			t.Run(name+"/"+format, func(t *testing.T) {
 				outputs := [2]map[string]string{}
 				for i, path := range []string{"memory", "db"} {
