@@ -114,17 +114,39 @@ func TestRequestsAgreeWithBolt(t *testing.T) {
 			return nil, tx.PutRequest(r)
 		})
 		queries := map[string]func(tx triage.Tx) (any, error){
-			"all teams":      func(tx triage.Tx) (any, error) { return walkIDs(func(fn func(*triage.Request) error) error { return tx.Requests("", time.Time{}, t0.AddDate(1, 0, 0), fn) }) },
-			"platform hour":  func(tx triage.Tx) (any, error) { return walkIDs(func(fn func(*triage.Request) error) error { return tx.Requests("platform", t0, t0.Add(time.Hour), fn) }) },
-			"platform to +1": func(tx triage.Tx) (any, error) { return walkIDs(func(fn func(*triage.Request) error) error { return tx.Requests("platform", t0, t0.Add(time.Hour+1), fn) }) },
-			"U1 platform":    func(tx triage.Tx) (any, error) { return walkIDs(func(fn func(*triage.Request) error) error { return tx.RequestsBy("platform", "U1", time.Time{}, t0.AddDate(1, 0, 0), fn) }) },
-			"U3 platform":    func(tx triage.Tx) (any, error) { return walkIDs(func(fn func(*triage.Request) error) error { return tx.RequestsBy("platform", "U3", time.Time{}, t0.AddDate(1, 0, 0), fn) }) },
-			"open data":      func(tx triage.Tx) (any, error) { return walkIDs(func(fn func(*triage.Request) error) error { return tx.OpenRequests("data", fn) }) },
-			"open platform":  func(tx triage.Tx) (any, error) { return walkIDs(func(fn func(*triage.Request) error) error { return tx.OpenRequests("platform", fn) }) },
-			"ticket REQ-1":   func(tx triage.Tx) (any, error) { return tx.RequestByTicket("REQ-1") },
-			"ticket OPS-2":   func(tx triage.Tx) (any, error) { return tx.RequestByTicket("OPS-2") },
-			"message 100.1":  func(tx triage.Tx) (any, error) { return tx.RequestByMessage("C1", "100.1") },
-			"message 200.2":  func(tx triage.Tx) (any, error) { return tx.RequestByMessage("C1", "200.2") },
+			"all teams": func(tx triage.Tx) (any, error) {
+				return walkIDs(func(fn func(*triage.Request) error) error {
+					return tx.Requests("", time.Time{}, t0.AddDate(1, 0, 0), fn)
+				})
+			},
+			"platform hour": func(tx triage.Tx) (any, error) {
+				return walkIDs(func(fn func(*triage.Request) error) error { return tx.Requests("platform", t0, t0.Add(time.Hour), fn) })
+			},
+			"platform to +1": func(tx triage.Tx) (any, error) {
+				return walkIDs(func(fn func(*triage.Request) error) error {
+					return tx.Requests("platform", t0, t0.Add(time.Hour+1), fn)
+				})
+			},
+			"U1 platform": func(tx triage.Tx) (any, error) {
+				return walkIDs(func(fn func(*triage.Request) error) error {
+					return tx.RequestsBy("platform", "U1", time.Time{}, t0.AddDate(1, 0, 0), fn)
+				})
+			},
+			"U3 platform": func(tx triage.Tx) (any, error) {
+				return walkIDs(func(fn func(*triage.Request) error) error {
+					return tx.RequestsBy("platform", "U3", time.Time{}, t0.AddDate(1, 0, 0), fn)
+				})
+			},
+			"open data": func(tx triage.Tx) (any, error) {
+				return walkIDs(func(fn func(*triage.Request) error) error { return tx.OpenRequests("data", fn) })
+			},
+			"open platform": func(tx triage.Tx) (any, error) {
+				return walkIDs(func(fn func(*triage.Request) error) error { return tx.OpenRequests("platform", fn) })
+			},
+			"ticket REQ-1":  func(tx triage.Tx) (any, error) { return tx.RequestByTicket("REQ-1") },
+			"ticket OPS-2":  func(tx triage.Tx) (any, error) { return tx.RequestByTicket("OPS-2") },
+			"message 100.1": func(tx triage.Tx) (any, error) { return tx.RequestByMessage("C1", "100.1") },
+			"message 200.2": func(tx triage.Tx) (any, error) { return tx.RequestByMessage("C1", "200.2") },
 			"stop early": func(tx triage.Tx) (any, error) {
 				n := 0
 				err := tx.Requests("", time.Time{}, t0.AddDate(1, 0, 0), func(*triage.Request) error {
