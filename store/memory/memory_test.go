@@ -311,3 +311,39 @@ func TestFailedUpdateBreaksTheStore(t *testing.T) {
 		t.Error("a write in View succeeded")
 	}
 }
+
+// TestCreateTicketInUpdate checks the in-transaction ticket: made once per
+// idempotency key, numbered with the others, refused in a View.
+func TestCreateTicketInUpdate(t *testing.T) {
+	mem := memory.New(func() time.Time { return t0 }, time.Hour)
+	build := func(n int64) local.Ticket { return local.Ticket{Key: fmt.Sprint("REQ-", n)} }
+	in := func(tx triage.Tx) interface {
+		CreateTicketIn(string, func(int64) local.Ticket) (local.Ticket, bool, error)
+	} {
+		return tx.(interface {
+			CreateTicketIn(string, func(int64) local.Ticket) (local.Ticket, bool, error)
+		})
+	}
+	if _, _, err := mem.CreateTicket("first", build); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, idem := range []string{"second", "second"} {
+		if err := mem.Update(func(tx triage.Tx) error {
+			tk, _, err := in(tx).CreateTicketIn(idem, build)
+			keys = append(keys, tk.Key)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"REQ-2", "REQ-2"}; !reflect.DeepEqual(keys, want) {
+		t.Errorf("tickets %v, want %v", keys, want)
+	}
+	if err := mem.View(func(tx triage.Tx) error {
+		_, _, err := in(tx).CreateTicketIn("third", build)
+		return err
+	}); err == nil {
+		t.Error("a ticket was made in a View")
+	}
+}

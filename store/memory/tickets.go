@@ -13,6 +13,19 @@ import (
 func (s *Store) CreateTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.createTicket(idemKey, build)
+}
+
+// CreateTicketIn is CreateTicket inside an Update, so that a request and
+// its local ticket are made together, as store.DB's transactions can.
+func (t *tx) CreateTicketIn(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
+	if err := t.writable("create ticket"); err != nil {
+		return local.Ticket{}, false, err
+	}
+	return t.s.createTicket(idemKey, build)
+}
+
+func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
 	if key, ok := s.ticketIdem[idemKey]; ok && idemKey != "" {
 		return s.tickets[key], false, nil
 	}
