@@ -73,6 +73,11 @@ func (e *Export) Walk(fn func(Message) error) ([]Problem, error) {
 
 // decodeDay appends the messages of one day file of channel ch to dst.
 func decodeDay(dst []Message, problems []Problem, ch Channel, file string, data []byte) ([]Message, []Problem) {
+	n := len(dst)
+	if out, ok := fastDay(dst, ch, file, data); ok {
+		return out, problems
+	}
+	dst = dst[:n]
 	problems = decodeArray(file, data, problems, func(w *wireMessage, raw []byte) error {
 		m, err := convert(w, raw)
 		if err != nil {

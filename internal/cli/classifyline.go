@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"unicode/utf8"
+
+	"github.com/sprintguard/sprintguard/internal/jsonscan"
 )
 
 // decodeClassifyLine reads one JSON line of `classify` input into in. The
@@ -61,16 +62,16 @@ func (l *classifyLine) field(key []byte) *string {
 // the caller must decode data another way (and may have seen some fields
 // stored). Repeated keys keep the last value, as encoding/json does.
 func scanFlatStrings(data []byte, field func(key []byte) *string) bool {
-	i := skipJSONSpace(data, 0)
+	i := jsonscan.SkipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return false
 	}
-	i = skipJSONSpace(data, i+1)
+	i = jsonscan.SkipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
-		return skipJSONSpace(data, i+1) == len(data)
+		return jsonscan.SkipSpace(data, i+1) == len(data)
 	}
 	for {
-		key, next, ok := scanJSONString(data, i)
+		key, next, ok := jsonscan.String(data, i)
 		if !ok {
 			return false
 		}
@@ -78,132 +79,27 @@ func scanFlatStrings(data []byte, field func(key []byte) *string) bool {
 		if dst == nil {
 			return false
 		}
-		i = skipJSONSpace(data, next)
+		i = jsonscan.SkipSpace(data, next)
 		if i >= len(data) || data[i] != ':' {
 			return false
 		}
-		i = skipJSONSpace(data, i+1)
-		val, next, ok := scanJSONString(data, i)
+		i = jsonscan.SkipSpace(data, i+1)
+		val, next, ok := jsonscan.String(data, i)
 		if !ok {
 			return false
 		}
 		*dst = string(val)
-		i = skipJSONSpace(data, next)
+		i = jsonscan.SkipSpace(data, next)
 		if i >= len(data) {
 			return false
 		}
 		switch data[i] {
 		case ',':
-			i = skipJSONSpace(data, i+1)
+			i = jsonscan.SkipSpace(data, i+1)
 		case '}':
-			return skipJSONSpace(data, i+1) == len(data)
+			return jsonscan.SkipSpace(data, i+1) == len(data)
 		default:
 			return false
 		}
 	}
-}
-
-// scanJSONString reads the JSON string starting at data[i] and returns its
-// value (data itself when there was nothing to unescape) and the index after
-// its closing quote. It declines (ok false) what it cannot decode exactly as
-// encoding/json would: control characters, invalid UTF-8, surrogate escapes.
-func scanJSONString(data []byte, i int) (val []byte, next int, ok bool) {
-	if i >= len(data) || data[i] != '"' {
-		return nil, 0, false
-	}
-	start := i + 1
-	var buf []byte // nil until the first escape
-	for j := start; j < len(data); {
-		c := data[j]
-		switch {
-		case c == '"':
-			if buf == nil {
-				return data[start:j], j + 1, true
-			}
-			return buf, j + 1, true
-		case c < 0x20:
-			return nil, 0, false
-		case c == '\\':
-			if buf == nil {
-				buf = append(make([]byte, 0, len(data)-start), data[start:j]...)
-			}
-			if j+1 >= len(data) {
-				return nil, 0, false
-			}
-			switch e := data[j+1]; e {
-			case '"', '\\', '/':
-				buf = append(buf, e)
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'u':
-				r, ok := hex4(data, j+2)
-				if !ok || (r >= 0xD800 && r <= 0xDFFF) {
-					return nil, 0, false
-				}
-				buf = utf8.AppendRune(buf, r)
-				j += 6
-				continue
-			default:
-				return nil, 0, false
-			}
-			j += 2
-		case c < utf8.RuneSelf:
-			if buf != nil {
-				buf = append(buf, c)
-			}
-			j++
-		default:
-			r, size := utf8.DecodeRune(data[j:])
-			if r == utf8.RuneError && size == 1 {
-				return nil, 0, false
-			}
-			if buf != nil {
-				buf = append(buf, data[j:j+size]...)
-			}
-			j += size
-		}
-	}
-	return nil, 0, false
-}
-
-// hex4 reads the four hex digits of a \u escape at data[i:].
-func hex4(data []byte, i int) (rune, bool) {
-	if i+4 > len(data) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range data[i : i+4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
-}
-
-func skipJSONSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
 }
