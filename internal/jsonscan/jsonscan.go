@@ -28,7 +28,9 @@ func String(data []byte, i int) (val []byte, next int, ok bool) {
 			return nil, 0, false
 		case c == '\\':
 			if buf == nil {
-				buf = append(make([]byte, 0, len(data)-start), data[start:j]...)
+				// Room for what came before and a little more: sized to the
+				// rest of data, it would clear a whole file per escape.
+				buf = append(make([]byte, 0, 2*(j-start)+16), data[start:j]...)
 			}
 			if j+1 >= len(data) {
 				return nil, 0, false
