@@ -124,22 +124,14 @@ func stringOrOther(key []byte, data []byte, i int, names ...string) (int, bool) 
 }
 
 func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
-	if data[i] != '[' {
-		return 0, false
-	}
 	type reaction = struct {
 		Name  string   `json:"name"`
 		Users []string `json:"users"`
 	}
-	w.Reactions = w.Reactions[:0]
-	if w.Reactions == nil {
-		w.Reactions = []reaction{}
-	}
-	i = jsonscan.SkipSpace(data, i+1)
-	if data[i] == ']' {
-		return i + 1, true
-	}
-	for {
+	// encoding/json makes an empty array an empty slice and keeps none of
+	// an earlier "reactions" key's elements.
+	out := []reaction{}
+	end, ok := scanArray(data, i, func(data []byte, i int) (int, bool) {
 		var r reaction
 		next, ok := scanObject(data, i, func(key []byte, data []byte, i int) (int, bool) {
 			switch string(key) {
@@ -148,47 +140,46 @@ func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
 				r.Name = string(val)
 				return next, ok
 			case "users":
-				return scanStrings(data, i, &r.Users)
+				r.Users = []string{}
+				return scanArray(data, i, func(data []byte, i int) (int, bool) {
+					val, next, ok := jsonscan.String(data, i)
+					r.Users = append(r.Users, string(val))
+					return next, ok
+				})
 			}
 			if strings.EqualFold(string(key), "name") || strings.EqualFold(string(key), "users") {
 				return 0, false
 			}
 			return jsonscan.Skip(data, i), true
 		})
-		if !ok {
-			return 0, false
-		}
-		w.Reactions = append(w.Reactions, r)
-		i = jsonscan.SkipSpace(data, next)
-		if data[i] == ']' {
-			return i + 1, true
-		}
-		i = jsonscan.SkipSpace(data, i+1)
-	}
+		out = append(out, r)
+		return next, ok
+	})
+	w.Reactions = out
+	return end, ok
 }
 
-func scanStrings(data []byte, i int, dst *[]string) (int, bool) {
+// scanArray calls elem for each element of the valid JSON array at
+// data[i], with the index of the element; elem returns the index after it.
+// A value other than an array is declined.
+func scanArray(data []byte, i int, elem func(data []byte, i int) (int, bool)) (int, bool) {
 	if data[i] != '[' {
 		return 0, false
 	}
-	out := []string{}
 	i = jsonscan.SkipSpace(data, i+1)
 	if data[i] == ']' {
-		*dst = out
 		return i + 1, true
 	}
 	for {
-		val, next, ok := jsonscan.String(data, i)
+		next, ok := elem(data, i)
 		if !ok {
 			return 0, false
 		}
-		out = append(out, string(val))
 		i = jsonscan.SkipSpace(data, next)
 		if data[i] == ']' {
-			*dst = out
 			return i + 1, true
 		}
-		i = jsonscan.SkipSpace(data, i+1)
+		i = jsonscan.SkipSpace(data, i+1) // the comma
 	}
 }
 

@@ -9,21 +9,6 @@ import (
 	"testing"
 )
 
-// slowDay is the careful decoding fastDay must agree with.
-func slowDay(ch Channel, file string, data []byte) ([]Message, []Problem) {
-	var dst []Message
-	problems := decodeArray(file, data, nil, func(w *wireMessage, raw []byte) error {
-		m, err := convert(w, raw)
-		if err != nil {
-			return err
-		}
-		m.Channel, m.ChannelName, m.File = ch.ID, ch.Name, file
-		dst = append(dst, m)
-		return nil
-	})
-	return dst, problems
-}
-
 var fastDayCases = []string{
 	`[]`,
 	` [ ] `,
@@ -103,7 +88,7 @@ func checkFastDay(t *testing.T, data []byte) bool {
 	if !ok {
 		return false
 	}
-	want, problems := slowDay(ch, "general/2026-01-06.json", data)
+	want, problems := decodeDayCarefully(nil, nil, ch, "general/2026-01-06.json", data)
 	if len(problems) > 0 {
 		t.Fatalf("%q: fast path took a file with problems: %v", data, problems)
 	}

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -29,16 +30,7 @@ type dueEntry struct {
 }
 
 func (a dueEntry) compare(b dueEntry) int {
-	if c := a.at.Compare(b.at); c != 0 {
-		return c
-	}
-	switch {
-	case a.id < b.id:
-		return -1
-	case a.id > b.id:
-		return 1
-	}
-	return 0
+	return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id))
 }
 
 // Enqueue adds j unless its Key is queued, buried or was completed less

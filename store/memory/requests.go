@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -32,20 +33,7 @@ type stamp struct {
 }
 
 func (a stamp) compare(b stamp) int {
-	if c := a.at.Compare(b.at); c != 0 {
-		return c
-	}
-	return cmpInt(a.id, b.id)
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id))
 }
 
 type userKey struct{ team, user string }
