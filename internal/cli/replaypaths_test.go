@@ -78,3 +78,16 @@ func firstDifference(got, want string) string {
 	lo := max(i-200, 0)
 	return "memory: ..." + got[lo:min(i+200, len(got))] + "\ndurable: ..." + want[lo:min(i+200, len(want))]
 }
+
+// TestReplayDBRefusesAnExistingFile keeps a replay out of a store that is
+// already there, a live one perhaps, and leaves that file as it was.
+func TestReplayDBRefusesAnExistingFile(t *testing.T) {
+	file := writeFile(t, t.TempDir(), "sprintguard.db", "not to be touched")
+	code, _, stderr := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", repo("examples", "slack-export"), "--db", file)
+	if code == ExitOK || !strings.Contains(stderr, file) || !strings.Contains(stderr, "new file") {
+		t.Errorf("exit %d, stderr %q: want a failure naming the file", code, stderr)
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "not to be touched" {
+		t.Errorf("the file now holds %q (%v)", b, err)
+	}
+}
