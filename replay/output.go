@@ -21,10 +21,10 @@ type TeamResult struct {
 	Sprints  []report.SprintSummary
 }
 
-func (s *simulation) collect() error {
+func (s *simulation) collect(st triage.Store) error {
 	for _, team := range s.settings.Teams {
 		tr := &TeamResult{Team: team}
-		err := s.store.View(func(tx triage.Tx) error {
+		err := st.View(func(tx triage.Tx) error {
 			return tx.Requests(team.Name, time.Time{}, farFuture, func(r *triage.Request) error {
 				tr.Requests = append(tr.Requests, r)
 				return nil

@@ -5,14 +5,16 @@ package replay
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/sprintguard/sprintguard/slackexport"
 	"github.com/sprintguard/sprintguard/store"
+	"github.com/sprintguard/sprintguard/store/memory"
 	"github.com/sprintguard/sprintguard/tracker/local"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -29,9 +31,11 @@ const sessionCommitEvery = 4096
 // Options configures a replay.
 type Options struct {
 	Settings *triage.Settings
-	// Dir holds the throw-away store; empty means a new temporary directory,
-	// removed at the end.
-	Dir string
+	// DB, when set, is a new bbolt file the replay writes through the
+	// durable store, as serve would, for opening later (`--db FILE`). Empty
+	// means the compact path: the state lives in memory and is gone at the
+	// end. Both make the same decisions and the same report.
+	DB string
 }
 
 // Result is everything a replay learned.
@@ -49,43 +53,31 @@ type Result struct {
 
 // Run replays exp. The same export and settings always give the same result.
 func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, error) {
-	dir := opt.Dir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "sprintguard-replay-")
-		if err != nil {
-			return nil, fmt.Errorf("replay: %w", err)
+	sim := &simulation{exp: exp, settings: opt.Settings, res: &Result{Skipped: map[string]int{}}}
+	if opt.DB == "" {
+		mem := memory.New(sim.now, store.DefaultDedupeTTL)
+		if err := sim.run(ctx, mem, mem); err != nil {
+			return nil, err
 		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
+		return sim.res, sim.collect(mem)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	// A replay's requests must not mix with a live store's.
+	if _, err := os.Stat(opt.DB); err == nil {
+		return nil, fmt.Errorf("replay: %s exists; give --db a new file", opt.DB)
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
-	sim := &simulation{exp: exp, settings: opt.Settings, res: &Result{Skipped: map[string]int{}}}
-	db, err := store.Open(filepath.Join(dir, "replay.db"), store.Options{NoSync: true, Now: sim.now})
+	db, err := store.Open(opt.DB, store.Options{NoSync: true, Now: sim.now})
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	defer db.Close()
 	// One long transaction, committed every few thousand changes: the
-	// replay owns its throw-away store, and per-change commits would cost
-	// more than the changes.
+	// replay owns its store, and per-change commits would cost more than
+	// the changes.
 	ses := db.Session(sessionCommitEvery)
 	defer ses.Close()
-
-	sim.svc = triage.NewService(ses, opt.Settings, sim.now)
-	sim.svc.Silent = true // no Slack to tell: the backtest only counts
-	handlers := sim.svc.TicketHandlers(local.New(ses, "REQ", "").WithClock(sim.now), nil)
-	sim.worker = &triage.Worker{Store: ses, Handlers: handlers, Now: sim.now, Batch: 512}
-
-	problems, err := walkAhead(ctx, exp, sim.message)
-	sim.res.Problems = problems
-	if err != nil {
-		return nil, fmt.Errorf("replay: %w", err)
-	}
-	// Let every queued ticket land before reporting.
-	sim.clock = sim.clock.Add(drainEvery)
-	if err := sim.drain(ctx); err != nil {
+	if err := sim.run(ctx, ses, ses); err != nil {
 		return nil, err
 	}
 	if err := ses.Close(); err != nil {
@@ -93,17 +85,30 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 	}
 	// The reports read every request once: straight from the file, past
 	// the session's cache, which would only copy them.
-	sim.store = db
-	if err := sim.collect(); err != nil {
-		return nil, err
+	return sim.res, sim.collect(db)
+}
+
+// run drives every message of the export through the service over st,
+// with tickets kept in tickets, and drains the outbox at the end.
+func (s *simulation) run(ctx context.Context, st triage.Store, tickets local.Store) error {
+	s.svc = triage.NewService(st, s.settings, s.now)
+	s.svc.Silent = true // no Slack to tell: the backtest only counts
+	handlers := s.svc.TicketHandlers(local.New(tickets, "REQ", "").WithClock(s.now), nil)
+	s.worker = &triage.Worker{Store: st, Handlers: handlers, Now: s.now, Batch: 512}
+
+	problems, err := walkAhead(ctx, s.exp, s.message)
+	s.res.Problems = problems
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
 	}
-	return sim.res, nil
+	// Let every queued ticket land before reporting.
+	s.clock = s.clock.Add(drainEvery)
+	return s.drain(ctx)
 }
 
 type simulation struct {
 	exp       *slackexport.Export
 	settings  *triage.Settings
-	store     triage.Store
 	svc       *triage.Service
 	worker    *triage.Worker
 	res       *Result

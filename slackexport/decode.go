@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/sprintguard/sprintguard/internal/jsonscan"
 )
 
 // badElement is returned by an element check to skip the element with a
@@ -32,7 +34,7 @@ func decodeArray[T any](file string, data []byte, problems []Problem, fn func(v 
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		data = append([]byte("   "), data[3:]...)
 	}
-	i := skipSpace(data, 0)
+	i := jsonscan.SkipSpace(data, 0)
 	if i == len(data) {
 		report(int64(i), "file is empty, want a JSON array")
 		return problems
@@ -48,13 +50,13 @@ func decodeArray[T any](file string, data []byte, problems []Problem, fn func(v 
 	}
 	end := dec.InputOffset()
 	for first := true; dec.More(); first = false {
-		start := skipSpace(data, int(end))
+		start := jsonscan.SkipSpace(data, int(end))
 		if !first {
 			if data[start] != ',' {
 				report(int64(start), "syntax error: expected comma after array element; rest of file skipped")
 				return problems
 			}
-			start = skipSpace(data, start+1)
+			start = jsonscan.SkipSpace(data, start+1)
 		}
 		v := new(T)
 		err := dec.Decode(v)
@@ -81,7 +83,7 @@ func decodeArray[T any](file string, data []byte, problems []Problem, fn func(v 
 			}
 		}
 	}
-	i = skipSpace(data, int(end))
+	i = jsonscan.SkipSpace(data, int(end))
 	if !at(data, i, ']') {
 		if i == len(data) {
 			report(int64(i), "syntax error: unexpected end of file, want ]")
@@ -90,25 +92,13 @@ func decodeArray[T any](file string, data []byte, problems []Problem, fn func(v 
 		}
 		return problems
 	}
-	if j := skipSpace(data, i+1); j < len(data) {
+	if j := jsonscan.SkipSpace(data, i+1); j < len(data) {
 		report(int64(j), "data after the closing ] ignored")
 	}
 	return problems
 }
 
 func at(data []byte, i int, c byte) bool { return i < len(data) && data[i] == c }
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
 
 // locateSyntaxError finds the first syntax error in the value starting at
 // start. json.Decoder's offsets are relative to internal buffers, so the
@@ -153,9 +143,9 @@ func valueOffset(raw []byte, key string) (int64, bool) {
 			return 0, false
 		}
 		if tok == key {
-			i := skipSpace(raw, int(dec.InputOffset()))
+			i := jsonscan.SkipSpace(raw, int(dec.InputOffset()))
 			if at(raw, i, ':') {
-				i = skipSpace(raw, i+1)
+				i = jsonscan.SkipSpace(raw, i+1)
 			}
 			return int64(i), true
 		}

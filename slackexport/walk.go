@@ -71,8 +71,18 @@ func (e *Export) Walk(fn func(Message) error) ([]Problem, error) {
 	return problems, nil
 }
 
-// decodeDay appends the messages of one day file of channel ch to dst.
+// decodeDay appends the messages of one day file of channel ch to dst:
+// the fast way when the file is well formed, else the careful way.
 func decodeDay(dst []Message, problems []Problem, ch Channel, file string, data []byte) ([]Message, []Problem) {
+	if out, ok := fastDay(dst, ch, file, data); ok {
+		return out, problems
+	}
+	return decodeDayCarefully(dst, problems, ch, file, data)
+}
+
+// decodeDayCarefully decodes with encoding/json, element by element,
+// recording each problem with its place.
+func decodeDayCarefully(dst []Message, problems []Problem, ch Channel, file string, data []byte) ([]Message, []Problem) {
 	problems = decodeArray(file, data, problems, func(w *wireMessage, raw []byte) error {
 		m, err := convert(w, raw)
 		if err != nil {

@@ -106,16 +106,16 @@ func (t *Team) HandleAt(u Urgency, at time.Time) time.Time {
 // the same moment. A target the rule leaves unset stays unset.
 func (t *Team) SLAFor(dec classifier.Decision) classifier.SLA {
 	sla := dec.SLA
-	for _, rule := range t.Rules.Rules() {
-		if !rule.Urgency.Valid() || rule.Urgency >= dec.Urgency {
-			continue
+	t.Rules.RuleSLAs(func(u classifier.Urgency, rs classifier.SLA) {
+		if !u.Valid() || u >= dec.Urgency {
+			return
 		}
-		if sla.Ack > 0 && rule.SLA.Ack > sla.Ack {
-			sla.Ack = rule.SLA.Ack
+		if sla.Ack > 0 && rs.Ack > sla.Ack {
+			sla.Ack = rs.Ack
 		}
-		if sla.Resolve > 0 && rule.SLA.Resolve > sla.Resolve {
-			sla.Resolve = rule.SLA.Resolve
+		if sla.Resolve > 0 && rs.Resolve > sla.Resolve {
+			sla.Resolve = rs.Resolve
 		}
-	}
+	})
 	return sla
 }

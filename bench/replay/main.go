@@ -1,6 +1,8 @@
 // Command replay measures the replay backtest: it generates a Slack export
 // of about -messages messages, replays it with the example config, and
-// prints the wall time, throughput and peak memory. `make bench` runs it.
+// prints the wall time, throughput and peak memory (RSS) of each path:
+// -paths memory,db compares the in-memory replay with --db's durable one.
+// `make bench` runs it.
 package main
 
 import (
@@ -9,6 +11,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -21,12 +25,15 @@ import (
 	"github.com/sprintguard/sprintguard/internal/exportgen"
 	"github.com/sprintguard/sprintguard/replay"
 	"github.com/sprintguard/sprintguard/slackexport"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 func main() {
 	messages := flag.Int("messages", 100000, "about how many messages the export holds")
 	runs := flag.Int("runs", 3, "how many timed replays (the median is reported)")
+	paths := flag.String("paths", "memory", "which replay paths to measure, in order: memory (the default path), db (--db, the durable store), or memory,db")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the replays to `FILE`")
+	flag.StringVar(&memprofile, "memprofile", "", "write a heap profile, taken when the last replay returns, to `FILE`")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -35,14 +42,16 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	if err := run(*messages, *runs); err != nil {
+	if err := run(*messages, *runs, *paths); err != nil {
 		fmt.Fprintln(os.Stderr, "bench replay:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(messages, runs int) error {
+var memprofile string
+
+func run(messages, runs int, paths string) error {
 	dir, err := os.MkdirTemp("", "sprintguard-bench-")
 	if err != nil {
 		return err
@@ -63,9 +72,25 @@ func run(messages, runs int) error {
 	if err != nil {
 		return err
 	}
-	// Count only the replay's memory, not the generator's.
+	for _, path := range strings.Split(paths, ",") {
+		if err := measure(path, exportDir, filepath.Join(dir, "db"), st, runs, stats); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// measure times runs replays on one path, "memory" (the default) or "db"
+// (the durable store, as with --db), and prints the median and the peak RSS.
+func measure(path, exportDir, dbDir string, st *triage.Settings, runs int, stats exportgen.Stats) error {
+	if path != "memory" && path != "db" {
+		return fmt.Errorf("-paths: %q is not memory or db", path)
+	}
+	// Count only this path's memory: not the generator's, nor the last path's.
+	runtime.GC()
+	debug.FreeOSMemory()
 	resetPeakRSS()
-	var times []time.Duration
+	var times, cpus []time.Duration
 	var res *replay.Result
 	var dbSize int64
 	for i := 0; i < runs; i++ {
@@ -73,25 +98,53 @@ func run(messages, runs int) error {
 		if err != nil {
 			return err
 		}
-		start := time.Now()
-		res, err = replay.Run(context.Background(), exp, replay.Options{Settings: st, Dir: filepath.Join(dir, fmt.Sprint("run", i))})
+		opt := replay.Options{Settings: st}
+		if path == "db" {
+			opt.DB = filepath.Join(dbDir, fmt.Sprintf("run%d.db", i))
+			if err := os.MkdirAll(dbDir, 0o700); err != nil {
+				return err
+			}
+		}
+		res = nil // one result alive at a time, as in the CLI
+		start, cpu0 := time.Now(), cpuTime()
+		res, err = replay.Run(context.Background(), exp, opt)
 		took := time.Since(start)
+		cpus = append(cpus, cpuTime()-cpu0)
 		exp.Close()
+		if memprofile != "" && i == runs-1 {
+			if f, err := os.Create(memprofile); err == nil {
+				pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}
 		if err != nil {
 			return err
 		}
 		times = append(times, took)
-		if st, err := os.Stat(filepath.Join(dir, fmt.Sprint("run", i), "replay.db")); err == nil {
-			dbSize = st.Size()
+		if fi, err := os.Stat(opt.DB); err == nil {
+			dbSize = fi.Size()
+			os.Remove(opt.DB)
 		}
 	}
 	med := median(times)
-	fmt.Printf("replay: %d messages (%d top-level human in intake channels), %d requests\n",
-		res.Messages, stats.IntakeTopLevelHuman, res.Requests())
-	fmt.Printf("replay: throw-away store %.0f MiB\n", float64(dbSize)/(1<<20))
-	fmt.Printf("replay: runs %v, median %v, %.0f messages/s, peak RSS %.0f MiB\n",
-		times, med.Round(time.Millisecond), float64(res.Messages)/med.Seconds(), peakRSS())
+	fmt.Printf("replay %s: %d messages (%d top-level human in intake channels), %d requests\n",
+		path, res.Messages, stats.IntakeTopLevelHuman, res.Requests())
+	if path == "db" {
+		fmt.Printf("replay %s: store file %.0f MiB\n", path, float64(dbSize)/(1<<20))
+	}
+	// CPU time is the steadier figure on a shared machine: wall time
+	// counts the other processes' turns too.
+	fmt.Printf("replay %s: runs %v, median %.2f s wall, %.2f s CPU, %.0f messages/s, peak RSS %.0f MiB\n",
+		path, roundAll(times), med.Seconds(), median(cpus).Seconds(), float64(res.Messages)/med.Seconds(), peakRSS())
 	return nil
+}
+
+func roundAll(ds []time.Duration) []time.Duration {
+	out := make([]time.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = d.Round(time.Millisecond)
+	}
+	return out
 }
 
 // perDay converts a message total into the generator's rate of intake
@@ -105,6 +158,13 @@ func median(ds []time.Duration) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// cpuTime is the user and system time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // resetPeakRSS restarts the kernel's peak-RSS count (VmHWM) for this process.

@@ -63,8 +63,9 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	// One buffered writer and one encoder for every line: a write per
 	// answer was a system call per line. stdinFlusher empties the buffer
 	// before each read of stdin, so that someone typing lines still sees
-	// each answer at once.
-	out := bufio.NewWriter(env.Stdout)
+	// each answer at once, and classifyStream flushes it before anything
+	// goes to stderr, so that errors show after the lines before them.
+	out := bufio.NewWriterSize(env.Stdout, 64*1024)
 	enc := json.NewEncoder(out)
 	emit := func(in classifyLine) error {
 		if in.Team == "" {
@@ -84,6 +85,8 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 			return err
 		}
 		if *asJSON {
+			// Encode writes what Marshal and a newline did, HTML
+			// escaping included.
 			return enc.Encode(res)
 		}
 		_, err = fmt.Fprintf(out, "%s: %s %s (rule %s) %s\n", res.Team, res.Decision.Urgency, orDash(res.Decision.Category), res.Decision.Rule, res.Explanation)
@@ -91,11 +94,15 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	}
 	code := ExitOK
 	if len(pos) > 0 {
-		if err := emit(classifyLine{Summary: strings.Join(pos, " ")}); err != nil {
+		err := emit(classifyLine{Summary: strings.Join(pos, " ")})
+		if ferr := out.Flush(); err == nil {
+			err = ferr
+		}
+		if err != nil {
 			return fail(env, err)
 		}
 	} else {
-		code = classifyStream(env, stdinFlusher{env.Stdin, out}, emit)
+		code = classifyStream(env, stdinFlusher{env.Stdin, out}, out, emit)
 	}
 	if err := out.Flush(); err != nil {
 		return fail(env, fmt.Errorf("write answers: %w", err))
@@ -117,10 +124,15 @@ func (f stdinFlusher) Read(p []byte) (int, error) {
 	return f.r.Read(p)
 }
 
-func classifyStream(env Env, stdin io.Reader, emit func(classifyLine) error) int {
+func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, emit func(classifyLine) error) int {
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	code, n := ExitOK, 0
+	complain := func(format string, args ...any) {
+		out.Flush()
+		fmt.Fprintf(env.Stderr, format, args...)
+		code = ExitFail
+	}
 	for sc.Scan() {
 		n++
 		line := bytes.TrimSpace(sc.Bytes())
@@ -128,21 +140,16 @@ func classifyStream(env Env, stdin io.Reader, emit func(classifyLine) error) int
 			continue
 		}
 		var in classifyLine
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.DisallowUnknownFields()
-		err := dec.Decode(&in)
-		if err == nil && dec.More() {
-			err = errors.New("more after the object")
-		}
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "stdin:%d: not a JSON object: %v (write one {\"summary\": \"...\"} per line)\n", n, err)
-			code = ExitFail
+		if err := decodeClassifyLine(line, &in); err != nil {
+			complain("stdin:%d: not a JSON object: %v (write one {\"summary\": \"...\"} per line)\n", n, err)
 			continue
 		}
 		if err := emit(in); err != nil {
-			fmt.Fprintf(env.Stderr, "stdin:%d: %v\n", n, err)
-			code = ExitFail
+			complain("stdin:%d: %v\n", n, err)
 		}
+	}
+	if err := out.Flush(); err != nil {
+		return fail(env, err)
 	}
 	if err := sc.Err(); err != nil && err != io.EOF {
 		return fail(env, err)
@@ -194,8 +201,12 @@ func parseTime(s string, loc *time.Location, now time.Time) (time.Time, error) {
 	if s == "" {
 		return now, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	// RFC 3339 needs at least 20 bytes and the local layouts at most 16:
+	// trying only the one that can fit spares a parse error per line.
+	if len(s) >= len("2006-01-02T15:04:05Z") {
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return t, nil
+		}
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", time.DateOnly} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {

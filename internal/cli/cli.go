@@ -51,7 +51,7 @@ func commands() []command {
 		{"rules", "test FILE | eval LABELS|--history [--team T] [--split S] [--format text|json] [--min-accuracy X] | suggest [--team T] [--export DIR]", "run a table of rule examples, score the rules on labelled requests (exit 1 on a failure), or suggest rule edits from history", runRules},
 		{"oncall", "[--at TIME] [--team T]", "who is on call now and next, per team", runOncall},
 		{"handoff", "--dry-run [--team T]", "print the next on-call handoff as it would be posted", runHandoff},
-		{"replay", "--export DIR|ZIP [--format text|json] [--verbose] [--html-dir DIR]", "backtest a Slack export through the whole pipeline", runReplay},
+		{"replay", "--export DIR|ZIP [--format text|json] [--verbose] [--html-dir DIR] [--db FILE]", "backtest a Slack export through the whole pipeline", runReplay},
 		{"report", "[--team T] [--week 2026-W47] [--format text|md|json|csv|html|png] [-o FILE]", "the weekly report from the store", runReport},
 		{"backup", "FILE", "a consistent copy of the database, even while the bot runs (postgres: a pg_dump custom-format archive)", runBackup},
 		{"restore", "BACKUP", "put a backup in place of the database (the bot must be stopped; postgres: into an empty database)", runRestore},

@@ -19,6 +19,7 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
 	verbose := fs.Bool("verbose", false, "with --format text, print every week's full report, not just the one-screen summary")
 	htmlDir := fs.String("html-dir", "", "also write each team's last full week as a self-contained HTML page, report-TEAM.html, into `DIR`")
+	dbFile := fs.String("db", "", "also keep the replay's state: write it through the durable store into this new bbolt `FILE`, to open later (slower; the default keeps it in memory)")
 	labels := fs.String("labels", "", "score the rules against this labels `FILE` (default: labels.jsonl in the export, or EXPORT.labels.jsonl beside it, when there is one)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -45,7 +46,7 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	if *labels == "" {
 		*labels = labelsBeside(*export)
 	}
-	res, err := replay.Run(ctx, exp, replay.Options{Settings: st})
+	res, err := replay.Run(ctx, exp, replay.Options{Settings: st, DB: *dbFile})
 	if err != nil {
 		return fail(env, err)
 	}

@@ -1,0 +1,212 @@
+package slackexport
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/sprintguard/sprintguard/internal/jsonscan"
+)
+
+// fastDay decodes a well-formed day file, the common case, without
+// encoding/json's reflection: one pass over data after json.Valid. It
+// appends to dst and reports true only when every element decoded to what
+// decodeArray and convert make of it; on false the caller decodes the
+// file again the careful way, which also words every problem, and dst
+// beyond its old length is to be discarded.
+func fastDay(dst []Message, ch Channel, file string, data []byte) ([]Message, bool) {
+	if !json.Valid(data) {
+		return dst, false
+	}
+	i := jsonscan.SkipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return dst, false
+	}
+	i = jsonscan.SkipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return dst, true
+	}
+	for {
+		var w wireMessage
+		next, ok := scanMessage(data, i, &w)
+		if !ok {
+			return dst, false
+		}
+		m, err := convert(&w, nil)
+		if err != nil {
+			return dst, false
+		}
+		m.Channel, m.ChannelName, m.File = ch.ID, ch.Name, file
+		dst = append(dst, m)
+		i = jsonscan.SkipSpace(data, next)
+		if data[i] == ']' {
+			return dst, true
+		}
+		i = jsonscan.SkipSpace(data, i+1) // the comma, which json.Valid vouched for
+	}
+}
+
+// messageKeys are wireMessage's JSON names; a key equal to one of them but
+// for case would be matched by encoding/json, so it sends the file there.
+var messageKeys = []string{"type", "subtype", "user", "bot_id", "username", "text", "ts", "thread_ts", "reply_count", "edited", "reactions"}
+
+// scanMessage reads the object at data[i] into w.
+func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
+	return scanObject(data, i, func(key []byte, data []byte, i int) (int, bool) {
+		var dst *string
+		switch string(key) {
+		case "type":
+			dst = &w.Type
+		case "subtype":
+			dst = &w.Subtype
+		case "user":
+			dst = &w.User
+		case "bot_id":
+			dst = &w.BotID
+		case "username":
+			dst = &w.Username
+		case "text":
+			dst = &w.Text
+		case "ts":
+			w.TS = new(string)
+			dst = w.TS
+		case "thread_ts":
+			dst = &w.ThreadTS
+		case "reply_count":
+			end := jsonscan.Skip(data, i)
+			n, err := strconv.Atoi(string(data[i:end]))
+			if err != nil {
+				return 0, false
+			}
+			w.ReplyCount = n
+			return end, true
+		case "edited":
+			if data[i] != '{' {
+				return 0, false
+			}
+			// Only its presence is kept; its fields must still be strings.
+			w.Edited = &struct {
+				User string `json:"user"`
+				TS   string `json:"ts"`
+			}{}
+			return scanObject(data, i, func(key []byte, data []byte, i int) (int, bool) {
+				return stringOrOther(key, data, i, "user", "ts")
+			})
+		case "reactions":
+			return scanReactions(data, i, w)
+		default:
+			for _, k := range messageKeys {
+				if strings.EqualFold(k, string(key)) {
+					return 0, false
+				}
+			}
+			return jsonscan.Skip(data, i), true
+		}
+		val, next, ok := jsonscan.String(data, i)
+		if !ok {
+			return 0, false
+		}
+		*dst = string(val)
+		return next, true
+	})
+}
+
+// stringOrOther skips the value at data[i], which must be a string when
+// key matches one of names in any case.
+func stringOrOther(key []byte, data []byte, i int, names ...string) (int, bool) {
+	for _, n := range names {
+		if strings.EqualFold(n, string(key)) {
+			_, next, ok := jsonscan.String(data, i)
+			return next, ok
+		}
+	}
+	return jsonscan.Skip(data, i), true
+}
+
+func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
+	type reaction = struct {
+		Name  string   `json:"name"`
+		Users []string `json:"users"`
+	}
+	// encoding/json makes an empty array an empty slice and keeps none of
+	// an earlier "reactions" key's elements.
+	out := []reaction{}
+	end, ok := scanArray(data, i, func(data []byte, i int) (int, bool) {
+		var r reaction
+		next, ok := scanObject(data, i, func(key []byte, data []byte, i int) (int, bool) {
+			switch string(key) {
+			case "name":
+				val, next, ok := jsonscan.String(data, i)
+				r.Name = string(val)
+				return next, ok
+			case "users":
+				r.Users = []string{}
+				return scanArray(data, i, func(data []byte, i int) (int, bool) {
+					val, next, ok := jsonscan.String(data, i)
+					r.Users = append(r.Users, string(val))
+					return next, ok
+				})
+			}
+			if strings.EqualFold(string(key), "name") || strings.EqualFold(string(key), "users") {
+				return 0, false
+			}
+			return jsonscan.Skip(data, i), true
+		})
+		out = append(out, r)
+		return next, ok
+	})
+	w.Reactions = out
+	return end, ok
+}
+
+// scanArray calls elem for each element of the valid JSON array at
+// data[i], with the index of the element; elem returns the index after it.
+// A value other than an array is declined.
+func scanArray(data []byte, i int, elem func(data []byte, i int) (int, bool)) (int, bool) {
+	if data[i] != '[' {
+		return 0, false
+	}
+	i = jsonscan.SkipSpace(data, i+1)
+	if data[i] == ']' {
+		return i + 1, true
+	}
+	for {
+		next, ok := elem(data, i)
+		if !ok {
+			return 0, false
+		}
+		i = jsonscan.SkipSpace(data, next)
+		if data[i] == ']' {
+			return i + 1, true
+		}
+		i = jsonscan.SkipSpace(data, i+1) // the comma
+	}
+}
+
+// scanObject calls field for each key of the valid JSON object at data[i],
+// with the index of its value; field returns the index after the value.
+func scanObject(data []byte, i int, field func(key []byte, data []byte, i int) (int, bool)) (int, bool) {
+	if data[i] != '{' {
+		return 0, false
+	}
+	i = jsonscan.SkipSpace(data, i+1)
+	if data[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		key, next, ok := jsonscan.String(data, i)
+		if !ok {
+			return 0, false
+		}
+		i = jsonscan.SkipSpace(data, next)
+		i = jsonscan.SkipSpace(data, i+1) // the colon
+		if next, ok = field(key, data, i); !ok {
+			return 0, false
+		}
+		i = jsonscan.SkipSpace(data, next)
+		if data[i] == '}' {
+			return i + 1, true
+		}
+		i = jsonscan.SkipSpace(data, i+1)
+	}
+}

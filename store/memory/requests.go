@@ -1,0 +1,206 @@
+package memory
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// stored is a request and the fields its index entries were made from, so
+// that PutRequest can move them when the caller changed the request itself.
+type stored struct {
+	r   *triage.Request
+	idx indexFields
+}
+
+type indexFields struct {
+	team, user, channel, ts, ticket string
+	created                         time.Time
+}
+
+func fieldsOf(r *triage.Request) indexFields {
+	return indexFields{team: r.Team, user: r.User, channel: r.Channel, ts: r.TS, ticket: r.Ticket.Key, created: r.CreatedAt}
+}
+
+// stamp is one entry of a time index, ordered by (at, id).
+type stamp struct {
+	at time.Time
+	id int64
+}
+
+func (a stamp) compare(b stamp) int {
+	return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id))
+}
+
+type userKey struct{ team, user string }
+
+type msgKey struct{ channel, ts string }
+
+// insert adds e to the sorted list; appending is the common case, as
+// requests are made in time order.
+func insert(list []stamp, e stamp) []stamp {
+	if n := len(list); n == 0 || list[n-1].compare(e) < 0 {
+		return append(list, e)
+	}
+	i, found := slices.BinarySearchFunc(list, e, stamp.compare)
+	if found {
+		return list
+	}
+	return slices.Insert(list, i, e)
+}
+
+func remove(list []stamp, e stamp) []stamp {
+	if i, found := slices.BinarySearchFunc(list, e, stamp.compare); found {
+		return slices.Delete(list, i, i+1)
+	}
+	return list
+}
+
+// NextRequestID allocates the next request id (1, 2, ...).
+func (t *tx) NextRequestID() (int64, error) {
+	if err := t.writable("allocate request id"); err != nil {
+		return 0, err
+	}
+	t.s.lastID++
+	return t.s.lastID, nil
+}
+
+// Request returns the stored request itself (see Store).
+func (t *tx) Request(id int64) (*triage.Request, error) {
+	if st := t.s.requests[id]; st != nil {
+		return st.r, nil
+	}
+	return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
+}
+
+// PutRequest keeps r and moves its index entries when the fields they are
+// made from changed.
+func (t *tx) PutRequest(r *triage.Request) error {
+	if err := t.writable("put request"); err != nil {
+		return err
+	}
+	if r == nil || r.ID <= 0 {
+		return fmt.Errorf("put request: the request has no id (allocate one with NextRequestID)")
+	}
+	s := t.s
+	cur := fieldsOf(r)
+	st := s.requests[r.ID]
+	if st == nil {
+		st = &stored{}
+		s.requests[r.ID] = st
+		s.lastID = max(s.lastID, r.ID)
+	} else if st.idx != cur {
+		s.unindex(r.ID, st.idx)
+	}
+	if st.r == nil || st.idx != cur {
+		s.index(r.ID, cur)
+	}
+	st.r, st.idx = r, cur
+	return nil
+}
+
+func (s *Store) index(id int64, f indexFields) {
+	e := stamp{f.created, id}
+	s.byTime[f.team] = insert(s.byTime[f.team], e)
+	s.byTime[""] = insert(s.byTime[""], e)
+	if f.user != "" {
+		k := userKey{f.team, f.user}
+		s.byUser[k] = insert(s.byUser[k], e)
+	}
+	if f.ticket != "" {
+		s.byTicket[f.ticket] = id
+	}
+	if f.channel != "" && f.ts != "" {
+		s.byMsg[msgKey{f.channel, f.ts}] = id
+	}
+}
+
+// unindex drops id's entries; the unique ones (ticket, message) only while
+// they still point at id.
+func (s *Store) unindex(id int64, f indexFields) {
+	e := stamp{f.created, id}
+	s.byTime[f.team] = remove(s.byTime[f.team], e)
+	s.byTime[""] = remove(s.byTime[""], e)
+	if f.user != "" {
+		k := userKey{f.team, f.user}
+		s.byUser[k] = remove(s.byUser[k], e)
+	}
+	if f.ticket != "" && s.byTicket[f.ticket] == id {
+		delete(s.byTicket, f.ticket)
+	}
+	if k := (msgKey{f.channel, f.ts}); f.channel != "" && f.ts != "" && s.byMsg[k] == id {
+		delete(s.byMsg, k)
+	}
+}
+
+// RequestByTicket looks the request up by its ticket key.
+func (t *tx) RequestByTicket(key string) (*triage.Request, error) {
+	if id, ok := t.s.byTicket[key]; ok {
+		return t.Request(id)
+	}
+	return nil, fmt.Errorf("request for ticket %s: %w", key, triage.ErrNotFound)
+}
+
+// RequestByMessage looks the request up by the Slack message it came from.
+func (t *tx) RequestByMessage(channel, ts string) (*triage.Request, error) {
+	if id, ok := t.s.byMsg[msgKey{channel, ts}]; ok {
+		return t.Request(id)
+	}
+	return nil, fmt.Errorf("request for message %s/%s: %w", channel, ts, triage.ErrNotFound)
+}
+
+// Requests calls fn for the team's requests created in [from, to), oldest
+// first; an empty team means every team.
+func (t *tx) Requests(team string, from, to time.Time, fn func(*triage.Request) error) error {
+	return t.walk(t.s.byTime[team], from, to, func(*triage.Request) bool { return true }, fn)
+}
+
+// RequestsBy calls fn for user's requests to team created in [from, to).
+func (t *tx) RequestsBy(team, user string, from, to time.Time, fn func(*triage.Request) error) error {
+	return t.walk(t.s.byUser[userKey{team, user}], from, to, func(*triage.Request) bool { return true }, fn)
+}
+
+// OpenRequests calls fn for the team's requests not closed, oldest first.
+// It reads the team's whole time index: only the scheduled escalation
+// calls it, and a replay never does.
+func (t *tx) OpenRequests(team string, fn func(*triage.Request) error) error {
+	list := t.s.byTime[team]
+	if len(list) == 0 {
+		return nil
+	}
+	return t.walk(list, list[0].at, list[len(list)-1].at.Add(1), func(r *triage.Request) bool { return !r.Status.Closed() }, fn)
+}
+
+// walk calls fn for the entries of list in [from, to) that keep holds. It
+// copies the ids first, so that fn may write to the store.
+func (t *tx) walk(list []stamp, from, to time.Time, keep func(*triage.Request) bool, fn func(*triage.Request) error) error {
+	if !from.Before(to) {
+		return nil
+	}
+	lo, _ := slices.BinarySearchFunc(list, stamp{at: from}, stamp.compare)
+	hi, _ := slices.BinarySearchFunc(list, stamp{at: to}, stamp.compare)
+	if lo >= hi {
+		return nil
+	}
+	ids := make([]int64, 0, hi-lo)
+	for _, e := range list[lo:hi] {
+		ids = append(ids, e.id)
+	}
+	for _, id := range ids {
+		st := t.s.requests[id]
+		if st == nil || !keep(st.r) {
+			continue
+		}
+		if err := fn(st.r); err != nil {
+			if errors.Is(err, triage.ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}

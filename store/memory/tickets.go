@@ -1,0 +1,90 @@
+package memory
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sprintguard/sprintguard/tracker/local"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// CreateTicket implements local.Store: the ticket already made for
+// idemKey, or a new one numbered from 1.
+func (s *Store) CreateTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.createTicket(idemKey, build)
+}
+
+// CreateTicketIn is CreateTicket inside an Update, so that a request and
+// its local ticket are made together, as store.DB's transactions can.
+func (t *tx) CreateTicketIn(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
+	if err := t.writable("create ticket"); err != nil {
+		return local.Ticket{}, false, err
+	}
+	return t.s.createTicket(idemKey, build)
+}
+
+func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
+	if key, ok := s.ticketIdem[idemKey]; ok && idemKey != "" {
+		return s.tickets[key], false, nil
+	}
+	tk := build(int64(len(s.ticketSeq) + 1))
+	if tk.Key == "" {
+		return local.Ticket{}, false, fmt.Errorf("create ticket: ticket %d has no key", len(s.ticketSeq)+1)
+	}
+	if _, ok := s.tickets[tk.Key]; ok {
+		return local.Ticket{}, false, fmt.Errorf("create ticket: ticket %s already exists", tk.Key)
+	}
+	s.tickets[tk.Key] = tk
+	s.ticketSeq = append(s.ticketSeq, tk.Key)
+	if idemKey != "" {
+		s.ticketIdem[idemKey] = tk.Key
+	}
+	return tk, true, nil
+}
+
+// UpdateTicket implements local.Store. fn must not change the ticket's key.
+func (s *Store) UpdateTicket(key string, fn func(*local.Ticket) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tk, ok := s.tickets[key]
+	if !ok {
+		return fmt.Errorf("update ticket %s: %w", key, triage.ErrNotFound)
+	}
+	if err := fn(&tk); err != nil {
+		return fmt.Errorf("update ticket %s: %w", key, err)
+	}
+	if tk.Key != key {
+		return fmt.Errorf("update ticket %s: the update changed the key to %s", key, tk.Key)
+	}
+	s.tickets[key] = tk
+	return nil
+}
+
+// Ticket implements local.Store.
+func (s *Store) Ticket(key string) (local.Ticket, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	tk, ok := s.tickets[key]
+	if !ok {
+		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, triage.ErrNotFound)
+	}
+	return tk, nil
+}
+
+// Tickets implements local.Store: every ticket in creation order. fn must
+// not write to the store.
+func (s *Store) Tickets(fn func(local.Ticket) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, key := range s.ticketSeq {
+		if err := fn(s.tickets[key]); err != nil {
+			if errors.Is(err, triage.ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
