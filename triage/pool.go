@@ -138,7 +138,7 @@ func (p *pool) round(ctx context.Context, finished []outcome) bool {
 	var pl plan
 	err := p.w.Store.Update(func(tx Tx) error {
 		for _, o := range finished {
-			if err := p.w.finish(tx, o.j, o.commit, o.err, now); err != nil {
+			if err := p.w.finish(tx, o.j, o.commit, o.err, o.at); err != nil {
 				return fmt.Errorf("finish job %s: %w", o.j.Key, err)
 			}
 		}
@@ -276,13 +276,12 @@ func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []
 // record commits outcomes one transaction each; an outcome whose commit
 // fails is recorded as a failed attempt instead.
 func (p *pool) record(finished []outcome) {
-	now := p.w.Now()
 	for _, o := range finished {
-		err := p.w.Store.Update(func(tx Tx) error { return p.w.finish(tx, o.j, o.commit, o.err, now) })
+		err := p.w.Store.Update(func(tx Tx) error { return p.w.finish(tx, o.j, o.commit, o.err, o.at) })
 		if err != nil {
 			p.w.log().Error("outbox job result not recorded; it will run again", "job", o.j.Key, "err", err)
 			err = p.w.Store.Update(func(tx Tx) error {
-				return p.w.finish(tx, o.j, nil, fmt.Errorf("record result: %w", err), now)
+				return p.w.finish(tx, o.j, nil, fmt.Errorf("record result: %w", err), o.at)
 			})
 			if err != nil {
 				p.w.log().Error("outbox job failure not recorded", "job", o.j.Key, "err", err)

@@ -109,17 +109,20 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return len(jobs), err
 }
 
-// outcome is what one run of a job returned.
+// outcome is what one run of a job returned; at is when the run started,
+// which its retry's backoff counts from.
 type outcome struct {
 	j      *Job
+	at     time.Time
 	commit func(Tx) error
 	err    error
 }
 
 func (w *Worker) run(ctx context.Context, j *Job, a *Attempt) outcome {
+	at := w.Now()
 	h := w.Handlers[j.Kind]
 	if h == nil {
-		return outcome{j: j, err: fmt.Errorf("no handler for %q jobs", j.Kind)}
+		return outcome{j: j, at: at, err: fmt.Errorf("no handler for %q jobs", j.Kind)}
 	}
 	start := time.Now()
 	ctx = WithAttempt(logctx.With(ctx, "job", j.Key, "request", j.RequestID), a)
@@ -127,7 +130,7 @@ func (w *Worker) run(ctx context.Context, j *Job, a *Attempt) outcome {
 	if w.Observe != nil {
 		w.Observe(j, err, time.Since(start))
 	}
-	return outcome{j: j, commit: commit, err: err}
+	return outcome{j: j, at: at, commit: commit, err: err}
 }
 
 // finish records one run's outcome in tx. It changes a copy of j, so that
