@@ -22,8 +22,10 @@ type Ledger struct {
 	// Spent is the running total of the charges' amounts, kept by Reserve,
 	// Settle and Release, so that reading the budget left never sums the
 	// charges: a sprint holds one per request. A ledger built with Charges
-	// but no Spent is summed once, when first used.
-	Spent float64 `json:"spent,omitempty"`
+	// but no Spent is summed once, when first used. It is derived, so
+	// not part of the ledger's JSON: two stores holding the same charges
+	// export the same ledger.
+	Spent float64 `json:"-"`
 	// Partial is set on a ledger read with only some of its charges (those
 	// of the requests being charged): Spent still counts every charge, but
 	// Charges and Top do not.

@@ -63,10 +63,16 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 				return emit(string(k), transfer.Claim{Value: string(v[timeLen:]), Expires: decodeTime(v[:timeLen])})
 			})
 		case transfer.Ledgers:
+			// A ledger is its head plus one key per charge (schema 6).
+			t := db.tx(b)
 			return each(bucketLedgers, func(k, v []byte) error {
-				l, err := decodeLedger(v)
+				head, err := decodeHead(v)
 				if err != nil {
 					return fmt.Errorf("decode ledger: %w", err)
+				}
+				l, err := t.Ledger(head.Team, head.Sprint)
+				if err != nil {
+					return err
 				}
 				return emit(l.Team+"/"+strconv.Itoa(l.Sprint), l)
 			})
