@@ -359,17 +359,21 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 		post("everyone in #platform-help", platHelp, access, "Every request needs a ticket."),
 		post("everyone in #platform-help", platHelp, deploy, "Every request needs a ticket."))
 	w.at(1, 19, 31)
+	// The two presses are looked at one by one: processed at once, either
+	// could take the next ticket number.
 	w.press(support1, access, render.ActionCreateTicket)
-	w.press(mobile2, deploy, render.ActionCreateTicket)
 	const morning = " is on call and will pick it up at Wed 2 Dec 09:00 CST, when business hours start."
-	w.look("the after-hours requests ticketed",
+	w.look("the after-hours P3 ticketed",
 		edit("everyone in #platform-help", platHelp, w.promptOf(access), "<@U0SUP001> asked for a ticket; it is on its way."),
-		edit("everyone in #platform-help", platHelp, w.promptOf(deploy), "<@U0MOB002> asked for a ticket; it is on its way."),
 		post("the P3's requester, in the thread", platHelp, access, "Ticket "+link("REQ-3")+" created. P3. <@U0PLAT004>"+morning,
 			"*Urgency:* P3 because rule `access-request` matched 'access' and 'role'"),
+		edit("everyone in #platform-help", platHelp, w.promptOf(access), "This request was ticketed by its requester: "+link("REQ-3")+"."),
+	)
+	w.press(mobile2, deploy, render.ActionCreateTicket)
+	w.look("the after-hours P2 ticketed",
+		edit("everyone in #platform-help", platHelp, w.promptOf(deploy), "<@U0MOB002> asked for a ticket; it is on its way."),
 		post("the P2's requester, in the thread", platHelp, deploy, "Ticket "+link("REQ-4")+" created. P2. <@U0PLAT004>"+morning,
 			"*Urgency:* P2 because rule `deploy-blocked` matched 'release deploy is blocked'"),
-		edit("everyone in #platform-help", platHelp, w.promptOf(access), "This request was ticketed by its requester: "+link("REQ-3")+"."),
 		edit("everyone in #platform-help", platHelp, w.promptOf(deploy), "This request was ticketed by its requester: "+link("REQ-4")+"."),
 	)
 	w.at(1, 23, 0)
