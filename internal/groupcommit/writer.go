@@ -127,11 +127,17 @@ func (w *Writer[T]) loop() {
 		for len(batch) < w.opt.MaxBatch {
 			var in *intent[T]
 			if wait {
+				// What is queued already joins even when the timer has
+				// fired meanwhile: a select with both ready picks either.
 				select {
 				case in, open = <-w.queue:
-				case <-timer.C:
-					wait = false
-					break collect
+				default:
+					select {
+					case in, open = <-w.queue:
+					case <-timer.C:
+						wait = false
+						break collect
+					}
 				}
 			} else {
 				select {
