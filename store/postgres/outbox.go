@@ -111,8 +111,9 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 	return out, nil
 }
 
-// PutJob saves j's attempt count, NextAt and error, and ends its lease so
-// that any replica may retry it when it is due.
+// PutJob saves j's attempt count, NextAt and error. It ends the job's
+// lease, so that any replica may retry it when it is due, unless j is
+// Leased: then this replica holds it for another lease.
 func (t *tx) PutJob(j *triage.Job) error {
 	if j == nil {
 		return fmt.Errorf("put job: nil job")
@@ -121,8 +122,18 @@ func (t *tx) PutJob(j *triage.Job) error {
 	if err != nil {
 		return fmt.Errorf("put job %d: encode: %w", j.ID, err)
 	}
-	tag, err := t.q.Exec(t.ctx, `UPDATE jobs SET next_ns = $3, data = $4, claimed_by = NULL, lease_ns = NULL
-		WHERE id = $1 AND key = $2`, j.ID, j.Key, nanos(j.NextAt), data)
+	// A job saved as Leased is about to run here (triage.Worker marks it
+	// so before its handler runs): this replica keeps it for a lease, so
+	// that no other replica's DueJobs hands it out meanwhile. Any other
+	// save ends the lease.
+	var owner *string
+	var until *int64
+	if j.Leased {
+		r, u := t.db.opt.Replica, nanos(t.now().Add(t.db.opt.Lease))
+		owner, until = &r, &u
+	}
+	tag, err := t.q.Exec(t.ctx, `UPDATE jobs SET next_ns = $3, data = $4, claimed_by = $5, lease_ns = $6
+		WHERE id = $1 AND key = $2`, j.ID, j.Key, nanos(j.NextAt), data, owner, until)
 	if err != nil {
 		return fmt.Errorf("put job %d: %w", j.ID, err)
 	}

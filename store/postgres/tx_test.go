@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -139,5 +140,37 @@ func TestDueJobsInUpdateLeases(t *testing.T) {
 	})
 	if got := storetest.DueKeys(t, a, storetest.T0, 0); len(got) != 1 {
 		t.Errorf("a's own job after b's rolled-back take: %v, want [j1]", got)
+	}
+}
+
+// TestPutJobLeasedKeepsTheLease is what triage.Worker does before a
+// handler runs: it saves the job as Leased. Another replica must not take
+// it then, and may once the job is saved again without the mark (a failed
+// run waiting for its retry).
+func TestPutJobLeasedKeepsTheLease(t *testing.T) {
+	dbs := replicas(t, 2, postgres.Options{Now: func() time.Time { return storetest.T0 }})
+	a, b := dbs[0], dbs[1]
+	storetest.Enqueue(t, a, storetest.Job("j1", storetest.T0))
+	storetest.MustUpdate(t, a, func(tx triage.Tx) error {
+		jobs, err := tx.DueJobs(storetest.T0, 0)
+		if err != nil || len(jobs) != 1 {
+			return fmt.Errorf("a took %d jobs: %v", len(jobs), err)
+		}
+		jobs[0].Leased = true
+		return tx.PutJob(jobs[0])
+	})
+	if got := storetest.DueKeys(t, b, storetest.T0, 0); len(got) != 0 {
+		t.Fatalf("b took %v while a runs it", got)
+	}
+	storetest.MustUpdate(t, a, func(tx triage.Tx) error {
+		jobs, err := tx.DueJobs(storetest.T0, 0)
+		if err != nil || len(jobs) != 1 {
+			return fmt.Errorf("a's own job: %d jobs: %v", len(jobs), err)
+		}
+		jobs[0].Leased = false
+		return tx.PutJob(jobs[0])
+	})
+	if got := storetest.DueKeys(t, b, storetest.T0, 0); len(got) != 1 {
+		t.Fatalf("b took %v after a's lease ended, want [j1]", got)
 	}
 }
