@@ -17,14 +17,12 @@ package pgtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +32,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sprintguard/sprintguard/internal/pgbin"
 )
 
 // cluster is the one server of this test binary.
@@ -156,31 +156,21 @@ func Schema(t testing.TB) string {
 	return u.String()
 }
 
-// Binaries returns the directory holding initdb and postgres, looked up on
-// PATH and then in Debian's /usr/lib/postgresql/VERSION/bin (newest first).
+// Binaries returns the directory holding initdb and postgres (see pgbin).
 func Binaries() (string, error) {
-	if p, err := exec.LookPath("initdb"); err == nil {
-		if real, err := filepath.EvalSymlinks(p); err == nil {
-			p = real
-		}
-		dir := filepath.Dir(p)
-		if _, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
-			return dir, nil
-		}
+	p, err := pgbin.Find("initdb")
+	if err != nil {
+		return "", fmt.Errorf("initdb %w (apt-get install postgresql)", err)
 	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	sort.Slice(dirs, func(i, j int) bool { return version(dirs[i]) > version(dirs[j]) })
-	for _, d := range dirs {
-		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
-			return d, nil
-		}
+	// A linked initdb (as in /usr/local/bin) has postgres beside its target.
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		p = real
 	}
-	return "", errors.New("no initdb on PATH or in /usr/lib/postgresql/*/bin (apt-get install postgresql)")
-}
-
-func version(binDir string) int {
-	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
-	return n
+	dir := filepath.Dir(p)
+	if _, err := os.Stat(filepath.Join(dir, "postgres")); err != nil {
+		return "", fmt.Errorf("no postgres beside %s (apt-get install postgresql)", p)
+	}
+	return dir, nil
 }
 
 func start() *cluster {

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sprintguard/sprintguard/internal/pgbin"
 )
 
 // A PostgreSQL backup is pg_dump's custom format (pg_dump --format=custom):
@@ -155,17 +157,11 @@ func splitPassword(dbURL string) (conn, password string, err error) {
 // tool finds a PostgreSQL client program on PATH or in Debian's versioned
 // directories, newest first.
 func tool(name string) (string, error) {
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
+	p, err := pgbin.Find(name)
+	if err != nil {
+		return "", fmt.Errorf("%s not found: install the PostgreSQL client (apt-get install postgresql-client)", name)
 	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	for i := len(dirs) - 1; i >= 0; i-- {
-		p := filepath.Join(dirs[i], name)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%s not found: install the PostgreSQL client (apt-get install postgresql-client)", name)
+	return p, nil
 }
 
 func firstLine(s string, err error) string {
