@@ -32,7 +32,10 @@
 // prose, where a link is its label or host (never its path, so "deploy" does
 // not match "https://ci.example.com/deploy/42") and mentions and emoji codes
 // are gone. A rule with In "code" also sees code blocks, inline code and
-// pasted log lines.
+// pasted log lines. In the prose, a contraction typed without its
+// apostrophe ("cant", "doesnt", "isnt") or with a typographic one ("can’t")
+// is spelled as rules write it ("can't"), so keywords and regexes written
+// with the apostrophe catch all three.
 //
 // The package does no I/O. Compile is meant to run once per configuration
 // load; the resulting Set is immutable and is shared by all goroutines.

@@ -82,6 +82,7 @@ func appendLines(prose, code []byte, s string, prevLog bool) ([]byte, []byte, bo
 
 // appendInline splits one prose line at `inline code` spans.
 func appendInline(prose, code []byte, line string) ([]byte, []byte) {
+	from := len(prose)
 	for {
 		open := strings.IndexByte(line, '`')
 		if open < 0 {
@@ -96,7 +97,8 @@ func appendInline(prose, code []byte, line string) ([]byte, []byte) {
 		code = appendCode(code, line[open+1:open+1+end])
 		line = line[open+1+end+1:]
 	}
-	return appendProse(prose, line), code
+	// Contractions are restored per line, once links and mentions are gone.
+	return restoreApostrophes(appendProse(prose, line), from), code
 }
 
 // appendCode appends one piece of code, unescaped, on its own line.

@@ -1,0 +1,114 @@
+package classifier
+
+import "unicode/utf8"
+
+// contractions maps a contraction typed without its apostrophe ("cant",
+// "doesnt") to where the apostrophe goes, counted in bytes from the word's
+// start. People type fast in Slack and phones drop the apostrophe; rules
+// are written with it ("can't", "isn't working"), so restoring it in the
+// prose lets one keyword, and one regex, catch both spellings.
+//
+// Two entries are also other words: "cant" (jargon) and "wont" (habit) are
+// nouns. They are rare in requests to an infrastructure team, while "cant
+// push" and "wont load" are common, so the clash is accepted. Words that
+// are common in their own right ("its", "lets", "were", "well", "ill",
+// "hell", "shell") are not listed: reading "its" as "it's" would change
+// what rules see.
+var contractions = map[string]int{
+	"arent": 4, "cant": 3, "couldnt": 6, "didnt": 4, "doesnt": 5, "dont": 3, "hadnt": 4, "hasnt": 4,
+	"havent": 5, "isnt": 3, "mustnt": 5, "neednt": 5, "shouldnt": 7, "wasnt": 4, "werent": 5, "wont": 3,
+	"wouldnt": 6,
+	"im":      1, "ive": 1, "whats": 4, "thats": 4, "theres": 5, "heres": 4, "youre": 3, "theyre": 4, "weve": 2,
+	"theyve": 4, "youve": 3,
+}
+
+// maxContraction is the length of the longest key of contractions, so that
+// longer words are skipped without a lookup.
+const maxContraction = len("shouldnt")
+
+// restoreApostrophes rewrites the prose in b[from:] so that contractions
+// are spelled the way rules spell them: a typographic apostrophe inside a
+// word ("can’t") becomes the ASCII one, and a listed contraction typed
+// without one ("cant", "Doesnt", "ISNT") gets it back in its place. The
+// case of the letters is kept. Text without either is returned as is,
+// without copying. It is used on prose only: pasted code stays as written.
+func restoreApostrophes(b []byte, from int) []byte {
+	if !needsApostrophes(b[from:]) {
+		return b
+	}
+	tail := string(b[from:])
+	b = b[:from]
+	for i := 0; i < len(tail); {
+		r, size := utf8.DecodeRuneInString(tail[i:])
+		if r >= utf8.RuneSelf && canonGapRune(r) == '\'' && i > 0 && i+size < len(tail) {
+			prev, _ := utf8.DecodeLastRuneInString(tail[:i])
+			next, _ := utf8.DecodeRuneInString(tail[i+size:])
+			if isWordRune(prev) && isWordRune(next) {
+				b = append(b, '\'')
+				i += size
+				continue
+			}
+		}
+		if !isWordRune(r) {
+			b = utf8.AppendRune(b, r)
+			i += size
+			continue
+		}
+		end := i
+		for end < len(tail) {
+			r, n := utf8.DecodeRuneInString(tail[end:])
+			if !isWordRune(r) {
+				break
+			}
+			end += n
+		}
+		word := tail[i:end]
+		if at, ok := contractionAt(word); ok {
+			b = append(append(append(b, word[:at]...), '\''), word[at:]...)
+		} else {
+			b = append(b, word...)
+		}
+		i = end
+	}
+	return b
+}
+
+// needsApostrophes reports whether restoreApostrophes would change s: it
+// has a non-ASCII byte (maybe a typographic apostrophe) or a listed word.
+func needsApostrophes(s []byte) bool {
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] >= utf8.RuneSelf {
+			return true
+		}
+		letter := i < len(s) && (s[i]|0x20 >= 'a' && s[i]|0x20 <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] == '_')
+		switch {
+		case letter && start < 0:
+			start = i
+		case !letter && start >= 0:
+			if _, ok := contractionAt(string(s[start:i])); ok {
+				return true
+			}
+			start = -1
+		}
+	}
+	return false
+}
+
+// contractionAt returns where the apostrophe goes in word, if word is a
+// listed contraction in any case.
+func contractionAt(word string) (int, bool) {
+	if len(word) < 2 || len(word) > maxContraction {
+		return 0, false
+	}
+	var low [maxContraction]byte
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	at, ok := contractions[string(low[:len(word)])]
+	return at, ok
+}
