@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/sprintguard/sprintguard/classifier"
@@ -280,6 +281,9 @@ func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Exam
 	for _, t := range res.Teams {
 		cats = append(cats, t.Team.Rules.Categories()...)
 	}
+	// Teams share categories: an error lists each once.
+	slices.Sort(cats)
+	cats = slices.Compact(cats)
 	ls, err := learn.ReadMessageLabels(labels, cats)
 	if err != nil {
 		return nil, nil, err

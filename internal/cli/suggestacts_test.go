@@ -121,3 +121,26 @@ func TestRulesSuggestHelpSaysWhatEachActionTeaches(t *testing.T) {
 		}
 	}
 }
+
+func TestRulesSuggestRefusesABadLabelsFile(t *testing.T) {
+	tests := []struct {
+		name, line, want string
+	}{
+		{"unknown category", `{"channel": "#platform-help", "ts": "1.2", "urgency": "P2", "category": "acess"}`, `:4: category "acess" is none the rules use (access, `},
+		{"unknown urgency", `{"channel": "#platform-help", "ts": "1.2", "urgency": "P7"}`, `:4: urgency "P7": use P1, P2, P3 or P4`},
+		{"not JSON", `{"channel": "#platform-help", "ts": "1.2", urgency: P2}`, `:4: invalid character`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			labels := writeFile(t, t.TempDir(), "labels.jsonl", exampleLabels+tc.line+"\n")
+			code, out, errs := run(t, "rules", "suggest", "--export", repo("examples", "slack-export"), "--labels", labels,
+				"--config", repo("examples", "sprintguard.yaml"))
+			if code != ExitFail || out != "" || !strings.Contains(errs, labels+tc.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, and %q", code, out, errs, labels+tc.want)
+			}
+			if strings.Count(errs, "access,") > 1 {
+				t.Errorf("the categories are listed more than once: %s", errs)
+			}
+		})
+	}
+}
