@@ -127,7 +127,7 @@ func (m *miner) actions(skip map[string]bool) []Edit {
 // as its estimate.
 func (m *miner) estimates() []Edit {
 	var out []Edit
-	for ri, r := range m.rules {
+	for _, r := range m.rules {
 		t := m.byRule[r.Name]
 		if t == nil || r.Continue || len(t.timed) < m.so.MinSupport {
 			continue
@@ -161,10 +161,16 @@ func (m *miner) estimates() []Edit {
 				e.Against++
 			}
 		}
-		rules := slices.Clone(m.rules)
-		rules[ri].Estimate = med
-		after, _, _, err := m.rescore(rules, t.timed)
-		if err != nil || !after.Better(m.before) {
+		// The estimate is no condition: the rule decides the same requests
+		// with it, now all estimated med, so nothing needs classifying again.
+		after := m.before
+		for _, i := range t.timed {
+			d := m.pred[i]
+			after.add(&m.ex[i], d, -1)
+			d.Estimate = med
+			after.add(&m.ex[i], d, 1)
+		}
+		if !after.Better(m.before) {
 			continue
 		}
 		e.Before, e.After = m.before, after
