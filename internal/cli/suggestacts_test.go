@@ -144,3 +144,16 @@ func TestRulesSuggestRefusesABadLabelsFile(t *testing.T) {
 		})
 	}
 }
+
+func TestRulesSuggestOnAnExportWithNothingLabelled(t *testing.T) {
+	for name, labels := range map[string]string{"empty": "", "agreeing": exampleLabels[strings.LastIndex(exampleLabels[:len(exampleLabels)-1], "\n")+1:]} {
+		t.Run(name, func(t *testing.T) {
+			file := writeFile(t, t.TempDir(), "labels.jsonl", labels)
+			code, out, errs := run(t, "rules", "suggest", "--export", repo("examples", "slack-export"), "--labels", file,
+				"--team", "platform", "--config", repo("examples", "sprintguard.yaml"))
+			if code != ExitOK || !strings.Contains(out, "no overrides yet\n") {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 0 and no overrides yet", code, out, errs)
+			}
+		})
+	}
+}
