@@ -3,7 +3,9 @@ package learn
 import (
 	"fmt"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/config"
@@ -61,11 +63,23 @@ func BenchmarkEvaluate100k(b *testing.B) {
 			Urgency: p.urgency, Category: p.category,
 		}
 	}
-	b.ResetTimer()
+	c0 := cpuTime()
 	for b.Loop() {
 		res := Evaluate(rules, exs)
 		if res.N != len(exs) {
 			b.Fatalf("N = %d", res.N)
 		}
 	}
+	// On a shared machine the wall time says more about the neighbours
+	// than about the code: the CPU time, over both cores, is reported too.
+	b.ReportMetric((cpuTime()-c0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// cpuTime is the CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -21,8 +21,26 @@
 // runs that.
 //
 // Rule suggestions (Suggest) classify the labelled history with the team's
-// rules, find where the on-call disagreed, and propose a new phrase for a
-// rule, a new rule, or a new urgency and category for a rule that
-// misfires, each scored before and after on the same history. Patch turns
-// them into a unified diff of the rules file; nothing here writes a file.
+// rules, find where the team disagreed, and propose edits, each with the
+// history items that support it and each scored before and after on the
+// same history. Every on-call action is a label (see History):
+//
+//   - a changed urgency or category is what the request should have been;
+//     requests that share a phrase give a rule that phrase, or a new rule,
+//     and a rule mostly wrong on what it decides gets the urgency and
+//     category the team gave most of its requests (Retarget);
+//   - a defer of an interrupt (P1, P2) says it could wait: a rule whose
+//     interrupts were mostly deferred, declined or lowered by hand misfires
+//     on the interrupt line, and is proposed P3 (Waits), with its precision
+//     there; approvals count as the interrupts it got right;
+//   - a decline says the request should not have been sprint work: a rule
+//     whose requests were mostly declined is proposed P4 (Declines), and
+//     its description suggests an `answer:` to deflect them instead;
+//   - the time spent given at resolve measures the estimates: a rule whose
+//     estimate is off by EstimateFactor (2) or more from the median time
+//     spent on its requests is proposed that median (Reestimate), scored
+//     by how far the estimates were from the time spent (Agreement).
+//
+// Patch turns the edits into a unified diff of the rules file; nothing
+// here writes a file.
 package learn

@@ -26,11 +26,19 @@ type Example struct {
 	RequestID int64
 	// Rule is the rule that decided the request when it arrived.
 	Rule string
-	// Overridden says a person changed the urgency or the category.
+	// Overridden says a person changed the urgency or the category, or
+	// deferred or declined the request in a way that says its urgency
+	// (Inferred, see History).
 	Overridden bool
-	Actual     float64
-	HasActual  bool
-	Resolver   string
+	// Action is the last defer, approve or decline a person made
+	// (triage.ActDeferReq, ActApprove, ActDecline), or "".
+	Action string
+	// Inferred says Urgency is what Action says, not one a person set:
+	// P3 for a deferred interrupt, P4 for a declined request.
+	Inferred  bool
+	Actual    float64
+	HasActual bool
+	Resolver  string
 }
 
 // Interrupts reports whether a request of urgency u interrupts the sprint

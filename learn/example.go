@@ -51,15 +51,39 @@ func resolver(r *triage.Request) string {
 
 // History returns the team's labelled requests (every team's when team is
 // ""), oldest label first, one example per request however many labels it
-// has, and the overrides counted per rule. Requests purged by retention
-// have no text left and are skipped.
+// has. Requests purged by retention have no text left and are skipped.
+//
+// An example's label is the request's urgency and category now, after
+// whatever a person changed. A defer or a decline says the urgency too
+// when nobody set it by hand (Inferred):
+//
+//   - a defer of a request the rules made P1 or P2 says it could wait for
+//     the next sprint, which is what the policy does with P3 once the
+//     budget is spent: the label is P3;
+//   - a decline says it should not have been sprint work at all: the label
+//     is P4, the backlog (a request declined and then reopened is not);
+//   - an approval confirms the rules' urgency: the label stays theirs.
+//
+// An urgency set by hand always wins over what an action says.
 func History(tx triage.Tx, st *triage.Settings, team string) ([]Example, error) {
-	seen := map[int64]bool{}
+	type said struct {
+		urgency bool   // a person set the urgency
+		action  string // the last defer, approve or decline
+	}
+	by := map[int64]*said{}
 	var ids []int64
 	err := tx.Labels(team, func(l triage.Label) error {
-		if !seen[l.RequestID] {
-			seen[l.RequestID] = true
+		s := by[l.RequestID]
+		if s == nil {
+			s = &said{}
+			by[l.RequestID] = s
 			ids = append(ids, l.RequestID)
+		}
+		switch l.Kind {
+		case triage.ActUrgency:
+			s.urgency = true
+		case triage.ActDeferReq, triage.ActApprove, triage.ActDecline:
+			s.action = l.Kind
 		}
 		return nil
 	})
@@ -75,7 +99,31 @@ func History(tx triage.Tx, st *triage.Settings, team string) ([]Example, error) 
 		if r.Purged {
 			continue
 		}
-		out = append(out, FromRequest(r, st.Team(r.Team)))
+		e := FromRequest(r, st.Team(r.Team))
+		s := by[id]
+		e.Action = s.action
+		if e.Action == triage.ActDecline && r.Status != triage.StatusDeclined {
+			e.Action = "" // reopened: the decline no longer stands
+		}
+		if !s.urgency {
+			inferUrgency(&e)
+		}
+		out = append(out, e)
 	}
 	return out, nil
+}
+
+// inferUrgency labels e with the urgency its last action says, when it
+// says one; see History.
+func inferUrgency(e *Example) {
+	u := e.Urgency
+	switch {
+	case e.Action == triage.ActDeferReq && Interrupts(u):
+		u = classifier.P3
+	case e.Action == triage.ActDecline:
+		u = classifier.P4
+	}
+	if u != e.Urgency {
+		e.Urgency, e.Inferred, e.Overridden = u, true, true
+	}
 }

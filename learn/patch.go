@@ -90,16 +90,34 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 				add = append(add, ind+"- "+quote(p)+"\n")
 			}
 			changes = append(changes, change{line: last.Line + 1, add: add, order: k})
-		case Retarget:
+		case Retarget, Waits, Declines, Reestimate:
 			n, err := rule(e.Rule)
 			if err != nil {
 				return nil, err
 			}
-			for _, f := range []struct{ key, value string }{{"urgency", e.Urgency.String()}, {"category", e.Category}} {
+			// raw values are numbers, which YAML must not read as strings.
+			type set struct {
+				key, value string
+				raw        bool
+			}
+			var sets []set
+			switch e.Kind {
+			case Retarget:
+				sets = []set{{key: "urgency", value: e.Urgency.String()}, {key: "category", value: e.Category}}
+			case Waits, Declines:
+				sets = []set{{key: "urgency", value: e.Urgency.String()}}
+			case Reestimate:
+				sets = []set{{key: "estimate", value: strconv.FormatFloat(e.Estimate, 'g', -1, 64), raw: true}}
+			}
+			for _, f := range sets {
+				v := quote(f.value)
+				if f.raw {
+					v = f.value
+				}
 				_, val := field(n, f.key)
 				if val == nil {
 					ind := strings.Repeat(" ", n.Content[0].Column-1)
-					changes = append(changes, change{line: n.Line + 1, add: []string{ind + f.key + ": " + quote(f.value) + "\n"}, order: k})
+					changes = append(changes, change{line: n.Line + 1, add: []string{ind + f.key + ": " + v + "\n"}, order: k})
 					continue
 				}
 				old := text[val.Line-1]
@@ -111,7 +129,7 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 				if end > len(old) {
 					return nil, fmt.Errorf("rule `%s`: cannot find its `%s:` value", e.Rule, f.key)
 				}
-				changes = append(changes, change{line: val.Line, drop: 1, add: []string{old[:at] + quote(f.value) + old[end:]}, order: k})
+				changes = append(changes, change{line: val.Line, drop: 1, add: []string{old[:at] + v + old[end:]}, order: k})
 			}
 		case AddRule:
 			var def *yaml.Node

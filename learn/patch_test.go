@@ -93,3 +93,47 @@ func TestPatchNamesARuleItCannotFind(t *testing.T) {
 		t.Errorf("err = %v, want one naming the rule", err)
 	}
 }
+
+func TestPatchWritesUrgencyAndEstimateEdits(t *testing.T) {
+	src := rulesFile + `
+  - name: dns
+    any: [dns]
+    urgency: P2
+    category: infra_change
+    estimate: 4  # hours
+`
+	lines := map[string]int{"outage": 3, "access": 8, "staging": 15, "dns": 29}
+	edits := []Edit{
+		{Kind: Waits, Rule: "outage", Urgency: classifier.P3, Category: "incident"},
+		{Kind: Declines, Rule: "staging", Urgency: classifier.P4, Category: "deploy"},
+		{Kind: Reestimate, Rule: "access", Estimate: 0.5},
+		{Kind: Reestimate, Rule: "dns", Estimate: 1.25, OldEstimate: 4},
+	}
+	out, err := Patch([]byte(src), lines, edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	for _, want := range []string{
+		"  - name: outage\n    any: [down, \"500s\"]   # keep this comment\n    urgency: P3\n    category: incident\n",
+		"  - name: access\n    estimate: 0.5\n    any:\n",
+		"    all: [staging]\n    urgency: P4\n    category: deploy\n",
+		"    category: infra_change\n    estimate: 1.25  # hours\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("patched file lacks %q:\n%s", want, got)
+		}
+	}
+	var doc struct {
+		Rules []struct {
+			Name     string
+			Estimate float64
+		}
+	}
+	if err := yaml.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("patched file is not YAML: %v\n%s", err, got)
+	}
+	if est := doc.Rules[len(doc.Rules)-1].Estimate; est != 1.25 {
+		t.Errorf("dns estimate reads back as %v, want the number 1.25", est)
+	}
+}

@@ -12,7 +12,7 @@ import (
 // EditKind says what a suggested edit changes.
 type EditKind string
 
-// The three edits Suggest proposes.
+// The edits Suggest proposes.
 const (
 	// AddPhrase adds phrases to a rule's `any:`.
 	AddPhrase EditKind = "phrase"
@@ -21,6 +21,14 @@ const (
 	// Retarget changes a misfiring rule's urgency and category to what the
 	// team said of the requests it decided.
 	Retarget EditKind = "retarget"
+	// Waits lowers the urgency of a rule whose interrupts the team mostly
+	// let wait: deferred, declined, or lowered by hand.
+	Waits EditKind = "waits"
+	// Declines makes P4 a rule whose requests the team mostly declined.
+	Declines EditKind = "declines"
+	// Reestimate changes a rule's estimate to the median time spent on the
+	// requests it decided.
+	Reestimate EditKind = "estimate"
 )
 
 // Edit is one suggested rule edit with the history that supports it.
@@ -34,13 +42,26 @@ type Edit struct {
 	Urgency  classifier.Urgency
 	Category string
 	// Estimate is the new rule's: the median time spent on the history
-	// items it matches, or 0 when none was given.
-	Estimate float64
+	// items it matches, or 0 when none was given; for Reestimate, the
+	// rule's new estimate, and OldEstimate the one it replaces (the team's
+	// default estimate when the rule sets none).
+	Estimate, OldEstimate float64
+	// Timed counts, for Reestimate, the rule's requests resolved with the
+	// time spent.
+	Timed int
+	// Deferred, Declined, Lowered and Approved count what people did with
+	// the requests the rule decided: for Waits, with its interrupts;
+	// Lowered are those whose urgency a person lowered below P2.
+	Deferred, Declined, Lowered, Approved int
 	// Support counts the history items the edit turns right, Against the
-	// items it would touch whose label says otherwise.
+	// items it would touch whose label says otherwise. For Reestimate,
+	// Support counts the timed requests the new estimate is nearer to, and
+	// Against those the old one was nearer to.
 	Support, Against int
-	// Fired and Correct are, for Retarget, how often the rule decided on
-	// the history and how often it was right: its precision.
+	// Fired and Correct are, for Retarget and Declines, how often the rule
+	// decided on the history and how often it was right: its precision.
+	// For Waits they count its interrupts and those the team kept as
+	// interrupts: its precision on the interrupt line.
 	Fired, Correct int
 	// Before and After score the rules on the history without and with
 	// this edit alone.
@@ -63,9 +84,26 @@ func (e Edit) Describe() string {
 	case AddRule:
 		return fmt.Sprintf("new rule `%s` (%s %s) on %s: %d requests no rule gets right, %d labelled otherwise",
 			e.Rule, e.Urgency, e.Category, strings.Join(quoted, ", "), e.Support, e.Against)
+	case Waits:
+		return fmt.Sprintf("rule `%s` calls interrupts the team let wait: of its %d interrupts, %d were deferred, %d declined and %d lowered by hand; %d stayed interrupts (%d approved): precision %.0f%% on the interrupt line; make it %s",
+			e.Rule, e.Fired, e.Deferred, e.Declined, e.Lowered, e.Correct, e.Approved, e.Precision(), e.Urgency)
+	case Declines:
+		return fmt.Sprintf("rule `%s` tickets what the team declines: %d of the %d requests it decided were declined (precision %.0f%%); make it P4 to keep them out of the sprint, or give it an `answer:` that deflects them",
+			e.Rule, e.Declined, e.Fired, e.Precision())
+	case Reestimate:
+		from := fmt.Sprintf("estimates %g", e.OldEstimate)
+		if e.OldEstimate == 0 {
+			from = "sets no estimate"
+		}
+		return fmt.Sprintf("rule `%s` %s but its %d requests resolved with the time spent took a median of %g; estimate %g is nearer for %d of them, farther for %d",
+			e.Rule, from, e.Timed, e.Estimate, e.Estimate, e.Support, e.Against)
 	}
-	return fmt.Sprintf("rule `%s` misfires: right on %d of %d requests it decided (precision %.0f%%); the team said %s %s for %d of them",
+	out := fmt.Sprintf("rule `%s` misfires: right on %d of %d requests it decided (precision %.0f%%); the team said %s %s for %d of them",
 		e.Rule, e.Correct, e.Fired, e.Precision(), e.Urgency, e.Category, e.Support)
+	if e.Deferred+e.Declined+e.Approved > 0 {
+		out += fmt.Sprintf(" (of all it decided, %d deferred, %d declined, %d approved)", e.Deferred, e.Declined, e.Approved)
+	}
+	return out
 }
 
 // SuggestOptions tunes Suggest; zero values take the defaults.
@@ -76,8 +114,15 @@ type SuggestOptions struct {
 	// phrase whose label agrees with the edit (75); a rule misfires below
 	// 100 minus it.
 	MinPrecision float64
-	// Max is the most edits returned (10).
+	// Max is the most edits returned of each sort (10): edits of what the
+	// rules decide, and estimate edits.
 	Max int
+	// DefaultEstimate is the team's estimate for a rule that sets none.
+	DefaultEstimate float64
+	// EstimateFactor is how far off, as a ratio either way, a rule's
+	// estimate must be from the median time spent on its requests for
+	// Suggest to propose another (2).
+	EstimateFactor float64
 }
 
 // Suggestions are the edits Suggest found, in the order to read them, and
@@ -85,7 +130,10 @@ type SuggestOptions struct {
 // them made.
 type Suggestions struct {
 	Before, After Result
-	Edits         []Edit
+	// Now and Edited are Before and After counted as an Agreement, which
+	// also measures the estimates against the time spent.
+	Now, Edited Agreement
+	Edits       []Edit
 	// Rules are the rules with every edit made.
 	Rules []classifier.Rule
 }
@@ -109,6 +157,9 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 	if so.Max <= 0 {
 		so.Max = 10
 	}
+	if so.EstimateFactor <= 1 {
+		so.EstimateFactor = 2
+	}
 	set, err := classifier.Compile(rules, opt)
 	if err != nil {
 		return nil, fmt.Errorf("compile rules: %w", err)
@@ -116,8 +167,15 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 	m := &miner{rules: set.Rules(), opt: opt, ex: ex, so: so}
 	m.baseline(set)
 	var edits []Edit
+	// A rule gets one edit of what it decides: the first found of a new
+	// urgency from what the team did with its requests (the plainest to
+	// read), a retarget, or new phrases.
 	retargeted := map[string]bool{}
-	for _, e := range m.misfires() {
+	for _, e := range m.actions(retargeted) {
+		retargeted[e.Rule] = true
+		edits = append(edits, e)
+	}
+	for _, e := range m.misfires(retargeted) {
 		retargeted[e.Rule] = true
 		edits = append(edits, e)
 	}
@@ -128,19 +186,44 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 	if len(edits) > so.Max {
 		edits = edits[:so.Max]
 	}
+	// Estimates change no decision, so they neither compete with the edits
+	// above nor are changed by them.
+	est := m.estimates()
+	slices.SortStableFunc(est, func(a, b Edit) int {
+		return cmp.Compare(b.Before.EstimateOff-b.After.EstimateOff, a.Before.EstimateOff-a.After.EstimateOff)
+	})
+	if len(est) > so.Max {
+		est = est[:so.Max]
+	}
+	edits = append(edits, est...)
 	// The baseline's decisions are the rules' as they are: scoring them
 	// again would classify the whole history twice.
-	out := &Suggestions{Before: score(ex, m.pred), Edits: edits, Rules: apply(m.rules, edits)}
+	out := &Suggestions{Before: score(ex, m.pred), Now: m.before, Edits: edits, Rules: apply(m.rules, edits)}
 	final, err := classifier.Compile(out.Rules, opt)
 	if err != nil {
 		return nil, fmt.Errorf("compile suggested rules: %w", err)
 	}
-	out.After = Evaluate(final, ex)
+	ds := make([]classifier.Decision, len(ex))
+	parallel(len(ex), func(i int) { ds[i] = m.decide(final, i) })
+	out.After = score(ex, ds)
+	for i := range ex {
+		out.Edited.add(&ex[i], ds[i], 1)
+	}
 	return out, nil
 }
 
 func gain(e Edit) int {
 	return (e.After.Urgency + e.After.Category) - (e.Before.Urgency + e.Before.Category)
+}
+
+// decide classifies example i with set, with the team's default estimate
+// where the rules set none, as intake does.
+func (m *miner) decide(set *classifier.Set, i int) classifier.Decision {
+	d := set.Classify(m.ex[i].Input)
+	if d.Estimate == 0 {
+		d.Estimate = m.so.DefaultEstimate
+	}
+	return d
 }
 
 // miner holds the history as the rules see it now.
@@ -152,6 +235,7 @@ type miner struct {
 	pred   []classifier.Decision
 	grams  [][]string // per example, its distinct candidate phrases
 	before Agreement
+	byRule map[string]*ruleTally
 }
 
 // baseline decides every example with the rules as they are, on all
@@ -160,12 +244,13 @@ func (m *miner) baseline(set *classifier.Set) {
 	m.pred = make([]classifier.Decision, len(m.ex))
 	m.grams = make([][]string, len(m.ex))
 	parallel(len(m.ex), func(i int) {
-		m.pred[i] = set.Classify(m.ex[i].Input)
+		m.pred[i] = m.decide(set, i)
 		m.grams[i] = grams(text(&m.ex[i]))
 	})
 	for i := range m.ex {
 		m.before.add(&m.ex[i], m.pred[i], 1)
 	}
+	m.byRule = m.tally()
 }
 
 // grams returns text's distinct words and two-word phrases that could make
@@ -191,56 +276,39 @@ func grams(text string) []string {
 
 // rescore returns the score with rules instead of the baseline, classifying
 // only the examples touched: those an edit may change. fixed counts the
-// touched examples the baseline got wrong and rules get right.
-func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Agreement, fixed int, err error) {
+// touched examples the baseline got wrong and rules get right, broken
+// those it got right and rules get wrong.
+func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Agreement, fixed, broken int, err error) {
 	set, err := classifier.Compile(rules, m.opt)
 	if err != nil {
-		return Agreement{}, 0, err
+		return Agreement{}, 0, 0, err
 	}
 	s = m.before
 	ds := make([]classifier.Decision, len(touched))
-	parallel(len(touched), func(j int) { ds[j] = set.Classify(m.ex[touched[j]].Input) })
+	parallel(len(touched), func(j int) { ds[j] = m.decide(set, touched[j]) })
 	for j, i := range touched {
 		d := ds[j]
 		s.add(&m.ex[i], m.pred[i], -1)
 		s.add(&m.ex[i], d, 1)
-		if !right(&m.ex[i], m.pred[i]) && right(&m.ex[i], d) {
+		was, is := right(&m.ex[i], m.pred[i]), right(&m.ex[i], d)
+		switch {
+		case !was && is:
 			fixed++
+		case was && !is:
+			broken++
 		}
 	}
-	return s, fixed, nil
+	return s, fixed, broken, nil
 }
 
 // misfires finds rules that are mostly wrong on the requests they decide,
-// and proposes the urgency and category the team gave most of them.
-func (m *miner) misfires() []Edit {
-	type tally struct {
-		fired, correct int
-		labels         map[target]int
-		touched        []int
-	}
-	by := map[string]*tally{}
-	for i := range m.ex {
-		d := m.pred[i]
-		if d.Default {
-			continue
-		}
-		t := by[d.Rule]
-		if t == nil {
-			t = &tally{labels: map[target]int{}}
-			by[d.Rule] = t
-		}
-		t.fired++
-		t.touched = append(t.touched, i)
-		if right(&m.ex[i], d) {
-			t.correct++
-		}
-		t.labels[target{m.ex[i].Urgency, m.ex[i].Category}]++
-	}
+// and proposes the urgency and category the team gave most of them. Rules
+// in skip already have an edit.
+func (m *miner) misfires(skip map[string]bool) []Edit {
 	var out []Edit
 	for ri, r := range m.rules {
-		t := by[r.Name]
-		if t == nil || t.fired < m.so.MinSupport || percent(t.correct, t.fired) >= 100-m.so.MinPrecision {
+		t := m.byRule[r.Name]
+		if t == nil || r.Default || skip[r.Name] || t.fired < m.so.MinSupport || percent(t.correct, t.fired) >= 100-m.so.MinPrecision {
 			continue
 		}
 		best, n := target{}, 0
@@ -256,10 +324,11 @@ func (m *miner) misfires() []Edit {
 			continue
 		}
 		e := Edit{Kind: Retarget, Rule: r.Name, Urgency: best.u, Category: best.c, Support: n,
-			Against: t.fired - n, Fired: t.fired, Correct: t.correct, Before: m.before}
+			Against: t.fired - n, Fired: t.fired, Correct: t.correct, Before: m.before,
+			Deferred: t.deferred, Declined: t.declined, Approved: t.approved}
 		rules := slices.Clone(m.rules)
 		rules[ri].Urgency, rules[ri].Category = best.u, best.c
-		after, _, err := m.rescore(rules, t.touched)
+		after, _, _, err := m.rescore(rules, t.touched)
 		if err != nil || !after.Better(m.before) {
 			continue
 		}
@@ -388,7 +457,7 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 			rules = slices.Insert(rules, defaultIndex(rules), nr)
 		}
 		e.Urgency, e.Category = t.u, t.c
-		after, fixed, err := m.rescore(rules, touched)
+		after, fixed, _, err := m.rescore(rules, touched)
 		if err != nil || !after.Better(m.before) {
 			continue
 		}
@@ -482,6 +551,10 @@ func apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
 			out[i].Any = append(slices.Clone(out[i].Any), e.Phrases...)
 		case Retarget:
 			out[i].Urgency, out[i].Category = e.Urgency, e.Category
+		case Waits, Declines:
+			out[i].Urgency = e.Urgency
+		case Reestimate:
+			out[i].Estimate = e.Estimate
 		case AddRule:
 			out = slices.Insert(out, defaultIndex(out), classifier.Rule{Name: e.Rule, Any: e.Phrases,
 				Urgency: e.Urgency, Category: e.Category, Estimate: e.Estimate})

@@ -41,15 +41,21 @@ func overriddenRules(w *Weekly, cell func(string) string) (table, string) {
 	for _, c := range w.ThisWeek.OverriddenRules {
 		t.add(cell(c.Name), fmt.Sprint(c.N))
 	}
-	hint := "Nobody changed what a rule decided this week."
-	if len(t.rows) > 0 {
-		hint = fmt.Sprintf("`sprintguard rules suggest --team %s` proposes rule edits from these overrides.", w.Team)
-	}
-	return t, hint
+	return t, w.OverriddenHint()
 }
 
-// deflectedLine says how many requests rule answers solved.
-func deflectedLine(p Period) string {
+// OverriddenHint is what the report says under the rules overridden most:
+// the command that turns the overrides into rule edits, or that there were
+// none. Every rendering of the report, Slack's too, says it so.
+func (w *Weekly) OverriddenHint() string {
+	if len(w.ThisWeek.OverriddenRules) == 0 {
+		return "Nobody changed what a rule decided this week."
+	}
+	return fmt.Sprintf("`sprintguard rules suggest --team %s` proposes rule edits from these overrides.", w.Team)
+}
+
+// DeflectedLine says how many requests rule answers solved in p.
+func DeflectedLine(p Period) string {
 	switch p.Deflected {
 	case 0:
 		return "Answered by a rule's answer: none"
@@ -64,7 +70,7 @@ func writeLearned(b *strings.Builder, w *Weekly) {
 	t, hint := overriddenRules(w, textCell)
 	section(b, "Rules that were overridden most", t)
 	b.WriteString("  " + hint + "\n")
-	b.WriteString("\n" + deflectedLine(w.ThisWeek) + "\n")
+	b.WriteString("\n" + DeflectedLine(w.ThisWeek) + "\n")
 }
 
 // mdLearned writes them in Markdown.
@@ -72,7 +78,7 @@ func mdLearned(b *strings.Builder, w *Weekly) {
 	t, hint := overriddenRules(w, mdCell)
 	mdSection(b, "Rules that were overridden most", t)
 	b.WriteString("\n" + hint + "\n")
-	b.WriteString("\n" + deflectedLine(w.ThisWeek) + "\n")
+	b.WriteString("\n" + DeflectedLine(w.ThisWeek) + "\n")
 }
 
 // learnedSection is the HTML report's part on overridden rules and answers.
@@ -81,5 +87,5 @@ func learnedSection(w *Weekly) htmlSection {
 	tab := htmlFrom("overridden-rules", "Rules that were overridden most this week", t)
 	tab.Empty = "None."
 	return htmlSection{ID: "learned", Heading: "Rules that were overridden most",
-		Notes: []string{strings.ReplaceAll(hint, "`", ""), deflectedLine(w.ThisWeek)}, Tables: []htmlTable{tab}}
+		Notes: []string{strings.ReplaceAll(hint, "`", ""), DeflectedLine(w.ThisWeek)}, Tables: []htmlTable{tab}}
 }

@@ -25,8 +25,9 @@ const (
 
 // Report returns the weekly interrupt report as a Slack message: the key
 // figures of the week and the sprint to date, the budget gauge and its
-// 8-week trend, the breakdowns, the top 5 requesters, the SLA breaches and
-// the emergencies that weren't. The chart is not part of it; the caller
+// 8-week trend, the breakdowns, the top 5 requesters, the SLA breaches,
+// the emergencies that weren't, and the rules overridden most with the
+// requests rule answers solved. The chart is not part of it; the caller
 // uploads Weekly.PNG into the message's thread. Long lists end with "and N
 // more", so the message stays within Block Kit's limits however big the
 // report. w must not be nil.
@@ -62,6 +63,7 @@ func Report(w *report.Weekly) Message {
 		section("*Top requesters this week*\n" + reportCounts(tw.TopRequesters, reportTop, true, unit)),
 		section(reportBreaches(w)),
 		section(reportEmergencies(tw.FalseEmergencies)),
+		section(reportLearned(w)),
 	}
 	text := "Interrupt report for " + Escape(w.Team) + ", " + w.Week + ": " + plural.Count(tw.Requests, "request") + " (" +
 		reportUrgencies(tw.ByUrgency) + ")"
@@ -69,6 +71,17 @@ func Report(w *report.Weekly) Message {
 		text += "; budget " + num(s.Used) + " of " + amount(s.Budget, unit) + " used"
 	}
 	return message(text+".", blocks...)
+}
+
+// reportLearned is the rules the on-call overrode most this week, with
+// the command that proposes rule edits from them, and the requests a
+// rule's answer solved.
+func reportLearned(w *report.Weekly) string {
+	lines := []string{"*Rules that were overridden most*"}
+	if len(w.ThisWeek.OverriddenRules) > 0 {
+		lines = append(lines, reportCounts(w.ThisWeek.OverriddenRules, reportTop, false, ""))
+	}
+	return strings.Join(append(lines, Escape(w.OverriddenHint()), Escape(report.DeflectedLine(w.ThisWeek))), "\n")
 }
 
 // reportFields lays texts out as a section's two-column fields, at most

@@ -24,7 +24,7 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	split := fs.String("split", "", "only the records of this `split` (train, dev, test); default all")
 	format := fs.String("format", "text", "text or json")
 	minAcc := fs.String("min-accuracy", "", "exit 1 when interrupt-or-not accuracy is below this, e.g. 0.92 or 92%")
-	history := fs.Bool("history", false, "score the rules on the team's labelled history in the database instead of a FILE")
+	history := fs.Bool("history", false, "score the rules on the team's labelled history in the database instead of a FILE (a deferred interrupt counts as P3, a declined request as P4: see rules suggest -h)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)

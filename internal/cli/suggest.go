@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/sprintguard/sprintguard/classifier"
@@ -19,15 +20,42 @@ import (
 // noOverrides is what `rules suggest` says when there is nothing to learn.
 const noOverrides = "no overrides yet"
 
+// suggestHelp says, after the flags, what `rules suggest` learns from.
+const suggestHelp = `
+Every on-call action on a request is a label, and rules suggest learns from all of them:
+  urgency or category changed  the request should have been that: requests that share a
+                               phrase give a rule that phrase, or a new rule; a rule mostly
+                               wrong on what it decides gets what the team said instead
+  deferred, while P1 or P2     it could wait, so the label is P3 (unless a person set the
+                               urgency): a rule whose interrupts mostly wait misfires on the
+                               interrupt line and is proposed P3, with its precision there
+  approved by the lead         confirms the rule's urgency: counted as the rule being right
+  declined                     it should not have been sprint work, so the label is P4: a rule
+                               whose requests were mostly declined is proposed P4 (or give it
+                               an answer: that deflects them)
+  resolved with time spent     a rule whose estimate is 2x or more off the median time spent
+                               on its requests is proposed that median as its estimate
+An edit needs 3 requests that support it. Each comes with its support counts and the rules
+eval score on the history before and after it (urgency, interrupt-or-not, category, and how
+far the estimates were from the time spent). The edits are printed as a unified diff of the
+rules file, for review and git apply; nothing is written. With --export, the labels file
+(channel, ts, urgency, category, time_spent) is the history instead of the store.
+`
+
 // runRulesSuggest is `sprintguard rules suggest`: rule edits mined from the
 // team's labelled history (or an export and its labels file), printed as a
 // unified diff of the rules file. It never writes the file.
 func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "rules suggest")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(env.Stdout, suggestHelp)
+	}
 	team := fs.String("team", "", "only this `TEAM`'s history and rules (default: every team)")
 	export := fs.String("export", "", "learn from this Slack export (a `DIR` or .zip) and its labels file instead of the store")
 	labels := fs.String("labels", "", "the export's labels `FILE` (default: labels.jsonl in the export, or EXPORT.labels.jsonl beside it)")
-	max := fs.Int("max", 10, "at most `N` edits per rules file")
+	max := fs.Int("max", 10, "at most `N` edits per rules file of what the rules decide, and N of estimates")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -51,7 +79,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	if !anyOverridden(history) {
+	if !anyLearnable(history) {
 		fmt.Fprintln(env.Stdout, noOverrides)
 		return ExitOK
 	}
@@ -93,13 +121,18 @@ func ruleGroups(cfg *config.Config, only string) []*ruleGroup {
 
 func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.Example, max int) error {
 	var ex []learn.Example
-	overridden := 0
+	var overridden, timed int
+	actions := map[string]int{}
 	for _, e := range history {
 		if g.teams[e.Team] {
 			ex = append(ex, e)
 			if e.Overridden {
 				overridden++
 			}
+			if e.HasActual {
+				timed++
+			}
+			actions[e.Action]++
 		}
 	}
 	teams := make([]string, 0, len(g.teams))
@@ -108,17 +141,20 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 			teams = append(teams, t.Name)
 		}
 	}
-	fmt.Fprintf(w, "# rules in %s, used by %s: %d labelled requests, %d overridden\n", g.file, strings.Join(teams, ", "), len(ex), overridden)
-	if overridden == 0 {
+	fmt.Fprintf(w, "# rules in %s, used by %s: %d labelled requests, %d overridden; %d deferred, %d declined, %d approved, %d resolved with the time spent\n",
+		g.file, strings.Join(teams, ", "), len(ex), overridden,
+		actions[triage.ActDeferReq], actions[triage.ActDecline], actions[triage.ActApprove], timed)
+	if overridden == 0 && timed == 0 {
 		fmt.Fprintf(w, "# %s\n", noOverrides)
 		return nil
 	}
-	rules := st.Team(teams[0]).Rules.Rules()
-	s, err := learn.Suggest(rules, classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, learn.SuggestOptions{Max: max})
+	team := st.Team(teams[0])
+	s, err := learn.Suggest(team.Rules.Rules(), classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex,
+		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "# now:        %s\n", resultLine(s.Before))
+	fmt.Fprintf(w, "# now:        %s%s\n", resultLine(s.Before), estimateOff(s.Now))
 	if len(s.Edits) == 0 {
 		fmt.Fprintln(w, "# no edit has enough support (3 requests) to suggest")
 		return nil
@@ -126,7 +162,7 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 	for i, e := range s.Edits {
 		fmt.Fprintf(w, "# %d. %s\n#    %s -> %s\n", i+1, e.Describe(), e.Before, e.After)
 	}
-	fmt.Fprintf(w, "# with all %d: %s\n", len(s.Edits), resultLine(s.After))
+	fmt.Fprintf(w, "# with all %d: %s%s\n", len(s.Edits), resultLine(s.After), estimateOff(s.Edited))
 	src, err := os.ReadFile(g.file)
 	if err != nil {
 		return fmt.Errorf("read rules file: %w", err)
@@ -165,13 +201,24 @@ func relative(file string) string {
 	return file
 }
 
-func anyOverridden(ex []learn.Example) bool {
+// anyLearnable reports whether any example says something the rules did
+// not: an override, or the time spent.
+func anyLearnable(ex []learn.Example) bool {
 	for _, e := range ex {
-		if e.Overridden {
+		if e.Overridden || e.HasActual {
 			return true
 		}
 	}
 	return false
+}
+
+// estimateOff is how far the estimates were from the time spent, for the
+// end of a resultLine, or "" when no request was resolved with it.
+func estimateOff(a learn.Agreement) string {
+	if a.Timed == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; estimate off by %.1f on average over %d resolved with the time spent", a.MeanOff(), a.Timed)
 }
 
 // storeHistory reads the labelled requests from the database.
@@ -234,6 +281,9 @@ func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Exam
 	for _, t := range res.Teams {
 		cats = append(cats, t.Team.Rules.Categories()...)
 	}
+	// Teams share categories: an error lists each once.
+	slices.Sort(cats)
+	cats = slices.Compact(cats)
 	ls, err := learn.ReadMessageLabels(labels, cats)
 	if err != nil {
 		return nil, nil, err
