@@ -80,8 +80,8 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 		if v == nil {
 			return nil, fmt.Errorf("read due job %d: the due index points at a missing job", decodeID(seq))
 		}
-		j := new(triage.Job)
-		if err := json.Unmarshal(v, j); err != nil {
+		j, err := jobDecodes.decode(v)
+		if err != nil {
 			return nil, fmt.Errorf("decode job %d: %w", decodeID(seq), err)
 		}
 		out = append(out, j)

@@ -11,16 +11,19 @@ import (
 // when nothing is due. It performs up to Workers jobs at once: the jobs of
 // one request one at a time and in order, and at most TeamWorkers of one
 // team's, so that a team whose tracker or Slack calls hang leaves the
-// other teams' jobs the rest. Each job is leased, in a committed
-// transaction, before its handler runs; outcomes are recorded together
-// in the transaction that leases the next jobs. When ctx ends Run lets the
-// running handlers return, records their outcomes and returns.
+// other teams' jobs the rest. Due jobs are read in a read-only
+// transaction; each job is leased, in a committed transaction, before its
+// handler runs, and each handler's goroutine records its outcome itself,
+// so that the store's writer can commit the leases and outcomes of many
+// jobs (and whatever else is written meanwhile) together. When ctx ends
+// Run lets the running handlers return and record their outcomes, and
+// returns.
 func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
 	p := &pool{w: w, workers: w.Workers, perTeam: w.TeamWorkers,
 		running: map[uint64]bool{}, shards: map[string]bool{}, teams: map[string]int{},
 		deferred: map[string]time.Time{}, crowded: map[string]time.Time{}}
 	if p.workers <= 0 {
-		p.workers = 8
+		p.workers = 32
 	}
 	if p.perTeam <= 0 {
 		p.perTeam = max(1, p.workers*3/4)
@@ -50,7 +53,17 @@ type pool struct {
 	// crowded is when each team's due jobs began to fill a whole fetch
 	// while the team had no room; how long decides how far they move.
 	crowded map[string]time.Time
+	// wideUntil is when a read past the first window may be made again
+	// after one that started nothing (see wideShare).
+	wideUntil time.Time
 }
+
+// wideShare bounds the time spent on reads past the first window that
+// start nothing: after such a read (and the moves it made), the next waits
+// for wideShare times as long as it took. When one team's jobs fill the
+// outbox, every round would otherwise read and decode up to MaxScan jobs
+// to find no other team's, once per finished job.
+const wideShare = 10
 
 // shardOf names the lane a job runs in: its request's, so that a request's
 // effects keep their order, or its own for jobs about no request.
@@ -65,104 +78,94 @@ func (p *pool) run(ctx context.Context, poll time.Duration) error {
 	kick := p.w.kicks()
 	t := time.NewTicker(poll)
 	defer t.Stop()
-	var finished []outcome
 	for {
-		finished = p.collect(finished)
+		p.collect()
 		if ctx.Err() != nil {
-			for len(finished) < len(p.running) {
-				finished = append(finished, <-p.done)
+			for len(p.running) > 0 {
+				p.release(<-p.done)
 			}
-			p.record(finished)
 			return nil
 		}
-		more := p.round(ctx, finished)
-		finished = finished[:0]
-		if more {
+		if p.round(ctx) {
 			continue
 		}
 		select {
 		case <-ctx.Done():
 		case o := <-p.done:
-			finished = p.gather(append(finished, o))
+			p.release(o)
 		case <-t.C:
 		case <-kick:
 		}
 	}
 }
 
-// gatherFor is how long a finished job waits for others to finish, so that
-// their outcomes share one commit (one fsync) instead of one each.
-const gatherFor = 2 * time.Millisecond
-
-// gather adds the outcomes that arrive within gatherFor, or until every
-// running job has finished.
-func (p *pool) gather(finished []outcome) []outcome {
-	t := time.NewTimer(gatherFor)
-	defer t.Stop()
-	for len(finished) < len(p.running) {
-		select {
-		case o := <-p.done:
-			finished = append(finished, o)
-		case <-t.C:
-			return finished
-		}
-	}
-	return finished
-}
-
-// collect adds the outcomes already waiting, without blocking.
-func (p *pool) collect(finished []outcome) []outcome {
+// collect frees the lanes of the jobs whose outcomes are recorded, without
+// blocking.
+func (p *pool) collect() {
 	for {
 		select {
 		case o := <-p.done:
-			finished = append(finished, o)
+			p.release(o)
 		default:
-			return finished
+			return
 		}
 	}
 }
 
-// plan is what one round decided, applied once its transaction commits.
+// plan is what one round decided: the jobs to lease and start, and those
+// to move, written in one transaction before any of them starts.
 type plan struct {
 	start    []*Job
 	attempts []*Attempt
+	moved    []*Job // jobs whose NextAt moves: held back or following
 	deferred map[string]time.Time
-	full     bool // the fetch came back full: more may be due
+	next     map[string][]*Job // by shard: the jobs that follow each started one
+	full     bool              // the fetch came back full: more may be due
+	wide     bool              // the read went past the first window
 }
 
-// round records finished outcomes and leases the next jobs in one
-// transaction, then starts them. It reports whether another round should
-// follow at once (there was room and more may be due).
-func (p *pool) round(ctx context.Context, finished []outcome) bool {
+// round reads the due jobs, leases those that may start now and starts
+// them. It reports whether another round should follow at once (there was
+// room and more may be due).
+func (p *pool) round(ctx context.Context) bool {
+	free := p.workers - len(p.running)
+	if free <= 0 {
+		return false
+	}
 	now := p.w.Now()
+	began := time.Now()
 	var pl plan
-	err := p.w.Store.Update(func(tx Tx) error {
-		for _, o := range finished {
-			if err := p.w.finish(tx, o.j, o.commit, o.err, o.at); err != nil {
-				return fmt.Errorf("finish job %s: %w", o.j.Key, err)
-			}
-		}
+	err := p.w.Store.View(func(tx Tx) error {
 		var err error
-		pl, err = p.lease(tx, now)
+		pl, err = p.lease(tx, now, free)
 		return err
 	})
-	if err != nil && len(finished) > 0 {
-		// One outcome that cannot be recorded must not hold back the
-		// others: record each alone, then lease alone.
-		p.record(finished)
-		finished = nil
+	if err == nil && (len(pl.start) > 0 || len(pl.moved) > 0) {
+		// Only Run's goroutine changes a queued job (handlers change only
+		// their own, which no read of this round offers), so the jobs read
+		// are still as read.
 		err = p.w.Store.Update(func(tx Tx) error {
-			var err error
-			pl, err = p.lease(tx, now)
-			return err
+			for _, j := range pl.moved {
+				if err := tx.PutJob(j); err != nil {
+					return fmt.Errorf("hold job %s: %w", j.Key, err)
+				}
+			}
+			for _, j := range pl.start {
+				if err := tx.PutJob(j); err != nil {
+					return fmt.Errorf("lease job %s: %w", j.Key, err)
+				}
+			}
+			return nil
 		})
 	}
-	p.release(finished)
 	if err != nil {
 		if ctx.Err() == nil {
 			p.w.log().Error("outbox round failed", "err", err)
 		}
 		return false
+	}
+	if pl.wide && len(pl.start) == 0 {
+		p.wideUntil = time.Now().Add(wideShare * time.Since(began))
 	}
 	for shard, until := range p.deferred {
 		if !until.After(now) {
@@ -173,51 +176,50 @@ func (p *pool) round(ctx context.Context, finished []outcome) bool {
 		p.deferred[shard] = until
 	}
 	for i, j := range pl.start {
+		shard := shardOf(j)
 		p.running[j.ID] = true
-		p.shards[shardOf(j)] = true
+		p.shards[shard] = true
 		p.teams[j.Team]++
-		go func(j *Job, a *Attempt) { p.done <- p.w.run(ctx, j, a) }(j, pl.attempts[i])
+		go p.chain(ctx, j, pl.attempts[i], pl.next[shard], began)
 	}
 	return pl.full && (len(pl.start) > 0 || len(pl.deferred) > 0) && len(p.running) < p.workers
 }
 
-// lease picks the due jobs that may start now and marks them leased in tx.
-// A job waits while its shard has a job running or held back, and while
-// its team has no room. When the waiting jobs fill a whole read, the read
-// grows (up to MaxScan jobs) to reach the other teams' jobs behind them;
-// when even that is full, the full teams' jobs are moved behind the
-// others for a while.
-func (p *pool) lease(tx Tx, now time.Time) (plan, error) {
+// lease picks the due jobs that may start now, up to free, and plans
+// their lease; it reads tx and writes nothing. A job waits while its shard
+// has a job running or held back, and while its team has no room. When
+// the waiting jobs fill a whole read, the read grows (up to MaxScan jobs)
+// to reach the other teams' jobs behind them; when even that is full, the
+// full teams' jobs are moved behind the others for a while.
+func (p *pool) lease(tx Tx, now time.Time, free int) (plan, error) {
 	pl := plan{deferred: map[string]time.Time{}}
-	free := p.workers - len(p.running)
-	if free <= 0 {
-		return pl, nil
-	}
 	var follow, full []*Job // jobs following a moved one; jobs of full teams
-	for window := max(64, 4*p.workers); ; window = min(4*window, p.maxScan) {
+	first := max(64, 4*p.workers)
+	for window := first; ; window = min(4*window, p.maxScan) {
+		pl.wide = window > first
 		due, err := tx.DueJobs(now, window)
 		if err != nil {
 			return pl, fmt.Errorf("read outbox: %w", err)
 		}
 		pl.full = len(due) == window
-		pl.start, follow, full = p.pick(due, now, free)
+		pl.start, follow, full, pl.next = p.pick(due, now, free)
 		if len(pl.start) > 0 || !pl.full || len(full) == 0 || window >= p.maxScan {
+			break
+		}
+		if time.Now().Before(p.wideUntil) {
+			// The last wide read found only full teams, a moment ago.
+			full = nil
 			break
 		}
 	}
 	for _, j := range follow {
 		// An earlier job of this shard was moved: this one follows it.
 		j.NextAt = p.deferred[shardOf(j)]
-		if err := tx.PutJob(j); err != nil {
-			return pl, fmt.Errorf("hold job %s: %w", j.Key, err)
-		}
+		pl.moved = append(pl.moved, j)
 	}
 	for _, j := range pl.start {
 		pl.attempts = append(pl.attempts, attemptFor(j))
 		j.Leased = true
-		if err := tx.PutJob(j); err != nil {
-			return pl, fmt.Errorf("lease job %s: %w", j.Key, err)
-		}
 	}
 	if !pl.full || len(pl.start) > 0 || len(full) == 0 {
 		clear(p.crowded)
@@ -233,20 +235,19 @@ func (p *pool) lease(tx Tx, now time.Time) (plan, error) {
 		}
 		until := now.Add(min(max(now.Sub(since), time.Second), 30*time.Second))
 		j.NextAt = until
-		if err := tx.PutJob(j); err != nil {
-			return pl, fmt.Errorf("hold job %s: %w", j.Key, err)
-		}
+		pl.moved = append(pl.moved, j)
 		pl.deferred[shardOf(j)] = until
 	}
 	return pl, nil
 }
 
 // pick chooses, in order, up to free jobs of due that may start, and
-// returns those that must follow a moved job of their shard and those
-// whose team has no room.
-func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []*Job) {
+// returns those that must follow a moved job of their shard, those whose
+// team has no room, and, by shard, the jobs that follow each one chosen.
+func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []*Job, next map[string][]*Job) {
 	held := map[string]bool{}
 	teams := map[string]int{}
+	next = map[string][]*Job{}
 	for _, j := range due {
 		if p.running[j.ID] {
 			continue
@@ -257,6 +258,9 @@ func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []
 			continue
 		}
 		if p.shards[shard] || held[shard] {
+			if f, ok := next[shard]; ok && len(f) < maxChain {
+				next[shard] = append(f, j)
+			}
 			held[shard] = true
 			continue
 		}
@@ -268,39 +272,60 @@ func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []
 		if len(start) < free {
 			teams[j.Team]++
 			start = append(start, j)
+			next[shard] = nil
 		}
 	}
-	return start, follow, full
+	return start, follow, full, next
 }
 
-// record commits outcomes one transaction each; an outcome whose commit
-// fails is recorded as a failed attempt instead.
-func (p *pool) record(finished []outcome) {
-	for _, o := range finished {
-		err := p.w.Store.Update(func(tx Tx) error { return p.w.finish(tx, o.j, o.commit, o.err, o.at) })
+// Bounds of a chain: the jobs of one shard that a worker runs one after
+// the other, each leased in the transaction that records the outcome of
+// the one before, so that a request's jobs cost one commit each instead
+// of two, and wait for no round of Run.
+const (
+	// maxChain is how many jobs may follow the one a round starts.
+	maxChain = 16
+	// chainFor is how long after the read the chain's jobs may still be
+	// leased: a store shared by replicas holds what a read returned for a
+	// while only (store/postgres: a minute).
+	chainFor = 10 * time.Second
+)
+
+// chain runs j and, while each run succeeds, the jobs next that followed
+// it in its shard when they were read, then hands j back on done.
+func (p *pool) chain(ctx context.Context, j *Job, a *Attempt, next []*Job, read time.Time) {
+	first := j
+	for {
+		o := p.w.run(ctx, j, a)
+		if o.err != nil || len(next) == 0 || ctx.Err() != nil || time.Since(read) >= chainFor {
+			p.w.record(o)
+			break
+		}
+		n := next[0]
+		next = next[1:]
+		na := attemptFor(n)
+		leased, err := p.w.recordAndLease(o, n)
 		if err != nil {
-			p.w.log().Error("outbox job result not recorded; it will run again", "job", o.j.Key, "err", err)
-			err = p.w.Store.Update(func(tx Tx) error {
-				return p.w.finish(tx, o.j, nil, fmt.Errorf("record result: %w", err), o.at)
-			})
-			if err != nil {
-				p.w.log().Error("outbox job failure not recorded", "job", o.j.Key, "err", err)
-			}
+			p.w.log().Warn("outbox job result not recorded with the next job's lease; recording it alone", "job", o.j.Key, "err", err)
+			p.w.record(o)
+			break
 		}
+		if !leased {
+			break
+		}
+		j, a = n, na
 	}
-	p.release(finished)
+	p.done <- outcome{j: first}
 }
 
-// release frees the lanes of recorded jobs.
-func (p *pool) release(finished []outcome) {
-	for _, o := range finished {
-		if !p.running[o.j.ID] {
-			continue
-		}
-		delete(p.running, o.j.ID)
-		delete(p.shards, shardOf(o.j))
-		if p.teams[o.j.Team]--; p.teams[o.j.Team] <= 0 {
-			delete(p.teams, o.j.Team)
-		}
+// release frees the lane of a job whose outcome is recorded.
+func (p *pool) release(o outcome) {
+	if !p.running[o.j.ID] {
+		return
+	}
+	delete(p.running, o.j.ID)
+	delete(p.shards, shardOf(o.j))
+	if p.teams[o.j.Team]--; p.teams[o.j.Team] <= 0 {
+		delete(p.teams, o.j.Team)
 	}
 }

@@ -3,6 +3,7 @@ package triage_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -186,13 +187,15 @@ func testSlowTeam(t *testing.T, maxScan int) {
 	c.wait(t, "an empty outbox", func() bool { return len(f.jobs(t)) == 0 })
 }
 
-// Run leases a job, in a committed transaction, before its handler runs;
-// a job found leased or failed before is a resumed run, which the handler
-// learns from its context.
+// Run leases a job, in a committed transaction, before its handler runs,
+// the jobs that follow one of their request's (leased when the one before
+// is recorded) as well; a job found leased or failed before is a resumed
+// run, which the handler learns from its context.
 func TestRunLeasesBeforeRunning(t *testing.T) {
 	f := newFixture(t)
 	var mu sync.Mutex
-	ran := make(chan struct{}, 3)
+	ran := make(chan struct{}, 6)
+	var order []string
 	resumed := map[string]bool{}
 	leased := map[string]bool{}
 	w := &triage.Worker{Store: f.db, Now: f.clock.now, Handlers: map[string]triage.Handler{
@@ -214,15 +217,18 @@ func TestRunLeasesBeforeRunning(t *testing.T) {
 			})
 			mu.Lock()
 			resumed[j.Key], leased[j.Key] = a.Resumed, stored
+			order = append(order, j.Key)
 			mu.Unlock()
 			ran <- struct{}{}
 			return nil, nil
 		},
 	}}
 	f.queue(t, &triage.Job{Key: "fresh"}, &triage.Job{Key: "in-flight-at-a-crash", Leased: true},
-		&triage.Job{Key: "failed-before", Attempts: 2})
+		&triage.Job{Key: "failed-before", Attempts: 2},
+		&triage.Job{Key: "request-1", RequestID: 7}, &triage.Job{Key: "request-2", RequestID: 7},
+		&triage.Job{Key: "request-3", RequestID: 7})
 	f.runPool(t, w)
-	for range 3 {
+	for range 6 {
 		select {
 		case <-ran:
 		case <-time.After(20 * time.Second):
@@ -231,10 +237,20 @@ func TestRunLeasesBeforeRunning(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	want := map[string]bool{"fresh": false, "in-flight-at-a-crash": true, "failed-before": true}
+	want := map[string]bool{"fresh": false, "in-flight-at-a-crash": true, "failed-before": true,
+		"request-1": false, "request-2": false, "request-3": false}
 	for key, r := range want {
 		if resumed[key] != r || !leased[key] {
 			t.Errorf("%s: resumed %v, stored leased while running %v; want %v and true", key, resumed[key], leased[key], r)
 		}
+	}
+	var req []string
+	for _, k := range order {
+		if strings.HasPrefix(k, "request-") {
+			req = append(req, k)
+		}
+	}
+	if fmt.Sprint(req) != "[request-1 request-2 request-3]" {
+		t.Errorf("a request's jobs ran in the order %v", req)
 	}
 }

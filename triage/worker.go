@@ -3,6 +3,7 @@ package triage
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -30,8 +31,10 @@ type Worker struct {
 	// Batch is how many due jobs one RunOnce round takes; their results
 	// commit in one transaction.
 	Batch int
-	// Workers is how many jobs Run performs at once (8 when unset). Jobs
-	// of one request run one at a time, in order.
+	// Workers is how many jobs Run performs at once (32 when unset). Jobs
+	// of one request run one at a time, in order. Jobs mostly wait for a
+	// Web API or the store's commit, so many overlap on few CPUs; Slack's
+	// limits are kept by the Limiter and its Retry-After, not by this.
 	Workers int
 	// TeamWorkers is how many of those one team's jobs may hold at once
 	// (three quarters of Workers when unset), so that a team whose
@@ -131,6 +134,48 @@ func (w *Worker) run(ctx context.Context, j *Job, a *Attempt) outcome {
 		w.Observe(j, err, time.Since(start))
 	}
 	return outcome{j: j, at: at, commit: commit, err: err}
+}
+
+// record commits one run's outcome in a transaction of its own; an outcome
+// whose commit fails is recorded as a failed attempt instead. It is safe
+// for concurrent use: the store's writer commits concurrent outcomes
+// together.
+func (w *Worker) record(o outcome) {
+	err := w.Store.Update(func(tx Tx) error { return w.finish(tx, o.j, o.commit, o.err, o.at) })
+	if err == nil {
+		return
+	}
+	w.log().Error("outbox job result not recorded; it will run again", "job", o.j.Key, "err", err)
+	err = w.Store.Update(func(tx Tx) error {
+		return w.finish(tx, o.j, nil, fmt.Errorf("record result: %w", err), o.at)
+	})
+	if err != nil {
+		w.log().Error("outbox job failure not recorded", "job", o.j.Key, "err", err)
+	}
+}
+
+// recordAndLease commits o, a successful run, and leases n in the same
+// transaction, and reports whether n was leased: it is not when n is no
+// longer queued as it was read. It is safe for concurrent use.
+func (w *Worker) recordAndLease(o outcome, n *Job) (bool, error) {
+	var leased bool
+	err := w.Store.Update(func(tx Tx) error {
+		leased = false // the store may run this function again
+		if err := w.finish(tx, o.j, o.commit, o.err, o.at); err != nil {
+			return fmt.Errorf("finish job %s: %w", o.j.Key, err)
+		}
+		l := *n
+		l.Leased = true
+		switch err := tx.PutJob(&l); {
+		case err == nil:
+			leased = true
+		case errors.Is(err, ErrNotFound):
+		default:
+			return fmt.Errorf("lease job %s: %w", n.Key, err)
+		}
+		return nil
+	})
+	return leased, err
 }
 
 // finish records one run's outcome in tx. It changes a copy of j, so that
