@@ -15,31 +15,38 @@ import (
 
 // TeamResult is one team's share of a replay.
 type TeamResult struct {
-	Team     *triage.Team
-	Requests []*triage.Request
+	Team *triage.Team
+	// N is how many requests the team got; Decisions has a row for each,
+	// in creation order.
+	N         int
+	Decisions []Decision
+	// Labelled are the team's requests, whole, that Options.Keep asked
+	// for (those a labels file names), in creation order.
+	Labelled []*triage.Request
 	Weeks    []*report.Weekly
 	Sprints  []report.SprintSummary
 }
 
+// collect counts every request left in st into the teams' results, after
+// those counted as they were finished (evicted), and finishes the reports.
 func (s *simulation) collect(st triage.Store) error {
 	for _, team := range s.settings.Teams {
-		tr := &TeamResult{Team: team}
+		b := s.build(team)
+		if s.mem != nil {
+			s.mem.EvictRest(team.Name, b.add)
+			s.res.Teams = append(s.res.Teams, b.finish())
+			continue
+		}
 		err := st.View(func(tx triage.Tx) error {
 			return tx.Requests(team.Name, time.Time{}, farFuture, func(r *triage.Request) error {
-				tr.Requests = append(tr.Requests, r)
+				b.add(r)
 				return nil
 			})
 		})
 		if err != nil {
 			return fmt.Errorf("replay: read requests: %w", err)
 		}
-		if !s.res.First.IsZero() {
-			for w := report.WeekOf(s.res.First, team.Location); !w.Start.After(s.res.Last); w = report.WeekOf(w.End, team.Location) {
-				tr.Weeks = append(tr.Weeks, report.Compute(report.Select(team, tr.Requests, w, w.End)))
-			}
-		}
-		tr.Sprints = report.Sprints(team, tr.Requests)
-		s.res.Teams = append(s.res.Teams, tr)
+		s.res.Teams = append(s.res.Teams, b.finish())
 	}
 	return nil
 }
@@ -50,7 +57,7 @@ var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 func (r *Result) Requests() int {
 	n := 0
 	for _, t := range r.Teams {
-		n += len(t.Requests)
+		n += t.N
 	}
 	return n
 }
@@ -61,7 +68,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
 	r.writeHead(&b)
 	for _, t := range r.Teams {
-		fmt.Fprintf(&b, "  %-12s %s\n", t.Team.Name, plural.Count(len(t.Requests), "request"))
+		fmt.Fprintf(&b, "  %-12s %s\n", t.Team.Name, plural.Count(t.N, "request"))
 	}
 	b.WriteString("Not requests:\n")
 	for _, k := range sortedKeys(r.Skipped) {
@@ -156,12 +163,12 @@ func (r *Result) WriteJSON(w io.Writer) error {
 }
 
 func teamJSON(t *TeamResult) jsonTeam {
-	jt := jsonTeam{Team: t.Team.Name, Requests: len(t.Requests), ByUrgency: t.byUrgency(),
-		ByCategory: map[string]int{}, Sprints: []jsonSprint{}, Decisions: []jsonDecision{}}
-	for _, r := range t.Requests {
-		jt.ByCategory[r.Decision.Category]++
-		jt.Decisions = append(jt.Decisions, jsonDecision{Channel: r.Channel, User: r.User, TS: r.TS,
-			Urgency: r.Urgency.String(), Category: r.Decision.Category, Rule: r.Decision.Rule})
+	jt := jsonTeam{Team: t.Team.Name, Requests: t.N, ByUrgency: t.byUrgency(),
+		ByCategory: map[string]int{}, Sprints: []jsonSprint{}, Decisions: make([]jsonDecision, 0, len(t.Decisions))}
+	for _, d := range t.Decisions {
+		jt.ByCategory[d.Category]++
+		jt.Decisions = append(jt.Decisions, jsonDecision{Channel: d.Channel, User: d.User, TS: d.TS,
+			Urgency: d.Urgency.String(), Category: d.Category, Rule: d.Rule})
 	}
 	for _, s := range t.Sprints {
 		jt.Sprints = append(jt.Sprints, jsonSprint{N: s.N, Start: s.Start.Format(time.DateOnly), End: s.End.AddDate(0, 0, -1).Format(time.DateOnly),

@@ -48,6 +48,9 @@ type Store struct {
 	byUser   map[userKey][]stamp
 	byTicket map[string]int64
 	byMsg    map[msgKey]int64
+	gone     evicted
+	pending  map[int64]int // queued jobs by request id
+	forgetAt time.Time     // when Forget next reads the job keys
 
 	claims    map[string]claim
 	ledgers   map[ledgerKey]*sprint.Ledger
@@ -63,7 +66,7 @@ type Store struct {
 	jobKeys map[string]jobKey
 	dead    map[uint64]*triage.Job
 
-	tickets    map[string]local.Ticket
+	tickets    map[string]*local.Ticket // nil once Evict dropped it
 	ticketSeq  []string
 	ticketIdem map[string]string
 }
@@ -75,11 +78,11 @@ func New(now func() time.Time, dedupeTTL time.Duration) *Store {
 	return &Store{
 		now: now, dedupeTTL: dedupeTTL,
 		requests: map[int64]*stored{}, byTime: map[string][]stamp{}, byUser: map[userKey][]stamp{},
-		byTicket: map[string]int64{}, byMsg: map[msgKey]int64{},
+		byTicket: map[string]int64{}, byMsg: map[msgKey]int64{}, pending: map[int64]int{},
 		claims: map[string]claim{}, ledgers: map[ledgerKey]*sprint.Ledger{},
 		overrides: map[string][]oncall.Override{}, schedules: map[string]*oncall.Timeline{},
 		runs: map[string]time.Time{}, queued: map[uint64]*triage.Job{}, jobKeys: map[string]jobKey{},
-		dead: map[uint64]*triage.Job{}, tickets: map[string]local.Ticket{}, ticketIdem: map[string]string{},
+		dead: map[uint64]*triage.Job{}, tickets: map[string]*local.Ticket{}, ticketIdem: map[string]string{},
 	}
 }
 

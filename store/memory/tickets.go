@@ -27,7 +27,8 @@ func (t *tx) CreateTicketIn(idemKey string, build func(n int64) local.Ticket) (l
 
 func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
 	if key, ok := s.ticketIdem[idemKey]; ok && idemKey != "" {
-		return s.tickets[key], false, nil
+		tk, err := s.ticket(key)
+		return tk, false, err
 	}
 	tk := build(int64(len(s.ticketSeq) + 1))
 	if tk.Key == "" {
@@ -36,7 +37,7 @@ func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (
 	if _, ok := s.tickets[tk.Key]; ok {
 		return local.Ticket{}, false, fmt.Errorf("create ticket: ticket %s already exists", tk.Key)
 	}
-	s.tickets[tk.Key] = tk
+	s.tickets[tk.Key] = &tk
 	s.ticketSeq = append(s.ticketSeq, tk.Key)
 	if idemKey != "" {
 		s.ticketIdem[idemKey] = tk.Key
@@ -48,9 +49,9 @@ func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (
 func (s *Store) UpdateTicket(key string, fn func(*local.Ticket) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tk, ok := s.tickets[key]
-	if !ok {
-		return fmt.Errorf("update ticket %s: %w", key, triage.ErrNotFound)
+	tk, err := s.ticket(key)
+	if err != nil {
+		return fmt.Errorf("update %w", err)
 	}
 	if err := fn(&tk); err != nil {
 		return fmt.Errorf("update ticket %s: %w", key, err)
@@ -58,7 +59,7 @@ func (s *Store) UpdateTicket(key string, fn func(*local.Ticket) error) error {
 	if tk.Key != key {
 		return fmt.Errorf("update ticket %s: the update changed the key to %s", key, tk.Key)
 	}
-	s.tickets[key] = tk
+	s.tickets[key] = &tk
 	return nil
 }
 
@@ -66,11 +67,20 @@ func (s *Store) UpdateTicket(key string, fn func(*local.Ticket) error) error {
 func (s *Store) Ticket(key string) (local.Ticket, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.ticket(key)
+}
+
+// ticket returns a copy of the ticket key; one dropped with its request
+// by Evict wraps ErrEvicted.
+func (s *Store) ticket(key string) (local.Ticket, error) {
 	tk, ok := s.tickets[key]
-	if !ok {
+	switch {
+	case !ok:
 		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, triage.ErrNotFound)
+	case tk == nil:
+		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, ErrEvicted)
 	}
-	return tk, nil
+	return *tk, nil
 }
 
 // Tickets implements local.Store: every ticket in creation order. fn must
@@ -79,7 +89,11 @@ func (s *Store) Tickets(fn func(local.Ticket) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, key := range s.ticketSeq {
-		if err := fn(s.tickets[key]); err != nil {
+		tk, err := s.ticket(key)
+		if err != nil {
+			return err
+		}
+		if err := fn(tk); err != nil {
 			if errors.Is(err, triage.ErrStop) {
 				return nil
 			}
