@@ -53,6 +53,11 @@ type Result struct {
 	// Labels is how each team's rules agreed with a labels file beside
 	// the export; the caller fills it (see LabelScore).
 	Labels []LabelScore
+
+	// evicted counts the requests let go during the run, and reran says
+	// the in-memory run started over keeping them all; for tests.
+	evicted int
+	reran   bool
 }
 
 // Run replays exp. The same export and settings always give the same result.
@@ -63,7 +68,9 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 			// The export went against what eviction relies on (a thread
 			// got more replies than its reply_count said): start over
 			// keeping every request, which gives the answer it must.
-			res, err = runInMemory(ctx, exp, opt, false)
+			if res, err = runInMemory(ctx, exp, opt, false); res != nil {
+				res.reran = true
+			}
 		}
 		return res, err
 	}
@@ -192,7 +199,7 @@ func (s *simulation) evict() {
 	done := func(r *triage.Request) bool { return r.CreatedAt.Before(before) && s.waiting[r.ID] == 0 }
 	for _, team := range s.settings.Teams {
 		b := s.build(team)
-		s.mem.Evict(team.Name, done, b.add)
+		s.res.evicted += s.mem.Evict(team.Name, done, b.add)
 	}
 	s.mem.Forget()
 }
