@@ -15,6 +15,11 @@ type Decision struct {
 	Category, Rule    string
 }
 
+func decisionOf(r *triage.Request) Decision {
+	return Decision{Channel: r.Channel, User: r.User, TS: r.TS,
+		Urgency: r.Urgency, Category: r.Decision.Category, Rule: r.Decision.Rule}
+}
+
 // teamBuild counts one team's requests into its result as they are
 // finished, in creation order: the weekly reports and the sprint table are
 // built as they arrive instead of from every request kept to the end.
@@ -36,8 +41,7 @@ func newTeamBuild(res *Result, team *triage.Team, keep func(*triage.Request) boo
 func (b *teamBuild) add(r *triage.Request) {
 	t := b.tr
 	t.N++
-	t.Decisions = append(t.Decisions, Decision{Channel: r.Channel, User: r.User, TS: r.TS,
-		Urgency: r.Urgency, Category: r.Decision.Category, Rule: r.Decision.Rule})
+	t.Decisions = append(t.Decisions, decisionOf(r))
 	if b.keep != nil && b.keep(r) {
 		t.Labelled = append(t.Labelled, r)
 	}

@@ -27,28 +27,50 @@ type TeamResult struct {
 	Sprints  []report.SprintSummary
 }
 
-// collect counts every request left in st into the teams' results, after
-// those counted as they were finished (evicted), and finishes the reports.
+// collect finishes the teams' results. In memory, what is left in the
+// store is counted after what was evicted, by the same builders; the
+// durable path reads every request back and reports the way replay always
+// did (report.Select and report.Compute per week), which keeps an
+// independent reference for the counting builders.
 func (s *simulation) collect(st triage.Store) error {
 	for _, team := range s.settings.Teams {
-		b := s.build(team)
 		if s.mem != nil {
+			b := s.build(team)
 			s.mem.EvictRest(team.Name, b.add)
 			s.res.Teams = append(s.res.Teams, b.finish())
 			continue
 		}
+		var reqs []*triage.Request
 		err := st.View(func(tx triage.Tx) error {
 			return tx.Requests(team.Name, time.Time{}, farFuture, func(r *triage.Request) error {
-				b.add(r)
+				reqs = append(reqs, r)
 				return nil
 			})
 		})
 		if err != nil {
 			return fmt.Errorf("replay: read requests: %w", err)
 		}
-		s.res.Teams = append(s.res.Teams, b.finish())
+		s.res.Teams = append(s.res.Teams, s.report(team, reqs))
 	}
 	return nil
+}
+
+// report makes a team's result from all its requests at once.
+func (s *simulation) report(team *triage.Team, reqs []*triage.Request) *TeamResult {
+	tr := &TeamResult{Team: team, N: len(reqs), Decisions: make([]Decision, 0, len(reqs))}
+	for _, r := range reqs {
+		tr.Decisions = append(tr.Decisions, decisionOf(r))
+		if s.keep != nil && s.keep(r) {
+			tr.Labelled = append(tr.Labelled, r)
+		}
+	}
+	if !s.res.First.IsZero() {
+		for w := report.WeekOf(s.res.First, team.Location); !w.Start.After(s.res.Last); w = report.WeekOf(w.End, team.Location) {
+			tr.Weeks = append(tr.Weeks, report.Compute(report.Select(team, reqs, w, w.End)))
+		}
+	}
+	tr.Sprints = report.Sprints(team, reqs)
+	return tr
 }
 
 var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
