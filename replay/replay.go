@@ -165,6 +165,9 @@ type simulation struct {
 	// a requester's recent requests.
 	mem       *memory.Store
 	dupWindow time.Duration
+	// evictedTo is when the latest evicted request was made: the store
+	// no longer finds those by message, so no message as old may come.
+	evictedTo time.Time
 }
 
 type msgKey struct{ channel, ts string }
@@ -199,7 +202,10 @@ func (s *simulation) evict() {
 	done := func(r *triage.Request) bool { return r.CreatedAt.Before(before) && s.waiting[r.ID] == 0 }
 	for _, team := range s.settings.Teams {
 		b := s.build(team)
-		s.res.evicted += s.mem.Evict(team.Name, done, b.add)
+		s.res.evicted += s.mem.Evict(team.Name, done, func(r *triage.Request) {
+			s.evictedTo = later(s.evictedTo, r.CreatedAt)
+			b.add(r)
+		})
 	}
 	s.mem.Forget()
 }
@@ -219,6 +225,10 @@ func (s *simulation) message(ctx context.Context, m slackexport.Message) error {
 		if err := s.drain(ctx); err != nil {
 			return err
 		}
+	}
+	if s.mem != nil && !m.IsThreadReply() && !m.Time.After(s.evictedTo) && !s.evictedTo.IsZero() {
+		// Out of time order: it might repeat an evicted request's message.
+		return fmt.Errorf("replay %s %s: a message older than the requests let go: %w", m.File, m.TS, memory.ErrEvicted)
 	}
 	team := s.settings.TeamForChannel(m.Channel, m.ChannelName)
 	switch {
@@ -277,4 +287,11 @@ func (s *simulation) drain(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

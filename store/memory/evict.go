@@ -49,9 +49,14 @@ func reaches(horizon time.Time, ok bool, from time.Time) bool {
 // each has no queued job and done says it will not be read or changed
 // again, and hands each to fn before dropping it with its local ticket.
 // It stops at the first request that is not done, so that fn sees the
-// team's requests in the order Requests walks them. It keeps the indexes
-// that find a dropped request by message, ticket or id, so that a later
-// read of one wraps ErrEvicted rather than missing it. It returns how many
+// team's requests in the order Requests walks them. A later read by id, by
+// ticket or through a time index that might meet a dropped request wraps
+// ErrEvicted rather than missing it; so does any read of a ticket the
+// store no longer has. Two things are forgotten for good, to keep the
+// store small: RequestByMessage no longer finds a dropped request (the
+// caller must not offer a message as old as one it evicted), and a
+// dropped ticket's idempotency key (only a job of its request would use
+// it, and a request with a queued job is not dropped). It returns how many
 // it dropped; team must be named. done and fn run with the store's lock held and must not
 // call the store.
 func (s *Store) Evict(team string, done func(*triage.Request) bool, fn func(*triage.Request)) int {
@@ -112,9 +117,19 @@ func (s *Store) drop(id int64, st *stored) {
 		}
 	}
 	if f.ticket != "" {
-		if _, ok := s.tickets[f.ticket]; ok {
-			s.tickets[f.ticket] = nil
+		if e, ok := s.tickets[f.ticket]; ok {
+			if e.idem != "" && s.ticketIdem[e.idem] == f.ticket {
+				delete(s.ticketIdem, e.idem)
+			}
+			delete(s.tickets, f.ticket)
+			s.ticketsGone = true
 		}
+		if s.byTicket[f.ticket] == id {
+			delete(s.byTicket, f.ticket)
+		}
+	}
+	if k := (msgKey{f.channel, f.ts}); s.byMsg[k] == id {
+		delete(s.byMsg, k)
 	}
 	delete(s.requests, id)
 	delete(s.pending, id)

@@ -66,9 +66,11 @@ type Store struct {
 	jobKeys map[string]jobKey
 	dead    map[uint64]*triage.Job
 
-	tickets    map[string]*local.Ticket // nil once Evict dropped it
+	tickets    map[string]*ticketEntry
 	ticketSeq  []string
 	ticketIdem map[string]string
+	// ticketsGone says Evict dropped a ticket: a missing one may be it.
+	ticketsGone bool
 }
 
 // New returns an empty store. now is its clock, which judges job-key
@@ -82,7 +84,7 @@ func New(now func() time.Time, dedupeTTL time.Duration) *Store {
 		claims: map[string]claim{}, ledgers: map[ledgerKey]*sprint.Ledger{},
 		overrides: map[string][]oncall.Override{}, schedules: map[string]*oncall.Timeline{},
 		runs: map[string]time.Time{}, queued: map[uint64]*triage.Job{}, jobKeys: map[string]jobKey{},
-		dead: map[uint64]*triage.Job{}, tickets: map[string]*local.Ticket{}, ticketIdem: map[string]string{},
+		dead: map[uint64]*triage.Job{}, tickets: map[string]*ticketEntry{}, ticketIdem: map[string]string{},
 	}
 }
 

@@ -145,10 +145,14 @@ func (t *tx) RequestByTicket(key string) (*triage.Request, error) {
 	if id, ok := t.s.byTicket[key]; ok {
 		return t.Request(id)
 	}
+	if t.s.gone.any[""] {
+		return nil, evictedErr("request for ticket " + key)
+	}
 	return nil, fmt.Errorf("request for ticket %s: %w", key, triage.ErrNotFound)
 }
 
-// RequestByMessage looks the request up by the Slack message it came from.
+// RequestByMessage looks the request up by the Slack message it came
+// from; it does not find one Evict dropped (see Evict).
 func (t *tx) RequestByMessage(channel, ts string) (*triage.Request, error) {
 	if id, ok := t.s.byMsg[msgKey{channel, ts}]; ok {
 		return t.Request(id)

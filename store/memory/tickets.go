@@ -37,7 +37,7 @@ func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (
 	if _, ok := s.tickets[tk.Key]; ok {
 		return local.Ticket{}, false, fmt.Errorf("create ticket: ticket %s already exists", tk.Key)
 	}
-	s.tickets[tk.Key] = &tk
+	s.tickets[tk.Key] = &ticketEntry{tk, idemKey}
 	s.ticketSeq = append(s.ticketSeq, tk.Key)
 	if idemKey != "" {
 		s.ticketIdem[idemKey] = tk.Key
@@ -53,13 +53,14 @@ func (s *Store) UpdateTicket(key string, fn func(*local.Ticket) error) error {
 	if err != nil {
 		return fmt.Errorf("update %w", err)
 	}
+	e := s.tickets[key]
 	if err := fn(&tk); err != nil {
 		return fmt.Errorf("update ticket %s: %w", key, err)
 	}
 	if tk.Key != key {
 		return fmt.Errorf("update ticket %s: the update changed the key to %s", key, tk.Key)
 	}
-	s.tickets[key] = &tk
+	e.t = tk
 	return nil
 }
 
@@ -70,17 +71,17 @@ func (s *Store) Ticket(key string) (local.Ticket, error) {
 	return s.ticket(key)
 }
 
-// ticket returns a copy of the ticket key; one dropped with its request
-// by Evict wraps ErrEvicted.
+// ticket returns a copy of the ticket key. Once Evict has dropped a
+// ticket, a missing one wraps ErrEvicted, since it may be that one.
 func (s *Store) ticket(key string) (local.Ticket, error) {
 	tk, ok := s.tickets[key]
 	switch {
+	case !ok && s.ticketsGone:
+		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, ErrEvicted)
 	case !ok:
 		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, triage.ErrNotFound)
-	case tk == nil:
-		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, ErrEvicted)
 	}
-	return *tk, nil
+	return tk.t, nil
 }
 
 // Tickets implements local.Store: every ticket in creation order. fn must
@@ -101,4 +102,11 @@ func (s *Store) Tickets(fn func(local.Ticket) error) error {
 		}
 	}
 	return nil
+}
+
+// ticketEntry is a ticket and the idempotency key it was made for, which
+// Evict forgets with it.
+type ticketEntry struct {
+	t    local.Ticket
+	idem string
 }
