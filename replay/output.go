@@ -15,33 +15,62 @@ import (
 
 // TeamResult is one team's share of a replay.
 type TeamResult struct {
-	Team     *triage.Team
-	Requests []*triage.Request
+	Team *triage.Team
+	// N is how many requests the team got; Decisions has a row for each,
+	// in creation order.
+	N         int
+	Decisions []Decision
+	// Labelled are the team's requests, whole, that Options.Keep asked
+	// for (those a labels file names), in creation order.
+	Labelled []*triage.Request
 	Weeks    []*report.Weekly
 	Sprints  []report.SprintSummary
 }
 
+// collect finishes the teams' results. In memory, what is left in the
+// store is counted after what was evicted, by the same builders; the
+// durable path reads every request back and reports the way replay always
+// did (report.Select and report.Compute per week), which keeps an
+// independent reference for the counting builders.
 func (s *simulation) collect(st triage.Store) error {
 	for _, team := range s.settings.Teams {
-		tr := &TeamResult{Team: team}
+		if s.mem != nil {
+			b := s.build(team)
+			s.mem.EvictRest(team.Name, b.add)
+			s.res.Teams = append(s.res.Teams, b.finish())
+			continue
+		}
+		var reqs []*triage.Request
 		err := st.View(func(tx triage.Tx) error {
 			return tx.Requests(team.Name, time.Time{}, farFuture, func(r *triage.Request) error {
-				tr.Requests = append(tr.Requests, r)
+				reqs = append(reqs, r)
 				return nil
 			})
 		})
 		if err != nil {
 			return fmt.Errorf("replay: read requests: %w", err)
 		}
-		if !s.res.First.IsZero() {
-			for w := report.WeekOf(s.res.First, team.Location); !w.Start.After(s.res.Last); w = report.WeekOf(w.End, team.Location) {
-				tr.Weeks = append(tr.Weeks, report.Compute(report.Select(team, tr.Requests, w, w.End)))
-			}
-		}
-		tr.Sprints = report.Sprints(team, tr.Requests)
-		s.res.Teams = append(s.res.Teams, tr)
+		s.res.Teams = append(s.res.Teams, s.report(team, reqs))
 	}
 	return nil
+}
+
+// report makes a team's result from all its requests at once.
+func (s *simulation) report(team *triage.Team, reqs []*triage.Request) *TeamResult {
+	tr := &TeamResult{Team: team, N: len(reqs), Decisions: make([]Decision, 0, len(reqs))}
+	for _, r := range reqs {
+		tr.Decisions = append(tr.Decisions, decisionOf(r))
+		if s.keep != nil && s.keep(r) {
+			tr.Labelled = append(tr.Labelled, r)
+		}
+	}
+	if !s.res.First.IsZero() {
+		for w := report.WeekOf(s.res.First, team.Location); !w.Start.After(s.res.Last); w = report.WeekOf(w.End, team.Location) {
+			tr.Weeks = append(tr.Weeks, report.Compute(report.Select(team, reqs, w, w.End)))
+		}
+	}
+	tr.Sprints = report.Sprints(team, reqs)
+	return tr
 }
 
 var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -50,7 +79,7 @@ var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 func (r *Result) Requests() int {
 	n := 0
 	for _, t := range r.Teams {
-		n += len(t.Requests)
+		n += t.N
 	}
 	return n
 }
@@ -61,7 +90,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
 	r.writeHead(&b)
 	for _, t := range r.Teams {
-		fmt.Fprintf(&b, "  %-12s %s\n", t.Team.Name, plural.Count(len(t.Requests), "request"))
+		fmt.Fprintf(&b, "  %-12s %s\n", t.Team.Name, plural.Count(t.N, "request"))
 	}
 	b.WriteString("Not requests:\n")
 	for _, k := range sortedKeys(r.Skipped) {
@@ -156,12 +185,12 @@ func (r *Result) WriteJSON(w io.Writer) error {
 }
 
 func teamJSON(t *TeamResult) jsonTeam {
-	jt := jsonTeam{Team: t.Team.Name, Requests: len(t.Requests), ByUrgency: t.byUrgency(),
-		ByCategory: map[string]int{}, Sprints: []jsonSprint{}, Decisions: []jsonDecision{}}
-	for _, r := range t.Requests {
-		jt.ByCategory[r.Decision.Category]++
-		jt.Decisions = append(jt.Decisions, jsonDecision{Channel: r.Channel, User: r.User, TS: r.TS,
-			Urgency: r.Urgency.String(), Category: r.Decision.Category, Rule: r.Decision.Rule})
+	jt := jsonTeam{Team: t.Team.Name, Requests: t.N, ByUrgency: t.byUrgency(),
+		ByCategory: map[string]int{}, Sprints: []jsonSprint{}, Decisions: make([]jsonDecision, 0, len(t.Decisions))}
+	for _, d := range t.Decisions {
+		jt.ByCategory[d.Category]++
+		jt.Decisions = append(jt.Decisions, jsonDecision{Channel: d.Channel, User: d.User, TS: d.TS,
+			Urgency: d.Urgency.String(), Category: d.Category, Rule: d.Rule})
 	}
 	for _, s := range t.Sprints {
 		jt.Sprints = append(jt.Sprints, jsonSprint{N: s.N, Start: s.Start.Format(time.DateOnly), End: s.End.AddDate(0, 0, -1).Format(time.DateOnly),

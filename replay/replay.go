@@ -36,6 +36,10 @@ type Options struct {
 	// means the compact path: the state lives in memory and is gone at the
 	// end. Both make the same decisions and the same report.
 	DB string
+	// Keep, when set, says which requests the result keeps whole in
+	// TeamResult.Labelled (those a labels file names); the rest are
+	// counted and let go.
+	Keep func(*triage.Request) bool
 }
 
 // Result is everything a replay learned.
@@ -49,18 +53,28 @@ type Result struct {
 	// Labels is how each team's rules agreed with a labels file beside
 	// the export; the caller fills it (see LabelScore).
 	Labels []LabelScore
+
+	// evicted counts the requests let go during the run, and reran says
+	// the in-memory run started over keeping them all; for tests.
+	evicted int
+	reran   bool
 }
 
 // Run replays exp. The same export and settings always give the same result.
 func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, error) {
-	sim := &simulation{exp: exp, settings: opt.Settings, res: &Result{Skipped: map[string]int{}}}
 	if opt.DB == "" {
-		mem := memory.New(sim.now, store.DefaultDedupeTTL)
-		if err := sim.run(ctx, mem, mem); err != nil {
-			return nil, err
+		res, err := runInMemory(ctx, exp, opt, true)
+		if errors.Is(err, memory.ErrEvicted) {
+			// The export went against what eviction relies on (a thread
+			// got more replies than its reply_count said): start over
+			// keeping every request, which gives the answer it must.
+			if res, err = runInMemory(ctx, exp, opt, false); res != nil {
+				res.reran = true
+			}
 		}
-		return sim.res, sim.collect(mem)
+		return res, err
 	}
+	sim := newSimulation(exp, opt)
 	// A replay's requests must not mix with a live store's.
 	if _, err := os.Stat(opt.DB); err == nil {
 		return nil, fmt.Errorf("replay: %s exists; give --db a new file", opt.DB)
@@ -88,6 +102,30 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 	return sim.res, sim.collect(db)
 }
 
+func newSimulation(exp *slackexport.Export, opt Options) *simulation {
+	return &simulation{exp: exp, settings: opt.Settings, keep: opt.Keep, res: &Result{Skipped: map[string]int{}},
+		requests: map[msgKey]asked{}, waiting: map[int64]int{}, builds: map[string]*teamBuild{}}
+}
+
+// runInMemory replays exp into a store/memory store. With evict, each
+// request is counted into the reports and dropped from the store as soon
+// as nothing can read or change it any more (see evict), so that memory
+// holds the requests still in play, not the whole history.
+func runInMemory(ctx context.Context, exp *slackexport.Export, opt Options, evict bool) (*Result, error) {
+	sim := newSimulation(exp, opt)
+	mem := memory.New(sim.now, store.DefaultDedupeTTL)
+	if evict {
+		sim.mem = mem
+		for _, t := range opt.Settings.Teams {
+			sim.dupWindow = max(sim.dupWindow, t.DuplicateWindow)
+		}
+	}
+	if err := sim.run(ctx, mem, mem); err != nil {
+		return nil, err
+	}
+	return sim.res, sim.collect(mem)
+}
+
 // run drives every message of the export through the service over st,
 // with tickets kept in tickets, and drains the outbox at the end.
 func (s *simulation) run(ctx context.Context, st triage.Store, tickets local.Store) error {
@@ -112,17 +150,64 @@ type simulation struct {
 	svc       *triage.Service
 	worker    *triage.Worker
 	res       *Result
+	keep      func(*triage.Request) bool
 	clock     time.Time
 	lastDrain time.Time
 	// requests maps a request's message (channel and ts) to its id, so
 	// that replies in its thread can acknowledge and resolve it.
-	requests map[string]asked
+	requests map[msgKey]asked
+	// waiting counts the thread replies still to come to each request,
+	// from its message's reply_count.
+	waiting map[int64]int
+	builds  map[string]*teamBuild
+	// mem, when set, is the store evict drops finished requests from;
+	// dupWindow is the longest duplicate window, in which intake reads
+	// a requester's recent requests.
+	mem       *memory.Store
+	dupWindow time.Duration
+	// evictedTo is when the latest evicted request was made: the store
+	// no longer finds those by message, so no message as old may come.
+	evictedTo time.Time
 }
+
+type msgKey struct{ channel, ts string }
 
 // asked is a request made from a message: its id and the team that has it.
 type asked struct {
 	id   int64
 	team string
+}
+
+// build returns the team's counting builder.
+func (s *simulation) build(team *triage.Team) *teamBuild {
+	b := s.builds[team.Name]
+	if b == nil {
+		b = newTeamBuild(s.res, team, s.keep)
+		s.builds[team.Name] = b
+	}
+	return b
+}
+
+// evict hands each team's finished requests to its builder and drops them
+// from the store: those older than any duplicate window, whose thread has
+// had all the replies its reply_count announced, and with no job queued.
+// A read of a dropped one fails with memory.ErrEvicted, so a wrong guess
+// (an export whose reply_count undercounts) costs a second run, never a
+// different answer.
+func (s *simulation) evict() {
+	if s.mem == nil {
+		return
+	}
+	before := s.clock.Add(-s.dupWindow)
+	done := func(r *triage.Request) bool { return r.CreatedAt.Before(before) && s.waiting[r.ID] == 0 }
+	for _, team := range s.settings.Teams {
+		b := s.build(team)
+		s.res.evicted += s.mem.Evict(team.Name, done, func(r *triage.Request) {
+			s.evictedTo = later(s.evictedTo, r.CreatedAt)
+			b.add(r)
+		})
+	}
+	s.mem.Forget()
 }
 
 func (s *simulation) now() time.Time { return s.clock }
@@ -140,6 +225,10 @@ func (s *simulation) message(ctx context.Context, m slackexport.Message) error {
 		if err := s.drain(ctx); err != nil {
 			return err
 		}
+	}
+	if s.mem != nil && !m.IsThreadReply() && !m.Time.After(s.evictedTo) && !s.evictedTo.IsZero() {
+		// Out of time order: it might repeat an evicted request's message.
+		return fmt.Errorf("replay %s %s: a message older than the requests let go: %w", m.File, m.TS, memory.ErrEvicted)
 	}
 	team := s.settings.TeamForChannel(m.Channel, m.ChannelName)
 	switch {
@@ -169,10 +258,10 @@ func (s *simulation) message(ctx context.Context, m slackexport.Message) error {
 	if err != nil {
 		return fmt.Errorf("replay %s %s: %w", m.File, m.TS, err)
 	}
-	if s.requests == nil {
-		s.requests = map[string]asked{}
+	s.requests[msgKey{m.Channel, m.TS}] = asked{res.Request.ID, res.Request.Team}
+	if m.ReplyCount > 0 {
+		s.waiting[res.Request.ID] += m.ReplyCount
 	}
-	s.requests[m.Channel+"/"+m.TS] = asked{res.Request.ID, res.Request.Team}
 	return nil
 }
 
@@ -194,7 +283,15 @@ func (s *simulation) drain(ctx context.Context) error {
 			return fmt.Errorf("replay: drain outbox: %w", err)
 		}
 		if n == 0 {
+			s.evict()
 			return nil
 		}
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -15,8 +15,8 @@ var urgencies = []string{"P1", "P2", "P3", "P4"}
 // byUrgency counts the team's requests by urgency, every urgency present.
 func (t *TeamResult) byUrgency() map[string]int {
 	out := map[string]int{"P1": 0, "P2": 0, "P3": 0, "P4": 0}
-	for _, r := range t.Requests {
-		out[r.Urgency.String()]++
+	for _, d := range t.Decisions {
+		out[d.Urgency.String()]++
 	}
 	return out
 }
@@ -38,7 +38,7 @@ func (r *Result) WriteSummary(w io.Writer) error {
 		for _, u := range urgencies {
 			fmt.Fprintf(&b, " %5d", by[u])
 		}
-		fmt.Fprintf(&b, " %6d\n", len(t.Requests))
+		fmt.Fprintf(&b, " %6d\n", t.N)
 	}
 	if len(r.Skipped) > 0 {
 		kinds := sortedKeys(r.Skipped)

@@ -18,8 +18,16 @@ var doneWords = []string{"done", "fixed", "resolved", "granted", "merged", "depl
 // first reply acknowledges, a reply saying it is done resolves.
 func (s *simulation) reply(ctx context.Context, m slackexport.Message) error {
 	s.res.Skipped["thread reply"]++
-	req, ok := s.requests[m.Channel+"/"+m.ThreadTS]
-	if !ok || m.Subtype != "" {
+	req, ok := s.requests[msgKey{m.Channel, m.ThreadTS}]
+	if !ok {
+		return nil
+	}
+	if n := s.waiting[req.id]; n > 1 {
+		s.waiting[req.id] = n - 1
+	} else {
+		delete(s.waiting, req.id)
+	}
+	if m.Subtype != "" {
 		return nil
 	}
 	// A rule may have routed the request to another team than the channel's:

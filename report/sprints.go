@@ -42,50 +42,79 @@ type SprintSummary struct {
 // of other teams are ignored; a team whose calendar does not validate gets
 // nil. It is pure and may be called concurrently.
 func Sprints(team *triage.Team, reqs []*triage.Request) []SprintSummary {
-	if team == nil || team.Calendar.Validate() != nil {
+	c := NewSprintCounter(team)
+	for _, r := range reqs {
+		c.Add(r)
+	}
+	return c.Summaries()
+}
+
+// SprintCounter is Sprints fed one request at a time, for a caller that
+// does not keep its requests. It is not safe for concurrent use.
+type SprintCounter struct {
+	team *triage.Team
+	ok   bool // the team's calendar validates
+	byN  map[int]*sprintAcc
+}
+
+type sprintAcc struct {
+	SprintSummary
+	people *tally
+}
+
+// NewSprintCounter starts counting team's sprints.
+func NewSprintCounter(team *triage.Team) *SprintCounter {
+	return &SprintCounter{team: team, ok: team != nil && team.Calendar.Validate() == nil, byN: map[int]*sprintAcc{}}
+}
+
+func (c *SprintCounter) get(n int) *sprintAcc {
+	a := c.byN[n]
+	if a == nil {
+		a = &sprintAcc{SprintSummary: SprintSummary{N: n}, people: newTally(nil)}
+		c.byN[n] = a
+	}
+	return a
+}
+
+// Add counts r; requests of other teams are ignored. Requests must come
+// in creation order for the sums to be the same as Sprints'.
+func (c *SprintCounter) Add(r *triage.Request) {
+	team := c.team
+	if !c.ok || r == nil || r.Team != team.Name {
+		return
+	}
+	if r.Charged() {
+		a := c.get(r.Sprint)
+		a.Accepted++
+		a.Used += r.Charge()
+	}
+	a := c.get(team.Calendar.At(r.CreatedAt).N)
+	a.Requests++
+	a.people.addPerson(r, 0)
+	switch currentOutcome(r) {
+	case triage.Deferred:
+		a.Deferred++
+	case triage.NeedsApproval:
+		a.NeedsApproval++
+	case triage.Backlog:
+		a.Backlog++
+	case triage.Declined:
+		a.Declined++
+	}
+}
+
+// Summaries returns what Sprints returns for the requests added; the
+// counter must not be used after.
+func (c *SprintCounter) Summaries() []SprintSummary {
+	team := c.team
+	if !c.ok {
 		return nil
 	}
-	type acc struct {
-		SprintSummary
-		people *tally
-	}
-	byN := map[int]*acc{}
-	get := func(n int) *acc {
-		a := byN[n]
-		if a == nil {
-			a = &acc{SprintSummary: SprintSummary{N: n}, people: newTally(nil)}
-			byN[n] = a
-		}
-		return a
-	}
-	for _, r := range reqs {
-		if r == nil || r.Team != team.Name {
-			continue
-		}
-		if r.Charged() {
-			a := get(r.Sprint)
-			a.Accepted++
-			a.Used += r.Charge()
-		}
-		a := get(team.Calendar.At(r.CreatedAt).N)
-		a.Requests++
-		a.people.addPerson(r, 0)
-		switch currentOutcome(r) {
-		case triage.Deferred:
-			a.Deferred++
-		case triage.NeedsApproval:
-			a.NeedsApproval++
-		case triage.Backlog:
-			a.Backlog++
-		case triage.Declined:
-			a.Declined++
-		}
-	}
-	ns := slices.Sorted(maps.Keys(byN))
+	ns := slices.Sorted(maps.Keys(c.byN))
 	loc := orUTC(team.Calendar.Location)
 	out := make([]SprintSummary, 0, len(ns))
 	for _, n := range ns {
-		a := byN[n]
+		a := c.byN[n]
 		s := team.Calendar.Number(n)
 		a.Start, a.End = s.Start.In(loc), s.End.In(loc)
 		a.Budget, a.Used = tidy(team.Budget.Total()), tidy(a.Used)

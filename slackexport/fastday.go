@@ -1,7 +1,6 @@
 package slackexport
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -9,22 +8,21 @@ import (
 )
 
 // fastDay decodes a well-formed day file, the common case, without
-// encoding/json's reflection: one pass over data after json.Valid. It
-// appends to dst and reports true only when every element decoded to what
-// decodeArray and convert make of it; on false the caller decodes the
-// file again the careful way, which also words every problem, and dst
+// encoding/json's reflection: one pass over data that checks the JSON as
+// it goes (what it reads with jsonscan.String, what it skips with
+// jsonscan.Value, and every separator between). It appends to dst and
+// reports true only when the file is valid JSON and every element decoded
+// to what decodeArray and convert make of it; on false the caller decodes
+// the file again the careful way, which also words every problem, and dst
 // beyond its old length is to be discarded.
 func fastDay(dst []Message, ch Channel, file string, data []byte) ([]Message, bool) {
-	if !json.Valid(data) {
-		return dst, false
-	}
 	i := jsonscan.SkipSpace(data, 0)
 	if i >= len(data) || data[i] != '[' {
 		return dst, false
 	}
 	i = jsonscan.SkipSpace(data, i+1)
 	if i < len(data) && data[i] == ']' {
-		return dst, true
+		return dst, jsonscan.SkipSpace(data, i+1) == len(data)
 	}
 	for {
 		var w wireMessage
@@ -39,10 +37,15 @@ func fastDay(dst []Message, ch Channel, file string, data []byte) ([]Message, bo
 		m.Channel, m.ChannelName, m.File = ch.ID, ch.Name, file
 		dst = append(dst, m)
 		i = jsonscan.SkipSpace(data, next)
-		if data[i] == ']' {
-			return dst, true
+		switch {
+		case i >= len(data):
+			return dst, false
+		case data[i] == ']':
+			return dst, jsonscan.SkipSpace(data, i+1) == len(data)
+		case data[i] != ',':
+			return dst, false
 		}
-		i = jsonscan.SkipSpace(data, i+1) // the comma, which json.Valid vouched for
+		i = jsonscan.SkipSpace(data, i+1)
 	}
 }
 
@@ -73,7 +76,10 @@ func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
 		case "thread_ts":
 			dst = &w.ThreadTS
 		case "reply_count":
-			end := jsonscan.Skip(data, i)
+			end, ok := jsonscan.Value(data, i)
+			if !ok {
+				return 0, false
+			}
 			n, err := strconv.Atoi(string(data[i:end]))
 			if err != nil {
 				return 0, false
@@ -81,7 +87,7 @@ func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
 			w.ReplyCount = n
 			return end, true
 		case "edited":
-			if data[i] != '{' {
+			if i >= len(data) || data[i] != '{' {
 				return 0, false
 			}
 			// Only its presence is kept; its fields must still be strings.
@@ -100,7 +106,7 @@ func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
 					return 0, false
 				}
 			}
-			return jsonscan.Skip(data, i), true
+			return jsonscan.Value(data, i)
 		}
 		val, next, ok := jsonscan.String(data, i)
 		if !ok {
@@ -120,7 +126,7 @@ func stringOrOther(key []byte, data []byte, i int, names ...string) (int, bool) 
 			return next, ok
 		}
 	}
-	return jsonscan.Skip(data, i), true
+	return jsonscan.Value(data, i)
 }
 
 func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
@@ -150,7 +156,7 @@ func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
 			if strings.EqualFold(string(key), "name") || strings.EqualFold(string(key), "users") {
 				return 0, false
 			}
-			return jsonscan.Skip(data, i), true
+			return jsonscan.Value(data, i)
 		})
 		out = append(out, r)
 		return next, ok
@@ -159,15 +165,15 @@ func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
 	return end, ok
 }
 
-// scanArray calls elem for each element of the valid JSON array at
-// data[i], with the index of the element; elem returns the index after it.
-// A value other than an array is declined.
+// scanArray calls elem for each element of the JSON array at data[i],
+// with the index of the element; elem returns the index after it and
+// checks the element. A value other than a well-formed array is declined.
 func scanArray(data []byte, i int, elem func(data []byte, i int) (int, bool)) (int, bool) {
-	if data[i] != '[' {
+	if i >= len(data) || data[i] != '[' {
 		return 0, false
 	}
 	i = jsonscan.SkipSpace(data, i+1)
-	if data[i] == ']' {
+	if i < len(data) && data[i] == ']' {
 		return i + 1, true
 	}
 	for {
@@ -175,22 +181,22 @@ func scanArray(data []byte, i int, elem func(data []byte, i int) (int, bool)) (i
 		if !ok {
 			return 0, false
 		}
-		i = jsonscan.SkipSpace(data, next)
-		if data[i] == ']' {
-			return i + 1, true
+		var done bool
+		if i, done, ok = after(data, next, ']'); !ok || done {
+			return i, ok
 		}
-		i = jsonscan.SkipSpace(data, i+1) // the comma
 	}
 }
 
-// scanObject calls field for each key of the valid JSON object at data[i],
-// with the index of its value; field returns the index after the value.
+// scanObject calls field for each key of the JSON object at data[i], with
+// the index of its value; field returns the index after the value and
+// checks the value. A value other than a well-formed object is declined.
 func scanObject(data []byte, i int, field func(key []byte, data []byte, i int) (int, bool)) (int, bool) {
-	if data[i] != '{' {
+	if i >= len(data) || data[i] != '{' {
 		return 0, false
 	}
 	i = jsonscan.SkipSpace(data, i+1)
-	if data[i] == '}' {
+	if i < len(data) && data[i] == '}' {
 		return i + 1, true
 	}
 	for {
@@ -198,15 +204,30 @@ func scanObject(data []byte, i int, field func(key []byte, data []byte, i int) (
 		if !ok {
 			return 0, false
 		}
-		i = jsonscan.SkipSpace(data, next)
-		i = jsonscan.SkipSpace(data, i+1) // the colon
-		if next, ok = field(key, data, i); !ok {
+		if i = jsonscan.SkipSpace(data, next); i >= len(data) || data[i] != ':' {
 			return 0, false
 		}
-		i = jsonscan.SkipSpace(data, next)
-		if data[i] == '}' {
-			return i + 1, true
+		if next, ok = field(key, data, jsonscan.SkipSpace(data, i+1)); !ok {
+			return 0, false
 		}
-		i = jsonscan.SkipSpace(data, i+1)
+		var done bool
+		if i, done, ok = after(data, next, '}'); !ok || done {
+			return i, ok
+		}
 	}
+}
+
+// after reads what follows a member at data[i]: the closer (done, and the
+// index after it) or a comma (the index of the next member).
+func after(data []byte, i int, closer byte) (next int, done, ok bool) {
+	i = jsonscan.SkipSpace(data, i)
+	switch {
+	case i >= len(data):
+		return 0, false, false
+	case data[i] == closer:
+		return i + 1, true, true
+	case data[i] != ',':
+		return 0, false, false
+	}
+	return jsonscan.SkipSpace(data, i+1), false, true
 }

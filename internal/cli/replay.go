@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/replay"
 	"github.com/sprintguard/sprintguard/report"
 	"github.com/sprintguard/sprintguard/slackexport"
@@ -46,14 +47,19 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	if *labels == "" {
 		*labels = labelsBeside(*export)
 	}
-	res, err := replay.Run(ctx, exp, replay.Options{Settings: st, DB: *dbFile})
+	opt := replay.Options{Settings: st, DB: *dbFile}
+	var ls []learn.FileLabel
+	if *labels != "" {
+		if ls, opt.Keep, err = replayLabels(st, *labels); err != nil {
+			return fail(env, err)
+		}
+	}
+	res, err := replay.Run(ctx, exp, opt)
 	if err != nil {
 		return fail(env, err)
 	}
 	if *labels != "" {
-		if err := scoreReplay(env, res, *labels); err != nil {
-			return fail(env, err)
-		}
+		scoreReplay(env, res, ls, *labels)
 	}
 	w, done, err := output(env, *out)
 	if err != nil {

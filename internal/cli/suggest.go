@@ -260,26 +260,30 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 			return nil, fmt.Errorf("no labels file for %s: put labels.jsonl in it (or %s.labels.jsonl beside it), or pass --labels FILE", export, strings.TrimSuffix(export, ".zip"))
 		}
 	}
+	ls, keep, err := replayLabels(st, labels)
+	if err != nil {
+		return nil, err
+	}
 	exp, err := slackexport.Open(export)
 	if err != nil {
 		return nil, err
 	}
 	defer exp.Close()
-	res, err := replay.Run(ctx, exp, replay.Options{Settings: st})
+	res, err := replay.Run(ctx, exp, replay.Options{Settings: st, Keep: keep})
 	if err != nil {
 		return nil, err
 	}
-	ex, _, err := labelReplay(env, res, labels, team)
-	return ex, err
+	ex, _ := labelReplay(env, res, ls, labels, team)
+	return ex, nil
 }
 
-// labelReplay joins a labels file with the requests a replay made, per
-// team. Labels whose messages made no request are counted, not errors:
-// the replay skips bots, chatter and opted-out messages.
-func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Example, map[string][]learn.Example, error) {
+// replayLabels reads the labels file of a replay of st's teams, and
+// returns with it what the replay must keep whole for them: the requests
+// made from the messages it names, by channel id or name.
+func replayLabels(st *triage.Settings, labels string) ([]learn.FileLabel, func(*triage.Request) bool, error) {
 	var cats []string
-	for _, t := range res.Teams {
-		cats = append(cats, t.Team.Rules.Categories()...)
+	for _, t := range st.Teams {
+		cats = append(cats, t.Rules.Categories()...)
 	}
 	// Teams share categories: an error lists each once.
 	slices.Sort(cats)
@@ -288,6 +292,20 @@ func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Exam
 	if err != nil {
 		return nil, nil, err
 	}
+	named := make(map[[2]string]bool, len(ls))
+	for _, l := range ls {
+		named[[2]string{strings.TrimPrefix(l.Channel, "#"), l.TS}] = true
+	}
+	keep := func(r *triage.Request) bool {
+		return r.TS != "" && (named[[2]string{r.Channel, r.TS}] || r.ChannelName != "" && named[[2]string{r.ChannelName, r.TS}])
+	}
+	return ls, keep, nil
+}
+
+// labelReplay joins a labels file with the requests a replay made, per
+// team. Labels whose messages made no request are counted, not errors:
+// the replay skips bots, chatter and opted-out messages.
+func labelReplay(env Env, res *replay.Result, ls []learn.FileLabel, labels, team string) ([]learn.Example, map[string][]learn.Example) {
 	var all []learn.Example
 	byTeam := map[string][]learn.Example{}
 	matched := map[string]bool{}
@@ -295,7 +313,7 @@ func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Exam
 		if team != "" && t.Team.Name != team {
 			continue
 		}
-		ex, _ := learn.Join(ls, t.Requests, t.Team)
+		ex, _ := learn.Join(ls, t.Labelled, t.Team)
 		for _, e := range ex {
 			matched[e.ID] = true
 		}
@@ -305,21 +323,17 @@ func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Exam
 	if n := len(ls) - len(matched); n > 0 && team == "" {
 		fmt.Fprintf(env.Stderr, "warning: %d of %d labels in %s match no request of the replay (a message it skipped, or another channel)\n", n, len(ls), labels)
 	}
-	return all, byTeam, nil
+	return all, byTeam
 }
 
 // scoreReplay scores each team's rules against the labels file.
-func scoreReplay(env Env, res *replay.Result, labels string) error {
-	_, byTeam, err := labelReplay(env, res, labels, "")
-	if err != nil {
-		return err
-	}
+func scoreReplay(env Env, res *replay.Result, ls []learn.FileLabel, labels string) {
+	_, byTeam := labelReplay(env, res, ls, labels, "")
 	for _, t := range res.Teams {
 		if ex := byTeam[t.Team.Name]; len(ex) > 0 {
 			res.Labels = append(res.Labels, replay.LabelScore{Team: t.Team.Name, File: labels, Score: learn.Evaluate(t.Team.Rules, ex)})
 		}
 	}
-	return nil
 }
 
 // resultLine is `rules eval`'s headline figures on one line.

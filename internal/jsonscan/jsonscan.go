@@ -115,43 +115,162 @@ func SkipSpace(data []byte, i int) int {
 	return i
 }
 
-// Skip returns the index just after the JSON value starting at data[i],
-// which must be valid JSON (see json.Valid): it checks nothing.
-func Skip(data []byte, i int) int {
-	depth := 0
-	for i < len(data) {
-		switch data[i] {
-		case '"':
-			i++
-			for i < len(data) && data[i] != '"' {
-				if data[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			i++
-		case '{', '[':
-			depth++
-			i++
-		case '}', ']':
-			depth--
-			i++
-		default:
-			if depth == 0 {
-				for i < len(data) {
-					switch data[i] {
-					case ',', '}', ']', ' ', '\t', '\n', '\r':
-						return i
-					}
-					i++
-				}
-				return i
-			}
-			i++
+// maxDepth bounds the nesting Value follows; deeper values are declined
+// (encoding/json itself stops at 10,000).
+const maxDepth = 1000
+
+// Value returns the index just after the JSON value starting at data[i],
+// checking it as json.Valid would, so that a caller needs no separate
+// validating pass. It declines (ok false) anything not valid JSON, and
+// also strings with invalid UTF-8 and values nested deeper than 1,000.
+func Value(data []byte, i int) (next int, ok bool) {
+	return value(data, i, 0)
+}
+
+func value(data []byte, i, depth int) (int, bool) {
+	if i >= len(data) {
+		return 0, false
+	}
+	switch c := data[i]; {
+	case c == '"':
+		return skipString(data, i)
+	case c == '{' || c == '[':
+		if depth >= maxDepth {
+			return 0, false
 		}
-		if depth == 0 {
-			return i
+		return container(data, i, depth+1)
+	case c == '-' || '0' <= c && c <= '9':
+		return number(data, i)
+	case c == 't':
+		return literal(data, i, "true")
+	case c == 'f':
+		return literal(data, i, "false")
+	case c == 'n':
+		return literal(data, i, "null")
+	}
+	return 0, false
+}
+
+// container checks the object or array at data[i].
+func container(data []byte, i, depth int) (int, bool) {
+	closer, isObject := byte(']'), data[i] == '{'
+	if isObject {
+		closer = '}'
+	}
+	i = SkipSpace(data, i+1)
+	if i < len(data) && data[i] == closer {
+		return i + 1, true
+	}
+	for {
+		var ok bool
+		if isObject {
+			if i, ok = skipString(data, i); !ok {
+				return 0, false
+			}
+			if i = SkipSpace(data, i); i >= len(data) || data[i] != ':' {
+				return 0, false
+			}
+			i = SkipSpace(data, i+1)
+		}
+		if i, ok = value(data, i, depth); !ok {
+			return 0, false
+		}
+		i = SkipSpace(data, i)
+		switch {
+		case i >= len(data):
+			return 0, false
+		case data[i] == closer:
+			return i + 1, true
+		case data[i] != ',':
+			return 0, false
+		}
+		i = SkipSpace(data, i+1)
+	}
+}
+
+// skipString checks the string at data[i] without decoding it.
+func skipString(data []byte, i int) (int, bool) {
+	if i >= len(data) || data[i] != '"' {
+		return 0, false
+	}
+	for j := i + 1; j < len(data); {
+		switch c := data[j]; {
+		case c == '"':
+			return j + 1, true
+		case c < 0x20:
+			return 0, false
+		case c == '\\':
+			if j+1 >= len(data) {
+				return 0, false
+			}
+			switch data[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j += 2
+			case 'u':
+				if _, ok := hex4(data, j+2); !ok {
+					return 0, false
+				}
+				j += 6
+			default:
+				return 0, false
+			}
+		case c < utf8.RuneSelf:
+			j++
+		default:
+			r, size := utf8.DecodeRune(data[j:])
+			if r == utf8.RuneError && size == 1 {
+				return 0, false
+			}
+			j += size
 		}
 	}
+	return 0, false
+}
+
+// number checks a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func number(data []byte, i int) (int, bool) {
+	if data[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(data) && data[i] == '0':
+		i++
+	case i < len(data) && '1' <= data[i] && data[i] <= '9':
+		i = digits(data, i)
+	default:
+		return 0, false
+	}
+	if i < len(data) && data[i] == '.' {
+		j := digits(data, i+1)
+		if j == i+1 {
+			return 0, false
+		}
+		i = j
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		j := digits(data, i)
+		if j == i {
+			return 0, false
+		}
+		i = j
+	}
+	return i, true
+}
+
+func digits(data []byte, i int) int {
+	for i < len(data) && '0' <= data[i] && data[i] <= '9' {
+		i++
+	}
 	return i
+}
+
+func literal(data []byte, i int, word string) (int, bool) {
+	if len(data)-i < len(word) || string(data[i:i+len(word)]) != word {
+		return 0, false
+	}
+	return i + len(word), true
 }

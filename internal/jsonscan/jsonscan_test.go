@@ -1,8 +1,10 @@
 package jsonscan
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestStringAgreesWithEncodingJSON checks String against json.Unmarshal on
@@ -42,7 +44,7 @@ func TestStringAgreesWithEncodingJSON(t *testing.T) {
 	}
 }
 
-func TestSkip(t *testing.T) {
+func TestValue(t *testing.T) {
 	for _, c := range []struct{ in, rest string }{
 		{`"a\"]}" ,x`, ` ,x`},
 		{`{"a":[1,{"b":"}"}],"c":null}]`, `]`},
@@ -50,9 +52,31 @@ func TestSkip(t *testing.T) {
 		{`-1.5e3}`, `}`},
 		{`true `, ` `},
 		{`null`, ``},
+		{`0.5E+2,`, `,`},
 	} {
-		if got := c.in[Skip([]byte(c.in), 0):]; got != c.rest {
-			t.Errorf("Skip(%q) leaves %q, want %q", c.in, got, c.rest)
+		next, ok := Value([]byte(c.in), 0)
+		if !ok || c.in[next:] != c.rest {
+			t.Errorf("Value(%q) leaves %q (ok %v), want %q", c.in, c.in[next:], ok, c.rest)
 		}
 	}
+}
+
+// FuzzValue holds Value to json.Valid: a whole input Value accepts is
+// valid JSON, and valid JSON in valid UTF-8 (nested less than 1,000 deep)
+// is accepted.
+func FuzzValue(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, `[1,]`, `{"a" 1}`, `01`, `-`, `1.`, `1e`, `"\u12G4"`, `"\x"`, "\"\x01\"", `[tru]`, `{"a":1,}`, ` [] `, `"\ud83d"`, `[1 2]`, `{"a":1 "b":2}`, "\"\xff\""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		next, ok := Value(data, SkipSpace(data, 0))
+		whole := ok && SkipSpace(data, next) == len(data)
+		valid := json.Valid(data)
+		if whole && !valid {
+			t.Errorf("Value accepts %q, which is not valid JSON", data)
+		}
+		if valid && !whole && utf8.Valid(data) && bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) < maxDepth {
+			t.Errorf("Value declines %q, which is valid JSON", data)
+		}
+	})
 }

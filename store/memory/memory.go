@@ -48,6 +48,9 @@ type Store struct {
 	byUser   map[userKey][]stamp
 	byTicket map[string]int64
 	byMsg    map[msgKey]int64
+	gone     evicted
+	pending  map[int64]int // queued jobs by request id
+	forgetAt time.Time     // when Forget next reads the job keys
 
 	claims    map[string]claim
 	ledgers   map[ledgerKey]*sprint.Ledger
@@ -63,9 +66,11 @@ type Store struct {
 	jobKeys map[string]jobKey
 	dead    map[uint64]*triage.Job
 
-	tickets    map[string]local.Ticket
+	tickets    map[string]*ticketEntry
 	ticketSeq  []string
 	ticketIdem map[string]string
+	// ticketsGone says Evict dropped a ticket: a missing one may be it.
+	ticketsGone bool
 }
 
 // New returns an empty store. now is its clock, which judges job-key
@@ -75,11 +80,11 @@ func New(now func() time.Time, dedupeTTL time.Duration) *Store {
 	return &Store{
 		now: now, dedupeTTL: dedupeTTL,
 		requests: map[int64]*stored{}, byTime: map[string][]stamp{}, byUser: map[userKey][]stamp{},
-		byTicket: map[string]int64{}, byMsg: map[msgKey]int64{},
+		byTicket: map[string]int64{}, byMsg: map[msgKey]int64{}, pending: map[int64]int{},
 		claims: map[string]claim{}, ledgers: map[ledgerKey]*sprint.Ledger{},
 		overrides: map[string][]oncall.Override{}, schedules: map[string]*oncall.Timeline{},
 		runs: map[string]time.Time{}, queued: map[uint64]*triage.Job{}, jobKeys: map[string]jobKey{},
-		dead: map[uint64]*triage.Job{}, tickets: map[string]local.Ticket{}, ticketIdem: map[string]string{},
+		dead: map[uint64]*triage.Job{}, tickets: map[string]*ticketEntry{}, ticketIdem: map[string]string{},
 	}
 }
 

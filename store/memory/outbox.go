@@ -62,6 +62,9 @@ func (t *tx) queue(j *triage.Job) {
 		s.due = slices.Insert(s.due, i, e)
 	}
 	s.jobKeys[j.Key] = jobKey{state: keyQueued, id: j.ID}
+	if j.RequestID > 0 {
+		s.pending[j.RequestID]++
+	}
 }
 
 // DueJobs returns up to limit queued jobs whose NextAt is not after now,
@@ -90,6 +93,11 @@ func (t *tx) unqueue(j *triage.Job) error {
 		return fmt.Errorf("job %d has key %q, not %q", j.ID, old.Key, j.Key)
 	}
 	delete(s.queued, j.ID)
+	if old.RequestID > 0 {
+		if s.pending[old.RequestID]--; s.pending[old.RequestID] <= 0 {
+			delete(s.pending, old.RequestID)
+		}
+	}
 	if i, found := slices.BinarySearchFunc(s.due, dueEntry{old.NextAt, old.ID}, dueEntry.compare); found {
 		s.due = slices.Delete(s.due, i, i+1)
 	}

@@ -74,6 +74,9 @@ func (t *tx) Request(id int64) (*triage.Request, error) {
 	if st := t.s.requests[id]; st != nil {
 		return st.r, nil
 	}
+	if t.s.gone.has(id) {
+		return nil, evictedErr(fmt.Sprintf("request %d", id))
+	}
 	return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
 }
 
@@ -142,10 +145,14 @@ func (t *tx) RequestByTicket(key string) (*triage.Request, error) {
 	if id, ok := t.s.byTicket[key]; ok {
 		return t.Request(id)
 	}
+	if t.s.gone.any[""] {
+		return nil, evictedErr("request for ticket " + key)
+	}
 	return nil, fmt.Errorf("request for ticket %s: %w", key, triage.ErrNotFound)
 }
 
-// RequestByMessage looks the request up by the Slack message it came from.
+// RequestByMessage looks the request up by the Slack message it came
+// from; it does not find one Evict dropped (see Evict).
 func (t *tx) RequestByMessage(channel, ts string) (*triage.Request, error) {
 	if id, ok := t.s.byMsg[msgKey{channel, ts}]; ok {
 		return t.Request(id)
@@ -156,18 +163,28 @@ func (t *tx) RequestByMessage(channel, ts string) (*triage.Request, error) {
 // Requests calls fn for the team's requests created in [from, to), oldest
 // first; an empty team means every team.
 func (t *tx) Requests(team string, from, to time.Time, fn func(*triage.Request) error) error {
+	if h, ok := t.s.gone.horizon[team]; reaches(h, ok, from) && from.Before(to) {
+		return evictedErr(fmt.Sprintf("requests of %q from %s", team, from))
+	}
 	return t.walk(t.s.byTime[team], from, to, func(*triage.Request) bool { return true }, fn)
 }
 
 // RequestsBy calls fn for user's requests to team created in [from, to).
 func (t *tx) RequestsBy(team, user string, from, to time.Time, fn func(*triage.Request) error) error {
-	return t.walk(t.s.byUser[userKey{team, user}], from, to, func(*triage.Request) bool { return true }, fn)
+	k := userKey{team, user}
+	if h, ok := t.s.gone.userHorizon[k]; reaches(h, ok, from) && from.Before(to) {
+		return evictedErr(fmt.Sprintf("requests of %s to %q from %s", user, team, from))
+	}
+	return t.walk(t.s.byUser[k], from, to, func(*triage.Request) bool { return true }, fn)
 }
 
 // OpenRequests calls fn for the team's requests not closed, oldest first.
 // It reads the team's whole time index: only the scheduled escalation
 // calls it, and a replay never does.
 func (t *tx) OpenRequests(team string, fn func(*triage.Request) error) error {
+	if t.s.gone.any[team] {
+		return evictedErr(fmt.Sprintf("open requests of %q", team))
+	}
 	list := t.s.byTime[team]
 	if len(list) == 0 {
 		return nil

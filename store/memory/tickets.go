@@ -27,7 +27,8 @@ func (t *tx) CreateTicketIn(idemKey string, build func(n int64) local.Ticket) (l
 
 func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
 	if key, ok := s.ticketIdem[idemKey]; ok && idemKey != "" {
-		return s.tickets[key], false, nil
+		tk, err := s.ticket(key)
+		return tk, false, err
 	}
 	tk := build(int64(len(s.ticketSeq) + 1))
 	if tk.Key == "" {
@@ -36,7 +37,7 @@ func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (
 	if _, ok := s.tickets[tk.Key]; ok {
 		return local.Ticket{}, false, fmt.Errorf("create ticket: ticket %s already exists", tk.Key)
 	}
-	s.tickets[tk.Key] = tk
+	s.tickets[tk.Key] = &ticketEntry{tk, idemKey}
 	s.ticketSeq = append(s.ticketSeq, tk.Key)
 	if idemKey != "" {
 		s.ticketIdem[idemKey] = tk.Key
@@ -48,17 +49,18 @@ func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (
 func (s *Store) UpdateTicket(key string, fn func(*local.Ticket) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tk, ok := s.tickets[key]
-	if !ok {
-		return fmt.Errorf("update ticket %s: %w", key, triage.ErrNotFound)
+	tk, err := s.ticket(key)
+	if err != nil {
+		return fmt.Errorf("update %w", err)
 	}
+	e := s.tickets[key]
 	if err := fn(&tk); err != nil {
 		return fmt.Errorf("update ticket %s: %w", key, err)
 	}
 	if tk.Key != key {
 		return fmt.Errorf("update ticket %s: the update changed the key to %s", key, tk.Key)
 	}
-	s.tickets[key] = tk
+	e.t = tk
 	return nil
 }
 
@@ -66,11 +68,20 @@ func (s *Store) UpdateTicket(key string, fn func(*local.Ticket) error) error {
 func (s *Store) Ticket(key string) (local.Ticket, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.ticket(key)
+}
+
+// ticket returns a copy of the ticket key. Once Evict has dropped a
+// ticket, a missing one wraps ErrEvicted, since it may be that one.
+func (s *Store) ticket(key string) (local.Ticket, error) {
 	tk, ok := s.tickets[key]
-	if !ok {
+	switch {
+	case !ok && s.ticketsGone:
+		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, ErrEvicted)
+	case !ok:
 		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, triage.ErrNotFound)
 	}
-	return tk, nil
+	return tk.t, nil
 }
 
 // Tickets implements local.Store: every ticket in creation order. fn must
@@ -79,7 +90,11 @@ func (s *Store) Tickets(fn func(local.Ticket) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, key := range s.ticketSeq {
-		if err := fn(s.tickets[key]); err != nil {
+		tk, err := s.ticket(key)
+		if err != nil {
+			return err
+		}
+		if err := fn(tk); err != nil {
 			if errors.Is(err, triage.ErrStop) {
 				return nil
 			}
@@ -87,4 +102,11 @@ func (s *Store) Tickets(fn func(local.Ticket) error) error {
 		}
 	}
 	return nil
+}
+
+// ticketEntry is a ticket and the idempotency key it was made for, which
+// Evict forgets with it.
+type ticketEntry struct {
+	t    local.Ticket
+	idem string
 }
