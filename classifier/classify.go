@@ -15,7 +15,10 @@ type Set struct {
 	terms      []term
 	// index maps a term's first word to the terms starting with it, so a
 	// text is scanned once whatever the number of rules.
-	index   map[string][]int32
+	index map[string][]int32
+	// lits are the literals of the regexes' prefilters, lower-cased; see
+	// prefilter.
+	lits    [][]byte
 	scratch sync.Pool // *scratch
 }
 
@@ -64,6 +67,7 @@ type scratch struct {
 	proseLen int
 	code     []byte // the code, before it is appended to raw
 	cont     []int  // continue rules that matched
+	lits     litSeen
 }
 
 // maxPooledText keeps one huge request from pinning its buffers in the pool.
@@ -109,13 +113,14 @@ func (s *Set) Classify(in Input) Decision {
 	s.findTerms(sc, 0, proseWords, sc.seenText)
 	s.findTerms(sc, proseWords, len(sc.tk.words), sc.seenCode)
 	sc.cont = sc.cont[:0]
+	sc.lits.reset(len(s.lits))
 
 	for i := range s.rules {
 		r := &s.rules[i]
 		if i == s.defaultIdx || !r.holds(&in, sc) {
 			continue
 		}
-		if r.re != nil && !r.pre.mayMatch(sc.tk.buf, sc.tk.longS) {
+		if r.re != nil && !r.pre.mayMatch(s.lits, sc.tk.buf, sc.tk.longS, &sc.lits) {
 			continue
 		}
 		if r.rule.Continue {

@@ -48,6 +48,7 @@ func Compile(rules []Rule, opt Options) (*Set, error) {
 	if len(c.errs) > 0 {
 		return nil, c.errs
 	}
+	c.set.lits = c.lits.list
 	c.set.init()
 	return c.set, nil
 }
@@ -57,6 +58,7 @@ type compiler struct {
 	opt  Options
 	set  *Set
 	ids  map[string]int32 // term key -> index in set.terms
+	lits literals         // of the regexes' prefilters
 	errs Errors
 }
 
@@ -89,7 +91,7 @@ func (c *compiler) rule(i int, r Rule) compiledRule {
 		case re.MatchString(""):
 			fail("regex", fmt.Sprintf("%q matches empty text, so it matches every request; make it require at least one character", r.Regex), nil)
 		default:
-			cr.re, cr.pre = re, newPrefilter(r.Regex)
+			cr.re, cr.pre = re, c.lits.prefilter(r.Regex)
 		}
 	}
 	cr.in = inParts(fail, r)

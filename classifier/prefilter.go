@@ -3,18 +3,25 @@ package classifier
 import (
 	"bytes"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// prefilter is a cheap necessary condition for a regex to match: one of its
-// literals occurs in the lower-cased text. Go's regexp scans from every
-// position when a pattern has no literal prefix, which made regexes about
-// nine tenths of the cost of a decision; a substring search over the
-// already lower-cased text lets most requests skip them.
+// prefilter is a cheap necessary condition for a regex to match: a formula
+// of ANDs and ORs over literals that must occur in the lower-cased text.
+// Go's regexp scans from every position when a pattern has no literal
+// prefix, so a substring search that rules a text out is far cheaper. Each
+// literal is interned in the Set's literal table, so that a literal that
+// many rules need ("fail", "error") is searched for at most once per text.
+//
+// A concatenation needs every part, an alternation one branch: for
+// `\b(?:errors?|down)\b[^.]{0,50}\bsince yesterday\b` the filter is
+// ("error" OR "down") AND "since yesterday", where an OR of all the
+// literals would let any text with "error" reach the regex.
 type prefilter struct {
-	alts [][]byte // lower-cased; empty means "cannot rule anything out"
+	q query // the zero query rules nothing out
 	// foldS is set when a case-insensitive literal contains 's': (?i)s also
 	// matches 'ſ' (U+017F), whose lower case is not 's', so a text with 'ſ'
 	// must go to the regex. It is the only rune whose simple case folding
@@ -22,108 +29,243 @@ type prefilter struct {
 	foldS bool
 }
 
-// maxAlts bounds the literal searches, beyond which the regex is no slower.
-const maxAlts = 32
-
-// lit is a literal every match contains; fold when matched case-insensitively.
-type lit struct {
-	s    string
-	fold bool
+// query is a node of a prefilter's formula.
+type query struct {
+	op   uint8
+	lit  int32   // qLit: index in literals.list
+	subs []query // qAnd, qOr
 }
 
-// newPrefilter derives the literals from a pattern that regexp accepted.
-func newPrefilter(expr string) prefilter {
+const (
+	qAny uint8 = iota // true: the node rules nothing out
+	qLit              // the literal occurs
+	qAnd              // every sub holds
+	qOr               // some sub holds
+)
+
+// maxLits bounds the literal leaves of one prefilter. Past it the filter
+// costs about what the regex does; a larger one rules nothing out.
+const maxLits = 128
+
+// literals interns the lower-cased literals of a rule set's prefilters.
+type literals struct {
+	list [][]byte
+	ids  map[string]int32
+}
+
+// prefilter derives the filter of a pattern that regexp accepted.
+func (l *literals) prefilter(expr string) prefilter {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return prefilter{}
 	}
-	lits, ok := required(re)
-	if !ok || len(lits) > maxAlts {
+	var p prefilter
+	q := l.query(re.Simplify(), &p.foldS)
+	if q.leaves() > maxLits {
 		return prefilter{}
 	}
-	var p prefilter
-	for _, l := range lits {
-		p.alts = append(p.alts, []byte(l.s))
-		if l.fold && strings.ContainsRune(l.s, 's') {
-			p.foldS = true
-		}
-	}
+	q.order(l.list)
+	p.q = q
 	return p
 }
 
-// mayMatch reports whether the regex can match a text whose lower-cased form
-// is lower; longS tells whether the text contains 'ſ'.
-func (p *prefilter) mayMatch(lower []byte, longS bool) bool {
-	if len(p.alts) == 0 || longS && p.foldS {
-		return true
+func (l *literals) intern(s string) int32 {
+	if id, ok := l.ids[s]; ok {
+		return id
 	}
-	for _, a := range p.alts {
-		if bytes.Contains(lower, a) {
-			return true
-		}
+	if l.ids == nil {
+		l.ids = map[string]int32{}
 	}
-	return false
+	id := int32(len(l.list))
+	l.ids[s] = id
+	l.list = append(l.list, []byte(s))
+	return id
 }
 
-// required returns literals one of which every match of re contains, lower-
-// cased, or false when it finds none. A case-sensitive literal works too,
-// since lowering a text rune by rune lowers every occurrence in it alike.
-func required(re *syntax.Regexp) ([]lit, bool) {
+// query returns a formula that every text re matches satisfies, over
+// lower-cased literals. A case-sensitive literal works too, since lowering
+// a text rune by rune lowers every occurrence in it alike.
+func (l *literals) query(re *syntax.Regexp, foldS *bool) query {
 	switch re.Op {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
 		if re.Flags&syntax.FoldCase == 0 {
-			return []lit{{strings.Map(unicode.ToLower, s), false}}, true
+			return query{op: qLit, lit: l.intern(strings.Map(unicode.ToLower, s))}
 		}
 		if !isASCII(s) {
-			return nil, false // non-ASCII case folding does not agree with lowering
+			return query{} // non-ASCII case folding does not agree with lowering
 		}
-		return []lit{{strings.ToLower(s), true}}, true
+		s = strings.ToLower(s)
+		if strings.ContainsRune(s, 's') {
+			*foldS = true
+		}
+		return query{op: qLit, lit: l.intern(s)}
 	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
+		return l.query(re.Sub[0], foldS)
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return required(re.Sub[0])
+			return l.query(re.Sub[0], foldS)
 		}
-	case syntax.OpConcat:
-		var best []lit
-		found := false
+	case syntax.OpConcat, syntax.OpAlternate:
+		op := qAnd
+		if re.Op == syntax.OpAlternate {
+			op = qOr
+		}
+		subs := make([]query, 0, len(re.Sub))
 		for _, sub := range re.Sub {
-			if lits, ok := required(sub); ok && (!found || better(lits, best)) {
-				best, found = lits, true
-			}
+			subs = append(subs, l.query(sub, foldS))
 		}
-		return best, found
-	case syntax.OpAlternate:
-		var all []lit
-		for _, sub := range re.Sub {
-			lits, ok := required(sub)
-			if !ok {
-				return nil, false
-			}
-			all = append(all, lits...)
-		}
-		return all, true
+		return join(op, subs)
 	}
-	return nil, false
+	return query{}
 }
 
-// better prefers literals that are rarer in text: longer, then fewer.
-func better(a, b []lit) bool {
-	if ma, mb := minLen(a), minLen(b); ma != mb {
-		return ma > mb
-	}
-	return len(a) < len(b)
-}
-
-func minLen(lits []lit) int {
-	m := -1
-	for _, l := range lits {
-		if m < 0 || len(l.s) < m {
-			m = len(l.s)
+// join makes an AND or an OR of subs, flattened: an AND leaves out what rules
+// nothing out, an OR with such a branch rules nothing out itself. An AND
+// tries its likeliest false part first.
+func join(op uint8, subs []query) query {
+	var out []query
+	for _, q := range subs {
+		switch {
+		case q.op == qAny && op == qAnd:
+			continue
+		case q.op == qAny:
+			return query{}
+		case q.op == op:
+			out = append(out, q.subs...)
+		default:
+			out = append(out, q)
 		}
 	}
-	return m
+	// A literal needed twice ("a{2,}" is "aa*") is searched for once.
+	out = slices.CompactFunc(out, func(a, b query) bool { return a.op == qLit && b.op == qLit && a.lit == b.lit })
+	switch len(out) {
+	case 0:
+		return query{}
+	case 1:
+		return out[0]
+	}
+	return query{op: op, subs: out}
+}
+
+// leaves counts the literals of q, with repeats.
+func (q *query) leaves() int {
+	n := 0
+	if q.op == qLit {
+		n = 1
+	}
+	for i := range q.subs {
+		n += q.subs[i].leaves()
+	}
+	return n
+}
+
+// order puts the parts of every AND that are likeliest to fail first: those
+// whose shortest literal is longest, as longer literals are rarer in text.
+func (q *query) order(lits [][]byte) {
+	for i := range q.subs {
+		q.subs[i].order(lits)
+	}
+	if q.op == qAnd {
+		slices.SortStableFunc(q.subs, func(a, b query) int { return b.rarity(lits) - a.rarity(lits) })
+	}
+}
+
+// rarity is the length of the shortest literal that can satisfy q.
+func (q *query) rarity(lits [][]byte) int {
+	switch q.op {
+	case qLit:
+		return len(lits[q.lit])
+	case qAnd:
+		m := 0
+		for i := range q.subs {
+			m = max(m, q.subs[i].rarity(lits))
+		}
+		return m
+	case qOr:
+		m := -1
+		for i := range q.subs {
+			if r := q.subs[i].rarity(lits); m < 0 || r < m {
+				m = r
+			}
+		}
+		return m
+	}
+	return 0
+}
+
+// litSeen remembers, for one text, which literals were searched for and
+// which were found, so that each is searched for at most once.
+type litSeen struct {
+	known, found []uint64
+}
+
+func (m *litSeen) reset(n int) {
+	words := (n + 63) / 64
+	if cap(m.known) < words {
+		m.known, m.found = make([]uint64, words), make([]uint64, words)
+	}
+	m.known, m.found = m.known[:words], m.found[:words]
+	clear(m.known)
+	clear(m.found)
+}
+
+// mayMatch reports whether the regex can match a text whose lower-cased form
+// is lower; longS tells whether the text contains 'ſ'.
+func (p *prefilter) mayMatch(lits [][]byte, lower []byte, longS bool, seen *litSeen) bool {
+	if longS && p.foldS {
+		return true
+	}
+	return p.q.holds(lits, lower, seen)
+}
+
+func (q *query) holds(lits [][]byte, lower []byte, seen *litSeen) bool {
+	switch q.op {
+	case qLit:
+		w, bit := q.lit/64, uint64(1)<<(q.lit%64)
+		if seen.known[w]&bit == 0 {
+			seen.known[w] |= bit
+			if bytes.Contains(lower, lits[q.lit]) {
+				seen.found[w] |= bit
+			}
+		}
+		return seen.found[w]&bit != 0
+	case qAnd:
+		for i := range q.subs {
+			if !q.subs[i].holds(lits, lower, seen) {
+				return false
+			}
+		}
+		return true
+	case qOr:
+		for i := range q.subs {
+			if q.subs[i].holds(lits, lower, seen) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// String writes q for tests and debugging: "a", (a & b), (a | b), or * for
+// the query that rules nothing out.
+func (q *query) String(lits [][]byte) string {
+	switch q.op {
+	case qLit:
+		return string(lits[q.lit])
+	case qAnd, qOr:
+		sep := " & "
+		if q.op == qOr {
+			sep = " | "
+		}
+		parts := make([]string, len(q.subs))
+		for i := range q.subs {
+			parts[i] = q.subs[i].String(lits)
+		}
+		return "(" + strings.Join(parts, sep) + ")"
+	}
+	return "*"
 }
 
 func isASCII(s string) bool {

@@ -2,46 +2,62 @@ package classifier
 
 import (
 	"regexp"
-	"slices"
 	"testing"
 )
 
-func TestPrefilterLiterals(t *testing.T) {
+func TestPrefilterFormula(t *testing.T) {
 	tests := []struct {
 		expr  string
-		want  []string // nil: no prefilter
+		want  string // "*": no prefilter
 		foldS bool
 	}{
-		{`deploy`, []string{"deploy"}, false},
-		{`Deploy`, []string{"deploy"}, false},
-		{`(?i)\bsev(?:erity)?[ -]?1\b`, []string{"sev"}, true},
-		{`(?i)CVE-\d{4}-\d{4,}`, []string{"cve-"}, false},
-		{`(?i)\b(?:down|unreachable)\b`, []string{"down", "unreachable"}, false},
-		{`disk (is )?full|no space left`, []string{"disk ", "no space left"}, false},
-		{`(?i)spike|\d+ ?%`, []string{"spike", "%"}, true},
-		{`(?:abc)+x`, []string{"abc"}, false},
-		{`a{2,}bcd`, []string{"bcd"}, false},
-		{`(?i)ÉCHEC`, nil, false},
-		{`ÉCHEC`, []string{"échec"}, false},
-		{`x*`, nil, false},
-		{`\d+`, nil, false},
-		{`a|\d`, nil, false},
-		{`(?:ab)?`, nil, false},
+		{`deploy`, "deploy", false},
+		{`Deploy`, "deploy", false},
+		{`(?i)\bsev(?:erity)?[ -]?1\b`, "(sev & 1)", true},
+		{`(?i)CVE-\d{4}-\d{4,}`, "(cve- & -)", false},
+		{`(?i)\b(?:down|unreachable)\b`, "(down | unreachable)", false},
+		{`disk (is )?full|no space left`, "((disk  & full) | no space left)", false},
+		{`(?i)spike|\d+ ?%`, "(spike | %)", true},
+		{`(?:abc)+x`, "(abc & x)", false},
+		{`a{2,}bcd`, "(bcd & a)", false},
+		{`(?i)\bfor (?:hours|days)\b|\bfor \d+ days`, "((for  & (hours | days)) | ( days & for ))", true},
+		// Every part of a concatenation is needed, not only its best one.
+		{`(?i)\b(?:errors?|down)\b[^.]{0,50}\bsince yesterday\b`, "(since yesterday & (error | down))", true},
+		{`(?i)ÉCHEC`, "*", false},
+		{`ÉCHEC`, "échec", false},
+		{`x*`, "*", false},
+		{`\d+`, "*", false},
+		{`a|\d`, "*", false},
+		{`(?:ab)?`, "*", false},
+		{`(?:ab)?cd`, "cd", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
-			p := newPrefilter(tt.expr)
-			var got []string
-			for _, a := range p.alts {
-				got = append(got, string(a))
-			}
-			slices.Sort(got)
-			want := slices.Clone(tt.want)
-			slices.Sort(want)
-			if !slices.Equal(got, want) || p.foldS != tt.foldS {
-				t.Errorf("prefilter(%q) = %q foldS=%v, want %q foldS=%v", tt.expr, got, p.foldS, want, tt.foldS)
+			var l literals
+			p := l.prefilter(tt.expr)
+			if got := p.q.String(l.list); got != tt.want || p.foldS != tt.foldS {
+				t.Errorf("prefilter(%q) = %s foldS=%v, want %s foldS=%v", tt.expr, got, p.foldS, tt.want, tt.foldS)
 			}
 		})
+	}
+}
+
+// TestPrefilterSharesLiterals checks that rules needing the same literal
+// search for it once per text.
+func TestPrefilterSharesLiterals(t *testing.T) {
+	var l literals
+	a, b := l.prefilter(`(?i)\bfail\w*|\berrors?\b`), l.prefilter(`(?i)\b(?:error|fail)(?:ed|s)?\b`)
+	if len(l.list) != 2 {
+		t.Fatalf("literals %q, want error and fail once each", l.list)
+	}
+	var seen litSeen
+	seen.reset(len(l.list))
+	text := []byte("the build failed")
+	if !a.mayMatch(l.list, text, false, &seen) || !b.mayMatch(l.list, text, false, &seen) {
+		t.Fatal("both regexes may match a text with fail")
+	}
+	if seen.known[0] != 0b11 && seen.known[0] != 0b10 && seen.known[0] != 0b01 {
+		t.Errorf("known %b", seen.known[0])
 	}
 }
 
@@ -51,20 +67,25 @@ func TestPrefilterNeverHidesAMatch(t *testing.T) {
 	exprs := []string{
 		`(?i)\bsev(?:erity)?[ -]?1\b`, `(?i)CVE-\d{4}-\d{4,}`, `(?i)\bdisk (?:is )?(?:full|space)\b`,
 		`ÉCHEC`, `(?i)kelvin`, `(?i)stop`, `Straße`, `(?i)\b(?:spike|doubled)\b|\d+ ?%`, `σ`,
+		`(?i)\b(?:all|none of (?:the|our))\b[^.]{0,40}\b(?:fail\w*|stuck)\b|\bat all\b`,
 	}
 	texts := []string{
 		"SEV1", "sev 1", "ſev1", "Severity-1 declared", "cve-2024-12345", "CVE-2024-12345",
 		"DISK IS FULL", "échec", "ÉCHEC", "\u212aelvin", "KELVIN", "ſtop", "STOP", "STRASSE", "Straße",
-		"costs doubled", "up 40 %", "ΣΊΣΥΦΟΣ", "ς", "\xffsev1\xfe", "",
+		"costs doubled", "up 40 %", "ΣΊΣΥΦΟΣ", "ς", "\xffsev1\xfe", "", "None of our builds are ſtuck",
+		"ALL jobs FAILING", "not at all",
 	}
 	for _, expr := range exprs {
 		re := regexp.MustCompile(expr)
-		p := newPrefilter(expr)
+		var l literals
+		p := l.prefilter(expr)
 		for _, text := range texts {
 			var tk tokenizer
 			tk.feed([]byte(text))
 			tk.finish()
-			if re.MatchString(text) && !p.mayMatch(tk.buf, tk.longS) {
+			var seen litSeen
+			seen.reset(len(l.list))
+			if re.MatchString(text) && !p.mayMatch(l.list, tk.buf, tk.longS, &seen) {
 				t.Errorf("%q matches %q but the prefilter ruled it out", expr, text)
 			}
 		}

@@ -2,12 +2,9 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -60,14 +57,11 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	if len(pos) > 0 && strings.TrimSpace(strings.Join(pos, " ")) == "" {
 		return usageError(env, "classify", "TEXT is empty; give the request's text, or JSON lines on stdin")
 	}
-	// One buffered writer and one encoder for every line: a write per
-	// answer was a system call per line. stdinFlusher empties the buffer
-	// before each read of stdin, so that someone typing lines still sees
-	// each answer at once, and classifyStream flushes it before anything
-	// goes to stderr, so that errors show after the lines before them.
+	// One buffered writer for every answer: a write per answer was a
+	// system call per line. Each worker of classifyStream encodes its
+	// answers into its own answerBuf.
 	out := bufio.NewWriterSize(env.Stdout, 64*1024)
-	enc := json.NewEncoder(out)
-	emit := func(in classifyLine) error {
+	answer := func(w *answerBuf, in classifyLine) error {
 		if in.Team == "" {
 			in.Team = *team
 		}
@@ -87,74 +81,22 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 		if *asJSON {
 			// Encode writes what Marshal and a newline did, HTML
 			// escaping included.
-			return enc.Encode(res)
+			return w.enc.Encode(res)
 		}
-		_, err = fmt.Fprintf(out, "%s: %s %s (rule %s) %s\n", res.Team, res.Decision.Urgency, orDash(res.Decision.Category), res.Decision.Rule, res.Explanation)
+		_, err = fmt.Fprintf(w, "%s: %s %s (rule %s) %s\n", res.Team, res.Decision.Urgency, orDash(res.Decision.Category), res.Decision.Rule, res.Explanation)
 		return err
 	}
-	code := ExitOK
 	if len(pos) > 0 {
-		err := emit(classifyLine{Summary: strings.Join(pos, " ")})
-		if ferr := out.Flush(); err == nil {
-			err = ferr
-		}
-		if err != nil {
+		buf := newAnswerBuf()
+		if err := answer(buf, classifyLine{Summary: strings.Join(pos, " ")}); err != nil {
 			return fail(env, err)
 		}
-	} else {
-		code = classifyStream(env, stdinFlusher{env.Stdin, out}, out, emit)
-	}
-	if err := out.Flush(); err != nil {
-		return fail(env, fmt.Errorf("write answers: %w", err))
-	}
-	return code
-}
-
-// stdinFlusher flushes w before each read of r, one that may wait for
-// input.
-type stdinFlusher struct {
-	r io.Reader
-	w *bufio.Writer
-}
-
-func (f stdinFlusher) Read(p []byte) (int, error) {
-	if err := f.w.Flush(); err != nil {
-		return 0, fmt.Errorf("write answers: %w", err)
-	}
-	return f.r.Read(p)
-}
-
-func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, emit func(classifyLine) error) int {
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	code, n := ExitOK, 0
-	complain := func(format string, args ...any) {
-		out.Flush()
-		fmt.Fprintf(env.Stderr, format, args...)
-		code = ExitFail
-	}
-	for sc.Scan() {
-		n++
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
+		if _, err := env.Stdout.Write(buf.Bytes()); err != nil {
+			return fail(env, fmt.Errorf("write answers: %w", err))
 		}
-		var in classifyLine
-		if err := decodeClassifyLine(line, &in); err != nil {
-			complain("stdin:%d: not a JSON object: %v (write one {\"summary\": \"...\"} per line)\n", n, err)
-			continue
-		}
-		if err := emit(in); err != nil {
-			complain("stdin:%d: %v\n", n, err)
-		}
+		return ExitOK
 	}
-	if err := out.Flush(); err != nil {
-		return fail(env, err)
-	}
-	if err := sc.Err(); err != nil && err != io.EOF {
-		return fail(env, err)
-	}
-	return code
+	return classifyStream(env, env.Stdin, out, answer)
 }
 
 // classify runs one input through the team's rules, as Intake would.

@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// classifyBatch is a run of stdin's lines that one worker answers. Batches
+// are written in the order they were read, so answers keep the order of
+// their lines whichever worker finishes first.
+type classifyBatch struct {
+	first int    // the line number of the first line
+	data  []byte // the lines, copied from the scanner's buffer
+	ends  []int  // where each line ends in data
+	// flush is set when the reader went to stdin for more after this
+	// batch: its answers are flushed once written, so that someone typing
+	// lines sees each answer before they type the next.
+	flush bool
+
+	out  []byte       // the answers
+	errs []batchError // messages for stderr, each after out[:at]
+	done chan struct{}
+}
+
+type batchError struct {
+	at  int
+	msg string
+}
+
+// answerBuf is a worker's buffer for one answer, with a JSON encoder that
+// writes into it.
+type answerBuf struct {
+	bytes.Buffer
+	enc *json.Encoder
+}
+
+func newAnswerBuf() *answerBuf {
+	b := &answerBuf{}
+	b.enc = json.NewEncoder(&b.Buffer)
+	return b
+}
+
+// maxBatchLines bounds a batch so that both CPUs get work early in a
+// stream and a slow line does not hold many others back. Tests lower it to
+// make many batches of few lines.
+var maxBatchLines = 128
+
+// classifyStream answers the JSON lines of stdin on out, classifying them
+// in parallel (one worker per CPU) but writing the answers in input order,
+// and each error on stderr after the answers of the lines before it. Before
+// each read of stdin, which may wait for someone to type, every answer so
+// far is flushed. answer writes one line's answer to w.
+func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, answer func(w *answerBuf, in classifyLine) error) int {
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *classifyBatch, workers)
+	// order holds what is read but not yet written; its size bounds the
+	// lines in flight, and so the memory, whatever the input's length.
+	order := make(chan *classifyBatch, 2*workers+2)
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := newAnswerBuf()
+			for b := range jobs {
+				b.answer(buf, answer)
+				close(b.done)
+			}
+		}()
+	}
+
+	var writeErr atomic.Pointer[error]
+	failed, written := false, make(chan struct{})
+	go func() {
+		defer close(written)
+		for b := range order {
+			<-b.done
+			if writeErr.Load() != nil {
+				continue
+			}
+			failed = failed || len(b.errs) > 0
+			if err := b.write(out, env.Stderr); err != nil {
+				err = fmt.Errorf("write answers: %w", err)
+				writeErr.Store(&err)
+			}
+		}
+	}()
+
+	cur := &classifyBatch{first: 1, done: make(chan struct{})}
+	n := 0
+	submit := func(flush bool) {
+		cur.flush = flush
+		order <- cur
+		jobs <- cur
+		cur = &classifyBatch{first: n + 1, done: make(chan struct{})}
+	}
+	sc := bufio.NewScanner(readHook{stdin, func() error {
+		if err := writeErr.Load(); err != nil {
+			return *err
+		}
+		submit(true)
+		return nil
+	}})
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		n++
+		cur.data = append(cur.data, sc.Bytes()...)
+		cur.ends = append(cur.ends, len(cur.data))
+		if len(cur.ends) == maxBatchLines {
+			submit(false)
+		}
+	}
+	submit(true)
+	close(jobs)
+	close(order)
+	wg.Wait()
+	<-written
+	if err := writeErr.Load(); err != nil {
+		return fail(env, *err)
+	}
+	if err := sc.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return fail(env, err)
+	}
+	if failed {
+		return ExitFail
+	}
+	return ExitOK
+}
+
+// answer classifies the batch's lines into b.out and b.errs, using buf for
+// each answer.
+func (b *classifyBatch) answer(buf *answerBuf, answer func(*answerBuf, classifyLine) error) {
+	start := 0
+	for i, end := range b.ends {
+		line := bytes.TrimSpace(b.data[start:end])
+		start = end
+		if len(line) == 0 {
+			continue
+		}
+		var in classifyLine
+		if err := decodeClassifyLine(line, &in); err != nil {
+			b.errs = append(b.errs, batchError{len(b.out), fmt.Sprintf("stdin:%d: not a JSON object: %v (write one {\"summary\": \"...\"} per line)\n", b.first+i, err)})
+			continue
+		}
+		buf.Reset()
+		if err := answer(buf, in); err != nil {
+			b.errs = append(b.errs, batchError{len(b.out), fmt.Sprintf("stdin:%d: %v\n", b.first+i, err)})
+			continue
+		}
+		b.out = append(b.out, buf.Bytes()...)
+	}
+}
+
+// write writes the batch's answers to out and its errors to stderr, each
+// error after the answers before it, and flushes out when the batch asks.
+func (b *classifyBatch) write(out *bufio.Writer, stderr io.Writer) error {
+	at := 0
+	for _, e := range b.errs {
+		if _, err := out.Write(b.out[at:e.at]); err != nil {
+			return err
+		}
+		if err := out.Flush(); err != nil {
+			return err
+		}
+		at = e.at
+		io.WriteString(stderr, e.msg)
+	}
+	if _, err := out.Write(b.out[at:]); err != nil {
+		return err
+	}
+	if b.flush {
+		return out.Flush()
+	}
+	return nil
+}
+
+// readHook calls before ahead of each read of r, one that may wait for
+// input; an error from before is returned instead of reading.
+type readHook struct {
+	r      io.Reader
+	before func() error
+}
+
+func (h readHook) Read(p []byte) (int, error) {
+	if err := h.before(); err != nil {
+		return 0, err
+	}
+	return h.r.Read(p)
+}
