@@ -176,7 +176,7 @@ func (p *pool) round(ctx context.Context, finished []outcome) bool {
 		p.running[j.ID] = true
 		p.shards[shardOf(j)] = true
 		p.teams[j.Team]++
-		go func(j *Job, a *Attempt) { p.done <- p.w.run(ctx, j, a) }(j, pl.attempts[i])
+		go func(j *Job, a *Attempt) { p.done <- p.w.runLeased(ctx, j, a) }(j, pl.attempts[i])
 	}
 	return pl.full && (len(pl.start) > 0 || len(pl.deferred) > 0) && len(p.running) < p.workers
 }

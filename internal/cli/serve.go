@@ -128,7 +128,8 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if in, ok := tr.main.(triage.InlineTracker); ok {
 		svc.Inline = in // local tickets commit with their request
 	}
-	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log, Observe: m.Job}
+	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log, Observe: m.Job,
+		Heartbeat: heartbeat(db, cfg.Storage.Lease)}
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL,
 		OnRequest: m.Request, OnAck: m.Ack}, worker.Kick)
 	maps.Copy(worker.Handlers, bt.Handlers())

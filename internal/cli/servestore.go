@@ -141,3 +141,17 @@ func slackLimits(db serveStore, log *slog.Logger, lease time.Duration) bot.Limit
 	}
 	return &bot.TierLimits{Buckets: pg, Log: log, MaxWait: min(lease/4, 20*time.Second)}
 }
+
+// heartbeat is how often the outbox worker renews the lease of a job
+// still running: a third of the lease on PostgreSQL, where another
+// replica takes a job whose lease ran out; never on bolt, where one
+// process owns every job.
+func heartbeat(db serveStore, lease time.Duration) time.Duration {
+	if _, ok := db.(*postgres.DB); !ok {
+		return 0
+	}
+	if lease <= 0 {
+		lease = postgres.DefaultLease
+	}
+	return lease / 3
+}
