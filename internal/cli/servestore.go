@@ -104,13 +104,14 @@ func storeCheck(db serveStore) func() error {
 	return func() error { return db.View(func(triage.Tx) error { return nil }) }
 }
 
-// elect starts the leader election of the scheduled duties when the store
-// is PostgreSQL, and returns a func that waits for it to hand the lock
-// over at shutdown. With bolt the one process always leads.
-func elect(ctx context.Context, db serveStore, sched *jobs.Scheduler, scrub func(error) error, log *slog.Logger) (wait func()) {
+// newElector makes the leader election of the scheduled duties and of
+// the leader-only background work (see whileLeading) when the store is
+// PostgreSQL, and makes it sched's Leader; elect runs it. With bolt the
+// one process always leads: it returns nil.
+func newElector(db serveStore, sched *jobs.Scheduler, scrub func(error) error, log *slog.Logger) *postgres.Elector {
 	pg, ok := db.(*postgres.DB)
 	if !ok {
-		return func() {}
+		return nil
 	}
 	e := postgres.NewElector(pg, postgres.ElectorOptions{OnChange: func(leading bool, why string) {
 		log.Info("scheduled duties leader changed", "leading", leading, "why", scrub(errors.New(why)).Error())
@@ -119,6 +120,24 @@ func elect(ctx context.Context, db serveStore, sched *jobs.Scheduler, scrub func
 		}
 	}})
 	sched.Leader = e
+	return e
+}
+
+// leader is e as the gate of the leader-only background work: nil, which
+// always leads, for bolt's nil elector.
+func leader(e *postgres.Elector) jobs.Leader {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+// elect runs the election e until ctx ends, and returns a func that waits
+// for it to hand the lock over at shutdown.
+func elect(ctx context.Context, e *postgres.Elector) (wait func()) {
+	if e == nil {
+		return func() {}
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); e.Run(ctx) }()
 	return func() { <-done }
