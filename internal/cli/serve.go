@@ -81,7 +81,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		}
 	}()
 
-	db, err := openStore(ctx, cfg, env.Now, log, health, killAfterBatch(env.Getenv))
+	db, err := openStore(ctx, cfg, env.Now, log, health, killAfterBatch(env.Getenv), pgGroupAccept(env.Getenv))
 	if err != nil {
 		return fail(env, err)
 	}
