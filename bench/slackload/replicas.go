@@ -105,6 +105,13 @@ func runVariant(ctx context.Context, o options, v variant, bin string, key []byt
 			return nil, err
 		}
 	}
+	var before walStats
+	if v.postgres {
+		var err error
+		if before, err = readWAL(ctx, dbURL); err != nil {
+			return nil, err
+		}
+	}
 	var urls []string
 	var serves []*child
 	defer func() {
@@ -158,8 +165,38 @@ func runVariant(ctx context.Context, o options, v variant, bin string, key []byt
 	}
 	if v.postgres && len(errs) == 0 {
 		errs = append(errs, checkStored(ctx, dbURL, len(out.acked)))
+		if after, err := readWAL(ctx, dbURL); err == nil {
+			d := after.minus(before)
+			n := float64(max(len(out.acked), 1))
+			fmt.Printf("%-40s %d commits and %d WAL flushes (fsync) for %d acknowledged events: %.2f and %.2f per event, acks and processing together\n",
+				"", d.commits, d.syncs, len(out.acked), float64(d.commits)/n, float64(d.syncs)/n)
+		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// walStats are the cluster's commits and WAL flushes so far.
+type walStats struct{ commits, syncs int64 }
+
+func (a walStats) minus(b walStats) walStats {
+	return walStats{a.commits - b.commits, a.syncs - b.syncs}
+}
+
+// readWAL reads the cluster-wide counts (only one variant runs at a time).
+// PostgreSQL counts wal_sync in pg_stat_wal up to version 17.
+func readWAL(ctx context.Context, url string) (walStats, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return walStats{}, fmt.Errorf("read WAL statistics: %w", err)
+	}
+	defer conn.Close(ctx)
+	var w walStats
+	err = conn.QueryRow(ctx, `SELECT (SELECT sum(xact_commit)::bigint FROM pg_stat_database),
+		(SELECT wal_sync FROM pg_stat_wal)`).Scan(&w.commits, &w.syncs)
+	if err != nil {
+		return walStats{}, fmt.Errorf("read WAL statistics: %w", err)
+	}
+	return w, nil
 }
 
 // checkStored fails when the database holds fewer accepted event ids than

@@ -11,8 +11,11 @@
 // A worker takes due jobs with FOR UPDATE SKIP LOCKED and marks them
 // leased to its replica until now+Options.Lease; other replicas skip them,
 // and take them over once the lease has passed, which is how a job of a
-// replica that died gets done. PutJob, CompleteJob and BuryJob end the
-// lease, and Close hands all of a replica's leases over. The inbox works
+// replica that died gets done. While a job's handler runs, triage.Worker
+// renews its lease (RenewLease) every third of it, so that a handler
+// slower than the lease is not taken over and run twice. PutJob,
+// CompleteJob and BuryJob end the lease, and Close hands all of a
+// replica's leases over. The inbox works
 // the same way: Accept leases a delivery to the replica that took it, and
 // Pending returns a replica's own deliveries and those whose lease passed.
 //
