@@ -40,12 +40,15 @@ eval: build
 	fi
 
 # Benchmarks; figures go in the issue notes as medians (run with COUNT=5 for that).
+# slackload -replicas starts its own PostgreSQL cluster (internal/pgtest) and
+# prints that it skipped when PostgreSQL is not installed.
 COUNT ?= 1
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./classifier ./store ./report ./learn ./bot
 	$(GO) run ./bench/replay -messages 100000
 	$(GO) run ./bench/learn
 	$(GO) run ./bench/slackload -bin $(BIN)
+	$(GO) run ./bench/slackload -bin $(BIN) -replicas
 	$(GO) run ./bench/classify -bin $(BIN)
 
 # Every row of docs/performance.md's table in one run, printed together at

@@ -130,6 +130,27 @@ func (t *tx) PutJob(j *triage.Job) error {
 	return nil
 }
 
+// RenewLease checks that j is still queued. One process owns a bbolt
+// file, so no other replica can take a job over and there is no lease to
+// extend.
+func (t *tx) RenewLease(j *triage.Job) error {
+	if j == nil {
+		return fmt.Errorf("renew lease: nil job")
+	}
+	v := t.bucket(bucketJobs).Get(u64(j.ID))
+	if v == nil {
+		return fmt.Errorf("renew lease: job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
+	}
+	var old queuedJob
+	if err := json.Unmarshal(v, &old); err != nil {
+		return fmt.Errorf("renew lease: decode job %d: %w", j.ID, err)
+	}
+	if old.Key != j.Key {
+		return fmt.Errorf("renew lease: job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
+	}
+	return nil
+}
+
 // CompleteJob removes j and keeps its key as done until now+DedupeTTL.
 func (t *tx) CompleteJob(j *triage.Job) error {
 	if j == nil {

@@ -296,7 +296,7 @@ const (
 func (p *pool) chain(ctx context.Context, j *Job, a *Attempt, next []*Job, read time.Time) {
 	first := j
 	for {
-		o := p.w.run(ctx, j, a)
+		o := p.w.runLeased(ctx, j, a)
 		if o.err != nil || len(next) == 0 || ctx.Err() != nil || time.Since(read) >= chainFor {
 			p.w.record(o)
 			break

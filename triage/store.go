@@ -97,6 +97,13 @@ type Tx interface {
 	DueJobs(now time.Time, limit int) ([]*Job, error)
 	// PutJob saves a job's new attempt count, NextAt and error.
 	PutJob(j *Job) error
+	// RenewLease extends the lease of a job this process holds, running,
+	// to a whole lease from now, so that no other replica takes it while
+	// its handler runs. It fails with ErrNotFound when the job is no
+	// longer queued or another replica has taken it (the lease ran out).
+	// A store that one process owns has no leases to run out: there it
+	// only checks that the job is queued.
+	RenewLease(j *Job) error
 	// CompleteJob removes a finished job, keeping its key as done.
 	CompleteJob(j *Job) error
 	// BuryJob moves a job that failed permanently to the dead letters.

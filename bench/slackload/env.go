@@ -41,14 +41,9 @@ func startEnv(dir, bin string, key []byte) (e *benchEnv, err error) {
 			e.close()
 		}
 	}()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return e, fmt.Errorf("listen for the fake Web API: %w", err)
+	if err := e.startAPI(); err != nil {
+		return e, err
 	}
-	e.apiAddr = ln.Addr().String()
-	e.fake = newFakeSlack(e.base)
-	e.api = &http.Server{Handler: e.fake, ReadHeaderTimeout: 5 * time.Second}
-	go e.api.Serve(ln)
 
 	if e.listen, err = freeAddr(); err != nil {
 		return e, err
@@ -71,6 +66,19 @@ func startEnv(dir, bin string, key []byte) (e *benchEnv, err error) {
 		return e, fmt.Errorf("%w (see %s)", err, e.logPath)
 	}
 	return e, nil
+}
+
+// startAPI serves the fake Web API on a loopback port.
+func (e *benchEnv) startAPI() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("listen for the fake Web API: %w", err)
+	}
+	e.apiAddr = ln.Addr().String()
+	e.fake = newFakeSlack(e.base)
+	e.api = &http.Server{Handler: e.fake, ReadHeaderTimeout: 5 * time.Second}
+	go e.api.Serve(ln)
+	return nil
 }
 
 // close kills serve if it still runs and stops the fake Web API.

@@ -14,7 +14,10 @@ import (
 // sender posts signed events to one endpoint. It is safe for concurrent
 // use.
 type sender struct {
-	url    string
+	url string
+	// urls, when set, are several servers' endpoints taking event n in
+	// turn (n modulo their number), as a load balancer would.
+	urls   []string
 	secret []byte
 	client *http.Client
 	gen    events
@@ -38,7 +41,11 @@ func newClient(senders int) *http.Client {
 // means no 2xx acknowledgement.
 func (s *sender) send(ctx context.Context, n int64) error {
 	body := s.gen.body(n)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
+	url := s.url
+	if len(s.urls) > 0 {
+		url = s.urls[n%int64(len(s.urls))]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("build request: %w", err)
 	}

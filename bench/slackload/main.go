@@ -60,6 +60,8 @@ type options struct {
 	ceilingRateDur, boltDur           time.Duration
 	stall                             time.Duration
 	keep, bolt                        bool
+	replicas                          bool
+	rounds                            int
 }
 
 func main() {
@@ -75,8 +77,10 @@ func main() {
 	flag.DurationVar(&o.boltDur, "bolt-duration", 15*time.Second, "length of the Bolt for JS phase")
 	flag.DurationVar(&o.stall, "stall", 60*time.Second, "give up waiting for requests once their count has not grown for this long")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (config, store, serve.log)")
+	flag.BoolVar(&o.replicas, "replicas", false, "instead: the durable ack rate of 2 serve replicas on a throw-away PostgreSQL cluster against 1 serve on bbolt, -max-duration each, -rounds times (issue 15)")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the -replicas mode; its figures are the medians")
 	flag.Parse()
-	if o.rate <= 0 || o.senders <= 0 || o.duration <= 0 || o.maxDuration <= 0 || o.ceilingDur <= 0 || o.ceilingRateDur <= 0 || o.boltDur <= 0 {
+	if o.rate <= 0 || o.rounds <= 0 || o.senders <= 0 || o.duration <= 0 || o.maxDuration <= 0 || o.ceilingDur <= 0 || o.ceilingRateDur <= 0 || o.boltDur <= 0 {
 		fmt.Fprintln(os.Stderr, "bench slackload: -rate, -senders and the durations must be positive")
 		os.Exit(2)
 	}
@@ -117,6 +121,9 @@ func run(ctx context.Context, o options) (code int, err error) {
 		return 1, err
 	}
 	key := []byte(hex.EncodeToString(secret))
+	if o.replicas {
+		return runReplicas(ctx, o, bin, key, dir)
+	}
 
 	env, err := startEnv(dir, bin, key)
 	if err != nil {

@@ -81,7 +81,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		}
 	}()
 
-	db, err := openStore(ctx, cfg, env.Now, log, health, killAfterBatch(env.Getenv))
+	db, err := openStore(ctx, cfg, env.Now, log, health, killAfterBatch(env.Getenv), pgGroupAccept(env.Getenv))
 	if err != nil {
 		return fail(env, err)
 	}
@@ -128,7 +128,8 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if in, ok := tr.main.(triage.InlineTracker); ok {
 		svc.Inline = in // local tickets commit with their request
 	}
-	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log, Observe: m.Job}
+	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log, Observe: m.Job,
+		Heartbeat: heartbeat(db, cfg.Storage.Lease)}
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL,
 		OnRequest: m.Request, OnAck: m.Ack}, worker.Kick)
 	maps.Copy(worker.Handlers, bt.Handlers())
@@ -155,7 +156,10 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return at
 	})
 	m.InitLabels(seriesLabels(cfg, st, worker.Handlers))
-	sch, err := followSchedules(ctx, cfg, db, svc, gw, env.Now, log, m)
+	// Only the leader syncs trackers, refreshes schedules and purges; the
+	// election starts once this replica can serve (below).
+	elector := newElector(db, sched, scrub, log)
+	sch, err := followSchedules(ctx, cfg, db, svc, gw, env.Now, log, m, leader(elector))
 	if err != nil {
 		return fail(env, err)
 	}
@@ -166,7 +170,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	health.add("tracker", tr.ready)
-	waitElection := elect(ctx, db, sched, scrub, log)
+	waitElection := elect(ctx, elector)
 
 	// The processors start first: they replay what a crash left in the inbox.
 	bt.Start(ctx)
@@ -189,9 +193,18 @@ func runServe(ctx context.Context, env Env, args []string) int {
 			errc <- bt.RunSocket(ctx, api, bot.SocketOptions{Up: health.socketUp.Store, Reconnect: m.SocketReconnect})
 		}()
 	}
-	go func() { errc <- tr.run(ctx, svc) }()
+	go whileLeading(ctx, leader(elector), nil, func(ctx context.Context) {
+		if err := tr.run(ctx, svc); err != nil {
+			select { // a second leadership's error finds serve stopping already
+			case errc <- err:
+			default:
+			}
+		}
+	})
 	go func() { errc <- sched.Run(ctx, 30*time.Second) }()
-	go purgeLoop(ctx, db, cfg.Storage.Retention, env.Now, log)
+	go whileLeading(ctx, leader(elector), nil, func(ctx context.Context) {
+		purgeLoop(ctx, db, cfg.Storage.Retention, env.Now, log)
+	})
 	where := cfg.Storage.Path
 	if cfg.Storage.Driver == config.DriverPostgres {
 		where = "postgres"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -40,8 +41,9 @@ var (
 // fails serve at once, as it always has. A PostgreSQL database that cannot
 // be reached is tried again with capped backoff until ctx ends, while
 // /readyz and the log say why; the password never shows in either.
-// afterCommit is the bolt driver's test-only fault hook (see fault.go).
-func openStore(ctx context.Context, cfg *config.Config, now func() time.Time, log *slog.Logger, h *readiness, afterCommit func(int)) (serveStore, error) {
+// afterCommit is the bolt driver's test-only fault hook (see fault.go);
+// groupAccept is PostgreSQL's (see pgGroupAccept).
+func openStore(ctx context.Context, cfg *config.Config, now func() time.Time, log *slog.Logger, h *readiness, afterCommit func(int), groupAccept bool) (serveStore, error) {
 	if cfg.Storage.Driver != config.DriverPostgres {
 		db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait, AfterCommit: afterCommit})
 		if err != nil {
@@ -59,7 +61,8 @@ func openStore(ctx context.Context, cfg *config.Config, now func() time.Time, lo
 	where := slog.Group("database", "host", pc.ConnConfig.Host, "port", pc.ConnConfig.Port, "name", pc.ConnConfig.Database, "user", pc.ConnConfig.User)
 	for attempt := 1; ; attempt++ {
 		octx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		db, err := postgres.Open(octx, url, postgres.Options{Now: now, DedupeTTL: cfg.Storage.DedupeTTL, Lease: cfg.Storage.Lease})
+		db, err := postgres.Open(octx, url, postgres.Options{Now: now, DedupeTTL: cfg.Storage.DedupeTTL, Lease: cfg.Storage.Lease,
+			GroupAccept: groupAccept})
 		cancel()
 		if err == nil {
 			h.storeOpen()
@@ -79,6 +82,27 @@ func openStore(ctx context.Context, cfg *config.Config, now func() time.Time, lo
 		case <-time.After(wait):
 		}
 	}
+}
+
+// groupAcceptVar names the environment variable that turns the
+// PostgreSQL driver's GroupAccept on (true) or off (false); unset, it is
+// groupAcceptDefault. It is there for bench/slackload -replicas, which
+// measures both, and for an operator whose database disagrees with the
+// measurement in docs/performance.md.
+const groupAcceptVar = "SPRINTGUARD_PG_GROUP_ACCEPT"
+
+// groupAcceptDefault is GroupAccept when the variable is unset: on, since
+// it doubled the replicas' ack rate (docs/performance.md).
+const groupAcceptDefault = true
+
+// pgGroupAccept reads groupAcceptVar; a value that is not a boolean
+// keeps the default.
+func pgGroupAccept(getenv func(string) string) bool {
+	on, err := strconv.ParseBool(getenv(groupAcceptVar))
+	if err != nil {
+		return groupAcceptDefault
+	}
+	return on
 }
 
 // scrubber returns what takes the database password out of an error's
@@ -104,13 +128,14 @@ func storeCheck(db serveStore) func() error {
 	return func() error { return db.View(func(triage.Tx) error { return nil }) }
 }
 
-// elect starts the leader election of the scheduled duties when the store
-// is PostgreSQL, and returns a func that waits for it to hand the lock
-// over at shutdown. With bolt the one process always leads.
-func elect(ctx context.Context, db serveStore, sched *jobs.Scheduler, scrub func(error) error, log *slog.Logger) (wait func()) {
+// newElector makes the leader election of the scheduled duties and of
+// the leader-only background work (see whileLeading) when the store is
+// PostgreSQL, and makes it sched's Leader; elect runs it. With bolt the
+// one process always leads: it returns nil.
+func newElector(db serveStore, sched *jobs.Scheduler, scrub func(error) error, log *slog.Logger) *postgres.Elector {
 	pg, ok := db.(*postgres.DB)
 	if !ok {
-		return func() {}
+		return nil
 	}
 	e := postgres.NewElector(pg, postgres.ElectorOptions{OnChange: func(leading bool, why string) {
 		log.Info("scheduled duties leader changed", "leading", leading, "why", scrub(errors.New(why)).Error())
@@ -119,6 +144,24 @@ func elect(ctx context.Context, db serveStore, sched *jobs.Scheduler, scrub func
 		}
 	}})
 	sched.Leader = e
+	return e
+}
+
+// leader is e as the gate of the leader-only background work: nil, which
+// always leads, for bolt's nil elector.
+func leader(e *postgres.Elector) jobs.Leader {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+// elect runs the election e until ctx ends, and returns a func that waits
+// for it to hand the lock over at shutdown.
+func elect(ctx context.Context, e *postgres.Elector) (wait func()) {
+	if e == nil {
+		return func() {}
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); e.Run(ctx) }()
 	return func() { <-done }
@@ -140,4 +183,18 @@ func slackLimits(db serveStore, log *slog.Logger, lease time.Duration) bot.Limit
 		lease = postgres.DefaultLease
 	}
 	return &bot.TierLimits{Buckets: pg, Log: log, MaxWait: min(lease/4, 20*time.Second)}
+}
+
+// heartbeat is how often the outbox worker renews the lease of a job
+// still running: a third of the lease on PostgreSQL, where another
+// replica takes a job whose lease ran out; never on bolt, where one
+// process owns every job.
+func heartbeat(db serveStore, lease time.Duration) time.Duration {
+	if _, ok := db.(*postgres.DB); !ok {
+		return 0
+	}
+	if lease <= 0 {
+		lease = postgres.DefaultLease
+	}
+	return lease / 3
 }

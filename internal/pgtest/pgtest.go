@@ -96,6 +96,10 @@ func createDB() (string, error) {
 	if current.errIn != nil {
 		return "", current.errIn
 	}
+	return current.createDB()
+}
+
+func (current *cluster) createDB() (string, error) {
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), seq.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -174,6 +178,40 @@ func Binaries() (string, error) {
 }
 
 func start() *cluster {
+	return startCluster(false)
+}
+
+// Cluster is a throw-away server for a program rather than a test
+// binary: the benchmarks of bench/. Its methods are safe for concurrent
+// use.
+type Cluster struct{ c *cluster }
+
+// StartCluster starts a throw-away cluster as the tests' (initdb in a
+// temporary directory, a Unix socket there, SIGQUIT to the postmaster if
+// this process dies). Durable turns fsync, synchronous_commit and
+// full_page_writes on, as a production server has them, so that a commit
+// waits for the disk; the tests' cluster has them off. Stop removes it.
+// SPRINTGUARD_TEST_DATABASE_URL is not used: a benchmark's server must be
+// one whose settings it knows.
+func StartCluster(durable bool) (*Cluster, error) {
+	bin, err := Binaries()
+	if err != nil {
+		return nil, err
+	}
+	c, err := initCluster(bin, durable)
+	if err != nil {
+		return nil, err
+	}
+	return &Cluster{c: c}, nil
+}
+
+// CreateDB creates an empty database and returns its URL.
+func (c *Cluster) CreateDB() (string, error) { return c.c.createDB() }
+
+// Stop stops the server and removes its files.
+func (c *Cluster) Stop() { c.c.stop() }
+
+func startCluster(durable bool) *cluster {
 	if raw := os.Getenv("SPRINTGUARD_TEST_DATABASE_URL"); raw != "" {
 		u, err := url.Parse(raw)
 		if err != nil {
@@ -185,14 +223,14 @@ func start() *cluster {
 	if err != nil {
 		return &cluster{errIn: err}
 	}
-	c, err := initCluster(bin)
+	c, err := initCluster(bin, durable)
 	if err != nil {
 		return &cluster{errIn: err}
 	}
 	return c
 }
 
-func initCluster(bin string) (*cluster, error) {
+func initCluster(bin string, durable bool) (*cluster, error) {
 	dir, err := os.MkdirTemp("", "sprintguard-pg-")
 	if err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)
@@ -213,9 +251,13 @@ func initCluster(bin string) (*cluster, error) {
 	}
 	// The socket path must stay under the 107-byte Unix limit, so it is the
 	// temp dir itself rather than a deeper folder.
+	safety := "off"
+	if durable {
+		safety = "on"
+	}
 	c.proc = exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-k", dir,
-		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "shared_buffers=64MB")
+		"-c", "listen_addresses=", "-c", "fsync="+safety, "-c", "synchronous_commit="+safety,
+		"-c", "full_page_writes="+safety, "-c", "max_connections=300", "-c", "shared_buffers=64MB")
 	c.proc.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT, Setpgid: true}
 	logf, err := os.Create(filepath.Join(dir, "postgres.log"))
 	if err != nil {

@@ -120,6 +120,21 @@ func (t *tx) PutJob(j *triage.Job) error {
 	return nil
 }
 
+// RenewLease checks that j is still queued: a memory store has one
+// process and no leases to extend.
+func (t *tx) RenewLease(j *triage.Job) error {
+	if err := t.writable("renew lease"); err != nil {
+		return err
+	}
+	if j == nil {
+		return fmt.Errorf("renew lease: nil job")
+	}
+	if old := t.s.queued[j.ID]; old == nil || old.Key != j.Key {
+		return fmt.Errorf("renew lease: job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
+	}
+	return nil
+}
+
 // CompleteJob removes j and keeps its key as done for the dedupe TTL.
 func (t *tx) CompleteJob(j *triage.Job) error {
 	if err := t.writable("complete job"); err != nil {

@@ -18,12 +18,42 @@ import (
 // replica accepted a duplicate here. The delivery is leased to this
 // replica, which processes it. Accept is safe for concurrent use and
 // never waits for Update. d's Seq is set when it is stored.
+//
+// With Options.GroupAccept, concurrent Accepts share a transaction (see
+// groupcommit): one commit, and one WAL flush, for all of them. One that
+// fails is rolled back with its batch, which runs again without it, so it
+// fails alone; a batch that loses a deadlock to another replica's runs
+// again whole.
 func (db *DB) Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error) {
 	if err := errors.Join(checkText("delivery kind", d.Kind), checkText("delivery key", d.Key)); err != nil {
 		return false, fmt.Errorf("accept %s delivery: %w", d.Kind, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), db.opt.Timeout)
-	defer cancel()
+	if db.accepts != nil {
+		err = db.accepts.Update(func(t *tx) error {
+			var err error
+			dup, err = db.accept(t.ctx, t.q, d, ttl)
+			return err
+		})
+	} else {
+		ctx, cancel := context.WithTimeout(context.Background(), db.opt.Timeout)
+		defer cancel()
+		dup, err = db.accept(ctx, db.pool, d, ttl)
+	}
+	if err != nil {
+		return false, fmt.Errorf("accept %s delivery %s: %w", d.Kind, d.Key, err)
+	}
+	return dup, nil
+}
+
+// querier is what accept needs of a pool or a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// accept is Accept's statement, on the pool (its own transaction) or in a
+// shared one. It may run more than once for one delivery and starts from
+// scratch each time.
+func (db *DB) accept(ctx context.Context, q querier, d *triage.Delivery, ttl time.Duration) (dup bool, err error) {
 	d.Seq = 0
 	lease := nanos(db.opt.Now().Add(db.opt.Lease))
 	body := d.Body
@@ -31,27 +61,25 @@ func (db *DB) Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error
 		body = []byte{}
 	}
 	if d.Key == "" {
-		err = db.pool.QueryRow(ctx, `INSERT INTO inbox (kind, key, body, received_ns, claimed_by, lease_ns)
+		err = q.QueryRow(ctx, `INSERT INTO inbox (kind, key, body, received_ns, claimed_by, lease_ns)
 			VALUES ($1, '', $2, $3, $4, $5) RETURNING seq`,
 			d.Kind, body, nanos(d.Received), db.opt.Replica, lease).Scan(&d.Seq)
-	} else {
-		// The claim is taken when the key is new or its claim has expired
-		// at d.Received; the delivery is stored only when it was.
-		err = db.pool.QueryRow(ctx, `WITH claim AS (
-				INSERT INTO claims (key, value, expires_ns) VALUES ('delivery:' || $2, '', $6)
-				ON CONFLICT (key) DO UPDATE SET value = '', expires_ns = $6 WHERE claims.expires_ns <= $3
-				RETURNING 1)
-			INSERT INTO inbox (kind, key, body, received_ns, claimed_by, lease_ns)
-			SELECT $1, $2, $7, $3, $4, $5 FROM claim RETURNING seq`,
-			d.Kind, d.Key, nanos(d.Received), db.opt.Replica, lease, nanos(d.Received.Add(ttl)), body).Scan(&d.Seq)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return true, nil
-		}
+		return false, err
 	}
-	if err != nil {
-		return false, fmt.Errorf("accept %s delivery %s: %w", d.Kind, d.Key, err)
+	// The claim is taken when the key is new or its claim has expired
+	// at d.Received; the delivery is stored only when it was.
+	err = q.QueryRow(ctx, `WITH claim AS (
+			INSERT INTO claims (key, value, expires_ns) VALUES ('delivery:' || $2, '', $6)
+			ON CONFLICT (key) DO UPDATE SET value = '', expires_ns = $6 WHERE claims.expires_ns <= $3
+			RETURNING 1)
+		INSERT INTO inbox (kind, key, body, received_ns, claimed_by, lease_ns)
+		SELECT $1, $2, $7, $3, $4, $5 FROM claim RETURNING seq`,
+		d.Kind, d.Key, nanos(d.Received), db.opt.Replica, lease, nanos(d.Received.Add(ttl)), body).Scan(&d.Seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		d.Seq = 0
+		return true, nil
 	}
-	return false, nil
+	return false, err
 }
 
 // Pending returns up to limit stored deliveries not yet marked done,

@@ -143,6 +143,25 @@ func (t *tx) PutJob(j *triage.Job) error {
 	return nil
 }
 
+// RenewLease extends this replica's lease on j to now+Lease. It fails
+// with triage.ErrNotFound when j is gone or another replica holds it: the
+// lease ran out and the job was taken over, so the caller's run of it is
+// now a second one.
+func (t *tx) RenewLease(j *triage.Job) error {
+	if j == nil {
+		return fmt.Errorf("renew lease: nil job")
+	}
+	tag, err := t.q.Exec(t.ctx, `UPDATE jobs SET lease_ns = $3 WHERE id = $1 AND key = $2 AND claimed_by = $4`,
+		j.ID, j.Key, nanos(t.now().Add(t.db.opt.Lease)), t.db.opt.Replica)
+	if err != nil {
+		return fmt.Errorf("renew lease of job %d: %w", j.ID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("renew lease: job %d (%s) is not queued under this replica's lease: %w", j.ID, j.Key, triage.ErrNotFound)
+	}
+	return nil
+}
+
 func notQueued(j *triage.Job) error {
 	return fmt.Errorf("job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
 }

@@ -119,6 +119,8 @@ var cases = []contractCase{
 	{"BuryRetryDiscard", testBuryRetryDiscard},
 	{"OutboxStatsOldest", testOutboxStatsOldest},
 	{"PurgeExpired", testPurgeExpired},
+	{"RenewLease", testRenewLease},
+	{"WorkerRenewsLongJobs", testWorkerRenewsLongJobs},
 
 	{"InboxAcceptsEachKeyOnce", testInboxAcceptsEachKeyOnce},
 
@@ -130,6 +132,7 @@ var cases = []contractCase{
 	{"ReplicasShareClaims", testReplicasShareClaims},
 	{"ReplicasTakeEachJobOnce", testReplicasTakeEachJobOnce},
 	{"ReplicaLeaseExpires", testReplicaLeaseExpires},
+	{"ReplicaRenewedLeaseHolds", testReplicaRenewedLeaseHolds},
 	{"ReplicasShareTheInbox", testReplicasShareTheInbox},
 	{"ReplicaCloseHandsOver", testReplicaCloseHandsOver},
 }
