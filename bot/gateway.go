@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -94,6 +95,11 @@ type Gateway struct {
 	// Limit, if set, paces every attempt before it is made (replicas
 	// sharing Slack's limits); nil leaves pacing to Slack's Retry-After.
 	Limit Limiter
+
+	// dms keeps the bot's DM channel with each user (user id to channel
+	// id): conversations.open names the same channel every time, and
+	// asking again cost a tier-3 call for every message to the on-call.
+	dms sync.Map
 }
 
 // NewGateway returns a Gateway calling api, with 3 retries and a 30 s
@@ -219,6 +225,9 @@ func (g *Gateway) PublishView(ctx context.Context, user string, v slack.HomeTabV
 
 // OpenDM returns the id of the bot's DM channel with a user.
 func (g *Gateway) OpenDM(ctx context.Context, user string) (channel string, err error) {
+	if ch, ok := g.dms.Load(user); ok {
+		return ch.(string), nil
+	}
 	err = g.Do(ctx, "conversations.open", func(ctx context.Context) error {
 		ch, _, _, err := g.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 		if err == nil && ch != nil {
@@ -226,7 +235,22 @@ func (g *Gateway) OpenDM(ctx context.Context, user string) (channel string, err 
 		}
 		return err
 	})
+	if err == nil && channel != "" {
+		g.dms.Store(user, channel)
+	}
 	return channel, err
+}
+
+// forgetDM drops the DM channel kept for whichever user it belongs to,
+// after Slack refused a post to it for good, so that the next OpenDM asks
+// Slack again.
+func (g *Gateway) forgetDM(channel string) {
+	g.dms.Range(func(user, ch any) bool {
+		if ch == channel {
+			g.dms.Delete(user)
+		}
+		return true
+	})
 }
 
 // Message fetches one message by its ts: from the channel's history, or,

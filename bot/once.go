@@ -61,6 +61,9 @@ func (g *Gateway) Post(ctx context.Context, channel, thread string, opts ...slac
 		_, ts, err = g.api.PostMessageContext(ctx, channel, opts...)
 		return err
 	})
+	if triage.IsPermanent(err) {
+		g.forgetDM(channel)
+	}
 	return ts, err
 }
 

@@ -37,14 +37,15 @@ func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
 }
 
 // pool is Run's state, owned by Run's goroutine; handlers run in their own
-// goroutines and hand their outcomes back on done.
+// goroutines (a chain each), which record their outcomes and then hand
+// the chain's first job back on done.
 type pool struct {
 	w                *Worker
 	workers, perTeam int
 	maxScan          int
 	done             chan outcome
 
-	running map[uint64]bool // leased and not yet recorded, by job id
+	running map[uint64]bool // chains not yet finished, by their first job's id
 	shards  map[string]bool // shards with a job running
 	teams   map[string]int  // running jobs by team
 	// deferred holds back the later jobs of a shard whose earlier job was
