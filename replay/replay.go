@@ -66,8 +66,9 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 		res, err := runInMemory(ctx, exp, opt, true)
 		if errors.Is(err, memory.ErrEvicted) {
 			// The export went against what eviction relies on (a thread
-			// got more replies than its reply_count said): start over
-			// keeping every request, which gives the answer it must.
+			// got more replies than its reply_count said, or a message
+			// came out of time order): start over keeping every request,
+			// which gives the answer it must.
 			if res, err = runInMemory(ctx, exp, opt, false); res != nil {
 				res.reran = true
 			}
@@ -203,7 +204,9 @@ func (s *simulation) evict() {
 	for _, team := range s.settings.Teams {
 		b := s.build(team)
 		s.res.evicted += s.mem.Evict(team.Name, done, func(r *triage.Request) {
-			s.evictedTo = later(s.evictedTo, r.CreatedAt)
+			if r.CreatedAt.After(s.evictedTo) {
+				s.evictedTo = r.CreatedAt
+			}
 			b.add(r)
 		})
 	}
@@ -287,11 +290,4 @@ func (s *simulation) drain(ctx context.Context) error {
 			return nil
 		}
 	}
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

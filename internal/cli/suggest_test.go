@@ -148,3 +148,33 @@ func TestRulesEvalHistoryOrFile(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayScoresAgainstTheLabelsBesideTheExport puts labels.jsonl in a
+// copy of the example export: replay finds it without --labels and scores
+// the rules with it, the same on the in-memory path, which lets finished
+// requests go, and on the durable one (issue 12).
+func TestReplayScoresAgainstTheLabelsBesideTheExport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "export")
+	if err := os.CopyFS(dir, os.DirFS(repo("examples", "slack-export"))); err != nil {
+		t.Fatal(err)
+	}
+	labels := writeFile(t, dir, "labels.jsonl", exampleLabels)
+	var sections [2]string
+	for i, extra := range [][]string{nil, {"--db", filepath.Join(t.TempDir(), "replay.db")}} {
+		code, out, errs := run(t, append([]string{"replay", "--export", dir, "--config", repo("examples", "sprintguard.yaml")}, extra...)...)
+		if code != ExitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		at := strings.Index(out, "Rules against the labels in "+labels)
+		if at < 0 {
+			t.Fatalf("no labels section (%v):\n%s", extra, out)
+		}
+		sections[i] = out[at:]
+	}
+	if !strings.Contains(sections[0], "platform") || !strings.Contains(sections[0], "of 3 labelled requests") {
+		t.Errorf("labels section:\n%s", sections[0])
+	}
+	if sections[0] != sections[1] {
+		t.Errorf("in memory:\n%s\ndurable:\n%s", sections[0], sections[1])
+	}
+}

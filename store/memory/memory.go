@@ -1,7 +1,9 @@
 // Package memory is a triage.Store and a local.Store held in memory: for a
 // replay, which owns a throw-away state and reads it once at the end. It
 // keeps requests, ledgers and tickets as the values it was given, with no
-// encoding, and indexes them in sorted slices.
+// encoding, and indexes them in sorted slices. Evict lets a replay drop
+// the requests it has finished with, so that a long replay holds only
+// those still in play.
 package memory
 
 import (
