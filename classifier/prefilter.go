@@ -59,6 +59,11 @@ func (l *literals) prefilter(expr string) prefilter {
 	if err != nil {
 		return prefilter{}
 	}
+	return l.prefilterOf(re)
+}
+
+// prefilterOf derives the filter of a parsed pattern.
+func (l *literals) prefilterOf(re *syntax.Regexp) prefilter {
 	var p prefilter
 	q := l.query(re.Simplify(), &p.foldS)
 	if q.leaves() > maxLits {
