@@ -28,6 +28,7 @@ type compiledRule struct {
 	any, all, none     []termRef
 	re                 *regexp.Regexp
 	pre                prefilter // for re
+	branches           []branch  // re split at its top-level |, or nil
 	types, impacts     []string
 	chanIDs, chanNames []string          // chanNames without '#'
 	byRequester        bool              // whether requester_in was given
@@ -120,11 +121,10 @@ func (s *Set) Classify(in Input) Decision {
 		if i == s.defaultIdx || !r.holds(&in, sc) {
 			continue
 		}
-		if r.re != nil && !r.pre.mayMatch(s.lits, sc.tk.buf, sc.tk.longS, &sc.lits) {
-			continue
-		}
 		if r.rule.Continue {
-			if r.re == nil || r.re.Match(sc.view(r.in)) {
+			if r.re == nil {
+				sc.cont = append(sc.cont, i)
+			} else if _, ok := r.find(s, sc, sc.view(r.in), false); ok {
 				sc.cont = append(sc.cont, i)
 			}
 			continue
@@ -132,8 +132,8 @@ func (s *Set) Classify(in Input) Decision {
 		var match []byte
 		if r.re != nil {
 			v := sc.view(r.in)
-			loc := r.re.FindIndex(v)
-			if loc == nil {
+			loc, ok := r.find(s, sc, v, true)
+			if !ok {
 				continue
 			}
 			match = v[loc[0]:loc[1]]

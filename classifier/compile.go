@@ -91,7 +91,7 @@ func (c *compiler) rule(i int, r Rule) compiledRule {
 		case re.MatchString(""):
 			fail("regex", fmt.Sprintf("%q matches empty text, so it matches every request; make it require at least one character", r.Regex), nil)
 		default:
-			cr.re, cr.pre = re, c.lits.prefilter(r.Regex)
+			cr.re, cr.pre, cr.branches = re, c.lits.prefilter(r.Regex), c.lits.branches(r.Regex)
 		}
 	}
 	cr.in = inParts(fail, r)

@@ -1,13 +1,14 @@
 package classifier
 
 // PlainRegexps returns a Set with the rules of s whose regexes run on every
-// text that reaches them, with no prefilter: the plain regexp evaluation
+// text that reaches them, with no prefilter and not split into alternatives: the plain regexp evaluation
 // that the external tests compare s against.
 func PlainRegexps(s *Set) *Set {
 	p := &Set{rules: make([]compiledRule, len(s.rules)), defaultIdx: s.defaultIdx, terms: s.terms, index: s.index, lits: s.lits}
 	copy(p.rules, s.rules)
 	for i := range p.rules {
 		p.rules[i].pre = prefilter{}
+		p.rules[i].branches = nil
 	}
 	p.init()
 	return p

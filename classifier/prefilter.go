@@ -59,6 +59,11 @@ func (l *literals) prefilter(expr string) prefilter {
 	if err != nil {
 		return prefilter{}
 	}
+	return l.prefilterOf(re)
+}
+
+// prefilterOf derives the filter of a parsed pattern.
+func (l *literals) prefilterOf(re *syntax.Regexp) prefilter {
 	var p prefilter
 	q := l.query(re.Simplify(), &p.foldS)
 	if q.leaves() > maxLits {
@@ -86,38 +91,134 @@ func (l *literals) intern(s string) int32 {
 // lower-cased literals. A case-sensitive literal works too, since lowering
 // a text rune by rune lowers every occurrence in it alike.
 func (l *literals) query(re *syntax.Regexp, foldS *bool) query {
+	if set, ok := exact(re, foldS); ok {
+		return l.anyOf(set)
+	}
 	switch re.Op {
-	case syntax.OpLiteral:
-		s := string(re.Rune)
-		if re.Flags&syntax.FoldCase == 0 {
-			return query{op: qLit, lit: l.intern(strings.Map(unicode.ToLower, s))}
-		}
-		if !isASCII(s) {
-			return query{} // non-ASCII case folding does not agree with lowering
-		}
-		s = strings.ToLower(s)
-		if strings.ContainsRune(s, 's') {
-			*foldS = true
-		}
-		return query{op: qLit, lit: l.intern(s)}
 	case syntax.OpCapture, syntax.OpPlus:
 		return l.query(re.Sub[0], foldS)
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
 			return l.query(re.Sub[0], foldS)
 		}
-	case syntax.OpConcat, syntax.OpAlternate:
-		op := qAnd
-		if re.Op == syntax.OpAlternate {
-			op = qOr
+	case syntax.OpConcat:
+		// Runs of parts with few possible texts are multiplied out, so
+		// that `\bb(?:lock|roke)` needs "block" or "broke", not "b" and
+		// "lock" or "roke" apart.
+		var subs []query
+		run := []string{""}
+		for _, sub := range re.Sub {
+			set, ok := exact(sub, foldS)
+			if ok && len(run)*len(set) <= maxExact {
+				run = product(run, set)
+				continue
+			}
+			subs = append(subs, l.anyOf(run))
+			run = []string{""}
+			if ok {
+				run = set
+			} else {
+				subs = append(subs, l.query(sub, foldS))
+			}
 		}
+		return join(qAnd, append(subs, l.anyOf(run)))
+	case syntax.OpAlternate:
 		subs := make([]query, 0, len(re.Sub))
 		for _, sub := range re.Sub {
 			subs = append(subs, l.query(sub, foldS))
 		}
-		return join(op, subs)
+		return join(qOr, subs)
 	}
 	return query{}
+}
+
+// maxExact bounds the texts exact multiplies out.
+const maxExact = 16
+
+// exact returns every text re can match, lower-cased, when they are few
+// and known: literals, empty-width assertions, and their concatenations,
+// alternations and options. It sets foldS as query does.
+func exact(re *syntax.Regexp, foldS *bool) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		if re.Flags&syntax.FoldCase == 0 {
+			return []string{strings.Map(unicode.ToLower, s)}, true
+		}
+		if !isASCII(s) {
+			return nil, false // non-ASCII case folding does not agree with lowering
+		}
+		s = strings.ToLower(s)
+		if strings.ContainsRune(s, 's') {
+			*foldS = true
+		}
+		return []string{s}, true
+	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpNoWordBoundary,
+		syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
+		return []string{""}, true
+	case syntax.OpCapture:
+		return exact(re.Sub[0], foldS)
+	case syntax.OpQuest:
+		set, ok := exact(re.Sub[0], foldS)
+		if !ok || len(set) >= maxExact {
+			return nil, false
+		}
+		return append([]string{""}, set...), true
+	case syntax.OpConcat:
+		set := []string{""}
+		for _, sub := range re.Sub {
+			next, ok := exact(sub, foldS)
+			if !ok || len(set)*len(next) > maxExact {
+				return nil, false
+			}
+			set = product(set, next)
+		}
+		return set, true
+	case syntax.OpAlternate:
+		var set []string
+		for _, sub := range re.Sub {
+			next, ok := exact(sub, foldS)
+			if !ok || len(set)+len(next) > maxExact {
+				return nil, false
+			}
+			set = append(set, next...)
+		}
+		return set, true
+	}
+	return nil, false
+}
+
+func product(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
+}
+
+// anyOf needs one of set to occur. A text that holds "deploys" holds
+// "deploy", so only the shortest texts that contain no other are kept;
+// the empty text rules nothing out.
+func (l *literals) anyOf(set []string) query {
+	var subs []query
+	for i, s := range set {
+		if s == "" {
+			return query{}
+		}
+		redundant := false
+		for j, t := range set {
+			if j != i && strings.Contains(s, t) && (len(t) < len(s) || j < i) {
+				redundant = true
+				break
+			}
+		}
+		if !redundant {
+			subs = append(subs, query{op: qLit, lit: l.intern(s)})
+		}
+	}
+	return join(qOr, subs)
 }
 
 // join makes an AND or an OR of subs, flattened: an AND leaves out what rules

@@ -16,11 +16,11 @@ func TestPrefilterFormula(t *testing.T) {
 		{`(?i)\bsev(?:erity)?[ -]?1\b`, "(sev & 1)", true},
 		{`(?i)CVE-\d{4}-\d{4,}`, "(cve- & -)", false},
 		{`(?i)\b(?:down|unreachable)\b`, "(down | unreachable)", false},
-		{`disk (is )?full|no space left`, "((disk  & full) | no space left)", false},
+		{`disk (is )?full|no space left`, "(disk full | disk is full | no space left)", false},
 		{`(?i)spike|\d+ ?%`, "(spike | %)", true},
 		{`(?:abc)+x`, "(abc & x)", false},
 		{`a{2,}bcd`, "(bcd & a)", false},
-		{`(?i)\bfor (?:hours|days)\b|\bfor \d+ days`, "((for  & (hours | days)) | ( days & for ))", true},
+		{`(?i)\bfor (?:hours|days)\b|\bfor \d+ days`, "(for hours | for days | ( days & for ))", true},
 		// Every part of a concatenation is needed, not only its best one.
 		{`(?i)\b(?:errors?|down)\b[^.]{0,50}\bsince yesterday\b`, "(since yesterday & (error | down))", true},
 		{`(?i)ÉCHEC`, "*", false},
@@ -30,6 +30,10 @@ func TestPrefilterFormula(t *testing.T) {
 		{`a|\d`, "*", false},
 		{`(?:ab)?`, "*", false},
 		{`(?:ab)?cd`, "cd", false},
+		// Parts with few texts are multiplied out; a text holding
+		// "deploys" holds "deploy".
+		{`(?i)\bb(?:lock|roke)\b`, "(block | broke)", false},
+		{`(?i)\b(?:deploys?|deployments?|release)\b`, "(deploy | release)", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {

@@ -79,8 +79,12 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 			return err
 		}
 		if *asJSON {
+			if b, ok := appendClassifyJSON(w.AvailableBuffer(), &res, w.sla); ok {
+				_, err := w.Write(b)
+				return err
+			}
 			// Encode writes what Marshal and a newline did, HTML
-			// escaping included.
+			// escaping included, and words what cannot be encoded.
 			return w.enc.Encode(res)
 		}
 		_, err = fmt.Fprintf(w, "%s: %s %s (rule %s) %s\n", res.Team, res.Decision.Urgency, orDash(res.Decision.Category), res.Decision.Rule, res.Explanation)

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/sprintguard/sprintguard/classifier"
 )
 
 // classifyBatch is a run of stdin's lines that one worker answers. Batches
@@ -35,14 +37,15 @@ type batchError struct {
 }
 
 // answerBuf is a worker's buffer for one answer, with a JSON encoder that
-// writes into it.
+// writes into it and the worker's cache for appendClassifyJSON.
 type answerBuf struct {
 	bytes.Buffer
 	enc *json.Encoder
+	sla map[classifier.SLA][]byte
 }
 
 func newAnswerBuf() *answerBuf {
-	b := &answerBuf{}
+	b := &answerBuf{sla: map[classifier.SLA][]byte{}}
 	b.enc = json.NewEncoder(&b.Buffer)
 	return b
 }
@@ -77,30 +80,48 @@ func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, answer func(w *
 		}()
 	}
 
+	// Written batches come back for reuse, so that a long stream does not
+	// allocate its lines and answers again batch after batch.
+	free := make(chan *classifyBatch, cap(order)+workers+1)
+	newBatch := func(first int) *classifyBatch {
+		var b *classifyBatch
+		select {
+		case b = <-free:
+			*b = classifyBatch{data: b.data[:0], ends: b.ends[:0], out: b.out[:0], errs: b.errs[:0]}
+		default:
+			b = &classifyBatch{}
+		}
+		b.first, b.done = first, make(chan struct{})
+		return b
+	}
+
 	var writeErr atomic.Pointer[error]
 	failed, written := false, make(chan struct{})
 	go func() {
 		defer close(written)
 		for b := range order {
 			<-b.done
-			if writeErr.Load() != nil {
-				continue
+			if writeErr.Load() == nil {
+				failed = failed || len(b.errs) > 0
+				if err := b.write(out, env.Stderr); err != nil {
+					err = fmt.Errorf("write answers: %w", err)
+					writeErr.Store(&err)
+				}
 			}
-			failed = failed || len(b.errs) > 0
-			if err := b.write(out, env.Stderr); err != nil {
-				err = fmt.Errorf("write answers: %w", err)
-				writeErr.Store(&err)
+			select {
+			case free <- b:
+			default:
 			}
 		}
 	}()
 
-	cur := &classifyBatch{first: 1, done: make(chan struct{})}
+	cur := newBatch(1)
 	n := 0
 	submit := func(flush bool) {
 		cur.flush = flush
 		order <- cur
 		jobs <- cur
-		cur = &classifyBatch{first: n + 1, done: make(chan struct{})}
+		cur = newBatch(n + 1)
 	}
 	sc := bufio.NewScanner(readHook{stdin, func() error {
 		if err := writeErr.Load(); err != nil {
