@@ -51,7 +51,7 @@ func startReplica(t *testing.T, url string, fake *slackfake.Server, now func() t
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := triage.NewService(db, st, now)
 	gw := bot.NewGateway(slack.New("xoxb-test", slack.OptionAPIURL(fake.APIURL())), log)
-	gw.Limit = slackLimits(db, log, 0)
+	gw.Limit = slackLimits(db, config.PacingSlack, log, 0)
 	tr := local.New(db, "REQ", "https://sg.example.com/t/")
 	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr, tr), Now: now, Log: log, MaxBackoff: time.Second}
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: "/sg"}, worker.Kick)

@@ -120,7 +120,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	api := slackClient(cfg.Slack)
 	gw := bot.NewGateway(api, log)
 	gw.Observe = m.SlackCall
-	gw.Limit = slackLimits(db, log, cfg.Storage.Lease)
+	gw.Limit = slackLimits(db, cfg.Slack.Pacing, log, cfg.Storage.Lease)
 	tr, err := buildTrackers(cfg, db, gw, env.Now, log, m.JiraCall)
 	if err != nil {
 		return fail(env, err)
