@@ -8,9 +8,6 @@ import (
 	"time"
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
-	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/examples"
-	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/internal/pgtest"
 	"github.com/sprintguard/sprintguard/jobs"
 	"github.com/sprintguard/sprintguard/store/postgres"
@@ -52,15 +49,7 @@ func TestScheduledWorkSurvivesLeaderSIGKILL(t *testing.T) {
 
 	// The duties last ran a minute ago, as if the replicas had run for
 	// long: the report falls due while they run, not at their first pass.
-	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	duties, err := jobs.TeamDuties(st)
+	duties, err := jobs.TeamDuties(exampleSettings(t))
 	if err != nil {
 		t.Fatal(err)
 	}
