@@ -78,8 +78,20 @@ type Slack struct {
 	SigningSecret Secret // HTTP mode only
 	APIURL        string // always ends in "/"
 	Command       string // the slash command, e.g. "/sg"
-	Line          int
+	// Pacing is PacingSlack (the default: every replica's Web API calls
+	// together stay within Slack's published limits) or PacingOff (no
+	// pacing of our own; only an api_url that is not slack.com may ask
+	// for it, since such a proxy or fake enforces its own limits with a
+	// 429 and Retry-After, which the gateway honours).
+	Pacing string
+	Line   int
 }
+
+// Slack pacing settings.
+const (
+	PacingSlack = "slack"
+	PacingOff   = "off"
+)
 
 // Tracker selects where tickets are created. Line is the line of the
 // `tracker:` key (0 when absent), which CheckTracker reports against.

@@ -112,3 +112,14 @@ func checkLoopback(s string) *problem {
 		hint: fmt.Sprintf("use \"127.0.0.1:%s\"; the admin listener must not be reachable from the network", port),
 	}
 }
+
+// isSlackCom reports whether the Web API URL s is Slack's own (slack.com
+// or a subdomain), whose rate limits sprintguard must keep by itself.
+func isSlackCom(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil {
+		return true // not parsed: assume the strictest case
+	}
+	h := strings.ToLower(u.Hostname())
+	return h == "slack.com" || strings.HasSuffix(h, ".slack.com")
+}

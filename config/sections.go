@@ -15,7 +15,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		Path:    d.file,
 		Storage: Storage{Driver: DriverBolt, Path: "sprintguard.db", DedupeTTL: 24 * time.Hour},
 		Server:  Server{Listen: ":8080", AdminListen: "127.0.0.1:8081", ShutdownTimeout: 20 * time.Second},
-		Slack:   Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg"},
+		Slack:   Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg", Pacing: PacingSlack},
 		Tracker: Tracker{Kind: TrackerLocal, Local: LocalTracker{Prefix: "REQ"}, Jira: JiraTracker{
 			JiraProject: JiraProject{IssueType: "Task"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour},
 			GitHub: defaultGitHub(), GitLab: defaultGitLab()},
@@ -118,8 +118,20 @@ func (d *decoder) server(n *yaml.Node, s *Server) {
 // slack decodes `slack:`. Whether the credentials the mode needs are present
 // is CheckSlack's business, so that `check` works without secrets.
 func (d *decoder) slack(n *yaml.Node, s *Slack) {
+	var pacing *yaml.Node
+	defer func() {
+		// Checked once the section is read, as api_url may come after it.
+		if pacing != nil && s.Pacing == PacingOff && isSlackCom(s.APIURL) {
+			d.errAt(pacing, "`pacing: off` is not allowed with api_url "+s.APIURL+": slack.com's limits are shared by every replica and only the pacer keeps them",
+				"remove `pacing` (the default is slack); off is for an api_url that enforces its own limits, such as a proxy or a test fake")
+		}
+	}()
 	d.fields(n, "slack", map[string]func(*yaml.Node){
 		"mode": func(v *yaml.Node) { d.choice("`mode`", v, &s.Mode, ModeSocket, ModeHTTP) },
+		"pacing": func(v *yaml.Node) {
+			pacing = v
+			d.choice("`pacing`", v, &s.Pacing, PacingSlack, PacingOff)
+		},
 		"bot_token": func(v *yaml.Node) {
 			d.secret("`bot_token`", v, &s.BotToken)
 			d.tokenPrefix(v, "`bot_token`", &s.BotToken, "xoxb-", "a bot token (xoxb-...), from OAuth & Permissions")

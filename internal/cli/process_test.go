@@ -58,18 +58,27 @@ var built struct {
 	err  error
 }
 
-// exampleService is triage over a new store at path with the example
-// config, its clock stopped at Tuesday 2026-11-17 16:00 UTC; done closes
-// the store, which the commands under test must then be able to open.
-func exampleService(t *testing.T, path string) (svc *triage.Service, st *triage.Settings, done func()) {
+// exampleSettings is the settings of the example config, with no
+// environment.
+func exampleSettings(t *testing.T) *triage.Settings {
 	t.Helper()
 	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, err = app.Settings(cfg); err != nil {
+	st, err := app.Settings(cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// exampleService is triage over a new store at path with the example
+// config, its clock stopped at Tuesday 2026-11-17 16:00 UTC; done closes
+// the store, which the commands under test must then be able to open.
+func exampleService(t *testing.T, path string) (svc *triage.Service, st *triage.Settings, done func()) {
+	t.Helper()
+	st = exampleSettings(t)
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -15,8 +15,6 @@ import (
 	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/bot/slackfake"
 	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/examples"
-	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/internal/pgtest"
 	"github.com/sprintguard/sprintguard/internal/testclock"
 	"github.com/sprintguard/sprintguard/jobs"
@@ -36,14 +34,7 @@ type replica struct {
 
 func startReplica(t *testing.T, url string, fake *slackfake.Server, now func() time.Time) *replica {
 	t.Helper()
-	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := exampleSettings(t)
 	db, err := postgres.Open(context.Background(), url, postgres.Options{Now: now, MaxConns: 6})
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +42,7 @@ func startReplica(t *testing.T, url string, fake *slackfake.Server, now func() t
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := triage.NewService(db, st, now)
 	gw := bot.NewGateway(slack.New("xoxb-test", slack.OptionAPIURL(fake.APIURL())), log)
-	gw.Limit = slackLimits(db, log, 0)
+	gw.Limit = slackLimits(db, config.PacingSlack, log, 0)
 	tr := local.New(db, "REQ", "https://sg.example.com/t/")
 	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr, tr), Now: now, Log: log, MaxBackoff: time.Second}
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: "/sg"}, worker.Kick)

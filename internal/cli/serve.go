@@ -43,6 +43,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if *logFormat != "json" && *logFormat != "text" {
 		return usageError(env, "serve", fmt.Sprintf("--log-format %q: use json or text", *logFormat))
 	}
+	if env.Now, err = faultClock(env.Getenv, env.Now); err != nil {
+		return fail(env, err)
+	}
 	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
@@ -56,6 +59,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		log = slog.New(logctx.Handler{Handler: slog.NewJSONHandler(env.Stderr, nil)})
 	case "text":
 		log = slog.New(logctx.Handler{Handler: slog.NewTextHandler(env.Stderr, nil)})
+	}
+	if off := env.Getenv(faultClockOffset); off != "" {
+		log.Warn("clock shifted for a test; Slack's requests will be refused", "env", faultClockOffset, "offset", off, "now", env.Now())
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -120,7 +126,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	api := slackClient(cfg.Slack)
 	gw := bot.NewGateway(api, log)
 	gw.Observe = m.SlackCall
-	gw.Limit = slackLimits(db, log, cfg.Storage.Lease)
+	gw.Limit = slackLimits(db, cfg.Slack.Pacing, log, cfg.Storage.Lease)
 	tr, err := buildTrackers(cfg, db, gw, env.Now, log, m.JiraCall)
 	if err != nil {
 		return fail(env, err)

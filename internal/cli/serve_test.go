@@ -34,6 +34,7 @@ type httpServe struct {
 	fake     *slackfake.Server
 	logs     *syncBuffer
 	args     []string // more flags for serve
+	env      []string // more environment for serve
 }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
@@ -104,6 +105,7 @@ func (s *httpServe) start() {
 	s.t.Helper()
 	s.cmd = exec.Command(s.bin, append([]string{"serve", "--config", s.cfg}, s.args...)...)
 	s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret, "JIRA_API_TOKEN="+jirafake.Token)
+	s.cmd.Env = append(s.cmd.Env, s.env...)
 	logs := &syncBuffer{}
 	s.logs = logs
 	s.cmd.Stderr = logs

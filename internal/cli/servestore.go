@@ -170,13 +170,15 @@ func elect(ctx context.Context, e *postgres.Elector) (wait func()) {
 var _ bot.Buckets = (*postgres.DB)(nil)
 
 // slackLimits paces the Slack calls of all replicas together on
-// PostgreSQL; one bolt process has Slack's Retry-After alone (nil). A job
-// waits for its slot at most a quarter of the lease (and 20 s), else it is
+// PostgreSQL; one bolt process has Slack's Retry-After alone (nil), and so
+// has every replica when pacing is config.PacingOff, which the config
+// allows only toward an api_url that enforces its own limits. A job waits
+// for its slot at most a quarter of the lease (and 20 s), else it is
 // retried later: a handler still waiting when its lease ends would see
 // another replica take the job and post it too.
-func slackLimits(db serveStore, log *slog.Logger, lease time.Duration) bot.Limiter {
+func slackLimits(db serveStore, pacing string, log *slog.Logger, lease time.Duration) bot.Limiter {
 	pg, ok := db.(*postgres.DB)
-	if !ok {
+	if !ok || pacing == config.PacingOff {
 		return nil
 	}
 	if lease <= 0 {
