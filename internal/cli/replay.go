@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/replay"
 	"github.com/sprintguard/sprintguard/report"
 	"github.com/sprintguard/sprintguard/slackexport"
@@ -46,14 +47,20 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	if *labels == "" {
 		*labels = labelsBeside(*export)
 	}
+	var ls []learn.FileLabel
+	if *labels != "" {
+		// Before the replay, which may write --db: a broken labels file
+		// writes nothing.
+		if ls, err = readExportLabels(st, *labels); err != nil {
+			return fail(env, err)
+		}
+	}
 	res, err := replay.Run(ctx, exp, replay.Options{Settings: st, DB: *dbFile})
 	if err != nil {
 		return fail(env, err)
 	}
 	if *labels != "" {
-		if err := scoreReplay(env, res, *labels); err != nil {
-			return fail(env, err)
-		}
+		scoreReplay(env, res, ls, *labels)
 	}
 	w, done, err := output(env, *out)
 	if err != nil {

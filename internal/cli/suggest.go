@@ -260,6 +260,10 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 			return nil, fmt.Errorf("no labels file for %s: put labels.jsonl in it (or %s.labels.jsonl beside it), or pass --labels FILE", export, strings.TrimSuffix(export, ".zip"))
 		}
 	}
+	ls, err := readExportLabels(st, labels)
+	if err != nil {
+		return nil, err
+	}
 	exp, err := slackexport.Open(export)
 	if err != nil {
 		return nil, err
@@ -269,25 +273,29 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 	if err != nil {
 		return nil, err
 	}
-	ex, _, err := labelReplay(env, res, labels, team)
-	return ex, err
+	ex, _ := labelReplay(env, res, ls, labels, team)
+	return ex, nil
 }
 
-// labelReplay joins a labels file with the requests a replay made, per
-// team. Labels whose messages made no request are counted, not errors:
-// the replay skips bots, chatter and opted-out messages.
-func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Example, map[string][]learn.Example, error) {
+// readExportLabels reads the labels file of an export, checking its
+// categories against every team's rules. It is read before the replay, so
+// that a broken file stops everything before anything is written.
+func readExportLabels(st *triage.Settings, file string) ([]learn.FileLabel, error) {
 	var cats []string
-	for _, t := range res.Teams {
-		cats = append(cats, t.Team.Rules.Categories()...)
+	for _, t := range st.Teams {
+		cats = append(cats, t.Rules.Categories()...)
 	}
 	// Teams share categories: an error lists each once.
 	slices.Sort(cats)
 	cats = slices.Compact(cats)
-	ls, err := learn.ReadMessageLabels(labels, cats)
-	if err != nil {
-		return nil, nil, err
-	}
+	return learn.ReadMessageLabels(file, cats)
+}
+
+// labelReplay joins the labels ls, read from file, with the requests a
+// replay made, per team. Labels whose messages made no request are
+// counted, not errors: the replay skips bots, chatter and opted-out
+// messages.
+func labelReplay(env Env, res *replay.Result, ls []learn.FileLabel, file, team string) ([]learn.Example, map[string][]learn.Example) {
 	var all []learn.Example
 	byTeam := map[string][]learn.Example{}
 	matched := map[string]bool{}
@@ -303,23 +311,20 @@ func labelReplay(env Env, res *replay.Result, labels, team string) ([]learn.Exam
 		all = append(all, ex...)
 	}
 	if n := len(ls) - len(matched); n > 0 && team == "" {
-		fmt.Fprintf(env.Stderr, "warning: %d of %d labels in %s match no request of the replay (a message it skipped, or another channel)\n", n, len(ls), labels)
+		fmt.Fprintf(env.Stderr, "warning: %d of %d labels in %s match no request of the replay (a message it skipped, or another channel)\n", n, len(ls), file)
 	}
-	return all, byTeam, nil
+	return all, byTeam
 }
 
-// scoreReplay scores each team's rules against the labels file.
-func scoreReplay(env Env, res *replay.Result, labels string) error {
-	_, byTeam, err := labelReplay(env, res, labels, "")
-	if err != nil {
-		return err
-	}
+// scoreReplay scores each team's rules against the labels ls, read from
+// file.
+func scoreReplay(env Env, res *replay.Result, ls []learn.FileLabel, file string) {
+	_, byTeam := labelReplay(env, res, ls, file, "")
 	for _, t := range res.Teams {
 		if ex := byTeam[t.Team.Name]; len(ex) > 0 {
-			res.Labels = append(res.Labels, replay.LabelScore{Team: t.Team.Name, File: labels, Score: learn.Evaluate(t.Team.Rules, ex)})
+			res.Labels = append(res.Labels, replay.LabelScore{Team: t.Team.Name, File: file, Score: learn.Evaluate(t.Team.Rules, ex)})
 		}
 	}
-	return nil
 }
 
 // resultLine is `rules eval`'s headline figures on one line.

@@ -157,3 +157,19 @@ func TestRulesSuggestOnAnExportWithNothingLabelled(t *testing.T) {
 		})
 	}
 }
+
+// A bad labels file is found before the replay runs, so that a replay
+// asked to keep its state writes no database for it.
+func TestReplayWithABadLabelsFileWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	labels := writeFile(t, dir, "labels.jsonl", exampleLabels+`{"channel": "#platform-help", "ts": "1.2", "urgency": "P2", "category": "acess"}`+"\n")
+	db := filepath.Join(dir, "replay.db")
+	code, out, errs := run(t, "replay", "--export", repo("examples", "slack-export"), "--labels", labels, "--db", db,
+		"--config", repo("examples", "sprintguard.yaml"))
+	if code != ExitFail || out != "" || !strings.Contains(errs, labels+":4: category \"acess\"") {
+		t.Errorf("exit %d, stdout %d bytes, stderr %q; want 1, nothing, and FILE:4", code, len(out), errs)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the replay wrote %s although its labels file is broken (stat: %v)", db, err)
+	}
+}
