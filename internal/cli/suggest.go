@@ -35,7 +35,7 @@ Every on-call action on a request is a label, and rules suggest learns from all 
                                an answer: that deflects them)
   resolved with time spent     a rule whose estimate is 2x or more off the median time spent
                                on its requests is proposed that median as its estimate
-An edit needs 3 requests that support it. Each comes with its support counts and the rules
+An edit needs at least 3 requests behind it. Each comes with its support counts and the rules
 eval score on the history before and after it (urgency, interrupt-or-not, category, and how
 far the estimates were from the time spent). The edits are printed as a unified diff of the
 rules file, for review and git apply; nothing is written. With --export, the labels file
