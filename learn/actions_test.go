@@ -63,11 +63,7 @@ func TestSuggestLearnsFromDefersApprovalsAndDeclines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := map[string]Edit{}
-			for _, e := range s.Edits {
-				got[string(e.Kind)+" "+e.Rule] = e
-				t.Log(e.Describe(), e.Before, "->", e.After)
-			}
+			got := byKind(t, s.Edits)
 			w, ok := got["waits staging"]
 			if !ok {
 				t.Fatalf("no waits edit for staging among %v", keys(got))

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -50,14 +48,7 @@ func TestRulesSuggestLearnsFromDefersAndTimeSpent(t *testing.T) {
 	db := filepath.Join(dir, "sg.db")
 	path := writeFile(t, dir, "sprintguard.yaml", fmt.Sprintf(actsConfig, db))
 	before, _ := os.ReadFile(path)
-	cfg, err := config.Load(path, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, st := loadRig(t, path)
 	s, err := store.Open(db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
