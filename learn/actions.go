@@ -116,7 +116,7 @@ func (m *miner) actions(skip map[string]bool) []Edit {
 		if err != nil || !after.Better(m.before) {
 			continue
 		}
-		e.Before, e.After, e.Support, e.Against = m.before, after, fixed, broken
+		e.Before, e.After, e.Support, e.Against, e.touched = m.before, after, fixed, broken, t.touched
 		out = append(out, e)
 	}
 	return out
@@ -173,7 +173,7 @@ func (m *miner) estimates() []Edit {
 		if !after.Better(m.before) {
 			continue
 		}
-		e.Before, e.After = m.before, after
+		e.Before, e.After, e.touched = m.before, after, t.timed
 		out = append(out, e)
 	}
 	return out

@@ -2,6 +2,7 @@ package learn
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -62,11 +63,7 @@ func TestSuggestLearnsFromDefersApprovalsAndDeclines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := map[string]Edit{}
-			for _, e := range s.Edits {
-				got[string(e.Kind)+" "+e.Rule] = e
-				t.Log(e.Describe(), e.Before, "->", e.After)
-			}
+			got := byKind(t, s.Edits)
 			w, ok := got["waits staging"]
 			if !ok {
 				t.Fatalf("no waits edit for staging among %v", keys(got))
@@ -168,5 +165,28 @@ func TestSuggestProposesEstimatesFromTimeSpent(t *testing.T) {
 	}
 	if s.Rules[0].Estimate != 1 || s.Edited.EstimateOff != s.Now.EstimateOff-8 {
 		t.Errorf("edited rules %+v, estimates off %v then %v", s.Rules[0], s.Now.EstimateOff, s.Edited.EstimateOff)
+	}
+}
+
+// Suggest decides again only the items its edits touched; the score with
+// every edit made must still be what Evaluate gives on the edited rules.
+func TestSuggestAfterIsEvaluate(t *testing.T) {
+	for name, h := range map[string][]Example{"overrides": history(), "actions": actionHistory(triage.ActDeferReq)} {
+		t.Run(name, func(t *testing.T) {
+			s, err := Suggest(actionRules, classifier.Options{}, h, SuggestOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Edits) < 2 {
+				t.Fatalf("%d edits, want some to check", len(s.Edits))
+			}
+			set, err := classifier.Compile(s.Rules, classifier.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := Evaluate(set, h); !reflect.DeepEqual(s.After, want) {
+				t.Errorf("after %+v\nwant  %+v", s.After, want)
+			}
+		})
 	}
 }

@@ -66,6 +66,9 @@ type Edit struct {
 	// Before and After score the rules on the history without and with
 	// this edit alone.
 	Before, After Agreement
+	// touched are the history items the edit can change the decision of;
+	// every other item is decided as before.
+	touched []int
 }
 
 // Precision is Correct over Fired, in percent.
@@ -203,8 +206,15 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 	if err != nil {
 		return nil, fmt.Errorf("compile suggested rules: %w", err)
 	}
-	ds := make([]classifier.Decision, len(ex))
-	parallel(len(ex), func(i int) { ds[i] = m.decide(final, i) })
+	// Only the items some edit touched can be decided otherwise.
+	ds := slices.Clone(m.pred)
+	var touched []int
+	for _, e := range edits {
+		touched = append(touched, e.touched...)
+	}
+	slices.Sort(touched)
+	touched = slices.Compact(touched)
+	parallel(len(touched), func(j int) { ds[touched[j]] = m.decide(final, touched[j]) })
 	out.After = score(ex, ds)
 	for i := range ex {
 		out.Edited.add(&ex[i], ds[i], 1)
@@ -332,7 +342,7 @@ func (m *miner) misfires(skip map[string]bool) []Edit {
 		if err != nil || !after.Better(m.before) {
 			continue
 		}
-		e.After = after
+		e.After, e.touched = after, t.touched
 		out = append(out, e)
 	}
 	return out
@@ -461,7 +471,7 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 		if err != nil || !after.Better(m.before) {
 			continue
 		}
-		e.Before, e.After, e.Support = m.before, after, fixed
+		e.Before, e.After, e.Support, e.touched = m.before, after, fixed, touched
 		out = append(out, e)
 	}
 	return out

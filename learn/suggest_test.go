@@ -40,11 +40,7 @@ func TestSuggestFindsPhrasesNewRulesAndMisfires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]Edit{}
-	for _, e := range s.Edits {
-		got[string(e.Kind)+" "+e.Rule] = e
-		t.Log(e.Describe(), e.Before, "->", e.After)
-	}
+	got := byKind(t, s.Edits)
 	tests := []struct {
 		key      string
 		phrase   string
@@ -90,6 +86,27 @@ func TestSuggestNeedsSupport(t *testing.T) {
 	}
 	if len(s.Edits) != 0 {
 		t.Errorf("edits %+v from two items each, want none", s.Edits)
+	}
+}
+
+// byKind maps "KIND RULE" to each edit, and logs them.
+func byKind(t *testing.T, edits []Edit) map[string]Edit {
+	t.Helper()
+	got := map[string]Edit{}
+	for _, e := range edits {
+		got[string(e.Kind)+" "+e.Rule] = e
+		t.Log(e.Describe(), e.Before, "->", e.After)
+	}
+	return got
+}
+
+// wantIn reports each of wants that got lacks.
+func wantIn(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q:\n%s", want, got)
+		}
 	}
 }
 

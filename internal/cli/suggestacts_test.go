@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -50,14 +48,7 @@ func TestRulesSuggestLearnsFromDefersAndTimeSpent(t *testing.T) {
 	db := filepath.Join(dir, "sg.db")
 	path := writeFile(t, dir, "sprintguard.yaml", fmt.Sprintf(actsConfig, db))
 	before, _ := os.ReadFile(path)
-	cfg, err := config.Load(path, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, st := loadRig(t, path)
 	s, err := store.Open(db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -155,5 +146,21 @@ func TestRulesSuggestOnAnExportWithNothingLabelled(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 0 and no overrides yet", code, out, errs)
 			}
 		})
+	}
+}
+
+// A bad labels file is found before the replay runs, so that a replay
+// asked to keep its state writes no database for it.
+func TestReplayWithABadLabelsFileWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	labels := writeFile(t, dir, "labels.jsonl", exampleLabels+`{"channel": "#platform-help", "ts": "1.2", "urgency": "P2", "category": "acess"}`+"\n")
+	db := filepath.Join(dir, "replay.db")
+	code, out, errs := run(t, "replay", "--export", repo("examples", "slack-export"), "--labels", labels, "--db", db,
+		"--config", repo("examples", "sprintguard.yaml"))
+	if code != ExitFail || out != "" || !strings.Contains(errs, labels+":4: category \"acess\"") {
+		t.Errorf("exit %d, stdout %d bytes, stderr %q; want 1, nothing, and FILE:4", code, len(out), errs)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the replay wrote %s although its labels file is broken (stat: %v)", db, err)
 	}
 }
