@@ -60,6 +60,7 @@ type options struct {
 	ceilingRateDur, boltDur           time.Duration
 	stall                             time.Duration
 	keep, bolt                        bool
+	outbox                            bool
 }
 
 func main() {
@@ -74,6 +75,7 @@ func main() {
 	flag.BoolVar(&o.bolt, "bolt", true, "run the Bolt for JS phase (needs node and npm; skipped with a note without them)")
 	flag.DurationVar(&o.boltDur, "bolt-duration", 15*time.Second, "length of the Bolt for JS phase")
 	flag.DurationVar(&o.stall, "stall", 60*time.Second, "give up waiting for requests once their count has not grown for this long")
+	flag.BoolVar(&o.outbox, "outbox", true, "wait for the outbox's Web API calls after the burst (false: the drain ends once every request is made, for quick runs of the ack figures)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (config, store, serve.log)")
 	flag.Parse()
 	if o.rate <= 0 || o.senders <= 0 || o.duration <= 0 || o.maxDuration <= 0 || o.ceilingDur <= 0 || o.ceilingRateDur <= 0 || o.boltDur <= 0 {
@@ -162,7 +164,7 @@ func run(ctx context.Context, o options) (code int, err error) {
 	// backlog does not take CPU from them.
 	acked := ackedTS(gen, sustained, peak)
 	lastAck := later(sustained.lastAck, peak.lastAck)
-	dr := env.drain(ctx, base, len(acked), o.stall)
+	dr := env.drain(ctx, base, len(acked), o.stall, o.outbox)
 	if ctx.Err() != nil {
 		_ = env.serve.stop(30 * time.Second)
 		return 1, fmt.Errorf("interrupted before the requests were counted: %w", ctx.Err())
