@@ -106,6 +106,7 @@ var cases = []contractCase{
 	{"PurgeTextKeepsTheFigures", testPurgeTextKeepsTheFigures},
 
 	{"Claim", testClaim},
+	{"Settle", testSettle},
 	{"Ledgers", testLedgers},
 	{"Overrides", testOverrides},
 	{"NotesByTeamAndTime", testNotesByTeamAndTime},
@@ -121,6 +122,7 @@ var cases = []contractCase{
 	{"PurgeExpired", testPurgeExpired},
 
 	{"InboxAcceptsEachKeyOnce", testInboxAcceptsEachKeyOnce},
+	{"AcceptTakesTheEventClaim", testAcceptTakesTheEventClaim},
 
 	{"CreateTicket", testCreateTicket},
 	{"CreateTicketConcurrentRetries", testCreateTicketConcurrentRetries},
