@@ -134,33 +134,12 @@ func (w *Writer[T]) loop() {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	batch := make([]*intent[T], 0, w.opt.MaxBatch)
-	queue, urgent := w.queue, w.urgent
+	l := lanes[T]{urgent: w.urgent, queue: w.queue}
 	last, lastUrgent := 0, false
-	for queue != nil || urgent != nil {
-		var first *intent[T]
-		// An urgent intent is taken first even when both are ready.
-		select {
-		case in, ok := <-urgent:
-			if !ok {
-				urgent = nil
-				continue
-			}
-			first = in
-		default:
-			select {
-			case in, ok := <-urgent:
-				if !ok {
-					urgent = nil
-					continue
-				}
-				first = in
-			case in, ok := <-queue:
-				if !ok {
-					queue = nil
-					continue
-				}
-				first = in
-			}
+	for l.urgent != nil || l.queue != nil {
+		first, closed, _ := l.next(true, true, nil)
+		if closed {
+			continue
 		}
 		batch = append(batch[:0], first)
 		nUrgent, nOrdinary := 0, 0
@@ -176,56 +155,19 @@ func (w *Writer[T]) loop() {
 		if wait {
 			timer.Reset(w.opt.MaxDelay)
 		}
-	collect:
 		for len(batch) < w.opt.MaxBatch {
 			// Urgent intents join first, then ordinary ones, fewer of
 			// them while urgent ones come.
-			ordinary := queue
-			if (nUrgent > 0 || lastUrgent) && nOrdinary >= w.opt.MaxBesideUrgent {
-				ordinary = nil
+			ordinary := (nUrgent == 0 && !lastUrgent) || nOrdinary < w.opt.MaxBesideUrgent
+			in, closed, timedOut := l.next(ordinary, wait, timer.C)
+			if closed {
+				continue
 			}
-			var in *intent[T]
-			var ok bool
-			select {
-			case in, ok = <-urgent:
-				if !ok {
-					urgent = nil
-					continue
-				}
-			default:
-				// What is queued already joins even when the timer has
-				// fired meanwhile: a select with both ready picks either.
-				select {
-				case in, ok = <-urgent:
-					if !ok {
-						urgent = nil
-						continue
-					}
-				case in, ok = <-ordinary:
-					if !ok {
-						queue = nil
-						continue
-					}
-				default:
-					if !wait {
-						break collect
-					}
-					select {
-					case in, ok = <-urgent:
-						if !ok {
-							urgent = nil
-							continue
-						}
-					case in, ok = <-ordinary:
-						if !ok {
-							queue = nil
-							continue
-						}
-					case <-timer.C:
-						wait = false
-						break collect
-					}
-				}
+			if timedOut {
+				wait = false
+			}
+			if in == nil {
+				break
 			}
 			batch = append(batch, in)
 			if in.urgent {
@@ -237,13 +179,65 @@ func (w *Writer[T]) loop() {
 		if wait {
 			timer.Stop() // since Go 1.23, no stale tick is left to drain
 		}
-		batch = w.run(batch, urgent)
+		batch = w.run(batch, l.urgent)
 		last, lastUrgent = len(batch), false
 		for _, in := range batch {
 			lastUrgent = lastUrgent || in.urgent
 		}
 		clear(batch)
 	}
+}
+
+// lanes are the writer's two queues, as its goroutine sees them: a
+// closed one is set to nil, so that it is no longer received from.
+type lanes[T any] struct {
+	urgent, queue chan *intent[T]
+}
+
+// next returns the next intent, an urgent one first, and ordinary ones
+// only if ordinary. What is queued already is taken even when timeout has
+// fired meanwhile (a select with both ready picks either). When nothing
+// is queued it returns nil at once, or with block waits for an intent or
+// for timeout (nil: for an intent). closed reports a lane found closed:
+// the caller asks again.
+func (l *lanes[T]) next(ordinary, block bool, timeout <-chan time.Time) (in *intent[T], closed, timedOut bool) {
+	queue := l.queue
+	if !ordinary {
+		queue = nil
+	}
+	var ok bool
+	select {
+	case in, ok = <-l.urgent:
+		return l.got(in, ok, &l.urgent)
+	default:
+	}
+	select {
+	case in, ok = <-l.urgent:
+		return l.got(in, ok, &l.urgent)
+	case in, ok = <-queue:
+		return l.got(in, ok, &l.queue)
+	default:
+	}
+	if !block {
+		return nil, false, false
+	}
+	select {
+	case in, ok = <-l.urgent:
+		return l.got(in, ok, &l.urgent)
+	case in, ok = <-queue:
+		return l.got(in, ok, &l.queue)
+	case <-timeout:
+		return nil, false, true
+	}
+}
+
+// got is next's answer for a receive from lane.
+func (l *lanes[T]) got(in *intent[T], ok bool, lane *chan *intent[T]) (*intent[T], bool, bool) {
+	if !ok {
+		*lane = nil
+		return nil, true, false
+	}
+	return in, false, false
 }
 
 // run commits batch, re-running it without each function that fails
