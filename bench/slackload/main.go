@@ -174,7 +174,11 @@ func run(ctx context.Context, o options) (code int, err error) {
 	// backlog included, since serve had to get through it too.
 	processed := perSecond(int(dr.last.requests-beforeMax.requests), dr.at.Sub(peak.start))
 	drainTime := max(dr.at.Sub(lastAck), 0)
-	if dr.ok {
+	switch {
+	case dr.ok && !o.outbox:
+		fmt.Printf("%-40s all %d requests made %.2f s after the last ack (scraped every %v); the outbox was not waited for (-outbox=false), so the figures below count requests made, not fully processed\n",
+			"drain", len(acked), max(dr.made.Sub(lastAck), 0).Seconds(), drainPoll)
+	case dr.ok:
 		fmt.Printf("%-40s all %d requests made %.2f s after the last ack (scraped every %v); fully processed, the outbox's last Web API call included, %.2f s after it; %.0f jobs wait in the outbox for later\n",
 			"drain", len(acked), max(dr.made.Sub(lastAck), 0).Seconds(), drainPoll, drainTime.Seconds(), dr.last.outbox-base.outbox)
 	}
