@@ -2,10 +2,14 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,17 +48,67 @@ func BenchmarkEventsHandler(b *testing.B) {
 			}
 		})
 	}
+	// 50 senders at once while the processors take the events in, as in
+	// bench/slackload's max phase: how acknowledgements fare beside the
+	// intake's transactions and CPU. The outbox does not run.
+	b.Run("ack/fsync/busy", func(b *testing.B) {
+		bt, _ := newIdleBot(b, false)
+		ctx, cancel := context.WithCancel(context.Background())
+		bt.Start(ctx)
+		b.Cleanup(func() { cancel(); bt.Wait() })
+		mux := http.NewServeMux()
+		bt.Routes(mux, v)
+		runEventsParallel(b, mux, 50)
+	})
 }
 
-// runEvents serves b.N signed message events to h and fails on any answer
-// but 200.
-func runEvents(b *testing.B, h http.Handler) {
-	type signedBody struct {
-		body   []byte
-		header http.Header
+// runEventsParallel serves b.N signed message events to h from senders
+// goroutines at once and reports the 99th percentile of the time to
+// answer; it fails on any answer but 200.
+func runEventsParallel(b *testing.B, h http.Handler, senders int) {
+	reqs := signedEvents(b.N)
+	took := make([]time.Duration, b.N)
+	var next atomic.Int64
+	b.SetBytes(int64(len(reqs[0].body)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(reqs) {
+					return
+				}
+				r := httptest.NewRequest(http.MethodPost, "/slack/events", bytes.NewReader(reqs[i].body))
+				r.Header = reqs[i].header
+				w := httptest.NewRecorder()
+				start := time.Now()
+				h.ServeHTTP(w, r)
+				took[i] = time.Since(start)
+				if w.Code != http.StatusOK {
+					b.Errorf("event %d: status %d: %s", i, w.Code, w.Body)
+				}
+			}
+		})
 	}
+	wg.Wait()
+	b.StopTimer()
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// signedEvent is one request body and its signed headers.
+type signedEvent struct {
+	body   []byte
+	header http.Header
+}
+
+// signedEvents returns n signed message events to an auto-mode intake
+// channel, each with its own event id, message and requester.
+func signedEvents(n int) []signedEvent {
 	at := idleBotNow
-	reqs := make([]signedBody, b.N)
+	reqs := make([]signedEvent, n)
 	for i := range reqs {
 		body := fmt.Sprintf(`{"token":"x","team_id":"T123","api_app_id":"A123","type":"event_callback",`+
 			`"event_id":"EvB%010d","event_time":%d,"event":{"type":"message","channel":"C0DATAHELP","channel_type":"channel",`+
@@ -62,8 +116,15 @@ func runEvents(b *testing.B, h http.Handler) {
 			`"ts":"%d.%06d","event_ts":"%d.%06d"}}`, i, at.Unix(), i, i, at.Unix(), i, at.Unix(), i)
 		h := signed(testSecret, at, body)
 		h.Set("Content-Type", "application/json")
-		reqs[i] = signedBody{[]byte(body), h}
+		reqs[i] = signedEvent{[]byte(body), h}
 	}
+	return reqs
+}
+
+// runEvents serves b.N signed message events to h and fails on any answer
+// but 200.
+func runEvents(b *testing.B, h http.Handler) {
+	reqs := signedEvents(b.N)
 	b.SetBytes(int64(len(reqs[0].body)))
 	b.ReportAllocs()
 	b.ResetTimer()

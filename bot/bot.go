@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sprintguard/sprintguard/internal/logctx"
@@ -89,6 +90,8 @@ type Bot struct {
 	sweeping   bool
 	sweptTo    uint64
 	wg         sync.WaitGroup
+	// acks counts the acknowledgements under way (see yield).
+	acks atomic.Int64
 }
 
 // New returns a Bot. kick wakes the outbox worker after jobs are queued;
@@ -142,6 +145,7 @@ func (b *Bot) process(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case d := <-b.queue:
+			b.yield(ctx)
 			b.handle(ctx, d)
 		}
 	}

@@ -188,6 +188,17 @@ func (g *Gateway) UpdateMessage(ctx context.Context, channel, ts string, opts ..
 }
 
 // PostEphemeral shows a message to one user in a channel.
+//
+// Unlike Post, it makes no exactly-once effort, and cannot: Slack keeps
+// no ephemeral message. conversations.history and conversations.replies
+// never return one, chat.postEphemeral takes no metadata and answers only
+// a message_ts that no method reads back, and the message is gone from
+// the user's client on reload. An earlier run's post can therefore not be
+// found again, and a resumed job could only guess. So an ephemeral
+// message is only ever a hint to the person who acted (an empty mention,
+// a button that does nothing now), posted while a delivery is processed,
+// never a job's effect: in the rare crash between the post and the
+// delivery's Done, the hint is shown twice, and no record depends on it.
 func (g *Gateway) PostEphemeral(ctx context.Context, channel, user string, opts ...slack.MsgOption) error {
 	return g.Do(ctx, "chat.postEphemeral", func(ctx context.Context) error {
 		_, err := g.api.PostEphemeralContext(ctx, channel, user, opts...)

@@ -13,15 +13,19 @@ import (
 // Accept stores a delivery unless one with the same key was accepted
 // within ttl, and reports whether it was a duplicate. Concurrent calls
 // share the store writer's transactions, so one fsync serves many
-// deliveries; Accept may be called from any number of goroutines. d's Seq
-// is set when it is stored.
+// deliveries; Accept may be called from any number of goroutines. Its
+// transactions go ahead of the other writes (groupcommit's urgent lane):
+// Slack waits for the acknowledgement, and the processing behind it can
+// lag. d's Seq is set when it is stored.
 func (db *DB) Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error) {
-	err = db.update(func(b *bolt.Tx) error {
+	err = db.urgent(func(b *bolt.Tx) error {
 		// The writer may run this function again after a failed peer: start over.
 		dup, d.Seq = false, 0
 		t := db.tx(b)
 		if d.Key != "" {
-			_, fresh, err := t.Claim("delivery:"+d.Key, "", d.Received, d.Received.Add(ttl))
+			// An empty claim: intake fills it with the request the
+			// delivery makes (triage.EventClaim), so the key is claimed once.
+			_, fresh, err := t.Claim(triage.EventClaim(d.Key), "", d.Received, d.Received.Add(ttl))
 			if err != nil {
 				return err
 			}

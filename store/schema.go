@@ -1,16 +1,18 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sprintguard/sprintguard/sprint"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -62,6 +64,7 @@ var migrations = []migration{
 	{name: "create the labels bucket", apply: migrateToV4},
 	{name: "number sprints from 1", apply: migrateToV5},
 	{name: "keep ledger charges apart from a running total", apply: migrateToV6},
+	{name: "claim each delivery's key once", apply: migrateToV7},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -191,6 +194,56 @@ func migrateToV6(b *bolt.Tx) error {
 		// Untracked, the ledger is summed once and written whole.
 		if err := t.PutLedger(l); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// legacyDeliveryClaim prefixes the claims Accept took up to schema 6,
+// beside the "event:" claim intake took for the same key.
+var legacyDeliveryClaim = []byte("delivery:")
+
+// migrateToV7 folds each delivery claim into its key's event claim
+// (triage.EventClaim), which Accept now takes and intake fills: a Slack
+// retry of a delivery accepted before the upgrade is still dropped. An
+// event claim that exists already keeps its value (the request the
+// delivery made) and the later of the two expiries.
+func migrateToV7(b *bolt.Tx) error {
+	claims, index := b.Bucket(bucketClaims), b.Bucket(bucketClaimExp)
+	type claim struct{ key, val []byte }
+	var old []claim
+	c := claims.Cursor()
+	for k, v := c.Seek(legacyDeliveryClaim); k != nil && bytes.HasPrefix(k, legacyDeliveryClaim); k, v = c.Next() {
+		old = append(old, claim{bytes.Clone(k), bytes.Clone(v)})
+	}
+	for _, o := range old {
+		if err := claims.Delete(o.key); err != nil {
+			return fmt.Errorf("delete claim %s: %w", o.key, err)
+		}
+		if len(o.val) < timeLen {
+			continue
+		}
+		exp := decodeTime(o.val[:timeLen])
+		if err := index.Delete(expiryKey(exp, string(o.key))); err != nil {
+			return fmt.Errorf("delete claim %s: %w", o.key, err)
+		}
+		key := triage.EventClaim(string(o.key[len(legacyDeliveryClaim):]))
+		val := o.val
+		if cur := claims.Get([]byte(key)); len(cur) >= timeLen {
+			curExp := decodeTime(cur[:timeLen])
+			if !curExp.Before(exp) {
+				continue
+			}
+			if err := index.Delete(expiryKey(curExp, key)); err != nil {
+				return fmt.Errorf("move claim %s: %w", o.key, err)
+			}
+			val = append(encodeTime(exp), cur[timeLen:]...)
+		}
+		if err := claims.Put([]byte(key), val); err != nil {
+			return fmt.Errorf("move claim %s: %w", o.key, err)
+		}
+		if err := index.Put(expiryKey(exp, key), nil); err != nil {
+			return fmt.Errorf("move claim %s: %w", o.key, err)
 		}
 	}
 	return nil

@@ -15,6 +15,16 @@ import (
 // key were new. Each claim also has an entry in the expiry index so that
 // PurgeExpired only visits what has expired.
 func (t *tx) Claim(key, value string, now, expires time.Time) (string, bool, error) {
+	return t.claim(key, value, now, expires, false)
+}
+
+// Settle is Claim that fills a live placeholder (a claim with an empty
+// value), keeping its expiry, so its index entry stays as it is.
+func (t *tx) Settle(key, value string, now, expires time.Time) (string, bool, error) {
+	return t.claim(key, value, now, expires, true)
+}
+
+func (t *tx) claim(key, value string, now, expires time.Time, settle bool) (string, bool, error) {
 	if key == "" {
 		return "", false, fmt.Errorf("claim: empty key")
 	}
@@ -22,7 +32,13 @@ func (t *tx) Claim(key, value string, now, expires time.Time) (string, bool, err
 	if v := claims.Get([]byte(key)); len(v) >= timeLen {
 		exp := decodeTime(v[:timeLen])
 		if now.Before(exp) {
-			return string(v[timeLen:]), false, nil
+			if !settle || len(v) > timeLen {
+				return string(v[timeLen:]), false, nil
+			}
+			if err := claims.Put([]byte(key), append(encodeTime(exp), value...)); err != nil {
+				return "", false, fmt.Errorf("settle claim %s: %w", key, err)
+			}
+			return value, true, nil
 		}
 		if err := index.Delete(expiryKey(exp, key)); err != nil {
 			return "", false, fmt.Errorf("claim %s: %w", key, err)

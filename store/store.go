@@ -75,6 +75,9 @@ type DB struct {
 	engine
 	bolt   *bolt.DB
 	writer *groupcommit.Writer[*bolt.Tx]
+	// urgent runs the write transactions an acknowledgement waits for
+	// ahead of the others (see groupcommit.Writer.Urgent).
+	urgent func(func(*bolt.Tx) error) error
 }
 
 // engine is what DB and Session share: the triage and local tracker stores
@@ -130,9 +133,9 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	if !opt.ReadOnly {
 		db.writer = groupcommit.New(b.Update, groupcommit.Options{AfterCommit: opt.AfterCommit})
-		db.update = db.writer.Update
+		db.update, db.urgent = db.writer.Update, db.writer.Urgent
 	} else {
-		db.update = b.Update // which refuses
+		db.update, db.urgent = b.Update, b.Update // which refuse
 	}
 	return db, nil
 }

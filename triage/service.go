@@ -209,11 +209,13 @@ func newRequest(id int64, team *Team, st *Settings, in NewRequest, dec classifie
 // seen reports a delivery or message that was already turned into a request.
 func (s *Service) seen(tx Tx, in NewRequest, at time.Time) (*Request, bool, error) {
 	if in.EventKey != "" {
-		v, ok, err := tx.Claimed("event:"+in.EventKey, at)
+		v, ok, err := tx.Claimed(EventClaim(in.EventKey), at)
 		if err != nil {
 			return nil, false, err
 		}
-		if ok {
+		// An empty claim is the one the delivery's acceptance left: the
+		// event was stored, not yet made into anything.
+		if ok && v != "" {
 			r, err := requestFromClaim(tx, v)
 			return r, true, err
 		}
@@ -238,14 +240,22 @@ func requestFromClaim(tx Tx, v string) (*Request, error) {
 	return tx.Request(id)
 }
 
-// remember ties the delivery's key to the request it made.
+// remember ties the delivery's key to the request it made, in the claim
+// its acceptance took (or a new one, for a delivery that never went
+// through an inbox, such as a replayed message).
 func (s *Service) remember(tx Tx, in NewRequest, id int64, at time.Time) error {
 	if in.EventKey == "" {
 		return nil
 	}
-	_, _, err := tx.Claim("event:"+in.EventKey, formatID(id), at, at.Add(s.DedupeTTL))
+	_, _, err := tx.Settle(EventClaim(in.EventKey), formatID(id), at, at.Add(s.DedupeTTL))
 	return err
 }
+
+// EventClaim is the claim key of a delivery's dedupe key, taken once: with
+// an empty value when the delivery is accepted into the inbox (a Slack
+// retry of it is then dropped), and filled with the request's id when the
+// delivery makes one (a delivery run again after a crash then finds it).
+func EventClaim(key string) string { return "event:" + key }
 
 // route applies the policy and the budget, and picks the on-call. The
 // caller saves r.

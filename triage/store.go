@@ -52,6 +52,11 @@ type Tx interface {
 	// claim live at now stored and false, or value and true when the key
 	// is new (or its earlier claim expired by now).
 	Claim(key, value string, now, expires time.Time) (stored string, fresh bool, err error)
+	// Settle is Claim, except that a live claim with an empty value (a
+	// placeholder, such as the one an accepted delivery leaves before it
+	// is processed) is filled: its value is set to value, its expiry
+	// kept, and Settle reports value and true.
+	Settle(key, value string, now, expires time.Time) (stored string, fresh bool, err error)
 	// Claimed returns the value of a claim on key live at now, and whether
 	// there is one.
 	Claimed(key string, now time.Time) (value string, ok bool, err error)

@@ -27,6 +27,9 @@ func benchConfig(example []byte, apiURL, listen, dbPath string) ([]byte, error) 
 		{"slack.mode", "http"},
 		{"slack.api_url", apiURL},
 		{"server.listen", listen},
+		// Any free port: the example's fixed one is taken by any other
+		// serve on the machine, a second benchmark's included.
+		{"server.admin_listen", "127.0.0.1:0"},
 		{"storage.path", dbPath},
 	} {
 		if err := setScalar(&doc, s.path, s.value); err != nil {

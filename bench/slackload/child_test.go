@@ -29,7 +29,7 @@ func TestBenchConfig(t *testing.T) {
 		{"slack.mode", cfg.Slack.Mode, config.ModeHTTP},
 		{"slack.api_url", cfg.Slack.APIURL, "http://127.0.0.1:4000/"},
 		{"server.listen", cfg.Server.Listen, "127.0.0.1:4001"},
-		{"server.admin_listen", cfg.Server.AdminListen, "127.0.0.1:8081"},
+		{"server.admin_listen", cfg.Server.AdminListen, "127.0.0.1:0"},
 		{"storage.path", cfg.Storage.Path, dbPath},
 	}
 	for _, c := range checks {

@@ -22,6 +22,10 @@ type Options struct {
 	// first of a batch, while writes come from several goroutines at once;
 	// <= 0 means 1ms. A lone writer is never kept waiting.
 	MaxDelay time.Duration
+	// MaxBesideUrgent is the most ordinary intents a batch takes while
+	// urgent ones wait, or the last batch held some; <= 0 means 8. It
+	// bounds how long an urgent intent waits behind heavy ordinary work.
+	MaxBesideUrgent int
 	// AfterCommit, if set, is called on the writer goroutine after each
 	// successful commit, before any of its callers is told, with how many
 	// intents it held: the crash tests kill the process there.
@@ -46,11 +50,13 @@ type Writer[T any] struct {
 	mu     sync.RWMutex // guards closed against sends on a closed channel
 	closed bool
 	queue  chan *intent[T]
+	urgent chan *intent[T]
 	exited chan struct{}
 }
 
 // intent is one caller's transaction function and, once run, its result.
 type intent[T any] struct {
+	urgent   bool
 	fn       func(T) error
 	err      error
 	panicked any
@@ -67,7 +73,11 @@ func New[T any](update func(func(T) error) error, opt Options) *Writer[T] {
 	if opt.MaxDelay <= 0 {
 		opt.MaxDelay = time.Millisecond
 	}
-	w := &Writer[T]{update: update, opt: opt, queue: make(chan *intent[T], 2*opt.MaxBatch), exited: make(chan struct{})}
+	if opt.MaxBesideUrgent <= 0 {
+		opt.MaxBesideUrgent = 8
+	}
+	w := &Writer[T]{update: update, opt: opt, queue: make(chan *intent[T], 2*opt.MaxBatch),
+		urgent: make(chan *intent[T], 2*opt.MaxBatch), exited: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -76,13 +86,28 @@ func New[T any](update func(func(T) error) error, opt Options) *Writer[T] {
 // returns fn's own error, or the commit's. A panic in fn is re-raised here,
 // in the caller's goroutine.
 func (w *Writer[T]) Update(fn func(T) error) error {
-	in := &intent[T]{fn: fn, done: make(chan struct{})}
+	return w.send(w.queue, fn, false)
+}
+
+// Urgent runs fn as Update does, but ahead of the ordinary intents: it
+// joins the next transaction whatever is queued before it, and even the
+// transaction under way if that has not committed yet, and while urgent
+// intents come, transactions take only a few ordinary ones
+// (Options.MaxBesideUrgent). It is for writes someone waits on, such as an
+// acknowledgement that must not queue behind bulk work. Urgent is safe for
+// concurrent use.
+func (w *Writer[T]) Urgent(fn func(T) error) error {
+	return w.send(w.urgent, fn, true)
+}
+
+func (w *Writer[T]) send(q chan *intent[T], fn func(T) error, urgent bool) error {
+	in := &intent[T]{urgent: urgent, fn: fn, done: make(chan struct{})}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
 		return ErrClosed
 	}
-	w.queue <- in
+	q <- in
 	w.mu.RUnlock()
 	<-in.done
 	if in.panicked != nil {
@@ -98,6 +123,7 @@ func (w *Writer[T]) Close() {
 	if !w.closed {
 		w.closed = true
 		close(w.queue)
+		close(w.urgent)
 	}
 	w.mu.Unlock()
 	<-w.exited
@@ -108,13 +134,20 @@ func (w *Writer[T]) loop() {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	batch := make([]*intent[T], 0, w.opt.MaxBatch)
-	last := 0
-	for {
-		first, ok := <-w.queue
-		if !ok {
-			return
+	l := lanes[T]{urgent: w.urgent, queue: w.queue}
+	last, lastUrgent := 0, false
+	for l.urgent != nil || l.queue != nil {
+		first, closed, _ := l.next(true, true, nil)
+		if closed {
+			continue
 		}
 		batch = append(batch[:0], first)
+		nUrgent, nOrdinary := 0, 0
+		if first.urgent {
+			nUrgent++
+		} else {
+			nOrdinary++
+		}
 		// Waiting only pays when others write too: the last batch says
 		// whether they do. Under load, what arrives during a commit is
 		// the next batch anyway.
@@ -122,62 +155,115 @@ func (w *Writer[T]) loop() {
 		if wait {
 			timer.Reset(w.opt.MaxDelay)
 		}
-		open := true
-	collect:
 		for len(batch) < w.opt.MaxBatch {
-			var in *intent[T]
-			if wait {
-				// What is queued already joins even when the timer has
-				// fired meanwhile: a select with both ready picks either.
-				select {
-				case in, open = <-w.queue:
-				default:
-					select {
-					case in, open = <-w.queue:
-					case <-timer.C:
-						wait = false
-						break collect
-					}
-				}
-			} else {
-				select {
-				case in, open = <-w.queue:
-				default:
-					break collect
-				}
+			// Urgent intents join first, then ordinary ones, fewer of
+			// them while urgent ones come.
+			ordinary := (nUrgent == 0 && !lastUrgent) || nOrdinary < w.opt.MaxBesideUrgent
+			in, closed, timedOut := l.next(ordinary, wait, timer.C)
+			if closed {
+				continue
 			}
-			if !open {
+			if timedOut {
+				wait = false
+			}
+			if in == nil {
 				break
 			}
 			batch = append(batch, in)
+			if in.urgent {
+				nUrgent++
+			} else {
+				nOrdinary++
+			}
 		}
 		if wait {
 			timer.Stop() // since Go 1.23, no stale tick is left to drain
 		}
-		last = len(batch)
-		w.run(batch)
-		clear(batch)
-		if !open {
-			return
+		batch = w.run(batch, l.urgent)
+		last, lastUrgent = len(batch), false
+		for _, in := range batch {
+			lastUrgent = lastUrgent || in.urgent
 		}
+		clear(batch)
 	}
 }
 
+// lanes are the writer's two queues, as its goroutine sees them: a
+// closed one is set to nil, so that it is no longer received from.
+type lanes[T any] struct {
+	urgent, queue chan *intent[T]
+}
+
+// next returns the next intent, an urgent one first, and ordinary ones
+// only if ordinary. What is queued already is taken even when timeout has
+// fired meanwhile (a select with both ready picks either). When nothing
+// is queued it returns nil at once, or with block waits for an intent or
+// for timeout (nil: for an intent). closed reports a lane found closed:
+// the caller asks again.
+func (l *lanes[T]) next(ordinary, block bool, timeout <-chan time.Time) (in *intent[T], closed, timedOut bool) {
+	queue := l.queue
+	if !ordinary {
+		queue = nil
+	}
+	var ok bool
+	select {
+	case in, ok = <-l.urgent:
+		return l.got(in, ok, &l.urgent)
+	default:
+	}
+	select {
+	case in, ok = <-l.urgent:
+		return l.got(in, ok, &l.urgent)
+	case in, ok = <-queue:
+		return l.got(in, ok, &l.queue)
+	default:
+	}
+	if !block {
+		return nil, false, false
+	}
+	select {
+	case in, ok = <-l.urgent:
+		return l.got(in, ok, &l.urgent)
+	case in, ok = <-queue:
+		return l.got(in, ok, &l.queue)
+	case <-timeout:
+		return nil, false, true
+	}
+}
+
+// got is next's answer for a receive from lane.
+func (l *lanes[T]) got(in *intent[T], ok bool, lane *chan *intent[T]) (*intent[T], bool, bool) {
+	if !ok {
+		*lane = nil
+		return nil, true, false
+	}
+	return in, false, false
+}
+
 // run commits batch, re-running it without each function that fails
-// until the rest commits (or there is nothing left).
-func (w *Writer[T]) run(batch []*intent[T]) {
+// until the rest commits (or there is nothing left). Urgent intents that
+// arrive while the batch runs join it before its commit. It returns the
+// batch, grown, for reuse.
+func (w *Writer[T]) run(batch []*intent[T], urgent chan *intent[T]) []*intent[T] {
 	live := batch
 	for len(live) > 0 {
 		failed := -1
 		err := w.update(func(tx T) error {
 			failed = -1
-			for i, in := range live {
-				if err := in.call(tx); err != nil {
+			for i := 0; ; i++ {
+				if i == len(live) {
+					// Late urgent intents: the commit is still to come.
+					in := w.late(urgent, len(live))
+					if in == nil {
+						return nil
+					}
+					live = append(live, in)
+				}
+				if err := live[i].call(tx); err != nil {
 					failed = i
 					return err
 				}
 			}
-			return nil
 		})
 		if failed < 0 {
 			if err == nil && w.opt.AfterCommit != nil {
@@ -187,11 +273,28 @@ func (w *Writer[T]) run(batch []*intent[T]) {
 				in.err = err
 				close(in.done)
 			}
-			return
+			return live
 		}
 		close(live[failed].done)
 		live = append(live[:failed:failed], live[failed+1:]...)
 	}
+	return live
+}
+
+// late returns an urgent intent that is waiting, if the batch, n intents
+// so far, has room for it.
+func (w *Writer[T]) late(urgent chan *intent[T], n int) *intent[T] {
+	if urgent == nil || n >= w.opt.MaxBatch {
+		return nil
+	}
+	select {
+	case in, ok := <-urgent:
+		if ok {
+			return in
+		}
+	default:
+	}
+	return nil
 }
 
 // call runs the function, keeping its error or panic for its caller.

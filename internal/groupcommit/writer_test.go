@@ -64,6 +64,13 @@ func held() (m *memStore, entered, release chan struct{}) {
 // its first transaction, and waits until they are all queued, in order.
 func queueUp(t *testing.T, w *Writer[map[string]int], fns []func(map[string]int) error) []chan error {
 	t.Helper()
+	return queueOn(t, w, w.queue, w.Update, fns)
+}
+
+// queueOn is queueUp for the queue q, whose intents send sends.
+func queueOn(t *testing.T, w *Writer[map[string]int], q chan *intent[map[string]int],
+	send func(func(map[string]int) error) error, fns []func(map[string]int) error) []chan error {
+	t.Helper()
 	out := make([]chan error, len(fns))
 	for i, fn := range fns {
 		out[i] = make(chan error, 1)
@@ -73,10 +80,10 @@ func queueUp(t *testing.T, w *Writer[map[string]int], fns []func(map[string]int)
 					out[i] <- fmt.Errorf("panic: %v", p)
 				}
 			}()
-			out[i] <- w.Update(fn)
+			out[i] <- send(fn)
 		}()
 		// One at a time, so that they queue in order.
-		for len(w.queue) < i+1 {
+		for len(q) < i+1 {
 			runtime.Gosched()
 		}
 	}
@@ -197,5 +204,75 @@ func TestUpdateAfterClose(t *testing.T) {
 	w.Close()
 	if err := w.Update(func(map[string]int) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Errorf("Update after Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestUrgentIntentsGoFirst(t *testing.T) {
+	m, entered, release := held()
+	var sizes []int // written on the writer goroutine only, read after Close
+	w := New(m.update, Options{MaxBesideUrgent: 4, AfterCommit: func(n int) { sizes = append(sizes, n) }})
+	go w.Update(func(map[string]int) error { return nil })
+	<-entered
+	var ranIn []int // the commit each function ran in, in the order they ran
+	fns := func(n int, name string) []func(map[string]int) error {
+		out := make([]func(map[string]int) error, n)
+		for i := range out {
+			out[i] = func(tx map[string]int) error {
+				ranIn = append(ranIn, len(sizes))
+				tx[fmt.Sprint(name, i)] = i
+				return nil
+			}
+		}
+		return out
+	}
+	ordinary := queueUp(t, w, fns(20, "ordinary"))
+	urgent := queueOn(t, w, w.urgent, w.Urgent, fns(3, "urgent"))
+	close(release)
+	for i, r := range append(urgent, ordinary...) {
+		if err := <-r; err != nil {
+			t.Fatalf("intent %d: %v", i, err)
+		}
+	}
+	w.Close()
+	// The urgent ones join the held transaction, ahead of the ordinary
+	// ones queued before them; the next batch takes only 4 ordinary ones,
+	// since the last held urgent ones; then the remaining 16 at once.
+	if want := []int{4, 4, 16}; fmt.Sprint(sizes) != fmt.Sprint(want) {
+		t.Errorf("commits of %v intents, want %v", sizes, want)
+	}
+	if want := "[0 0 0 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2]"; fmt.Sprint(ranIn) != want {
+		t.Errorf("the intents ran in commits %v, want %s", ranIn, want)
+	}
+	for i := range 3 {
+		if _, ok := m.get(fmt.Sprint("urgent", i)); !ok {
+			t.Errorf("urgent%d was not committed", i)
+		}
+	}
+}
+
+func TestUrgentIntentJoinsTheTransactionUnderWay(t *testing.T) {
+	m := &memStore{data: map[string]int{}}
+	var sizes []int
+	w := New(m.update, Options{AfterCommit: func(n int) { sizes = append(sizes, n) }})
+	urgent := make(chan error, 1)
+	err := w.Update(func(tx map[string]int) error {
+		tx["ordinary"] = 1
+		// An acknowledgement arrives while this transaction runs: it
+		// should not wait for the next one.
+		go func() { urgent <- w.Urgent(func(tx map[string]int) error { tx["urgent"] = 1; return nil }) }()
+		for len(w.urgent) == 0 {
+			runtime.Gosched()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-urgent; err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if _, ok := m.get("urgent"); !ok || fmt.Sprint(sizes) != "[2]" {
+		t.Errorf("commits of %v intents, urgent committed %v; want one commit of both", sizes, ok)
 	}
 }

@@ -153,6 +153,19 @@ func (t *tx) Claim(key, value string, now, expires time.Time) (string, bool, err
 	return value, true, nil
 }
 
+// Settle is Claim that fills a live placeholder (an empty value), keeping
+// its expiry.
+func (t *tx) Settle(key, value string, now, expires time.Time) (string, bool, error) {
+	if c, ok := t.s.claims[key]; ok && now.Before(c.expires) && c.value == "" {
+		if err := t.writable("settle claim"); err != nil {
+			return "", false, err
+		}
+		t.s.claims[key] = claim{value: value, expires: c.expires}
+		return value, true, nil
+	}
+	return t.Claim(key, value, now, expires)
+}
+
 // Claimed returns the value of a claim on key live at now.
 func (t *tx) Claimed(key string, now time.Time) (string, bool, error) {
 	c, ok := t.s.claims[key]

@@ -67,14 +67,16 @@ func (db *DB) accept(ctx context.Context, q querier, d *triage.Delivery, ttl tim
 		return false, err
 	}
 	// The claim is taken when the key is new or its claim has expired
-	// at d.Received; the delivery is stored only when it was.
+	// at d.Received; the delivery is stored only when it was. It is the
+	// claim intake fills with the request the delivery makes
+	// (triage.EventClaim), empty until then.
 	err = q.QueryRow(ctx, `WITH claim AS (
-			INSERT INTO claims (key, value, expires_ns) VALUES ('delivery:' || $2, '', $6)
+			INSERT INTO claims (key, value, expires_ns) VALUES ($8, '', $6)
 			ON CONFLICT (key) DO UPDATE SET value = '', expires_ns = $6 WHERE claims.expires_ns <= $3
 			RETURNING 1)
 		INSERT INTO inbox (kind, key, body, received_ns, claimed_by, lease_ns)
 		SELECT $1, $2, $7, $3, $4, $5 FROM claim RETURNING seq`,
-		d.Kind, d.Key, nanos(d.Received), db.opt.Replica, lease, nanos(d.Received.Add(ttl)), body).Scan(&d.Seq)
+		d.Kind, d.Key, nanos(d.Received), db.opt.Replica, lease, nanos(d.Received.Add(ttl)), body, triage.EventClaim(d.Key)).Scan(&d.Seq)
 	if errors.Is(err, pgx.ErrNoRows) {
 		d.Seq = 0
 		return true, nil

@@ -18,15 +18,29 @@ import (
 // other and then sees its claim. An expired claim is replaced as if the
 // key were new.
 func (t *tx) Claim(key, value string, now, expires time.Time) (string, bool, error) {
+	return t.claim(key, value, now, expires, `INSERT INTO claims (key, value, expires_ns) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO UPDATE SET value = $2, expires_ns = $3 WHERE claims.expires_ns <= $4`)
+}
+
+// Settle is Claim that fills a live placeholder (a claim with an empty
+// value), keeping its expiry.
+func (t *tx) Settle(key, value string, now, expires time.Time) (string, bool, error) {
+	return t.claim(key, value, now, expires, `INSERT INTO claims (key, value, expires_ns) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO UPDATE SET value = $2,
+			expires_ns = CASE WHEN claims.expires_ns <= $4 THEN $3 ELSE claims.expires_ns END
+		WHERE claims.expires_ns <= $4 OR claims.value = ''`)
+}
+
+// claim runs upsert, which takes key's claim when it may, and reads the
+// claim that stayed when it did not.
+func (t *tx) claim(key, value string, now, expires time.Time, upsert string) (string, bool, error) {
 	if key == "" {
 		return "", false, fmt.Errorf("claim: empty key")
 	}
 	if err := errors.Join(checkText("claim key", key), checkText("claim value", value)); err != nil {
 		return "", false, fmt.Errorf("claim: %w", err)
 	}
-	tag, err := t.q.Exec(t.ctx, `INSERT INTO claims (key, value, expires_ns) VALUES ($1, $2, $3)
-		ON CONFLICT (key) DO UPDATE SET value = $2, expires_ns = $3 WHERE claims.expires_ns <= $4`,
-		key, value, nanos(expires), nanos(now))
+	tag, err := t.q.Exec(t.ctx, upsert, key, value, nanos(expires), nanos(now))
 	if err != nil {
 		return "", false, fmt.Errorf("claim %s: %w", key, err)
 	}

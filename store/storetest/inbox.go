@@ -80,3 +80,39 @@ func testInboxAcceptsEachKeyOnce(t *testing.T, d Driver) {
 		}
 	}
 }
+
+// The key of an accepted delivery is claimed once, in the claim intake
+// fills with the request it makes: empty until then, and a retry is a
+// duplicate before and after.
+func testAcceptTakesTheEventClaim(t *testing.T, d Driver) {
+	f := newFixture(t, d)
+	db := f.Open(Options{})
+	key := triage.EventClaim("EvOnce")
+	if dup, err := db.Accept(&triage.Delivery{Kind: "event", Key: "EvOnce", Received: T0}, time.Hour); err != nil || dup {
+		t.Fatalf("Accept = dup %v, %v", dup, err)
+	}
+	db.View(func(tx triage.Tx) error {
+		if v, ok, err := tx.Claimed(key, T0.Add(59*time.Minute)); err != nil || !ok || v != "" {
+			t.Errorf("after Accept, Claimed(%s) = %q, %v, %v; want an empty live claim", key, v, ok, err)
+		}
+		return nil
+	})
+	err := db.Update(func(tx triage.Tx) error {
+		if v, fresh, err := tx.Settle(key, "7", T0.Add(time.Minute), T0.Add(24*time.Hour)); err != nil || !fresh || v != "7" {
+			return fmt.Errorf("Settle = %q, %v, %v; want 7, true", v, fresh, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dup, err := db.Accept(&triage.Delivery{Kind: "event", Key: "EvOnce", Received: T0.Add(2 * time.Minute)}, time.Hour); err != nil || !dup {
+		t.Errorf("a retry after the request was made: dup %v, %v; want a duplicate", dup, err)
+	}
+	db.View(func(tx triage.Tx) error {
+		if v, ok, err := tx.Claimed(key, T0.Add(3*time.Minute)); err != nil || !ok || v != "7" {
+			t.Errorf("after the retry, Claimed(%s) = %q, %v, %v; want 7", key, v, ok, err)
+		}
+		return nil
+	})
+}

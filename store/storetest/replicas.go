@@ -94,7 +94,8 @@ func testConcurrentUpdates(t *testing.T, d Driver) {
 }
 
 // testReplicasShareClaims claims one event id from many goroutines on
-// every replica: one claim wins, and every other call sees its value.
+// every replica, and accepts another (whose claim Accept takes): one claim
+// wins, and every other call sees its value; one delivery is accepted.
 func testReplicasShareClaims(t *testing.T, d Driver) {
 	stores := replicas(t, d, 2, Options{})
 	const n = 16
@@ -112,7 +113,7 @@ func testReplicasShareClaims(t *testing.T, d Driver) {
 				stored, fresh, err = tx.Claim("event:Ev1", strconv.Itoa(i), T0, T0.Add(time.Hour))
 				return err
 			})
-			dup, aerr := db.Accept(&triage.Delivery{Kind: "event", Key: "Ev1", Received: T0}, time.Hour)
+			dup, aerr := db.Accept(&triage.Delivery{Kind: "event", Key: "Ev2", Received: T0}, time.Hour)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil || aerr != nil {

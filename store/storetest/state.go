@@ -345,3 +345,63 @@ func testLastRun(t *testing.T, d Driver) {
 		t.Error("another job's run counts for this one")
 	}
 }
+
+func testSettle(t *testing.T, d Driver) {
+	db := open(t, d, Options{})
+	type result struct {
+		stored string
+		fresh  bool
+	}
+	steps := []struct {
+		name    string
+		claim   bool // Claim instead of Settle
+		now     time.Time
+		key     string
+		value   string
+		expires time.Time
+		want    result
+		live    time.Time // the claim is live until then, whatever expires says
+	}{
+		{"new key is taken as Claim would", false, T0, "event:S1", "1", T0.Add(time.Hour), result{"1", true}, T0.Add(time.Hour)},
+		{"a live value stays", false, T0.Add(time.Minute), "event:S1", "2", T0.Add(2 * time.Hour), result{"1", false}, T0.Add(time.Hour)},
+		{"a placeholder is taken", true, T0, "event:S2", "", T0.Add(time.Hour), result{"", true}, T0.Add(time.Hour)},
+		{"a placeholder is filled, its expiry kept", false, T0.Add(time.Minute), "event:S2", "42", T0.Add(5 * time.Hour), result{"42", true}, T0.Add(time.Hour)},
+		{"a filled placeholder stays", false, T0.Add(2 * time.Minute), "event:S2", "43", T0.Add(5 * time.Hour), result{"42", false}, T0.Add(time.Hour)},
+		{"Claim does not fill a placeholder", true, T0, "event:S3", "", T0.Add(time.Hour), result{"", true}, T0.Add(time.Hour)},
+		{"Claim after the placeholder", true, T0.Add(time.Minute), "event:S3", "9", T0.Add(5 * time.Hour), result{"", false}, T0.Add(time.Hour)},
+		{"an expired placeholder is replaced", false, T0.Add(time.Hour), "event:S3", "44", T0.Add(3 * time.Hour), result{"44", true}, T0.Add(3 * time.Hour)},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			var got result
+			err := db.Update(func(tx triage.Tx) error {
+				var err error
+				if s.claim {
+					got.stored, got.fresh, err = tx.Claim(s.key, s.value, s.now, s.expires)
+				} else {
+					got.stored, got.fresh, err = tx.Settle(s.key, s.value, s.now, s.expires)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != s.want {
+				t.Errorf("(%s, %q) = %+v, want %+v", s.key, s.value, got, s.want)
+			}
+			db.View(func(tx triage.Tx) error {
+				want := got.stored
+				if got.fresh {
+					want = s.value
+				}
+				if v, ok, err := tx.Claimed(s.key, s.live.Add(-time.Nanosecond)); err != nil || !ok || v != want {
+					t.Errorf("Claimed(%s) just before %v = %q, %v, %v; want %q", s.key, s.live, v, ok, err, want)
+				}
+				if _, ok, _ := tx.Claimed(s.key, s.live); ok {
+					t.Errorf("Claimed(%s) live at %v", s.key, s.live)
+				}
+				return nil
+			})
+		})
+	}
+}

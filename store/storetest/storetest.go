@@ -106,6 +106,7 @@ var cases = []contractCase{
 	{"PurgeTextKeepsTheFigures", testPurgeTextKeepsTheFigures},
 
 	{"Claim", testClaim},
+	{"Settle", testSettle},
 	{"Ledgers", testLedgers},
 	{"Overrides", testOverrides},
 	{"NotesByTeamAndTime", testNotesByTeamAndTime},
@@ -123,6 +124,7 @@ var cases = []contractCase{
 	{"WorkerRenewsLongJobs", testWorkerRenewsLongJobs},
 
 	{"InboxAcceptsEachKeyOnce", testInboxAcceptsEachKeyOnce},
+	{"AcceptTakesTheEventClaim", testAcceptTakesTheEventClaim},
 
 	{"CreateTicket", testCreateTicket},
 	{"CreateTicketConcurrentRetries", testCreateTicketConcurrentRetries},
