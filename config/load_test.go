@@ -36,7 +36,7 @@ func TestLoadFull(t *testing.T) {
 		same(t, "Storage", cfg.Storage, Storage{Driver: DriverBolt, Line: 2, Path: filepath.Join("testdata", "data", "sg.db"), DedupeTTL: 48 * hour, Retention: 90 * days})
 		same(t, "Server", cfg.Server, Server{Listen: "0.0.0.0:9090", AdminListen: "localhost:9091", ShutdownTimeout: 45 * time.Second})
 		same(t, "Slack", cfg.Slack, Slack{Mode: ModeHTTP, BotToken: NewSecret("xoxb-test"), AppToken: NewSecret("xapp-1-fallback"),
-			SigningSecret: NewSecret("shh"), APIURL: "http://127.0.0.1:3000/api/", Command: "/ask-ops", Line: 10})
+			SigningSecret: NewSecret("shh"), APIURL: "http://127.0.0.1:3000/api/", Command: "/ask-ops", Pacing: PacingSlack, Line: 10})
 		same(t, "Tracker", cfg.Tracker, Tracker{Kind: TrackerJira, Local: LocalTracker{Prefix: "OPS", URL: "https://sg.example.com/t/"},
 			Jira: JiraTracker{URL: "https://acme.atlassian.net", User: "bot@acme.com", Token: NewSecret("jira-tok"),
 				JiraProject: JiraProject{Project: "PLAT", IssueType: "Request"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour}, GitHub: defaultGitHub(), GitLab: defaultGitLab(), Line: 17})
@@ -114,7 +114,7 @@ func TestLoadMinimalDefaults(t *testing.T) {
 	}
 	same(t, "Storage", cfg.Storage, Storage{Driver: DriverBolt, Path: filepath.Join("testdata", "sprintguard.db"), DedupeTTL: 24 * hour})
 	same(t, "Server", cfg.Server, Server{Listen: ":8080", AdminListen: "127.0.0.1:8081", ShutdownTimeout: 20 * time.Second})
-	same(t, "Slack", cfg.Slack, Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg"})
+	same(t, "Slack", cfg.Slack, Slack{Mode: ModeSocket, APIURL: "https://slack.com/api/", Command: "/sg", Pacing: PacingSlack})
 	same(t, "Tracker", cfg.Tracker, Tracker{Kind: TrackerLocal, Local: LocalTracker{Prefix: "REQ"}, Jira: JiraTracker{
 		JiraProject: JiraProject{IssueType: "Task"}, SyncEvery: time.Minute, Timeout: 15 * time.Second, MapTTL: 24 * time.Hour}, GitHub: defaultGitHub(), GitLab: defaultGitLab()})
 	team := cfg.Teams[0]
