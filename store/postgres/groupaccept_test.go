@@ -47,8 +47,8 @@ func TestGroupAccept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := htx.Exec(ctx, `INSERT INTO claims (key, value, expires_ns) VALUES ('delivery:first', '', $1)`,
-		storetest.T0.Add(time.Hour).UnixNano()); err != nil {
+	if _, err := htx.Exec(ctx, `INSERT INTO claims (key, value, expires_ns) VALUES ($1, '', $2)`,
+		triage.EventClaim("first"), storetest.T0.Add(time.Hour).UnixNano()); err != nil {
 		t.Fatal(err)
 	}
 	accept := func(key string) (bool, error) {
