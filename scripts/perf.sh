@@ -38,7 +38,7 @@ echo
 # of CPUs, the neighbours were measured too.
 echo "perf table: $("$BIN" version 2>/dev/null | head -1), tree $(git describe --always --dirty 2>/dev/null || echo unknown), $(nproc 2>/dev/null || echo '?') CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') at the end"
 grep '^figure' "$OUT/slackload.txt" || echo "slackload: no figures (see $OUT/slackload.txt)"
-grep '^replay: runs\|^replay: throw-away' "$OUT/replay.txt" || echo "replay: no figure (see $OUT/replay.txt)"
+grep '^replay [a-z]*: runs\|^replay [a-z]*: store file' "$OUT/replay.txt" || echo "replay: no figure (see $OUT/replay.txt)"
 grep '^classify:' "$OUT/classify.txt" || echo "classify: no figure (see $OUT/classify.txt)"
 echo "full output in $OUT"
 exit $status
