@@ -162,13 +162,15 @@ func (s *Scheduler) Wake() {
 	}
 }
 
-// Run calls RunDue every poll, and on Wake, until ctx ends.
+// Run calls RunDue every poll, at each duty's next due time when that
+// comes sooner, and on Wake, until ctx ends.
 func (s *Scheduler) Run(ctx context.Context, poll time.Duration) error {
 	wake := s.wakes()
-	t := time.NewTicker(poll)
+	t := time.NewTimer(poll)
 	defer t.Stop()
 	for {
 		s.RunDue(ctx)
+		t.Reset(s.nextWait(s.Now(), poll))
 		select {
 		case <-ctx.Done():
 			return nil
@@ -176,4 +178,24 @@ func (s *Scheduler) Run(ctx context.Context, poll time.Duration) error {
 		case <-wake:
 		}
 	}
+}
+
+// dueMargin is how long after a due time Run passes, so that a clock read
+// a hair early still finds the duty due.
+const dueMargin = 10 * time.Millisecond
+
+// nextWait is how long Run sleeps after a pass at now: until the earliest
+// duty's next due time, or poll if that is sooner. Without it a handoff
+// waits for the next poll, up to poll late; a new leader that took over
+// just before a due time would post it that late too.
+func (s *Scheduler) nextWait(now time.Time, poll time.Duration) time.Duration {
+	wait := poll
+	for _, d := range s.Duties {
+		next := d.Next(now)
+		if !next.After(now) {
+			continue // a Next that does not move forward
+		}
+		wait = min(wait, next.Sub(now)+dueMargin)
+	}
+	return wait
 }

@@ -39,15 +39,14 @@ func unpaced(text string) string {
 	return strings.Replace(text, "  command: /sg\n", "  command: /sg\n  pacing: off\n", 1)
 }
 
-// replicaEvents is how many events TestReplicasSurviveSIGKILL sends: 400,
-// or SPRINTGUARD_REPLICA_EVENTS. The issue asks for 2,000, which the
-// outbox of two replicas does not drain within minutes yet: a backlog of
-// thousands of due jobs is read and leased whole on every round.
+// replicaEvents is how many events TestReplicasSurviveSIGKILL sends: the
+// issue's 2,000, or SPRINTGUARD_REPLICA_EVENTS (a smaller number for a
+// quick run while working on it).
 func replicaEvents(t *testing.T) int {
 	t.Helper()
 	raw := os.Getenv("SPRINTGUARD_REPLICA_EVENTS")
 	if raw == "" {
-		return 400
+		return 2000
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 8 {
