@@ -2,6 +2,7 @@ package triage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -141,6 +142,7 @@ func (p *pool) round(ctx context.Context) bool {
 		pl, err = p.lease(tx, now, free)
 		return err
 	})
+	taken := map[uint64]bool{}
 	if err == nil && (len(pl.start) > 0 || len(pl.moved) > 0) {
 		// Only Run's goroutine changes a queued job (handlers change only
 		// their own, which no read of this round offers), so the jobs read
@@ -151,13 +153,21 @@ func (p *pool) round(ctx context.Context) bool {
 					return fmt.Errorf("hold job %s: %w", j.Key, err)
 				}
 			}
+			clear(taken)
 			for _, j := range pl.start {
-				if err := tx.PutJob(j); err != nil {
+				switch err := tx.PutJob(j); {
+				case errors.Is(err, ErrNotFound):
+					// Done meanwhile, or another replica's now: not ours to run.
+					taken[j.ID] = true
+				case err != nil:
 					return fmt.Errorf("lease job %s: %w", j.Key, err)
 				}
 			}
 			return nil
 		})
+	}
+	if err == nil && len(taken) > 0 {
+		pl.dropTaken(taken)
 	}
 	if err != nil {
 		if ctx.Err() == nil {
@@ -184,6 +194,19 @@ func (p *pool) round(ctx context.Context) bool {
 		go p.chain(ctx, j, pl.attempts[i], pl.next[shard], began)
 	}
 	return pl.full && (len(pl.start) > 0 || len(pl.deferred) > 0) && len(p.running) < p.workers
+}
+
+// dropTaken removes from the plan the jobs that could not be leased.
+func (pl *plan) dropTaken(taken map[uint64]bool) {
+	var start []*Job
+	var attempts []*Attempt
+	for i, j := range pl.start {
+		if !taken[j.ID] {
+			start = append(start, j)
+			attempts = append(attempts, pl.attempts[i])
+		}
+	}
+	pl.start, pl.attempts = start, attempts
 }
 
 // lease picks the due jobs that may start now, up to free, and plans

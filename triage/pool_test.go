@@ -254,3 +254,58 @@ func TestRunLeasesBeforeRunning(t *testing.T) {
 		t.Errorf("a request's jobs ran in the order %v", req)
 	}
 }
+
+// takenStore is a store in which another replica holds the job taken:
+// leasing it fails with ErrNotFound, as store/postgres answers then.
+type takenStore struct {
+	triage.Store
+	taken string
+}
+
+type takenTx struct {
+	triage.Tx
+	taken string
+}
+
+func (s takenStore) Update(fn func(triage.Tx) error) error {
+	return s.Store.Update(func(tx triage.Tx) error { return fn(takenTx{tx, s.taken}) })
+}
+
+func (tx takenTx) PutJob(j *triage.Job) error {
+	if j.Leased && j.Key == tx.taken {
+		return fmt.Errorf("put job %s: %w", j.Key, triage.ErrNotFound)
+	}
+	return tx.Tx.PutJob(j)
+}
+
+// TestRunSkipsAJobAnotherReplicaTook: a round whose lease of one job is
+// refused runs the other jobs it read, and not that one.
+func TestRunSkipsAJobAnotherReplicaTook(t *testing.T) {
+	f := newFixture(t)
+	ran := make(chan string, 4)
+	w := &triage.Worker{Store: takenStore{f.db, "theirs"}, Now: f.clock.now, Handlers: map[string]triage.Handler{
+		jobCall: func(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
+			ran <- j.Key
+			return nil, nil
+		},
+	}}
+	f.queue(t, &triage.Job{Key: "ours-1"}, &triage.Job{Key: "theirs"}, &triage.Job{Key: "ours-2"})
+	f.runPool(t, w)
+	got := map[string]bool{}
+	for len(got) < 2 {
+		select {
+		case k := <-ran:
+			got[k] = true
+		case <-time.After(20 * time.Second):
+			t.Fatalf("ran %v, want ours-1 and ours-2", got)
+		}
+	}
+	select {
+	case k := <-ran:
+		t.Errorf("ran %s too, want only ours-1 and ours-2", k)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if got["theirs"] {
+		t.Error("ran the job another replica holds")
+	}
+}

@@ -113,7 +113,8 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 
 // PutJob saves j's attempt count, NextAt and error. It ends the job's
 // lease, so that any replica may retry it when it is due, unless j is
-// Leased: then this replica holds it for another lease.
+// Leased: then this replica holds it for another lease, and when another
+// replica holds a live lease on it PutJob fails with triage.ErrNotFound.
 func (t *tx) PutJob(j *triage.Job) error {
 	if j == nil {
 		return fmt.Errorf("put job: nil job")
@@ -132,8 +133,13 @@ func (t *tx) PutJob(j *triage.Job) error {
 		r, u := t.db.opt.Replica, nanos(t.now().Add(t.db.opt.Lease))
 		owner, until = &r, &u
 	}
+	// Leasing takes only a job that is free, this replica's, or whose
+	// lease has passed: a worker may lease a job it read a while ago (the
+	// next of a chain), after another replica took it over.
 	tag, err := t.q.Exec(t.ctx, `UPDATE jobs SET next_ns = $3, data = $4, claimed_by = $5, lease_ns = $6
-		WHERE id = $1 AND key = $2`, j.ID, j.Key, nanos(j.NextAt), data, owner, until)
+		WHERE id = $1 AND key = $2
+			AND (NOT $7 OR claimed_by IS NULL OR claimed_by = $8 OR lease_ns <= $9)`,
+		j.ID, j.Key, nanos(j.NextAt), data, owner, until, j.Leased, t.db.opt.Replica, nanos(t.now()))
 	if err != nil {
 		return fmt.Errorf("put job %d: %w", j.ID, err)
 	}

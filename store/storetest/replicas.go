@@ -300,3 +300,46 @@ func testReplicaCloseHandsOver(t *testing.T, d Driver) {
 		t.Errorf("after a closed, replica b's pending = %v, %v; want Ev1", ds, err)
 	}
 }
+
+// testReplicaLeasesOnlyFreeJobs has replica a take a job; b saving it as
+// Leased (to run it, as a worker's chain does with a job it read a while
+// ago) fails with ErrNotFound while a's lease lives, and works once it has
+// passed, after which a can no longer lease it back.
+func testReplicaLeasesOnlyFreeJobs(t *testing.T, d Driver) {
+	if !d.Replicas {
+		t.Skip("one process: no other replica holds a lease")
+	}
+	clk := NewClock(T0)
+	stores := replicas(t, d, 2, Options{Now: clk.Now, Lease: time.Minute})
+	a, b := stores[0], stores[1]
+	Enqueue(t, a, Job("j1", T0))
+	var read []*triage.Job
+	_ = b.View(func(tx triage.Tx) error {
+		var err error
+		read, err = tx.DueJobs(T0, 0) // b read it first, and its read lapses
+		return err
+	})
+	if len(read) != 1 {
+		t.Fatalf("replica b read %d jobs, want 1", len(read))
+	}
+	clk.Set(T0.Add(time.Minute))
+	if got := DueKeys(t, a, clk.Now(), 0); !slices.Equal(got, []string{"j1"}) {
+		t.Fatalf("after b's lease passed, replica a takes %v, want [j1]", got)
+	}
+	lease := func(s Store) error {
+		j := *read[0]
+		j.Leased = true
+		return s.Update(func(tx triage.Tx) error { return tx.PutJob(&j) })
+	}
+	WantNotFound(t, "b leasing a job a holds", lease(b))
+	MustUpdate(t, a, func(tx triage.Tx) error {
+		j := *read[0]
+		j.Leased = true
+		return tx.PutJob(&j)
+	})
+	clk.Set(T0.Add(3 * time.Minute))
+	if err := lease(b); err != nil {
+		t.Fatalf("b leasing the job once a's lease passed: %v", err)
+	}
+	WantNotFound(t, "a leasing the job back while b holds it", lease(a))
+}

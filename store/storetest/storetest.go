@@ -134,6 +134,7 @@ var cases = []contractCase{
 	{"ReplicasShareClaims", testReplicasShareClaims},
 	{"ReplicasTakeEachJobOnce", testReplicasTakeEachJobOnce},
 	{"ReplicaLeaseExpires", testReplicaLeaseExpires},
+	{"ReplicaLeasesOnlyFreeJobs", testReplicaLeasesOnlyFreeJobs},
 	{"ReplicaRenewedLeaseHolds", testReplicaRenewedLeaseHolds},
 	{"ReplicasShareTheInbox", testReplicasShareTheInbox},
 	{"ReplicaCloseHandsOver", testReplicaCloseHandsOver},
