@@ -14,6 +14,8 @@ import (
 
 	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/pgtest"
+
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // The -replicas mode (issue 15): the durable ack rate of two serve
@@ -208,7 +210,7 @@ func checkStored(ctx context.Context, url string, acked int) error {
 	}
 	defer conn.Close(ctx)
 	var stored int
-	if err := conn.QueryRow(ctx, "SELECT count(*) FROM claims WHERE key LIKE 'delivery:%'").Scan(&stored); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM claims WHERE key LIKE $1", triage.EventClaim("")+"%").Scan(&stored); err != nil {
 		return fmt.Errorf("count stored deliveries: %w", err)
 	}
 	if stored < acked {
