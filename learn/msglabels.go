@@ -29,6 +29,12 @@ type FileLabel struct {
 	Category  string
 	Actual    float64
 	HasActual bool
+	// Action is what the on-call did with the request: defer, approve or
+	// decline (triage.ActDeferReq, ActApprove, ActDecline), or "".
+	Action string
+	// UrgencyFromAction says the line gave an action and no urgency: the
+	// label's urgency is what the action says of the rules' (see History).
+	UrgencyFromAction bool
 }
 
 type wireLabel struct {
@@ -37,6 +43,7 @@ type wireLabel struct {
 	Urgency   string   `json:"urgency"`
 	Category  string   `json:"category"`
 	TimeSpent *float64 `json:"time_spent"`
+	Action    string   `json:"action"`
 }
 
 // ReadMessageLabels reads a labels file of JSON lines beside a Slack export. categories lists the
@@ -71,14 +78,22 @@ func readMessageLabels(path string, r io.Reader, categories []string) ([]FileLab
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&w); err != nil {
-			return nil, fail("%v (one JSON object a line: channel, ts, urgency, category, time_spent)", err)
+			return nil, fail("%v (one JSON object a line: channel, ts, urgency, category, time_spent, action)", err)
 		}
 		if w.Channel == "" || w.TS == "" {
 			return nil, fail("needs \"channel\" and \"ts\": the Slack message the request came from")
 		}
-		u, err := classifier.ParseUrgency(w.Urgency)
-		if err != nil {
-			return nil, fail("urgency %q: use P1, P2, P3 or P4", w.Urgency)
+		switch w.Action {
+		case "", triage.ActDeferReq, triage.ActApprove, triage.ActDecline:
+		default:
+			return nil, fail("action %q: use %s, %s or %s (or leave it out)", w.Action, triage.ActDeferReq, triage.ActApprove, triage.ActDecline)
+		}
+		var u classifier.Urgency
+		if w.Urgency != "" || w.Action == "" {
+			var err error
+			if u, err = classifier.ParseUrgency(w.Urgency); err != nil {
+				return nil, fail("urgency %q: use P1, P2, P3 or P4 (it may be left out when an action is given)", w.Urgency)
+			}
 		}
 		if w.Category != "" && !slices.Contains(categories, w.Category) {
 			return nil, fail("category %q is none the rules use (%s)", w.Category, strings.Join(categories, ", "))
@@ -88,7 +103,8 @@ func readMessageLabels(path string, r io.Reader, categories []string) ([]FileLab
 			return nil, fail("message %s %s is labelled twice (first at %s)", w.Channel, w.TS, first)
 		}
 		seen[key] = where
-		l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: w.Category}
+		l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: w.Category,
+			Action: w.Action, UrgencyFromAction: w.Urgency == ""}
 		if w.TimeSpent != nil {
 			if *w.TimeSpent < 0 {
 				return nil, fail("time_spent %g is negative", *w.TimeSpent)
@@ -124,9 +140,16 @@ func Join(labels []FileLabel, reqs []*triage.Request, team *triage.Team) (ex []E
 		}
 		e := FromRequest(r, team)
 		e.ID, e.File = l.Where, ""
-		e.Urgency, e.Category = l.Urgency, l.Category
-		e.Overridden = l.Urgency != r.Decision.Urgency || l.Category != "" && l.Category != r.Decision.Category
+		e.Category, e.Action = l.Category, l.Action
 		e.Actual, e.HasActual = l.Actual, l.HasActual
+		if l.UrgencyFromAction {
+			e.Urgency = r.Decision.Urgency
+			e.Overridden = l.Category != "" && l.Category != r.Decision.Category
+			inferUrgency(&e)
+		} else {
+			e.Urgency = l.Urgency
+			e.Overridden = l.Urgency != r.Decision.Urgency || l.Category != "" && l.Category != r.Decision.Category
+		}
 		ex = append(ex, e)
 	}
 	return ex, unmatched

@@ -39,6 +39,7 @@ func TestReadMessageLabelsRejectsBadLinesWithFileLine(t *testing.T) {
 		{"no message", `{"urgency": "P1"}`, `l.jsonl:2: needs "channel" and "ts"`},
 		{"twice", `{"channel": "help", "ts": "1.1", "urgency": "P1"}`, `l.jsonl:2: message help 1.1 is labelled twice (first at l.jsonl:1)`},
 		{"negative time", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "time_spent": -1}`, `l.jsonl:2: time_spent -1 is negative`},
+		{"unknown action", `{"channel": "#help", "ts": "1.2", "action": "snooze"}`, `l.jsonl:2: action "snooze": use defer, approve or decline`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,5 +72,48 @@ func TestJoinMatchesChannelIDOrName(t *testing.T) {
 	}
 	if ex[0].ID != "l:1" || ex[0].Urgency != classifier.P2 || !ex[0].Overridden || ex[1].Overridden || ex[1].Rule != "outage" {
 		t.Errorf("examples %+v", ex)
+	}
+}
+
+// TestActionsLabelAnExport: a labels file may say what the on-call did
+// instead of an urgency, and the label is then what History makes of that
+// action: a deferred interrupt could wait (P3), a declined request was no
+// sprint work (P4), an approval keeps the rules' urgency.
+func TestActionsLabelAnExport(t *testing.T) {
+	in := `{"channel": "help", "ts": "1.1", "action": "defer"}
+{"channel": "help", "ts": "1.2", "action": "decline", "category": "other"}
+{"channel": "help", "ts": "1.3", "action": "approve"}
+{"channel": "help", "ts": "1.4", "action": "defer", "urgency": "P1"}
+`
+	labels, err := readMessageLabels("l.jsonl", strings.NewReader(in), cats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := classifier.Decision{Urgency: classifier.P1, Category: "incident", Rule: "outage"}
+	var reqs []*triage.Request
+	for i, ts := range []string{"1.1", "1.2", "1.3", "1.4"} {
+		reqs = append(reqs, &triage.Request{ID: int64(i + 1), Channel: "C0HELP", ChannelName: "help", TS: ts, Urgency: classifier.P1, Decision: p1})
+	}
+	ex, un := Join(labels, reqs, nil)
+	if len(ex) != 4 || len(un) != 0 {
+		t.Fatalf("examples %+v unmatched %+v", ex, un)
+	}
+	for _, tc := range []struct {
+		name       string
+		e          Example
+		urgency    classifier.Urgency
+		action     string
+		overridden bool
+	}{
+		{"deferred interrupt", ex[0], classifier.P3, triage.ActDeferReq, true},
+		{"declined", ex[1], classifier.P4, triage.ActDecline, true},
+		{"approved", ex[2], classifier.P1, triage.ActApprove, false},
+		{"urgency given beside the action wins", ex[3], classifier.P1, triage.ActDeferReq, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.e.Urgency != tc.urgency || tc.e.Action != tc.action || tc.e.Overridden != tc.overridden {
+				t.Errorf("urgency %v action %q overridden %v; want %v %q %v", tc.e.Urgency, tc.e.Action, tc.e.Overridden, tc.urgency, tc.action, tc.overridden)
+			}
+		})
 	}
 }

@@ -39,7 +39,8 @@ An edit needs 3 requests that support it. Each comes with its support counts and
 eval score on the history before and after it (urgency, interrupt-or-not, category, and how
 far the estimates were from the time spent). The edits are printed as a unified diff of the
 rules file, for review and git apply; nothing is written. With --export, the labels file
-(channel, ts, urgency, category, time_spent) is the history instead of the store.
+(channel, ts, urgency, category, time_spent, action: defer, approve or decline, which may
+stand in for urgency) is the history instead of the store.
 `
 
 // runRulesSuggest is `sprintguard rules suggest`: rule edits mined from the

@@ -164,3 +164,18 @@ func TestReplayWithABadLabelsFileWritesNothing(t *testing.T) {
 		t.Errorf("the replay wrote %s although its labels file is broken (stat: %v)", db, err)
 	}
 }
+
+// TestRulesSuggestFromAnExportsActions labels the example export's
+// requests with what the on-call did instead of urgencies: the deferred
+// interrupt and the decline are overrides, the approval is not.
+func TestRulesSuggestFromAnExportsActions(t *testing.T) {
+	labels := writeFile(t, t.TempDir(), "labels.jsonl", `{"channel": "#platform-help", "ts": "1788169278.882749", "action": "approve"}
+{"channel": "platform-help", "ts": "1788191993.442568", "action": "defer"}
+{"channel": "#platform-help", "ts": "1788200019.815935", "action": "decline"}
+`)
+	code, out, errs := run(t, "rules", "suggest", "--export", repo("examples", "slack-export"), "--labels", labels,
+		"--team", "platform", "--config", repo("examples", "sprintguard.yaml"))
+	if want := "3 labelled requests, 2 overridden; 1 deferred, 1 declined, 1 approved"; code != ExitOK || !strings.Contains(out, want) {
+		t.Errorf("exit %d, want %q in\n%s%s", code, want, out, errs)
+	}
+}
