@@ -142,13 +142,13 @@ func Join(labels []FileLabel, reqs []*triage.Request, team *triage.Team) (ex []E
 		e.ID, e.File = l.Where, ""
 		e.Category, e.Action = l.Category, l.Action
 		e.Actual, e.HasActual = l.Actual, l.HasActual
+		e.Urgency = l.Urgency
 		if l.UrgencyFromAction {
 			e.Urgency = r.Decision.Urgency
-			e.Overridden = l.Category != "" && l.Category != r.Decision.Category
-			inferUrgency(&e)
-		} else {
-			e.Urgency = l.Urgency
-			e.Overridden = l.Urgency != r.Decision.Urgency || l.Category != "" && l.Category != r.Decision.Category
+		}
+		e.Overridden = e.Urgency != r.Decision.Urgency || l.Category != "" && l.Category != r.Decision.Category
+		if l.UrgencyFromAction {
+			inferUrgency(&e) // as History does when no person set the urgency
 		}
 		ex = append(ex, e)
 	}

@@ -142,7 +142,7 @@ func (p *pool) round(ctx context.Context) bool {
 		pl, err = p.lease(tx, now, free)
 		return err
 	})
-	taken := map[uint64]bool{}
+	var taken map[uint64]bool // jobs of pl.start that could not be leased
 	if err == nil && (len(pl.start) > 0 || len(pl.moved) > 0) {
 		// Only Run's goroutine changes a queued job (handlers change only
 		// their own, which no read of this round offers), so the jobs read
@@ -153,11 +153,14 @@ func (p *pool) round(ctx context.Context) bool {
 					return fmt.Errorf("hold job %s: %w", j.Key, err)
 				}
 			}
-			clear(taken)
+			taken = nil // the store may run this function again
 			for _, j := range pl.start {
 				switch err := tx.PutJob(j); {
 				case errors.Is(err, ErrNotFound):
 					// Done meanwhile, or another replica's now: not ours to run.
+					if taken == nil {
+						taken = map[uint64]bool{}
+					}
 					taken[j.ID] = true
 				case err != nil:
 					return fmt.Errorf("lease job %s: %w", j.Key, err)
@@ -166,7 +169,7 @@ func (p *pool) round(ctx context.Context) bool {
 			return nil
 		})
 	}
-	if err == nil && len(taken) > 0 {
+	if err == nil && taken != nil {
 		pl.dropTaken(taken)
 	}
 	if err != nil {
