@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -34,13 +33,13 @@ func (db *DB) Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error
 				return nil
 			}
 		}
-		inbox := b.Bucket(bucketInbox)
+		inbox := t.bucket(bucketInbox)
 		seq, err := inbox.NextSequence()
 		if err != nil {
 			return err
 		}
 		d.Seq = seq
-		data, err := json.Marshal(d)
+		data, err := appendDelivery(make([]byte, 0, deliverySize(d)), d)
 		if err != nil {
 			return err
 		}
@@ -67,8 +66,8 @@ func (db *DB) PendingAfter(after uint64, limit int) ([]*triage.Delivery, error) 
 	err := db.bolt.View(func(b *bolt.Tx) error {
 		c := b.Bucket(bucketInbox).Cursor()
 		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
-			d := new(triage.Delivery)
-			if err := json.Unmarshal(v, d); err != nil {
+			d, err := decodeDelivery(decodeU64(k), v)
+			if err != nil {
 				return fmt.Errorf("decode delivery %d: %w", decodeID(k), err)
 			}
 			out = append(out, d)

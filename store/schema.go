@@ -27,7 +27,7 @@ var (
 	bucketReqOpenAll    = []byte("req_open_all")   // created id -> "" while not closed
 	bucketReqUser       = []byte("req_user")       // team 0 user 0 created id -> ""
 	bucketReqKeys       = []byte("req_keys")       // id -> JSON of the fields the indexes are built from
-	bucketInbox         = []byte("inbox")          // seq -> JSON delivery, until processed
+	bucketInbox         = []byte("inbox")          // seq -> delivery (store/delivery.go), until processed
 	bucketLedgers       = []byte("ledgers")        // team 0 sprint -> head with the running total (see ledger.go)
 	bucketLedgerCharges = []byte("ledger_charges") // team 0 sprint id -> one request's charge
 	bucketOverrides     = []byte("overrides")      // team 0 id -> JSON

@@ -209,8 +209,11 @@ func (t *tx) bucket(name []byte) *bolt.Bucket {
 const appendFill = 0.9
 
 // appended names the buckets whose new keys sort after the old ones and
-// whose entries stay. Queues (jobs, due times) churn and keep the default.
+// whose entries stay, or leave from the oldest end: the inbox and the
+// claims' expiry index are such queues, and the inbox's pages are what an
+// acknowledgement waits to write. Queues that churn in the middle (jobs,
+// due times) keep the default.
 var appended = map[string]bool{
 	string(bucketRequests): true, string(bucketReqTimeAll): true, string(bucketReqKeys): true,
-	string(bucketTicketSeq): true,
+	string(bucketTicketSeq): true, string(bucketInbox): true, string(bucketClaimExp): true,
 }

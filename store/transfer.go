@@ -125,7 +125,11 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 			})
 		case transfer.Inbox:
 			return each(bucketInbox, func(k, v []byte) error {
-				out, err := transfer.Normalize(v, func(d *triage.Delivery) { d.Seq = decodeU64(k) })
+				d, err := decodeDelivery(decodeU64(k), v)
+				if err != nil {
+					return fmt.Errorf("decode delivery %d: %w", decodeU64(k), err)
+				}
+				out, err := json.Marshal(d)
 				return typed(seqKey(k), out, err)
 			})
 		case transfer.Tickets:
