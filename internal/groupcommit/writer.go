@@ -7,6 +7,7 @@ package groupcommit
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -23,8 +24,10 @@ type Options struct {
 	// <= 0 means 1ms. A lone writer is never kept waiting.
 	MaxDelay time.Duration
 	// MaxBesideUrgent is the most ordinary intents a batch takes while
-	// urgent ones wait, or the last batch held some; <= 0 means 8. It
-	// bounds how long an urgent intent waits behind heavy ordinary work.
+	// urgent ones wait, or the last batch held some, and the most a
+	// transaction runs once an urgent intent has joined it (the others
+	// wait for the next); <= 0 means 8. It bounds how long an urgent
+	// intent waits behind heavy ordinary work.
 	MaxBesideUrgent int
 	// AfterCommit, if set, is called on the writer goroutine after each
 	// successful commit, before any of its callers is told, with how many
@@ -134,19 +137,28 @@ func (w *Writer[T]) loop() {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	batch := make([]*intent[T], 0, w.opt.MaxBatch)
+	// carry holds the ordinary intents the last transaction put off for
+	// an urgent one (see run): they go first in the next.
+	var carry []*intent[T]
 	l := lanes[T]{urgent: w.urgent, queue: w.queue}
 	last, lastUrgent := 0, false
-	for l.urgent != nil || l.queue != nil {
-		first, closed, _ := l.next(true, true, nil)
-		if closed {
-			continue
+	for l.urgent != nil || l.queue != nil || len(carry) > 0 {
+		batch = append(batch[:0], carry...)
+		carry = carry[:0]
+		if len(batch) == 0 {
+			first, closed, _ := l.next(true, true, nil)
+			if closed {
+				continue
+			}
+			batch = append(batch, first)
 		}
-		batch = append(batch[:0], first)
 		nUrgent, nOrdinary := 0, 0
-		if first.urgent {
-			nUrgent++
-		} else {
-			nOrdinary++
+		for _, in := range batch {
+			if in.urgent {
+				nUrgent++
+			} else {
+				nOrdinary++
+			}
 		}
 		// Waiting only pays when others write too: the last batch says
 		// whether they do. Under load, what arrives during a commit is
@@ -179,7 +191,7 @@ func (w *Writer[T]) loop() {
 		if wait {
 			timer.Stop() // since Go 1.23, no stale tick is left to drain
 		}
-		batch = w.run(batch, l.urgent)
+		batch, carry = w.run(batch, l.urgent, carry)
 		last, lastUrgent = len(batch), false
 		for _, in := range batch {
 			lastUrgent = lastUrgent || in.urgent
@@ -242,24 +254,48 @@ func (l *lanes[T]) got(in *intent[T], ok bool, lane *chan *intent[T]) (*intent[T
 
 // run commits batch, re-running it without each function that fails
 // until the rest commits (or there is nothing left). Urgent intents that
-// arrive while the batch runs join it before its commit. It returns the
-// batch, grown, for reuse.
-func (w *Writer[T]) run(batch []*intent[T], urgent chan *intent[T]) []*intent[T] {
+// arrive while the batch runs join it before its commit, and run as soon
+// as they arrive. A transaction that holds an urgent intent runs at most
+// Options.MaxBesideUrgent ordinary ones: the ordinary intents it has not
+// run yet are put off, appended to carry for the next transaction, so
+// that an acknowledgement that arrives during a large batch waits for
+// the work done so far, not for the whole batch. It returns the batch,
+// grown, for reuse, and carry.
+func (w *Writer[T]) run(batch []*intent[T], urgent chan *intent[T], carry []*intent[T]) ([]*intent[T], []*intent[T]) {
 	live := batch
 	for len(live) > 0 {
 		failed := -1
 		err := w.update(func(tx T) error {
 			failed = -1
+			holdsUrgent, ordinary := false, 0
 			for i := 0; ; i++ {
-				if i == len(live) {
-					// Late urgent intents: the commit is still to come.
-					in := w.late(urgent, len(live))
-					if in == nil {
-						return nil
-					}
-					live = append(live, in)
+				// Late urgent intents: the commit is still to come.
+				if in := w.late(urgent, len(live)); in != nil {
+					live = slices.Insert(live, i, in)
 				}
-				if err := live[i].call(tx); err != nil {
+				if i == len(live) {
+					return nil
+				}
+				in := live[i]
+				if in.urgent {
+					holdsUrgent = true
+				} else if ordinary++; holdsUrgent && ordinary > w.opt.MaxBesideUrgent {
+					// Put off the ordinary intents not run yet; the
+					// urgent ones among them stay.
+					keep := live[:i]
+					for _, rest := range live[i:] {
+						if rest.urgent {
+							keep = append(keep, rest)
+						} else {
+							carry = append(carry, rest)
+						}
+					}
+					live = keep
+					ordinary--
+					i--
+					continue
+				}
+				if err := in.call(tx); err != nil {
 					failed = i
 					return err
 				}
@@ -273,12 +309,12 @@ func (w *Writer[T]) run(batch []*intent[T], urgent chan *intent[T]) []*intent[T]
 				in.err = err
 				close(in.done)
 			}
-			return live
+			return live, carry
 		}
 		close(live[failed].done)
 		live = append(live[:failed:failed], live[failed+1:]...)
 	}
-	return live
+	return live, carry
 }
 
 // late returns an urgent intent that is waiting, if the batch, n intents

@@ -276,3 +276,103 @@ func TestUrgentIntentJoinsTheTransactionUnderWay(t *testing.T) {
 		t.Errorf("commits of %v intents, urgent committed %v; want one commit of both", sizes, ok)
 	}
 }
+
+func TestUrgentIntentCutsALargeBatchShort(t *testing.T) {
+	m, entered, release := held()
+	var sizes []int // written on the writer goroutine only, read after Close
+	w := New(m.update, Options{MaxBesideUrgent: 4, AfterCommit: func(n int) { sizes = append(sizes, n) }})
+	go w.Update(func(map[string]int) error { return nil })
+	<-entered
+	urgent := make(chan error, 1)
+	fns := make([]func(map[string]int) error, 20)
+	for i := range fns {
+		fns[i] = func(tx map[string]int) error {
+			tx[fmt.Sprint("ordinary", i)] = i
+			if i == 1 {
+				// An acknowledgement arrives while the second of 20
+				// ordinary intents runs.
+				go func() { urgent <- w.Urgent(func(tx map[string]int) error { tx["urgent"] = 1; return nil }) }()
+				for len(w.urgent) == 0 {
+					runtime.Gosched()
+				}
+			}
+			return nil
+		}
+	}
+	ordinary := queueUp(t, w, fns)
+	close(release)
+	for i, r := range append([]chan error{urgent}, ordinary...) {
+		if err := <-r; err != nil {
+			t.Fatalf("intent %d: %v", i, err)
+		}
+	}
+	w.Close()
+	// The held transaction; then the 20 queued ordinary ones, until the
+	// urgent one arrives: it joins at once, beside 4 ordinary ones in
+	// all, and the 16 not run yet wait for the next commit.
+	if want := []int{1, 5, 16}; fmt.Sprint(sizes) != fmt.Sprint(want) {
+		t.Errorf("commits of %v intents, want %v", sizes, want)
+	}
+	for i := range 20 {
+		if v, ok := m.get(fmt.Sprint("ordinary", i)); !ok || v != i {
+			t.Errorf("ordinary%d = %d, %v; want it committed", i, v, ok)
+		}
+	}
+	if _, ok := m.get("urgent"); !ok {
+		t.Error("the urgent intent was not committed")
+	}
+}
+
+func TestPutOffIntentsSurviveAFailingPeer(t *testing.T) {
+	m, entered, release := held()
+	var sizes []int
+	w := New(m.update, Options{MaxBesideUrgent: 2, AfterCommit: func(n int) { sizes = append(sizes, n) }})
+	go w.Update(func(map[string]int) error { return nil })
+	<-entered
+	urgent := make(chan error, 1)
+	var once sync.Once
+	fns := make([]func(map[string]int) error, 6)
+	for i := range fns {
+		fns[i] = func(tx map[string]int) error {
+			if i == 0 {
+				// The first run of ordinary0 (it runs again after 1 fails).
+				once.Do(func() {
+					go func() { urgent <- w.Urgent(func(tx map[string]int) error { tx["urgent"] = 1; return nil }) }()
+					for len(w.urgent) == 0 {
+						runtime.Gosched()
+					}
+				})
+			}
+			if i == 1 {
+				return errors.New("bad intent")
+			}
+			tx[fmt.Sprint("ordinary", i)] = i
+			return nil
+		}
+	}
+	ordinary := queueUp(t, w, fns)
+	close(release)
+	if err := <-urgent; err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range ordinary {
+		err := <-r
+		if (i == 1) != (err != nil) {
+			t.Errorf("intent %d: %v", i, err)
+		}
+	}
+	w.Close()
+	for i := range 6 {
+		if _, ok := m.get(fmt.Sprint("ordinary", i)); ok == (i == 1) {
+			t.Errorf("ordinary%d committed: %v", i, ok)
+		}
+	}
+	if _, ok := m.get("urgent"); !ok {
+		t.Error("the urgent intent was not committed")
+	}
+	// The held one; the urgent one beside ordinary 0 and 2 (1 failed and
+	// is gone); then the 3 put off.
+	if want := []int{1, 3, 3}; fmt.Sprint(sizes) != fmt.Sprint(want) {
+		t.Errorf("commits of %v intents, want %v", sizes, want)
+	}
+}
