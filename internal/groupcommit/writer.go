@@ -29,6 +29,14 @@ type Options struct {
 	// wait for the next); <= 0 means 8. It bounds how long an urgent
 	// intent waits behind heavy ordinary work.
 	MaxBesideUrgent int
+	// UrgentLull is how long after the last commit that held an urgent
+	// intent batches still take at most MaxBesideUrgent ordinary ones;
+	// 0 means 10ms, < 0 only the batch right after it. While
+	// acknowledgements keep coming, a commit of a few hundred ordinary
+	// intents (and its many pages to write) is what the next one would
+	// wait for; bulk work goes on in small commits instead, and in large
+	// ones again once they stop.
+	UrgentLull time.Duration
 	// AfterCommit, if set, is called on the writer goroutine after each
 	// successful commit, before any of its callers is told, with how many
 	// intents it held: the crash tests kill the process there.
@@ -78,6 +86,9 @@ func New[T any](update func(func(T) error) error, opt Options) *Writer[T] {
 	}
 	if opt.MaxBesideUrgent <= 0 {
 		opt.MaxBesideUrgent = 8
+	}
+	if opt.UrgentLull == 0 {
+		opt.UrgentLull = 10 * time.Millisecond
 	}
 	w := &Writer[T]{update: update, opt: opt, queue: make(chan *intent[T], 2*opt.MaxBatch),
 		urgent: make(chan *intent[T], 2*opt.MaxBatch), exited: make(chan struct{})}
@@ -142,6 +153,7 @@ func (w *Writer[T]) loop() {
 	var carry []*intent[T]
 	l := lanes[T]{urgent: w.urgent, queue: w.queue}
 	last, lastUrgent := 0, false
+	var urgentAt time.Time // the last commit that held an urgent intent
 	for l.urgent != nil || l.queue != nil || len(carry) > 0 {
 		batch = append(batch[:0], carry...)
 		carry = carry[:0]
@@ -195,6 +207,13 @@ func (w *Writer[T]) loop() {
 		last, lastUrgent = len(batch), false
 		for _, in := range batch {
 			lastUrgent = lastUrgent || in.urgent
+		}
+		if lastUrgent {
+			urgentAt = time.Now()
+		} else if w.opt.UrgentLull > 0 && !urgentAt.IsZero() {
+			// Still in the lull after the last urgent commit: the next
+			// batch stays small as if this one had held urgent intents.
+			lastUrgent = time.Since(urgentAt) < w.opt.UrgentLull
 		}
 		clear(batch)
 	}

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 // memStore is a transactional map: a transaction works on a copy that
@@ -208,45 +209,60 @@ func TestUpdateAfterClose(t *testing.T) {
 }
 
 func TestUrgentIntentsGoFirst(t *testing.T) {
-	m, entered, release := held()
-	var sizes []int // written on the writer goroutine only, read after Close
-	w := New(m.update, Options{MaxBesideUrgent: 4, AfterCommit: func(n int) { sizes = append(sizes, n) }})
-	go w.Update(func(map[string]int) error { return nil })
-	<-entered
-	var ranIn []int // the commit each function ran in, in the order they ran
-	fns := func(n int, name string) []func(map[string]int) error {
-		out := make([]func(map[string]int) error, n)
-		for i := range out {
-			out[i] = func(tx map[string]int) error {
-				ranIn = append(ranIn, len(sizes))
-				tx[fmt.Sprint(name, i)] = i
-				return nil
+	for _, tc := range []struct {
+		name  string
+		lull  time.Duration
+		sizes string // the commits' sizes
+		ranIn string // the commit each function ran in, in the order they ran
+	}{
+		// The urgent ones join the held transaction, ahead of the
+		// ordinary ones queued before them; the next batch takes only 4
+		// ordinary ones, since the last held urgent ones; then the
+		// remaining 16 at once.
+		{"no lull", -1, "[4 4 16]", "[0 0 0 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2]"},
+		// Within the lull after an urgent commit, ordinary ones go 4 at
+		// a time.
+		{"lull", time.Hour, "[4 4 4 4 4 4]", "[0 0 0 1 1 1 1 2 2 2 2 3 3 3 3 4 4 4 4 5 5 5 5]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, entered, release := held()
+			var sizes []int // written on the writer goroutine only, read after Close
+			w := New(m.update, Options{MaxBesideUrgent: 4, UrgentLull: tc.lull, AfterCommit: func(n int) { sizes = append(sizes, n) }})
+			go w.Update(func(map[string]int) error { return nil })
+			<-entered
+			var ranIn []int
+			fns := func(n int, name string) []func(map[string]int) error {
+				out := make([]func(map[string]int) error, n)
+				for i := range out {
+					out[i] = func(tx map[string]int) error {
+						ranIn = append(ranIn, len(sizes))
+						tx[fmt.Sprint(name, i)] = i
+						return nil
+					}
+				}
+				return out
 			}
-		}
-		return out
-	}
-	ordinary := queueUp(t, w, fns(20, "ordinary"))
-	urgent := queueOn(t, w, w.urgent, w.Urgent, fns(3, "urgent"))
-	close(release)
-	for i, r := range append(urgent, ordinary...) {
-		if err := <-r; err != nil {
-			t.Fatalf("intent %d: %v", i, err)
-		}
-	}
-	w.Close()
-	// The urgent ones join the held transaction, ahead of the ordinary
-	// ones queued before them; the next batch takes only 4 ordinary ones,
-	// since the last held urgent ones; then the remaining 16 at once.
-	if want := []int{4, 4, 16}; fmt.Sprint(sizes) != fmt.Sprint(want) {
-		t.Errorf("commits of %v intents, want %v", sizes, want)
-	}
-	if want := "[0 0 0 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2]"; fmt.Sprint(ranIn) != want {
-		t.Errorf("the intents ran in commits %v, want %s", ranIn, want)
-	}
-	for i := range 3 {
-		if _, ok := m.get(fmt.Sprint("urgent", i)); !ok {
-			t.Errorf("urgent%d was not committed", i)
-		}
+			ordinary := queueUp(t, w, fns(20, "ordinary"))
+			urgent := queueOn(t, w, w.urgent, w.Urgent, fns(3, "urgent"))
+			close(release)
+			for i, r := range append(urgent, ordinary...) {
+				if err := <-r; err != nil {
+					t.Fatalf("intent %d: %v", i, err)
+				}
+			}
+			w.Close()
+			if got := fmt.Sprint(sizes); got != tc.sizes {
+				t.Errorf("commits of %s intents, want %s", got, tc.sizes)
+			}
+			if got := fmt.Sprint(ranIn); got != tc.ranIn {
+				t.Errorf("the intents ran in commits %s, want %s", got, tc.ranIn)
+			}
+			for i := range 3 {
+				if _, ok := m.get(fmt.Sprint("urgent", i)); !ok {
+					t.Errorf("urgent%d was not committed", i)
+				}
+			}
+		})
 	}
 }
 
