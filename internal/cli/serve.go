@@ -87,7 +87,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		}
 	}()
 
-	db, err := openStore(ctx, cfg, env.Now, log, health, killAfterBatch(env.Getenv), pgGroupAccept(env.Getenv))
+	db, err := openStore(ctx, cfg, env.Now, log, health, killAfterAcks(env.Getenv, killSelf), pgGroupAccept(env.Getenv))
 	if err != nil {
 		return fail(env, err)
 	}

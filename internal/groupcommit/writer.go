@@ -28,8 +28,9 @@ type Options struct {
 	MaxBesideUrgent int
 	// AfterCommit, if set, is called on the writer goroutine after each
 	// successful commit, before any of its callers is told, with how many
-	// intents it held: the crash tests kill the process there.
-	AfterCommit func(intents int)
+	// intents it held and how many of those were urgent: the crash tests
+	// kill the process there, once acknowledgements are on disk.
+	AfterCommit func(intents, urgent int)
 }
 
 // Writer serialises transactions through one goroutine and commits them in
@@ -267,7 +268,13 @@ func (w *Writer[T]) run(batch []*intent[T], urgent chan *intent[T]) []*intent[T]
 		})
 		if failed < 0 {
 			if err == nil && w.opt.AfterCommit != nil {
-				w.opt.AfterCommit(len(live))
+				urgent := 0
+				for _, in := range live {
+					if in.urgent {
+						urgent++
+					}
+				}
+				w.opt.AfterCommit(len(live), urgent)
 			}
 			for _, in := range live {
 				in.err = err

@@ -209,8 +209,10 @@ func TestUpdateAfterClose(t *testing.T) {
 
 func TestUrgentIntentsGoFirst(t *testing.T) {
 	m, entered, release := held()
-	var sizes []int // written on the writer goroutine only, read after Close
-	w := New(m.update, Options{MaxBesideUrgent: 4, AfterCommit: func(n int) { sizes = append(sizes, n) }})
+	var sizes, urgents []int // written on the writer goroutine only, read after Close
+	w := New(m.update, Options{MaxBesideUrgent: 4, AfterCommit: func(n, u int) {
+		sizes, urgents = append(sizes, n), append(urgents, u)
+	}})
 	go w.Update(func(map[string]int) error { return nil })
 	<-entered
 	var ranIn []int // the commit each function ran in, in the order they ran
@@ -240,6 +242,10 @@ func TestUrgentIntentsGoFirst(t *testing.T) {
 	if want := []int{4, 4, 16}; fmt.Sprint(sizes) != fmt.Sprint(want) {
 		t.Errorf("commits of %v intents, want %v", sizes, want)
 	}
+	// The three urgent ones are counted in the held transaction they joined.
+	if want := []int{3, 0, 0}; fmt.Sprint(urgents) != fmt.Sprint(want) {
+		t.Errorf("commits of %v urgent intents, want %v", urgents, want)
+	}
 	if want := "[0 0 0 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2]"; fmt.Sprint(ranIn) != want {
 		t.Errorf("the intents ran in commits %v, want %s", ranIn, want)
 	}
@@ -253,7 +259,7 @@ func TestUrgentIntentsGoFirst(t *testing.T) {
 func TestUrgentIntentJoinsTheTransactionUnderWay(t *testing.T) {
 	m := &memStore{data: map[string]int{}}
 	var sizes []int
-	w := New(m.update, Options{AfterCommit: func(n int) { sizes = append(sizes, n) }})
+	w := New(m.update, Options{AfterCommit: func(n, _ int) { sizes = append(sizes, n) }})
 	urgent := make(chan error, 1)
 	err := w.Update(func(tx map[string]int) error {
 		tx["ordinary"] = 1
