@@ -117,6 +117,10 @@ func (w *Writer[T]) send(q chan *intent[T], fn func(T) error, urgent bool) error
 	return in.err
 }
 
+// Queued returns how many intents wait for the writer goroutine to take
+// them. It is safe for concurrent use.
+func (w *Writer[T]) Queued() int { return len(w.queue) + len(w.urgent) }
+
 // Close runs what was queued before it, then stops the writer goroutine.
 // Later Updates fail with ErrClosed. Close is safe to call twice.
 func (w *Writer[T]) Close() {
