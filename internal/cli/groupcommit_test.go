@@ -99,6 +99,9 @@ func TestKillBetweenCommitAndAcks(t *testing.T) {
 	if len(reqs) != n || pending != 0 {
 		t.Errorf("%d requests and %d inbox entries, want %d and 0", len(reqs), pending, n)
 	}
+	if repeats, untagged := s.fake.RepeatedPosts(); len(repeats) > 0 || len(untagged) > 0 {
+		t.Errorf("posted again: %+v\nposted without metadata: %+v", repeats, untagged)
+	}
 }
 
 // storedEvents opens the killed bot's store and counts, by message ts,
