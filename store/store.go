@@ -61,8 +61,9 @@ type Options struct {
 	// the same key; <= 0 means DefaultDedupeTTL.
 	DedupeTTL time.Duration
 	// AfterCommit, if set, is told of each commit of the store's writer
-	// before its callers are (see groupcommit.Options): for crash tests.
-	AfterCommit func(intents int)
+	// before its callers are, with how many transactions it held and how
+	// many of those were Accept's (see groupcommit.Options): for crash tests.
+	AfterCommit func(intents, accepts int)
 }
 
 // DB is the bbolt-backed store. It implements triage.Store and local.Store.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/examples"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // Exit codes.
@@ -31,6 +32,10 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	Now            func() time.Time
+
+	// sweep, set only by this package's tests, runs after serve's own
+	// sweeps on each pass of its scheduler, on the store serve opened.
+	sweep func(ctx context.Context, db triage.Store) (int, error)
 }
 
 // System returns the process's own environment.

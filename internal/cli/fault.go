@@ -4,31 +4,44 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"sync/atomic"
 	"syscall"
 	"time"
 )
 
-// faultKillAfterBatch names the environment variable of the crash test of
+// faultKillAfterAcks names the environment variable of the crash test of
 // group commit: set to N, serve SIGKILLs itself right after the store's
-// Nth commit of a batch of several transactions is on disk, before any of
-// their callers, and so any of Slack's acknowledgements, is told.
-const faultKillAfterBatch = "SPRINTGUARD_FAULT_KILL_AFTER_BATCH"
+// commit that makes the Nth acknowledged delivery durable (Accept's
+// transactions, the writer's urgent lane), before any caller of that
+// commit, and so any of its Slack acknowledgements, is told. It counts
+// acknowledgements, not batches: under load a whole burst's Accepts can
+// share one or two commits, and a count of batches then fired while the
+// burst's intakes were committed, after every ack was sent.
+const faultKillAfterAcks = "SPRINTGUARD_FAULT_KILL_AFTER_ACKS"
 
-// killAfterBatch returns the store's commit hook that the variable asks
-// for, or nil (no hook) when it is unset or not a positive number.
-func killAfterBatch(getenv func(string) string) func(int) {
-	n, err := strconv.Atoi(getenv(faultKillAfterBatch))
+// killAfterAcks returns the store's commit hook that the variable asks
+// for, or nil (no hook) when it is unset or not a positive number. The
+// hook calls kill once, on the writer goroutine, and kill must not return
+// (serve's kills the process).
+func killAfterAcks(getenv func(string) string, kill func()) func(intents, accepts int) {
+	n, err := strconv.Atoi(getenv(faultKillAfterAcks))
 	if err != nil || n <= 0 {
 		return nil
 	}
-	var batches atomic.Int64
-	return func(intents int) {
-		if intents > 1 && batches.Add(1) == int64(n) {
-			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
-			select {} // the signal is on its way; tell nobody anything
+	var durable int // only the writer goroutine calls the hook
+	return func(_, accepts int) {
+		before := durable
+		durable += accepts
+		if before < n && durable >= n {
+			kill()
 		}
 	}
+}
+
+// killSelf SIGKILLs the process and waits for the signal, telling nobody
+// anything meanwhile.
+func killSelf() {
+	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	select {}
 }
 
 // faultClockOffset names the environment variable of the process tests of

@@ -87,11 +87,29 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		}
 	}()
 
-	db, err := openStore(ctx, cfg, env.Now, log, health, killAfterBatch(env.Getenv), pgGroupAccept(env.Getenv))
+	db, err := openStore(ctx, cfg, env.Now, log, health, killAfterAcks(env.Getenv, killSelf), pgGroupAccept(env.Getenv))
 	if err != nil {
 		return fail(env, err)
 	}
-	defer db.Close()
+	// The store closes after every goroutine that writes to it has
+	// returned: the scheduler's sweeps, the leader's loops, the schedule
+	// refresher and the admin endpoints run in background, the others
+	// are waited for below. Closed earlier, the writer refused a sweep
+	// still under way ("the store's writer is closed").
+	var background sync.WaitGroup
+	var sch *schedules
+	closeStore := sync.OnceFunc(func() {
+		cancel()
+		if sch != nil {
+			sch.halt()
+		}
+		log.Info("waiting for the background work to stop before closing the store")
+		background.Wait()
+		if err := db.Close(); err != nil {
+			log.Error("close the store", "err", err)
+		}
+	})
+	defer closeStore()
 	scrub := scrubber(cfg)
 	health.add("store", func() error { return scrub(storeCheck(db)()) })
 
@@ -110,14 +128,14 @@ func runServe(ctx context.Context, env Env, args []string) int {
 			return fail(env, err)
 		}
 		defer os.Remove(admin.SocketPath(cfg.Storage.Path))
-		go func() { errc <- admin.Serve(ctx, sock, adminHandler) }()
+		background.Go(func() { reportErr(errc, admin.Serve(ctx, sock, adminHandler)) })
 	}
 	if cfg.Server.AdminListen != "" {
 		l, err := admin.ListenTCP(cfg.Server.AdminListen)
 		if err != nil {
 			return fail(env, err)
 		}
-		go func() { errc <- admin.Serve(ctx, l, admin.Loopback(adminHandler)) }()
+		background.Go(func() { reportErr(errc, admin.Serve(ctx, l, admin.Loopback(adminHandler))) })
 	}
 
 	svc.DedupeTTL = cfg.Storage.DedupeTTL
@@ -148,8 +166,12 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	sweeps := []func(context.Context) (int, error){svc.Escalate}
+	if env.sweep != nil {
+		sweeps = append(sweeps, func(ctx context.Context) (int, error) { return env.sweep(ctx, db) })
+	}
 	sched := &jobs.Scheduler{Store: db, Now: env.Now, Log: log, Kick: worker.Kick, Duties: duties,
-		Sweeps: []func(context.Context) (int, error){svc.Escalate}, Observe: m.Duty}
+		Sweeps: sweeps, Observe: m.Duty}
 	var dutyNames []string
 	for _, d := range duties {
 		dutyNames = append(dutyNames, d.Name)
@@ -165,7 +187,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	// Only the leader syncs trackers, refreshes schedules and purges; the
 	// election starts once this replica can serve (below).
 	elector := newElector(db, sched, scrub, log)
-	sch, err := followSchedules(ctx, cfg, db, svc, gw, env.Now, log, m, leader(elector))
+	sch, err = followSchedules(ctx, cfg, db, svc, gw, env.Now, log, m, leader(elector))
 	if err != nil {
 		return fail(env, err)
 	}
@@ -195,21 +217,18 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	tr.routes(mux, svc)
 	if cfg.Slack.Mode == config.ModeSocket {
-		go func() {
-			errc <- bt.RunSocket(ctx, api, bot.SocketOptions{Up: health.socketUp.Store, Reconnect: m.SocketReconnect})
-		}()
+		background.Go(func() {
+			reportErr(errc, bt.RunSocket(ctx, api, bot.SocketOptions{Up: health.socketUp.Store, Reconnect: m.SocketReconnect}))
+		})
 	}
-	go whileLeading(ctx, leader(elector), nil, func(ctx context.Context) {
-		if err := tr.run(ctx, svc); err != nil {
-			select { // a second leadership's error finds serve stopping already
-			case errc <- err:
-			default:
-			}
-		}
+	background.Go(func() {
+		whileLeading(ctx, leader(elector), nil, func(ctx context.Context) { reportErr(errc, tr.run(ctx, svc)) })
 	})
-	go func() { errc <- sched.Run(ctx, 30*time.Second) }()
-	go whileLeading(ctx, leader(elector), nil, func(ctx context.Context) {
-		purgeLoop(ctx, db, cfg.Storage.Retention, env.Now, log)
+	background.Go(func() { reportErr(errc, sched.Run(ctx, 30*time.Second)) })
+	background.Go(func() {
+		whileLeading(ctx, leader(elector), nil, func(ctx context.Context) {
+			purgeLoop(ctx, db, cfg.Storage.Retention, env.Now, log)
+		})
 	})
 	where := cfg.Storage.Path
 	if cfg.Storage.Driver == config.DriverPostgres {
@@ -239,11 +258,25 @@ wait:
 	bt.Wait()
 	<-workerDone
 	waitElection()
+	closeStore()
 	if err != nil {
 		return fail(env, err)
 	}
 	log.Info("sprintguard stopped")
 	return ExitOK
+}
+
+// reportErr hands a background goroutine's error to serve's errc, which
+// stops serve; nil, or an error once serve is stopping (nobody reads errc
+// any more), is dropped rather than block a goroutine serve waits for.
+func reportErr(errc chan<- error, err error) {
+	if err == nil {
+		return
+	}
+	select {
+	case errc <- err:
+	default:
+	}
 }
 
 // reloader re-reads the config on SIGHUP or POST /reload and swaps in its

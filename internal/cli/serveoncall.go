@@ -48,14 +48,15 @@ type schedules struct {
 	// a follower's loads (nil: time.After), for tests.
 	after func(time.Duration) <-chan time.Time
 
-	mu   sync.Mutex
-	stop func() // cancels the running refresher and waits for it
+	mu     sync.Mutex
+	stop   func() // cancels the running refresher and waits for it
+	halted bool   // serve is stopping: no refresher starts again
 }
 
 // start refreshes cfg's teams until stop or the end of ctx.
 func (s *schedules) start(cfg *config.Config) {
 	teams := app.ScheduleSources(cfg)
-	if len(teams) == 0 {
+	if len(teams) == 0 || s.halted {
 		return
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
@@ -121,6 +122,19 @@ func (s *schedules) reload(cfg *config.Config, st *triage.Settings) {
 	carrySchedules(s.svc.Settings(), st)
 	s.svc.Reload(st)
 	s.start(cfg)
+}
+
+// halt stops the refresher and waits for it, for good: a reload after it
+// starts none. Serve halts it before it closes the store the refresher
+// writes to.
+func (s *schedules) halt() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.halted = true
+	if s.stop != nil {
+		s.stop()
+		s.stop = nil
+	}
 }
 
 // carrySchedules hands the schedules in use to the reloaded settings, so a

@@ -43,7 +43,7 @@ var (
 // /readyz and the log say why; the password never shows in either.
 // afterCommit is the bolt driver's test-only fault hook (see fault.go);
 // groupAccept is PostgreSQL's (see pgGroupAccept).
-func openStore(ctx context.Context, cfg *config.Config, now func() time.Time, log *slog.Logger, h *readiness, afterCommit func(int), groupAccept bool) (serveStore, error) {
+func openStore(ctx context.Context, cfg *config.Config, now func() time.Time, log *slog.Logger, h *readiness, afterCommit func(intents, accepts int), groupAccept bool) (serveStore, error) {
 	if cfg.Storage.Driver != config.DriverPostgres {
 		db, err := store.Open(cfg.Storage.Path, store.Options{Timeout: lockWait, AfterCommit: afterCommit})
 		if err != nil {

@@ -39,8 +39,9 @@ type Options struct {
 	UrgentLull time.Duration
 	// AfterCommit, if set, is called on the writer goroutine after each
 	// successful commit, before any of its callers is told, with how many
-	// intents it held: the crash tests kill the process there.
-	AfterCommit func(intents int)
+	// intents it held and how many of those were urgent: the crash tests
+	// kill the process there, once acknowledgements are on disk.
+	AfterCommit func(intents, urgent int)
 }
 
 // Writer serialises transactions through one goroutine and commits them in
@@ -129,6 +130,10 @@ func (w *Writer[T]) send(q chan *intent[T], fn func(T) error, urgent bool) error
 	}
 	return in.err
 }
+
+// Queued returns how many intents wait for the writer goroutine to take
+// them. It is safe for concurrent use.
+func (w *Writer[T]) Queued() int { return len(w.queue) + len(w.urgent) }
 
 // Close runs what was queued before it, then stops the writer goroutine.
 // Later Updates fail with ErrClosed. Close is safe to call twice.
@@ -322,7 +327,13 @@ func (w *Writer[T]) run(batch []*intent[T], urgent chan *intent[T], carry []*int
 		})
 		if failed < 0 {
 			if err == nil && w.opt.AfterCommit != nil {
-				w.opt.AfterCommit(len(live))
+				urgent := 0
+				for _, in := range live {
+					if in.urgent {
+						urgent++
+					}
+				}
+				w.opt.AfterCommit(len(live), urgent)
 			}
 			for _, in := range live {
 				in.err = err

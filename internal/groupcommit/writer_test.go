@@ -210,24 +210,27 @@ func TestUpdateAfterClose(t *testing.T) {
 
 func TestUrgentIntentsGoFirst(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		lull  time.Duration
-		sizes string // the commits' sizes
-		ranIn string // the commit each function ran in, in the order they ran
+		name    string
+		lull    time.Duration
+		sizes   string // the commits' sizes
+		urgents string // the urgent intents each commit held
+		ranIn   string // the commit each function ran in, in the order they ran
 	}{
 		// The urgent ones join the held transaction, ahead of the
 		// ordinary ones queued before them; the next batch takes only 4
 		// ordinary ones, since the last held urgent ones; then the
 		// remaining 16 at once.
-		{"no lull", -1, "[4 4 16]", "[0 0 0 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2]"},
+		{"no lull", -1, "[4 4 16]", "[3 0 0]", "[0 0 0 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2]"},
 		// Within the lull after an urgent commit, ordinary ones go 4 at
 		// a time.
-		{"lull", time.Hour, "[4 4 4 4 4 4]", "[0 0 0 1 1 1 1 2 2 2 2 3 3 3 3 4 4 4 4 5 5 5 5]"},
+		{"lull", time.Hour, "[4 4 4 4 4 4]", "[3 0 0 0 0 0]", "[0 0 0 1 1 1 1 2 2 2 2 3 3 3 3 4 4 4 4 5 5 5 5]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, entered, release := held()
-			var sizes []int // written on the writer goroutine only, read after Close
-			w := New(m.update, Options{MaxBesideUrgent: 4, UrgentLull: tc.lull, AfterCommit: func(n int) { sizes = append(sizes, n) }})
+			var sizes, urgents []int // written on the writer goroutine only, read after Close
+			w := New(m.update, Options{MaxBesideUrgent: 4, UrgentLull: tc.lull, AfterCommit: func(n, u int) {
+				sizes, urgents = append(sizes, n), append(urgents, u)
+			}})
 			go w.Update(func(map[string]int) error { return nil })
 			<-entered
 			var ranIn []int
@@ -254,6 +257,9 @@ func TestUrgentIntentsGoFirst(t *testing.T) {
 			if got := fmt.Sprint(sizes); got != tc.sizes {
 				t.Errorf("commits of %s intents, want %s", got, tc.sizes)
 			}
+			if got := fmt.Sprint(urgents); got != tc.urgents {
+				t.Errorf("commits of %s urgent intents, want %s", got, tc.urgents)
+			}
 			if got := fmt.Sprint(ranIn); got != tc.ranIn {
 				t.Errorf("the intents ran in commits %s, want %s", got, tc.ranIn)
 			}
@@ -269,7 +275,7 @@ func TestUrgentIntentsGoFirst(t *testing.T) {
 func TestUrgentIntentJoinsTheTransactionUnderWay(t *testing.T) {
 	m := &memStore{data: map[string]int{}}
 	var sizes []int
-	w := New(m.update, Options{AfterCommit: func(n int) { sizes = append(sizes, n) }})
+	w := New(m.update, Options{AfterCommit: func(n, _ int) { sizes = append(sizes, n) }})
 	urgent := make(chan error, 1)
 	err := w.Update(func(tx map[string]int) error {
 		tx["ordinary"] = 1
@@ -296,7 +302,7 @@ func TestUrgentIntentJoinsTheTransactionUnderWay(t *testing.T) {
 func TestUrgentIntentCutsALargeBatchShort(t *testing.T) {
 	m, entered, release := held()
 	var sizes []int // written on the writer goroutine only, read after Close
-	w := New(m.update, Options{MaxBesideUrgent: 4, AfterCommit: func(n int) { sizes = append(sizes, n) }})
+	w := New(m.update, Options{MaxBesideUrgent: 4, AfterCommit: func(n, _ int) { sizes = append(sizes, n) }})
 	go w.Update(func(map[string]int) error { return nil })
 	<-entered
 	urgent := make(chan error, 1)
@@ -342,7 +348,7 @@ func TestUrgentIntentCutsALargeBatchShort(t *testing.T) {
 func TestPutOffIntentsSurviveAFailingPeer(t *testing.T) {
 	m, entered, release := held()
 	var sizes []int
-	w := New(m.update, Options{MaxBesideUrgent: 2, AfterCommit: func(n int) { sizes = append(sizes, n) }})
+	w := New(m.update, Options{MaxBesideUrgent: 2, AfterCommit: func(n, _ int) { sizes = append(sizes, n) }})
 	go w.Update(func(map[string]int) error { return nil })
 	<-entered
 	urgent := make(chan error, 1)

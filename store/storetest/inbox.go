@@ -116,3 +116,61 @@ func testAcceptTakesTheEventClaim(t *testing.T, d Driver) {
 		return nil
 	})
 }
+
+// The inbox is a queue read with a cursor: PendingAfter pages through the
+// deliveries not done, in the order they were accepted, each once, and a
+// reader that resumes at the last Seq it saw finds only what came after,
+// a delivery accepted meanwhile included.
+func testInboxResumesAtItsCursor(t *testing.T, d Driver) {
+	db := newFixture(t, d).Open(Options{})
+	accept := func(key string) uint64 {
+		t.Helper()
+		dl := &triage.Delivery{Kind: "event", Key: key, Received: T0}
+		if _, err := db.Accept(dl, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		return dl.Seq
+	}
+	var want []string
+	for i := range 10 {
+		key := fmt.Sprint("Ev", i)
+		seq := accept(key)
+		if i == 2 || i == 5 {
+			if err := db.Done(seq); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want = append(want, key)
+	}
+	read := func(after uint64) (keys []string, last uint64) {
+		t.Helper()
+		last = after
+		for {
+			page, err := db.PendingAfter(last, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range page {
+				if p.Seq <= last {
+					t.Fatalf("delivery %d after the cursor at %d", p.Seq, last)
+				}
+				keys, last = append(keys, p.Key), p.Seq
+			}
+			if len(page) < 3 {
+				return keys, last
+			}
+		}
+	}
+	got, cursor := read(0)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("paged through %v, want %v", got, want)
+	}
+	if more, _ := read(cursor); len(more) != 0 {
+		t.Errorf("past the last delivery: %v", more)
+	}
+	accept("EvLate")
+	if more, _ := read(cursor); fmt.Sprint(more) != "[EvLate]" {
+		t.Errorf("resuming at the cursor: %v, want [EvLate]", more)
+	}
+}

@@ -33,6 +33,9 @@ type Store interface {
 	Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error)
 	// Pending returns up to limit stored, unprocessed deliveries, oldest first.
 	Pending(limit int) ([]*triage.Delivery, error)
+	// PendingAfter is Pending from the first delivery whose Seq is
+	// greater than after: the inbox's cursor.
+	PendingAfter(after uint64, limit int) ([]*triage.Delivery, error)
 	// Done removes a processed delivery.
 	Done(seq uint64) error
 
@@ -125,6 +128,7 @@ var cases = []contractCase{
 
 	{"InboxAcceptsEachKeyOnce", testInboxAcceptsEachKeyOnce},
 	{"AcceptTakesTheEventClaim", testAcceptTakesTheEventClaim},
+	{"InboxResumesAtItsCursor", testInboxResumesAtItsCursor},
 
 	{"CreateTicket", testCreateTicket},
 	{"CreateTicketConcurrentRetries", testCreateTicketConcurrentRetries},
