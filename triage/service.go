@@ -74,6 +74,63 @@ type NewRequest struct {
 	EventKey string
 	// At is when the request was asked; zero means now.
 	At time.Time
+	// Classified, when set, is Service.Classify's answer for this same
+	// request, worked out ahead of Intake (a replay classifies on other
+	// CPUs than its intake's). Intake takes it only while the settings it
+	// was made with are still in force, and classifies again otherwise.
+	Classified *Classified
+}
+
+// Classified is a request's team and decision, as Intake would work them
+// out (see NewRequest.Classified).
+type Classified struct {
+	settings *Settings
+	team     *Team
+	dec      classifier.Decision
+}
+
+// Classify works out in's team and decision with the settings in force,
+// as Intake does, so that a caller can classify ahead of Intake, on other
+// goroutines, and pass the answer in in.Classified. It needs in.At (nil
+// without it: Intake then classifies at its own now). It is safe for
+// concurrent use.
+func (s *Service) Classify(in NewRequest) (*Classified, error) {
+	if in.At.IsZero() {
+		return nil, nil
+	}
+	st := s.Settings()
+	team, dec, err := classify(st, in, in.At)
+	if err != nil {
+		return nil, err
+	}
+	return &Classified{settings: st, team: team, dec: dec}, nil
+}
+
+// classify picks in's team and decides it with that team's rules; a rule
+// may send it on to another team. The summary must be trimmed already.
+func classify(st *Settings, in NewRequest, at time.Time) (*Team, classifier.Decision, error) {
+	team := st.Team(in.Team)
+	if team == nil {
+		team = st.TeamForChannel(in.Channel, in.ChannelName)
+	}
+	if team == nil {
+		return nil, classifier.Decision{}, Errorf(EINVALID, "no team takes requests in this channel; name a team or ask in an intake channel")
+	}
+	summary := strings.TrimSpace(in.Summary)
+	if summary == "" {
+		return nil, classifier.Decision{}, Errorf(EINVALID, "a request needs a summary")
+	}
+	dec := team.Rules.Classify(classifier.Input{
+		Summary: summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
+		Channel: in.Channel, ChannelName: strings.TrimPrefix(in.ChannelName, "#"),
+		Requester: in.User, BusinessHours: team.Hours.Contains(at), At: at, NeededBy: in.NeededBy,
+	})
+	if dec.Team != "" && dec.Team != team.Name {
+		if other := st.Team(dec.Team); other != nil {
+			team = other
+		}
+	}
+	return team, dec, nil
 }
 
 // IntakeResult says what Intake did.
@@ -91,29 +148,19 @@ type IntakeResult struct {
 // queues its ticket, all in one transaction.
 func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, error) {
 	st := s.Settings()
-	team := st.Team(in.Team)
-	if team == nil {
-		team = st.TeamForChannel(in.Channel, in.ChannelName)
-	}
-	if team == nil {
-		return nil, Errorf(EINVALID, "no team takes requests in this channel; name a team or ask in an intake channel")
-	}
 	in.Summary = strings.TrimSpace(in.Summary)
-	if in.Summary == "" {
-		return nil, Errorf(EINVALID, "a request needs a summary")
-	}
 	at := in.At
 	if at.IsZero() {
 		at = s.now()
 	}
-	dec := team.Rules.Classify(classifier.Input{
-		Summary: in.Summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
-		Channel: in.Channel, ChannelName: strings.TrimPrefix(in.ChannelName, "#"),
-		Requester: in.User, BusinessHours: team.Hours.Contains(at), At: at, NeededBy: in.NeededBy,
-	})
-	if dec.Team != "" && dec.Team != team.Name {
-		if other := st.Team(dec.Team); other != nil {
-			team = other
+	var team *Team
+	var dec classifier.Decision
+	if c := in.Classified; c != nil && c.settings == st && !in.At.IsZero() {
+		team, dec = c.team, c.dec
+	} else {
+		var err error
+		if team, dec, err = classify(st, in, at); err != nil {
+			return nil, err
 		}
 	}
 	var res *IntakeResult
