@@ -13,7 +13,7 @@ import (
 // and readAhead how many batches may wait for the pipeline: enough to keep
 // every CPU busy without holding much of the export in memory.
 const (
-	batchSize = 256
+	batchSize = 128
 	readAhead = 8
 )
 

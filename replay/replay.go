@@ -131,7 +131,11 @@ func runInMemory(ctx context.Context, exp *slackexport.Export, opt Options, evic
 func (s *simulation) run(ctx context.Context, st triage.Store, tickets local.Store) error {
 	s.svc = triage.NewService(st, s.settings, s.now)
 	s.svc.Silent = true // no Slack to tell: the backtest only counts
-	handlers := s.svc.TicketHandlers(local.New(tickets, "REQ", "").WithClock(s.now), nil)
+	tr := local.New(tickets, "REQ", "").WithClock(s.now)
+	// As serve does with local tickets: each is made in its request's
+	// intake transaction, not by an outbox job a drain later.
+	s.svc.Inline = tr
+	handlers := s.svc.TicketHandlers(tr, nil)
 	s.worker = &triage.Worker{Store: st, Handlers: handlers, Now: s.now, Batch: 512}
 
 	problems, err := walkAhead(ctx, s.exp, s.prepare, s.message)

@@ -13,19 +13,18 @@ const similarEnough = 0.8
 
 // findDuplicate returns an earlier open request of the same requester with a
 // near-identical summary inside the team's duplicate window, or nil.
-func findDuplicate(tx Tx, team *Team, in NewRequest, at time.Time) (*Request, error) {
+// Word sets come from (and go to) cache.
+func findDuplicate(tx Tx, cache *wordCache, team *Team, in NewRequest, at time.Time) (*Request, error) {
 	if team.DuplicateWindow <= 0 || in.User == "" {
 		return nil, nil
 	}
-	want := wordSet(nil, in.Summary)
-	var got []string // reused for each earlier summary
+	want := cache.words(in.Summary)
 	var dup *Request
 	err := tx.RequestsBy(team.Name, in.User, at.Add(-team.DuplicateWindow), at.Add(time.Nanosecond), func(r *Request) error {
 		if r.Status == StatusDeclined {
 			return nil
 		}
-		got = wordSet(got, r.Summary)
-		if similarity(want, got) >= similarEnough {
+		if similarity(want, cache.words(r.Summary)) >= similarEnough {
 			dup = r
 			return ErrStop
 		}

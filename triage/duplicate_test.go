@@ -1,6 +1,10 @@
 package triage
 
-import "testing"
+import (
+	"slices"
+	"strconv"
+	"testing"
+)
 
 // TestSimilarity checks the Jaccard index of summaries' word sets: case,
 // punctuation and repeated words do not count, letters and digits of any
@@ -29,5 +33,38 @@ func TestSimilarity(t *testing.T) {
 				t.Errorf("reversed: similarity = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestWordCache checks that the cache answers what wordSet does, keeps a
+// summary asked again while newer ones come, and stays bounded.
+func TestWordCache(t *testing.T) {
+	var c wordCache
+	first := "Deploy of API stuck, deploy blocked"
+	if got, want := c.words(first), wordSet(nil, first); !slices.Equal(got, want) {
+		t.Fatalf("words = %q, want %q", got, want)
+	}
+	for i := range 3 * wordCacheSize {
+		s := "request number " + strconv.Itoa(i)
+		if got := c.words(s); !slices.Equal(got, []string{strconv.Itoa(i), "number", "request"}) {
+			t.Fatalf("words(%q) = %q", s, got)
+		}
+		if i%(wordCacheSize/2) == 0 {
+			c.words(first) // asked again now and then: it stays
+		}
+		if len(c.cur) > wordCacheSize || len(c.older) > wordCacheSize {
+			t.Fatalf("after %d summaries the cache holds %d + %d, more than 2 × %d", i+2, len(c.cur), len(c.older), wordCacheSize)
+		}
+	}
+	_, inCur := c.cur[first]
+	_, inOlder := c.older[first]
+	if !inCur && !inOlder {
+		t.Error("a summary asked again every half generation was let go")
+	}
+	if _, ok := c.cur["request number 0"]; ok {
+		t.Error("the first generation is still there")
+	}
+	if _, ok := c.older["request number 0"]; ok {
+		t.Error("the first generation is still there")
 	}
 }

@@ -32,6 +32,9 @@ type Service struct {
 	// them in the store inside the intake transaction, instead of queueing
 	// a job for them. Set it before the first call.
 	Inline InlineTracker
+
+	// words keeps recent summaries' word sets for duplicate detection.
+	words wordCache
 }
 
 // NewService returns a Service over store. now is the clock; replay passes
@@ -171,7 +174,7 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 			res = &IntakeResult{Request: r, Repeat: repeat}
 			return err
 		}
-		if dup, err := findDuplicate(tx, team, in, at); err != nil {
+		if dup, err := findDuplicate(tx, &s.words, team, in, at); err != nil {
 			return err
 		} else if dup != nil {
 			dup.record(at, "duplicate", in.User, in.Summary)
@@ -421,6 +424,9 @@ func (s *Service) assign(tx Tx, team *Team, r *Request, at time.Time) error {
 }
 
 func (s *Service) notify(tx Tx, r *Request, kind, actor string, at time.Time, text string) error {
+	if s.Silent {
+		return nil // before the key is made: a replay notifies nobody, often
+	}
 	n := Notice{Kind: kind, RequestID: r.ID, Team: r.Team, Actor: actor, Text: text, At: at}
 	key := fmt.Sprintf("%s:%s:%d:%d", JobNotify, kind, r.ID, len(r.Events))
 	return s.enqueueNotice(tx, key, n, at)

@@ -138,7 +138,7 @@ func (s *Service) recordTicket(tx Tx, r *Request, t Ticket, fellBack string, at 
 // handled (r.NotifyAt). A claimed emergency reached the on-call at intake,
 // with its own buttons, so it gets none.
 func (s *Service) queueOnCall(tx Tx, r *Request, at time.Time) error {
-	if r.ClaimState != "" {
+	if r.ClaimState != "" || s.Silent {
 		return nil
 	}
 	n := Notice{Kind: NoticeOnCall, RequestID: r.ID, Team: r.Team, At: at, Due: r.NotifyAt}
