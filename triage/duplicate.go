@@ -18,11 +18,14 @@ func findDuplicate(tx Tx, cache *wordCache, team *Team, in NewRequest, at time.T
 	if team.DuplicateWindow <= 0 || in.User == "" {
 		return nil, nil
 	}
-	want := cache.words(in.Summary)
+	var want []string // split when there is an earlier request to compare
 	var dup *Request
 	err := tx.RequestsBy(team.Name, in.User, at.Add(-team.DuplicateWindow), at.Add(time.Nanosecond), func(r *Request) error {
 		if r.Status == StatusDeclined {
 			return nil
+		}
+		if want == nil {
+			want = cache.words(in.Summary)
 		}
 		if similarity(want, cache.words(r.Summary)) >= similarEnough {
 			dup = r
@@ -36,6 +39,9 @@ func findDuplicate(tx Tx, cache *wordCache, team *Team, in NewRequest, at time.T
 // wordSet puts the distinct lower-cased words of s (runs of letters and
 // digits) into buf, sorted, and returns it.
 func wordSet(buf []string, s string) []string {
+	if buf == nil {
+		buf = make([]string, 0, 16) // most summaries have fewer words
+	}
 	buf = buf[:0]
 	s = strings.ToLower(s)
 	start := -1

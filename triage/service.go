@@ -249,6 +249,9 @@ func newRequest(id int64, team *Team, st *Settings, in NewRequest, dec classifie
 		Summary: in.Summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
 		NeededBy: in.NeededBy, Links: in.Links, Claimed: in.Claimed, TicketedBy: by,
 		CreatedAt: at, Decision: dec, Urgency: dec.Urgency, Estimate: est,
+		// Intake records about five events (received, classified, the
+		// policy's outcome, assigned, ticketed): one allocation, not four.
+		Events: make([]Event, 0, 6),
 	}
 	r.Decision.SLA = team.SLAFor(dec)
 	r.record(at, "received", in.User, string(in.Source))
