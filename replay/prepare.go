@@ -19,6 +19,8 @@ type prepared struct {
 	// is a thread reply).
 	skip string
 	in   triage.NewRequest
+	// classified is in's classification; in.Classified points to it.
+	classified triage.Classified
 	// saysDone is set on a thread reply with no subtype that says done.
 	saysDone bool
 }
@@ -60,5 +62,8 @@ func (s *simulation) prepare(p *prepared) {
 		Summary: summary, Details: details, At: m.Time,
 	}
 	// An error here is Intake's to report, in order: it classifies again.
-	p.in.Classified, _ = s.svc.Classify(p.in)
+	var err error
+	if p.classified, err = s.svc.Classify(p.in); err == nil {
+		p.in.Classified = &p.classified
+	}
 }

@@ -54,6 +54,8 @@ func walkAhead(ctx context.Context, exp *slackexport.Export, prep func(*prepared
 		err      error
 	}
 	done := make(chan walked, 1)
+	// Batches fn is through with come back for the reader to fill again.
+	free := make(chan *batch, 2*readAhead+2)
 	go func() {
 		defer close(order)
 		defer close(work)
@@ -73,7 +75,12 @@ func walkAhead(ctx context.Context, exp *slackexport.Export, prep func(*prepared
 		}
 		p, err := exp.Walk(func(m slackexport.Message) error {
 			if cur == nil {
-				cur = &batch{msgs: make([]prepared, 0, batchSize), done: make(chan struct{})}
+				select {
+				case cur = <-free:
+					cur.msgs, cur.done = cur.msgs[:0], make(chan struct{})
+				default:
+					cur = &batch{msgs: make([]prepared, 0, batchSize), done: make(chan struct{})}
+				}
 			}
 			cur.msgs = append(cur.msgs, prepared{m: m})
 			if len(cur.msgs) == batchSize {
@@ -102,6 +109,12 @@ func walkAhead(ctx context.Context, exp *slackexport.Export, prep func(*prepared
 			if fnErr != nil {
 				cancel()
 				break
+			}
+		}
+		if fnErr == nil {
+			select {
+			case free <- b:
+			default:
 			}
 		}
 	}

@@ -23,10 +23,10 @@ func TestIntakeTakesTheClassificationWorkedOutAhead(t *testing.T) {
 			f := newFixture(t)
 			ahead := in(summary)
 			c, err := f.svc.Classify(ahead)
-			if err != nil || c == nil {
-				t.Fatalf("Classify(%q) = %v, %v", summary, c, err)
+			if err != nil {
+				t.Fatalf("Classify(%q): %v", summary, err)
 			}
-			ahead.Classified = c
+			ahead.Classified = &c
 			got := f.intake(t, ahead).Request
 			if got.Urgency != plain.Urgency || got.Decision.Rule != plain.Decision.Rule || got.Team != plain.Team ||
 				got.Decision.Explain() != plain.Decision.Explain() || got.Outcome != plain.Outcome {
@@ -43,7 +43,7 @@ func TestIntakeTakesTheClassificationWorkedOutAhead(t *testing.T) {
 		}
 		// Misused on purpose: only a decision taken as given is the outage's.
 		other := in("printer noises")
-		other.Classified = c
+		other.Classified = &c
 		if r := f.intake(t, other).Request; r.Decision.Rule != "outage" || r.Urgency != classifier.P1 {
 			t.Errorf("got rule %s %s, want the outage's decision handed in", r.Decision.Rule, r.Urgency)
 		}
@@ -62,7 +62,7 @@ func TestIntakeTakesTheClassificationWorkedOutAhead(t *testing.T) {
 		}
 		team.Rules = rules
 		f.svc.Reload(&triage.Settings{Teams: []*triage.Team{&team}})
-		req.Classified = c
+		req.Classified = &c
 		if r := f.intake(t, req).Request; r.Decision.Rule != "all-p4" {
 			t.Errorf("got rule %s, want the reloaded rules' all-p4", r.Decision.Rule)
 		}
@@ -70,8 +70,15 @@ func TestIntakeTakesTheClassificationWorkedOutAhead(t *testing.T) {
 	t.Run("no time", func(t *testing.T) {
 		req := in("checkout is down")
 		req.At = time.Time{}
-		if c, err := newFixture(t).svc.Classify(req); c != nil || err != nil {
-			t.Errorf("Classify without At = %v, %v; want nothing to hand in", c, err)
+		f := newFixture(t)
+		c, err := f.svc.Classify(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Handed in anyway, it is ignored.
+		req.Classified = &c
+		if r := f.intake(t, req).Request; r.Decision.Rule != "outage" {
+			t.Errorf("got rule %s, want outage", r.Decision.Rule)
 		}
 	})
 }

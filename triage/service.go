@@ -94,19 +94,19 @@ type Classified struct {
 
 // Classify works out in's team and decision with the settings in force,
 // as Intake does, so that a caller can classify ahead of Intake, on other
-// goroutines, and pass the answer in in.Classified. It needs in.At (nil
-// without it: Intake then classifies at its own now). It is safe for
-// concurrent use.
-func (s *Service) Classify(in NewRequest) (*Classified, error) {
+// goroutines, and pass the answer in in.Classified. It needs in.At
+// (without it, the zero Classified, which Intake ignores: it classifies at
+// its own now). It is safe for concurrent use.
+func (s *Service) Classify(in NewRequest) (Classified, error) {
 	if in.At.IsZero() {
-		return nil, nil
+		return Classified{}, nil
 	}
 	st := s.Settings()
 	team, dec, err := classify(st, in, in.At)
 	if err != nil {
-		return nil, err
+		return Classified{}, err
 	}
-	return &Classified{settings: st, team: team, dec: dec}, nil
+	return Classified{settings: st, team: team, dec: dec}, nil
 }
 
 // classify picks in's team and decides it with that team's rules; a rule
