@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -354,7 +355,17 @@ func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 }
 
 func policyDetail(r *Request, led *sprint.Ledger) string {
-	return fmt.Sprintf("%s, estimate %g, budget used %g of %g", r.Urgency, r.Estimate, led.Used(), led.Total)
+	// What fmt's "%s, estimate %g, budget used %g of %g" writes, without
+	// fmt: intake records it for every request.
+	b := make([]byte, 0, 64)
+	b = append(b, r.Urgency.String()...)
+	b = append(b, ", estimate "...)
+	b = strconv.AppendFloat(b, r.Estimate, 'g', -1, 64)
+	b = append(b, ", budget used "...)
+	b = strconv.AppendFloat(b, led.Used(), 'g', -1, 64)
+	b = append(b, " of "...)
+	b = strconv.AppendFloat(b, led.Total, 'g', -1, 64)
+	return string(b)
 }
 
 // ledger returns the team's ledger for sprint n, new if none was saved,
