@@ -112,6 +112,9 @@ func walkAhead(ctx context.Context, exp *slackexport.Export, prep func(*prepared
 			}
 		}
 		if fnErr == nil {
+			// Let go of the messages' texts (and the files they may be cut
+			// from) while the batch waits to be filled again.
+			clear(b.msgs)
 			select {
 			case free <- b:
 			default:
