@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"slices"
 	"time"
 
 	"github.com/sprintguard/sprintguard/report"
@@ -30,7 +31,14 @@ type teamBuild struct {
 	weeks   []*report.Builder
 	starts  []time.Time // of weeks, in order
 	sprints *report.SprintCounter
+	// decisions are the rows in fixed-size chunks, joined into
+	// TeamResult.Decisions by finish: one growing slice would copy its
+	// rows again at every doubling and leave the old arrays to the GC.
+	decisions [][]Decision
 }
+
+// decisionChunk is how many rows a chunk of teamBuild.decisions holds.
+const decisionChunk = 4096
 
 func newTeamBuild(res *Result, team *triage.Team, keep func(*triage.Request) bool) *teamBuild {
 	return &teamBuild{res: res, tr: &TeamResult{Team: team}, keep: keep, sprints: report.NewSprintCounter(team)}
@@ -41,7 +49,11 @@ func newTeamBuild(res *Result, team *triage.Team, keep func(*triage.Request) boo
 func (b *teamBuild) add(r *triage.Request) {
 	t := b.tr
 	t.N++
-	t.Decisions = append(t.Decisions, decisionOf(r))
+	if n := len(b.decisions); n == 0 || len(b.decisions[n-1]) == decisionChunk {
+		b.decisions = append(b.decisions, make([]Decision, 0, decisionChunk))
+	}
+	last := &b.decisions[len(b.decisions)-1]
+	*last = append(*last, decisionOf(r))
 	if b.keep != nil && b.keep(r) {
 		t.Labelled = append(t.Labelled, r)
 	}
@@ -100,6 +112,8 @@ func (b *teamBuild) nextStart(i int) time.Time {
 // last's, and the sprint table.
 func (b *teamBuild) finish() *TeamResult {
 	t := b.tr
+	t.Decisions = slices.Concat(b.decisions...)
+	b.decisions = nil
 	if !b.res.First.IsZero() {
 		for i := 0; ; i++ {
 			w := b.week(i)

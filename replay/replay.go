@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/sprintguard/sprintguard/slackexport"
@@ -132,10 +131,14 @@ func runInMemory(ctx context.Context, exp *slackexport.Export, opt Options, evic
 func (s *simulation) run(ctx context.Context, st triage.Store, tickets local.Store) error {
 	s.svc = triage.NewService(st, s.settings, s.now)
 	s.svc.Silent = true // no Slack to tell: the backtest only counts
-	handlers := s.svc.TicketHandlers(local.New(tickets, "REQ", "").WithClock(s.now), nil)
+	tr := local.New(tickets, "REQ", "").WithClock(s.now)
+	// As serve does with local tickets: each is made in its request's
+	// intake transaction, not by an outbox job a drain later.
+	s.svc.Inline = tr
+	handlers := s.svc.TicketHandlers(tr, nil)
 	s.worker = &triage.Worker{Store: st, Handlers: handlers, Now: s.now, Batch: 512}
 
-	problems, err := walkAhead(ctx, s.exp, s.message)
+	problems, err := walkAhead(ctx, s.exp, s.prepare, s.message)
 	s.res.Problems = problems
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
@@ -215,7 +218,8 @@ func (s *simulation) evict() {
 
 func (s *simulation) now() time.Time { return s.clock }
 
-func (s *simulation) message(ctx context.Context, m slackexport.Message) error {
+func (s *simulation) message(ctx context.Context, p *prepared) error {
+	m := &p.m
 	s.res.Messages++
 	if m.Time.After(s.clock) {
 		s.clock = m.Time
@@ -233,31 +237,14 @@ func (s *simulation) message(ctx context.Context, m slackexport.Message) error {
 		// Out of time order: it might repeat an evicted request's message.
 		return fmt.Errorf("replay %s %s: a message older than the requests let go: %w", m.File, m.TS, memory.ErrEvicted)
 	}
-	team := s.settings.TeamForChannel(m.Channel, m.ChannelName)
-	switch {
-	case m.IsThreadReply():
-		return s.reply(ctx, m)
-	case !s.exp.IsTopLevelHuman(m):
-		s.res.Skipped[skipReason(m)]++
-		return nil
-	case team == nil:
-		s.res.Skipped["not an intake channel"]++
-		return nil
-	case team.OptOut != "" && strings.HasPrefix(strings.TrimSpace(m.Text), team.OptOut):
-		s.res.Skipped["opted out"]++
+	if m.IsThreadReply() {
+		return s.reply(ctx, p)
+	}
+	if p.skip != "" {
+		s.res.Skipped[p.skip]++
 		return nil
 	}
-	summary, details := Split(slackexport.PlainText(m.Text, s.exp.Users))
-	if summary == "" {
-		s.res.Skipped["empty"]++
-		return nil
-	}
-	res, err := s.svc.Intake(ctx, triage.NewRequest{
-		Team: team.Name, Source: triage.SourceReplay,
-		Channel: m.Channel, ChannelName: m.ChannelName, TS: m.TS,
-		User: m.User, UserName: s.exp.Users[m.User].Label(),
-		Summary: summary, Details: details, At: m.Time,
-	})
+	res, err := s.svc.Intake(ctx, p.in)
 	if err != nil {
 		return fmt.Errorf("replay %s %s: %w", m.File, m.TS, err)
 	}

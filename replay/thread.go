@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/sprintguard/sprintguard/slackexport"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -16,7 +15,8 @@ var doneWords = []string{"done", "fixed", "resolved", "granted", "merged", "depl
 
 // reply turns a team member's reply under a request into its lifecycle: the
 // first reply acknowledges, a reply saying it is done resolves.
-func (s *simulation) reply(ctx context.Context, m slackexport.Message) error {
+func (s *simulation) reply(ctx context.Context, p *prepared) error {
+	m := &p.m
 	s.res.Skipped["thread reply"]++
 	req, ok := s.requests[msgKey{m.Channel, m.ThreadTS}]
 	if !ok {
@@ -36,7 +36,7 @@ func (s *simulation) reply(ctx context.Context, m slackexport.Message) error {
 		return nil
 	}
 	action := triage.ActAcknowledge
-	if saysDone(slackexport.PlainText(m.Text, s.exp.Users)) {
+	if p.saysDone {
 		action = triage.ActResolve
 	}
 	if _, _, err := s.svc.Apply(ctx, req.id, triage.Change{Actor: m.User, Action: action}); err != nil {

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -12,14 +13,21 @@ const similarEnough = 0.8
 
 // findDuplicate returns an earlier open request of the same requester with a
 // near-identical summary inside the team's duplicate window, or nil.
-func findDuplicate(tx Tx, team *Team, in NewRequest, at time.Time) (*Request, error) {
+// Word sets come from (and go to) cache.
+func findDuplicate(tx Tx, cache *wordCache, team *Team, in NewRequest, at time.Time) (*Request, error) {
 	if team.DuplicateWindow <= 0 || in.User == "" {
 		return nil, nil
 	}
-	want := words(in.Summary)
+	var want []string // split when there is an earlier request to compare
 	var dup *Request
 	err := tx.RequestsBy(team.Name, in.User, at.Add(-team.DuplicateWindow), at.Add(time.Nanosecond), func(r *Request) error {
-		if r.Status != StatusDeclined && similarity(want, words(r.Summary)) >= similarEnough {
+		if r.Status == StatusDeclined {
+			return nil
+		}
+		if want == nil {
+			want = cache.words(in.Summary)
+		}
+		if similarity(want, cache.words(r.Summary)) >= similarEnough {
 			dup = r
 			return ErrStop
 		}
@@ -28,25 +36,48 @@ func findDuplicate(tx Tx, team *Team, in NewRequest, at time.Time) (*Request, er
 	return dup, err
 }
 
-func words(s string) map[string]bool {
-	set := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	}) {
-		set[w] = true
+// wordSet puts the distinct lower-cased words of s (runs of letters and
+// digits) into buf, sorted, and returns it.
+func wordSet(buf []string, s string) []string {
+	if buf == nil {
+		buf = make([]string, 0, 16) // most summaries have fewer words
 	}
-	return set
+	buf = buf[:0]
+	s = strings.ToLower(s)
+	start := -1
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			buf = append(buf, s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		buf = append(buf, s[start:])
+	}
+	slices.Sort(buf)
+	return slices.Compact(buf)
 }
 
-// similarity is the Jaccard index of two word sets.
-func similarity(a, b map[string]bool) float64 {
+// similarity is the Jaccard index of two word sets made by wordSet.
+func similarity(a, b []string) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
 	common := 0
-	for w := range a {
-		if b[w] {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := strings.Compare(a[i], b[j]); {
+		case c == 0:
 			common++
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
+			j++
 		}
 	}
 	return float64(common) / float64(len(a)+len(b)-common)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,9 @@ type Service struct {
 	// them in the store inside the intake transaction, instead of queueing
 	// a job for them. Set it before the first call.
 	Inline InlineTracker
+
+	// words keeps recent summaries' word sets for duplicate detection.
+	words wordCache
 }
 
 // NewService returns a Service over store. now is the clock; replay passes
@@ -74,6 +78,63 @@ type NewRequest struct {
 	EventKey string
 	// At is when the request was asked; zero means now.
 	At time.Time
+	// Classified, when set, is Service.Classify's answer for this same
+	// request, worked out ahead of Intake (a replay classifies on other
+	// CPUs than its intake's). Intake takes it only while the settings it
+	// was made with are still in force, and classifies again otherwise.
+	Classified *Classified
+}
+
+// Classified is a request's team and decision, as Intake would work them
+// out (see NewRequest.Classified).
+type Classified struct {
+	settings *Settings
+	team     *Team
+	dec      classifier.Decision
+}
+
+// Classify works out in's team and decision with the settings in force,
+// as Intake does, so that a caller can classify ahead of Intake, on other
+// goroutines, and pass the answer in in.Classified. It needs in.At
+// (without it, the zero Classified, which Intake ignores: it classifies at
+// its own now). It is safe for concurrent use.
+func (s *Service) Classify(in NewRequest) (Classified, error) {
+	if in.At.IsZero() {
+		return Classified{}, nil
+	}
+	st := s.Settings()
+	team, dec, err := classify(st, in, in.At)
+	if err != nil {
+		return Classified{}, err
+	}
+	return Classified{settings: st, team: team, dec: dec}, nil
+}
+
+// classify picks in's team and decides it with that team's rules; a rule
+// may send it on to another team. The summary must be trimmed already.
+func classify(st *Settings, in NewRequest, at time.Time) (*Team, classifier.Decision, error) {
+	team := st.Team(in.Team)
+	if team == nil {
+		team = st.TeamForChannel(in.Channel, in.ChannelName)
+	}
+	if team == nil {
+		return nil, classifier.Decision{}, Errorf(EINVALID, "no team takes requests in this channel; name a team or ask in an intake channel")
+	}
+	summary := strings.TrimSpace(in.Summary)
+	if summary == "" {
+		return nil, classifier.Decision{}, Errorf(EINVALID, "a request needs a summary")
+	}
+	dec := team.Rules.Classify(classifier.Input{
+		Summary: summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
+		Channel: in.Channel, ChannelName: strings.TrimPrefix(in.ChannelName, "#"),
+		Requester: in.User, BusinessHours: team.Hours.Contains(at), At: at, NeededBy: in.NeededBy,
+	})
+	if dec.Team != "" && dec.Team != team.Name {
+		if other := st.Team(dec.Team); other != nil {
+			team = other
+		}
+	}
+	return team, dec, nil
 }
 
 // IntakeResult says what Intake did.
@@ -91,29 +152,19 @@ type IntakeResult struct {
 // queues its ticket, all in one transaction.
 func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, error) {
 	st := s.Settings()
-	team := st.Team(in.Team)
-	if team == nil {
-		team = st.TeamForChannel(in.Channel, in.ChannelName)
-	}
-	if team == nil {
-		return nil, Errorf(EINVALID, "no team takes requests in this channel; name a team or ask in an intake channel")
-	}
 	in.Summary = strings.TrimSpace(in.Summary)
-	if in.Summary == "" {
-		return nil, Errorf(EINVALID, "a request needs a summary")
-	}
 	at := in.At
 	if at.IsZero() {
 		at = s.now()
 	}
-	dec := team.Rules.Classify(classifier.Input{
-		Summary: in.Summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
-		Channel: in.Channel, ChannelName: strings.TrimPrefix(in.ChannelName, "#"),
-		Requester: in.User, BusinessHours: team.Hours.Contains(at), At: at, NeededBy: in.NeededBy,
-	})
-	if dec.Team != "" && dec.Team != team.Name {
-		if other := st.Team(dec.Team); other != nil {
-			team = other
+	var team *Team
+	var dec classifier.Decision
+	if c := in.Classified; c != nil && c.settings == st && !in.At.IsZero() {
+		team, dec = c.team, c.dec
+	} else {
+		var err error
+		if team, dec, err = classify(st, in, at); err != nil {
+			return nil, err
 		}
 	}
 	var res *IntakeResult
@@ -124,7 +175,7 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 			res = &IntakeResult{Request: r, Repeat: repeat}
 			return err
 		}
-		if dup, err := findDuplicate(tx, team, in, at); err != nil {
+		if dup, err := findDuplicate(tx, &s.words, team, in, at); err != nil {
 			return err
 		} else if dup != nil {
 			dup.record(at, "duplicate", in.User, in.Summary)
@@ -199,6 +250,9 @@ func newRequest(id int64, team *Team, st *Settings, in NewRequest, dec classifie
 		Summary: in.Summary, Details: in.Details, Type: in.Type, Impact: in.Impact,
 		NeededBy: in.NeededBy, Links: in.Links, Claimed: in.Claimed, TicketedBy: by,
 		CreatedAt: at, Decision: dec, Urgency: dec.Urgency, Estimate: est,
+		// Intake records about five events (received, classified, the
+		// policy's outcome, assigned, ticketed): one allocation, not four.
+		Events: make([]Event, 0, 6),
 	}
 	r.Decision.SLA = team.SLAFor(dec)
 	r.record(at, "received", in.User, string(in.Source))
@@ -301,7 +355,17 @@ func (s *Service) route(tx Tx, team *Team, r *Request, at time.Time) error {
 }
 
 func policyDetail(r *Request, led *sprint.Ledger) string {
-	return fmt.Sprintf("%s, estimate %g, budget used %g of %g", r.Urgency, r.Estimate, led.Used(), led.Total)
+	// What fmt's "%s, estimate %g, budget used %g of %g" writes, without
+	// fmt: intake records it for every request.
+	b := make([]byte, 0, 64)
+	b = append(b, r.Urgency.String()...)
+	b = append(b, ", estimate "...)
+	b = strconv.AppendFloat(b, r.Estimate, 'g', -1, 64)
+	b = append(b, ", budget used "...)
+	b = strconv.AppendFloat(b, led.Used(), 'g', -1, 64)
+	b = append(b, " of "...)
+	b = strconv.AppendFloat(b, led.Total, 'g', -1, 64)
+	return string(b)
 }
 
 // ledger returns the team's ledger for sprint n, new if none was saved,
@@ -374,6 +438,9 @@ func (s *Service) assign(tx Tx, team *Team, r *Request, at time.Time) error {
 }
 
 func (s *Service) notify(tx Tx, r *Request, kind, actor string, at time.Time, text string) error {
+	if s.Silent {
+		return nil // before the key is made: a replay notifies nobody, often
+	}
 	n := Notice{Kind: kind, RequestID: r.ID, Team: r.Team, Actor: actor, Text: text, At: at}
 	key := fmt.Sprintf("%s:%s:%d:%d", JobNotify, kind, r.ID, len(r.Events))
 	return s.enqueueNotice(tx, key, n, at)

@@ -138,7 +138,7 @@ func (s *Service) recordTicket(tx Tx, r *Request, t Ticket, fellBack string, at 
 // handled (r.NotifyAt). A claimed emergency reached the on-call at intake,
 // with its own buttons, so it gets none.
 func (s *Service) queueOnCall(tx Tx, r *Request, at time.Time) error {
-	if r.ClaimState != "" {
+	if r.ClaimState != "" || s.Silent {
 		return nil
 	}
 	n := Notice{Kind: NoticeOnCall, RequestID: r.ID, Team: r.Team, At: at, Due: r.NotifyAt}
@@ -191,29 +191,44 @@ func ticketLabels(r *Request) []string {
 // Describe renders a ticket's description: the request text, where it was
 // asked, who asked, and why it got its urgency.
 func Describe(r *Request) string {
+	// Built by hand, not with fmt: a replay describes every request.
 	var b strings.Builder
+	b.Grow(len(r.Summary) + len(r.Details) + 256)
 	b.WriteString(r.Summary)
 	if r.Details != "" {
-		b.WriteString("\n\n" + r.Details)
+		b.WriteString("\n\n")
+		b.WriteString(r.Details)
 	}
-	b.WriteString("\n\n----\n")
-	fmt.Fprintf(&b, "Requested by: %s", requester(r))
+	b.WriteString("\n\n----\nRequested by: ")
+	b.WriteString(requester(r))
 	if r.RequesterTeam != "" {
-		fmt.Fprintf(&b, " (@%s)", r.RequesterTeam)
+		b.WriteString(" (@")
+		b.WriteString(r.RequesterTeam)
+		b.WriteString(")")
 	}
 	b.WriteString("\n")
 	if r.ChannelName != "" {
-		fmt.Fprintf(&b, "Asked in: #%s\n", r.ChannelName)
+		b.WriteString("Asked in: #")
+		b.WriteString(r.ChannelName)
+		b.WriteString("\n")
 	}
 	if p := Permalink(r); p != "" {
-		fmt.Fprintf(&b, "Slack: %s\n", p)
+		b.WriteString("Slack: ")
+		b.WriteString(p)
+		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "Urgency: %s\n", r.Decision.Explain())
+	b.WriteString("Urgency: ")
+	b.WriteString(r.Decision.Explain())
+	b.WriteString("\n")
 	if !r.NeededBy.IsZero() {
-		fmt.Fprintf(&b, "Needed by: %s\n", r.NeededBy.Format(time.DateOnly))
+		b.WriteString("Needed by: ")
+		b.WriteString(r.NeededBy.Format(time.DateOnly))
+		b.WriteString("\n")
 	}
 	for _, l := range r.Links {
-		fmt.Fprintf(&b, "Link: %s\n", l)
+		b.WriteString("Link: ")
+		b.WriteString(l)
+		b.WriteString("\n")
 	}
 	return b.String()
 }

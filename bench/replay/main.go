@@ -34,6 +34,7 @@ func main() {
 	paths := flag.String("paths", "memory", "which replay paths to measure, in order: memory (the default path), db (--db, the durable store), or memory,db")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the replays to `FILE`")
 	flag.StringVar(&memprofile, "memprofile", "", "write a heap profile, taken when the last replay returns, to `FILE`")
+	flag.StringVar(&keepExport, "keep-export", "", "generate the export into `DIR` (new) and keep it, to replay it with the CLI too")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -49,7 +50,7 @@ func main() {
 	}
 }
 
-var memprofile string
+var memprofile, keepExport string
 
 func run(messages, runs int, paths string) error {
 	dir, err := os.MkdirTemp("", "sprintguard-bench-")
@@ -58,6 +59,9 @@ func run(messages, runs int, paths string) error {
 	}
 	defer os.RemoveAll(dir)
 	exportDir := filepath.Join(dir, "export")
+	if keepExport != "" {
+		exportDir = keepExport
+	}
 	weeks := 52
 	stats, err := exportgen.Generate(exportgen.Options{Seed: 7, Start: time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC),
 		Weeks: weeks, MessagesPerDay: perDay(messages, weeks), Dir: exportDir})

@@ -157,8 +157,19 @@ func (t *tx) RequestByMessage(channel, ts string) (*triage.Request, error) {
 	if id, ok := t.s.byMsg[msgKey{channel, ts}]; ok {
 		return t.Request(id)
 	}
-	return nil, fmt.Errorf("request for message %s/%s: %w", channel, ts, triage.ErrNotFound)
+	// Intake asks this of every new message, which is usually not found:
+	// the error says so without formatting anything until it is read.
+	return nil, noMessage{channel, ts}
 }
+
+// noMessage is RequestByMessage's triage.ErrNotFound.
+type noMessage struct{ channel, ts string }
+
+func (e noMessage) Error() string {
+	return fmt.Sprintf("request for message %s/%s: %v", e.channel, e.ts, triage.ErrNotFound)
+}
+
+func (e noMessage) Unwrap() error { return triage.ErrNotFound }
 
 // Requests calls fn for the team's requests created in [from, to), oldest
 // first; an empty team means every team.
