@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -20,7 +21,9 @@ func (l *learnedTally) add(r *triage.Request) {
 	if r.Deflection == triage.DeflectSolved {
 		l.deflected++
 	}
-	if len(r.Overrides) == 0 && r.CategoryNow() == r.Decision.Category {
+	// The same overrides rules suggest learns from: a defer or a decline
+	// overrides the rule's urgency as a change by hand does.
+	if !learn.Overridden(r) {
 		return
 	}
 	if l.byRule == nil {

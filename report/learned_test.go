@@ -51,3 +51,39 @@ func TestReportNamesTheRulesOverriddenMostAndCountsAnswers(t *testing.T) {
 		t.Errorf("a week without overrides:\n%s", out)
 	}
 }
+
+// TestReportCountsDefersAndDeclinesAsOverrides: what rules suggest learns
+// from a defer or a decline (learn.History) is an override of the rule in
+// the report too, so the rules it names are the ones suggest would edit.
+func TestReportCountsDefersAndDeclinesAsOverrides(t *testing.T) {
+	by := func(kind, actor string, status triage.Status) mod {
+		return func(r *triage.Request) {
+			r.Events = append(r.Events, triage.Event{At: r.CreatedAt, Kind: kind, Actor: actor})
+			r.Status = status
+		}
+	}
+	interrupt := func(r *triage.Request) { r.Urgency, r.Decision.Urgency = classifier.P2, classifier.P2 }
+	reopened := func(r *triage.Request) { r.Status = triage.StatusOpen }
+	tests := []struct {
+		name string
+		mods []mod
+		want bool
+	}{
+		{"deferred interrupt", []mod{interrupt, by(triage.ActDeferReq, "U1", triage.StatusDeferred)}, true},
+		{"declined", []mod{by(triage.ActDecline, "U9", triage.StatusDeclined)}, true},
+		{"deferred P3", []mod{by(triage.ActDeferReq, "U1", triage.StatusDeferred)}, false},
+		{"approved interrupt", []mod{interrupt, by(triage.ActApprove, "U9", triage.StatusOpen)}, false},
+		{"declined, then reopened", []mod{by(triage.ActDecline, "U9", triage.StatusDeclined), reopened}, false},
+		{"deferred by sprintguard", []mod{interrupt, by(triage.ActDeferReq, triage.SystemActor+"jira", triage.StatusDeferred)}, false},
+		{"raised by hand, then deferred", []mod{changedTo(classifier.P1), by(triage.ActUrgency, "U1", triage.StatusOpen), by(triage.ActDeferReq, "U1", triage.StatusDeferred)}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := req(1, nov(17, 10, 0), append([]mod{rule("deploys")}, tc.mods...)...)
+			w := Compute(Data{Team: testTeam(), Week: w47, Requests: []*triage.Request{r}, Now: nov(23, 9, 0)})
+			if got := len(w.ThisWeek.OverriddenRules) == 1; got != tc.want {
+				t.Errorf("overridden rules %+v; want deploys counted: %v", w.ThisWeek.OverriddenRules, tc.want)
+			}
+		})
+	}
+}
