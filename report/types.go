@@ -108,8 +108,11 @@ type Period struct {
 	// declined. The rules that were overridden most, most first, at most 5.
 	OverriddenRules []Count `json:"overridden_rules"`
 	// Deflected counts the requests a rule's answer solved, by the
-	// requester's word, before anyone on call saw them.
-	Deflected int `json:"deflected"`
+	// requester's word, before anyone on call saw them; AnswersOffered
+	// counts every request offered a rule's answer (every deflection),
+	// solved, still needing help or not answered yet.
+	Deflected      int `json:"deflected"`
+	AnswersOffered int `json:"answers_offered"`
 }
 
 // Count is one row of a breakdown: a category, a requesting team or a
