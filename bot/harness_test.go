@@ -25,6 +25,7 @@ import (
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/app"
+	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/local"
 	"github.com/sprintguard/sprintguard/triage"
@@ -113,6 +114,9 @@ func newHarnessConfig(t *testing.T, yaml []byte, tracker func(h *harness, gw *bo
 	h.bot.SetBotUser("UBOT")
 	maps.Copy(h.worker.Handlers, h.bot.Handlers())
 	maps.Copy(h.worker.Handlers, h.bot.DutyHandlers())
+	// As serve does: similar requests are looked up by the outbox worker.
+	h.svc.Finder = learn.NewFinder(h.db)
+	maps.Copy(h.worker.Handlers, h.svc.SimilarHandlers())
 	if page := app.Pager(cfg, h.db); page != nil {
 		h.worker.Handlers[triage.JobPage] = page
 	}

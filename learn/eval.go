@@ -123,7 +123,13 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 		agreeInterrupt := Interrupts(d.Urgency) == Interrupts(ex.Urgency)
 		res.Interrupt.add(agreeInterrupt)
 		res.Urgency.add(d.Urgency == ex.Urgency)
-		res.Category.add(d.Category == ex.Category)
+		// A label without a category (a labels file may leave it out)
+		// says nothing of it, as Agreement counts it.
+		if ex.Category != "" {
+			res.Category.add(d.Category == ex.Category)
+			confusion[[2]string{ex.Category, d.Category}]++
+			cats[ex.Category], cats[d.Category] = true, true
+		}
 		if ex.Urgency.Valid() {
 			per[ex.Urgency-1].Labelled++
 		}
@@ -133,9 +139,7 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 				per[d.Urgency-1].Correct++
 			}
 		}
-		confusion[[2]string{ex.Category, d.Category}]++
-		cats[ex.Category], cats[d.Category] = true, true
-		if d.Urgency == ex.Urgency && d.Category == ex.Category {
+		if right(&ex, d) {
 			continue
 		}
 		sev := abs(int(d.Urgency) - int(ex.Urgency))

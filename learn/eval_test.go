@@ -102,3 +102,32 @@ func TestEvaluateLargeInputMatchesSerial(t *testing.T) {
 		t.Errorf("%d worst, want %d", len(res.Worst), MaxWorst)
 	}
 }
+
+// TestEvaluateWithoutACategory: a label that leaves the category out (a
+// labels file beside an export may) counts for urgency only, as Suggest's
+// scores count it; it is no disagreement when the urgency is right, and
+// no row of the confusion matrix.
+func TestEvaluateWithoutACategory(t *testing.T) {
+	examples := []Example{
+		ex("site is down", classifier.P1, "incident"),
+		ex("need access to grafana", classifier.P3, ""),
+		ex("the api is down again", classifier.P3, ""),
+	}
+	res := Evaluate(testRules(t), examples)
+	if res.Urgency.Agree != 2 || res.Urgency.N != 3 || res.Category.Agree != 1 || res.Category.N != 1 {
+		t.Errorf("urgency %+v, category %+v; want 2 of 3 and 1 of 1", res.Urgency, res.Category)
+	}
+	if strings.Join(res.Categories, ",") != "incident" {
+		t.Errorf("categories %q, want only incident", res.Categories)
+	}
+	if len(res.Worst) != 1 || res.Worst[0].ID != "the api is down again" {
+		t.Errorf("worst %+v, want the api only", res.Worst)
+	}
+	var a Agreement
+	for i := range examples {
+		a.add(&examples[i], testRules(t).Classify(examples[i].Input), 1)
+	}
+	if a.Category != res.Category.Agree || a.Categorised != res.Category.N || a.Urgency != res.Urgency.Agree {
+		t.Errorf("Agreement %+v differs from Evaluate %+v", a, res)
+	}
+}

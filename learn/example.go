@@ -2,6 +2,7 @@ package learn
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/triage"
@@ -66,24 +67,12 @@ func resolver(r *triage.Request) string {
 //
 // An urgency set by hand always wins over what an action says.
 func History(tx triage.Tx, st *triage.Settings, team string) ([]Example, error) {
-	type said struct {
-		urgency bool   // a person set the urgency
-		action  string // the last defer, approve or decline
-	}
-	by := map[int64]*said{}
+	seen := map[int64]bool{}
 	var ids []int64
 	err := tx.Labels(team, func(l triage.Label) error {
-		s := by[l.RequestID]
-		if s == nil {
-			s = &said{}
-			by[l.RequestID] = s
+		if !seen[l.RequestID] {
+			seen[l.RequestID] = true
 			ids = append(ids, l.RequestID)
-		}
-		switch l.Kind {
-		case triage.ActUrgency:
-			s.urgency = true
-		case triage.ActDeferReq, triage.ActApprove, triage.ActDecline:
-			s.action = l.Kind
 		}
 		return nil
 	})
@@ -99,19 +88,45 @@ func History(tx triage.Tx, st *triage.Settings, team string) ([]Example, error) 
 		if r.Purged {
 			continue
 		}
-		e := FromRequest(r, st.Team(r.Team))
-		s := by[id]
-		e.Action = s.action
-		if e.Action == triage.ActDecline && r.Status != triage.StatusDeclined {
-			e.Action = "" // reopened: the decline no longer stands
-		}
-		if !s.urgency {
-			inferUrgency(&e)
-		}
-		out = append(out, e)
+		out = append(out, Labelled(r, st.Team(r.Team)))
 	}
 	return out, nil
 }
+
+// Labelled returns r as an example labelled with what people did to it,
+// as History labels it: FromRequest's label, and the urgency its last
+// defer or decline says when nobody set the urgency by hand. The people
+// are r's events' actors other than sprintguard itself (jobs, tracker
+// sync), the same changes that leave a triage.Label.
+func Labelled(r *triage.Request, team *triage.Team) Example {
+	e := FromRequest(r, team)
+	byHand := false
+	for _, ev := range r.Events {
+		if strings.HasPrefix(ev.Actor, triage.SystemActor) {
+			continue
+		}
+		switch ev.Kind {
+		case triage.ActUrgency, triage.ActConfirmClaim, triage.ActKeepClaim:
+			byHand = true
+		case triage.ActDeferReq, triage.ActApprove, triage.ActDecline:
+			e.Action = ev.Kind
+		}
+	}
+	if e.Action == triage.ActDecline && r.Status != triage.StatusDeclined {
+		e.Action = "" // reopened: the decline no longer stands
+	}
+	if !byHand {
+		inferUrgency(&e)
+	}
+	return e
+}
+
+// Overridden reports whether people overrode what the rules decided for
+// r, as rules suggest counts it (see History): they changed its urgency or
+// category, deferred an interrupt or declined it. The weekly report's
+// rules that were overridden most count the same. It is safe to call
+// concurrently.
+func Overridden(r *triage.Request) bool { return Labelled(r, nil).Overridden }
 
 // inferUrgency labels e with the urgency its last action says, when it
 // says one; see History.

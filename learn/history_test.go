@@ -83,9 +83,17 @@ func TestHistoryLabelsWhatEachActionSays(t *testing.T) {
 		}
 	}
 	var hist []learn.Example
+	reqs := map[int64]*triage.Request{}
 	if err := db.View(func(tx triage.Tx) error {
-		hist, err = learn.History(tx, st, "platform")
-		return err
+		if hist, err = learn.History(tx, st, "platform"); err != nil {
+			return err
+		}
+		for id := range ids {
+			if reqs[id], err = tx.Request(id); err != nil {
+				return err
+			}
+		}
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +106,10 @@ func TestHistoryLabelsWhatEachActionSays(t *testing.T) {
 			if e.Urgency != tc.urgency || e.Action != tc.action || e.Inferred != tc.inferred || e.Overridden != tc.overridden {
 				t.Errorf("label %s, action %q, inferred %v, overridden %v; want %s, %q, %v, %v",
 					e.Urgency, e.Action, e.Inferred, e.Overridden, tc.urgency, tc.action, tc.inferred, tc.overridden)
+			}
+			// The weekly report counts overrides with this.
+			if got := learn.Overridden(reqs[e.RequestID]); got != tc.overridden {
+				t.Errorf("Overridden says %v; want %v, as History does", got, tc.overridden)
 			}
 		})
 	}

@@ -152,7 +152,17 @@ func (x *Index) Search(text string, k int, skip int64) []Hit {
 		}
 	}
 	slices.SortFunc(qs, func(a, b qterm) int { return len(a.p.doc) - len(b.p.doc) })
+	// The request looked up is indexed already, and its own words are the
+	// rarest: it must not be a candidate, or a request with one word
+	// nobody used before would find only itself.
+	skipDoc := uint32(math.MaxUint32)
+	if i, ok := slices.BinarySearch(x.docs, skip); ok {
+		skipDoc = uint32(i)
+	}
 	score := func(p *postings, i int, d uint32, idf float64) {
+		if d == skipDoc {
+			return
+		}
 		tf := float64(p.tf[i])
 		norm := bm25K1 * (1 - bm25B + bm25B*float64(x.lens[d])/avg)
 		if acc.score[d] == 0 {
@@ -161,14 +171,14 @@ func (x *Index) Search(text string, k int, skip int64) []Hit {
 		acc.score[d] += float32(idf * tf * (bm25K1 + 1) / (tf + norm))
 	}
 	budget := searchBudget
-	for j, qt := range qs {
+	for _, qt := range qs {
 		p := &qt.p.doc
 		scan := len(*p)
 		probe := len(acc.touched) * bits.Len(uint(scan))
 		switch {
-		case j == 0 || scan <= probe && scan <= budget:
-			// The rarest term is always read whole, so that a request
-			// of only common words still finds something.
+		case len(acc.touched) == 0 || scan <= probe && scan <= budget:
+			// Terms are read whole until one finds a candidate, so
+			// that a request of only common words still finds some.
 			budget -= scan
 			for i, d := range *p {
 				score(qt.p, i, d, qt.idf)

@@ -69,3 +69,26 @@ func TestSearchKeepsOnlyTheBestK(t *testing.T) {
 		t.Errorf("Len = %d, want 20", x.Len())
 	}
 }
+
+// TestSearchForAnIndexedRequestWithAWordOfItsOwn: the Finder indexes a
+// request before it looks it up, so the request's own words are the
+// rarest in the index. A word nobody used before must not leave the
+// request itself as the only candidate.
+func TestSearchForAnIndexedRequestWithAWordOfItsOwn(t *testing.T) {
+	x := NewIndex()
+	for i := range 3 {
+		x.Add(int64(i+1), fmt.Sprintf("the nightly invoices ETL run %d failed with a schema mismatch", i))
+	}
+	for i := range 200 { // enough that the common words' lists are long
+		x.Add(int64(100+i), fmt.Sprintf("request number %d about the nightly thing", i))
+	}
+	q := "the nightly invoices ETL failed again, schema mismatch"
+	x.Add(1000, q)
+	var got []int64
+	for _, h := range x.Search(q, 3, 1000) {
+		got = append(got, h.ID)
+	}
+	if len(got) != 3 || got[0] > 3 || got[1] > 3 || got[2] > 3 {
+		t.Errorf("Search = %v, want requests 1, 2 and 3", got)
+	}
+}

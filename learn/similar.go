@@ -21,22 +21,24 @@ const (
 
 // Finder finds a request's similar earlier requests of its team, with one
 // Index per team built from the store on first use and grown by each
-// lookup. It implements triage.SimilarFinder and is safe for concurrent
-// use.
+// lookup with every request stored since the last. It implements
+// triage.SimilarFinder and is safe for concurrent use.
 type Finder struct {
 	store triage.Store
 
 	mu      sync.Mutex
 	loaded  bool
 	indexes map[string]*Index
-	last    map[string]int64 // highest request id indexed, per team
+	// seen is the highest request id read from the store: every request
+	// up to it that the store held then is indexed.
+	seen int64
 }
 
 var _ triage.SimilarFinder = (*Finder)(nil)
 
 // NewFinder returns a Finder over store's requests.
 func NewFinder(store triage.Store) *Finder {
-	return &Finder{store: store, indexes: map[string]*Index{}, last: map[string]int64{}}
+	return &Finder{store: store, indexes: map[string]*Index{}}
 }
 
 var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -63,11 +65,11 @@ func (f *Finder) load() error {
 	return nil
 }
 
-// addLocked indexes r unless a request at least as new is indexed already:
-// requests arrive in id order, and a retried lookup must not count one
-// twice.
+// addLocked indexes r, unless retention purged its text, and counts it
+// read.
 func (f *Finder) addLocked(r *triage.Request) {
-	if r.Purged || r.ID <= f.last[r.Team] {
+	f.seen = max(f.seen, r.ID)
+	if r.Purged {
 		return
 	}
 	x := f.indexes[r.Team]
@@ -76,21 +78,42 @@ func (f *Finder) addLocked(r *triage.Request) {
 		f.indexes[r.Team] = x
 	}
 	x.Add(r.ID, r.Summary+"\n"+r.Details)
-	f.last[r.Team] = r.ID
 }
 
+// index returns r's team's index with r in it, and every request stored
+// between the last lookup and r: one whose own lookup never ran (a rule's
+// answer solved it, or it asked for help later) or ran in another
+// replica is a similar request for the next ones all the same. A request
+// read already is not added again, so a retried lookup counts none twice.
+// It returns nil when the team has nothing indexed.
 func (f *Finder) index(r *triage.Request) (*Index, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.load(); err != nil {
 		return nil, err
 	}
-	x := f.indexes[r.Team]
-	f.addLocked(r)
-	if x == nil {
-		x = f.indexes[r.Team]
+	if r.ID > f.seen+1 {
+		err := f.store.View(func(tx triage.Tx) error {
+			for id := f.seen + 1; id < r.ID; id++ {
+				s, err := tx.Request(id)
+				if errors.Is(err, triage.ErrNotFound) {
+					continue // an id no request kept
+				}
+				if err != nil {
+					return err
+				}
+				f.addLocked(s)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("index new requests: %w", err)
+		}
 	}
-	return x, nil
+	if r.ID > f.seen {
+		f.addLocked(r)
+	}
+	return f.indexes[r.Team], nil
 }
 
 // Find returns r's similar earlier requests, best first, and the median
@@ -99,7 +122,7 @@ func (f *Finder) index(r *triage.Request) (*Index, error) {
 func (f *Finder) Find(ctx context.Context, r *triage.Request) (triage.Learned, error) {
 	var l triage.Learned
 	x, err := f.index(r)
-	if err != nil {
+	if err != nil || x == nil {
 		return l, err
 	}
 	hits := x.Search(r.Summary+"\n"+r.Details, Considered+1, r.ID)

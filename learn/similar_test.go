@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -138,4 +139,32 @@ func TestLearnedEstimatesNeedThreeAndCanBeOff(t *testing.T) {
 			t.Errorf("estimate %g similar %d, want the rule's 1 and three similar", r.Estimate, len(r.Similar))
 		}
 	})
+}
+
+// TestSimilarFindsRequestsWhoseOwnLookupNeverRan: a request a rule's
+// answer solved, or one another replica looked up, has no lookup in this
+// Finder; the next lookup indexes it all the same, and a retried lookup
+// counts nothing twice.
+func TestSimilarFindsRequestsWhoseOwnLookupNeverRan(t *testing.T) {
+	w := newWorld(t, true)
+	first := w.ask(t, "VPN certificate expired on laptop 1")
+	finder := w.svc.Finder
+	w.svc.Finder = nil // no lookup queued, as for an answered request
+	unseen := w.ask(t, "VPN certificate expired on laptop 2")
+	w.svc.Finder = finder
+	r := w.ask(t, "my VPN certificate expired")
+	var ids []int64
+	for _, s := range r.Similar {
+		ids = append(ids, s.ID)
+	}
+	if len(ids) != 2 || !slices.Contains(ids, first.ID) || !slices.Contains(ids, unseen.ID) {
+		t.Errorf("similar %v, want %d and %d", ids, first.ID, unseen.ID)
+	}
+	again, err := finder.Find(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Similar) != 2 {
+		t.Errorf("a retried lookup found %+v, want the same two", again.Similar)
+	}
 }

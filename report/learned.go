@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sprintguard/sprintguard/internal/plural"
+	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -12,15 +14,20 @@ const topOverridden = 5
 
 // learnedTally counts what the team's actions say about its rules.
 type learnedTally struct {
-	byRule    map[string]*Count
-	deflected int
+	byRule             map[string]*Count
+	deflected, offered int
 }
 
 func (l *learnedTally) add(r *triage.Request) {
+	if r.Deflection != "" {
+		l.offered++
+	}
 	if r.Deflection == triage.DeflectSolved {
 		l.deflected++
 	}
-	if len(r.Overrides) == 0 && r.CategoryNow() == r.Decision.Category {
+	// The same overrides rules suggest learns from: a defer or a decline
+	// overrides the rule's urgency as a change by hand does.
+	if !learn.Overridden(r) {
 		return
 	}
 	if l.byRule == nil {
@@ -54,15 +61,14 @@ func (w *Weekly) OverriddenHint() string {
 	return fmt.Sprintf("`sprintguard rules suggest --team %s` proposes rule edits from these overrides.", w.Team)
 }
 
-// DeflectedLine says how many requests rule answers solved in p.
+// DeflectedLine says how many requests rule answers solved in p, of
+// those offered one.
 func DeflectedLine(p Period) string {
-	switch p.Deflected {
-	case 0:
+	if p.AnswersOffered == 0 {
 		return "Answered by a rule's answer: none"
-	case 1:
-		return "Answered by a rule's answer: 1 request, with nobody on call involved"
 	}
-	return fmt.Sprintf("Answered by a rule's answer: %d requests, with nobody on call involved", p.Deflected)
+	return fmt.Sprintf("Answered by a rule's answer: %d of %s offered one, with nobody on call involved",
+		p.Deflected, plural.Count(p.AnswersOffered, "request"))
 }
 
 // writeLearned writes the overridden rules and deflections in plain text.

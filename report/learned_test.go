@@ -15,6 +15,7 @@ func TestReportNamesTheRulesOverriddenMostAndCountsAnswers(t *testing.T) {
 	solved := func(r *triage.Request) {
 		r.Deflection, r.Status, r.Outcome = triage.DeflectSolved, triage.StatusResolved, triage.Answered
 	}
+	needHelp := func(r *triage.Request) { r.Deflection = triage.DeflectNeedHelp }
 	reqs := []*triage.Request{
 		req(1, nov(17, 10, 0), rule("access-request"), changedTo(classifier.P1)),
 		req(2, nov(17, 11, 0), rule("access-request"), recat),
@@ -23,14 +24,15 @@ func TestReportNamesTheRulesOverriddenMostAndCountsAnswers(t *testing.T) {
 		req(5, nov(18, 12, 0), rule("access-request"), func(r *triage.Request) { r.Category = "access" }), // same category again
 		req(6, nov(19, 9, 0), rule("vpn-reset"), solved),
 		req(7, nov(19, 10, 0), rule("vpn-reset"), solved),
+		req(8, nov(19, 11, 0), rule("vpn-reset"), needHelp),
 	}
 	w := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs, Now: nov(23, 9, 0)})
 	got := w.ThisWeek.OverriddenRules
 	if len(got) != 2 || got[0].Name != "access-request" || got[0].N != 2 || got[1].Name != "deploys" || got[1].N != 1 {
 		t.Errorf("overridden rules %+v, want access-request 2, deploys 1", got)
 	}
-	if w.ThisWeek.Deflected != 2 {
-		t.Errorf("deflected %d, want 2", w.ThisWeek.Deflected)
+	if w.ThisWeek.Deflected != 2 || w.ThisWeek.AnswersOffered != 3 {
+		t.Errorf("deflected %d of %d offered, want 2 of 3", w.ThisWeek.Deflected, w.ThisWeek.AnswersOffered)
 	}
 	html, err := w.HTML()
 	if err != nil {
@@ -39,7 +41,7 @@ func TestReportNamesTheRulesOverriddenMostAndCountsAnswers(t *testing.T) {
 	for name, out := range map[string]string{"text": w.Text(), "markdown": w.Markdown(), "html": string(html)} {
 		for _, want := range []string{
 			"Rules that were overridden most", "access-request", "sprintguard rules suggest --team platform",
-			"Answered by a rule", "answer: 2 requests",
+			"Answered by a rule", "answer: 2 of 3 requests offered one",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s report lacks %q", name, want)
@@ -49,5 +51,41 @@ func TestReportNamesTheRulesOverriddenMostAndCountsAnswers(t *testing.T) {
 	quiet := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs[3:4], Now: nov(23, 9, 0)})
 	if out := quiet.Text(); !strings.Contains(out, "Nobody changed what a rule decided this week.") || strings.Contains(out, "rules suggest") {
 		t.Errorf("a week without overrides:\n%s", out)
+	}
+}
+
+// TestReportCountsDefersAndDeclinesAsOverrides: what rules suggest learns
+// from a defer or a decline (learn.History) is an override of the rule in
+// the report too, so the rules it names are the ones suggest would edit.
+func TestReportCountsDefersAndDeclinesAsOverrides(t *testing.T) {
+	by := func(kind, actor string, status triage.Status) mod {
+		return func(r *triage.Request) {
+			r.Events = append(r.Events, triage.Event{At: r.CreatedAt, Kind: kind, Actor: actor})
+			r.Status = status
+		}
+	}
+	interrupt := func(r *triage.Request) { r.Urgency, r.Decision.Urgency = classifier.P2, classifier.P2 }
+	reopened := func(r *triage.Request) { r.Status = triage.StatusOpen }
+	tests := []struct {
+		name string
+		mods []mod
+		want bool
+	}{
+		{"deferred interrupt", []mod{interrupt, by(triage.ActDeferReq, "U1", triage.StatusDeferred)}, true},
+		{"declined", []mod{by(triage.ActDecline, "U9", triage.StatusDeclined)}, true},
+		{"deferred P3", []mod{by(triage.ActDeferReq, "U1", triage.StatusDeferred)}, false},
+		{"approved interrupt", []mod{interrupt, by(triage.ActApprove, "U9", triage.StatusOpen)}, false},
+		{"declined, then reopened", []mod{by(triage.ActDecline, "U9", triage.StatusDeclined), reopened}, false},
+		{"deferred by sprintguard", []mod{interrupt, by(triage.ActDeferReq, triage.SystemActor+"jira", triage.StatusDeferred)}, false},
+		{"raised by hand, then deferred", []mod{changedTo(classifier.P1), by(triage.ActUrgency, "U1", triage.StatusOpen), by(triage.ActDeferReq, "U1", triage.StatusDeferred)}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := req(1, nov(17, 10, 0), append([]mod{rule("deploys")}, tc.mods...)...)
+			w := Compute(Data{Team: testTeam(), Week: w47, Requests: []*triage.Request{r}, Now: nov(23, 9, 0)})
+			if got := len(w.ThisWeek.OverriddenRules) == 1; got != tc.want {
+				t.Errorf("overridden rules %+v; want deploys counted: %v", w.ThisWeek.OverriddenRules, tc.want)
+			}
+		})
 	}
 }

@@ -219,7 +219,7 @@ func (t *tally) period() Period {
 		ByCategory: sortedCounts(t.categories), ByRequesterTeam: sortedCounts(t.teams),
 		Ack: summarise(t.ack), Resolve: summarise(t.resolve),
 		SLABreaches: t.breaches.result(), FalseEmergencies: t.emergency,
-		OverriddenRules: t.learned.rules(), Deflected: t.learned.deflected,
+		OverriddenRules: t.learned.rules(), Deflected: t.learned.deflected, AnswersOffered: t.learned.offered,
 	}
 	people := t.requesters()
 	p.ByRequester = people

@@ -102,13 +102,17 @@ type Period struct {
 	// the claimed urgency is left out, since then the rules were wrong (as
 	// Overridden shows), not the requester.
 	FalseEmergencies []Item `json:"false_emergencies"`
-	// OverriddenRules counts, per rule, the requests it decided whose
-	// urgency or category a person changed: the rules that were overridden
-	// most, most first, at most 5.
+	// OverriddenRules counts, per rule, the requests it decided that
+	// people overrode as rules suggest learns it (learn.Overridden): the
+	// urgency or category changed, an interrupt deferred, or the request
+	// declined. The rules that were overridden most, most first, at most 5.
 	OverriddenRules []Count `json:"overridden_rules"`
 	// Deflected counts the requests a rule's answer solved, by the
-	// requester's word, before anyone on call saw them.
-	Deflected int `json:"deflected"`
+	// requester's word, before anyone on call saw them; AnswersOffered
+	// counts every request offered a rule's answer (every deflection),
+	// solved, still needing help or not answered yet.
+	Deflected      int `json:"deflected"`
+	AnswersOffered int `json:"answers_offered"`
 }
 
 // Count is one row of a breakdown: a category, a requesting team or a

@@ -94,32 +94,38 @@ func seed(path string, team *triage.Team, history int) error {
 				return tx.AddLabel(triage.Label{RequestID: req.ID, Team: team.Name, At: at, Actor: "U0ONCALL",
 					Kind: kind, Rule: d.Rule, From: from, To: to, Actual: req.Actual, HasActual: req.HasActual})
 			}
+			// Each action is an event of the request and a label, as
+			// triage's lifecycle records it.
 			var labels []func() error
+			act := func(kind, from, to string) {
+				req.Events = append(req.Events, triage.Event{At: at, Kind: kind, Actor: "U0ONCALL"})
+				labels = append(labels, func() error { return label(kind, from, to) })
+			}
 			switch i % 20 {
 			case 0, 1:
 				req.Status = triage.StatusDeferred
-				labels = append(labels, func() error { return label(triage.ActDeferReq, "", "") })
+				act(triage.ActDeferReq, "", "")
 			case 2:
 				req.Status = triage.StatusDeclined
-				labels = append(labels, func() error { return label(triage.ActDecline, "", "") })
+				act(triage.ActDecline, "", "")
 			case 3:
-				labels = append(labels, func() error { return label(triage.ActApprove, "", "") })
+				act(triage.ActApprove, "", "")
 			default:
 				u, _ := classifier.ParseUrgency(topics[t].urgency)
 				if u != d.Urgency {
 					req.Urgency = u
 					req.Overrides = []triage.UrgencyChange{{At: at, Actor: "U0ONCALL", From: d.Urgency, To: u}}
-					labels = append(labels, func() error { return label(triage.ActUrgency, d.Urgency.String(), u.String()) })
+					act(triage.ActUrgency, d.Urgency.String(), u.String())
 				}
 				if c := topics[t].category; c != d.Category {
 					req.Category = c
-					labels = append(labels, func() error { return label(triage.ActCategory, d.Category, c) })
+					act(triage.ActCategory, d.Category, c)
 				}
 			}
 			if req.Status != triage.StatusDeclined && r.IntN(5) < 3 {
 				req.Status, req.ResolvedAt = triage.StatusResolved, at.Add(time.Hour)
 				req.Actual, req.HasActual = float64(1+r.IntN(8)), true
-				labels = append(labels, func() error { return label(triage.ActResolve, "", "") })
+				act(triage.ActResolve, "", "")
 			}
 			if err := tx.PutRequest(req); err != nil {
 				return err

@@ -33,7 +33,7 @@ func testWeekly(t *testing.T) *report.Weekly {
 			{ID: 1, Kind: "ack", Target: 15 * time.Minute, Took: 20 * time.Minute},
 		}},
 		Overridden: 1, OverrideRate: 1.0 / 9,
-		OverriddenRules: []report.Count{{Name: "access-request", N: 1}}, Deflected: 2,
+		OverriddenRules: []report.Count{{Name: "access-request", N: 1}}, Deflected: 2, AnswersOffered: 3,
 		FalseEmergencies: []report.Item{
 			{ID: 7, Ticket: "PLAT-7", Summary: "Need *prod* access <b> & now", Claimed: classifier.P2, Classified: classifier.P3, Requester: "erin"},
 		},
@@ -73,7 +73,7 @@ func TestReport(t *testing.T) {
 		"• PLAT-5 P1 ack: 5d and counting (target 15m)", "• #1 ack: 20m (target 15m)",
 		"• PLAT-7 claimed P2, rules P3 — erin: “Need *prod* access &lt;b&gt; &amp; now”",
 		"*Rules that were overridden most*\n1. access-request — 1\n`sprintguard rules suggest --team platform` proposes rule edits from these overrides.\n" +
-			"Answered by a rule's answer: 2 requests, with nobody on call involved",
+			"Answered by a rule's answer: 2 of 3 requests offered one, with nobody on call involved",
 	}, []string{"<@U1>", "<!channel>", "week in progress"})
 	if m.Text != "Interrupt report for platform, 2026-W47: 9 requests (P1 2 · P2 1 · P3 5 · P4 1); budget 7.5 of 12 points used." {
 		t.Errorf("fallback %q", m.Text)

@@ -109,7 +109,7 @@ func fileExamples(env Env, t *triage.Team, path, split string) ([]learn.Example,
 	// test case is, inside business hours, so that results do not depend
 	// on the clock.
 	at, _ := parseTime(defaultCaseTime, t.Location, time.Time{})
-	var examples []learn.Example
+	examples := all[:0]
 	for _, ex := range all {
 		if split != "" && ex.Split != split {
 			continue
