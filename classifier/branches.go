@@ -29,7 +29,10 @@ func (l *literals) branches(expr string) []branch {
 	}
 	out := make([]branch, 0, len(re.Sub))
 	for _, sub := range re.Sub {
-		src := sub.String()
+		src, ok := source(sub)
+		if !ok {
+			return nil
+		}
 		back, err := syntax.Parse(src, syntax.Perl)
 		if err != nil || !back.Equal(sub) {
 			return nil
@@ -49,7 +52,7 @@ func (l *literals) branches(expr string) []branch {
 // first alternative that matches, with that alternative's own match.
 func (r *compiledRule) find(s *Set, sc *scratch, v []byte, wantLoc bool) ([]int, bool) {
 	if r.branches == nil {
-		if !r.pre.mayMatch(s.lits, sc.tk.buf, sc.tk.longS, &sc.lits) {
+		if !r.pre.mayMatch(s.lits, sc.tk.buf, sc.tk.longS, &sc.lits) || r.gate != nil && !r.gate.open(s, sc, v) {
 			return nil, false
 		}
 		if !wantLoc {

@@ -29,6 +29,7 @@ type compiledRule struct {
 	re                 *regexp.Regexp
 	pre                prefilter // for re
 	branches           []branch  // re split at its top-level |, or nil
+	gate               gate      // for a large re without branches, or nil
 	types, impacts     []string
 	chanIDs, chanNames []string          // chanNames without '#'
 	byRequester        bool              // whether requester_in was given

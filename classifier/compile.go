@@ -92,6 +92,9 @@ func (c *compiler) rule(i int, r Rule) compiledRule {
 			fail("regex", fmt.Sprintf("%q matches empty text, so it matches every request; make it require at least one character", r.Regex), nil)
 		default:
 			cr.re, cr.pre, cr.branches = re, c.lits.prefilter(r.Regex), c.lits.branches(r.Regex)
+			if cr.branches == nil {
+				cr.gate = c.lits.gate(r.Regex)
+			}
 		}
 	}
 	cr.in = inParts(fail, r)

@@ -9,6 +9,7 @@ func PlainRegexps(s *Set) *Set {
 	for i := range p.rules {
 		p.rules[i].pre = prefilter{}
 		p.rules[i].branches = nil
+		p.rules[i].gate = nil
 	}
 	p.init()
 	return p
