@@ -49,6 +49,7 @@ func Compile(rules []Rule, opt Options) (*Set, error) {
 		return nil, c.errs
 	}
 	c.set.lits = c.lits.list
+	c.set.litScan = newLitScanner(c.set.lits)
 	c.set.init()
 	return c.set, nil
 }
@@ -185,6 +186,7 @@ func (c *compiler) terms(fail func(string, string, error), field string, list []
 			c.set.terms = append(c.set.terms, t)
 			for _, f := range t.forms[0] {
 				c.set.index[f] = append(c.set.index[f], id)
+				c.set.words.add(f)
 			}
 		}
 		refs = append(refs, termRef{id: id, text: strings.TrimSpace(s)})
