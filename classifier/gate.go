@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"fmt"
-	"regexp"
 	"regexp/syntax"
 	"strings"
 )
@@ -45,15 +44,11 @@ func (l *literals) gate(expr string) gate {
 	}
 	g := make(gate, 0, len(pieces))
 	for _, p := range pieces {
-		src, ok := source(p)
+		b, ok := l.branchOf(p, false)
 		if !ok {
 			return nil
 		}
-		pre, err := regexp.Compile(src)
-		if err != nil {
-			return nil
-		}
-		g = append(g, branch{re: pre, pre: l.prefilterOf(p)})
+		g = append(g, b)
 	}
 	return g
 }
