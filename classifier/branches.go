@@ -29,18 +29,34 @@ func (l *literals) branches(expr string) []branch {
 	}
 	out := make([]branch, 0, len(re.Sub))
 	for _, sub := range re.Sub {
-		src := sub.String()
-		back, err := syntax.Parse(src, syntax.Perl)
-		if err != nil || !back.Equal(sub) {
+		b, ok := l.branchOf(sub, true)
+		if !ok {
 			return nil
 		}
-		bre, err := regexp.Compile(src)
-		if err != nil {
-			return nil
-		}
-		out = append(out, branch{re: bre, pre: l.prefilterOf(sub)})
+		out = append(out, b)
 	}
 	return out
+}
+
+// branchOf compiles re with its prefilter. When exact is set, re must read
+// back from its written form as the same expression, numbered groups
+// included, since its match is what a rule reports.
+func (l *literals) branchOf(re *syntax.Regexp, exact bool) (branch, bool) {
+	src, ok := source(re)
+	if !ok {
+		return branch{}, false
+	}
+	if exact {
+		back, err := syntax.Parse(src, syntax.Perl)
+		if err != nil || !back.Equal(re) {
+			return branch{}, false
+		}
+	}
+	compiled, err := regexp.Compile(src)
+	if err != nil {
+		return branch{}, false
+	}
+	return branch{re: compiled, pre: l.prefilterOf(re)}, true
 }
 
 // find reports whether r's regex matches v and, when loc is wanted, where
@@ -49,7 +65,7 @@ func (l *literals) branches(expr string) []branch {
 // first alternative that matches, with that alternative's own match.
 func (r *compiledRule) find(s *Set, sc *scratch, v []byte, wantLoc bool) ([]int, bool) {
 	if r.branches == nil {
-		if !r.pre.mayMatch(s.lits, sc.tk.buf, sc.tk.longS, &sc.lits) {
+		if !r.pre.mayMatch(s.lits, sc.tk.buf, sc.tk.longS, &sc.lits) || r.gate != nil && !r.gate.open(s, sc, v) {
 			return nil, false
 		}
 		if !wantLoc {

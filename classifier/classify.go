@@ -16,10 +16,12 @@ type Set struct {
 	// index maps a term's first word to the terms starting with it, so a
 	// text is scanned once whatever the number of rules.
 	index map[string][]int32
+	words wordFilter // of index's keys
 	// lits are the literals of the regexes' prefilters, lower-cased; see
 	// prefilter.
 	lits    [][]byte
-	scratch sync.Pool // *scratch
+	litScan *litScanner // finds lits in a text in one pass
+	scratch sync.Pool   // *scratch
 }
 
 // compiledRule is a Rule prepared for evaluation.
@@ -29,6 +31,7 @@ type compiledRule struct {
 	re                 *regexp.Regexp
 	pre                prefilter // for re
 	branches           []branch  // re split at its top-level |, or nil
+	gate               gate      // for a large re without branches, or nil
 	types, impacts     []string
 	chanIDs, chanNames []string          // chanNames without '#'
 	byRequester        bool              // whether requester_in was given
@@ -115,6 +118,10 @@ func (s *Set) Classify(in Input) Decision {
 	s.findTerms(sc, proseWords, len(sc.tk.words), sc.seenCode)
 	sc.cont = sc.cont[:0]
 	sc.lits.reset(len(s.lits))
+	if len(s.lits) > 0 {
+		s.litScan.scan(sc.tk.buf, sc.lits.found)
+		sc.lits.knowAll()
+	}
 
 	for i := range s.rules {
 		r := &s.rules[i]
@@ -175,7 +182,11 @@ func (s *Set) release(sc *scratch) {
 // the tokenized text; a phrase does not run past to.
 func (s *Set) findTerms(sc *scratch, from, to int, seen []uint64) {
 	for i := from; i < to; i++ {
-		ids, ok := s.index[string(sc.tk.word(i))]
+		w := sc.tk.word(i)
+		if !s.words.mayHold(w) {
+			continue
+		}
+		ids, ok := s.index[string(w)]
 		if !ok {
 			continue
 		}

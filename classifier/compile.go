@@ -49,6 +49,7 @@ func Compile(rules []Rule, opt Options) (*Set, error) {
 		return nil, c.errs
 	}
 	c.set.lits = c.lits.list
+	c.set.litScan = newLitScanner(c.set.lits)
 	c.set.init()
 	return c.set, nil
 }
@@ -92,6 +93,9 @@ func (c *compiler) rule(i int, r Rule) compiledRule {
 			fail("regex", fmt.Sprintf("%q matches empty text, so it matches every request; make it require at least one character", r.Regex), nil)
 		default:
 			cr.re, cr.pre, cr.branches = re, c.lits.prefilter(r.Regex), c.lits.branches(r.Regex)
+			if cr.branches == nil {
+				cr.gate = c.lits.gate(r.Regex)
+			}
 		}
 	}
 	cr.in = inParts(fail, r)
@@ -182,6 +186,7 @@ func (c *compiler) terms(fail func(string, string, error), field string, list []
 			c.set.terms = append(c.set.terms, t)
 			for _, f := range t.forms[0] {
 				c.set.index[f] = append(c.set.index[f], id)
+				c.set.words.add(f)
 			}
 		}
 		refs = append(refs, termRef{id: id, text: strings.TrimSpace(s)})

@@ -95,10 +95,19 @@ func needsApostrophes(s []byte) bool {
 	return false
 }
 
+// contractionEnds holds the last letters of contractions, lower-cased: a
+// word ending in another is not looked up (most words are not).
+var contractionEnds = func() (ends [256]bool) {
+	for w := range contractions {
+		ends[w[len(w)-1]] = true
+	}
+	return ends
+}()
+
 // contractionAt returns where the apostrophe goes in word, if word is a
 // listed contraction in any case.
 func contractionAt(word string) (int, bool) {
-	if len(word) < 2 || len(word) > maxContraction {
+	if len(word) < 2 || len(word) > maxContraction || !contractionEnds[word[len(word)-1]|0x20] {
 		return 0, false
 	}
 	var low [maxContraction]byte

@@ -11,6 +11,12 @@ import (
 // 'deploy'". It may be called concurrently.
 func (d Decision) Explain() string {
 	var b strings.Builder
+	// One allocation: the sentence's length is known before writing it.
+	n := len(" because no rule matched (default rule ``)") + len(d.Rule) + 4
+	for _, m := range d.Matched {
+		n += len(m) + len(", ''")
+	}
+	b.Grow(n)
 	b.WriteString(d.Urgency.String())
 	switch {
 	case d.Rule == "":

@@ -62,10 +62,22 @@ var logWords = map[string]bool{
 	"Mon": true, "Tue": true, "Wed": true, "Thu": true, "Fri": true, "Sat": true, "Sun": true,
 }
 
+// logFirstBytes are the bytes an alternative of logStart can start with:
+// a bracket, a brace, '#', '$', a dot, a slash, a dash or a word byte.
+var logFirstBytes = func() (first [256]bool) {
+	for c := range 256 {
+		first[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_[{#$./-", byte(c)) >= 0
+	}
+	return first
+}()
+
 // mayStartLog is a cheap necessary condition for logStart: most prose lines
 // start with a plain word, and running the regex on them made normalizing
 // cost more than classifying.
 func mayStartLog(s string) bool {
+	if s == "" || !logFirstBytes[s[0]] {
+		return false // a Slack entity, an emoji code, a quote, a list mark
+	}
 	end := strings.IndexAny(s, " \t")
 	if end < 0 {
 		end = len(s)

@@ -139,26 +139,30 @@ func appendUnescaped(dst []byte, s string) []byte {
 // mentions or emoji codes. Removed spans leave a space, so that the words
 // around them stay apart.
 func appendProse(dst []byte, s string) []byte {
+	plain := 0 // s[plain:i] is copied as written, in one append
 	for i := 0; i < len(s); {
 		c := s[i]
+		kind := proseBytes[c]
+		if kind == proseAlnum && !tokenStart(s, i) && (c|0x20 != 'h' || !isHTTP(s[i:])) || kind == prosePlain {
+			i++
+			continue
+		}
+		at := i
 		switch {
 		case c == '<':
 			if n, ok := entityLen(s[i:]); ok {
-				dst = appendEntity(dst, s[i+1:i+n-1])
+				dst = appendEntity(append(dst, s[plain:at]...), s[i+1:i+n-1])
 				i += n
-				continue
 			}
 		case c == '@' || c == '#':
 			if n := handleLen(s[i+1:]); n > 0 && !isWordByte(s, i) {
-				dst = append(dst, ' ')
+				dst = append(append(dst, s[plain:at]...), ' ')
 				i += 1 + n
-				continue
 			}
 		case c == ':':
 			if n := emojiLen(s[i:]); n > 0 && !isWordByte(s, i) {
-				dst = append(dst, ' ')
+				dst = append(append(dst, s[plain:at]...), ' ')
 				i += n
-				continue
 			}
 		case c == '&':
 			j := i + 1
@@ -166,22 +170,43 @@ func appendProse(dst []byte, s string) []byte {
 				j++
 			}
 			if j < len(s) && s[j] == ';' {
-				dst = appendUnescaped(dst, s[i:j+1])
+				dst = appendUnescaped(append(dst, s[plain:at]...), s[i:j+1])
 				i = j + 1
-				continue
 			}
-		case (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') && (tokenStart(s, i) || isHTTP(s[i:])):
+		default: // a letter or digit where a URL may start
 			if n, host := bareURL(s[i:]); n > 0 {
-				dst = append(dst, host...)
+				dst = append(append(dst, s[plain:at]...), host...)
 				i += n
-				continue
 			}
 		}
-		dst = append(dst, c)
-		i++
+		if i == at {
+			i++ // nothing to rewrite: the byte stays in the plain run
+			continue
+		}
+		plain = i
 	}
-	return dst
+	return append(dst, s[plain:]...)
 }
+
+// proseBytes sorts bytes for appendProse: those that may start something
+// it rewrites, letters and digits (where a URL may start), and the rest.
+var proseBytes = func() (kinds [256]uint8) {
+	for _, c := range []byte("<@#:&") {
+		kinds[c] = proseMark
+	}
+	for c := range 256 {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			kinds[c] = proseAlnum
+		}
+	}
+	return kinds
+}()
+
+const (
+	prosePlain uint8 = iota
+	proseMark
+	proseAlnum
+)
 
 // isWordByte reports whether the rune ending just before s[i] is a word
 // rune, i.e. whether s[i] continues a word.

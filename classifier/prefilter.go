@@ -311,6 +311,14 @@ func (m *litSeen) reset(n int) {
 	clear(m.found)
 }
 
+// knowAll records that found holds every literal of the text, as
+// litScanner.scan leaves it, so that none is searched for again.
+func (m *litSeen) knowAll() {
+	for i := range m.known {
+		m.known[i] = ^uint64(0)
+	}
+}
+
 // mayMatch reports whether the regex can match a text whose lower-cased form
 // is lower; longS tells whether the text contains 'ſ'.
 func (p *prefilter) mayMatch(lits [][]byte, lower []byte, longS bool, seen *litSeen) bool {
