@@ -26,29 +26,33 @@ func (t *tx) NextRequestID() (int64, error) {
 	return int64(n), nil
 }
 
-// Request returns the request with id, or an error wrapping triage.ErrNotFound.
+// Request returns the request with id, or an error wrapping
+// triage.ErrNotFound, with the posts AddPosts kept beside it.
 func (t *tx) Request(id int64) (*triage.Request, error) {
-	if t.cache != nil {
-		if r := t.cache.get(id); r != nil {
-			return r, nil
-		}
-	}
 	v := t.bucket(bucketRequests).Get(idKey(id))
 	if v == nil {
 		return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
 	}
-	r := new(triage.Request)
-	if err := json.Unmarshal(v, r); err != nil {
-		return nil, fmt.Errorf("decode request %d: %w", id, err)
+	r := t.cache.get(id, v)
+	if r == nil {
+		r = new(triage.Request)
+		if err := json.Unmarshal(v, r); err != nil {
+			return nil, fmt.Errorf("decode request %d: %w", id, err)
+		}
+		if t.cache != nil && t.cache.checked {
+			v = bytes.Clone(v) // bbolt's bytes live as long as the transaction
+		}
+		t.cache.put(r, v)
 	}
-	if t.cache != nil {
-		t.cache.put(r)
+	if err := t.addedPosts(r, false); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
 
 // PutRequest saves r and moves its index entries when the fields they are
-// built from changed since the stored version.
+// built from changed since the stored version. The posts kept beside r
+// (AddPosts) are added to r and saved with it.
 func (t *tx) PutRequest(r *triage.Request) error {
 	if r == nil || r.ID <= 0 {
 		return fmt.Errorf("put request: the request has no id (allocate one with NextRequestID)")
@@ -71,6 +75,9 @@ func (t *tx) PutRequest(r *triage.Request) error {
 		}
 		o.ID = r.ID
 		old = o.entries()
+		if err := t.addedPosts(r, true); err != nil {
+			return fmt.Errorf("put request %d: %w", r.ID, err)
+		}
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -84,9 +91,7 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	if err := t.moveIndexes(old, cur.entries(), r.ID); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
 	}
-	if t.cache != nil {
-		t.cache.put(r)
-	}
+	t.cache.put(r, data)
 	return t.putIndexed(cur)
 }
 
