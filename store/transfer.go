@@ -113,8 +113,12 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 			})
 		case transfer.Jobs:
 			return each(bucketJobs, func(k, v []byte) error {
-				out, err := transfer.Normalize(v, func(j *triage.Job) { j.ID = decodeU64(k) })
-				return typed(seqKey(k), out, err)
+				j, err := decodeJob(v) // binary, or JSON from before
+				if err != nil {
+					return fmt.Errorf("decode %s: %w", seqKey(k), err)
+				}
+				j.ID = decodeU64(k)
+				return emit(seqKey(k), j)
 			})
 		case transfer.DeadJobs:
 			return each(bucketDead, func(k, v []byte) error {
