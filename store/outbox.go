@@ -89,7 +89,6 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 	return out, nil
 }
 
-
 // unqueue removes the queued job j.ID from the queue and the due index and
 // returns its stored version; a job not queued wraps triage.ErrNotFound.
 func (t *tx) unqueue(j *triage.Job) (*triage.Job, error) {
