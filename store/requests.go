@@ -62,14 +62,15 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	}
 	reqs, keys := t.bucket(bucketRequests), t.bucket(bucketReqKeys)
 	var old []indexEntry
+	var o indexed
 	// The index fields are kept apart, so that moving the indexes does not
 	// decode the whole stored request.
 	v := keys.Get(idKey(r.ID))
+	kept := v != nil
 	if v == nil {
 		v = reqs.Get(idKey(r.ID))
 	}
 	if v != nil {
-		var o indexed
 		if err := json.Unmarshal(v, &o); err != nil {
 			return fmt.Errorf("put request %d: decode stored version: %w", r.ID, err)
 		}
@@ -92,6 +93,9 @@ func (t *tx) PutRequest(r *triage.Request) error {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
 	}
 	t.cache.put(r, data)
+	if kept && o.same(cur) {
+		return nil // most saves change no index field (a reply, a similar request found)
+	}
 	return t.putIndexed(cur)
 }
 
@@ -119,6 +123,12 @@ type indexed struct {
 	} `json:"ticket"`
 	Status    triage.Status `json:"status"`
 	CreatedAt time.Time     `json:"created_at"`
+}
+
+// same reports whether r and o hold the same index fields.
+func (r indexed) same(o indexed) bool {
+	return r.ID == o.ID && r.Team == o.Team && r.User == o.User && r.Channel == o.Channel && r.TS == o.TS &&
+		r.Ticket.Key == o.Ticket.Key && r.Status == o.Status && r.CreatedAt.Equal(o.CreatedAt)
 }
 
 // indexEntry is one key a request owns in an index bucket. Shared entries
@@ -184,7 +194,11 @@ func (t *tx) moveIndexes(old, cur []indexEntry, id int64) error {
 		if has(old, e) && !e.shared {
 			continue
 		}
-		if err := t.bucket(e.bucket).Put(e.key, e.value); err != nil {
+		b := t.bucket(e.bucket)
+		if e.shared && bytes.Equal(b.Get(e.key), e.value) {
+			continue // its own already: a write would only dirty the page
+		}
+		if err := b.Put(e.key, e.value); err != nil {
 			return fmt.Errorf("write %s index entry: %w", e.bucket, err)
 		}
 	}
