@@ -115,6 +115,21 @@ func (t *tx) PutJob(j *triage.Job) error {
 	if j == nil {
 		return fmt.Errorf("put job: nil job")
 	}
+	if v := t.bucket(bucketJobs).Get(u64(j.ID)); v != nil {
+		// A lease changes neither the due time nor the key: the job's
+		// own entry is all there is to write.
+		old, err := jobDecodes.decode(v)
+		if err != nil {
+			return fmt.Errorf("put job: decode job %d: %w", j.ID, err)
+		}
+		if old.Key == j.Key && old.NextAt.Equal(j.NextAt) {
+			data, err := encodeJob(j)
+			if err != nil {
+				return fmt.Errorf("put job %d: %w", j.ID, err)
+			}
+			return t.bucket(bucketJobs).Put(u64(j.ID), data)
+		}
+	}
 	if _, err := t.unqueue(j); err != nil {
 		return fmt.Errorf("put job: %w", err)
 	}
