@@ -74,101 +74,39 @@ func decodeJob(v []byte) (*triage.Job, error) {
 		}
 		return j, nil
 	}
-	d := jobReader{b: v}
-	format, flags := d.byte(), d.byte()
-	if d.err == nil && format != jobFormat {
+	r := reader{b: v, short: errJobTruncated}
+	format, flags := r.byte(), r.byte()
+	if r.err == nil && format != jobFormat {
 		return nil, fmt.Errorf("unknown job format %d", format)
 	}
 	j.Leased = flags&jobLeased != 0
-	j.ID = d.uvarint()
-	j.RequestID = d.varint()
-	j.Attempts = int(d.varint())
-	j.CreatedAt = d.time()
-	j.NextAt = d.time()
-	j.Kind, j.Key, j.Team, j.LastError = d.string(), d.string(), d.string(), d.string()
-	if p := d.bytes(); len(p) > 0 {
+	j.ID = r.uvarint()
+	j.RequestID = r.varint()
+	j.Attempts = int(r.varint())
+	j.CreatedAt = readTimeBinary(&r)
+	j.NextAt = readTimeBinary(&r)
+	str := func() string { return string(r.bytes(int(r.uvarint()))) }
+	j.Kind, j.Key, j.Team, j.LastError = str(), str(), str(), str()
+	if p := r.bytes(int(r.uvarint())); len(p) > 0 {
 		j.Payload = json.RawMessage(append([]byte(nil), p...))
 	}
-	if d.err == nil && len(d.b) > 0 {
-		d.err = fmt.Errorf("%d bytes after the job", len(d.b))
+	if r.err == nil && len(r.b) > 0 {
+		r.err = fmt.Errorf("%d bytes after the job", len(r.b))
 	}
-	if d.err != nil {
-		return nil, d.err
+	if r.err != nil {
+		return nil, r.err
 	}
 	return j, nil
 }
 
-// jobReader reads a binary job; its first error sticks.
-type jobReader struct {
-	b   []byte
-	err error
-}
-
-func (d *jobReader) byte() byte {
-	if d.err != nil || len(d.b) < 1 {
-		d.fail()
-		return 0
-	}
-	c := d.b[0]
-	d.b = d.b[1:]
-	return c
-}
-
-func (d *jobReader) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	n, k := binary.Uvarint(d.b)
-	if k <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[k:]
-	return n
-}
-
-func (d *jobReader) varint() int64 {
-	if d.err != nil {
-		return 0
-	}
-	n, k := binary.Varint(d.b)
-	if k <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[k:]
-	return n
-}
-
-func (d *jobReader) bytes() []byte {
-	n := d.uvarint()
-	if d.err != nil || uint64(len(d.b)) < n {
-		d.fail()
-		return nil
-	}
-	p := d.b[:n]
-	d.b = d.b[n:]
-	return p
-}
-
-func (d *jobReader) string() string { return string(d.bytes()) }
-
-func (d *jobReader) time() time.Time {
-	n := d.byte()
-	if d.err != nil || len(d.b) < int(n) {
-		d.fail()
-		return time.Time{}
-	}
+// readTimeBinary reads what appendTimeBinary wrote.
+func readTimeBinary(r *reader) time.Time {
+	b := r.bytes(int(r.byte()))
 	var t time.Time
-	if err := t.UnmarshalBinary(d.b[:n]); err != nil && d.err == nil {
-		d.err = fmt.Errorf("decode job time: %w", err)
+	if r.err == nil {
+		if err := t.UnmarshalBinary(b); err != nil {
+			r.err = fmt.Errorf("decode job time: %w", err)
+		}
 	}
-	d.b = d.b[n:]
 	return t
-}
-
-func (d *jobReader) fail() {
-	if d.err == nil {
-		d.err = errJobTruncated
-	}
 }
