@@ -95,17 +95,9 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	return recordPosts(r.ID, posts), nil
 }
 
+// recordPosts keeps posts beside request id, without rewriting it.
 func recordPosts(id int64, posts []triage.Post) func(triage.Tx) error {
-	return func(tx triage.Tx) error {
-		cur, err := tx.Request(id)
-		if err != nil {
-			return err
-		}
-		for _, p := range posts {
-			cur.AddPost(p)
-		}
-		return tx.PutRequest(cur)
-	}
+	return func(tx triage.Tx) error { return tx.AddPosts(id, posts...) }
 }
 
 func (b *Bot) request(id int64) (*triage.Request, error) {

@@ -77,12 +77,8 @@ func queueTicketed(tx triage.Tx, channel, ts string, now time.Time) error {
 	if channel == "" || ts == "" {
 		return nil
 	}
-	r, err := tx.RequestByMessage(channel, ts)
-	if errors.Is(err, triage.ErrNotFound) || (err == nil && r.Ticket.Key == "") {
-		return nil
-	} else if err != nil {
-		return err
-	}
+	// The claims first: most messages had no prompt, and their request
+	// need not be read.
 	asked := false
 	for _, kind := range askingPosts {
 		_, ok, err := tx.Claimed(buttonsKey(kind, channel, ts), now)
@@ -93,6 +89,12 @@ func queueTicketed(tx triage.Tx, channel, ts string, now time.Time) error {
 	}
 	if !asked {
 		return nil
+	}
+	r, err := tx.RequestByMessage(channel, ts)
+	if errors.Is(err, triage.ErrNotFound) || (err == nil && r.Ticket.Key == "") {
+		return nil
+	} else if err != nil {
+		return err
 	}
 	payload, err := json.Marshal(ticketedMessage{Channel: channel, TS: ts})
 	if err != nil {

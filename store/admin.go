@@ -192,10 +192,8 @@ func outboxStats(b *bolt.Tx) (queued, dead int, oldest time.Time, err error) {
 	dead = b.Bucket(bucketDead).Stats().KeyN
 	// Sequences grow with every enqueue, so the first job is the oldest.
 	if _, v := jobs.Cursor().First(); v != nil {
-		var j struct {
-			CreatedAt time.Time `json:"created_at"`
-		}
-		if err := json.Unmarshal(v, &j); err != nil {
+		j, err := decodeJob(v)
+		if err != nil {
 			return queued, dead, oldest, fmt.Errorf("decode oldest job: %w", err)
 		}
 		oldest = j.CreatedAt

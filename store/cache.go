@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"slices"
+	"sync"
 
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -11,26 +13,70 @@ import (
 // that is emptied when full catches it without holding the whole history.
 const requestCacheSize = 4096
 
-// requestCache keeps a Session's recently written or read requests
-// decoded. Decoding JSON was the largest cost of a replay; a Session owns
-// its store alone, so the cache cannot go stale. It hands out copies, so
-// callers may change what they get, as they may with a decoded request.
+// sharedCacheSize bounds a DB's cache, whose entries also hold the stored
+// bytes (about 6 KB a request) they are checked against.
+const sharedCacheSize = 2048
+
+// requestCache keeps recently written or read requests decoded. Decoding
+// JSON was the largest cost of a replay, and of the outbox, whose jobs
+// each read their request again. A Session owns its store alone, so its
+// cache cannot go stale. A DB's cache is shared with every transaction
+// and checked: an entry is used only while the stored bytes are the ones
+// it was decoded from (a transaction rolled back, or another writer, just
+// makes it miss). It hands out copies, so callers may change what they
+// get, as they may with a decoded request. It is safe for concurrent use.
 type requestCache struct {
-	m map[int64]*triage.Request
+	// checked makes get compare the stored bytes (a DB's cache).
+	checked bool
+	mu      sync.Mutex
+	m       map[int64]cachedRequest
 }
 
-func (c *requestCache) get(id int64) *triage.Request {
-	if r := c.m[id]; r != nil {
-		return cloneRequest(r)
-	}
-	return nil
+type cachedRequest struct {
+	r    *triage.Request
+	data []byte // what r was decoded from or encoded to; checked caches only
 }
 
-func (c *requestCache) put(r *triage.Request) {
-	if c.m == nil || len(c.m) >= requestCacheSize {
-		c.m = make(map[int64]*triage.Request, requestCacheSize)
+// get returns a copy of request id if it is cached; a checked cache
+// also needs stored, the request's stored bytes, to be what it has. A nil
+// cache (a migration's transaction) has nothing.
+func (c *requestCache) get(id int64, stored []byte) *triage.Request {
+	if c == nil {
+		return nil
 	}
-	c.m[r.ID] = cloneRequest(r)
+	c.mu.Lock()
+	e, ok := c.m[id]
+	c.mu.Unlock()
+	if !ok || c.checked && !bytes.Equal(e.data, stored) {
+		return nil
+	}
+	return cloneRequest(e.r)
+}
+
+// put keeps a copy of r, stored as data; data is kept, not copied, and
+// must not change. A nil cache keeps nothing.
+func (c *requestCache) put(r *triage.Request, data []byte) {
+	if c == nil {
+		return
+	}
+	e := cachedRequest{r: cloneRequest(r)}
+	size := requestCacheSize
+	if c.checked {
+		e.data, size = data, sharedCacheSize
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= size {
+		c.m = make(map[int64]cachedRequest, size)
+	}
+	c.m[r.ID] = e
+	c.mu.Unlock()
+}
+
+// reset empties the cache.
+func (c *requestCache) reset() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
 }
 
 // cloneRequest copies r with nothing shared: every slice is copied.

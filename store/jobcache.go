@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"sync"
 
 	"github.com/sprintguard/sprintguard/triage"
@@ -14,8 +13,8 @@ const jobCacheSize = 8192
 
 // jobCache keeps queued jobs decoded, keyed by their stored bytes. The
 // parallel outbox reads the head of the due index in every round, once
-// per finished job, and decoding those jobs' JSON again was most of its
-// CPU time. Keyed by content, an entry cannot go stale: a job that
+// per finished job, and decoding those jobs again was most of its CPU
+// time (in JSON, as they were stored then). Keyed by content, an entry cannot go stale: a job that
 // changes is stored as other bytes. It is safe for concurrent use.
 type jobCache struct {
 	mu sync.Mutex
@@ -36,8 +35,8 @@ func (c *jobCache) decode(v []byte) (*triage.Job, error) {
 		cp := *j
 		return &cp, nil
 	}
-	j = new(triage.Job)
-	if err := json.Unmarshal(v, j); err != nil {
+	j, err := decodeJob(v)
+	if err != nil {
 		return nil, err
 	}
 	cp := *j

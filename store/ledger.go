@@ -258,13 +258,21 @@ func fromUnixNano(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-// reader reads the binary encoding, remembering the first error.
+// reader reads the binary encodings (ledgers, jobs), remembering the
+// first error: short, or errShortLedger when short is nil, once the
+// bytes run out.
 type reader struct {
-	b   []byte
-	err error
+	b     []byte
+	err   error
+	short error
 }
 
-func (r *reader) fail() { r.err, r.b = errShortLedger, nil }
+func (r *reader) fail() {
+	r.err, r.b = r.short, nil
+	if r.err == nil {
+		r.err = errShortLedger
+	}
+}
 
 func (r *reader) uvarint() uint64 {
 	v, n := binary.Uvarint(r.b)

@@ -51,9 +51,9 @@ func (t *tx) Enqueue(j *triage.Job) (bool, error) {
 
 // queue writes j to the queue, the due index and the key index.
 func (t *tx) queue(j *triage.Job) error {
-	data, err := json.Marshal(j)
+	data, err := encodeJob(j)
 	if err != nil {
-		return fmt.Errorf("encode: %w", err)
+		return err
 	}
 	if err := t.bucket(bucketJobs).Put(u64(j.ID), data); err != nil {
 		return err
@@ -89,29 +89,23 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 	return out, nil
 }
 
-// queuedJob is what the store needs of a queued job's stored version.
-type queuedJob struct {
-	Key    string    `json:"key"`
-	NextAt time.Time `json:"next_at"`
-}
-
 // unqueue removes the queued job j.ID from the queue and the due index and
 // returns its stored version; a job not queued wraps triage.ErrNotFound.
-func (t *tx) unqueue(j *triage.Job) (queuedJob, error) {
-	var old queuedJob
+func (t *tx) unqueue(j *triage.Job) (*triage.Job, error) {
 	jobs := t.bucket(bucketJobs)
 	v := jobs.Get(u64(j.ID))
 	if v == nil {
-		return old, fmt.Errorf("job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
+		return nil, fmt.Errorf("job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
 	}
-	if err := json.Unmarshal(v, &old); err != nil {
-		return old, fmt.Errorf("decode job %d: %w", j.ID, err)
+	old, err := jobDecodes.decode(v)
+	if err != nil {
+		return nil, fmt.Errorf("decode job %d: %w", j.ID, err)
 	}
 	if old.Key != j.Key {
-		return old, fmt.Errorf("job %d has key %q, not %q", j.ID, old.Key, j.Key)
+		return nil, fmt.Errorf("job %d has key %q, not %q", j.ID, old.Key, j.Key)
 	}
 	if err := jobs.Delete(u64(j.ID)); err != nil {
-		return old, err
+		return nil, err
 	}
 	return old, t.bucket(bucketJobDue).Delete(dueKey(old.NextAt, j.ID))
 }
@@ -120,6 +114,21 @@ func (t *tx) unqueue(j *triage.Job) (queuedJob, error) {
 func (t *tx) PutJob(j *triage.Job) error {
 	if j == nil {
 		return fmt.Errorf("put job: nil job")
+	}
+	if v := t.bucket(bucketJobs).Get(u64(j.ID)); v != nil {
+		// A lease changes neither the due time nor the key: the job's
+		// own entry is all there is to write.
+		old, err := jobDecodes.decode(v)
+		if err != nil {
+			return fmt.Errorf("put job: decode job %d: %w", j.ID, err)
+		}
+		if old.Key == j.Key && old.NextAt.Equal(j.NextAt) {
+			data, err := encodeJob(j)
+			if err != nil {
+				return fmt.Errorf("put job %d: %w", j.ID, err)
+			}
+			return t.bucket(bucketJobs).Put(u64(j.ID), data)
+		}
 	}
 	if _, err := t.unqueue(j); err != nil {
 		return fmt.Errorf("put job: %w", err)
@@ -141,8 +150,8 @@ func (t *tx) RenewLease(j *triage.Job) error {
 	if v == nil {
 		return fmt.Errorf("renew lease: job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
 	}
-	var old queuedJob
-	if err := json.Unmarshal(v, &old); err != nil {
+	old, err := jobDecodes.decode(v)
+	if err != nil {
 		return fmt.Errorf("renew lease: decode job %d: %w", j.ID, err)
 	}
 	if old.Key != j.Key {

@@ -150,6 +150,21 @@ func renumberLedgers(bk *bolt.Bucket) error {
 // the ledger's crossed thresholds decide whether one is queued again.
 func renumberJobs(bk *bolt.Bucket) error {
 	return rewrite(bk, func(_, v []byte) ([]byte, bool, error) {
+		if len(v) > 0 && v[0] == jobFormat {
+			// Written in the binary form of a later version (a test
+			// that makes an old file with today's code).
+			j, err := decodeJob(v)
+			if err != nil || !namesSprint(j.Kind, j.Payload) {
+				return nil, false, err
+			}
+			np, ok, err := bumpSprint(j.Payload, true)
+			if err != nil || !ok {
+				return nil, false, err
+			}
+			j.Payload = np
+			out, err := encodeJob(j)
+			return out, err == nil, err
+		}
 		var j map[string]json.RawMessage
 		if err := json.Unmarshal(v, &j); err != nil {
 			return nil, false, err
@@ -157,16 +172,7 @@ func renumberJobs(bk *bolt.Bucket) error {
 		var kind string
 		_ = json.Unmarshal(j["kind"], &kind)
 		payload := j["payload"]
-		switch kind {
-		case "sprint.carryover":
-		case "notify":
-			var n struct {
-				Kind string `json:"kind"`
-			}
-			if json.Unmarshal(payload, &n) != nil || n.Kind != "budget" {
-				return nil, false, nil
-			}
-		default:
+		if !namesSprint(kind, payload) {
 			return nil, false, nil
 		}
 		np, ok, err := bumpSprint(payload, true)
@@ -177,4 +183,19 @@ func renumberJobs(bk *bolt.Bucket) error {
 		out, err := json.Marshal(j)
 		return out, err == nil, err
 	})
+}
+
+// namesSprint reports whether a job of kind with payload names a sprint
+// (see renumberJobs).
+func namesSprint(kind string, payload json.RawMessage) bool {
+	switch kind {
+	case "sprint.carryover":
+		return true
+	case "notify":
+		var n struct {
+			Kind string `json:"kind"`
+		}
+		return json.Unmarshal(payload, &n) == nil && n.Kind == "budget"
+	}
+	return false
 }

@@ -26,29 +26,33 @@ func (t *tx) NextRequestID() (int64, error) {
 	return int64(n), nil
 }
 
-// Request returns the request with id, or an error wrapping triage.ErrNotFound.
+// Request returns the request with id, or an error wrapping
+// triage.ErrNotFound, with the posts AddPosts kept beside it.
 func (t *tx) Request(id int64) (*triage.Request, error) {
-	if t.cache != nil {
-		if r := t.cache.get(id); r != nil {
-			return r, nil
-		}
-	}
 	v := t.bucket(bucketRequests).Get(idKey(id))
 	if v == nil {
 		return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
 	}
-	r := new(triage.Request)
-	if err := json.Unmarshal(v, r); err != nil {
-		return nil, fmt.Errorf("decode request %d: %w", id, err)
+	r := t.cache.get(id, v)
+	if r == nil {
+		r = new(triage.Request)
+		if err := json.Unmarshal(v, r); err != nil {
+			return nil, fmt.Errorf("decode request %d: %w", id, err)
+		}
+		if t.cache != nil && t.cache.checked {
+			v = bytes.Clone(v) // bbolt's bytes live as long as the transaction
+		}
+		t.cache.put(r, v)
 	}
-	if t.cache != nil {
-		t.cache.put(r)
+	if err := t.addedPosts(r, false); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
 
 // PutRequest saves r and moves its index entries when the fields they are
-// built from changed since the stored version.
+// built from changed since the stored version. The posts kept beside r
+// (AddPosts) are added to r and saved with it.
 func (t *tx) PutRequest(r *triage.Request) error {
 	if r == nil || r.ID <= 0 {
 		return fmt.Errorf("put request: the request has no id (allocate one with NextRequestID)")
@@ -58,19 +62,23 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	}
 	reqs, keys := t.bucket(bucketRequests), t.bucket(bucketReqKeys)
 	var old []indexEntry
+	var o indexed
 	// The index fields are kept apart, so that moving the indexes does not
 	// decode the whole stored request.
 	v := keys.Get(idKey(r.ID))
+	kept := v != nil
 	if v == nil {
 		v = reqs.Get(idKey(r.ID))
 	}
 	if v != nil {
-		var o indexed
 		if err := json.Unmarshal(v, &o); err != nil {
 			return fmt.Errorf("put request %d: decode stored version: %w", r.ID, err)
 		}
 		o.ID = r.ID
 		old = o.entries()
+		if err := t.addedPosts(r, true); err != nil {
+			return fmt.Errorf("put request %d: %w", r.ID, err)
+		}
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -84,8 +92,9 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	if err := t.moveIndexes(old, cur.entries(), r.ID); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
 	}
-	if t.cache != nil {
-		t.cache.put(r)
+	t.cache.put(r, data)
+	if kept && o.same(cur) {
+		return nil // most saves change no index field (a reply, a similar request found)
 	}
 	return t.putIndexed(cur)
 }
@@ -114,6 +123,12 @@ type indexed struct {
 	} `json:"ticket"`
 	Status    triage.Status `json:"status"`
 	CreatedAt time.Time     `json:"created_at"`
+}
+
+// same reports whether r and o hold the same index fields.
+func (r indexed) same(o indexed) bool {
+	return r.ID == o.ID && r.Team == o.Team && r.User == o.User && r.Channel == o.Channel && r.TS == o.TS &&
+		r.Ticket.Key == o.Ticket.Key && r.Status == o.Status && r.CreatedAt.Equal(o.CreatedAt)
 }
 
 // indexEntry is one key a request owns in an index bucket. Shared entries
@@ -179,7 +194,11 @@ func (t *tx) moveIndexes(old, cur []indexEntry, id int64) error {
 		if has(old, e) && !e.shared {
 			continue
 		}
-		if err := t.bucket(e.bucket).Put(e.key, e.value); err != nil {
+		b := t.bucket(e.bucket)
+		if e.shared && bytes.Equal(b.Get(e.key), e.value) {
+			continue // its own already: a write would only dirty the page
+		}
+		if err := b.Put(e.key, e.value); err != nil {
 			return fmt.Errorf("write %s index entry: %w", e.bucket, err)
 		}
 	}

@@ -63,7 +63,7 @@ func (s *Session) runUpdate(fn func(*bolt.Tx) error) error {
 	if err := fn(tx); err != nil {
 		s.err = err
 		s.tx = nil
-		s.cache.m = nil
+		s.cache.reset()
 		_ = tx.Rollback()
 		return err
 	}

@@ -88,8 +88,9 @@ type engine struct {
 	opt    Options
 	update func(func(*bolt.Tx) error) error
 	view   func(func(*bolt.Tx) error) error
-	// cache is set for a Session only: a DB shares its file with other
-	// transactions and processes, whose writes a cache would miss.
+	// cache keeps requests decoded: a Session's trusts what it holds, a
+	// DB's, shared with other transactions and processes, checks it
+	// against the stored bytes (see requestCache).
 	cache *requestCache
 }
 
@@ -127,7 +128,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db := &DB{bolt: b, engine: engine{path: path, opt: opt, view: b.View}}
+	db := &DB{bolt: b, engine: engine{path: path, opt: opt, view: b.View, cache: &requestCache{checked: true}}}
 	if err := db.prepare(); err != nil {
 		_ = b.Close()
 		return nil, err

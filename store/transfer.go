@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -51,9 +52,13 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 		}
 		switch kind {
 		case transfer.Requests:
+			t := db.tx(b)
 			return each(bucketRequests, func(k, v []byte) error {
-				out, err := transfer.Normalize[triage.Request](v, nil)
-				return typed(strconv.FormatInt(decodeID(k), 10), out, err)
+				var added error
+				out, err := transfer.Normalize(v, func(r *triage.Request) {
+					added = t.addedPosts(r, false) // the posts kept beside it (AddPosts)
+				})
+				return typed(strconv.FormatInt(decodeID(k), 10), out, errors.Join(err, added))
 			})
 		case transfer.Claims:
 			return each(bucketClaims, func(k, v []byte) error {
@@ -108,8 +113,12 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 			})
 		case transfer.Jobs:
 			return each(bucketJobs, func(k, v []byte) error {
-				out, err := transfer.Normalize(v, func(j *triage.Job) { j.ID = decodeU64(k) })
-				return typed(seqKey(k), out, err)
+				j, err := decodeJob(v) // binary, or JSON from before
+				if err != nil {
+					return fmt.Errorf("decode %s: %w", seqKey(k), err)
+				}
+				j.ID = decodeU64(k)
+				return emit(seqKey(k), j)
 			})
 		case transfer.DeadJobs:
 			return each(bucketDead, func(k, v []byte) error {

@@ -32,6 +32,13 @@ type Tx interface {
 	Request(id int64) (*Request, error)
 	// PutRequest saves r and its indexes (time, ticket, message, status).
 	PutRequest(r *Request) error
+	// AddPosts records Slack messages posted about request id without
+	// rewriting the request, which a post's outbox job would otherwise
+	// decode and encode whole: Request returns them in Posts from then
+	// on, after the posts it had, skipping a post whose channel and ts it
+	// has already (as Request.AddPost does). It fails with ErrNotFound
+	// when there is no request id.
+	AddPosts(id int64, posts ...Post) error
 	// RequestByTicket returns ErrNotFound when no request has that ticket.
 	RequestByTicket(key string) (*Request, error)
 	// RequestByMessage returns ErrNotFound when no request came from that

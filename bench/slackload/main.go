@@ -63,6 +63,7 @@ type options struct {
 	replicas                          bool
 	rounds                            int
 	outbox                            bool
+	cpuprofile                        string
 }
 
 func main() {
@@ -78,6 +79,7 @@ func main() {
 	flag.DurationVar(&o.boltDur, "bolt-duration", 15*time.Second, "length of the Bolt for JS phase")
 	flag.DurationVar(&o.stall, "stall", 60*time.Second, "give up waiting for requests once their count has not grown for this long")
 	flag.BoolVar(&o.outbox, "outbox", true, "wait for the outbox's Web API calls after the burst (false: the drain ends once every request is made, for quick runs of the ack figures)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of serve's whole run to `FILE` (go tool pprof reads it with the binary)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (config, store, serve.log)")
 	flag.BoolVar(&o.replicas, "replicas", false, "instead: the durable ack rate of 2 serve replicas on a throw-away PostgreSQL cluster against 1 serve on bbolt, -max-duration each, -rounds times (issue 15)")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the -replicas mode; its figures are the medians")
@@ -127,7 +129,13 @@ func run(ctx context.Context, o options) (code int, err error) {
 		return runReplicas(ctx, o, bin, key, dir)
 	}
 
-	env, err := startEnv(dir, bin, key)
+	profile := ""
+	if o.cpuprofile != "" {
+		if profile, err = filepath.Abs(o.cpuprofile); err != nil {
+			return 1, err
+		}
+	}
+	env, err := startEnv(dir, bin, key, profile)
 	if err != nil {
 		return 1, err
 	}

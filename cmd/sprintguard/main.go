@@ -14,7 +14,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := startProfile()
 	code := cli.Main(ctx, os.Args[1:], cli.System())
+	stopProfile()
 	stop()
 	os.Exit(code)
 }

@@ -106,6 +106,22 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	return nil
 }
 
+// AddPosts adds posts to the stored request itself, which the store
+// holds decoded: there is nothing to re-encode.
+func (t *tx) AddPosts(id int64, posts ...triage.Post) error {
+	if err := t.writable("add posts"); err != nil {
+		return err
+	}
+	r, err := t.Request(id)
+	if err != nil {
+		return fmt.Errorf("add posts: %w", err)
+	}
+	for _, p := range posts {
+		r.AddPost(p)
+	}
+	return nil
+}
+
 func (s *Store) index(id int64, f indexFields) {
 	e := stamp{f.created, id}
 	s.byTime[f.team] = insert(s.byTime[f.team], e)

@@ -98,6 +98,7 @@ var cases = []contractCase{
 	{"RequestRoundTrip", testRequestRoundTrip},
 	{"PutRequestRefusesBadRequests", testPutRequestRefusesBadRequests},
 	{"ViewRefusesWrites", testViewRefusesWrites},
+	{"AddPosts", testAddPosts},
 	{"IndexesFollowChanges", testIndexesFollowChanges},
 	{"SharedIndexKeepsOwner", testSharedIndexKeepsOwner},
 	{"RequestsRange", testRequestsRange},

@@ -1,0 +1,95 @@
+package storetest
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// testAddPosts covers AddPosts: the posts it adds are the request's from
+// then on, in order, each channel and ts once, through every way of
+// reading the request and after the request is saved whole again; a
+// failed Update keeps none, and there is no request to add them to
+// without one.
+func testAddPosts(t *testing.T, d Driver) {
+	db := open(t, d, Options{})
+	reply := triage.Post{Kind: triage.PostReply, Channel: "C1", TS: "1.1"}
+	dm := triage.Post{Kind: triage.PostOnCall, Channel: "D1", TS: "2.1"}
+	paged := triage.Post{Kind: triage.PostChannel, Channel: "C9", TS: "2.2"}
+	r := Request(1, "platform", T0)
+	r.Channel, r.TS, r.Ticket.Key = "C1", "1.0", "REQ-1"
+	r.Posts = []triage.Post{reply}
+	Put(t, db, r)
+
+	MustUpdate(t, db, func(tx triage.Tx) error {
+		// The reply again (a job run twice) is kept once.
+		return tx.AddPosts(1, dm, reply, paged, dm)
+	})
+	want := []triage.Post{reply, dm, paged}
+	check := func(step string) {
+		t.Helper()
+		err := db.View(func(tx triage.Tx) error {
+			reads := map[string]func() (*triage.Request, error){
+				"Request":          func() (*triage.Request, error) { return tx.Request(1) },
+				"RequestByTicket":  func() (*triage.Request, error) { return tx.RequestByTicket("REQ-1") },
+				"RequestByMessage": func() (*triage.Request, error) { return tx.RequestByMessage("C1", "1.0") },
+				"Requests": func() (got *triage.Request, err error) {
+					err = tx.Requests("platform", T0, T0.Add(1), func(r *triage.Request) error {
+						got = r
+						return nil
+					})
+					return got, err
+				},
+			}
+			for name, read := range reads {
+				got, err := read()
+				if err != nil {
+					return err
+				}
+				if got == nil || !slices.Equal(got.Posts, want) {
+					t.Errorf("%s: %s gave posts %+v, want %+v", step, name, got, want)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	check("after AddPosts")
+
+	// The request saved whole, as a button press does, keeps them.
+	MustUpdate(t, db, func(tx triage.Tx) error {
+		cur, err := tx.Request(1)
+		if err != nil {
+			return err
+		}
+		cur.Status = triage.StatusAcknowledged
+		return tx.PutRequest(cur)
+	})
+	check("after PutRequest")
+
+	late := triage.Post{Kind: triage.PostEscalation, Channel: "D2", TS: "3.1"}
+	boom := errors.New("boom")
+	if err := db.Update(func(tx triage.Tx) error {
+		if err := tx.AddPosts(1, late); err != nil {
+			return err
+		}
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Fatalf("failed update: %v", err)
+	}
+	check("after a failed Update")
+
+	if err := db.View(func(tx triage.Tx) error { return tx.AddPosts(1, late) }); err == nil {
+		t.Error("AddPosts in View succeeded")
+	}
+	err := db.Update(func(tx triage.Tx) error { return tx.AddPosts(404, late) })
+	WantNotFound(t, "AddPosts to a request never put", err)
+
+	MustUpdate(t, db, func(tx triage.Tx) error { return tx.AddPosts(1, late) })
+	want = append(want, late)
+	check("after a second AddPosts")
+}
