@@ -39,6 +39,8 @@ func deliverySize(d *triage.Delivery) int {
 	return 1 + 3*binary.MaxVarintLen64 + len(d.Kind) + len(d.Key) + 16 + len(d.Body)
 }
 
+// appendField appends s after its length, as reader reads it back
+// (r.bytes(int(r.uvarint()))).
 func appendField(dst []byte, s string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
 	return append(dst, s...)
@@ -58,19 +60,17 @@ func decodeDelivery(seq uint64, v []byte) (*triage.Delivery, error) {
 		d.Seq = seq
 		return d, nil
 	}
-	rest := v[1:]
-	var fields [3][]byte
-	for i := range fields {
-		n, w := binary.Uvarint(rest)
-		if w <= 0 || n > uint64(len(rest)-w) {
-			return nil, errShortDelivery
-		}
-		fields[i], rest = rest[w:w+int(n)], rest[w+int(n):]
+	r := reader{b: v[1:], short: errShortDelivery}
+	field := func() []byte { return r.bytes(int(r.uvarint())) }
+	kind, key, at := field(), field(), field()
+	if r.err != nil {
+		return nil, r.err
 	}
-	if err := d.Received.UnmarshalBinary(fields[2]); err != nil {
+	if err := d.Received.UnmarshalBinary(at); err != nil {
 		return nil, fmt.Errorf("decode received time: %w", err)
 	}
-	d.Seq, d.Kind, d.Key = seq, string(fields[0]), string(fields[1])
+	rest := r.b
+	d.Seq, d.Kind, d.Key = seq, string(kind), string(key)
 	if len(rest) > 0 {
 		d.Body = append([]byte(nil), rest...)
 	}

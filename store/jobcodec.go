@@ -43,8 +43,7 @@ func encodeJob(j *triage.Job) ([]byte, error) {
 		}
 	}
 	for _, s := range []string{j.Kind, j.Key, j.Team, j.LastError} {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
+		b = appendField(b, s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(j.Payload)))
 	return append(b, j.Payload...), nil
