@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -33,6 +35,12 @@ func TestKillBetweenCommitAndAcks(t *testing.T) {
 		events[i] = map[string]any{"type": "message", "channel": "C0DATAHELP", "channel_type": "channel",
 			"user": fmt.Sprintf("U8%04d", i), "text": fmt.Sprintf("the nightly export %d is missing rows", i),
 			"ts": fmt.Sprintf("%d.%06d", time.Now().Unix(), i)}
+		// The message is in the channel, as in Slack: a re-run of a job in
+		// flight at the kill looks for its earlier post in this thread
+		// (without it the fake answers thread_not_found, and the post is
+		// made again).
+		s.fake.AddMessage("C0DATAHELP", slack.Message{Msg: slack.Msg{Type: "message", User: events[i]["user"].(string),
+			Text: events[i]["text"].(string), Timestamp: events[i]["ts"].(string)}})
 	}
 	send := func() (acked []int) {
 		var mu sync.Mutex
