@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/internal/exportgen"
 	"github.com/sprintguard/sprintguard/slackexport"
@@ -24,7 +22,10 @@ import (
 // export whose reply_count undercounts its threads, eviction guesses
 // wrong: the replay must notice and start over, not answer differently.
 func TestEvictingGivesTheDurableAnswer(t *testing.T) {
-	st := exampleSettings(t)
+	st, err := app.ExampleSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "export")
 	if _, err := exportgen.Generate(exportgen.Options{Seed: 5, Start: time.Date(2026, 9, 7, 0, 0, 0, 0, time.UTC),
 		Weeks: 3, MessagesPerDay: 20, Dir: dir}); err != nil {
@@ -92,19 +93,6 @@ func labelled(r *Result) string {
 		}
 	}
 	return b.String()
-}
-
-func exampleSettings(t *testing.T) *triage.Settings {
-	t.Helper()
-	cfg, err := config.Parse("examples/sprintguard.yaml", examples.Config, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
 }
 
 // copyExport copies the export in src to dst, replacing re's matches by

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/oncall"
 	"github.com/sprintguard/sprintguard/sprint"
 	"github.com/sprintguard/sprintguard/triage"
@@ -160,4 +161,16 @@ func dates(ts []time.Time) []oncall.Date {
 		out[i] = oncall.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
 	}
 	return out
+}
+
+// ExampleSettings builds the settings of the embedded example config
+// (examples/sprintguard.yaml) with an empty environment: the defaults that
+// `make demo`, the benchmarks and many tests run on. It is safe to call
+// concurrently.
+func ExampleSettings() (*triage.Settings, error) {
+	cfg, err := config.Parse("examples/sprintguard.yaml", examples.Config, func(string) string { return "" })
+	if err != nil {
+		return nil, fmt.Errorf("parse the example config: %w", err)
+	}
+	return Settings(cfg)
 }

@@ -16,8 +16,6 @@ import (
 	"time"
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
-	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
@@ -62,11 +60,7 @@ var built struct {
 // environment.
 func exampleSettings(t *testing.T) *triage.Settings {
 	t.Helper()
-	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
+	st, err := app.ExampleSettings()
 	if err != nil {
 		t.Fatal(err)
 	}
