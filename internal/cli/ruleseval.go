@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/triage"
@@ -24,7 +25,7 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	split := fs.String("split", "", "only the records of this `split` (train, dev, test); default all")
 	format := fs.String("format", "text", "text or json")
 	minAcc := fs.String("min-accuracy", "", "exit 1 when interrupt-or-not accuracy is below this, e.g. 0.92 or 92%")
-	history := fs.Bool("history", false, "score the rules on the team's labelled history in the database instead of a FILE (a deferred interrupt counts as P3, a declined request as P4: see rules suggest -h)")
+	history := fs.Bool("history", false, "score the rules on the team's labelled history in the database instead of a FILE (a deferred interrupt counts as P3, a declined request as P4; a database the bot has not written yet is an empty history: see rules suggest -h)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -59,7 +60,7 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	var examples []learn.Example
 	source, what := "", "all records"
 	if *history {
-		examples, err = storeHistory(ctx, cfg, st, t.Name)
+		examples, err = storeHistory(ctx, env, cfg, st, t.Name)
 		if err != nil {
 			return fail(env, err)
 		}
@@ -68,6 +69,9 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 			return ExitOK
 		}
 		source, what = "the history in "+cfg.Storage.Path, "labelled by the on-call"
+		if cfg.Storage.Driver == config.DriverPostgres {
+			source = "the history in PostgreSQL"
+		}
 	} else {
 		if examples, code = fileExamples(env, t, pos[0], *split); code != ExitOK {
 			return code

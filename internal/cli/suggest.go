@@ -41,6 +41,11 @@ far the estimates were from the time spent). The edits are printed as a unified 
 rules file, for review and git apply; nothing is written. With --export, the labels file
 (channel, ts, urgency, category, time_spent, action: defer, approve or decline, which may
 stand in for urgency) is the history instead of the store.
+With nothing to learn from it prints "no overrides yet" and exits 0. That includes a fresh
+install: a database the bot has not written yet (no file at storage.path in a folder that is
+there, an empty file, or PostgreSQL without sprintguard's tables) is an empty history, and a
+note on stderr names it, so a CI job set up before the bot first runs passes. A storage.path
+whose folder is not there is a mistake, not a fresh install: an error naming the path.
 `
 
 // runRulesSuggest is `sprintguard rules suggest`: rule edits mined from the
@@ -75,7 +80,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	if *export != "" {
 		history, err = exportHistory(ctx, env, st, *export, *labels, *team)
 	} else {
-		history, err = storeHistory(ctx, cfg, st, *team)
+		history, err = storeHistory(ctx, env, cfg, st, *team)
 	}
 	if err != nil {
 		return fail(env, err)
@@ -222,8 +227,21 @@ func estimateOff(a learn.Agreement) string {
 	return fmt.Sprintf("; estimate off by %.1f on average over %d resolved with the time spent", a.MeanOff(), a.Timed)
 }
 
-// storeHistory reads the labelled requests from the database.
-func storeHistory(ctx context.Context, cfg *config.Config, st *triage.Settings, team string) ([]learn.Example, error) {
+// storeHistory reads the labelled requests from the database. A database
+// the bot has not written yet is an empty history, and a note on stderr
+// says where it was looked for (see unwritten).
+func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.Settings, team string) ([]learn.Example, error) {
+	if cfg.Storage.Driver == config.DriverPostgres {
+		return postgresHistory(ctx, env, cfg, st, team)
+	}
+	fresh, err := unwritten(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		fmt.Fprintf(env.Stderr, "note: the database %s is not written yet (the bot makes it when it first runs), so the history is empty\n", cfg.Storage.Path)
+		return nil, nil
+	}
 	db, done, err := openForRead(ctx, cfg.Storage.Path)
 	if err != nil {
 		return nil, err
