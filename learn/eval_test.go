@@ -131,3 +131,24 @@ func TestEvaluateWithoutACategory(t *testing.T) {
 		t.Errorf("Agreement %+v differs from Evaluate %+v", a, res)
 	}
 }
+
+// TestHeadline: a labels file may leave the category out, and the
+// headline's category share is then of the requests labelled with one.
+func TestHeadline(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cat  Score
+		want string
+	}{
+		{"all labelled", Score{Agree: 3, N: 4, Accuracy: 0.75}, "interrupt-or-not 50.0%, urgency 25.0%, category 75.0% of 4"},
+		{"some labelled", Score{Agree: 1, N: 2, Accuracy: 0.5}, "interrupt-or-not 50.0%, urgency 25.0%, category 50.0% of the 2 labelled with one, of 4"},
+		{"none labelled", Score{}, "interrupt-or-not 50.0%, urgency 25.0%, no category labelled, of 4"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Result{N: 4, Interrupt: Score{Agree: 2, N: 4, Accuracy: 0.5}, Urgency: Score{Agree: 1, N: 4, Accuracy: 0.25}, Category: tc.cat}
+			if got := Headline(r); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}

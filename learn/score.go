@@ -64,12 +64,33 @@ func percent(n, of int) float64 {
 // followed by "; estimate off by 1.5 on average over 120 timed" when any
 // example was resolved with the time spent.
 func (s Agreement) String() string {
-	out := fmt.Sprintf("urgency %.1f%%, interrupt %.1f%%, category %.1f%% of %d",
-		percent(s.Urgency, s.N), percent(s.Interrupt, s.N), percent(s.Category, s.Categorised), s.N)
+	out := fmt.Sprintf("urgency %.1f%%, interrupt %.1f%%, %s",
+		percent(s.Urgency, s.N), percent(s.Interrupt, s.N), categoryOf(s.Category, s.Categorised, s.N))
 	if s.Timed > 0 {
 		out += fmt.Sprintf("; estimate off by %.1f on average over %d timed", s.MeanOff(), s.Timed)
 	}
 	return out
+}
+
+// Headline is r's three accuracies on one line: "interrupt-or-not 90.0%,
+// urgency 80.0%, category 70.0% of 10". A labels file may leave the
+// category out, so the category's share is of the requests labelled with
+// one, and says so when those are fewer. It is a pure function.
+func Headline(r Result) string {
+	return fmt.Sprintf("interrupt-or-not %.1f%%, urgency %.1f%%, %s",
+		100*r.Interrupt.Accuracy, 100*r.Urgency.Accuracy, categoryOf(r.Category.Agree, r.Category.N, r.N))
+}
+
+// categoryOf ends a line of figures on n examples, of which categorised
+// were labelled with a category and right of those decided as labelled.
+func categoryOf(right, categorised, n int) string {
+	switch categorised {
+	case n:
+		return fmt.Sprintf("category %.1f%% of %d", percent(right, categorised), n)
+	case 0:
+		return fmt.Sprintf("no category labelled, of %d", n)
+	}
+	return fmt.Sprintf("category %.1f%% of the %d labelled with one, of %d", percent(right, categorised), categorised, n)
 }
 
 // MeanOff is how far, on average, the estimate was from the time spent on

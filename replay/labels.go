@@ -21,8 +21,6 @@ func writeLabels(b *strings.Builder, ls []LabelScore) {
 	}
 	fmt.Fprintf(b, "\n%s\nRules against the labels in %s\n%s\n", rule, ls[0].File, rule)
 	for _, l := range ls {
-		r := l.Score
-		fmt.Fprintf(b, "  %-12s interrupt-or-not %.1f%%, urgency %.1f%%, category %.1f%% of %d labelled requests\n",
-			l.Team, 100*r.Interrupt.Accuracy, 100*r.Urgency.Accuracy, 100*r.Category.Accuracy, r.N)
+		fmt.Fprintf(b, "  %-12s %s labelled requests\n", l.Team, learn.Headline(l.Score))
 	}
 }

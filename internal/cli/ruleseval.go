@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -122,13 +123,29 @@ func fileExamples(env Env, t *triage.Team, path, split string) ([]learn.Example,
 		examples = append(examples, ex)
 	}
 	if len(examples) == 0 {
-		return nil, fail(env, fmt.Errorf("%s: no records with split %q", path, split))
+		return nil, usageError(env, "rules eval", fmt.Sprintf("--split %q: %s", split, splitsOf(path, all)))
 	}
 	if err := learn.CheckCategories(t.Rules, examples); err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return nil, ExitFail
 	}
 	return examples, ExitOK
+}
+
+// splitsOf names the splits the records of a labels file have, for an
+// error about a --split that none has.
+func splitsOf(path string, all []learn.Example) string {
+	var names []string
+	for _, ex := range all {
+		if ex.Split != "" && !slices.Contains(names, ex.Split) {
+			names = append(names, ex.Split)
+		}
+	}
+	if len(names) == 0 {
+		return path + " gives no record a split; leave --split out to score them all"
+	}
+	slices.Sort(names)
+	return fmt.Sprintf("no record of %s has it; its splits are %s (or leave --split out for all)", path, strings.Join(names, ", "))
 }
 
 // parseFraction reads "0.92", "92%" or "92" as 0.92; "" is 0.

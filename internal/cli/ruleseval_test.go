@@ -66,7 +66,9 @@ func TestRulesEvalBadInput(t *testing.T) {
 		{"malformed line", labelled + "{\"text\": \n", nil, ExitFail, "labels.jsonl:6: not a labelled request"},
 		{"unknown urgency", `{"text": "x", "urgency": "P0", "category": "other"}`, nil, ExitFail, `labels.jsonl:1: urgency: invalid urgency "P0"`},
 		{"unknown category", `{"text": "x", "urgency": "P3", "category": "incidnet"}`, nil, ExitFail, `labels.jsonl:1: category "incidnet" is not one the rules assign`},
-		{"no such split", labelled, []string{"--split", "holdout"}, ExitFail, `no records with split "holdout"`},
+		{"no such split", labelled, []string{"--split", "holdout"}, ExitUsage, `--split "holdout": no record of `},
+		{"the allowed splits", labelled, []string{"--split", "Test"}, ExitUsage, `its splits are test, train (or leave --split out`},
+		{"a file without splits", `{"text": "x", "urgency": "P3", "category": "other"}`, []string{"--split", "test"}, ExitUsage, `gives no record a split`},
 		{"bad threshold", labelled, []string{"--min-accuracy", "lots"}, ExitUsage, `"lots" is not an accuracy`},
 		{"bad format", labelled, []string{"--format", "xml"}, ExitUsage, `--format "xml"`},
 	}
@@ -77,7 +79,7 @@ func TestRulesEvalBadInput(t *testing.T) {
 			if code != tt.code || !strings.Contains(errs, tt.want) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, errs, tt.code, tt.want)
 			}
-			if tt.code == ExitFail && out != "" {
+			if tt.code != ExitOK && out != "" {
 				t.Errorf("printed a result for bad input:\n%s", out)
 			}
 		})

@@ -69,6 +69,9 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	if len(pos) != 0 || *labels != "" && *export == "" {
 		return usageError(env, "rules suggest", "takes no arguments, and --labels only with --export DIR|ZIP")
 	}
+	if *max < 1 {
+		return usageError(env, "rules suggest", fmt.Sprintf("--max %d: give 1 or more edits", *max))
+	}
 	cfg, st, err := loadSettings(env, *path)
 	if err != nil {
 		return printErrors(env, err)
@@ -160,7 +163,7 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "# now:        %s%s\n", resultLine(s.Before), estimateOff(s.Now))
+	fmt.Fprintf(w, "# now:        %s%s\n", learn.Headline(s.Before), estimateOff(s.Now))
 	if len(s.Edits) == 0 {
 		fmt.Fprintln(w, "# no edit has enough support (3 requests) to suggest")
 		return nil
@@ -168,7 +171,7 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 	for i, e := range s.Edits {
 		fmt.Fprintf(w, "# %d. %s\n#    %s -> %s\n", i+1, e.Describe(), e.Before, e.After)
 	}
-	fmt.Fprintf(w, "# with all %d: %s%s\n", len(s.Edits), resultLine(s.After), estimateOff(s.Edited))
+	fmt.Fprintf(w, "# with all %d: %s%s\n", len(s.Edits), learn.Headline(s.After), estimateOff(s.Edited))
 	src, err := os.ReadFile(g.file)
 	if err != nil {
 		return fmt.Errorf("read rules file: %w", err)
@@ -219,7 +222,7 @@ func anyLearnable(ex []learn.Example) bool {
 }
 
 // estimateOff is how far the estimates were from the time spent, for the
-// end of a resultLine, or "" when no request was resolved with it.
+// end of a learn.Headline, or "" when no request was resolved with it.
 func estimateOff(a learn.Agreement) string {
 	if a.Timed == 0 {
 		return ""
@@ -353,10 +356,4 @@ func scoreReplay(env Env, res *replay.Result, ls []learn.FileLabel, labels strin
 			res.Labels = append(res.Labels, replay.LabelScore{Team: t.Team.Name, File: labels, Score: learn.Evaluate(t.Team.Rules, ex)})
 		}
 	}
-}
-
-// resultLine is `rules eval`'s headline figures on one line.
-func resultLine(r learn.Result) string {
-	return fmt.Sprintf("interrupt-or-not %.1f%%, urgency %.1f%%, category %.1f%% of %d",
-		100*r.Interrupt.Accuracy, 100*r.Urgency.Accuracy, 100*r.Category.Accuracy, r.N)
 }
