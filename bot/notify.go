@@ -57,6 +57,8 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 		posts, err = b.askApproval(ctx, r, team)
 	case triage.NoticeChanged:
 		posts, err = b.refresh(ctx, r, team, n)
+	case triage.NoticeEstimated:
+		err = b.reexplain(ctx, r, team)
 	case triage.NoticeAnswer:
 		err = b.inThread(ctx, r, render.Answer(r), r.User)
 	case triage.NoticeDuplicate:
@@ -198,25 +200,8 @@ func (b *Bot) dmEach(ctx context.Context, users []string, kind string, msg rende
 // says what changed in the thread, and brings in the on-call when an
 // approval let the request into the sprint.
 func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team, n triage.Notice) ([]triage.Post, error) {
-	for _, p := range r.Posts {
-		var msg render.Message
-		switch p.Kind {
-		case triage.PostOnCall:
-			msg = render.OnCall(r, team)
-		case triage.PostChannel:
-			msg = paged(r, render.OnCall(r, team))
-		case triage.PostApproval:
-			msg = render.Approval(r, team)
-		case triage.PostEscalation:
-			msg = render.Escalation(r, team, render.EscalationLine(r, team.Name, b.escalationTargets(team.EscalateTo)))
-		default:
-			continue
-		}
-		if err := b.gw.UpdateMessage(ctx, p.Channel, p.TS, msg.Options()...); err != nil && !triage.IsPermanent(err) {
-			return nil, err
-		} else if err != nil {
-			b.log.WarnContext(ctx, "message about the request could not be edited", "request", r.ID, "channel", p.Channel, "err", err)
-		}
+	if err := b.editPosts(ctx, r, team, false); err != nil {
+		return nil, err
 	}
 	if err := b.inThread(ctx, r, render.ChangedIn(r, team, n.Text, n.Actor), ""); err != nil {
 		return nil, err
@@ -231,6 +216,45 @@ func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team,
 		}
 	}
 	return nil, nil
+}
+
+// reexplain edits every message that explains r, the requester's reply
+// too, to the estimate learned after they were posted. Nothing new is
+// posted: the estimate is a detail, not news. Editing twice is harmless.
+func (b *Bot) reexplain(ctx context.Context, r *triage.Request, team *triage.Team) error {
+	return b.editPosts(ctx, r, team, true)
+}
+
+// editPosts edits every message with buttons about r to its present
+// state, and with reply the requester's reply as well. A message Slack
+// will not edit any more (deleted, too old) is logged and left.
+func (b *Bot) editPosts(ctx context.Context, r *triage.Request, team *triage.Team, reply bool) error {
+	for _, p := range r.Posts {
+		var msg render.Message
+		switch p.Kind {
+		case triage.PostReply:
+			if !reply {
+				continue
+			}
+			msg = render.RequesterReply(r, team)
+		case triage.PostOnCall:
+			msg = render.OnCall(r, team)
+		case triage.PostChannel:
+			msg = paged(r, render.OnCall(r, team))
+		case triage.PostApproval:
+			msg = render.Approval(r, team)
+		case triage.PostEscalation:
+			msg = render.Escalation(r, team, render.EscalationLine(r, team.Name, b.escalationTargets(team.EscalateTo)))
+		default:
+			continue
+		}
+		if err := b.gw.UpdateMessage(ctx, p.Channel, p.TS, msg.Options()...); err != nil && !triage.IsPermanent(err) {
+			return err
+		} else if err != nil {
+			b.log.WarnContext(ctx, "message about the request could not be edited", "request", r.ID, "channel", p.Channel, "err", err)
+		}
+	}
+	return nil
 }
 
 // inThread posts msg in the request's thread, or DMs the requester when

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -44,5 +45,50 @@ func TestTheOnCallSeesSimilarPastRequests(t *testing.T) {
 	}
 	if got := h.requests()[3]; got.Estimate != 1 || !strings.HasPrefix(got.EstimateWhy, "estimate 1 ") {
 		t.Errorf("estimate %g (%q), want the median 1", got.Estimate, got.EstimateWhy)
+	}
+}
+
+// TestALateLearnedEstimateEditsWhatExplainedTheRulesOne: once the data
+// team's budget is spent, a P2 asks the lead's approval at intake, before
+// the similar lookup runs. When the lookup then learns the estimate, the
+// approval DM is edited in place to say where the estimate came from;
+// nothing new is posted, and the requester's reply explains it too.
+func TestALateLearnedEstimateEditsWhatExplainedTheRulesOne(t *testing.T) {
+	h := newHarness(t)
+	const lead = "U0DATA001"
+	// Budget 8 points; each of three P2s (estimate 2) took 3: 9 used.
+	for i := range 3 {
+		h.event(fmt.Sprintf("Ev%d", i), h.message(dataHelp, fmt.Sprintf("U0PAY00%d", i+1), fmt.Sprintf("the invoices dbt run failed at step %d with a schema mismatch", i), h.ts(), ""))
+		r := h.ticketed(i + 1)[i]
+		if _, _, err := h.svc.Apply(context.Background(), r.ID, triage.Change{Actor: dataOncall, Action: triage.ActResolve, Actual: 3, HasActual: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := h.ts()
+	h.event("Ev9", h.message(dataHelp, "U0MOB001", "the invoices dbt run failed again, schema mismatch", ts, ""))
+	r := h.ticketed(4)[3]
+	if r.Status != triage.StatusPending {
+		t.Fatalf("status %s, want %s: the test needs the budget spent", r.Status, triage.StatusPending)
+	}
+	approval := func() []string {
+		var out []string
+		for _, m := range h.fake.Messages(h.fake.DM(lead)) {
+			b, _ := json.Marshal(m.Blocks)
+			if strings.Contains(string(b), "dbt run failed again") {
+				out = append(out, string(b))
+			}
+		}
+		return out
+	}
+	h.waitFor("the approval DM to explain the learned estimate", func() bool {
+		a := approval()
+		return len(a) == 1 && strings.Contains(a[0], "; estimate 3 points: median of REQ-")
+	})
+	if n := len(h.postsWith(h.fake.DM(lead), "dbt run failed again")); n != 1 {
+		t.Errorf("%d approval DMs posted, want 1 (edited, not posted again)", n)
+	}
+	h.waitFor("the requester's reply", func() bool { return len(h.threadPosts(dataHelp, ts)) > 0 })
+	if reply := h.threadPosts(dataHelp, ts)[0]; !strings.Contains(reply, "; estimate 3 points: median of REQ-") {
+		t.Errorf("the reply does not explain the learned estimate:\n%s", reply)
 	}
 }

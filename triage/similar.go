@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // JobSimilar finds a new request's similar past requests and, with enough
@@ -67,7 +69,7 @@ func (l Learned) Why(unit string) string {
 	if unit == "" {
 		unit = "points"
 	}
-	return fmt.Sprintf("estimate %g %s: median of %s", l.Estimate, unit, strings.Join(l.From, ", "))
+	return fmt.Sprintf("estimate %s: median of %s", plural.Amount(l.Estimate, unit), strings.Join(l.From, ", "))
 }
 
 // SetSimilar records what the lookup found for request id. A learned
@@ -95,6 +97,13 @@ func (s *Service) SetSimilar(tx Tx, id int64, l Learned, at time.Time) error {
 				return err
 			}
 			if err := s.charge(tx, team, led, r, at); err != nil {
+				return err
+			}
+		}
+		// A message already posted about r explains the rule's estimate:
+		// the lead's approval is asked at intake, before the lookup runs.
+		if len(r.Posts) > 0 {
+			if err := s.notify(tx, r, NoticeEstimated, "", at, ""); err != nil {
 				return err
 			}
 		}

@@ -220,6 +220,11 @@ func Describe(r *Request) string {
 	b.WriteString("Urgency: ")
 	b.WriteString(r.Decision.Explain())
 	b.WriteString("\n")
+	if r.EstimateWhy != "" {
+		b.WriteString("Estimate: ")
+		b.WriteString(strings.TrimPrefix(r.EstimateWhy, "estimate "))
+		b.WriteString("\n")
+	}
 	if !r.NeededBy.IsZero() {
 		b.WriteString("Needed by: ")
 		b.WriteString(r.NeededBy.Format(time.DateOnly))

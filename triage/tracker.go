@@ -94,4 +94,5 @@ const (
 	NoticeWarning   = "warning"   // the tracker made the ticket but warns of something
 	NoticeEscalated = "escalated" // not acknowledged within the SLA; Text is escalate_to
 	NoticeClaim     = "claim"     // a requester claimed more urgency than the rules gave
+	NoticeEstimated = "estimated" // an estimate was learned after messages about the request were posted: edit them
 )

@@ -189,7 +189,7 @@ func Approval(r *triage.Request, team *triage.Team) Message {
 		lines = append(lines, "*Asked in:* "+where)
 	}
 	lines = append(lines,
-		"*Why:* "+urgencyWhy(r),
+		"*Why:* "+explanation(r),
 		"*Why it needs approval:* the sprint's interrupt budget is spent; it cannot hold the estimate of "+amount(r.Estimate, u)+".",
 		"*Approve* takes it into this sprint over budget; *Defer* queues it for the next sprint.")
 	blocks := []slack.Block{section("*Approval needed:* " + title(r)), section(strings.Join(lines, "\n"))}

@@ -18,7 +18,7 @@ func RequesterReply(r *triage.Request, team *triage.Team) Message {
 	}
 	next := nextStep(r, team, loc)
 	body := head +
-		"\n*Urgency:* " + urgencyWhy(r) +
+		"\n*Urgency:* " + explanation(r) +
 		"\n*Who has it:* " + assignee(r) +
 		"\n*Next:* " + capital(next)
 	if c := claimForRequester(r, loc); c != "" {
@@ -36,6 +36,16 @@ func urgencyWhy(r *triage.Request) string {
 		return r.Urgency.String() + ", set by " + mention(last.Actor) + " (the rules said " + why + ")"
 	}
 	return why
+}
+
+// explanation is the whole decision about r as people are told it: why
+// this urgency and, once similar requests taught one, the learned estimate
+// ("...; estimate 2 hours: median of REQ-12, REQ-40, REQ-77").
+func explanation(r *triage.Request) string {
+	if r.EstimateWhy == "" {
+		return urgencyWhy(r)
+	}
+	return urgencyWhy(r) + "; " + Escape(r.EstimateWhy)
 }
 
 // nextStep says what happens to r now, from its status and the policy's
@@ -119,7 +129,7 @@ func Queued(r *triage.Request, cause string) Message {
 		text += " (" + c + ")"
 	}
 	text += ". The key will be posted here when it lands."
-	return message(text, section(text), note("*Urgency:* "+urgencyWhy(r)+" · *Who has it:* "+assignee(r)))
+	return message(text, section(text), note("*Urgency:* "+explanation(r)+" · *Who has it:* "+assignee(r)))
 }
 
 // Fallback returns the note to the on-call that the tracker refused r's

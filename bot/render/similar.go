@@ -16,7 +16,7 @@ const homeSimilar = 5
 func similarText(r *triage.Request, unit string) string {
 	var lines []string
 	if r.EstimateWhy != "" {
-		lines = append(lines, "*Learned "+Escape(r.EstimateWhy)+"* (the rule said "+amount(r.RuleEstimate, unit)+")")
+		lines = append(lines, "*Learned* "+learnedLine(r, unit))
 	}
 	if len(r.Similar) > 0 {
 		lines = append(lines, "*Similar past requests:*")
@@ -53,7 +53,11 @@ func homeSimilarText(open []*triage.Request, unit string) string {
 			continue
 		}
 		n++
-		lines = append(lines, "*Like "+ticketRef(r)+":*")
+		like := "*Like " + ticketRef(r) + ":*"
+		if r.EstimateWhy != "" {
+			like += " " + learnedLine(r, unit)
+		}
+		lines = append(lines, like)
 		for _, s := range r.Similar {
 			lines = append(lines, "    • "+similarLine(s, unit))
 		}
@@ -62,4 +66,10 @@ func homeSimilarText(open []*triage.Request, unit string) string {
 		return ""
 	}
 	return clip("*Similar past requests*\n"+strings.Join(lines, "\n"), maxSectionText)
+}
+
+// learnedLine is r's learned estimate with the rule's it replaced:
+// "estimate 1 point: median of REQ-1, REQ-2, REQ-3 (the rule said 2 points)".
+func learnedLine(r *triage.Request, unit string) string {
+	return Escape(r.EstimateWhy) + " (the rule said " + amount(r.RuleEstimate, unit) + ")"
 }

@@ -26,7 +26,7 @@ func TestOnCallShowsSimilarRequestsAndTheLearnedEstimate(t *testing.T) {
 		not  []string
 	}{
 		{"similar", withSimilar, []string{
-			"*Learned estimate 1.5 points: median of REQ-3, REQ-8, REQ-9* (the rule said 2 points)",
+			"*Learned* estimate 1.5 points: median of REQ-3, REQ-8, REQ-9 (the rule said 2 points)",
 			"*Similar past requests:*",
 			"• REQ-3 · *P2* · Deploy &lt;blocked&gt; again · resolved by <@UB> · took 1.5 points",
 			"• REQ-5 · *P3* · staging deploy stuck · open",
@@ -58,7 +58,42 @@ func TestAppHomeShowsSimilarRequestsOfOpenOnes(t *testing.T) {
 	blocks := decode(t, view.Blocks.BlockSet)
 	checkLimits(t, blocks, maxView)
 	got := texts(blocks)
-	if !strings.Contains(got, "*Similar past requests*\n*Like ") || !strings.Contains(got, "    • REQ-3 · *P2*") {
-		t.Errorf("App Home:\n%s", got)
+	for _, want := range []string{
+		"*Similar past requests*\n*Like ",
+		":* estimate 1.5 points: median of REQ-3, REQ-8, REQ-9 (the rule said 2 points)\n",
+		"    • REQ-3 · *P2* · Deploy &lt;blocked&gt; again · resolved by <@UB> · took 1.5 points",
+		"    • REQ-5 · *P3* · staging deploy stuck · open",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("App Home lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestTheLearnedEstimateIsExplained: wherever a decision is explained to
+// people (the requester's reply, the reply while the ticket is queued, the
+// lead's approval), a learned estimate says where it came from.
+func TestTheLearnedEstimateIsExplained(t *testing.T) {
+	const why = "P2 because rule `deploy-blocked` matched 'blocked' and 'deploy'; estimate 1.5 points: median of REQ-3, REQ-8, REQ-9"
+	for _, tc := range []struct {
+		name   string
+		render func(*triage.Request, *triage.Team) Message
+	}{
+		{"requester reply", RequesterReply},
+		{"queued ticket", func(r *triage.Request, _ *triage.Team) Message { return Queued(r, "timeout") }},
+		{"approval", func(r *triage.Request, team *triage.Team) Message {
+			r.Status = triage.StatusPending
+			return Approval(r, team)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := texts(decode(t, tc.render(testRequest(t, withSimilar), testTeam(t)).Blocks))
+			if !strings.Contains(got, why) {
+				t.Errorf("lacks %q:\n%s", why, got)
+			}
+			if plain := texts(decode(t, tc.render(testRequest(t), testTeam(t)).Blocks)); strings.Contains(plain, "median") {
+				t.Errorf("explains an estimate nobody learned:\n%s", plain)
+			}
+		})
 	}
 }
