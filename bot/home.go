@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -44,6 +45,10 @@ func (b *Bot) home(user string) (render.Home, error) {
 			}
 			ht.Ledger = led
 			err = tx.OpenRequests(t.Name, func(r *triage.Request) error {
+				r, err := withSimilarNow(tx, r)
+				if err != nil {
+					return err
+				}
 				ht.Open = append(ht.Open, r)
 				if len(ht.Open) >= homeOpen {
 					return triage.ErrStop
@@ -65,4 +70,30 @@ func (b *Bot) home(user string) (render.Home, error) {
 		return nil
 	})
 	return h, err
+}
+
+// withSimilarNow returns r with its similar requests as they stand now:
+// the lookup kept them as they were when r arrived, and one resolved
+// since then should show who resolved it and the time it took. r itself
+// is not changed (the store may share it); a similar request no longer
+// stored keeps what the lookup saw.
+func withSimilarNow(tx triage.Tx, r *triage.Request) (*triage.Request, error) {
+	if len(r.Similar) == 0 {
+		return r, nil
+	}
+	now := make([]triage.Similar, len(r.Similar))
+	for i, s := range r.Similar {
+		cur, err := tx.Request(s.ID)
+		switch {
+		case errors.Is(err, triage.ErrNotFound):
+			now[i] = s
+			continue
+		case err != nil:
+			return nil, err
+		}
+		now[i] = triage.SimilarOf(cur)
+	}
+	c := *r
+	c.Similar = now
+	return &c, nil
 }

@@ -92,3 +92,41 @@ func TestALateLearnedEstimateEditsWhatExplainedTheRulesOne(t *testing.T) {
 		t.Errorf("the reply does not explain the learned estimate:\n%s", reply)
 	}
 }
+
+// TestSimilarRequestsNotResolvedYet: the on-call's DM shows a similar
+// request that is still open as not resolved yet, with who has it; once it
+// is resolved, the App Home shows it as it stands now, with who resolved
+// it and the time it took, not as the lookup saw it.
+func TestSimilarRequestsNotResolvedYet(t *testing.T) {
+	h := newHarness(t)
+	h.event("Ev1", h.message(dataHelp, "U0PAY001", "the nightly invoices ETL failed with a schema mismatch", h.ts(), ""))
+	first := h.ticketed(1)[0]
+	h.event("Ev2", h.message(dataHelp, "U0MOB001", "the nightly invoices ETL failed again, schema mismatch", h.ts(), ""))
+	second := h.ticketed(2)[1]
+	h.waitFor("the lookup", func() bool { return h.requests()[1].SimilarDone })
+	var dm string
+	h.waitFor("the on-call DM", func() bool {
+		for _, p := range h.posts(h.fake.DM(second.Assignee)) {
+			if strings.Contains(p, "ETL failed again") {
+				dm = p
+				return true
+			}
+		}
+		return false
+	})
+	want := first.Ticket.Key + ` · *P3* · the nightly invoices ETL failed with a schema mismatch · not resolved yet (open, \u003c@` + first.Assignee + `\u003e has it)`
+	if !strings.Contains(dm, want) {
+		t.Errorf("the DM lacks %q:\n%s", want, dm)
+	}
+
+	if _, _, err := h.svc.Apply(context.Background(), first.ID, triage.Change{Actor: dataOncall, Action: triage.ActResolve, Actual: 2.5, HasActual: true}); err != nil {
+		t.Fatal(err)
+	}
+	h.event("EvHome", map[string]any{"type": "app_home_opened", "user": dataOncall, "channel": "D0DATA", "tab": "home"})
+	h.waitFor("views.publish", func() bool { _, ok := h.fake.HomeView(dataOncall); return ok })
+	raw, _ := h.fake.HomeView(dataOncall)
+	want = first.Ticket.Key + ` · *P3* · the nightly invoices ETL failed with a schema mismatch · resolved by \u003c@` + dataOncall + `\u003e · took 2.5 points`
+	if !strings.Contains(string(raw), want) {
+		t.Errorf("the App Home lacks %q:\n%s", want, raw)
+	}
+}

@@ -23,31 +23,11 @@ func FromRequest(r *triage.Request, team *triage.Team) Example {
 		in.BusinessHours = team.Hours.Contains(r.CreatedAt)
 	}
 	return Example{
-		ID: ref(r), RequestID: r.ID, Team: r.Team, Input: in, Rule: r.Decision.Rule,
+		ID: triage.Ref(r), RequestID: r.ID, Team: r.Team, Input: in, Rule: r.Decision.Rule,
 		Urgency: r.Urgency, Category: r.CategoryNow(),
 		Overridden: len(r.Overrides) > 0 || r.Category != "" && r.Category != r.Decision.Category,
-		Actual:     r.Actual, HasActual: r.HasActual, Resolver: resolver(r),
+		Actual:     r.Actual, HasActual: r.HasActual, Resolver: triage.Resolver(r),
 	}
-}
-
-// ref is how people know a request: its ticket key once it has one.
-func ref(r *triage.Request) string {
-	if r.Ticket.Key != "" {
-		return r.Ticket.Key
-	}
-	return fmt.Sprintf("request %d", r.ID)
-}
-
-// resolver is who resolved r, from its events: the last person to resolve
-// it, in case it was reopened.
-func resolver(r *triage.Request) string {
-	who := ""
-	for _, e := range r.Events {
-		if e.Kind == triage.ActResolve {
-			who = e.Actor
-		}
-	}
-	return who
 }
 
 // History returns the team's labelled requests (every team's when team is

@@ -139,8 +139,7 @@ func (f *Finder) Find(ctx context.Context, r *triage.Request) (triage.Learned, e
 			if err != nil {
 				return err
 			}
-			sim := triage.Similar{ID: s.ID, Ref: ref(s), Summary: s.Summary, Urgency: s.Urgency, Status: s.Status,
-				Resolver: resolver(s), Actual: s.Actual, HasActual: s.HasActual}
+			sim := triage.SimilarOf(s)
 			if len(l.Similar) < Shown {
 				l.Similar = append(l.Similar, sim)
 			}

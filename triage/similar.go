@@ -43,14 +43,47 @@ func (s *Service) SimilarHandlers() map[string]Handler {
 
 // Similar is an earlier request like this one, as the on-call sees it.
 type Similar struct {
-	ID        int64   `json:"id"`
-	Ref       string  `json:"ref"` // ticket key, or "request N"
-	Summary   string  `json:"summary"`
-	Urgency   Urgency `json:"urgency"`
-	Status    Status  `json:"status"`
-	Resolver  string  `json:"resolver,omitempty"`
+	ID       int64   `json:"id"`
+	Ref      string  `json:"ref"` // ticket key, or "request N"
+	Summary  string  `json:"summary"`
+	Urgency  Urgency `json:"urgency"`
+	Status   Status  `json:"status"`
+	Resolver string  `json:"resolver,omitempty"`
+	// Assignee is who has it while it is not resolved.
+	Assignee  string  `json:"assignee,omitempty"`
 	Actual    float64 `json:"actual,omitempty"`
 	HasActual bool    `json:"has_actual,omitempty"`
+}
+
+// SimilarOf is r as a similar request, as it stands now.
+func SimilarOf(r *Request) Similar {
+	s := Similar{ID: r.ID, Ref: Ref(r), Summary: r.Summary, Urgency: r.Urgency, Status: r.Status,
+		Resolver: Resolver(r), Actual: r.Actual, HasActual: r.HasActual}
+	if r.Status != StatusResolved {
+		s.Assignee = r.Assignee
+	}
+	return s
+}
+
+// Ref is how people know a request: its ticket key once it has one, else
+// "request N".
+func Ref(r *Request) string {
+	if r.Ticket.Key != "" {
+		return r.Ticket.Key
+	}
+	return fmt.Sprintf("request %d", r.ID)
+}
+
+// Resolver is who resolved r, from its events: the last person to
+// resolve it, in case it was reopened; "" when nobody did.
+func Resolver(r *Request) string {
+	who := ""
+	for _, e := range r.Events {
+		if e.Kind == ActResolve {
+			who = e.Actor
+		}
+	}
+	return who
 }
 
 // Learned is what SetSimilar records: the similar requests, and the

@@ -31,14 +31,22 @@ func similarText(r *triage.Request, unit string) string {
 // resolved it and the time it took.
 func similarLine(s triage.Similar, unit string) string {
 	parts := []string{Escape(s.Ref), "*" + s.Urgency.String() + "*", short(s.Summary, 60)}
+	resolved := s.Status == triage.StatusResolved
 	switch {
-	case s.Status == triage.StatusResolved && s.Resolver != "":
+	case resolved && s.Resolver != "":
 		parts = append(parts, "resolved by "+mention(s.Resolver))
+	case !resolved && s.Assignee != "":
+		parts = append(parts, "not resolved yet ("+statusLabel(s.Status)+", "+mention(s.Assignee)+" has it)")
+	case !resolved:
+		parts = append(parts, "not resolved yet ("+statusLabel(s.Status)+")")
 	default:
 		parts = append(parts, statusLabel(s.Status))
 	}
-	if s.HasActual {
+	switch {
+	case s.HasActual:
 		parts = append(parts, "took "+amount(s.Actual, unit))
+	case resolved:
+		parts = append(parts, "time spent not recorded")
 	}
 	return strings.Join(parts, " · ")
 }

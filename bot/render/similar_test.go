@@ -12,7 +12,8 @@ import (
 func withSimilar(r *triage.Request) {
 	r.Similar = []triage.Similar{
 		{ID: 3, Ref: "REQ-3", Summary: "Deploy <blocked> again", Urgency: classifier.P2, Status: triage.StatusResolved, Resolver: "UB", Actual: 1.5, HasActual: true},
-		{ID: 5, Ref: "REQ-5", Summary: "staging deploy stuck", Urgency: classifier.P3, Status: triage.StatusOpen},
+		{ID: 5, Ref: "REQ-5", Summary: "staging deploy stuck", Urgency: classifier.P3, Status: triage.StatusAcknowledged, Assignee: "UC"},
+		{ID: 6, Ref: "request 6", Summary: "deploy hangs", Urgency: classifier.P2, Status: triage.StatusResolved, Resolver: "UA"},
 	}
 	r.Estimate, r.RuleEstimate = 1.5, 2
 	r.EstimateWhy = "estimate 1.5 points: median of REQ-3, REQ-8, REQ-9"
@@ -29,7 +30,8 @@ func TestOnCallShowsSimilarRequestsAndTheLearnedEstimate(t *testing.T) {
 			"*Learned* estimate 1.5 points: median of REQ-3, REQ-8, REQ-9 (the rule said 2 points)",
 			"*Similar past requests:*",
 			"• REQ-3 · *P2* · Deploy &lt;blocked&gt; again · resolved by <@UB> · took 1.5 points",
-			"• REQ-5 · *P3* · staging deploy stuck · open",
+			"• REQ-5 · *P3* · staging deploy stuck · not resolved yet (acknowledged, <@UC> has it)",
+			"• request 6 · *P2* · deploy hangs · resolved by <@UA> · time spent not recorded",
 		}, nil},
 		{"none", func(*triage.Request) {}, nil, []string{"Similar past requests", "Learned"}},
 	}
@@ -62,7 +64,7 @@ func TestAppHomeShowsSimilarRequestsOfOpenOnes(t *testing.T) {
 		"*Similar past requests*\n*Like ",
 		":* estimate 1.5 points: median of REQ-3, REQ-8, REQ-9 (the rule said 2 points)\n",
 		"    • REQ-3 · *P2* · Deploy &lt;blocked&gt; again · resolved by <@UB> · took 1.5 points",
-		"    • REQ-5 · *P3* · staging deploy stuck · open",
+		"    • REQ-5 · *P3* · staging deploy stuck · not resolved yet (acknowledged, <@UC> has it)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("App Home lacks %q:\n%s", want, got)
