@@ -1,14 +1,17 @@
 package bot_test
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/bot/render"
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/report"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -51,4 +54,86 @@ func TestTheRequesterSeesARuleAnswerFirst(t *testing.T) {
 		t.Errorf("deflection %q assignee %q, want need_help and an on-call", r.Deflection, r.Assignee)
 	}
 	h.waitFor("the on-call DM", func() bool { return len(h.posts(h.fake.DM(r.Assignee))) == 1 })
+}
+
+// TestDeflectionEndToEnd: one requester says the rule's answer solved it,
+// another that they still need help, each pressing their button twice.
+// The first is closed without a ticket or anyone on call told; the second
+// gets one ticket and one DM to the on-call. Each answer message is edited
+// to say what was chosen, nothing is posted twice, and the weekly report
+// counts both deflections and the one the answer solved.
+func TestDeflectionEndToEnd(t *testing.T) {
+	h := newHarness(t)
+	withAnswerRule(t, h)
+	tsSolved, tsHelp := h.ts(), h.ts()
+	h.event("Ev1", h.message(dataHelp, outsider, "how do I reset my VPN?", tsSolved, ""))
+	h.event("Ev2", h.message(dataHelp, "U0MOB001", "I need to reset my VPN, the client says expired", tsHelp, ""))
+	answered := func(ts string) bool {
+		ps := h.threadPosts(dataHelp, ts)
+		return len(ps) == 1 && strings.Contains(ps[0], render.ActionSolved)
+	}
+	h.waitFor("both answers", func() bool { return answered(tsSolved) && answered(tsHelp) })
+	rs := h.requests()
+	ids := map[string]string{rs[0].TS: strconv.FormatInt(rs[0].ID, 10), rs[1].TS: strconv.FormatInt(rs[1].ID, 10)}
+	answerTS := func(thread string) string {
+		for _, m := range h.fake.Messages(dataHelp) {
+			if m.ThreadTimestamp == thread && m.Timestamp != thread {
+				return m.Timestamp
+			}
+		}
+		t.Fatalf("no answer in thread %s", thread)
+		return ""
+	}
+	for range 2 {
+		h.click(outsider, dataHelp, answerTS(tsSolved), slack.BlockAction{ActionID: render.ActionSolved, Value: ids[tsSolved]})
+		h.click("U0MOB001", dataHelp, answerTS(tsHelp), slack.BlockAction{ActionID: render.ActionNeedHelp, Value: ids[tsHelp]})
+	}
+	edited := func(ts, want string) bool {
+		m, ok := h.fake.Message(dataHelp, answerTS(ts))
+		b, _ := json.Marshal(m.Blocks)
+		return ok && strings.Contains(string(b), want) && !strings.Contains(string(b), render.ActionSolved)
+	}
+	h.waitFor("both answers edited", func() bool {
+		return edited(tsSolved, "Solved by this answer") && edited(tsHelp, "Still needed help")
+	})
+	var solved, help *triage.Request
+	h.waitFor("the ticket of the one that needs help", func() bool {
+		for _, r := range h.requests() {
+			switch r.TS {
+			case tsSolved:
+				solved = r
+			case tsHelp:
+				help = r
+			}
+		}
+		return help != nil && help.Ticket.Key != ""
+	})
+	if solved.Status != triage.StatusResolved || solved.Deflection != triage.DeflectSolved || solved.Ticket.Key != "" || solved.Assignee != "" {
+		t.Errorf("solved: status %s, deflection %s, ticket %q, assignee %q; want resolved, no ticket, nobody", solved.Status, solved.Deflection, solved.Ticket.Key, solved.Assignee)
+	}
+	h.waitFor("the on-call DM", func() bool { return len(h.posts(h.fake.DM(help.Assignee))) > 0 })
+	if n := len(h.posts(h.fake.DM(help.Assignee))); n != 1 {
+		t.Errorf("%d DMs to the on-call, want 1", n)
+	}
+	for _, ts := range []string{tsSolved, tsHelp} {
+		for _, p := range h.threadPosts(dataHelp, ts)[1:] {
+			if strings.Contains(p, "has an answer") {
+				t.Errorf("the answer was posted again in %s:\n%s", ts, p)
+			}
+		}
+	}
+	team := h.svc.Settings().Team("data")
+	// An hour on: the report counts what was asked before its Now.
+	later := h.clock.now().Add(time.Hour)
+	data, err := report.Load(h.db, team, report.WeekOf(later, team.Location), later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := report.Compute(data)
+	if w.ThisWeek.AnswersOffered != 2 || w.ThisWeek.Deflected != 1 {
+		t.Errorf("report: %d offered, %d solved; want 2 and 1", w.ThisWeek.AnswersOffered, w.ThisWeek.Deflected)
+	}
+	if want := "Answered by a rule's answer: 1 of 2 requests offered one"; !strings.Contains(w.Text(), want) {
+		t.Errorf("the report lacks %q:\n%s", want, w.Text())
+	}
 }

@@ -60,7 +60,7 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	case triage.NoticeEstimated:
 		err = b.reexplain(ctx, r, team)
 	case triage.NoticeAnswer:
-		err = b.inThread(ctx, r, render.Answer(r), r.User)
+		posts, err = b.answer(ctx, r)
 	case triage.NoticeDuplicate:
 		err = b.inThread(ctx, r, render.Duplicate(r), n.Actor)
 	case triage.NoticeEscalated:
@@ -257,9 +257,31 @@ func (b *Bot) editPosts(ctx context.Context, r *triage.Request, team *triage.Tea
 	return nil
 }
 
+// answer shows the requester the rule's answer with its two buttons the
+// first time, and edits that message to what they chose after a click.
+func (b *Bot) answer(ctx context.Context, r *triage.Request) ([]triage.Post, error) {
+	msg := render.Answer(r)
+	if p, ok := r.Post(triage.PostAnswer); ok {
+		msg.Text = "<@" + r.User + "> " + msg.Text
+		return nil, b.gw.UpdateMessage(ctx, p.Channel, p.TS, msg.Options()...)
+	}
+	p, err := b.inThreadAt(ctx, r, msg, r.User)
+	if err != nil {
+		return nil, err
+	}
+	p.Kind = triage.PostAnswer
+	return []triage.Post{p}, nil
+}
+
 // inThread posts msg in the request's thread, or DMs the requester when
 // the request has no channel. mention, if set, is put in front.
 func (b *Bot) inThread(ctx context.Context, r *triage.Request, msg render.Message, mention string) error {
+	_, err := b.inThreadAt(ctx, r, msg, mention)
+	return err
+}
+
+// inThreadAt is inThread, and returns where the message went.
+func (b *Bot) inThreadAt(ctx context.Context, r *triage.Request, msg render.Message, mention string) (triage.Post, error) {
 	if mention != "" {
 		msg.Text = "<@" + mention + "> " + msg.Text
 	}
@@ -270,13 +292,13 @@ func (b *Bot) inThread(ctx context.Context, r *triage.Request, msg render.Messag
 		} else {
 			dm, err := b.gw.OpenDM(ctx, r.User)
 			if err != nil {
-				return err
+				return triage.Post{}, err
 			}
 			channel = dm
 		}
 	}
-	_, err := b.post(ctx, channel, thread, msg)
-	return err
+	ts, err := b.post(ctx, channel, thread, msg)
+	return triage.Post{Channel: channel, TS: ts}, err
 }
 
 func (b *Bot) toLeads(ctx context.Context, team *triage.Team, msg render.Message) error {

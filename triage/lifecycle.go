@@ -74,7 +74,9 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 			}
 		}
 		if c.Action == ActSolved || c.Action == ActNeedHelp {
-			return nil // no ticket yet to update; routing told whom it must
+			// No ticket yet to update, and routing told whom it must; the
+			// answer's message is edited to say what the requester chose.
+			return s.notify(tx, r, NoticeAnswer, c.Actor, at, r.Decision.Answer)
 		}
 		if !c.FromTracker {
 			if err := s.queueUpdate(tx, r, team, c, at); err != nil {

@@ -105,6 +105,7 @@ const (
 	PostChannel    = "channel"    // the P1 mention in the team channel
 	PostApproval   = "approval"   // a lead's approval DM
 	PostEscalation = "escalation" // escalate_to's DM about a late acknowledgement
+	PostAnswer     = "answer"     // a rule's answer to the requester, with [That solved it] [I still need help]
 )
 
 // Post returns the first post of kind and whether there is one.

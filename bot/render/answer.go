@@ -15,11 +15,21 @@ const (
 
 // Answer is what the requester sees first when the rule that decided r
 // carries an answer: the answer, and two buttons, the second of which
-// sends the request on to the on-call.
+// sends the request on to the on-call. Once they chose, the same message
+// says what they chose instead of the buttons.
 func Answer(r *triage.Request) Message {
 	id := idValue(r.ID)
-	return message("This may answer it: "+Escape(r.Decision.Answer),
-		section("Rule `"+Escape(r.Decision.Rule)+"` has an answer for this:\n"+Escape(r.Decision.Answer)),
+	text := "This may answer it: " + Escape(r.Decision.Answer)
+	body := section("Rule `" + Escape(r.Decision.Rule) + "` has an answer for this:\n" + Escape(r.Decision.Answer))
+	switch r.Deflection {
+	case triage.DeflectSolved:
+		ev, _ := lastEvent(r, triage.ActSolved)
+		return message(text, body, note(":white_check_mark: Solved by this answer"+byWhom(ev.Actor)+"; no ticket was needed."))
+	case triage.DeflectNeedHelp:
+		ev, _ := lastEvent(r, triage.ActNeedHelp)
+		return message(text, body, note("Still needed help"+byWhom(ev.Actor)+": sent on to the on-call, and a ticket follows here."))
+	}
+	return message(text, body,
 		slack.NewActionBlock("sg_answer",
 			button(ActionSolved, id, "That solved it", slack.StylePrimary),
 			button(ActionNeedHelp, id, "I still need help", "")),

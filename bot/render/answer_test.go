@@ -3,6 +3,8 @@ package render
 import (
 	"strings"
 	"testing"
+
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 func TestAnswerOffersTheRuleAnswerWithTwoButtons(t *testing.T) {
@@ -21,5 +23,32 @@ func TestAnswerOffersTheRuleAnswerWithTwoButtons(t *testing.T) {
 		if els := elements(blocks)[id]; len(els) != 1 || els[0]["value"] != "12" {
 			t.Errorf("%s buttons %v, want one with the request id 12", id, els)
 		}
+	}
+}
+
+// TestAnswerSaysWhatTheRequesterChose: after a click the answer keeps its
+// text and says what was chosen, and by whom, instead of the buttons, so
+// that nobody presses them again.
+func TestAnswerSaysWhatTheRequesterChose(t *testing.T) {
+	for _, tc := range []struct {
+		deflection, action, want string
+	}{
+		{triage.DeflectSolved, triage.ActSolved, "Solved by this answer by <@U0REQ>; no ticket was needed."},
+		{triage.DeflectNeedHelp, triage.ActNeedHelp, "Still needed help by <@U0REQ>: sent on to the on-call"},
+	} {
+		t.Run(tc.deflection, func(t *testing.T) {
+			r := testRequest(t)
+			r.Decision.Rule, r.Decision.Answer = "vpn-reset", "https://wiki.example.com/vpn"
+			r.Deflection = tc.deflection
+			r.Events = append(r.Events, triage.Event{At: r.CreatedAt, Kind: tc.action, Actor: r.User})
+			blocks := decode(t, Answer(r).Blocks)
+			got := texts(blocks)
+			if !strings.Contains(got, "has an answer for this:\nhttps://wiki.example.com/vpn") || !strings.Contains(got, tc.want) {
+				t.Errorf("text lacks the answer or %q:\n%s", tc.want, got)
+			}
+			if ids := actionIDs(blocks); len(ids) != 0 {
+				t.Errorf("buttons %v after the choice", ids)
+			}
+		})
 	}
 }
