@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,4 +65,19 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestEmptyHistoryAsJSON: rules eval --history --format json says there
+// is no history in JSON, which the CI step that reads it can parse, and
+// --min-accuracy does not fail on it.
+func TestEmptyHistoryAsJSON(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run(t, "rules", "eval", "--history", "--format", "json", "--min-accuracy", "0.9", "--config", storeConfig(t, dir))
+	var res struct {
+		N    int    `json:"n"`
+		Note string `json:"note"`
+	}
+	if code != ExitOK || json.Unmarshal([]byte(out), &res) != nil || res.N != 0 || res.Note != noOverrides {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and JSON with n 0 and the note", code, out, errs)
+	}
 }
