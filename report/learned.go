@@ -16,9 +16,13 @@ const topOverridden = 5
 type learnedTally struct {
 	byRule             map[string]*Count
 	deflected, offered int
+	estimates          int
 }
 
 func (l *learnedTally) add(r *triage.Request) {
+	if r.EstimateWhy != "" {
+		l.estimates++
+	}
 	if r.Deflection != "" {
 		l.offered++
 	}
@@ -71,12 +75,23 @@ func DeflectedLine(p Period) string {
 		p.Deflected, plural.Count(p.AnswersOffered, "request"))
 }
 
+// LearnedLine says how many requests of p were charged an estimate
+// learned from similar requests instead of their rule's.
+func LearnedLine(p Period) string {
+	if p.LearnedEstimates == 0 {
+		return "Estimates learned from similar requests: none"
+	}
+	return fmt.Sprintf("Estimates learned from similar requests: %s charged the median time spent on similar ones instead of the rule's estimate",
+		plural.Count(p.LearnedEstimates, "request"))
+}
+
 // writeLearned writes the overridden rules and deflections in plain text.
 func writeLearned(b *strings.Builder, w *Weekly) {
 	t, hint := overriddenRules(w, textCell)
 	section(b, "Rules that were overridden most", t)
 	b.WriteString("  " + hint + "\n")
 	b.WriteString("\n" + DeflectedLine(w.ThisWeek) + "\n")
+	b.WriteString(LearnedLine(w.ThisWeek) + "\n")
 }
 
 // mdLearned writes them in Markdown.
@@ -85,6 +100,7 @@ func mdLearned(b *strings.Builder, w *Weekly) {
 	mdSection(b, "Rules that were overridden most", t)
 	b.WriteString("\n" + hint + "\n")
 	b.WriteString("\n" + DeflectedLine(w.ThisWeek) + "\n")
+	b.WriteString("\n" + LearnedLine(w.ThisWeek) + "\n")
 }
 
 // learnedSection is the HTML report's part on overridden rules and answers.
@@ -93,5 +109,5 @@ func learnedSection(w *Weekly) htmlSection {
 	tab := htmlFrom("overridden-rules", "Rules that were overridden most this week", t)
 	tab.Empty = "None."
 	return htmlSection{ID: "learned", Heading: "Rules that were overridden most",
-		Notes: []string{strings.ReplaceAll(hint, "`", ""), DeflectedLine(w.ThisWeek)}, Tables: []htmlTable{tab}}
+		Notes: []string{strings.ReplaceAll(hint, "`", ""), DeflectedLine(w.ThisWeek), LearnedLine(w.ThisWeek)}, Tables: []htmlTable{tab}}
 }

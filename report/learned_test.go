@@ -25,6 +25,7 @@ func TestReportNamesTheRulesOverriddenMostAndCountsAnswers(t *testing.T) {
 		req(6, nov(19, 9, 0), rule("vpn-reset"), solved),
 		req(7, nov(19, 10, 0), rule("vpn-reset"), solved),
 		req(8, nov(19, 11, 0), rule("vpn-reset"), needHelp),
+		req(9, nov(19, 12, 0), rule("deploys"), func(r *triage.Request) { r.EstimateWhy = "estimate 2 points: median of REQ-3, REQ-4, REQ-5" }),
 	}
 	w := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs, Now: nov(23, 9, 0)})
 	got := w.ThisWeek.OverriddenRules
@@ -42,11 +43,15 @@ func TestReportNamesTheRulesOverriddenMostAndCountsAnswers(t *testing.T) {
 		for _, want := range []string{
 			"Rules that were overridden most", "access-request", "sprintguard rules suggest --team platform",
 			"Answered by a rule", "answer: 2 of 3 requests offered one",
+			"Estimates learned from similar requests: 1 request charged the median time spent on similar ones",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s report lacks %q", name, want)
 			}
 		}
+	}
+	if w.ThisWeek.LearnedEstimates != 1 {
+		t.Errorf("learned estimates %d, want 1", w.ThisWeek.LearnedEstimates)
 	}
 	quiet := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs[3:4], Now: nov(23, 9, 0)})
 	if out := quiet.Text(); !strings.Contains(out, "Nobody changed what a rule decided this week.") || strings.Contains(out, "rules suggest") {

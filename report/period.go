@@ -220,6 +220,7 @@ func (t *tally) period() Period {
 		Ack: summarise(t.ack), Resolve: summarise(t.resolve),
 		SLABreaches: t.breaches.result(), FalseEmergencies: t.emergency,
 		OverriddenRules: t.learned.rules(), Deflected: t.learned.deflected, AnswersOffered: t.learned.offered,
+		LearnedEstimates: t.learned.estimates,
 	}
 	people := t.requesters()
 	p.ByRequester = people

@@ -113,6 +113,9 @@ type Period struct {
 	// solved, still needing help or not answered yet.
 	Deflected      int `json:"deflected"`
 	AnswersOffered int `json:"answers_offered"`
+	// LearnedEstimates counts the requests charged the median time spent
+	// on similar earlier ones instead of their rule's estimate.
+	LearnedEstimates int `json:"learned_estimates"`
 }
 
 // Count is one row of a breakdown: a category, a requesting team or a

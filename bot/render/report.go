@@ -81,7 +81,8 @@ func reportLearned(w *report.Weekly) string {
 	if len(w.ThisWeek.OverriddenRules) > 0 {
 		lines = append(lines, reportCounts(w.ThisWeek.OverriddenRules, reportTop, false, ""))
 	}
-	return strings.Join(append(lines, Escape(w.OverriddenHint()), Escape(report.DeflectedLine(w.ThisWeek))), "\n")
+	return strings.Join(append(lines, Escape(w.OverriddenHint()), Escape(report.DeflectedLine(w.ThisWeek)),
+		Escape(report.LearnedLine(w.ThisWeek))), "\n")
 }
 
 // reportFields lays texts out as a section's two-column fields, at most
