@@ -27,16 +27,7 @@ func TestTheOnCallSeesSimilarPastRequests(t *testing.T) {
 	}
 	h.event("Ev9", h.message(dataHelp, "U0MOB001", "the nightly invoices ETL failed again, schema mismatch", h.ts(), ""))
 	r := h.ticketed(4)[3]
-	var dm string
-	h.waitFor("the on-call DM with similar requests", func() bool {
-		for _, p := range h.posts(h.fake.DM(r.Assignee)) {
-			if strings.Contains(p, "nightly invoices ETL failed again") {
-				dm = p
-				return true
-			}
-		}
-		return false
-	})
+	dm := h.dmWith(r.Assignee, "nightly invoices ETL failed again")
 	// The blocks are JSON: Slack's mention brackets are escaped there.
 	for _, want := range []string{"Similar past requests", `resolved by \u003c@` + dataOncall + `\u003e`, "median of ", "took 1.5 points"} {
 		if !strings.Contains(dm, want) {
@@ -104,16 +95,7 @@ func TestSimilarRequestsNotResolvedYet(t *testing.T) {
 	h.event("Ev2", h.message(dataHelp, "U0MOB001", "the nightly invoices ETL failed again, schema mismatch", h.ts(), ""))
 	second := h.ticketed(2)[1]
 	h.waitFor("the lookup", func() bool { return h.requests()[1].SimilarDone })
-	var dm string
-	h.waitFor("the on-call DM", func() bool {
-		for _, p := range h.posts(h.fake.DM(second.Assignee)) {
-			if strings.Contains(p, "ETL failed again") {
-				dm = p
-				return true
-			}
-		}
-		return false
-	})
+	dm := h.dmWith(second.Assignee, "ETL failed again")
 	want := first.Ticket.Key + ` · *P3* · the nightly invoices ETL failed with a schema mismatch · not resolved yet (open, \u003c@` + first.Assignee + `\u003e has it)`
 	if !strings.Contains(dm, want) {
 		t.Errorf("the DM lacks %q:\n%s", want, dm)
@@ -129,4 +111,20 @@ func TestSimilarRequestsNotResolvedYet(t *testing.T) {
 	if !strings.Contains(string(raw), want) {
 		t.Errorf("the App Home lacks %q:\n%s", want, raw)
 	}
+}
+
+// dmWith waits for the first DM to user that has text, and returns it.
+func (h *harness) dmWith(user, text string) string {
+	h.t.Helper()
+	var dm string
+	h.waitFor("a DM to "+user+" with "+text, func() bool {
+		for _, p := range h.posts(h.fake.DM(user)) {
+			if strings.Contains(p, text) {
+				dm = p
+				return true
+			}
+		}
+		return false
+	})
+	return dm
 }
