@@ -263,7 +263,13 @@ func (b *Bot) answer(ctx context.Context, r *triage.Request) ([]triage.Post, err
 	msg := render.Answer(r)
 	if p, ok := r.Post(triage.PostAnswer); ok {
 		msg.Text = "<@" + r.User + "> " + msg.Text
-		return nil, b.gw.UpdateMessage(ctx, p.Channel, p.TS, msg.Options()...)
+		err := b.gw.UpdateMessage(ctx, p.Channel, p.TS, msg.Options()...)
+		if triage.IsPermanent(err) {
+			// Deleted, or too old to edit: the buttons there do nothing twice.
+			b.log.WarnContext(ctx, "the answer's message could not be edited", "request", r.ID, "channel", p.Channel, "err", err)
+			return nil, nil
+		}
+		return nil, err
 	}
 	p, err := b.inThreadAt(ctx, r, msg, r.User)
 	if err != nil {
