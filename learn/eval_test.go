@@ -78,7 +78,7 @@ func TestEvaluate(t *testing.T) {
 		t.Errorf("explanation %q", res.Worst[1].Explanation)
 	}
 	text := FormatText(res)
-	for _, want := range []string{"interrupt-or-not   66.7%  (4 of 6)", "P3", "33%", "50%", "category confusion", "access denied on the registry", "worst disagreements (3 shown)"} {
+	for _, want := range []string{"accuracy (agreement with the labels)\ninterrupt-or-not   66.7%  (4 of 6)", "precision", "recall", "P3", "33%", "50%", "category confusion", "access denied on the registry", "worst disagreements (3 shown)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}

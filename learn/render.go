@@ -15,6 +15,7 @@ const maxTextRunes = 90
 // disagreements with the rule that decided each. It is a pure function.
 func FormatText(r Result) string {
 	var b strings.Builder
+	b.WriteString("accuracy (agreement with the labels)\n")
 	fmt.Fprintf(&b, "interrupt-or-not  %s\n", pct(r.Interrupt))
 	fmt.Fprintf(&b, "urgency           %s\n", pct(r.Urgency))
 	fmt.Fprintf(&b, "category          %s\n\n", pct(r.Category))
