@@ -73,13 +73,13 @@ func TestALateLearnedEstimateEditsWhatExplainedTheRulesOne(t *testing.T) {
 	}
 	h.waitFor("the approval DM to explain the learned estimate", func() bool {
 		a := approval()
-		return len(a) == 1 && strings.Contains(a[0], "; estimate 3 points: median of REQ-")
+		return len(a) == 1 && strings.Contains(a[0], "; estimate 3 points: median of REQ-1, REQ-2, REQ-3")
 	})
 	if n := len(h.postsWith(h.fake.DM(lead), "dbt run failed again")); n != 1 {
 		t.Errorf("%d approval DMs posted, want 1 (edited, not posted again)", n)
 	}
 	h.waitFor("the requester's reply", func() bool { return len(h.threadPosts(dataHelp, ts)) > 0 })
-	if reply := h.threadPosts(dataHelp, ts)[0]; !strings.Contains(reply, "; estimate 3 points: median of REQ-") {
+	if reply := h.threadPosts(dataHelp, ts)[0]; !strings.Contains(reply, "; estimate 3 points: median of REQ-1, REQ-2, REQ-3") {
 		t.Errorf("the reply does not explain the learned estimate:\n%s", reply)
 	}
 }

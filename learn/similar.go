@@ -1,9 +1,11 @@
 package learn
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -127,6 +129,7 @@ func (f *Finder) Find(ctx context.Context, r *triage.Request) (triage.Learned, e
 	}
 	hits := x.Search(r.Summary+"\n"+r.Details, Considered+1, r.ID)
 	var spent []float64
+	var from []triage.Similar
 	err = f.store.View(func(tx triage.Tx) error {
 		for _, h := range hits {
 			if h.ID > r.ID {
@@ -145,7 +148,7 @@ func (f *Finder) Find(ctx context.Context, r *triage.Request) (triage.Learned, e
 			}
 			if s.Status == triage.StatusResolved && s.HasActual && len(spent) < Considered {
 				spent = append(spent, s.Actual)
-				l.From = append(l.From, sim.Ref)
+				from = append(from, sim)
 			}
 		}
 		return nil
@@ -155,8 +158,12 @@ func (f *Finder) Find(ctx context.Context, r *triage.Request) (triage.Learned, e
 	}
 	if len(spent) >= MinResolved {
 		l.Estimate, l.HasEstimate = Median(spent)
-	} else {
-		l.From = nil
+		// Oldest first, as people read ticket numbers; the median does
+		// not depend on the order.
+		slices.SortFunc(from, func(a, b triage.Similar) int { return cmp.Compare(a.ID, b.ID) })
+		for _, s := range from {
+			l.From = append(l.From, s.Ref)
+		}
 	}
 	return l, nil
 }
