@@ -43,6 +43,7 @@ func main() {
 	group := flag.String("group", "repo", "repo (owner/repo) or owner: what one held-out group is")
 	show := flag.Int("show", 40, "list up to this many single-group units")
 	flag.StringVar(&priorPath, "prior", "", "a labelling guide (the corpus README): phrases it uses are known without any data and never count as one group's; only its '## Labelling guide' section up to its examples is read")
+	flag.BoolVar(&listRules, "rules", false, "list per rule how many requests it decided, how many rightly (interrupt-or-not and category), and from how many groups")
 	flag.BoolVar(&listLost, "lost", false, "list the requests the held-out rules get wrong that the tuned rules get right")
 	flag.Parse()
 	if err := run(*cfgPath, *team, *corpus, *splits, *group, *show); err != nil {
@@ -54,6 +55,7 @@ func main() {
 // listLost and priorPath are the -lost and -prior flags.
 var (
 	listLost  bool
+	listRules bool
 	priorPath string
 )
 
@@ -200,6 +202,9 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 	var b, cv tally
 	for i := range ex {
 		b.add(&ex[i], base[i])
+	}
+	if listRules {
+		printRules(rules, ex, base, groups)
 	}
 	byGroup := map[string][]int{}
 	for i, g := range groups {
@@ -414,4 +419,34 @@ func splitRegex(re string) (prefix string, alts []string) {
 		}
 	}
 	return prefix, append(alts, re[start:])
+}
+
+// printRules lists per rule the requests it decided, those it decided
+// right on both interrupt-or-not and category, and the groups those came
+// from: a rule right for one group only is as fragile as its phrases.
+func printRules(rules []classifier.Rule, ex []learn.Example, d []classifier.Decision, groups []string) {
+	type row struct {
+		n, right int
+		groups   map[string]bool
+	}
+	rows := map[string]*row{}
+	for i := range ex {
+		r := rows[d[i].Rule]
+		if r == nil {
+			r = &row{groups: map[string]bool{}}
+			rows[d[i].Rule] = r
+		}
+		r.n++
+		if interruptRight(&ex[i], d[i]) && d[i].Category == ex[i].Category {
+			r.right++
+			r.groups[groups[i]] = true
+		}
+	}
+	fmt.Printf("%-28s %7s %5s %6s\n", "rule", "decided", "right", "groups")
+	for _, rl := range rules {
+		if r := rows[rl.Name]; r != nil {
+			fmt.Printf("%-28s %7d %5d %6d\n", rl.Name, r.n, r.right, len(r.groups))
+		}
+	}
+	fmt.Println()
 }
