@@ -43,6 +43,7 @@ func main() {
 	group := flag.String("group", "repo", "repo (owner/repo) or owner: what one held-out group is")
 	show := flag.Int("show", 40, "list up to this many single-group units")
 	flag.StringVar(&priorPath, "prior", "", "a labelling guide (the corpus README): phrases it uses are known without any data and never count as one group's; only its '## Labelling guide' section up to its examples is read")
+	flag.BoolVar(&variants, "variants", false, "treat a rule's phrases that differ only in auxiliaries and negations (\"not showing up\", \"aren't showing up\") as one unit, removed together")
 	flag.BoolVar(&listRules, "rules", false, "list per rule how many requests it decided, how many rightly (interrupt-or-not and category), and from how many groups")
 	flag.BoolVar(&listLost, "lost", false, "list the requests the held-out rules get wrong that the tuned rules get right")
 	flag.Parse()
@@ -56,6 +57,7 @@ func main() {
 var (
 	listLost  bool
 	listRules bool
+	variants  bool
 	priorPath string
 )
 
@@ -157,13 +159,13 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 	if err != nil {
 		return err
 	}
-	units := unitsOf(rules)
-	// support[u] lists the requests that removing u alone turns wrong.
+	units := families(unitsOf(rules), variants)
+	// support[u] lists the requests that removing family u alone turns wrong.
 	support := make([][]int, len(units))
 	for ui, u := range units {
-		d, err := classify(without(rules, []unit{u}), opt, ex, nil)
+		d, err := classify(without(rules, u), opt, ex, nil)
 		if err != nil {
-			return fmt.Errorf("without %s: %w", u.describe(rules), err)
+			return fmt.Errorf("without %s: %w", u[0].describe(rules), err)
 		}
 		for i := range ex {
 			if lost(&ex[i], base[i], d[i]) {
@@ -175,14 +177,14 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 	// Units paid for by one group alone, by group.
 	own := map[string][]unit{}
 	type single struct {
-		u     unit
+		u     []unit
 		group string
 		n     int
 	}
 	var singles []single
 	for ui, u := range units {
 		s := support[ui]
-		if len(s) == 0 || u.Field != "regex" && known(prior, u.Text) {
+		if len(s) == 0 || u[0].Field != "regex" && known(prior, u[0].Text) {
 			continue
 		}
 		g := groups[s[0]]
@@ -194,7 +196,7 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 			}
 		}
 		if one {
-			own[g] = append(own[g], u)
+			own[g] = append(own[g], u...)
 			singles = append(singles, single{u, g, len(s)})
 		}
 	}
@@ -229,7 +231,7 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 		}
 	}
 
-	fmt.Printf("rulecv: %d requests of splits %s in %d groups (by %s), %d rules, %d units\n",
+	fmt.Printf("rulecv: %d requests of splits %s in %d groups (by %s), %d rules, %d units (families)\n",
 		len(ex), splits, len(byGroup), groupBy, len(rules), len(units))
 	if priorPath != "" {
 		fmt.Printf("phrases of the guide in %s count as known without data\n", priorPath)
@@ -248,7 +250,11 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 		if k == show {
 			break
 		}
-		fmt.Printf("  %-38s %d  %s\n", s.group, s.n, s.u.describe(rules))
+		d := s.u[0].describe(rules)
+		if len(s.u) > 1 {
+			d += fmt.Sprintf(" and %d variants", len(s.u)-1)
+		}
+		fmt.Printf("  %-38s %d  %s\n", s.group, s.n, d)
 	}
 	return nil
 }
@@ -313,6 +319,42 @@ func groupOf(id, by string) string {
 		return owner
 	}
 	return repo
+}
+
+// auxiliaries are the words that make grammatical variants of one phrase.
+var auxiliaries = map[string]bool{
+	"not": true, "isn't": true, "aren't": true, "hasn't": true, "haven't": true, "doesn't": true, "don't": true,
+	"won't": true, "didn't": true, "can't": true, "cannot": true, "is": true, "are": true, "was": true, "were": true,
+	"has": true, "have": true, "been": true, "be": true, "keep": true, "keeps": true, "still": true, "the": true,
+	"a": true, "an": true, "it": true, "its": true, "it's": true, "s": true, "we": true, "i": true, "my": true, "our": true,
+}
+
+// families groups units: with variants, the phrases of one rule and field
+// that are the same words once auxiliaries are dropped form one family;
+// otherwise every unit is its own family.
+func families(us []unit, variants bool) [][]unit {
+	var out [][]unit
+	at := map[string]int{}
+	for _, u := range us {
+		if !variants || u.Field == "regex" {
+			out = append(out, []unit{u})
+			continue
+		}
+		var key []string
+		for _, w := range strings.Fields(words(u.Text)) {
+			if !auxiliaries[w] {
+				key = append(key, w)
+			}
+		}
+		k := fmt.Sprintf("%d/%s/%s", u.Rule, u.Field, strings.Join(key, " "))
+		if i, ok := at[k]; ok && len(key) > 0 {
+			out[i] = append(out[i], u)
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, []unit{u})
+	}
+	return out
 }
 
 // unitsOf lists every phrase and regex alternative of rules.
