@@ -17,7 +17,7 @@
 // their own and are kept, so the estimate is optimistic where the rules say
 // the same thing twice.
 //
-//	go run ./bench/rulecv -corpus ../shared/corpus/requests.jsonl -splits train,dev
+//	go run ./bench/rulecv -corpus ../../shared/corpus/requests.jsonl -splits train,dev [-prior ../../shared/corpus/README.md] [-group owner] [-lost] [-rules]
 package main
 
 import (
