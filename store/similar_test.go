@@ -34,3 +34,21 @@ func TestSimilarCodec(t *testing.T) {
 		})
 	}
 }
+
+// TestPostCodec round-trips a post kept beside its request, still reads
+// one kept as JSON by earlier versions, and refuses a cut-short copy.
+func TestPostCodec(t *testing.T) {
+	want := triage.Post{Kind: triage.PostOnCall, Channel: "D0ONCALL", TS: "1795532400.000100"}
+	v := encodePost(want)
+	if got, err := decodePost(v); err != nil || got != want {
+		t.Fatalf("decode(encode(%+v)) = %+v, %v", want, got, err)
+	}
+	if got, err := decodePost([]byte(`{"kind":"oncall","channel":"D0ONCALL","ts":"1795532400.000100"}`)); err != nil || got != want {
+		t.Fatalf("JSON post decoded as %+v, %v", got, err)
+	}
+	for n := range len(v) {
+		if got, err := decodePost(v[:n]); err == nil {
+			t.Errorf("the first %d of %d bytes decoded as %+v", n, len(v), got)
+		}
+	}
+}
