@@ -104,7 +104,7 @@ func TestSearchTablesGiveTheSameScores(t *testing.T) {
 	for i := range 3000 {
 		text := searchText(i)
 		if i%3 == 0 {
-			text += " " + strings.Repeat(searchSubjects[i%len(searchSubjects)]+" ", i%5) // counted more than once
+			text += " " + strings.Repeat(benchSystems[i%len(benchSystems)]+" ", i%5) // counted more than once
 		}
 		x.Add(int64(i+1), text)
 	}

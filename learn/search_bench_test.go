@@ -5,35 +5,13 @@ import (
 	"testing"
 )
 
-// searchAsks and searchSubjects make request texts shaped like
-// bench/slackload's: a dozen asks about a dozen tables, each with a number
-// of its own, so that every lookup reads long posting lists.
-var (
-	searchAsks = []string{
-		"the %s dashboard shows stale numbers since this morning",
-		"please grant me read access to the %s schema in the warehouse",
-		"dbt model %s fails its source freshness test",
-		"can someone add a new column to %s for the quarterly report",
-		"airflow dag %s needs a backfill from last Monday",
-		"how do I find which table holds %s",
-		"need a looker chart of %s by region for the board deck",
-		"dag failed overnight: %s did not load",
-		"the numbers in %s look off compared to finance",
-		"could we schedule %s to refresh hourly instead of daily",
-		"what does the status field in %s mean",
-		"requesting a role for %s so our team can query it",
-	}
-	searchSubjects = []string{
-		"orders_daily", "revenue_by_plan", "active_users", "churn_cohorts", "marketing_spend",
-		"support_tickets", "inventory_levels", "signup_funnel", "payments_ledger", "trial_conversions",
-		"nps_responses", "shipping_times", "ad_attribution",
-	}
-)
-
+// searchText is request n of a long history: the benchmark's request
+// shapes and systems in turn, each with a number of its own, so that every
+// lookup reads long posting lists, as in bench/slackload's burst.
 func searchText(n int) string {
-	ask := searchAsks[n%len(searchAsks)]
-	subject := searchSubjects[(n/len(searchAsks))%len(searchSubjects)]
-	return fmt.Sprintf(ask, subject) + fmt.Sprintf(" (ref %d)", n)
+	p := benchPhrases[n%len(benchPhrases)]
+	system := benchSystems[(n/len(benchPhrases))%len(benchSystems)]
+	return fmt.Sprintf(p.text, system) + fmt.Sprintf(" (ref %d)", n)
 }
 
 // BenchmarkSearch looks up, in an index of 80,000 requests, a request just

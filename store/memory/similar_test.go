@@ -32,12 +32,7 @@ func TestPutSimilarAgreesWithBolt(t *testing.T) {
 		{"set again", func(tx triage.Tx) (any, error) { return nil, tx.PutSimilar(1, found[1:]) }},
 		{"no such request", func(tx triage.Tx) (any, error) { return nil, tx.PutSimilar(2, found) }},
 		{"rewrite and read", func(tx triage.Tx) (any, error) {
-			r, err := tx.Request(1)
-			if err != nil {
-				return nil, err
-			}
-			r.Status = triage.StatusAcknowledged
-			if err := tx.PutRequest(r); err != nil {
+			if _, err := rewrite(tx, 1); err != nil {
 				return nil, err
 			}
 			return similar(tx)

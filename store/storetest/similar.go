@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"errors"
 	"slices"
 	"testing"
 
@@ -16,9 +15,7 @@ import (
 // there is no request to set it on without one.
 func testPutSimilar(t *testing.T, d Driver) {
 	db := open(t, d, Options{})
-	r := Request(1, "platform", T0)
-	r.Channel, r.TS, r.Ticket.Key = "C1", "1.0", "REQ-1"
-	Put(t, db, r)
+	Put(t, db, besideRequest())
 	other := Request(2, "platform", T0.Add(1))
 	Put(t, db, other)
 
@@ -31,18 +28,7 @@ func testPutSimilar(t *testing.T, d Driver) {
 	check := func(step string) {
 		t.Helper()
 		err := db.View(func(tx triage.Tx) error {
-			reads := map[string]func() (*triage.Request, error){
-				"Request":          func() (*triage.Request, error) { return tx.Request(1) },
-				"RequestByTicket":  func() (*triage.Request, error) { return tx.RequestByTicket("REQ-1") },
-				"RequestByMessage": func() (*triage.Request, error) { return tx.RequestByMessage("C1", "1.0") },
-				"Requests": func() (got *triage.Request, err error) {
-					err = tx.Requests("platform", T0, T0.Add(1), func(r *triage.Request) error {
-						got = r
-						return nil
-					})
-					return got, err
-				},
-			}
+			reads := everyRead(tx)
 			for name, read := range reads {
 				got, err := read()
 				if err != nil {
@@ -67,33 +53,7 @@ func testPutSimilar(t *testing.T, d Driver) {
 	}
 	check("after PutSimilar")
 
-	// The request saved whole, as a button press does, keeps them.
-	MustUpdate(t, db, func(tx triage.Tx) error {
-		cur, err := tx.Request(1)
-		if err != nil {
-			return err
-		}
-		cur.Status = triage.StatusAcknowledged
-		return tx.PutRequest(cur)
-	})
-	check("after PutRequest")
-
-	boom := errors.New("boom")
-	if err := db.Update(func(tx triage.Tx) error {
-		if err := tx.PutSimilar(1, found[1:]); err != nil {
-			return err
-		}
-		return boom
-	}); !errors.Is(err, boom) {
-		t.Fatalf("failed update: %v", err)
-	}
-	check("after a failed Update")
-
-	if err := db.View(func(tx triage.Tx) error { return tx.PutSimilar(1, found) }); err == nil {
-		t.Error("PutSimilar in View succeeded")
-	}
-	err := db.Update(func(tx triage.Tx) error { return tx.PutSimilar(404, found) })
-	WantNotFound(t, "PutSimilar on a request never put", err)
+	keptBeside(t, db, "PutSimilar", func(tx triage.Tx, id int64) error { return tx.PutSimilar(id, found[1:]) }, check)
 
 	MustUpdate(t, db, func(tx triage.Tx) error { return tx.PutSimilar(1, found[1:]) })
 	want = found[1:]
