@@ -46,7 +46,7 @@ func (t *tx) AddPosts(id int64, posts ...triage.Post) error {
 // added. With fold, it also deletes them, for r is about to be written
 // whole with them (PutRequest).
 func (t *tx) addedPosts(r *triage.Request, fold bool) error {
-	b := t.b.Bucket(bucketReqPosts)
+	b := t.bucket(bucketReqPosts)
 	if b == nil {
 		return nil
 	}

@@ -107,7 +107,7 @@ func decodeSimilar(v []byte) ([]triage.Similar, error) {
 // if there is one. With fold, it also deletes the list, for r is about to
 // be written whole with it (PutRequest).
 func (t *tx) similarBeside(r *triage.Request, fold bool) error {
-	b := t.b.Bucket(bucketReqSimilar)
+	b := t.bucket(bucketReqSimilar)
 	if b == nil {
 		return nil
 	}
