@@ -31,6 +31,9 @@ type Index struct {
 	docs  []int64           // document number -> request id
 	lens  []uint16          // document number -> terms counted
 	total int64             // sum of lens
+	// longest is the largest of lens: a search's weight tables have an
+	// entry for each length up to it.
+	longest uint16
 	// scratch holds score accumulators, one float per document, reused
 	// across searches so that a search allocates almost nothing.
 	scratch sync.Pool
@@ -75,6 +78,7 @@ func (x *Index) Add(id int64, text string) {
 	d := uint32(len(x.docs))
 	x.docs = append(x.docs, id)
 	x.lens = append(x.lens, uint16(min(len(ts), math.MaxUint16)))
+	x.longest = max(x.longest, x.lens[len(x.lens)-1])
 	x.total += int64(min(len(ts), math.MaxUint16))
 	for t, n := range counts {
 		k, ok := x.ids[t]
@@ -109,6 +113,28 @@ func (x *Index) Compact() {
 type accum struct {
 	score   []float32
 	touched []uint32
+	// norms[l] is BM25's length norm of a request of l terms, and once[l]
+	// the weight of a term that occurs once in it, for the term being
+	// read (see weights).
+	norms []float64
+	once  []float32
+}
+
+// maxTabled is the longest request length the weight tables cover; a
+// search over longer requests computes each weight as it goes.
+const maxTabled = 4096
+
+// bm25Norm is BM25's length norm of a request of l terms, in an index
+// whose requests have avg terms on average.
+func bm25Norm(l uint16, avg float64) float64 {
+	return bm25K1 * (1 - bm25B + bm25B*float64(l)/avg)
+}
+
+// bm25Weight is what a term of weight idf, counted tf times in a request
+// of length norm norm, adds to its score. The tables and the direct path
+// both call it, so a weight is the same float either way.
+func bm25Weight(idf, tf, norm float64) float32 {
+	return float32(idf * tf * (bm25K1 + 1) / (tf + norm))
 }
 
 // Search returns up to k requests most similar to text, best first, leaving
@@ -159,16 +185,61 @@ func (x *Index) Search(text string, k int, skip int64) []Hit {
 	if i, ok := slices.BinarySearch(x.docs, skip); ok {
 		skipDoc = uint32(i)
 	}
+	// The norms depend only on a request's length, and most terms occur
+	// once in a request: a table by length saves the two divisions each
+	// posting of a long list would cost (the lookup's largest share of
+	// serve's CPU, with lists of tens of thousands of postings).
+	tabled := x.longest <= maxTabled
+	if tabled {
+		acc.norms = acc.norms[:0]
+		for l := range int(x.longest) + 1 {
+			acc.norms = append(acc.norms, bm25Norm(uint16(l), avg))
+		}
+	}
 	score := func(p *postings, i int, d uint32, idf float64) {
 		if d == skipDoc {
 			return
 		}
-		tf := float64(p.tf[i])
-		norm := bm25K1 * (1 - bm25B + bm25B*float64(x.lens[d])/avg)
+		var norm float64
+		if tabled {
+			norm = acc.norms[x.lens[d]]
+		} else {
+			norm = bm25Norm(x.lens[d], avg)
+		}
 		if acc.score[d] == 0 {
 			acc.touched = append(acc.touched, d)
 		}
-		acc.score[d] += float32(idf * tf * (bm25K1 + 1) / (tf + norm))
+		acc.score[d] += bm25Weight(idf, float64(p.tf[i]), norm)
+	}
+	// readAll scores every posting of p, with a table of the weight of a
+	// term that occurs once when the list is long enough to pay for it.
+	readAll := func(p *postings, idf float64) {
+		if !tabled || len(p.doc) < 2*len(acc.norms) {
+			for i, d := range p.doc {
+				score(p, i, d, idf)
+			}
+			return
+		}
+		acc.once = acc.once[:0]
+		for _, norm := range acc.norms {
+			acc.once = append(acc.once, bm25Weight(idf, 1, norm))
+		}
+		once, lens, sc := acc.once, x.lens, acc.score
+		for i, d := range p.doc {
+			if d == skipDoc {
+				continue
+			}
+			var w float32
+			if tf := p.tf[i]; tf == 1 {
+				w = once[lens[d]]
+			} else {
+				w = bm25Weight(idf, float64(tf), acc.norms[lens[d]])
+			}
+			if sc[d] == 0 {
+				acc.touched = append(acc.touched, d)
+			}
+			sc[d] += w
+		}
 	}
 	budget := searchBudget
 	for _, qt := range qs {
@@ -180,9 +251,7 @@ func (x *Index) Search(text string, k int, skip int64) []Hit {
 			// Terms are read whole until one finds a candidate, so
 			// that a request of only common words still finds some.
 			budget -= scan
-			for i, d := range *p {
-				score(qt.p, i, d, qt.idf)
-			}
+			readAll(qt.p, qt.idf)
 		case probe < scan && probe <= budget:
 			// A common term only adds to the candidates the rarer terms
 			// found; its list is sorted, so each is a binary search.

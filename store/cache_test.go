@@ -93,3 +93,19 @@ func TestSessionCacheHandsOutCopies(t *testing.T) {
 		return nil
 	})
 }
+
+// TestCacheKeepsTheLatestWhenFull fills a cache past its size: the
+// entries put just before it filled are still there, for they are the
+// ones read next (the similar-request lookup reads the latest requests
+// like the new one).
+func TestCacheKeepsTheLatestWhenFull(t *testing.T) {
+	var c requestCache
+	for id := int64(1); id <= requestCacheSize+1; id++ {
+		c.put(testRequest(id, "platform", t0), nil)
+	}
+	for _, id := range []int64{requestCacheSize + 1, requestCacheSize, 2} {
+		if r := c.get(id, nil); r == nil || r.ID != id {
+			t.Errorf("request %d of the %d put: got %v", id, requestCacheSize+1, r)
+		}
+	}
+}

@@ -27,7 +27,8 @@ func (t *tx) NextRequestID() (int64, error) {
 }
 
 // Request returns the request with id, or an error wrapping
-// triage.ErrNotFound, with the posts AddPosts kept beside it.
+// triage.ErrNotFound, with the posts AddPosts and the similar requests
+// PutSimilar kept beside it.
 func (t *tx) Request(id int64) (*triage.Request, error) {
 	v := t.bucket(bucketRequests).Get(idKey(id))
 	if v == nil {
@@ -44,15 +45,15 @@ func (t *tx) Request(id int64) (*triage.Request, error) {
 		}
 		t.cache.put(r, v)
 	}
-	if err := t.addedPosts(r, false); err != nil {
+	if err := t.beside(r, false); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
 // PutRequest saves r and moves its index entries when the fields they are
-// built from changed since the stored version. The posts kept beside r
-// (AddPosts) are added to r and saved with it.
+// built from changed since the stored version. What is kept beside r
+// (AddPosts, PutSimilar) is added to r and saved with it.
 func (t *tx) PutRequest(r *triage.Request) error {
 	if r == nil || r.ID <= 0 {
 		return fmt.Errorf("put request: the request has no id (allocate one with NextRequestID)")
@@ -76,7 +77,7 @@ func (t *tx) PutRequest(r *triage.Request) error {
 		}
 		o.ID = r.ID
 		old = o.entries()
-		if err := t.addedPosts(r, true); err != nil {
+		if err := t.beside(r, true); err != nil {
 			return fmt.Errorf("put request %d: %w", r.ID, err)
 		}
 	}

@@ -4,6 +4,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"time"
@@ -197,14 +198,39 @@ type tx struct {
 	b         *bolt.Tx
 	now       func() time.Time
 	dedupeTTL time.Duration
+	// opened keeps the buckets a read-only transaction opened: bbolt
+	// keeps them only for writable ones, and opens a bucket again (a
+	// seek in the root and a new Bucket) at each call otherwise, three
+	// times for every request read. The few a transaction uses are
+	// kept in place, with no allocation.
+	opened [6]openedBucket
+	nOpen  int
+}
+
+type openedBucket struct {
+	name []byte
+	b    *bolt.Bucket
 }
 
 var _ triage.Tx = (*tx)(nil)
 
 func (t *tx) bucket(name []byte) *bolt.Bucket {
+	if t.b.Writable() {
+		b := t.b.Bucket(name)
+		if b != nil && appended[string(name)] {
+			b.FillPercent = appendFill
+		}
+		return b
+	}
+	for _, o := range t.opened[:t.nOpen] {
+		if bytes.Equal(o.name, name) {
+			return o.b
+		}
+	}
 	b := t.b.Bucket(name)
-	if b != nil && appended[string(name)] {
-		b.FillPercent = appendFill
+	if t.nOpen < len(t.opened) {
+		t.opened[t.nOpen] = openedBucket{name, b}
+		t.nOpen++
 	}
 	return b
 }

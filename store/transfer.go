@@ -56,7 +56,7 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 			return each(bucketRequests, func(k, v []byte) error {
 				var added error
 				out, err := transfer.Normalize(v, func(r *triage.Request) {
-					added = t.addedPosts(r, false) // the posts kept beside it (AddPosts)
+					added = t.beside(r, false) // what is kept beside it (AddPosts, PutSimilar)
 				})
 				return typed(strconv.FormatInt(decodeID(k), 10), out, errors.Join(err, added))
 			})

@@ -13,26 +13,52 @@ import (
 // it again at once escalates none.
 func (s *Service) Escalate(ctx context.Context) (int, error) {
 	now := s.now()
-	escalated := 0
-	err := s.store.Update(func(tx Tx) error {
-		escalated = 0
+	// The scan decodes every open request, tens of thousands after a
+	// burst. It runs in a View, so that the store's single writer, which
+	// the acknowledgements and the outbox wait for, is not held meanwhile;
+	// only the late requests are read again, and checked again, in the
+	// Update that escalates them.
+	type late struct {
+		team *Team
+		id   int64
+	}
+	var todo []late
+	err := s.store.View(func(tx Tx) error {
+		todo = todo[:0]
 		for _, team := range s.Settings().Teams {
-			var late []*Request
 			err := tx.OpenRequests(team.Name, func(r *Request) error {
 				if ackOverdue(r, now) {
-					late = append(late, r)
+					todo = append(todo, late{team, r.ID})
 				}
 				return nil
 			})
 			if err != nil {
 				return err
 			}
-			for _, r := range late {
-				if err := s.escalate(tx, team, r, now); err != nil {
-					return err
-				}
-				escalated++
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("escalate: %w", err)
+	}
+	if len(todo) == 0 {
+		return 0, nil
+	}
+	escalated := 0
+	err = s.store.Update(func(tx Tx) error {
+		escalated = 0
+		for _, l := range todo {
+			r, err := tx.Request(l.id)
+			if err != nil {
+				return err
 			}
+			if !ackOverdue(r, now) {
+				continue // acknowledged, or escalated by another replica, since the scan
+			}
+			if err := s.escalate(tx, l.team, r, now); err != nil {
+				return err
+			}
+			escalated++
 		}
 		return ctx.Err()
 	})

@@ -50,3 +50,42 @@ func TestEscalateOncePastTheAckSLA(t *testing.T) {
 		t.Fatalf("escalated %d acknowledged requests", n)
 	}
 }
+
+// raceStore is a store whose View runs then before returning: what another
+// goroutine or replica does between Escalate's scan and its Update.
+type raceStore struct {
+	triage.Store
+	then func()
+}
+
+func (s *raceStore) View(fn func(triage.Tx) error) error {
+	err := s.Store.View(fn)
+	if s.then != nil {
+		s.then()
+		s.then = nil
+	}
+	return err
+}
+
+// TestEscalateChecksAgainAfterTheScan acknowledges a late request between
+// Escalate's read-only scan and its Update: it must not be escalated.
+func TestEscalateChecksAgainAfterTheScan(t *testing.T) {
+	f := newFixture(t)
+	f.team.EscalateTo = "ULEAD"
+	p1 := f.intake(t, triage.NewRequest{Summary: "payments api is down"}).Request
+	ctx := context.Background()
+	rs := &raceStore{Store: f.db}
+	svc := triage.NewService(rs, f.svc.Settings(), f.clock.now)
+	f.clock.add(time.Hour)
+	rs.then = func() {
+		if _, _, err := f.svc.Apply(ctx, p1.ID, triage.Change{Actor: "UA", Action: triage.ActAcknowledge}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := svc.Escalate(ctx); err != nil || n != 0 {
+		t.Fatalf("escalated %d, %v; want none: it was acknowledged after the scan", n, err)
+	}
+	if r := f.request(t, p1.ID); !r.EscalatedAt.IsZero() {
+		t.Fatalf("request escalated at %v after its acknowledgement", r.EscalatedAt)
+	}
+}

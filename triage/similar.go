@@ -119,19 +119,22 @@ func (s *Service) SetSimilar(tx Tx, id int64, l Learned, at time.Time) error {
 	if r.SimilarDone || team == nil {
 		return nil
 	}
+	if !l.HasEstimate || team.NoLearnedEstimates || r.HasActual || l.Estimate <= 0 {
+		// Most lookups change nothing but the list: it is kept beside the
+		// request, which is not decoded and encoded again for it.
+		return tx.PutSimilar(id, l.Similar)
+	}
 	r.SimilarDone, r.Similar = true, l.Similar
-	if l.HasEstimate && !team.NoLearnedEstimates && !r.HasActual && l.Estimate > 0 {
-		r.RuleEstimate, r.Estimate = r.Estimate, l.Estimate
-		r.EstimateWhy = l.Why(team.Budget.Unit)
-		r.record(at, "estimated", "", r.EstimateWhy)
-		if r.Charged() {
-			led, err := s.ledger(tx, team, r.Sprint, r)
-			if err != nil {
-				return err
-			}
-			if err := s.charge(tx, team, led, r, at); err != nil {
-				return err
-			}
+	r.RuleEstimate, r.Estimate = r.Estimate, l.Estimate
+	r.EstimateWhy = l.Why(team.Budget.Unit)
+	r.record(at, "estimated", "", r.EstimateWhy)
+	if r.Charged() {
+		led, err := s.ledger(tx, team, r.Sprint, r)
+		if err != nil {
+			return err
+		}
+		if err := s.charge(tx, team, led, r, at); err != nil {
+			return err
 		}
 		// A message already posted about r explains the rule's estimate:
 		// the lead's approval is asked at intake, before the lookup runs.

@@ -39,6 +39,12 @@ type Tx interface {
 	// has already (as Request.AddPost does). It fails with ErrNotFound
 	// when there is no request id.
 	AddPosts(id int64, posts ...Post) error
+	// PutSimilar records what the similar-request lookup found for request
+	// id without rewriting the request, as AddPosts does for posts:
+	// Request returns similar in Similar, with SimilarDone set, from then
+	// on, replacing what it had. It fails with ErrNotFound when there is
+	// no request id.
+	PutSimilar(id int64, similar []Similar) error
 	// RequestByTicket returns ErrNotFound when no request has that ticket.
 	RequestByTicket(key string) (*Request, error)
 	// RequestByMessage returns ErrNotFound when no request came from that

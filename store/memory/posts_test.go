@@ -33,15 +33,7 @@ func TestAddPostsAgreesWithBolt(t *testing.T) {
 			return r.Posts, nil
 		}},
 		{"rewrite and read", func(tx triage.Tx) (any, error) {
-			r, err := tx.Request(1)
-			if err != nil {
-				return nil, err
-			}
-			r.Status = triage.StatusAcknowledged
-			if err := tx.PutRequest(r); err != nil {
-				return nil, err
-			}
-			r, err = tx.Request(1)
+			r, err := rewrite(tx, 1)
 			if err != nil {
 				return nil, err
 			}
@@ -61,4 +53,18 @@ func TestAddPostsAgreesWithBolt(t *testing.T) {
 		}
 		return nil, nil
 	})
+}
+
+// rewrite saves request id whole again, acknowledged, as a button press
+// does, and returns it as read back.
+func rewrite(tx triage.Tx, id int64) (*triage.Request, error) {
+	r, err := tx.Request(id)
+	if err != nil {
+		return nil, err
+	}
+	r.Status = triage.StatusAcknowledged
+	if err := tx.PutRequest(r); err != nil {
+		return nil, err
+	}
+	return tx.Request(id)
 }

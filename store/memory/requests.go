@@ -122,6 +122,20 @@ func (t *tx) AddPosts(id int64, posts ...triage.Post) error {
 	return nil
 }
 
+// PutSimilar sets the stored request's similar requests itself, as
+// AddPosts adds its posts.
+func (t *tx) PutSimilar(id int64, similar []triage.Similar) error {
+	if err := t.writable("put similar requests"); err != nil {
+		return err
+	}
+	r, err := t.Request(id)
+	if err != nil {
+		return fmt.Errorf("put similar requests: %w", err)
+	}
+	r.Similar, r.SimilarDone = similar, true
+	return nil
+}
+
 func (s *Store) index(id int64, f indexFields) {
 	e := stamp{f.created, id}
 	s.byTime[f.team] = insert(s.byTime[f.team], e)

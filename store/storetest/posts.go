@@ -18,8 +18,7 @@ func testAddPosts(t *testing.T, d Driver) {
 	reply := triage.Post{Kind: triage.PostReply, Channel: "C1", TS: "1.1"}
 	dm := triage.Post{Kind: triage.PostOnCall, Channel: "D1", TS: "2.1"}
 	paged := triage.Post{Kind: triage.PostChannel, Channel: "C9", TS: "2.2"}
-	r := Request(1, "platform", T0)
-	r.Channel, r.TS, r.Ticket.Key = "C1", "1.0", "REQ-1"
+	r := besideRequest()
 	r.Posts = []triage.Post{reply}
 	Put(t, db, r)
 
@@ -31,18 +30,7 @@ func testAddPosts(t *testing.T, d Driver) {
 	check := func(step string) {
 		t.Helper()
 		err := db.View(func(tx triage.Tx) error {
-			reads := map[string]func() (*triage.Request, error){
-				"Request":          func() (*triage.Request, error) { return tx.Request(1) },
-				"RequestByTicket":  func() (*triage.Request, error) { return tx.RequestByTicket("REQ-1") },
-				"RequestByMessage": func() (*triage.Request, error) { return tx.RequestByMessage("C1", "1.0") },
-				"Requests": func() (got *triage.Request, err error) {
-					err = tx.Requests("platform", T0, T0.Add(1), func(r *triage.Request) error {
-						got = r
-						return nil
-					})
-					return got, err
-				},
-			}
+			reads := everyRead(tx)
 			for name, read := range reads {
 				got, err := read()
 				if err != nil {
@@ -60,7 +48,45 @@ func testAddPosts(t *testing.T, d Driver) {
 	}
 	check("after AddPosts")
 
-	// The request saved whole, as a button press does, keeps them.
+	late := triage.Post{Kind: triage.PostEscalation, Channel: "D2", TS: "3.1"}
+	keptBeside(t, db, "AddPosts", func(tx triage.Tx, id int64) error { return tx.AddPosts(id, late) }, check)
+
+	MustUpdate(t, db, func(tx triage.Tx) error { return tx.AddPosts(1, late) })
+	want = append(want, late)
+	check("after a second AddPosts")
+}
+
+// besideRequest is request 1 of the AddPosts and PutSimilar cases, the
+// one everyRead reads.
+func besideRequest() *triage.Request {
+	r := Request(1, "platform", T0)
+	r.Channel, r.TS, r.Ticket.Key = "C1", "1.0", "REQ-1"
+	return r
+}
+
+// everyRead returns each way of reading besideRequest.
+func everyRead(tx triage.Tx) map[string]func() (*triage.Request, error) {
+	return map[string]func() (*triage.Request, error){
+		"Request":          func() (*triage.Request, error) { return tx.Request(1) },
+		"RequestByTicket":  func() (*triage.Request, error) { return tx.RequestByTicket("REQ-1") },
+		"RequestByMessage": func() (*triage.Request, error) { return tx.RequestByMessage("C1", "1.0") },
+		"Requests": func() (got *triage.Request, err error) {
+			err = tx.Requests("platform", T0, T0.Add(1), func(r *triage.Request) error {
+				got = r
+				return nil
+			})
+			return got, err
+		},
+	}
+}
+
+// keptBeside runs the steps that AddPosts and PutSimilar, which keep
+// something beside a request, must both pass once check passes: the
+// request saved whole, as a button press does, keeps it; a failed Update
+// keeps nothing of another call of keep; a View refuses it, and there is
+// no request to keep it beside without one.
+func keptBeside(t *testing.T, db Store, name string, keep func(tx triage.Tx, id int64) error, check func(step string)) {
+	t.Helper()
 	MustUpdate(t, db, func(tx triage.Tx) error {
 		cur, err := tx.Request(1)
 		if err != nil {
@@ -71,10 +97,9 @@ func testAddPosts(t *testing.T, d Driver) {
 	})
 	check("after PutRequest")
 
-	late := triage.Post{Kind: triage.PostEscalation, Channel: "D2", TS: "3.1"}
 	boom := errors.New("boom")
 	if err := db.Update(func(tx triage.Tx) error {
-		if err := tx.AddPosts(1, late); err != nil {
+		if err := keep(tx, 1); err != nil {
 			return err
 		}
 		return boom
@@ -83,13 +108,9 @@ func testAddPosts(t *testing.T, d Driver) {
 	}
 	check("after a failed Update")
 
-	if err := db.View(func(tx triage.Tx) error { return tx.AddPosts(1, late) }); err == nil {
-		t.Error("AddPosts in View succeeded")
+	if err := db.View(func(tx triage.Tx) error { return keep(tx, 1) }); err == nil {
+		t.Errorf("%s in View succeeded", name)
 	}
-	err := db.Update(func(tx triage.Tx) error { return tx.AddPosts(404, late) })
-	WantNotFound(t, "AddPosts to a request never put", err)
-
-	MustUpdate(t, db, func(tx triage.Tx) error { return tx.AddPosts(1, late) })
-	want = append(want, late)
-	check("after a second AddPosts")
+	err := db.Update(func(tx triage.Tx) error { return keep(tx, 404) })
+	WantNotFound(t, name+" on a request never put", err)
 }

@@ -99,6 +99,7 @@ var cases = []contractCase{
 	{"PutRequestRefusesBadRequests", testPutRequestRefusesBadRequests},
 	{"ViewRefusesWrites", testViewRefusesWrites},
 	{"AddPosts", testAddPosts},
+	{"PutSimilar", testPutSimilar},
 	{"IndexesFollowChanges", testIndexesFollowChanges},
 	{"SharedIndexKeepsOwner", testSharedIndexKeepsOwner},
 	{"RequestsRange", testRequestsRange},
