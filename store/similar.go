@@ -47,7 +47,8 @@ func (t *tx) PutSimilar(id int64, similar []triage.Similar) error {
 }
 
 // encodeSimilar returns the format byte, the count, then per request its
-// ID, Ref, Summary, Urgency, Status, Resolver, Actual and HasActual.
+// ID, Ref, Summary, Urgency, Status, Resolver, Assignee, Actual and
+// HasActual.
 func encodeSimilar(similar []triage.Similar) []byte {
 	b := make([]byte, 0, 2+len(similar)*64)
 	b = append(b, similarFormat)
@@ -59,6 +60,7 @@ func encodeSimilar(similar []triage.Similar) []byte {
 		b = binary.AppendVarint(b, int64(s.Urgency))
 		b = appendField(b, string(s.Status))
 		b = appendField(b, s.Resolver)
+		b = appendField(b, s.Assignee)
 		b = binary.BigEndian.AppendUint64(b, math.Float64bits(s.Actual))
 		var has byte
 		if s.HasActual {
@@ -93,6 +95,7 @@ func decodeSimilar(v []byte) ([]triage.Similar, error) {
 		s.Urgency = triage.Urgency(r.varint())
 		s.Status = triage.Status(str())
 		s.Resolver = str()
+		s.Assignee = str()
 		s.Actual = math.Float64frombits(r.u64())
 		s.HasActual = r.byte() == 1
 		out = append(out, s)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -15,9 +16,16 @@ func TestSimilarCodec(t *testing.T) {
 		"none": nil,
 		"two": {
 			{ID: 7, Ref: "REQ-7", Summary: "the VPN drops ünïcode", Urgency: classifier.P2, Status: triage.StatusResolved,
-				Resolver: "U1", Actual: 2.5, HasActual: true},
+				Resolver: "U1", Assignee: "U2", Actual: 2.5, HasActual: true},
 			{ID: 1 << 40, Ref: "request 3", Summary: "", Urgency: classifier.P4, Status: triage.StatusOpen},
 		},
+	}
+	// A field the codec forgets reads back empty only if the test sets it.
+	full := reflect.ValueOf(lists["two"][0])
+	for i := range full.NumField() {
+		if full.Field(i).IsZero() {
+			t.Fatalf("the test sets no %s: set every field of triage.Similar, and encode it", full.Type().Field(i).Name)
+		}
 	}
 	for name, want := range lists {
 		t.Run(name, func(t *testing.T) {
