@@ -136,12 +136,12 @@ func (s *Service) SetSimilar(tx Tx, id int64, l Learned, at time.Time) error {
 		if err := s.charge(tx, team, led, r, at); err != nil {
 			return err
 		}
-		// A message already posted about r explains the rule's estimate:
-		// the lead's approval is asked at intake, before the lookup runs.
-		if len(r.Posts) > 0 {
-			if err := s.notify(tx, r, NoticeEstimated, "", at, ""); err != nil {
-				return err
-			}
+	}
+	// A message already posted about r explains the rule's estimate:
+	// the lead's approval is asked at intake, before the lookup runs.
+	if len(r.Posts) > 0 {
+		if err := s.notify(tx, r, NoticeEstimated, "", at, ""); err != nil {
+			return err
 		}
 	}
 	return tx.PutRequest(r)
