@@ -159,6 +159,10 @@ func (db *DB) openJournal(afterCommit func(intents, accepts int)) error {
 		_ = j.Close()
 		return err
 	}
+	if db.opt.holdJournal {
+		close(a.done)
+		return nil
+	}
 	go db.mover()
 	return nil
 }

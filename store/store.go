@@ -66,6 +66,11 @@ type Options struct {
 	// 0), and of the acknowledgement journal with how many deliveries it
 	// made durable (intents 0). Calls never overlap. For crash tests.
 	AfterCommit func(intents, accepts int)
+
+	// holdJournal keeps acknowledged deliveries in the journal until
+	// something reads the inbox (no mover): tests use it to find the
+	// files as a crash right after the acknowledgements leaves them.
+	holdJournal bool
 }
 
 // DB is the bbolt-backed store. It implements triage.Store and local.Store.
