@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -205,7 +206,8 @@ func (db *DB) checkJournal() error {
 }
 
 // closeJournal stops the mover, closes the journal, takes in what is left
-// and deletes the segments: a clean Close leaves the journal empty.
+// and deletes the segments and the emptied directory: a clean Close leaves
+// no journal.
 // It is safe to call twice.
 func (db *DB) closeJournal() error {
 	a := db.acks
@@ -218,6 +220,10 @@ func (db *DB) closeJournal() error {
 		}
 		if err == nil {
 			err = a.j.Release(a.moved.Load())
+		}
+		if err == nil {
+			// Only an empty directory goes: no litter beside every file.
+			_ = os.Remove(JournalDir(db.path))
 		}
 		a.closeErr = err
 	})
