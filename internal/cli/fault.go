@@ -27,7 +27,7 @@ func killAfterAcks(getenv func(string) string, kill func()) func(intents, accept
 	if err != nil || n <= 0 {
 		return nil
 	}
-	var durable int // only the writer goroutine calls the hook
+	var durable int // the store never runs the hook twice at once (Options.AfterCommit)
 	return func(_, accepts int) {
 		before := durable
 		durable += accepts
