@@ -115,12 +115,10 @@ func TestKillBetweenCommitAndAcks(t *testing.T) {
 	}
 }
 
-// storedEvents opens a copy of the killed bot's store, with its journal,
-// read-write as the restart will (taking in what the journal holds), and
-// counts, by message ts, the events it holds as requests or as deliveries
-// in its inbox. The store itself is left as the kill left it, for the
-// restart to recover.
-func storedEvents(t *testing.T, path string) map[string]int {
+// openCopy opens a copy of a stopped or killed bot's store, with its
+// journal, read-write as a restart does (taking in what the journal
+// holds). The store itself is left as it was, for the restart to recover.
+func openCopy(t *testing.T, path string) *store.DB {
 	t.Helper()
 	cp := filepath.Join(t.TempDir(), filepath.Base(path))
 	copyTree(t, path, cp)
@@ -129,9 +127,17 @@ func storedEvents(t *testing.T, path string) map[string]int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// storedEvents counts, by message ts, the events the killed bot's store
+// holds as requests or as deliveries in its inbox or journal.
+func storedEvents(t *testing.T, path string) map[string]int {
+	t.Helper()
+	db := openCopy(t, path)
 	defer db.Close()
 	out := map[string]int{}
-	err = db.View(func(tx triage.Tx) error {
+	err := db.View(func(tx triage.Tx) error {
 		return tx.Requests("", time.Time{}, time.Now().AddDate(1, 0, 0), func(r *triage.Request) error {
 			out[r.TS]++
 			return nil
