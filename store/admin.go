@@ -18,8 +18,13 @@ import (
 const purgeBatch = 10000
 
 // WriteBackup writes a consistent copy of the whole file to w from one read
-// transaction; other goroutines keep writing meanwhile.
+// transaction; other goroutines keep writing meanwhile. What the journal
+// holds is taken into the file first, so the copy has every delivery
+// acknowledged before the call.
 func (db *DB) WriteBackup(w io.Writer) (int64, error) {
+	if err := db.moveJournal(); err != nil {
+		return 0, fmt.Errorf("write backup of %s: %w", db.path, err)
+	}
 	var n int64
 	err := db.bolt.View(func(b *bolt.Tx) error {
 		var err error

@@ -10,41 +10,16 @@ import (
 )
 
 // Accept stores a delivery unless one with the same key was accepted
-// within ttl, and reports whether it was a duplicate. Concurrent calls
-// share the store writer's transactions, so one fsync serves many
-// deliveries; Accept may be called from any number of goroutines. Its
-// transactions go ahead of the other writes (groupcommit's urgent lane):
-// Slack waits for the acknowledgement, and the processing behind it can
-// lag. d's Seq is set when it is stored.
+// within ttl, and reports whether it was a duplicate. It returns once the
+// delivery is durable in the store's journal (see acks.go), where
+// concurrent calls share one write and one fdatasync; the file's inbox
+// takes it in just after, in an ordinary transaction. Accept may be called
+// from any number of goroutines. d's Seq is set when it is stored.
 func (db *DB) Accept(d *triage.Delivery, ttl time.Duration) (dup bool, err error) {
-	err = db.urgent(func(b *bolt.Tx) error {
-		// The writer may run this function again after a failed peer: start over.
-		dup, d.Seq = false, 0
-		t := db.tx(b)
-		if d.Key != "" {
-			// An empty claim: intake fills it with the request the
-			// delivery makes (triage.EventClaim), so the key is claimed once.
-			_, fresh, err := t.Claim(triage.EventClaim(d.Key), "", d.Received, d.Received.Add(ttl))
-			if err != nil {
-				return err
-			}
-			if !fresh {
-				dup = true
-				return nil
-			}
-		}
-		inbox := t.bucket(bucketInbox)
-		seq, err := inbox.NextSequence()
-		if err != nil {
-			return err
-		}
-		d.Seq = seq
-		data, err := appendDelivery(make([]byte, 0, deliverySize(d)), d)
-		if err != nil {
-			return err
-		}
-		return inbox.Put(u64(seq), data)
-	})
+	if db.acks == nil {
+		return false, fmt.Errorf("accept %s delivery %s: store %s is open read-only", d.Kind, d.Key, db.path)
+	}
+	dup, err = db.acks.accept(db, d, ttl)
 	if err != nil {
 		return false, fmt.Errorf("accept %s delivery %s: %w", d.Kind, d.Key, err)
 	}
@@ -62,6 +37,9 @@ func (db *DB) Pending(limit int) ([]*triage.Delivery, error) {
 // and a reader resumes at the last Seq it saw instead of reading the
 // oldest again.
 func (db *DB) PendingAfter(after uint64, limit int) ([]*triage.Delivery, error) {
+	if err := db.moveJournal(); err != nil {
+		return nil, err
+	}
 	var out []*triage.Delivery
 	err := db.bolt.View(func(b *bolt.Tx) error {
 		c := b.Bucket(bucketInbox).Cursor()
@@ -80,6 +58,12 @@ func (db *DB) PendingAfter(after uint64, limit int) ([]*triage.Delivery, error) 
 // Done removes a processed delivery; its key stays claimed for the ttl it
 // was accepted with. Done is safe to call twice and concurrently.
 func (db *DB) Done(seq uint64) error {
+	if db.acks != nil && seq > db.acks.moved.Load() {
+		// Take it in first, else a later move would put it back.
+		if err := db.moveJournal(); err != nil {
+			return fmt.Errorf("finish delivery %d: %w", seq, err)
+		}
+	}
 	err := db.update(func(b *bolt.Tx) error {
 		return b.Bucket(bucketInbox).Delete(u64(seq))
 	})

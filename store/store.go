@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -61,10 +62,16 @@ type Options struct {
 	// DedupeTTL is how long a completed job's key blocks a re-enqueue of
 	// the same key; <= 0 means DefaultDedupeTTL.
 	DedupeTTL time.Duration
-	// AfterCommit, if set, is told of each commit of the store's writer
-	// before its callers are, with how many transactions it held and how
-	// many of those were Accept's (see groupcommit.Options): for crash tests.
+	// AfterCommit, if set, is told of each commit before its callers are:
+	// of the store's writer with how many transactions it held (accepts
+	// 0), and of the acknowledgement journal with how many deliveries it
+	// made durable (intents 0). Calls never overlap. For crash tests.
 	AfterCommit func(intents, accepts int)
+
+	// holdJournal keeps acknowledged deliveries in the journal until
+	// something reads the inbox (no mover): tests use it to find the
+	// files as a crash right after the acknowledgements leaves them.
+	holdJournal bool
 }
 
 // DB is the bbolt-backed store. It implements triage.Store and local.Store.
@@ -77,9 +84,8 @@ type DB struct {
 	engine
 	bolt   *bolt.DB
 	writer *groupcommit.Writer[*bolt.Tx]
-	// urgent runs the write transactions an acknowledgement waits for
-	// ahead of the others (see groupcommit.Writer.Urgent).
-	urgent func(func(*bolt.Tx) error) error
+	// acks is the acknowledgement journal (see acks.go); nil when ReadOnly.
+	acks *acks
 }
 
 // engine is what DB and Session share: the triage and local tracker stores
@@ -138,22 +144,54 @@ func Open(path string, opt Options) (*DB, error) {
 		_ = b.Close()
 		return nil, err
 	}
-	if !opt.ReadOnly {
-		db.writer = groupcommit.New(b.Update, groupcommit.Options{AfterCommit: opt.AfterCommit})
-		db.update, db.urgent = db.writer.Update, db.writer.Urgent
-	} else {
-		db.update, db.urgent = b.Update, b.Update // which refuse
+	if opt.ReadOnly {
+		db.update = b.Update // which refuses
+		if err := db.checkJournal(); err != nil {
+			_ = b.Close()
+			return nil, err
+		}
+		return db, nil
+	}
+	afterCommit := serialized(opt.AfterCommit)
+	db.writer = groupcommit.New(b.Update, groupcommit.Options{AfterCommit: afterCommit})
+	db.update = db.writer.Update
+	if err := db.openJournal(afterCommit); err != nil {
+		db.writer.Close()
+		_ = b.Close()
+		return nil, err
 	}
 	return db, nil
 }
 
-// Close releases the file and its lock, waiting for open transactions.
+// serialized returns fn made safe to call from the writer and the journal
+// at once; nil stays nil.
+func serialized(fn func(intents, accepts int)) func(intents, accepts int) {
+	if fn == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(intents, accepts int) {
+		mu.Lock()
+		defer mu.Unlock()
+		fn(intents, accepts)
+	}
+}
+
+// Close takes in what the journal holds and releases the file and its
+// lock, waiting for open transactions. Accept fails once Close has begun.
 func (db *DB) Close() error {
+	var jerr error
+	if db.acks != nil {
+		jerr = db.closeJournal()
+	}
 	if db.writer != nil {
 		db.writer.Close()
 	}
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close store %s: %w", db.path, err)
+	}
+	if jerr != nil {
+		return fmt.Errorf("close store %s: %w", db.path, jerr)
 	}
 	return nil
 }

@@ -21,6 +21,11 @@ var _ transfer.Target = (*DB)(nil)
 // driver-neutral form of package transfer. It is safe to call while the
 // store is written; the records are those of one moment.
 func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) error) error {
+	// Acknowledged deliveries still in the journal go with the inbox and
+	// the claims they hold.
+	if err := db.moveJournal(); err != nil {
+		return fmt.Errorf("export %s from %s: %w", kind, db.path, err)
+	}
 	err := db.bolt.View(func(b *bolt.Tx) error {
 		emit := func(key string, v any) error {
 			if err := ctx.Err(); err != nil {

@@ -10,9 +10,9 @@ import (
 
 // faultKillAfterAcks names the environment variable of the crash test of
 // group commit: set to N, serve SIGKILLs itself right after the store's
-// commit that makes the Nth acknowledged delivery durable (Accept's
-// transactions, the writer's urgent lane), before any caller of that
-// commit, and so any of its Slack acknowledgements, is told. It counts
+// commit that makes the Nth acknowledged delivery durable (with bbolt, the
+// acknowledgement journal's fdatasync), before any caller of that commit,
+// and so any of its Slack acknowledgements, is told. It counts
 // acknowledgements, not batches: under load a whole burst's Accepts can
 // share one or two commits, and a count of batches then fired while the
 // burst's intakes were committed, after every ack was sent.
@@ -27,7 +27,7 @@ func killAfterAcks(getenv func(string) string, kill func()) func(intents, accept
 	if err != nil || n <= 0 {
 		return nil
 	}
-	var durable int // only the writer goroutine calls the hook
+	var durable int // the store never runs the hook twice at once (Options.AfterCommit)
 	return func(_, accepts int) {
 		before := durable
 		durable += accepts

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -112,17 +115,29 @@ func TestKillBetweenCommitAndAcks(t *testing.T) {
 	}
 }
 
-// storedEvents opens the killed bot's store and counts, by message ts,
-// the events it holds as requests or as deliveries in its inbox.
-func storedEvents(t *testing.T, path string) map[string]int {
+// openCopy opens a copy of a stopped or killed bot's store, with its
+// journal, read-write as a restart does (taking in what the journal
+// holds). The store itself is left as it was, for the restart to recover.
+func openCopy(t *testing.T, path string) *store.DB {
 	t.Helper()
-	db, err := store.Open(path, store.Options{ReadOnly: true})
+	cp := filepath.Join(t.TempDir(), filepath.Base(path))
+	copyTree(t, path, cp)
+	copyTree(t, store.JournalDir(path), store.JournalDir(cp))
+	db, err := store.Open(cp, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// storedEvents counts, by message ts, the events the killed bot's store
+// holds as requests or as deliveries in its inbox or journal.
+func storedEvents(t *testing.T, path string) map[string]int {
+	t.Helper()
+	db := openCopy(t, path)
 	defer db.Close()
 	out := map[string]int{}
-	err = db.View(func(tx triage.Tx) error {
+	err := db.View(func(tx triage.Tx) error {
 		return tx.Requests("", time.Time{}, time.Now().AddDate(1, 0, 0), func(r *triage.Request) error {
 			out[r.TS]++
 			return nil
@@ -147,4 +162,34 @@ func storedEvents(t *testing.T, path string) map[string]int {
 		out[env.Event.TS]++
 	}
 	return out
+}
+
+// copyTree copies the file or directory src to dst; a missing src copies
+// nothing.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == src {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o700)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, 0o600)
+	})
+	if err != nil {
+		t.Fatalf("copy %s: %v", src, err)
+	}
 }

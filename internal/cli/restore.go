@@ -53,6 +53,14 @@ func runRestore(ctx context.Context, env Env, args []string) int {
 		if err := os.Rename(dst, old); err != nil {
 			return fail(env, fmt.Errorf("restore: keep the current database: %w", err))
 		}
+		// Its journal, emptied by the Close above, is removed; one that
+		// still holds records (the open failed) goes with the old file:
+		// they belong to that database, not to the backup.
+		if err := os.Remove(store.JournalDir(dst)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := os.Rename(store.JournalDir(dst), store.JournalDir(old)); err != nil {
+				return fail(env, fmt.Errorf("restore: keep the current database's journal: %w", err))
+			}
+		}
 		fmt.Fprintf(env.Stdout, "kept the previous database as %s\n", old)
 	}
 	if err := copyFile(src, dst); err != nil {

@@ -18,7 +18,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
-	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -163,16 +162,14 @@ func (s *httpServe) eventQuiet(id string, inner map[string]any) int {
 	return resp.StatusCode
 }
 
-// storeState opens the stopped bot's store and returns its requests and
-// the deliveries still in its inbox.
+// storeState opens a copy of the stopped or killed bot's store (see
+// openCopy) and returns its requests and the deliveries still in its inbox
+// or journal.
 func storeState(t *testing.T, path string) (reqs []*triage.Request, pending int) {
 	t.Helper()
-	db, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openCopy(t, path)
 	defer db.Close()
-	err = db.View(func(tx triage.Tx) error {
+	err := db.View(func(tx triage.Tx) error {
 		return tx.Requests("", time.Time{}, time.Now().AddDate(1, 0, 0), func(r *triage.Request) error {
 			reqs = append(reqs, r)
 			return nil

@@ -94,6 +94,12 @@ func runBackup(ctx context.Context, env Env, args []string) int {
 	}
 	how := "from the file"
 	db, err := store.Open(src, store.Options{ReadOnly: true, Timeout: lockWait})
+	if errors.Is(err, store.ErrJournalPending) {
+		// A crash left acknowledged deliveries in the journal: a
+		// read-write open takes them into the file, so the copy has them.
+		db, err = store.Open(src, store.Options{Timeout: lockWait})
+		how = "from the file, with the deliveries its journal held"
+	}
 	switch {
 	case err == nil:
 		err = db.Backup(dst)
