@@ -132,6 +132,11 @@ func Open(path string, opt Options) (*DB, error) {
 		// written at every commit: writing it was a twentieth of serve's
 		// CPU while a burst drained (a 300 MB file holds a long list).
 		NoFreelistSync: true,
+		// bbolt remaps the file as it grows, and a remap waits for every
+		// read transaction and holds new ones back: an acknowledgement's
+		// claim check (a View) stalled behind each one during a burst.
+		// Address space is cheap; the file is not grown by this.
+		InitialMmapSize: initialMmapSize,
 	})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, &LockedError{Path: path}
@@ -287,3 +292,6 @@ var appended = map[string]bool{
 	string(bucketRequests): true, string(bucketReqTimeAll): true, string(bucketReqKeys): true,
 	string(bucketTicketSeq): true, string(bucketInbox): true, string(bucketClaimExp): true,
 }
+
+// initialMmapSize is the mapping bbolt starts with; see Open.
+const initialMmapSize = 1 << 30
