@@ -158,7 +158,11 @@ func Open(path string, opt Options) (*DB, error) {
 		return db, nil
 	}
 	afterCommit := serialized(opt.AfterCommit)
-	db.writer = groupcommit.New(b.Update, groupcommit.Options{AfterCommit: afterCommit})
+	var gc groupcommit.Options
+	if afterCommit != nil {
+		gc.AfterCommit = func(intents int) { afterCommit(intents, 0) }
+	}
+	db.writer = groupcommit.New(b.Update, gc)
 	db.update = db.writer.Update
 	if err := db.openJournal(afterCommit); err != nil {
 		db.writer.Close()
