@@ -22,7 +22,7 @@ import (
 func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
 	p := &pool{w: w, workers: w.Workers, perTeam: w.TeamWorkers,
 		running: map[uint64]bool{}, shards: map[string]bool{}, teams: map[string]int{},
-		deferred: map[string]time.Time{}, crowded: map[string]time.Time{}, finished: map[string]time.Time{}}
+		deferred: map[string]time.Time{}, crowded: map[string]time.Time{}, active: map[string]time.Time{}}
 	if p.workers <= 0 {
 		p.workers = 32
 	}
@@ -55,10 +55,13 @@ type pool struct {
 	// crowded is when each team's due jobs began to fill a whole fetch
 	// while the team had no room; how long decides how far they move.
 	crowded map[string]time.Time
-	// finished is when a chain of each team last finished, by Now: a
-	// team whose jobs finish is busy, not stuck, and its jobs are not
-	// moved back (see busyFor).
-	finished map[string]time.Time
+	// active is when a chain of each team last started or finished, by
+	// Now: a team whose jobs finish is busy, not stuck, and its jobs are
+	// not moved back (see busyFor). A start counts too: until a chain has
+	// run for busyFor it is not hung, and a team's first finish (after a
+	// restart, or as a burst begins) can reach Run only after the round
+	// that finds its jobs filling the read.
+	active map[string]time.Time
 	// wideUntil is when a read past the first window may be made again
 	// after one that started nothing (see wideShare).
 	wideUntil time.Time
@@ -71,8 +74,8 @@ type pool struct {
 // to find no other team's, once per finished job.
 const wideShare = 10
 
-// busyFor is how recently one of a team's chains must have finished for
-// the team to count as busy rather than stuck. Moving a busy team's due
+// busyFor is how recently one of a team's chains must have started or
+// finished for the team to count as busy rather than stuck. Moving a busy team's due
 // jobs back only idles its workers when they come to an end, and a burst
 // of one team's requests was pushed up to 30 s into the future that way,
 // tens of thousands of jobs at a time, while nothing else was waiting.
@@ -205,6 +208,7 @@ func (p *pool) round(ctx context.Context) bool {
 		p.running[j.ID] = true
 		p.shards[shard] = true
 		p.teams[j.Team]++
+		p.active[j.Team] = now
 		go p.chain(ctx, j, pl.attempts[i], pl.next[shard], began)
 	}
 	return pl.full && (len(pl.start) > 0 || len(pl.deferred) > 0) && len(p.running) < p.workers
@@ -267,7 +271,7 @@ func (p *pool) lease(tx Tx, now time.Time, free int) (plan, error) {
 	// jobs back, longer the longer the crowding lasts, unless the team
 	// is busy: its own jobs start as its chains finish.
 	for _, j := range full {
-		if at, ok := p.finished[j.Team]; ok && now.Sub(at) < busyFor {
+		if at, ok := p.active[j.Team]; ok && now.Sub(at) < busyFor {
 			continue
 		}
 		since, ok := p.crowded[j.Team]
@@ -367,7 +371,7 @@ func (p *pool) release(o outcome) {
 	}
 	delete(p.running, o.j.ID)
 	delete(p.shards, shardOf(o.j))
-	p.finished[o.j.Team] = p.w.Now()
+	p.active[o.j.Team] = p.w.Now()
 	if p.teams[o.j.Team]--; p.teams[o.j.Team] <= 0 {
 		delete(p.teams, o.j.Team)
 	}
