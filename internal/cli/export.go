@@ -34,7 +34,7 @@ func runExport(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return printErrors(env, err)
 	}
-	db, closeDB, err := openForRead(ctx, cfg.Storage.Path)
+	db, closeDB, err := openReader(ctx, cfg)
 	if err != nil {
 		return fail(env, err)
 	}

@@ -32,7 +32,7 @@ func runHandoff(ctx context.Context, env Env, args []string) int {
 	if code != ExitOK {
 		return code
 	}
-	db, closeDB, err := openForRead(ctx, cfg.Storage.Path)
+	db, closeDB, err := openReader(ctx, cfg)
 	if err != nil {
 		return fail(env, err)
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"text/tabwriter"
@@ -51,7 +52,7 @@ func runOncall(ctx context.Context, env Env, args []string) int {
 	if code != ExitOK {
 		return code
 	}
-	overrides, err := readOnCallState(ctx, cfg.Storage.Path, st)
+	overrides, err := readOnCallState(ctx, cfg, st)
 	if err != nil {
 		return fail(env, err)
 	}
@@ -145,12 +146,17 @@ func fetchMissing(ctx context.Context, cfg *config.Config, st *triage.Settings, 
 // follow a schedule source their last good schedule from the store, as the
 // running bot would answer. While serve holds the store it reads a copy,
 // as export does; with no store yet the config alone answers.
-func readOnCallState(ctx context.Context, path string, st *triage.Settings) (map[string][]oncall.Override, error) {
+func readOnCallState(ctx context.Context, cfg *config.Config, st *triage.Settings) (map[string][]oncall.Override, error) {
 	out := map[string][]oncall.Override{}
-	if _, err := os.Stat(path); err != nil {
+	if cfg.Storage.Driver != config.DriverPostgres {
+		if _, err := os.Stat(cfg.Storage.Path); err != nil {
+			return out, nil
+		}
+	}
+	db, closeDB, err := openReader(ctx, cfg)
+	if errors.Is(err, errNoTablesYet) {
 		return out, nil
 	}
-	db, closeDB, err := openForRead(ctx, path)
 	if err != nil {
 		return nil, err
 	}

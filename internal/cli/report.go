@@ -54,7 +54,7 @@ func runReport(ctx context.Context, env Env, args []string) int {
 	if perTeam && toStdout {
 		return usageError(env, "report", fmt.Sprintf("--format %s with %d teams: give -o FILE (one file per team) or --team", *format, len(teams)))
 	}
-	db, closeDB, err := openForRead(ctx, cfg.Storage.Path)
+	db, closeDB, err := openReader(ctx, cfg)
 	if err != nil {
 		return fail(env, err)
 	}

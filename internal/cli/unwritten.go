@@ -9,7 +9,6 @@ import (
 
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/learn"
-	"github.com/sprintguard/sprintguard/store/postgres"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -38,39 +37,23 @@ func unwritten(cfg *config.Config) (bool, error) {
 }
 
 // postgresHistory reads the labelled requests from cfg's PostgreSQL
-// database, without applying migrations: reading the history changes
-// nothing. A database no sprintguard has migrated yet is a fresh
-// install's, an empty history, as unwritten says of a bolt file. The
-// password never shows in an error.
+// database. A database no sprintguard has migrated yet is a fresh
+// install's, an empty history, as unwritten says of a bolt file.
 func postgresHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.Settings, team string) ([]learn.Example, error) {
-	url := cfg.Storage.URL.Reveal()
-	db, err := postgres.Open(ctx, url, postgres.Options{MaxConns: 1, NoMigrate: true})
-	if err != nil {
-		return nil, postgres.Scrub(url, err)
-	}
-	defer db.Close()
-	ms, unknown, err := db.Status(ctx)
-	if err != nil {
-		return nil, postgres.Scrub(url, err)
-	}
-	pending := 0
-	for _, m := range ms {
-		if m.AppliedAt.IsZero() {
-			pending++
-		}
-	}
-	switch {
-	case pending == len(ms) && len(unknown) == 0:
-		fmt.Fprintln(env.Stderr, "note: the PostgreSQL database has no sprintguard tables yet (serve makes them when it first runs), so the history is empty")
+	db, done, err := openReader(ctx, cfg)
+	if errors.Is(err, errNoTablesYet) {
+		fmt.Fprintf(env.Stderr, "note: %v, so the history is empty\n", err)
 		return nil, nil
-	case pending > 0:
-		return nil, fmt.Errorf("the PostgreSQL database lacks %d of sprintguard's migrations: run this sprintguard's serve once (or see sprintguard migrate status)", pending)
 	}
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	var ex []learn.Example
 	err = db.View(func(tx triage.Tx) error {
 		var err error
 		ex, err = learn.History(tx, st, team)
 		return err
 	})
-	return ex, postgres.Scrub(url, err)
+	return ex, err
 }
