@@ -40,10 +40,13 @@ const maxLabelErrors = 20
 // ReadLabels parses a labels file: JSON Lines (one object per line) when its
 // first non-blank byte is '{', CSV with a header row otherwise. Every record
 // needs text (or summary), urgency (P1..P4) and category; interrupt, when
-// given, must agree with urgency. Every problem is reported, as
-// "FILE:LINE: what is wrong", and then no example is returned. It is safe
+// given, must agree with urgency; and when categories is not nil, the
+// category must be one of them (the categories the rules assign), in
+// every split, since the file is one set of labels for those rules. Every
+// problem is reported, all of a line's on its line, as "FILE:LINE: what is
+// wrong; what else is wrong", and then no example is returned. It is safe
 // to call concurrently.
-func ReadLabels(file string, data []byte) ([]Example, error) {
+func ReadLabels(file string, data []byte, categories []string) ([]Example, error) {
 	// An Example is large: growing the slice by appending copied each
 	// one several times over 100k lines.
 	out := make([]Example, 0, bytes.Count(data, []byte("\n"))+1)
@@ -51,7 +54,7 @@ func ReadLabels(file string, data []byte) ([]Example, error) {
 	add := func(line int, rec labelRecord, err error) {
 		if err == nil {
 			var ex Example
-			if ex, err = rec.example(file, line); err == nil {
+			if ex, err = rec.example(file, line, categories); err == nil {
 				out = append(out, ex)
 				return
 			}
@@ -147,37 +150,49 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 	}
 }
 
-// example checks a record and turns it into an Example.
-func (rec labelRecord) example(file string, line int) (Example, error) {
+// example checks a record and turns it into an Example. Its error lists
+// every problem of the record, so that one pass over the file finds them.
+func (rec labelRecord) example(file string, line int, categories []string) (Example, error) {
+	var problems []string
 	summary := rec.Summary
 	if summary == "" {
 		summary = rec.Text
 	}
 	if strings.TrimSpace(summary+rec.Details) == "" {
-		return Example{}, errors.New("no text; give the request as text (or summary and details)")
+		problems = append(problems, "no text; give the request as text (or summary and details)")
 	}
+	var u classifier.Urgency
+	urgent := true // whether u is known, for the interrupt check
 	if strings.TrimSpace(rec.Urgency) == "" {
-		return Example{}, errors.New("no urgency; write P1, P2, P3 or P4")
+		problems, urgent = append(problems, "no urgency; write P1, P2, P3 or P4"), false
+	} else if v, err := classifier.ParseUrgency(strings.TrimSpace(rec.Urgency)); err != nil {
+		problems, urgent = append(problems, "urgency: "+err.Error()), false
+	} else {
+		u = v
 	}
-	u, err := classifier.ParseUrgency(strings.TrimSpace(rec.Urgency))
-	if err != nil {
-		return Example{}, fmt.Errorf("urgency: %w", err)
-	}
-	if strings.TrimSpace(rec.Category) == "" {
-		return Example{}, errors.New("no category; write the category people chose, e.g. incident")
+	category := strings.TrimSpace(rec.Category)
+	switch {
+	case category == "":
+		problems = append(problems, "no category; write the category people chose, e.g. incident")
+	case categories != nil && !slices.Contains(categories, category):
+		problems = append(problems, fmt.Sprintf("category %q is not one the rules assign (%s); fix the label, or add a rule with category: %s",
+			category, strings.Join(categories, ", "), category))
 	}
 	switch strings.ToLower(strings.TrimSpace(rec.Interrupt)) {
 	case "":
 	case "yes", "true", "1":
-		if !Interrupts(u) {
-			return Example{}, fmt.Errorf("interrupt is %q but urgency %s does not interrupt; only P1 and P2 do", rec.Interrupt, u)
+		if urgent && !Interrupts(u) {
+			problems = append(problems, fmt.Sprintf("interrupt is %q but urgency %s does not interrupt; only P1 and P2 do", rec.Interrupt, u))
 		}
 	case "no", "false", "0":
-		if Interrupts(u) {
-			return Example{}, fmt.Errorf("interrupt is %q but urgency %s interrupts; P3 and P4 do not", rec.Interrupt, u)
+		if urgent && Interrupts(u) {
+			problems = append(problems, fmt.Sprintf("interrupt is %q but urgency %s interrupts; P3 and P4 do not", rec.Interrupt, u))
 		}
 	default:
-		return Example{}, fmt.Errorf("interrupt %q is not yes or no", rec.Interrupt)
+		problems = append(problems, fmt.Sprintf("interrupt %q is not yes or no", rec.Interrupt))
+	}
+	if len(problems) > 0 {
+		return Example{}, errors.New(strings.Join(problems, "; "))
 	}
 	id := rec.ID
 	if id == "" {
@@ -188,26 +203,7 @@ func (rec labelRecord) example(file string, line int) (Example, error) {
 		ID: id,
 		Input: classifier.Input{Summary: summary, Details: rec.Details, Type: rec.Type, Impact: rec.Impact,
 			Channel: ch, ChannelName: ch},
-		Urgency: u, Category: strings.TrimSpace(rec.Category), Split: strings.TrimSpace(rec.Split),
+		Urgency: u, Category: category, Split: strings.TrimSpace(rec.Split),
 		File: file, Line: line,
 	}, nil
-}
-
-// CheckCategories reports, as FILE:LINE errors, every example whose
-// category no rule of rules assigns: a typo in the labels, or a category
-// the rules would have to learn first. It is safe to call concurrently.
-func CheckCategories(rules *classifier.Set, examples []Example) error {
-	known := rules.Categories()
-	var errs []error
-	for _, ex := range examples {
-		if slices.Contains(known, ex.Category) {
-			continue
-		}
-		if len(errs) == maxLabelErrors {
-			break
-		}
-		errs = append(errs, fmt.Errorf("%s:%d: category %q is not one the rules assign (%s); fix the label, or add a rule with category: %s",
-			ex.File, ex.Line, ex.Category, strings.Join(known, ", "), ex.Category))
-	}
-	return errors.Join(errs...)
 }

@@ -29,7 +29,7 @@ func TestReadLabels(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReadLabels("l", []byte(tt.data))
+			got, err := ReadLabels("l", []byte(tt.data), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,11 +63,14 @@ func TestReadLabelsErrors(t *testing.T) {
 			[]string{`f:1: interrupt is "yes" but urgency P3 does not interrupt`, `f:2: interrupt "maybe" is not yes or no`}},
 		{"csv unknown column", "text,urgency,categry\nx,P3,other\n", []string{`f:1: unknown column "categry"`}},
 		{"csv short row", "text,urgency,category\nx,P3,other\ny,P3\n", []string{"f:3: has 2 fields, the header has 3"}},
+		{"bad urgency and unknown category", `{"text": "x", "urgency": "P9", "category": "incidnet", "interrupt": "yes"}`,
+			[]string{`f:1: urgency: invalid urgency "P9": write P1, P2, P3 or P4 (or critical, high, normal, low); category "incidnet" is not one the rules assign (access, incident, other, question); fix the label`}},
+		{"unknown category", ok + "\n" + `{"text": "x", "urgency": "P1", "category": "outage"}`, []string{`f:2: category "outage" is not one the rules assign`}},
 		{"csv bad quote", "text,urgency,category\n\"x,P3,other\n", []string{"f:2: not CSV"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReadLabels("f", []byte(tt.data))
+			got, err := ReadLabels("f", []byte(tt.data), testRules(t).Categories())
 			if err == nil {
 				t.Fatalf("no error; got %+v", got)
 			}
@@ -87,17 +90,3 @@ func TestReadLabelsErrors(t *testing.T) {
 	}
 }
 
-func TestCheckCategories(t *testing.T) {
-	rules := testRules(t)
-	exs := []Example{
-		{Category: "incident", File: "f", Line: 1},
-		{Category: "incidnet", File: "f", Line: 2},
-	}
-	err := CheckCategories(rules, exs)
-	if err == nil || !strings.HasPrefix(err.Error(), `f:2: category "incidnet" is not one the rules assign (access, incident, other, question)`) {
-		t.Errorf("err = %v", err)
-	}
-	if err := CheckCategories(rules, exs[:1]); err != nil {
-		t.Errorf("known category: %v", err)
-	}
-}

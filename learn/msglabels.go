@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,9 +49,10 @@ type wireLabel struct {
 
 // ReadMessageLabels reads a labels file of JSON lines beside a Slack export. categories lists the
 // categories the rules know; a label naming another is an error, as is an
-// unknown urgency, a line that is not JSON, or a key it does not know. The
-// first error stops the read and names FILE:LINE; nothing is returned with
-// it, so a caller never acts on half a file.
+// unknown urgency, a line that is not JSON, or a key it does not know.
+// Every problem is reported (up to maxLabelErrors lines), each line's
+// together, as FILE:LINE; nothing is returned with them, so a caller never
+// acts on half a file.
 func ReadMessageLabels(path string, categories []string) ([]FileLabel, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -64,6 +66,7 @@ func readMessageLabels(path string, r io.Reader, categories []string) ([]FileLab
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	var out []FileLabel
+	var errs []error
 	seen := map[string]string{}
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
@@ -71,52 +74,69 @@ func readMessageLabels(path string, r io.Reader, categories []string) ([]FileLab
 			continue
 		}
 		where := fmt.Sprintf("%s:%d", path, n)
-		fail := func(format string, args ...any) error {
-			return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
-		}
-		var w wireLabel
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&w); err != nil {
-			return nil, fail("%v (one JSON object a line: channel, ts, urgency, category, time_spent, action)", err)
-		}
-		if w.Channel == "" || w.TS == "" {
-			return nil, fail("needs \"channel\" and \"ts\": the Slack message the request came from")
-		}
-		switch w.Action {
-		case "", triage.ActDeferReq, triage.ActApprove, triage.ActDecline:
-		default:
-			return nil, fail("action %q: use %s, %s or %s (or leave it out)", w.Action, triage.ActDeferReq, triage.ActApprove, triage.ActDecline)
-		}
-		var u classifier.Urgency
-		if w.Urgency != "" || w.Action == "" {
-			var err error
-			if u, err = classifier.ParseUrgency(w.Urgency); err != nil {
-				return nil, fail("urgency %q: use P1, P2, P3 or P4 (it may be left out when an action is given)", w.Urgency)
+		l, problems := messageLabel(line, where, categories, seen)
+		if len(problems) > 0 {
+			if len(errs) < maxLabelErrors {
+				errs = append(errs, fmt.Errorf("%s: %s", where, strings.Join(problems, "; ")))
 			}
-		}
-		if w.Category != "" && !slices.Contains(categories, w.Category) {
-			return nil, fail("category %q is none the rules use (%s)", w.Category, strings.Join(categories, ", "))
-		}
-		key := strings.TrimPrefix(w.Channel, "#") + "/" + w.TS
-		if first, dup := seen[key]; dup {
-			return nil, fail("message %s %s is labelled twice (first at %s)", w.Channel, w.TS, first)
-		}
-		seen[key] = where
-		l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: w.Category,
-			Action: w.Action, UrgencyFromAction: w.Urgency == ""}
-		if w.TimeSpent != nil {
-			if *w.TimeSpent < 0 {
-				return nil, fail("time_spent %g is negative", *w.TimeSpent)
-			}
-			l.Actual, l.HasActual = *w.TimeSpent, true
+			continue
 		}
 		out = append(out, l)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read labels %s: %w", path, err)
 	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	return out, nil
+}
+
+// messageLabel checks one line of a labels file and returns its label, or
+// every problem the line has. seen maps each message labelled so far to
+// where; a line without problems is added to it.
+func messageLabel(line []byte, where string, categories []string, seen map[string]string) (FileLabel, []string) {
+	var w wireLabel
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return FileLabel{}, []string{fmt.Sprintf("%v (one JSON object a line: channel, ts, urgency, category, time_spent, action)", err)}
+	}
+	var problems []string
+	key := strings.TrimPrefix(w.Channel, "#") + "/" + w.TS
+	if w.Channel == "" || w.TS == "" {
+		problems = append(problems, "needs \"channel\" and \"ts\": the Slack message the request came from")
+	} else if first, dup := seen[key]; dup {
+		problems = append(problems, fmt.Sprintf("message %s %s is labelled twice (first at %s)", w.Channel, w.TS, first))
+	}
+	switch w.Action {
+	case "", triage.ActDeferReq, triage.ActApprove, triage.ActDecline:
+	default:
+		problems = append(problems, fmt.Sprintf("action %q: use %s, %s or %s (or leave it out)", w.Action, triage.ActDeferReq, triage.ActApprove, triage.ActDecline))
+	}
+	var u classifier.Urgency
+	if w.Urgency != "" || w.Action == "" {
+		var err error
+		if u, err = classifier.ParseUrgency(w.Urgency); err != nil {
+			problems = append(problems, fmt.Sprintf("urgency %q: use P1, P2, P3 or P4 (it may be left out when an action is given)", w.Urgency))
+		}
+	}
+	if w.Category != "" && !slices.Contains(categories, w.Category) {
+		problems = append(problems, fmt.Sprintf("category %q is none the rules use (%s)", w.Category, strings.Join(categories, ", ")))
+	}
+	if w.TimeSpent != nil && *w.TimeSpent < 0 {
+		problems = append(problems, fmt.Sprintf("time_spent %g is negative", *w.TimeSpent))
+	}
+	if len(problems) > 0 {
+		return FileLabel{}, problems
+	}
+	seen[key] = where
+	l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: w.Category,
+		Action: w.Action, UrgencyFromAction: w.Urgency == ""}
+	if w.TimeSpent != nil {
+		l.Actual, l.HasActual = *w.TimeSpent, true
+	}
+	return l, nil
 }
 
 // Join pairs labels with the requests their messages made, as examples

@@ -54,6 +54,26 @@ func TestReadMessageLabelsRejectsBadLinesWithFileLine(t *testing.T) {
 	}
 }
 
+// Every bad line is reported, with all its problems, so that one run
+// shows the whole file's fixes.
+func TestReadMessageLabelsReportsEveryProblem(t *testing.T) {
+	in := `{"channel": "#help", "ts": "1.1", "urgency": "P9", "category": "outage"}
+{"channel": "#help", "ts": "1.2", "urgency": "P2"}
+{"ts": "1.3", "urgency": "P1", "time_spent": -2}
+`
+	got, err := readMessageLabels("l.jsonl", strings.NewReader(in), cats)
+	if got != nil {
+		t.Errorf("got %d labels with the errors, want none", len(got))
+	}
+	want := []string{
+		`l.jsonl:1: urgency "P9": use P1, P2, P3 or P4 (it may be left out when an action is given); category "outage" is none the rules use (access, incident, other)`,
+		`l.jsonl:3: needs "channel" and "ts": the Slack message the request came from; time_spent -2 is negative`,
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Errorf("err =\n%v\nwant\n%s", err, strings.Join(want, "\n"))
+	}
+}
+
 func TestJoinMatchesChannelIDOrName(t *testing.T) {
 	reqs := []*triage.Request{
 		{ID: 1, Channel: "C0HELP", ChannelName: "help", TS: "1.1", Summary: "vpn", Urgency: classifier.P3,

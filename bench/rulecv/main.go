@@ -128,7 +128,7 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 	if err != nil {
 		return err
 	}
-	all, err := learn.ReadLabels(corpus, data)
+	all, err := learn.ReadLabels(corpus, data, t.Rules.Categories())
 	if err != nil {
 		return err
 	}
