@@ -89,4 +89,3 @@ func TestReadLabelsErrors(t *testing.T) {
 		})
 	}
 }
-
