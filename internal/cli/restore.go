@@ -41,6 +41,7 @@ func runRestore(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, fmt.Errorf("restore %s: %w", src, err))
 	}
+	old := dst + ".before-restore-" + env.Now().UTC().Format("20060102T150405Z")
 	if _, err := os.Stat(dst); err == nil {
 		db, err := store.Open(dst, store.Options{Timeout: lockWait})
 		if errors.Is(err, store.ErrLocked) {
@@ -49,19 +50,20 @@ func runRestore(ctx context.Context, env Env, args []string) int {
 		if err == nil {
 			db.Close()
 		}
-		old := dst + ".before-restore-" + env.Now().UTC().Format("20060102T150405Z")
 		if err := os.Rename(dst, old); err != nil {
 			return fail(env, fmt.Errorf("restore: keep the current database: %w", err))
 		}
-		// Its journal, emptied by the Close above, is removed; one that
-		// still holds records (the open failed) goes with the old file:
-		// they belong to that database, not to the backup.
-		if err := os.Remove(store.JournalDir(dst)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			if err := os.Rename(store.JournalDir(dst), store.JournalDir(old)); err != nil {
-				return fail(env, fmt.Errorf("restore: keep the current database's journal: %w", err))
-			}
-		}
 		fmt.Fprintf(env.Stdout, "kept the previous database as %s\n", old)
+	}
+	// The journal, emptied by the Close above, is removed. One that still
+	// holds records (the open failed, or its database file was deleted)
+	// goes with the old file: they belong to that database, and the
+	// restored one would otherwise take them in when serve opens it.
+	if err := os.Remove(store.JournalDir(dst)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(store.JournalDir(dst), store.JournalDir(old)); err != nil {
+			return fail(env, fmt.Errorf("restore: keep the current database's journal: %w", err))
+		}
+		fmt.Fprintf(env.Stdout, "kept the journal of the previous database as %s\n", store.JournalDir(old))
 	}
 	if err := copyFile(src, dst); err != nil {
 		return fail(env, fmt.Errorf("restore: %w", err))
