@@ -11,8 +11,8 @@ import (
 
 // bucketReqPosts holds the Slack posts AddPosts recorded beside their
 // request (id seq -> JSON post) until the request's next PutRequest folds
-// them into it. It is created by the first AddPosts: a file without it
-// simply has no posts waiting, so it needs no schema version.
+// them into it. Schema 8 creates it, so that an older sprintguard, which
+// would drop the posts, refuses a file that has it (see migrateToV8).
 var bucketReqPosts = []byte("req_posts")
 
 // AddPosts keeps posts beside request id: a post's outbox job used to

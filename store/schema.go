@@ -12,7 +12,7 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -65,6 +65,7 @@ var migrations = []migration{
 	{name: "number sprints from 1", apply: migrateToV5},
 	{name: "keep ledger charges apart from a running total", apply: migrateToV6},
 	{name: "claim each delivery's key once", apply: migrateToV7},
+	{name: "keep posts and similar requests beside requests", apply: migrateToV8},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -244,6 +245,23 @@ func migrateToV7(b *bolt.Tx) error {
 		}
 		if err := index.Put(expiryKey(exp, key), nil); err != nil {
 			return fmt.Errorf("move claim %s: %w", o.key, err)
+		}
+	}
+	return nil
+}
+
+// migrateToV8 adds nothing a newer file needs that an older one lacks:
+// the buckets it creates were made on first use. It marks a file that
+// holds what an older sprintguard cannot read, so that one refuses it
+// (SchemaError) rather than misread it: an acknowledgement journal beside
+// the file (store/journal), which it would ignore, leaving acknowledged
+// deliveries unprocessed; posts and similar requests kept beside requests
+// in binary (posts.go, similar.go), which it would drop; and inbox values
+// kept as they came (delivery.go).
+func migrateToV8(b *bolt.Tx) error {
+	for _, name := range [][]byte{bucketReqPosts, bucketReqSimilar} {
+		if _, err := b.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
 	}
 	return nil

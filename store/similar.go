@@ -11,8 +11,9 @@ import (
 
 // bucketReqSimilar holds what the similar-request lookup found for a
 // request (id -> similarFormat list), kept beside the request by
-// PutSimilar until its next PutRequest folds it in. Like bucketReqPosts it
-// is created on first use and needs no schema version.
+// PutSimilar until its next PutRequest folds it in. Schema 8 creates it,
+// as it does bucketReqPosts, so that an older sprintguard refuses a file
+// that has it (see migrateToV8).
 var bucketReqSimilar = []byte("req_similar")
 
 // similarFormat is the first byte of a stored list. The list is binary,
