@@ -135,19 +135,18 @@ func (f *Finder) Find(ctx context.Context, r *triage.Request) (triage.Learned, e
 			if h.ID > r.ID {
 				continue // asked later: a lookup retried after a while
 			}
-			s, err := tx.Request(h.ID)
+			sim, err := similarOf(tx, h.ID)
 			if errors.Is(err, triage.ErrNotFound) {
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			sim := triage.SimilarOf(s)
 			if len(l.Similar) < Shown {
 				l.Similar = append(l.Similar, sim)
 			}
-			if s.Status == triage.StatusResolved && s.HasActual && len(spent) < Considered {
-				spent = append(spent, s.Actual)
+			if sim.Status == triage.StatusResolved && sim.HasActual && len(spent) < Considered {
+				spent = append(spent, sim.Actual)
 				from = append(from, sim)
 			}
 		}
@@ -166,4 +165,23 @@ func (f *Finder) Find(ctx context.Context, r *triage.Request) (triage.Learned, e
 		}
 	}
 	return l, nil
+}
+
+// similarReader is a transaction that reads a request as a similar
+// request without reading it whole (the bbolt store's does).
+type similarReader interface {
+	SimilarRequest(id int64) (triage.Similar, error)
+}
+
+// similarOf reads request id as a similar request, through tx's own
+// reader when it has one.
+func similarOf(tx triage.Tx, id int64) (triage.Similar, error) {
+	if sr, ok := tx.(similarReader); ok {
+		return sr.SimilarRequest(id)
+	}
+	r, err := tx.Request(id)
+	if err != nil {
+		return triage.Similar{}, err
+	}
+	return triage.SimilarOf(r), nil
 }

@@ -46,6 +46,15 @@ type cachedRequest struct {
 // also needs stored, the request's stored bytes, to be what it has. A nil
 // cache (a migration's transaction) has nothing.
 func (c *requestCache) get(id int64, stored []byte) *triage.Request {
+	if r := c.peek(id, stored); r != nil {
+		return cloneRequest(r)
+	}
+	return nil
+}
+
+// peek is get without the copy: the cache's own entry, which nobody may
+// change, for callers that only read it.
+func (c *requestCache) peek(id int64, stored []byte) *triage.Request {
 	if c == nil {
 		return nil
 	}
@@ -58,7 +67,7 @@ func (c *requestCache) get(id int64, stored []byte) *triage.Request {
 	if !ok || c.checked && !bytes.Equal(e.data, stored) {
 		return nil
 	}
-	return cloneRequest(e.r)
+	return e.r
 }
 
 // put keeps a copy of r, stored as data; data is kept, not copied, and

@@ -40,15 +40,22 @@ func (t *tx) Request(id int64) (*triage.Request, error) {
 		if err := json.Unmarshal(v, r); err != nil {
 			return nil, fmt.Errorf("decode request %d: %w", id, err)
 		}
-		if t.cache != nil && t.cache.checked {
-			v = bytes.Clone(v) // bbolt's bytes live as long as the transaction
-		}
-		t.cache.put(r, v)
+		t.cache.put(r, t.cacheBytes(v))
 	}
 	if err := t.beside(r, false); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// cacheBytes returns what the cache keeps of v, a stored request: a
+// checked cache compares later reads with it, and bbolt's bytes live only
+// as long as the transaction.
+func (t *tx) cacheBytes(v []byte) []byte {
+	if t.cache != nil && t.cache.checked {
+		return bytes.Clone(v)
+	}
+	return v
 }
 
 // PutRequest saves r and moves its index entries when the fields they are
