@@ -41,8 +41,11 @@ import (
 // Claim-once: a key is in the journal's map (acks.keys) from Accept's
 // check until the transaction that put its claim in the bbolt file has
 // committed, so a Slack retry finds it in one or the other: Accept looks in
-// the map first and in the bbolt file after. A retry that comes while the
-// first Accept of its key is still writing waits for its outcome. Across a
+// the map first and then in the file's event claims, which the store keeps
+// in memory (eventClaims, told of the commit before the map lets the key
+// go), so that an acknowledgement reads nothing from bbolt. A retry that
+// comes while the first Accept of its key is still writing waits for its
+// outcome. Across a
 // crash, Open takes the journal's records past keyJournalApplied in before
 // anything else runs; a record whose claim is already in the file (the
 // processors made its request before the move) is not put in the inbox.
@@ -245,18 +248,15 @@ func (a *acks) accept(db *DB, d *triage.Delivery, ttl time.Duration) (dup bool, 
 				}
 				continue // it failed: this one tries
 			}
+			// Read under mu: prune takes a key out of the map only
+			// once its claim is in db.claims.
+			if db.claims.live(d.Key, d.Received) {
+				a.mu.Unlock()
+				return true, nil
+			}
 			w = &keyWait{done: make(chan struct{})}
 			a.keys[d.Key] = w
 			a.mu.Unlock()
-		}
-		var claimed bool
-		err := db.bolt.View(func(b *bolt.Tx) error {
-			_, claimed, err = db.tx(b).Claimed(triage.EventClaim(d.Key), d.Received)
-			return err
-		})
-		if err != nil || claimed {
-			a.unwait(d.Key, w, claimed)
-			return claimed, err
 		}
 	}
 	data, err := appendJournalRecord(d, ttl)
