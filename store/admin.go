@@ -110,7 +110,7 @@ func (db *DB) PurgeExpired(now time.Time) (int, error) {
 			scanned, removed := 0, 0
 			err := db.update(func(b *bolt.Tx) error {
 				scanned, removed = 0, 0 // a re-run starts over
-				var gone []goneClaim
+				var gone []claimNote
 				index, bucket := b.Bucket(p.index), b.Bucket(p.bucket)
 				c := index.Cursor()
 				for k, _ := c.First(); k != nil && scanned < purgeBatch; k, _ = c.First() {
@@ -127,7 +127,7 @@ func (db *DB) PurgeExpired(now time.Time) (int, error) {
 						}
 						removed++
 						if k, ok := eventKey(string(name)); ok && p.claims != nil {
-							gone = append(gone, goneClaim{k, unixNanos(exp)})
+							gone = append(gone, claimNote{k, unixNanos(exp)})
 						}
 					}
 					if err := c.Delete(); err != nil {

@@ -75,18 +75,27 @@ func (c *eventClaims) live(key string, at time.Time) bool {
 	return ok && unixNanos(at) < e.until
 }
 
-// set records that transaction txid wrote key's claim expiring at until.
-func (c *eventClaims) set(key string, until time.Time, txid int) {
+// claimNote is one event claim a transaction wrote or deleted: its
+// delivery key and its expiry in Unix nanoseconds.
+type claimNote struct {
+	key   string
+	until int64
+}
+
+// set records the claims transaction txid wrote.
+func (c *eventClaims) set(wrote []claimNote, txid int) {
 	c.mu.Lock()
-	if e, ok := c.m[key]; !ok || e.txid <= txid {
-		c.m[key] = claimEntry{until: unixNanos(until), txid: txid}
+	for _, w := range wrote {
+		if e, ok := c.m[w.key]; !ok || e.txid <= txid {
+			c.m[w.key] = claimEntry{until: w.until, txid: txid}
+		}
 	}
 	c.mu.Unlock()
 }
 
 // forget removes the claims transaction txid deleted from the file, each
 // with the expiry it had, unless a later transaction wrote it again.
-func (c *eventClaims) forget(gone []goneClaim, txid int) {
+func (c *eventClaims) forget(gone []claimNote, txid int) {
 	c.mu.Lock()
 	for _, g := range gone {
 		if e, ok := c.m[g.key]; ok && e.txid <= txid && e.until == g.until {
@@ -94,18 +103,6 @@ func (c *eventClaims) forget(gone []goneClaim, txid int) {
 		}
 	}
 	c.mu.Unlock()
-}
-
-// len is how many claims it holds.
-func (c *eventClaims) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}
-
-type goneClaim struct {
-	key   string
-	until int64
 }
 
 // eventKey returns the delivery key of an event claim's key.
@@ -119,7 +116,8 @@ func eventKey(claimKey string) (string, bool) {
 
 // wroteClaim tells the store's memory, once t commits, that t wrote the
 // claim key expiring at until; a claim that is not an event claim is no
-// concern of it.
+// concern of it. t must not be used once its transaction function
+// returns (the handler reads t.wrote then).
 func (t *tx) wroteClaim(key string, until time.Time) {
 	if t.claims == nil {
 		return
@@ -128,8 +126,12 @@ func (t *tx) wroteClaim(key string, until time.Time) {
 	if !ok {
 		return
 	}
-	c, id := t.claims, t.b.ID()
-	t.b.OnCommit(func() { c.set(k, until, id) })
+	// One handler per transaction function: the mover writes a batch.
+	if len(t.wrote) == 0 {
+		c, id := t.claims, t.b.ID()
+		t.b.OnCommit(func() { c.set(t.wrote, id) })
+	}
+	t.wrote = append(t.wrote, claimNote{k, unixNanos(until)})
 }
 
 // unixNanos is t in Unix nanoseconds, saturated outside the years

@@ -252,6 +252,7 @@ func (e *engine) tx(b *bolt.Tx) *tx {
 type tx struct {
 	cache     *requestCache
 	claims    *eventClaims
+	wrote     []claimNote // the event claims written, for claims once committed
 	b         *bolt.Tx
 	now       func() time.Time
 	dedupeTTL time.Duration
