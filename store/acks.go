@@ -111,6 +111,7 @@ type pendRec struct {
 // keyWait is one Accept of a key under way; a second Accept of the same key
 // waits for done and is a duplicate if taken.
 type keyWait struct {
+	key   string
 	done  chan struct{}
 	taken bool
 }
@@ -128,7 +129,14 @@ func (db *DB) openJournal(afterCommit func(intents, accepts int)) error {
 		Durable: func(recs []journal.Record, tags []any) {
 			a.mu.Lock()
 			for i, r := range recs {
-				a.pend = append(a.pend, pendRec{Record: r, key: tags[i].(string)})
+				// The tag is Accept's *keyWait (nil without a key): a
+				// pointer goes into an interface without an allocation,
+				// a string does not.
+				var key string
+				if w := tags[i].(*keyWait); w != nil {
+					key = w.key
+				}
+				a.pend = append(a.pend, pendRec{Record: r, key: key})
 			}
 			a.mu.Unlock()
 			select {
@@ -254,14 +262,14 @@ func (a *acks) accept(db *DB, d *triage.Delivery, ttl time.Duration) (dup bool, 
 				a.mu.Unlock()
 				return true, nil
 			}
-			w = &keyWait{done: make(chan struct{})}
+			w = &keyWait{key: d.Key, done: make(chan struct{})}
 			a.keys[d.Key] = w
 			a.mu.Unlock()
 		}
 	}
 	data, err := appendJournalRecord(d, ttl)
 	if err == nil {
-		d.Seq, err = a.j.Append(data, d.Key)
+		d.Seq, err = a.j.Append(data, w)
 	}
 	if err != nil {
 		if w != nil {
