@@ -127,7 +127,7 @@ func (db *DB) PurgeExpired(now time.Time) (int, error) {
 						}
 						removed++
 						if k, ok := eventKey(string(name)); ok && p.claims != nil {
-							gone = append(gone, claimNote{k, unixNanos(exp)})
+							gone = append(gone, claimNote{k, UnixNanos(exp)})
 						}
 					}
 					if err := c.Delete(); err != nil {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"math"
 	"strings"
 	"sync"
 	"time"
@@ -67,7 +66,7 @@ func (c *eventClaims) load(b *bolt.Tx) {
 	defer c.mu.Unlock()
 	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 		if len(v) >= timeLen {
-			c.m[string(k[len(prefix):])] = claimEntry{until: unixNanos(decodeTime(v[:timeLen])), txid: b.ID()}
+			c.m[string(k[len(prefix):])] = claimEntry{until: UnixNanos(decodeTime(v[:timeLen])), txid: b.ID()}
 		}
 	}
 }
@@ -77,7 +76,7 @@ func (c *eventClaims) live(key string, at time.Time) bool {
 	c.mu.RLock()
 	e, ok := c.m[key]
 	c.mu.RUnlock()
-	return ok && unixNanos(at) < e.until
+	return ok && UnixNanos(at) < e.until
 }
 
 // claimNote is one event claim a transaction wrote or deleted: its
@@ -136,22 +135,5 @@ func (t *tx) wroteClaim(key string, until time.Time) {
 		c, id := t.claims, t.b.ID()
 		t.b.OnCommit(func() { c.set(t.wrote, id) })
 	}
-	t.wrote = append(t.wrote, claimNote{k, unixNanos(until)})
+	t.wrote = append(t.wrote, claimNote{k, UnixNanos(until)})
 }
-
-// unixNanos is t in Unix nanoseconds, saturated outside the years
-// 1678–2262 that an int64 holds.
-func unixNanos(t time.Time) int64 {
-	switch {
-	case t.Before(minNanoTime):
-		return math.MinInt64
-	case t.After(maxNanoTime):
-		return math.MaxInt64
-	}
-	return t.UnixNano()
-}
-
-var (
-	minNanoTime = time.Unix(0, math.MinInt64)
-	maxNanoTime = time.Unix(0, math.MaxInt64)
-)

@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/sprintguard/sprintguard/store/storetest"
 	"github.com/sprintguard/sprintguard/store/transfer"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -24,7 +25,7 @@ func fileEventClaims(t *testing.T, db *DB) map[string]int64 {
 	err := db.bolt.View(func(b *bolt.Tx) error {
 		return b.Bucket(bucketClaims).ForEach(func(k, v []byte) error {
 			if key, ok := eventKey(string(k)); ok {
-				out[key] = unixNanos(decodeTime(v[:timeLen]))
+				out[key] = UnixNanos(decodeTime(v[:timeLen]))
 			}
 			return nil
 		})
@@ -153,12 +154,10 @@ func sortedKeys(m map[string]int64) []string { return slices.Sorted(maps.Keys(m)
 // transaction, for a new key or a duplicate of one the file holds.
 func TestAcceptTakesNoReadTransaction(t *testing.T) {
 	db := openTest(t, Options{holdJournal: true})
-	if err := db.Update(func(tx triage.Tx) error {
+	storetest.MustUpdate(t, db, func(tx triage.Tx) error {
 		_, _, err := tx.Claim(triage.EventClaim("EvDup"), "4", t0, t0.Add(time.Hour))
 		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	before := db.bolt.Stats().TxN
 	for i := range 20 {
 		if dup, err := db.Accept(delivery(fmt.Sprint("EvNew", i)), time.Hour); err != nil || dup {
@@ -178,12 +177,10 @@ func TestAcceptTakesNoReadTransaction(t *testing.T) {
 // duplicates when Slack sends them again.
 func TestRestoredBackupRefusesItsDeliveries(t *testing.T) {
 	db := openTest(t, Options{holdJournal: true})
-	if err := db.Update(func(tx triage.Tx) error {
+	storetest.MustUpdate(t, db, func(tx triage.Tx) error {
 		_, _, err := tx.Settle(triage.EventClaim("EvMade"), "12", t0, t0.Add(time.Hour))
 		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	if _, err := db.Accept(delivery("EvQueued"), time.Hour); err != nil {
 		t.Fatal(err)
 	}
