@@ -41,8 +41,11 @@ import (
 // Claim-once: a key is in the journal's map (acks.keys) from Accept's
 // check until the transaction that put its claim in the bbolt file has
 // committed, so a Slack retry finds it in one or the other: Accept looks in
-// the map first and in the bbolt file after. A retry that comes while the
-// first Accept of its key is still writing waits for its outcome. Across a
+// the map first and then in the file's event claims, which the store keeps
+// in memory (eventClaims, told of the commit before the map lets the key
+// go), so that an acknowledgement reads nothing from bbolt. A retry that
+// comes while the first Accept of its key is still writing waits for its
+// outcome. Across a
 // crash, Open takes the journal's records past keyJournalApplied in before
 // anything else runs; a record whose claim is already in the file (the
 // processors made its request before the move) is not put in the inbox.
@@ -108,6 +111,7 @@ type pendRec struct {
 // keyWait is one Accept of a key under way; a second Accept of the same key
 // waits for done and is a duplicate if taken.
 type keyWait struct {
+	key   string
 	done  chan struct{}
 	taken bool
 }
@@ -125,7 +129,14 @@ func (db *DB) openJournal(afterCommit func(intents, accepts int)) error {
 		Durable: func(recs []journal.Record, tags []any) {
 			a.mu.Lock()
 			for i, r := range recs {
-				a.pend = append(a.pend, pendRec{Record: r, key: tags[i].(string)})
+				// The tag is Accept's *keyWait (nil without a key): a
+				// pointer goes into an interface without an allocation,
+				// a string does not.
+				var key string
+				if w := tags[i].(*keyWait); w != nil {
+					key = w.key
+				}
+				a.pend = append(a.pend, pendRec{Record: r, key: key})
 			}
 			a.mu.Unlock()
 			select {
@@ -245,23 +256,20 @@ func (a *acks) accept(db *DB, d *triage.Delivery, ttl time.Duration) (dup bool, 
 				}
 				continue // it failed: this one tries
 			}
-			w = &keyWait{done: make(chan struct{})}
+			// Read under mu: prune takes a key out of the map only
+			// once its claim is in db.claims.
+			if db.claims.live(d.Key, d.Received) {
+				a.mu.Unlock()
+				return true, nil
+			}
+			w = &keyWait{key: d.Key, done: make(chan struct{})}
 			a.keys[d.Key] = w
 			a.mu.Unlock()
-		}
-		var claimed bool
-		err := db.bolt.View(func(b *bolt.Tx) error {
-			_, claimed, err = db.tx(b).Claimed(triage.EventClaim(d.Key), d.Received)
-			return err
-		})
-		if err != nil || claimed {
-			a.unwait(d.Key, w, claimed)
-			return claimed, err
 		}
 	}
 	data, err := appendJournalRecord(d, ttl)
 	if err == nil {
-		d.Seq, err = a.j.Append(data, d.Key)
+		d.Seq, err = a.j.Append(data, w)
 	}
 	if err != nil {
 		if w != nil {

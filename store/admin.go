@@ -88,19 +88,21 @@ func sameFile(a, b string) (bool, error) {
 
 // PurgeExpired removes claims and completed-job keys whose expiry is not
 // after now, and returns how many it removed. It walks only the expiry
-// indexes, in transactions of at most purgeBatch deletions.
+// indexes, in transactions of at most purgeBatch deletions. The event
+// claims it removes leave the store's memory of them too (eventClaims).
 func (db *DB) PurgeExpired(now time.Time) (int, error) {
 	total := 0
 	for _, p := range []struct {
 		index, bucket []byte
 		owns          func(v []byte, exp time.Time) bool
+		claims        *eventClaims // told of the event claims removed
 	}{
 		{bucketClaimExp, bucketClaims, func(v []byte, exp time.Time) bool {
 			return len(v) >= timeLen && decodeTime(v[:timeLen]).Equal(exp)
-		}},
+		}, db.claims},
 		{bucketJobDoneExp, bucketJobKeys, func(v []byte, exp time.Time) bool {
 			return len(v) == 1+timeLen && v[0] == keyDone && decodeTime(v[1:]).Equal(exp)
-		}},
+		}, nil},
 	} {
 		for {
 			// scanned bounds the transaction; removed counts only what the
@@ -108,6 +110,7 @@ func (db *DB) PurgeExpired(now time.Time) (int, error) {
 			scanned, removed := 0, 0
 			err := db.update(func(b *bolt.Tx) error {
 				scanned, removed = 0, 0 // a re-run starts over
+				var gone []claimNote
 				index, bucket := b.Bucket(p.index), b.Bucket(p.bucket)
 				c := index.Cursor()
 				for k, _ := c.First(); k != nil && scanned < purgeBatch; k, _ = c.First() {
@@ -123,11 +126,18 @@ func (db *DB) PurgeExpired(now time.Time) (int, error) {
 							return err
 						}
 						removed++
+						if k, ok := eventKey(string(name)); ok && p.claims != nil {
+							gone = append(gone, claimNote{k, UnixNanos(exp)})
+						}
 					}
 					if err := c.Delete(); err != nil {
 						return err
 					}
 					scanned++
+				}
+				if len(gone) > 0 {
+					c, id := p.claims, b.ID()
+					b.OnCommit(func() { c.forget(gone, id) })
 				}
 				return nil
 			})

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -97,3 +98,22 @@ func checkName(what, s string) error {
 	}
 	return nil
 }
+
+// UnixNanos is t as nanoseconds since 1970, the form in which the memory
+// of event claims and the PostgreSQL store compare times; times outside
+// 1678-2262 clamp to the ends of int64, which keeps their order against
+// every time in range.
+func UnixNanos(t time.Time) int64 {
+	switch {
+	case t.Before(minNanoTime):
+		return math.MinInt64
+	case t.After(maxNanoTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+var (
+	minNanoTime = time.Unix(0, math.MinInt64)
+	maxNanoTime = time.Unix(0, math.MaxInt64)
+)

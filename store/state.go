@@ -51,6 +51,7 @@ func (t *tx) claim(key, value string, now, expires time.Time, settle bool) (stri
 	if err := index.Put(expiryKey(expires, key), nil); err != nil {
 		return "", false, fmt.Errorf("claim %s: %w", key, err)
 	}
+	t.wroteClaim(key, expires)
 	return value, true, nil
 }
 

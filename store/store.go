@@ -99,6 +99,9 @@ type engine struct {
 	// DB's, shared with other transactions and processes, checks it
 	// against the stored bytes (see requestCache).
 	cache *requestCache
+	// claims is the file's event claims in memory (see eventclaims.go),
+	// which Accept reads; nil when ReadOnly.
+	claims *eventClaims
 }
 
 var (
@@ -164,6 +167,12 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	db.writer = groupcommit.New(b.Update, gc)
 	db.update = db.writer.Update
+	db.claims = newEventClaims()
+	if err := b.View(func(b *bolt.Tx) error { db.claims.load(b); return nil }); err != nil {
+		db.writer.Close()
+		_ = b.Close()
+		return nil, fmt.Errorf("open store %s: read the event claims: %w", path, err)
+	}
 	if err := db.openJournal(afterCommit); err != nil {
 		db.writer.Close()
 		_ = b.Close()
@@ -237,11 +246,13 @@ func (e *engine) View(fn func(triage.Tx) error) error {
 }
 
 func (e *engine) tx(b *bolt.Tx) *tx {
-	return &tx{b: b, now: e.opt.Now, dedupeTTL: e.opt.DedupeTTL, cache: e.cache}
+	return &tx{b: b, now: e.opt.Now, dedupeTTL: e.opt.DedupeTTL, cache: e.cache, claims: e.claims}
 }
 
 type tx struct {
 	cache     *requestCache
+	claims    *eventClaims
+	wrote     []claimNote // the event claims written, for claims once committed
 	b         *bolt.Tx
 	now       func() time.Time
 	dedupeTTL time.Duration

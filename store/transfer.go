@@ -234,6 +234,7 @@ func (t *tx) importRecord(kind string, r transfer.Record) error {
 		if err := claims.Put([]byte(r.Key), append(encodeTime(c.Expires), c.Value...)); err != nil {
 			return err
 		}
+		t.wroteClaim(r.Key, c.Expires)
 		return index.Put(expiryKey(c.Expires, r.Key), nil)
 	case transfer.Notes:
 		var n triage.Note

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -98,22 +98,8 @@ type tx struct {
 func (t *tx) now() time.Time { return t.db.opt.Now() }
 
 // nanos is t as nanoseconds since 1970, the form the store compares
-// times in; times outside 1678-2262 clamp to the ends of int64, which
-// keeps their order against every time in range.
-func nanos(t time.Time) int64 {
-	switch {
-	case t.Before(minTime):
-		return math.MinInt64
-	case t.After(maxTime):
-		return math.MaxInt64
-	}
-	return t.UnixNano()
-}
-
-var (
-	minTime = time.Unix(0, math.MinInt64)
-	maxTime = time.Unix(0, math.MaxInt64)
-)
+// times in (store.UnixNanos).
+func nanos(t time.Time) int64 { return store.UnixNanos(t) }
 
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
 

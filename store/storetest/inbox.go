@@ -187,3 +187,51 @@ func testInboxResumesAtItsCursor(t *testing.T, d Driver) {
 		t.Errorf("resuming at the cursor: %v, want [EvLate]", more)
 	}
 }
+
+// A delivery whose event intake claimed without an Accept (a message read
+// back from the channel, a delivery of an older version) is a duplicate
+// when Slack delivers it again, after a restart too, until the claim
+// expires.
+func testAcceptRefusesWhatIntakeClaimed(t *testing.T, d Driver) {
+	f := newFixture(t, d)
+	db := f.Open(Options{})
+	MustUpdate(t, db, func(tx triage.Tx) error {
+		_, _, err := tx.Settle(triage.EventClaim("EvIntake"), "5", T0, T0.Add(time.Hour))
+		return err
+	})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = f.Open(Options{})
+	for _, c := range []struct {
+		at  time.Time
+		dup bool
+	}{{T0.Add(time.Minute), true}, {T0.Add(time.Hour - time.Nanosecond), true}, {T0.Add(time.Hour), false}} {
+		dup, err := db.Accept(&triage.Delivery{Kind: "event", Key: "EvIntake", Received: c.at}, time.Hour)
+		if err != nil || dup != c.dup {
+			t.Errorf("Accept at +%v after the restart = dup %v, %v; want %v", c.at.Sub(T0), dup, err, c.dup)
+		}
+	}
+}
+
+// A claim PurgeExpired removed blocks nothing any more, whatever the
+// delivery's Received time: the store keeps no copy of it anywhere.
+func testPurgedClaimBlocksNothing(t *testing.T, d Driver) {
+	db := newFixture(t, d).Open(Options{})
+	MustUpdate(t, db, func(tx triage.Tx) error {
+		_, _, err := tx.Claim(triage.EventClaim("EvOld"), "3", T0, T0.Add(time.Hour))
+		return err
+	})
+	if dup, err := db.Accept(&triage.Delivery{Kind: "event", Key: "EvOld", Received: T0.Add(30 * time.Minute)}, time.Hour); err != nil || !dup {
+		t.Fatalf("Accept of a claimed key = dup %v, %v; want a duplicate", dup, err)
+	}
+	if n, err := db.PurgeExpired(T0.Add(2 * time.Hour)); err != nil || n != 1 {
+		t.Fatalf("PurgeExpired = %d, %v; want 1", n, err)
+	}
+	if dup, err := db.Accept(&triage.Delivery{Kind: "event", Key: "EvOld", Received: T0.Add(30 * time.Minute)}, time.Hour); err != nil || dup {
+		t.Errorf("Accept after the purge = dup %v, %v; want a new delivery", dup, err)
+	}
+	if pending, err := db.Pending(10); err != nil || len(pending) != 1 || pending[0].Key != "EvOld" {
+		t.Errorf("Pending = %v, %v; want EvOld", pending, err)
+	}
+}

@@ -131,6 +131,8 @@ var cases = []contractCase{
 	{"InboxAcceptsEachKeyOnce", testInboxAcceptsEachKeyOnce},
 	{"AcceptTakesTheEventClaim", testAcceptTakesTheEventClaim},
 	{"InboxResumesAtItsCursor", testInboxResumesAtItsCursor},
+	{"AcceptRefusesWhatIntakeClaimed", testAcceptRefusesWhatIntakeClaimed},
+	{"PurgedClaimBlocksNothing", testPurgedClaimBlocksNothing},
 
 	{"CreateTicket", testCreateTicket},
 	{"CreateTicketConcurrentRetries", testCreateTicketConcurrentRetries},
