@@ -37,11 +37,11 @@ type httpServe struct {
 }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-// waitLog waits up to 10 s for want in the process's log: a line logged
+// waitLog waits up to 30 s for want in the process's log: a line logged
 // while answering a request may reach the pipe after the answer.
 func (s *httpServe) waitLog(want string) {
 	s.t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.logs.String(), want); {
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(s.logs.String(), want); {
 		if time.Now().After(deadline) {
 			s.t.Fatalf("no %q in the log:\n%s", want, s.logs.String())
 		}
@@ -202,7 +202,7 @@ func TestKillBetweenAckAndTicket(t *testing.T) {
 	if code := s.event("EvKill", reaction); code != http.StatusOK {
 		t.Fatalf("event: status %d", code)
 	}
-	s.fake.WaitCalls(t, "conversations.history", 1, 10*time.Second)
+	s.fake.WaitCalls(t, "conversations.history", 1, 30*time.Second)
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	s.cmd.Wait()
 	if reqs, pending := storeState(t, s.db); len(reqs) != 0 || pending != 1 {
@@ -213,10 +213,10 @@ func TestKillBetweenAckAndTicket(t *testing.T) {
 	if code := s.event("EvKill", reaction); code != http.StatusOK { // Slack's retry
 		t.Fatalf("retried event: status %d", code)
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(threadText(s.fake, "C0PLATHELP", ts), "REQ-") {
 		if time.Now().After(deadline) {
-			t.Fatal("no ticket posted in the thread within 15s of the restart")
+			t.Fatal("no ticket posted in the thread within 60s of the restart")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
