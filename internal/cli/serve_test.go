@@ -102,6 +102,13 @@ func onPostgres(url string, more ...string) func(string) string {
 // start runs serve and waits for /readyz.
 func (s *httpServe) start() {
 	s.t.Helper()
+	s.launch()
+	s.waitReady(50 * time.Millisecond)
+}
+
+// launch runs serve without waiting for it.
+func (s *httpServe) launch() {
+	s.t.Helper()
 	// Connections kept alive to a process killed earlier on this port
 	// would carry the next events: one the client's pool had not yet
 	// found dead fails that event with EOF, as Slack's fresh connection
@@ -119,7 +126,12 @@ func (s *httpServe) start() {
 	}
 	cmd := s.cmd
 	s.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	deadline := time.Now().Add(20 * time.Second)
+}
+
+// waitReady asks /readyz every poll until it answers 200.
+func (s *httpServe) waitReady(poll time.Duration) {
+	s.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := http.Get(s.url + "/readyz")
 		if err == nil {
@@ -129,9 +141,9 @@ func (s *httpServe) start() {
 			}
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("serve not ready within 20s:\n%s", logs.String())
+			s.t.Fatalf("serve not ready within 60s:\n%s", s.logs.String())
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(poll)
 	}
 }
 

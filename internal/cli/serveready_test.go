@@ -2,14 +2,9 @@ package cli
 
 import (
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 )
 
 // TestReadyMeansServing asks /readyz as often as it can while serve
@@ -22,27 +17,8 @@ import (
 func TestReadyMeansServing(t *testing.T) {
 	for range 3 {
 		s := newHTTPServe(t)
-		s.cmd = exec.Command(s.bin, "serve", "--config", s.cfg)
-		s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret, "JIRA_API_TOKEN="+jirafake.Token)
-		s.logs = &syncBuffer{}
-		s.cmd.Stderr = s.logs
-		if err := s.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmd := s.cmd
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		for deadline := time.Now().Add(30 * time.Second); ; {
-			resp, err := http.Get(s.url + "/readyz")
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					break
-				}
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("serve not ready within 30s:\n%s", s.logs.String())
-			}
-		}
+		s.launch()
+		s.waitReady(0)
 		s.cmd.Process.Signal(syscall.SIGHUP)
 		resp, err := http.Post(s.url+"/slack/events", "application/json", strings.NewReader("{}"))
 		if err != nil {
