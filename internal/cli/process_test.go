@@ -147,8 +147,8 @@ func startServe(t *testing.T, bin, dir string) *exec.Cmd {
 	}()
 	select {
 	case <-ready:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("serve did not start within 20s; it said:\n%s", seen.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not start within 60s; it said:\n%s", seen.String())
 	}
 	return cmd
 }
