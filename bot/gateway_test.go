@@ -102,7 +102,7 @@ func TestGatewayCancelDuringWait(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(25 * time.Second): // under the 30 s Retry-After
 		t.Fatal("Do kept waiting out a 30s Retry-After after its context was cancelled")
 	}
 	if n := len(fake.Calls("chat.postMessage")); n != 1 {

@@ -60,7 +60,7 @@ func TestMessageShortcutOpensThePrefilledModal(t *testing.T) {
 	h.interact(map[string]any{"type": "message_action", "callback_id": render.ShortcutCreate, "trigger_id": "trig-short",
 		"action_ts": "1.2", "user": map[string]any{"id": platLead}, "channel": map[string]any{"id": "C0RANDOM", "name": "random"},
 		"message": map[string]any{"type": "message", "user": outsider, "ts": ts, "text": "can we get a staging env for the new checkout?"}})
-	v := openedView(t, h.fake.WaitCalls(t, "views.open", 1, 3*time.Second)[0].JSON)
+	v := openedView(t, h.fake.WaitCalls(t, "views.open", 1, 30*time.Second)[0].JSON)
 	if !strings.Contains(v.PrivateMetadata, ts) {
 		t.Fatalf("modal metadata %q does not carry the message", v.PrivateMetadata)
 	}
@@ -159,7 +159,7 @@ func TestApprovalWhenTheBudgetIsSpent(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.command(outsider, platHelp, "our deploy is blocked by a failing pipeline", "trig-p2")
-	v := openedView(t, h.fake.WaitCalls(t, "views.open", 1, 3*time.Second)[0].JSON)
+	v := openedView(t, h.fake.WaitCalls(t, "views.open", 1, 30*time.Second)[0].JSON)
 	h.interact(submission(t, v, outsider, map[string]string{"summary": "our deploy is blocked by a failing pipeline"}))
 	r := h.ticketed(1)[0]
 	if r.Status != triage.StatusPending {
@@ -185,7 +185,7 @@ func TestResolveAsksForTheTimeSpent(t *testing.T) {
 	r := h.ticketed(1)[0]
 	id := strconv.FormatInt(r.ID, 10)
 	h.click(r.Assignee, h.fake.DM(r.Assignee), "1", slack.BlockAction{ActionID: render.ActionResolve, Value: id})
-	v := openedView(t, h.fake.WaitCalls(t, "views.open", 1, 3*time.Second)[0].JSON)
+	v := openedView(t, h.fake.WaitCalls(t, "views.open", 1, 30*time.Second)[0].JSON)
 	if v.CallbackID != render.CallbackResolve {
 		t.Fatalf("modal %q, want the resolve modal", v.CallbackID)
 	}

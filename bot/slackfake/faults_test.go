@@ -22,8 +22,17 @@ func TestAnswersLostAfterTheEffect(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, api := newClient(t)
 			tt.fault(s)
-			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			// The client gives up once the fake holds the message: a fixed
+			// 200 ms timeout could end the call before it arrived, on a
+			// loaded machine, and leave the fault armed for the next post.
+			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
+			go func() {
+				for len(s.Messages("C1")) == 0 && ctx.Err() == nil {
+					time.Sleep(time.Millisecond)
+				}
+				cancel()
+			}()
 			if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("lost", false)); err == nil {
 				t.Fatal("the first post got its answer")
 			}

@@ -38,7 +38,7 @@ func TestClassifyAnswersEachLineBeforeTheNext(t *testing.T) {
 			if err := json.Unmarshal([]byte(l), &res); err != nil || res.Decision.Urgency.String() == "" {
 				t.Fatalf("answer to %q: %q (%v)", text, l, err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(30 * time.Second):
 			t.Fatalf("no answer to %q while stdin stays open: it sits in the output buffer", text)
 		}
 	}

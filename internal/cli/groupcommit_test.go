@@ -92,7 +92,7 @@ func TestKillBetweenCommitAndAcks(t *testing.T) {
 		}
 		return n
 	}
-	for deadline := time.Now().Add(30 * time.Second); ticketed() < n && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(60 * time.Second); ticketed() < n && time.Now().Before(deadline); {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.cmd.Process.Signal(os.Interrupt)

@@ -91,7 +91,7 @@ func TestScheduledWorkSurvivesLeaderSIGKILL(t *testing.T) {
 	waitFor(t, 45*time.Second, "the weekly report", func() bool { return posts(fake, "C0PLATFORM", reportText) > 0 })
 
 	var leader *httpServe
-	waitFor(t, 10*time.Second, "one leader", func() bool {
+	waitFor(t, 30*time.Second, "one leader", func() bool {
 		n := 0
 		for _, r := range rs {
 			if r.leading() {

@@ -26,7 +26,7 @@ func TestKillBetweenPostAndCommit(t *testing.T) {
 	if code := s.event("EvPostKill", ev); code != http.StatusOK {
 		t.Fatalf("event: status %d", code)
 	}
-	s.fake.WaitCalls(t, "chat.postMessage", 1, 15*time.Second)
+	s.fake.WaitCalls(t, "chat.postMessage", 1, 30*time.Second)
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	s.cmd.Wait()
 

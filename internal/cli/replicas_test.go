@@ -111,7 +111,7 @@ func TestScheduledWorkAcrossReplicas(t *testing.T) {
 	}
 	leader := func() *replica {
 		var out *replica
-		waitFor(t, 10*time.Second, "one leader", func() bool {
+		waitFor(t, 30*time.Second, "one leader", func() bool {
 			out = nil
 			n := 0
 			for _, r := range rs {
@@ -128,7 +128,7 @@ func TestScheduledWorkAcrossReplicas(t *testing.T) {
 	}
 	first := leader()
 	// The leader's first pass starts the duties' clocks.
-	waitFor(t, 10*time.Second, "the first pass", func() bool {
+	waitFor(t, 30*time.Second, "the first pass", func() bool {
 		var n int
 		err := first.db.Pool().QueryRow(context.Background(), "SELECT count(*) FROM job_runs").Scan(&n)
 		return err == nil && n > 0

@@ -240,6 +240,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	health.serving.Store(true)
 wait:
 	for {
 		select {
@@ -383,6 +384,10 @@ type readiness struct {
 	socket   bool
 	authed   atomic.Bool
 	socketUp atomic.Bool
+	// serving is set once Slack's routes are on the mux and SIGHUP
+	// reloads: ready before that, a load balancer's first event got a 404
+	// and an operator's SIGHUP ended the process.
+	serving atomic.Bool
 
 	mu       sync.Mutex
 	storeWhy string
@@ -431,6 +436,8 @@ func (h *readiness) problem() string {
 		return "slack: not authenticated yet"
 	case h.socket && !h.socketUp.Load():
 		return "slack: socket mode not connected"
+	case !h.serving.Load():
+		return "starting: routes and signal handlers not set up yet"
 	}
 	return ""
 }

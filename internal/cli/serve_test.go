@@ -37,11 +37,11 @@ type httpServe struct {
 }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-// waitLog waits up to 10 s for want in the process's log: a line logged
+// waitLog waits up to 30 s for want in the process's log: a line logged
 // while answering a request may reach the pipe after the answer.
 func (s *httpServe) waitLog(want string) {
 	s.t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.logs.String(), want); {
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(s.logs.String(), want); {
 		if time.Now().After(deadline) {
 			s.t.Fatalf("no %q in the log:\n%s", want, s.logs.String())
 		}
@@ -102,6 +102,13 @@ func onPostgres(url string, more ...string) func(string) string {
 // start runs serve and waits for /readyz.
 func (s *httpServe) start() {
 	s.t.Helper()
+	s.launch()
+	s.waitReady(50 * time.Millisecond)
+}
+
+// launch runs serve without waiting for it.
+func (s *httpServe) launch() {
+	s.t.Helper()
 	// Connections kept alive to a process killed earlier on this port
 	// would carry the next events: one the client's pool had not yet
 	// found dead fails that event with EOF, as Slack's fresh connection
@@ -119,7 +126,12 @@ func (s *httpServe) start() {
 	}
 	cmd := s.cmd
 	s.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	deadline := time.Now().Add(20 * time.Second)
+}
+
+// waitReady asks /readyz every poll until it answers 200.
+func (s *httpServe) waitReady(poll time.Duration) {
+	s.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := http.Get(s.url + "/readyz")
 		if err == nil {
@@ -129,9 +141,9 @@ func (s *httpServe) start() {
 			}
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("serve not ready within 20s:\n%s", logs.String())
+			s.t.Fatalf("serve not ready within 60s:\n%s", s.logs.String())
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(poll)
 	}
 }
 
@@ -202,7 +214,7 @@ func TestKillBetweenAckAndTicket(t *testing.T) {
 	if code := s.event("EvKill", reaction); code != http.StatusOK {
 		t.Fatalf("event: status %d", code)
 	}
-	s.fake.WaitCalls(t, "conversations.history", 1, 10*time.Second)
+	s.fake.WaitCalls(t, "conversations.history", 1, 30*time.Second)
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	s.cmd.Wait()
 	if reqs, pending := storeState(t, s.db); len(reqs) != 0 || pending != 1 {
@@ -213,10 +225,10 @@ func TestKillBetweenAckAndTicket(t *testing.T) {
 	if code := s.event("EvKill", reaction); code != http.StatusOK { // Slack's retry
 		t.Fatalf("retried event: status %d", code)
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(threadText(s.fake, "C0PLATHELP", ts), "REQ-") {
 		if time.Now().After(deadline) {
-			t.Fatal("no ticket posted in the thread within 15s of the restart")
+			t.Fatal("no ticket posted in the thread within 60s of the restart")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -64,7 +64,7 @@ teams:
 	}
 
 	s.reload(load(fmt.Sprintf("\n      source: ical\n      ical: {url: %q, refresh: 5m}", "file:"+feed)))
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for route() != "U0ANN" && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond) // the first fetch runs in the background
 	}

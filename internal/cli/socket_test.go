@@ -39,9 +39,9 @@ func TestServeSocketModeFailuresAreVisible(t *testing.T) {
 	}
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
-		for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		for deadline := time.Now().Add(60 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
 			if time.Now().After(deadline) {
-				t.Fatalf("%s: not within 20s\n%s", what, logs.String())
+				t.Fatalf("%s: not within 60s\n%s", what, logs.String())
 			}
 		}
 	}

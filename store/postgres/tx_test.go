@@ -112,8 +112,10 @@ func TestUpdateGivesUpAtTheTimeout(t *testing.T) {
 	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Update against a locked row: %v, want the deadline", err)
 	}
-	if took := time.Since(start); took > 5*time.Second {
-		t.Errorf("Update gave up after %v, want about the 300ms timeout", took)
+	// A failure bound, not a timing: without the timeout the Update
+	// would wait for the row until the other transaction ends.
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("Update gave up after %v, want it to give up after the 300ms timeout", took)
 	}
 }
 
