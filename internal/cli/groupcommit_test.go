@@ -26,11 +26,13 @@ import (
 // Slack's retries, every event is exactly one request.
 func TestKillBetweenCommitAndAcks(t *testing.T) {
 	s := newHTTPServe(t)
-	const n = 60
+	const n, first = 60, 19
 	// The commit that makes the 20th delivery durable holds that one's
 	// ack at least, so the burst never gets all its acks, however its
-	// Accepts were batched.
-	t.Setenv(faultKillAfterAcks, "20")
+	// Accepts were batched. The first 19 are sent, and acknowledged,
+	// before the burst: a burst's Accepts can all share the commit that
+	// kills, and then no acknowledged event would be checked.
+	t.Setenv(faultKillAfterAcks, fmt.Sprint(first+1))
 	s.start()
 
 	events := make([]map[string]any, n)
@@ -45,10 +47,10 @@ func TestKillBetweenCommitAndAcks(t *testing.T) {
 		s.fake.AddMessage("C0DATAHELP", slack.Message{Msg: slack.Msg{Type: "message", User: events[i]["user"].(string),
 			Text: events[i]["text"].(string), Timestamp: events[i]["ts"].(string)}})
 	}
-	send := func() (acked []int) {
+	send := func(from, to int) (acked []int) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
-		for i := range events {
+		for i := from; i < to; i++ {
 			wg.Go(func() {
 				if s.eventQuiet(fmt.Sprintf("EvBatch%d", i), events[i]) == http.StatusOK {
 					mu.Lock()
@@ -60,7 +62,11 @@ func TestKillBetweenCommitAndAcks(t *testing.T) {
 		wg.Wait()
 		return acked
 	}
-	acked := send()
+	acked := send(0, first)
+	if len(acked) != first {
+		t.Fatalf("%d of the first %d events acknowledged, before the commit that kills", len(acked), first)
+	}
+	acked = append(acked, send(first, n)...)
 	if err := s.cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Fatalf("serve was not killed by the fault hook: %v\n%s", err, s.logs.String())
 	}
@@ -79,7 +85,7 @@ func TestKillBetweenCommitAndAcks(t *testing.T) {
 
 	os.Unsetenv(faultKillAfterAcks)
 	s.start()
-	if again := send(); len(again) != n { // Slack retries what was not acknowledged; all, to be thorough
+	if again := send(0, n); len(again) != n { // Slack retries what was not acknowledged; all, to be thorough
 		t.Fatalf("after the restart %d of %d events acknowledged", len(again), n)
 	}
 	// Every request is ticketed once its key is posted in its thread.
