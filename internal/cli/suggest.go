@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -230,22 +231,27 @@ func estimateOff(a learn.Agreement) string {
 	return fmt.Sprintf("; estimate off by %.1f on average over %d resolved with the time spent", a.MeanOff(), a.Timed)
 }
 
-// storeHistory reads the labelled requests from the database. A database
-// the bot has not written yet is an empty history, and a note on stderr
-// says where it was looked for (see unwritten).
+// storeHistory reads the labelled requests from the database, whichever
+// driver holds it. A database the bot has not written yet (a bolt file
+// that is not there, a PostgreSQL database no sprintguard has migrated) is
+// a fresh install's, an empty history, and a note on stderr says where it
+// was looked for (see unwritten).
 func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.Settings, team string) ([]learn.Example, error) {
-	if cfg.Storage.Driver == config.DriverPostgres {
-		return postgresHistory(ctx, env, cfg, st, team)
+	if cfg.Storage.Driver != config.DriverPostgres {
+		fresh, err := unwritten(cfg)
+		if err != nil {
+			return nil, err
+		}
+		if fresh {
+			fmt.Fprintf(env.Stderr, "note: the database %s is not written yet (the bot makes it when it first runs), so the history is empty\n", cfg.Storage.Path)
+			return nil, nil
+		}
 	}
-	fresh, err := unwritten(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if fresh {
-		fmt.Fprintf(env.Stderr, "note: the database %s is not written yet (the bot makes it when it first runs), so the history is empty\n", cfg.Storage.Path)
+	db, done, err := openReader(ctx, cfg)
+	if errors.Is(err, errNoTablesYet) {
+		fmt.Fprintf(env.Stderr, "note: %v, so the history is empty\n", err)
 		return nil, nil
 	}
-	db, done, err := openForRead(ctx, cfg.Storage.Path)
 	if err != nil {
 		return nil, err
 	}

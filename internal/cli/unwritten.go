@@ -1,15 +1,12 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/learn"
-	"github.com/sprintguard/sprintguard/triage"
 )
 
 // unwritten reports whether cfg's bolt database is one the bot has not
@@ -34,26 +31,4 @@ func unwritten(cfg *config.Config) (bool, error) {
 		return false, fmt.Errorf("no database at %s: its folder %s is not there, so serve cannot have written it; fix storage.path in %s", path, dir, cfg.Path)
 	}
 	return true, nil
-}
-
-// postgresHistory reads the labelled requests from cfg's PostgreSQL
-// database. A database no sprintguard has migrated yet is a fresh
-// install's, an empty history, as unwritten says of a bolt file.
-func postgresHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.Settings, team string) ([]learn.Example, error) {
-	db, done, err := openReader(ctx, cfg)
-	if errors.Is(err, errNoTablesYet) {
-		fmt.Fprintf(env.Stderr, "note: %v, so the history is empty\n", err)
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	var ex []learn.Example
-	err = db.View(func(tx triage.Tx) error {
-		var err error
-		ex, err = learn.History(tx, st, team)
-		return err
-	})
-	return ex, err
 }
