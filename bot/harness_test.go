@@ -54,7 +54,7 @@ func (c *clock) add(d time.Duration) { c.ns.Add(int64(d)) }
 // harness runs the bot over HTTP against the Slack fake, with a real store
 // and outbox worker. Everything stops at the end of the test.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	fake   *slackfake.Server
 	db     *store.DB
 	svc    *triage.Service
@@ -66,18 +66,18 @@ type harness struct {
 	log    *slog.Logger
 }
 
-func newHarness(t *testing.T) *harness { return newHarnessWith(t, nil) }
+func newHarness(t testing.TB) *harness { return newHarnessWith(t, nil) }
 
 // newHarnessWith lets the test choose the tracker, given the harness's
 // store and gateway; nil means the local tracker.
-func newHarnessWith(t *testing.T, tracker func(h *harness, gw *bot.Gateway) triage.Tracker) *harness {
+func newHarnessWith(t testing.TB, tracker func(h *harness, gw *bot.Gateway) triage.Tracker) *harness {
 	t.Helper()
 	return newHarnessConfig(t, examples.Config, tracker)
 }
 
 // newHarnessConfig runs the harness on the config text yaml; a team that
 // pages through PagerDuty gets the outbox's pager handler, as serve does.
-func newHarnessConfig(t *testing.T, yaml []byte, tracker func(h *harness, gw *bot.Gateway) triage.Tracker) *harness {
+func newHarnessConfig(t testing.TB, yaml []byte, tracker func(h *harness, gw *bot.Gateway) triage.Tracker) *harness {
 	t.Helper()
 	cfg, err := config.Parse("sprintguard.yaml", yaml, func(string) string { return "" })
 	if err != nil {
@@ -137,7 +137,7 @@ func newHarnessConfig(t *testing.T, yaml []byte, tracker func(h *harness, gw *bo
 	return h
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
