@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -29,22 +30,8 @@ func testAddPosts(t *testing.T, d Driver) {
 	want := []triage.Post{reply, dm, paged}
 	check := func(step string) {
 		t.Helper()
-		err := db.View(func(tx triage.Tx) error {
-			reads := everyRead(tx)
-			for name, read := range reads {
-				got, err := read()
-				if err != nil {
-					return err
-				}
-				if got == nil || !slices.Equal(got.Posts, want) {
-					t.Errorf("%s: %s gave posts %+v, want %+v", step, name, got, want)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
+		checkEveryRead(t, db, step, func(got *triage.Request) bool { return slices.Equal(got.Posts, want) },
+			func() string { return fmt.Sprintf("posts %+v", want) }, nil)
 	}
 	check("after AddPosts")
 
@@ -77,6 +64,32 @@ func everyRead(tx triage.Tx) map[string]func() (*triage.Request, error) {
 			})
 			return got, err
 		},
+	}
+}
+
+// checkEveryRead reads besideRequest every way (everyRead) in one View
+// and fails the test, at step, for each read that gives no request or one
+// that ok refuses; want says what was wanted. also, when not nil, runs in
+// the same View for what else the step must hold.
+func checkEveryRead(t *testing.T, db Store, step string, ok func(*triage.Request) bool, want func() string, also func(tx triage.Tx) error) {
+	t.Helper()
+	err := db.View(func(tx triage.Tx) error {
+		for name, read := range everyRead(tx) {
+			got, err := read()
+			if err != nil {
+				return err
+			}
+			if got == nil || !ok(got) {
+				t.Errorf("%s: %s gave %+v, want %s", step, name, got, want())
+			}
+		}
+		if also != nil {
+			return also(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -27,29 +28,18 @@ func testPutSimilar(t *testing.T, d Driver) {
 	want := found
 	check := func(step string) {
 		t.Helper()
-		err := db.View(func(tx triage.Tx) error {
-			reads := everyRead(tx)
-			for name, read := range reads {
-				got, err := read()
+		checkEveryRead(t, db, step, func(got *triage.Request) bool { return got.SimilarDone && slices.Equal(got.Similar, want) },
+			func() string { return fmt.Sprintf("similar %+v and done", want) },
+			func(tx triage.Tx) error {
+				o, err := tx.Request(2)
 				if err != nil {
 					return err
 				}
-				if got == nil || !got.SimilarDone || !slices.Equal(got.Similar, want) {
-					t.Errorf("%s: %s gave %+v, want similar %+v and done", step, name, got, want)
+				if o.SimilarDone || len(o.Similar) > 0 {
+					t.Errorf("%s: request 2 has similar %+v (done %v), set on request 1 only", step, o.Similar, o.SimilarDone)
 				}
-			}
-			o, err := tx.Request(2)
-			if err != nil {
-				return err
-			}
-			if o.SimilarDone || len(o.Similar) > 0 {
-				t.Errorf("%s: request 2 has similar %+v (done %v), set on request 1 only", step, o.Similar, o.SimilarDone)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
+				return nil
+			})
 	}
 	check("after PutSimilar")
 
