@@ -2,8 +2,6 @@ package learn
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 	"testing"
 )
 
@@ -92,32 +90,5 @@ func TestSearchForAnIndexedRequestWithAWordOfItsOwn(t *testing.T) {
 	}
 	if len(got) != 3 || got[0] > 3 || got[1] > 3 || got[2] > 3 {
 		t.Errorf("Search = %v, want requests 1, 2 and 3", got)
-	}
-}
-
-// TestSearchTablesGiveTheSameScores checks that the weight tables a search
-// builds for long posting lists give every hit the score, to the bit, that
-// computing each weight as it goes gives (the path of an index holding a
-// request longer than maxTabled).
-func TestSearchTablesGiveTheSameScores(t *testing.T) {
-	x := NewIndex()
-	for i := range 3000 {
-		text := searchText(i)
-		if i%3 == 0 {
-			text += " " + strings.Repeat(benchSystems[i%len(benchSystems)]+" ", i%5) // counted more than once
-		}
-		x.Add(int64(i+1), text)
-	}
-	for _, q := range []int{0, 1, 17, 2998, 2999} {
-		tabled := x.Search(searchText(q), Considered+1, int64(q+1))
-		x.longest = maxTabled + 1
-		direct := x.Search(searchText(q), Considered+1, int64(q+1))
-		x.longest = 0
-		for _, d := range x.lens {
-			x.longest = max(x.longest, d)
-		}
-		if len(tabled) == 0 || !slices.Equal(tabled, direct) {
-			t.Errorf("search for %q: with tables %v, without %v", searchText(q), tabled, direct)
-		}
 	}
 }
