@@ -17,8 +17,9 @@
 // about 68 MiB and answers in about 1 ms (p50): a posting is 5 bytes (a
 // 4-byte document number and a 1-byte term count, in parallel arrays), and
 // a search reads the rarest query terms first within a postings budget
-// (see searchBudget). `go run ./bench/learn` measures it; `make bench`
-// runs that.
+// (see searchBudget), and stops making candidates once the terms left
+// cannot change the top k (see Search). `go run ./bench/learn` measures
+// it; `make bench` runs that.
 //
 // Rule suggestions (Suggest) classify the labelled history with the team's
 // rules, find where the team disagreed, and propose edits, each with the

@@ -35,10 +35,9 @@ type Index struct {
 	docs   []int64           // document number -> request id
 	lens   []uint16          // document number -> terms counted
 	total  int64             // sum of lens
-	// repeats is set once an id is added that is not above every
-	// earlier one: a search must then check each candidate's id, not
-	// only its document, against the request looked up.
-	repeats bool
+	// longest is the largest of lens: a search's weight tables have an
+	// entry for each length up to it.
+	longest uint16
 	// scratch holds a search's working memory (*search), reused across
 	// searches so that a search allocates almost nothing.
 	scratch sync.Pool
@@ -85,13 +84,11 @@ func (x *Index) Add(id int64, text string) {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if len(x.docs) > 0 && id <= x.docs[len(x.docs)-1] {
-		x.repeats = true
-	}
 	d := uint32(len(x.docs))
 	l := uint16(min(len(ts), math.MaxUint16))
 	x.docs = append(x.docs, id)
 	x.lens = append(x.lens, l)
+	x.longest = max(x.longest, l)
 	x.total += int64(l)
 	for t, n := range counts {
 		k, ok := x.ids[t]

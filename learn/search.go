@@ -1,7 +1,6 @@
 package learn
 
 import (
-	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -17,9 +16,9 @@ import (
 // candidates that the lists read before it found, or it is left out (see
 // plan). A candidate's score is the float32 sum, rarest term first, of
 // BM25's weights of the terms it counts. Search returns the top k of the
-// candidates by that score, exactly, but without scoring every candidate:
-// it walks the lists from the latest request back and passes over the
-// requests whose bound says they cannot enter the top k (see top).
+// candidates by that score, exactly, but stops making candidates, and
+// drops those it has, as soon as the terms left cannot lift them into the
+// top k (see top).
 func (x *Index) Search(text string, k int, skip int64) []Hit {
 	q := terms(text)
 	if k <= 0 || len(q) == 0 {
@@ -38,11 +37,10 @@ func (x *Index) Search(text string, k int, skip int64) []Hit {
 		s = &search{}
 	}
 	defer x.scratch.Put(s)
-	s.avg = float64(x.total) / float64(n)
-	if s.avg == 0 {
-		s.avg = 1
+	avg := float64(x.total) / float64(n)
+	if avg == 0 {
+		avg = 1
 	}
-	s.normOK = false
 	s.terms = s.terms[:0]
 	for _, t := range q {
 		if k, ok := x.ids[t]; ok {
@@ -50,8 +48,8 @@ func (x *Index) Search(text string, k int, skip int64) []Hit {
 			df := float64(len(p.doc))
 			idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
 			s.terms = append(s.terms, qterm{
-				p: p, idf: idf, i: len(p.doc) - 1,
-				ub: float64(bm25Weight(idf, float64(p.maxTF), bm25Norm(p.minLen, s.avg))),
+				p: p, idf: idf,
+				ub: float64(bm25Weight(idf, float64(p.maxTF), bm25Norm(p.minLen, avg))),
 			})
 		}
 	}
@@ -65,34 +63,34 @@ func (x *Index) Search(text string, k int, skip int64) []Hit {
 		s.skipDoc = i
 	}
 	s.plan(n, x.budget)
-	return s.top(x, k, skip)
+	return s.top(x, k, skip, avg)
 }
 
 // search is one Search's working memory, pooled in its Index.
 type search struct {
-	avg float64 // terms per request, on average
-	// normLen's length norm is normOf, when normOK.
-	normOK  bool
-	normLen uint16
-	normOf  float64
 	skipDoc int // the document of the request looked up, or -1
 	// terms are the query's terms that the index holds, rarest first: the
 	// order in which a score adds up.
 	terms []qterm
-	// byBound holds the read terms, lowest bound first: the order in which
-	// they stop being essential.
-	byBound []int
-	// probes holds every term, highest bound first: the order in which a
-	// candidate's other terms are looked up, so that one that cannot
-	// make it is passed over soonest.
-	probes []int
 	// seen is a bit per document, clear between searches, for counting
 	// the plan's candidates when its choice depends on the exact count.
 	seen []uint64
+	// score is each candidate's score so far, one float per document,
+	// zero for the others and clear between searches; touched lists the
+	// candidates.
+	score   []float32
+	touched []uint32
+	// norms[l] is BM25's length norm of a request of l terms, and once[l]
+	// the weight of a term that occurs once in it, for the term being
+	// read (see read).
+	norms []float64
+	once  []float32
+	// kth holds the best scores while top works out the k-th.
+	kth []float32
 }
 
-// qterm is one query term of a search: its list, its weight, what the plan
-// made of it, and where the search stands in its list.
+// qterm is one query term of a search: its list, its weight, and what the
+// plan made of it.
 type qterm struct {
 	p   *postings
 	idf float64
@@ -100,82 +98,8 @@ type qterm struct {
 	ub float64
 	// read: the plan reads the term's list whole, so every document in it
 	// is a candidate. Otherwise the term only adds to the candidates that
-	// a read term before it found.
+	// the read terms before it found.
 	read bool
-	// essential: candidates are drawn from the term's list. A read term
-	// stops being essential once the terms that are not could not, all
-	// together, lift a document into the top k (MaxScore).
-	essential bool
-	// required: a document without the term cannot enter the top k.
-	required bool
-	// i is the term's cursor: p.doc[i] is the latest document of the list
-	// not yet passed, and -1 means none is left.
-	i int
-	// has says whether the document being looked at holds the term.
-	has bool
-	// memo is the last weight computed (memoOK), for a count and a length:
-	// the requests that tie, and need scoring in full, are usually the
-	// same length.
-	memoOK  bool
-	memoTF  uint8
-	memoLen uint16
-	memo    float32
-}
-
-// weight is the term's weight in the document at its cursor, of l terms.
-func (t *qterm) weight(l uint16, s *search) float32 {
-	tf := t.p.tf[t.i]
-	if !t.memoOK || t.memoTF != tf || t.memoLen != l {
-		t.memoOK, t.memoTF, t.memoLen = true, tf, l
-		t.memo = bm25Weight(t.idf, float64(tf), s.norm(l))
-	}
-	return t.memo
-}
-
-// norm is BM25's length norm of a request of l terms.
-func (s *search) norm(l uint16) float64 {
-	if !s.normOK || s.normLen != l {
-		s.normOK, s.normLen, s.normOf = true, l, bm25Norm(l, s.avg)
-	}
-	return s.normOf
-}
-
-// cur is the document at the term's cursor, or -1 when none is left.
-func (t *qterm) cur() int {
-	if t.i < 0 {
-		return -1
-	}
-	return int(t.p.doc[t.i])
-}
-
-// seek moves the term's cursor back to the latest document at or before
-// d.
-func (t *qterm) seek(d int) {
-	if t.i >= 0 && int(t.p.doc[t.i]) > d {
-		t.gallop(d)
-	}
-}
-
-// gallop is seek once the cursor is past d: galloping back, then a
-// binary search, as a search's documents only ever go back.
-func (t *qterm) gallop(d int) {
-	doc := t.p.doc
-	hi := t.i // doc[hi] > d
-	lo := hi - 1
-	for step := 1; lo >= 0 && int(doc[lo]) > d; step *= 2 {
-		hi = lo
-		lo = hi - 2*step
-	}
-	lo = max(lo, -1) // doc[lo] <= d, or lo is before the list
-	for hi-lo > 1 {
-		m := int(uint(lo+hi) >> 1)
-		if int(doc[m]) <= d {
-			lo = m
-		} else {
-			hi = m
-		}
-	}
-	t.i = lo
 }
 
 // step is what the plan does with a term.
@@ -286,133 +210,197 @@ func (s *search) mark(docs []uint32) int {
 	return added
 }
 
-// top returns the k best candidates of the plan's terms. It walks the
-// documents from the latest back, document at a time. Once it holds k
-// hits, the k-th score is a threshold, and a document passes it only if
-// its score could beat it: the terms' bounds (qterm.ub) then make some
-// read terms not essential (MaxScore: a document that only they and the
-// probed terms could hold is not a candidate worth scoring), a
-// candidate's other terms are looked up highest bound first until its
-// bound falls under the threshold, and a candidate without a required
-// term sends every list back to that term's previous document. A
-// document is scored only when it could enter, with the same sum as
-// without any of this.
-func (s *search) top(x *Index, k int, skip int64) []Hit {
-	ts := s.terms
-	if len(ts) == 0 {
-		return nil
+// maxTabled is the longest request length the weight tables cover; a
+// search over longer requests computes each weight as it goes.
+const maxTabled = 4096
+
+// top returns the k best candidates of the plan's terms, adding the terms
+// up rarest first, one list at a time, in a float per document.
+//
+// Each term has a bound (qterm.ub), and the terms after one can add at
+// most their bounds' sum to any document. Once that sum is under the k-th
+// best score so far, a document that is not a candidate yet cannot enter
+// the top k, as scores only grow: the read terms left stop making
+// candidates, and only add to those that could still enter. Those are
+// the candidates whose score and the sum together reach the k-th best;
+// the others are dropped then, and again after each term. The terms left
+// are then probed for each candidate, or their lists read for the
+// candidates only, whichever is cheaper. This is what spares a lookup
+// the longest lists, of the words most requests use (a ticket's "ref"):
+// they come last.
+func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
+	n := len(x.docs)
+	if len(s.score) < n {
+		s.score = make([]float32, n+n/4)
 	}
-	s.byBound, s.probes = s.byBound[:0], s.probes[:0]
-	total := 0.0 // the bounds' sum
-	rest := 0.0  // the sum of the bounds of the terms not essential
-	for j := range ts {
-		t := &ts[j]
-		t.essential, t.required = t.read, false
-		total += t.ub
-		if t.read {
-			s.byBound = append(s.byBound, j)
-		} else {
-			rest += t.ub
+	tabled := x.longest <= maxTabled
+	s.norms = s.norms[:0]
+	if tabled {
+		for l := range int(x.longest) + 1 {
+			s.norms = append(s.norms, bm25Norm(uint16(l), avg))
 		}
-		s.probes = append(s.probes, j)
 	}
-	slices.SortStableFunc(s.byBound, func(a, b int) int { return cmp.Compare(ts[a].ub, ts[b].ub) })
-	slices.SortStableFunc(s.probes, func(a, b int) int { return cmp.Compare(ts[b].ub, ts[a].ub) })
-	// A score is a float32 sum, rounded at each addition, of float32
-	// weights; a bound is a float64 sum of weights or bounds. Scaling the
-	// bound by margin covers the rounding: a document is passed over only
-	// when its score is certainly under the threshold.
-	margin := 1 + float64(len(ts)+2)*0x1p-22
-	theta := math.Inf(-1)
-	lazy := 0 // byBound[:lazy] are not essential
+	norm := func(d uint32) float64 {
+		if tabled {
+			return s.norms[x.lens[d]]
+		}
+		return bm25Norm(x.lens[d], avg)
+	}
+	rest := 0.0 // the bounds' sum of the terms not added yet
+	for _, t := range s.terms {
+		rest += t.ub
+	}
+	// A score is a float32 sum, rounded at each addition; a bound is a
+	// float64 sum. Scaling the bound by margin covers the rounding: a
+	// document is dropped only when its score is certainly under the
+	// k-th best.
+	margin := 1 + float64(len(s.terms)+2)*0x1p-22
+	open := true    // read terms still make candidates
+	sorted := false // touched is in document order
+	added := 0.0    // the bounds' sum of the terms added: no score is above it
+	for _, t := range s.terms {
+		rest -= t.ub
+		added += t.ub
+		p := t.p
+		switch probes := len(s.touched) * bits.Len(uint(len(p.doc))); {
+		case t.read && open:
+			s.read(x, &t, norm, tabled)
+			sorted = false
+		case probes < len(p.doc):
+			// In document order, each probe starts where the last one
+			// ended; sorting costs less than the probes.
+			if !sorted {
+				slices.Sort(s.touched)
+				sorted = true
+			}
+			at := 0
+			for _, d := range s.touched {
+				i, ok := find(p.doc, at, d)
+				if ok {
+					s.score[d] += bm25Weight(t.idf, float64(p.tf[i]), norm(d))
+				}
+				at = i
+			}
+		default:
+			// The candidates' scores are not zero, and only theirs.
+			for i, d := range p.doc {
+				if s.score[d] != 0 {
+					s.score[d] += bm25Weight(t.idf, float64(p.tf[i]), norm(d))
+				}
+			}
+		}
+		// The k-th best is worked out only when it could pass rest.
+		if !open || added > rest {
+			if theta := s.kthBest(x, k, skip); rest*margin < theta {
+				open = false
+				kept := s.touched[:0]
+				for _, d := range s.touched {
+					if (float64(s.score[d])+rest)*margin >= theta {
+						kept = append(kept, d)
+					} else {
+						s.score[d] = 0
+					}
+				}
+				s.touched = kept
+			}
+		}
+	}
 	top := make([]Hit, 0, k+1)
-	for {
-		d := -1 // the latest document left in an essential list
-		for _, j := range s.byBound[lazy:] {
-			d = max(d, ts[j].cur())
-		}
-		if d < 0 {
-			break
-		}
-		next := d - 1 // where the essential lists go on from
-		if d != s.skipDoc && (!x.repeats || x.docs[d] != skip) {
-			// The bound adds the terms' bounds, which cost nothing to
-			// work out: a candidate's weights are worked out only once
-			// it could enter.
-			bound, fits := rest, true
-			for _, j := range s.byBound[lazy:] {
-				t := &ts[j]
-				if t.has = t.cur() == d; t.has {
-					bound += t.ub
-				} else if t.required {
-					next, fits = min(next, t.cur()), false
-				}
-			}
-			for _, j := range s.probes {
-				if !fits || bound*margin < theta {
-					fits = false
-					break
-				}
-				t := &ts[j]
-				if t.essential {
-					continue
-				}
-				t.seek(d)
-				if t.has = t.cur() == d; !t.has {
-					bound -= t.ub
-					if t.required {
-						next, fits = min(next, t.cur()), false
-					}
-				}
-			}
-			if fits && bound*margin >= theta {
-				top = insert(top, k, x.docs[d], s.score(x.lens[d]))
-				if len(top) == k && top[k-1].Score > theta {
-					theta = top[k-1].Score
-					for j := range ts {
-						ts[j].required = (total-ts[j].ub)*margin < theta
-					}
-					for lazy < len(s.byBound) {
-						t := &ts[s.byBound[lazy]]
-						if (rest+t.ub)*margin >= theta {
-							break
-						}
-						rest += t.ub
-						t.essential = false
-						lazy++
-					}
-				}
-			}
-		}
-		if next < 0 {
-			break
-		}
-		for _, j := range s.byBound[lazy:] {
-			ts[j].seek(next)
+	for _, d := range s.touched {
+		sc := s.score[d]
+		s.score[d] = 0
+		if id := x.docs[d]; id != skip {
+			top = insert(top, k, id, sc)
 		}
 	}
+	s.touched = s.touched[:0]
 	return top
 }
 
-// score is the score of a document of l terms, whose terms' has are set:
-// the weights of the read terms it holds and of the probed ones after the
-// first of those, added up in the terms' order.
-func (s *search) score(l uint16) float32 {
-	ts := s.terms
-	first := len(ts)
-	for j := range ts {
-		if ts[j].read && ts[j].has {
-			first = j
-			break
+// read adds term t to the score of each document in its list, making each
+// a candidate, with a table of the weight of a term that occurs once when
+// the list is long enough to pay for it.
+func (s *search) read(x *Index, t *qterm, norm func(uint32) float64, tabled bool) {
+	p, sc, skipDoc := t.p, s.score, uint32(s.skipDoc)
+	if !tabled || len(p.doc) < 2*len(s.norms) {
+		for i, d := range p.doc {
+			if d == skipDoc && s.skipDoc >= 0 {
+				continue
+			}
+			if sc[d] == 0 {
+				s.touched = append(s.touched, d)
+			}
+			sc[d] += bm25Weight(t.idf, float64(p.tf[i]), norm(d))
+		}
+		return
+	}
+	s.once = s.once[:0]
+	for _, norm := range s.norms {
+		s.once = append(s.once, bm25Weight(t.idf, 1, norm))
+	}
+	once, lens := s.once, x.lens
+	for i, d := range p.doc {
+		if d == skipDoc && s.skipDoc >= 0 {
+			continue
+		}
+		var w float32
+		if tf := p.tf[i]; tf == 1 {
+			w = once[lens[d]]
+		} else {
+			w = bm25Weight(t.idf, float64(tf), s.norms[lens[d]])
+		}
+		if sc[d] == 0 {
+			s.touched = append(s.touched, d)
+		}
+		sc[d] += w
+	}
+}
+
+// kthBest is the k-th best score of the candidates other than the request
+// looked up, or -Inf when there are fewer than k: a floor under the k-th
+// best score Search returns, as scores only grow.
+func (s *search) kthBest(x *Index, k int, skip int64) float64 {
+	kth := s.kth[:0]
+	for _, d := range s.touched {
+		v := s.score[d]
+		if len(kth) == k && v <= kth[k-1] || x.docs[d] == skip {
+			continue
+		}
+		i := len(kth)
+		kth = append(kth, 0)
+		for i > 0 && kth[i-1] < v {
+			kth[i] = kth[i-1]
+			i--
+		}
+		kth[i] = v
+		kth = kth[:min(len(kth), k)]
+	}
+	s.kth = kth
+	if len(kth) < k {
+		return math.Inf(-1)
+	}
+	return float64(kth[k-1])
+}
+
+// find is where d is, or would be, in docs, from at on: galloping, then
+// a binary search.
+func find(docs []uint32, at int, d uint32) (int, bool) {
+	lo, n := at, 1
+	for lo+n < len(docs) && docs[lo+n] < d {
+		lo += n + 1
+		n *= 2
+	}
+	n = min(n, len(docs)-lo)
+	for n > 0 {
+		half := n >> 1
+		if docs[lo+half] < d {
+			lo += half + 1
+			n -= half + 1
+		} else {
+			n = half
 		}
 	}
-	var sum float32
-	for j := range ts {
-		if t := &ts[j]; t.has && (t.read || j > first) {
-			sum += t.weight(l, s)
-		}
-	}
-	return sum
+	return lo, lo < len(docs) && docs[lo] == d
 }
 
 // insert adds request id, of score s, to top, the best up to k hits so

@@ -207,7 +207,7 @@ func TestSearchPlanCoversEveryStep(t *testing.T) {
 	x, texts := randomCorpus(r, 2000, false, false)
 	for _, budget := range []int{searchBudget, 300} {
 		for _, q := range texts[:200] {
-			s := &search{avg: 1, skipDoc: -1}
+			s := &search{skipDoc: -1}
 			for _, w := range slices.Compact(slices.Sorted(slices.Values(terms(q)))) {
 				if id, ok := x.ids[w]; ok {
 					s.terms = append(s.terms, qterm{p: &x.post[id]})
