@@ -130,7 +130,9 @@ func bm25Norm(l uint16, avg float64) float64 {
 }
 
 // bm25Weight is what a term of weight idf, counted tf times in a request
-// of length norm norm, adds to its score.
+// of length norm norm, adds to its score. The weight tables, the direct
+// path and the terms' bounds all call it, so a weight is the same float
+// every way, and a bound is never under a weight it bounds.
 func bm25Weight(idf, tf, norm float64) float32 {
 	return float32(idf * tf * (bm25K1 + 1) / (tf + norm))
 }
