@@ -90,8 +90,11 @@ type Bot struct {
 	sweeping   bool
 	sweptTo    uint64
 	wg         sync.WaitGroup
-	// acks counts the acknowledgements under way (see yield).
-	acks atomic.Int64
+	// acks counts the acknowledgements under way, and backedUp is when
+	// one last found ackBacklog under way, by yieldNow (see Yield).
+	acks     atomic.Int64
+	backedUp atomic.Int64
+	clock    yieldTimer // nil: the monotonic clock and real sleeps
 }
 
 // New returns a Bot. kick wakes the outbox worker after jobs are queued;
@@ -145,7 +148,7 @@ func (b *Bot) process(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case d := <-b.queue:
-			b.yield(ctx)
+			b.Yield(ctx)
 			b.handle(ctx, d)
 		}
 	}

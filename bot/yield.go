@@ -7,42 +7,90 @@ import (
 
 // Processing steps aside while acknowledgements back up. On a small
 // machine the processors' CPU (decoding, classifying, their transactions)
-// is what an acknowledgement waits for during a burst, and Slack retries
-// an event it has not had an answer for within 3 seconds; a request may
-// be made a little later instead, since the event is stored already.
+// and the outbox's (the similar-request lookup, Slack calls) is what an
+// acknowledgement waits for during a burst, and Slack retries an event it
+// has not had an answer for within 3 seconds; a request may be made a
+// little later instead, since the event is stored already. Slack's own
+// limit on events (30,000 an hour for an app in a workspace) means such a
+// burst is short, so what it defers is soon done.
 const (
 	// ackBacklog is how many acknowledgements may be under way at once
-	// before the processors wait.
+	// before processing waits.
 	ackBacklog = 4
-	// maxYield bounds the wait for one delivery, so that a flood that
-	// never ebbs still gets its requests made, only more slowly.
+	// ackLull is how long no acknowledgement may have found ackBacklog
+	// under way before processing goes on. The count alone is not enough:
+	// a burst's acknowledgements wait for their journal batch together
+	// and return together, so the count drops to nothing between two
+	// waves, and processing that went on at every such dip took the CPU
+	// the next wave needed.
+	ackLull = 10 * time.Millisecond
+	// maxYield bounds the wait for one delivery or job, so that a flood
+	// that never ebbs still gets its requests made, only more slowly.
 	maxYield = time.Second
-	// yieldPoll is how often a waiting processor looks again.
-	yieldPoll = 2 * time.Millisecond
 )
 
+// yieldBase is where the monotonic time that Yield reads starts.
+var yieldBase = time.Now()
+
 // acking counts an acknowledgement under way until the returned function
-// is called. It is safe for concurrent use.
+// is called, and notes when acknowledgements back up. It is safe for
+// concurrent use.
 func (b *Bot) acking() (done func()) {
-	b.acks.Add(1)
+	if b.acks.Add(1) >= ackBacklog {
+		// 0 means never, so the first nanosecond is not a time.
+		b.backedUp.Store(max(1, int64(b.yieldNow())))
+	}
 	return func() { b.acks.Add(-1) }
 }
 
-// yield waits, at most maxYield, while ackBacklog or more
-// acknowledgements are under way, or until ctx ends.
-func (b *Bot) yield(ctx context.Context) {
-	if b.acks.Load() < ackBacklog {
+func (b *Bot) yieldNow() time.Duration {
+	if b.clock != nil {
+		return b.clock.now()
+	}
+	return time.Since(yieldBase)
+}
+
+func (b *Bot) yieldSleep(ctx context.Context, d time.Duration) {
+	if b.clock != nil {
+		b.clock.sleep(ctx, d)
 		return
 	}
-	deadline := time.Now().Add(maxYield)
-	t := time.NewTimer(yieldPoll)
+	t := time.NewTimer(d)
 	defer t.Stop()
-	for b.acks.Load() >= ackBacklog && time.Now().Before(deadline) {
-		select {
-		case <-ctx.Done():
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// yieldTimer replaces the monotonic clock and the sleeps of yield in
+// tests.
+type yieldTimer interface {
+	now() time.Duration
+	sleep(ctx context.Context, d time.Duration)
+}
+
+// Yield waits while acknowledgements back up: until none has found
+// ackBacklog under way for ackLull, at most maxYield, or until ctx ends.
+// The processors call it before each delivery, and serve gives it to the
+// outbox worker (triage.Worker.Yield), which calls it before each job. It
+// is safe for concurrent use.
+func (b *Bot) Yield(ctx context.Context) {
+	start := b.yieldNow()
+	for ctx.Err() == nil {
+		last := b.backedUp.Load()
+		if last == 0 {
 			return
-		case <-t.C:
-			t.Reset(yieldPoll)
 		}
+		now := b.yieldNow()
+		wait := time.Duration(last) + ackLull - now
+		if wait <= 0 {
+			return
+		}
+		left := start + maxYield - now
+		if left <= 0 {
+			return
+		}
+		b.yieldSleep(ctx, min(wait, left))
 	}
 }

@@ -3,33 +3,128 @@ package bot
 import (
 	"context"
 	"testing"
+	"time"
 )
 
-func TestProcessorsYieldWhileAcksBackUp(t *testing.T) {
-	t.Run("below the backlog, at once", func(t *testing.T) {
-		b := &Bot{}
-		b.acks.Store(ackBacklog - 1)
-		b.yield(context.Background())
-	})
-	t.Run("until the acknowledgements drain", func(t *testing.T) {
-		b := &Bot{}
-		done := b.acking()
+// fakeYieldClock is a clock whose sleeps move it, then run onSleep
+// (acknowledgements that arrive as the sleep ends).
+type fakeYieldClock struct {
+	t       time.Duration
+	slept   []time.Duration
+	onSleep func()
+}
+
+func (c *fakeYieldClock) now() time.Duration { return c.t }
+
+func (c *fakeYieldClock) sleep(_ context.Context, d time.Duration) {
+	c.slept = append(c.slept, d)
+	c.t += d
+	if c.onSleep != nil {
+		c.onSleep()
+	}
+}
+
+func (c *fakeYieldClock) total() time.Duration {
+	var sum time.Duration
+	for _, d := range c.slept {
+		sum += d
+	}
+	return sum
+}
+
+// backUp starts ackBacklog acknowledgements and ends them again, as a
+// wave of a burst does once its journal batch is on disk.
+func backUp(b *Bot) {
+	var done []func()
+	for range ackBacklog {
+		done = append(done, b.acking())
+	}
+	for _, d := range done {
+		d()
+	}
+}
+
+func TestYieldWhileAcksBackUp(t *testing.T) {
+	t.Run("never backed up: at once", func(t *testing.T) {
+		c := &fakeYieldClock{t: time.Second}
+		b := &Bot{clock: c}
 		for range ackBacklog - 1 {
 			b.acking()
 		}
-		yielded := make(chan struct{})
-		go func() { b.yield(context.Background()); close(yielded) }()
-		done()
-		<-yielded
-		if n := b.acks.Load(); n != ackBacklog-1 {
-			t.Errorf("%d acknowledgements counted, want %d", n, ackBacklog-1)
+		b.Yield(context.Background())
+		if len(c.slept) != 0 {
+			t.Errorf("slept %v with %d acknowledgements under way, want no wait", c.slept, ackBacklog-1)
+		}
+	})
+	t.Run("a lull after the last wave: at once", func(t *testing.T) {
+		c := &fakeYieldClock{t: time.Second}
+		b := &Bot{clock: c}
+		backUp(b)
+		c.t += ackLull
+		b.Yield(context.Background())
+		if len(c.slept) != 0 {
+			t.Errorf("slept %v after a lull of %v, want no wait", c.slept, ackLull)
+		}
+	})
+	t.Run("the count dropped, but the burst goes on: wait for the lull", func(t *testing.T) {
+		c := &fakeYieldClock{t: time.Second}
+		b := &Bot{clock: c}
+		backUp(b)
+		if n := b.acks.Load(); n != 0 {
+			t.Fatalf("%d acknowledgements under way, want 0", n)
+		}
+		c.t += ackLull / 4
+		b.Yield(context.Background())
+		if got, want := c.total(), ackLull*3/4; got != want {
+			t.Errorf("waited %v, want %v (until %v after the last backed-up acknowledgement)", got, want, ackLull)
+		}
+	})
+	t.Run("wave after wave: until the burst ebbs", func(t *testing.T) {
+		c := &fakeYieldClock{t: time.Second}
+		b := &Bot{clock: c}
+		waves := 3
+		c.onSleep = func() {
+			if waves > 0 {
+				waves--
+				backUp(b)
+			}
+		}
+		backUp(b)
+		b.Yield(context.Background())
+		// Each wave comes as a sleep of ackLull ends, so the lull ends
+		// ackLull after the last of the three.
+		if got, want := c.total(), 4*ackLull; got != want {
+			t.Errorf("waited %v (%v), want %v", got, c.slept, want)
+		}
+	})
+	t.Run("a flood that never ebbs: at most maxYield", func(t *testing.T) {
+		c := &fakeYieldClock{t: time.Second}
+		b := &Bot{clock: c}
+		c.onSleep = func() { backUp(b) }
+		backUp(b)
+		b.Yield(context.Background())
+		if got := c.total(); got != maxYield {
+			t.Errorf("waited %v, want maxYield (%v)", got, maxYield)
 		}
 	})
 	t.Run("until the processors stop", func(t *testing.T) {
-		b := &Bot{}
-		b.acks.Store(ackBacklog)
+		c := &fakeYieldClock{t: time.Second}
+		b := &Bot{clock: c}
 		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		b.yield(ctx)
+		c.onSleep = func() { cancel(); backUp(b) }
+		backUp(b)
+		b.Yield(ctx)
+		if len(c.slept) != 1 {
+			t.Errorf("slept %v, want once, then return as ctx ended", c.slept)
+		}
+	})
+	t.Run("the real clock", func(t *testing.T) {
+		b := &Bot{}
+		start := time.Now()
+		backUp(b)
+		b.Yield(context.Background())
+		if took := time.Since(start); took < ackLull {
+			t.Errorf("returned %v after the acknowledgements backed up, want a lull of %v first", took, ackLull)
+		}
 	})
 }

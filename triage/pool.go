@@ -342,6 +342,9 @@ const (
 func (p *pool) chain(ctx context.Context, j *Job, a *Attempt, next []*Job, read time.Time) {
 	first := j
 	for {
+		if p.w.Yield != nil {
+			p.w.Yield(ctx)
+		}
 		o := p.w.runLeased(ctx, j, a)
 		if o.err != nil || len(next) == 0 || ctx.Err() != nil || time.Since(read) >= chainFor {
 			p.w.record(o)

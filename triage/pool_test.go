@@ -313,3 +313,49 @@ func TestRunSkipsAJobAnotherReplicaTook(t *testing.T) {
 		t.Error("ran the job another replica holds")
 	}
 }
+
+// Run calls Yield before each job it performs, chains included, and the
+// job waits for it.
+func TestRunYieldsBeforeEachJob(t *testing.T) {
+	f := newFixture(t)
+	c := newCalls()
+	var jobs []*triage.Job
+	for i := range 6 {
+		// Two requests of three jobs: the later jobs of each run as a chain.
+		jobs = append(jobs, &triage.Job{Key: fmt.Sprintf("job-%d", i), Team: "ops", RequestID: int64(1 + i/3)})
+	}
+	f.queue(t, jobs...)
+	gate := make(chan struct{})
+	var mu sync.Mutex
+	yields := 0
+	w := &triage.Worker{Store: f.db, Now: f.clock.now, Workers: 4,
+		Handlers: map[string]triage.Handler{jobCall: c.handle},
+		Yield: func(ctx context.Context) {
+			mu.Lock()
+			yields++
+			mu.Unlock()
+			select {
+			case <-gate:
+			case <-ctx.Done():
+			}
+		}}
+	f.runPool(t, w)
+	waitFor(t, 30*time.Second, "both requests' first jobs to yield", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return yields == 2
+	})
+	c.mu.Lock()
+	ran := len(c.done)
+	c.mu.Unlock()
+	if ran != 0 {
+		t.Fatalf("%d jobs ran while Yield held them, want none", ran)
+	}
+	close(gate)
+	c.wait(t, "every job", func() bool { return len(c.done) == len(jobs) })
+	mu.Lock()
+	defer mu.Unlock()
+	if yields != len(jobs) {
+		t.Errorf("Yield was called %d times for %d jobs, want once each", yields, len(jobs))
+	}
+}

@@ -57,6 +57,11 @@ type Worker struct {
 	// After, if set, replaces time.After for the heartbeat's waits, so
 	// that a test drives them with its own clock.
 	After func(time.Duration) <-chan time.Time
+	// Yield, if set, is called before each job Run performs, with the
+	// job leased, and may wait: serve passes the bot's, so that the
+	// outbox's CPU goes to acknowledgements while they back up. Run calls
+	// it from several goroutines at once.
+	Yield func(context.Context)
 
 	kickOnce sync.Once
 	kick     chan struct{}

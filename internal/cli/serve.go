@@ -157,6 +157,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL,
 		OnRequest: m.Request, OnAck: m.Ack}, worker.Kick)
 	maps.Copy(worker.Handlers, bt.Handlers())
+	worker.Yield = bt.Yield
 	maps.Copy(worker.Handlers, svc.SimilarHandlers())
 	maps.Copy(worker.Handlers, bt.DutyHandlers())
 	if page := app.Pager(cfg, db); page != nil {
