@@ -18,6 +18,7 @@ import (
 type readCounter struct {
 	triage.Store
 	calls, jobs atomic.Int64
+	wide        atomic.Int64 // jobs read by calls past 4 × Workers (128)
 }
 
 type readCountTx struct {
@@ -37,6 +38,9 @@ func (tx readCountTx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 	js, err := tx.Tx.DueJobs(now, limit)
 	tx.c.calls.Add(1)
 	tx.c.jobs.Add(int64(len(js)))
+	if limit > 128 {
+		tx.c.wide.Add(int64(len(js)))
+	}
 	return js, err
 }
 
@@ -71,7 +75,7 @@ func burstJobs(tb testing.TB, db triage.Store, at time.Time, requests, teams int
 // drainCounted runs a pool of 32 workers over a burst until every job has
 // run, and returns the jobs its rounds read and the jobs run. Each
 // handler waits a moment, as a Web API call does, so that jobs overlap.
-func drainCounted(tb testing.TB, requests, teams int, call time.Duration) (read, calls, ran int64) {
+func drainCounted(tb testing.TB, requests, teams int, call time.Duration) (read, calls, wide, ran int64) {
 	tb.Helper()
 	db, err := store.Open(filepath.Join(tb.TempDir(), "sg.db"), store.Options{NoSync: true})
 	if err != nil {
@@ -107,7 +111,7 @@ func drainCounted(tb testing.TB, requests, teams int, call time.Duration) (read,
 	}
 	cancel()
 	<-stopped
-	return c.jobs.Load(), c.calls.Load(), done.Load()
+	return c.jobs.Load(), c.calls.Load(), c.wide.Load(), done.Load()
 }
 
 // BenchmarkPoolReads counts what Run's rounds read from the outbox per job
@@ -117,13 +121,14 @@ func drainCounted(tb testing.TB, requests, teams int, call time.Duration) (read,
 func BenchmarkPoolReads(b *testing.B) {
 	for _, teams := range []int{1, 2} {
 		b.Run(fmt.Sprintf("teams=%d", teams), func(b *testing.B) {
-			var read, calls, ran int64
+			var read, calls, wide, ran int64
 			for range b.N {
-				r, c, n := drainCounted(b, 2000, teams, 500*time.Microsecond)
-				read, calls, ran = read+r, calls+c, ran+n
+				r, c, w, n := drainCounted(b, 2000, teams, 500*time.Microsecond)
+				read, calls, wide, ran = read+r, calls+c, wide+w, ran+n
 			}
 			b.ReportMetric(float64(read)/float64(ran), "read/job")
 			b.ReportMetric(float64(calls)/float64(ran), "calls/job")
+			b.ReportMetric(float64(wide)/float64(ran), "wide-read/job")
 		})
 	}
 }
