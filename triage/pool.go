@@ -73,6 +73,10 @@ type pool struct {
 	// again after one that started nothing, or that went past the first
 	// window after jobs started (see plan.wideIdle and wideShare).
 	wideUntil time.Time
+	// drained is set when a wide read read every due job and found none
+	// that could start, and cleared by a kick or the poll: until then
+	// another wide read would find the same.
+	drained bool
 	// reach is how far into its read the last round found what it
 	// started, which sizes the next round's first read (see nextWindow).
 	reach int
@@ -129,7 +133,9 @@ func (p *pool) run(ctx context.Context, poll time.Duration) error {
 		case o := <-p.done:
 			p.release(o)
 		case <-t.C:
+			p.drained = false // jobs may have come due
 		case <-kick:
+			p.drained = false // jobs were queued
 		}
 	}
 }
@@ -270,7 +276,7 @@ func (p *pool) lease(tx Tx, now time.Time, free int) (plan, error) {
 	// A read past what held teams with room may need is for the teams not
 	// yet seen: a wide read, which the last one that started nothing
 	// holds back for a while.
-	wideOK := !time.Now().Before(p.wideUntil)
+	wideOK := !p.drained && !time.Now().Before(p.wideUntil)
 	window := min(first, p.nextWindow(free))
 	narrow := 0 // jobs started from reads no wider than a held team needed
 	deep := false
@@ -317,6 +323,11 @@ read:
 		}
 	}
 	pl.wideIdle = pl.wide && (len(pl.start) == narrow || deep)
+	if pl.wide && !pl.full && len(pl.start) == narrow {
+		// The wide read reached the last due job and found no team with
+		// room: none will be there before a job is queued or comes due.
+		p.drained = true
+	}
 	for _, j := range follow {
 		// An earlier job of this shard was moved: this one follows it.
 		j.NextAt = p.deferred[shardOf(j)]

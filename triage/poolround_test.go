@@ -57,7 +57,9 @@ func (tx queueTx) PutJob(j *Job) error {
 // to its limit, the rest of the outbox being that team's, asks for no
 // second round at once, which would read the same jobs again before
 // looking past them (as the round itself did) for nothing more to start;
-// it starts no more than TeamWorkers of the team.
+// it starts no more than TeamWorkers of the team. Nor does a later round
+// look past its first read again before a job is queued or the poll
+// comes: the wide read found every due job, and none that could start.
 func TestARoundThatFillsATeamReadsOnce(t *testing.T) {
 	s := &queueStore{}
 	for i := range 100 {
@@ -79,6 +81,13 @@ func TestARoundThatFillsATeamReadsOnce(t *testing.T) {
 		}
 	}
 	running := len(p.running)
+	// The pause after a wide read (wideShare) over, a round with nothing
+	// queued meanwhile reads no more than a first window: the last read
+	// found every due job, and none that could start.
+	p.wideUntil = time.Time{}
+	before := s.read
+	p.round(ctx)
+	again := s.read - before
 	cancel()
 	for len(p.running) > 0 {
 		p.release(<-p.done)
@@ -86,6 +95,9 @@ func TestARoundThatFillsATeamReadsOnce(t *testing.T) {
 	first := 64 // max(64, 4 × Workers)
 	if rounds != 1 || s.read >= 2*first+len(s.jobs) {
 		t.Errorf("%d rounds read %d jobs; want one round, reading fewer than two first windows and the outbox (%d)", rounds, s.read, 2*first+len(s.jobs))
+	}
+	if again >= first {
+		t.Errorf("a round after it, with nothing queued, read %d jobs; want fewer than a first window (%d)", again, first)
 	}
 	if running != 2 {
 		t.Errorf("%d jobs started, want the team's 2", running)
