@@ -29,7 +29,7 @@ func (w *Worker) newPool() *pool {
 	p := &pool{w: w, workers: w.Workers, perTeam: w.TeamWorkers,
 		running: map[uint64]bool{}, shards: map[string]bool{}, teams: map[string]int{},
 		deferred: map[string]time.Time{}, crowded: map[string]time.Time{}, active: map[string]time.Time{},
-		seen: map[string]bool{}, held: map[string]bool{}, picked: map[string]int{}, heldTeams: map[string]bool{}}
+		seen: map[string]bool{}, held: map[string]bool{}, picked: map[string]int{}}
 	if p.workers <= 0 {
 		p.workers = 32
 	}
@@ -83,11 +83,10 @@ type pool struct {
 	// seen is the teams of the jobs the last read offered (see
 	// nextWindow).
 	seen map[string]bool
-	// held, picked and heldTeams are pick's scratch maps, kept between
-	// rounds so that a round allocates less.
-	held      map[string]bool
-	picked    map[string]int
-	heldTeams map[string]bool
+	// held and picked are pick's scratch maps, kept between rounds so
+	// that a round allocates less.
+	held   map[string]bool
+	picked map[string]int
 }
 
 // wideShare bounds the time spent on reads past the first window that
@@ -262,23 +261,24 @@ func (pl *plan) dropTaken(taken map[uint64]bool) {
 // lease picks the due jobs that may start now, up to free, and plans
 // their lease; it reads tx and writes nothing. A job waits while its shard
 // has a job running or held back, and while its team has no room. The
-// first read is sized to what the last round needed (see nextWindow);
-// while it comes back full and more may start, the read grows to the
-// first window (4 × Workers, at least 64), and, when the waiting jobs are
-// a full team's, past it (up to MaxScan jobs, at most wideShare of the
-// time) to reach the other teams' jobs behind them; when even that is
-// full and nothing starts, the full teams' jobs are moved behind the
-// others for a while.
+// first read is sized to what the last round needed (see nextWindow).
+// While it comes back full and more may start, the read grows: to the
+// first window (4 × Workers, at least 64) for a team seen with room, and
+// for the teams not seen (at most wideShare of the time), and, while
+// nothing more starts and the waiting jobs are a full team's, past it
+// (up to MaxScan jobs, as wide reads) to reach the other teams' jobs
+// behind them. When even that is full and nothing starts, the full
+// teams' jobs are moved behind the others for a while.
 func (p *pool) lease(tx Tx, now time.Time, free int) (plan, error) {
 	pl := plan{deferred: map[string]time.Time{}}
 	var follow, full []*Job // jobs following a moved one; jobs of full teams
 	first := max(64, 4*p.workers)
-	// A read past what held teams with room may need is for the teams not
-	// yet seen: a wide read, which the last one that started nothing
+	// A read past what the teams seen with room may need is for the teams
+	// not seen yet: a wide read, which the last one that started nothing
 	// holds back for a while.
 	wideOK := !p.drained && !time.Now().Before(p.wideUntil)
 	window := min(first, p.nextWindow(free))
-	narrow := 0 // jobs started from reads no wider than a held team needed
+	narrow := 0 // jobs started from reads no wider than the teams seen needed
 	deep := false
 read:
 	for {
@@ -287,8 +287,8 @@ read:
 			return pl, fmt.Errorf("read outbox: %w", err)
 		}
 		pl.full = len(due) == window
-		var heldRoom bool
-		pl.start, follow, full, pl.next, heldRoom = p.pick(due, now, free)
+		var room bool
+		pl.start, follow, full, pl.next, room = p.pick(due, now, free)
 		if !pl.wide {
 			narrow = len(pl.start)
 		}
@@ -296,8 +296,8 @@ read:
 			break
 		}
 		switch {
-		case window < first && heldRoom:
-			// A team with room has jobs behind its running ones: read
+		case window < first && room:
+			// A team seen has room, and may have more jobs behind: read
 			// as far as the first window, as every round once did.
 			window = first
 		case wideOK && window < first:
@@ -382,15 +382,13 @@ func (p *pool) nextWindow(free int) int {
 // pick chooses, in order, up to free jobs of due that may start, and
 // returns those that must follow a moved job of their shard, those whose
 // team has no room, by shard the jobs that follow each one chosen, and
-// whether a job waited for its shard only, in a team that still has room
-// (more of that team's jobs may start past due's end). It sets p.reach.
-func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []*Job, next map[string][]*Job, heldRoom bool) {
+// whether a team of due's jobs still has room (more of its jobs may start
+// past due's end). It sets p.reach and p.seen.
+func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []*Job, next map[string][]*Job, room bool) {
 	held := p.held
 	clear(held)
 	teams := p.picked
 	clear(teams)
-	heldTeams := p.heldTeams
-	clear(heldTeams)
 	clear(p.seen)
 	next = map[string][]*Job{}
 	p.reach = len(due)
@@ -410,7 +408,6 @@ func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []
 				p.reach = i + 1
 			}
 			held[shard] = true
-			heldTeams[j.Team] = true
 			continue
 		}
 		held[shard] = true
@@ -428,12 +425,12 @@ func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []
 	if len(start) == 0 {
 		p.reach = len(due)
 	}
-	for team := range heldTeams {
+	for team := range p.seen {
 		if p.teams[team]+teams[team] < p.perTeam {
-			heldRoom = true
+			room = true
 		}
 	}
-	return start, follow, full, next, heldRoom
+	return start, follow, full, next, room
 }
 
 // Bounds of a chain: the jobs of one shard that a worker runs one after
