@@ -20,9 +20,16 @@ import (
 // Run lets the running handlers return and record their outcomes, and
 // returns.
 func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
+	return w.newPool().run(ctx, poll)
+}
+
+// newPool returns Run's state for w, with the defaults of Workers,
+// TeamWorkers and MaxScan applied.
+func (w *Worker) newPool() *pool {
 	p := &pool{w: w, workers: w.Workers, perTeam: w.TeamWorkers,
 		running: map[uint64]bool{}, shards: map[string]bool{}, teams: map[string]int{},
-		deferred: map[string]time.Time{}, crowded: map[string]time.Time{}, active: map[string]time.Time{}}
+		deferred: map[string]time.Time{}, crowded: map[string]time.Time{}, active: map[string]time.Time{},
+		seen: map[string]bool{}, held: map[string]bool{}, picked: map[string]int{}}
 	if p.workers <= 0 {
 		p.workers = 32
 	}
@@ -34,7 +41,7 @@ func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
 		p.maxScan = 16384
 	}
 	p.done = make(chan outcome, p.workers)
-	return p.run(ctx, poll)
+	return p
 }
 
 // pool is Run's state, owned by Run's goroutine; handlers run in their own
@@ -62,9 +69,24 @@ type pool struct {
 	// restart, or as a burst begins) can reach Run only after the round
 	// that finds its jobs filling the read.
 	active map[string]time.Time
-	// wideUntil is when a read past the first window may be made again
-	// after one that started nothing (see wideShare).
+	// wideUntil is when a read for the teams not seen yet may be made
+	// again after one that started nothing, or that went past the first
+	// window after jobs started (see plan.wideIdle and wideShare).
 	wideUntil time.Time
+	// drained is set when a wide read read every due job and found none
+	// that could start, and cleared by a kick or the poll: until then
+	// another wide read would find the same.
+	drained bool
+	// reach is how far into its read the last round found what it
+	// started, which sizes the next round's first read (see nextWindow).
+	reach int
+	// seen is the teams of the jobs the last read offered (see
+	// nextWindow).
+	seen map[string]bool
+	// held and picked are pick's scratch maps, kept between rounds so
+	// that a round allocates less.
+	held   map[string]bool
+	picked map[string]int
 }
 
 // wideShare bounds the time spent on reads past the first window that
@@ -110,7 +132,9 @@ func (p *pool) run(ctx context.Context, poll time.Duration) error {
 		case o := <-p.done:
 			p.release(o)
 		case <-t.C:
+			p.drained = false // jobs may have come due
 		case <-kick:
+			p.drained = false // jobs were queued
 		}
 	}
 }
@@ -137,7 +161,11 @@ type plan struct {
 	deferred map[string]time.Time
 	next     map[string][]*Job // by shard: the jobs that follow each started one
 	full     bool              // the fetch came back full: more may be due
-	wide     bool              // the read went past the first window
+	wide     bool              // the read went on for the teams not seen yet
+	// wideIdle is set when the wide reads started nothing, or went past
+	// the first window after the round had started some: the next waits
+	// (see wideShare).
+	wideIdle bool
 }
 
 // round reads the due jobs, leases those that may start now and starts
@@ -192,7 +220,7 @@ func (p *pool) round(ctx context.Context) bool {
 		}
 		return false
 	}
-	if pl.wide && len(pl.start) == 0 {
+	if pl.wideIdle {
 		p.wideUntil = time.Now().Add(wideShare * time.Since(began))
 	}
 	for shard, until := range p.deferred {
@@ -211,7 +239,10 @@ func (p *pool) round(ctx context.Context) bool {
 		p.active[j.Team] = now
 		go p.chain(ctx, j, pl.attempts[i], pl.next[shard], began)
 	}
-	return pl.full && (len(pl.start) > 0 || len(pl.deferred) > 0) && len(p.running) < p.workers
+	// A round that started what its read offered, as far as it could
+	// read, would read the same again: only jobs moved back, or leases
+	// another replica took first, leave something a new read may find.
+	return pl.full && (len(pl.deferred) > 0 || taken != nil) && len(p.running) < p.workers
 }
 
 // dropTaken removes from the plan the jobs that could not be leased.
@@ -229,30 +260,73 @@ func (pl *plan) dropTaken(taken map[uint64]bool) {
 
 // lease picks the due jobs that may start now, up to free, and plans
 // their lease; it reads tx and writes nothing. A job waits while its shard
-// has a job running or held back, and while its team has no room. When
-// the waiting jobs fill a whole read, the read grows (up to MaxScan jobs)
-// to reach the other teams' jobs behind them; when even that is full, the
-// full teams' jobs are moved behind the others for a while.
+// has a job running or held back, and while its team has no room. The
+// first read is sized to what the last round needed (see nextWindow).
+// While it comes back full and more may start, the read grows: to the
+// first window (4 × Workers, at least 64) for a team seen with room, and
+// for the teams not seen (at most wideShare of the time), and, while
+// nothing more starts and the waiting jobs are a full team's, past it
+// (up to MaxScan jobs, as wide reads) to reach the other teams' jobs
+// behind them. When even that is full and nothing starts, the full
+// teams' jobs are moved behind the others for a while.
 func (p *pool) lease(tx Tx, now time.Time, free int) (plan, error) {
 	pl := plan{deferred: map[string]time.Time{}}
 	var follow, full []*Job // jobs following a moved one; jobs of full teams
 	first := max(64, 4*p.workers)
-	for window := first; ; window = min(4*window, p.maxScan) {
-		pl.wide = window > first
+	// A read past what the teams seen with room may need is for the teams
+	// not seen yet: a wide read, which the last one that started nothing
+	// holds back for a while.
+	wideOK := !p.drained && !time.Now().Before(p.wideUntil)
+	window := min(first, p.nextWindow(free))
+	narrow := 0 // jobs started from reads no wider than the teams seen needed
+	deep := false
+read:
+	for {
 		due, err := tx.DueJobs(now, window)
 		if err != nil {
 			return pl, fmt.Errorf("read outbox: %w", err)
 		}
 		pl.full = len(due) == window
-		pl.start, follow, full, pl.next = p.pick(due, now, free)
-		if len(pl.start) > 0 || !pl.full || len(full) == 0 || window >= p.maxScan {
+		var room bool
+		pl.start, follow, full, pl.next, room = p.pick(due, now, free)
+		if !pl.wide {
+			narrow = len(pl.start)
+		}
+		if len(pl.start) >= free || !pl.full || window >= p.maxScan {
 			break
 		}
-		if time.Now().Before(p.wideUntil) {
-			// The last wide read found only full teams, a moment ago.
-			full = nil
-			break
+		switch {
+		case window < first && room:
+			// A team seen has room, and may have more jobs behind: read
+			// as far as the first window, as every round once did.
+			window = first
+		case wideOK && window < first:
+			// Only the teams not seen yet can start more: a wide read.
+			pl.wide = true
+			window = first
+		case wideOK && len(pl.start) == narrow && len(full) > 0:
+			// Full teams' jobs fill the read: look past them. After
+			// some jobs started, this is the read a new round would
+			// make at once, and it counts against wideShare whatever
+			// it finds, so that a team at its limit with another's
+			// jobs far behind its own does not make every round wide.
+			deep = deep || narrow > 0
+			pl.wide = true
+			window = min(4*window, p.maxScan)
+		default:
+			if !wideOK && len(pl.start) == 0 {
+				// The last wide read found only full teams, a moment
+				// ago: nothing is moved back before the next.
+				full = nil
+			}
+			break read
 		}
+	}
+	pl.wideIdle = pl.wide && (len(pl.start) == narrow || deep)
+	if pl.wide && !pl.full && len(pl.start) == narrow {
+		// The wide read reached the last due job and found no team with
+		// room: none will be there before a job is queued or comes due.
+		p.drained = true
 	}
 	for _, j := range follow {
 		// An earlier job of this shard was moved: this one follows it.
@@ -287,17 +361,42 @@ func (p *pool) lease(tx Tx, now time.Time, free int) (plan, error) {
 	return pl, nil
 }
 
+// nextWindow is how many due jobs a round reads first: as far as the last
+// round's read had to go to its last job started (the jobs before it,
+// running or waiting, are mostly still there), and room behind it for a
+// few jobs of each request that may start: as many as free workers, or
+// fewer when the teams the last read saw have less room (one more, for a
+// team not seen).
+func (p *pool) nextWindow(free int) int {
+	n := free
+	if len(p.seen) > 0 {
+		room := 1
+		for team := range p.seen {
+			room += max(0, p.perTeam-p.teams[team])
+		}
+		n = min(free, room)
+	}
+	return max(16, p.reach+4*n+8)
+}
+
 // pick chooses, in order, up to free jobs of due that may start, and
 // returns those that must follow a moved job of their shard, those whose
-// team has no room, and, by shard, the jobs that follow each one chosen.
-func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []*Job, next map[string][]*Job) {
-	held := map[string]bool{}
-	teams := map[string]int{}
+// team has no room, by shard the jobs that follow each one chosen, and
+// whether a team of due's jobs still has room (more of its jobs may start
+// past due's end). It sets p.reach and p.seen.
+func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []*Job, next map[string][]*Job, room bool) {
+	held := p.held
+	clear(held)
+	teams := p.picked
+	clear(teams)
+	clear(p.seen)
 	next = map[string][]*Job{}
-	for _, j := range due {
+	p.reach = len(due)
+	for i, j := range due {
 		if p.running[j.ID] {
 			continue
 		}
+		p.seen[j.Team] = true
 		shard := shardOf(j)
 		if until, ok := p.deferred[shard]; ok && until.After(now) {
 			follow = append(follow, j)
@@ -306,6 +405,7 @@ func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []
 		if p.shards[shard] || held[shard] {
 			if f, ok := next[shard]; ok && len(f) < maxChain {
 				next[shard] = append(f, j)
+				p.reach = i + 1
 			}
 			held[shard] = true
 			continue
@@ -319,9 +419,18 @@ func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []
 			teams[j.Team]++
 			start = append(start, j)
 			next[shard] = nil
+			p.reach = i + 1
 		}
 	}
-	return start, follow, full, next
+	if len(start) == 0 {
+		p.reach = len(due)
+	}
+	for team := range p.seen {
+		if p.teams[team]+teams[team] < p.perTeam {
+			room = true
+		}
+	}
+	return start, follow, full, next, room
 }
 
 // Bounds of a chain: the jobs of one shard that a worker runs one after
