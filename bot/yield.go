@@ -55,12 +55,7 @@ func (b *Bot) yieldSleep(ctx context.Context, d time.Duration) {
 		b.clock.sleep(ctx, d)
 		return
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
+	_ = sleep(ctx, d) // Yield sees ctx end itself
 }
 
 // yieldTimer replaces the monotonic clock and the sleeps of yield in
