@@ -390,16 +390,8 @@ func find(docs []uint32, at int, d uint32) (int, bool) {
 		lo += n + 1
 		n *= 2
 	}
-	n = min(n, len(docs)-lo)
-	for n > 0 {
-		half := n >> 1
-		if docs[lo+half] < d {
-			lo += half + 1
-			n -= half + 1
-		} else {
-			n = half
-		}
-	}
+	i, _ := slices.BinarySearch(docs[lo:min(lo+n, len(docs))], d)
+	lo += i
 	return lo, lo < len(docs) && docs[lo] == d
 }
 
