@@ -66,7 +66,11 @@ func BenchmarkEventsHandler(b *testing.B) {
 // goroutines at once and reports the 99th percentile of the time to
 // answer; it fails on any answer but 200.
 func runEventsParallel(b *testing.B, h http.Handler, senders int) {
-	reqs := signedEvents(b.N)
+	sendEventsParallel(b, h, signedEvents(b.N), senders)
+}
+
+// sendEventsParallel is runEventsParallel with the events given.
+func sendEventsParallel(b *testing.B, h http.Handler, reqs []signedEvent, senders int) {
 	took := make([]time.Duration, b.N)
 	var next atomic.Int64
 	b.SetBytes(int64(len(reqs[0].body)))

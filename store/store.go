@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -86,6 +87,8 @@ type DB struct {
 	writer *groupcommit.Writer[*bolt.Tx]
 	// acks is the acknowledgement journal (see acks.go); nil when ReadOnly.
 	acks *acks
+	// commits counts the writer's commits, for WriteStats.
+	commits atomic.Int64
 }
 
 // engine is what DB and Session share: the triage and local tracker stores
@@ -161,10 +164,12 @@ func Open(path string, opt Options) (*DB, error) {
 		return db, nil
 	}
 	afterCommit := serialized(opt.AfterCommit)
-	var gc groupcommit.Options
-	if afterCommit != nil {
-		gc.AfterCommit = func(intents int) { afterCommit(intents, 0) }
-	}
+	gc := groupcommit.Options{AfterCommit: func(intents int) {
+		db.commits.Add(1)
+		if afterCommit != nil {
+			afterCommit(intents, 0)
+		}
+	}}
 	db.writer = groupcommit.New(b.Update, gc)
 	db.update = db.writer.Update
 	db.claims = newEventClaims()
