@@ -174,7 +174,7 @@ func (db *DB) Stats() (Stats, error) {
 	var s Stats
 	err := db.bolt.View(func(b *bolt.Tx) error {
 		s.Requests = b.Bucket(bucketRequests).Stats().KeyN
-		s.OpenRequests = b.Bucket(bucketReqOpenAll).Stats().KeyN
+		s.OpenRequests = b.Bucket(bucketReqOpen).Stats().KeyN
 		s.Tickets = b.Bucket(bucketTickets).Stats().KeyN
 		s.Claims = b.Bucket(bucketClaims).Stats().KeyN
 		s.FileSize = b.Size()

@@ -68,21 +68,14 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	if err := errors.Join(checkName("team", r.Team), checkName("channel", r.Channel), checkName("user", r.User)); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
 	}
-	reqs, keys := t.bucket(bucketRequests), t.bucket(bucketReqKeys)
+	reqs := t.bucket(bucketRequests)
 	var old []indexEntry
-	var o indexed
-	// The index fields are kept apart, so that moving the indexes does not
-	// decode the whole stored request.
-	v := keys.Get(idKey(r.ID))
-	kept := v != nil
-	if v == nil {
-		v = reqs.Get(idKey(r.ID))
-	}
+	v := reqs.Get(idKey(r.ID))
 	if v != nil {
-		if err := json.Unmarshal(v, &o); err != nil {
-			return fmt.Errorf("put request %d: decode stored version: %w", r.ID, err)
+		o, err := t.storedIndexed(r.ID, v)
+		if err != nil {
+			return fmt.Errorf("put request %d: %w", r.ID, err)
 		}
-		o.ID = r.ID
 		old = o.entries()
 		if err := t.beside(r, true); err != nil {
 			return fmt.Errorf("put request %d: %w", r.ID, err)
@@ -92,34 +85,47 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	if err != nil {
 		return fmt.Errorf("put request %d: encode: %w", r.ID, err)
 	}
-	if err := reqs.Put(idKey(r.ID), data); err != nil {
-		return fmt.Errorf("put request %d: %w", r.ID, err)
+	// A save that changes nothing (a job run again, a fold of nothing)
+	// would only dirty a page of the largest bucket.
+	if !bytes.Equal(data, v) {
+		if err := reqs.Put(idKey(r.ID), data); err != nil {
+			return fmt.Errorf("put request %d: %w", r.ID, err)
+		}
 	}
-	cur := indexed{ID: r.ID, Team: r.Team, User: r.User, Channel: r.Channel, TS: r.TS, Status: r.Status, CreatedAt: r.CreatedAt}
-	cur.Ticket.Key = r.Ticket.Key
+	cur := indexedOf(r)
 	if err := t.moveIndexes(old, cur.entries(), r.ID); err != nil {
 		return fmt.Errorf("put request %d: %w", r.ID, err)
 	}
 	t.cache.put(r, data)
-	if kept && o.same(cur) {
-		return nil // most saves change no index field (a reply, a similar request found)
-	}
-	return t.putIndexed(cur)
-}
-
-func (t *tx) putIndexed(r indexed) error {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("put request %d: encode index fields: %w", r.ID, err)
-	}
-	if err := t.bucket(bucketReqKeys).Put(idKey(r.ID), data); err != nil {
-		return fmt.Errorf("put request %d: %w", r.ID, err)
-	}
 	return nil
 }
 
+// storedIndexed returns the index fields of request id as stored (v):
+// from the cache when it holds that version, which saves decoding it,
+// else decoded from v. Schema 9 dropped the copy of these fields kept
+// apart (req_keys): writing it cost every intake a bucket's pages, and
+// the request a save replaces is mostly the one just read, and cached.
+func (t *tx) storedIndexed(id int64, v []byte) (indexed, error) {
+	if c := t.cache.peek(id, v); c != nil {
+		return indexedOf(c), nil
+	}
+	var o indexed
+	if err := json.Unmarshal(v, &o); err != nil {
+		return o, fmt.Errorf("decode stored version: %w", err)
+	}
+	o.ID = id
+	return o, nil
+}
+
+// indexedOf is r's index fields.
+func indexedOf(r *triage.Request) indexed {
+	o := indexed{ID: r.ID, Team: r.Team, User: r.User, Channel: r.Channel, TS: r.TS, Status: r.Status, CreatedAt: r.CreatedAt}
+	o.Ticket.Key = r.Ticket.Key
+	return o
+}
+
 // indexed is the part of a stored request its indexes are built from;
-// decoding only these fields keeps PutRequest cheap.
+// decoding only these fields keeps PutRequest cheaper.
 type indexed struct {
 	ID      int64  `json:"id"`
 	Team    string `json:"team"`
@@ -131,12 +137,6 @@ type indexed struct {
 	} `json:"ticket"`
 	Status    triage.Status `json:"status"`
 	CreatedAt time.Time     `json:"created_at"`
-}
-
-// same reports whether r and o hold the same index fields.
-func (r indexed) same(o indexed) bool {
-	return r.ID == o.ID && r.Team == o.Team && r.User == o.User && r.Channel == o.Channel && r.TS == o.TS &&
-		r.Ticket.Key == o.Ticket.Key && r.Status == o.Status && r.CreatedAt.Equal(o.CreatedAt)
 }
 
 // indexEntry is one key a request owns in an index bucket. Shared entries
@@ -151,17 +151,12 @@ type indexEntry struct {
 
 func (r indexed) entries() []indexEntry {
 	team := teamPrefix(r.Team)
-	es := []indexEntry{
-		{bucket: bucketReqTime, key: timeIDKey(team, r.CreatedAt, r.ID)},
-		{bucket: bucketReqTimeAll, key: timeIDKey(nil, r.CreatedAt, r.ID)},
-	}
+	es := []indexEntry{{bucket: bucketReqTime, key: timeIDKey(team, r.CreatedAt, r.ID)}}
 	if r.User != "" {
 		es = append(es, indexEntry{bucket: bucketReqUser, key: timeIDKey(userPrefix(r.Team, r.User), r.CreatedAt, r.ID)})
 	}
 	if !r.Status.Closed() {
-		es = append(es,
-			indexEntry{bucket: bucketReqOpen, key: timeIDKey(team, r.CreatedAt, r.ID)},
-			indexEntry{bucket: bucketReqOpenAll, key: timeIDKey(nil, r.CreatedAt, r.ID)})
+		es = append(es, indexEntry{bucket: bucketReqOpen, key: timeIDKey(team, r.CreatedAt, r.ID)})
 	}
 	if r.Ticket.Key != "" {
 		es = append(es, indexEntry{bucket: bucketReqTicket, key: []byte(r.Ticket.Key), value: idKey(r.ID), shared: true})
@@ -237,13 +232,13 @@ func (t *tx) Requests(team string, from, to time.Time, fn func(*triage.Request) 
 	if !from.Before(to) {
 		return nil
 	}
-	b, prefix := t.bucket(bucketReqTime), teamPrefix(team)
 	if team == "" {
-		b, prefix = t.bucket(bucketReqTimeAll), nil
+		return t.walkTeams(t.bucket(bucketReqTime), encodeTime(from), encodeTime(to), fn)
 	}
+	prefix := teamPrefix(team)
 	start := appendTime(append([]byte(nil), prefix...), from)
 	end := appendTime(append([]byte(nil), prefix...), to)
-	return t.walk(b, start, func(k []byte) bool { return bytes.Compare(k, end) < 0 }, fn)
+	return t.walk(t.bucket(bucketReqTime), start, func(k []byte) bool { return bytes.Compare(k, end) < 0 }, fn)
 }
 
 // RequestsBy walks the requester index: user's requests to team created
@@ -266,7 +261,7 @@ func userPrefix(team, user string) []byte {
 // OpenRequests walks the open index; an empty team means every team.
 func (t *tx) OpenRequests(team string, fn func(*triage.Request) error) error {
 	if team == "" {
-		return t.walk(t.bucket(bucketReqOpenAll), nil, func([]byte) bool { return true }, fn)
+		return t.walkTeams(t.bucket(bucketReqOpen), nil, nil, fn)
 	}
 	prefix := teamPrefix(team)
 	return t.walk(t.bucket(bucketReqOpen), prefix, func(k []byte) bool { return bytes.HasPrefix(k, prefix) }, fn)
@@ -307,7 +302,7 @@ func (t *tx) walk(b *bolt.Bucket, seek []byte, in func([]byte) bool, fn func(*tr
 
 // reindexRequests rebuilds every request index from the requests bucket.
 func reindexRequests(t *tx) error {
-	for _, name := range [][]byte{bucketReqTime, bucketReqTimeAll, bucketReqTicket, bucketReqMessage, bucketReqOpen, bucketReqOpenAll, bucketReqUser, bucketReqKeys} {
+	for _, name := range [][]byte{bucketReqTime, bucketReqTicket, bucketReqMessage, bucketReqOpen, bucketReqUser} {
 		if err := t.b.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
 			return fmt.Errorf("clear %s index: %w", name, err)
 		}
@@ -321,9 +316,6 @@ func reindexRequests(t *tx) error {
 			return fmt.Errorf("decode request %d: %w", decodeID(k), err)
 		}
 		r.ID = decodeID(k)
-		if err := t.moveIndexes(nil, r.entries(), r.ID); err != nil {
-			return err
-		}
-		return t.putIndexed(r)
+		return t.moveIndexes(nil, r.entries(), r.ID)
 	})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -12,7 +13,7 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -20,13 +21,10 @@ var (
 	bucketMeta          = []byte("meta")
 	bucketRequests      = []byte("requests")       // id -> JSON
 	bucketReqTime       = []byte("req_time")       // team 0 created id -> ""
-	bucketReqTimeAll    = []byte("req_time_all")   // created id -> ""
 	bucketReqTicket     = []byte("req_ticket")     // ticket key -> id
 	bucketReqMessage    = []byte("req_message")    // channel 0 ts -> id
 	bucketReqOpen       = []byte("req_open")       // team 0 created id -> "" while not closed
-	bucketReqOpenAll    = []byte("req_open_all")   // created id -> "" while not closed
 	bucketReqUser       = []byte("req_user")       // team 0 user 0 created id -> ""
-	bucketReqKeys       = []byte("req_keys")       // id -> JSON of the fields the indexes are built from
 	bucketInbox         = []byte("inbox")          // seq -> delivery (store/delivery.go), until processed
 	bucketLedgers       = []byte("ledgers")        // team 0 sprint -> head with the running total (see ledger.go)
 	bucketLedgerCharges = []byte("ledger_charges") // team 0 sprint id -> one request's charge
@@ -48,6 +46,15 @@ var (
 	keySchemaVersion = []byte("schema_version")
 )
 
+// Buckets of older schemas, which migrateToV9 deletes: the all-teams
+// copies of req_time and req_open, and the index fields of each request
+// kept apart from it.
+var (
+	legacyReqTimeAll = []byte("req_time_all")
+	legacyReqOpenAll = []byte("req_open_all")
+	legacyReqKeys    = []byte("req_keys")
+)
+
 // migration moves a file from one schema version to the next. migrations[i]
 // takes version i to i+1, so adding a version is appending one func and
 // bumping SchemaVersion. All pending migrations run in one transaction: a
@@ -66,6 +73,7 @@ var migrations = []migration{
 	{name: "keep ledger charges apart from a running total", apply: migrateToV6},
 	{name: "claim each delivery's key once", apply: migrateToV7},
 	{name: "keep posts and similar requests beside requests", apply: migrateToV8},
+	{name: "drop the all-teams request indexes and the index fields kept apart", apply: migrateToV9},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -137,8 +145,8 @@ func (db *DB) checkVersion(v uint64) error {
 
 func migrateToV1(b *bolt.Tx) error {
 	for _, name := range [][]byte{
-		bucketMeta, bucketRequests, bucketReqTime, bucketReqTimeAll, bucketReqTicket, bucketReqMessage,
-		bucketReqOpen, bucketReqOpenAll, bucketReqUser, bucketReqKeys, bucketInbox, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
+		bucketMeta, bucketRequests, bucketReqTime, bucketReqTicket, bucketReqMessage,
+		bucketReqOpen, bucketReqUser, bucketInbox, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
 		bucketJobs, bucketJobDue, bucketJobKeys, bucketJobDoneExp, bucketDead,
 		bucketTickets, bucketTicketSeq, bucketTicketIdem,
 	} {
@@ -262,6 +270,23 @@ func migrateToV8(b *bolt.Tx) error {
 	for _, name := range [][]byte{bucketReqPosts, bucketReqSimilar} {
 		if _, err := b.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrateToV9 deletes three request indexes that each intake wrote for
+// nothing a read could not get otherwise (measured with
+// BenchmarkRequestWrites: each bucket an intake commit touches costs a
+// leaf and its branch pages): req_time_all and req_open_all, which
+// walkTeams replaces by merging req_time's and req_open's teams, and
+// req_keys, the index fields PutRequest now takes from the request it
+// replaces. Version 9 also keeps an older sprintguard, which would look
+// for them, from opening the file.
+func migrateToV9(b *bolt.Tx) error {
+	for _, name := range [][]byte{legacyReqTimeAll, legacyReqOpenAll, legacyReqKeys} {
+		if err := b.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+			return fmt.Errorf("delete bucket %s: %w", name, err)
 		}
 	}
 	return nil

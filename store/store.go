@@ -309,8 +309,7 @@ const appendFill = 0.9
 // acknowledgement waits to write. Queues that churn in the middle (jobs,
 // due times) keep the default.
 var appended = map[string]bool{
-	string(bucketRequests): true, string(bucketReqTimeAll): true, string(bucketReqKeys): true,
-	string(bucketTicketSeq): true, string(bucketInbox): true, string(bucketClaimExp): true,
+	string(bucketRequests): true, string(bucketTicketSeq): true, string(bucketInbox): true, string(bucketClaimExp): true,
 }
 
 // initialMmapSize is the mapping bbolt starts with; see Open.
