@@ -111,13 +111,22 @@ type signedEvent struct {
 // signedEvents returns n signed message events to an auto-mode intake
 // channel, each with its own event id, message and requester.
 func signedEvents(n int) []signedEvent {
+	return signedEventsWith(n, func(i int) (string, string) {
+		return fmt.Sprintf("EvB%010d", i), fmt.Sprintf("UB%08d", i)
+	})
+}
+
+// signedEventsWith is signedEvents with event i's event id and user
+// given by ids.
+func signedEventsWith(n int, ids func(i int) (event, user string)) []signedEvent {
 	at := idleBotNow
 	reqs := make([]signedEvent, n)
 	for i := range reqs {
+		event, user := ids(i)
 		body := fmt.Sprintf(`{"token":"x","team_id":"T123","api_app_id":"A123","type":"event_callback",`+
-			`"event_id":"EvB%010d","event_time":%d,"event":{"type":"message","channel":"C0DATAHELP","channel_type":"channel",`+
-			`"user":"UB%08d","text":"the orders_daily dashboard shows stale numbers since this morning (ref %d)",`+
-			`"ts":"%d.%06d","event_ts":"%d.%06d"}}`, i, at.Unix(), i, i, at.Unix(), i, at.Unix(), i)
+			`"event_id":%q,"event_time":%d,"event":{"type":"message","channel":"C0DATAHELP","channel_type":"channel",`+
+			`"user":%q,"text":"the orders_daily dashboard shows stale numbers since this morning (ref %d)",`+
+			`"ts":"%d.%06d","event_ts":"%d.%06d"}}`, event, at.Unix(), user, i, at.Unix(), i, at.Unix(), i)
 		h := signed(testSecret, at, body)
 		h.Set("Content-Type", "application/json")
 		reqs[i] = signedEvent{[]byte(body), h}

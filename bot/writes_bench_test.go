@@ -14,7 +14,6 @@ import (
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
 	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/store"
@@ -42,11 +41,7 @@ func BenchmarkRequestWrites(b *testing.B) {
 }
 
 func requestWrites(b *testing.B, durable bool) {
-	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := app.Settings(cfg)
+	st, err := app.ExampleSettings()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -119,18 +114,9 @@ func requestWrites(b *testing.B, durable bool) {
 // random keys cost. (Each event has its own user, as in bench/slackload,
 // since intake links near-identical requests of one requester.)
 func slackLikeEvents(n int) []signedEvent {
-	at := idleBotNow
-	reqs := make([]signedEvent, n)
-	for i := range reqs {
-		body := fmt.Sprintf(`{"token":"x","team_id":"T123","api_app_id":"A123","type":"event_callback",`+
-			`"event_id":"Ev%s","event_time":%d,"event":{"type":"message","channel":"C0DATAHELP","channel_type":"channel",`+
-			`"user":"U%s","text":"the orders_daily dashboard shows stale numbers since this morning (ref %d)",`+
-			`"ts":"%d.%06d","event_ts":"%d.%06d"}}`, slackID(uint64(i)), at.Unix(), slackID(uint64(i)+1<<40), i, at.Unix(), i, at.Unix(), i)
-		h := signed(testSecret, at, body)
-		h.Set("Content-Type", "application/json")
-		reqs[i] = signedEvent{[]byte(body), h}
-	}
-	return reqs
+	return signedEventsWith(n, func(i int) (string, string) {
+		return "Ev" + slackID(uint64(i)), "U" + slackID(uint64(i)+1<<40)
+	})
 }
 
 // slackID is ten characters of Slack's id alphabet, scattered by n.

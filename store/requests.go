@@ -282,22 +282,31 @@ func (t *tx) walk(b *bolt.Bucket, seek []byte, in func([]byte) bool, fn func(*tr
 		if last != nil {
 			seek = after(last)
 		}
-		for _, id := range ids {
-			r, err := t.Request(id)
-			if err != nil {
-				return fmt.Errorf("walk requests: %w", err)
-			}
-			if err := fn(r); err != nil {
-				if errors.Is(err, triage.ErrStop) {
-					return nil
-				}
-				return err
-			}
+		if stop, err := t.visit(ids, fn); stop || err != nil {
+			return err
 		}
 		if len(ids) < walkChunk {
 			return nil
 		}
 	}
+}
+
+// visit calls fn for the requests ids, in order, and reports whether fn
+// ended the walk (triage.ErrStop, which is no error, or an error).
+func (t *tx) visit(ids []int64, fn func(*triage.Request) error) (stop bool, err error) {
+	for _, id := range ids {
+		r, err := t.Request(id)
+		if err != nil {
+			return true, fmt.Errorf("walk requests: %w", err)
+		}
+		if err := fn(r); err != nil {
+			if errors.Is(err, triage.ErrStop) {
+				return true, nil
+			}
+			return true, err
+		}
+	}
+	return false, nil
 }
 
 // reindexRequests rebuilds every request index from the requests bucket.

@@ -2,8 +2,6 @@ package store
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -66,17 +64,8 @@ func (t *tx) walkTeams(b *bolt.Bucket, from, to []byte, fn func(*triage.Request)
 				heads = slices.Delete(heads, m, m+1)
 			}
 		}
-		for _, id := range ids {
-			r, err := t.Request(id)
-			if err != nil {
-				return fmt.Errorf("walk requests: %w", err)
-			}
-			if err := fn(r); err != nil {
-				if errors.Is(err, triage.ErrStop) {
-					return nil
-				}
-				return err
-			}
+		if stop, err := t.visit(ids, fn); stop || err != nil {
+			return err
 		}
 		if len(heads) == 0 {
 			return nil
