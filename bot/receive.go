@@ -38,7 +38,7 @@ func (b *Bot) Receive(ctx context.Context, kind string, body []byte) (any, error
 
 func (b *Bot) receiveEvent(ctx context.Context, body []byte) (any, error) {
 	var env envelopeHead
-	if err := json.Unmarshal(body, &env); err != nil {
+	if err := decodeHead(body, &env); err != nil {
 		return nil, triage.Permanent(fmt.Errorf("decode event: %w", err))
 	}
 	switch env.Type {
