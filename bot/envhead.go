@@ -137,6 +137,26 @@ func stringField(data []byte, i int, dst *string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	*dst = string(v)
+	*dst = headWord(v)
 	return next, true
+}
+
+// headWord returns v as a string, without an allocation when it is one of
+// the types and subtypes every callback carries.
+func headWord(v []byte) string {
+	switch string(v) {
+	case "event_callback":
+		return "event_callback"
+	case "message":
+		return "message"
+	case "app_mention":
+		return "app_mention"
+	case "reaction_added":
+		return "reaction_added"
+	case "thread_broadcast":
+		return "thread_broadcast"
+	case "":
+		return ""
+	}
+	return string(v)
 }
