@@ -81,14 +81,14 @@ func main() {
 	flag.DurationVar(&o.stall, "stall", 60*time.Second, "give up waiting for requests once their count has not grown for this long")
 	flag.BoolVar(&o.outbox, "outbox", true, "wait for the outbox's Web API calls after the burst (false: the drain ends once every request is made, for quick runs of the ack figures)")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of serve to `FILE` (go tool pprof reads it with the binary)")
-	flag.StringVar(&o.memprofile, "memprofile", "", "write serve's allocation profile to `FILE` (with -profile-phase max, also FILE.base: go tool pprof -base FILE.base BIN FILE)")
-	flag.StringVar(&o.profilePhase, "profile-phase", "all", "what -cpuprofile and -memprofile cover: all (serve's whole run) or max (the max-throughput phase only, marked by SIGUSR1 and SIGUSR2: the binary must be built from a tree that has cmd/sprintguard/profile.go's window, or the signal ends it)")
+	flag.StringVar(&o.memprofile, "memprofile", "", "write serve's allocation profile to `FILE` (with a -profile-phase other than all, also FILE.base: go tool pprof -base FILE.base BIN FILE)")
+	flag.StringVar(&o.profilePhase, "profile-phase", "all", "what -cpuprofile and -memprofile cover: all (serve's whole run), sustained or max (that phase only, marked by SIGUSR1 and SIGUSR2: the binary must be built from a tree that has cmd/sprintguard/profile.go's window, or the signal ends it)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (config, store, serve.log)")
 	flag.BoolVar(&o.replicas, "replicas", false, "instead: the durable ack rate of 2 serve replicas on a throw-away PostgreSQL cluster against 1 serve on bbolt, -max-duration each, -rounds times (issue 15)")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the -replicas mode; its figures are the medians")
 	flag.Parse()
-	if o.profilePhase != "all" && o.profilePhase != "max" {
-		fmt.Fprintln(os.Stderr, "bench slackload: -profile-phase is all or max")
+	if o.profilePhase != "all" && o.profilePhase != "max" && o.profilePhase != "sustained" {
+		fmt.Fprintln(os.Stderr, "bench slackload: -profile-phase is all, sustained or max")
 		os.Exit(2)
 	}
 	if o.rate <= 0 || o.rounds <= 0 || o.senders <= 0 || o.duration <= 0 || o.maxDuration <= 0 || o.ceilingDur <= 0 || o.ceilingRateDur <= 0 || o.boltDur <= 0 {
@@ -161,7 +161,13 @@ func run(ctx context.Context, o options) (code int, err error) {
 		return 1, err
 	}
 	s := &sender{url: "http://" + env.listen + "/slack/events", secret: key, client: newClient(o.senders), gen: gen}
+	if o.profilePhase == "sustained" && len(profile) > 0 {
+		env.serve.signal(syscall.SIGUSR1)
+	}
 	sustained := openLoop(ctx, s, 0, o.rate, o.duration, o.senders)
+	if o.profilePhase == "sustained" && len(profile) > 0 {
+		env.serve.signal(syscall.SIGUSR2)
+	}
 	printPhase(fmt.Sprintf("sustained (%.0f/s for %v, open loop)", o.rate, o.duration), sustained)
 	if env.serve.exited() {
 		return 1, fmt.Errorf("serve crashed during the sustained phase: %v (see %s)", env.serve.err, env.logPath)
@@ -344,7 +350,7 @@ func profileVars(o options) ([]string, error) {
 		}
 		vars = append(vars, p.name+"="+abs)
 	}
-	if len(vars) > 0 && o.profilePhase == "max" {
+	if len(vars) > 0 && o.profilePhase != "all" {
 		vars = append(vars, "SPRINTGUARD_PROFILE_WINDOW=signal")
 	}
 	return vars, nil
