@@ -71,46 +71,15 @@ func eventObject(body []byte, i int, ev *eventHead) (int, bool) {
 // (and checking) every other value. It returns the index after the
 // object.
 func object(data []byte, i int, keys []string, field func(key string, i int) (int, bool)) (int, bool) {
-	i = jsonscan.SkipSpace(data, i)
-	if i >= len(data) || data[i] != '{' {
-		return 0, false
-	}
-	i = jsonscan.SkipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		return i + 1, true
-	}
-	for {
-		k, next, ok := jsonscan.String(data, i)
-		if !ok {
-			return 0, false
-		}
-		if i = jsonscan.SkipSpace(data, next); i >= len(data) || data[i] != ':' {
-			return 0, false
-		}
-		i = jsonscan.SkipSpace(data, i+1)
-		key, known := lookupKey(k, keys)
-		switch {
+	return jsonscan.Object(data, jsonscan.SkipSpace(data, i), func(k, data []byte, i int) (int, bool) {
+		switch key, known := lookupKey(k, keys); {
 		case known:
-			i, ok = field(key, i)
+			return field(key, i)
 		case key != "":
 			return 0, false // the same key but for case
-		default:
-			i, ok = jsonscan.Value(data, i)
 		}
-		if !ok {
-			return 0, false
-		}
-		i = jsonscan.SkipSpace(data, i)
-		switch {
-		case i >= len(data):
-			return 0, false
-		case data[i] == '}':
-			return i + 1, true
-		case data[i] != ',':
-			return 0, false
-		}
-		i = jsonscan.SkipSpace(data, i+1)
-	}
+		return jsonscan.Value(data, i)
+	})
 }
 
 // lookupKey returns the entry of keys that k is, with known true; or the
