@@ -24,7 +24,8 @@ const (
 // (nil for an empty one). An error means nothing was stored and Slack
 // should retry. Receive is safe for concurrent use.
 func (b *Bot) Receive(ctx context.Context, kind string, body []byte) (any, error) {
-	defer b.acking()()
+	b.acking()
+	defer b.acked()
 	switch kind {
 	case KindEvent:
 		return b.receiveEvent(ctx, body)
@@ -38,7 +39,7 @@ func (b *Bot) Receive(ctx context.Context, kind string, body []byte) (any, error
 
 func (b *Bot) receiveEvent(ctx context.Context, body []byte) (any, error) {
 	var env envelopeHead
-	if err := json.Unmarshal(body, &env); err != nil {
+	if err := decodeHead(body, &env); err != nil {
 		return nil, triage.Permanent(fmt.Errorf("decode event: %w", err))
 	}
 	switch env.Type {

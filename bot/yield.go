@@ -32,16 +32,19 @@ const (
 // yieldBase is where the monotonic time that Yield reads starts.
 var yieldBase = time.Now()
 
-// acking counts an acknowledgement under way until the returned function
-// is called, and notes when acknowledgements back up. It is safe for
-// concurrent use.
-func (b *Bot) acking() (done func()) {
+// acking counts an acknowledgement under way until acked is called, and
+// notes when acknowledgements back up. They are a pair of methods rather
+// than a function returning its undo, whose closure was an allocation per
+// acknowledgement. Both are safe for concurrent use.
+func (b *Bot) acking() {
 	if b.acks.Add(1) >= ackBacklog {
 		// 0 means never, so the first nanosecond is not a time.
 		b.backedUp.Store(max(1, int64(b.yieldNow())))
 	}
-	return func() { b.acks.Add(-1) }
 }
+
+// acked ends an acknowledgement that acking counted.
+func (b *Bot) acked() { b.acks.Add(-1) }
 
 func (b *Bot) yieldNow() time.Duration {
 	if b.clock != nil {

@@ -35,12 +35,11 @@ func (c *fakeYieldClock) total() time.Duration {
 // backUp starts ackBacklog acknowledgements and ends them again, as a
 // wave of a burst does once its journal batch is on disk.
 func backUp(b *Bot) {
-	var done []func()
 	for range ackBacklog {
-		done = append(done, b.acking())
+		b.acking()
 	}
-	for _, d := range done {
-		d()
+	for range ackBacklog {
+		b.acked()
 	}
 }
 

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -20,22 +21,46 @@ type slaJSON struct {
 }
 
 // MarshalJSON writes {"ack":"15m","resolve":"4h"}, leaving out unset targets.
+// It writes the object by hand: a duration's text needs no escaping, and
+// every stored request carries two SLAs, so json.Marshal of slaJSON (a
+// second encoder per SLA) showed in serve's profile.
 func (s SLA) MarshalJSON() ([]byte, error) {
-	var w slaJSON
+	b := make([]byte, 0, 40)
+	b = append(b, '{')
 	if s.Ack != 0 {
-		w.Ack = formatDuration(s.Ack)
+		b = append(append(append(b, `"ack":"`...), formatDuration(s.Ack)...), '"')
 	}
 	if s.Resolve != 0 {
-		w.Resolve = formatDuration(s.Resolve)
+		if s.Ack != 0 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, `"resolve":"`...), formatDuration(s.Resolve)...), '"')
 	}
-	return json.Marshal(w)
+	return append(b, '}'), nil
 }
 
-// UnmarshalJSON reads what MarshalJSON writes.
+// UnmarshalJSON reads what MarshalJSON writes. What MarshalJSON writes is
+// read by hand (scanSLA); anything else, another order, white space or a
+// key in another case included, goes through encoding/json, as it did
+// always: a nested json.Unmarshal per SLA, twice per stored request
+// decoded, was a tenth of serve's JSON decoding.
 func (s *SLA) UnmarshalJSON(b []byte) error {
+	out, ok := scanSLA(b)
+	if !ok {
+		var err error
+		if out, err = decodeSLA(b); err != nil {
+			return err
+		}
+	}
+	*s = out
+	return nil
+}
+
+// decodeSLA reads any JSON form of an SLA with encoding/json.
+func decodeSLA(b []byte) (SLA, error) {
 	var w slaJSON
 	if err := json.Unmarshal(b, &w); err != nil {
-		return fmt.Errorf("decode sla: %w", err)
+		return SLA{}, fmt.Errorf("decode sla: %w", err)
 	}
 	var out SLA
 	for _, f := range []struct {
@@ -47,12 +72,47 @@ func (s *SLA) UnmarshalJSON(b []byte) error {
 		}
 		d, err := time.ParseDuration(f.text)
 		if err != nil {
-			return fmt.Errorf("decode sla: %w", err)
+			return SLA{}, fmt.Errorf("decode sla: %w", err)
 		}
 		*f.dst = d
 	}
-	*s = out
-	return nil
+	return out, nil
+}
+
+// scanSLA reads exactly the shapes MarshalJSON writes: {}, {"ack":"D"},
+// {"resolve":"D"} and {"ack":"D","resolve":"D"}, each D a duration
+// without escapes. It declines everything else.
+func scanSLA(b []byte) (SLA, bool) {
+	var out SLA
+	rest, ok := bytes.CutPrefix(b, []byte("{"))
+	if !ok {
+		return out, false
+	}
+	if r, ok := bytes.CutPrefix(rest, []byte(`"ack":"`)); ok {
+		if out.Ack, rest, ok = slaDuration(r); !ok {
+			return out, false
+		}
+		if r, ok := bytes.CutPrefix(rest, []byte(`,"resolve":"`)); ok {
+			if out.Resolve, rest, ok = slaDuration(r); !ok {
+				return out, false
+			}
+		}
+	} else if r, ok := bytes.CutPrefix(rest, []byte(`"resolve":"`)); ok {
+		if out.Resolve, rest, ok = slaDuration(r); !ok {
+			return out, false
+		}
+	}
+	return out, string(rest) == "}"
+}
+
+// slaDuration reads a duration up to its closing quote, and what follows.
+func slaDuration(b []byte) (time.Duration, []byte, bool) {
+	text, rest, ok := bytes.Cut(b, []byte(`"`))
+	if !ok || bytes.IndexByte(text, '\\') >= 0 {
+		return 0, nil, false
+	}
+	d, err := time.ParseDuration(string(text))
+	return d, rest, err == nil
 }
 
 // Rule is one rule as the team wrote it. Its conditions are all optional and

@@ -55,7 +55,7 @@ var messageKeys = []string{"type", "subtype", "user", "bot_id", "username", "tex
 
 // scanMessage reads the object at data[i] into w.
 func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
-	return scanObject(data, i, func(key []byte, data []byte, i int) (int, bool) {
+	return jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
 		var dst *string
 		switch string(key) {
 		case "type":
@@ -95,7 +95,7 @@ func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
 				User string `json:"user"`
 				TS   string `json:"ts"`
 			}{}
-			return scanObject(data, i, func(key []byte, data []byte, i int) (int, bool) {
+			return jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
 				return stringOrOther(key, data, i, "user", "ts")
 			})
 		case "reactions":
@@ -137,9 +137,9 @@ func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
 	// encoding/json makes an empty array an empty slice and keeps none of
 	// an earlier "reactions" key's elements.
 	out := []reaction{}
-	end, ok := scanArray(data, i, func(data []byte, i int) (int, bool) {
+	end, ok := jsonscan.Array(data, i, func(data []byte, i int) (int, bool) {
 		var r reaction
-		next, ok := scanObject(data, i, func(key []byte, data []byte, i int) (int, bool) {
+		next, ok := jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
 			switch string(key) {
 			case "name":
 				val, next, ok := jsonscan.String(data, i)
@@ -147,7 +147,7 @@ func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
 				return next, ok
 			case "users":
 				r.Users = []string{}
-				return scanArray(data, i, func(data []byte, i int) (int, bool) {
+				return jsonscan.Array(data, i, func(data []byte, i int) (int, bool) {
 					val, next, ok := jsonscan.String(data, i)
 					r.Users = append(r.Users, string(val))
 					return next, ok
@@ -163,71 +163,4 @@ func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
 	})
 	w.Reactions = out
 	return end, ok
-}
-
-// scanArray calls elem for each element of the JSON array at data[i],
-// with the index of the element; elem returns the index after it and
-// checks the element. A value other than a well-formed array is declined.
-func scanArray(data []byte, i int, elem func(data []byte, i int) (int, bool)) (int, bool) {
-	if i >= len(data) || data[i] != '[' {
-		return 0, false
-	}
-	i = jsonscan.SkipSpace(data, i+1)
-	if i < len(data) && data[i] == ']' {
-		return i + 1, true
-	}
-	for {
-		next, ok := elem(data, i)
-		if !ok {
-			return 0, false
-		}
-		var done bool
-		if i, done, ok = after(data, next, ']'); !ok || done {
-			return i, ok
-		}
-	}
-}
-
-// scanObject calls field for each key of the JSON object at data[i], with
-// the index of its value; field returns the index after the value and
-// checks the value. A value other than a well-formed object is declined.
-func scanObject(data []byte, i int, field func(key []byte, data []byte, i int) (int, bool)) (int, bool) {
-	if i >= len(data) || data[i] != '{' {
-		return 0, false
-	}
-	i = jsonscan.SkipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		return i + 1, true
-	}
-	for {
-		key, next, ok := jsonscan.String(data, i)
-		if !ok {
-			return 0, false
-		}
-		if i = jsonscan.SkipSpace(data, next); i >= len(data) || data[i] != ':' {
-			return 0, false
-		}
-		if next, ok = field(key, data, jsonscan.SkipSpace(data, i+1)); !ok {
-			return 0, false
-		}
-		var done bool
-		if i, done, ok = after(data, next, '}'); !ok || done {
-			return i, ok
-		}
-	}
-}
-
-// after reads what follows a member at data[i]: the closer (done, and the
-// index after it) or a comma (the index of the next member).
-func after(data []byte, i int, closer byte) (next int, done, ok bool) {
-	i = jsonscan.SkipSpace(data, i)
-	switch {
-	case i >= len(data):
-		return 0, false, false
-	case data[i] == closer:
-		return i + 1, true, true
-	case data[i] != ',':
-		return 0, false, false
-	}
-	return jsonscan.SkipSpace(data, i+1), false, true
 }

@@ -165,3 +165,12 @@ func (c *child) stop(grace time.Duration) error {
 	}
 	return nil
 }
+
+// signal sends sig to serve; a serve that has exited is left alone (the
+// phase that follows reports it).
+func (c *child) signal(sig os.Signal) {
+	if c.exited() {
+		return
+	}
+	_ = c.cmd.Process.Signal(sig)
+}

@@ -17,6 +17,7 @@ import (
 type progress struct {
 	requests float64
 	outbox   float64
+	heap     float64 // bytes of heap in use (go_memstats_heap_inuse_bytes), 0 if not shown
 }
 
 // parseProgress reads the Prometheus text exposition for the two series
@@ -45,7 +46,7 @@ func parseProgress(r io.Reader) (progress, error) {
 			}
 			rest = rest[j+1:]
 		}
-		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" {
+		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" && name != "go_memstats_heap_inuse_bytes" {
 			continue
 		}
 		fields := strings.Fields(rest)
@@ -56,10 +57,13 @@ func parseProgress(r io.Reader) (progress, error) {
 		if err != nil {
 			return p, fmt.Errorf("metrics: %q: %w", line, err)
 		}
-		if name == "sprintguard_requests_total" {
+		switch name {
+		case "go_memstats_heap_inuse_bytes":
+			p.heap = v
+		case "sprintguard_requests_total":
 			p.requests += v
 			sawRequests = true
-		} else {
+		default:
 			p.outbox = v
 			sawOutbox = true
 		}
@@ -96,6 +100,10 @@ type drained struct {
 	at   time.Time // when the last of the work was done (or the last scrape, if not ok)
 	made time.Time // when every acknowledged event was first seen to have made its request
 	last progress  // the last scrape
+	// peakHeap is the most heap in use any scrape saw, in bytes: what a GC
+	// setting costs in memory, without the store's mapped pages that the
+	// peak RSS counts.
+	peakHeap float64
 }
 
 // made reports whether p shows want more requests than base.
@@ -132,9 +140,10 @@ func (e *benchEnv) drain(ctx context.Context, base progress, want int, stall tim
 			}
 		} else {
 			failed = 0
-			if p != d.last {
+			if p.requests != d.last.requests || p.outbox != d.last.outbox {
 				moved = now
 			}
+			d.peakHeap = max(d.peakHeap, p.heap)
 			d.last, d.at = p, now
 			if p.made(base, want) {
 				d.made = now
@@ -160,6 +169,7 @@ func (e *benchEnv) drain(ctx context.Context, base progress, want int, stall tim
 			d.at, d.ok = later(d.made, last), true
 			if p, err := scrape(ctx, url); err == nil {
 				d.last = p
+				d.peakHeap = max(d.peakHeap, p.heap)
 			}
 			return d
 		}

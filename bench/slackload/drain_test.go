@@ -16,6 +16,8 @@ sprintguard_requests_total{outcome="free",team="platform team",urgency="low"} 6
 sprintguard_outbox_depth 17
 sprintguard_outbox_dead_jobs 2
 sprintguard_requests_total_created 99
+# TYPE go_memstats_heap_inuse_bytes gauge
+go_memstats_heap_inuse_bytes 4.5056e+07
 `
 	tests := []struct {
 		name string
@@ -23,7 +25,7 @@ sprintguard_requests_total_created 99
 		want progress
 		err  string
 	}{
-		{"both series", exposition, progress{requests: 1240, outbox: 17}, ""},
+		{"both series and the heap", exposition, progress{requests: 1240, outbox: 17, heap: 45056000}, ""},
 		{"no requests yet", "sprintguard_outbox_depth 0\nsprintguard_requests_total 0\n", progress{}, ""},
 		{"outbox missing", "sprintguard_requests_total{team=\"a\"} 3\n", progress{}, "no sprintguard_requests_total or sprintguard_outbox_depth"},
 		{"renamed", "sprintguard_requests 3\nsprintguard_outbox_depth 1\n", progress{}, "no sprintguard_requests_total"},

@@ -31,9 +31,9 @@ type benchEnv struct {
 }
 
 // startEnv starts the fake Web API and serve, and waits until serve is
-// ready. key is the signing secret; profile, if set, is the file serve
-// writes a CPU profile of its whole run to when it stops.
-func startEnv(dir, bin string, key []byte, profile string) (e *benchEnv, err error) {
+// ready. key is the signing secret; profileEnv is added to serve's
+// environment (the profiles it is to write, see profileVars).
+func startEnv(dir, bin string, key []byte, profileEnv []string) (e *benchEnv, err error) {
 	e = &benchEnv{base: time.Now().Unix(), dir: dir, bin: bin,
 		cfgPath: filepath.Join(dir, "sprintguard.yaml"), dbPath: filepath.Join(dir, "sprintguard.db"),
 		logPath: filepath.Join(dir, "serve.log")}
@@ -60,9 +60,7 @@ func startEnv(dir, bin string, key []byte, profile string) (e *benchEnv, err err
 		return e, fmt.Errorf("create serve log: %w", err)
 	}
 	env := []string{"SLACK_BOT_TOKEN=xoxb-bench", "SLACK_SIGNING_SECRET=" + string(key), "SLACK_APP_TOKEN="}
-	if profile != "" {
-		env = append(env, "SPRINTGUARD_CPUPROFILE="+profile)
-	}
+	env = append(env, profileEnv...)
 	if e.serve, err = startServe(bin, e.cfgPath, env, e.logFile); err != nil {
 		return e, err
 	}

@@ -63,7 +63,8 @@ type options struct {
 	replicas                          bool
 	rounds                            int
 	outbox                            bool
-	cpuprofile                        string
+	cpuprofile, memprofile            string
+	profilePhase                      string
 }
 
 func main() {
@@ -79,11 +80,17 @@ func main() {
 	flag.DurationVar(&o.boltDur, "bolt-duration", 15*time.Second, "length of the Bolt for JS phase")
 	flag.DurationVar(&o.stall, "stall", 60*time.Second, "give up waiting for requests once their count has not grown for this long")
 	flag.BoolVar(&o.outbox, "outbox", true, "wait for the outbox's Web API calls after the burst (false: the drain ends once every request is made, for quick runs of the ack figures)")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of serve's whole run to `FILE` (go tool pprof reads it with the binary)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of serve to `FILE` (go tool pprof reads it with the binary)")
+	flag.StringVar(&o.memprofile, "memprofile", "", "write serve's allocation profile to `FILE` (with a -profile-phase other than all, also FILE.base: go tool pprof -base FILE.base BIN FILE)")
+	flag.StringVar(&o.profilePhase, "profile-phase", "all", "what -cpuprofile and -memprofile cover: all (serve's whole run), sustained or max (that phase only, marked by SIGUSR1 and SIGUSR2: the binary must be built from a tree that has cmd/sprintguard/profile.go's window, or the signal ends it)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (config, store, serve.log)")
 	flag.BoolVar(&o.replicas, "replicas", false, "instead: the durable ack rate of 2 serve replicas on a throw-away PostgreSQL cluster against 1 serve on bbolt, -max-duration each, -rounds times (issue 15)")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the -replicas mode; its figures are the medians")
 	flag.Parse()
+	if o.profilePhase != "all" && o.profilePhase != "max" && o.profilePhase != "sustained" {
+		fmt.Fprintln(os.Stderr, "bench slackload: -profile-phase is all, sustained or max")
+		os.Exit(2)
+	}
 	if o.rate <= 0 || o.rounds <= 0 || o.senders <= 0 || o.duration <= 0 || o.maxDuration <= 0 || o.ceilingDur <= 0 || o.ceilingRateDur <= 0 || o.boltDur <= 0 {
 		fmt.Fprintln(os.Stderr, "bench slackload: -rate, -senders and the durations must be positive")
 		os.Exit(2)
@@ -129,11 +136,9 @@ func run(ctx context.Context, o options) (code int, err error) {
 		return runReplicas(ctx, o, bin, key, dir)
 	}
 
-	profile := ""
-	if o.cpuprofile != "" {
-		if profile, err = filepath.Abs(o.cpuprofile); err != nil {
-			return 1, err
-		}
+	profile, err := profileVars(o)
+	if err != nil {
+		return 1, err
 	}
 	env, err := startEnv(dir, bin, key, profile)
 	if err != nil {
@@ -156,7 +161,13 @@ func run(ctx context.Context, o options) (code int, err error) {
 		return 1, err
 	}
 	s := &sender{url: "http://" + env.listen + "/slack/events", secret: key, client: newClient(o.senders), gen: gen}
+	if o.profilePhase == "sustained" && len(profile) > 0 {
+		env.serve.signal(syscall.SIGUSR1)
+	}
 	sustained := openLoop(ctx, s, 0, o.rate, o.duration, o.senders)
+	if o.profilePhase == "sustained" && len(profile) > 0 {
+		env.serve.signal(syscall.SIGUSR2)
+	}
 	printPhase(fmt.Sprintf("sustained (%.0f/s for %v, open loop)", o.rate, o.duration), sustained)
 	if env.serve.exited() {
 		return 1, fmt.Errorf("serve crashed during the sustained phase: %v (see %s)", env.serve.err, env.logPath)
@@ -166,7 +177,14 @@ func run(ctx context.Context, o options) (code int, err error) {
 	if err != nil {
 		return 1, err
 	}
+	window := o.profilePhase == "max" && len(profile) > 0
+	if window {
+		env.serve.signal(syscall.SIGUSR1)
+	}
 	peak := closedLoop(ctx, s, first, o.maxDuration, o.senders)
+	if window {
+		env.serve.signal(syscall.SIGUSR2)
+	}
 	printPhase(fmt.Sprintf("max (%v, closed loop)", o.maxDuration), peak)
 	if env.serve.exited() {
 		return 1, fmt.Errorf("serve crashed during the max-throughput phase: %v (see %s)", env.serve.err, env.logPath)
@@ -270,6 +288,11 @@ func run(ctx context.Context, o options) (code int, err error) {
 		fmt.Printf("%-40s serve %.1f s user + %.1f s sys; this program (senders, fake, ceiling) %.1f s user + %.1f s sys\n", "cpu time",
 			ps.UserTime().Seconds(), ps.SystemTime().Seconds(),
 			time.Duration(self.Utime.Nano()).Seconds(), time.Duration(self.Stime.Nano()).Seconds())
+		if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+			// Linux reports the peak in KiB: what a GC setting costs in memory.
+			fmt.Printf("%-40s serve %.0f MiB (the store's mapped pages included); heap in use at most %.0f MiB in the drain's scrapes until the last request was made\n",
+				"peak rss", float64(ru.Maxrss)/1024, dr.peakHeap/(1<<20))
+		}
 		// The CPU serve spent per event, acknowledged and fully processed,
 		// moves less with the neighbours on a shared machine than the rates.
 		if all.acked > 0 {
@@ -307,6 +330,30 @@ func run(ctx context.Context, o options) (code int, err error) {
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// profileVars returns the variables that ask serve for the profiles of
+// -cpuprofile and -memprofile (cmd/sprintguard/profile.go), with absolute
+// paths since serve runs in another directory.
+func profileVars(o options) ([]string, error) {
+	var vars []string
+	for _, p := range []struct{ name, path string }{
+		{"SPRINTGUARD_CPUPROFILE", o.cpuprofile},
+		{"SPRINTGUARD_MEMPROFILE", o.memprofile},
+	} {
+		if p.path == "" {
+			continue
+		}
+		abs, err := filepath.Abs(p.path)
+		if err != nil {
+			return nil, err
+		}
+		vars = append(vars, p.name+"="+abs)
+	}
+	if len(vars) > 0 && o.profilePhase != "all" {
+		vars = append(vars, "SPRINTGUARD_PROFILE_WINDOW=signal")
+	}
+	return vars, nil
 }
 
 func printPhase(name string, o *outcome) {

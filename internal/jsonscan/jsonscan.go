@@ -274,3 +274,70 @@ func literal(data []byte, i int, word string) (int, bool) {
 	}
 	return i + len(word), true
 }
+
+// Array calls elem for each element of the JSON array at data[i],
+// with the index of the element; elem returns the index after it and
+// checks the element. A value other than a well-formed array is declined.
+func Array(data []byte, i int, elem func(data []byte, i int) (int, bool)) (int, bool) {
+	if i >= len(data) || data[i] != '[' {
+		return 0, false
+	}
+	i = SkipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return i + 1, true
+	}
+	for {
+		next, ok := elem(data, i)
+		if !ok {
+			return 0, false
+		}
+		var done bool
+		if i, done, ok = after(data, next, ']'); !ok || done {
+			return i, ok
+		}
+	}
+}
+
+// Object calls field for each key of the JSON object at data[i], with
+// the index of its value; field returns the index after the value and
+// checks the value. A value other than a well-formed object is declined.
+func Object(data []byte, i int, field func(key []byte, data []byte, i int) (int, bool)) (int, bool) {
+	if i >= len(data) || data[i] != '{' {
+		return 0, false
+	}
+	i = SkipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		key, next, ok := String(data, i)
+		if !ok {
+			return 0, false
+		}
+		if i = SkipSpace(data, next); i >= len(data) || data[i] != ':' {
+			return 0, false
+		}
+		if next, ok = field(key, data, SkipSpace(data, i+1)); !ok {
+			return 0, false
+		}
+		var done bool
+		if i, done, ok = after(data, next, '}'); !ok || done {
+			return i, ok
+		}
+	}
+}
+
+// after reads what follows a member at data[i]: the closer (done, and the
+// index after it) or a comma (the index of the next member).
+func after(data []byte, i int, closer byte) (next int, done, ok bool) {
+	i = SkipSpace(data, i)
+	switch {
+	case i >= len(data):
+		return 0, false, false
+	case data[i] == closer:
+		return i + 1, true, true
+	case data[i] != ',':
+		return 0, false, false
+	}
+	return SkipSpace(data, i+1), false, true
+}

@@ -128,8 +128,13 @@ type pending struct {
 	tag  any
 	seq  uint64
 	err  error
-	done chan struct{}
+	done chan struct{} // one value once the record is durable or failed
 }
+
+// pendings recycles pending records with their channels: two allocations
+// per acknowledgement otherwise. A pending goes back once its Append has
+// read the outcome; the committer does not touch it after the send.
+var pendings = sync.Pool{New: func() any { return &pending{done: make(chan struct{}, 1)} }}
 
 // Open opens (creating it if needed) the journal in dir and returns its
 // records with a sequence greater than after, in order. New records are
@@ -370,7 +375,8 @@ func syncDir(dir string) error {
 // is on disk. tag is handed to Options.Durable beside the record. data
 // must not change until Append returns.
 func (j *Journal) Append(data []byte, tag any) (uint64, error) {
-	p := &pending{data: data, tag: tag, done: make(chan struct{})}
+	p := pendings.Get().(*pending)
+	p.data, p.tag = data, tag
 	j.mu.Lock()
 	if j.closed {
 		j.mu.Unlock()
@@ -383,7 +389,10 @@ func (j *Journal) Append(data []byte, tag any) (uint64, error) {
 	default:
 	}
 	<-p.done
-	return p.seq, p.err
+	seq, err := p.seq, p.err
+	*p = pending{done: p.done}
+	pendings.Put(p)
+	return seq, err
 }
 
 // run is the committing goroutine: it takes every record that waits,
@@ -424,7 +433,7 @@ func (j *Journal) commit(batch []*pending) {
 		if err != nil {
 			p.seq, p.err = 0, err
 		}
-		close(p.done)
+		p.done <- struct{}{}
 	}
 }
 
