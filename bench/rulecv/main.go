@@ -17,12 +17,20 @@
 // their own and are kept, so the estimate is optimistic where the rules say
 // the same thing twice.
 //
-//	go run ./bench/rulecv -corpus ../../shared/corpus/requests.jsonl -splits train,dev [-prior ../../shared/corpus/README.md] [-group owner] [-lost] [-rules]
+// With -match, a unit's support is instead every request its phrase matches
+// on its own, whether or not the unit decides it: a unit is held out with
+// group g when g holds every request it matches. Two units that say the same
+// thing, both seen only in g, then leave together, so -match is not
+// optimistic where the rules repeat themselves; it is pessimistic for a rare
+// word that the guide itself uses (combine it with -prior).
+//
+//	go run ./bench/rulecv -corpus ../../shared/corpus/requests.jsonl -splits train,dev [-prior ../../shared/corpus/README.md] [-group owner] [-match] [-folds 5] [-harm] [-lost] [-rules]
 package main
 
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"sort"
@@ -46,6 +54,10 @@ func main() {
 	flag.BoolVar(&variants, "variants", false, "treat a rule's phrases that differ only in auxiliaries and negations (\"not showing up\", \"aren't showing up\") as one unit, removed together")
 	flag.BoolVar(&listRules, "rules", false, "list per rule how many requests it decided, how many rightly (interrupt-or-not and category), and from how many groups")
 	flag.BoolVar(&listLost, "lost", false, "list the requests the held-out rules get wrong that the tuned rules get right")
+	flag.IntVar(&folds, "folds", 0, "also score K-fold cross-validation over groups (K folds of whole groups, repeated -repeats times with seeded shuffles): a unit is held out with a fold when the fold holds all its support")
+	flag.IntVar(&repeats, "repeats", 20, "how many random fold assignments -folds averages")
+	flag.BoolVar(&listHarm, "harm", false, "list the units whose removal alone turns requests from wrong to right, with how many it turns right to wrong: the phrases to suspect of misfiring")
+	flag.BoolVar(&byMatch, "match", false, "hold a unit out with group g when every request its phrase matches on its own lies in g, instead of when every request it rescues does: units that say the same thing twice no longer keep each other in, so the estimate is no longer optimistic there")
 	flag.Parse()
 	if err := run(*cfgPath, *team, *corpus, *splits, *group, *show); err != nil {
 		fmt.Fprintln(os.Stderr, "rulecv:", err)
@@ -58,6 +70,10 @@ var (
 	listLost  bool
 	listRules bool
 	variants  bool
+	byMatch   bool
+	listHarm  bool
+	folds     int
+	repeats   int
 	priorPath string
 )
 
@@ -163,14 +179,29 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 	// support[u] lists the requests that removing family u alone turns wrong.
 	support := make([][]int, len(units))
 	for ui, u := range units {
+		if byMatch {
+			m, err := matches(rules, u, opt, ex)
+			if err != nil {
+				return fmt.Errorf("match %s: %w", u[0].describe(rules), err)
+			}
+			support[ui] = m
+			continue
+		}
 		d, err := classify(without(rules, u), opt, ex, nil)
 		if err != nil {
 			return fmt.Errorf("without %s: %w", u[0].describe(rules), err)
 		}
+		var fixed []string
 		for i := range ex {
 			if lost(&ex[i], base[i], d[i]) {
 				support[ui] = append(support[ui], i)
 			}
+			if lost(&ex[i], d[i], base[i]) {
+				fixed = append(fixed, ex[i].ID)
+			}
+		}
+		if listHarm && len(fixed) > 0 {
+			fmt.Printf("harm %s: removing it fixes %d (%s), breaks %d\n", u[0].describe(rules), len(fixed), strings.Join(fixed, " "), len(support[ui]))
 		}
 	}
 
@@ -238,7 +269,15 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 	}
 	fmt.Println()
 	fmt.Printf("%-28s %s\n", "resubstitution (as tuned)", b)
-	fmt.Printf("%-28s %s\n\n", "leave-one-group-out", cv)
+	fmt.Printf("%-28s %s\n", "leave-one-group-out", cv)
+	if folds > 1 {
+		kf, err := kFold(rules, opt, ex, groups, units, support, prior, folds, repeats)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%-28s %s\n", fmt.Sprintf("%d-fold by group (x%d)", folds, repeats), kf)
+	}
+	fmt.Println()
 	sort.Slice(singles, func(i, j int) bool {
 		if singles[i].n != singles[j].n {
 			return singles[i].n > singles[j].n
@@ -257,6 +296,63 @@ func run(cfgPath, teamName, corpus, splits, groupBy string, show int) error {
 		fmt.Printf("  %-38s %d  %s\n", s.group, s.n, d)
 	}
 	return nil
+}
+
+// kFold scores the rules by K-fold cross-validation over whole groups,
+// repeated with seeded shuffles: each fold is scored by the rules without
+// the units whose support lies wholly inside the fold. It returns the
+// agreement summed over all repeats.
+func kFold(rules []classifier.Rule, opt classifier.Options, ex []learn.Example, groups []string, units [][]unit, support [][]int, prior string, k, repeats int) (tally, error) {
+	var names []string
+	seen := map[string]bool{}
+	for _, g := range groups {
+		if !seen[g] {
+			seen[g] = true
+			names = append(names, g)
+		}
+	}
+	sort.Strings(names)
+	var t tally
+	for r := range repeats {
+		rng := rand.New(rand.NewPCG(uint64(r), 17))
+		fold := map[string]int{}
+		for i, j := range rng.Perm(len(names)) {
+			fold[names[j]] = i % k
+		}
+		for f := range k {
+			var drop []unit
+			for ui, u := range units {
+				s := support[ui]
+				if len(s) == 0 || u[0].Field != "regex" && known(prior, u[0].Text) {
+					continue
+				}
+				inside := true
+				for _, i := range s {
+					if fold[groups[i]] != f {
+						inside = false
+						break
+					}
+				}
+				if inside {
+					drop = append(drop, u...)
+				}
+			}
+			var items []int
+			for i, g := range groups {
+				if fold[g] == f {
+					items = append(items, i)
+				}
+			}
+			d, err := classify(without(rules, drop), opt, ex, items)
+			if err != nil {
+				return t, fmt.Errorf("fold %d: %w", f, err)
+			}
+			for _, i := range items {
+				t.add(&ex[i], d[i])
+			}
+		}
+	}
+	return t, nil
 }
 
 // lost reports whether decision after is wrong where before was right, on
@@ -310,6 +406,43 @@ func classify(rules []classifier.Rule, opt classifier.Options, ex []learn.Exampl
 		out[i] = set.Classify(ex[i].Input)
 	}
 	return out, nil
+}
+
+// matches lists the requests that the phrases or regex alternatives of
+// family u match on their own, each tried as the only condition of a rule
+// that sees the same parts of the text as the unit's rule.
+func matches(rules []classifier.Rule, u []unit, opt classifier.Options, ex []learn.Example) ([]int, error) {
+	src := rules[u[0].Rule]
+	prefix, _ := splitRegex(src.Regex)
+	probe := classifier.Rule{Name: "probe", In: src.In, Urgency: classifier.P3, Category: "other"}
+	for _, x := range u {
+		if x.Field == "regex" {
+			probe.Regex = joinAlt(probe.Regex, x.Text)
+			continue
+		}
+		probe.Any = append(probe.Any, x.Text)
+	}
+	if probe.Regex != "" {
+		probe.Regex = prefix + probe.Regex
+	}
+	set, err := classifier.Compile([]classifier.Rule{probe, {Name: "rest", Default: true, Urgency: classifier.P3}}, opt)
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for i := range ex {
+		if set.Classify(ex[i].Input).Rule == "probe" {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
+func joinAlt(re, alt string) string {
+	if re == "" {
+		return alt
+	}
+	return re + "|" + alt
 }
 
 func groupOf(id, by string) string {
