@@ -232,3 +232,75 @@ func TestSearchPlanCoversEveryStep(t *testing.T) {
 		}
 	}
 }
+
+// repeatedAsks fills an index with size requests that are mostly the same
+// few asks about the same few subjects, each with a ticket number of its
+// own, some with a word more: the lists are long and many requests tie,
+// so that the k-th best score is shared by many requests, and the search
+// can learn it from the first requests it reads (see seed) and stop making
+// candidates after the first terms.
+func repeatedAsks(r *rand.Rand, size int) (*Index, []string) {
+	phrase := func(n int) string {
+		ws := make([]string, n)
+		for i := range ws {
+			ws[i] = fmt.Sprintf("w%02d", r.IntN(60))
+		}
+		return strings.Join(ws, " ")
+	}
+	asks := make([]string, 2+r.IntN(10))
+	for i := range asks {
+		asks[i] = phrase(2 + r.IntN(6))
+	}
+	subjects := make([]string, 2+r.IntN(12))
+	for i := range subjects {
+		subjects[i] = fmt.Sprintf("s%02d", i) + strings.Repeat(fmt.Sprintf(" t%02d", i), r.IntN(3))
+	}
+	x := NewIndex()
+	texts := make([]string, 0, size)
+	for i := range size {
+		text := asks[i%len(asks)] + " " + subjects[(i/len(asks))%len(subjects)]
+		if r.IntN(8) == 0 {
+			text = asks[r.IntN(len(asks))] + " " + subjects[r.IntN(len(subjects))]
+		}
+		if r.IntN(10) == 0 {
+			text += " " + phrase(1)
+		}
+		text += fmt.Sprintf(" ticket %d", i)
+		x.Add(int64(i+1), text)
+		texts = append(texts, text)
+	}
+	return x, texts
+}
+
+// TestSearchMatchesBruteForceOnRepeatedAsks is TestSearchMatchesBruteForce
+// on repeatedAsks: the k-th best score is known early and shared by many
+// requests, which the latest of them win, so a search that stops making
+// candidates too soon, drops a request that could still tie, or takes a
+// floor from a request's score before all of its terms are added, returns
+// other hits.
+func TestSearchMatchesBruteForceOnRepeatedAsks(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 3))
+	for c := range 10 {
+		size := 100 + r.IntN(1200)
+		x, texts := repeatedAsks(r, size)
+		for _, budget := range []int{searchBudget, 1 + r.IntN(3*size)} {
+			x.budget = budget
+			t.Run(fmt.Sprintf("corpus %d of %d requests, budget %d", c, size, budget), func(t *testing.T) {
+				for range 30 {
+					i := size - 1 - r.IntN(min(size, 200))
+					if r.IntN(3) == 0 {
+						i = r.IntN(size)
+					}
+					q, skip := texts[i], x.docs[i]
+					all := bruteSearch(x, q, skip, budget)
+					for _, k := range []int{1, 3, Considered + 1, 25} {
+						got, want := x.Search(q, k, skip), all[:min(k, len(all))]
+						if !slices.Equal(got, want) {
+							t.Fatalf("Search(%.60q, %d, %d):\n got %v\nwant %v", q, k, skip, got, want)
+						}
+					}
+				}
+			})
+		}
+	}
+}
