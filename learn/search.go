@@ -63,7 +63,7 @@ func (x *Index) Search(text string, k int, skip int64) []Hit {
 		s.skipDoc = i
 	}
 	s.plan(n, x.budget)
-	s.k, s.skip, s.best = k, skip, s.best[:0]
+	s.k, s.skip, s.best, s.seeded = k, skip, s.best[:0], s.seeded[:0]
 	return s.top(x, k, skip, avg)
 }
 
@@ -92,6 +92,9 @@ type search struct {
 	// the candidates that seed scores.
 	kth  []float32
 	best []uint32
+	// seeded is the last candidates seed scored, in document order, and
+	// spare a buffer for the next.
+	seeded, spare []uint32
 }
 
 // qterm is one query term of a search: its list, its weight, and what the
@@ -433,6 +436,15 @@ func (s *search) seed(left []qterm, norm func(uint32) float64) float64 {
 	if len(s.best) < s.k {
 		return math.Inf(-1)
 	}
+	// The same candidates give the same floor: their final scores do
+	// not depend on when they are worked out, and probing the lists left
+	// for them is most of what a seed costs.
+	now := append(s.spare[:0], s.best...)
+	slices.Sort(now)
+	if slices.Equal(now, s.seeded) {
+		return math.Inf(-1)
+	}
+	s.seeded, s.spare = now, s.seeded
 	kth := s.kth[:0]
 	for _, d := range s.best {
 		v := s.score[d]
