@@ -275,6 +275,7 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 	added := 0.0          // the bounds' sum of the terms added: no score is above it
 	floor := math.Inf(-1) // under the k-th best score Search returns
 	low := 0.0            // under every candidate's score, once no term makes candidates
+	wait, waited := 0, 0  // terms to go before the next pass, and the last wait
 	for j, t := range s.terms {
 		rest -= t.ub
 		added += t.ub
@@ -318,7 +319,11 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 			// No candidate can be dropped: a pass over candidates that
 			// all stay costs as much as reading a list.
 			continue
+		} else if wait > 0 {
+			wait--
+			continue
 		}
+		before := len(s.touched)
 		// Pruning finds a k-th best that may drop more: the next term's
 		// cost depends on how many candidates are left.
 		for {
@@ -329,6 +334,16 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 				break
 			}
 			floor = kth
+		}
+		// A pass that kept most candidates is put off for the next
+		// term, then two, four...: when the scores spread (many rare
+		// terms, each in a few requests) most passes drop little, and
+		// a list read for the candidates needs none.
+		if 2*len(s.touched) > before {
+			waited = max(1, 2*waited)
+			wait = waited
+		} else {
+			waited = 0
 		}
 	}
 	top := make([]Hit, 0, k+1)
