@@ -306,6 +306,9 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 			// The candidates' scores are not zero, and only theirs.
 			s.read(x, &t, norm, tabled, false)
 		}
+		if j == len(s.terms)-1 {
+			break // the hits are picked from the candidates in one pass anyway
+		}
 		if open {
 			// The k-th best is worked out only when it could pass rest.
 			if added > rest && rest*margin >= floor {
@@ -319,7 +322,10 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 			// No candidate can be dropped: a pass over candidates that
 			// all stay costs as much as reading a list.
 			continue
-		} else if wait > 0 {
+		} else if wait > 0 && len(s.terms[j+1].p.doc) <= len(s.touched) {
+			// Put off (see below), unless the next list is longer than
+			// the pass: fewer candidates may let the next term probe
+			// them instead of reading its list.
 			wait--
 			continue
 		}
