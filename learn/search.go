@@ -285,7 +285,7 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 			s.read(x, &t, norm, tabled, true)
 			sorted = false
 			if rest*margin >= floor {
-				floor = max(floor, s.seed(s.terms[j+1:], norm))
+				floor = max(floor, s.seed(s.terms[j+1:], rest, norm))
 			}
 		case probes < len(p.doc):
 			// In document order, each probe starts where the last one
@@ -453,7 +453,7 @@ func (s *search) cut() float32 {
 // partial scores' k-th best passes the bounds of the terms left, which
 // can take all but the last few terms when many requests hold all of
 // the query's rarest words.
-func (s *search) seed(left []qterm, norm func(uint32) float64) float64 {
+func (s *search) seed(left []qterm, rest float64, norm func(uint32) float64) float64 {
 	if len(s.best) < s.k {
 		return math.Inf(-1)
 	}
@@ -469,9 +469,19 @@ func (s *search) seed(left []qterm, norm func(uint32) float64) float64 {
 	kth := s.kth[:0]
 	for _, d := range s.best {
 		v := s.score[d]
+		// The floor is their lowest final score: once one cannot pass
+		// rest, the bounds of the terms left, the floor cannot stop the
+		// search making candidates, and the probes left, each a binary
+		// search in a long list that is seldom in the cache, are not
+		// worth it (on bench/learn's Zipf texts most requests hold few
+		// of the terms left).
+		bound := float64(v) + rest
 		for _, t := range left {
 			if i, ok := slices.BinarySearch(t.p.doc, d); ok {
 				v += bm25Weight(t.idf, float64(t.p.tf[i]), norm(d))
+			} else if bound -= t.ub; bound <= rest {
+				s.kth = kth
+				return math.Inf(-1)
 			}
 		}
 		kth = append(kth, v)
