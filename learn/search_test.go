@@ -170,29 +170,43 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	for c := range 10 {
 		size := 50 + r.IntN(1500)
 		x, texts := randomCorpus(r, size, c%4 == 3, c%3 == 2)
-		for _, budget := range []int{searchBudget, 1 + r.IntN(size), 1 + r.IntN(3*size)} {
-			x.budget = budget
-			t.Run(fmt.Sprintf("corpus %d of %d requests, budget %d", c, size, budget), func(t *testing.T) {
-				for range 40 {
-					var q string
-					var skip int64
-					switch i := r.IntN(size); r.IntN(4) {
-					case 0:
-						q = fmt.Sprintf("w%02d w%02d unheard", r.IntN(45), r.IntN(45))
-					case 1:
-						q = texts[r.IntN(len(texts))] + " " + texts[r.IntN(len(texts))]
-					default:
-						q, skip = texts[i], x.docs[i]
-					}
-					all := bruteSearch(x, q, skip, budget)
-					for _, k := range []int{1, 3, Considered + 1, 25} {
-						got, want := x.Search(q, k, skip), all[:min(k, len(all))]
-						if !slices.Equal(got, want) {
-							t.Fatalf("Search(%.60q, %d, %d):\n got %v\nwant %v", q, k, skip, got, want)
-						}
-					}
+		eachBudget(t, c, x, []int{searchBudget, 1 + r.IntN(size), 1 + r.IntN(3*size)}, func(t *testing.T) {
+			for range 40 {
+				var q string
+				var skip int64
+				switch i := r.IntN(size); r.IntN(4) {
+				case 0:
+					q = fmt.Sprintf("w%02d w%02d unheard", r.IntN(45), r.IntN(45))
+				case 1:
+					q = texts[r.IntN(len(texts))] + " " + texts[r.IntN(len(texts))]
+				default:
+					q, skip = texts[i], x.docs[i]
 				}
-			})
+				matchesBrute(t, x, q, skip)
+			}
+		})
+	}
+}
+
+// eachBudget runs lookups in a subtest for each budget, with x's set to
+// it.
+func eachBudget(t *testing.T, c int, x *Index, budgets []int, lookups func(t *testing.T)) {
+	t.Helper()
+	for _, budget := range budgets {
+		x.budget = budget
+		t.Run(fmt.Sprintf("corpus %d of %d requests, budget %d", c, len(x.docs), budget), lookups)
+	}
+}
+
+// matchesBrute checks Search(q, k, skip) against bruteSearch's first k,
+// to the bit, for several k.
+func matchesBrute(t *testing.T, x *Index, q string, skip int64) {
+	t.Helper()
+	all := bruteSearch(x, q, skip, x.budget)
+	for _, k := range []int{1, 3, Considered + 1, 25} {
+		got, want := x.Search(q, k, skip), all[:min(k, len(all))]
+		if !slices.Equal(got, want) {
+			t.Fatalf("Search(%.60q, %d, %d):\n got %v\nwant %v", q, k, skip, got, want)
 		}
 	}
 }
@@ -281,26 +295,16 @@ func repeatedAsks(r *rand.Rand, size int) (*Index, []string) {
 func TestSearchMatchesBruteForceOnRepeatedAsks(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 3))
 	for c := range 10 {
-		size := 100 + r.IntN(1200)
-		x, texts := repeatedAsks(r, size)
-		for _, budget := range []int{searchBudget, 1 + r.IntN(3*size)} {
-			x.budget = budget
-			t.Run(fmt.Sprintf("corpus %d of %d requests, budget %d", c, size, budget), func(t *testing.T) {
-				for range 30 {
-					i := size - 1 - r.IntN(min(size, 200))
-					if r.IntN(3) == 0 {
-						i = r.IntN(size)
-					}
-					q, skip := texts[i], x.docs[i]
-					all := bruteSearch(x, q, skip, budget)
-					for _, k := range []int{1, 3, Considered + 1, 25} {
-						got, want := x.Search(q, k, skip), all[:min(k, len(all))]
-						if !slices.Equal(got, want) {
-							t.Fatalf("Search(%.60q, %d, %d):\n got %v\nwant %v", q, k, skip, got, want)
-						}
-					}
+		x, texts := repeatedAsks(r, 100+r.IntN(1200))
+		size := len(texts)
+		eachBudget(t, c, x, []int{searchBudget, 1 + r.IntN(3*size)}, func(t *testing.T) {
+			for range 30 {
+				i := size - 1 - r.IntN(min(size, 200))
+				if r.IntN(3) == 0 {
+					i = r.IntN(size)
 				}
-			})
-		}
+				matchesBrute(t, x, texts[i], x.docs[i])
+			}
+		})
 	}
 }

@@ -14,15 +14,7 @@ import (
 // and for a request whose text retention purged, on a DB and on a
 // Session.
 func TestRequestTextIsTextOfRequest(t *testing.T) {
-	db := openTest(t, Options{})
-	ses := db.Session(100)
-	defer ses.Close()
-	stores := []struct {
-		name  string
-		s     triage.Store
-		cache *requestCache
-	}{{"db", db, db.cache}, {"session", ses, ses.cache}}
-	for i, st := range stores {
+	for i, st := range cachedStores(t) {
 		t.Run(st.name, func(t *testing.T) {
 			base := int64(10 * i)
 			long := testRequest(base+1, "platform", t0)
