@@ -63,12 +63,15 @@ func (x *Index) Search(text string, k int, skip int64) []Hit {
 		s.skipDoc = i
 	}
 	s.plan(n, x.budget)
+	s.k, s.skip, s.best, s.seeded = k, skip, s.best[:0], s.seeded[:0]
 	return s.top(x, k, skip, avg)
 }
 
 // search is one Search's working memory, pooled in its Index.
 type search struct {
-	skipDoc int // the document of the request looked up, or -1
+	skipDoc int   // the document of the request looked up, or -1
+	skip    int64 // the request looked up
+	k       int   // how many hits the search returns
 	// terms are the query's terms that the index holds, rarest first: the
 	// order in which a score adds up.
 	terms []qterm
@@ -85,8 +88,13 @@ type search struct {
 	// read (see read).
 	norms []float64
 	once  []float32
-	// kth holds the best scores while top works out the k-th.
-	kth []float32
+	// kth holds the best scores while top works out the k-th, and best
+	// the candidates that seed scores.
+	kth  []float32
+	best []uint32
+	// seeded is the last candidates seed scored, in document order, and
+	// spare a buffer for the next.
+	seeded, spare []uint32
 }
 
 // qterm is one query term of a search: its list, its weight, and what the
@@ -228,6 +236,13 @@ const maxTabled = 4096
 // candidates only, whichever is cheaper. This is what spares a lookup
 // the longest lists, of the words most requests use (a ticket's "ref"):
 // they come last.
+//
+// The k-th best of the partial scores passes the bounds of the terms
+// left only late when many requests hold all of the rarest terms (a team
+// that asks the same things often): after each list read whole, the k
+// best candidates read so far are also scored to the end (see seed), and
+// the k-th best of those final scores is a floor too, often the k-th
+// best Search returns, as soon as one rare term is read.
 func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 	n := len(x.docs)
 	if len(s.score) < n {
@@ -255,17 +270,23 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 	// document is dropped only when its score is certainly under the
 	// k-th best.
 	margin := 1 + float64(len(s.terms)+2)*0x1p-22
-	open := true    // read terms still make candidates
-	sorted := false // touched is in document order
-	added := 0.0    // the bounds' sum of the terms added: no score is above it
-	for _, t := range s.terms {
+	open := true          // read terms still make candidates
+	sorted := false       // touched is in document order
+	added := 0.0          // the bounds' sum of the terms added: no score is above it
+	floor := math.Inf(-1) // under the k-th best score Search returns
+	low := 0.0            // under every candidate's score, once no term makes candidates
+	wait, waited := 0, 0  // terms to go before the next pass, and the last wait
+	for j, t := range s.terms {
 		rest -= t.ub
 		added += t.ub
 		p := t.p
 		switch probes := len(s.touched) * bits.Len(uint(len(p.doc))); {
 		case t.read && open:
-			s.read(x, &t, norm, tabled)
+			s.read(x, &t, norm, tabled, true)
 			sorted = false
+			if rest*margin >= floor {
+				floor = max(floor, s.seed(s.terms[j+1:], rest, norm))
+			}
 		case probes < len(p.doc):
 			// In document order, each probe starts where the last one
 			// ended; sorting costs less than the probes.
@@ -283,26 +304,52 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 			}
 		default:
 			// The candidates' scores are not zero, and only theirs.
-			for i, d := range p.doc {
-				if s.score[d] != 0 {
-					s.score[d] += bm25Weight(t.idf, float64(p.tf[i]), norm(d))
-				}
-			}
+			s.read(x, &t, norm, tabled, false)
 		}
-		// The k-th best is worked out only when it could pass rest.
-		if !open || added > rest {
-			if theta := s.kthBest(x, k, skip); rest*margin < theta {
-				open = false
-				kept := s.touched[:0]
-				for _, d := range s.touched {
-					if (float64(s.score[d])+rest)*margin >= theta {
-						kept = append(kept, d)
-					} else {
-						s.score[d] = 0
-					}
-				}
-				s.touched = kept
+		if j == len(s.terms)-1 {
+			break // the hits are picked from the candidates in one pass anyway
+		}
+		if open {
+			// The k-th best is worked out only when it could pass rest.
+			if added > rest && rest*margin >= floor {
+				floor = max(floor, s.kthBest(x, k, skip))
 			}
+			if rest*margin >= floor {
+				continue
+			}
+			open = false
+		} else if (low+rest)*margin >= floor {
+			// No candidate can be dropped: a pass over candidates that
+			// all stay costs as much as reading a list.
+			continue
+		} else if wait > 0 && len(s.terms[j+1].p.doc) <= len(s.touched) {
+			// Put off (see below), unless the next list is longer than
+			// the pass: fewer candidates may let the next term probe
+			// them instead of reading its list.
+			wait--
+			continue
+		}
+		before := len(s.touched)
+		// Pruning finds a k-th best that may drop more: the next term's
+		// cost depends on how many candidates are left.
+		for {
+			var kth float64
+			low, kth = s.prune(x, k, skip, rest, margin, floor)
+			if kth <= floor || (low+rest)*margin >= kth {
+				floor = max(floor, kth)
+				break
+			}
+			floor = kth
+		}
+		// A pass that kept most candidates is put off for the next
+		// term, then two, four...: when the scores spread (many rare
+		// terms, each in a few requests) most passes drop little, and
+		// a list read for the candidates needs none.
+		if 2*len(s.touched) > before {
+			waited = max(1, 2*waited)
+			wait = waited
+		} else {
+			waited = 0
 		}
 	}
 	top := make([]Hit, 0, k+1)
@@ -317,43 +364,169 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 	return top
 }
 
-// read adds term t to the score of each document in its list, making each
-// a candidate, with a table of the weight of a term that occurs once when
-// the list is long enough to pay for it.
-func (s *search) read(x *Index, t *qterm, norm func(uint32) float64, tabled bool) {
-	p, sc, skipDoc := t.p, s.score, uint32(s.skipDoc)
-	if !tabled || len(p.doc) < 2*len(s.norms) {
-		for i, d := range p.doc {
-			if d == skipDoc && s.skipDoc >= 0 {
+// read adds term t to the score of each document in its list, other
+// than the one looked up: to every one, making each a candidate, when
+// fresh is set, and only to the candidates otherwise.
+func (s *search) read(x *Index, t *qterm, norm func(uint32) float64, tabled, fresh bool) {
+	docs, tfs := t.p.doc, t.p.tf
+	// Reading whole lists is most of a search: the weight of a term
+	// that occurs once comes from a table when the list is long enough
+	// to pay for it.
+	once := s.once[:0]
+	if tabled && len(docs) >= 2*len(s.norms) {
+		for _, norm := range s.norms {
+			once = append(once, bm25Weight(t.idf, 1, norm))
+		}
+	}
+	s.once = once
+	// The request looked up is split off once rather than checked for
+	// at each posting; it is no candidate, so only fresh needs it.
+	if fresh && s.skipDoc >= 0 {
+		if i, ok := slices.BinarySearch(docs, uint32(s.skipDoc)); ok {
+			s.readRange(x, t.idf, docs[:i], tfs[:i], once, norm, fresh)
+			docs, tfs = docs[i+1:], tfs[i+1:]
+		}
+	}
+	s.readRange(x, t.idf, docs, tfs, once, norm, fresh)
+}
+
+// readRange is read over part of a list.
+func (s *search) readRange(x *Index, idf float64, docs []uint32, tfs []uint8, once []float32, norm func(uint32) float64, fresh bool) {
+	sc, lens := s.score, x.lens
+	tfs = tfs[:len(docs)]
+	cut := s.cut()
+	for i, d := range docs {
+		v := sc[d]
+		if v == 0 {
+			if !fresh {
 				continue
 			}
-			if sc[d] == 0 {
-				s.touched = append(s.touched, d)
-			}
-			sc[d] += bm25Weight(t.idf, float64(p.tf[i]), norm(d))
-		}
-		return
-	}
-	s.once = s.once[:0]
-	for _, norm := range s.norms {
-		s.once = append(s.once, bm25Weight(t.idf, 1, norm))
-	}
-	once, lens := s.once, x.lens
-	for i, d := range p.doc {
-		if d == skipDoc && s.skipDoc >= 0 {
-			continue
-		}
-		var w float32
-		if tf := p.tf[i]; tf == 1 {
-			w = once[lens[d]]
-		} else {
-			w = bm25Weight(t.idf, float64(tf), s.norms[lens[d]])
-		}
-		if sc[d] == 0 {
 			s.touched = append(s.touched, d)
 		}
-		sc[d] += w
+		var w float32
+		if tf := tfs[i]; tf == 1 && len(once) > 0 {
+			w = once[lens[d]]
+		} else {
+			w = bm25Weight(idf, float64(tf), norm(d))
+		}
+		v += w
+		sc[d] = v
+		if fresh && v > cut {
+			cut = s.note(x, d)
+		}
 	}
+}
+
+// note keeps d, whose score has just passed the k-th best of s.best,
+// among s.best: the k candidates of the best scores that read has seen
+// (other than the request looked up), best first. It returns the score a
+// candidate must now pass to join them.
+func (s *search) note(x *Index, d uint32) float32 {
+	if x.docs[d] != s.skip && !slices.Contains(s.best, d) {
+		s.best = append(s.best, d)
+	}
+	return s.cut()
+}
+
+// cut sorts s.best by score, best first, keeps the best k, and returns
+// the score a candidate must pass to join them.
+func (s *search) cut() float32 {
+	best, sc := s.best, s.score
+	for i := 1; i < len(best); i++ {
+		for j := i; j > 0 && sc[best[j-1]] < sc[best[j]]; j-- {
+			best[j-1], best[j] = best[j], best[j-1]
+		}
+	}
+	s.best = best[:min(len(best), s.k)]
+	if len(s.best) < s.k {
+		return float32(math.Inf(-1))
+	}
+	return sc[s.best[s.k-1]]
+}
+
+// seed returns the k-th best of the final scores of the candidates in
+// s.best, or -Inf when there are fewer than k: a floor under the k-th
+// best score Search returns, as those candidates are k requests that it
+// scores. The terms left are probed for each of them and added in the
+// order top adds them, so that each final score is the float the search
+// ends with. It is what lets a search stop making candidates before the
+// partial scores' k-th best passes the bounds of the terms left, which
+// can take all but the last few terms when many requests hold all of
+// the query's rarest words.
+func (s *search) seed(left []qterm, rest float64, norm func(uint32) float64) float64 {
+	if len(s.best) < s.k {
+		return math.Inf(-1)
+	}
+	// The same candidates give the same floor: their final scores do
+	// not depend on when they are worked out, and probing the lists left
+	// for them is most of what a seed costs.
+	now := append(s.spare[:0], s.best...)
+	slices.Sort(now)
+	if slices.Equal(now, s.seeded) {
+		return math.Inf(-1)
+	}
+	s.seeded, s.spare = now, s.seeded
+	kth := s.kth[:0]
+	for _, d := range s.best {
+		v := s.score[d]
+		// The floor is their lowest final score: once one cannot pass
+		// rest, the bounds of the terms left, the floor cannot stop the
+		// search making candidates, and the probes left, each a binary
+		// search in a long list that is seldom in the cache, are not
+		// worth it (on bench/learn's Zipf texts most requests hold few
+		// of the terms left).
+		bound := float64(v) + rest
+		for _, t := range left {
+			if i, ok := slices.BinarySearch(t.p.doc, d); ok {
+				v += bm25Weight(t.idf, float64(t.p.tf[i]), norm(d))
+			} else if bound -= t.ub; bound <= rest {
+				s.kth = kth
+				return math.Inf(-1)
+			}
+		}
+		kth = append(kth, v)
+	}
+	slices.Sort(kth)
+	s.kth = kth
+	return float64(kth[0])
+}
+
+// prune drops the candidates whose score and rest together cannot reach
+// floor (see top), and returns the lowest score of those kept and their
+// k-th best (as kthBest), in one pass.
+func (s *search) prune(x *Index, k int, skip int64, rest, margin, floor float64) (low, kth float64) {
+	// A score under need cannot reach floor: the test of top, solved
+	// for the score and moved down by far more than its rounding, so
+	// that nothing the test keeps is dropped.
+	need := floor/margin - rest
+	need -= math.Abs(need) * 0x1p-30
+	low = math.Inf(1)
+	best := s.kth[:0]
+	cut := float32(math.Inf(-1)) // a score must pass it to be among best
+	kept := s.touched[:0]
+	sc := s.score
+	for _, d := range s.touched {
+		v := sc[d]
+		if float64(v) < need {
+			sc[d] = 0
+			continue
+		}
+		kept = append(kept, d)
+		if float64(v) < low {
+			low = float64(v)
+		}
+		if v > cut && x.docs[d] != skip {
+			best = keepBest(best, k, v)
+			if len(best) == k {
+				cut = best[k-1]
+			}
+		}
+	}
+	s.touched, s.kth = kept, best
+	if len(best) < k {
+		return low, math.Inf(-1)
+	}
+	return low, float64(best[k-1])
 }
 
 // kthBest is the k-th best score of the candidates other than the request
@@ -362,24 +535,27 @@ func (s *search) read(x *Index, t *qterm, norm func(uint32) float64, tabled bool
 func (s *search) kthBest(x *Index, k int, skip int64) float64 {
 	kth := s.kth[:0]
 	for _, d := range s.touched {
-		v := s.score[d]
-		if len(kth) == k && v <= kth[k-1] || x.docs[d] == skip {
-			continue
+		if v := s.score[d]; (len(kth) < k || v > kth[k-1]) && x.docs[d] != skip {
+			kth = keepBest(kth, k, v)
 		}
-		i := len(kth)
-		kth = append(kth, 0)
-		for i > 0 && kth[i-1] < v {
-			kth[i] = kth[i-1]
-			i--
-		}
-		kth[i] = v
-		kth = kth[:min(len(kth), k)]
 	}
 	s.kth = kth
 	if len(kth) < k {
 		return math.Inf(-1)
 	}
 	return float64(kth[k-1])
+}
+
+// keepBest adds v to kth, the best scores so far, best first, keeping k.
+func keepBest(kth []float32, k int, v float32) []float32 {
+	i := len(kth)
+	kth = append(kth, 0)
+	for i > 0 && kth[i-1] < v {
+		kth[i] = kth[i-1]
+		i--
+	}
+	kth[i] = v
+	return kth[:min(len(kth), k)]
 }
 
 // find is where d is, or would be, in docs, from at on: galloping, then

@@ -170,29 +170,43 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	for c := range 10 {
 		size := 50 + r.IntN(1500)
 		x, texts := randomCorpus(r, size, c%4 == 3, c%3 == 2)
-		for _, budget := range []int{searchBudget, 1 + r.IntN(size), 1 + r.IntN(3*size)} {
-			x.budget = budget
-			t.Run(fmt.Sprintf("corpus %d of %d requests, budget %d", c, size, budget), func(t *testing.T) {
-				for range 40 {
-					var q string
-					var skip int64
-					switch i := r.IntN(size); r.IntN(4) {
-					case 0:
-						q = fmt.Sprintf("w%02d w%02d unheard", r.IntN(45), r.IntN(45))
-					case 1:
-						q = texts[r.IntN(len(texts))] + " " + texts[r.IntN(len(texts))]
-					default:
-						q, skip = texts[i], x.docs[i]
-					}
-					all := bruteSearch(x, q, skip, budget)
-					for _, k := range []int{1, 3, Considered + 1, 25} {
-						got, want := x.Search(q, k, skip), all[:min(k, len(all))]
-						if !slices.Equal(got, want) {
-							t.Fatalf("Search(%.60q, %d, %d):\n got %v\nwant %v", q, k, skip, got, want)
-						}
-					}
+		eachBudget(t, c, x, []int{searchBudget, 1 + r.IntN(size), 1 + r.IntN(3*size)}, func(t *testing.T) {
+			for range 40 {
+				var q string
+				var skip int64
+				switch i := r.IntN(size); r.IntN(4) {
+				case 0:
+					q = fmt.Sprintf("w%02d w%02d unheard", r.IntN(45), r.IntN(45))
+				case 1:
+					q = texts[r.IntN(len(texts))] + " " + texts[r.IntN(len(texts))]
+				default:
+					q, skip = texts[i], x.docs[i]
 				}
-			})
+				matchesBrute(t, x, q, skip)
+			}
+		})
+	}
+}
+
+// eachBudget runs lookups in a subtest for each budget, with x's set to
+// it.
+func eachBudget(t *testing.T, c int, x *Index, budgets []int, lookups func(t *testing.T)) {
+	t.Helper()
+	for _, budget := range budgets {
+		x.budget = budget
+		t.Run(fmt.Sprintf("corpus %d of %d requests, budget %d", c, len(x.docs), budget), lookups)
+	}
+}
+
+// matchesBrute checks Search(q, k, skip) against bruteSearch's first k,
+// to the bit, for several k.
+func matchesBrute(t *testing.T, x *Index, q string, skip int64) {
+	t.Helper()
+	all := bruteSearch(x, q, skip, x.budget)
+	for _, k := range []int{1, 3, Considered + 1, 25} {
+		got, want := x.Search(q, k, skip), all[:min(k, len(all))]
+		if !slices.Equal(got, want) {
+			t.Fatalf("Search(%.60q, %d, %d):\n got %v\nwant %v", q, k, skip, got, want)
 		}
 	}
 }
@@ -230,5 +244,67 @@ func TestSearchPlanCoversEveryStep(t *testing.T) {
 		if seen[st] == 0 {
 			t.Errorf("no term took step %d: %v", st, seen)
 		}
+	}
+}
+
+// repeatedAsks fills an index with size requests that are mostly the same
+// few asks about the same few subjects, each with a ticket number of its
+// own, some with a word more: the lists are long and many requests tie,
+// so that the k-th best score is shared by many requests, and the search
+// can learn it from the first requests it reads (see seed) and stop making
+// candidates after the first terms.
+func repeatedAsks(r *rand.Rand, size int) (*Index, []string) {
+	phrase := func(n int) string {
+		ws := make([]string, n)
+		for i := range ws {
+			ws[i] = fmt.Sprintf("w%02d", r.IntN(60))
+		}
+		return strings.Join(ws, " ")
+	}
+	asks := make([]string, 2+r.IntN(10))
+	for i := range asks {
+		asks[i] = phrase(2 + r.IntN(6))
+	}
+	subjects := make([]string, 2+r.IntN(12))
+	for i := range subjects {
+		subjects[i] = fmt.Sprintf("s%02d", i) + strings.Repeat(fmt.Sprintf(" t%02d", i), r.IntN(3))
+	}
+	x := NewIndex()
+	texts := make([]string, 0, size)
+	for i := range size {
+		text := asks[i%len(asks)] + " " + subjects[(i/len(asks))%len(subjects)]
+		if r.IntN(8) == 0 {
+			text = asks[r.IntN(len(asks))] + " " + subjects[r.IntN(len(subjects))]
+		}
+		if r.IntN(10) == 0 {
+			text += " " + phrase(1)
+		}
+		text += fmt.Sprintf(" ticket %d", i)
+		x.Add(int64(i+1), text)
+		texts = append(texts, text)
+	}
+	return x, texts
+}
+
+// TestSearchMatchesBruteForceOnRepeatedAsks is TestSearchMatchesBruteForce
+// on repeatedAsks: the k-th best score is known early and shared by many
+// requests, which the latest of them win, so a search that stops making
+// candidates too soon, drops a request that could still tie, or takes a
+// floor from a request's score before all of its terms are added, returns
+// other hits.
+func TestSearchMatchesBruteForceOnRepeatedAsks(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 3))
+	for c := range 10 {
+		x, texts := repeatedAsks(r, 100+r.IntN(1200))
+		size := len(texts)
+		eachBudget(t, c, x, []int{searchBudget, 1 + r.IntN(3*size)}, func(t *testing.T) {
+			for range 30 {
+				i := size - 1 - r.IntN(min(size, 200))
+				if r.IntN(3) == 0 {
+					i = r.IntN(size)
+				}
+				matchesBrute(t, x, texts[i], x.docs[i])
+			}
+		})
 	}
 }

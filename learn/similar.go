@@ -97,7 +97,7 @@ func (f *Finder) index(r *triage.Request) (*Index, error) {
 	if r.ID > f.seen+1 {
 		err := f.store.View(func(tx triage.Tx) error {
 			for id := f.seen + 1; id < r.ID; id++ {
-				s, err := tx.Request(id)
+				s, err := triage.RequestText(tx, id)
 				if errors.Is(err, triage.ErrNotFound) {
 					continue // an id no request kept
 				}

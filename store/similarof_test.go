@@ -12,15 +12,7 @@ import (
 // request is cached or not, and after another write changed it, on a DB
 // and on a Session.
 func TestSimilarRequestIsSimilarOfRequest(t *testing.T) {
-	db := openTest(t, Options{})
-	ses := db.Session(100)
-	defer ses.Close()
-	stores := []struct {
-		name  string
-		s     triage.Store
-		cache *requestCache
-	}{{"db", db, db.cache}, {"session", ses, ses.cache}}
-	for i, st := range stores {
+	for i, st := range cachedStores(t) {
 		t.Run(st.name, func(t *testing.T) {
 			base := int64(10 * i)
 			resolved := testRequest(base+1, "platform", t0)
@@ -68,4 +60,20 @@ func TestSimilarRequestIsSimilarOfRequest(t *testing.T) {
 			check("after a change")
 		})
 	}
+}
+
+// cachedStore is a store whose request cache a test can empty.
+type cachedStore struct {
+	name  string
+	s     triage.Store
+	cache *requestCache
+}
+
+// cachedStores opens a DB and a Session on it, closed when t ends.
+func cachedStores(t *testing.T) []cachedStore {
+	t.Helper()
+	db := openTest(t, Options{})
+	ses := db.Session(100)
+	t.Cleanup(func() { ses.Close() })
+	return []cachedStore{{"db", db, db.cache}, {"session", ses, ses.cache}}
 }

@@ -17,7 +17,35 @@ const JobSimilar = "similar"
 // SimilarFinder looks up a request's similar earlier requests of its team
 // and what they teach. Implementations must be safe for concurrent use.
 type SimilarFinder interface {
+	// Find reads only what TextOf keeps of r: the handler reads no more
+	// of the stored request (see RequestText).
 	Find(ctx context.Context, r *Request) (Learned, error)
+}
+
+// TextOf is what the similar-request lookup reads of r: its id, team and
+// text, and whether retention purged the text.
+func TextOf(r *Request) *Request {
+	return &Request{ID: r.ID, Team: r.Team, Summary: r.Summary, Details: r.Details, Purged: r.Purged}
+}
+
+// textReader is a transaction that reads a request as TextOf without
+// decoding it whole (the bbolt store's does).
+type textReader interface {
+	RequestText(id int64) (*Request, error)
+}
+
+// RequestText reads request id as TextOf, through tx's own reader when it
+// has one: a store without one is read with Request, so that every store
+// keeps the same contract.
+func RequestText(tx Tx, id int64) (*Request, error) {
+	if tr, ok := tx.(textReader); ok {
+		return tr.RequestText(id)
+	}
+	r, err := tx.Request(id)
+	if err != nil {
+		return nil, err
+	}
+	return TextOf(r), nil
 }
 
 // SimilarHandlers returns the outbox handler of JobSimilar, which asks
@@ -28,7 +56,12 @@ func (s *Service) SimilarHandlers() map[string]Handler {
 			if s.Finder == nil {
 				return nil, nil
 			}
-			r, err := s.load(j.RequestID)
+			var r *Request
+			err := s.store.View(func(tx Tx) error {
+				var err error
+				r, err = RequestText(tx, j.RequestID)
+				return err
+			})
 			if err != nil {
 				return nil, fmt.Errorf("similar requests: %w", err)
 			}
