@@ -32,11 +32,11 @@ const (
 // reported on stderr and the command runs on: it is a measuring aid, never
 // a reason to fail.
 func startProfile() (stop func()) {
-	p := &profiler{cpuPath: os.Getenv(profileEnv), memPath: os.Getenv(memProfileEnv)}
+	p := &profiler{cpuPath: os.Getenv(profileEnv), memPath: os.Getenv(memProfileEnv), window: os.Getenv(windowEnv) == "signal"}
 	if p.cpuPath == "" && p.memPath == "" {
 		return func() {}
 	}
-	if os.Getenv(windowEnv) != "signal" {
+	if !p.window {
 		p.begin()
 		return p.end
 	}
@@ -70,6 +70,7 @@ func startProfile() (stop func()) {
 // a time.
 type profiler struct {
 	cpuPath, memPath string
+	window           bool // from SIGUSR1 to SIGUSR2 (windowEnv), not the whole run
 	cpu              *os.File
 	started, ended   bool
 }
@@ -81,7 +82,7 @@ func (p *profiler) begin() {
 		return
 	}
 	p.started = true
-	if p.memPath != "" && os.Getenv(windowEnv) == "signal" {
+	if p.memPath != "" && p.window {
 		writeAllocs(p.memPath + ".base")
 	}
 	if p.cpuPath == "" {
