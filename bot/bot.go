@@ -41,10 +41,8 @@ type Config struct {
 	Command string
 	// DedupeTTL is how long delivery keys are remembered (at least 1h).
 	DedupeTTL time.Duration
-	// Workers is how many deliveries are processed at once (default 24).
-	// A processor spends most of its time waiting for its transaction's
-	// commit; the store's writer commits what they all wait for together,
-	// so more of them means more requests per fsync.
+	// Workers is how many deliveries are processed at once (default
+	// DefaultWorkers).
 	Workers int
 	// SweepEvery paces the forgetting of finished deliveries: one is
 	// remembered for ten times it (default 5s), so that a sweep that read
@@ -97,6 +95,14 @@ type Bot struct {
 	clock    yieldTimer // nil: the monotonic clock and real sleeps
 }
 
+// DefaultWorkers is how many deliveries the bot processes at once unless
+// told otherwise. A processor spends most of its time waiting for its
+// transaction's commit, and the store's writer commits what they all wait
+// for together, so the number bounds how many requests one fsync serves:
+// 24 made a burst's backlog wait on the writer's fsyncs with a core idle.
+// An idle processor is a parked goroutine.
+const DefaultWorkers = 128
+
 // New returns a Bot. kick wakes the outbox worker after jobs are queued;
 // it may be nil.
 func New(svc *triage.Service, db Store, gw *Gateway, log *slog.Logger, cfg Config, kick func()) *Bot {
@@ -107,7 +113,7 @@ func New(svc *triage.Service, db Store, gw *Gateway, log *slog.Logger, cfg Confi
 		cfg.DedupeTTL = time.Hour
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = 24
+		cfg.Workers = DefaultWorkers
 	}
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = 5 * time.Second

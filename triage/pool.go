@@ -31,7 +31,7 @@ func (w *Worker) newPool() *pool {
 		deferred: map[string]time.Time{}, crowded: map[string]time.Time{}, active: map[string]time.Time{},
 		seen: map[string]bool{}, held: map[string]bool{}, picked: map[string]int{}}
 	if p.workers <= 0 {
-		p.workers = 32
+		p.workers = DefaultWorkers
 	}
 	if p.perTeam <= 0 {
 		p.perTeam = max(1, p.workers*3/4)
@@ -43,6 +43,12 @@ func (w *Worker) newPool() *pool {
 	p.done = make(chan outcome, p.workers)
 	return p
 }
+
+// DefaultWorkers is how many jobs Worker.Run performs at once unless told
+// otherwise. A job's every step waits for a group commit, so the jobs under
+// way are what fills a commit: 32 left the writer fsyncing small batches
+// while a core stood idle after a burst.
+const DefaultWorkers = 256
 
 // pool is Run's state, owned by Run's goroutine; handlers run in their own
 // goroutines (a chain each), which record their outcomes and then hand

@@ -31,10 +31,11 @@ type Worker struct {
 	// Batch is how many due jobs one RunOnce round takes; their results
 	// commit in one transaction.
 	Batch int
-	// Workers is how many jobs Run performs at once (32 when unset). Jobs
-	// of one request run one at a time, in order. Jobs mostly wait for a
-	// Web API or the store's commit, so many overlap on few CPUs; Slack's
-	// limits are kept by the Limiter and its Retry-After, not by this.
+	// Workers is how many jobs Run performs at once (DefaultWorkers when
+	// unset). Jobs of one request run one at a time, in order. Jobs mostly
+	// wait for a Web API or the store's commit, so many overlap on few
+	// CPUs; Slack's limits are kept by the Limiter and its Retry-After,
+	// not by this.
 	Workers int
 	// TeamWorkers is how many of those one team's jobs may hold at once
 	// (three quarters of Workers when unset), so that a team whose
