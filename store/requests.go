@@ -36,8 +36,8 @@ func (t *tx) Request(id int64) (*triage.Request, error) {
 	}
 	r := t.cache.get(id, v)
 	if r == nil {
-		r = new(triage.Request)
-		if err := json.Unmarshal(v, r); err != nil {
+		var err error
+		if r, err = decodeRequest(v); err != nil {
 			return nil, fmt.Errorf("decode request %d: %w", id, err)
 		}
 		t.cache.put(r, t.cacheBytes(v))
@@ -81,7 +81,7 @@ func (t *tx) PutRequest(r *triage.Request) error {
 			return fmt.Errorf("put request %d: %w", r.ID, err)
 		}
 	}
-	data, err := json.Marshal(r)
+	data, err := encodeRequest(r)
 	if err != nil {
 		return fmt.Errorf("put request %d: encode: %w", r.ID, err)
 	}
@@ -102,19 +102,21 @@ func (t *tx) PutRequest(r *triage.Request) error {
 
 // storedIndexed returns the index fields of request id as stored (v):
 // from the cache when it holds that version, which saves decoding it,
-// else decoded from v. Schema 9 dropped the copy of these fields kept
-// apart (req_keys): writing it cost every intake a bucket's pages, and
-// the request a save replaces is mostly the one just read, and cached.
+// else decoded from v (by decodeRequest: reading it whole by hand costs
+// less than reading these fields with encoding/json). Schema 9 dropped
+// the copy of these fields kept apart (req_keys): writing it cost every
+// intake a bucket's pages, and the request a save replaces is mostly the
+// one just read, and cached.
 func (t *tx) storedIndexed(id int64, v []byte) (indexed, error) {
 	if c := t.cache.peek(id, v); c != nil {
 		return indexedOf(c), nil
 	}
-	var o indexed
-	if err := json.Unmarshal(v, &o); err != nil {
-		return o, fmt.Errorf("decode stored version: %w", err)
+	r, err := decodeRequest(v)
+	if err != nil {
+		return indexed{}, fmt.Errorf("decode stored version: %w", err)
 	}
-	o.ID = id
-	return o, nil
+	r.ID = id
+	return indexedOf(r), nil
 }
 
 // indexedOf is r's index fields.
@@ -125,7 +127,7 @@ func indexedOf(r *triage.Request) indexed {
 }
 
 // indexed is the part of a stored request its indexes are built from;
-// decoding only these fields keeps PutRequest cheaper.
+// reindexRequests decodes only these fields.
 type indexed struct {
 	ID      int64  `json:"id"`
 	Team    string `json:"team"`
