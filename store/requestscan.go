@@ -1,11 +1,11 @@
 package store
 
 import (
-	"encoding/json"
+	"bytes"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/internal/jsonscan"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -13,8 +13,8 @@ import (
 // appendRequest writes: its keys in that order, each at most once, any of
 // them left out, no white space. It reports false for anything else, and
 // r is then to be thrown away. What it reads, it reads as json.Unmarshal
-// does: a string with escapes or bytes outside ASCII goes through
-// encoding/json alone, times through time.Time's own UnmarshalJSON.
+// does: strings with jsonscan.String, times with time.Time's own
+// UnmarshalJSON.
 func scanRequest(v []byte, r *triage.Request) bool {
 	s := scanner{b: v, ok: true}
 	if !s.open() {
@@ -402,102 +402,35 @@ func (s *scanner) strings() []string {
 	return list
 }
 
-// str reads a string. One with an escape, a control character or bytes
-// that are not UTF-8 is left to encoding/json, which knows how it reads
-// each of them.
+// str reads a string with jsonscan.String, which declines only what
+// appendRequest never writes (a surrogate escape, invalid UTF-8).
 func (s *scanner) str() string {
-	if !s.byte('"') {
-		s.ok = false
-		return ""
-	}
-	start, ascii := s.i, true
-	for i := start; i < len(s.b); i++ {
-		switch c := s.b[i]; {
-		case c == '"':
-			if !ascii && !utf8.Valid(s.b[start:i]) {
-				return s.quoted(start - 1)
-			}
-			s.i = i + 1
-			return string(s.b[start:i])
-		case c == '\\' || c < 0x20:
-			return s.quoted(start - 1)
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
-	}
-	s.ok = false
-	return ""
-}
-
-// quoted reads the string starting at its opening quote, at, with
-// encoding/json.
-func (s *scanner) quoted(at int) string {
-	end := at + 1
-	for end < len(s.b) && s.b[end] != '"' {
-		if s.b[end] == '\\' {
-			end++
-		}
-		end++
-	}
-	if end >= len(s.b) {
-		s.ok = false
-		return ""
-	}
-	var out string
-	if err := json.Unmarshal(s.b[at:end+1], &out); err != nil {
-		s.ok = false
-		return ""
-	}
-	s.i = end + 1
-	return out
-}
-
-// number returns the JSON number next, checked against JSON's grammar,
-// and whether it has a fraction or an exponent.
-func (s *scanner) number() (num []byte, frac bool) {
 	if !s.ok {
-		return nil, false
+		return ""
 	}
-	b, i := s.b, s.i
-	if i < len(b) && b[i] == '-' {
-		i++
+	v, next, ok := jsonscan.String(s.b, s.i)
+	if !ok {
+		s.ok = false
+		return ""
 	}
-	digits := func() int {
-		n := 0
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case digits() == 0:
+	s.i = next
+	return string(v)
+}
+
+// number returns the JSON number next, and whether it has a fraction or
+// an exponent.
+func (s *scanner) number() (num []byte, frac bool) {
+	if !s.ok || s.i >= len(s.b) || s.b[s.i] != '-' && (s.b[s.i] < '0' || s.b[s.i] > '9') {
 		s.ok = false
 		return nil, false
 	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		frac = true
-		if digits() == 0 {
-			s.ok = false
-			return nil, false
-		}
+	next, ok := jsonscan.Value(s.b, s.i)
+	if !ok {
+		s.ok = false
+		return nil, false
 	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		frac = true
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			s.ok = false
-			return nil, false
-		}
-	}
-	num, s.i = b[s.i:i], i
-	return num, frac
+	num, s.i = s.b[s.i:next], next
+	return num, bytes.ContainsAny(num, ".eE")
 }
 
 // int reads an integer; json.Unmarshal refuses a fraction or an exponent
