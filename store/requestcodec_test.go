@@ -89,8 +89,8 @@ func TestRequestCodecMatchesJSON(t *testing.T) {
 		if wantErr != nil {
 			continue
 		}
-		if !scanRequest(want, new(triage.Request)) {
-			t.Fatalf("request %d: scanRequest declined what appendRequest wrote: %s", i, want)
+		if !scanRequest(want, new(triage.Request)) || !scanText(want, new(triage.Request)) {
+			t.Fatalf("request %d: scanRequest or scanText declined what appendRequest wrote: %s", i, want)
 		}
 		scanned++
 		checkDecode(t, want)
@@ -100,8 +100,8 @@ func TestRequestCodecMatchesJSON(t *testing.T) {
 	}
 }
 
-// checkDecode fails t unless decodeRequest reads v as json.Unmarshal does:
-// the same request, or an error for both.
+// checkDecode fails t unless decodeRequest and decodeText read v as
+// json.Unmarshal does: the same request, or an error for both.
 func checkDecode(t *testing.T, v []byte) {
 	t.Helper()
 	var want triage.Request
@@ -112,6 +112,15 @@ func checkDecode(t *testing.T, v []byte) {
 	}
 	if err == nil && !reflect.DeepEqual(*got, want) {
 		t.Fatalf("decodeRequest(%q)\n= %+v\njson.Unmarshal\n= %+v", v, *got, want)
+	}
+	var rt requestText
+	textErr := json.Unmarshal(v, &rt)
+	text, err := decodeText(v)
+	if (err != nil) != (textErr != nil) {
+		t.Fatalf("decodeText(%q) error = %v, json.Unmarshal's = %v", v, err, textErr)
+	}
+	if err == nil && !reflect.DeepEqual(*text, triage.Request{ID: rt.ID, Team: rt.Team, Summary: rt.Summary, Details: rt.Details, Purged: rt.Purged}) {
+		t.Fatalf("decodeText(%q) = %+v, json.Unmarshal gives %+v", v, *text, rt)
 	}
 }
 
@@ -195,7 +204,8 @@ func BenchmarkRequestCodec(b *testing.B) {
 		{"encode/hand", func() error { _, err := encodeRequest(r); return err }},
 		{"decode/json", func() error { return json.Unmarshal(v, new(triage.Request)) }},
 		{"decode/hand", func() error { _, err := decodeRequest(v); return err }},
-		{"decode/json-text", func() error { return json.Unmarshal(v, new(requestText)) }},
+		{"text/json", func() error { return json.Unmarshal(v, new(requestText)) }},
+		{"text/hand", func() error { _, err := decodeText(v); return err }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

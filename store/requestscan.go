@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"strconv"
+	"time"
 
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/internal/jsonscan"
@@ -16,7 +17,17 @@ import (
 // does: strings with jsonscan.String, times with time.Time's own
 // UnmarshalJSON.
 func scanRequest(v []byte, r *triage.Request) bool {
-	s := scanner{b: v, ok: true}
+	return scan(v, r, false)
+}
+
+// scanText is scanRequest for what triage.TextOf keeps: it checks
+// everything scanRequest does, and copies out only the text's strings.
+func scanText(v []byte, r *triage.Request) bool {
+	return scan(v, r, true)
+}
+
+func scan(v []byte, r *triage.Request, text bool) bool {
+	s := scanner{b: v, ok: true, text: text}
 	if !s.open() {
 		return false
 	}
@@ -24,7 +35,7 @@ func scanRequest(v []byte, r *triage.Request) bool {
 		r.ID = s.int()
 	}
 	if s.field("team") {
-		r.Team = s.str()
+		r.Team = s.keep()
 	}
 	if s.field("source") {
 		r.Source = triage.Source(s.str())
@@ -51,10 +62,10 @@ func scanRequest(v []byte, r *triage.Request) bool {
 		r.RequesterTeam = s.str()
 	}
 	if s.field("summary") {
-		r.Summary = s.str()
+		r.Summary = s.keep()
 	}
 	if s.field("details") {
-		r.Details = s.str()
+		r.Details = s.keep()
 	}
 	if s.field("type") {
 		r.Type = s.str()
@@ -106,7 +117,9 @@ func scanRequest(v []byte, r *triage.Request) bool {
 					o.To = s.urgency()
 				}
 			})
-			r.Overrides = append(r.Overrides, o)
+			if !s.text {
+				r.Overrides = append(r.Overrides, o)
+			}
 		}, func() { r.Overrides = []triage.UrgencyChange{} }, func() { r.Overrides = nil })
 	}
 	if s.field("category") {
@@ -178,7 +191,9 @@ func scanRequest(v []byte, r *triage.Request) bool {
 					ev.Detail = s.str()
 				}
 			})
-			r.Events = append(r.Events, ev)
+			if !s.text {
+				r.Events = append(r.Events, ev)
+			}
 		}, func() { r.Events = []triage.Event{} }, func() { r.Events = nil })
 	}
 	if s.field("posts") {
@@ -195,14 +210,18 @@ func scanRequest(v []byte, r *triage.Request) bool {
 					p.TS = s.str()
 				}
 			})
-			r.Posts = append(r.Posts, p)
+			if !s.text {
+				r.Posts = append(r.Posts, p)
+			}
 		}, func() { r.Posts = []triage.Post{} }, func() { r.Posts = nil })
 	}
 	if s.field("similar") {
 		s.array(func() {
 			var m triage.Similar
 			s.similar(&m)
-			r.Similar = append(r.Similar, m)
+			if !s.text {
+				r.Similar = append(r.Similar, m)
+			}
 		}, func() { r.Similar = []triage.Similar{} }, func() { r.Similar = nil })
 	}
 	if s.field("similar_done") {
@@ -302,6 +321,8 @@ type scanner struct {
 	i     int
 	ok    bool
 	first bool
+	// text has str skip its copy: the strings scanText does not keep.
+	text bool
 }
 
 // byte consumes c if it is next.
@@ -396,25 +417,44 @@ func (s *scanner) array(elem, empty, null func()) {
 	s.first = false
 }
 
+// strings reads a list of strings; a scan of the text only keeps none.
 func (s *scanner) strings() []string {
 	var list []string
-	s.array(func() { list = append(list, s.str()) }, func() { list = []string{} }, func() {})
+	s.array(func() {
+		if v := s.str(); !s.text {
+			list = append(list, v)
+		}
+	}, func() { list = []string{} }, func() {})
 	return list
 }
 
-// str reads a string with jsonscan.String, which declines only what
-// appendRequest never writes (a surrogate escape, invalid UTF-8).
+// str reads a string, "" for a scan of the text only.
 func (s *scanner) str() string {
+	if v := s.raw(); !s.text {
+		return string(v)
+	}
+	return ""
+}
+
+// keep reads a string that every scan keeps.
+func (s *scanner) keep() string {
+	return string(s.raw())
+}
+
+// raw reads a string with jsonscan.String, which declines only what
+// appendRequest never writes (a surrogate escape, invalid UTF-8), and
+// returns its bytes, which may be s.b's own.
+func (s *scanner) raw() []byte {
 	if !s.ok {
-		return ""
+		return nil
 	}
 	v, next, ok := jsonscan.String(s.b, s.i)
 	if !ok {
 		s.ok = false
-		return ""
+		return nil
 	}
 	s.i = next
-	return string(v)
+	return v
 }
 
 // number returns the JSON number next, and whether it has a fraction or
@@ -473,7 +513,7 @@ func (s *scanner) bool() bool {
 
 // time reads a time with time.Time's UnmarshalJSON, which json.Unmarshal
 // calls with the quoted text as it stands.
-func (s *scanner) time(t interface{ UnmarshalJSON([]byte) error }) {
+func (s *scanner) time(t *time.Time) {
 	if !s.ok || s.i >= len(s.b) || s.b[s.i] != '"' {
 		s.ok = false
 		return
@@ -497,12 +537,12 @@ func (s *scanner) urgency() classifier.Urgency {
 			return u
 		}
 	}
-	text := s.str()
+	text := s.raw()
 	if !s.ok {
 		return 0
 	}
 	var u classifier.Urgency
-	if err := u.UnmarshalText([]byte(text)); err != nil {
+	if err := u.UnmarshalText(text); err != nil {
 		s.ok = false
 	}
 	return u
