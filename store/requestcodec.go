@@ -5,9 +5,9 @@ import (
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/internal/jsonwrite"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -171,23 +171,19 @@ type encoder struct {
 	ok bool
 }
 
+// decision writes d with its own appender, which the CLI's classify
+// shares.
 func (e *encoder) decision(key string, d *classifier.Decision) {
-	e.urgency(key+`{"urgency":`, d.Urgency)
-	e.strOmit(`,"category":`, d.Category)
-	e.floatOmit(`,"estimate":`, d.Estimate)
-	e.strings(`,"labels":`, d.Labels)
-	e.sla(`,"sla":`, d.SLA)
-	e.strOmit(`,"team":`, d.Team)
-	e.str(`,"rule":`, d.Rule)
-	e.boolOmit(`,"default":`, d.Default)
-	e.strings(`,"matched":`, d.Matched)
-	e.strings(`,"also":`, d.Also)
-	e.strOmit(`,"answer":`, d.Answer)
-	e.b = append(e.b, '}')
+	b, ok := d.AppendJSON(append(e.b, key...), nil)
+	if !ok {
+		e.ok = false
+		return
+	}
+	e.b = b
 }
 
 func (e *encoder) str(key, s string) {
-	e.b = appendJSONString(append(e.b, key...), s)
+	e.b = jsonwrite.String(append(e.b, key...), s)
 }
 
 func (e *encoder) strOmit(key, s string) {
@@ -198,19 +194,7 @@ func (e *encoder) strOmit(key, s string) {
 
 // strings writes an omitempty list of strings.
 func (e *encoder) strings(key string, list []string) {
-	if len(list) == 0 {
-		return
-	}
-	e.b = append(e.b, key...)
-	for i, s := range list {
-		if i == 0 {
-			e.b = append(e.b, '[')
-		} else {
-			e.b = append(e.b, ',')
-		}
-		e.b = appendJSONString(e.b, s)
-	}
-	e.b = append(e.b, ']')
+	e.b = jsonwrite.Strings(e.b, key, list)
 }
 
 func (e *encoder) boolOmit(key string, v bool) {
@@ -219,26 +203,14 @@ func (e *encoder) boolOmit(key string, v bool) {
 	}
 }
 
-// float writes f as encoding/json does: like ES6, with 'e' notation
-// outside [1e-6, 1e21) and no zero padding of the exponent.
+// float writes f as encoding/json does; NaN and infinities are errors
+// it reports.
 func (e *encoder) float(key string, f float64) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		e.ok = false
 		return
 	}
-	e.b = append(e.b, key...)
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	e.b = strconv.AppendFloat(e.b, f, format, -1, 64)
-	if format == 'e' {
-		n := len(e.b)
-		if n >= 4 && e.b[n-4] == 'e' && e.b[n-3] == '-' && e.b[n-2] == '0' {
-			e.b[n-2] = e.b[n-1]
-			e.b = e.b[:n-1]
-		}
-	}
+	e.b = jsonwrite.Float(append(e.b, key...), f)
 }
 
 func (e *encoder) floatOmit(key string, f float64) {
@@ -285,57 +257,4 @@ func (e *encoder) sla(key string, s classifier.SLA) {
 		return
 	}
 	e.b = append(append(e.b, key...), v...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s quoted as encoding/json does by default:
-// <, > and & escaped for HTML, invalid UTF-8 as U+FFFD, and U+2028 and
-// U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			b = append(append(b, s[start:i]...), `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(append(b, s[start:]...), '"')
 }
