@@ -2,7 +2,6 @@ package bot
 
 import (
 	"encoding/json"
-	"reflect"
 	"testing"
 	"time"
 
@@ -81,15 +80,7 @@ func TestDecodeNoticeReadsWhatTriageWrites(t *testing.T) {
 // in the notice they give or in whether they fail.
 func checkNotice(t *testing.T, p []byte) {
 	t.Helper()
-	var want triage.Notice
-	wantErr := json.Unmarshal(p, &want)
-	got, gotErr := decodeNotice(p)
-	if (wantErr == nil) != (gotErr == nil) {
-		t.Fatalf("decodeNotice(%q) error %v, json.Unmarshal's %v", p, gotErr, wantErr)
-	}
-	if wantErr == nil && !reflect.DeepEqual(got, want) {
-		t.Fatalf("decodeNotice(%q) = %+v, json.Unmarshal gives %+v", p, got, want)
-	}
+	checkDecoder(t, "decodeNotice", p, decodeNotice)
 }
 
 // FuzzDecodeNotice holds the scanner to encoding/json on any input.
