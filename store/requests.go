@@ -102,21 +102,26 @@ func (t *tx) PutRequest(r *triage.Request) error {
 
 // storedIndexed returns the index fields of request id as stored (v):
 // from the cache when it holds that version, which saves decoding it,
-// else decoded from v (by decodeRequest: reading it whole by hand costs
-// less than reading these fields with encoding/json). Schema 9 dropped
-// the copy of these fields kept apart (req_keys): writing it cost every
-// intake a bucket's pages, and the request a save replaces is mostly the
-// one just read, and cached.
+// else scanned from v (scanRequest: reading it whole by hand costs less
+// than reading these fields with encoding/json, which reads what the scan
+// declines). Schema 9 dropped the copy of these fields kept apart
+// (req_keys): writing it cost every intake a bucket's pages, and the
+// request a save replaces is mostly the one just read, and cached.
 func (t *tx) storedIndexed(id int64, v []byte) (indexed, error) {
 	if c := t.cache.peek(id, v); c != nil {
 		return indexedOf(c), nil
 	}
-	r, err := decodeRequest(v)
-	if err != nil {
-		return indexed{}, fmt.Errorf("decode stored version: %w", err)
+	var r triage.Request
+	if scanRequest(v, &r) {
+		r.ID = id
+		return indexedOf(&r), nil
 	}
-	r.ID = id
-	return indexedOf(r), nil
+	var o indexed
+	if err := json.Unmarshal(v, &o); err != nil {
+		return o, fmt.Errorf("decode stored version: %w", err)
+	}
+	o.ID = id
+	return o, nil
 }
 
 // indexedOf is r's index fields.
@@ -127,7 +132,8 @@ func indexedOf(r *triage.Request) indexed {
 }
 
 // indexed is the part of a stored request its indexes are built from;
-// reindexRequests decodes only these fields.
+// storedIndexed, when the scan declines, and reindexRequests decode only
+// these fields.
 type indexed struct {
 	ID      int64  `json:"id"`
 	Team    string `json:"team"`
