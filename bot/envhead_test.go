@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 )
 
@@ -58,14 +59,24 @@ func TestDecodeHeadAgreesWithEncodingJSON(t *testing.T) {
 // in the head they fill or in whether they fail.
 func checkHead(t *testing.T, body []byte) {
 	t.Helper()
-	var want, got envelopeHead
+	checkDecoder(t, "decodeHead", body, func(body []byte) (h envelopeHead, err error) {
+		return h, decodeHead(body, &h)
+	})
+}
+
+// checkDecoder fails when decode, a hand-written decoder named name, and
+// json.Unmarshal disagree on body, in the value they give or in whether
+// they fail.
+func checkDecoder[T any](t *testing.T, name string, body []byte, decode func([]byte) (T, error)) {
+	t.Helper()
+	var want T
 	wantErr := json.Unmarshal(body, &want)
-	gotErr := decodeHead(body, &got)
+	got, gotErr := decode(body)
 	if (wantErr == nil) != (gotErr == nil) {
-		t.Fatalf("decodeHead(%q) error %v, json.Unmarshal's %v", body, gotErr, wantErr)
+		t.Fatalf("%s(%q) error %v, json.Unmarshal's %v", name, body, gotErr, wantErr)
 	}
-	if wantErr == nil && got != want {
-		t.Fatalf("decodeHead(%q) = %+v, json.Unmarshal gives %+v", body, got, want)
+	if wantErr == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s(%q) = %+v, json.Unmarshal gives %+v", name, body, got, want)
 	}
 }
 

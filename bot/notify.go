@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -29,8 +28,8 @@ func (b *Bot) Handlers() map[string]triage.Handler {
 // recorded on the request when the job completes, so later changes edit
 // it in place.
 func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
-	var n triage.Notice
-	if err := json.Unmarshal(j.Payload, &n); err != nil {
+	n, err := decodeNotice(j.Payload)
+	if err != nil {
 		return nil, triage.Permanent(fmt.Errorf("decode notice: %w", err))
 	}
 	team := b.svc.Settings().Team(n.Team)

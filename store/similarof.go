@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/sprintguard/sprintguard/triage"
@@ -22,8 +21,8 @@ func (t *tx) SimilarRequest(id int64) (triage.Similar, error) {
 	if r := t.cache.peek(id, v); r != nil {
 		return triage.SimilarOf(r), nil
 	}
-	r := new(triage.Request)
-	if err := json.Unmarshal(v, r); err != nil {
+	r, err := decodeRequest(v)
+	if err != nil {
 		return triage.Similar{}, fmt.Errorf("decode request %d: %w", id, err)
 	}
 	t.cache.put(r, t.cacheBytes(v))
