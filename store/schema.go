@@ -32,7 +32,7 @@ var (
 	bucketLedgerCharges = []byte("ledger_charges") // team 0 sprint id -> one request's charge
 	bucketOverrides     = []byte("overrides")      // team 0 id -> JSON
 	bucketClaims        = []byte("claims")         // key -> expires value
-	bucketClaimExp      = []byte("claim_expiry")   // expires key -> ""
+	bucketClaimExp      = []byte("claim_expiry")   // expires key -> "", or the value Settle filled in
 	bucketJobs          = []byte("jobs")           // seq -> job (jobcodec.go), queued jobs only
 	bucketJobDue        = []byte("job_due")        // next_at seq -> ""
 	bucketJobKeys       = []byte("job_keys")       // key -> state (see outbox.go)
@@ -84,7 +84,7 @@ var migrations = []migration{
 	{name: "claim each delivery's key once", apply: migrateToV7},
 	{name: "keep posts and similar requests beside requests", apply: migrateToV8},
 	{name: "drop the all-teams request indexes and the index fields kept apart", apply: migrateToV9},
-	{name: "keep completed jobs' keys in job_done", apply: migrateToV10},
+	{name: "keep completed jobs' keys in job_done and settled claims' values in their index entries", apply: migrateToV10},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -303,10 +303,14 @@ func migrateToV9(b *bolt.Tx) error {
 	return nil
 }
 
-// migrateToV10 moves each done key of job_keys to job_done under a new
-// sequence, taken in the order the keys expire so that job_done's order
-// is theirs, and deletes job_done_exp. A done key whose index entry is
-// missing or stale (the schema 9 purge skipped those) moves too.
+// migrateToV10 moves each done key of job_keys to job_done under a key of
+// job_done's own (markDone), taken in the order the keys expire so that
+// job_done's order is theirs, and deletes job_done_exp. A done key whose
+// index entry is missing or stale (the schema 9 purge skipped those)
+// moves too. Claims stay as they are: schema 10 reads a settled claim's
+// value beside its expiry as before, and Settle now puts it in the
+// claim's expiry index entry, which an older sprintguard would not read;
+// version 10 keeps that one from opening the file.
 func migrateToV10(b *bolt.Tx) error {
 	if _, err := b.CreateBucketIfNotExists(bucketJobDone); err != nil {
 		return fmt.Errorf("create bucket %s: %w", bucketJobDone, err)

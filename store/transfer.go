@@ -67,11 +67,12 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 				return typed(strconv.FormatInt(decodeID(k), 10), out, errors.Join(err, added))
 			})
 		case transfer.Claims:
+			t := db.tx(b)
 			return each(bucketClaims, func(k, v []byte) error {
 				if len(v) < timeLen {
 					return fmt.Errorf("claim %s: corrupt value", k)
 				}
-				return emit(string(k), transfer.Claim{Value: string(v[timeLen:]), Expires: decodeTime(v[:timeLen])})
+				return emit(string(k), transfer.Claim{Value: t.claimValue(string(k), v), Expires: decodeTime(v[:timeLen])})
 			})
 		case transfer.Ledgers:
 			// A ledger is its head plus one key per charge (schema 6).

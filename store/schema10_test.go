@@ -59,6 +59,14 @@ func TestMigrateToV10(t *testing.T) {
 				return err
 			}
 		}
+		// A settled event claim, its value beside the expiry.
+		settled := triage.EventClaim("EvOld")
+		if err := b.Bucket(bucketClaims).Put([]byte(settled), append(encodeTime(t0.Add(time.Hour)), "42"...)); err != nil {
+			return err
+		}
+		if err := b.Bucket(bucketClaimExp).Put(expiryKey(t0.Add(time.Hour), settled), nil); err != nil {
+			return err
+		}
 		if err := b.DeleteBucket(bucketJobDone); err != nil {
 			return err
 		}
@@ -85,11 +93,17 @@ func TestMigrateToV10(t *testing.T) {
 	if got, want := fmt.Sprint(doneKeys(t, db)), `[expired@{"until":"2026-03-02T08:59:00Z"} live@{"until":"2026-03-02T10:00:00Z"}]`; got != want {
 		t.Errorf("done keys after the migration = %s, want %s", got, want)
 	}
+	storetest.MustUpdate(t, db, func(tx triage.Tx) error {
+		if v, fresh, err := tx.Settle(triage.EventClaim("EvOld"), "43", t0, t0.Add(time.Hour)); err != nil || fresh || v != "42" {
+			t.Errorf("Settle of a schema 9 claim = %q, %v, %v; want 42, not fresh", v, fresh, err)
+		}
+		return nil
+	})
 	if got, want := enqueued(t, db, t0, "queued", "live", "expired"), "[false false true]"; got != want {
 		t.Errorf("Enqueue(queued, live, expired) after the migration = %s, want %s", got, want)
 	}
-	if n, err := db.PurgeExpired(t0.Add(2 * time.Hour)); err != nil || n != 1 {
-		t.Errorf("PurgeExpired = %d, %v; want 1 (live)", n, err)
+	if n, err := db.PurgeExpired(t0.Add(2 * time.Hour)); err != nil || n != 2 {
+		t.Errorf("PurgeExpired = %d, %v; want 2 (the claim, live)", n, err)
 	}
 	if got, want := enqueued(t, db, t0, "live"), "[true]"; got != want {
 		t.Errorf("Enqueue(live) after the purge = %s, want %s", got, want)
