@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -87,59 +88,28 @@ func sameFile(a, b string) (bool, error) {
 }
 
 // PurgeExpired removes claims and completed-job keys whose expiry is not
-// after now, and returns how many it removed. It walks only the expiry
-// indexes, in transactions of at most purgeBatch deletions. The event
-// claims it removes leave the store's memory of them too (eventClaims).
+// after now, and returns how many it removed, in transactions of at most
+// purgeBatch deletions. It walks only what is in expiry order: the
+// claims' expiry index, and job_done, whose sequences follow the jobs'
+// enqueues; it stops at the first completed job not yet expired, so one
+// completed long after its enqueue keeps the expired ones after it until
+// a later purge (Enqueue reads their expiry, so they block nothing). The
+// event claims it removes leave the store's memory of them too
+// (eventClaims).
 func (db *DB) PurgeExpired(now time.Time) (int, error) {
 	total := 0
 	for _, p := range []struct {
-		index, bucket []byte
-		owns          func(v []byte, exp time.Time) bool
-		claims        *eventClaims // told of the event claims removed
-	}{
-		{bucketClaimExp, bucketClaims, func(v []byte, exp time.Time) bool {
-			return len(v) >= timeLen && decodeTime(v[:timeLen]).Equal(exp)
-		}, db.claims},
-		{bucketJobDoneExp, bucketJobKeys, func(v []byte, exp time.Time) bool {
-			return len(v) == 1+timeLen && v[0] == keyDone && decodeTime(v[1:]).Equal(exp)
-		}, nil},
-	} {
+		bucket []byte
+		purge  func(b *bolt.Tx, now time.Time) (scanned, removed int, err error)
+	}{{bucketClaims, db.purgeClaims}, {bucketJobDone, purgeDone}} {
 		for {
 			// scanned bounds the transaction; removed counts only what the
-			// index entries still owned.
-			scanned, removed := 0, 0
+			// entries walked still owned.
+			var scanned, removed int
 			err := db.update(func(b *bolt.Tx) error {
-				scanned, removed = 0, 0 // a re-run starts over
-				var gone []claimNote
-				index, bucket := b.Bucket(p.index), b.Bucket(p.bucket)
-				c := index.Cursor()
-				for k, _ := c.First(); k != nil && scanned < purgeBatch; k, _ = c.First() {
-					exp := decodeTime(k[:timeLen])
-					if exp.After(now) {
-						break
-					}
-					name := k[timeLen:]
-					// The index entry is stale when the key was claimed again
-					// since; only the entry matching the stored expiry owns it.
-					if p.owns(bucket.Get(name), exp) {
-						if err := bucket.Delete(name); err != nil {
-							return err
-						}
-						removed++
-						if k, ok := eventKey(string(name)); ok && p.claims != nil {
-							gone = append(gone, claimNote{k, UnixNanos(exp)})
-						}
-					}
-					if err := c.Delete(); err != nil {
-						return err
-					}
-					scanned++
-				}
-				if len(gone) > 0 {
-					c, id := p.claims, b.ID()
-					b.OnCommit(func() { c.forget(gone, id) })
-				}
-				return nil
+				var err error
+				scanned, removed, err = p.purge(b, now) // a re-run starts over
+				return err
 			})
 			if err != nil {
 				return total, fmt.Errorf("purge expired %s: %w", p.bucket, err)
@@ -151,6 +121,72 @@ func (db *DB) PurgeExpired(now time.Time) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// purgeClaims deletes up to purgeBatch expired entries of the claims'
+// expiry index, and the claims they still own.
+func (db *DB) purgeClaims(b *bolt.Tx, now time.Time) (scanned, removed int, err error) {
+	var gone []claimNote
+	index, claims := b.Bucket(bucketClaimExp), b.Bucket(bucketClaims)
+	c := index.Cursor()
+	for k, _ := c.First(); k != nil && scanned < purgeBatch; k, _ = c.First() {
+		exp := decodeTime(k[:timeLen])
+		if exp.After(now) {
+			break
+		}
+		name := k[timeLen:]
+		// The index entry is stale when the key was claimed again since;
+		// only the entry matching the stored expiry owns it.
+		if v := claims.Get(name); len(v) >= timeLen && decodeTime(v[:timeLen]).Equal(exp) {
+			if err := claims.Delete(name); err != nil {
+				return scanned, removed, err
+			}
+			removed++
+			if k, ok := eventKey(string(name)); ok && db.claims != nil {
+				gone = append(gone, claimNote{k, UnixNanos(exp)})
+			}
+		}
+		if err := c.Delete(); err != nil {
+			return scanned, removed, err
+		}
+		scanned++
+	}
+	if len(gone) > 0 {
+		c, id := db.claims, b.ID()
+		b.OnCommit(func() { c.forget(gone, id) })
+	}
+	return scanned, removed, nil
+}
+
+// purgeDone deletes up to purgeBatch expired entries from the head of
+// each of job_done's two ranges (completed jobs' sequences, then its own
+// keys from doneOwn), and their keys' entries where those still point at
+// them.
+func purgeDone(b *bolt.Tx, now time.Time) (scanned, removed int, err error) {
+	keys := b.Bucket(bucketJobKeys)
+	c := b.Bucket(bucketJobDone).Cursor()
+	for _, r := range [][2][]byte{{u64(0), u64(doneOwn)}, {u64(doneOwn), nil}} {
+		from, to := r[0], r[1]
+		for k, v := c.Seek(from); k != nil && scanned < purgeBatch; k, v = c.Seek(from) {
+			if to != nil && bytes.Compare(k, to) >= 0 || len(v) >= timeLen && decodeTime(v[:timeLen]).After(now) {
+				break
+			}
+			if len(v) >= timeLen {
+				key := bytes.Clone(v[timeLen:])
+				if cur := keys.Get(key); len(cur) == 1+idLen && cur[0] == keyQueued && bytes.Equal(cur[1:], k) {
+					if err := keys.Delete(key); err != nil {
+						return scanned, removed, err
+					}
+					removed++
+				}
+			}
+			if err := c.Delete(); err != nil {
+				return scanned, removed, err
+			}
+			scanned++
+		}
+	}
+	return scanned, removed, nil
 }
 
 // Stats are counts for metrics and `sprintguard` status output.
@@ -261,7 +297,7 @@ func (db *DB) DiscardDead(id uint64) error {
 		if err != nil {
 			return fmt.Errorf("discard dead job %d: %w", id, err)
 		}
-		if err := t.markDone(j.Key); err != nil {
+		if err := t.markDone(j.Key, t.now().Add(t.dedupeTTL)); err != nil {
 			return fmt.Errorf("discard dead job %d: %w", id, err)
 		}
 		return nil

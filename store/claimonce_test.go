@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/sprintguard/sprintguard/store/storetest"
+	"github.com/sprintguard/sprintguard/store/transfer"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -78,5 +81,48 @@ func TestMigrateV7FoldsDeliveryClaims(t *testing.T) {
 	// A Slack retry of the delivery accepted before the upgrade is dropped.
 	if dup, err := db.Accept(&triage.Delivery{Kind: "event", Key: "EvA", Received: t0.Add(time.Minute)}, time.Hour); err != nil || !dup {
 		t.Errorf("retry of EvA after the upgrade: dup %v, %v; want a duplicate", dup, err)
+	}
+}
+
+// Settle fills a placeholder in its expiry index entry and leaves the
+// claim, keyed by a random event id, as the acknowledgement wrote it;
+// every read finds the value there.
+func TestSettleFillsTheIndexEntry(t *testing.T) {
+	db := openTest(t, Options{})
+	key, until := triage.EventClaim("EvSettle"), t0.Add(time.Hour)
+	storetest.MustUpdate(t, db, func(tx triage.Tx) error {
+		if _, _, err := tx.Claim(key, "", t0, until); err != nil {
+			return err
+		}
+		if v, fresh, err := tx.Settle(key, "42", t0, t0.Add(2*time.Hour)); err != nil || !fresh || v != "42" {
+			t.Errorf("Settle = %q, %v, %v; want 42, fresh", v, fresh, err)
+		}
+		if v, fresh, err := tx.Settle(key, "43", t0, t0.Add(2*time.Hour)); err != nil || fresh || v != "42" {
+			t.Errorf("second Settle = %q, %v, %v; want 42, not fresh", v, fresh, err)
+		}
+		return nil
+	})
+	_ = db.bolt.View(func(b *bolt.Tx) error {
+		if v := b.Bucket(bucketClaims).Get([]byte(key)); len(v) != timeLen {
+			t.Errorf("claim value = %q, want the expiry alone", v)
+		}
+		if v := b.Bucket(bucketClaimExp).Get(expiryKey(until, key)); string(v) != "42" {
+			t.Errorf("index entry = %q, want 42", v)
+		}
+		return nil
+	})
+	_ = db.View(func(tx triage.Tx) error {
+		if v, ok, err := tx.Claimed(key, t0); err != nil || !ok || v != "42" {
+			t.Errorf("Claimed = %q, %v, %v; want 42", v, ok, err)
+		}
+		return nil
+	})
+	var got []string
+	err := db.Export(context.Background(), transfer.Claims, func(r transfer.Record) error {
+		got = append(got, r.Key+" "+string(r.Value))
+		return nil
+	})
+	if want := `[event:EvSettle {"value":"42","expires":"2026-03-02T10:00:00Z"}]`; err != nil || fmt.Sprint(got) != want {
+		t.Errorf("Export(claims) = %s, %v; want %s", got, err, want)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -9,11 +10,15 @@ import (
 )
 
 // A job key's state in the job_keys bucket: the first byte says which, the
-// rest is the queued or buried job's sequence, or when a done key expires.
+// rest is a job's sequence (or a key of job_done's own: markDone). A
+// keyQueued key whose job is in the jobs bucket is queued; one whose
+// sequence is in job_done was completed and blocks a re-enqueue until
+// the time kept there. Completing a job so leaves its
+// key's entry as it is: job keys are scattered (a request id, a Slack
+// channel), and rewriting one cost a leaf of its own at every completion.
 const (
 	keyQueued = 'q'
 	keyBuried = 'b'
-	keyDone   = 'd'
 )
 
 func keyState(state byte, rest []byte) []byte { return append([]byte{state}, rest...) }
@@ -25,17 +30,23 @@ func (t *tx) Enqueue(j *triage.Job) (bool, error) {
 	if j == nil || j.Key == "" {
 		return false, fmt.Errorf("enqueue job: a job needs a key, which makes it idempotent")
 	}
-	keys := t.bucket(bucketJobKeys)
-	if v := keys.Get([]byte(j.Key)); len(v) > 0 {
-		if v[0] != keyDone {
+	if v := t.bucket(bucketJobKeys).Get([]byte(j.Key)); len(v) > 0 {
+		if v[0] != keyQueued || len(v) != 1+idLen {
 			return false, nil
 		}
-		until := decodeTime(v[1:])
-		if t.now().Before(until) {
+		// A copy: bbolt's bytes are gone once the bucket changes.
+		seq := bytes.Clone(v[1:])
+		if t.bucket(bucketJobs).Get(seq) != nil {
 			return false, nil
 		}
-		if err := t.bucket(bucketJobDoneExp).Delete(expiryKey(until, j.Key)); err != nil {
-			return false, fmt.Errorf("enqueue job %s: %w", j.Key, err)
+		done := t.bucket(bucketJobDone)
+		if d := done.Get(seq); len(d) >= timeLen {
+			if t.now().Before(decodeTime(d[:timeLen])) {
+				return false, nil
+			}
+			if err := done.Delete(seq); err != nil {
+				return false, fmt.Errorf("enqueue job %s: %w", j.Key, err)
+			}
 		}
 	}
 	seq, err := t.bucket(bucketJobs).NextSequence()
@@ -160,7 +171,8 @@ func (t *tx) RenewLease(j *triage.Job) error {
 	return nil
 }
 
-// CompleteJob removes j and keeps its key as done until now+DedupeTTL.
+// CompleteJob removes j and keeps its key as done until now+DedupeTTL,
+// under j's sequence in job_done, to which the key's entry already points.
 func (t *tx) CompleteJob(j *triage.Job) error {
 	if j == nil {
 		return fmt.Errorf("complete job: nil job")
@@ -168,18 +180,45 @@ func (t *tx) CompleteJob(j *triage.Job) error {
 	if _, err := t.unqueue(j); err != nil {
 		return fmt.Errorf("complete job: %w", err)
 	}
-	if err := t.markDone(j.Key); err != nil {
+	if err := t.bucket(bucketJobDone).Put(u64(j.ID), doneValue(t.now().Add(t.dedupeTTL), j.Key)); err != nil {
 		return fmt.Errorf("complete job %d: %w", j.ID, err)
 	}
 	return nil
 }
 
-func (t *tx) markDone(key string) error {
-	until := t.now().Add(t.dedupeTTL)
-	if err := t.bucket(bucketJobKeys).Put([]byte(key), keyState(keyDone, encodeTime(until))); err != nil {
+// doneValue is a job_done value: until when the key blocks a re-enqueue,
+// then the key, which PurgeExpired removes from job_keys with it.
+func doneValue(until time.Time, key string) []byte {
+	return append(appendTime(make([]byte, 0, timeLen+len(key)), until), key...)
+}
+
+// doneOwn is where job_done's keys of its own start, past every job
+// sequence.
+const doneOwn = 1 << 63
+
+// markDone keeps key as done until until, for a key with no queued job (a
+// discarded dead job, an imported or migrated done key), under a key of
+// job_done's own: doneOwn plus job_done's sequence. The jobs' sequence is
+// not taken for it, so that an import leaves it as the source had it, nor
+// a dead job's old one, which would put the entry out of the order of
+// expiry that PurgeExpired walks in.
+func (t *tx) markDone(key string, until time.Time) error {
+	done := t.bucket(bucketJobDone)
+	// The entry this one replaces, if any, would be purged with the key.
+	if v := t.bucket(bucketJobKeys).Get([]byte(key)); len(v) == 1+idLen && v[0] == keyQueued {
+		if err := done.Delete(bytes.Clone(v[1:])); err != nil {
+			return err
+		}
+	}
+	seq, err := done.NextSequence()
+	if err != nil {
 		return err
 	}
-	return t.bucket(bucketJobDoneExp).Put(expiryKey(until, key), nil)
+	k := u64(doneOwn + seq)
+	if err := done.Put(k, doneValue(until, key)); err != nil {
+		return err
+	}
+	return t.bucket(bucketJobKeys).Put([]byte(key), keyState(keyQueued, k))
 }
 
 // BuryJob moves j, with its final attempt count and error, to the dead

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -13,7 +15,7 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -30,11 +32,11 @@ var (
 	bucketLedgerCharges = []byte("ledger_charges") // team 0 sprint id -> one request's charge
 	bucketOverrides     = []byte("overrides")      // team 0 id -> JSON
 	bucketClaims        = []byte("claims")         // key -> expires value
-	bucketClaimExp      = []byte("claim_expiry")   // expires key -> ""
-	bucketJobs          = []byte("jobs")           // seq -> JSON, queued jobs only
+	bucketClaimExp      = []byte("claim_expiry")   // expires key -> "", or the value Settle filled in
+	bucketJobs          = []byte("jobs")           // seq -> job (jobcodec.go), queued jobs only
 	bucketJobDue        = []byte("job_due")        // next_at seq -> ""
 	bucketJobKeys       = []byte("job_keys")       // key -> state (see outbox.go)
-	bucketJobDoneExp    = []byte("job_done_exp")   // done-until key -> ""
+	bucketJobDone       = []byte("job_done")       // seq -> done-until key, completed jobs
 	bucketDead          = []byte("dead_jobs")      // seq -> JSON
 	bucketTickets       = []byte("tickets")        // ticket key -> JSON
 	bucketTicketSeq     = []byte("ticket_seq")     // n -> ticket key, creation order
@@ -55,6 +57,14 @@ var (
 	legacyReqKeys    = []byte("req_keys")
 )
 
+// Up to schema 9 a completed job's key was marked done in job_keys
+// (legacyKeyDone, then the time until which it blocks a re-enqueue), with
+// an entry in legacyJobDoneExp (done-until key -> "") for the purge;
+// migrateToV10 moves them to job_done.
+var legacyJobDoneExp = []byte("job_done_exp")
+
+const legacyKeyDone = 'd'
+
 // migration moves a file from one schema version to the next. migrations[i]
 // takes version i to i+1, so adding a version is appending one func and
 // bumping SchemaVersion. All pending migrations run in one transaction: a
@@ -74,6 +84,7 @@ var migrations = []migration{
 	{name: "claim each delivery's key once", apply: migrateToV7},
 	{name: "keep posts and similar requests beside requests", apply: migrateToV8},
 	{name: "drop the all-teams request indexes and the index fields kept apart", apply: migrateToV9},
+	{name: "keep completed jobs' keys in job_done and settled claims' values in their index entries", apply: migrateToV10},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -147,7 +158,7 @@ func migrateToV1(b *bolt.Tx) error {
 	for _, name := range [][]byte{
 		bucketMeta, bucketRequests, bucketReqTime, bucketReqTicket, bucketReqMessage,
 		bucketReqOpen, bucketReqUser, bucketInbox, bucketLedgers, bucketOverrides, bucketClaims, bucketClaimExp,
-		bucketJobs, bucketJobDue, bucketJobKeys, bucketJobDoneExp, bucketDead,
+		bucketJobs, bucketJobDue, bucketJobKeys, legacyJobDoneExp, bucketDead,
 		bucketTickets, bucketTicketSeq, bucketTicketIdem,
 	} {
 		if _, err := b.CreateBucketIfNotExists(name); err != nil {
@@ -288,6 +299,45 @@ func migrateToV9(b *bolt.Tx) error {
 		if err := b.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
 			return fmt.Errorf("delete bucket %s: %w", name, err)
 		}
+	}
+	return nil
+}
+
+// migrateToV10 moves each done key of job_keys to job_done under a key of
+// job_done's own (markDone), taken in the order the keys expire so that
+// job_done's order is theirs, and deletes job_done_exp. A done key whose
+// index entry is missing or stale (the schema 9 purge skipped those)
+// moves too. Claims stay as they are: schema 10 reads a settled claim's
+// value beside its expiry as before, and Settle now puts it in the
+// claim's expiry index entry, which an older sprintguard would not read;
+// version 10 keeps that one from opening the file.
+func migrateToV10(b *bolt.Tx) error {
+	if _, err := b.CreateBucketIfNotExists(bucketJobDone); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketJobDone, err)
+	}
+	type done struct {
+		key   string
+		until time.Time
+	}
+	var keys []done
+	err := b.Bucket(bucketJobKeys).ForEach(func(k, v []byte) error {
+		if len(v) == 1+timeLen && v[0] == legacyKeyDone {
+			keys = append(keys, done{string(k), decodeTime(v[1:])})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(keys, func(a, b done) int { return a.until.Compare(b.until) })
+	t := &tx{b: b}
+	for _, d := range keys {
+		if err := t.markDone(d.key, d.until); err != nil {
+			return fmt.Errorf("move done key %s: %w", d.key, err)
+		}
+	}
+	if err := b.DeleteBucket(legacyJobDoneExp); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+		return fmt.Errorf("delete bucket %s: %w", legacyJobDoneExp, err)
 	}
 	return nil
 }

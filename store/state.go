@@ -19,7 +19,11 @@ func (t *tx) Claim(key, value string, now, expires time.Time) (string, bool, err
 }
 
 // Settle is Claim that fills a live placeholder (a claim with an empty
-// value), keeping its expiry, so its index entry stays as it is.
+// value), keeping its expiry. The value goes to the claim's entry in the
+// expiry index, not to the claim: the index is in order of expiry, that
+// is of the deliveries' arrival, so the placeholders a batch of intakes
+// fills share a few of its pages, where the claims, keyed by random event
+// ids, each took a page of their own.
 func (t *tx) Settle(key, value string, now, expires time.Time) (string, bool, error) {
 	return t.claim(key, value, now, expires, true)
 }
@@ -32,10 +36,11 @@ func (t *tx) claim(key, value string, now, expires time.Time, settle bool) (stri
 	if v := claims.Get([]byte(key)); len(v) >= timeLen {
 		exp := decodeTime(v[:timeLen])
 		if now.Before(exp) {
-			if !settle || len(v) > timeLen {
-				return string(v[timeLen:]), false, nil
+			stored := t.claimValue(key, v)
+			if !settle || stored != "" {
+				return stored, false, nil
 			}
-			if err := claims.Put([]byte(key), append(encodeTime(exp), value...)); err != nil {
+			if err := index.Put(expiryKey(exp, key), []byte(value)); err != nil {
 				return "", false, fmt.Errorf("settle claim %s: %w", key, err)
 			}
 			return value, true, nil
@@ -55,13 +60,23 @@ func (t *tx) claim(key, value string, now, expires time.Time, settle bool) (stri
 	return value, true, nil
 }
 
+// claimValue returns the value of claim key, stored as v in the claims
+// bucket: what follows the expiry there, or else what Settle put in the
+// claim's index entry.
+func (t *tx) claimValue(key string, v []byte) string {
+	if len(v) > timeLen {
+		return string(v[timeLen:])
+	}
+	return string(t.bucket(bucketClaimExp).Get(expiryKey(decodeTime(v[:timeLen]), key)))
+}
+
 // Claimed returns the value of a claim on key that is live at now.
 func (t *tx) Claimed(key string, now time.Time) (string, bool, error) {
 	v := t.bucket(bucketClaims).Get([]byte(key))
 	if len(v) < timeLen || !now.Before(decodeTime(v[:timeLen])) {
 		return "", false, nil
 	}
-	return string(v[timeLen:]), true, nil
+	return t.claimValue(key, v), true, nil
 }
 
 // Overrides returns the team's overrides ending after since, in creation

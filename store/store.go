@@ -306,10 +306,12 @@ const appendFill = 0.9
 // appended names the buckets whose new keys sort after the old ones and
 // whose entries stay, or leave from the oldest end: the inbox and the
 // claims' expiry index are such queues, and the inbox's pages are what an
-// acknowledgement waits to write. Queues that churn in the middle (jobs,
+// acknowledgement waits to write; so is job_done, whose keys are job
+// sequences, mostly taken as the jobs complete. Queues that churn in the middle (jobs,
 // due times) keep the default.
 var appended = map[string]bool{
 	string(bucketRequests): true, string(bucketTicketSeq): true, string(bucketInbox): true, string(bucketClaimExp): true,
+	string(bucketJobDone): true,
 }
 
 // initialMmapSize is the mapping bbolt starts with; see Open.

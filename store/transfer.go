@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -66,11 +67,12 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 				return typed(strconv.FormatInt(decodeID(k), 10), out, errors.Join(err, added))
 			})
 		case transfer.Claims:
+			t := db.tx(b)
 			return each(bucketClaims, func(k, v []byte) error {
 				if len(v) < timeLen {
 					return fmt.Errorf("claim %s: corrupt value", k)
 				}
-				return emit(string(k), transfer.Claim{Value: string(v[timeLen:]), Expires: decodeTime(v[:timeLen])})
+				return emit(string(k), transfer.Claim{Value: t.claimValue(string(k), v), Expires: decodeTime(v[:timeLen])})
 			})
 		case transfer.Ledgers:
 			// A ledger is its head plus one key per charge (schema 6).
@@ -131,11 +133,18 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 				return typed(seqKey(k), out, err)
 			})
 		case transfer.DoneKeys:
-			return each(bucketJobKeys, func(k, v []byte) error {
-				if len(v) != 1+timeLen || v[0] != keyDone {
-					return nil // queued and buried keys travel with their jobs
+			// Queued and buried keys travel with their jobs.
+			keys := b.Bucket(bucketJobKeys)
+			return each(bucketJobDone, func(k, v []byte) error {
+				if len(v) < timeLen {
+					return fmt.Errorf("done key %s: corrupt value", seqKey(k))
 				}
-				return emit(string(k), transfer.DoneKey{Until: decodeTime(v[1:])})
+				key := v[timeLen:]
+				// An entry its key no longer points at is stale.
+				if cur := keys.Get(key); len(cur) != 1+idLen || cur[0] != keyQueued || !bytes.Equal(cur[1:], k) {
+					return nil
+				}
+				return emit(string(key), transfer.DoneKey{Until: decodeTime(v[:timeLen])})
 			})
 		case transfer.Inbox:
 			return each(bucketInbox, func(k, v []byte) error {
@@ -282,10 +291,7 @@ func (t *tx) importRecord(kind string, r transfer.Record) error {
 		if err := json.Unmarshal(r.Value, &d); err != nil {
 			return err
 		}
-		if err := t.bucket(bucketJobKeys).Put([]byte(r.Key), keyState(keyDone, encodeTime(d.Until))); err != nil {
-			return err
-		}
-		return t.bucket(bucketJobDoneExp).Put(expiryKey(d.Until, r.Key), nil)
+		return t.markDone(r.Key, d.Until)
 	case transfer.Inbox:
 		k, err := seq()
 		if err != nil {
