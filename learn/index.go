@@ -38,6 +38,11 @@ type Index struct {
 	// longest is the largest of lens: a search's weight tables have an
 	// entry for each length up to it.
 	longest uint16
+	// unordered is set once a request was added with an id not above
+	// the one before: until then a later document is a later request,
+	// which a tie goes to, and a search can tell which of two tied
+	// requests wins without reading their ids.
+	unordered bool
 	// scratch holds a search's working memory (*search), reused across
 	// searches so that a search allocates almost nothing.
 	scratch sync.Pool
@@ -85,6 +90,9 @@ func (x *Index) Add(id int64, text string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	d := uint32(len(x.docs))
+	if d > 0 && id <= x.docs[d-1] {
+		x.unordered = true
+	}
 	l := uint16(min(len(ts), math.MaxUint16))
 	x.docs = append(x.docs, id)
 	x.lens = append(x.lens, l)
