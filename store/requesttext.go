@@ -14,6 +14,9 @@ type requestText struct {
 	Summary string `json:"summary"`
 	Details string `json:"details"`
 	Purged  bool   `json:"purged"`
+	// SimilarDone is also set by a list kept beside the request.
+	SimilarDone bool `json:"similar_done"`
+	HasActual   bool `json:"has_actual"`
 }
 
 // RequestText returns request id with only what the similar-request
@@ -27,12 +30,23 @@ func (t *tx) RequestText(id int64) (*triage.Request, error) {
 	if v == nil {
 		return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
 	}
-	if r := t.cache.peek(id, v); r != nil {
-		return triage.TextOf(r), nil
+	var r *triage.Request
+	if c := t.cache.peek(id, v); c != nil {
+		r = triage.TextOf(c)
+	} else {
+		var rt requestText
+		if err := json.Unmarshal(v, &rt); err != nil {
+			return nil, fmt.Errorf("decode request %d: %w", id, err)
+		}
+		r = &triage.Request{ID: rt.ID, Team: rt.Team, Summary: rt.Summary, Details: rt.Details, Purged: rt.Purged,
+			SimilarDone: rt.SimilarDone, HasActual: rt.HasActual}
 	}
-	var rt requestText
-	if err := json.Unmarshal(v, &rt); err != nil {
-		return nil, fmt.Errorf("decode request %d: %w", id, err)
+	// A cached request, as a decoded one, has what PutSimilar kept
+	// beside it only once Request added it (see beside).
+	if !r.SimilarDone {
+		if b := t.bucket(bucketReqSimilar); b != nil && b.Get(idKey(id)) != nil {
+			r.SimilarDone = true
+		}
 	}
-	return &triage.Request{ID: rt.ID, Team: rt.Team, Summary: rt.Summary, Details: rt.Details, Purged: rt.Purged}, nil
+	return r, nil
 }
