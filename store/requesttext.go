@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
+	"github.com/sprintguard/sprintguard/internal/jsonscan"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -35,7 +38,7 @@ func (t *tx) RequestText(id int64) (*triage.Request, error) {
 		r = triage.TextOf(c)
 	} else {
 		var rt requestText
-		if err := json.Unmarshal(v, &rt); err != nil {
+		if err := decodeRequestText(v, &rt); err != nil {
 			return nil, fmt.Errorf("decode request %d: %w", id, err)
 		}
 		r = &triage.Request{ID: rt.ID, Team: rt.Team, Summary: rt.Summary, Details: rt.Details, Purged: rt.Purged,
@@ -49,4 +52,78 @@ func (t *tx) RequestText(id int64) (*triage.Request, error) {
 		}
 	}
 	return r, nil
+}
+
+// requestTextKeys are the keys of a stored request that requestText holds.
+var requestTextKeys = []string{"id", "team", "summary", "details", "purged", "similar_done", "has_actual"}
+
+// decodeRequestText decodes v, a stored request, into rt exactly as
+// json.Unmarshal would. encoding/json's reflection over the whole request,
+// to keep a few fields of it, was most of what RequestText cost, and the
+// similar-request job reads two requests with it; a hand scan skips the
+// rest. Whatever the scan does not read exactly as encoding/json would (a
+// null, a key in another case, invalid UTF-8, invalid JSON) goes to
+// json.Unmarshal, which also words the error.
+func decodeRequestText(v []byte, rt *requestText) error {
+	if scanRequestText(v, rt) {
+		return nil
+	}
+	*rt = requestText{}
+	return json.Unmarshal(v, rt)
+}
+
+// scanRequestText reads v into rt and reports whether it could; rt holds
+// garbage when it could not.
+func scanRequestText(v []byte, rt *requestText) bool {
+	i, ok := jsonscan.Fields(v, 0, requestTextKeys, func(key string, i int) (int, bool) {
+		switch key {
+		case "id":
+			next, ok := jsonscan.Value(v, i)
+			if !ok {
+				return 0, false
+			}
+			// A number that is not an int64 (a fraction, an exponent, too
+			// large) is declined, as is any other value.
+			id, err := strconv.ParseInt(string(v[i:next]), 10, 64)
+			rt.ID = id
+			return next, err == nil
+		case "team":
+			return stringValue(v, i, &rt.Team)
+		case "summary":
+			return stringValue(v, i, &rt.Summary)
+		case "details":
+			return stringValue(v, i, &rt.Details)
+		case "purged":
+			return boolValue(v, i, &rt.Purged)
+		case "similar_done":
+			return boolValue(v, i, &rt.SimilarDone)
+		}
+		return boolValue(v, i, &rt.HasActual)
+	})
+	return ok && jsonscan.SkipSpace(v, i) == len(v)
+}
+
+// stringValue reads the JSON string at data[i] into dst; anything else
+// (null included, which encoding/json would skip) is declined.
+func stringValue(data []byte, i int, dst *string) (int, bool) {
+	s, next, ok := jsonscan.String(data, i)
+	if !ok {
+		return 0, false
+	}
+	*dst = string(s)
+	return next, true
+}
+
+// boolValue reads the JSON true or false at data[i] into dst; anything
+// else is declined.
+func boolValue(data []byte, i int, dst *bool) (int, bool) {
+	switch rest := data[i:]; {
+	case bytes.HasPrefix(rest, []byte("true")):
+		*dst = true
+		return i + 4, true
+	case bytes.HasPrefix(rest, []byte("false")):
+		*dst = false
+		return i + 5, true
+	}
+	return 0, false
 }

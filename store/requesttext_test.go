@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -57,4 +58,59 @@ func TestRequestTextIsTextOfRequest(t *testing.T) {
 			check("after a change")
 		})
 	}
+}
+
+// requestTextCases are stored requests and near misses of them: the scan
+// reads the first as it is written, and leaves the others to
+// encoding/json.
+var requestTextCases = func() [][]byte {
+	r := testRequest(42, "platform", t0)
+	r.Details = "the deploy is stuck \"again\"\n\u00e9t\u00e9 \u2028"
+	r.Events = []triage.Event{{Kind: triage.ActResolve, Actor: "U7"}}
+	r.Actual, r.HasActual, r.SimilarDone, r.Purged = 2, true, true, true
+	stored, err := json.Marshal(r)
+	if err != nil {
+		panic(err)
+	}
+	cases := [][]byte{stored}
+	for _, c := range []string{
+		`{"id":7,"team":"a","summary":"s","details":"d","purged":false,"similar_done":true,"has_actual":false}`,
+		` { "id" : 7 , "team" : "a\u00e9\n" } `,
+		`{"ID":7}`, `{"Team":"a"}`, `{"id":7.5}`, `{"id":7e2}`, `{"id":-0}`, `{"id":99999999999999999999}`,
+		`{"id":null}`, `{"team":null}`, `{"purged":null}`, `{"purged":"true"}`, `{"purged":truex}`,
+		`{"team":"a","team":"b"}`, `{"id":1} x`, `{"summary":"\ud800"}`, "{\"summary\":\"\xff\"}",
+		`{"other":{"id":5,"team":["x",{"y":null}]},"id":3}`, `[]`, `{`, ``,
+	} {
+		cases = append(cases, []byte(c))
+	}
+	return cases
+}()
+
+// TestRequestTextScansStoredRequests checks that a request as the store
+// writes it is read by the scan, not handed to encoding/json, and read as
+// encoding/json reads it.
+func TestRequestTextScansStoredRequests(t *testing.T) {
+	var rt requestText
+	if !scanRequestText(requestTextCases[0], &rt) {
+		t.Fatalf("the scan declined a stored request: %s", requestTextCases[0])
+	}
+	checkRequestText(t, requestTextCases[0])
+}
+
+// checkRequestText holds decodeRequestText to json.Unmarshal on data.
+func checkRequestText(t *testing.T, data []byte) {
+	t.Helper()
+	var got, want requestText
+	gotErr, wantErr := decodeRequestText(data, &got), json.Unmarshal(data, &want)
+	if (gotErr == nil) != (wantErr == nil) || wantErr == nil && got != want {
+		t.Fatalf("decodeRequestText(%q) = %+v, %v; json.Unmarshal gives %+v, %v", data, got, gotErr, want, wantErr)
+	}
+}
+
+// FuzzRequestTextScan holds the scan to encoding/json on any input.
+func FuzzRequestTextScan(f *testing.F) {
+	for _, c := range requestTextCases {
+		f.Add(c)
+	}
+	f.Fuzz(checkRequestText)
 }
