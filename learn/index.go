@@ -82,7 +82,11 @@ func (x *Index) Len() int {
 // Add indexes the text of request id. Requests are expected once each, in
 // the order they were made; adding one twice makes it count twice.
 func (x *Index) Add(id int64, text string) {
-	ts := terms(text)
+	x.addTerms(id, terms(text))
+}
+
+// addTerms is Add of a text whose terms are ts.
+func (x *Index) addTerms(id int64, ts []string) {
 	counts := make(map[string]int, len(ts))
 	for _, t := range ts {
 		counts[t]++

@@ -20,7 +20,11 @@ import (
 // drops those it has, as soon as the terms left cannot lift them into the
 // top k (see top).
 func (x *Index) Search(text string, k int, skip int64) []Hit {
-	q := terms(text)
+	return x.searchTerms(terms(text), k, skip)
+}
+
+// searchTerms is Search of a text whose terms are q, which it sorts.
+func (x *Index) searchTerms(q []string, k int, skip int64) []Hit {
 	if k <= 0 || len(q) == 0 {
 		return nil
 	}
