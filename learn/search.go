@@ -556,7 +556,7 @@ func (s *search) prune(x *Index, left []qterm, norm func(uint32) float64, rest, 
 	sc := s.score
 	for _, d := range s.touched {
 		v := sc[d]
-		if float64(v) < need || tie >= 0 && cannotPass(left, v, norm(d), f32, int(d) < tie) {
+		if float64(v) < need || tie >= 0 && cannotPass(left, d, v, norm(d), f32, int(d) < tie) {
 			sc[d] = 0
 			continue
 		}
@@ -578,17 +578,26 @@ func (s *search) prune(x *Index, left []qterm, norm func(uint32) float64, rest, 
 	return low, float64(best[k-1])
 }
 
-// cannotPass reports whether a score v, with the terms left added at
-// their largest count in a request of length norm norm, stays under
+// cannotPass reports whether the score v of candidate d, of length norm
+// norm, with the terms left added at their largest count, stays under
 // floor, or reaches it only to tie when older is set.
-func cannotPass(left []qterm, v float32, norm float64, floor float32, older bool) bool {
+func cannotPass(left []qterm, d uint32, v float32, norm float64, floor float32, older bool) bool {
 	for _, t := range left {
-		v += bm25Weight(t.idf, float64(t.p.maxTF), norm)
-		if v > floor {
-			return false
+		tf := t.p.maxTF
+		if tf > 1 {
+			// A word that a few requests repeat would keep every
+			// candidate that might hold it: d's own count is looked up.
+			i, ok := slices.BinarySearch(t.p.doc, d)
+			if !ok {
+				continue
+			}
+			tf = t.p.tf[i]
+		}
+		if v += bm25Weight(t.idf, float64(tf), norm); v > floor {
+			return false // a float sum only grows
 		}
 	}
-	return v < floor || older
+	return v < floor || v == floor && older
 }
 
 // kthBest is the k-th best score of the candidates other than the request

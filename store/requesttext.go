@@ -22,8 +22,8 @@ type requestText struct {
 	HasActual   bool `json:"has_actual"`
 }
 
-// RequestText returns request id with only what the similar-request
-// lookup reads of it set (triage.TextOf), or an error wrapping
+// RequestText returns request id with only what the similar-request job
+// reads of it set (triage.TextOf), or an error wrapping
 // triage.ErrNotFound. Request would decode it whole, with its events,
 // and read what is kept beside it: after a burst, the lookup's job spent
 // a third as much CPU on that as on the search itself. A cached request
