@@ -2,7 +2,6 @@ package bot
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/sprintguard/sprintguard/internal/jsonscan"
 )
@@ -34,7 +33,7 @@ var (
 // scanHead reads body's head into h and reports whether it could; h holds
 // garbage when it could not.
 func scanHead(body []byte, h *envelopeHead) bool {
-	i, ok := object(body, 0, envelopeKeys, func(key string, i int) (int, bool) {
+	i, ok := jsonscan.Fields(body, 0, envelopeKeys, func(key string, i int) (int, bool) {
 		switch key {
 		case "type":
 			return stringField(body, i, &h.Type)
@@ -51,7 +50,7 @@ func scanHead(body []byte, h *envelopeHead) bool {
 // eventObject reads the inner event's head at body[i]. A second "event"
 // key is read into the same struct, as encoding/json merges it.
 func eventObject(body []byte, i int, ev *eventHead) (int, bool) {
-	return object(body, i, eventKeys, func(key string, i int) (int, bool) {
+	return jsonscan.Fields(body, i, eventKeys, func(key string, i int) (int, bool) {
 		switch key {
 		case "type":
 			return stringField(body, i, &ev.Type)
@@ -60,43 +59,10 @@ func eventObject(body []byte, i int, ev *eventHead) (int, bool) {
 		case "user":
 			return stringField(body, i, &ev.User)
 		}
-		return object(body, i, itemKeys, func(_ string, i int) (int, bool) {
+		return jsonscan.Fields(body, i, itemKeys, func(_ string, i int) (int, bool) {
 			return stringField(body, i, &ev.Item.Type)
 		})
 	})
-}
-
-// object reads the JSON object at data[i] (after white space), calling
-// field for each key among keys with the index of its value, and skipping
-// (and checking) every other value. It returns the index after the
-// object.
-func object(data []byte, i int, keys []string, field func(key string, i int) (int, bool)) (int, bool) {
-	return jsonscan.Object(data, jsonscan.SkipSpace(data, i), func(k, data []byte, i int) (int, bool) {
-		switch key, known := lookupKey(k, keys); {
-		case known:
-			return field(key, i)
-		case key != "":
-			return 0, false // the same key but for case
-		}
-		return jsonscan.Value(data, i)
-	})
-}
-
-// lookupKey returns the entry of keys that k is, with known true; or the
-// one it equals but for case (Unicode simple folding, as encoding/json's),
-// with known false; or "".
-func lookupKey(k []byte, keys []string) (key string, known bool) {
-	for _, key := range keys {
-		if string(k) == key {
-			return key, true
-		}
-	}
-	for _, key := range keys {
-		if strings.EqualFold(string(k), key) {
-			return key, false
-		}
-	}
-	return "", false
 }
 
 // stringField reads the JSON string at data[i] into dst; anything else

@@ -34,7 +34,7 @@ var noticeKeys = []string{"kind", "request_id", "team", "actor", "threshold", "s
 // scanNotice reads p into n and reports whether it could; n holds garbage
 // when it could not.
 func scanNotice(p []byte, n *triage.Notice) bool {
-	i, ok := object(p, 0, noticeKeys, func(key string, i int) (int, bool) {
+	i, ok := jsonscan.Fields(p, 0, noticeKeys, func(key string, i int) (int, bool) {
 		switch key {
 		case "kind":
 			return stringField(p, i, &n.Kind)

@@ -38,6 +38,11 @@ type Index struct {
 	// longest is the largest of lens: a search's weight tables have an
 	// entry for each length up to it.
 	longest uint16
+	// unordered is set once a request was added with an id not above
+	// the one before: until then a later document is a later request,
+	// which a tie goes to, and a search can tell which of two tied
+	// requests wins without reading their ids.
+	unordered bool
 	// scratch holds a search's working memory (*search), reused across
 	// searches so that a search allocates almost nothing.
 	scratch sync.Pool
@@ -77,7 +82,11 @@ func (x *Index) Len() int {
 // Add indexes the text of request id. Requests are expected once each, in
 // the order they were made; adding one twice makes it count twice.
 func (x *Index) Add(id int64, text string) {
-	ts := terms(text)
+	x.addTerms(id, terms(text))
+}
+
+// addTerms is Add of a text whose terms are ts.
+func (x *Index) addTerms(id int64, ts []string) {
 	counts := make(map[string]int, len(ts))
 	for _, t := range ts {
 		counts[t]++
@@ -85,6 +94,9 @@ func (x *Index) Add(id int64, text string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	d := uint32(len(x.docs))
+	if d > 0 && id <= x.docs[d-1] {
+		x.unordered = true
+	}
 	l := uint16(min(len(ts), math.MaxUint16))
 	x.docs = append(x.docs, id)
 	x.lens = append(x.lens, l)

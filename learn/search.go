@@ -20,7 +20,11 @@ import (
 // drops those it has, as soon as the terms left cannot lift them into the
 // top k (see top).
 func (x *Index) Search(text string, k int, skip int64) []Hit {
-	q := terms(text)
+	return x.searchTerms(terms(text), k, skip)
+}
+
+// searchTerms is Search of a text whose terms are q, which it sorts.
+func (x *Index) searchTerms(q []string, k int, skip int64) []Hit {
 	if k <= 0 || len(q) == 0 {
 		return nil
 	}
@@ -274,8 +278,13 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 	sorted := false       // touched is in document order
 	added := 0.0          // the bounds' sum of the terms added: no score is above it
 	floor := math.Inf(-1) // under the k-th best score Search returns
-	low := 0.0            // under every candidate's score, once no term makes candidates
-	wait, waited := 0, 0  // terms to go before the next pass, and the last wait
+	// tie is, when it is not -1, the document of a request whose final
+	// score is floor and which is not above the k-th best hit: a
+	// candidate that can at most tie with floor and is older (in an
+	// index added to in id order) cannot be a hit (see prune).
+	tie := -1
+	low := 0.0           // under every candidate's score, once no term makes candidates
+	wait, waited := 0, 0 // terms to go before the next pass, and the last wait
 	for j, t := range s.terms {
 		rest -= t.ub
 		added += t.ub
@@ -285,7 +294,8 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 			s.read(x, &t, norm, tabled, true)
 			sorted = false
 			if rest*margin >= floor {
-				floor = max(floor, s.seed(s.terms[j+1:], rest, norm))
+				f, d := s.seed(x, s.terms[j+1:], rest, norm)
+				floor, tie = raise(floor, tie, f, d)
 			}
 		case probes < len(p.doc):
 			// In document order, each probe starts where the last one
@@ -312,7 +322,7 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 		if open {
 			// The k-th best is worked out only when it could pass rest.
 			if added > rest && rest*margin >= floor {
-				floor = max(floor, s.kthBest(x, k, skip))
+				floor, tie = raise(floor, tie, s.kthBest(x, k, skip), -1)
 			}
 			if rest*margin >= floor {
 				continue
@@ -334,12 +344,12 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 		// cost depends on how many candidates are left.
 		for {
 			var kth float64
-			low, kth = s.prune(x, k, skip, rest, margin, floor)
-			if kth <= floor || (low+rest)*margin >= kth {
-				floor = max(floor, kth)
+			low, kth = s.prune(x, s.terms[j+1:], norm, rest, margin, floor, tie)
+			again := kth > floor && (low+rest)*margin < kth
+			floor, tie = raise(floor, tie, kth, -1)
+			if !again {
 				break
 			}
-			floor = kth
 		}
 		// A pass that kept most candidates is put off for the next
 		// term, then two, four...: when the scores spread (many rare
@@ -356,6 +366,11 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 	for _, d := range s.touched {
 		sc := s.score[d]
 		s.score[d] = 0
+		// Most candidates are under the k-th hit so far: their ids, one
+		// cache miss each in a large index, are not read.
+		if len(top) == k && float64(sc) < top[k-1].Score {
+			continue
+		}
 		if id := x.docs[d]; id != skip {
 			top = insert(top, k, id, sc)
 		}
@@ -383,19 +398,23 @@ func (s *search) read(x *Index, t *qterm, norm func(uint32) float64, tabled, fre
 	// at each posting; it is no candidate, so only fresh needs it.
 	if fresh && s.skipDoc >= 0 {
 		if i, ok := slices.BinarySearch(docs, uint32(s.skipDoc)); ok {
-			s.readRange(x, t.idf, docs[:i], tfs[:i], once, norm, fresh)
-			docs, tfs = docs[i+1:], tfs[i+1:]
+			s.readRange(x, t.idf, docs[i+1:], tfs[i+1:], once, norm, fresh)
+			docs, tfs = docs[:i], tfs[:i]
 		}
 	}
 	s.readRange(x, t.idf, docs, tfs, once, norm, fresh)
 }
 
-// readRange is read over part of a list.
+// readRange is read over part of a list, its latest documents first: of
+// the candidates that tie, the latest are the ones s.best keeps (see
+// note), as they are the ones that win a tie, and so seed's floor is one
+// that most of the others can be dropped under (see prune).
 func (s *search) readRange(x *Index, idf float64, docs []uint32, tfs []uint8, once []float32, norm func(uint32) float64, fresh bool) {
 	sc, lens := s.score, x.lens
 	tfs = tfs[:len(docs)]
 	cut := s.cut()
-	for i, d := range docs {
+	for i := len(docs) - 1; i >= 0; i-- {
+		d := docs[i]
 		v := sc[d]
 		if v == 0 {
 			if !fresh {
@@ -453,9 +472,14 @@ func (s *search) cut() float32 {
 // partial scores' k-th best passes the bounds of the terms left, which
 // can take all but the last few terms when many requests hold all of
 // the query's rarest words.
-func (s *search) seed(left []qterm, rest float64, norm func(uint32) float64) float64 {
+//
+// It also returns the oldest of the candidates whose final score is the
+// floor, when x's requests were added in id order (or -1): as a tie goes
+// to the later request, a request older than it that can at most tie
+// with the floor is not a hit.
+func (s *search) seed(x *Index, left []qterm, rest float64, norm func(uint32) float64) (float64, int) {
 	if len(s.best) < s.k {
-		return math.Inf(-1)
+		return math.Inf(-1), -1
 	}
 	// The same candidates give the same floor: their final scores do
 	// not depend on when they are worked out, and probing the lists left
@@ -463,10 +487,10 @@ func (s *search) seed(left []qterm, rest float64, norm func(uint32) float64) flo
 	now := append(s.spare[:0], s.best...)
 	slices.Sort(now)
 	if slices.Equal(now, s.seeded) {
-		return math.Inf(-1)
+		return math.Inf(-1), -1
 	}
 	s.seeded, s.spare = now, s.seeded
-	kth := s.kth[:0]
+	low, tie := float32(math.Inf(1)), -1
 	for _, d := range s.best {
 		v := s.score[d]
 		// The floor is their lowest final score: once one cannot pass
@@ -480,21 +504,47 @@ func (s *search) seed(left []qterm, rest float64, norm func(uint32) float64) flo
 			if i, ok := slices.BinarySearch(t.p.doc, d); ok {
 				v += bm25Weight(t.idf, float64(t.p.tf[i]), norm(d))
 			} else if bound -= t.ub; bound <= rest {
-				s.kth = kth
-				return math.Inf(-1)
+				return math.Inf(-1), -1
 			}
 		}
-		kth = append(kth, v)
+		if v < low || v == low && int(d) < tie {
+			low, tie = v, int(d)
+		}
 	}
-	slices.Sort(kth)
-	s.kth = kth
-	return float64(kth[0])
+	if x.unordered {
+		tie = -1
+	}
+	return float64(low), tie
+}
+
+// raise returns the higher of two floors, floor and f, with what tie
+// (see top) the higher one comes with: d for f, -1 when f has none.
+// Two equal floors keep the later tie, as each is one.
+func raise(floor float64, tie int, f float64, d int) (float64, int) {
+	switch {
+	case f > floor:
+		return f, d
+	case f == floor:
+		return floor, max(tie, d)
+	}
+	return floor, tie
 }
 
 // prune drops the candidates whose score and rest together cannot reach
 // floor (see top), and returns the lowest score of those kept and their
 // k-th best (as kthBest), in one pass.
-func (s *search) prune(x *Index, k int, skip int64, rest, margin, floor float64) (low, kth float64) {
+//
+// When tie is set (see seed), it also drops each candidate left, of
+// tie's score so far, whose score cannot pass floor with the terms left
+// added in the order top adds them, each at its largest count (or the
+// candidate's own count, for a word some request repeats) in a request
+// of the candidate's length: a float sum only grows with what it adds,
+// so this bound is exact, where rest is a float64 sum over the shortest
+// requests scaled by a margin. A candidate that reaches floor only to tie
+// is dropped too when older than tie. On repeated asks these are most of
+// the candidates that hold every word of the query: they tie with the
+// hits, which are the latest of them.
+func (s *search) prune(x *Index, left []qterm, norm func(uint32) float64, rest, margin, floor float64, tie int) (low, kth float64) {
 	// A score under need cannot reach floor: the test of top, solved
 	// for the score and moved down by far more than its rounding, so
 	// that nothing the test keeps is dropped.
@@ -502,12 +552,26 @@ func (s *search) prune(x *Index, k int, skip int64, rest, margin, floor float64)
 	need -= math.Abs(need) * 0x1p-30
 	low = math.Inf(1)
 	best := s.kth[:0]
+	k, skip, f32 := s.k, s.skip, float32(floor)
 	cut := float32(math.Inf(-1)) // a score must pass it to be among best
 	kept := s.touched[:0]
 	sc := s.score
+	tv := float32(-1) // no candidate's score
+	if tie >= 0 {
+		tv = sc[tie]
+	}
 	for _, d := range s.touched {
 		v := sc[d]
 		if float64(v) < need {
+			sc[d] = 0
+			continue
+		}
+		// The tie test costs a weight, or a binary search, for each term
+		// left: it is only made for the candidates whose score so far is
+		// tie's, those that tie with it when the terms left are the same
+		// in both (on repeated asks, most of them). On varied texts
+		// (bench/learn's) testing all made a lookup 13% slower.
+		if v == tv && cannotPass(left, d, v, norm(d), f32, int(d) < tie) {
 			sc[d] = 0
 			continue
 		}
@@ -527,6 +591,28 @@ func (s *search) prune(x *Index, k int, skip int64, rest, margin, floor float64)
 		return low, math.Inf(-1)
 	}
 	return low, float64(best[k-1])
+}
+
+// cannotPass reports whether the score v of candidate d, of length norm
+// norm, with the terms left added at their largest count, stays under
+// floor, or reaches it only to tie when older is set.
+func cannotPass(left []qterm, d uint32, v float32, norm float64, floor float32, older bool) bool {
+	for _, t := range left {
+		tf := t.p.maxTF
+		if tf > 1 {
+			// A word that a few requests repeat would keep every
+			// candidate that might hold it: d's own count is looked up.
+			i, ok := slices.BinarySearch(t.p.doc, d)
+			if !ok {
+				continue
+			}
+			tf = t.p.tf[i]
+		}
+		if v += bm25Weight(t.idf, float64(tf), norm); v > floor {
+			return false // a float sum only grows
+		}
+	}
+	return v < floor || v == floor && older
 }
 
 // kthBest is the k-th best score of the candidates other than the request

@@ -2,7 +2,10 @@ package learn
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/sprintguard/sprintguard/internal/synthtext"
 )
 
 // searchText is request n of a long history: the benchmark's request
@@ -71,4 +74,20 @@ func repeatedAsk(n int) string {
 func BenchmarkSearchRepeatedAsks(b *testing.B) {
 	const size, latest = 50_000, 1000
 	benchLookups(b, size, repeatedAsk, func(n int) int { return size - 1 - n%latest })
+}
+
+// BenchmarkSearchZipf looks up, in an index of 500,000 of bench/learn's
+// varied texts (a few topic words among Zipf-drawn filler), one of the
+// latest, as Finder.Find does for each new request: the case where the
+// query's lists are short and its words seldom all in the same requests,
+// beside BenchmarkSearchRepeatedAsks, where they are long and often are.
+func BenchmarkSearchZipf(b *testing.B) {
+	const size, latest = 500_000, 1000
+	r := rand.New(rand.NewPCG(1, 2))
+	z := synthtext.Zipf(r)
+	texts := make([]string, size)
+	for i := range texts {
+		texts[i] = synthtext.Text(r, z, r.IntN(len(synthtext.Topics)))
+	}
+	benchLookups(b, size, func(n int) string { return texts[n] }, func(n int) int { return size - 1 - n%latest })
 }

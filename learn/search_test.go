@@ -252,8 +252,10 @@ func TestSearchPlanCoversEveryStep(t *testing.T) {
 // own, some with a word more: the lists are long and many requests tie,
 // so that the k-th best score is shared by many requests, and the search
 // can learn it from the first requests it reads (see seed) and stop making
-// candidates after the first terms.
-func repeatedAsks(r *rand.Rand, size int) (*Index, []string) {
+// candidates after the first terms. When shuffled is set, the requests'
+// ids are not in the order they are added, so that the latest request is
+// not the one a tie goes to.
+func repeatedAsks(r *rand.Rand, size int, shuffled bool) (*Index, []string) {
 	phrase := func(n int) string {
 		ws := make([]string, n)
 		for i := range ws {
@@ -271,6 +273,13 @@ func repeatedAsks(r *rand.Rand, size int) (*Index, []string) {
 	}
 	x := NewIndex()
 	texts := make([]string, 0, size)
+	ids := make([]int, size)
+	for i := range ids {
+		ids[i] = i
+	}
+	if shuffled {
+		ids = r.Perm(size)
+	}
 	for i := range size {
 		text := asks[i%len(asks)] + " " + subjects[(i/len(asks))%len(subjects)]
 		if r.IntN(8) == 0 {
@@ -280,7 +289,7 @@ func repeatedAsks(r *rand.Rand, size int) (*Index, []string) {
 			text += " " + phrase(1)
 		}
 		text += fmt.Sprintf(" ticket %d", i)
-		x.Add(int64(i+1), text)
+		x.Add(int64(ids[i]+1), text)
 		texts = append(texts, text)
 	}
 	return x, texts
@@ -291,11 +300,13 @@ func repeatedAsks(r *rand.Rand, size int) (*Index, []string) {
 // requests, which the latest of them win, so a search that stops making
 // candidates too soon, drops a request that could still tie, or takes a
 // floor from a request's score before all of its terms are added, returns
-// other hits.
+// other hits, as does one that drops a request that can only tie with the
+// hits for being older than them when the ids are not in the order the
+// requests were added (see prune).
 func TestSearchMatchesBruteForceOnRepeatedAsks(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 3))
 	for c := range 10 {
-		x, texts := repeatedAsks(r, 100+r.IntN(1200))
+		x, texts := repeatedAsks(r, 100+r.IntN(1200), c%3 == 2)
 		size := len(texts)
 		eachBudget(t, c, x, []int{searchBudget, 1 + r.IntN(3*size)}, func(t *testing.T) {
 			for range 30 {

@@ -53,7 +53,7 @@ func (f *Finder) load() error {
 	}
 	err := f.store.View(func(tx triage.Tx) error {
 		return tx.Requests("", time.Time{}, farFuture, func(r *triage.Request) error {
-			f.addLocked(r)
+			f.addLocked(r, nil)
 			return nil
 		})
 	})
@@ -68,8 +68,8 @@ func (f *Finder) load() error {
 }
 
 // addLocked indexes r, unless retention purged its text, and counts it
-// read.
-func (f *Finder) addLocked(r *triage.Request) {
+// read. ts are the terms of its text (see textTerms), or nil.
+func (f *Finder) addLocked(r *triage.Request, ts []string) {
 	f.seen = max(f.seen, r.ID)
 	if r.Purged {
 		return
@@ -79,7 +79,15 @@ func (f *Finder) addLocked(r *triage.Request) {
 		x = NewIndex()
 		f.indexes[r.Team] = x
 	}
-	x.Add(r.ID, r.Summary+"\n"+r.Details)
+	if ts == nil {
+		ts = textTerms(r)
+	}
+	x.addTerms(r.ID, ts)
+}
+
+// textTerms returns the terms of r's text, as indexed and looked up.
+func textTerms(r *triage.Request) []string {
+	return terms(r.Summary + "\n" + r.Details)
 }
 
 // index returns r's team's index with r in it, and every request stored
@@ -87,8 +95,9 @@ func (f *Finder) addLocked(r *triage.Request) {
 // answer solved it, or it asked for help later) or ran in another
 // replica is a similar request for the next ones all the same. A request
 // read already is not added again, so a retried lookup counts none twice.
-// It returns nil when the team has nothing indexed.
-func (f *Finder) index(r *triage.Request) (*Index, error) {
+// It returns nil when the team has nothing indexed. ts are the terms of
+// r's text, which index leaves as they are.
+func (f *Finder) index(r *triage.Request, ts []string) (*Index, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.load(); err != nil {
@@ -104,7 +113,7 @@ func (f *Finder) index(r *triage.Request) (*Index, error) {
 				if err != nil {
 					return err
 				}
-				f.addLocked(s)
+				f.addLocked(s, nil)
 			}
 			return nil
 		})
@@ -113,7 +122,7 @@ func (f *Finder) index(r *triage.Request) (*Index, error) {
 		}
 	}
 	if r.ID > f.seen {
-		f.addLocked(r)
+		f.addLocked(r, ts)
 	}
 	return f.indexes[r.Team], nil
 }
@@ -123,11 +132,13 @@ func (f *Finder) index(r *triage.Request) (*Index, error) {
 // spent, when there are at least MinResolved of them.
 func (f *Finder) Find(ctx context.Context, r *triage.Request) (triage.Learned, error) {
 	var l triage.Learned
-	x, err := f.index(r)
+	// The text's terms serve both to index r and to look it up.
+	ts := textTerms(r)
+	x, err := f.index(r, ts)
 	if err != nil || x == nil {
 		return l, err
 	}
-	hits := x.Search(r.Summary+"\n"+r.Details, Considered+1, r.ID)
+	hits := x.searchTerms(ts, Considered+1, r.ID)
 	var spent []float64
 	var from []triage.Similar
 	err = f.store.View(func(tx triage.Tx) error {

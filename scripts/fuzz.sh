@@ -26,6 +26,7 @@ targets="
 ./bot:FuzzSummarize
 ./bot:FuzzParseSwapArgs
 ./bot:FuzzReceive
+./store:FuzzDecodeRequest
 ./slackexport:FuzzWalkDayFile
 ./slackexport:FuzzOpenFS
 "

@@ -119,7 +119,8 @@ func checkDecode(t *testing.T, v []byte) {
 	if (err != nil) != (textErr != nil) {
 		t.Fatalf("decodeText(%q) error = %v, json.Unmarshal's = %v", v, err, textErr)
 	}
-	if err == nil && !reflect.DeepEqual(*text, triage.Request{ID: rt.ID, Team: rt.Team, Summary: rt.Summary, Details: rt.Details, Purged: rt.Purged}) {
+	if err == nil && !reflect.DeepEqual(*text, triage.Request{ID: rt.ID, Team: rt.Team, Summary: rt.Summary, Details: rt.Details, Purged: rt.Purged,
+		SimilarDone: rt.SimilarDone, HasActual: rt.HasActual}) {
 		t.Fatalf("decodeText(%q) = %+v, json.Unmarshal gives %+v", v, *text, rt)
 	}
 }
@@ -173,6 +174,9 @@ func TestDecodeRequestOtherForms(t *testing.T) {
 // FuzzDecodeRequest holds decodeRequest to json.Unmarshal on any input.
 func FuzzDecodeRequest(f *testing.F) {
 	rng := rand.New(rand.NewPCG(3, 4))
+	for _, c := range requestTextCases {
+		f.Add(c)
+	}
 	for range 20 {
 		r := new(triage.Request)
 		randomize(rng, reflect.ValueOf(r).Elem())

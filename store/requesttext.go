@@ -14,10 +14,13 @@ type requestText struct {
 	Summary string `json:"summary"`
 	Details string `json:"details"`
 	Purged  bool   `json:"purged"`
+	// SimilarDone is also set by a list kept beside the request.
+	SimilarDone bool `json:"similar_done"`
+	HasActual   bool `json:"has_actual"`
 }
 
-// RequestText returns request id with only what the similar-request
-// lookup reads of it set (triage.TextOf), or an error wrapping
+// RequestText returns request id with only what the similar-request job
+// reads of it set (triage.TextOf), or an error wrapping
 // triage.ErrNotFound. Request would decode it whole, with its events,
 // and read what is kept beside it: after a burst, the lookup's job spent
 // a third as much CPU on that as on the search itself. A cached request
@@ -29,12 +32,21 @@ func (t *tx) RequestText(id int64) (*triage.Request, error) {
 	if v == nil {
 		return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
 	}
-	if r := t.cache.peek(id, v); r != nil {
-		return triage.TextOf(r), nil
+	var r *triage.Request
+	if c := t.cache.peek(id, v); c != nil {
+		r = triage.TextOf(c)
+	} else {
+		var err error
+		if r, err = decodeText(v); err != nil {
+			return nil, fmt.Errorf("decode request %d: %w", id, err)
+		}
 	}
-	r, err := decodeText(v)
-	if err != nil {
-		return nil, fmt.Errorf("decode request %d: %w", id, err)
+	// A cached request, as a decoded one, has what PutSimilar kept
+	// beside it only once Request added it (see beside).
+	if !r.SimilarDone {
+		if b := t.bucket(bucketReqSimilar); b != nil && b.Get(idKey(id)) != nil {
+			r.SimilarDone = true
+		}
 	}
 	return r, nil
 }
@@ -50,5 +62,6 @@ func decodeText(v []byte) (*triage.Request, error) {
 	if err := json.Unmarshal(v, &rt); err != nil {
 		return nil, err
 	}
-	return &triage.Request{ID: rt.ID, Team: rt.Team, Summary: rt.Summary, Details: rt.Details, Purged: rt.Purged}, nil
+	return &triage.Request{ID: rt.ID, Team: rt.Team, Summary: rt.Summary, Details: rt.Details, Purged: rt.Purged,
+		SimilarDone: rt.SimilarDone, HasActual: rt.HasActual}, nil
 }

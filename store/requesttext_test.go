@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -9,10 +10,11 @@ import (
 )
 
 // TestRequestTextIsTextOfRequest reads requests through the light read
-// that the similar-request lookup uses and through Request: the two agree
+// that the similar-request job uses and through Request: the two agree
 // whether the request is cached or not, after a write changed its text,
-// and for a request whose text retention purged, on a DB and on a
-// Session.
+// for a request whose text retention purged, one with the time spent, and
+// one whose similar requests are kept beside it (SimilarDone), on a DB and
+// on a Session.
 func TestRequestTextIsTextOfRequest(t *testing.T) {
 	for i, st := range cachedStores(t) {
 		t.Run(st.name, func(t *testing.T) {
@@ -20,13 +22,18 @@ func TestRequestTextIsTextOfRequest(t *testing.T) {
 			long := testRequest(base+1, "platform", t0)
 			long.Details = "the deploy of checkout is stuck\nsince 9:40, see the logs"
 			long.Events = []triage.Event{{Kind: triage.ActResolve, Actor: "U7"}}
+			long.Actual, long.HasActual = 2, true
 			purged := testRequest(base+2, "data", t0)
 			purged.Summary, purged.Purged = "", true
-			put(t, st.s, long, purged)
+			looked := testRequest(base+3, "data", t0)
+			put(t, st.s, long, purged, looked)
+			if err := st.s.Update(func(tx triage.Tx) error { return tx.PutSimilar(base+3, []triage.Similar{triage.SimilarOf(long)}) }); err != nil {
+				t.Fatal(err)
+			}
 			check := func(when string) {
 				t.Helper()
 				st.s.View(func(v triage.Tx) error {
-					for _, id := range []int64{base + 1, base + 2} {
+					for _, id := range []int64{base + 1, base + 2, base + 3} {
 						// First, as Request fills the cache.
 						got, err := triage.RequestText(v, id)
 						r, rerr := v.Request(id)
@@ -37,7 +44,7 @@ func TestRequestTextIsTextOfRequest(t *testing.T) {
 							t.Errorf("%s: RequestText(%d) = %+v, %v; want %+v", when, id, got, err, want)
 						}
 					}
-					if _, err := triage.RequestText(v, base+3); !errors.Is(err, triage.ErrNotFound) {
+					if _, err := triage.RequestText(v, base+4); !errors.Is(err, triage.ErrNotFound) {
 						t.Errorf("%s: RequestText of a missing request: %v, want ErrNotFound", when, err)
 					}
 					return nil
@@ -50,5 +57,43 @@ func TestRequestTextIsTextOfRequest(t *testing.T) {
 			put(t, st.s, long)
 			check("after a change")
 		})
+	}
+}
+
+// requestTextCases are stored requests and near misses of them: the scan
+// reads the first as it is written, and leaves the others to
+// encoding/json.
+var requestTextCases = func() [][]byte {
+	r := testRequest(42, "platform", t0)
+	r.Details = "the deploy is stuck \"again\"\n\u00e9t\u00e9 \u2028"
+	r.Events = []triage.Event{{Kind: triage.ActResolve, Actor: "U7"}}
+	r.Actual, r.HasActual, r.SimilarDone, r.Purged = 2, true, true, true
+	stored, err := json.Marshal(r)
+	if err != nil {
+		panic(err)
+	}
+	cases := [][]byte{stored}
+	for _, c := range []string{
+		`{"id":7,"team":"a","summary":"s","details":"d","purged":false,"similar_done":true,"has_actual":false}`,
+		` { "id" : 7 , "team" : "a\u00e9\n" } `,
+		`{"ID":7}`, `{"Team":"a"}`, `{"id":7.5}`, `{"id":7e2}`, `{"id":-0}`, `{"id":99999999999999999999}`,
+		`{"id":null}`, `{"team":null}`, `{"purged":null}`, `{"purged":"true"}`, `{"purged":truex}`,
+		`{"team":"a","team":"b"}`, `{"id":1} x`, `{"summary":"\ud800"}`, "{\"summary\":\"\xff\"}",
+		`{"other":{"id":5,"team":["x",{"y":null}]},"id":3}`, `[]`, `{`, ``,
+	} {
+		cases = append(cases, []byte(c))
+	}
+	return cases
+}()
+
+// TestRequestTextScansStoredRequests checks that a request as the store
+// writes it is read by the scan, not handed to encoding/json, and that
+// every case is read as encoding/json reads it.
+func TestRequestTextScansStoredRequests(t *testing.T) {
+	if !scanText(requestTextCases[0], new(triage.Request)) {
+		t.Fatalf("the scan declined a stored request: %s", requestTextCases[0])
+	}
+	for _, c := range requestTextCases {
+		checkDecode(t, c)
 	}
 }

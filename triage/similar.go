@@ -22,10 +22,13 @@ type SimilarFinder interface {
 	Find(ctx context.Context, r *Request) (Learned, error)
 }
 
-// TextOf is what the similar-request lookup reads of r: its id, team and
-// text, and whether retention purged the text.
+// TextOf is what the similar-request job reads of r: its id, team and
+// text, whether retention purged the text, and, for SetSimilar to tell
+// whether it only records the list, whether the lookup was recorded
+// already and whether the time spent was.
 func TextOf(r *Request) *Request {
-	return &Request{ID: r.ID, Team: r.Team, Summary: r.Summary, Details: r.Details, Purged: r.Purged}
+	return &Request{ID: r.ID, Team: r.Team, Summary: r.Summary, Details: r.Details, Purged: r.Purged,
+		SimilarDone: r.SimilarDone, HasActual: r.HasActual}
 }
 
 // textReader is a transaction that reads a request as TextOf without
@@ -144,7 +147,7 @@ func (l Learned) Why(unit string) string {
 // recorded the time spent yet. Running it twice changes nothing the second
 // time, as a retried job must.
 func (s *Service) SetSimilar(tx Tx, id int64, l Learned, at time.Time) error {
-	r, err := tx.Request(id)
+	r, err := RequestText(tx, id)
 	if err != nil {
 		return err
 	}
@@ -154,8 +157,11 @@ func (s *Service) SetSimilar(tx Tx, id int64, l Learned, at time.Time) error {
 	}
 	if !l.HasEstimate || team.NoLearnedEstimates || r.HasActual || l.Estimate <= 0 {
 		// Most lookups change nothing but the list: it is kept beside the
-		// request, which is not decoded and encoded again for it.
+		// request, which is not decoded whole, nor encoded again, for it.
 		return tx.PutSimilar(id, l.Similar)
+	}
+	if r, err = tx.Request(id); err != nil {
+		return err
 	}
 	r.SimilarDone, r.Similar = true, l.Similar
 	r.RuleEstimate, r.Estimate = r.Estimate, l.Estimate

@@ -15,6 +15,7 @@ import (
 	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/internal/cli"
+	"github.com/sprintguard/sprintguard/internal/synthtext"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -80,13 +81,13 @@ func seed(path string, team *triage.Team, history int) error {
 	}
 	defer s.Close()
 	r := rand.New(rand.NewPCG(5, 6))
-	z := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
+	z := synthtext.Zipf(r)
 	at := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
 	return s.Update(func(tx triage.Tx) error {
 		for i := range history {
-			t := r.IntN(len(topics))
+			t := r.IntN(len(synthtext.Topics))
 			at = at.Add(time.Minute)
-			in := classifier.Input{Summary: text(r, z, t), At: at}
+			in := classifier.Input{Summary: synthtext.Text(r, z, t), At: at}
 			d := team.Rules.Classify(in)
 			req := &triage.Request{ID: int64(i + 1), Team: team.Name, Summary: in.Summary, CreatedAt: at,
 				Decision: d, Urgency: d.Urgency, Estimate: d.Estimate, Outcome: triage.Accepted, Status: triage.StatusOpen}
@@ -111,13 +112,13 @@ func seed(path string, team *triage.Team, history int) error {
 			case 3:
 				act(triage.ActApprove, "", "")
 			default:
-				u, _ := classifier.ParseUrgency(topics[t].urgency)
+				u, _ := classifier.ParseUrgency(synthtext.Topics[t].Urgency)
 				if u != d.Urgency {
 					req.Urgency = u
 					req.Overrides = []triage.UrgencyChange{{At: at, Actor: "U0ONCALL", From: d.Urgency, To: u}}
 					act(triage.ActUrgency, d.Urgency.String(), u.String())
 				}
-				if c := topics[t].category; c != d.Category {
+				if c := synthtext.Topics[t].Category; c != d.Category {
 					req.Category = c
 					act(triage.ActCategory, d.Category, c)
 				}

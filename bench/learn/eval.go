@@ -12,6 +12,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/cli"
+	"github.com/sprintguard/sprintguard/internal/synthtext"
 )
 
 // evalCommand times `sprintguard rules eval FILE` itself over n labelled
@@ -25,12 +26,12 @@ func evalCommand(n int) error {
 	}
 	defer os.RemoveAll(dir)
 	r := rand.New(rand.NewPCG(7, 8))
-	z := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
+	z := synthtext.Zipf(r)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for i := range n {
-		t := r.IntN(len(topics))
-		rec := map[string]string{"id": fmt.Sprint("b", i), "text": text(r, z, t), "urgency": topics[t].urgency, "category": topics[t].category}
+		t := r.IntN(len(synthtext.Topics))
+		rec := map[string]string{"id": fmt.Sprint("b", i), "text": synthtext.Text(r, z, t), "urgency": synthtext.Topics[t].Urgency, "category": synthtext.Topics[t].Category}
 		if err := enc.Encode(rec); err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sprintguard/sprintguard/internal/synthtext"
 	"github.com/sprintguard/sprintguard/learn"
 )
 
@@ -65,12 +66,12 @@ func heap() uint64 {
 
 func similar(requests, queries int) error {
 	r := rand.New(rand.NewPCG(1, 2))
-	z := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
+	z := synthtext.Zipf(r)
 	before := heap()
 	x := learn.NewIndex()
 	start := time.Now()
 	for i := range requests {
-		x.Add(int64(i+1), text(r, z, r.IntN(len(topics))))
+		x.Add(int64(i+1), synthtext.Text(r, z, r.IntN(len(synthtext.Topics))))
 	}
 	x.Compact()
 	build := time.Since(start)
@@ -80,7 +81,7 @@ func similar(requests, queries int) error {
 	for i := range lat {
 		// As learn.Finder does: the new request is indexed, then looked
 		// up, with its own words the rarest in the index.
-		q := text(r, z, r.IntN(len(topics)))
+		q := synthtext.Text(r, z, r.IntN(len(synthtext.Topics)))
 		id := int64(requests + i + 1)
 		t0 := time.Now()
 		x.Add(id, q)

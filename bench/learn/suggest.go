@@ -10,6 +10,7 @@ import (
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/examples"
+	"github.com/sprintguard/sprintguard/internal/synthtext"
 	"github.com/sprintguard/sprintguard/learn"
 )
 
@@ -28,13 +29,13 @@ func suggest(history int, profile string) error {
 			Urgency: u, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels, Continue: r.Continue, Default: r.Default})
 	}
 	r := rand.New(rand.NewPCG(3, 4))
-	z := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
+	z := synthtext.Zipf(r)
 	ex := make([]learn.Example, history)
 	for i := range ex {
-		t := r.IntN(len(topics))
-		u, _ := classifier.ParseUrgency(topics[t].urgency)
-		ex[i] = learn.Example{ID: fmt.Sprint(i), Input: classifier.Input{Summary: text(r, z, t)},
-			Urgency: u, Category: topics[t].category, Overridden: true, Actual: float64(1 + r.IntN(4)), HasActual: true}
+		t := r.IntN(len(synthtext.Topics))
+		u, _ := classifier.ParseUrgency(synthtext.Topics[t].Urgency)
+		ex[i] = learn.Example{ID: fmt.Sprint(i), Input: classifier.Input{Summary: synthtext.Text(r, z, t)},
+			Urgency: u, Category: synthtext.Topics[t].Category, Overridden: true, Actual: float64(1 + r.IntN(4)), HasActual: true}
 	}
 	if profile != "" {
 		f, err := os.Create(profile)

@@ -4,7 +4,10 @@
 // Its functions are pure and safe for concurrent use.
 package jsonscan
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // String reads the JSON string starting at data[i] and returns its
 // value (data itself when there was nothing to unescape) and the index after
@@ -340,4 +343,38 @@ func after(data []byte, i int, closer byte) (next int, done, ok bool) {
 		return 0, false, false
 	}
 	return SkipSpace(data, i+1), false, true
+}
+
+// Fields reads the JSON object at data[i] (after white space), calling
+// field for each key among keys with the index of its value, and skipping
+// (and checking) every other value. It returns the index after the
+// object. A key that equals one of keys but for case is declined, as
+// encoding/json matches keys case-insensitively.
+func Fields(data []byte, i int, keys []string, field func(key string, i int) (int, bool)) (int, bool) {
+	return Object(data, SkipSpace(data, i), func(k, data []byte, i int) (int, bool) {
+		switch key, known := lookupKey(k, keys); {
+		case known:
+			return field(key, i)
+		case key != "":
+			return 0, false // the same key but for case
+		}
+		return Value(data, i)
+	})
+}
+
+// lookupKey returns the entry of keys that k is, with known true; or the
+// one it equals but for case (Unicode simple folding, as encoding/json's),
+// with known false; or "".
+func lookupKey(k []byte, keys []string) (key string, known bool) {
+	for _, key := range keys {
+		if string(k) == key {
+			return key, true
+		}
+	}
+	for _, key := range keys {
+		if strings.EqualFold(string(k), key) {
+			return key, false
+		}
+	}
+	return "", false
 }

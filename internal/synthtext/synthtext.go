@@ -1,4 +1,8 @@
-package main
+// Package synthtext makes the synthetic request texts of bench/learn: a
+// few topic words among filler words drawn from a Zipf distribution, which
+// gives real text's long tail of rare words. learn's benchmarks use the
+// same texts, so that a lookup's cost on them shows in `go test -bench`.
+package synthtext
 
 import (
 	"fmt"
@@ -6,13 +10,16 @@ import (
 	"strings"
 )
 
-// topics are the kinds of request the synthetic history holds, each with
-// the words that make it what it is and the labels people gave it.
-var topics = []struct {
-	words    []string
-	urgency  string
-	category string
-}{
+// Topic is a kind of request: the words that make it what it is and the
+// labels people gave it.
+type Topic struct {
+	Words    []string
+	Urgency  string
+	Category string
+}
+
+// Topics are the kinds of request the synthetic history holds.
+var Topics = []Topic{
 	{strings.Fields("down outage 500 errors checkout site unreachable alerts paging"), "P1", "incident"},
 	{strings.Fields("access permission grant role vpn sso okta login account"), "P3", "access"},
 	{strings.Fields("deploy pipeline build failing ci stuck rollout release"), "P2", "deploy"},
@@ -22,8 +29,7 @@ var topics = []struct {
 	{strings.Fields("how where docs question wondering explain"), "P4", "question"},
 }
 
-// vocab is filler vocabulary; a Zipf draw over it gives real text's long
-// tail of rare words.
+// vocab is filler vocabulary.
 var vocab = func() []string {
 	base := strings.Fields(`service team staging production cluster database api user customer job queue
 		region bucket table index dashboard metric log alert config repo branch image container pod
@@ -35,14 +41,19 @@ var vocab = func() []string {
 	return out
 }()
 
-// text returns a synthetic request of topic t: a few topic words among
+// Zipf returns the draw over the filler vocabulary that Text takes.
+func Zipf(r *rand.Rand) *rand.Zipf {
+	return rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
+}
+
+// Text returns a synthetic request of topic t: a few topic words among
 // filler words.
-func text(r *rand.Rand, z *rand.Zipf, t int) string {
+func Text(r *rand.Rand, z *rand.Zipf, t int) string {
 	n := 8 + r.IntN(30)
 	ws := make([]string, 0, n+3)
 	for range n {
 		if r.IntN(5) == 0 {
-			ws = append(ws, topics[t].words[r.IntN(len(topics[t].words))])
+			ws = append(ws, Topics[t].Words[r.IntN(len(Topics[t].Words))])
 		} else {
 			ws = append(ws, vocab[z.Uint64()])
 		}
