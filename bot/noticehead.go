@@ -1,9 +1,7 @@
 package bot
 
 import (
-	"bytes"
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/sprintguard/sprintguard/internal/jsonscan"
@@ -61,39 +59,18 @@ func scanNotice(p []byte, n *triage.Notice) bool {
 	return ok && jsonscan.SkipSpace(p, i) == len(p)
 }
 
-// number returns the JSON number at p[i] and the index after it; null
-// and every other value are declined.
-func number(p []byte, i int) ([]byte, int, bool) {
-	if i >= len(p) || p[i] != '-' && (p[i] < '0' || p[i] > '9') {
-		return nil, 0, false
-	}
-	next, ok := jsonscan.Value(p, i)
-	if !ok {
-		return nil, 0, false
-	}
-	return p[i:next], next, true
-}
-
-// intField reads an integer; encoding/json refuses a fraction or an
-// exponent for one, and so does it, by declining.
+// intField reads an integer with jsonscan.Int.
 func intField(p []byte, i int, dst *int64) (int, bool) {
-	num, next, ok := number(p, i)
-	if !ok || bytes.ContainsAny(num, ".eE") {
-		return 0, false
-	}
-	v, err := strconv.ParseInt(string(num), 10, 64)
+	v, next, ok := jsonscan.Int(p, i)
 	*dst = v
-	return next, err == nil
+	return next, ok
 }
 
+// floatField reads a number with jsonscan.Float.
 func floatField(p []byte, i int, dst *float64) (int, bool) {
-	num, next, ok := number(p, i)
-	if !ok {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(string(num), 64)
+	v, next, ok := jsonscan.Float(p, i)
 	*dst = v
-	return next, err == nil
+	return next, ok
 }
 
 // timeField reads a time with time.Time's UnmarshalJSON, which

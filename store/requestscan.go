@@ -1,8 +1,6 @@
 package store
 
 import (
-	"bytes"
-	"strconv"
 	"time"
 
 	"github.com/sprintguard/sprintguard/classifier"
@@ -457,46 +455,31 @@ func (s *scanner) raw() []byte {
 	return v
 }
 
-// number returns the JSON number next, and whether it has a fraction or
-// an exponent.
-func (s *scanner) number() (num []byte, frac bool) {
-	if !s.ok || s.i >= len(s.b) || s.b[s.i] != '-' && (s.b[s.i] < '0' || s.b[s.i] > '9') {
-		s.ok = false
-		return nil, false
-	}
-	next, ok := jsonscan.Value(s.b, s.i)
-	if !ok {
-		s.ok = false
-		return nil, false
-	}
-	num, s.i = s.b[s.i:next], next
-	return num, bytes.ContainsAny(num, ".eE")
-}
-
-// int reads an integer; json.Unmarshal refuses a fraction or an exponent
-// for an integer field, and so does it.
+// int reads an integer with jsonscan.Int.
 func (s *scanner) int() int64 {
-	num, frac := s.number()
-	if !s.ok || frac {
-		s.ok = false
-		return 0
-	}
-	n, err := strconv.ParseInt(string(num), 10, 64)
-	if err != nil {
-		s.ok = false
-	}
-	return n
-}
-
-func (s *scanner) float() float64 {
-	num, _ := s.number()
 	if !s.ok {
 		return 0
 	}
-	f, err := strconv.ParseFloat(string(num), 64)
-	if err != nil {
+	n, next, ok := jsonscan.Int(s.b, s.i)
+	if !ok {
 		s.ok = false
+		return 0
 	}
+	s.i = next
+	return n
+}
+
+// float reads a number with jsonscan.Float.
+func (s *scanner) float() float64 {
+	if !s.ok {
+		return 0
+	}
+	f, next, ok := jsonscan.Float(s.b, s.i)
+	if !ok {
+		s.ok = false
+		return 0
+	}
+	s.i = next
 	return f
 }
 

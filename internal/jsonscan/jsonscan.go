@@ -5,6 +5,7 @@
 package jsonscan
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -228,6 +229,40 @@ func skipString(data []byte, i int) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Int reads the JSON number at data[i] as encoding/json reads one into an
+// int64 and returns the index after it. Anything else, null included, is
+// declined, as are a fraction and an exponent (encoding/json refuses them
+// for an integer, and so does strconv.ParseInt) and a number out of range.
+func Int(data []byte, i int) (v int64, next int, ok bool) {
+	next, ok = numberAt(data, i)
+	if !ok {
+		return 0, 0, false
+	}
+	v, err := strconv.ParseInt(string(data[i:next]), 10, 64)
+	return v, next, err == nil
+}
+
+// Float reads the JSON number at data[i] as encoding/json reads one into
+// a float64 and returns the index after it; anything else, null included,
+// is declined.
+func Float(data []byte, i int) (v float64, next int, ok bool) {
+	next, ok = numberAt(data, i)
+	if !ok {
+		return 0, 0, false
+	}
+	v, err := strconv.ParseFloat(string(data[i:next]), 64)
+	return v, next, err == nil
+}
+
+// numberAt checks the JSON number at data[i] and returns the index after
+// it; any other value is declined.
+func numberAt(data []byte, i int) (next int, ok bool) {
+	if i >= len(data) || data[i] != '-' && (data[i] < '0' || data[i] > '9') {
+		return 0, false
+	}
+	return number(data, i)
 }
 
 // number checks a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?

@@ -3,6 +3,7 @@ package jsonscan
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"testing"
 	"unicode/utf8"
 )
@@ -79,4 +80,37 @@ func FuzzValue(f *testing.F) {
 			t.Errorf("Value declines %q, which is valid JSON", data)
 		}
 	})
+}
+
+// TestNumbersReadAsEncodingJSON holds Int and Float to json.Unmarshal into
+// an int64 and a float64: the same value, or a decline where it fails.
+func TestNumbersReadAsEncodingJSON(t *testing.T) {
+	for _, c := range []string{
+		"0", "-0", "7", "-42", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+		"1.5", "1e3", "1E-2", "-0.25", "2.", ".5", "01", "-", "+1", "1e", "1e999", "null", `"1"`, "true", "",
+	} {
+		t.Run(c, func(t *testing.T) {
+			data := []byte(c)
+			var wantInt int64
+			intErr := json.Unmarshal(data, &wantInt)
+			if c == "null" {
+				intErr = errors.New("null leaves the field alone: declined")
+			}
+			// A number followed by more ("01") is read up to where it
+			// ends; the caller declines what follows.
+			gotInt, next, ok := Int(data, 0)
+			if ok = ok && next == len(data); ok != (intErr == nil) || ok && gotInt != wantInt {
+				t.Errorf("Int = %d, %d, %v; json.Unmarshal gives %d, %v", gotInt, next, ok, wantInt, intErr)
+			}
+			var wantFloat float64
+			floatErr := json.Unmarshal(data, &wantFloat)
+			if c == "null" {
+				floatErr = errors.New("null leaves the field alone: declined")
+			}
+			gotFloat, next, ok := Float(data, 0)
+			if ok = ok && next == len(data); ok != (floatErr == nil) || ok && gotFloat != wantFloat {
+				t.Errorf("Float = %v, %d, %v; json.Unmarshal gives %v, %v", gotFloat, next, ok, wantFloat, floatErr)
+			}
+		})
+	}
 }
