@@ -41,6 +41,7 @@ func (w *Worker) newPool() *pool {
 		p.maxScan = 16384
 	}
 	p.done = make(chan outcome, p.workers)
+	p.leases = newLeases(w)
 	return p
 }
 
@@ -58,6 +59,7 @@ type pool struct {
 	workers, perTeam int
 	maxScan          int
 	done             chan outcome
+	leases           *leases
 
 	running map[uint64]bool // chains not yet finished, by their first job's id
 	shards  map[string]bool // shards with a job running
@@ -122,6 +124,17 @@ func (p *pool) run(ctx context.Context, poll time.Duration) error {
 	kick := p.w.kicks()
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	// The leases are kept until the last running handler's outcome is
+	// recorded, after ctx ends too.
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		p.leases.run(stop)
+	}()
+	defer func() {
+		close(stop)
+		<-stopped
+	}()
 	for {
 		p.collect()
 		if ctx.Err() != nil {
@@ -453,16 +466,24 @@ const (
 )
 
 // chain runs j and, while each run succeeds, the jobs next that followed
-// it in its shard when they were read, then hands j back on done.
+// it in its shard when they were read, then hands j back on done. Each
+// job's lease is kept from before Yield until its outcome is recorded; a
+// run whose lease another replica took records nothing and ends the chain.
 func (p *pool) chain(ctx context.Context, j *Job, a *Attempt, next []*Job, read time.Time) {
 	first := j
 	for {
+		jctx := p.leases.hold(ctx, j)
 		if p.w.Yield != nil {
-			p.w.Yield(ctx)
+			p.w.Yield(jctx)
 		}
-		o := p.w.runLeased(ctx, j, a)
+		o := p.w.run(jctx, j, a)
+		if p.leases.settle(j) {
+			p.leases.drop(j)
+			break
+		}
 		if o.err != nil || len(next) == 0 || ctx.Err() != nil || time.Since(read) >= chainFor {
 			p.w.record(o)
+			p.leases.drop(j)
 			break
 		}
 		n := next[0]
@@ -472,6 +493,9 @@ func (p *pool) chain(ctx context.Context, j *Job, a *Attempt, next []*Job, read 
 		if err != nil {
 			p.w.log().Warn("outbox job result not recorded with the next job's lease; recording it alone", "job", o.j.Key, "err", err)
 			p.w.record(o)
+		}
+		p.leases.drop(j)
+		if err != nil {
 			break
 		}
 		if !leased {

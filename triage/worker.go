@@ -49,11 +49,12 @@ type Worker struct {
 	// Observe, if set, is told of every attempt's result (for metrics).
 	// Run calls it from several goroutines at once.
 	Observe func(j *Job, err error, took time.Duration)
-	// Heartbeat is how often Run renews the lease of a job whose handler
-	// is still running (Tx.RenewLease), so that a handler slower than the
-	// store's lease is not taken over and run again by another replica.
-	// A fraction of the lease (serve uses a third); 0 renews nothing,
-	// which suits a store one process owns.
+	// Heartbeat is how often Run renews the leases of the jobs it holds,
+	// from their lease until their outcomes are recorded (LeaseRenewer, or
+	// Tx.RenewLease), so that a handler slower than the store's lease is
+	// not taken over and run again by another replica. A fraction of the
+	// lease (serve uses a third); 0 renews nothing, which suits a store
+	// one process owns.
 	Heartbeat time.Duration
 	// After, if set, replaces time.After for the heartbeat's waits, so
 	// that a test drives them with its own clock.
@@ -134,52 +135,6 @@ type outcome struct {
 	at     time.Time
 	commit func(Tx) error
 	err    error
-}
-
-// runLeased runs a job that Run leased, renewing its lease every
-// Heartbeat until the handler returns.
-func (w *Worker) runLeased(ctx context.Context, j *Job, a *Attempt) outcome {
-	if w.Heartbeat <= 0 {
-		return w.run(ctx, j, a)
-	}
-	stop, stopped := make(chan struct{}), make(chan struct{})
-	// The handler may change its job; the heartbeat needs only its name.
-	go func(held Job) {
-		defer close(stopped)
-		w.renew(stop, &held)
-	}(Job{ID: j.ID, Key: j.Key, Kind: j.Kind})
-	out := w.run(ctx, j, a)
-	close(stop)
-	<-stopped
-	return out
-}
-
-// renew renews j's lease every Heartbeat until stop is closed. A renewal
-// that fails is logged and tried again at the next beat: while the lease
-// has not run out, a later renewal still keeps the job.
-func (w *Worker) renew(stop <-chan struct{}, j *Job) {
-	after := w.After
-	if after == nil {
-		after = time.After // unreferenced timers are collected since Go 1.23
-	}
-	for {
-		select {
-		case <-stop:
-			return
-		case <-after(w.Heartbeat):
-		}
-		// The handler may have returned while the timer ran: its outcome,
-		// not a renewal, is what the store should see next.
-		select {
-		case <-stop:
-			return
-		default:
-		}
-		if err := w.Store.Update(func(tx Tx) error { return tx.RenewLease(j) }); err != nil {
-			w.log().Warn("outbox job's lease not renewed; if it ran out another replica may run the job too",
-				"job", j.Key, "err", err)
-		}
-	}
 }
 
 func (w *Worker) run(ctx context.Context, j *Job, a *Attempt) outcome {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -166,6 +167,64 @@ func (t *tx) RenewLease(j *triage.Job) error {
 		return fmt.Errorf("renew lease: job %d (%s) is not queued under this replica's lease: %w", j.ID, j.Key, triage.ErrNotFound)
 	}
 	return nil
+}
+
+// RenewLeases extends this replica's leases on jobs to now+Lease in one
+// statement of its own, which waits for none of this process's Updates
+// (they are serialised, and a burst queues hundreds of them), and returns
+// the jobs gone or held by another replica. The statement writes only the
+// lease of rows this replica holds; an Update that read one of them before
+// it loses its race and is run again, as with another replica's write.
+func (db *DB) RenewLeases(jobs []*triage.Job) ([]*triage.Job, error) {
+	if len(jobs) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(jobs))
+	for i, j := range jobs {
+		ids[i] = int64(j.ID)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), db.opt.Timeout)
+	defer cancel()
+	held := make(map[uint64]string, len(jobs))
+	for attempt := 1; ; attempt++ {
+		clear(held)
+		err := db.renewLeases(ctx, ids, held)
+		if err == nil {
+			break
+		}
+		// A deadlock with an Update of this process is the one race to
+		// expect; the statement is run again at once.
+		if !retryable(err) || attempt == maxAttempts || ctx.Err() != nil {
+			return nil, fmt.Errorf("renew leases of %d jobs: %w", len(jobs), err)
+		}
+	}
+	var lost []*triage.Job
+	for _, j := range jobs {
+		if key, ok := held[j.ID]; !ok || key != j.Key {
+			lost = append(lost, j)
+		}
+	}
+	return lost, nil
+}
+
+// renewLeases runs RenewLeases' statement once, putting the id and key of
+// each job it renewed in held.
+func (db *DB) renewLeases(ctx context.Context, ids []int64, held map[uint64]string) error {
+	rows, err := db.pool.Query(ctx, `UPDATE jobs SET lease_ns = $2 WHERE id = ANY($1) AND claimed_by = $3 RETURNING id, key`,
+		ids, nanos(db.opt.Now().Add(db.opt.Lease)), db.opt.Replica)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			rows.Close()
+			return err
+		}
+		held[uint64(id)] = key
+	}
+	return rows.Err()
 }
 
 func notQueued(j *triage.Job) error {

@@ -12,8 +12,10 @@
 // leased to its replica until now+Options.Lease; other replicas skip them,
 // and take them over once the lease has passed, which is how a job of a
 // replica that died gets done. While a job's handler runs, triage.Worker
-// renews its lease (RenewLease) every third of it, so that a handler
-// slower than the lease is not taken over and run twice. PutJob,
+// renews its lease every third of it, so that a handler slower than the
+// lease is not taken over and run twice: RenewLeases renews all of a
+// worker's jobs in one statement that waits for none of the process's
+// serialised Updates, which under a burst outlasted a short lease. PutJob,
 // CompleteJob and BuryJob end the lease, and Close hands all of a
 // replica's leases over. The inbox works
 // the same way: Accept leases a delivery to the replica that took it, and
@@ -65,6 +67,8 @@ var (
 	_ triage.Store = (*DB)(nil)
 	_ local.Store  = (*DB)(nil)
 	_ triage.Tx    = (*tx)(nil)
+
+	_ triage.LeaseRenewer = (*DB)(nil)
 )
 
 // DB is an open PostgreSQL store.

@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -13,10 +14,56 @@ import (
 	"github.com/sprintguard/sprintguard/triage"
 )
 
+// renewal is one way a worker renews a job's lease; it fails with
+// triage.ErrNotFound when the job is no longer this replica's.
+type renewal func(t *testing.T, s Store, j *triage.Job) error
+
+// eachRenewal runs test for each way a lease is renewed: in an Update
+// (Tx.RenewLease), and outside it (triage.LeaseRenewer) when the driver's
+// store has that.
+func eachRenewal(t *testing.T, test func(t *testing.T, renew renewal)) {
+	t.Run("Tx", func(t *testing.T) {
+		test(t, func(_ *testing.T, s Store, j *triage.Job) error {
+			return s.Update(func(tx triage.Tx) error { return tx.RenewLease(j) })
+		})
+	})
+	t.Run("LeaseRenewer", func(t *testing.T) {
+		test(t, func(t *testing.T, s Store, j *triage.Job) error {
+			r := renewerOf(t, s)
+			lost, err := r.RenewLeases([]*triage.Job{j})
+			if err != nil {
+				return err
+			}
+			if len(lost) > 0 {
+				return fmt.Errorf("renew lease of job %s: %w", j.Key, triage.ErrNotFound)
+			}
+			return nil
+		})
+	})
+}
+
+// renewerOf returns s as a triage.LeaseRenewer, or skips t when the
+// driver's store is not one.
+func renewerOf(t *testing.T, s Store) triage.LeaseRenewer {
+	t.Helper()
+	if h, ok := s.(*handle); ok {
+		s = h.Store
+	}
+	r, ok := s.(triage.LeaseRenewer)
+	if !ok {
+		t.Skip("the driver's store renews leases only in Update")
+	}
+	return r
+}
+
 // testRenewLease renews the lease of a taken job: the job stays queued as
 // it was, and a job no longer queued (completed, or named with another
 // key) is not found.
 func testRenewLease(t *testing.T, d Driver) {
+	eachRenewal(t, func(t *testing.T, renew renewal) { testRenewLeaseWith(t, d, renew) })
+}
+
+func testRenewLeaseWith(t *testing.T, d Driver, renew renewal) {
 	db := open(t, d, Options{Now: func() time.Time { return T0 }, Lease: time.Minute})
 	Enqueue(t, db, Job("j1", T0))
 	Enqueue(t, db, Job("j2", T0))
@@ -29,15 +76,17 @@ func testRenewLease(t *testing.T, d Driver) {
 	if len(taken) != 2 {
 		t.Fatalf("took %d jobs, want 2", len(taken))
 	}
-	MustUpdate(t, db, func(tx triage.Tx) error { return tx.RenewLease(taken[0]) })
+	if err := renew(t, db, taken[0]); err != nil {
+		t.Fatalf("renew the lease of a taken job: %v", err)
+	}
 	if got := DueKeys(t, db, T0, 0); !slices.Equal(got, []string{"j1", "j2"}) {
 		t.Errorf("after a renewal, this replica's due jobs = %v, want [j1 j2]", got)
 	}
 	MustUpdate(t, db, func(tx triage.Tx) error { return tx.CompleteJob(taken[1]) })
-	WantNotFound(t, "renewing a completed job", db.Update(func(tx triage.Tx) error { return tx.RenewLease(taken[1]) }))
+	WantNotFound(t, "renewing a completed job", renew(t, db, taken[1]))
 	other := *taken[0]
 	other.Key = "not-j1"
-	WantNotFound(t, "renewing a job under another key", db.Update(func(tx triage.Tx) error { return tx.RenewLease(&other) }))
+	WantNotFound(t, "renewing a job under another key", renew(t, db, &other))
 }
 
 // testReplicaRenewedLeaseHolds has replica a take a job and renew its
@@ -45,6 +94,10 @@ func testRenewLease(t *testing.T, d Driver) {
 // the first lease, nor renew it; once a stops renewing (it died), b takes
 // it when the renewed lease has passed, and a's renewal then fails.
 func testReplicaRenewedLeaseHolds(t *testing.T, d Driver) {
+	eachRenewal(t, func(t *testing.T, renew renewal) { testReplicaRenewedLeaseHoldsWith(t, d, renew) })
+}
+
+func testReplicaRenewedLeaseHoldsWith(t *testing.T, d Driver, renew renewal) {
 	const lease = time.Minute
 	clk := NewClock(T0)
 	stores := replicas(t, d, 2, Options{Now: clk.Now, Lease: lease})
@@ -61,8 +114,10 @@ func testReplicaRenewedLeaseHolds(t *testing.T, d Driver) {
 	}
 	renewed := T0.Add(lease * 2 / 3)
 	clk.Set(renewed)
-	MustUpdate(t, a, func(tx triage.Tx) error { return tx.RenewLease(taken[0]) })
-	WantNotFound(t, "replica b renewing a's job", b.Update(func(tx triage.Tx) error { return tx.RenewLease(taken[0]) }))
+	if err := renew(t, a, taken[0]); err != nil {
+		t.Fatalf("replica a renewing its job: %v", err)
+	}
+	WantNotFound(t, "replica b renewing a's job", renew(t, b, taken[0]))
 	clk.Set(T0.Add(lease))
 	if got := DueKeys(t, b, clk.Now(), 0); len(got) != 0 {
 		t.Errorf("when the first lease passed, replica b takes %v; a renewed it, want none", got)
@@ -75,7 +130,7 @@ func testReplicaRenewedLeaseHolds(t *testing.T, d Driver) {
 	if got := DueKeys(t, b, clk.Now(), 0); !slices.Equal(got, []string{"j1"}) {
 		t.Errorf("once the renewed lease passed, replica b takes %v, want [j1]", got)
 	}
-	WantNotFound(t, "replica a renewing a job b took over", a.Update(func(tx triage.Tx) error { return tx.RenewLease(taken[0]) }))
+	WantNotFound(t, "replica a renewing a job b took over", renew(t, a, taken[0]))
 }
 
 // testWorkerRenewsLongJobs runs a job whose handler outlasts the lease
@@ -85,10 +140,23 @@ func testReplicaRenewedLeaseHolds(t *testing.T, d Driver) {
 // once and every renewal succeeds. The heartbeat's waits are the test's,
 // and so is the stores' clock.
 func testWorkerRenewsLongJobs(t *testing.T, d Driver) {
+	t.Run("Update", func(t *testing.T) { testWorkerRenewsLongJobsVia(t, d, false) })
+	t.Run("LeaseRenewer", func(t *testing.T) { testWorkerRenewsLongJobsVia(t, d, true) })
+}
+
+// testWorkerRenewsLongJobsVia is testWorkerRenewsLongJobs with the worker
+// on the store itself, whose RenewLeases it then uses (outside, when
+// the store is a triage.LeaseRenewer), or on a handle that offers only
+// the triage.Store methods, so that it renews in Update.
+func testWorkerRenewsLongJobsVia(t *testing.T, d Driver, outside bool) {
 	const lease = time.Minute
 	clk := NewClock(T0)
 	stores := handles(t, d, Options{Now: clk.Now, Lease: lease})
 	a, b := stores[0], stores[1]
+	var ws triage.Store = a
+	if outside {
+		ws = renewerOf(t, a).(triage.Store)
+	}
 	Enqueue(t, a, Job("j1", T0))
 
 	waits := make(chan chan time.Time)
@@ -97,7 +165,7 @@ func testWorkerRenewsLongJobs(t *testing.T, d Driver) {
 	runs := 0
 	var logs bytes.Buffer
 	var logMu sync.Mutex
-	w := &triage.Worker{Store: a, Now: clk.Now, Heartbeat: lease / 3,
+	w := &triage.Worker{Store: ws, Now: clk.Now, Heartbeat: lease / 3,
 		Log: slog.New(slog.NewTextHandler(&lockedWriter{mu: &logMu, w: &logs}, nil)),
 		After: func(time.Duration) <-chan time.Time {
 			c := make(chan time.Time)
@@ -170,4 +238,76 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// testRenewLeasesWaitsForNoUpdate renews leases with RenewLeases while an
+// Update of the same handle is under way: the renewal does not wait for
+// it (a process's Updates are serialised, and under a burst the queue of
+// them outlasted a short lease), and it reports exactly the jobs gone or
+// named with another key as lost.
+func testRenewLeasesWaitsForNoUpdate(t *testing.T, d Driver) {
+	db := open(t, d, Options{Now: func() time.Time { return T0 }, Lease: time.Minute})
+	r := renewerOf(t, db)
+	for _, k := range []string{"j1", "j2", "j3"} {
+		Enqueue(t, db, Job(k, T0))
+	}
+	var taken []*triage.Job
+	MustUpdate(t, db, func(tx triage.Tx) error {
+		var err error
+		taken, err = tx.DueJobs(T0, 0)
+		return err
+	})
+	if len(taken) != 3 {
+		t.Fatalf("took %d jobs, want 3", len(taken))
+	}
+	MustUpdate(t, db, func(tx triage.Tx) error { return tx.CompleteJob(taken[1]) })
+	renamed := *taken[2]
+	renamed.Key = "not-j3"
+
+	inside, release, updated := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		updated <- db.Update(func(triage.Tx) error {
+			select {
+			case <-inside: // run again after a lost race
+			default:
+				close(inside)
+			}
+			<-release
+			return nil
+		})
+	}()
+	<-inside
+	type result struct {
+		lost []*triage.Job
+		err  error
+	}
+	renewed := make(chan result, 1)
+	go func() {
+		lost, err := r.RenewLeases([]*triage.Job{taken[0], taken[1], &renamed})
+		renewed <- result{lost, err}
+	}()
+	var got result
+	select {
+	case got = <-renewed:
+	case <-time.After(30 * time.Second):
+		close(release)
+		t.Fatal("RenewLeases waited for an Update under way")
+	}
+	close(release)
+	if err := <-updated; err != nil {
+		t.Fatalf("the Update under way: %v", err)
+	}
+	if got.err != nil {
+		t.Fatalf("RenewLeases: %v", got.err)
+	}
+	var lost []string
+	for _, j := range got.lost {
+		lost = append(lost, j.Key)
+	}
+	if !slices.Equal(lost, []string{"j2", "not-j3"}) {
+		t.Errorf("RenewLeases lost %v, want [j2 not-j3]: the completed job and the one under another key", lost)
+	}
+	if got := DueKeys(t, db, T0, 0); !slices.Equal(got, []string{"j1", "j3"}) {
+		t.Errorf("after the renewal, this replica's due jobs = %v, want [j1 j3]", got)
+	}
 }

@@ -127,6 +127,7 @@ var cases = []contractCase{
 	{"PurgeExpired", testPurgeExpired},
 	{"RenewLease", testRenewLease},
 	{"WorkerRenewsLongJobs", testWorkerRenewsLongJobs},
+	{"RenewLeasesWaitsForNoUpdate", testRenewLeasesWaitsForNoUpdate},
 
 	{"InboxAcceptsEachKeyOnce", testInboxAcceptsEachKeyOnce},
 	{"AcceptTakesTheEventClaim", testAcceptTakesTheEventClaim},
