@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -16,25 +15,13 @@ import (
 
 	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/bot/slackfake"
+	"github.com/sprintguard/sprintguard/internal/testlog"
 )
 
-// lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) lines(t *testing.T) []map[string]any {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+// logLines decodes the JSON log lines written to b.
+func logLines(t *testing.T, b *testlog.Buffer) []map[string]any {
 	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(b.b.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatalf("log line %q: %v", line, err)
@@ -84,7 +71,7 @@ func TestSocketModeConnectFailuresAreLoggedAndRetried(t *testing.T) {
 			api := slack.New("xoxb-test-token", slack.OptionAPIURL(url), slack.OptionAppLevelToken(tt.appToken))
 			now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
 			var (
-				logs       lockedBuffer
+				logs       testlog.Buffer
 				waits      []time.Duration
 				everUp     atomic.Bool
 				reconnects atomic.Int32
@@ -113,7 +100,7 @@ func TestSocketModeConnectFailuresAreLoggedAndRetried(t *testing.T) {
 			if len(waits) != len(want) {
 				t.Fatalf("waits %v, want %v", waits, want)
 			}
-			lines := logs.lines(t)
+			lines := logLines(t, &logs)
 			if len(lines) != len(want) {
 				t.Fatalf("%d log lines, want one per failure:\n%v", len(lines), lines)
 			}
@@ -143,8 +130,8 @@ func TestSocketModeConnectFailuresAreLoggedAndRetried(t *testing.T) {
 			if n := reconnects.Load(); n != 3 {
 				t.Errorf("%d reconnects counted, want 3 (every attempt after the first)", n)
 			}
-			if strings.Contains(logs.b.String(), tt.appToken) {
-				t.Errorf("the log holds the app token:\n%s", logs.b.String())
+			if strings.Contains(logs.String(), tt.appToken) {
+				t.Errorf("the log holds the app token:\n%s", logs.String())
 			}
 		})
 	}

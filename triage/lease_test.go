@@ -1,7 +1,6 @@
 package triage_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sprintguard/sprintguard/internal/testlog"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -171,10 +171,9 @@ func TestRunStopsARunWhoseLeaseIsLost(t *testing.T) {
 	f := newFixture(t)
 	f.queue(t, &triage.Job{Key: "theirs"})
 	s := newRenewingStore(f.db, "theirs")
-	var logs bytes.Buffer
-	var logMu sync.Mutex
+	var logs testlog.Buffer
 	w := &triage.Worker{Store: s, Now: f.clock.now, Heartbeat: time.Second, Handlers: map[string]triage.Handler{}}
-	w.Log = slog.New(slog.NewTextHandler(&syncWriter{mu: &logMu, w: &logs}, nil))
+	w.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	var waits chan chan time.Time
 	w.After, waits = beats(t)
 	started, cause := make(chan struct{}), make(chan error, 1)
@@ -221,21 +220,7 @@ func TestRunStopsARunWhoseLeaseIsLost(t *testing.T) {
 		t.Errorf("jobs run: %v; want the lost one once", ran)
 	}
 	mu.Unlock()
-	logMu.Lock()
-	defer logMu.Unlock()
 	if !strings.Contains(logs.String(), "another replica took it") {
 		t.Errorf("the loss was not logged:\n%s", logs.String())
 	}
-}
-
-// syncWriter lets several goroutines log into one buffer.
-type syncWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

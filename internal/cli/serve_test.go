@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
+	"github.com/sprintguard/sprintguard/internal/testlog"
 	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -31,12 +31,11 @@ type httpServe struct {
 	url, db  string
 	cmd      *exec.Cmd
 	fake     *slackfake.Server
-	logs     *syncBuffer
+	logs     *testlog.Buffer
 	args     []string // more flags for serve
 	env      []string // more environment for serve
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
 // waitLog waits up to 30 s for want in the process's log: a line logged
 // while answering a request may reach the pipe after the answer.
 func (s *httpServe) waitLog(want string) {
@@ -48,18 +47,6 @@ func (s *httpServe) waitLog(want string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
 
 func newHTTPServe(t *testing.T, edits ...func(string) string) *httpServe {
 	t.Helper()
@@ -118,7 +105,7 @@ func (s *httpServe) launch() {
 	s.cmd = exec.Command(s.bin, append([]string{"serve", "--config", s.cfg}, s.args...)...)
 	s.cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET="+e2eSecret, "JIRA_API_TOKEN="+jirafake.Token)
 	s.cmd.Env = append(s.cmd.Env, s.env...)
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	s.logs = logs
 	s.cmd.Stderr = logs
 	if err := s.cmd.Start(); err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
 	"github.com/sprintguard/sprintguard/internal/pgtest"
+	"github.com/sprintguard/sprintguard/internal/testlog"
 )
 
 // pgProxy forwards TCP connections to the test cluster's Unix socket, so
@@ -97,11 +98,11 @@ func (p *pgProxy) down() {
 // inProcessServe runs serve in this process on the example config turned
 // to HTTP mode and PostgreSQL at dbURL, and returns its base URL, its log
 // and a stop that waits for it to exit.
-func inProcessServe(t *testing.T, fake *slackfake.Server, dbURL string) (base string, logs *syncBuffer, stop func() int) {
+func inProcessServe(t *testing.T, fake *slackfake.Server, dbURL string) (base string, logs *testlog.Buffer, stop func() int) {
 	t.Helper()
 	base, cfg := httpConfig(t, t.TempDir(), fake, onPostgres("${DATABASE_URL}"))
 	vars := map[string]string{"SLACK_BOT_TOKEN": "xoxb-e2e", "SLACK_SIGNING_SECRET": e2eSecret, "DATABASE_URL": dbURL}
-	logs = &syncBuffer{}
+	logs = &testlog.Buffer{}
 	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs,
 		Getenv: func(k string) string { return vars[k] }, Now: time.Now}
 	ctx, cancel := context.WithCancel(context.Background())

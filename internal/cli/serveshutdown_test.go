@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
+	"github.com/sprintguard/sprintguard/internal/testlog"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 	"github.com/sprintguard/sprintguard/triage"
@@ -25,7 +26,7 @@ func TestShutdownClosesTheStoreAfterTheSweeper(t *testing.T) {
 	dir := t.TempDir()
 	_, cfg := httpConfig(t, dir, slackfake.New(t))
 	vars := map[string]string{"SLACK_BOT_TOKEN": "xoxb-e2e", "SLACK_SIGNING_SECRET": e2eSecret, "JIRA_API_TOKEN": jirafake.Token}
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	entered, release, wrote := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	var once sync.Once
 	stopAt := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sprintguard/sprintguard/internal/testlog"
 	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 )
 
@@ -22,7 +23,7 @@ func TestServeSocketModeFailuresAreVisible(t *testing.T) {
 	s.fake.Fail("apps.connections.open", 2, "token_revoked")
 	cmd := exec.Command(s.bin, "serve", "--config", s.cfg)
 	cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_APP_TOKEN=xapp-e2e-secret", "JIRA_API_TOKEN="+jirafake.Token)
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sprintguard/sprintguard/internal/testlog"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -163,10 +163,9 @@ func testWorkerRenewsLongJobsVia(t *testing.T, d Driver, outside bool) {
 	started, release := make(chan struct{}), make(chan struct{})
 	var mu sync.Mutex
 	runs := 0
-	var logs bytes.Buffer
-	var logMu sync.Mutex
+	var logs testlog.Buffer
 	w := &triage.Worker{Store: ws, Now: clk.Now, Heartbeat: lease / 3,
-		Log: slog.New(slog.NewTextHandler(&lockedWriter{mu: &logMu, w: &logs}, nil)),
+		Log: slog.New(slog.NewTextHandler(&logs, nil)),
 		After: func(time.Duration) <-chan time.Time {
 			c := make(chan time.Time)
 			waits <- c
@@ -221,23 +220,9 @@ func testWorkerRenewsLongJobsVia(t *testing.T, d Driver, outside bool) {
 	if runs != 1 {
 		t.Errorf("the job ran %d times, want once", runs)
 	}
-	logMu.Lock()
-	defer logMu.Unlock()
 	if strings.Contains(logs.String(), "not renewed") {
 		t.Errorf("a renewal failed:\n%s", logs.String())
 	}
-}
-
-// lockedWriter lets several goroutines log into one buffer.
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // testRenewLeasesWaitsForNoUpdate renews leases with RenewLeases while an
