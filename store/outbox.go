@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -91,7 +92,7 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 		if v == nil {
 			return nil, fmt.Errorf("read due job %d: the due index points at a missing job", decodeID(seq))
 		}
-		j, err := jobDecodes.decode(v)
+		j, err := jobDecodes.decode(binary.BigEndian.Uint64(seq), v)
 		if err != nil {
 			return nil, fmt.Errorf("decode job %d: %w", decodeID(seq), err)
 		}
@@ -108,7 +109,7 @@ func (t *tx) unqueue(j *triage.Job) (*triage.Job, error) {
 	if v == nil {
 		return nil, fmt.Errorf("job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
 	}
-	old, err := jobDecodes.decode(v)
+	old, err := jobDecodes.decode(j.ID, v)
 	if err != nil {
 		return nil, fmt.Errorf("decode job %d: %w", j.ID, err)
 	}
@@ -129,7 +130,7 @@ func (t *tx) PutJob(j *triage.Job) error {
 	if v := t.bucket(bucketJobs).Get(u64(j.ID)); v != nil {
 		// A lease changes neither the due time nor the key: the job's
 		// own entry is all there is to write.
-		old, err := jobDecodes.decode(v)
+		old, err := jobDecodes.decode(j.ID, v)
 		if err != nil {
 			return fmt.Errorf("put job: decode job %d: %w", j.ID, err)
 		}
@@ -161,7 +162,7 @@ func (t *tx) RenewLease(j *triage.Job) error {
 	if v == nil {
 		return fmt.Errorf("renew lease: job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
 	}
-	old, err := jobDecodes.decode(v)
+	old, err := jobDecodes.decode(j.ID, v)
 	if err != nil {
 		return fmt.Errorf("renew lease: decode job %d: %w", j.ID, err)
 	}
