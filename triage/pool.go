@@ -41,6 +41,8 @@ func (w *Worker) newPool() *pool {
 	}
 	p.done = make(chan outcome, p.workers)
 	p.runners = newRunners()
+	p.wake = time.NewTimer(roundGap)
+	p.wake.Stop()
 	return p
 }
 
@@ -90,6 +92,10 @@ type pool struct {
 	// seen is the teams of the jobs the last read offered (see
 	// nextWindow).
 	seen map[string]bool
+	// lastRead is when the last round read the outbox, and wake fires
+	// when a round held back by roundGap may read.
+	lastRead time.Time
+	wake     *time.Timer
 	// held and picked are pick's scratch maps, kept between rounds so
 	// that a round allocates less.
 	held   map[shard]bool
@@ -102,6 +108,15 @@ type pool struct {
 // outbox, every round would otherwise read and decode up to MaxScan jobs
 // to find no other team's, once per finished job.
 const wideShare = 10
+
+// roundGap is the least time between two rounds' reads. Every job queued
+// kicks Run, and every chain that ends frees a worker: while a burst's
+// requests were made, thousands of rounds a second each read again the
+// jobs running at the head of the due index, up to Workers of them, which
+// was most of what the rounds read. Spaced so, a round starts together
+// what came due or was freed meanwhile, and a job waits at most roundGap
+// more; after a pause the first round reads at once.
+const roundGap = 2 * time.Millisecond
 
 // busyFor is how recently one of a team's chains must have started or
 // finished for the team to count as busy rather than stuck. Moving a busy team's due
@@ -130,6 +145,7 @@ func (p *pool) run(ctx context.Context, poll time.Duration) error {
 	kick := p.w.kicks()
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	defer p.wake.Stop()
 	defer p.stopRunners()
 	for {
 		p.collect()
@@ -150,6 +166,7 @@ func (p *pool) run(ctx context.Context, poll time.Duration) error {
 			p.drained = false // jobs may have come due
 		case <-kick:
 			p.drained = false // jobs were queued
+		case <-p.wake.C:
 		}
 	}
 }
@@ -191,8 +208,13 @@ func (p *pool) round(ctx context.Context) bool {
 	if free <= 0 {
 		return false
 	}
+	if wait := roundGap - time.Since(p.lastRead); wait > 0 {
+		p.wake.Reset(wait)
+		return false
+	}
 	now := p.w.Now()
 	began := time.Now()
+	p.lastRead = began
 	var pl plan
 	err := p.w.Store.View(func(tx Tx) error {
 		var err error
