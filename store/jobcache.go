@@ -37,23 +37,33 @@ var jobDecodes jobCache
 // decode returns the job stored as v under the sequence seq, a copy that
 // the caller may change except for its Payload's bytes, which copies share.
 func (c *jobCache) decode(seq uint64, v []byte) (*triage.Job, error) {
+	j := new(triage.Job)
+	if err := c.decodeInto(seq, v, j); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// decodeInto is decode into dst, for a caller that allocates many jobs at
+// once.
+func (c *jobCache) decodeInto(seq uint64, v []byte, dst *triage.Job) error {
 	c.mu.Lock()
 	e, ok := c.m[seq]
 	c.mu.Unlock()
 	if ok && e.stored == string(v) {
-		cp := *e.job
-		return &cp, nil
+		*dst = *e.job
+		return nil
 	}
 	j, err := decodeJob(v)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	cp := *j
+	*dst = *j
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= jobCacheSize {
 		c.m = make(map[uint64]cachedJob, jobCacheSize)
 	}
-	c.m[seq] = cachedJob{stored: string(v), job: &cp}
+	c.m[seq] = cachedJob{stored: string(v), job: j}
 	c.mu.Unlock()
-	return j, nil
+	return nil
 }
