@@ -110,12 +110,10 @@ type pool struct {
 const wideShare = 10
 
 // roundGap is the least time between two rounds' reads. Every job queued
-// kicks Run, and every chain that ends frees a worker: while a burst's
-// requests were made, thousands of rounds a second each read again the
-// jobs running at the head of the due index, up to Workers of them, which
-// was most of what the rounds read. Spaced so, a round starts together
-// what came due or was freed meanwhile, and a job waits at most roundGap
-// more; after a pause the first round reads at once.
+// kicks Run and every chain that ends frees a worker, and each round reads
+// again the jobs running at the head of the due index: spaced so, a round
+// starts together what came due or was freed meanwhile, and a job waits
+// at most roundGap more. After a pause the first round reads at once.
 const roundGap = 2 * time.Millisecond
 
 // busyFor is how recently one of a team's chains must have started or
