@@ -92,7 +92,7 @@ func drainOnce(b *testing.B, workers int, durable bool) (time.Duration, time.Dur
 	log := slog.New(slog.DiscardHandler)
 	// As serve does: enough idle connections for every worker.
 	tp := http.DefaultTransport.(*http.Transport).Clone()
-	tp.MaxIdleConnsPerHost = 64
+	tp.MaxIdleConnsPerHost = triage.DefaultWorkers
 	gw := bot.NewGateway(slack.New("xoxb-bench", slack.OptionAPIURL(fake.APIURL()),
 		slack.OptionHTTPClient(&http.Client{Transport: tp})), log)
 	tr := local.New(db, "REQ", "https://sg.example.com/t/")

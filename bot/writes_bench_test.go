@@ -61,7 +61,7 @@ func requestWrites(b *testing.B, durable bool) {
 	fake := slackfake.New(b)
 	log := slog.New(slog.DiscardHandler)
 	tp := http.DefaultTransport.(*http.Transport).Clone()
-	tp.MaxIdleConnsPerHost = 64
+	tp.MaxIdleConnsPerHost = triage.DefaultWorkers
 	gw := NewGateway(slack.New("xoxb-bench", slack.OptionAPIURL(fake.APIURL()),
 		slack.OptionHTTPClient(&http.Client{Transport: tp})), log)
 	w := &triage.Worker{Store: db, Now: now, Log: log, Handlers: svc.TicketHandlers(tr, tr)}

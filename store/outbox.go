@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -77,28 +78,48 @@ func (t *tx) queue(j *triage.Job) error {
 
 // DueJobs reads the due index in (NextAt, sequence) order and stops at the
 // first job not yet due, so it never scans jobs waiting for later. A limit
-// <= 0 means no limit.
+// <= 0 means no limit. The outbox's rounds call it hundreds of times a
+// second while a burst drains, reading again the jobs running at the
+// index's head: the jobs are found with one cursor, mostly by a step to
+// the next key (jobs come due mostly in the order they were queued)
+// instead of a search from the root, and copied out in chunks.
 func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 	var out []*triage.Job
-	jobs := t.bucket(bucketJobs)
+	var chunk []triage.Job
+	jobs := t.bucket(bucketJobs).Cursor()
+	var at []byte // the key the jobs cursor is at, nil before the first
 	c := t.bucket(bucketJobDue).Cursor()
 	for k, _ := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
 		if decodeTime(k[:timeLen]).After(now) {
 			break
 		}
 		seq := k[timeLen:]
-		v := jobs.Get(seq)
-		if v == nil {
+		var v []byte
+		if at != nil {
+			at, v = jobs.Next()
+		}
+		if at == nil || !bytes.Equal(at, seq) {
+			at, v = jobs.Seek(seq)
+		}
+		if at == nil || !bytes.Equal(at, seq) {
 			return nil, fmt.Errorf("read due job %d: the due index points at a missing job", decodeID(seq))
 		}
-		j, err := jobDecodes.decode(v)
-		if err != nil {
+		if len(chunk) == cap(chunk) {
+			chunk = make([]triage.Job, 0, dueChunk)
+		}
+		chunk = chunk[:len(chunk)+1]
+		j := &chunk[len(chunk)-1]
+		if err := jobDecodes.decodeInto(binary.BigEndian.Uint64(seq), v, j); err != nil {
 			return nil, fmt.Errorf("decode job %d: %w", decodeID(seq), err)
 		}
 		out = append(out, j)
 	}
 	return out, nil
 }
+
+// dueChunk is how many jobs DueJobs allocates at a time. A job the caller
+// keeps keeps its chunk.
+const dueChunk = 32
 
 // unqueue removes the queued job j.ID from the queue and the due index and
 // returns its stored version; a job not queued wraps triage.ErrNotFound.
@@ -108,7 +129,7 @@ func (t *tx) unqueue(j *triage.Job) (*triage.Job, error) {
 	if v == nil {
 		return nil, fmt.Errorf("job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
 	}
-	old, err := jobDecodes.decode(v)
+	old, err := jobDecodes.decode(j.ID, v)
 	if err != nil {
 		return nil, fmt.Errorf("decode job %d: %w", j.ID, err)
 	}
@@ -129,7 +150,7 @@ func (t *tx) PutJob(j *triage.Job) error {
 	if v := t.bucket(bucketJobs).Get(u64(j.ID)); v != nil {
 		// A lease changes neither the due time nor the key: the job's
 		// own entry is all there is to write.
-		old, err := jobDecodes.decode(v)
+		old, err := jobDecodes.decode(j.ID, v)
 		if err != nil {
 			return fmt.Errorf("put job: decode job %d: %w", j.ID, err)
 		}
@@ -161,7 +182,7 @@ func (t *tx) RenewLease(j *triage.Job) error {
 	if v == nil {
 		return fmt.Errorf("renew lease: job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
 	}
-	old, err := jobDecodes.decode(v)
+	old, err := jobDecodes.decode(j.ID, v)
 	if err != nil {
 		return fmt.Errorf("renew lease: decode job %d: %w", j.ID, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -27,9 +26,9 @@ func (w *Worker) Run(ctx context.Context, poll time.Duration) error {
 // TeamWorkers and MaxScan applied.
 func (w *Worker) newPool() *pool {
 	p := &pool{w: w, workers: w.Workers, perTeam: w.TeamWorkers,
-		running: map[uint64]bool{}, shards: map[string]bool{}, teams: map[string]int{},
-		deferred: map[string]time.Time{}, crowded: map[string]time.Time{}, active: map[string]time.Time{},
-		seen: map[string]bool{}, held: map[string]bool{}, picked: map[string]int{}}
+		running: map[uint64]bool{}, shards: map[shard]bool{}, teams: map[string]int{},
+		deferred: map[shard]time.Time{}, crowded: map[string]time.Time{}, active: map[string]time.Time{},
+		seen: map[string]bool{}, held: map[shard]bool{}, picked: map[string]int{}}
 	if p.workers <= 0 {
 		p.workers = DefaultWorkers
 	}
@@ -42,6 +41,9 @@ func (w *Worker) newPool() *pool {
 	}
 	p.done = make(chan outcome, p.workers)
 	p.leases = newLeases(w)
+	p.runners = newRunners()
+	p.wake = time.NewTimer(roundGap)
+	p.wake.Stop()
 	return p
 }
 
@@ -51,22 +53,23 @@ func (w *Worker) newPool() *pool {
 // while a core stood idle after a burst.
 const DefaultWorkers = 256
 
-// pool is Run's state, owned by Run's goroutine; handlers run in their own
-// goroutines (a chain each), which record their outcomes and then hand
-// the chain's first job back on done.
+// pool is Run's state, owned by Run's goroutine; handlers run on the
+// runners' goroutines (a chain at a time), which record their outcomes and
+// then hand the chain's first job back on done.
 type pool struct {
 	w                *Worker
 	workers, perTeam int
 	maxScan          int
 	done             chan outcome
 	leases           *leases
+	runners          runners
 
 	running map[uint64]bool // chains not yet finished, by their first job's id
-	shards  map[string]bool // shards with a job running
+	shards  map[shard]bool  // shards with a job running
 	teams   map[string]int  // running jobs by team
 	// deferred holds back the later jobs of a shard whose earlier job was
 	// moved behind the others, until then, so they stay in order.
-	deferred map[string]time.Time
+	deferred map[shard]time.Time
 	// crowded is when each team's due jobs began to fill a whole fetch
 	// while the team had no room; how long decides how far they move.
 	crowded map[string]time.Time
@@ -91,9 +94,13 @@ type pool struct {
 	// seen is the teams of the jobs the last read offered (see
 	// nextWindow).
 	seen map[string]bool
+	// lastRead is when the last round read the outbox, and wake fires
+	// when a round held back by roundGap may read.
+	lastRead time.Time
+	wake     *time.Timer
 	// held and picked are pick's scratch maps, kept between rounds so
 	// that a round allocates less.
-	held   map[string]bool
+	held   map[shard]bool
 	picked map[string]int
 }
 
@@ -104,6 +111,13 @@ type pool struct {
 // to find no other team's, once per finished job.
 const wideShare = 10
 
+// roundGap is the least time between two rounds' reads. Every job queued
+// kicks Run and every chain that ends frees a worker, and each round reads
+// again the jobs running at the head of the due index: spaced so, a round
+// starts together what came due or was freed meanwhile, and a job waits
+// at most roundGap more. After a pause the first round reads at once.
+const roundGap = 2 * time.Millisecond
+
 // busyFor is how recently one of a team's chains must have started or
 // finished for the team to count as busy rather than stuck. Moving a busy team's due
 // jobs back only idles its workers when they come to an end, and a burst
@@ -111,13 +125,20 @@ const wideShare = 10
 // tens of thousands of jobs at a time, while nothing else was waiting.
 const busyFor = 2 * time.Second
 
-// shardOf names the lane a job runs in: its request's, so that a request's
-// effects keep their order, or its own for jobs about no request.
-func shardOf(j *Job) string {
+// shard names the lane a job runs in. A round looks up the shard of every
+// due job it reads, hundreds a round, so it is built without allocating.
+type shard struct {
+	request int64  // the job's request, or 0
+	key     string // for a job about no request, its key
+}
+
+// shardOf is j's lane: its request's, so that a request's effects keep
+// their order, or its own for jobs about no request.
+func shardOf(j *Job) shard {
 	if j.RequestID != 0 {
-		return "r" + strconv.FormatInt(j.RequestID, 10)
+		return shard{request: j.RequestID}
 	}
-	return "k" + j.Key
+	return shard{key: j.Key}
 }
 
 func (p *pool) run(ctx context.Context, poll time.Duration) error {
@@ -135,6 +156,8 @@ func (p *pool) run(ctx context.Context, poll time.Duration) error {
 		close(stop)
 		<-stopped
 	}()
+	defer p.wake.Stop()
+	defer p.stopRunners()
 	for {
 		p.collect()
 		if ctx.Err() != nil {
@@ -154,6 +177,7 @@ func (p *pool) run(ctx context.Context, poll time.Duration) error {
 			p.drained = false // jobs may have come due
 		case <-kick:
 			p.drained = false // jobs were queued
+		case <-p.wake.C:
 		}
 	}
 }
@@ -177,10 +201,10 @@ type plan struct {
 	start    []*Job
 	attempts []*Attempt
 	moved    []*Job // jobs whose NextAt moves: held back or following
-	deferred map[string]time.Time
-	next     map[string][]*Job // by shard: the jobs that follow each started one
-	full     bool              // the fetch came back full: more may be due
-	wide     bool              // the read went on for the teams not seen yet
+	deferred map[shard]time.Time
+	next     map[shard][]*Job // by shard: the jobs that follow each started one
+	full     bool             // the fetch came back full: more may be due
+	wide     bool             // the read went on for the teams not seen yet
 	// wideIdle is set when the wide reads started nothing, or went past
 	// the first window after the round had started some: the next waits
 	// (see wideShare).
@@ -195,8 +219,13 @@ func (p *pool) round(ctx context.Context) bool {
 	if free <= 0 {
 		return false
 	}
+	if wait := roundGap - time.Since(p.lastRead); wait > 0 {
+		p.wake.Reset(wait)
+		return false
+	}
 	now := p.w.Now()
 	began := time.Now()
+	p.lastRead = began
 	var pl plan
 	err := p.w.Store.View(func(tx Tx) error {
 		var err error
@@ -242,21 +271,21 @@ func (p *pool) round(ctx context.Context) bool {
 	if pl.wideIdle {
 		p.wideUntil = time.Now().Add(wideShare * time.Since(began))
 	}
-	for shard, until := range p.deferred {
+	for lane, until := range p.deferred {
 		if !until.After(now) {
-			delete(p.deferred, shard)
+			delete(p.deferred, lane)
 		}
 	}
-	for shard, until := range pl.deferred {
-		p.deferred[shard] = until
+	for lane, until := range pl.deferred {
+		p.deferred[lane] = until
 	}
 	for i, j := range pl.start {
-		shard := shardOf(j)
+		lane := shardOf(j)
 		p.running[j.ID] = true
-		p.shards[shard] = true
+		p.shards[lane] = true
 		p.teams[j.Team]++
 		p.active[j.Team] = now
-		go p.chain(ctx, j, pl.attempts[i], pl.next[shard], began)
+		p.start(ctx, chainTask{j: j, a: pl.attempts[i], next: pl.next[lane], read: began})
 	}
 	// A round that started what its read offered, as far as it could
 	// read, would read the same again: only jobs moved back, or leases
@@ -289,7 +318,7 @@ func (pl *plan) dropTaken(taken map[uint64]bool) {
 // behind them. When even that is full and nothing starts, the full
 // teams' jobs are moved behind the others for a while.
 func (p *pool) lease(tx Tx, now time.Time, free int) (plan, error) {
-	pl := plan{deferred: map[string]time.Time{}}
+	pl := plan{deferred: map[shard]time.Time{}}
 	var follow, full []*Job // jobs following a moved one; jobs of full teams
 	first := max(64, 4*p.workers)
 	// A read past what the teams seen with room may need is for the teams
@@ -403,33 +432,33 @@ func (p *pool) nextWindow(free int) int {
 // team has no room, by shard the jobs that follow each one chosen, and
 // whether a team of due's jobs still has room (more of its jobs may start
 // past due's end). It sets p.reach and p.seen.
-func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []*Job, next map[string][]*Job, room bool) {
+func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []*Job, next map[shard][]*Job, room bool) {
 	held := p.held
 	clear(held)
 	teams := p.picked
 	clear(teams)
 	clear(p.seen)
-	next = map[string][]*Job{}
+	next = map[shard][]*Job{}
 	p.reach = len(due)
 	for i, j := range due {
 		if p.running[j.ID] {
 			continue
 		}
 		p.seen[j.Team] = true
-		shard := shardOf(j)
-		if until, ok := p.deferred[shard]; ok && until.After(now) {
+		lane := shardOf(j)
+		if until, ok := p.deferred[lane]; ok && until.After(now) {
 			follow = append(follow, j)
 			continue
 		}
-		if p.shards[shard] || held[shard] {
-			if f, ok := next[shard]; ok && len(f) < maxChain {
-				next[shard] = append(f, j)
+		if p.shards[lane] || held[lane] {
+			if f, ok := next[lane]; ok && len(f) < maxChain {
+				next[lane] = append(f, j)
 				p.reach = i + 1
 			}
-			held[shard] = true
+			held[lane] = true
 			continue
 		}
-		held[shard] = true
+		held[lane] = true
 		if p.teams[j.Team]+teams[j.Team] >= p.perTeam {
 			full = append(full, j)
 			continue
@@ -437,7 +466,7 @@ func (p *pool) pick(due []*Job, now time.Time, free int) (start, follow, full []
 		if len(start) < free {
 			teams[j.Team]++
 			start = append(start, j)
-			next[shard] = nil
+			next[lane] = nil
 			p.reach = i + 1
 		}
 	}

@@ -18,7 +18,8 @@ import (
 type readCounter struct {
 	triage.Store
 	calls, jobs atomic.Int64
-	wide        atomic.Int64 // jobs read by calls past 4 × Workers (128)
+	wide        atomic.Int64 // jobs read by calls past 4 × Workers
+	first       int          // 4 × Workers
 }
 
 type readCountTx struct {
@@ -38,7 +39,7 @@ func (tx readCountTx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 	js, err := tx.Tx.DueJobs(now, limit)
 	tx.c.calls.Add(1)
 	tx.c.jobs.Add(int64(len(js)))
-	if limit > 128 {
+	if limit > tx.c.first {
 		tx.c.wide.Add(int64(len(js)))
 	}
 	return js, err
@@ -72,10 +73,10 @@ func burstJobs(tb testing.TB, db triage.Store, at time.Time, requests, teams int
 	return n
 }
 
-// drainCounted runs a pool of 32 workers over a burst until every job has
+// drainCounted runs a pool of workers over a burst until every job has
 // run, and returns the jobs its rounds read and the jobs run. Each
 // handler waits a moment, as a Web API call does, so that jobs overlap.
-func drainCounted(tb testing.TB, requests, teams int, call time.Duration) (read, calls, wide, ran int64) {
+func drainCounted(tb testing.TB, requests, teams, workers int, call time.Duration) (read, calls, wide, ran int64) {
 	tb.Helper()
 	db, err := store.Open(filepath.Join(tb.TempDir(), "sg.db"), store.Options{NoSync: true})
 	if err != nil {
@@ -84,11 +85,11 @@ func drainCounted(tb testing.TB, requests, teams int, call time.Duration) (read,
 	defer db.Close()
 	at := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
 	total := burstJobs(tb, db, at, requests, teams)
-	c := &readCounter{Store: db}
+	c := &readCounter{Store: db, first: 4 * workers}
 	var done atomic.Int64
 	finished := make(chan struct{})
 	var once sync.Once
-	w := &triage.Worker{Store: c, Now: func() time.Time { return at }, Workers: 32,
+	w := &triage.Worker{Store: c, Now: func() time.Time { return at }, Workers: workers,
 		Handlers: map[string]triage.Handler{jobCall: func(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
 			if call > 0 {
 				time.Sleep(call)
@@ -120,16 +121,18 @@ func drainCounted(tb testing.TB, requests, teams int, call time.Duration) (read,
 // unlike the time. Run polls every second, as serve's does; nothing
 // kicks it, as after a burst has been taken in.
 func BenchmarkPoolReads(b *testing.B) {
-	for _, teams := range []int{1, 2} {
-		b.Run(fmt.Sprintf("teams=%d", teams), func(b *testing.B) {
-			var read, calls, wide, ran int64
-			for range b.N {
-				r, c, w, n := drainCounted(b, 2000, teams, 500*time.Microsecond)
-				read, calls, wide, ran = read+r, calls+c, wide+w, ran+n
-			}
-			b.ReportMetric(float64(read)/float64(ran), "read/job")
-			b.ReportMetric(float64(calls)/float64(ran), "calls/job")
-			b.ReportMetric(float64(wide)/float64(ran), "wide-read/job")
-		})
+	for _, workers := range []int{32, triage.DefaultWorkers} {
+		for _, teams := range []int{1, 2} {
+			b.Run(fmt.Sprintf("workers=%d/teams=%d", workers, teams), func(b *testing.B) {
+				var read, calls, wide, ran int64
+				for range b.N {
+					r, c, w, n := drainCounted(b, 2000, teams, workers, 500*time.Microsecond)
+					read, calls, wide, ran = read+r, calls+c, wide+w, ran+n
+				}
+				b.ReportMetric(float64(read)/float64(ran), "read/job")
+				b.ReportMetric(float64(calls)/float64(ran), "calls/job")
+				b.ReportMetric(float64(wide)/float64(ran), "wide-read/job")
+			})
+		}
 	}
 }

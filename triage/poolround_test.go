@@ -85,6 +85,7 @@ func TestARoundThatFillsATeamReadsOnce(t *testing.T) {
 	// queued meanwhile reads no more than a first window: the last read
 	// found every due job, and none that could start.
 	p.wideUntil = time.Time{}
+	p.lastRead = time.Time{} // nor does roundGap hold it back
 	before := s.read
 	p.round(ctx)
 	again := s.read - before
@@ -92,6 +93,7 @@ func TestARoundThatFillsATeamReadsOnce(t *testing.T) {
 	for len(p.running) > 0 {
 		p.release(<-p.done)
 	}
+	p.stopRunners()
 	first := 64 // max(64, 4 × Workers)
 	t.Logf("%d rounds read %d jobs, a later one %d", rounds, before, again)
 	if rounds != 1 || before >= 2*first+len(s.jobs) {

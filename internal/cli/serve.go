@@ -334,10 +334,12 @@ func slackClient(s config.Slack) *slack.Client {
 // outbox worker: with net/http's default of 2 per host, the workers'
 // calls closed and dialled connections all the time (a twentieth of
 // serve's CPU while a burst drained, and a TLS handshake each toward
-// Slack).
+// Slack). 64, kept when the workers became 256, still left some calls
+// dialling after a burst (net/http's dialConn, about 1% of serve's CPU in
+// bench/slackload).
 func slackTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
+	t.MaxIdleConnsPerHost = triage.DefaultWorkers
 	return t
 }
 
