@@ -68,19 +68,26 @@ type yieldTimer interface {
 	sleep(ctx context.Context, d time.Duration)
 }
 
-// Yield waits while acknowledgements back up: until none has found
-// ackBacklog under way for ackLull, at most maxYield, or until ctx ends.
-// The processors call it before each delivery, and serve gives it to the
+// Yield waits while acknowledgements back up: until fewer than ackBacklog
+// are under way and none has found ackBacklog under way for ackLull, at
+// most maxYield, or until ctx ends. The count matters as well as the
+// lull: in a burst every sender's acknowledgement can be waiting for the
+// same slow fdatasync, so none arrives to find the others under way, and
+// processing that went on then had the CPU when they all came back. The
+// processors call Yield before each delivery, and serve gives it to the
 // outbox worker (triage.Worker.Yield), which calls it before each job. It
 // is safe for concurrent use.
 func (b *Bot) Yield(ctx context.Context) {
 	start := b.yieldNow()
 	for ctx.Err() == nil {
+		now := b.yieldNow()
+		if b.acks.Load() >= ackBacklog {
+			b.backedUp.Store(max(1, int64(now)))
+		}
 		last := b.backedUp.Load()
 		if last == 0 {
 			return
 		}
-		now := b.yieldNow()
 		wait := time.Duration(last) + ackLull - now
 		if wait <= 0 {
 			return

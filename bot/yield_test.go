@@ -78,6 +78,27 @@ func TestYieldWhileAcksBackUp(t *testing.T) {
 			t.Errorf("waited %v, want %v (until %v after the last backed-up acknowledgement)", got, want, ackLull)
 		}
 	})
+	t.Run("a wave still waiting for its fdatasync past the lull: wait", func(t *testing.T) {
+		c := &fakeYieldClock{t: time.Second}
+		b := &Bot{clock: c}
+		for range ackBacklog {
+			b.acking()
+		}
+		c.t += 2 * ackLull
+		c.onSleep = func() {
+			if b.acks.Load() > 0 {
+				for range ackBacklog {
+					b.acked()
+				}
+			}
+		}
+		b.Yield(context.Background())
+		// The wave is back as the first sleep ends; the lull runs from
+		// when Yield last saw it under way.
+		if got, want := c.total(), ackLull; got != want {
+			t.Errorf("waited %v (%v), want %v", got, c.slept, want)
+		}
+	})
 	t.Run("wave after wave: until the burst ebbs", func(t *testing.T) {
 		c := &fakeYieldClock{t: time.Second}
 		b := &Bot{clock: c}
