@@ -93,6 +93,10 @@ type Bot struct {
 	acks     atomic.Int64
 	backedUp atomic.Int64
 	clock    yieldTimer // nil: the monotonic clock and real sleeps
+	// lull is closed when the acknowledgements' lull ends; nil while no
+	// Yield waits (see waitLull).
+	lullMu sync.Mutex
+	lull   chan struct{}
 }
 
 // DefaultWorkers is how many deliveries the bot processes at once unless

@@ -53,42 +53,88 @@ func (b *Bot) yieldNow() time.Duration {
 	return time.Since(yieldBase)
 }
 
-func (b *Bot) yieldSleep(ctx context.Context, d time.Duration) {
-	if b.clock != nil {
-		b.clock.sleep(ctx, d)
-		return
-	}
-	_ = sleep(ctx, d) // Yield sees ctx end itself
-}
-
-// yieldTimer replaces the monotonic clock and the sleeps of yield in
-// tests.
+// yieldTimer replaces the monotonic clock and the waits of Yield in
+// tests: with one, Yield sleeps on it instead of waiting for waitLull.
 type yieldTimer interface {
 	now() time.Duration
 	sleep(ctx context.Context, d time.Duration)
 }
 
-// Yield waits while acknowledgements back up: until none has found
-// ackBacklog under way for ackLull, at most maxYield, or until ctx ends.
-// The processors call it before each delivery, and serve gives it to the
+// Yield waits while acknowledgements back up: until fewer than ackBacklog
+// are under way and none has found ackBacklog under way for ackLull, at
+// most maxYield, or until ctx ends. The count matters as well as the
+// lull: in a burst every sender's acknowledgement can be waiting for the
+// same slow fdatasync, so none arrives to find the others under way, and
+// processing that went on then had the CPU when they all came back. The
+// processors call Yield before each delivery, and serve gives it to the
 // outbox worker (triage.Worker.Yield), which calls it before each job. It
 // is safe for concurrent use.
 func (b *Bot) Yield(ctx context.Context) {
 	start := b.yieldNow()
 	for ctx.Err() == nil {
-		last := b.backedUp.Load()
-		if last == 0 {
-			return
-		}
 		now := b.yieldNow()
-		wait := time.Duration(last) + ackLull - now
-		if wait <= 0 {
-			return
-		}
+		wait := b.lullLeft(now)
 		left := start + maxYield - now
-		if left <= 0 {
+		if wait <= 0 || left <= 0 {
 			return
 		}
-		b.yieldSleep(ctx, min(wait, left))
+		if b.clock != nil {
+			b.clock.sleep(ctx, min(wait, left))
+			continue
+		}
+		b.waitLull(ctx, left)
+	}
+}
+
+// lullLeft is how long after now processing must still wait; 0 or less
+// when it may go on.
+func (b *Bot) lullLeft(now time.Duration) time.Duration {
+	if b.acks.Load() >= ackBacklog {
+		b.backedUp.Store(max(1, int64(now)))
+	}
+	last := b.backedUp.Load()
+	if last == 0 {
+		return 0
+	}
+	return time.Duration(last) + ackLull - now
+}
+
+// waitLull waits until the acknowledgements' lull ends, for at most d, or
+// until ctx ends. Every processor and outbox worker may be waiting at
+// once (hundreds), so they do not each poll the lull: one goroutine does,
+// and closes a channel they all wait on. Each polling on its own woke
+// every few milliseconds, and in a burst that was about a tenth of
+// serve's CPU, taken from the acknowledgements.
+func (b *Bot) waitLull(ctx context.Context, d time.Duration) {
+	b.lullMu.Lock()
+	lull := b.lull
+	if lull == nil {
+		lull = make(chan struct{})
+		b.lull = lull
+		go b.watchLull(lull)
+	}
+	b.lullMu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-lull:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// watchLull closes lull once the acknowledgements' lull has ended. It
+// sleeps until the lull would end, and looks again.
+func (b *Bot) watchLull(lull chan struct{}) {
+	for {
+		wait := b.lullLeft(b.yieldNow())
+		if wait <= 0 {
+			b.lullMu.Lock()
+			b.lull = nil
+			b.lullMu.Unlock()
+			close(lull)
+			return
+		}
+		time.Sleep(wait)
 	}
 }

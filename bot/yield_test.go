@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 )
@@ -78,6 +79,27 @@ func TestYieldWhileAcksBackUp(t *testing.T) {
 			t.Errorf("waited %v, want %v (until %v after the last backed-up acknowledgement)", got, want, ackLull)
 		}
 	})
+	t.Run("a wave still waiting for its fdatasync past the lull: wait", func(t *testing.T) {
+		c := &fakeYieldClock{t: time.Second}
+		b := &Bot{clock: c}
+		for range ackBacklog {
+			b.acking()
+		}
+		c.t += 2 * ackLull
+		c.onSleep = func() {
+			if b.acks.Load() > 0 {
+				for range ackBacklog {
+					b.acked()
+				}
+			}
+		}
+		b.Yield(context.Background())
+		// The wave is back as the first sleep ends; the lull runs from
+		// when Yield last saw it under way.
+		if got, want := c.total(), ackLull; got != want {
+			t.Errorf("waited %v (%v), want %v", got, c.slept, want)
+		}
+	})
 	t.Run("wave after wave: until the burst ebbs", func(t *testing.T) {
 		c := &fakeYieldClock{t: time.Second}
 		b := &Bot{clock: c}
@@ -115,6 +137,50 @@ func TestYieldWhileAcksBackUp(t *testing.T) {
 		b.Yield(ctx)
 		if len(c.slept) != 1 {
 			t.Errorf("slept %v, want once, then return as ctx ended", c.slept)
+		}
+	})
+	t.Run("the real clock: all at once, after the lull", func(t *testing.T) {
+		b := &Bot{}
+		start := time.Now()
+		backUp(b)
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				b.Yield(context.Background())
+				if took := time.Since(start); took < ackLull {
+					t.Errorf("returned %v after the acknowledgements backed up, want a lull of %v first", took, ackLull)
+				}
+			})
+		}
+		wg.Wait()
+		b.lullMu.Lock()
+		defer b.lullMu.Unlock()
+		if b.lull != nil {
+			t.Error("the lull's channel is left after it ended")
+		}
+	})
+	t.Run("the real clock: a flood that never ebbs, until ctx ends", func(t *testing.T) {
+		b := &Bot{}
+		for range ackBacklog {
+			b.acking()
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			b.Yield(ctx)
+			close(done)
+		}()
+		// Yield cannot return before cancel: the count stays up and
+		// maxYield is far off.
+		select {
+		case <-done:
+			t.Fatal("Yield returned while acknowledgements were under way")
+		case <-time.After(3 * ackLull):
+		}
+		cancel()
+		<-done
+		for range ackBacklog {
+			b.acked()
 		}
 	})
 	t.Run("the real clock", func(t *testing.T) {

@@ -17,6 +17,15 @@
 // uvarint length and the record's bytes. Sequence numbers rise by one from
 // record to record.
 //
+// A segment is written over zeros: a goroutine fills a spare file with
+// zeros and syncs it ahead of time, and the next segment is that file
+// renamed. Writing into blocks that exist already leaves fdatasync no
+// metadata to commit (the file's size and its extents do not change), so
+// on ext4 it skips the filesystem's journal commit, which it otherwise
+// shares with every other file's sync on the disk (the bbolt file's):
+// an acknowledgement waits for its own data only. Zeros where a batch
+// header would be, to the end of a segment, are its unused end.
+//
 // At open, a batch that is cut short or fails its checksum at the end of
 // the last segment is the write a crash interrupted (its callers were never
 // told it was durable): the segment is cut back to the valid prefix. A bad
@@ -36,6 +45,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrClosed is returned by Append after Close.
@@ -66,6 +76,10 @@ const (
 	headerLen   = 12
 	maxBatchLen = 64 << 20
 	segSuffix   = ".wal"
+	// spareName is the zero-filled file the next segment is renamed
+	// from, and spareTemp the one being filled (see prepare).
+	spareName = "next.spare"
+	spareTemp = "next.spare.tmp"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -78,7 +92,8 @@ type Record struct {
 
 // Options tune a Journal. The zero value is durable, with 16 MiB segments.
 type Options struct {
-	// NoSync skips fdatasync; only for throw-away stores.
+	// NoSync skips fdatasync, and with it the zero-filled segments that
+	// make it cheap; only for throw-away stores.
 	NoSync bool
 	// SegmentSize is the size past which the next batch starts a new
 	// segment; <= 0 means 16 MiB.
@@ -94,6 +109,10 @@ type Options struct {
 	// ReadOnly scans the journal without repairing a torn tail and
 	// refuses Append.
 	ReadOnly bool
+
+	// noSpare leaves segments to grow as they are written, as with
+	// NoSync but synced: for tests of that kind of segment.
+	noSpare bool
 }
 
 type segment struct {
@@ -114,13 +133,24 @@ type Journal struct {
 	closed  bool
 	exited  chan struct{}
 	segs    []segment // oldest first; the last is the one written
-	f       *os.File  // the last segment, open for appending
+	f       *os.File  // the last segment, open for writing at size
 	size    int64
+	zeroed  bool   // f was a spare: its blocks exist, zero past size
+	limit   int64  // the size past which the next batch starts a segment
 	next    uint64 // the sequence of the next record
 	buf     []byte
 	batch   []*pending
 	records []Record
 	tags    []any
+
+	// The spare segment: prepare fills it when kicked, and sets ready
+	// once it may be renamed into a segment. spareSize is its size,
+	// set before ready; written by prepare only.
+	spareReady atomic.Bool
+	spareSize  atomic.Int64
+	spareKick  chan struct{}
+	spareStop  chan struct{}
+	spareDone  chan struct{}
 }
 
 type pending struct {
@@ -178,8 +208,24 @@ func Open(dir string, after uint64, opt Options) (*Journal, []Record, error) {
 		j.closed = true
 		return j, out, nil
 	}
-	if err := j.newSegment(); err != nil {
+	// A spare left by a crash may be half filled: it is made again.
+	for _, name := range []string{spareName, spareTemp} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, nil, fmt.Errorf("open journal %s: %w", dir, err)
+		}
+	}
+	if err := j.newSegment(j.next); err != nil {
 		return nil, nil, err
+	}
+	j.spareDone = make(chan struct{})
+	if opt.NoSync || opt.noSpare {
+		close(j.spareDone)
+	} else {
+		// Until the first spare is ready the segment opened above grows
+		// as it is written; write kicks prepare at the first batch and
+		// moves to the spare once there is one.
+		j.spareKick, j.spareStop = make(chan struct{}, 1), make(chan struct{})
+		go j.prepare()
 	}
 	go j.run()
 	return j, out, nil
@@ -231,6 +277,9 @@ func readSegment(path string, first uint64, last, readOnly bool) ([]Record, uint
 	off := 0
 	for off < len(data) {
 		payload, why := batchAt(data, off)
+		if why != "" && allZero(data[off:]) {
+			break // the unused end of a zero-filled segment
+		}
 		if why == "" {
 			var err error
 			recs, lastSeq, err = appendRecords(recs, payload, lastSeq)
@@ -271,6 +320,15 @@ func batchAt(data []byte, off int) ([]byte, string) {
 		return nil, "batch checksum mismatch"
 	}
 	return payload, ""
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // goodBatchAfter reports whether a whole, valid batch starts anywhere at or
@@ -324,24 +382,37 @@ func truncate(path string, size int64) error {
 	return nil
 }
 
-// newSegment starts the segment the next batch goes to, closing the
-// current one. The directory is synced so that the file survives a crash.
-func (j *Journal) newSegment() error {
+// newSegment starts the segment the next batch goes to, whose first
+// record is first, closing the current one: the spare renamed if one is
+// ready, else a new file. A file of that name holds no record (every
+// record so far is below first), so it is replaced. The directory is
+// synced so that the segment survives a crash.
+func (j *Journal) newSegment(first uint64) error {
 	if j.f != nil {
 		if err := j.f.Close(); err != nil {
 			return fmt.Errorf("close journal segment: %w", err)
 		}
 		j.f = nil
 	}
-	name := fmt.Sprintf("%020d%s", j.next, segSuffix)
+	name := fmt.Sprintf("%020d%s", first, segSuffix)
 	path := filepath.Join(j.dir, name)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return fmt.Errorf("create journal segment %s: %w", path, err)
+	zeroed := false
+	if j.spareReady.Load() {
+		j.spareReady.Store(false)
+		if err := os.Rename(filepath.Join(j.dir, spareName), path); err == nil {
+			zeroed = true
+		}
+		select {
+		case j.spareKick <- struct{}{}:
+		default:
+		}
 	}
-	st, err := f.Stat()
+	flag := os.O_CREATE | os.O_WRONLY
+	if !zeroed {
+		flag |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flag, 0o600)
 	if err != nil {
-		f.Close()
 		return fmt.Errorf("create journal segment %s: %w", path, err)
 	}
 	if !j.opt.NoSync {
@@ -350,13 +421,80 @@ func (j *Journal) newSegment() error {
 			return err
 		}
 	}
-	j.f, j.size = f, st.Size()
+	j.f, j.size, j.zeroed, j.limit = f, 0, zeroed, j.opt.SegmentSize
+	if zeroed {
+		j.limit = j.spareSize.Load()
+	}
 	j.mu.Lock()
 	if n := len(j.segs); n == 0 || j.segs[n-1].name != name {
-		j.segs = append(j.segs, segment{name: name, first: j.next, last: j.next - 1})
+		j.segs = append(j.segs, segment{name: name, first: first, last: first - 1})
 	}
 	j.mu.Unlock()
 	return nil
+}
+
+// prepare fills the spare with zeros and syncs it each time it is kicked,
+// until Close. A spare it cannot make is tried again at the next kick
+// (the next segment); meanwhile segments grow as they are written. The
+// first spare is firstSpare bytes, and each next one twice the last, up
+// to SegmentSize: a store that takes in a few deliveries (a test, a
+// quiet team) writes little more than them, and a busy one soon has
+// whole segments.
+func (j *Journal) prepare() {
+	defer close(j.spareDone)
+	size := min(firstSpare, j.opt.SegmentSize)
+	for {
+		select {
+		case <-j.spareStop:
+			return
+		case <-j.spareKick:
+		}
+		if j.spareReady.Load() {
+			continue
+		}
+		if err := j.fillSpare(size); err == nil {
+			j.spareSize.Store(size)
+			j.spareReady.Store(true)
+			size = min(2*size, j.opt.SegmentSize)
+		}
+	}
+}
+
+const (
+	// firstSpare is the size of the first spare.
+	firstSpare = 1 << 20
+	// spareChunk is how much of the spare one write fills.
+	spareChunk = 256 << 10
+)
+
+func (j *Journal) fillSpare(size int64) error {
+	tmp := filepath.Join(j.dir, spareTemp)
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	zeros := make([]byte, min(spareChunk, size))
+	for n := int64(0); n < size && err == nil; n += int64(len(zeros)) {
+		select {
+		case <-j.spareStop:
+			err = ErrClosed
+		default:
+			_, err = f.Write(zeros[:min(int64(len(zeros)), size-n)])
+		}
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(j.dir, spareName))
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+	}
+	return err
 }
 
 func syncDir(dir string) error {
@@ -441,16 +579,10 @@ func (j *Journal) commit(batch []*pending) {
 // is cut back to where it was, so the next batch does not follow garbage,
 // and the records' sequence numbers are handed out again.
 func (j *Journal) write(batch []*pending) error {
-	if j.size >= j.opt.SegmentSize {
-		if err := j.newSegment(); err != nil {
-			return err
-		}
-	}
 	buf := append(j.buf[:0], make([]byte, headerLen)...)
 	first := j.next
-	for _, p := range batch {
-		p.seq = j.next
-		j.next++
+	for i, p := range batch {
+		p.seq = first + uint64(i)
 		buf = binary.LittleEndian.AppendUint64(buf, p.seq)
 		buf = binary.AppendUvarint(buf, uint64(len(p.data)))
 		buf = append(buf, p.data...)
@@ -460,15 +592,30 @@ func (j *Journal) write(batch []*pending) error {
 	binary.LittleEndian.PutUint32(buf[4:], uint32(len(payload)))
 	binary.LittleEndian.PutUint32(buf[8:], crc32.Checksum(payload, castagnoli))
 	j.buf = buf
-	_, err := j.f.Write(buf)
+	// A batch that would pass the segment's end starts the next one, and
+	// so does the first batch after a spare is ready while the segment
+	// is not zero-filled.
+	if (j.size > 0 && j.size+int64(len(buf)) > j.limit) || (!j.zeroed && j.spareReady.Load()) {
+		if err := j.newSegment(first); err != nil {
+			return err
+		}
+	}
+	if !j.zeroed && j.spareKick != nil {
+		select {
+		case j.spareKick <- struct{}{}:
+		default:
+		}
+	}
+	_, err := j.f.WriteAt(buf, j.size)
 	if err == nil && !j.opt.NoSync {
 		err = fdatasync(j.f)
 	}
 	if err != nil {
-		j.next = first
 		_ = j.f.Truncate(j.size)
+		j.zeroed = false
 		return fmt.Errorf("write journal %s: %w", j.f.Name(), err)
 	}
+	j.next = first + uint64(len(batch))
 	j.size += int64(len(buf))
 	j.mu.Lock()
 	j.segs[len(j.segs)-1].last = j.next - 1
@@ -516,11 +663,24 @@ func (j *Journal) Close() error {
 	default:
 	}
 	<-j.exited
-	if j.f == nil {
-		return nil
+	if j.spareStop != nil {
+		close(j.spareStop)
 	}
-	err := j.f.Close()
-	j.f = nil
+	if j.spareDone != nil {
+		<-j.spareDone
+	}
+	var err error
+	for _, name := range []string{spareName, spareTemp} {
+		if rerr := os.Remove(filepath.Join(j.dir, name)); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
+			err = rerr
+		}
+	}
+	if j.f != nil {
+		if cerr := j.f.Close(); err == nil {
+			err = cerr
+		}
+		j.f = nil
+	}
 	if err != nil {
 		return fmt.Errorf("close journal %s: %w", j.dir, err)
 	}

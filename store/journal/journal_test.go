@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // appendAll appends n records "rec-<i>" from n goroutines at once and
@@ -29,13 +30,27 @@ func appendAll(t *testing.T, j *Journal, from, n int) []uint64 {
 	return seqs
 }
 
-func open(t *testing.T, dir string, after uint64, opt Options) (*Journal, []Record) {
+// open opens a journal and, unless it grows its segments as written,
+// has its spare made and waits for it (a journal makes it at its first
+// batch), so that the first batch goes to a zero-filled segment of the
+// same name and tests see the same segments every run.
+func open(t testing.TB, dir string, after uint64, opt Options) (*Journal, []Record) {
 	t.Helper()
 	j, recs, err := Open(dir, after, opt)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { j.Close() })
+	if !opt.NoSync && !opt.noSpare && !opt.ReadOnly {
+		j.spareKick <- struct{}{}
+		deadline := time.Now().Add(10 * time.Second)
+		for !j.spareReady.Load() {
+			if time.Now().After(deadline) {
+				t.Fatal("no spare segment after 10 s")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
 	return j, recs
 }
 
@@ -90,7 +105,8 @@ func TestAppendedRecordsSurviveReopen(t *testing.T) {
 
 // A crash during a batch's write leaves part of it: any prefix of the
 // last batch, or garbage after it. Open keeps every whole batch before it
-// and cuts the rest off, and the journal goes on from there.
+// and cuts the rest off, and the journal goes on from there. In a
+// zero-filled segment what the crash did not write is zeros.
 func TestTornTailIsCutOff(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -102,47 +118,109 @@ func TestTornTailIsCutOff(t *testing.T) {
 		{"zeros after", func(d []byte, last int) []byte { return append(d, make([]byte, 4096)...) }},
 		{"first page lost", func(d []byte, last int) []byte { copy(d[last:], make([]byte, 16)); return d }},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			j, _ := open(t, dir, 0, Options{})
-			appendAll(t, j, 0, 10)
-			path := filepath.Join(dir, j.segs[0].name)
-			before, err := os.Stat(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := j.Append([]byte("the torn one"), nil); err != nil {
-				t.Fatal(err)
-			}
-			j.Close()
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, tc.tear(data, int(before.Size())), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			j, recs := open(t, dir, 0, Options{})
-			got := contents(t, recs)
-			_, torn := got["the torn one"]
-			if tc.name == "zeros after" {
-				// The batch itself is whole; only what follows is cut.
-				if !torn || len(got) != 11 {
-					t.Fatalf("recovered %d records (torn one kept %v); want all 11", len(got), torn)
+		for _, spare := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/zero-filled=%v", tc.name, spare), func(t *testing.T) {
+				dir := t.TempDir()
+				opt := Options{noSpare: !spare}
+				j, _ := open(t, dir, 0, opt)
+				appendAll(t, j, 0, 10)
+				path := filepath.Join(dir, j.segs[0].name)
+				before := j.size
+				if _, err := j.Append([]byte("the torn one"), nil); err != nil {
+					t.Fatal(err)
 				}
-			} else if torn || len(got) != 10 {
-				t.Fatalf("recovered %d records (torn one kept %v); want the 10 before it", len(got), torn)
-			}
-			seq, err := j.Append([]byte("after"), nil)
-			if err != nil || seq != uint64(len(got)+1) {
-				t.Fatalf("Append after recovery = %d, %v; want %d", seq, err, len(got)+1)
-			}
-			j.Close()
-			_, recs = open(t, dir, 0, Options{})
-			if got := contents(t, recs); got["after"] != seq || len(got) != int(seq) {
-				t.Errorf("reopened: %d records, after at %d; want %d records", len(got), got["after"], seq)
-			}
-		})
+				end, zeroed := j.size, j.zeroed
+				j.Close()
+				if len(j.segs) != 1 || zeroed != spare {
+					t.Fatalf("%d segments, zero-filled %v; want one, %v", len(j.segs), zeroed, spare)
+				}
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				torn := tc.tear(data[:end], int(before))
+				if spare {
+					torn = append(torn, make([]byte, max(0, len(data)-len(torn)))...)
+				}
+				if err := os.WriteFile(path, torn, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				j, recs := open(t, dir, 0, opt)
+				got := contents(t, recs)
+				_, kept := got["the torn one"]
+				if tc.name == "zeros after" {
+					// The batch itself is whole; only what follows is cut.
+					if !kept || len(got) != 11 {
+						t.Fatalf("recovered %d records (torn one kept %v); want all 11", len(got), kept)
+					}
+				} else if kept || len(got) != 10 {
+					t.Fatalf("recovered %d records (torn one kept %v); want the 10 before it", len(got), kept)
+				}
+				seq, err := j.Append([]byte("after"), nil)
+				if err != nil || seq != uint64(len(got)+1) {
+					t.Fatalf("Append after recovery = %d, %v; want %d", seq, err, len(got)+1)
+				}
+				j.Close()
+				_, recs = open(t, dir, 0, opt)
+				if got := contents(t, recs); got["after"] != seq || len(got) != int(seq) {
+					t.Errorf("reopened: %d records, after at %d; want %d records", len(got), got["after"], seq)
+				}
+			})
+		}
+	}
+}
+
+// A segment is written over zeros once the spare is ready: the first
+// batch after it goes to the spare, renamed; each roll takes the next
+// spare; the zeros past the last batch are not a torn tail; Close
+// leaves no spare behind.
+func TestSegmentsAreZeroFilled(t *testing.T) {
+	dir := t.TempDir()
+	const size = 4096
+	j, _ := open(t, dir, 0, Options{SegmentSize: size})
+	var want []string
+	for i := range 40 {
+		rec := fmt.Sprintf("record-%02d-%s", i, strings.Repeat("x", 200))
+		if _, err := j.Append([]byte(rec), nil); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, rec)
+		if !j.zeroed {
+			t.Fatalf("batch %d went to a segment that is not zero-filled", i)
+		}
+		// Each roll kicks the next spare; wait for it, so every
+		// segment is a spare.
+		for !j.spareReady.Load() {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	names, err := segmentNames(dir)
+	if err != nil || len(names) < 3 {
+		t.Fatalf("segments %v, %v; want at least 3", names, err)
+	}
+	for _, s := range names {
+		st, err := os.Stat(filepath.Join(dir, s.name))
+		if err != nil || st.Size() != size {
+			t.Errorf("segment %s: %v, %v; want %d bytes", s.name, st, err, size)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, spareName)); err != nil {
+		t.Errorf("no spare while open: %v", err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{spareName, spareTemp} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s after Close: %v; want none", name, err)
+		}
+	}
+	_, recs := open(t, dir, 0, Options{SegmentSize: size, ReadOnly: true})
+	got := contents(t, recs)
+	for i, rec := range want {
+		if got[rec] != uint64(i+1) {
+			t.Errorf("%s at %d after reopening; want %d", rec[:9], got[rec], i+1)
+		}
 	}
 }
 
