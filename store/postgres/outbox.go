@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"cmp"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -170,11 +169,13 @@ func (t *tx) RenewLease(j *triage.Job) error {
 }
 
 // RenewLeases extends this replica's leases on jobs to now+Lease in one
-// statement of its own, which waits for none of this process's Updates
-// (they are serialised, and a burst queues hundreds of them), and returns
-// the jobs gone or held by another replica. The statement writes only the
-// lease of rows this replica holds; an Update that read one of them before
-// it loses its race and is run again, as with another replica's write.
+// statement, in a transaction of its own that waits for none of this
+// process's Updates (they are serialised, and a burst queues hundreds of
+// them), and returns the jobs gone or held by another replica. The
+// statement writes only the lease of rows this replica holds; an Update
+// that read one of them before it loses its race and is run again, as with
+// another replica's write, and a deadlock with one is retried as run
+// retries any lost race.
 func (db *DB) RenewLeases(jobs []*triage.Job) ([]*triage.Job, error) {
 	if len(jobs) == 0 {
 		return nil, nil
@@ -183,20 +184,28 @@ func (db *DB) RenewLeases(jobs []*triage.Job) ([]*triage.Job, error) {
 	for i, j := range jobs {
 		ids[i] = int64(j.ID)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), db.opt.Timeout)
-	defer cancel()
 	held := make(map[uint64]string, len(jobs))
-	for attempt := 1; ; attempt++ {
-		clear(held)
-		err := db.renewLeases(ctx, ids, held)
-		if err == nil {
-			break
+	err := db.run(pgx.TxOptions{}, "renew leases", func(ttx triage.Tx) error {
+		t := ttx.(*tx)
+		clear(held) // run may call this function again
+		rows, err := t.q.Query(t.ctx, `UPDATE jobs SET lease_ns = $2 WHERE id = ANY($1) AND claimed_by = $3 RETURNING id, key`,
+			ids, nanos(t.now().Add(db.opt.Lease)), db.opt.Replica)
+		if err != nil {
+			return err
 		}
-		// A deadlock with an Update of this process is the one race to
-		// expect; the statement is run again at once.
-		if !retryable(err) || attempt == maxAttempts || ctx.Err() != nil {
-			return nil, fmt.Errorf("renew leases of %d jobs: %w", len(jobs), err)
+		for rows.Next() {
+			var id int64
+			var key string
+			if err := rows.Scan(&id, &key); err != nil {
+				rows.Close()
+				return err
+			}
+			held[uint64(id)] = key
 		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("renew leases of %d jobs: %w", len(jobs), err)
 	}
 	var lost []*triage.Job
 	for _, j := range jobs {
@@ -205,26 +214,6 @@ func (db *DB) RenewLeases(jobs []*triage.Job) ([]*triage.Job, error) {
 		}
 	}
 	return lost, nil
-}
-
-// renewLeases runs RenewLeases' statement once, putting the id and key of
-// each job it renewed in held.
-func (db *DB) renewLeases(ctx context.Context, ids []int64, held map[uint64]string) error {
-	rows, err := db.pool.Query(ctx, `UPDATE jobs SET lease_ns = $2 WHERE id = ANY($1) AND claimed_by = $3 RETURNING id, key`,
-		ids, nanos(db.opt.Now().Add(db.opt.Lease)), db.opt.Replica)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		var key string
-		if err := rows.Scan(&id, &key); err != nil {
-			rows.Close()
-			return err
-		}
-		held[uint64(id)] = key
-	}
-	return rows.Err()
 }
 
 func notQueued(j *triage.Job) error {
