@@ -177,7 +177,8 @@ func TestOrderContinueDefault(t *testing.T) {
 func equalDecision(a, b Decision) bool {
 	return a.Urgency == b.Urgency && a.Category == b.Category && a.Estimate == b.Estimate &&
 		slices.Equal(a.Labels, b.Labels) && a.SLA == b.SLA && a.Team == b.Team && a.Rule == b.Rule &&
-		a.Default == b.Default && slices.Equal(a.Matched, b.Matched) && slices.Equal(a.Also, b.Also)
+		a.Default == b.Default && slices.Equal(a.Matched, b.Matched) && slices.Equal(a.Also, b.Also) &&
+		a.Modifier == b.Modifier && a.RuleUrgency == b.RuleUrgency
 }
 
 func TestDecisionDoesNotShareSetMemory(t *testing.T) {

@@ -125,10 +125,11 @@ func (c *compiler) actions(cr *compiledRule, fail func(string, string, error), r
 	case r.Urgency != 0 && !r.Urgency.Valid():
 		fail("urgency", fmt.Sprintf("%d is not an urgency; write P1, P2, P3 or P4", int(r.Urgency)), nil)
 	case r.Continue && r.Urgency != 0:
-		fail("urgency", "a continue rule never decides urgency; remove urgency, or remove continue: true", nil)
+		fail("urgency", "a continue rule never decides urgency; write urgency_at_least or urgency_at_most to raise or lower what another rule decides, or remove continue: true", nil)
 	case !r.Continue && r.Urgency == 0:
 		fail("urgency", "is missing; write urgency: P1, P2, P3 or P4 (or add continue: true to only add labels)", nil)
 	}
+	c.modifiers(fail, r)
 	conds := hasConditions(r)
 	switch {
 	case r.Default && r.Continue:
@@ -164,8 +165,40 @@ func (c *compiler) actions(cr *compiledRule, fail func(string, string, error), r
 			cr.labels = append(cr.labels, l)
 		}
 	}
-	if r.Continue && len(r.Labels) == 0 && r.Category == "" && r.Estimate == 0 && r.SLA == (SLA{}) && r.Team == "" {
-		fail("continue", "the rule sets nothing; give it labels, category, estimate, sla or team, or remove it", nil)
+	if r.Continue && len(r.Labels) == 0 && r.Category == "" && r.Estimate == 0 && r.SLA == (SLA{}) && r.Team == "" &&
+		r.UrgencyAtLeast == 0 && r.UrgencyAtMost == 0 {
+		fail("continue", "the rule sets nothing; give it labels, category, estimate, sla, team, urgency_at_least or urgency_at_most, or remove it", nil)
+	}
+}
+
+// modifiers checks urgency_at_least and urgency_at_most. They bound what
+// another rule decided, so only a continue rule has them, one per rule,
+// and never a bound that every urgency already meets.
+func (c *compiler) modifiers(fail func(string, string, error), r Rule) {
+	for _, m := range []struct {
+		field   string
+		u, noop Urgency
+		fix     string // what to write instead of the no-op bound
+	}{
+		{"urgency_at_least", r.UrgencyAtLeast, P4, "every request is at least P4; write P3, P2 or P1"},
+		{"urgency_at_most", r.UrgencyAtMost, P1, "every request is at most P1; write P2, P3 or P4"},
+	} {
+		switch {
+		case m.u == 0:
+		case !m.u.Valid():
+			fail(m.field, fmt.Sprintf("%d is not an urgency; write P1, P2, P3 or P4", int(m.u)), nil)
+		case r.Default:
+			fail(m.field, fmt.Sprintf("the default rule decides urgency, it does not bound it; remove %s", m.field), nil)
+		case !r.Continue && r.Urgency != 0:
+			fail(m.field, fmt.Sprintf("bounds the urgency another rule decides, but this rule decides it (urgency: %s); remove %s, or move it to a continue rule", r.Urgency, m.field), nil)
+		case !r.Continue:
+			fail(m.field, fmt.Sprintf("bounds the urgency another rule decides, so it needs continue: true; add continue: true, or write urgency: %s to decide it here", m.u), nil)
+		case m.u == m.noop:
+			fail(m.field, fmt.Sprintf("changes nothing, since %s, or remove it", m.fix), nil)
+		}
+	}
+	if r.UrgencyAtLeast != 0 && r.UrgencyAtMost != 0 {
+		fail("urgency_at_most", "the rule also has urgency_at_least; a rule either raises or lowers urgency, so split it into two continue rules", nil)
 	}
 }
 

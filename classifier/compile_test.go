@@ -47,6 +47,20 @@ func TestCompileErrors(t *testing.T) {
 			[]want{{0, "urgency", "never decides urgency"}}},
 		{"continue that sets nothing", []Rule{ok(Rule{Any: []string{"x"}, Continue: true}), def}, Options{},
 			[]want{{0, "continue", "sets nothing"}}},
+		{"floor without continue", []Rule{ok(Rule{Any: []string{"x"}, UrgencyAtLeast: P2}), def}, Options{},
+			[]want{{0, "urgency", "is missing"}, {0, "urgency_at_least", "add continue: true, or write urgency: P2"}}},
+		{"cap on a deciding rule", []Rule{ok(Rule{Any: []string{"x"}, Urgency: P2, UrgencyAtMost: P3}), def}, Options{},
+			[]want{{0, "urgency_at_most", "this rule decides it (urgency: P2)"}}},
+		{"bound on the default", []Rule{{Name: "default", Default: true, Urgency: P3, UrgencyAtLeast: P2}}, Options{},
+			[]want{{0, "urgency_at_least", "the default rule decides urgency"}}},
+		{"floor and cap on one rule", []Rule{ok(Rule{Any: []string{"x"}, Continue: true, UrgencyAtLeast: P3, UrgencyAtMost: P3}), def}, Options{},
+			[]want{{0, "urgency_at_most", "split it into two continue rules"}}},
+		{"floor every request meets", []Rule{ok(Rule{Any: []string{"x"}, Continue: true, UrgencyAtLeast: P4}), def}, Options{},
+			[]want{{0, "urgency_at_least", "every request is at least P4"}}},
+		{"cap every request meets", []Rule{ok(Rule{Any: []string{"x"}, Continue: true, UrgencyAtMost: P1}), def}, Options{},
+			[]want{{0, "urgency_at_most", "every request is at most P1"}}},
+		{"bad bound", []Rule{ok(Rule{Any: []string{"x"}, Continue: true, UrgencyAtMost: 9}), def}, Options{},
+			[]want{{0, "urgency_at_most", "9 is not an urgency"}}},
 		{"no conditions", []Rule{ok(Rule{Urgency: P2}), def}, Options{},
 			[]want{{0, "", "matches every request"}}},
 		{"empty name", []Rule{{Any: []string{"x"}, Urgency: P1}, def}, Options{},
@@ -167,13 +181,14 @@ func TestRuleErrorText(t *testing.T) {
 func TestCompileAccepts(t *testing.T) {
 	rules := []Rule{
 		{Name: "tag-all", Continue: true, Labels: []string{"interrupt", "interrupt"}},
+		{Name: "floor-only", Any: []string{"blocking"}, Continue: true, UrgencyAtLeast: P2},
 		{Name: "ids", Channel: []string{"C0123ABCD", "G0PRIV", "#ops-alerts"}, RequesterIn: []string{"U0123", "W0ENT", "@sre"}, Urgency: P2},
 		{Name: "when", When: " Business_Hours ", Urgency: P3},
 		{Name: "default", Default: true, Urgency: P3},
 	}
 	s := mustCompile(t, rules, Options{Groups: testGroups})
 	got := s.Rules()
-	if len(got) != len(rules) || got[1].Name != "ids" || !slices.Equal(got[1].Channel, rules[1].Channel) {
+	if len(got) != len(rules) || got[2].Name != "ids" || !slices.Equal(got[2].Channel, rules[2].Channel) {
 		t.Errorf("Rules() = %+v, want the rules as given", got)
 	}
 	if d := s.Classify(Input{}); !slices.Equal(d.Labels, []string{"interrupt"}) || !slices.Equal(d.Also, []string{"tag-all"}) {

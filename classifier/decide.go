@@ -43,7 +43,37 @@ func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, match []byte) Deci
 		}
 	}
 	d.Labels = appendNew(d.Labels, r.labels)
+	s.bound(&d, sc.cont)
 	return d
+}
+
+// bound applies the urgency_at_least and urgency_at_most of the continue
+// rules cont to d. The tightest bound of each kind counts, the first rule
+// to state it names it. When a floor and a cap contradict each other the
+// floor wins, because hiding a blocker costs more than an extra
+// interrupt; so at most one rule moves the urgency, and the explanation
+// can name it.
+func (s *Set) bound(d *Decision, cont []int) {
+	var floor, limit *Rule
+	for _, i := range cont {
+		r := &s.rules[i].rule
+		if u := r.UrgencyAtLeast; u != 0 && (floor == nil || u < floor.UrgencyAtLeast) {
+			floor = r
+		}
+		if u := r.UrgencyAtMost; u != 0 && (limit == nil || u > limit.UrgencyAtMost) {
+			limit = r
+		}
+	}
+	by, u := "", d.Urgency
+	switch {
+	case floor != nil && u > floor.UrgencyAtLeast:
+		by, u = floor.Name, floor.UrgencyAtLeast
+	case limit != nil && u < limit.UrgencyAtMost && (floor == nil || limit.UrgencyAtMost <= floor.UrgencyAtLeast):
+		by, u = limit.Name, limit.UrgencyAtMost
+	}
+	if by != "" {
+		d.Modifier, d.RuleUrgency, d.Urgency = by, d.Urgency, u
+	}
 }
 
 func appendNew(dst, src []string) []string {

@@ -11,9 +11,9 @@ import (
 // saves. slas keeps each SLA's MarshalJSON for the next call (nil keeps
 // nothing); it is the caller's, not shared. AppendJSON reports false,
 // having appended nothing, for what only encoding/json can word the error
-// of: an invalid urgency or a non-finite estimate.
+// of: an invalid urgency (or rule urgency) or a non-finite estimate.
 func (d *Decision) AppendJSON(dst []byte, slas map[SLA][]byte) ([]byte, bool) {
-	if !d.Urgency.Valid() || math.IsNaN(d.Estimate) || math.IsInf(d.Estimate, 0) {
+	if !d.Urgency.Valid() || d.RuleUrgency != 0 && !d.RuleUrgency.Valid() || math.IsNaN(d.Estimate) || math.IsInf(d.Estimate, 0) {
 		return dst, false
 	}
 	var slaJSON []byte
@@ -60,6 +60,14 @@ func (d *Decision) AppendJSON(dst []byte, slas map[SLA][]byte) ([]byte, bool) {
 	if d.Answer != "" {
 		dst = append(dst, `,"answer":`...)
 		dst = jsonwrite.String(dst, d.Answer)
+	}
+	if d.Modifier != "" {
+		dst = append(dst, `,"modifier":`...)
+		dst = jsonwrite.String(dst, d.Modifier)
+	}
+	if d.RuleUrgency != 0 {
+		dst = append(dst, `,"rule_urgency":"`...)
+		dst = append(append(dst, d.RuleUrgency.String()...), '"')
 	}
 	return append(dst, '}'), true
 }

@@ -5,7 +5,9 @@
 // Rules are evaluated in order and the first matching rule decides, except
 // that rules marked Continue only contribute labels (and anything the
 // deciding rule leaves empty) and let evaluation fall through. The single
-// Default rule decides when no other rule matches.
+// Default rule decides when no other rule matches. A Continue rule may also
+// bound the decided urgency (UrgencyAtLeast, UrgencyAtMost); the Decision
+// then keeps the deciding rule and names the bound as its Modifier.
 //
 // Keywords (Any, All, None) match whole words or whole phrases,
 // case-insensitively. A word is a run of Unicode letters, digits, marks and

@@ -8,11 +8,16 @@ import (
 
 // Explain says in one sentence why d has its urgency, for the requester and
 // the report, e.g. "P2 because rule `deploy-blocked` matched 'blocked' and
-// 'deploy'". It may be called concurrently.
+// 'deploy'". When a continue rule moved the urgency, the sentence goes on
+// to name it: "P2 because rule `how-do-i` matched 'how do i', raised from
+// P3 by rule `blocks-others`". It may be called concurrently.
 func (d Decision) Explain() string {
 	var b strings.Builder
 	// One allocation: the sentence's length is known before writing it.
 	n := len(" because no rule matched (default rule ``)") + len(d.Rule) + 4
+	if d.Modifier != "" {
+		n += len(", lowered from P? by rule ``") + len(d.Modifier)
+	}
 	for _, m := range d.Matched {
 		n += len(m) + len(", ''")
 	}
@@ -41,6 +46,17 @@ func (d Decision) Explain() string {
 			b.WriteString(m)
 			b.WriteByte('\'')
 		}
+	}
+	if d.Modifier != "" {
+		if d.Urgency < d.RuleUrgency {
+			b.WriteString(", raised from ")
+		} else {
+			b.WriteString(", lowered from ")
+		}
+		b.WriteString(d.RuleUrgency.String())
+		b.WriteString(" by rule `")
+		b.WriteString(d.Modifier)
+		b.WriteByte('`')
 	}
 	return b.String()
 }

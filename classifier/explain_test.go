@@ -24,6 +24,12 @@ func TestExplain(t *testing.T) {
 			"P3 because no rule matched (default rule `default`)"},
 		{"default with continue rules", Decision{Urgency: P3, Rule: "catch-all", Default: true, Also: []string{"tag"}},
 			"P3 because no rule matched (default rule `catch-all`)"},
+		{"raised", Decision{Urgency: P2, Rule: "how-do-i", Matched: []string{"how do i"}, Modifier: "blocks-others", RuleUrgency: P3},
+			"P2 because rule `how-do-i` matched 'how do i', raised from P3 by rule `blocks-others`"},
+		{"lowered", Decision{Urgency: P3, Rule: "outage", Matched: []string{"down"}, Modifier: "just-asking", RuleUrgency: P1},
+			"P3 because rule `outage` matched 'down', lowered from P1 by rule `just-asking`"},
+		{"default raised", Decision{Urgency: P2, Rule: "default", Default: true, Modifier: "blocks-others", RuleUrgency: P3},
+			"P2 because no rule matched (default rule `default`), raised from P3 by rule `blocks-others`"},
 		{"zero decision", Decision{}, "P? because no rule was applied"},
 	}
 	for _, tt := range tests {

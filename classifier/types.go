@@ -148,7 +148,14 @@ type Rule struct {
 
 	// Urgency is required unless Continue is true; a Continue rule must
 	// leave it zero, since it never decides urgency.
-	Urgency  Urgency
+	Urgency Urgency
+	// UrgencyAtLeast and UrgencyAtMost, only on a Continue rule, raise the
+	// decided urgency to at least this urgent, or lower it to at most
+	// this urgent, whichever rule decides. A team states "whatever blocks
+	// a release is P2 or more" once instead of in every rule. Zero is
+	// unset; a rule has at most one of them.
+	UrgencyAtLeast, UrgencyAtMost Urgency
+
 	Category string
 	// Estimate is in the team's budget unit; 0 means "not set".
 	Estimate float64
@@ -211,4 +218,9 @@ type Decision struct {
 	Also []string `json:"also,omitempty"`
 	// Answer is the deciding rule's answer, if it has one.
 	Answer string `json:"answer,omitempty"`
+	// Modifier names the Continue rule whose urgency_at_least or
+	// urgency_at_most changed Urgency from RuleUrgency, what Rule said;
+	// both are empty when Rule's urgency stands.
+	Modifier    string  `json:"modifier,omitempty"`
+	RuleUrgency Urgency `json:"rule_urgency,omitempty"`
 }

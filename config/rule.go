@@ -19,17 +19,21 @@ type Rule struct {
 	When         string   // "business_hours", "after_hours" or ""
 	NeededWithin time.Duration
 	Urgency      string // "P1".."P4"; "" only on a continue rule
-	Category     string
-	Estimate     float64 // in the team's budget unit, when HasEstimate
-	HasEstimate  bool
-	Labels       []string
-	SLA          SLA
-	Team         string // route to this team, or ""
-	Continue     bool
-	Default      bool
-	Answer       string // text or link shown to the requester first, or ""
-	File         string
-	Line         int
+	// UrgencyAtLeast and UrgencyAtMost ("P1".."P4" or "") bound, on a
+	// continue rule, the urgency another rule decides.
+	UrgencyAtLeast string
+	UrgencyAtMost  string
+	Category       string
+	Estimate       float64 // in the team's budget unit, when HasEstimate
+	HasEstimate    bool
+	Labels         []string
+	SLA            SLA
+	Team           string // route to this team, or ""
+	Continue       bool
+	Default        bool
+	Answer         string // text or link shown to the requester first, or ""
+	File           string
+	Line           int
 }
 
 // SLA is how soon a request must be acknowledged and resolved; zero means

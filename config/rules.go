@@ -125,30 +125,35 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 			*dst = d.strs(label, v, func(s string) *problem { return oneOfProblem(s, choices) })
 		}
 	}
-	set := map[string]func(*yaml.Node){
-		"name":          func(v *yaml.Node) { d.str("`name`", v, &r.Name) },
-		"any":           words("`any`", &r.Any),
-		"all":           words("`all`", &r.All),
-		"none":          words("`none`", &r.None),
-		"regex":         func(v *yaml.Node) { d.regex(v, &r.Regex) },
-		"in":            oneOf("`in`", &r.In, classifier.InValues),
-		"type":          oneOf("`type`", &r.Type, requestTypes),
-		"impact":        oneOf("`impact`", &r.Impact, impacts),
-		"channel":       func(v *yaml.Node) { r.Channel = d.strs("`channel`", v, checkChannel) },
-		"requester_in":  func(v *yaml.Node) { r.RequesterIn = d.users("`requester_in`", v) },
-		"when":          func(v *yaml.Node) { d.choice("`when`", v, &r.When, whens...) },
-		"needed_within": func(v *yaml.Node) { d.positive("`needed_within`", v, &r.NeededWithin) },
-		"urgency": func(v *yaml.Node) {
-			if s, ok := d.text("`urgency`", v, "a single value"); ok {
+	urgency := func(label string, dst *string) func(*yaml.Node) {
+		return func(v *yaml.Node) {
+			if s, ok := d.text(label, v, "a single value"); ok {
 				u, p := parseUrgency(s)
 				if p != nil {
 					d.errAt(v, p.msg, p.hint)
 				}
-				r.Urgency = u
+				*dst = u
 			}
-		},
-		"category": func(v *yaml.Node) { d.str("`category`", v, &r.Category) },
-		"answer":   func(v *yaml.Node) { d.str("`answer`", v, &r.Answer) },
+		}
+	}
+	set := map[string]func(*yaml.Node){
+		"name":             func(v *yaml.Node) { d.str("`name`", v, &r.Name) },
+		"any":              words("`any`", &r.Any),
+		"all":              words("`all`", &r.All),
+		"none":             words("`none`", &r.None),
+		"regex":            func(v *yaml.Node) { d.regex(v, &r.Regex) },
+		"in":               oneOf("`in`", &r.In, classifier.InValues),
+		"type":             oneOf("`type`", &r.Type, requestTypes),
+		"impact":           oneOf("`impact`", &r.Impact, impacts),
+		"channel":          func(v *yaml.Node) { r.Channel = d.strs("`channel`", v, checkChannel) },
+		"requester_in":     func(v *yaml.Node) { r.RequesterIn = d.users("`requester_in`", v) },
+		"when":             func(v *yaml.Node) { d.choice("`when`", v, &r.When, whens...) },
+		"needed_within":    func(v *yaml.Node) { d.positive("`needed_within`", v, &r.NeededWithin) },
+		"urgency":          urgency("`urgency`", &r.Urgency),
+		"urgency_at_least": urgency("`urgency_at_least`", &r.UrgencyAtLeast),
+		"urgency_at_most":  urgency("`urgency_at_most`", &r.UrgencyAtMost),
+		"category":         func(v *yaml.Node) { d.str("`category`", v, &r.Category) },
+		"answer":           func(v *yaml.Node) { d.str("`answer`", v, &r.Answer) },
 		"estimate": func(v *yaml.Node) {
 			if r.HasEstimate = d.number("`estimate`", v, &r.Estimate); r.HasEstimate && r.Estimate < 0 {
 				d.errAt(v, fmt.Sprintf("`estimate` must be 0 or more, got %g", r.Estimate), "")

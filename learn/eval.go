@@ -85,15 +85,17 @@ type UrgencyScore struct {
 
 // Disagreement is one request where the rules and the label differ.
 type Disagreement struct {
-	ID           string             `json:"id"`
-	Text         string             `json:"text"`
-	Urgency      classifier.Urgency `json:"urgency"`
-	Category     string             `json:"category"`
-	GotUrgency   classifier.Urgency `json:"got_urgency"`
-	GotCategory  string             `json:"got_category"`
-	Rule         string             `json:"rule"`
-	Explanation  string             `json:"explanation"`
-	Line         int                `json:"line,omitempty"`
+	ID          string             `json:"id"`
+	Text        string             `json:"text"`
+	Urgency     classifier.Urgency `json:"urgency"`
+	Category    string             `json:"category"`
+	GotUrgency  classifier.Urgency `json:"got_urgency"`
+	GotCategory string             `json:"got_category"`
+	Rule        string             `json:"rule"`
+	// Modifier is the continue rule that raised or lowered Rule's urgency.
+	Modifier     string `json:"modifier,omitempty"`
+	Explanation  string `json:"explanation"`
+	Line         int    `json:"line,omitempty"`
 	severity     int
 	exampleIndex int
 }
@@ -148,7 +150,7 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 		}
 		worst = append(worst, Disagreement{
 			ID: ex.ID, Text: ex.Input.Summary, Urgency: ex.Urgency, Category: ex.Category,
-			GotUrgency: d.Urgency, GotCategory: d.Category, Rule: d.Rule, Line: ex.Line,
+			GotUrgency: d.Urgency, GotCategory: d.Category, Rule: d.Rule, Modifier: d.Modifier, Line: ex.Line,
 			severity: sev, exampleIndex: i,
 		})
 	}

@@ -85,6 +85,34 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+// TestEvaluateNamesTheDecidingRule checks that a disagreement whose
+// urgency a continue rule moved still names the rule that decided, and
+// says which rule moved it.
+func TestEvaluateNamesTheDecidingRule(t *testing.T) {
+	set, err := classifier.Compile([]classifier.Rule{
+		{Name: "blocks-others", Any: []string{"blocking"}, Continue: true, UrgencyAtLeast: classifier.P2},
+		{Name: "question", Any: []string{"how do i"}, Urgency: classifier.P4, Category: "question"},
+		{Name: "fallback", Default: true, Urgency: classifier.P3, Category: "other"},
+	}, classifier.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Evaluate(set, []Example{ex("how do I rotate this key, it is blocking me", classifier.P4, "question")})
+	if len(res.Worst) != 1 {
+		t.Fatalf("worst = %+v", res.Worst)
+	}
+	w := res.Worst[0]
+	if w.Rule != "question" || w.Modifier != "blocks-others" || w.GotUrgency != classifier.P2 {
+		t.Errorf("worst = %+v, want P2 decided by question, raised by blocks-others", w)
+	}
+	if !strings.Contains(w.Explanation, "raised from P4 by rule `blocks-others`") {
+		t.Errorf("explanation %q", w.Explanation)
+	}
+	if text := FormatText(res); !strings.Contains(text, "question (then blocks-others)") {
+		t.Errorf("text does not name both rules:\n%s", text)
+	}
+}
+
 func TestEvaluateLargeInputMatchesSerial(t *testing.T) {
 	rules := testRules(t)
 	texts := []string{"site is down", "need access", "how do I x", "hello"}

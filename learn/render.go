@@ -55,7 +55,13 @@ func FormatText(r Result) string {
 	tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLABELLED\tRULES SAY\tRULE\tTEXT")
 	for _, d := range r.Worst {
-		fmt.Fprintf(tw, "%s\t%s %s\t%s %s\t%s\t%s\n", d.ID, d.Urgency, d.Category, d.GotUrgency, dash(d.GotCategory), d.Rule, clip(d.Text))
+		rule := d.Rule
+		if d.Modifier != "" {
+			// The rule that decided stays first: it is the one to fix,
+			// unless the bound that moved its urgency is.
+			rule += " (then " + d.Modifier + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%s %s\t%s\t%s\n", d.ID, d.Urgency, d.Category, d.GotUrgency, dash(d.GotCategory), rule, clip(d.Text))
 	}
 	tw.Flush()
 	return b.String()

@@ -276,6 +276,12 @@ func (s *scanner) decision(d *classifier.Decision) {
 		if s.field("answer") {
 			d.Answer = s.str()
 		}
+		if s.field("modifier") {
+			d.Modifier = s.str()
+		}
+		if s.field("rule_urgency") {
+			d.RuleUrgency = s.urgency()
+		}
 	})
 }
 

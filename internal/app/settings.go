@@ -103,10 +103,16 @@ func Rules(rs []config.Rule, groups map[string][]string) (*classifier.Set, error
 	out := make([]classifier.Rule, len(rs))
 	var errs config.Errors
 	for i, r := range rs {
-		var u classifier.Urgency
-		if r.Urgency != "" {
+		var u, least, most classifier.Urgency
+		for _, f := range []struct {
+			text string
+			dst  *classifier.Urgency
+		}{{r.Urgency, &u}, {r.UrgencyAtLeast, &least}, {r.UrgencyAtMost, &most}} {
+			if f.text == "" {
+				continue
+			}
 			var err error
-			if u, err = classifier.ParseUrgency(r.Urgency); err != nil {
+			if *f.dst, err = classifier.ParseUrgency(f.text); err != nil {
 				errs = append(errs, config.Error{File: r.File, Line: r.Line, Msg: err.Error()})
 			}
 		}
@@ -114,7 +120,7 @@ func Rules(rs []config.Rule, groups map[string][]string) (*classifier.Set, error
 			Name: r.Name, Any: r.Any, All: r.All, None: r.None, Regex: r.Regex, In: r.In,
 			Type: r.Type, Impact: r.Impact, Channel: r.Channel, RequesterIn: r.RequesterIn,
 			When: r.When, NeededWithin: r.NeededWithin,
-			Urgency: u, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels,
+			Urgency: u, UrgencyAtLeast: least, UrgencyAtMost: most, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels,
 			SLA: classifier.SLA{Ack: r.SLA.Ack, Resolve: r.SLA.Resolve}, Team: r.Team,
 			Continue: r.Continue, Default: r.Default, Answer: r.Answer,
 		}

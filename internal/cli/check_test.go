@@ -323,6 +323,47 @@ func TestCheckReportsEveryStageInOneRun(t *testing.T) {
 	wantFailLines(t, p, want)
 }
 
+// urgencyBounds misuses urgency_at_least and urgency_at_most, which only
+// the classifier can judge, so each error must still name its rule's line.
+const urgencyBounds = `storage:
+  path: sg.db
+teams:
+  - name: platform
+    timezone: Europe/Paris
+    members: [U01]
+    oncall:
+      rotation: [U01]
+    sprint:
+      start: 2026-01-05
+      capacity: 40
+    rules:
+      - name: blocks-release
+        any: [blocks the release]
+        urgency_at_least: P2
+        continue: true
+      - name: questions
+        any: [question]
+        urgency: P3
+        urgency_at_most: P3
+      - name: wishlist
+        any: [someday]
+        urgency_at_least: P4
+        continue: true
+      - name: default
+        default: true
+        urgency: P3
+`
+
+func TestCheckUrgencyBoundsAtTheirLines(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "sprintguard.yaml", urgencyBounds)
+	want := []string{
+		p + ":17: rules[1] (questions): urgency_at_most: bounds the urgency another rule decides, but this rule decides it (urgency: P3); remove urgency_at_most, or move it to a continue rule",
+		p + ":21: rules[2] (wishlist): urgency_at_least: changes nothing, since every request is at least P4; write P3, P2 or P1, or remove it",
+		"2 problems found",
+	}
+	wantFailLines(t, p, want)
+}
+
 // wantFailLines runs check --offline on the config at p and checks that it
 // failed with exactly the wanted lines on stderr, each given by its
 // prefix, and nothing on stdout.

@@ -32,6 +32,9 @@ type ruleCase struct {
 		Category string `yaml:"category"`
 		Rule     string `yaml:"rule"`
 		Team     string `yaml:"team"`
+		// Modifier is the continue rule expected to raise or lower the
+		// deciding rule's urgency.
+		Modifier string `yaml:"modifier"`
 		// Labels, when given, are exactly the labels expected, in any
 		// order; [] expects none.
 		Labels *[]string `yaml:"labels"`
@@ -89,13 +92,13 @@ func runRules(ctx context.Context, env Env, args []string) int {
 			continue
 		}
 		got := map[string]string{"urgency": res.Decision.Urgency.String(), "category": res.Decision.Category,
-			"rule": res.Decision.Rule, "team": res.Team}
+			"rule": res.Decision.Rule, "team": res.Team, "modifier": res.Decision.Modifier}
 		if res.Decision.Team != "" {
 			got["team"] = res.Decision.Team
 		}
 		want := map[string]string{"urgency": strings.ToUpper(c.Expect.Urgency), "category": c.Expect.Category,
-			"rule": c.Expect.Rule, "team": c.Expect.Team}
-		for _, k := range []string{"urgency", "category", "rule", "team"} {
+			"rule": c.Expect.Rule, "team": c.Expect.Team, "modifier": c.Expect.Modifier}
+		for _, k := range []string{"urgency", "category", "rule", "team", "modifier"} {
 			if want[k] != "" && want[k] != got[k] {
 				failures = append(failures, []string{where, name, k + "=" + want[k], k + "=" + got[k], res.Explanation})
 			}
