@@ -52,7 +52,8 @@ func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, match []byte) Deci
 // to state it names it. When a floor and a cap contradict each other the
 // floor wins, because hiding a blocker costs more than an extra
 // interrupt; so at most one rule moves the urgency, and the explanation
-// can name it.
+// can name it. That rule's SLA targets, if it has any, replace the
+// deciding rule's.
 func (s *Set) bound(d *Decision, cont []int) {
 	var floor, limit *Rule
 	for _, i := range cont {
@@ -64,15 +65,25 @@ func (s *Set) bound(d *Decision, cont []int) {
 			limit = r
 		}
 	}
-	by, u := "", d.Urgency
+	var by *Rule
+	u := d.Urgency
 	switch {
 	case floor != nil && u > floor.UrgencyAtLeast:
-		by, u = floor.Name, floor.UrgencyAtLeast
+		by, u = floor, floor.UrgencyAtLeast
 	case limit != nil && u < limit.UrgencyAtMost && (floor == nil || limit.UrgencyAtMost <= floor.UrgencyAtLeast):
-		by, u = limit.Name, limit.UrgencyAtMost
+		by, u = limit, limit.UrgencyAtMost
 	}
-	if by != "" {
-		d.Modifier, d.RuleUrgency, d.Urgency = by, d.Urgency, u
+	if by == nil {
+		return
+	}
+	d.Modifier, d.RuleUrgency, d.Urgency = by.Name, d.Urgency, u
+	// The deciding rule's targets were set for the urgency it decided;
+	// the bound's own, where it has them, fit the one it set.
+	if by.SLA.Ack != 0 {
+		d.SLA.Ack = by.SLA.Ack
+	}
+	if by.SLA.Resolve != 0 {
+		d.SLA.Resolve = by.SLA.Resolve
 	}
 }
 

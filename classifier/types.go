@@ -153,7 +153,8 @@ type Rule struct {
 	// decided urgency to at least this urgent, or lower it to at most
 	// this urgent, whichever rule decides. A team states "whatever blocks
 	// a release is P2 or more" once instead of in every rule. Zero is
-	// unset; a rule has at most one of them.
+	// unset; a rule has at most one of them. When the bound moves the
+	// urgency, the rule's SLA targets replace the deciding rule's.
 	UrgencyAtLeast, UrgencyAtMost Urgency
 
 	Category string

@@ -166,7 +166,7 @@ func readRulesTest(file string) (*rulesTestFile, error) {
 var (
 	rulesTestKeys = []string{"team", "at", "cases"}
 	ruleCaseKeys  = []string{"name", "team", "summary", "text", "details", "type", "impact", "channel", "user", "at", "needed_by", "expect"}
-	expectKeys    = []string{"urgency", "category", "rule", "team", "labels"}
+	expectKeys    = []string{"urgency", "category", "rule", "modifier", "team", "labels"}
 )
 
 // checkRulesTestKeys reports every unknown key of a rules test file as
