@@ -10,6 +10,7 @@ import (
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/examples"
+	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/internal/synthtext"
 	"github.com/sprintguard/sprintguard/learn"
 )
@@ -21,13 +22,13 @@ func suggest(history int, profile string) error {
 	if err != nil {
 		return err
 	}
-	var rules []classifier.Rule
-	for _, r := range cfg.Rules {
-		u, _ := classifier.ParseUrgency(r.Urgency)
-		rules = append(rules, classifier.Rule{Name: r.Name, Any: r.Any, All: r.All, None: r.None, Regex: r.Regex,
-			Type: r.Type, Impact: r.Impact, Channel: r.Channel, When: r.When, NeededWithin: r.NeededWithin,
-			Urgency: u, Category: r.Category, Estimate: r.Estimate, Labels: r.Labels, Continue: r.Continue, Default: r.Default})
+	// The rules as serve compiles them: a copy field by field fell behind
+	// the rules (in, sla, urgency bounds) and no longer compiled.
+	set, err := app.Rules(cfg.Rules, cfg.Groups)
+	if err != nil {
+		return err
 	}
+	rules := set.Rules()
 	r := rand.New(rand.NewPCG(3, 4))
 	z := synthtext.Zipf(r)
 	ex := make([]learn.Example, history)
