@@ -67,7 +67,8 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 		WHERE id IN (SELECT j.id FROM jobs j
 			WHERE j.next_ns <= $3 AND (j.claimed_by IS NULL OR j.claimed_by = $1 OR j.lease_ns <= $3)
 				AND (j.request_id = 0 OR NOT EXISTS (SELECT 1 FROM jobs o
-					WHERE o.request_id = j.request_id AND o.id <> j.id AND o.claimed_by <> $1 AND o.lease_ns > $3))
+					WHERE o.request_id = j.request_id AND o.request_id <> 0 AND o.id <> j.id
+						AND o.claimed_by <> $1 AND o.lease_ns > $3))
 			ORDER BY j.next_ns, j.id LIMIT $4
 			FOR UPDATE OF j SKIP LOCKED)
 		RETURNING id, next_ns, data`
