@@ -16,7 +16,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/bot/slackfake"
-	"github.com/sprintguard/sprintguard/internal/pgtest"
 	"github.com/sprintguard/sprintguard/store/postgres"
 	"github.com/sprintguard/sprintguard/tracker/jira/jirafake"
 )
@@ -72,21 +71,7 @@ func sortedCounts(c map[string]int) string {
 // a row failed (one timeout told most of them), and hears nothing twice.
 func TestReplicasSlowJira(t *testing.T) {
 	const n = 100
-	dbURL := pgtest.DB(t)
-	bin := buildBinary(t)
-	fake := slackfake.New(t)
-	jira := jirafake.New(t)
-	for i, u := range []string{"U0DATA002", "U0DATA003"} {
-		email := fmt.Sprintf("oncall%d@acme.com", i)
-		jira.AddUser("acc-"+u, email, u)
-		fake.AddUser(slack.User{ID: u, Name: u, Profile: slack.UserProfile{Email: email}})
-	}
-	jira.SlowRate(0.3, 3*time.Second, 11)
-	rs := []*httpServe{pgServe(t, bin, fake, dbURL, unpaced, jiraTracker(jira.URL())),
-		pgServe(t, bin, fake, dbURL, unpaced, jiraTracker(jira.URL()))}
-	for _, r := range rs {
-		r.start()
-	}
+	dbURL, fake, jira, rs := jiraReplicas(t, func(jira *jirafake.Server) { jira.SlowRate(0.3, 3*time.Second, 11) })
 	rnd := rand.New(rand.NewPCG(3, 4))
 	base := time.Now().Unix()
 	for i := range n {
@@ -120,20 +105,7 @@ func TestReplicasSlowJira(t *testing.T) {
 	}
 	t.Logf("%d events, %d issues; Jira: %d requests: %s", n, len(jira.Issues()), len(reqs), sortedCounts(jiraCallKinds(reqs)))
 	t.Logf("posts by job: %s; Slack calls: %s", sortedCounts(posts), strings.Join(slackCalls, ", "))
-	labels := map[string]int{}
-	for _, is := range jira.Issues() {
-		for _, l := range is.Labels {
-			if strings.HasPrefix(l, "sg-") {
-				labels[l]++
-			}
-		}
-	}
-	for l, c := range labels {
-		if c != 1 {
-			t.Errorf("%s on %d issues, want 1", l, c)
-		}
-	}
-	if len(labels) != n {
+	if labels := issuesByLabel(t, jira); len(labels) != n {
 		t.Errorf("%d requests with an issue, want %d", len(labels), n)
 	}
 	// A first create, and for the three in ten that time out a search,
