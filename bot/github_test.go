@@ -54,21 +54,37 @@ func TestGitHubRefusalFallsBackToLocal(t *testing.T) {
 	})
 }
 
-// While GitHub is down the requester hears that the ticket is queued;
-// once it is back the issue is made, once.
+// While GitHub is down the requester hears, once its second attempt has
+// failed too, that the ticket is queued, and hears it once; once GitHub
+// is back the issue is made, once.
 func TestGitHubOutageQueues(t *testing.T) {
 	h, fake := githubHarness(t, "acme/data")
 	fake.Down(h.clock.now().Add(-time.Minute), h.clock.now().Add(2*time.Minute))
 	ts := h.ts()
-	h.event("Ev1", h.message(dataHelp, outsider, "the dbt run keeps timing out", ts, ""))
-	h.waitFor("the queued message", func() bool {
+	queued := func() int {
+		n := 0
 		for _, c := range h.calls("chat.postMessage") {
 			if c.Form.Get("thread_ts") == ts && strings.Contains(c.Form.Get("text"), "Ticket queued") {
-				return true
+				n++
 			}
 		}
-		return false
-	})
+		return n
+	}
+	h.event("Ev1", h.message(dataHelp, outsider, "the dbt run keeps timing out", ts, ""))
+	h.waitFor("the request", func() bool { return len(h.requests()) == 1 })
+	h.drained()
+	if n := queued(); n != 0 {
+		t.Fatalf("%d queued messages after one failed attempt, want none yet", n)
+	}
+	h.clock.add(5 * time.Second) // past the first retry's backoff
+	h.waitFor("the queued message", func() bool { return queued() == 1 })
+	for range 3 {
+		h.clock.add(20 * time.Second)
+		h.drained()
+	}
+	if n := queued(); n != 1 {
+		t.Fatalf("%d queued messages after more failed attempts, want 1", n)
+	}
 	h.clock.add(3 * time.Minute)
 	r := h.ticketed(1)[0]
 	if r.Ticket.Key != "acme/data#1" || len(fake.Issues("acme/data")) != 1 {

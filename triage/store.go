@@ -111,7 +111,11 @@ type Tx interface {
 	// completed recently; it reports whether it was added.
 	Enqueue(j *Job) (bool, error)
 	// DueJobs returns up to limit queued jobs whose NextAt is not after now,
-	// oldest first.
+	// oldest first. A store shared by replicas leaves out a job while
+	// another job of its request is held by another replica under a live
+	// lease, so that a request's jobs run one at a time across replicas as
+	// Run runs them within one; a store one process owns has no other
+	// replica to wait for.
 	DueJobs(now time.Time, limit int) ([]*Job, error)
 	// PutJob saves a job's new attempt count, NextAt and error.
 	PutJob(j *Job) error

@@ -56,7 +56,10 @@ func (s *Service) createTicket(ctx context.Context, j *Job, tr, fallback Tracker
 		t, err = fallback.Create(ctx, spec)
 	}
 	if err != nil {
-		if j.Attempts == 0 && !IsPermanent(err) {
+		// The second failure in a row tells, not the first: under load a
+		// single call that timed out made most requesters hear "ticket
+		// queued", the ticket following a second or two later.
+		if j.Attempts == 1 && !IsPermanent(err) {
 			s.tellQueued(r, err)
 		}
 		return nil, fmt.Errorf("create ticket: %w", err)
@@ -148,7 +151,8 @@ func (s *Service) queueOnCall(tx Tx, r *Request, at time.Time) error {
 }
 
 // tellQueued tells the requester once that the ticket is waiting for the
-// tracker. It is best effort: losing it loses a courtesy, not the request.
+// tracker; its job's key keeps a second run from telling again. It is best
+// effort: losing it loses a courtesy, not the request.
 func (s *Service) tellQueued(r *Request, cause error) {
 	_ = s.store.Update(func(tx Tx) error {
 		n := Notice{Kind: NoticeQueued, RequestID: r.ID, Team: r.Team, Text: cause.Error(), At: s.now()}

@@ -119,7 +119,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 			// run this function again after losing a race (the PostgreSQL
 			// driver does), so each run starts from the job as it was taken.
 			j := *j
-			if err := w.finish(tx, &j, results[i].commit, results[i].err, now); err != nil {
+			if err := w.finish(tx, &j, results[i].commit, results[i].err, results[i].at); err != nil {
 				return fmt.Errorf("finish job %s: %w", j.Key, err)
 			}
 		}
@@ -128,8 +128,14 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return len(jobs), err
 }
 
-// outcome is what one run of a job returned; at is when the run started,
-// which its retry's backoff counts from.
+// outcome is what one run of a job returned; at is when the run ended,
+// which its retry's backoff counts from: when it started, by Now, and how
+// long it took, by the wall clock. Counted from the start, a backoff
+// shorter than the call that timed out (one second against Jira's 15 s)
+// let the retry go at once to the tracker that was too slow, and a
+// Retry-After was counted from before its answer came. A test's clock
+// that stands still, or is moved while the handler fails, still counts
+// from where the run began.
 type outcome struct {
 	j      *Job
 	at     time.Time
@@ -146,10 +152,11 @@ func (w *Worker) run(ctx context.Context, j *Job, a *Attempt) outcome {
 	start := time.Now()
 	ctx = WithAttempt(logctx.With(ctx, "job", j.Key, "request", j.RequestID), a)
 	commit, err := h(ctx, j)
+	took := time.Since(start)
 	if w.Observe != nil {
-		w.Observe(j, err, time.Since(start))
+		w.Observe(j, err, took)
 	}
-	return outcome{j: j, at: at, commit: commit, err: err}
+	return outcome{j: j, at: at.Add(took), commit: commit, err: err}
 }
 
 // record commits one run's outcome in a transaction of its own; an outcome

@@ -3,6 +3,7 @@ package triage_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,55 @@ func TestWorkerHonoursRetryAfter(t *testing.T) {
 	}
 	if d := triage.RetryDelay(errors.Join(errors.New("x"), triage.RetryAfter(errors.New("y"), time.Minute))); d != time.Minute {
 		t.Fatalf("RetryDelay through a wrap = %v", d)
+	}
+}
+
+// A retry's wait counts from when the failed run ended, not from when it
+// began: a call that timed out after longer than the backoff was retried
+// at once, against the tracker that had just been too slow, and a
+// Retry-After was counted from before the answer that carried it. Run and
+// RunOnce both count so.
+func TestWorkerBackoffCountsFromTheRunsEnd(t *testing.T) {
+	const slow = 30 * time.Millisecond // the handler's wall-clock time
+	for _, run := range []struct {
+		name string
+		do   func(t *testing.T, w *triage.Worker, calls *atomic.Int32)
+	}{
+		{"RunOnce", func(t *testing.T, w *triage.Worker, _ *atomic.Int32) { drain(t, w) }},
+		{"Run", func(t *testing.T, w *triage.Worker, calls *atomic.Int32) {
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { defer close(done); w.Run(ctx, 10*time.Millisecond) }()
+			for calls.Load() == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+			<-done
+		}},
+	} {
+		t.Run(run.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.intake(t, triage.NewRequest{Summary: "need access to the billing bucket"})
+			var calls atomic.Int32
+			w := f.worker(nil, nil)
+			w.Handlers[triage.JobCreateTicket] = func(context.Context, *triage.Job) (func(triage.Tx) error, error) {
+				calls.Add(1)
+				time.Sleep(slow)
+				return nil, triage.RetryAfter(errors.New("429 Too Many Requests"), time.Minute)
+			}
+			began := f.clock.now()
+			run.do(t, w, &calls)
+			var next time.Time
+			for _, j := range f.jobs(t) {
+				if j.Kind == triage.JobCreateTicket {
+					next = j.NextAt
+				}
+			}
+			if next.Before(began.Add(time.Minute + slow)) {
+				t.Errorf("retry at %v after the run began, want at least %v: a minute after its %v run ended",
+					next.Sub(began), time.Minute+slow, slow)
+			}
+		})
 	}
 }
 

@@ -22,8 +22,14 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			fake := jirafake.New(t)
 			s := newHTTPServe(t, jiraTracker(fake.URL()))
 			s.args = []string{"--log-format", format}
+			// Both on-calls, whichever the hour makes the assignee: a ticket's
+			// first Jira call is the assignee's lookup (a first create does
+			// not search), and Slack not knowing them fails the ticket
+			// before it reaches Jira.
 			fake.AddUser("acc-d2", "dee.oncall@acme.com", "Dee")
 			s.fake.AddUser(slack.User{ID: "U0DATA002", Profile: slack.UserProfile{Email: "dee.oncall@acme.com"}})
+			fake.AddUser("acc-d3", "dan.oncall@acme.com", "Dan")
+			s.fake.AddUser(slack.User{ID: "U0DATA003", Profile: slack.UserProfile{Email: "dan.oncall@acme.com"}})
 			s.fake.RateLimit("chat.postMessage", 1, time.Second)
 			s.start()
 			fake.SetForbidden(true) // after start: /readyz fails while Jira refuses us
@@ -43,7 +49,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			s.cmd.Process.Signal(syscall.SIGTERM)
 			s.cmd.Wait()
 			logs := s.logs.String()
-			for _, secret := range []string{e2eSecret, "xoxb-e2e", jirafake.Token, jirafake.User, "dee.oncall@acme.com"} {
+			for _, secret := range []string{e2eSecret, "xoxb-e2e", jirafake.Token, jirafake.User, "dee.oncall@acme.com", "dan.oncall@acme.com"} {
 				if strings.Contains(logs, secret) {
 					t.Errorf("the log holds %q:\n%s", secret, logs)
 				}

@@ -66,20 +66,7 @@ func replicaEvents(t *testing.T) int {
 func TestReplicasSurviveSIGKILL(t *testing.T) {
 	const senders = 8
 	n := replicaEvents(t)
-	dbURL := pgtest.DB(t)
-	bin := buildBinary(t)
-	fake := slackfake.New(t)
-	jira := jirafake.New(t)
-	for i, u := range []string{"U0DATA002", "U0DATA003"} {
-		email := fmt.Sprintf("oncall%d@acme.com", i)
-		jira.AddUser("acc-"+u, email, u)
-		fake.AddUser(slack.User{ID: u, Name: u, Profile: slack.UserProfile{Email: email}})
-	}
-	rs := []*httpServe{pgServe(t, bin, fake, dbURL, unpaced, jiraTracker(jira.URL())),
-		pgServe(t, bin, fake, dbURL, unpaced, jiraTracker(jira.URL()))}
-	for _, r := range rs {
-		r.start()
-	}
+	dbURL, fake, jira, rs := jiraReplicas(t, nil)
 
 	type ev struct {
 		id, ts string
@@ -203,17 +190,7 @@ func TestReplicasSurviveSIGKILL(t *testing.T) {
 		t.Errorf("%d requests, %d with a ticket, %d deliveries left in the inbox, %d dead jobs; want %d, %d, 0, 0", reqs, withKey, inbox, dead, n, n)
 	}
 	// Every issue is made by one create call, with the label of its request.
-	labels := map[string]string{}
-	for _, is := range jira.Issues() {
-		for _, l := range is.Labels {
-			if strings.HasPrefix(l, "sg-") {
-				if prev, dup := labels[l]; dup {
-					t.Errorf("%s on both %s and %s", l, prev, is.Key)
-				}
-				labels[l] = is.Key
-			}
-		}
-	}
+	labels := issuesByLabel(t, jira)
 	creates := 0
 	for _, r := range jira.Requests() {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/issue") && r.Status < 300 {
@@ -228,6 +205,49 @@ func TestReplicasSurviveSIGKILL(t *testing.T) {
 		calls = append(calls, fmt.Sprintf("%s %d", m, len(fake.Calls(m))))
 	}
 	t.Logf("%d events; Slack calls: %s; Jira requests: %d", n, strings.Join(calls, ", "), len(jira.Requests()))
+}
+
+// jiraReplicas starts two `serve` replicas, unpaced, on one PostgreSQL
+// behind one Slack fake and one Jira fake that both know the data team's
+// on-calls; before, if set, is done to the Jira fake before they start.
+func jiraReplicas(t *testing.T, before func(*jirafake.Server)) (dbURL string, fake *slackfake.Server, jira *jirafake.Server, rs []*httpServe) {
+	t.Helper()
+	dbURL = pgtest.DB(t)
+	bin := buildBinary(t)
+	fake = slackfake.New(t)
+	jira = jirafake.New(t)
+	for i, u := range []string{"U0DATA002", "U0DATA003"} {
+		email := fmt.Sprintf("oncall%d@acme.com", i)
+		jira.AddUser("acc-"+u, email, u)
+		fake.AddUser(slack.User{ID: u, Name: u, Profile: slack.UserProfile{Email: email}})
+	}
+	if before != nil {
+		before(jira)
+	}
+	rs = []*httpServe{pgServe(t, bin, fake, dbURL, unpaced, jiraTracker(jira.URL())),
+		pgServe(t, bin, fake, dbURL, unpaced, jiraTracker(jira.URL()))}
+	for _, r := range rs {
+		r.start()
+	}
+	return dbURL, fake, jira, rs
+}
+
+// issuesByLabel maps each request's sg-<id> label to the Jira issue that
+// carries it, failing t for a label on two issues.
+func issuesByLabel(t *testing.T, jira *jirafake.Server) map[string]string {
+	t.Helper()
+	labels := map[string]string{}
+	for _, is := range jira.Issues() {
+		for _, l := range is.Labels {
+			if strings.HasPrefix(l, "sg-") {
+				if prev, dup := labels[l]; dup {
+					t.Errorf("%s on both %s and %s", l, prev, is.Key)
+				}
+				labels[l] = is.Key
+			}
+		}
+	}
+	return labels
 }
 
 // firstOf is the first of cs, or nil.

@@ -51,19 +51,26 @@ func (t *tx) Enqueue(j *triage.Job) (bool, error) {
 // (NextAt, id) order, and leases them to this replica until now+Lease:
 // another replica's DueJobs skips them (FOR UPDATE SKIP LOCKED while this
 // transaction runs, the lease after) until the lease has passed, while
-// this replica gets them again, as the bbolt driver would. A limit <= 0
-// means no limit. In a View, where the transaction cannot write, the lease
-// is taken in a statement of its own.
+// this replica gets them again, as the bbolt driver would. It skips too a
+// job while another job of its request is held by another replica under
+// a live lease: triage's worker runs a request's jobs one at a time, in
+// order, within a replica, and a button's ticket update, queued while the
+// ticket's create ran on another replica, ran first. A limit <= 0 means no
+// limit. In a View, where the transaction cannot write, the lease is
+// taken in a statement of its own.
 func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 	var lim any // NULL: no limit
 	if limit > 0 {
 		lim = limit
 	}
 	const query = `UPDATE jobs SET claimed_by = $1, lease_ns = $2
-		WHERE id IN (SELECT id FROM jobs
-			WHERE next_ns <= $3 AND (claimed_by IS NULL OR claimed_by = $1 OR lease_ns <= $3)
-			ORDER BY next_ns, id LIMIT $4
-			FOR UPDATE SKIP LOCKED)
+		WHERE id IN (SELECT j.id FROM jobs j
+			WHERE j.next_ns <= $3 AND (j.claimed_by IS NULL OR j.claimed_by = $1 OR j.lease_ns <= $3)
+				AND (j.request_id = 0 OR NOT EXISTS (SELECT 1 FROM jobs o
+					WHERE o.request_id = j.request_id AND o.request_id <> 0 AND o.id <> j.id
+						AND o.claimed_by <> $1 AND o.lease_ns > $3))
+			ORDER BY j.next_ns, j.id LIMIT $4
+			FOR UPDATE OF j SKIP LOCKED)
 		RETURNING id, next_ns, data`
 	args := []any{t.db.opt.Replica, nanos(now.Add(t.db.opt.Lease)), nanos(now), lim}
 	var rows pgx.Rows

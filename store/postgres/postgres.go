@@ -17,7 +17,10 @@
 // worker's jobs in one statement that waits for none of the process's
 // serialised Updates, which under a burst outlasted a short lease. PutJob,
 // CompleteJob and BuryJob end the lease, and Close hands all of a
-// replica's leases over. The inbox works
+// replica's leases over. A job is not taken while another job of its
+// request is leased to another replica (the jobs table's request_id,
+// generated from the job), so a request's jobs run one at a time across
+// replicas, as triage.Worker runs them within one. The inbox works
 // the same way: Accept leases a delivery to the replica that took it, and
 // Pending returns a replica's own deliveries and those whose lease passed.
 //

@@ -147,6 +147,8 @@ var cases = []contractCase{
 	{"ReplicaRenewedLeaseHolds", testReplicaRenewedLeaseHolds},
 	{"ReplicasShareTheInbox", testReplicasShareTheInbox},
 	{"ReplicaCloseHandsOver", testReplicaCloseHandsOver},
+	{"ReplicasRunARequestsJobsInOrder", testReplicasRunARequestsJobsInOrder},
+	{"ReplicaHoldsARequestsJobsBack", testReplicaHoldsARequestsJobsBack},
 }
 
 // fixture is one store of a test and the handles open on it.

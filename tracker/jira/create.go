@@ -2,6 +2,7 @@ package jira
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,16 +14,27 @@ import (
 )
 
 // Create makes the request's issue, or finds the one an earlier attempt
-// made: the search on the sg-<id> label runs first, so a crash between
-// Jira's 201 and our commit never makes a second issue. It does as little
-// as it can, so that it succeeds even when Jira fails often; moving the
-// issue into the sprint (and assigning a found issue) is left to a
-// follow-up update, retried on its own.
+// made: when an earlier run of the job may have asked Jira for it (the
+// outbox job's Attempt says so, and outside a job it is assumed), the
+// search on the sg-<id> label runs first, so a crash between Jira's 201
+// and our commit never makes a second issue. A job's first run has made
+// nothing to find, and skips the search: it was half of every ticket's
+// calls. It does as little as it can, so that it succeeds even when Jira
+// fails often; moving the issue into the sprint (and assigning a found
+// issue) is left to a follow-up update, retried on its own.
+//
+// A create that got no answer (a timeout, a dropped connection) may still
+// be made by a Jira that was only slow, after we stopped waiting: its
+// retry waits one call timeout before it searches, so that the search
+// finds that issue instead of racing it to make a second.
 func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ticket, error) {
 	proj := t.opt.Projects(spec.Team)
-	key, err := t.findByLabel(ctx, "sg-"+fmt.Sprint(spec.RequestID))
-	if err != nil {
-		return triage.Ticket{}, err
+	var key string
+	if a := triage.AttemptOf(ctx); a == nil || a.Resumed {
+		var err error
+		if key, err = t.findByLabel(ctx, "sg-"+fmt.Sprint(spec.RequestID)); err != nil {
+			return triage.Ticket{}, err
+		}
 	}
 	account, note, err := t.assignee(ctx, spec.Assignee)
 	if err != nil {
@@ -31,6 +43,9 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 	found := key != ""
 	if !found {
 		if key, err = t.create(ctx, spec, account); err != nil {
+			if errors.Is(err, errNoAnswer) {
+				return triage.Ticket{}, triage.RetryAfter(err, t.opt.Timeout)
+			}
 			return triage.Ticket{}, err
 		}
 	}

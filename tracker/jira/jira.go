@@ -168,8 +168,18 @@ func (t *Tracker) classify(op string, resp *gojira.Response, err error) error {
 	if status != 0 {
 		return fmt.Errorf("%w (HTTP %d)", wrapped, status)
 	}
-	return wrapped
+	return noAnswerError{wrapped}
 }
+
+// errNoAnswer matches the error of a call Jira never answered: it timed
+// out or its connection failed, so whatever it asked for may have been
+// done or may still be.
+var errNoAnswer = errors.New("no answer")
+
+type noAnswerError struct{ error }
+
+func (e noAnswerError) Unwrap() error        { return e.error }
+func (e noAnswerError) Is(target error) bool { return target == errNoAnswer }
 
 func retryAfter(resp *gojira.Response) time.Duration {
 	if resp == nil {

@@ -160,3 +160,59 @@ func TestUnreadyUntilTheCredentialsWorkAgain(t *testing.T) {
 	}
 	_ = jirafake.User
 }
+
+// searches counts the label searches Jira was asked.
+func searches(fake *jirafake.Server) int {
+	n := 0
+	for _, r := range fake.Requests() {
+		if strings.HasSuffix(r.Path, "/search/jql") {
+			n++
+		}
+	}
+	return n
+}
+
+// The first run of a create job has made nothing to find: it creates
+// without searching. A run that may follow an earlier one (it failed, or
+// was in flight at a crash), and a Create outside any job, search first.
+func TestOnlyARunThatMayFollowAnotherSearches(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		ctx      context.Context
+		searches int
+	}{
+		{"first run", triage.WithAttempt(context.Background(), &triage.Attempt{Key: "ticket.create:3"}), 0},
+		{"resumed run", triage.WithAttempt(context.Background(), &triage.Attempt{Key: "ticket.create:3", Resumed: true}), 1},
+		{"no job", context.Background(), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			if _, err := f.tr.Create(tc.ctx, spec(3, "U1")); err != nil {
+				t.Fatal(err)
+			}
+			if n := searches(f.fake); n != tc.searches || len(f.fake.Issues()) != 1 {
+				t.Errorf("%d searches, %d issues; want %d and 1", n, len(f.fake.Issues()), tc.searches)
+			}
+		})
+	}
+}
+
+// A create Jira never answered may still be made by a Jira that was only
+// slow: its retry waits a call timeout, so that its search comes after
+// that issue. A call that failed before the create waits no longer than
+// the worker's backoff.
+func TestUnansweredCreateWaitsATimeout(t *testing.T) {
+	f := newFixture(t)
+	first := triage.WithAttempt(context.Background(), &triage.Attempt{Key: "ticket.create:4"})
+	f.fake.HangNext(1)
+	_, err := f.tr.Create(first, spec(4, ""))
+	if err == nil || triage.IsPermanent(err) || triage.RetryDelay(err) != 2*time.Second {
+		t.Fatalf("unanswered create: %v, retry after %v; want a retry after the 2s call timeout", err, triage.RetryDelay(err))
+	}
+	resumed := triage.WithAttempt(context.Background(), &triage.Attempt{Key: "ticket.create:4", Resumed: true})
+	f.fake.HangNext(1)
+	_, err = f.tr.Create(resumed, spec(4, ""))
+	if err == nil || triage.RetryDelay(err) != 0 {
+		t.Fatalf("unanswered search: %v, retry after %v; want the worker's backoff", err, triage.RetryDelay(err))
+	}
+}

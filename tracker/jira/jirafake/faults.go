@@ -19,13 +19,17 @@ type faults struct {
 	rate        float64
 	rng         *rand.Rand
 	dropCreates int
+	slowRate    float64
+	slowFor     time.Duration
+	slowRng     *rand.Rand
 }
 
 // fault is what happens to one request: it hangs, gets reply, or (both
-// zero) is served.
+// zero) is served, after slow when that is set.
 type fault struct {
 	hang  bool
 	reply *reply
+	slow  time.Duration
 }
 
 // takeFault decides the fault for the next request. The caller holds s.mu.
@@ -51,6 +55,9 @@ func (s *Server) takeFault() fault {
 	// failures for the same sequence of requests.
 	if f.rate > 0 && f.rng.Float64() < f.rate {
 		return fault{reply: ptr(serverError(http.StatusInternalServerError))}
+	}
+	if f.slowRate > 0 && f.slowRng.Float64() < f.slowRate {
+		return fault{slow: f.slowFor}
 	}
 	return fault{}
 }
@@ -123,4 +130,16 @@ func (s *Server) DropAfterCreate(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults.dropCreates = n
+}
+
+// SlowRate makes each request, with probability p (drawn from a generator
+// seeded with seed, apart from FailRate's), wait d before it is served, as
+// from a Jira under load: the request takes effect when the wait is over
+// even if the client has given up by then (a create still creates), and
+// its answer goes to whoever still listens. p 0 turns it off.
+func (s *Server) SlowRate(p float64, d time.Duration, seed int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.slowRate, s.faults.slowFor = p, d
+	s.faults.slowRng = rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x5eed))
 }

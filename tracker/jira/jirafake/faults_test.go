@@ -219,3 +219,34 @@ func TestRequestsAreRecorded(t *testing.T) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 }
+
+// A slow request takes effect after its wait whether or not the client
+// still listens: a create the client gave up on is made all the same.
+func TestSlowRateCreatesAfterTheClientGaveUp(t *testing.T) {
+	s, _ := newFake(t)
+	s.SlowRate(1, 200*time.Millisecond, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for len(s.Requests()) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	body := `{"fields":{"project":{"key":"OPS"},"summary":"slow","issuetype":{"name":"Task"},"labels":["sg-9"]}}`
+	req, _ := http.NewRequestWithContext(ctx, "POST", s.URL()+"/rest/api/2/issue", strings.NewReader(body))
+	req.SetBasicAuth(User, Token)
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("the slow create answered %d before the client gave up", res.StatusCode)
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(s.Issues()) == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the create the client gave up on was never made")
+		}
+	}
+	s.SlowRate(0, 0, 0)
+	if r := do(t, s, "GET", "/rest/api/2/myself", nil); r.status != http.StatusOK {
+		t.Errorf("after SlowRate(0): %d", r.status)
+	}
+}

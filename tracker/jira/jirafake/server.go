@@ -11,10 +11,11 @@
 // dates compare at the minute, results have no promised order without
 // ORDER BY (newest first here), and the old /search answers 410 Gone.
 //
-// Faults (FailNext, FailRate, SetDown, RateLimitNext, HangNext,
+// Faults (FailNext, FailRate, SetDown, RateLimitNext, HangNext, SlowRate,
 // DropAfterCreate) apply to every request, whatever its path, before
 // authentication, in the order: down, hang, fail next, rate limit, fail
-// rate. DropAfterCreate applies only to a POST /issue that succeeds.
+// rate, slow rate. DropAfterCreate applies only to a POST /issue that
+// succeeds.
 package jirafake
 
 import (
@@ -156,6 +157,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case f.reply != nil:
 		rp = *f.reply
 	default:
+		if f.slow > 0 {
+			select {
+			case <-time.After(f.slow):
+			case <-s.quit:
+				hangUp(w)
+				return
+			}
+		}
 		rp = s.handle(r, body)
 	}
 	if rp.drop {
