@@ -82,13 +82,13 @@ func main() {
 	flag.BoolVar(&o.outbox, "outbox", true, "wait for the outbox's Web API calls after the burst (false: the drain ends once every request is made, for quick runs of the ack figures)")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of serve to `FILE` (go tool pprof reads it with the binary)")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write serve's allocation profile to `FILE` (with a -profile-phase other than all, also FILE.base: go tool pprof -base FILE.base BIN FILE)")
-	flag.StringVar(&o.profilePhase, "profile-phase", "all", "what -cpuprofile and -memprofile cover: all (serve's whole run), sustained or max (that phase only, marked by SIGUSR1 and SIGUSR2: the binary must be built from a tree that has cmd/sprintguard/profile.go's window, or the signal ends it)")
+	flag.StringVar(&o.profilePhase, "profile-phase", "all", "what -cpuprofile and -memprofile cover: all (serve's whole run), sustained, max or drain (that phase only; drain is from the max phase's end to the last request fully processed, marked by SIGUSR1 and SIGUSR2: the binary must be built from a tree that has cmd/sprintguard/profile.go's window, or the signal ends it)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (config, store, serve.log)")
 	flag.BoolVar(&o.replicas, "replicas", false, "instead: the durable ack rate of 2 serve replicas on a throw-away PostgreSQL cluster against 1 serve on bbolt, -max-duration each, -rounds times (issue 15)")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the -replicas mode; its figures are the medians")
 	flag.Parse()
-	if o.profilePhase != "all" && o.profilePhase != "max" && o.profilePhase != "sustained" {
-		fmt.Fprintln(os.Stderr, "bench slackload: -profile-phase is all, sustained or max")
+	if o.profilePhase != "all" && o.profilePhase != "max" && o.profilePhase != "sustained" && o.profilePhase != "drain" {
+		fmt.Fprintln(os.Stderr, "bench slackload: -profile-phase is all, sustained, max or drain")
 		os.Exit(2)
 	}
 	if o.rate <= 0 || o.rounds <= 0 || o.senders <= 0 || o.duration <= 0 || o.maxDuration <= 0 || o.ceilingDur <= 0 || o.ceilingRateDur <= 0 || o.boltDur <= 0 {
@@ -197,7 +197,14 @@ func run(ctx context.Context, o options) (code int, err error) {
 	// backlog does not take CPU from them.
 	acked := ackedTS(gen, sustained, peak)
 	lastAck := later(sustained.lastAck, peak.lastAck)
+	drainWindow := o.profilePhase == "drain" && len(profile) > 0
+	if drainWindow {
+		env.serve.signal(syscall.SIGUSR1)
+	}
 	dr := env.drain(ctx, base, len(acked), o.stall, o.outbox)
+	if drainWindow {
+		env.serve.signal(syscall.SIGUSR2)
+	}
 	if ctx.Err() != nil {
 		_ = env.serve.stop(30 * time.Second)
 		return 1, fmt.Errorf("interrupted before the requests were counted: %w", ctx.Err())
