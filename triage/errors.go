@@ -3,6 +3,7 @@ package triage
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 )
 
@@ -105,4 +106,37 @@ func RetryDelay(err error) time.Duration {
 		return r.after
 	}
 	return 0
+}
+
+// unansweredError marks a tracker call whose answer, if any, says nothing
+// of whether the call was carried out.
+type unansweredError struct{ err error }
+
+func (u unansweredError) Error() string { return u.err.Error() }
+func (u unansweredError) Unwrap() error { return u.err }
+
+// Unanswered marks err, the failure of a call to a tracker that got
+// status (0 when no answer came), when that failure leaves open whether
+// the call was carried out: a timeout or a dropped connection, or a 504
+// from a gateway that stopped waiting for the tracker behind it, which
+// may still be working. Other statuses, 502 and 503 included, come from a
+// tracker or proxy that did not take the call in, and are left unmarked.
+func Unanswered(err error, status int) error {
+	if err == nil || (status != 0 && status != http.StatusGatewayTimeout) {
+		return err
+	}
+	return unansweredError{err}
+}
+
+// RetryUnanswered returns the error of a create call: when Unanswered
+// marked it, the retry waits at least timeout, the call's own, so that
+// the issue a slow tracker still makes after we stopped waiting exists
+// by the time the retry searches for it, instead of racing it to make a
+// second; any other error is returned as it is.
+func RetryUnanswered(err error, timeout time.Duration) error {
+	var u unansweredError
+	if errors.As(err, &u) {
+		return RetryAfter(err, max(timeout, RetryDelay(err)))
+	}
+	return err
 }

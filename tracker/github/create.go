@@ -20,9 +20,12 @@ func Marker(idempotencyKey string) string { return issuetext.Marker(idempotencyK
 // way; a later attempt that finds that record (the earlier one failed
 // without an answer, or the process died before recording the ticket)
 // looks for the marker among the issues updated since, so GitHub's 201
-// followed by a crash never makes a second issue. Assignee, labels and the
-// sprint milestone go in the create call itself; a Projects (v2) iteration
-// is left to a follow-up update.
+// followed by a crash never makes a second issue; a create that got no
+// answer is retried no sooner than a call timeout later (see
+// triage.RetryUnanswered), so that the search comes after the issue a
+// slow GitHub still makes. Assignee, labels and the sprint milestone go
+// in the create call itself; a Projects (v2) iteration is left to a
+// follow-up update.
 func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ticket, error) {
 	repo := t.opt.Repos(spec.Team)
 	owner, name := splitRepo(repo.Repo)
@@ -93,7 +96,7 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 		return resp, err
 	})
 	if err != nil {
-		return triage.Ticket{}, err
+		return triage.Ticket{}, triage.RetryUnanswered(err, t.opt.Timeout)
 	}
 	return triage.Ticket{Key: Key(repo.Repo, is.GetNumber()), URL: is.GetHTMLURL(), Note: note, FollowUp: follow}, nil
 }

@@ -180,3 +180,39 @@ func TestCreationPace(t *testing.T) {
 		}
 	}
 }
+
+// A create GitHub never answered, or answered with a gateway's 504, may
+// still be made by a GitHub that was only slow. Here it lands one call
+// timeout later on the clock, which stands still while the call waits:
+// the retry must wait that long, so that its search finds the issue
+// instead of making a second.
+func TestUnansweredCreateWaitsATimeout(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		gateway bool
+	}{{"no answer", false}, {"gateway 504", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.timeout = 100 * time.Millisecond
+			f.tr = f.newTracker(t)
+			ctx := context.Background()
+			f.fake.SlowCreates(1, f.timeout, tc.gateway)
+			_, err := f.tr.Create(ctx, spec(5, "U1"))
+			if err == nil || triage.IsPermanent(err) {
+				t.Fatalf("unanswered create: %v, want a retryable error", err)
+			}
+			if triage.RetryDelay(err) != f.timeout {
+				t.Errorf("unanswered create: retry after %v; want after the %v call timeout", triage.RetryDelay(err), f.timeout)
+			}
+			f.clock.Add(triage.RetryDelay(err))
+			tk, err := f.tr.Create(ctx, spec(5, "U1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.clock.Add(time.Hour)
+			if n := len(f.fake.Issues(repoName)); n != 1 || tk.Key != "acme/ops#1" || !tk.FollowUp {
+				t.Errorf("%d issues, ticket %+v; want one issue, found again", n, tk)
+			}
+		})
+	}
+}

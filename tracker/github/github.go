@@ -166,7 +166,8 @@ func (t *Tracker) call(ctx context.Context, op string, write bool, fn func(ctx c
 // call until then; 401 makes the tracker unready; 403 (a token without the
 // scope), 404 (no such repository, or one the token cannot see), 410 and
 // 422 are permanent, with GitHub's words; the rest (5xx, timeouts, network
-// errors) retry with backoff.
+// errors) retry with backoff, marked triage.Unanswered when they leave
+// open whether GitHub did the call.
 func (t *Tracker) classify(op string, resp *gh.Response, err error) error {
 	status := 0
 	if resp != nil {
@@ -205,9 +206,9 @@ func (t *Tracker) classify(op string, resp *gh.Response, err error) error {
 		return triage.Permanent(fmt.Errorf("%w (HTTP %d)", wrapped, status))
 	}
 	if status != 0 {
-		return fmt.Errorf("%w (HTTP %d)", wrapped, status)
+		wrapped = fmt.Errorf("%w (HTTP %d)", wrapped, status)
 	}
-	return wrapped
+	return triage.Unanswered(wrapped, status)
 }
 
 // limited stops calls for wait and returns err to be retried after it.

@@ -1,6 +1,7 @@
 package github_test
 
 import (
+	"cmp"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -24,7 +25,9 @@ type fixture struct {
 	db    *store.DB
 	tr    *github.Tracker
 	clock *testclock.Clock
-	repo  config.GitHubRepo
+	// timeout is each call's; 5s when 0.
+	timeout time.Duration
+	repo    config.GitHubRepo
 	// people: U1 is ann on GitHub, U2 bob; U3 has no login.
 	logins map[string]string
 }
@@ -64,7 +67,7 @@ func (f *fixture) newTracker(t *testing.T) *github.Tracker {
 			return ""
 		},
 		Calendar: func(string) (sprint.Calendar, bool) { return cal, true },
-		Store:    f.db, Now: f.clock.Now, Sleep: f.clock.Sleep, Timeout: 5 * time.Second,
+		Store:    f.db, Now: f.clock.Now, Sleep: f.clock.Sleep, Timeout: cmp.Or(f.timeout, 5*time.Second),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

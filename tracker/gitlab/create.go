@@ -30,7 +30,10 @@ const (
 // made: an attempt is recorded in the store before the create call, and
 // a later attempt that finds the record looks for the marker among the
 // issues updated since, so a lost answer or a crash never makes a second
-// issue. Labels, assignee and milestone go in the create call.
+// issue; a create that got no answer is retried no sooner than a call
+// timeout later (see triage.RetryUnanswered), so that the search comes
+// after the issue a slow GitLab still makes. Labels, assignee and
+// milestone go in the create call.
 func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ticket, error) {
 	project := t.opt.Projects(spec.Team).Project
 	if project == "" {
@@ -100,7 +103,7 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 		return resp, err
 	})
 	if err != nil {
-		return triage.Ticket{}, err
+		return triage.Ticket{}, triage.RetryUnanswered(err, t.opt.Timeout)
 	}
 	return triage.Ticket{Key: Key(project, is.IID), URL: is.WebURL, Note: note}, nil
 }

@@ -137,7 +137,8 @@ func (t *Tracker) call(ctx context.Context, op string, write bool, fn func(opts 
 // Retry-After (or RateLimit-Reset) and stops every call until then; 401
 // makes the tracker unready; 400, 403 (a token without the api scope or
 // the role), 404, 409 and 422 are permanent, with GitLab's words; the
-// rest retries with backoff.
+// rest retries with backoff, marked triage.Unanswered when it leaves open
+// whether GitLab did the call.
 func (t *Tracker) classify(op string, resp *gl.Response, err error) error {
 	status := 0
 	if resp != nil && resp.Response != nil {
@@ -177,9 +178,9 @@ func (t *Tracker) classify(op string, resp *gl.Response, err error) error {
 		return triage.Permanent(fmt.Errorf("%w (HTTP %d)", wrapped, status))
 	}
 	if status != 0 {
-		return fmt.Errorf("%w (HTTP %d)", wrapped, status)
+		wrapped = fmt.Errorf("%w (HTTP %d)", wrapped, status)
 	}
-	return wrapped
+	return triage.Unanswered(wrapped, status)
 }
 
 // Key is an issue's ticket key: "group/name#12".

@@ -1,6 +1,7 @@
 package gitlab_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -29,6 +30,7 @@ type fixture struct {
 	db      *store.DB
 	tr      *gitlab.Tracker
 	clock   *testclock.Clock
+	timeout time.Duration // each call's; 5s when 0
 	project string
 	logins  map[string]string
 }
@@ -66,7 +68,7 @@ func (f *fixture) newTracker(t *testing.T) *gitlab.Tracker {
 			return ""
 		},
 		Calendar: func(string) (sprint.Calendar, bool) { return cal, true },
-		Store:    f.db, Now: f.clock.Now, Sleep: f.clock.Sleep, Timeout: 5 * time.Second, Log: slog.New(slog.DiscardHandler)})
+		Store:    f.db, Now: f.clock.Now, Sleep: f.clock.Sleep, Timeout: cmp.Or(f.timeout, 5*time.Second), Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package jira
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -23,10 +22,11 @@ import (
 // fails often; moving the issue into the sprint (and assigning a found
 // issue) is left to a follow-up update, retried on its own.
 //
-// A create that got no answer (a timeout, a dropped connection) may still
-// be made by a Jira that was only slow, after we stopped waiting: its
-// retry waits one call timeout before it searches, so that the search
-// finds that issue instead of racing it to make a second.
+// A create that got no answer (a timeout, a dropped connection, a 504
+// from a gateway) may still be made by a Jira that was only slow, after
+// we stopped waiting: its retry waits one call timeout before it
+// searches, so that the search finds that issue instead of racing it to
+// make a second.
 func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ticket, error) {
 	proj := t.opt.Projects(spec.Team)
 	var key string
@@ -43,10 +43,7 @@ func (t *Tracker) Create(ctx context.Context, spec triage.TicketSpec) (triage.Ti
 	found := key != ""
 	if !found {
 		if key, err = t.create(ctx, spec, account); err != nil {
-			if errors.Is(err, errNoAnswer) {
-				return triage.Ticket{}, triage.RetryAfter(err, t.opt.Timeout)
-			}
-			return triage.Ticket{}, err
+			return triage.Ticket{}, triage.RetryUnanswered(err, t.opt.Timeout)
 		}
 	}
 	followUp := found || note != "" || (!spec.Deferred && proj.Board != 0)

@@ -139,7 +139,8 @@ func (t *Tracker) do(req *http.Request, v any) (*gojira.Response, error) {
 // classify turns a go-jira result into the outbox's terms: 400, 404 and
 // 410 are permanent (with Jira's own words); 429 retries after
 // Retry-After; 401 and 403 make the tracker unready; anything else, 5xx,
-// timeouts and network errors included, is retried with backoff.
+// timeouts and network errors included, is retried with backoff, and
+// marked triage.Unanswered when it leaves open whether Jira did it.
 func (t *Tracker) classify(op string, resp *gojira.Response, err error) error {
 	status := 0
 	if resp != nil {
@@ -166,20 +167,10 @@ func (t *Tracker) classify(op string, resp *gojira.Response, err error) error {
 		return triage.RetryAfter(fmt.Errorf("%w (HTTP 429)", wrapped), retryAfter(resp))
 	}
 	if status != 0 {
-		return fmt.Errorf("%w (HTTP %d)", wrapped, status)
+		wrapped = fmt.Errorf("%w (HTTP %d)", wrapped, status)
 	}
-	return noAnswerError{wrapped}
+	return triage.Unanswered(wrapped, status)
 }
-
-// errNoAnswer matches the error of a call Jira never answered: it timed
-// out or its connection failed, so whatever it asked for may have been
-// done or may still be.
-var errNoAnswer = errors.New("no answer")
-
-type noAnswerError struct{ error }
-
-func (e noAnswerError) Unwrap() error        { return e.error }
-func (e noAnswerError) Is(target error) bool { return target == errNoAnswer }
 
 func retryAfter(resp *gojira.Response) time.Duration {
 	if resp == nil {

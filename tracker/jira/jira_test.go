@@ -216,3 +216,23 @@ func TestUnansweredCreateWaitsATimeout(t *testing.T) {
 		t.Fatalf("unanswered search: %v, retry after %v; want the worker's backoff", err, triage.RetryDelay(err))
 	}
 }
+
+// A 504 on a create, from the gateway in front of Jira, leaves open
+// whether Jira made the issue, as no answer does: it waits a call
+// timeout. A 502 or 503 keeps the worker's backoff.
+func TestGatewayTimeoutOnCreateWaitsATimeout(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		want   time.Duration
+	}{{504, 2 * time.Second}, {502, 0}, {503, 0}} {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			f := newFixture(t)
+			first := triage.WithAttempt(context.Background(), &triage.Attempt{Key: "ticket.create:4"})
+			f.fake.FailNext(1, tc.status)
+			_, err := f.tr.Create(first, spec(4, ""))
+			if err == nil || triage.IsPermanent(err) || triage.RetryDelay(err) != tc.want {
+				t.Errorf("create answered %d: %v, retry after %v; want after %v", tc.status, err, triage.RetryDelay(err), tc.want)
+			}
+		})
+	}
+}

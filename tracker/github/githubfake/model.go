@@ -130,8 +130,10 @@ func (s *Server) ProjectIteration(owner string, number int, issueRepo string, is
 	return ""
 }
 
-// Issues returns copies of every issue of full, by number.
+// Issues returns copies of every issue of full, by number, once the late
+// creates due by the clock have landed.
 func (s *Server) Issues(full string) []Issue {
+	s.late.Due(s.now())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.repos[strings.ToLower(full)]

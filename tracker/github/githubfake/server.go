@@ -3,8 +3,8 @@
 // calls, answered in the shapes of GitHub's published OpenAPI description
 // (Validate checks each exchange against it), with GitHub's rate-limit
 // headers, conditional requests, and faults to inject: 5xx answers,
-// secondary rate limits, lost answers and downtime windows on the test's
-// clock. A Server is safe for concurrent use.
+// secondary rate limits, lost answers, late creates and downtime windows
+// on the test's clock. A Server is safe for concurrent use.
 package githubfake
 
 import (
@@ -19,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sprintguard/sprintguard/internal/slowfake"
 )
 
 // Token is the only token the fake accepts; Bot is its user's login.
@@ -60,6 +62,7 @@ type Server struct {
 	writes       []time.Time // when each content-creating call came, on the clock
 	validate     func(r *http.Request, body []byte, status int, header http.Header, resp []byte) error
 	hooks        []Delivery
+	late         slowfake.Queue
 }
 
 // Delivery is a webhook delivery GitHub would send for a change made
@@ -125,6 +128,14 @@ func (s *Server) SecondaryLimit(n int, retryAfter time.Duration) {
 // when a proxy drops GitHub's answer.
 func (s *Server) LoseCreates(n int) { s.mu.Lock(); s.loseCreates = n; s.mu.Unlock() }
 
+// SlowCreates makes the next n issue creations late, as from a GitHub under load:
+// each takes effect after on the fake's clock (a create still creates),
+// and its caller gets a gateway's 504 at once when gateway is set, or no
+// answer at all once it gives up.
+func (s *Server) SlowCreates(n int, after time.Duration, gateway bool) {
+	s.late.Next(n, after, gateway)
+}
+
 // Down makes GitHub unreachable (503) from from until until on the clock.
 func (s *Server) Down(from, until time.Time) {
 	s.mu.Lock()
@@ -161,6 +172,11 @@ func (s *Server) Deliveries() []Delivery {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.late.Serve(w, r, s.now(), r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/issues"), s.answer)
+}
+
+// answer serves r, whose body can be read again.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec := httptest.NewRecorder()

@@ -3,9 +3,9 @@
 // calls, answering in the shapes GitLab's API documentation gives
 // (https://docs.gitlab.com/api/issues/ and its neighbours), refusing
 // parameters those pages do not list, with GitLab's rate-limit headers and
-// pagination, and faults to inject: 5xx answers, 429s, lost answers and
-// downtime windows on the test's clock. A Server is safe for concurrent
-// use.
+// pagination, and faults to inject: 5xx answers, 429s, lost answers, late
+// creates and downtime windows on the test's clock. A Server is safe for
+// concurrent use.
 package gitlabfake
 
 import (
@@ -21,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sprintguard/sprintguard/internal/slowfake"
 )
 
 // Token is the only token the fake accepts; Bot is its user.
@@ -89,6 +91,7 @@ type Server struct {
 	downUntil time.Time
 	writes    []time.Time
 	requests  int
+	late      slowfake.Queue
 }
 
 // New starts a fake on an httptest server, closed with the test.
@@ -142,6 +145,14 @@ func (s *Server) RateLimit(n int, retryAfter time.Duration) {
 // LoseCreates makes the next n issue creations succeed but answer 502.
 func (s *Server) LoseCreates(n int) { s.mu.Lock(); s.lose = n; s.mu.Unlock() }
 
+// SlowCreates makes the next n issue creations late, as from a GitLab under load:
+// each takes effect after on the fake's clock (a create still creates),
+// and its caller gets a gateway's 504 at once when gateway is set, or no
+// answer at all once it gives up.
+func (s *Server) SlowCreates(n int, after time.Duration, gateway bool) {
+	s.late.Next(n, after, gateway)
+}
+
 // Down makes GitLab unreachable (503) from from until until.
 func (s *Server) Down(from, until time.Time) {
 	s.mu.Lock()
@@ -157,8 +168,10 @@ func (s *Server) Writes() []time.Time {
 	return slices.Clone(s.writes)
 }
 
-// Issues returns copies of the project's issues, by iid.
+// Issues returns copies of the project's issues, by iid, once the late
+// creates due by the clock have landed.
 func (s *Server) Issues(path string) []Issue {
+	s.late.Due(s.now())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Issue
@@ -249,6 +262,11 @@ func (s *Server) HookPayload(path string, iid int64) []byte {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.late.Serve(w, r, s.now(), r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/issues"), s.answer)
+}
+
+// answer serves r.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	s.mu.Lock()
 	s.requests++
