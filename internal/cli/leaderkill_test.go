@@ -34,6 +34,9 @@ func (s *httpServe) leading() bool {
 // ten seconds before the handoff, another replica leads within 30 s, and
 // the handoff is posted once, within 60 s of its time.
 func TestScheduledWorkSurvivesLeaderSIGKILL(t *testing.T) {
+	// Mostly waiting on real time (timeouts, the schedule): it runs beside
+	// the package's other waiting tests, not after them.
+	t.Parallel()
 	dbURL := pgtest.DB(t)
 	bin := buildBinary(t)
 	fake := slackfake.New(t)

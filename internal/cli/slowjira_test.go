@@ -70,6 +70,9 @@ func sortedCounts(c map[string]int) string {
 // event, and a requester hears "ticket queued" only when two attempts in
 // a row failed (one timeout told most of them), and hears nothing twice.
 func TestReplicasSlowJira(t *testing.T) {
+	// Mostly waiting on real time (timeouts, the schedule): it runs beside
+	// the package's other waiting tests, not after them.
+	t.Parallel()
 	const n = 100
 	dbURL, fake, jira, rs := jiraReplicas(t, func(jira *jirafake.Server) { jira.SlowRate(0.3, 3*time.Second, 11) })
 	rnd := rand.New(rand.NewPCG(3, 4))
