@@ -193,7 +193,7 @@ func TestUnansweredCreateWaitsATimeout(t *testing.T) {
 	}{{"no answer", false}, {"gateway 504", true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.timeout = 100 * time.Millisecond
+			f.timeout = 2 * time.Second // wide enough that the calls before the create answer under -race on a loaded machine
 			f.tr = f.newTracker(t)
 			ctx := context.Background()
 			f.fake.SlowCreates(1, f.timeout, tc.gateway)
