@@ -174,6 +174,14 @@ type Rule struct {
 	Answer string
 }
 
+// SetsNothing reports whether r, as a continue rule, would change nothing
+// in the decisions it joins: no labels, category, estimate, SLA, team or
+// urgency bound. Compile refuses such a rule.
+func (r Rule) SetsNothing() bool {
+	return len(r.Labels) == 0 && r.Category == "" && r.Estimate == 0 && r.SLA == (SLA{}) && r.Team == "" &&
+		r.UrgencyAtLeast == 0 && r.UrgencyAtMost == 0
+}
+
 // Input is the request being classified. Times are instants; their location
 // does not matter because only their difference is used.
 type Input struct {

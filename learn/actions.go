@@ -30,8 +30,15 @@ type ruleTally struct {
 // decisions; the default rule is counted too.
 func (m *miner) tally() map[string]*ruleTally {
 	by := map[string]*ruleTally{}
+	m.byBound = map[string]*boundTally{}
 	for i := range m.ex {
 		d, e := m.pred[i], &m.ex[i]
+		if d.Modifier != "" {
+			m.tallyBound(i, d)
+			// The bound answers for its move (bounds); the rule is judged
+			// on the urgency it decided.
+			d.Urgency = d.RuleUrgency
+		}
 		t := by[d.Rule]
 		if t == nil {
 			t = &ruleTally{labels: map[target]int{}, waitUrgency: map[classifier.Urgency]int{}, waitCategory: map[string]int{}}
