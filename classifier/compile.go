@@ -166,7 +166,7 @@ func (c *compiler) actions(cr *compiledRule, fail func(string, string, error), r
 		}
 	}
 	if r.Continue && r.SetsNothing() {
-		fail("continue", "the rule sets nothing; give it labels, category, estimate, sla, team, urgency_at_least or urgency_at_most, or remove it", nil)
+		fail("continue", "the rule sets nothing; give it labels, category, estimate, sla, team, answer, urgency_at_least or urgency_at_most, or remove it", nil)
 	}
 }
 
