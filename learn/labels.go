@@ -85,10 +85,11 @@ func ReadLabels(file string, data []byte, categories []string) ([]Example, error
 			errs = append(errs, fmt.Errorf("%s:%d: %w", file, line, err))
 		}
 	}
+	empty := fmt.Errorf("%s: no labelled requests; write one JSON object per line, or CSV with a header row (%s)", file, strings.Join(labelKeys, ","))
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:
-		return nil, fmt.Errorf("%s: no labelled requests; write one JSON object per line, or CSV with a header row (%s)", file, strings.Join(labelKeys, ","))
+		return nil, empty
 	case trimmed[0] == '{':
 		readJSONL(data, add)
 	default:
@@ -98,6 +99,9 @@ func ReadLabels(file string, data []byte, categories []string) ([]Example, error
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if len(out) == 0 {
+		return nil, empty // a CSV header and no rows
 	}
 	return out, nil
 }

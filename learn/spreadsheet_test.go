@@ -53,3 +53,12 @@ func TestReadMessageLabelsAsEditorsWriteThem(t *testing.T) {
 		t.Errorf("err = %v, want l.jsonl:1 naming the category", err)
 	}
 }
+
+// A CSV file with its header row and nothing under it labels nothing,
+// like an empty file: an error naming the file.
+func TestReadLabelsHeaderOnly(t *testing.T) {
+	_, err := ReadLabels("l.csv", []byte("\ufeffid,text,urgency,category\r\n"), nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "l.csv: no labelled requests") {
+		t.Errorf("err = %v, want l.csv: no labelled requests", err)
+	}
+}
