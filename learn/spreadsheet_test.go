@@ -62,3 +62,20 @@ func TestReadLabelsHeaderOnly(t *testing.T) {
 		t.Errorf("err = %v, want l.csv: no labelled requests", err)
 	}
 }
+
+// An urgency nobody labelled and the rules never decided has no precision
+// or recall to show: the table says so with "-" rather than "0%", which
+// would read as the rules getting it all wrong.
+func TestFormatTextLeavesUndefinedRatesOut(t *testing.T) {
+	res := Result{PerUrgency: []UrgencyScore{
+		{Urgency: classifier.P1, Labelled: 2, Decided: 1, Correct: 1, Precision: 1, Recall: 0.5},
+		{Urgency: classifier.P2},
+		{Urgency: classifier.P4, Decided: 1},
+	}}
+	text := FormatText(res)
+	for _, want := range []string{"P1         2        1       100%     50%", "P2         0        0          -       -", "P4         0        1         0%       -"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+}
