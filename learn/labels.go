@@ -158,6 +158,9 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 			return nil // the reader cannot go on after a quoting error
 		}
 		line, _ := r.FieldPos(0)
+		if !slices.ContainsFunc(row, func(f string) bool { return strings.TrimSpace(f) != "" }) {
+			continue // a spreadsheet's empty row, a blank line
+		}
 		if len(row) != len(header) {
 			add(line, labelRecord{}, fmt.Errorf("has %d fields, the header has %d", len(row), len(header)))
 			continue

@@ -79,3 +79,13 @@ func TestFormatTextLeavesUndefinedRatesOut(t *testing.T) {
 		}
 	}
 }
+
+// Spreadsheets save the empty rows below the data as bare commas; they
+// are blank lines, as in a JSONL file, not requests without text.
+func TestReadLabelsSkipsEmptySpreadsheetRows(t *testing.T) {
+	data := "text,urgency,category\r\nsite is down,P1,incident\r\n,,\r\n , ,\r\n"
+	got, err := ReadLabels("l.csv", []byte(data), nil)
+	if err != nil || len(got) != 1 {
+		t.Errorf("read %d examples, err %v; want 1 and no error", len(got), err)
+	}
+}
