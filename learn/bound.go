@@ -82,12 +82,9 @@ func (m *miner) bounds() []Edit {
 		e := Edit{Kind: Unbound, Rule: r.Name, Urgency: cmp.Or(r.UrgencyAtLeast, r.UrgencyAtMost),
 			Raises: r.UrgencyAtLeast != 0, RemoveRule: len(rules) < len(m.rules),
 			Fired: t.moved, Correct: t.kept, Undone: t.undone}
-		after, fixed, broken, err := m.rescore(rules, t.touched)
-		if err != nil || !after.Better(m.before) {
-			continue
+		if e, ok := m.scored(e, rules, t.touched); ok {
+			out = append(out, e)
 		}
-		e.Before, e.After, e.Support, e.Against, e.touched = m.before, after, fixed, broken, t.touched
-		out = append(out, e)
 	}
 	return out
 }
