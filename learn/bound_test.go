@@ -153,3 +153,13 @@ func TestPatchKeepsARuleHoldingAnAnchor(t *testing.T) {
 		t.Errorf("err = %v, want one naming the anchor", err)
 	}
 }
+
+// A rule whose last list is closed on a line of its own ends below its
+// last node; rather than leave the bracket, Patch asks for it by hand.
+func TestPatchRemovesOnlyARuleItCanSeeTheEndOf(t *testing.T) {
+	src := "rules:\n  - name: blocks\n    continue: true\n    urgency_at_least: P2\n    any: [blocked,\n      stuck\n    ]\n  - name: outage\n    any: [down]\n    urgency: P1\n"
+	_, err := Patch([]byte(src), map[string]int{"blocks": 2}, []Edit{{Kind: Unbound, Rule: "blocks", Raises: true, RemoveRule: true}})
+	if err == nil || !strings.Contains(err.Error(), "by hand") {
+		t.Errorf("err = %v, want one asking to remove it by hand", err)
+	}
+}

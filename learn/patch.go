@@ -206,7 +206,17 @@ func unboundChange(e Edit, n *yaml.Node, text []string) (change, error) {
 	if !strings.HasPrefix(strings.TrimSpace(text[first-1]), "- ") {
 		return change{}, fmt.Errorf("rule `%s`: cannot find the start of its item; remove it by hand", e.Rule)
 	}
-	return change{line: first, drop: lastLine(n) - first + 1}, nil
+	// A line after the last node that is indented under the item's dash
+	// is still the item's: a flow list closed on a line of its own.
+	last := lastLine(n)
+	if last < len(text) {
+		next := text[last]
+		rest := strings.TrimSpace(next)
+		if rest != "" && !strings.HasPrefix(rest, "#") && len(next)-len(strings.TrimLeft(next, " ")) > n.Column-3 {
+			return change{}, fmt.Errorf("rule `%s`: cannot find the end of its item; remove it by hand", e.Rule)
+		}
+	}
+	return change{line: first, drop: last - first + 1}, nil
 }
 
 // anchor returns the first anchor n or a node in it defines, or "".
@@ -222,8 +232,7 @@ func anchor(n *yaml.Node) string {
 	return ""
 }
 
-// lastLine is the last line holding part of n: its last value's, or the
-// line closing a flow list that ends it.
+// lastLine is the line of the last node in n.
 func lastLine(n *yaml.Node) int {
 	last := n.Line
 	for _, c := range n.Content {
