@@ -165,9 +165,8 @@ func (c *compiler) actions(cr *compiledRule, fail func(string, string, error), r
 			cr.labels = append(cr.labels, l)
 		}
 	}
-	if r.Continue && len(r.Labels) == 0 && r.Category == "" && r.Estimate == 0 && r.SLA == (SLA{}) && r.Team == "" &&
-		r.UrgencyAtLeast == 0 && r.UrgencyAtMost == 0 {
-		fail("continue", "the rule sets nothing; give it labels, category, estimate, sla, team, urgency_at_least or urgency_at_most, or remove it", nil)
+	if r.Continue && r.SetsNothing() {
+		fail("continue", "the rule sets nothing; give it labels, category, estimate, sla, team, answer, urgency_at_least or urgency_at_most, or remove it", nil)
 	}
 }
 

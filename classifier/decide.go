@@ -41,6 +41,9 @@ func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, match []byte) Deci
 		if d.Team == "" {
 			d.Team = c.rule.Team
 		}
+		if d.Answer == "" {
+			d.Answer = c.rule.Answer
+		}
 	}
 	d.Labels = appendNew(d.Labels, r.labels)
 	s.bound(&d, sc.cont)

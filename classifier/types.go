@@ -171,7 +171,17 @@ type Rule struct {
 	Default bool
 	// Answer is a text or link that may solve the request by itself (a
 	// runbook, say); the requester sees it before anyone on call does.
+	// On a continue rule it answers what the deciding rule has no answer
+	// for.
 	Answer string
+}
+
+// SetsNothing reports whether r, as a continue rule, would change nothing
+// in the decisions it joins: no labels, category, estimate, SLA, team,
+// answer or urgency bound. Compile refuses such a rule.
+func (r Rule) SetsNothing() bool {
+	return len(r.Labels) == 0 && r.Category == "" && r.Estimate == 0 && r.SLA == (SLA{}) && r.Team == "" &&
+		r.Answer == "" && r.UrgencyAtLeast == 0 && r.UrgencyAtMost == 0
 }
 
 // Input is the request being classified. Times are instants; their location
@@ -217,7 +227,8 @@ type Decision struct {
 	Matched []string `json:"matched,omitempty"`
 	// Also names the Continue rules that matched before Rule.
 	Also []string `json:"also,omitempty"`
-	// Answer is the deciding rule's answer, if it has one.
+	// Answer is the deciding rule's answer, or else the first matching
+	// continue rule's, if any has one.
 	Answer string `json:"answer,omitempty"`
 	// Modifier names the Continue rule whose urgency_at_least or
 	// urgency_at_most changed Urgency from RuleUrgency, what Rule said;

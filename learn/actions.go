@@ -30,8 +30,15 @@ type ruleTally struct {
 // decisions; the default rule is counted too.
 func (m *miner) tally() map[string]*ruleTally {
 	by := map[string]*ruleTally{}
+	m.byBound = map[string]*boundTally{}
 	for i := range m.ex {
 		d, e := m.pred[i], &m.ex[i]
+		if d.Modifier != "" {
+			m.tallyBound(i, d)
+			// The bound answers for its move (bounds); the rule is judged
+			// on the urgency it decided.
+			d.Urgency = d.RuleUrgency
+		}
 		t := by[d.Rule]
 		if t == nil {
 			t = &ruleTally{labels: map[target]int{}, waitUrgency: map[classifier.Urgency]int{}, waitCategory: map[string]int{}}
@@ -112,14 +119,24 @@ func (m *miner) actions(skip map[string]bool) []Edit {
 		e.Rule, e.Category = r.Name, r.Category
 		rules := slices.Clone(m.rules)
 		rules[ri].Urgency = e.Urgency
-		after, fixed, broken, err := m.rescore(rules, t.touched)
-		if err != nil || !after.Better(m.before) {
-			continue
+		if e, ok := m.scored(e, rules, t.touched); ok {
+			out = append(out, e)
 		}
-		e.Before, e.After, e.Support, e.Against, e.touched = m.before, after, fixed, broken, t.touched
-		out = append(out, e)
 	}
 	return out
+}
+
+// scored scores e, whose edited rules are rules and which can change the
+// decisions of touched only: its support is the items it turns right,
+// what it counts against those it turns wrong. It reports false when the
+// edit does not make the rules better on the history.
+func (m *miner) scored(e Edit, rules []classifier.Rule, touched []int) (Edit, bool) {
+	after, fixed, broken, err := m.rescore(rules, touched)
+	if err != nil || !after.Better(m.before) {
+		return e, false
+	}
+	e.Before, e.After, e.Support, e.Against, e.touched = m.before, after, fixed, broken, touched
+	return e, true
 }
 
 // estimates proposes, for each rule whose estimate is EstimateFactor or

@@ -40,7 +40,13 @@
 //   - the time spent given at resolve measures the estimates: a rule whose
 //     estimate is off by EstimateFactor (2) or more from the median time
 //     spent on its requests is proposed that median (Reestimate), scored
-//     by how far the estimates were from the time spent (Agreement).
+//     by how far the estimates were from the time spent (Agreement);
+//   - an urgency set back from where a continue rule's urgency_at_least or
+//     urgency_at_most moved it is the bound's mistake, not the deciding
+//     rule's, which is judged on the urgency it decided itself: a bound
+//     whose moves the team mostly set back is proposed taken off, or the
+//     rule removed when the bound is all it sets (Unbound), with its
+//     precision on the requests it moved.
 //
 // Patch turns the edits into a unified diff of the rules file; nothing
 // here writes a file.

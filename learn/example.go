@@ -101,13 +101,6 @@ func Labelled(r *triage.Request, team *triage.Team) Example {
 	return e
 }
 
-// Overridden reports whether people overrode what the rules decided for
-// r, as rules suggest counts it (see History): they changed its urgency or
-// category, deferred an interrupt or declined it. The weekly report's
-// rules that were overridden most count the same. It is safe to call
-// concurrently.
-func Overridden(r *triage.Request) bool { return Labelled(r, nil).Overridden }
-
 // inferUrgency labels e with the urgency its last action says, when it
 // says one; see History.
 func inferUrgency(e *Example) {

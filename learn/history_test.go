@@ -108,7 +108,7 @@ func TestHistoryLabelsWhatEachActionSays(t *testing.T) {
 					e.Urgency, e.Action, e.Inferred, e.Overridden, tc.urgency, tc.action, tc.inferred, tc.overridden)
 			}
 			// The weekly report counts overrides with this.
-			if got := learn.Overridden(reqs[e.RequestID]); got != tc.overridden {
+			if _, got := learn.Blamed(reqs[e.RequestID]); got != tc.overridden {
 				t.Errorf("Overridden says %v; want %v, as History does", got, tc.overridden)
 			}
 		})

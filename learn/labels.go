@@ -33,6 +33,27 @@ type labelRecord struct {
 // labelKeys are the keys a labels file may use, for CSV headers and errors.
 var labelKeys = []string{"id", "url", "text", "summary", "details", "type", "impact", "channel", "urgency", "interrupt", "category", "split"}
 
+// bom is the byte order mark that spreadsheets and some editors write
+// first in a UTF-8 file.
+const bom = "\ufeff"
+
+// ruleCategory returns the rules' own spelling of category, which a
+// labels file may write in another case or with spaces around it, and
+// whether the rules assign it. With categories nil every category is
+// known, as written.
+func ruleCategory(category string, categories []string) (string, bool) {
+	category = strings.TrimSpace(category)
+	if categories == nil || slices.Contains(categories, category) {
+		return category, true
+	}
+	for _, c := range categories {
+		if strings.EqualFold(c, category) {
+			return c, true
+		}
+	}
+	return category, false
+}
+
 // maxLabelErrors bounds the errors reported for one file: a file in the
 // wrong format would otherwise print one per line.
 const maxLabelErrors = 20
@@ -47,6 +68,7 @@ const maxLabelErrors = 20
 // wrong; what else is wrong", and then no example is returned. It is safe
 // to call concurrently.
 func ReadLabels(file string, data []byte, categories []string) ([]Example, error) {
+	data = bytes.TrimPrefix(data, []byte(bom))
 	// An Example is large: growing the slice by appending copied each
 	// one several times over 100k lines.
 	out := make([]Example, 0, bytes.Count(data, []byte("\n"))+1)
@@ -63,10 +85,11 @@ func ReadLabels(file string, data []byte, categories []string) ([]Example, error
 			errs = append(errs, fmt.Errorf("%s:%d: %w", file, line, err))
 		}
 	}
+	empty := fmt.Errorf("%s: no labelled requests; write one JSON object per line, or CSV with a header row (%s)", file, strings.Join(labelKeys, ","))
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:
-		return nil, fmt.Errorf("%s: no labelled requests; write one JSON object per line, or CSV with a header row (%s)", file, strings.Join(labelKeys, ","))
+		return nil, empty
 	case trimmed[0] == '{':
 		readJSONL(data, add)
 	default:
@@ -76,6 +99,9 @@ func ReadLabels(file string, data []byte, categories []string) ([]Example, error
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if len(out) == 0 {
+		return nil, empty // a CSV header and no rows
 	}
 	return out, nil
 }
@@ -110,7 +136,7 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 	}
 	cols := map[string]int{}
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		h = strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(labelKeys, h) {
 			return fmt.Errorf("1: unknown column %q; the columns are %s", h, strings.Join(labelKeys, ", "))
 		}
@@ -132,6 +158,9 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 			return nil // the reader cannot go on after a quoting error
 		}
 		line, _ := r.FieldPos(0)
+		if !slices.ContainsFunc(row, func(f string) bool { return strings.TrimSpace(f) != "" }) {
+			continue // a spreadsheet's empty row, a blank line
+		}
 		if len(row) != len(header) {
 			add(line, labelRecord{}, fmt.Errorf("has %d fields, the header has %d", len(row), len(header)))
 			continue
@@ -170,11 +199,11 @@ func (rec labelRecord) example(file string, line int, categories []string) (Exam
 	} else {
 		u = v
 	}
-	category := strings.TrimSpace(rec.Category)
+	category, known := ruleCategory(rec.Category, categories)
 	switch {
 	case category == "":
 		problems = append(problems, "no category; write the category people chose, e.g. incident")
-	case categories != nil && !slices.Contains(categories, category):
+	case !known:
 		problems = append(problems, fmt.Sprintf("category %q is not one the rules assign (%s); fix the label, or add a rule with category: %s",
 			category, strings.Join(categories, ", "), category))
 	}

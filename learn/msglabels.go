@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/sprintguard/sprintguard/classifier"
@@ -70,6 +69,9 @@ func readMessageLabels(path string, r io.Reader, categories []string) ([]FileLab
 	seen := map[string]string{}
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
+		if n == 1 {
+			line = bytes.TrimPrefix(line, []byte(bom))
+		}
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
@@ -103,6 +105,7 @@ func messageLabel(line []byte, where string, categories []string, seen map[strin
 		return FileLabel{}, []string{fmt.Sprintf("%v (one JSON object a line: channel, ts, urgency, category, time_spent, action)", err)}
 	}
 	var problems []string
+	w.Action = strings.ToLower(strings.TrimSpace(w.Action))
 	key := strings.TrimPrefix(w.Channel, "#") + "/" + w.TS
 	if w.Channel == "" || w.TS == "" {
 		problems = append(problems, "needs \"channel\" and \"ts\": the Slack message the request came from")
@@ -121,7 +124,8 @@ func messageLabel(line []byte, where string, categories []string, seen map[strin
 			problems = append(problems, fmt.Sprintf("urgency %q: use P1, P2, P3 or P4 (it may be left out when an action is given)", w.Urgency))
 		}
 	}
-	if w.Category != "" && !slices.Contains(categories, w.Category) {
+	category, known := ruleCategory(w.Category, categories)
+	if w.Category != "" && !known {
 		problems = append(problems, fmt.Sprintf("category %q is none the rules use (%s)", w.Category, strings.Join(categories, ", ")))
 	}
 	if w.TimeSpent != nil && *w.TimeSpent < 0 {
@@ -131,7 +135,7 @@ func messageLabel(line []byte, where string, categories []string, seen map[strin
 		return FileLabel{}, problems
 	}
 	seen[key] = where
-	l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: w.Category,
+	l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: category,
 		Action: w.Action, UrgencyFromAction: w.Urgency == ""}
 	if w.TimeSpent != nil {
 		l.Actual, l.HasActual = *w.TimeSpent, true

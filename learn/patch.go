@@ -33,12 +33,6 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 	text := strings.SplitAfter(string(src), "\n")
 	// Edits are made bottom up, so that each leaves the lines above it
 	// where the node tree says they are.
-	type change struct {
-		line  int // 1-based; the lines [line, line+drop) become add
-		drop  int
-		add   []string
-		order int
-	}
 	var changes []change
 	rule := func(name string) (*yaml.Node, error) {
 		n := byLine[lines[name]]
@@ -131,6 +125,17 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 				}
 				changes = append(changes, change{line: val.Line, drop: 1, add: []string{old[:at] + v + old[end:]}, order: k})
 			}
+		case Unbound:
+			n, err := rule(e.Rule)
+			if err != nil {
+				return nil, err
+			}
+			c, err := unboundChange(e, n, text)
+			if err != nil {
+				return nil, err
+			}
+			c.order = k
+			changes = append(changes, c)
 		case AddRule:
 			var def *yaml.Node
 			for _, l := range lines {
@@ -171,6 +176,69 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 		text = slices.Replace(text, i, i+c.drop, c.add...)
 	}
 	return []byte(strings.Join(text, "")), nil
+}
+
+// change is one edit of a rules file's lines.
+type change struct {
+	line  int // 1-based; the lines [line, line+drop) become add
+	drop  int
+	add   []string
+	order int
+}
+
+// unboundChange drops the line of e's bound from rule n, or the rule's
+// lines when e removes the rule. text is the file's lines.
+func unboundChange(e Edit, n *yaml.Node, text []string) (change, error) {
+	if n.Style&yaml.FlowStyle != 0 {
+		return change{}, fmt.Errorf("rule `%s` is written on one line; remove its %s by hand", e.Rule, boundKey(e))
+	}
+	if !e.RemoveRule {
+		key, val := field(n, boundKey(e))
+		if key == nil || val.Line != key.Line {
+			return change{}, fmt.Errorf("rule `%s`: cannot find its %s on one line; remove it by hand", e.Rule, boundKey(e))
+		}
+		return change{line: key.Line, drop: 1}, nil
+	}
+	first := n.Line
+	if a := anchor(n); a != "" {
+		return change{}, fmt.Errorf("rule `%s` holds the anchor &%s, which other rules may use; remove it and its aliases by hand", e.Rule, a)
+	}
+	if !strings.HasPrefix(strings.TrimSpace(text[first-1]), "- ") {
+		return change{}, fmt.Errorf("rule `%s`: cannot find the start of its item; remove it by hand", e.Rule)
+	}
+	// A line after the last node that is indented under the item's dash
+	// is still the item's: a flow list closed on a line of its own.
+	last := lastLine(n)
+	if last < len(text) {
+		next := text[last]
+		rest := strings.TrimSpace(next)
+		if rest != "" && !strings.HasPrefix(rest, "#") && len(next)-len(strings.TrimLeft(next, " ")) > n.Column-3 {
+			return change{}, fmt.Errorf("rule `%s`: cannot find the end of its item; remove it by hand", e.Rule)
+		}
+	}
+	return change{line: first, drop: last - first + 1}, nil
+}
+
+// anchor returns the first anchor n or a node in it defines, or "".
+func anchor(n *yaml.Node) string {
+	if n.Anchor != "" {
+		return n.Anchor
+	}
+	for _, c := range n.Content {
+		if a := anchor(c); a != "" {
+			return a
+		}
+	}
+	return ""
+}
+
+// lastLine is the line of the last node in n.
+func lastLine(n *yaml.Node) int {
+	last := n.Line
+	for _, c := range n.Content {
+		last = max(last, lastLine(c))
+	}
+	return last
 }
 
 // Diff returns the unified diff from old to new, or "" when they are the

@@ -23,7 +23,7 @@ func FormatText(r Result) string {
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "urgency\tlabelled\tdecided\tprecision\trecall\t")
 	for _, u := range r.PerUrgency {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f%%\t%.0f%%\t\n", u.Urgency, u.Labelled, u.Decided, 100*u.Precision, 100*u.Recall)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t\n", u.Urgency, u.Labelled, u.Decided, rate(u.Precision, u.Decided), rate(u.Recall, u.Labelled))
 	}
 	tw.Flush()
 
@@ -69,6 +69,15 @@ func FormatText(r Result) string {
 
 func pct(s Score) string {
 	return fmt.Sprintf("%5.1f%%  (%d of %d)", 100*s.Accuracy, s.Agree, s.N)
+}
+
+// rate is a precision or recall in percent, or "-" when there was
+// nothing to count it over (of is 0).
+func rate(r float64, of int) string {
+	if of == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*r)
 }
 
 func dash(s string) string {

@@ -106,7 +106,7 @@ func TestSimilarRequestsTeachTheEstimate(t *testing.T) {
 	}
 	// The refs oldest first, as the issue writes them, whatever the order
 	// of the matches.
-	if want := "estimate 2 hours: median of " + ref(t, w, 2) + ", " + ref(t, w, 3) + ", " + ref(t, w, 4); r.EstimateWhy != want {
+	if want := "estimate 2h: median of " + ref(t, w, 2) + ", " + ref(t, w, 3) + ", " + ref(t, w, 4); r.EstimateWhy != want {
 		t.Errorf("why %q, want %q", r.EstimateWhy, want)
 	}
 	w.db.View(func(tx triage.Tx) error {

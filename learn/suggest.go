@@ -29,6 +29,9 @@ const (
 	// Reestimate changes a rule's estimate to the median time spent on the
 	// requests it decided.
 	Reestimate EditKind = "estimate"
+	// Unbound takes the urgency bound off a continue rule whose moves the
+	// team mostly undid, or removes the rule when the bound was all it set.
+	Unbound EditKind = "bound"
 )
 
 // Edit is one suggested rule edit with the history that supports it.
@@ -53,6 +56,12 @@ type Edit struct {
 	// the requests the rule decided: for Waits, with its interrupts;
 	// Lowered are those whose urgency a person lowered below P2.
 	Deferred, Declined, Lowered, Approved int
+	// Raises, for Unbound, tells a floor (urgency_at_least, at Urgency)
+	// from a cap (urgency_at_most); Undone counts the requests the bound
+	// moved that the team set back, and RemoveRule says the rule sets
+	// nothing but the bound, so the edit removes it.
+	Raises, RemoveRule bool
+	Undone             int
 	// Support counts the history items the edit turns right, Against the
 	// items it would touch whose label says otherwise. For Reestimate,
 	// Support counts the timed requests the new estimate is nearer to, and
@@ -60,6 +69,8 @@ type Edit struct {
 	Support, Against int
 	// Fired and Correct are, for Retarget and Declines, how often the rule
 	// decided on the history and how often it was right: its precision.
+	// For Unbound they count the requests the bound moved and those the
+	// team kept where it put them.
 	// For Waits they count its interrupts and those the team kept as
 	// interrupts: its precision on the interrupt line.
 	Fired, Correct int
@@ -93,6 +104,8 @@ func (e Edit) Describe() string {
 	case Declines:
 		return fmt.Sprintf("rule `%s` tickets what the team declines: %d of the %d requests it decided were declined (precision %.0f%%); make it P4 to keep them out of the sprint, or give it an `answer:` that deflects them",
 			e.Rule, e.Declined, e.Fired, e.Precision())
+	case Unbound:
+		return describeUnbound(e)
 	case Reestimate:
 		from := fmt.Sprintf("estimates %g", e.OldEstimate)
 		if e.OldEstimate == 0 {
@@ -178,6 +191,9 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 		retargeted[e.Rule] = true
 		edits = append(edits, e)
 	}
+	// A bound answers for the urgencies it moved, so the rules it moved
+	// them from are judged on what they decided themselves.
+	edits = append(edits, m.bounds()...)
 	for _, e := range m.misfires(retargeted) {
 		retargeted[e.Rule] = true
 		edits = append(edits, e)
@@ -246,6 +262,8 @@ type miner struct {
 	grams  [][]string // per example, its distinct candidate phrases
 	before Agreement
 	byRule map[string]*ruleTally
+	// byBound are the bounds' tallies, by the continue rule's name.
+	byBound map[string]*boundTally
 }
 
 // baseline decides every example with the rules as they are, on all
@@ -565,6 +583,8 @@ func apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
 			out[i].Urgency = e.Urgency
 		case Reestimate:
 			out[i].Estimate = e.Estimate
+		case Unbound:
+			out = unbind(out, i)
 		case AddRule:
 			out = slices.Insert(out, defaultIndex(out), classifier.Rule{Name: e.Rule, Any: e.Phrases,
 				Urgency: e.Urgency, Category: e.Category, Estimate: e.Estimate})

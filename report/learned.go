@@ -30,14 +30,16 @@ func (l *learnedTally) add(r *triage.Request) {
 		l.deflected++
 	}
 	// The same overrides rules suggest learns from: a defer or a decline
-	// overrides the rule's urgency as a change by hand does.
-	if !learn.Overridden(r) {
+	// overrides the rule's urgency as a change by hand does, and an
+	// urgency set back from where a bound moved it overrides the bound.
+	rule, ok := learn.Blamed(r)
+	if !ok {
 		return
 	}
 	if l.byRule == nil {
 		l.byRule = map[string]*Count{}
 	}
-	bump(l.byRule, or(r.Decision.Rule, "(no rule)"), 0)
+	bump(l.byRule, or(rule, "(no rule)"), 0)
 }
 
 func (l *learnedTally) rules() []Count {

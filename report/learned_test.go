@@ -94,3 +94,21 @@ func TestReportCountsDefersAndDeclinesAsOverrides(t *testing.T) {
 		})
 	}
 }
+
+// A bound that raised a request the team set back is the rule overridden,
+// as rules suggest would edit it, not the rule that decided.
+func TestReportNamesTheBoundOverridden(t *testing.T) {
+	raised := func(r *triage.Request) {
+		r.Decision.Urgency, r.Decision.RuleUrgency, r.Decision.Modifier = classifier.P2, classifier.P3, "blocks-others"
+		r.Urgency = classifier.P2
+	}
+	reqs := []*triage.Request{
+		req(1, nov(17, 10, 0), rule("how-do-i"), raised, changedTo(classifier.P3)),
+		req(2, nov(17, 11, 0), rule("how-do-i"), raised, changedTo(classifier.P1)),
+	}
+	w := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs, Now: nov(23, 9, 0)})
+	got := w.ThisWeek.OverriddenRules
+	if len(got) != 2 || got[0].Name != "blocks-others" || got[0].N != 1 || got[1].Name != "how-do-i" || got[1].N != 1 {
+		t.Errorf("overridden rules %+v, want blocks-others 1 (set back), how-do-i 1 (raised further)", got)
+	}
+}

@@ -103,9 +103,10 @@ type Period struct {
 	// Overridden shows), not the requester.
 	FalseEmergencies []Item `json:"false_emergencies"`
 	// OverriddenRules counts, per rule, the requests it decided that
-	// people overrode as rules suggest learns it (learn.Overridden): the
+	// people overrode as rules suggest learns it (learn.Blamed): the
 	// urgency or category changed, an interrupt deferred, or the request
-	// declined. The rules that were overridden most, most first, at most 5.
+	// declined; a bound that moved the urgency the people set back is
+	// counted instead of the rule that decided. The rules that were overridden most, most first, at most 5.
 	OverriddenRules []Count `json:"overridden_rules"`
 	// Deflected counts the requests a rule's answer solved, by the
 	// requester's word, before anyone on call saw them; AnswersOffered

@@ -132,13 +132,19 @@ type Learned struct {
 	From        []string // refs of the requests the estimate comes from
 }
 
-// Why explains a learned estimate: "estimate 2 hours: median of REQ-12,
-// REQ-40, REQ-77".
+// Why explains a learned estimate: "estimate 2h: median of REQ-12,
+// REQ-40, REQ-77", or "estimate 2 points: ..." for a team counting points.
+// Hours are written short, as people write an estimate in hours.
 func (l Learned) Why(unit string) string {
-	if unit == "" {
-		unit = "points"
+	amount := plural.Num(l.Estimate) + "h"
+	switch unit {
+	case "hours":
+	case "":
+		amount = plural.Amount(l.Estimate, "points")
+	default:
+		amount = plural.Amount(l.Estimate, unit)
 	}
-	return fmt.Sprintf("estimate %s: median of %s", plural.Amount(l.Estimate, unit), strings.Join(l.From, ", "))
+	return fmt.Sprintf("estimate %s: median of %s", amount, strings.Join(l.From, ", "))
 }
 
 // SetSimilar records what the lookup found for request id. A learned

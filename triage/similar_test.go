@@ -55,3 +55,26 @@ func TestIntakeQueuesTheSimilarLookup(t *testing.T) {
 		t.Errorf("the lookup is not recorded on the request")
 	}
 }
+
+// The explanation of a learned estimate reads as the on-call writes an
+// estimate: hours short ("2h"), points in words.
+func TestLearnedWhy(t *testing.T) {
+	refs := []string{"REQ-12", "REQ-40", "REQ-77"}
+	tests := []struct {
+		unit string
+		est  float64
+		want string
+	}{
+		{"hours", 2, "estimate 2h: median of REQ-12, REQ-40, REQ-77"},
+		{"hours", 1.5, "estimate 1.5h: median of REQ-12, REQ-40, REQ-77"},
+		{"points", 1, "estimate 1 point: median of REQ-12, REQ-40, REQ-77"},
+		{"", 3, "estimate 3 points: median of REQ-12, REQ-40, REQ-77"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.unit, func(t *testing.T) {
+			if got := (triage.Learned{Estimate: tc.est, HasEstimate: true, From: refs}).Why(tc.unit); got != tc.want {
+				t.Errorf("Why(%q) = %q, want %q", tc.unit, got, tc.want)
+			}
+		})
+	}
+}

@@ -40,7 +40,7 @@ func urgencyWhy(r *triage.Request) string {
 
 // explanation is the whole decision about r as people are told it: why
 // this urgency and, once similar requests taught one, the learned estimate
-// ("...; estimate 2 hours: median of REQ-12, REQ-40, REQ-77").
+// ("...; estimate 2h: median of REQ-12, REQ-40, REQ-77").
 func explanation(r *triage.Request) string {
 	if r.EstimateWhy == "" {
 		return urgencyWhy(r)

@@ -34,6 +34,9 @@ Every on-call action on a request is a label, and rules suggest learns from all 
   declined                     it should not have been sprint work, so the label is P4: a rule
                                whose requests were mostly declined is proposed P4 (or give it
                                an answer: that deflects them)
+  urgency set back from where  the bound is to blame, not the rule that decided: a bound
+  a bound (urgency_at_least,   whose moves the team mostly set back is proposed removed,
+  urgency_at_most) moved it    with its precision on the requests it moved
   resolved with time spent     a rule whose estimate is 2x or more off the median time spent
                                on its requests is proposed that median as its estimate
 An edit needs 3 requests that support it. Each comes with its support counts and the rules
