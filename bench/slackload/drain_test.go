@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -69,5 +70,52 @@ func TestProgressMade(t *testing.T) {
 				t.Errorf("made = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestJournalSyncsQuantiles(t *testing.T) {
+	const before = `sprintguard_requests_total 0
+sprintguard_outbox_depth 0
+sprintguard_journal_sync_duration_seconds_bucket{le="0.001"} 10
+sprintguard_journal_sync_duration_seconds_bucket{le="0.01"} 10
+sprintguard_journal_sync_duration_seconds_bucket{le="0.1"} 10
+sprintguard_journal_sync_duration_seconds_bucket{le="+Inf"} 10
+sprintguard_journal_sync_duration_seconds_sum 0.005
+sprintguard_journal_sync_duration_seconds_count 10
+`
+	// Since before: 90 under 1 ms, 9 under 10 ms, 1 under 100 ms.
+	const after = `sprintguard_requests_total 0
+sprintguard_outbox_depth 0
+sprintguard_journal_sync_duration_seconds_bucket{le="0.001"} 100
+sprintguard_journal_sync_duration_seconds_bucket{le="0.01"} 109
+sprintguard_journal_sync_duration_seconds_bucket{le="0.1"} 110
+sprintguard_journal_sync_duration_seconds_bucket{le="+Inf"} 110
+sprintguard_journal_sync_duration_seconds_sum 0.2
+sprintguard_journal_sync_duration_seconds_count 110
+`
+	b, err := parseProgress(strings.NewReader(before))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := parseProgress(strings.NewReader(after))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.syncs.n != 3 || a.syncs.count != 110 {
+		t.Fatalf("parsed %d buckets and count %v, want 3 and 110", a.syncs.n, a.syncs.count)
+	}
+	for _, tc := range []struct {
+		q, want float64
+	}{{0.5, 0.001}, {0.9, 0.001}, {0.95, 0.01}, {0.99, 0.01}, {1, 0.1}} {
+		if got := a.syncs.quantile(b.syncs, tc.q); got != tc.want {
+			t.Errorf("quantile %v = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	if got := b.syncs.quantile(b.syncs, 0.5); !math.IsNaN(got) {
+		t.Errorf("quantile of nothing = %v, want NaN", got)
+	}
+	a.syncs.cum[2] = 109 // one past the last finite bound
+	if got := a.syncs.quantile(b.syncs, 1); !math.IsInf(got, 1) {
+		t.Errorf("quantile past the last bound = %v, want +Inf", got)
 	}
 }
