@@ -18,7 +18,7 @@ import (
 type progress struct {
 	requests float64
 	outbox   float64
-	heap     float64 // bytes of heap in use (go_memstats_heap_inuse_bytes), 0 if not shown
+	heap     float64   // bytes of heap in use (go_memstats_heap_inuse_bytes), 0 if not shown
 	syncs    histogram // the journal's fdatasyncs so far (sprintguard_journal_sync_duration_seconds)
 }
 

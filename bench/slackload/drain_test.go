@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -74,25 +75,21 @@ func TestProgressMade(t *testing.T) {
 }
 
 func TestJournalSyncsQuantiles(t *testing.T) {
-	const before = `sprintguard_requests_total 0
+	// exposition shows the histogram with these cumulative counts at 1,
+	// 10 and 100 ms.
+	exposition := func(c1, c10, c100 int) string {
+		return fmt.Sprintf(`sprintguard_requests_total 0
 sprintguard_outbox_depth 0
-sprintguard_journal_sync_duration_seconds_bucket{le="0.001"} 10
-sprintguard_journal_sync_duration_seconds_bucket{le="0.01"} 10
-sprintguard_journal_sync_duration_seconds_bucket{le="0.1"} 10
-sprintguard_journal_sync_duration_seconds_bucket{le="+Inf"} 10
-sprintguard_journal_sync_duration_seconds_sum 0.005
-sprintguard_journal_sync_duration_seconds_count 10
-`
-	// Since before: 90 under 1 ms, 9 under 10 ms, 1 under 100 ms.
-	const after = `sprintguard_requests_total 0
-sprintguard_outbox_depth 0
-sprintguard_journal_sync_duration_seconds_bucket{le="0.001"} 100
-sprintguard_journal_sync_duration_seconds_bucket{le="0.01"} 109
-sprintguard_journal_sync_duration_seconds_bucket{le="0.1"} 110
-sprintguard_journal_sync_duration_seconds_bucket{le="+Inf"} 110
+sprintguard_journal_sync_duration_seconds_bucket{le="0.001"} %d
+sprintguard_journal_sync_duration_seconds_bucket{le="0.01"} %d
+sprintguard_journal_sync_duration_seconds_bucket{le="0.1"} %d
+sprintguard_journal_sync_duration_seconds_bucket{le="+Inf"} %d
 sprintguard_journal_sync_duration_seconds_sum 0.2
-sprintguard_journal_sync_duration_seconds_count 110
-`
+sprintguard_journal_sync_duration_seconds_count %d
+`, c1, c10, c100, c100, c100)
+	}
+	before := exposition(10, 10, 10)
+	after := exposition(100, 109, 110) // since before: 90 under 1 ms, 9 under 10, 1 under 100
 	b, err := parseProgress(strings.NewReader(before))
 	if err != nil {
 		t.Fatal(err)

@@ -66,16 +66,11 @@ func BenchmarkAppendParallel(b *testing.B) {
 	var batches atomic.Int64
 	j, _ := open(b, b.TempDir(), 0, Options{Durable: func([]Record, []any) { batches.Add(1) }})
 	took := make([]time.Duration, b.N)
-	var next atomic.Int64
 	b.ResetTimer()
 	var wg sync.WaitGroup
-	for range senders {
+	for s := range senders {
 		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= b.N {
-					return
-				}
+			for i := s; i < b.N; i += senders {
 				start := time.Now()
 				if _, err := j.Append(rec, nil); err != nil {
 					b.Error(err)
