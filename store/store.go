@@ -89,6 +89,8 @@ type DB struct {
 	acks *acks
 	// commits counts the writer's commits, for WriteStats.
 	commits atomic.Int64
+	// syncs times the journal's fdatasyncs, for JournalSyncs.
+	syncs syncTimes
 }
 
 // engine is what DB and Session share: the triage and local tracker stores

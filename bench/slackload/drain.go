@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,7 +18,61 @@ import (
 type progress struct {
 	requests float64
 	outbox   float64
-	heap     float64 // bytes of heap in use (go_memstats_heap_inuse_bytes), 0 if not shown
+	heap     float64   // bytes of heap in use (go_memstats_heap_inuse_bytes), 0 if not shown
+	syncs    histogram // the journal's fdatasyncs so far (sprintguard_journal_sync_duration_seconds)
+}
+
+// journalSyncs is the histogram of the acknowledgement journal's fdatasyncs.
+const journalSyncs = "sprintguard_journal_sync_duration_seconds"
+
+// histogram is a cumulative Prometheus histogram as scraped: its finite
+// buckets' upper bounds and counts, in order. Arrays, so that a progress
+// compares with ==.
+type histogram struct {
+	le, cum [24]float64
+	n       int
+	count   float64
+}
+
+// quantile returns the upper bound of the bucket that holds the q
+// quantile of what h counted since base: the value the q quantile is at
+// most. It is +Inf past the last finite bucket, and NaN with nothing
+// counted.
+func (h histogram) quantile(base histogram, q float64) float64 {
+	total := h.count - base.count
+	if total <= 0 {
+		return math.NaN()
+	}
+	for i := range h.n {
+		if h.cum[i]-base.cum[i] >= q*total {
+			return h.le[i]
+		}
+	}
+	return math.Inf(1)
+}
+
+// add reads one sample of the histogram's series named name.
+func (h *histogram) add(name, labels string, v float64) error {
+	switch name {
+	case journalSyncs + "_count":
+		h.count = v
+	case journalSyncs + "_bucket":
+		le, ok := strings.CutPrefix(labels, `{le="`)
+		le, ok2 := strings.CutSuffix(le, `"}`)
+		if !ok || !ok2 {
+			return fmt.Errorf("metrics: %s%s: no le label alone", name, labels)
+		}
+		if le == "+Inf" || h.n == len(h.le) {
+			return nil
+		}
+		bound, err := strconv.ParseFloat(le, 64)
+		if err != nil {
+			return fmt.Errorf("metrics: %s%s: %w", name, labels, err)
+		}
+		h.le[h.n], h.cum[h.n] = bound, v
+		h.n++
+	}
+	return nil
 }
 
 // parseProgress reads the Prometheus text exposition for the two series
@@ -39,14 +94,16 @@ func parseProgress(r io.Reader) (progress, error) {
 			continue
 		}
 		name, rest := line[:end], line[end:]
+		var labels string
 		if rest[0] == '{' {
 			j := strings.LastIndexByte(rest, '}')
 			if j < 0 {
 				return p, fmt.Errorf("metrics: unclosed labels in %q", line)
 			}
-			rest = rest[j+1:]
+			labels, rest = rest[:j+1], rest[j+1:]
 		}
-		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" && name != "go_memstats_heap_inuse_bytes" {
+		syncs := name == journalSyncs+"_bucket" || name == journalSyncs+"_count"
+		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" && name != "go_memstats_heap_inuse_bytes" && !syncs {
 			continue
 		}
 		fields := strings.Fields(rest)
@@ -58,6 +115,10 @@ func parseProgress(r io.Reader) (progress, error) {
 			return p, fmt.Errorf("metrics: %q: %w", line, err)
 		}
 		switch name {
+		case journalSyncs + "_bucket", journalSyncs + "_count":
+			if err := p.syncs.add(name, labels, v); err != nil {
+				return p, err
+			}
 		case "go_memstats_heap_inuse_bytes":
 			p.heap = v
 		case "sprintguard_requests_total":

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -69,5 +71,48 @@ func TestProgressMade(t *testing.T) {
 				t.Errorf("made = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestJournalSyncsQuantiles(t *testing.T) {
+	// exposition shows the histogram with these cumulative counts at 1,
+	// 10 and 100 ms.
+	exposition := func(c1, c10, c100 int) string {
+		return fmt.Sprintf(`sprintguard_requests_total 0
+sprintguard_outbox_depth 0
+sprintguard_journal_sync_duration_seconds_bucket{le="0.001"} %d
+sprintguard_journal_sync_duration_seconds_bucket{le="0.01"} %d
+sprintguard_journal_sync_duration_seconds_bucket{le="0.1"} %d
+sprintguard_journal_sync_duration_seconds_bucket{le="+Inf"} %d
+sprintguard_journal_sync_duration_seconds_sum 0.2
+sprintguard_journal_sync_duration_seconds_count %d
+`, c1, c10, c100, c100, c100)
+	}
+	before := exposition(10, 10, 10)
+	after := exposition(100, 109, 110) // since before: 90 under 1 ms, 9 under 10, 1 under 100
+	b, err := parseProgress(strings.NewReader(before))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := parseProgress(strings.NewReader(after))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.syncs.n != 3 || a.syncs.count != 110 {
+		t.Fatalf("parsed %d buckets and count %v, want 3 and 110", a.syncs.n, a.syncs.count)
+	}
+	for _, tc := range []struct {
+		q, want float64
+	}{{0.5, 0.001}, {0.9, 0.001}, {0.95, 0.01}, {0.99, 0.01}, {1, 0.1}} {
+		if got := a.syncs.quantile(b.syncs, tc.q); got != tc.want {
+			t.Errorf("quantile %v = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	if got := b.syncs.quantile(b.syncs, 0.5); !math.IsNaN(got) {
+		t.Errorf("quantile of nothing = %v, want NaN", got)
+	}
+	a.syncs.cum[2] = 109 // one past the last finite bound
+	if got := a.syncs.quantile(b.syncs, 1); !math.IsInf(got, 1) {
+		t.Errorf("quantile past the last bound = %v, want +Inf", got)
 	}
 }

@@ -33,6 +33,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -177,6 +178,7 @@ func run(ctx context.Context, o options) (code int, err error) {
 	if err != nil {
 		return 1, err
 	}
+	printSyncs(base.syncs, beforeMax.syncs, sustained)
 	window := o.profilePhase == "max" && len(profile) > 0
 	if window {
 		env.serve.signal(syscall.SIGUSR1)
@@ -464,4 +466,25 @@ func boltPhase(ctx context.Context, key []byte, gen events, first int64, o optio
 	}
 	fmt.Printf("%-40s %s\n", "Bolt for JS", note)
 	return nil, note
+}
+
+// printSyncs prints the journal's fdatasyncs during the sustained phase
+// beside its acknowledgements, so that the disk's share of a slow
+// acknowledgement can be read off: an acknowledgement waits for its
+// batch's fdatasync, and may queue before it. Nothing is printed when
+// serve shows no journal (PostgreSQL).
+func printSyncs(before, after histogram, o *outcome) {
+	n := after.count - before.count
+	if n <= 0 {
+		return
+	}
+	q := func(p float64) string {
+		v := after.quantile(before, p)
+		if math.IsInf(v, 1) {
+			return "> " + ms(time.Duration(after.le[after.n-1]*float64(time.Second)))
+		}
+		return "<= " + ms(time.Duration(v*float64(time.Second)))
+	}
+	fmt.Printf("%-40s %.0f fdatasyncs, %.2f acks each; p50 %s  p90 %s  p99 %s (bucket bounds), against the acks' p99 %s\n",
+		"journal syncs in the sustained phase", n, float64(len(o.acked))/n, q(.5), q(.9), q(.99), ms(summarize(o.lat).p99))
 }

@@ -56,6 +56,11 @@ func TestMetricsCoverTheDashboardAndAlerts(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^# TYPE (sprintguard_\w+)`).FindAllStringSubmatch(text, -1) {
 		have[m[1]] = true
 	}
+	// The three acknowledgements waited for at least one fdatasync of the
+	// journal, which its histogram counted.
+	if m := regexp.MustCompile(`(?m)^sprintguard_journal_sync_duration_seconds_count (\d+)$`).FindStringSubmatch(text); m == nil || m[1] == "0" {
+		t.Errorf("no fdatasync of the journal counted in /metrics (%v)", m)
+	}
 	for _, file := range []string{repo("deploy", "monitoring", "alerts.yaml"), repo("deploy", "monitoring", "grafana-dashboard.json")} {
 		data, err := os.ReadFile(file)
 		if err != nil {

@@ -248,7 +248,14 @@ var (
 	outboxOldestDesc = prometheus.NewDesc("sprintguard_outbox_oldest_age_seconds", "Age of the oldest queued job (0 when none).", nil, nil)
 	budgetDesc       = prometheus.NewDesc("sprintguard_budget_used_ratio", "Interrupt budget used in the current sprint, as a fraction of the budget.", []string{"team"}, nil)
 	budgetUsedDesc   = prometheus.NewDesc("sprintguard_budget_used", "Interrupt budget used in the current sprint, in the team's unit.", []string{"team", "unit"}, nil)
+	journalSyncDesc  = prometheus.NewDesc("sprintguard_journal_sync_duration_seconds", "How long each fdatasync of the acknowledgement journal took (bbolt storage only); a batch of acknowledgements waits for one.", nil, nil)
 )
+
+// journalSyncs is what a store with an acknowledgement journal (bbolt's)
+// offers: its fdatasyncs' times as a cumulative histogram.
+type journalSyncs interface {
+	JournalSyncs() (bounds []float64, cumulative []uint64, count uint64, sum float64)
+}
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- outboxDepthDesc
@@ -256,6 +263,9 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- outboxOldestDesc
 	ch <- budgetDesc
 	ch <- budgetUsedDesc
+	if _, ok := c.src.(journalSyncs); ok {
+		ch <- journalSyncDesc
+	}
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -270,6 +280,14 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(outboxOldestDesc, prometheus.GaugeValue, age)
 	} else {
 		ch <- prometheus.NewInvalidMetric(outboxDepthDesc, err)
+	}
+	if js, ok := c.src.(journalSyncs); ok {
+		bounds, cumulative, count, sum := js.JournalSyncs()
+		buckets := make(map[float64]uint64, len(bounds))
+		for i, b := range bounds {
+			buckets[b] = cumulative[i]
+		}
+		ch <- prometheus.MustNewConstHistogram(journalSyncDesc, count, sum, buckets)
 	}
 	_ = c.src.View(func(tx triage.Tx) error {
 		for _, t := range c.settings().Teams {

@@ -3,6 +3,9 @@ package journal
 import (
 	"bytes"
 	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -47,5 +50,41 @@ func BenchmarkAppend(b *testing.B) {
 		for _, p := range []int{50, 90, 99} {
 			b.ReportMetric(float64(took[i][len(took[i])*p/100].Microseconds()), name+"-p"+string(rune('0'+p/10))+string(rune('0'+p%10))+"-µs")
 		}
+	}
+}
+
+// BenchmarkAppendParallel appends 1 KiB records from 50 goroutines at
+// once, as bench/slackload's senders acknowledge, to a zero-filled
+// journal: ns/op is the time per record at that concurrency, batches/op
+// how many records shared a batch (and its fdatasync), and the
+// percentiles are of each Append.
+//
+//	go test ./store/journal -run '^$' -bench AppendParallel -benchtime 20000x
+func BenchmarkAppendParallel(b *testing.B) {
+	const senders = 50
+	rec := bytes.Repeat([]byte("x"), 1024)
+	var batches atomic.Int64
+	j, _ := open(b, b.TempDir(), 0, Options{Durable: func([]Record, []any) { batches.Add(1) }})
+	took := make([]time.Duration, b.N)
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Go(func() {
+			for i := s; i < b.N; i += senders {
+				start := time.Now()
+				if _, err := j.Append(rec, nil); err != nil {
+					b.Error(err)
+					return
+				}
+				took[i] = time.Since(start)
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	slices.Sort(took)
+	b.ReportMetric(float64(batches.Load())/float64(b.N), "batches/op")
+	for _, p := range []int{50, 99} {
+		b.ReportMetric(float64(took[len(took)*p/100].Microseconds()), "p"+strconv.Itoa(p)+"-µs")
 	}
 }

@@ -46,6 +46,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // ErrClosed is returned by Append after Close.
@@ -103,6 +104,9 @@ type Options struct {
 	// before any of their callers is told. The records' Data is the
 	// caller's slice. It must not call Append.
 	Durable func(recs []Record, tags []any)
+	// OnSync, if set, is told how long each batch's fdatasync took, on
+	// the committing goroutine, before the batch's callers are told.
+	OnSync func(took time.Duration)
 	// First is the least sequence a new record gets (the store's inbox
 	// may already hold higher ones than after).
 	First uint64
@@ -608,7 +612,11 @@ func (j *Journal) write(batch []*pending) error {
 	}
 	_, err := j.f.WriteAt(buf, j.size)
 	if err == nil && !j.opt.NoSync {
+		start := time.Now()
 		err = fdatasync(j.f)
+		if j.opt.OnSync != nil {
+			j.opt.OnSync(time.Since(start))
+		}
 	}
 	if err != nil {
 		_ = j.f.Truncate(j.size)
