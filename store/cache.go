@@ -73,10 +73,18 @@ func (c *requestCache) peek(id int64, stored []byte) *triage.Request {
 // put keeps a copy of r, stored as data; data is kept, not copied, and
 // must not change. A nil cache keeps nothing.
 func (c *requestCache) put(r *triage.Request, data []byte) {
+	if c != nil {
+		c.keep(cloneRequest(r), data)
+	}
+}
+
+// keep is put without the copy, for a request decoded only to be kept
+// (or read and dropped): nobody may change r afterwards.
+func (c *requestCache) keep(r *triage.Request, data []byte) {
 	if c == nil {
 		return
 	}
-	e := cachedRequest{r: cloneRequest(r)}
+	e := cachedRequest{r: r}
 	size := requestCacheSize
 	if c.checked {
 		e.data, size = data, sharedCacheSize

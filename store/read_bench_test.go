@@ -96,3 +96,43 @@ func BenchmarkSimilarHits(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOutboxReads reads one request as its outbox jobs do while a
+// burst drains, with the intake further ahead than the cache holds: the
+// text by a later request's lookup (which indexes it), by its own lookup
+// and by SetSimilar, then the whole request by its ticketed notice. Each
+// op is the next request of 16,384, so none is still cached from its
+// intake or from the op before.
+func BenchmarkOutboxReads(b *testing.B) {
+	db := openTest(b, Options{NoSync: true})
+	const n = 16384
+	err := db.Update(func(tx triage.Tx) error {
+		for id := int64(1); id <= n; id++ {
+			if err := tx.PutRequest(realisticRequest(id, "platform", t0)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := func(v triage.Tx, id int64) error {
+		_, err := triage.RequestText(v, id)
+		return err
+	}
+	whole := func(v triage.Tx, id int64) error {
+		_, err := v.Request(id)
+		return err
+	}
+	b.ReportAllocs()
+	id := int64(0)
+	for b.Loop() {
+		id = id%n + 1
+		for _, read := range []func(triage.Tx, int64) error{text, text, text, whole} {
+			if err := db.View(func(v triage.Tx) error { return read(v, id) }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

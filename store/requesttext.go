@@ -21,19 +21,32 @@ type requestText struct {
 
 // RequestText returns request id with only what the similar-request job
 // reads of it set (triage.TextOf), or an error wrapping
-// triage.ErrNotFound. Request would decode it whole, with its events,
-// and read what is kept beside it: after a burst, the lookup's job spent
-// a third as much CPU on that as on the search itself. A cached request
-// is read without a copy, as in SimilarRequest; another is scanned by
-// hand (scanText), and read with encoding/json only when the scan
-// declines it.
+// triage.ErrNotFound. Request would copy it whole, with its events, and
+// read what is kept beside it: after a burst, the lookup's job spent a
+// third as much CPU on that as on the search itself. A cached request is
+// read without a copy, as in SimilarRequest. Another is decoded whole and
+// kept in the cache: each request's text is read two or three times
+// within a few hundred jobs (the lookup that indexes it with an earlier
+// request's, its own lookup, SetSimilar in the writer) and the whole
+// request by its notices right after, and while a burst drained two in
+// three of those reads missed the cache and decoded it again. Only a
+// transaction without a cache (a migration's) scans the text alone
+// (scanText).
 func (t *tx) RequestText(id int64) (*triage.Request, error) {
 	v := t.bucket(bucketRequests).Get(idKey(id))
 	if v == nil {
 		return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
 	}
+	c := t.cache.peek(id, v)
+	if c == nil && t.cache != nil {
+		var err error
+		if c, err = decodeRequest(v); err != nil {
+			return nil, fmt.Errorf("decode request %d: %w", id, err)
+		}
+		t.cache.keep(c, t.cacheBytes(v))
+	}
 	var r *triage.Request
-	if c := t.cache.peek(id, v); c != nil {
+	if c != nil {
 		r = triage.TextOf(c)
 	} else {
 		var err error

@@ -97,3 +97,50 @@ func TestRequestTextScansStoredRequests(t *testing.T) {
 		checkDecode(t, c)
 	}
 }
+
+// TestRequestTextKeepsTheRequest reads a request's text that is not in
+// the cache: the request is then there, for the reads of it that follow
+// (SetSimilar's in the writer, its notices'), and what RequestText handed
+// out is the caller's to change.
+func TestRequestTextKeepsTheRequest(t *testing.T) {
+	for i, st := range cachedStores(t) {
+		t.Run(st.name, func(t *testing.T) {
+			want := testRequest(int64(100+i), "platform", t0)
+			want.Details = "since the upgrade"
+			put(t, st.s, want)
+			st.cache.reset()
+			st.s.View(func(tx triage.Tx) error {
+				got, err := triage.RequestText(tx, want.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got.Summary, got.Details = "changed", "changed"
+				return nil
+			})
+			if !cached(st.cache, want.ID) {
+				t.Fatalf("request %d not in the cache after RequestText", want.ID)
+			}
+			st.s.View(func(tx triage.Tx) error {
+				r, err := tx.Request(want.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Summary != want.Summary || r.Details != want.Details {
+					t.Errorf("Request after RequestText: summary %q, details %q; want %q, %q", r.Summary, r.Details, want.Summary, want.Details)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+// cached reports whether c holds request id.
+func cached(c *requestCache, id int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.m[id]
+	if !ok {
+		_, ok = c.old[id]
+	}
+	return ok
+}

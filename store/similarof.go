@@ -25,6 +25,6 @@ func (t *tx) SimilarRequest(id int64) (triage.Similar, error) {
 	if err != nil {
 		return triage.Similar{}, fmt.Errorf("decode request %d: %w", id, err)
 	}
-	t.cache.put(r, t.cacheBytes(v))
+	t.cache.keep(r, t.cacheBytes(v))
 	return triage.SimilarOf(r), nil
 }
