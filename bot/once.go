@@ -69,11 +69,17 @@ func (g *Gateway) Post(ctx context.Context, channel, thread string, opts ...slac
 
 // findPost looks for post n of the job's run in the thread (with
 // conversations.replies) or the channel (conversations.history, newest
-// first, back to when the job was queued) and returns its ts, or "" when
-// an earlier run did not make it. A conversation the bot cannot read,
-// or a thread that is gone, holds no earlier post.
+// first) among the messages since the job was queued, and returns its ts,
+// or "" when an earlier run did not make it. A conversation the bot
+// cannot read, or a thread that is gone, holds no earlier post.
+//
+// Slack is given the bounds, so that a long thread's or a busy channel's
+// older messages take none of the pages the search may read. History
+// gets latest too: with oldest alone it pages forward from oldest, and a
+// job that ran long after it was queued (a retry, an on-call message held
+// for business hours) posted nearer now.
 func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triage.Attempt, n int) (string, error) {
-	since := a.Created.Add(-clockSkew)
+	oldest, latest := slackexport.FormatTS(a.Created.Add(-clockSkew)), slackexport.FormatTS(g.now().Add(clockSkew))
 	cursor := ""
 	for range lookupPages {
 		var msgs []slack.Message
@@ -84,6 +90,7 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 				var err error
 				msgs, _, next, err = g.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 					ChannelID: channel, Timestamp: thread, Cursor: cursor, Limit: lookupPage, IncludeAllMetadata: true,
+					Oldest: oldest, Inclusive: true,
 				})
 				return err
 			})
@@ -91,6 +98,7 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 			err = g.doIn(ctx, "conversations.history", channel, func(ctx context.Context) error {
 				resp, err := g.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
 					ChannelID: channel, Cursor: cursor, Limit: lookupPage, IncludeAllMetadata: true,
+					Oldest: oldest, Latest: latest, Inclusive: true,
 				})
 				if err == nil {
 					msgs, next = resp.Messages, resp.ResponseMetaData.NextCursor
@@ -110,7 +118,7 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 				return msgs[i].Timestamp, nil
 			}
 		}
-		if next == "" || thread == "" && len(msgs) > 0 && olderThan(msgs[len(msgs)-1].Timestamp, since) {
+		if next == "" {
 			return "", nil
 		}
 		cursor = next
@@ -123,10 +131,4 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 func isPost(m *slack.Message, key string, n int) bool {
 	p := m.Metadata.EventPayload
 	return m.Metadata.EventType == PostEventType && p["job"] == key && fmt.Sprint(p["post"]) == strconv.Itoa(n)
-}
-
-// olderThan reports whether the Slack timestamp ts is before t.
-func olderThan(ts string, t time.Time) bool {
-	at, err := slackexport.ParseTS(ts)
-	return err == nil && at.Before(t)
 }

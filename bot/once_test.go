@@ -8,6 +8,8 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/sprintguard/sprintguard/bot/slackfake"
+	"github.com/sprintguard/sprintguard/slackexport"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -48,6 +50,7 @@ func TestPostOnceAcrossRuns(t *testing.T) {
 			if tt.thread != "" {
 				fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U1", Text: "help", Timestamp: tt.thread}})
 			}
+			slackNow(fake, "C1")
 			// Another job's post and a person's message are in the way.
 			runPosts(t, g, "job:other", false, "C1", tt.thread, "other")
 			first := runPosts(t, g, "job:1", false, "C1", tt.thread, tt.first...)
@@ -96,6 +99,7 @@ func TestPostOnceAcrossRuns(t *testing.T) {
 func TestPostLookupWaitsOutRateLimit(t *testing.T) {
 	fake, g := newTestGateway(t)
 	waited := sleeps(g)
+	slackNow(fake, "C1")
 	first := runPosts(t, g, "job:1", false, "C1", "", "one")
 	fake.RateLimit("conversations.history", 1, 2*time.Second)
 	again := runPosts(t, g, "job:1", true, "C1", "", "one")
@@ -104,5 +108,65 @@ func TestPostLookupWaitsOutRateLimit(t *testing.T) {
 	}
 	if len(*waited) != 1 || (*waited)[0] != 2*time.Second {
 		t.Errorf("waited %v, want the 2s Retry-After", *waited)
+	}
+}
+
+// slackNow moves the fake's clock for message timestamps to the wall
+// clock, as Slack's is, so that a job queued now is newer than what came
+// before.
+func slackNow(fake *slackfake.Server, channel string) {
+	now := time.Now()
+	fake.AddMessage(channel, slack.Message{Msg: slack.Msg{User: "U1", Text: "now",
+		Timestamp: fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000)}})
+}
+
+// A thread longer than the lookup reads in full: the replies older than
+// the job are left out of the search, so the earlier run's post is still
+// found.
+func TestPostLookupFindsItInALongThread(t *testing.T) {
+	fake, g := newTestGateway(t)
+	old := time.Now().Add(-time.Hour)
+	thread := fmt.Sprintf("%d.000000", old.Unix())
+	fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U1", Text: "help", Timestamp: thread}})
+	for i := range lookupPages*lookupPage + 1 {
+		fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U2", Text: "me too",
+			Timestamp: fmt.Sprintf("%d.%06d", old.Unix()+1, i), ThreadTimestamp: thread}})
+	}
+	slackNow(fake, "C1")
+	first := runPosts(t, g, "job:1", false, "C1", thread, "one")
+	again := runPosts(t, g, "job:1", true, "C1", thread, "one")
+	if again[0] != first[0] || len(fake.OKCalls("chat.postMessage")) != 1 {
+		t.Errorf("resumed run answered %v, want the earlier run's %v; %d posts, want 1", again, first, len(fake.OKCalls("chat.postMessage")))
+	}
+}
+
+// The search asks Slack only for what is newer than the job, less the
+// clocks' skew: in the channel, newest first back to that bound, and in a
+// thread from it on.
+func TestPostLookupIsBoundedByTheJob(t *testing.T) {
+	for _, tt := range []struct{ name, thread, method string }{
+		{"channel", "", "conversations.history"},
+		{"thread", "1763800000.000100", "conversations.replies"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, g := newTestGateway(t)
+			if tt.thread != "" {
+				fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U1", Text: "help", Timestamp: tt.thread}})
+			}
+			slackNow(fake, "C1")
+			created := time.Now()
+			runPosts(t, g, "job:1", true, "C1", tt.thread, "one")
+			looks := fake.Calls(tt.method)
+			if len(looks) != 1 {
+				t.Fatalf("%d %s calls, want 1", len(looks), tt.method)
+			}
+			oldest, err := slackexport.ParseTS(looks[0].Form.Get("oldest"))
+			if err != nil || oldest.After(created) || oldest.Before(created.Add(-time.Hour)) {
+				t.Errorf("oldest %q (%v), want within an hour before the job was queued, %v", looks[0].Form.Get("oldest"), err, created)
+			}
+			if tt.thread == "" && looks[0].Form.Get("latest") == "" {
+				t.Errorf("history without latest pages forward from oldest, not newest first")
+			}
+		})
 	}
 }
