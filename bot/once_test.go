@@ -170,3 +170,28 @@ func TestPostLookupIsBoundedByTheJob(t *testing.T) {
 		})
 	}
 }
+
+// A job's DM goes to the channel conversations.open names, where the
+// resumed run looks for it: Slack reads no conversation by a user's id.
+func TestPostOnceInADM(t *testing.T) {
+	fake, g := newTestGateway(t)
+	slackNow(fake, "C1")
+	dm, err := g.OpenDM(context.Background(), "U42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := runPosts(t, g, "job:1", false, dm, "", "one")
+	g.forgetDM(dm) // as after a restart
+	dm, err = g.OpenDM(context.Background(), "U42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := runPosts(t, g, "job:1", true, dm, "", "one")
+	if again[0] != first[0] || len(fake.OKCalls("chat.postMessage")) != 1 || len(fake.OKCalls("conversations.history")) != 1 {
+		t.Errorf("resumed run answered %v, want %v; %d posts, %d history calls", again, first,
+			len(fake.OKCalls("chat.postMessage")), len(fake.OKCalls("conversations.history")))
+	}
+	if m := fake.Messages(fake.DM("U42")); len(m) != 1 {
+		t.Errorf("%d messages in the DM, want 1", len(m))
+	}
+}

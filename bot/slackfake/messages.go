@@ -121,6 +121,16 @@ func (s *Server) lookupLocked(id string) *channel {
 	return &channel{id: id}
 }
 
+// conversationLocked is lookupLocked for the Web API's readers, which
+// take a conversation id only: Slack answers channel_not_found for a user
+// id, though chat.postMessage takes one for the DM.
+func (s *Server) conversationLocked(id string) (*channel, error) {
+	if id == "" || isUserID(id) {
+		return nil, fail("channel_not_found")
+	}
+	return s.lookupLocked(id), nil
+}
+
 func isUserID(id string) bool {
 	return len(id) > 1 && (id[0] == 'U' || id[0] == 'W') && strings.ToUpper(id) == id
 }
