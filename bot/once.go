@@ -114,7 +114,9 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 			return "", err
 		}
 		for i := range msgs {
-			if isPost(&msgs[i], a.Key, n) {
+			// Replies start every page with the thread's parent, which may
+			// be this job's own post in the channel, numbered apart.
+			if msgs[i].Timestamp != thread && isPost(&msgs[i], a.Key, n) {
 				return msgs[i].Timestamp, nil
 			}
 		}

@@ -195,3 +195,31 @@ func TestPostOnceInADM(t *testing.T) {
 		t.Errorf("%d messages in the DM, want 1", len(m))
 	}
 }
+
+// A job that posts in a channel and then in that post's thread numbers
+// each place's posts from 0; the thread's parent, which conversations.replies
+// returns on every page, is not the reply that a resumed run looks for.
+func TestPostOnceInItsOwnThread(t *testing.T) {
+	fake, g := newTestGateway(t)
+	slackNow(fake, "C1")
+	ctx := func(resumed bool) context.Context {
+		return triage.WithAttempt(context.Background(), &triage.Attempt{Key: "job:1", Created: time.Now(), Resumed: resumed})
+	}
+	// The earlier run posted in the channel and stopped before its reply.
+	first, err := g.Post(ctx(false), "C1", "", text("head"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := ctx(true)
+	parent, err := g.Post(again, "C1", "", text("head"))
+	if err != nil || parent != first {
+		t.Fatalf("resumed head: %s, %v; want %s", parent, err, first)
+	}
+	reply, err := g.Post(again, "C1", parent, text("reply"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply == parent || len(fake.OKCalls("chat.postMessage")) != 2 {
+		t.Errorf("reply %s (parent %s), %d posts; want the reply posted once", reply, parent, len(fake.OKCalls("chat.postMessage")))
+	}
+}
