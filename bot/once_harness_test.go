@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot/render"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -39,5 +42,33 @@ func TestLostPostAnswerIsNotPostedAgain(t *testing.T) {
 	}
 	if !strings.Contains(fmt.Sprint(posts), "REQ-") {
 		t.Errorf("the requester was never told the ticket: %d posts", len(posts))
+	}
+}
+
+// A refusal explained by DM (a button in the App Home, no channel) is
+// posted once too when Slack's answer is lost and the delivery is
+// processed again: the DM carries the delivery's key in its metadata.
+func TestLostExplanationIsNotPostedAgain(t *testing.T) {
+	h := newHarness(t)
+	// Slack's timestamps follow the clock, as the delivery's time does.
+	h.fake.AddMessage(dataHelp, slack.Message{Msg: slack.Msg{User: outsider, Text: "earlier", Timestamp: h.ts()}})
+	h.fake.DropAfter("chat.postMessage", 1)
+	h.interact(map[string]any{
+		"type": "block_actions", "trigger_id": "trig-home",
+		"user":      map[string]any{"id": outsider, "username": "u", "team_id": "T123"},
+		"team":      map[string]any{"id": "T123", "domain": "acme"},
+		"container": map[string]any{"type": "view", "view_id": "VHOME"},
+		"actions":   []slack.BlockAction{{ActionID: render.ActionAck, Value: "999", ActionTs: h.ts()}},
+	})
+	h.waitFor("the explanation", func() bool { return len(h.fake.Messages(h.fake.DM(outsider))) > 0 })
+	h.waitFor("the delivery done", func() bool {
+		n, err := h.db.Pending(10)
+		return err == nil && len(n) == 0
+	})
+	if n := len(h.fake.Messages(h.fake.DM(outsider))); n != 1 {
+		t.Errorf("%d explanations in the DM, want 1", n)
+	}
+	if repeats, untagged := h.fake.RepeatedPosts(); len(repeats) > 0 || len(untagged) > 0 {
+		t.Errorf("posted again: %+v; posted without metadata: %+v", repeats, untagged)
 	}
 }
