@@ -107,7 +107,10 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 			})
 		}
 		var resp slack.SlackErrorResponse
-		if errors.As(err, &resp) && (resp.Err == "thread_not_found" || resp.Err == "channel_not_found") {
+		if errors.As(err, &resp) && unreadable[resp.Err] {
+			if resp.Err != "thread_not_found" {
+				g.log.WarnContext(ctx, "cannot look for an earlier post; posting", "channel", channel, "err", resp.Err)
+			}
 			return "", nil
 		}
 		if err != nil {
@@ -127,6 +130,17 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 	}
 	g.log.WarnContext(ctx, "gave up looking for an earlier post; posting", "channel", channel, "thread", thread, "pages", lookupPages)
 	return "", nil
+}
+
+// unreadable are the errors of a lookup that cannot be made: the thread is
+// gone, or the bot may not read the conversation (it lacks the history
+// scope of its kind, or is not a member). Failing the job for good would
+// leave its message unsaid; the post is made instead.
+var unreadable = map[string]bool{
+	"thread_not_found":  true,
+	"channel_not_found": true,
+	"missing_scope":     true,
+	"not_in_channel":    true,
 }
 
 // isPost reports whether m is post n of the job key.

@@ -223,3 +223,19 @@ func TestPostOnceInItsOwnThread(t *testing.T) {
 		t.Errorf("reply %s (parent %s), %d posts; want the reply posted once", reply, parent, len(fake.OKCalls("chat.postMessage")))
 	}
 }
+
+// A resumed run that may not read the conversation (an install without
+// the history scope) cannot tell whether it posted: it posts, rather than
+// fail the job for good and leave the message unsaid.
+func TestPostLookupUnreadableConversation(t *testing.T) {
+	fake, g := newTestGateway(t)
+	fake.GrantScopes("xoxb-test", "chat:write")
+	slackNow(fake, "C1")
+	ctx := triage.WithAttempt(context.Background(), &triage.Attempt{Key: "job:1", Created: time.Now(), Resumed: true})
+	if _, err := g.Post(ctx, "C1", "", text("one")); err != nil {
+		t.Fatalf("resumed run: %v", err)
+	}
+	if n := len(fake.OKCalls("chat.postMessage")); n != 1 {
+		t.Errorf("%d posts, want 1", n)
+	}
+}
