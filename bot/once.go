@@ -38,7 +38,7 @@ func (g *Gateway) Post(ctx context.Context, channel, thread string, opts ...slac
 	if a := triage.AttemptOf(ctx); a != nil {
 		n := a.Next(channel + "/" + thread)
 		if a.Resumed {
-			ts, err := g.findPost(ctx, channel, thread, a, n)
+			ts, err := g.findEarlier(ctx, channel, thread, a, func(m *slack.Message) bool { return isPost(m, a.Key, n) })
 			if err != nil {
 				return "", fmt.Errorf("look for an earlier post: %w", err)
 			}
@@ -67,18 +67,18 @@ func (g *Gateway) Post(ctx context.Context, channel, thread string, opts ...slac
 	return ts, err
 }
 
-// findPost looks for post n of the job's run in the thread (with
-// conversations.replies) or the channel (conversations.history, newest
-// first) among the messages since the job was queued, and returns its ts,
-// or "" when an earlier run did not make it. A conversation the bot
-// cannot read, or a thread that is gone, holds no earlier post.
+// findEarlier looks in the thread (with conversations.replies) or the
+// channel (conversations.history, newest first) among the messages since
+// the job was queued for the one that is (match) what the job does now,
+// made by an earlier run, and returns its ts, or "" when there is none. A
+// conversation the bot cannot read, or a thread that is gone, holds none.
 //
 // Slack is given the bounds, so that a long thread's or a busy channel's
 // older messages take none of the pages the search may read. History
 // gets latest too: with oldest alone it pages forward from oldest, and a
 // job that ran long after it was queued (a retry, an on-call message held
 // for business hours) posted nearer now.
-func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triage.Attempt, n int) (string, error) {
+func (g *Gateway) findEarlier(ctx context.Context, channel, thread string, a *triage.Attempt, match func(*slack.Message) bool) (string, error) {
 	oldest, latest := slackexport.FormatTS(a.Created.Add(-clockSkew)), slackexport.FormatTS(g.now().Add(clockSkew))
 	cursor := ""
 	for range lookupPages {
@@ -119,7 +119,7 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 		for i := range msgs {
 			// Replies start every page with the thread's parent, which may
 			// be this job's own post in the channel, numbered apart.
-			if msgs[i].Timestamp != thread && isPost(&msgs[i], a.Key, n) {
+			if msgs[i].Timestamp != thread && match(&msgs[i]) {
 				return msgs[i].Timestamp, nil
 			}
 		}
@@ -130,6 +130,19 @@ func (g *Gateway) findPost(ctx context.Context, channel, thread string, a *triag
 	}
 	g.log.WarnContext(ctx, "gave up looking for an earlier post; posting", "channel", channel, "thread", thread, "pages", lookupPages)
 	return "", nil
+}
+
+// sharesFile reports whether m is a bot's message sharing a file named name.
+func sharesFile(m *slack.Message, name string) bool {
+	if m.BotID == "" {
+		return false
+	}
+	for _, f := range m.Files {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // unreadable are the errors of a lookup that cannot be made: the thread is

@@ -239,3 +239,31 @@ func TestPostLookupUnreadableConversation(t *testing.T) {
 		t.Errorf("%d posts, want 1", n)
 	}
 }
+
+// A file share takes no metadata: a resumed run finds the bot's earlier
+// share of the same file in the thread by its name, and shares nothing.
+func TestUploadOnceAcrossRuns(t *testing.T) {
+	for _, earlier := range []bool{true, false} {
+		t.Run(fmt.Sprint("earlier share ", earlier), func(t *testing.T) {
+			fake, g := newTestGateway(t)
+			slackNow(fake, "C1")
+			thread := runPosts(t, g, "job:1", false, "C1", "", "report")[0]
+			// A person's file of another name is in the way.
+			fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U1", ThreadTimestamp: thread,
+				Files: []slack.File{{Name: "other.png"}}}})
+			upload := func(resumed bool) {
+				ctx := triage.WithAttempt(context.Background(), &triage.Attempt{Key: "job:1", Created: time.Now(), Resumed: resumed})
+				if err := g.UploadFile(ctx, "C1", thread, "chart.png", "Chart", []byte("png")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if earlier {
+				upload(false)
+			}
+			upload(true)
+			if n := len(fake.Files()); n != 1 {
+				t.Errorf("%d files shared, want 1", n)
+			}
+		})
+	}
+}
