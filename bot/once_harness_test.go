@@ -60,8 +60,6 @@ func TestLostPostAnswerIsNotPostedAgain(t *testing.T) {
 // processed again: the DM carries the delivery's key in its metadata.
 func TestLostExplanationIsNotPostedAgain(t *testing.T) {
 	h := newHarness(t)
-	// Slack's timestamps follow the clock, as the delivery's time does.
-	h.fake.AddMessage(dataHelp, slack.Message{Msg: slack.Msg{User: outsider, Text: "earlier", Timestamp: h.ts()}})
 	h.fake.DropAfter("chat.postMessage", 1)
 	h.interact(map[string]any{
 		"type": "block_actions", "trigger_id": "trig-home",

@@ -8,7 +8,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/sprintguard/sprintguard/bot/slackfake"
 	"github.com/sprintguard/sprintguard/slackexport"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -50,7 +49,6 @@ func TestPostOnceAcrossRuns(t *testing.T) {
 			if tt.thread != "" {
 				fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U1", Text: "help", Timestamp: tt.thread}})
 			}
-			slackNow(fake, "C1")
 			// Another job's post and a person's message are in the way.
 			runPosts(t, g, "job:other", false, "C1", tt.thread, "other")
 			first := runPosts(t, g, "job:1", false, "C1", tt.thread, tt.first...)
@@ -99,7 +97,6 @@ func TestPostOnceAcrossRuns(t *testing.T) {
 func TestPostLookupWaitsOutRateLimit(t *testing.T) {
 	fake, g := newTestGateway(t)
 	waited := sleeps(g)
-	slackNow(fake, "C1")
 	first := runPosts(t, g, "job:1", false, "C1", "", "one")
 	fake.RateLimit("conversations.history", 1, 2*time.Second)
 	again := runPosts(t, g, "job:1", true, "C1", "", "one")
@@ -109,15 +106,6 @@ func TestPostLookupWaitsOutRateLimit(t *testing.T) {
 	if len(*waited) != 1 || (*waited)[0] != 2*time.Second {
 		t.Errorf("waited %v, want the 2s Retry-After", *waited)
 	}
-}
-
-// slackNow moves the fake's clock for message timestamps to the wall
-// clock, as Slack's is, so that a job queued now is newer than what came
-// before.
-func slackNow(fake *slackfake.Server, channel string) {
-	now := time.Now()
-	fake.AddMessage(channel, slack.Message{Msg: slack.Msg{User: "U1", Text: "now",
-		Timestamp: fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000)}})
 }
 
 // A thread longer than the lookup reads in full: the replies older than
@@ -132,7 +120,6 @@ func TestPostLookupFindsItInALongThread(t *testing.T) {
 		fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U2", Text: "me too",
 			Timestamp: fmt.Sprintf("%d.%06d", old.Unix()+1, i), ThreadTimestamp: thread}})
 	}
-	slackNow(fake, "C1")
 	first := runPosts(t, g, "job:1", false, "C1", thread, "one")
 	again := runPosts(t, g, "job:1", true, "C1", thread, "one")
 	if again[0] != first[0] || len(fake.OKCalls("chat.postMessage")) != 1 {
@@ -153,7 +140,6 @@ func TestPostLookupIsBoundedByTheJob(t *testing.T) {
 			if tt.thread != "" {
 				fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U1", Text: "help", Timestamp: tt.thread}})
 			}
-			slackNow(fake, "C1")
 			created := time.Now()
 			runPosts(t, g, "job:1", true, "C1", tt.thread, "one")
 			looks := fake.Calls(tt.method)
@@ -175,7 +161,6 @@ func TestPostLookupIsBoundedByTheJob(t *testing.T) {
 // resumed run looks for it: Slack reads no conversation by a user's id.
 func TestPostOnceInADM(t *testing.T) {
 	fake, g := newTestGateway(t)
-	slackNow(fake, "C1")
 	dm, err := g.OpenDM(context.Background(), "U42")
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +186,6 @@ func TestPostOnceInADM(t *testing.T) {
 // returns on every page, is not the reply that a resumed run looks for.
 func TestPostOnceInItsOwnThread(t *testing.T) {
 	fake, g := newTestGateway(t)
-	slackNow(fake, "C1")
 	ctx := func(resumed bool) context.Context {
 		return triage.WithAttempt(context.Background(), &triage.Attempt{Key: "job:1", Created: time.Now(), Resumed: resumed})
 	}
@@ -230,7 +214,6 @@ func TestPostOnceInItsOwnThread(t *testing.T) {
 func TestPostLookupUnreadableConversation(t *testing.T) {
 	fake, g := newTestGateway(t)
 	fake.GrantScopes("xoxb-test", "chat:write")
-	slackNow(fake, "C1")
 	ctx := triage.WithAttempt(context.Background(), &triage.Attempt{Key: "job:1", Created: time.Now(), Resumed: true})
 	if _, err := g.Post(ctx, "C1", "", text("one")); err != nil {
 		t.Fatalf("resumed run: %v", err)
@@ -246,7 +229,6 @@ func TestUploadOnceAcrossRuns(t *testing.T) {
 	for _, earlier := range []bool{true, false} {
 		t.Run(fmt.Sprint("earlier share ", earlier), func(t *testing.T) {
 			fake, g := newTestGateway(t)
-			slackNow(fake, "C1")
 			thread := runPosts(t, g, "job:1", false, "C1", "", "report")[0]
 			// A person's file of another name is in the way.
 			fake.AddMessage("C1", slack.Message{Msg: slack.Msg{User: "U1", ThreadTimestamp: thread,
