@@ -14,7 +14,8 @@ import (
 )
 
 // PostEventType is the metadata event_type of every message an outbox job
-// posts; its event_payload names the job and the post.
+// (or a delivery's processing) posts; its event_payload names the job and
+// the post.
 const PostEventType = "sprintguard_post"
 
 // Bounds of the search for a post an earlier run of a job made.
@@ -23,8 +24,9 @@ const (
 	lookupPage = 200
 	// lookupPages caps the calls of one search.
 	lookupPages = 10
-	// clockSkew allows for Slack's clock being behind ours: a post is
-	// looked for from this long before its job was queued.
+	// clockSkew allows for Slack's clock and ours to differ: a post is
+	// looked for from this long before its job was queued to this long
+	// after now.
 	clockSkew = 10 * time.Minute
 )
 
