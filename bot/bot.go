@@ -322,7 +322,13 @@ func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
 	log := b.log.With("delivery", d.Seq, "kind", d.Kind, "key", d.Key)
 	var err error
 	for attempt := range 3 {
-		if err = b.safely(ctx, d); err == nil || triage.IsPermanent(err) || ctx.Err() != nil {
+		// A delivery posts too (an explanation by DM) and may be processed
+		// again, after a failed try or a crash: its posts are made once as
+		// an outbox job's are, keyed by the delivery. Whether an earlier
+		// run posted is not known here, so a post is always looked for
+		// first: one history call, on a rare path.
+		run := triage.WithAttempt(ctx, &triage.Attempt{Key: "delivery:" + d.Key, Created: d.Received, Resumed: true})
+		if err = b.safely(run, d); err == nil || triage.IsPermanent(err) || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)

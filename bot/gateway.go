@@ -368,11 +368,24 @@ func (g *Gateway) SetTopic(ctx context.Context, channel, topic string) error {
 }
 
 // UploadFile shares a file in a channel, in a thread when threadTS is set,
-// with Slack's three-step external upload.
+// with Slack's three-step external upload. Inside an outbox job that may
+// have run before it first looks there for the bot's message sharing a
+// file of that name, and shares it again only when there is none: a file
+// share takes no metadata, so its name is its key.
 func (g *Gateway) UploadFile(ctx context.Context, channel, threadTS, filename, title string, data []byte) error {
 	if len(data) == 0 {
 		// slack-go refuses an empty file before calling Slack.
 		return triage.Permanent(fmt.Errorf("slack files.upload: %s is empty", filename))
+	}
+	if a := triage.AttemptOf(ctx); a != nil && a.Resumed {
+		ts, err := g.findEarlier(ctx, channel, threadTS, a, func(m *slack.Message) bool { return sharesFile(m, filename) })
+		if err != nil {
+			return fmt.Errorf("look for an earlier upload: %w", err)
+		}
+		if ts != "" {
+			g.log.InfoContext(ctx, "file shared by an earlier run; not shared again", "channel", channel, "ts", ts, "file", filename)
+			return nil
+		}
 	}
 	return g.Do(ctx, "files.upload", func(ctx context.Context) error {
 		_, err := g.api.UploadFileContext(ctx, slack.UploadFileParameters{

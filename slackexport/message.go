@@ -43,6 +43,13 @@ func (m Message) IsThreadReply() bool {
 	return m.ThreadTS != "" && m.ThreadTS != m.TS
 }
 
+// FormatTS is t as a Slack timestamp such as "1767710400.000200", to
+// microseconds: the inverse of ParseTS.
+func FormatTS(t time.Time) string {
+	us := t.UnixMicro()
+	return fmt.Sprintf("%d.%06d", us/1e6, us%1e6)
+}
+
 // ParseTS parses a Slack timestamp such as "1767710400.000200" into a UTC
 // time with microsecond precision. It is safe to call concurrently.
 func ParseTS(ts string) (time.Time, error) {

@@ -42,6 +42,9 @@ func TestParseTS(t *testing.T) {
 			if err != nil || !got.Equal(tt.want) || got.Location() != time.UTC {
 				t.Errorf("ParseTS(%q) = %v, %v; want %v in UTC", tt.ts, got, err, tt.want)
 			}
+			if back, err := ParseTS(FormatTS(got)); err != nil || !back.Equal(got) {
+				t.Errorf("ParseTS(FormatTS(%v)) = %v, %v", got, back, err)
+			}
 		})
 	}
 }

@@ -225,8 +225,8 @@ func (db *DB) Close() error {
 func (db *DB) Path() string { return db.path }
 
 // Update runs fn in one read-write transaction, committed when fn returns
-// nil. fn's own error is returned as is.
-// Update runs fn in one read-write transaction.
+// nil, possibly together with other callers' (see DB). fn's own error is
+// returned as is.
 func (e *engine) Update(fn func(triage.Tx) error) error {
 	var fnErr error
 	err := e.update(func(b *bolt.Tx) error {

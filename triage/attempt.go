@@ -32,7 +32,8 @@ func WithAttempt(ctx context.Context, a *Attempt) context.Context {
 	return context.WithValue(ctx, attemptKey{}, a)
 }
 
-// AttemptOf returns the Attempt ctx carries, or nil outside an outbox job.
+// AttemptOf returns the Attempt ctx carries, or nil outside an outbox job
+// and the processing of a delivery.
 func AttemptOf(ctx context.Context) *Attempt {
 	a, _ := ctx.Value(attemptKey{}).(*Attempt)
 	return a

@@ -13,11 +13,20 @@ import (
 // jobs written in the same transaction as the state change that caused them,
 // so a crash never separates the two. Implementations must be safe for
 // concurrent use; Update calls are serialised.
+//
+// The contract leaves every implementation free to batch: to commit the
+// Updates of concurrent callers together, with one sync, as the bbolt
+// driver does with internal/groupcommit. Each caller still gets its own
+// result, and one whose fn fails leaves nothing, because the batch is run
+// again without it.
 type Store interface {
 	// Update runs fn in one read-write transaction, committed when fn
-	// returns nil and rolled back otherwise. A driver shared by replicas
-	// (PostgreSQL) runs fn again after losing a race to another replica,
-	// so fn must not keep effects of an earlier run outside the store.
+	// returns nil and rolled back otherwise, and returns once the commit
+	// is durable. A driver may run fn more than once: a batch is run again
+	// without a function that failed, and a driver shared by replicas
+	// (PostgreSQL) runs fn again after losing a race to another replica.
+	// So fn must start from scratch each time, keep no effects of an
+	// earlier run outside the store, and not start another transaction.
 	Update(fn func(Tx) error) error
 	// View runs fn in a read-only transaction.
 	View(fn func(Tx) error) error

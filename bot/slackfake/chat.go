@@ -70,7 +70,10 @@ func (s *Server) postMessage(r *request) (obj, error) {
 }
 
 func (s *Server) updateMessage(r *request) (obj, error) {
-	c := s.lookupLocked(r.get("channel"))
+	c, err := s.conversationLocked(r.get("channel"))
+	if err != nil {
+		return nil, err
+	}
 	m := c.find(r.get("ts"))
 	if m == nil {
 		return nil, fail("message_not_found")
@@ -110,7 +113,10 @@ func (s *Server) postEphemeral(r *request) (obj, error) {
 }
 
 func (s *Server) permalink(r *request) (obj, error) {
-	c := s.lookupLocked(r.get("channel"))
+	c, err := s.conversationLocked(r.get("channel"))
+	if err != nil {
+		return nil, err
+	}
 	m := c.find(r.get("message_ts"))
 	if m == nil {
 		return nil, fail("message_not_found")

@@ -111,8 +111,9 @@ func tsOf(m *slack.Message) int64 {
 // or closest to oldest when only oldest is given, so a client can page
 // either way.
 func (s *Server) history(r *request) (obj, error) {
-	if r.get("channel") == "" {
-		return nil, fail("channel_not_found")
+	c, err := s.conversationLocked(r.get("channel"))
+	if err != nil {
+		return nil, err
 	}
 	b, err := readBounds(r)
 	if err != nil {
@@ -120,7 +121,7 @@ func (s *Server) history(r *request) (obj, error) {
 	}
 	limit := readLimit(r, historyLimit)
 	var in []*slack.Message // oldest first
-	for _, m := range s.lookupLocked(r.get("channel")).msgs {
+	for _, m := range c.msgs {
 		if (!isReply(m) || m.SubType == slack.MsgSubTypeThreadBroadcast) && b.contains(tsOf(m)) {
 			in = append(in, m)
 		}
@@ -154,7 +155,10 @@ func (s *Server) history(r *request) (obj, error) {
 // parent or any reply), parent first on every page, then the replies
 // between oldest and latest, oldest first.
 func (s *Server) replies(r *request) (obj, error) {
-	c := s.lookupLocked(r.get("channel"))
+	c, err := s.conversationLocked(r.get("channel"))
+	if err != nil {
+		return nil, err
+	}
 	if r.get("ts") == "" {
 		return nil, fail("invalid_arguments")
 	}
@@ -241,11 +245,11 @@ func (s *Server) setTopic(r *request) (obj, error) {
 }
 
 func (s *Server) conversationInfo(r *request) (obj, error) {
-	id := r.get("channel")
-	if id == "" {
-		return nil, fail("channel_not_found")
+	c, err := s.conversationLocked(r.get("channel"))
+	if err != nil {
+		return nil, err
 	}
-	return obj{"channel": s.channelInfo(s.lookupLocked(id))}, nil
+	return obj{"channel": s.channelInfo(c)}, nil
 }
 
 func (s *Server) channelInfo(c *channel) obj {

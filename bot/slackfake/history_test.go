@@ -3,6 +3,8 @@ package slackfake
 import (
 	"context"
 	"fmt"
+	"maps"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -166,4 +168,38 @@ func TestThreads(t *testing.T) {
 			t.Errorf("second page %q more %v, %v", texts(msgs), more, err)
 		}
 	})
+}
+
+// chat.postMessage takes a user id for the DM, but the methods that read
+// or edit a conversation take its id only, as in Slack: a bot that looks
+// for its DM by the user's id finds nothing there.
+func TestReadersRefuseAUserID(t *testing.T) {
+	s := New(t)
+	_, _, posted := rawCall(t, s, "chat.postMessage", url.Values{"token": {botToken}, "channel": {"U42"}, "text": {"psst"}}, nil)
+	if posted["ok"] != true || posted["channel"] != s.DM("U42") {
+		t.Fatalf("post to a user: %v", posted)
+	}
+	ts, _ := posted["ts"].(string)
+	for _, c := range []struct {
+		method string
+		form   url.Values
+	}{
+		{"conversations.history", url.Values{}},
+		{"conversations.replies", url.Values{"ts": {ts}}},
+		{"conversations.info", url.Values{}},
+		{"chat.update", url.Values{"ts": {ts}, "text": {"x"}}},
+		{"chat.getPermalink", url.Values{"message_ts": {ts}}},
+	} {
+		t.Run(c.method, func(t *testing.T) {
+			for _, channel := range []string{"U42", s.DM("U42")} {
+				form := maps.Clone(c.form)
+				form.Set("token", botToken)
+				form.Set("channel", channel)
+				_, _, resp := rawCall(t, s, c.method, form, nil)
+				if got, want := resp["error"], map[bool]any{true: "channel_not_found", false: nil}[channel == "U42"]; got != want {
+					t.Errorf("channel %s: error %v, want %v", channel, got, want)
+				}
+			}
+		})
+	}
 }

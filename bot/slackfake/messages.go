@@ -5,13 +5,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 )
 
-// firstTS is where the fake's clock for message timestamps starts, in
-// microseconds: 2025-11-23. Timestamps only move forward, 100 µs per
-// message, so they are unique and ordered like Slack's.
+// firstTS is the fake's fixed time for what Slack dates once (a user's
+// profile update, a view's hash), in microseconds: 2025-11-23.
 const firstTS int64 = 1763900000_000000
 
 // parseTS reads a Slack timestamp ("1763900000.000100", or whole seconds)
@@ -34,8 +34,12 @@ func parseTS(ts string) (int64, bool) {
 
 func formatTS(us int64) string { return fmt.Sprintf("%d.%06d", us/1_000_000, us%1_000_000) }
 
+// nextTSLocked stamps a new message as Slack does, with the time it
+// arrived (a client that looks for its messages by time finds them where
+// its own clock says), and at least 100 µs after the fake's last message,
+// so that timestamps are unique and ordered like Slack's.
 func (s *Server) nextTSLocked() string {
-	s.lastTS = max(s.lastTS, firstTS) + 100
+	s.lastTS = max(s.lastTS+100, time.Now().UnixMicro())
 	return formatTS(s.lastTS)
 }
 
@@ -119,6 +123,16 @@ func (s *Server) lookupLocked(id string) *channel {
 		return c
 	}
 	return &channel{id: id}
+}
+
+// conversationLocked is lookupLocked for the Web API's readers, which
+// take a conversation id only: Slack answers channel_not_found for a user
+// id, though chat.postMessage takes one for the DM.
+func (s *Server) conversationLocked(id string) (*channel, error) {
+	if id == "" || isUserID(id) {
+		return nil, fail("channel_not_found")
+	}
+	return s.lookupLocked(id), nil
 }
 
 func isUserID(id string) bool {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -382,6 +383,55 @@ func testFailedUpdateLeavesNothing(t *testing.T, d Driver) {
 		}
 		return nil
 	})
+}
+
+// testFailingUpdateFailsAlone runs Updates at once, one of which fails
+// after its writes: a driver may commit them together (group commit), but
+// each caller gets its own result, the failing one leaves nothing, not
+// even the request id it took, and its peers' writes all stay.
+func testFailingUpdateFailsAlone(t *testing.T, d Driver) {
+	db := open(t, d, Options{})
+	boom := errors.New("boom")
+	const n, failing = 12, 5
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = db.Update(func(tx triage.Tx) error {
+				id, err := tx.NextRequestID()
+				if err != nil {
+					return err
+				}
+				if err := tx.PutRequest(Request(id, "a", T0.Add(time.Duration(id)*time.Second))); err != nil {
+					return err
+				}
+				if _, err := tx.Enqueue(Job(fmt.Sprint("notify:", i), T0)); err != nil {
+					return err
+				}
+				if i == failing {
+					return boom
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (i == failing) != errors.Is(err, boom) || i != failing && err != nil {
+			t.Errorf("Update %d returned %v", i, err)
+		}
+	}
+	var want []int64
+	for id := range int64(n - 1) {
+		want = append(want, id+1)
+	}
+	if got := IDs(t, db, "", time.Time{}, T0.Add(time.Hour)); !slices.Equal(got, want) {
+		t.Errorf("requests %v, want %v", got, want)
+	}
+	keys := DueKeys(t, db, T0, 0)
+	if len(keys) != n-1 || slices.Contains(keys, fmt.Sprint("notify:", failing)) {
+		t.Errorf("jobs %v, want every Update's but the failing one's", keys)
+	}
 }
 
 // testPurgeTextKeepsTheFigures purges more requests than one purge

@@ -108,6 +108,7 @@ var cases = []contractCase{
 	{"OpenRequestsOrderAndTeams", testOpenRequestsOrderAndTeams},
 	{"RequestsByRequester", testRequestsByRequester},
 	{"FailedUpdateLeavesNothing", testFailedUpdateLeavesNothing},
+	{"FailingUpdateFailsAlone", testFailingUpdateFailsAlone},
 	{"PurgeTextKeepsTheFigures", testPurgeTextKeepsTheFigures},
 
 	{"Claim", testClaim},
