@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -136,13 +137,9 @@ type Learned struct {
 // REQ-40, REQ-77", or "estimate 2 points: ..." for a team counting points.
 // Hours are written short, as people write an estimate in hours.
 func (l Learned) Why(unit string) string {
-	amount := plural.Num(l.Estimate) + "h"
-	switch unit {
-	case "hours":
-	case "":
-		amount = plural.Amount(l.Estimate, "points")
-	default:
-		amount = plural.Amount(l.Estimate, unit)
+	amount := plural.Amount(l.Estimate, cmp.Or(unit, "points"))
+	if unit == "hours" {
+		amount = plural.Num(l.Estimate) + "h"
 	}
 	return fmt.Sprintf("estimate %s: median of %s", amount, strings.Join(l.From, ", "))
 }
