@@ -42,6 +42,9 @@ type Config struct {
 	People []Person
 	// PagerDuty holds the REST and Events API settings.
 	PagerDuty PagerDuty
+	// ChannelNames lists every channel written as "#name", wherever it is
+	// used, for serve to look up (see ChannelName).
+	ChannelNames []ChannelName
 }
 
 // Storage drivers.

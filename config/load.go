@@ -29,6 +29,7 @@ type loader struct {
 	errs       Errors
 	files      map[string]*ruleList // rules files by resolved path, read once
 	refs       []ref                // references checked once everything is read
+	names      []ChannelName        // channels written as "#name", in file order
 }
 
 // ref is a name used somewhere that must exist once everything is read.
@@ -95,6 +96,7 @@ func ParseWith(path string, data []byte, o Options) (*Config, Errors, error) {
 	if root := d.readYAML(data); root != nil {
 		cfg = d.config(root)
 		l.resolve(cfg)
+		cfg.ChannelNames = l.names
 	}
 	warns := l.warns.sorted()
 	if len(l.errs) > 0 {

@@ -145,7 +145,7 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 		"in":               oneOf("`in`", &r.In, classifier.InValues),
 		"type":             oneOf("`type`", &r.Type, requestTypes),
 		"impact":           oneOf("`impact`", &r.Impact, impacts),
-		"channel":          func(v *yaml.Node) { r.Channel = d.strs("`channel`", v, checkChannel) },
+		"channel":          func(v *yaml.Node) { r.Channel = d.channels(v) },
 		"requester_in":     func(v *yaml.Node) { r.RequesterIn = d.users("`requester_in`", v) },
 		"when":             func(v *yaml.Node) { d.choice("`when`", v, &r.When, whens...) },
 		"needed_within":    func(v *yaml.Node) { d.positive("`needed_within`", v, &r.NeededWithin) },

@@ -73,7 +73,7 @@ func (d *decoder) team(n *yaml.Node, shared *ruleList) (Team, []item, bool) {
 			}
 		},
 		"channel": func(v *yaml.Node) {
-			parsed(d, "`channel`", v, &t.Channel, func(s string) (string, *problem) { return s, checkChannel(s) })
+			parsed(d, "`channel`", v, &t.Channel, d.channelValue(v, UseTeam))
 		},
 		"timezone": func(v *yaml.Node) {
 			if s, ok := d.text("`timezone`", v, "a string"); ok {

@@ -61,6 +61,7 @@ func (d *decoder) intake(n *yaml.Node, in *Intake) []item {
 					d.report(it.node, "`channels` item", p)
 					continue
 				}
+				d.noteChannel(it.node, it.text, UseIntake)
 				channels = append(channels, it)
 				in.Channels = append(in.Channels, it.text)
 			}
@@ -193,7 +194,7 @@ func (d *decoder) reportSection(n *yaml.Node, r *Report) {
 			parsed(d, "`schedule`", v, &r.Schedule, func(s string) (string, *problem) { return s, checkCron(s) })
 		},
 		"channel": func(v *yaml.Node) {
-			parsed(d, "`channel`", v, &r.Channel, func(s string) (string, *problem) { return s, checkChannel(s) })
+			parsed(d, "`channel`", v, &r.Channel, d.channelValue(v, UseReport))
 		},
 	})
 }

@@ -49,6 +49,14 @@ func (s *Server) postMessage(r *request) (obj, error) {
 	if err != nil {
 		return nil, err
 	}
+	if strings.HasPrefix(id, "#") {
+		// chat.postMessage, unlike the readers, takes a channel's name.
+		named := s.namedLocked(id[1:])
+		if named == nil {
+			return nil, fail("channel_not_found")
+		}
+		id = named.id
+	}
 	c := s.channelLocked(id)
 	m := &slack.Message{Msg: slack.Msg{
 		Type:            slack.TYPE_MESSAGE,

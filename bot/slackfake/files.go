@@ -117,6 +117,9 @@ func (s *Server) completeUpload(r *request) (obj, error) {
 	if channel == "" && r.get("channels") != "" {
 		channel = splitList(r.get("channels"))[0]
 	}
+	if strings.HasPrefix(channel, "#") {
+		return nil, fail("channel_not_found") // ids only, as the readers
+	}
 	thread := r.get("thread_ts")
 	var shared []slack.File
 	for _, f := range sums {

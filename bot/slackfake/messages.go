@@ -50,6 +50,12 @@ type channel struct {
 	user  string // the other side of a DM
 	topic string
 	msgs  []*slack.Message
+	// name, private, archived and outside are what AddChannel set; a
+	// channel the fake made up for an id it was given has no name, and
+	// conversations.list leaves it out.
+	name              string
+	private, archived bool
+	outside           bool // the bot is not a member
 }
 
 func (c *channel) find(ts string) *slack.Message {
@@ -129,7 +135,7 @@ func (s *Server) lookupLocked(id string) *channel {
 // take a conversation id only: Slack answers channel_not_found for a user
 // id, though chat.postMessage takes one for the DM.
 func (s *Server) conversationLocked(id string) (*channel, error) {
-	if id == "" || isUserID(id) {
+	if id == "" || isUserID(id) || strings.HasPrefix(id, "#") {
 		return nil, fail("channel_not_found")
 	}
 	return s.lookupLocked(id), nil

@@ -148,6 +148,7 @@ func (s *Server) bind(c slacktest.Customize) {
 		"conversations.open":           s.openConversation,
 		"conversations.setTopic":       s.setTopic,
 		"conversations.info":           s.conversationInfo,
+		"conversations.list":           s.listConversations,
 		"usergroups.list":              s.listGroups,
 		"usergroups.users.list":        s.groupMembers,
 		"usergroups.users.update":      s.updateGroupMembers,

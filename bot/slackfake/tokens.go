@@ -48,9 +48,28 @@ func (s *Server) checkToken(name string, r *request) error {
 	case name == "apps.connections.open" && !app, name != "apps.connections.open" && app:
 		return fail("not_allowed_token_type")
 	}
-	granted, limited := s.scopes[r.token]
-	if need := neededScope[name]; limited && need != "" && !slices.Contains(granted, need) {
-		return &apiError{code: "missing_scope", extra: obj{"needed": need, "provided": strings.Join(granted, ",")}}
+	if need := neededScope[name]; need != "" {
+		return s.scopesLocked(r.token, need)
 	}
 	return nil
+}
+
+// scopesLocked refuses a call whose token lacks any of need, naming in
+// "needed" those it lacks, as Slack does for a method whose scope depends
+// on its arguments (conversations.list's types).
+func (s *Server) scopesLocked(token string, need ...string) error {
+	granted, limited := s.scopes[token]
+	if !limited {
+		return nil
+	}
+	var lacks []string
+	for _, n := range need {
+		if !slices.Contains(granted, n) {
+			lacks = append(lacks, n)
+		}
+	}
+	if len(lacks) == 0 {
+		return nil
+	}
+	return &apiError{code: "missing_scope", extra: obj{"needed": strings.Join(lacks, ","), "provided": strings.Join(granted, ",")}}
 }
