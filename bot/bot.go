@@ -11,6 +11,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -55,6 +56,9 @@ type Config struct {
 	// NameTTL is how long reports keep a display name from users.info
 	// (default NameTTL).
 	NameTTL time.Duration
+	// Channels is the directory of the channels the config names as
+	// "#name"; nil when it names none.
+	Channels *Channels
 }
 
 // Bot handles everything Slack sends. Its methods are safe for concurrent
@@ -328,13 +332,17 @@ func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
 		// run posted is not known here, so a post is always looked for
 		// first: one history call, on a rare path.
 		run := triage.WithAttempt(ctx, &triage.Attempt{Key: "delivery:" + d.Key, Created: d.Received, Resumed: true})
-		if err = b.safely(run, d); err == nil || triage.IsPermanent(err) || ctx.Err() != nil {
+		if err = b.safely(run, d); err == nil || triage.IsPermanent(err) || errors.Is(err, errHeld) || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
 	}
 	if ctx.Err() != nil {
 		return // left in the inbox for the next start
+	}
+	if errors.Is(err, errHeld) {
+		b.hold(d.Seq)
+		return
 	}
 	if err != nil {
 		log.Error("delivery failed; dropped", "err", err)

@@ -92,6 +92,9 @@ func (b *Bot) onEvent(ctx context.Context, d *triage.Delivery) error {
 		return triage.Permanent(fmt.Errorf("decode event: %w", err))
 	}
 	ev := &env.Event
+	if b.heldForChannels(ev) {
+		return errHeld
+	}
 	switch ev.Type {
 	case "message":
 		return b.onMessage(ctx, d.Key, ev)
@@ -195,6 +198,11 @@ func (b *Bot) intakeMessage(ctx context.Context, key string, ev *event, team *tr
 // intake records a request; its ticket and every message about it follow
 // as outbox jobs.
 func (b *Bot) intake(ctx context.Context, in triage.NewRequest) error {
+	if in.ChannelName == "" {
+		// Rules match a channel written as "#name" by name, as they do in
+		// a replay of an export, and Slack's events carry only the id.
+		in.ChannelName = b.cfg.Channels.Name(in.Channel)
+	}
 	res, err := b.svc.Intake(ctx, in)
 	if err != nil {
 		return err

@@ -404,3 +404,22 @@ func (g *Gateway) Permalink(ctx context.Context, channel, ts string) (link strin
 	})
 	return link, err
 }
+
+// listPage is how many channels one conversations.list call asks for:
+// the most Slack's documentation allows in every wording of it ("no larger
+// than 1000", "under 1000"), so that a big workspace takes few of the
+// method's Tier 2 calls.
+const listPage = 999
+
+// ListChannels returns one page of the public and private channels the
+// bot can see, archived ones left out, and the cursor of the next page
+// ("" after the last).
+func (g *Gateway) ListChannels(ctx context.Context, cursor string) (chans []slack.Channel, next string, err error) {
+	err = g.Do(ctx, "conversations.list", func(ctx context.Context) error {
+		chans, next, err = g.api.GetConversationsContext(ctx, &slack.GetConversationsParameters{
+			Types: []string{"public_channel", "private_channel"}, ExcludeArchived: true, Limit: listPage, Cursor: cursor,
+		})
+		return err
+	})
+	return chans, next, err
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/app"
+	"github.com/sprintguard/sprintguard/internal/testlog"
 	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/tracker/local"
@@ -64,6 +65,12 @@ type harness struct {
 	worker *triage.Worker
 	seq    atomic.Int64
 	log    *slog.Logger
+	// cfg, named and channels are the config, its settings as written
+	// and the channel directory, for useChannelNames.
+	cfg      *config.Config
+	named    *triage.Settings
+	channels *bot.Channels
+	logs     *testlog.Buffer // the log, for what a test cannot see otherwise
 }
 
 func newHarness(t testing.TB) *harness { return newHarnessWith(t, nil) }
@@ -87,7 +94,7 @@ func newHarnessConfig(t testing.TB, yaml []byte, tracker func(h *harness, gw *bo
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, fake: slackfake.New(t), clock: &clock{}}
+	h := &harness{t: t, fake: slackfake.New(t), clock: &clock{}, cfg: cfg, named: st}
 	// Tuesday 24 November 2026, 09:00 in Chicago and 16:00 in Berlin: business hours for both teams.
 	h.clock.set(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC))
 	h.db, err = store.Open(filepath.Join(t.TempDir(), "sg.db"), store.Options{})
@@ -95,10 +102,12 @@ func newHarnessConfig(t testing.TB, yaml []byte, tracker func(h *harness, gw *bo
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.db.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h.logs = &testlog.Buffer{}
+	var out io.Writer = h.logs
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+		out = io.MultiWriter(h.logs, testWriter{t})
 	}
+	log := slog.New(slog.NewTextHandler(out, nil))
 	h.log = log
 	h.svc = triage.NewService(h.db, st, h.clock.now)
 	api := slack.New("xoxb-test-token", slack.OptionAPIURL(h.fake.APIURL()))
@@ -110,7 +119,8 @@ func newHarnessConfig(t testing.TB, yaml []byte, tracker func(h *harness, gw *bo
 	}
 	h.worker = &triage.Worker{Store: h.db, Now: h.clock.now, Log: log, MaxBackoff: time.Second,
 		Handlers: h.svc.TicketHandlers(tr, fallback)}
-	h.bot = bot.New(h.svc, h.db, gw, log, bot.Config{Command: "/sg", SweepEvery: 50 * time.Millisecond}, h.worker.Kick)
+	h.channels = bot.NewChannels(gw)
+	h.bot = bot.New(h.svc, h.db, gw, log, bot.Config{Command: "/sg", SweepEvery: 50 * time.Millisecond, Channels: h.channels}, h.worker.Kick)
 	h.bot.SetBotUser("UBOT")
 	maps.Copy(h.worker.Handlers, h.bot.Handlers())
 	maps.Copy(h.worker.Handlers, h.bot.DutyHandlers())

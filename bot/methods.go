@@ -10,6 +10,7 @@ var Methods = []string{
 	"chat.postMessage",
 	"chat.update",
 	"conversations.history",
+	"conversations.list",
 	"conversations.open",
 	"conversations.replies",
 	"conversations.setTopic",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sprintguard/sprintguard/bot"
@@ -65,6 +66,11 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "%s: ok (%s, %s in effect, storage %s, tracker %s, slack %s mode, %s)\n",
 		cfg.Path, plural.Count(len(st.Teams), "team"), plural.Count(rules, "rule"), cfg.Storage.Driver, cfg.Tracker.Kind, cfg.Slack.Mode, creds)
+	if names := channelNamesOf(cfg); len(names) > 0 {
+		// The check stays offline; the names are Slack's to know.
+		fmt.Fprintf(env.Stdout, "note: %s written as #name (#%s): serve looks them up with conversations.list when it starts, and refuses a name it does not find where the bot listens or posts; channel ids skip the lookup\n",
+			plural.Count(len(names), "channel"), strings.Join(names, ", #"))
+	}
 	return ExitOK
 }
 

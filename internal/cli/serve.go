@@ -115,7 +115,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	health.add("store", func() error { return scrub(storeCheck(db)()) })
 
 	svc := triage.NewService(db, st, env.Now)
-	reloads := &reloader{env: env, path: *path, svc: svc, log: log}
+	reloads := &reloader{env: env, path: *path, svc: svc, log: log, cfg: cfg, named: st}
 	// Only bolt has a file to copy, and a control socket beside it; the
 	// replicas of a PostgreSQL store share no file.
 	var backup admin.Backuper
@@ -155,8 +155,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	worker := &triage.Worker{Store: db, Handlers: svc.TicketHandlers(tr.main, tr.fallback), Now: env.Now, Log: log, Observe: m.Job,
 		Heartbeat: heartbeat(db, cfg.Storage.Lease)}
+	channels := bot.NewChannels(gw)
 	bt := bot.New(svc, db, gw, log, bot.Config{Command: cfg.Slack.Command, DedupeTTL: cfg.Storage.DedupeTTL,
-		OnRequest: m.Request, OnAck: m.Ack}, worker.Kick)
+		OnRequest: m.Request, OnAck: m.Ack, Channels: channels}, worker.Kick)
 	maps.Copy(worker.Handlers, bt.Handlers())
 	worker.Yield = bt.Yield
 	maps.Copy(worker.Handlers, svc.SimilarHandlers())
@@ -199,6 +200,11 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if err := authenticate(ctx, gw, bt, health, log); err != nil {
 		return fail(env, err)
 	}
+	lookup := newChannelLookup(channels, log)
+	if err := reloads.startChannels(ctx, bt, lookup); err != nil {
+		return printErrors(env, err)
+	}
+	background.Go(func() { lookup.follow(ctx, reloads.relook) })
 	health.add("tracker", tr.ready)
 	waitElection := elect(ctx, elector)
 
@@ -295,12 +301,24 @@ type reloader struct {
 	mu   sync.Mutex
 	// schedules, once set, follows a team's switch of schedule source.
 	schedules *schedules
+	// channels, once set, looks the config's "#name" channels up for
+	// bot, which it tells when the names it waited for are known.
+	channels *channelLookup
+	bot      *bot.Bot
+	// cfg and named are the config in use and its settings as loaded,
+	// with the channel names as written; ids are the ids last put in use.
+	cfg   *config.Config
+	named *triage.Settings
+	ids   map[string]string
 }
 
 func (r *reloader) reload() (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	cfg, st, err := loadSettings(r.env, r.path)
+	if err == nil {
+		st, err = r.useChannels(context.Background(), cfg, st)
+	}
 	if err != nil {
 		var ce config.Errors
 		if errors.As(err, &ce) {
