@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sprintguard/sprintguard/bot/slackfake"
+)
+
+// namedIntake is an httpConfig edit: the data team takes requests in
+// "#name" instead of its channel id.
+func namedIntake(name string) func(string) string {
+	return func(text string) string {
+		return strings.Replace(text, "channels: [C0DATAHELP]", fmt.Sprintf("channels: [%q]", "#"+name), 1)
+	}
+}
+
+// A name Slack does not list where the bot listens stops serve with the
+// file, the line and the fix; one it lists starts it.
+func TestServeRefusesAnUnknownChannelName(t *testing.T) {
+	tests := []struct {
+		name    string
+		written string
+		want    string // in the log; "" when serve starts
+	}{
+		{"a typo", "data-hlep", `:880: ` + "`intake.channels`" + ` "#data-hlep" is not a channel Slack lists to the bot (use the channel id, or invite the bot to the channel: /invite @sprintguard`},
+		{"archived", "data-old", `"#data-old" is not a channel Slack lists`},
+		{"private, the bot not invited", "data-secret", `"#data-secret" is not a channel Slack lists`},
+		{"known", "data-help", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newHTTPServe(t, namedIntake(tt.written))
+			s.fake.AddChannel(slackfake.Channel{ID: "C0DATAHELP", Name: "data-help"})
+			s.fake.AddChannel(slackfake.Channel{ID: "C0DATAOLD", Name: "data-old", Archived: true})
+			s.fake.AddChannel(slackfake.Channel{ID: "G0DATASEC", Name: "data-secret", Private: true, NotMember: true})
+			if tt.want == "" {
+				s.start()
+				return
+			}
+			s.launch()
+			err := s.cmd.Wait()
+			if err == nil || !strings.Contains(s.logs.String(), tt.want) {
+				t.Fatalf("serve: %v; want a failure naming %q:\n%s", err, tt.want, s.logs.String())
+			}
+			if !strings.Contains(s.logs.String(), s.cfg+":880:") {
+				t.Errorf("the problem does not name %s:880:\n%s", s.cfg, s.logs.String())
+			}
+		})
+	}
+}
+
+// With Slack's Web API down at start, serve starts, accepts a message in
+// an intake channel written as "#name", holds it, and takes it in once
+// the name is looked up.
+func TestServeLooksNamesUpOnceSlackIsBack(t *testing.T) {
+	s := newHTTPServe(t, namedIntake("data-help"))
+	s.fake.AddChannel(slackfake.Channel{ID: "C0DATAHELP", Name: "data-help"})
+	s.fake.FailHTTP("conversations.list", 1_000_000, http.StatusServiceUnavailable)
+	s.start()
+	ts := fmt.Sprintf("%d.000100", time.Now().Unix())
+	msg := map[string]any{"type": "message", "channel": "C0DATAHELP", "channel_type": "channel", "user": "U0PAY001",
+		"text": "the nightly import job failed", "ts": ts}
+	if code := s.event("EvDown", msg); code != http.StatusOK {
+		t.Fatalf("event: status %d", code)
+	}
+	s.waitLog("channel event held")
+	s.fake.FailHTTP("conversations.list", 0, http.StatusServiceUnavailable)
+	s.waitLog("channel ids put in use")
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(threadText(s.fake, "C0DATAHELP", ts), "REQ-") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no ticket posted in the thread within 60s of Slack's return:\n%s", s.logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Wait()
+	if reqs, pending := storeState(t, s.db); len(reqs) != 1 || pending != 0 {
+		t.Fatalf("%d requests, %d inbox entries; want 1 and none", len(reqs), pending)
+	}
+}
