@@ -48,6 +48,7 @@ var methodPace = map[string]pace{
 	"chat.postMessage":        {300.0 / 60, 30},
 	"chat.update":             tier3,
 	"conversations.history":   tier3,
+	"conversations.list":      tier2,
 	"conversations.open":      tier3,
 	"conversations.replies":   tier3,
 	"conversations.setTopic":  tier2,

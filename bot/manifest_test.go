@@ -192,6 +192,13 @@ func TestManifestMatchesTheBot(t *testing.T) {
 				t.Errorf("scopes.bot lacks %s", s)
 			}
 		}
+		// conversations.list lists the types serve asks for only with each
+		// type's read scope.
+		for _, s := range []string{"channels:read", "groups:read"} {
+			if !slices.Contains(Methods, "conversations.list") || !slices.Contains(m.OAuthConfig.Scopes.Bot, s) {
+				t.Errorf("conversations.list needs %s", s)
+			}
+		}
 		seen := map[string]bool{}
 		for _, s := range m.OAuthConfig.Scopes.Bot {
 			if seen[s] {

@@ -2,15 +2,11 @@ package slackfake
 
 import (
 	"encoding/json"
-	"errors"
 	"net/url"
-	"os"
 	"slices"
 	"testing"
 
 	"github.com/slack-go/slack"
-
-	"github.com/sprintguard/sprintguard/internal/reference"
 )
 
 // publishedChannel reads the fields of a channel object and of the
@@ -18,17 +14,7 @@ import (
 // whose channel is the object conversations.list lists.
 func publishedChannel(t *testing.T) (channel, top map[string]any) {
 	t.Helper()
-	path, err := reference.Path("slack/shapes/api/conversations.setTopic.json")
-	if errors.Is(err, reference.ErrMissing) && !reference.Required() {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, data := readReference(t, "slack/shapes/api/conversations.setTopic.json")
 	if err := json.Unmarshal(data, &top); err != nil {
 		t.Fatal(err)
 	}

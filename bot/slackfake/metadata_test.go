@@ -13,22 +13,30 @@ import (
 	"github.com/sprintguard/sprintguard/internal/reference"
 )
 
-// publishedMetadataKeys reads the fields of a message's metadata in
-// Slack's published message shape (java-slack-sdk's field-complete
-// sample), which is how history shows it without include_all_metadata.
-func publishedMetadataKeys(t *testing.T) []string {
+// readReference reads a file of the reference set by its path in it,
+// skipping the test when the set is missing and not required.
+func readReference(t *testing.T, rel string) (path string, data []byte) {
 	t.Helper()
-	path, err := reference.Path("slack/shapes/payloads/MessagePayload.json")
+	path, err := reference.Path(rel)
 	if errors.Is(err, reference.ErrMissing) && !reference.Required() {
 		t.Skip(err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(path)
+	data, err = os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return path, data
+}
+
+// publishedMetadataKeys reads the fields of a message's metadata in
+// Slack's published message shape (java-slack-sdk's field-complete
+// sample), which is how history shows it without include_all_metadata.
+func publishedMetadataKeys(t *testing.T) []string {
+	t.Helper()
+	path, data := readReference(t, "slack/shapes/payloads/MessagePayload.json")
 	var shape struct {
 		Event struct {
 			Metadata map[string]any `json:"metadata"`
