@@ -78,7 +78,14 @@ func (c *channelLookup) resolve(ctx context.Context, cfg *config.Config, st *tri
 	st = st.WithChannelIDs(ids)
 	if err != nil {
 		if triage.IsPermanent(err) {
-			return st, fmt.Errorf("look up the config's channel names: %w (the bot token needs channels:read and groups:read, or write channel ids)", err)
+			err = fmt.Errorf("look up the config's channel names: %w (the bot token needs channels:read and groups:read, or write channel ids)", err)
+			if onlyRules(cfg) {
+				// A rule that cannot match by name is no reason to stop:
+				// an app installed without the scopes served before.
+				c.log.Warn("rules' channel names not looked up; those rules do not match there", "err", err)
+				return st, nil
+			}
+			return st, err
 		}
 		return st, fmt.Errorf("%w: look up the config's channel names: %w", errSlackUnreachable, err)
 	}
@@ -100,6 +107,16 @@ func (c *channelLookup) resolve(ctx context.Context, cfg *config.Config, st *tri
 	}
 	c.log.Info("channel names looked up", "names", len(names), "ids", len(ids))
 	return st, nil
+}
+
+// onlyRules reports whether cfg names channels by name in rules only.
+func onlyRules(cfg *config.Config) bool {
+	for _, n := range cfg.ChannelNames {
+		if n.Use != config.UseRule {
+			return false
+		}
+	}
+	return true
 }
 
 // follow looks the names up again, forever: soon after a lookup that
