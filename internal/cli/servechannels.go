@@ -49,7 +49,7 @@ func newChannelLookup(dir *bot.Channels, log *slog.Logger) *channelLookup {
 	return &channelLookup{dir: dir, log: log, kick: make(chan struct{}, 1)}
 }
 
-// names returns the config's channel names, each once.
+// channelNamesOf returns the config's channel names, each once.
 func channelNamesOf(cfg *config.Config) []string {
 	var out []string
 	for _, n := range cfg.ChannelNames {
