@@ -74,7 +74,8 @@ var permanentCodes = map[string]bool{
 }
 
 // Gateway sends every Web API call of the bot to Slack: it waits out rate
-// limits, marks the errors no retry can fix as permanent for the outbox,
+// limits (a 429's Retry-After holds every later call of the method, or of
+// the channel for a post, not only the refused one), marks the errors no retry can fix as permanent for the outbox,
 // and reports each call for metrics. Its fields are set before first use;
 // after that it is safe for concurrent use.
 type Gateway struct {
@@ -95,6 +96,9 @@ type Gateway struct {
 	// Limit, if set, paces every attempt before it is made (replicas
 	// sharing Slack's limits); nil leaves pacing to Slack's Retry-After.
 	Limit Limiter
+
+	// held is when Slack's last Retry-After ends, for every caller.
+	held holds
 
 	// dms keeps the bot's DM channel with each user (user id to channel
 	// id): conversations.open names the same channel every time, and
@@ -131,7 +135,19 @@ func (g *Gateway) Do(ctx context.Context, method string, fn func(context.Context
 
 // doIn is Do for a call to one channel, which Limit may pace per channel.
 func (g *Gateway) doIn(ctx context.Context, method, channel string, fn func(context.Context) error) error {
+	key := holdKey(method, channel)
+	var waited time.Time // the end of the hold this call has waited out
 	for attempt := 0; ; attempt++ {
+		if until := g.held.until(key, g.now()); until.After(waited) {
+			d := until.Sub(g.now())
+			if d > g.MaxWait {
+				return fmt.Errorf("slack %s: held by an earlier call's Retry-After: %w", method, &slack.RateLimitedError{RetryAfter: d})
+			}
+			if err := g.Sleep(ctx, d); err != nil {
+				return fmt.Errorf("slack %s: waiting out rate limit: %w", method, err)
+			}
+			waited = until
+		}
 		if g.Limit != nil {
 			if err := g.Limit.Wait(ctx, method, channel); err != nil {
 				return fmt.Errorf("slack %s: %w", method, err)
@@ -146,7 +162,10 @@ func (g *Gateway) doIn(ctx context.Context, method, channel string, fn func(cont
 			return nil
 		}
 		var limited *slack.RateLimitedError
-		if !errors.As(err, &limited) {
+		if errors.As(err, &limited) {
+			waited = g.now().Add(limited.RetryAfter)
+			g.held.hold(key, waited)
+		} else {
 			if permanent(err) {
 				return triage.Permanent(fmt.Errorf("slack %s: %w", method, err))
 			}
