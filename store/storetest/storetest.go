@@ -1,8 +1,23 @@
 // Package storetest is the contract of sprintguard's store, as one suite
-// of tests that every driver runs: the bbolt driver (package store) and
-// the PostgreSQL driver (store/postgres). A behaviour the suite does not
-// test is not part of the contract; a driver's own tests cover only what
-// is particular to it (file locks, schema migrations, bbolt's buckets).
+// of tests that every driver runs: the bbolt driver (package store), the
+// PostgreSQL driver (store/postgres) and the in-memory store of replay
+// (store/memory). A behaviour the suite does not test is not part of the
+// contract; a driver's own tests cover only what is particular to it
+// (file locks, schema migrations, bbolt's buckets, eviction).
+//
+// Every store is a Store, triage.Store and local.Store, and meets every
+// case about them: reads and writes, indexes, claims, ledgers, the outbox
+// seen from a transaction, tickets, a failed Update leaving nothing (one
+// that fails among concurrent ones failing alone), and values that are
+// the caller's own (a read hands out a copy, a write keeps one). What
+// only serve needs is in groups (see groups.go): the inbox of Slack
+// deliveries (Inbox), the dead letters and outbox figures (Outbox),
+// retention (Purger), renewing leases outside Update
+// (triage.LeaseRenewer) and replicas (Driver.Replicas). Run finds by type
+// assertion which groups the driver's store offers, and skips each case
+// that needs one it lacks, naming the group and why a store may go
+// without it. PostgreSQL offers every group, bbolt all but replicas and
+// lease renewal outside Update, and the memory store none.
 //
 // A driver's test calls Run with a Driver that makes fresh stores:
 //
@@ -131,6 +146,8 @@ var cases = []contractCase{
 	{"FailedUpdateLeavesNothing", nil, testFailedUpdateLeavesNothing},
 	{"FailingUpdateFailsAlone", nil, testFailingUpdateFailsAlone},
 	{"PurgeTextKeepsTheFigures", needs(purge), testPurgeTextKeepsTheFigures},
+	{"ReadsAreCopies", nil, testReadsAreCopies},
+	{"WritesKeepCopies", nil, testWritesKeepCopies},
 
 	{"Claim", nil, testClaim},
 	{"Settle", nil, testSettle},
