@@ -19,6 +19,14 @@ type ledgerKey struct {
 	n    int
 }
 
+// ledgerHead is a ledger but for its charges. Its lists are the store's
+// own: a PutLedger that changes one stores a copy.
+type ledgerHead struct {
+	unit                string
+	total, spent        float64
+	thresholds, crossed []float64
+}
+
 type chargeKey struct {
 	ledgerKey
 	id string
@@ -63,12 +71,12 @@ func (t *tx) LedgerFor(team string, n int, ids ...string) (*sprint.Ledger, error
 
 // head returns a copy of the ledger's head, with no charges.
 func (t *tx) head(k ledgerKey) (*sprint.Ledger, error) {
-	h := t.s.heads.m[k]
-	if h == nil {
+	h, ok := t.s.heads.m[k]
+	if !ok {
 		return nil, fmt.Errorf("ledger %s sprint %d: %w", k.team, k.n, triage.ErrNotFound)
 	}
-	return &sprint.Ledger{Team: h.Team, Sprint: h.Sprint, Unit: h.Unit, Total: h.Total, Thresholds: slices.Clone(h.Thresholds),
-		Crossed: slices.Clone(h.Crossed), Spent: h.Spent, Charges: map[string]sprint.Charge{}}, nil
+	return &sprint.Ledger{Team: k.team, Sprint: k.n, Unit: h.unit, Total: h.total, Thresholds: slices.Clone(h.thresholds),
+		Crossed: slices.Clone(h.crossed), Spent: h.spent, Charges: map[string]sprint.Charge{}}, nil
 }
 
 // PutLedger keeps l's head and the charges that changed since it was
@@ -87,7 +95,7 @@ func (t *tx) PutLedger(l *sprint.Ledger) error {
 		if l.Partial {
 			return fmt.Errorf("put ledger %s sprint %d: a partial ledger must come from the store", l.Team, l.Sprint)
 		}
-		if t.s.heads.m[k] != nil {
+		if _, ok := t.s.heads.m[k]; ok {
 			// Rare: a ledger made afresh over a stored one.
 			for ck := range t.s.charges.m {
 				if ck.ledgerKey == k {
@@ -97,8 +105,9 @@ func (t *tx) PutLedger(l *sprint.Ledger) error {
 		}
 		ids = slices.Sorted(maps.Keys(l.Charges))
 	}
-	t.s.heads.set(k, &sprint.Ledger{Team: l.Team, Sprint: l.Sprint, Unit: l.Unit, Total: l.Total,
-		Thresholds: slices.Clone(l.Thresholds), Crossed: slices.Clone(l.Crossed), Spent: l.Used()})
+	old := t.s.heads.m[k]
+	t.s.heads.set(k, ledgerHead{unit: l.Unit, total: l.Total, spent: l.Used(),
+		thresholds: ownCopy(old.thresholds, l.Thresholds), crossed: ownCopy(old.crossed, l.Crossed)})
 	for _, id := range ids {
 		if c, ok := l.Charges[id]; ok {
 			t.s.charges.set(chargeKey{k, id}, c)
@@ -107,4 +116,14 @@ func (t *tx) PutLedger(l *sprint.Ledger) error {
 		}
 	}
 	return nil
+}
+
+// ownCopy returns stored when it holds what list does, else a copy of
+// list: intake rewrites a ledger's head for each charge, and its lists
+// seldom change.
+func ownCopy(stored, list []float64) []float64 {
+	if slices.Equal(stored, list) && (stored == nil) == (list == nil) {
+		return stored
+	}
+	return slices.Clone(list)
 }

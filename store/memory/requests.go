@@ -82,8 +82,9 @@ func (t *tx) Request(id int64) (*triage.Request, error) {
 	return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
 }
 
-// PutRequest keeps a copy of r and moves its index entries when the
-// fields they are made from changed.
+// PutRequest keeps r itself, which the caller must not change after (see
+// SharesWrites), and moves its index entries when the fields they are
+// made from changed.
 func (t *tx) PutRequest(r *triage.Request) error {
 	if err := t.writable("put request"); err != nil {
 		return err
@@ -98,7 +99,7 @@ func (t *tx) PutRequest(r *triage.Request) error {
 			return fmt.Errorf("put request %d: %q contains a NUL byte", r.ID, name)
 		}
 	}
-	t.s.put(r.Clone())
+	t.s.put(r)
 	return nil
 }
 

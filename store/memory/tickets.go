@@ -40,7 +40,7 @@ func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (
 	if _, ok := s.tickets.m[tk.Key]; ok {
 		return local.Ticket{}, false, fmt.Errorf("create ticket: ticket %s already exists", tk.Key)
 	}
-	s.tickets.set(tk.Key, ticketEntry{cloneTicket(tk), idemKey})
+	s.tickets.set(tk.Key, ticketEntry{tk, idemKey})
 	s.ticketSeq = append(s.ticketSeq, tk.Key)
 	if idemKey != "" {
 		s.ticketIdem.set(idemKey, tk.Key)
@@ -62,8 +62,9 @@ func (s *Store) UpdateTicket(key string, fn func(*local.Ticket) error) error {
 	if tk.Key != key {
 		return fmt.Errorf("update ticket %s: the update changed the key to %s", key, tk.Key)
 	}
-	// Not logged: no Update is under way to undo it.
-	s.tickets.m[key] = ticketEntry{cloneTicket(tk), s.tickets.m[key].idem}
+	// Not logged: no Update is under way to undo it. tk is fn's, made
+	// from a copy: the store's own is not changed in place.
+	s.tickets.m[key] = ticketEntry{tk, s.tickets.m[key].idem}
 	return nil
 }
 
@@ -87,8 +88,8 @@ func (s *Store) ticket(key string) (local.Ticket, error) {
 	return cloneTicket(tk.t), nil
 }
 
-// cloneTicket copies tk with nothing shared, so that the store's own
-// ticket changes only through the store.
+// cloneTicket copies tk with nothing shared, so that a read's ticket is
+// the caller's own.
 func cloneTicket(tk local.Ticket) local.Ticket {
 	tk.Labels, tk.Comments = slices.Clone(tk.Labels), slices.Clone(tk.Comments)
 	tk.Worklog, tk.Applied = slices.Clone(tk.Worklog), slices.Clone(tk.Applied)

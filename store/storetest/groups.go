@@ -12,36 +12,60 @@ import (
 // that need it run only on a store that offers it.
 type group struct {
 	name string
-	// offered says whether s, opened by d, offers the group.
-	offered func(s Store, d Driver) bool
-	// without says why a store may go without it, for the skip.
-	without string
+	// lacks says why s, opened by d, goes without the group, or "" when
+	// it offers it.
+	lacks func(s Store, d Driver) string
 }
 
-func is[T any](s Store, _ Driver) bool {
-	_, ok := s.(T)
-	return ok
+// unless is a group's lacks for an optional interface T of the store.
+func unless[T any](why string) func(Store, Driver) string {
+	return func(s Store, _ Driver) string {
+		if _, ok := s.(T); ok {
+			return ""
+		}
+		return why
+	}
+}
+
+// Sharer is a store that keeps some values its writes are given as they
+// are, not copies: the caller must not change one after writing it.
+// SharesWrites says which and why.
+type Sharer interface {
+	SharesWrites() string
 }
 
 var (
-	inbox = &group{"inbox", is[Inbox],
-		"the store has no inbox of Slack deliveries (storetest.Inbox); only serve takes deliveries"}
-	outbox = &group{"outbox", is[Outbox],
-		"the store has no dead letters or outbox figures (storetest.Outbox); only an operator's commands read them"}
-	purge = &group{"purge", is[Purger],
-		"the store has no retention (storetest.Purger); only a long-lived store needs one"}
-	renewer = &group{"renewer", is[triage.LeaseRenewer],
-		"the store renews leases only in Update (no triage.LeaseRenewer)"}
-	replicaGroup = &group{"replicas", func(_ Store, d Driver) bool { return d.Replicas },
-		"the driver runs one process per store (Driver.Replicas is false)"}
+	inbox = &group{"inbox", unless[Inbox](
+		"the store has no inbox of Slack deliveries (storetest.Inbox); only serve takes deliveries")}
+	outbox = &group{"outbox", unless[Outbox](
+		"the store has no dead letters or outbox figures (storetest.Outbox); only an operator's commands read them")}
+	purge = &group{"purge", unless[Purger](
+		"the store has no retention (storetest.Purger); only a long-lived store needs one")}
+	renewer = &group{"renewer", unless[triage.LeaseRenewer](
+		"the store renews leases only in Update (no triage.LeaseRenewer)")}
+	replicaGroup = &group{"replicas", func(_ Store, d Driver) string {
+		if d.Replicas {
+			return ""
+		}
+		return replicasWhy
+	}}
+	copiesKept = &group{"copies", func(s Store, _ Driver) string {
+		if sh, ok := s.(Sharer); ok {
+			return sh.SharesWrites()
+		}
+		return ""
+	}}
 
-	groups = []*group{inbox, outbox, purge, renewer, replicaGroup}
+	groups = []*group{inbox, outbox, purge, renewer, replicaGroup, copiesKept}
 )
+
+const replicasWhy = "the driver runs one process per store (Driver.Replicas is false)"
 
 func needs(gs ...*group) []*group { return gs }
 
-// offers opens a store of d and says which groups it offers.
-func offers(t *testing.T, d Driver) map[*group]bool {
+// offers opens a store of d and says why it goes without each group it
+// lacks.
+func offers(t *testing.T, d Driver) map[*group]string {
 	t.Helper()
 	s, err := d.New(t)(Options{})
 	if err != nil {
@@ -53,9 +77,9 @@ func offers(t *testing.T, d Driver) map[*group]bool {
 			t.Errorf("close store: %v", err)
 		}
 	}()
-	out := map[*group]bool{}
+	out := map[*group]string{}
 	for _, g := range groups {
-		out[g] = g.offered(s, d)
+		out[g] = g.lacks(s, d)
 	}
 	return out
 }

@@ -9,15 +9,18 @@
 // case about them: reads and writes, indexes, claims, ledgers, the outbox
 // seen from a transaction, tickets, a failed Update leaving nothing (one
 // that fails among concurrent ones failing alone), and values that are
-// the caller's own (a read hands out a copy, a write keeps one). What
+// the caller's own, as a decoded copy is (a read hands out a copy). What
 // only serve needs is in groups (see groups.go): the inbox of Slack
 // deliveries (Inbox), the dead letters and outbox figures (Outbox),
 // retention (Purger), renewing leases outside Update
-// (triage.LeaseRenewer) and replicas (Driver.Replicas). Run finds by type
-// assertion which groups the driver's store offers, and skips each case
-// that needs one it lacks, naming the group and why a store may go
-// without it. PostgreSQL offers every group, bbolt all but replicas and
-// lease renewal outside Update, and the memory store none.
+// (triage.LeaseRenewer) and replicas (Driver.Replicas). So is a write
+// keeping a copy of what it is given, which a store that says why not
+// (Sharer) goes without. Run finds by type assertion which groups the
+// driver's store offers, and skips each case that needs one it lacks,
+// naming the group and why the store goes without it. PostgreSQL offers
+// every group, bbolt all but replicas and lease renewal outside Update,
+// and the memory store none: it shares the requests and tickets written
+// to it, since copying them cost replay too much.
 //
 // A driver's test calls Run with a Driver that makes fresh stores:
 //
@@ -108,12 +111,12 @@ type Driver struct {
 // that needs a group the driver's store does not offer (see groups) is
 // skipped, naming the group and why a store may go without it.
 func Run(t *testing.T, d Driver) {
-	offered := offers(t, d)
+	lacks := offers(t, d)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			for _, g := range c.needs {
-				if !offered[g] {
-					t.Skipf("needs the %s group: %s", g.name, g.without)
+				if why := lacks[g]; why != "" {
+					t.Skipf("needs the %s group: %s", g.name, why)
 				}
 			}
 			t.Parallel()
@@ -147,7 +150,7 @@ var cases = []contractCase{
 	{"FailingUpdateFailsAlone", nil, testFailingUpdateFailsAlone},
 	{"PurgeTextKeepsTheFigures", needs(purge), testPurgeTextKeepsTheFigures},
 	{"ReadsAreCopies", nil, testReadsAreCopies},
-	{"WritesKeepCopies", nil, testWritesKeepCopies},
+	{"WritesKeepCopies", needs(copiesKept), testWritesKeepCopies},
 
 	{"Claim", nil, testClaim},
 	{"Settle", nil, testSettle},
@@ -230,7 +233,7 @@ func open(t *testing.T, d Driver, opt Options) *handle {
 func replicas(t *testing.T, d Driver, n int, opt Options) []*handle {
 	t.Helper()
 	if !d.Replicas {
-		t.Skip(replicaGroup.without)
+		t.Skip(replicasWhy)
 	}
 	f := newFixture(t, d)
 	out := make([]*handle, n)
