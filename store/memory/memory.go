@@ -1,12 +1,12 @@
 // Package memory is a triage.Store and a local.Store held in memory: for a
 // replay, which owns a throw-away state and reads it once at the end. It
-// keeps requests, ledgers and tickets decoded, as copies of its own, and
-// indexes them in sorted slices. It meets the store contract that
-// store/storetest holds every store to, and offers none of the optional
-// groups there (no inbox, dead-letter commands, retention, leases or
-// replicas: a replay has no use for them). Evict lets a replay drop the
-// requests it has finished with, so that a long replay holds only those
-// still in play.
+// keeps requests, ledgers and tickets decoded, and indexes them in sorted
+// slices. It meets the store contract that store/storetest holds every
+// store to, and offers none of the optional groups there (no inbox,
+// dead-letter commands, retention, leases or replicas: a replay has no
+// use for them; and its writes keep what they are given, see
+// Store.SharesWrites). Evict lets a replay drop the requests it has
+// finished with, so that a long replay holds only those still in play.
 package memory
 
 import (
