@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"slices"
 	"sync"
 
 	"github.com/sprintguard/sprintguard/triage"
@@ -47,7 +46,7 @@ type cachedRequest struct {
 // cache (a migration's transaction) has nothing.
 func (c *requestCache) get(id int64, stored []byte) *triage.Request {
 	if r := c.peek(id, stored); r != nil {
-		return cloneRequest(r)
+		return r.Clone()
 	}
 	return nil
 }
@@ -74,7 +73,7 @@ func (c *requestCache) peek(id int64, stored []byte) *triage.Request {
 // must not change. A nil cache keeps nothing.
 func (c *requestCache) put(r *triage.Request, data []byte) {
 	if c != nil {
-		c.keep(cloneRequest(r), data)
+		c.keep(r.Clone(), data)
 	}
 }
 
@@ -102,19 +101,4 @@ func (c *requestCache) reset() {
 	c.mu.Lock()
 	c.m, c.old = nil, nil
 	c.mu.Unlock()
-}
-
-// cloneRequest copies r with nothing shared: every slice is copied.
-// TestCloneRequestSharesNothing fails when a new field is not.
-func cloneRequest(r *triage.Request) *triage.Request {
-	c := *r
-	c.Links = slices.Clone(r.Links)
-	c.Overrides = slices.Clone(r.Overrides)
-	c.Events = slices.Clone(r.Events)
-	c.Posts = slices.Clone(r.Posts)
-	c.Similar = slices.Clone(r.Similar)
-	c.Decision.Labels = slices.Clone(r.Decision.Labels)
-	c.Decision.Matched = slices.Clone(r.Decision.Matched)
-	c.Decision.Also = slices.Clone(r.Decision.Also)
-	return &c
 }

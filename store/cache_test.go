@@ -58,12 +58,12 @@ func shared(a, b reflect.Value, path string) string {
 func TestCloneRequestSharesNothing(t *testing.T) {
 	var r triage.Request
 	fill(reflect.ValueOf(&r).Elem())
-	c := cloneRequest(&r)
+	c := r.Clone()
 	if !reflect.DeepEqual(*c, r) {
 		t.Fatal("the clone differs from the original")
 	}
 	if p := shared(reflect.ValueOf(r), reflect.ValueOf(*c), "Request"); p != "" {
-		t.Errorf("clone shares %s with the original: copy it in cloneRequest", p)
+		t.Errorf("clone shares %s with the original: copy it in Request.Clone", p)
 	}
 }
 

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"slices"
 	"time"
 
 	"github.com/sprintguard/sprintguard/classifier"
@@ -107,6 +108,23 @@ const (
 	PostEscalation = "escalation" // escalate_to's DM about a late acknowledgement
 	PostAnswer     = "answer"     // a rule's answer to the requester, with [That solved it] [I still need help]
 )
+
+// Clone copies r with nothing shared: every slice is copied, so that a
+// store can hand out a request its caller may change.
+// TestCloneRequestSharesNothing (package store) fails when a new field
+// is not.
+func (r *Request) Clone() *Request {
+	c := *r
+	c.Links = slices.Clone(r.Links)
+	c.Overrides = slices.Clone(r.Overrides)
+	c.Events = slices.Clone(r.Events)
+	c.Posts = slices.Clone(r.Posts)
+	c.Similar = slices.Clone(r.Similar)
+	c.Decision.Labels = slices.Clone(r.Decision.Labels)
+	c.Decision.Matched = slices.Clone(r.Decision.Matched)
+	c.Decision.Also = slices.Clone(r.Decision.Also)
+	return &c
+}
 
 // Post returns the first post of kind and whether there is one.
 func (r *Request) Post(kind string) (Post, bool) {

@@ -75,12 +75,12 @@ func (s *Store) evict(team string, all bool, done func(*triage.Request) bool, fn
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	list := s.byTime[team]
+	list := s.byTime.lists[team]
 	n := 0
 	for n < len(list) {
 		e := list[n]
-		st := s.requests[e.id]
-		if st == nil || !all && s.pending[e.id] > 0 || !done(st.r) {
+		st, ok := s.requests.m[e.id]
+		if !ok || !all && s.pending.m[e.id] > 0 || !done(st.r) {
 			break
 		}
 		fn(st.r)
@@ -90,14 +90,24 @@ func (s *Store) evict(team string, all bool, done func(*triage.Request) bool, fn
 	if n == 0 {
 		return 0
 	}
-	s.byTime[team] = slices.Clip(list[n:])
-	s.byTime[""] = slices.DeleteFunc(s.byTime[""], func(e stamp) bool { return s.gone.has(e.id) })
+	s.byTime.lists[team] = slices.Clip(list[n:])
+	// Every team's list keeps the dropped entries until they are half of
+	// it: they all come before gone.horizon[""], where no read of the list
+	// goes, and removing them at each call read the whole list each time.
+	s.staleAll += n
+	if all := s.byTime.lists[""]; s.staleAll*2 > len(all) {
+		s.byTime.lists[""] = slices.DeleteFunc(all, func(e stamp) bool {
+			_, ok := s.requests.m[e.id]
+			return !ok
+		})
+		s.staleAll = 0
+	}
 	return n
 }
 
 // drop forgets the request id but for the marks that make reads of it
 // fail.
-func (s *Store) drop(id int64, st *stored) {
+func (s *Store) drop(id int64, st stored) {
 	f := st.idx
 	g := &s.gone
 	if g.horizon == nil {
@@ -110,29 +120,25 @@ func (s *Store) drop(id int64, st *stored) {
 	if f.user != "" {
 		k := userKey{f.team, f.user}
 		g.userHorizon[k] = later(g.userHorizon[k], f.created)
-		if list := remove(s.byUser[k], stamp{f.created, id}); len(list) > 0 {
-			s.byUser[k] = list
-		} else {
-			delete(s.byUser, k)
-		}
+		s.byUser.drop(k, stamp{f.created, id})
 	}
 	if f.ticket != "" {
-		if e, ok := s.tickets[f.ticket]; ok {
-			if e.idem != "" && s.ticketIdem[e.idem] == f.ticket {
-				delete(s.ticketIdem, e.idem)
+		if e, ok := s.tickets.m[f.ticket]; ok {
+			if e.idem != "" && s.ticketIdem.m[e.idem] == f.ticket {
+				delete(s.ticketIdem.m, e.idem)
 			}
-			delete(s.tickets, f.ticket)
+			delete(s.tickets.m, f.ticket)
 			s.ticketsGone = true
 		}
-		if s.byTicket[f.ticket] == id {
-			delete(s.byTicket, f.ticket)
+		if s.byTicket.m[f.ticket] == id {
+			delete(s.byTicket.m, f.ticket)
 		}
 	}
-	if k := (msgKey{f.channel, f.ts}); s.byMsg[k] == id {
-		delete(s.byMsg, k)
+	if k := (msgKey{f.channel, f.ts}); s.byMsg.m[k] == id {
+		delete(s.byMsg.m, k)
 	}
-	delete(s.requests, id)
-	delete(s.pending, id)
+	delete(s.requests.m, id)
+	delete(s.pending.m, id)
 }
 
 func later(a, b time.Time) time.Time {
@@ -155,9 +161,9 @@ func (s *Store) Forget() {
 		return
 	}
 	s.forgetAt = now.Add(s.dedupeTTL / 8)
-	for k, v := range s.jobKeys {
+	for k, v := range s.jobKeys.m {
 		if v.state == keyDone && !now.Before(v.until) {
-			delete(s.jobKeys, k)
+			delete(s.jobKeys.m, k)
 		}
 	}
 }

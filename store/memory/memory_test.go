@@ -290,28 +290,6 @@ func TestTicketsAgreeWithBolt(t *testing.T) {
 	}
 }
 
-// TestFailedUpdateBreaksTheStore checks that a store whose update failed
-// half way refuses the next, since it cannot undo the first one's writes.
-func TestFailedUpdateBreaksTheStore(t *testing.T) {
-	mem := memory.New(func() time.Time { return t0 }, time.Hour)
-	boom := errors.New("boom")
-	err := mem.Update(func(tx triage.Tx) error {
-		if err := tx.PutRequest(req(1, "platform", "U1", t0)); err != nil {
-			return err
-		}
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("Update = %v, want boom", err)
-	}
-	if err := mem.Update(func(triage.Tx) error { return nil }); !errors.Is(err, memory.ErrBroken) {
-		t.Errorf("next Update = %v, want ErrBroken", err)
-	}
-	if err := mem.View(func(tx triage.Tx) error { return tx.PutRequest(req(2, "platform", "U1", t0)) }); err == nil {
-		t.Error("a write in View succeeded")
-	}
-}
-
 // TestCreateTicketInUpdate checks the in-transaction ticket: made once per
 // idempotency key, numbered with the others, refused in a View.
 func TestCreateTicketInUpdate(t *testing.T) {

@@ -23,18 +23,12 @@ const (
 	keyDone   = 'd'
 )
 
-// dueEntry is one queued job in the due order, (NextAt, ID).
-type dueEntry struct {
-	at time.Time
-	id uint64
-}
+// dueAt is a queued job's entry in the due order, (NextAt, ID).
+func dueAt(j *triage.Job) stamp { return stamp{j.NextAt, int64(j.ID)} }
 
-func (a dueEntry) compare(b dueEntry) int {
-	return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id))
-}
-
-// Enqueue adds j unless its Key is queued, buried or was completed less
-// than the store's dedupe TTL ago, as store.DB does. It sets j.ID.
+// Enqueue adds a copy of j unless its Key is queued, buried or was
+// completed less than the store's dedupe TTL ago, as store.DB does. It
+// sets j.ID.
 func (t *tx) Enqueue(j *triage.Job) (bool, error) {
 	if err := t.writable("enqueue job"); err != nil {
 		return false, err
@@ -42,7 +36,7 @@ func (t *tx) Enqueue(j *triage.Job) (bool, error) {
 	if j == nil || j.Key == "" {
 		return false, fmt.Errorf("enqueue job: a job needs a key, which makes it idempotent")
 	}
-	if k, ok := t.s.jobKeys[j.Key]; ok && (k.state != keyDone || t.s.now().Before(k.until)) {
+	if k, ok := t.s.jobKeys.m[j.Key]; ok && (k.state != keyDone || t.s.now().Before(k.until)) {
 		return false, nil
 	}
 	t.s.lastJob++
@@ -51,56 +45,56 @@ func (t *tx) Enqueue(j *triage.Job) (bool, error) {
 	return true, nil
 }
 
+// queue keeps a copy of j, queued.
 func (t *tx) queue(j *triage.Job) {
 	s := t.s
-	s.queued[j.ID] = j
-	e := dueEntry{j.NextAt, j.ID}
-	if n := len(s.due); n == 0 || s.due[n-1].compare(e) < 0 {
-		s.due = append(s.due, e)
-	} else {
-		i, _ := slices.BinarySearchFunc(s.due, e, dueEntry.compare)
-		s.due = slices.Insert(s.due, i, e)
-	}
-	s.jobKeys[j.Key] = jobKey{state: keyQueued, id: j.ID}
+	s.queued.set(j.ID, cloneJob(j))
+	s.due.add(struct{}{}, dueAt(j))
+	s.jobKeys.set(j.Key, jobKey{state: keyQueued, id: j.ID})
 	if j.RequestID > 0 {
-		s.pending[j.RequestID]++
+		s.pending.set(j.RequestID, s.pending.m[j.RequestID]+1)
 	}
 }
 
-// DueJobs returns up to limit queued jobs whose NextAt is not after now,
-// in (NextAt, ID) order; a limit <= 0 means no limit.
+// DueJobs returns copies of up to limit queued jobs whose NextAt is not
+// after now, in (NextAt, ID) order; a limit <= 0 means no limit.
 func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 	var out []*triage.Job
-	for _, e := range t.s.due {
+	for _, e := range t.s.due.lists[struct{}{}] {
 		if e.at.After(now) || (limit > 0 && len(out) >= limit) {
 			break
 		}
-		c := *t.s.queued[e.id]
-		out = append(out, &c)
+		out = append(out, cloneJob(t.s.queued.m[uint64(e.id)]))
 	}
 	return out, nil
+}
+
+func cloneJob(j *triage.Job) *triage.Job {
+	c := *j
+	c.Payload = slices.Clone(j.Payload)
+	return &c
 }
 
 // unqueue removes the queued job j.ID; a job not queued wraps
 // triage.ErrNotFound.
 func (t *tx) unqueue(j *triage.Job) error {
 	s := t.s
-	old := s.queued[j.ID]
+	old := s.queued.m[j.ID]
 	if old == nil {
 		return fmt.Errorf("job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
 	}
 	if old.Key != j.Key {
 		return fmt.Errorf("job %d has key %q, not %q", j.ID, old.Key, j.Key)
 	}
-	delete(s.queued, j.ID)
-	if old.RequestID > 0 {
-		if s.pending[old.RequestID]--; s.pending[old.RequestID] <= 0 {
-			delete(s.pending, old.RequestID)
+	s.queued.del(j.ID)
+	if id := old.RequestID; id > 0 {
+		if n := s.pending.m[id] - 1; n > 0 {
+			s.pending.set(id, n)
+		} else {
+			s.pending.del(id)
 		}
 	}
-	if i, found := slices.BinarySearchFunc(s.due, dueEntry{old.NextAt, old.ID}, dueEntry.compare); found {
-		s.due = slices.Delete(s.due, i, i+1)
-	}
+	s.due.remove(struct{}{}, dueAt(old))
 	return nil
 }
 
@@ -115,8 +109,7 @@ func (t *tx) PutJob(j *triage.Job) error {
 	if err := t.unqueue(j); err != nil {
 		return fmt.Errorf("put job: %w", err)
 	}
-	c := *j
-	t.queue(&c)
+	t.queue(j)
 	return nil
 }
 
@@ -129,7 +122,7 @@ func (t *tx) RenewLease(j *triage.Job) error {
 	if j == nil {
 		return fmt.Errorf("renew lease: nil job")
 	}
-	if old := t.s.queued[j.ID]; old == nil || old.Key != j.Key {
+	if old := t.s.queued.m[j.ID]; old == nil || old.Key != j.Key {
 		return fmt.Errorf("renew lease: job %d (%s) is not queued: %w", j.ID, j.Key, triage.ErrNotFound)
 	}
 	return nil
@@ -146,7 +139,7 @@ func (t *tx) CompleteJob(j *triage.Job) error {
 	if err := t.unqueue(j); err != nil {
 		return fmt.Errorf("complete job: %w", err)
 	}
-	t.s.jobKeys[j.Key] = jobKey{state: keyDone, until: t.s.now().Add(t.s.dedupeTTL)}
+	t.s.jobKeys.set(j.Key, jobKey{state: keyDone, until: t.s.now().Add(t.s.dedupeTTL)})
 	return nil
 }
 
@@ -162,21 +155,19 @@ func (t *tx) BuryJob(j *triage.Job) error {
 	if err := t.unqueue(j); err != nil {
 		return fmt.Errorf("bury job: %w", err)
 	}
-	c := *j
-	t.s.dead[j.ID] = &c
-	t.s.jobKeys[j.Key] = jobKey{state: keyBuried, id: j.ID}
+	t.s.dead.set(j.ID, cloneJob(j))
+	t.s.jobKeys.set(j.Key, jobKey{state: keyBuried, id: j.ID})
 	return nil
 }
 
-// Dead returns the buried jobs, oldest first.
+// Dead returns copies of the buried jobs, oldest first.
 func (s *Store) Dead() []*triage.Job {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*triage.Job, 0, len(s.dead))
-	for _, j := range s.dead {
-		c := *j
-		out = append(out, &c)
+	out := make([]*triage.Job, 0, len(s.dead.m))
+	for _, j := range s.dead.m {
+		out = append(out, cloneJob(j))
 	}
-	slices.SortFunc(out, func(a, b *triage.Job) int { return dueEntry{id: a.ID}.compare(dueEntry{id: b.ID}) })
+	slices.SortFunc(out, func(a, b *triage.Job) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }

@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-// stored is a request and the fields its index entries were made from, so
-// that PutRequest can move them when the caller changed the request itself.
+// stored is a request, the store's own copy that nobody changes (a write
+// replaces it), and the fields its index entries were made from.
 type stored struct {
 	r   *triage.Request
 	idx indexFields
@@ -40,24 +41,25 @@ type userKey struct{ team, user string }
 
 type msgKey struct{ channel, ts string }
 
-// insert adds e to the sorted list; appending is the common case, as
-// requests are made in time order.
-func insert(list []stamp, e stamp) []stamp {
+// insert adds e to the sorted list, and says whether it was not there;
+// appending is the common case, as requests are made in time order.
+func insert(list []stamp, e stamp) ([]stamp, bool) {
 	if n := len(list); n == 0 || list[n-1].compare(e) < 0 {
-		return append(list, e)
+		return append(list, e), true
 	}
 	i, found := slices.BinarySearchFunc(list, e, stamp.compare)
 	if found {
-		return list
+		return list, false
 	}
-	return slices.Insert(list, i, e)
+	return slices.Insert(list, i, e), true
 }
 
-func remove(list []stamp, e stamp) []stamp {
+// remove drops e from the sorted list, and says whether it was there.
+func remove(list []stamp, e stamp) ([]stamp, bool) {
 	if i, found := slices.BinarySearchFunc(list, e, stamp.compare); found {
-		return slices.Delete(list, i, i+1)
+		return slices.Delete(list, i, i+1), true
 	}
-	return list
+	return list, false
 }
 
 // NextRequestID allocates the next request id (1, 2, ...).
@@ -69,10 +71,10 @@ func (t *tx) NextRequestID() (int64, error) {
 	return t.s.lastID, nil
 }
 
-// Request returns the stored request itself (see Store).
+// Request returns a copy of request id.
 func (t *tx) Request(id int64) (*triage.Request, error) {
-	if st := t.s.requests[id]; st != nil {
-		return st.r, nil
+	if st, ok := t.s.requests.m[id]; ok {
+		return st.r.Clone(), nil
 	}
 	if t.s.gone.has(id) {
 		return nil, evictedErr(fmt.Sprintf("request %d", id))
@@ -80,7 +82,8 @@ func (t *tx) Request(id int64) (*triage.Request, error) {
 	return nil, fmt.Errorf("request %d: %w", id, triage.ErrNotFound)
 }
 
-// PutRequest keeps r and moves its index entries when the fields they are
+// PutRequest keeps r itself, which the caller must not change after (see
+// SharesWrites), and moves its index entries when the fields they are
 // made from changed.
 func (t *tx) PutRequest(r *triage.Request) error {
 	if err := t.writable("put request"); err != nil {
@@ -89,25 +92,33 @@ func (t *tx) PutRequest(r *triage.Request) error {
 	if r == nil || r.ID <= 0 {
 		return fmt.Errorf("put request: the request has no id (allocate one with NextRequestID)")
 	}
-	s := t.s
+	// The durable stores cannot key or hold a NUL in these: refusing it
+	// here too keeps a replay failing where --db fails.
+	for _, name := range []string{r.Team, r.Channel, r.User} {
+		if strings.IndexByte(name, 0) >= 0 {
+			return fmt.Errorf("put request %d: %q contains a NUL byte", r.ID, name)
+		}
+	}
+	t.s.put(r)
+	return nil
+}
+
+// put keeps r, which is the store's own from then on.
+func (s *Store) put(r *triage.Request) {
 	cur := fieldsOf(r)
-	st := s.requests[r.ID]
-	if st == nil {
-		st = &stored{}
-		s.requests[r.ID] = st
+	st, ok := s.requests.m[r.ID]
+	if !ok {
 		s.lastID = max(s.lastID, r.ID)
 	} else if st.idx != cur {
 		s.unindex(r.ID, st.idx)
 	}
-	if st.r == nil || st.idx != cur {
+	if !ok || st.idx != cur {
 		s.index(r.ID, cur)
 	}
-	st.r, st.idx = r, cur
-	return nil
+	s.requests.set(r.ID, stored{r, cur})
 }
 
-// AddPosts adds posts to the stored request itself, which the store
-// holds decoded: there is nothing to re-encode.
+// AddPosts adds posts to a copy of the stored request, which replaces it.
 func (t *tx) AddPosts(id int64, posts ...triage.Post) error {
 	if err := t.writable("add posts"); err != nil {
 		return err
@@ -119,11 +130,12 @@ func (t *tx) AddPosts(id int64, posts ...triage.Post) error {
 	for _, p := range posts {
 		r.AddPost(p)
 	}
+	t.s.put(r)
 	return nil
 }
 
-// PutSimilar sets the stored request's similar requests itself, as
-// AddPosts adds its posts.
+// PutSimilar sets the similar requests of a copy of the stored request,
+// which replaces it, as AddPosts adds its posts.
 func (t *tx) PutSimilar(id int64, similar []triage.Similar) error {
 	if err := t.writable("put similar requests"); err != nil {
 		return err
@@ -132,23 +144,23 @@ func (t *tx) PutSimilar(id int64, similar []triage.Similar) error {
 	if err != nil {
 		return fmt.Errorf("put similar requests: %w", err)
 	}
-	r.Similar, r.SimilarDone = similar, true
+	r.Similar, r.SimilarDone = slices.Clone(similar), true
+	t.s.put(r)
 	return nil
 }
 
 func (s *Store) index(id int64, f indexFields) {
 	e := stamp{f.created, id}
-	s.byTime[f.team] = insert(s.byTime[f.team], e)
-	s.byTime[""] = insert(s.byTime[""], e)
+	s.byTime.add(f.team, e)
+	s.byTime.add("", e)
 	if f.user != "" {
-		k := userKey{f.team, f.user}
-		s.byUser[k] = insert(s.byUser[k], e)
+		s.byUser.add(userKey{f.team, f.user}, e)
 	}
 	if f.ticket != "" {
-		s.byTicket[f.ticket] = id
+		s.byTicket.set(f.ticket, id)
 	}
 	if f.channel != "" && f.ts != "" {
-		s.byMsg[msgKey{f.channel, f.ts}] = id
+		s.byMsg.set(msgKey{f.channel, f.ts}, id)
 	}
 }
 
@@ -156,23 +168,22 @@ func (s *Store) index(id int64, f indexFields) {
 // they still point at id.
 func (s *Store) unindex(id int64, f indexFields) {
 	e := stamp{f.created, id}
-	s.byTime[f.team] = remove(s.byTime[f.team], e)
-	s.byTime[""] = remove(s.byTime[""], e)
+	s.byTime.remove(f.team, e)
+	s.byTime.remove("", e)
 	if f.user != "" {
-		k := userKey{f.team, f.user}
-		s.byUser[k] = remove(s.byUser[k], e)
+		s.byUser.remove(userKey{f.team, f.user}, e)
 	}
-	if f.ticket != "" && s.byTicket[f.ticket] == id {
-		delete(s.byTicket, f.ticket)
+	if f.ticket != "" && s.byTicket.m[f.ticket] == id {
+		s.byTicket.del(f.ticket)
 	}
-	if k := (msgKey{f.channel, f.ts}); f.channel != "" && f.ts != "" && s.byMsg[k] == id {
-		delete(s.byMsg, k)
+	if k := (msgKey{f.channel, f.ts}); f.channel != "" && f.ts != "" && s.byMsg.m[k] == id {
+		s.byMsg.del(k)
 	}
 }
 
 // RequestByTicket looks the request up by its ticket key.
 func (t *tx) RequestByTicket(key string) (*triage.Request, error) {
-	if id, ok := t.s.byTicket[key]; ok {
+	if id, ok := t.s.byTicket.m[key]; ok {
 		return t.Request(id)
 	}
 	if t.s.gone.any[""] {
@@ -184,7 +195,7 @@ func (t *tx) RequestByTicket(key string) (*triage.Request, error) {
 // RequestByMessage looks the request up by the Slack message it came
 // from; it does not find one Evict dropped (see Evict).
 func (t *tx) RequestByMessage(channel, ts string) (*triage.Request, error) {
-	if id, ok := t.s.byMsg[msgKey{channel, ts}]; ok {
+	if id, ok := t.s.byMsg.m[msgKey{channel, ts}]; ok {
 		return t.Request(id)
 	}
 	// Intake asks this of every new message, which is usually not found:
@@ -207,7 +218,7 @@ func (t *tx) Requests(team string, from, to time.Time, fn func(*triage.Request) 
 	if h, ok := t.s.gone.horizon[team]; reaches(h, ok, from) && from.Before(to) {
 		return evictedErr(fmt.Sprintf("requests of %q from %s", team, from))
 	}
-	return t.walk(t.s.byTime[team], from, to, func(*triage.Request) bool { return true }, fn)
+	return t.walk(t.s.byTime.lists[team], from, to, func(*triage.Request) bool { return true }, fn)
 }
 
 // RequestsBy calls fn for user's requests to team created in [from, to).
@@ -216,7 +227,7 @@ func (t *tx) RequestsBy(team, user string, from, to time.Time, fn func(*triage.R
 	if h, ok := t.s.gone.userHorizon[k]; reaches(h, ok, from) && from.Before(to) {
 		return evictedErr(fmt.Sprintf("requests of %s to %q from %s", user, team, from))
 	}
-	return t.walk(t.s.byUser[k], from, to, func(*triage.Request) bool { return true }, fn)
+	return t.walk(t.s.byUser.lists[k], from, to, func(*triage.Request) bool { return true }, fn)
 }
 
 // OpenRequests calls fn for the team's requests not closed, oldest first.
@@ -226,15 +237,15 @@ func (t *tx) OpenRequests(team string, fn func(*triage.Request) error) error {
 	if t.s.gone.any[team] {
 		return evictedErr(fmt.Sprintf("open requests of %q", team))
 	}
-	list := t.s.byTime[team]
+	list := t.s.byTime.lists[team]
 	if len(list) == 0 {
 		return nil
 	}
 	return t.walk(list, list[0].at, list[len(list)-1].at.Add(1), func(r *triage.Request) bool { return !r.Status.Closed() }, fn)
 }
 
-// walk calls fn for the entries of list in [from, to) that keep holds. It
-// copies the ids first, so that fn may write to the store.
+// walk calls fn for a copy of each request of list in [from, to) that
+// keep holds. It copies the ids first, so that fn may write to the store.
 func (t *tx) walk(list []stamp, from, to time.Time, keep func(*triage.Request) bool, fn func(*triage.Request) error) error {
 	if !from.Before(to) {
 		return nil
@@ -249,11 +260,11 @@ func (t *tx) walk(list []stamp, from, to time.Time, keep func(*triage.Request) b
 		ids = append(ids, e.id)
 	}
 	for _, id := range ids {
-		st := t.s.requests[id]
-		if st == nil || !keep(st.r) {
+		st, ok := t.s.requests.m[id]
+		if !ok || !keep(st.r) {
 			continue
 		}
-		if err := fn(st.r); err != nil {
+		if err := fn(st.r.Clone()); err != nil {
 			if errors.Is(err, triage.ErrStop) {
 				return nil
 			}

@@ -3,6 +3,7 @@ package memory
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/sprintguard/sprintguard/tracker/local"
 	"github.com/sprintguard/sprintguard/triage"
@@ -13,7 +14,9 @@ import (
 func (s *Store) CreateTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.createTicket(idemKey, build)
+	tk, made, err := s.createTicket(idemKey, build)
+	s.keep() // no Update to undo it: it stands, or wrote nothing
+	return tk, made, err
 }
 
 // CreateTicketIn is CreateTicket inside an Update, so that a request and
@@ -26,7 +29,7 @@ func (t *tx) CreateTicketIn(idemKey string, build func(n int64) local.Ticket) (l
 }
 
 func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (local.Ticket, bool, error) {
-	if key, ok := s.ticketIdem[idemKey]; ok && idemKey != "" {
+	if key, ok := s.ticketIdem.m[idemKey]; ok && idemKey != "" {
 		tk, err := s.ticket(key)
 		return tk, false, err
 	}
@@ -34,13 +37,13 @@ func (s *Store) createTicket(idemKey string, build func(n int64) local.Ticket) (
 	if tk.Key == "" {
 		return local.Ticket{}, false, fmt.Errorf("create ticket: ticket %d has no key", len(s.ticketSeq)+1)
 	}
-	if _, ok := s.tickets[tk.Key]; ok {
+	if _, ok := s.tickets.m[tk.Key]; ok {
 		return local.Ticket{}, false, fmt.Errorf("create ticket: ticket %s already exists", tk.Key)
 	}
-	s.tickets[tk.Key] = &ticketEntry{tk, idemKey}
+	s.tickets.set(tk.Key, ticketEntry{tk, idemKey})
 	s.ticketSeq = append(s.ticketSeq, tk.Key)
 	if idemKey != "" {
-		s.ticketIdem[idemKey] = tk.Key
+		s.ticketIdem.set(idemKey, tk.Key)
 	}
 	return tk, true, nil
 }
@@ -53,14 +56,15 @@ func (s *Store) UpdateTicket(key string, fn func(*local.Ticket) error) error {
 	if err != nil {
 		return fmt.Errorf("update %w", err)
 	}
-	e := s.tickets[key]
 	if err := fn(&tk); err != nil {
 		return fmt.Errorf("update ticket %s: %w", key, err)
 	}
 	if tk.Key != key {
 		return fmt.Errorf("update ticket %s: the update changed the key to %s", key, tk.Key)
 	}
-	e.t = tk
+	// Not logged: no Update is under way to undo it. tk is fn's, made
+	// from a copy: the store's own is not changed in place.
+	s.tickets.m[key] = ticketEntry{tk, s.tickets.m[key].idem}
 	return nil
 }
 
@@ -74,14 +78,22 @@ func (s *Store) Ticket(key string) (local.Ticket, error) {
 // ticket returns a copy of the ticket key. Once Evict has dropped a
 // ticket, a missing one wraps ErrEvicted, since it may be that one.
 func (s *Store) ticket(key string) (local.Ticket, error) {
-	tk, ok := s.tickets[key]
+	tk, ok := s.tickets.m[key]
 	switch {
 	case !ok && s.ticketsGone:
 		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, ErrEvicted)
 	case !ok:
 		return local.Ticket{}, fmt.Errorf("ticket %s: %w", key, triage.ErrNotFound)
 	}
-	return tk.t, nil
+	return cloneTicket(tk.t), nil
+}
+
+// cloneTicket copies tk with nothing shared, so that a read's ticket is
+// the caller's own.
+func cloneTicket(tk local.Ticket) local.Ticket {
+	tk.Labels, tk.Comments = slices.Clone(tk.Labels), slices.Clone(tk.Comments)
+	tk.Worklog, tk.Applied = slices.Clone(tk.Worklog), slices.Clone(tk.Applied)
+	return tk
 }
 
 // Tickets implements local.Store: every ticket in creation order. fn must

@@ -144,3 +144,15 @@ func WantNotFound(t testing.TB, what string, err error) {
 		t.Errorf("%s: err = %v, want triage.ErrNotFound", what, err)
 	}
 }
+
+// queuedJobs returns how many jobs h's store holds queued: its outbox
+// figure where it has one (Outbox), else the count of every job DueJobs
+// gives at any time, which a store one process owns hands out whole.
+func queuedJobs(t testing.TB, h *handle) (int, error) {
+	t.Helper()
+	if h.Outbox != nil {
+		q, _, _, err := h.OutboxStats()
+		return q, err
+	}
+	return len(DueKeys(t, h, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 0)), nil
+}

@@ -214,7 +214,7 @@ func testWorkerRenewsLongJobsVia(t *testing.T, d Driver, outside bool) {
 	if err := <-done; err != nil {
 		t.Fatalf("worker: %v", err)
 	}
-	if q, _, _, err := a.OutboxStats(); err != nil || q != 0 {
+	if q, err := queuedJobs(t, a); err != nil || q != 0 {
 		t.Errorf("%d jobs still queued, %v; want the job completed", q, err)
 	}
 	if runs != 1 {

@@ -44,7 +44,7 @@ func testEnqueueDedupe(t *testing.T, d Driver) {
 			}
 		})
 	}
-	if q, _, _, err := db.OutboxStats(); err != nil || q != 2 {
+	if q, err := queuedJobs(t, db); err != nil || q != 2 {
 		t.Errorf("queued = %d, %v; want 2 (notify:1 again and notify:3)", q, err)
 	}
 	err := db.Update(func(tx triage.Tx) error {

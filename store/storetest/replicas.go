@@ -16,13 +16,13 @@ import (
 
 // handles returns two replicas of one store for a driver that has them,
 // and one store twice otherwise, so concurrency cases run on both.
-func handles(t *testing.T, d Driver, opt Options) []Store {
+func handles(t *testing.T, d Driver, opt Options) []*handle {
 	t.Helper()
 	if d.Replicas {
 		return replicas(t, d, 2, opt)
 	}
 	s := open(t, d, opt)
-	return []Store{s, s}
+	return []*handle{s, s}
 }
 
 // testConcurrentUpdates runs many intakes at once, spread over the
@@ -88,7 +88,7 @@ func testConcurrentUpdates(t *testing.T, d Driver) {
 		}
 		return nil
 	})
-	if q, _, _, err := stores[0].OutboxStats(); err != nil || q != n {
+	if q, err := queuedJobs(t, stores[0]); err != nil || q != n {
 		t.Errorf("%d jobs queued, %v; want %d", q, err, n)
 	}
 }
@@ -240,7 +240,7 @@ func testReplicasShareTheInbox(t *testing.T, d Driver) {
 	clk := NewClock(T0)
 	stores := replicas(t, d, 2, Options{Now: clk.Now, Lease: time.Minute})
 	a, b := stores[0], stores[1]
-	accept := func(db Store, key string) bool {
+	accept := func(db *handle, key string) bool {
 		dup, err := db.Accept(&triage.Delivery{Kind: "event", Key: key, Body: []byte(key), Received: T0}, time.Hour)
 		if err != nil {
 			t.Fatal(err)
@@ -250,7 +250,7 @@ func testReplicasShareTheInbox(t *testing.T, d Driver) {
 	if accept(a, "Ev1") || !accept(b, "Ev1") || accept(b, "Ev2") {
 		t.Fatal("want Ev1 new on a, a duplicate on b, and Ev2 new on b")
 	}
-	keys := func(db Store) []string {
+	keys := func(db *handle) []string {
 		ds, err := db.Pending(10)
 		if err != nil {
 			t.Fatal(err)
