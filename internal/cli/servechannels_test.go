@@ -28,7 +28,7 @@ func TestServeRefusesAnUnknownChannelName(t *testing.T) {
 		written string
 		want    string // in the log; "" when serve starts
 	}{
-		{"a typo", "data-hlep", `:880: ` + "`intake.channels`" + ` "#data-hlep" is not a channel Slack lists to the bot (use the channel id, or invite the bot to the channel: /invite @sprintguard`},
+		{"a typo", "data-hlep", "`intake.channels`" + ` "#data-hlep" is not a channel Slack lists to the bot (use the channel id, or invite the bot to the channel: /invite @sprintguard`},
 		{"archived", "data-old", `"#data-old" is not a channel Slack lists`},
 		{"private, the bot not invited", "data-secret", `"#data-secret" is not a channel Slack lists`},
 		{"known", "data-help", ""},
@@ -48,8 +48,9 @@ func TestServeRefusesAnUnknownChannelName(t *testing.T) {
 			if err == nil || !strings.Contains(s.logs.String(), tt.want) {
 				t.Fatalf("serve: %v; want a failure naming %q:\n%s", err, tt.want, s.logs.String())
 			}
-			if !strings.Contains(s.logs.String(), s.cfg+":880:") {
-				t.Errorf("the problem does not name %s:880:\n%s", s.cfg, s.logs.String())
+			at := fmt.Sprintf("%s:%d: `intake.channels`", s.cfg, lineOf(t, s.cfg, `"#`+tt.written+`"`))
+			if !strings.Contains(s.logs.String(), at) {
+				t.Errorf("the problem does not name %s:\n%s", at, s.logs.String())
 			}
 		})
 	}
@@ -129,7 +130,8 @@ func TestReloadLooksChannelNamesUp(t *testing.T) {
 	os.WriteFile(s.cfg, []byte(namedIntake("data-hlep")(string(good))), 0o600)
 	s.cmd.Process.Signal(syscall.SIGHUP)
 	s.waitLog("config reload refused")
-	if !strings.Contains(s.logs.String(), `sprintguard.yaml:880: `+"`intake.channels`"+` \"#data-hlep\" is not a channel Slack lists`) {
+	at := fmt.Sprintf("sprintguard.yaml:%d: `intake.channels` \\\"#data-hlep\\\" is not a channel Slack lists", lineOf(t, s.cfg, `"#data-hlep"`))
+	if !strings.Contains(s.logs.String(), at) {
 		t.Errorf("the refusal does not name the line:\n%s", s.logs.String())
 	}
 	os.WriteFile(s.cfg, []byte(namedIntake("data-help")(string(good))), 0o600)
