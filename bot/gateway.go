@@ -75,9 +75,10 @@ var permanentCodes = map[string]bool{
 
 // Gateway sends every Web API call of the bot to Slack: it waits out rate
 // limits (a 429's Retry-After holds every later call of the method, or of
-// the channel for a post, not only the refused one), marks the errors no retry can fix as permanent for the outbox,
-// and reports each call for metrics. Its fields are set before first use;
-// after that it is safe for concurrent use.
+// the channel for a post, not only the refused one), marks the errors no
+// retry can fix as permanent for the outbox, and reports each call for
+// metrics. Its fields are set before first use; after that it is safe for
+// concurrent use.
 type Gateway struct {
 	api *slack.Client
 	log *slog.Logger
@@ -138,8 +139,9 @@ func (g *Gateway) doIn(ctx context.Context, method, channel string, fn func(cont
 	key := holdKey(method, channel)
 	var waited time.Time // the end of the hold this call has waited out
 	for attempt := 0; ; attempt++ {
-		if until := g.held.until(key, g.now()); until.After(waited) {
-			d := until.Sub(g.now())
+		now := g.now()
+		if until := g.held.until(key, now); until.After(waited) {
+			d := until.Sub(now)
 			if d > g.MaxWait {
 				return fmt.Errorf("slack %s: held by an earlier call's Retry-After: %w", method, &slack.RateLimitedError{RetryAfter: d})
 			}
