@@ -113,15 +113,7 @@ func (s *Server) listConversations(r *request) (obj, error) {
 	page := in[:min(limit, len(in))]
 	out := make([]obj, len(page))
 	for i, c := range page {
-		out[i] = obj{
-			"id": c.id, "name": c.name, "name_normalized": c.name,
-			"is_channel": !c.private, "is_group": false, "is_im": false, "is_mpim": false,
-			"is_private": c.private, "is_archived": c.archived, "is_member": !c.outside,
-			"is_general": false, "is_shared": false, "is_ext_shared": false, "is_org_shared": false,
-			"created": 1700000000, "creator": BotUserID, "unlinked": 0,
-			"topic":   obj{"value": c.topic, "creator": "", "last_set": 0},
-			"purpose": obj{"value": "", "creator": "", "last_set": 0},
-		}
+		out[i] = s.channelInfo(c)
 	}
 	next := ""
 	if len(in) > limit {

@@ -252,7 +252,21 @@ func (s *Server) conversationInfo(r *request) (obj, error) {
 	return obj{"channel": s.channelInfo(c)}, nil
 }
 
+// channelInfo is c as Slack's channel object, for conversations.info and
+// conversations.list: in full for a channel AddChannel named, else as
+// much as its id tells.
 func (s *Server) channelInfo(c *channel) obj {
+	if c.name != "" {
+		return obj{
+			"id": c.id, "name": c.name, "name_normalized": c.name,
+			"is_channel": !c.private, "is_group": false, "is_im": false, "is_mpim": false,
+			"is_private": c.private, "is_archived": c.archived, "is_member": !c.outside,
+			"is_general": false, "is_shared": false, "is_ext_shared": false, "is_org_shared": false,
+			"created": 1700000000, "creator": BotUserID, "unlinked": 0,
+			"topic":   obj{"value": c.topic, "creator": "", "last_set": 0},
+			"purpose": obj{"value": "", "creator": "", "last_set": 0},
+		}
+	}
 	info := obj{
 		"id":        c.id,
 		"is_member": true,
