@@ -118,53 +118,35 @@ func (s *Store) mark() mark {
 	return mark{s.lastID, s.lastJob, len(s.notes), len(s.labels), len(s.ticketSeq)}
 }
 
+// undoable is a map or an index whose writes inside an Update are logged.
+type undoable interface {
+	rollback()
+	keep()
+}
+
+// eachLog calls do with every logged map and index of the store: the one
+// list of them, so that rollback and keep cannot miss one the other has.
+func (s *Store) eachLog(do func(undoable)) {
+	for _, l := range [...]undoable{
+		&s.requests, &s.byTime, &s.byUser, &s.byTicket, &s.byMsg, &s.pending,
+		&s.claims, &s.heads, &s.charges, &s.overrides, &s.schedules, &s.runs,
+		&s.queued, &s.due, &s.jobKeys, &s.dead, &s.tickets, &s.ticketIdem,
+	} {
+		do(l)
+	}
+}
+
 // rollback undoes every write since m: the Update that began there failed.
 func (s *Store) rollback(m mark) {
 	s.lastID, s.lastJob = m.lastID, m.lastJob
 	s.notes = truncate(s.notes, m.notes)
 	s.labels = truncate(s.labels, m.labels)
 	s.ticketSeq = truncate(s.ticketSeq, m.ticketsMade)
-	s.requests.rollback()
-	s.byTime.rollback()
-	s.byUser.rollback()
-	s.byTicket.rollback()
-	s.byMsg.rollback()
-	s.pending.rollback()
-	s.claims.rollback()
-	s.heads.rollback()
-	s.charges.rollback()
-	s.overrides.rollback()
-	s.schedules.rollback()
-	s.runs.rollback()
-	s.queued.rollback()
-	s.due.rollback()
-	s.jobKeys.rollback()
-	s.dead.rollback()
-	s.tickets.rollback()
-	s.ticketIdem.rollback()
+	s.eachLog(undoable.rollback)
 }
 
 // keep forgets the logs: the writes since the Update began stand.
-func (s *Store) keep() {
-	s.requests.keep()
-	s.byTime.keep()
-	s.byUser.keep()
-	s.byTicket.keep()
-	s.byMsg.keep()
-	s.pending.keep()
-	s.claims.keep()
-	s.heads.keep()
-	s.charges.keep()
-	s.overrides.keep()
-	s.schedules.keep()
-	s.runs.keep()
-	s.queued.keep()
-	s.due.keep()
-	s.jobKeys.keep()
-	s.dead.keep()
-	s.tickets.keep()
-	s.ticketIdem.keep()
-}
+func (s *Store) keep() { s.eachLog(undoable.keep) }
 
 func truncate[E any](list []E, n int) []E {
 	clear(list[n:])
