@@ -267,6 +267,12 @@ func (t *tx) PutSchedule(tl *oncall.Timeline) error {
 func cloneTimeline(tl *oncall.Timeline) *oncall.Timeline {
 	c := *tl
 	c.Shifts, c.Unmapped = slices.Clone(tl.Shifts), slices.Clone(tl.Unmapped)
+	for i, sh := range c.Shifts {
+		if sh.Override != nil {
+			o := *sh.Override
+			c.Shifts[i].Override = &o
+		}
+	}
 	return &c
 }
 

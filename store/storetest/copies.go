@@ -14,8 +14,9 @@ import (
 )
 
 // held puts one of each value a store hands back: a request with every
-// list filled, a ledger with a charge, a schedule, a queued job, a ticket.
-func held(t *testing.T, db *handle) {
+// list filled, a ledger with a charge, a schedule with an override, a
+// queued job, a ticket. It returns the values it wrote.
+func held(t *testing.T, db *handle) (*triage.Request, *sprint.Ledger, *oncall.Timeline, *triage.Job) {
 	t.Helper()
 	r := besideRequest()
 	r.Links, r.Events = []string{"https://example.com"}, []triage.Event{{Kind: "received", Detail: "asked"}}
@@ -23,16 +24,34 @@ func held(t *testing.T, db *handle) {
 	r.Decision.Labels = []string{"vpn"}
 	l := sprint.NewLedger("platform", 1, sprint.Budget{Capacity: 40, Fraction: 0.5})
 	l.Reserve("1", 2, T0)
+	tl := &oncall.Timeline{Team: "platform", FetchedAt: T0, Shifts: []oncall.Shift{{Team: "platform", User: "UBOB", Start: T0, End: T0.Add(time.Hour),
+		Override: &oncall.Override{ID: "o1", Team: "platform", User: "UBOB", Replaces: "UALICE", Start: T0, End: T0.Add(time.Hour)}}}}
+	j := Job("notify:1", T0)
 	MustUpdate(t, db, func(tx triage.Tx) error {
-		_, err := tx.Enqueue(Job("notify:1", T0))
-		return errors.Join(tx.PutRequest(r), tx.PutLedger(l), err, tx.PutSchedule(&oncall.Timeline{Team: "platform", FetchedAt: T0,
-			Shifts: []oncall.Shift{{Team: "platform", User: "UALICE", Start: T0, End: T0.Add(time.Hour)}}}))
+		_, err := tx.Enqueue(j)
+		return errors.Join(tx.PutRequest(r), tx.PutLedger(l), err, tx.PutSchedule(tl))
 	})
 	if _, _, err := db.CreateTicket("ticket.create:1", func(int64) local.Ticket {
 		return local.Ticket{Key: "REQ-1", Labels: []string{"vpn"}, Comments: []local.Comment{{Body: "first"}}}
 	}); err != nil {
 		t.Fatal(err)
 	}
+	return r, l, tl, j
+}
+
+// shiftsNow describes shifts by value: %v would print an override's
+// address, which differs between two decoded copies.
+func shiftsNow(shifts []oncall.Shift) string {
+	var out string
+	for _, sh := range shifts {
+		o := sh.Override
+		sh.Override = nil
+		out += fmt.Sprintf("%v", sh)
+		if o != nil {
+			out += fmt.Sprintf(" override %v", *o)
+		}
+	}
+	return out
 }
 
 // heldNow describes what a store holds of held's values, for comparing.
@@ -56,8 +75,8 @@ func heldNow(t *testing.T, db *handle) string {
 		if err != nil {
 			return err
 		}
-		out = fmt.Sprintf("request %s %v %v %v %v %v %s; ledger %v %v %v; schedule %v; jobs %d", r.Summary, r.Links, r.Events, r.Posts,
-			r.Similar, r.Decision.Labels, r.Status, l.Used(), l.Charges, l.Crossed, tl.Shifts, len(jobs))
+		out = fmt.Sprintf("request %s %v %v %v %v %v %s; ledger %v %v %v; schedule %s; jobs %d", r.Summary, r.Links, r.Events, r.Posts,
+			r.Similar, r.Decision.Labels, r.Status, l.Used(), l.Charges, l.Crossed, shiftsNow(tl.Shifts), len(jobs))
 		for _, j := range jobs {
 			out += fmt.Sprintf(" %s %d %s", j.Key, j.Attempts, j.Payload)
 		}
@@ -103,7 +122,7 @@ func testReadsAreCopies(t *testing.T, d Driver) {
 		if err != nil {
 			return err
 		}
-		tl.Shifts[0].User = "UMALLORY"
+		tl.Shifts[0].User, tl.Shifts[0].Override.User = "UMALLORY", "UMALLORY"
 		jobs, err := tx.DueJobs(T0, 0)
 		if err != nil || len(jobs) == 0 {
 			return fmt.Errorf("DueJobs = %v, %v", jobs, err)
@@ -127,25 +146,11 @@ func testReadsAreCopies(t *testing.T, d Driver) {
 // to the store's writes: the store must hold them as they were written.
 func testWritesKeepCopies(t *testing.T, d Driver) {
 	db := open(t, d, Options{})
-	r := besideRequest()
-	r.Events = []triage.Event{{Kind: "received", Detail: "asked"}}
-	l := sprint.NewLedger("platform", 1, sprint.Budget{Capacity: 40, Fraction: 0.5})
-	l.Reserve("1", 2, T0)
-	tl := &oncall.Timeline{Team: "platform", Shifts: []oncall.Shift{{Team: "platform", User: "UALICE", Start: T0, End: T0.Add(time.Hour)}}}
-	j := Job("notify:1", T0)
-	MustUpdate(t, db, func(tx triage.Tx) error {
-		_, err := tx.Enqueue(j)
-		return errors.Join(tx.PutRequest(r), tx.PutLedger(l), tx.PutSchedule(tl), err)
-	})
-	if _, _, err := db.CreateTicket("ticket.create:1", func(int64) local.Ticket {
-		return local.Ticket{Key: "REQ-1", Labels: []string{"vpn"}, Comments: []local.Comment{{Body: "first"}}}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	r, l, tl, j := held(t, db)
 	before := heldNow(t, db)
 	r.Summary, r.Events[0].Detail = "changed", "changed"
 	l.Reserve("2", 5, T0)
-	tl.Shifts[0].User = "UMALLORY"
+	tl.Shifts[0].User, tl.Shifts[0].Override.User = "UMALLORY", "UMALLORY"
 	j.Attempts, j.Payload = 7, []byte(`[]`)
 	if after := heldNow(t, db); after != before {
 		t.Errorf("changing what was written changed the store:\nbefore %s\n after %s", before, after)
