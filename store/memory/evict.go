@@ -94,13 +94,12 @@ func (s *Store) evict(team string, all bool, done func(*triage.Request) bool, fn
 	// Every team's list keeps the dropped entries until they are half of
 	// it: they all come before gone.horizon[""], where no read of the list
 	// goes, and removing them at each call read the whole list each time.
-	s.staleAll += n
-	if all := s.byTime.lists[""]; s.staleAll*2 > len(all) {
+	// The list holds every kept request once, so the rest are dropped.
+	if all := s.byTime.lists[""]; (len(all)-len(s.requests.m))*2 > len(all) {
 		s.byTime.lists[""] = slices.DeleteFunc(all, func(e stamp) bool {
 			_, ok := s.requests.m[e.id]
 			return !ok
 		})
-		s.staleAll = 0
 	}
 	return n
 }

@@ -49,7 +49,6 @@ type Store struct {
 	lastID   int64
 	requests logged[int64, stored]
 	byTime   index[string] // by team; "" holds every team's
-	staleAll int           // entries of byTime's "" list Evict dropped
 	byUser   index[userKey]
 	byTicket logged[string, int64]
 	byMsg    logged[msgKey, int64]
