@@ -91,3 +91,18 @@ func BenchmarkSearchZipf(b *testing.B) {
 	}
 	benchLookups(b, size, func(n int) string { return texts[n] }, func(n int) int { return size - 1 - n%latest })
 }
+
+// BenchmarkSearchDataHelp looks up, in an index of bench/slackload's
+// messages (a dozen asks about a dozen tables, each with a number of its
+// own), one of the latest 1,000, as Finder.Find does for each request of
+// slackload's burst, at several sizes: a lookup's cost should not grow
+// with the requests of a team that asks the same things.
+func BenchmarkSearchDataHelp(b *testing.B) {
+	const latest = 1000
+	for _, size := range []int{6_000, 12_000, 24_000, 48_000} {
+		b.Run(fmt.Sprintf("requests=%d", size), func(b *testing.B) {
+			benchLookups(b, size, func(n int) string { return synthtext.DataHelp(int64(n)) },
+				func(n int) int { return size - 1 - n%latest })
+		})
+	}
+}

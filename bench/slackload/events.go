@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/sprintguard/sprintguard/internal/synthtext"
 )
 
 // intakeChannel is the data team's #data-help, an intake channel in auto
@@ -63,37 +65,8 @@ func (g events) body(n int64) []byte {
 	return b
 }
 
-// What people ask #data-help, filled in from the lists below, so that the
-// classifier takes different paths through the data team's rules.
-var (
-	asks = []string{
-		"the %s dashboard shows stale numbers since this morning",
-		"please grant me read access to the %s schema in the warehouse",
-		"dbt model %s fails its source freshness test",
-		"can someone add a new column to %s for the quarterly report",
-		"airflow dag %s needs a backfill from last Monday",
-		"how do I find which table holds %s",
-		"need a looker chart of %s by region for the board deck",
-		"dag failed overnight: %s did not load",
-		"the numbers in %s look off compared to finance",
-		"could we schedule %s to refresh hourly instead of daily",
-		"what does the status field in %s mean",
-		"requesting a role for %s so our team can query it",
-	}
-	subjects = []string{
-		"orders_daily", "revenue_by_plan", "active_users", "churn_cohorts", "marketing_spend",
-		"support_tickets", "inventory_levels", "signup_funnel", "payments_ledger", "trial_conversions",
-		"nps_responses", "shipping_times", "ad_attribution",
-	}
-)
-
-// text returns event n's message: a different ask or subject for
-// neighbouring n, and n itself so that no two texts are equal.
-func text(n int64) string {
-	ask := asks[n%int64(len(asks))]
-	subject := subjects[(n/int64(len(asks)))%int64(len(subjects))]
-	return fmt.Sprintf(ask, subject) + " (ref " + strconv.FormatInt(n, 10) + ")"
-}
+// text returns event n's message (see synthtext.DataHelp).
+func text(n int64) string { return synthtext.DataHelp(n) }
 
 // sign returns Slack's request-signing headers for body sent at t: the
 // timestamp and "v0=" hex(HMAC-SHA256(secret, "v0:<ts>:<body>")).

@@ -1,12 +1,14 @@
-// Package synthtext makes the synthetic request texts of bench/learn: a
-// few topic words among filler words drawn from a Zipf distribution, which
-// gives real text's long tail of rare words. learn's benchmarks use the
+// Package synthtext makes synthetic request texts: bench/learn's, a few
+// topic words among filler words drawn from a Zipf distribution, which
+// gives real text's long tail of rare words, and bench/slackload's, a
+// dozen asks about a dozen tables (DataHelp). learn's benchmarks use the
 // same texts, so that a lookup's cost on them shows in `go test -bench`.
 package synthtext
 
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 )
 
@@ -59,4 +61,38 @@ func Text(r *rand.Rand, z *rand.Zipf, t int) string {
 		}
 	}
 	return strings.Join(ws, " ")
+}
+
+// What people ask #data-help in bench/slackload, filled in from the lists
+// below, so that the classifier takes different paths through the data
+// team's rules.
+var (
+	asks = []string{
+		"the %s dashboard shows stale numbers since this morning",
+		"please grant me read access to the %s schema in the warehouse",
+		"dbt model %s fails its source freshness test",
+		"can someone add a new column to %s for the quarterly report",
+		"airflow dag %s needs a backfill from last Monday",
+		"how do I find which table holds %s",
+		"need a looker chart of %s by region for the board deck",
+		"dag failed overnight: %s did not load",
+		"the numbers in %s look off compared to finance",
+		"could we schedule %s to refresh hourly instead of daily",
+		"what does the status field in %s mean",
+		"requesting a role for %s so our team can query it",
+	}
+	subjects = []string{
+		"orders_daily", "revenue_by_plan", "active_users", "churn_cohorts", "marketing_spend",
+		"support_tickets", "inventory_levels", "signup_funnel", "payments_ledger", "trial_conversions",
+		"nps_responses", "shipping_times", "ad_attribution",
+	}
+)
+
+// DataHelp returns bench/slackload's message n: a different ask or
+// subject for neighbouring n, and n itself so that no two texts are
+// equal.
+func DataHelp(n int64) string {
+	ask := asks[n%int64(len(asks))]
+	subject := subjects[(n/int64(len(asks)))%int64(len(subjects))]
+	return fmt.Sprintf(ask, subject) + " (ref " + strconv.FormatInt(n, 10) + ")"
 }
