@@ -32,7 +32,7 @@ func (x *Index) searchTerms(q []string, k int, skip int64) []Hit {
 	q = slices.Compact(q)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	n := len(x.docs)
+	n := len(x.reqs)
 	if n == 0 {
 		return nil
 	}
@@ -49,36 +49,43 @@ func (x *Index) searchTerms(q []string, k int, skip int64) []Hit {
 	for _, t := range q {
 		if k, ok := x.ids[t]; ok {
 			p := &x.post[k]
-			df := float64(len(p.doc))
+			df := float64(p.df)
 			idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
-			s.terms = append(s.terms, qterm{
-				p: p, idf: idf,
-				ub: float64(bm25Weight(idf, float64(p.maxTF), bm25Norm(p.minLen, avg))),
-			})
+			qt := qterm{p: p, idf: idf}
+			if len(p.doc) > 0 {
+				qt.ub = float64(bm25Weight(idf, float64(p.maxTF), bm25Norm(p.minLen, avg)))
+			}
+			s.terms = append(s.terms, qt)
 		}
 	}
 	// Rare terms first: they say the most and have the shortest lists.
-	slices.SortStableFunc(s.terms, func(a, b qterm) int { return len(a.p.doc) - len(b.p.doc) })
-	// The request looked up is indexed already, and its own words are the
-	// rarest: it must not be a candidate, or a request with one word
-	// nobody used before would find only itself.
-	s.skipDoc = -1
-	if i, ok := slices.BinarySearch(x.docs, skip); ok {
-		s.skipDoc = i
-	}
-	s.plan(n, x.budget)
-	s.k, s.skip, s.best, s.seeded = k, skip, s.best[:0], s.seeded[:0]
-	return s.top(x, k, skip, avg)
+	slices.SortStableFunc(s.terms, func(a, b qterm) int { return int(a.p.df - b.p.df) })
+	s.exclude(x, skip)
+	s.plan(len(x.lens), x.budget)
+	s.k, s.best, s.seeded = k, s.best[:0], s.seeded[:0]
+	return s.top(x, k, avg)
 }
 
 // search is one Search's working memory, pooled in its Index.
 type search struct {
-	skipDoc int   // the document of the request looked up, or -1
-	skip    int64 // the request looked up
-	k       int   // how many hits the search returns
+	k int // how many hits the search returns
 	// terms are the query's terms that the index holds, rarest first: the
-	// order in which a score adds up.
-	terms []qterm
+	// order in which a score adds up. The plan leaves in terms those
+	// that add to some class's score, and in all those it keeps.
+	terms, all []qterm
+	// skip is the request looked up, and firsts the other requests that
+	// hold a query term first (see postings): neither is a member of its
+	// class in this search, and firsts are scored on their own (see
+	// scoreFirst). dead are the classes that have no other members, in
+	// order, and reps the classes whose latest request is one of them,
+	// with their latest other member (-1 for a dead class).
+	skip   int64
+	firsts []firstHolder
+	dead   []uint32
+	reps   []classRep
+	// ranked holds the best classes, then the best requests, as top
+	// picks them.
+	ranked []ranked
 	// seen is a bit per document, clear between searches, for counting
 	// the plan's candidates when its choice depends on the exact count.
 	seen []uint64
@@ -159,6 +166,7 @@ func (s *search) plan(n, budget int) {
 	lo, hi := 0, 0         // bounds on the number of candidates
 	counted, cands := 0, 0 // kept[:counted] are marked in seen, cands bits set
 	kept := s.terms[:0]
+	s.all = s.all[:0]
 	for _, t := range s.terms {
 		scan := len(t.p.doc)
 		what, cost := choose(scan, lo, budget)
@@ -181,13 +189,16 @@ func (s *search) plan(n, budget int) {
 			continue
 		}
 		own := scan
-		if _, ok := slices.BinarySearch(t.p.doc, uint32(s.skipDoc)); ok && s.skipDoc >= 0 {
-			own--
+		for _, d := range s.dead {
+			if _, ok := slices.BinarySearch(t.p.doc, d); ok {
+				own--
+			}
 		}
 		if what == readWhole {
 			lo, hi = max(lo, own), hi+own
 			t.read = true
 		}
+		s.all = append(s.all, t)
 		// A term only the request looked up holds (its ticket number,
 		// say) adds to no candidate, but its bound would keep every
 		// other term essential.
@@ -210,7 +221,7 @@ func (s *search) plan(n, budget int) {
 func (s *search) mark(docs []uint32) int {
 	added := 0
 	for _, d := range docs {
-		if int(d) == s.skipDoc {
+		if slices.Contains(s.dead, d) {
 			continue
 		}
 		w, b := &s.seen[d>>6], uint64(1)<<(d&63)
@@ -247,8 +258,8 @@ const maxTabled = 4096
 // best candidates read so far are also scored to the end (see seed), and
 // the k-th best of those final scores is a floor too, often the k-th
 // best Search returns, as soon as one rare term is read.
-func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
-	n := len(x.docs)
+func (s *search) top(x *Index, k int, avg float64) []Hit {
+	n := len(x.lens)
 	if len(s.score) < n {
 		s.score = make([]float32, n+n/4)
 	}
@@ -322,7 +333,7 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 		if open {
 			// The k-th best is worked out only when it could pass rest.
 			if added > rest && rest*margin >= floor {
-				floor, tie = raise(floor, tie, s.kthBest(x, k, skip), -1)
+				floor, tie = raise(floor, tie, s.kthBest(k), -1)
 			}
 			if rest*margin >= floor {
 				continue
@@ -362,21 +373,21 @@ func (s *search) top(x *Index, k int, skip int64, avg float64) []Hit {
 			waited = 0
 		}
 	}
-	top := make([]Hit, 0, k+1)
+	top := s.ranked[:0]
 	for _, d := range s.touched {
 		sc := s.score[d]
 		s.score[d] = 0
-		// Most candidates are under the k-th hit so far: their ids, one
-		// cache miss each in a large index, are not read.
+		// Most candidates are under the k-th class so far: their
+		// requests, one cache miss each in a large index, are not read.
 		if len(top) == k && float64(sc) < top[k-1].Score {
 			continue
 		}
-		if id := x.docs[d]; id != skip {
-			top = insert(top, k, id, sc)
-		}
+		top = insert(top, k, ranked{Hit{s.rep(x, d), float64(sc)}, d})
 	}
 	s.touched = s.touched[:0]
-	return top
+	hits := s.expand(x, top, avg)
+	s.ranked = top[:0]
+	return hits
 }
 
 // read adds term t to the score of each document in its list, other
@@ -396,10 +407,10 @@ func (s *search) read(x *Index, t *qterm, norm func(uint32) float64, tabled, fre
 	s.once = once
 	// The request looked up is split off once rather than checked for
 	// at each posting; it is no candidate, so only fresh needs it.
-	if fresh && s.skipDoc >= 0 {
-		if i, ok := slices.BinarySearch(docs, uint32(s.skipDoc)); ok {
-			s.readRange(x, t.idf, docs[i+1:], tfs[i+1:], once, norm, fresh)
-			docs, tfs = docs[:i], tfs[:i]
+	for i := len(s.dead) - 1; fresh && i >= 0; i-- {
+		if j, ok := slices.BinarySearch(docs, s.dead[i]); ok {
+			s.readRange(x, t.idf, docs[j+1:], tfs[j+1:], once, norm, fresh)
+			docs, tfs = docs[:j], tfs[:j]
 		}
 	}
 	s.readRange(x, t.idf, docs, tfs, once, norm, fresh)
@@ -441,7 +452,7 @@ func (s *search) readRange(x *Index, idf float64, docs []uint32, tfs []uint8, on
 // (other than the request looked up), best first. It returns the score a
 // candidate must now pass to join them.
 func (s *search) note(x *Index, d uint32) float32 {
-	if x.docs[d] != s.skip && !slices.Contains(s.best, d) {
+	if !slices.Contains(s.best, d) {
 		s.best = append(s.best, d)
 	}
 	return s.cut()
@@ -552,7 +563,7 @@ func (s *search) prune(x *Index, left []qterm, norm func(uint32) float64, rest, 
 	need -= math.Abs(need) * 0x1p-30
 	low = math.Inf(1)
 	best := s.kth[:0]
-	k, skip, f32 := s.k, s.skip, float32(floor)
+	k, f32 := s.k, float32(floor)
 	cut := float32(math.Inf(-1)) // a score must pass it to be among best
 	kept := s.touched[:0]
 	sc := s.score
@@ -579,7 +590,7 @@ func (s *search) prune(x *Index, left []qterm, norm func(uint32) float64, rest, 
 		if float64(v) < low {
 			low = float64(v)
 		}
-		if v > cut && x.docs[d] != skip {
+		if v > cut {
 			best = keepBest(best, k, v)
 			if len(best) == k {
 				cut = best[k-1]
@@ -618,10 +629,10 @@ func cannotPass(left []qterm, d uint32, v float32, norm float64, floor float32, 
 // kthBest is the k-th best score of the candidates other than the request
 // looked up, or -Inf when there are fewer than k: a floor under the k-th
 // best score Search returns, as scores only grow.
-func (s *search) kthBest(x *Index, k int, skip int64) float64 {
+func (s *search) kthBest(k int) float64 {
 	kth := s.kth[:0]
 	for _, d := range s.touched {
-		if v := s.score[d]; (len(kth) < k || v > kth[k-1]) && x.docs[d] != skip {
+		if v := s.score[d]; len(kth) < k || v > kth[k-1] {
 			kth = keepBest(kth, k, v)
 		}
 	}
@@ -657,23 +668,28 @@ func find(docs []uint32, at int, d uint32) (int, bool) {
 	return lo, lo < len(docs) && docs[lo] == d
 }
 
-// insert adds request id, of score s, to top, the best up to k hits so
-// far, best first, ties to the later request.
-func insert(top []Hit, k int, id int64, s32 float32) []Hit {
-	s := float64(s32)
-	if s <= 0 {
+// ranked is a hit and the class it comes from.
+type ranked struct {
+	Hit
+	doc uint32
+}
+
+// insert adds h to top, the best up to k so far, best first, ties to the
+// later request.
+func insert(top []ranked, k int, h ranked) []ranked {
+	if h.Score <= 0 {
 		return top
 	}
-	if len(top) == k && (s < top[k-1].Score || s == top[k-1].Score && id < top[k-1].ID) {
+	if len(top) == k && (h.Score < top[k-1].Score || h.Score == top[k-1].Score && h.ID < top[k-1].ID) {
 		return top
 	}
 	i := len(top)
-	top = append(top, Hit{})
-	for i > 0 && (top[i-1].Score < s || top[i-1].Score == s && top[i-1].ID < id) {
+	top = append(top, ranked{})
+	for i > 0 && (top[i-1].Score < h.Score || top[i-1].Score == h.Score && top[i-1].ID < h.ID) {
 		top[i] = top[i-1]
 		i--
 	}
-	top[i] = Hit{ID: id, Score: s}
+	top[i] = h
 	if len(top) > k {
 		top = top[:k]
 	}
