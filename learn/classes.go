@@ -84,7 +84,7 @@ func (s *search) rep(x *Index, d uint32) int64 {
 // the latest k can be among the hits.
 func (s *search) expand(x *Index, top []ranked, avg float64) []Hit {
 	k := s.k
-	best := make([]ranked, 0, k+1)
+	best := s.hits[:0]
 	for _, c := range top {
 		taken := 0
 		x.members(c.doc, func(id int64) bool {
@@ -106,6 +106,7 @@ func (s *search) expand(x *Index, top []ranked, avg float64) []Hit {
 	for i, b := range best {
 		hits[i] = b.Hit
 	}
+	s.hits = best
 	return hits
 }
 

@@ -14,12 +14,17 @@
 // in-memory index took 60 MiB and 44 s to build for 10k requests and
 // answered top-3 queries in 37 ms (p50) and 299 ms (p99); 50k requests did
 // not finish building in 5 minutes. This index holds 500k requests in
-// about 68 MiB and answers in about 1 ms (p50): a posting is 5 bytes (a
-// 4-byte document number and a 1-byte term count, in parallel arrays), and
+// about 100 MiB and answers in about 1 ms (p50): a posting is 5 bytes (a
+// 4-byte class number and a 1-byte term count, in parallel arrays), and
 // a search reads the rarest query terms first within a postings budget
 // (see searchBudget), and stops making candidates once the terms left
 // cannot change the top k (see Search). `go run ./bench/learn` measures
-// it; `make bench` runs that.
+// it; `make bench` runs that. The index's documents are classes of
+// requests that score the same for every query (the same words, counted
+// the same, in texts of the same length, besides the words each was the
+// first to use, such as its ticket number), each indexed once: a team
+// that asks the same things often has few, and a lookup's cost does not
+// grow with how often they were asked (see Index).
 //
 // Rule suggestions (Suggest) classify the labelled history with the team's
 // rules, find where the team disagreed, and propose edits, each with the

@@ -12,13 +12,19 @@ import (
 //
 // The query's terms are taken rarest first (ties in alphabetical order),
 // and a plan within searchBudget decides what each one does: its list is
-// read whole (every request in it is a candidate), or it only adds to the
+// read whole (every class in it is a candidate), or it only adds to the
 // candidates that the lists read before it found, or it is left out (see
 // plan). A candidate's score is the float32 sum, rarest term first, of
 // BM25's weights of the terms it counts. Search returns the top k of the
 // candidates by that score, exactly, but stops making candidates, and
 // drops those it has, as soon as the terms left cannot lift them into the
 // top k (see top).
+//
+// The lists are of classes of requests that score the same (see Index),
+// and so are the candidates: Search finds the k best classes, by score
+// and then by the latest request each stands for (other than skip), and
+// takes the hits from their requests, and from the requests that hold a
+// query term first, which are scored on their own (see expand).
 func (x *Index) Search(text string, k int, skip int64) []Hit {
 	return x.searchTerms(terms(text), k, skip)
 }
@@ -83,9 +89,9 @@ type search struct {
 	firsts []firstHolder
 	dead   []uint32
 	reps   []classRep
-	// ranked holds the best classes, then the best requests, as top
-	// picks them.
-	ranked []ranked
+	// ranked holds the best classes as top picks them, and hits the best
+	// requests as expand picks them.
+	ranked, hits []ranked
 	// seen is a bit per document, clear between searches, for counting
 	// the plan's candidates when its choice depends on the exact count.
 	seen []uint64
@@ -157,8 +163,8 @@ func choose(scan, cands, budget int) (step, int) {
 // of many requests, as can a probed term, which adds nothing to requests
 // that only it (or a term read after it) holds.
 //
-// Candidates are the documents of the lists read whole, other than the
-// one looked up. choose needs their number only where its choice
+// Candidates are the classes of the lists read whole, other than those
+// the search leaves no request of (s.dead). choose needs their number only where its choice
 // depends on it: the plan keeps bounds on it (the longest of those lists,
 // and their lengths' sum), and counts it exactly, with a bit per
 // document, only when the choice differs between the two.
@@ -216,8 +222,8 @@ func (s *search) plan(n, budget int) {
 	s.terms = kept
 }
 
-// mark sets the bits of docs' documents other than the one looked up, and
-// returns how many were clear.
+// mark sets the bits of the classes of docs other than the dead ones,
+// and returns how many were clear.
 func (s *search) mark(docs []uint32) int {
 	added := 0
 	for _, d := range docs {
@@ -237,8 +243,9 @@ func (s *search) mark(docs []uint32) int {
 // search over longer requests computes each weight as it goes.
 const maxTabled = 4096
 
-// top returns the k best candidates of the plan's terms, adding the terms
-// up rarest first, one list at a time, in a float per document.
+// top returns the k best requests of the plan's terms: the k best
+// classes, adding the terms up rarest first, one list at a time, in a
+// float per class, expanded to their requests (see expand).
 //
 // Each term has a bound (qterm.ub), and the terms after one can add at
 // most their bounds' sum to any document. Once that sum is under the k-th
@@ -390,8 +397,8 @@ func (s *search) top(x *Index, k int, avg float64) []Hit {
 	return hits
 }
 
-// read adds term t to the score of each document in its list, other
-// than the one looked up: to every one, making each a candidate, when
+// read adds term t to the score of each class in its list, other than
+// the dead ones: to every one, making each a candidate, when
 // fresh is set, and only to the candidates otherwise.
 func (s *search) read(x *Index, t *qterm, norm func(uint32) float64, tabled, fresh bool) {
 	docs, tfs := t.p.doc, t.p.tf
@@ -405,8 +412,8 @@ func (s *search) read(x *Index, t *qterm, norm func(uint32) float64, tabled, fre
 		}
 	}
 	s.once = once
-	// The request looked up is split off once rather than checked for
-	// at each posting; it is no candidate, so only fresh needs it.
+	// The dead classes are split off once rather than checked for at
+	// each posting; they are no candidates, so only fresh needs it.
 	for i := len(s.dead) - 1; fresh && i >= 0; i-- {
 		if j, ok := slices.BinarySearch(docs, s.dead[i]); ok {
 			s.readRange(x, t.idf, docs[j+1:], tfs[j+1:], once, norm, fresh)
@@ -442,16 +449,16 @@ func (s *search) readRange(x *Index, idf float64, docs []uint32, tfs []uint8, on
 		v += w
 		sc[d] = v
 		if fresh && v > cut {
-			cut = s.note(x, d)
+			cut = s.note(d)
 		}
 	}
 }
 
 // note keeps d, whose score has just passed the k-th best of s.best,
-// among s.best: the k candidates of the best scores that read has seen
-// (other than the request looked up), best first. It returns the score a
+// among s.best: the k candidates of the best scores that read has seen,
+// best first. It returns the score a
 // candidate must now pass to join them.
-func (s *search) note(x *Index, d uint32) float32 {
+func (s *search) note(d uint32) float32 {
 	if !slices.Contains(s.best, d) {
 		s.best = append(s.best, d)
 	}
@@ -485,9 +492,9 @@ func (s *search) cut() float32 {
 // the query's rarest words.
 //
 // It also returns the oldest of the candidates whose final score is the
-// floor, when x's requests were added in id order (or -1): as a tie goes
-// to the later request, a request older than it that can at most tie
-// with the floor is not a hit.
+// floor, when a later class stands for a later request (see
+// Index.unordered), or -1: as a tie goes to the later request, a class
+// older than it that can at most tie with the floor has no hit.
 func (s *search) seed(x *Index, left []qterm, rest float64, norm func(uint32) float64) (float64, int) {
 	if len(s.best) < s.k {
 		return math.Inf(-1), -1
@@ -626,9 +633,9 @@ func cannotPass(left []qterm, d uint32, v float32, norm float64, floor float32, 
 	return v < floor || v == floor && older
 }
 
-// kthBest is the k-th best score of the candidates other than the request
-// looked up, or -Inf when there are fewer than k: a floor under the k-th
-// best score Search returns, as scores only grow.
+// kthBest is the k-th best score of the candidates, or -Inf when there
+// are fewer than k: a floor under the k-th best score Search returns, as
+// scores only grow and each candidate stands for a request.
 func (s *search) kthBest(k int) float64 {
 	kth := s.kth[:0]
 	for _, d := range s.touched {
