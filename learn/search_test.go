@@ -193,15 +193,7 @@ func randomCorpus(r *rand.Rand, size int, swapped, tight bool) (*Index, []string
 	for i := range stock {
 		stock[i] = phrase(2 + r.IntN(6))
 	}
-	ids := make([]int64, size)
-	for i := range ids {
-		ids[i] = int64(i + 1)
-	}
-	for i := 0; swapped && i+1 < size; i += 2 {
-		if r.IntN(5) == 0 {
-			ids[i], ids[i+1] = ids[i+1], ids[i]
-		}
-	}
+	ids := requestIDs(r, size, swapped, 5)
 	x := NewIndex()
 	texts := make([]string, 0, size)
 	for i := range size {
@@ -225,6 +217,22 @@ func randomCorpus(r *rand.Rand, size int, swapped, tight bool) (*Index, []string
 		texts = append(texts, text)
 	}
 	return x, texts
+}
+
+// requestIDs returns the ids of size requests, 1 to size in order, or,
+// when swapped is set, with about one pair of neighbours in oneIn
+// swapped.
+func requestIDs(r *rand.Rand, size int, swapped bool, oneIn int) []int64 {
+	ids := make([]int64, size)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	for i := 0; swapped && i+1 < size; i += 2 {
+		if r.IntN(oneIn) == 0 {
+			ids[i], ids[i+1] = ids[i+1], ids[i]
+		}
+	}
+	return ids
 }
 
 // TestSearchMatchesBruteForce checks Search's pruned top k against
@@ -405,15 +413,7 @@ func duplicateTexts(r *rand.Rand, size int, swapped bool) (*Index, []string) {
 	for i := range pool {
 		pool[i] = phrase(1 + r.IntN(5))
 	}
-	ids := make([]int64, size)
-	for i := range ids {
-		ids[i] = int64(i + 1)
-	}
-	for i := 0; swapped && i+1 < size; i += 2 {
-		if r.IntN(3) == 0 {
-			ids[i], ids[i+1] = ids[i+1], ids[i]
-		}
-	}
+	ids := requestIDs(r, size, swapped, 3)
 	x := NewIndex()
 	texts := make([]string, size)
 	for i := range size {
