@@ -57,22 +57,20 @@ type Index struct {
 	// Most classes have one request.
 	latest []int64
 	more   map[uint32][]int64
-	// reqs are the requests in the order they were added, and reqClass
-	// their classes.
+	// reqs are the requests by id, and reqClass their classes.
 	reqs     []int64
 	reqClass []uint32
 	total    int64 // sum of the requests' lengths
 	// longest is the largest of lens: a search's weight tables have an
 	// entry for each length up to it.
 	longest uint16
-	// shuffled is set once a request was added with an id not above the
-	// one before; unordered is set then, and once a request joined a
-	// class other than the newest. Until then each class's requests came
+	// unordered is set once a request was added with an id below one
+	// added before, or joined a class other than the newest. Until then each class's requests came
 	// after the class before's and before the next's, so that whichever
 	// a search leaves out (see search.exclude), a later class stands for
 	// a later request, which a tie goes to, and a search can tell which
 	// of two tied classes wins without reading their requests.
-	shuffled, unordered bool
+	unordered bool
 	// seeds and key make the hashes of classes.
 	seeds [2]maphash.Seed
 	key   []byte
@@ -143,11 +141,16 @@ func (x *Index) addTerms(id int64, ts []string) {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if n := len(x.reqs); n > 0 && id <= x.reqs[n-1] {
-		if _, ok := x.classOf(id); ok {
+	// Requests come in id order but for a few: one out of order is put
+	// in its place, which moves the few added after it.
+	at := len(x.reqs)
+	if at > 0 && id <= x.reqs[at-1] {
+		i, ok := slices.BinarySearch(x.reqs, id)
+		if ok {
 			return
 		}
-		x.shuffled, x.unordered = true, true
+		at = i
+		x.unordered = true
 	}
 	l := uint16(min(len(ts), math.MaxUint16))
 	var known []termCount
@@ -201,8 +204,8 @@ func (x *Index) addTerms(id int64, ts []string) {
 	for _, k := range fresh {
 		x.post[k].df++
 	}
-	x.reqs = append(x.reqs, id)
-	x.reqClass = append(x.reqClass, c)
+	x.reqs = slices.Insert(x.reqs, at, id)
+	x.reqClass = slices.Insert(x.reqClass, at, c)
 	x.total += int64(l)
 }
 
@@ -239,10 +242,6 @@ func (x *Index) members(c uint32, f func(id int64) bool) {
 // classOf returns the class of request id, if the index holds it.
 func (x *Index) classOf(id int64) (uint32, bool) {
 	i, ok := slices.BinarySearch(x.reqs, id)
-	if !ok && x.shuffled {
-		i = slices.Index(x.reqs, id)
-		ok = i >= 0
-	}
 	if !ok {
 		return 0, false
 	}

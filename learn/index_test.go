@@ -92,3 +92,23 @@ func TestSearchForAnIndexedRequestWithAWordOfItsOwn(t *testing.T) {
 		t.Errorf("Search = %v, want requests 1, 2 and 3", got)
 	}
 }
+
+// TestAddTakesEachRequestOnce: a request added again is not counted
+// again, and one added out of id order is found as the request looked
+// up, and left out.
+func TestAddTakesEachRequestOnce(t *testing.T) {
+	x := NewIndex()
+	for _, id := range []int64{1, 2, 5, 3, 5, 2} {
+		x.Add(id, "disk full on the build agents")
+	}
+	if x.Len() != 4 {
+		t.Errorf("Len = %d, want 4", x.Len())
+	}
+	var got []int64
+	for _, h := range x.Search("disk full", 5, 3) {
+		got = append(got, h.ID)
+	}
+	if fmt.Sprint(got) != "[5 2 1]" {
+		t.Errorf("Search = %v, want [5 2 1]", got)
+	}
+}

@@ -14,7 +14,7 @@ import (
 
 // bruteSearch is Search written the plain way, as the reference for its
 // classes and its pruning: every request is scored on its own, from the
-// texts added to x (texts[i] is request x.reqs[i]), and all are returned,
+// texts added to x (texts[i] is request ids[i]), and all are returned,
 // best first, so that the top k is the first k.
 //
 // Its plan is Search's, restated over the classes, worked out here from
@@ -30,7 +30,7 @@ import (
 // the latter are scored with every term the plan keeps. With a budget no
 // plan reaches and no probed term, this is BM25's exhaustive top k; the
 // probed and left-out terms are where Search, by design, departs from it.
-func bruteSearch(x *Index, texts []string, text string, skip int64, budget int) []Hit {
+func bruteSearch(texts []string, ids []int64, text string, skip int64, budget int) []Hit {
 	q := terms(text)
 	if len(q) == 0 || len(texts) == 0 {
 		return nil
@@ -51,7 +51,7 @@ func bruteSearch(x *Index, texts []string, text string, skip int64, budget int) 
 	total := 0
 	for i, text := range texts {
 		ts := terms(text)
-		r := request{id: x.reqs[i], tf: map[string]uint8{}, l: uint16(min(len(ts), math.MaxUint16))}
+		r := request{id: ids[i], tf: map[string]uint8{}, l: uint16(min(len(ts), math.MaxUint16))}
 		for _, w := range ts {
 			r.tf[w] = uint8(min(int(r.tf[w])+1, math.MaxUint8))
 		}
@@ -175,8 +175,9 @@ func bruteSearch(x *Index, texts []string, text string, skip int64, budget int) 
 // Some ids are below the one before when swapped is set. When tight is set,
 // every request is four different words, none skewed, so that the terms'
 // bounds are the weights themselves and scores differ by a hair: pruning
-// that passes over a request a little too soon shows.
-func randomCorpus(r *rand.Rand, size int, swapped, tight bool) (*Index, []string) {
+// that passes over a request a little too soon shows. It returns the
+// index, and the texts and ids of its requests in the order added.
+func randomCorpus(r *rand.Rand, size int, swapped, tight bool) (*Index, []string, []int64) {
 	vocab := make([]string, 40)
 	for i := range vocab {
 		vocab[i] = fmt.Sprintf("w%02d", i)
@@ -216,7 +217,7 @@ func randomCorpus(r *rand.Rand, size int, swapped, tight bool) (*Index, []string
 		x.Add(ids[i], text)
 		texts = append(texts, text)
 	}
-	return x, texts
+	return x, texts, ids
 }
 
 // requestIDs returns the ids of size requests, 1 to size in order, or,
@@ -244,7 +245,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	for c := range 10 {
 		size := 50 + r.IntN(1500)
-		x, texts := randomCorpus(r, size, c%4 == 3, c%3 == 2)
+		x, texts, ids := randomCorpus(r, size, c%4 == 3, c%3 == 2)
 		eachBudget(t, c, x, []int{searchBudget, 1 + r.IntN(size), 1 + r.IntN(3*size)}, func(t *testing.T) {
 			for range 40 {
 				var q string
@@ -255,9 +256,9 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 				case 1:
 					q = texts[r.IntN(len(texts))] + " " + texts[r.IntN(len(texts))]
 				default:
-					q, skip = texts[i], x.reqs[i]
+					q, skip = texts[i], ids[i]
 				}
-				matchesBrute(t, x, texts, q, skip)
+				matchesBrute(t, x, texts, ids, q, skip)
 			}
 		})
 	}
@@ -275,9 +276,9 @@ func eachBudget(t *testing.T, c int, x *Index, budgets []int, lookups func(t *te
 
 // matchesBrute checks Search(q, k, skip) against bruteSearch's first k,
 // to the bit, for several k.
-func matchesBrute(t *testing.T, x *Index, texts []string, q string, skip int64) {
+func matchesBrute(t *testing.T, x *Index, texts []string, ids []int64, q string, skip int64) {
 	t.Helper()
-	all := bruteSearch(x, texts, q, skip, x.budget)
+	all := bruteSearch(texts, ids, q, skip, x.budget)
 	for _, k := range []int{1, 3, Considered + 1, 25} {
 		got, want := x.Search(q, k, skip), all[:min(k, len(all))]
 		if !slices.Equal(got, want) {
@@ -293,7 +294,7 @@ func matchesBrute(t *testing.T, x *Index, texts []string, q string, skip int64) 
 func TestSearchPlanCoversEveryStep(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	seen := map[step]int{}
-	x, texts := randomCorpus(r, 2000, false, false)
+	x, texts, _ := randomCorpus(r, 2000, false, false)
 	for _, budget := range []int{searchBudget, 300} {
 		for _, q := range texts[:200] {
 			s := &search{}
@@ -329,8 +330,8 @@ func TestSearchPlanCoversEveryStep(t *testing.T) {
 // can learn it from the first requests it reads (see seed) and stop making
 // candidates after the first terms. When shuffled is set, the requests'
 // ids are not in the order they are added, so that the latest request is
-// not the one a tie goes to.
-func repeatedAsks(r *rand.Rand, size int, shuffled bool) (*Index, []string) {
+// not the one a tie goes to. It returns what randomCorpus does.
+func repeatedAsks(r *rand.Rand, size int, shuffled bool) (*Index, []string, []int64) {
 	phrase := func(n int) string {
 		ws := make([]string, n)
 		for i := range ws {
@@ -355,6 +356,7 @@ func repeatedAsks(r *rand.Rand, size int, shuffled bool) (*Index, []string) {
 	if shuffled {
 		ids = r.Perm(size)
 	}
+	added := make([]int64, 0, size)
 	for i := range size {
 		text := asks[i%len(asks)] + " " + subjects[(i/len(asks))%len(subjects)]
 		if r.IntN(8) == 0 {
@@ -366,8 +368,9 @@ func repeatedAsks(r *rand.Rand, size int, shuffled bool) (*Index, []string) {
 		text += fmt.Sprintf(" ticket %d", i)
 		x.Add(int64(ids[i]+1), text)
 		texts = append(texts, text)
+		added = append(added, int64(ids[i]+1))
 	}
-	return x, texts
+	return x, texts, added
 }
 
 // TestSearchMatchesBruteForceOnRepeatedAsks is TestSearchMatchesBruteForce
@@ -381,7 +384,7 @@ func repeatedAsks(r *rand.Rand, size int, shuffled bool) (*Index, []string) {
 func TestSearchMatchesBruteForceOnRepeatedAsks(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 3))
 	for c := range 10 {
-		x, texts := repeatedAsks(r, 100+r.IntN(1200), c%3 == 2)
+		x, texts, ids := repeatedAsks(r, 100+r.IntN(1200), c%3 == 2)
 		size := len(texts)
 		eachBudget(t, c, x, []int{searchBudget, 1 + r.IntN(3*size)}, func(t *testing.T) {
 			for range 30 {
@@ -389,7 +392,7 @@ func TestSearchMatchesBruteForceOnRepeatedAsks(t *testing.T) {
 				if r.IntN(3) == 0 {
 					i = r.IntN(size)
 				}
-				matchesBrute(t, x, texts, texts[i], x.reqs[i])
+				matchesBrute(t, x, texts, ids, texts[i], ids[i])
 			}
 		})
 	}
@@ -400,8 +403,9 @@ func TestSearchMatchesBruteForceOnRepeatedAsks(t *testing.T) {
 // class), some of those with a number of their own, among requests of
 // their own words: classes of many requests beside classes of one. When
 // swapped is set, some ids are below the one before, so that a class's
-// latest request is not always the latest added.
-func duplicateTexts(r *rand.Rand, size int, swapped bool) (*Index, []string) {
+// latest request is not always the latest added. It returns what
+// randomCorpus does.
+func duplicateTexts(r *rand.Rand, size int, swapped bool) (*Index, []string, []int64) {
 	phrase := func(n int) []string {
 		ws := make([]string, n)
 		for i := range ws {
@@ -430,7 +434,7 @@ func duplicateTexts(r *rand.Rand, size int, swapped bool) (*Index, []string) {
 		texts[i] = strings.Join(ws, " ")
 		x.Add(ids[i], texts[i])
 	}
-	return x, texts
+	return x, texts, ids
 }
 
 // TestSearchMatchesBruteForceOnDuplicates is TestSearchMatchesBruteForce
@@ -445,7 +449,7 @@ func TestSearchMatchesBruteForceOnDuplicates(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 17))
 	seen := map[int]int{}
 	for c := range 12 {
-		x, texts := duplicateTexts(r, 100+r.IntN(1500), c%3 == 1)
+		x, texts, ids := duplicateTexts(r, 100+r.IntN(1500), c%3 == 1)
 		size := len(texts)
 		if len(x.lens) > size/2 {
 			t.Fatalf("corpus %d: %d classes of %d requests: too few duplicates to test", c, len(x.lens), size)
@@ -453,7 +457,7 @@ func TestSearchMatchesBruteForceOnDuplicates(t *testing.T) {
 		eachBudget(t, c, x, []int{searchBudget, 1 + r.IntN(size)}, func(t *testing.T) {
 			for range 40 {
 				i := r.IntN(size)
-				q, skip := texts[i], x.reqs[i]
+				q, skip := texts[i], ids[i]
 				switch r.IntN(5) {
 				case 0:
 					q = fmt.Sprintf("d%02d", r.IntN(22))
@@ -465,12 +469,12 @@ func TestSearchMatchesBruteForceOnDuplicates(t *testing.T) {
 					skip = 0
 				case 1, 2:
 					i = size - 1 - r.IntN(min(size, 20))
-					skip = x.reqs[i]
+					skip = ids[i]
 				}
 				if skip != 0 {
-					seen[classSize(x, x.reqClass[i])]++
+					seen[classSize(x, skip)]++
 				}
-				matchesBrute(t, x, texts, q, skip)
+				matchesBrute(t, x, texts, ids, q, skip)
 			}
 		})
 	}
@@ -481,8 +485,10 @@ func TestSearchMatchesBruteForceOnDuplicates(t *testing.T) {
 	}
 }
 
-// classSize is how many requests class c of x has, 3 for more than two.
-func classSize(x *Index, c uint32) int {
+// classSize is how many requests the class of request id has, 3 for
+// more than two.
+func classSize(x *Index, id int64) int {
+	c, _ := x.classOf(id)
 	return min(1+len(x.more[c]), 3)
 }
 
