@@ -65,11 +65,12 @@ type Index struct {
 	// entry for each length up to it.
 	longest uint16
 	// unordered is set once a request was added with an id below one
-	// added before, or joined a class other than the newest. Until then each class's requests came
-	// after the class before's and before the next's, so that whichever
-	// a search leaves out (see search.exclude), a later class stands for
-	// a later request, which a tie goes to, and a search can tell which
-	// of two tied classes wins without reading their requests.
+	// added before, or joined a class other than the newest. Until then
+	// each class's requests came after the class before's and before the
+	// next's, so that whichever a search leaves out (see search.exclude),
+	// a later class stands for a later request, which a tie goes to, and
+	// a search can tell which of two tied classes wins without reading
+	// their requests.
 	unordered bool
 	// seeds and key make the hashes of classes.
 	seeds [2]maphash.Seed
