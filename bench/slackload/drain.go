@@ -20,10 +20,20 @@ type progress struct {
 	outbox   float64
 	heap     float64   // bytes of heap in use (go_memstats_heap_inuse_bytes), 0 if not shown
 	syncs    histogram // the journal's fdatasyncs so far (sprintguard_journal_sync_duration_seconds)
+	acks     histogram // serve's own time to acknowledge an event so far (sprintguard_ack_duration_seconds)
 }
 
-// journalSyncs is the histogram of the acknowledgement journal's fdatasyncs.
-const journalSyncs = "sprintguard_journal_sync_duration_seconds"
+const (
+	// journalSyncs is the histogram of the acknowledgement journal's
+	// fdatasyncs.
+	journalSyncs = "sprintguard_journal_sync_duration_seconds"
+	// ackDurations is the histogram of serve's acknowledgements, from its
+	// handler's start to its answer; its events are the series of kind
+	// "event".
+	ackDurations = "sprintguard_ack_duration_seconds"
+	// ackKind is the label of that series, before a bucket's le.
+	ackKind = `kind="event"`
+)
 
 // histogram is a cumulative Prometheus histogram as scraped: its finite
 // buckets' upper bounds and counts, in order. Arrays, so that a progress
@@ -51,27 +61,52 @@ func (h histogram) quantile(base histogram, q float64) float64 {
 	return math.Inf(1)
 }
 
-// add reads one sample of the histogram's series named name.
-func (h *histogram) add(name, labels string, v float64) error {
-	switch name {
-	case journalSyncs + "_count":
-		h.count = v
-	case journalSyncs + "_bucket":
-		le, ok := strings.CutPrefix(labels, `{le="`)
-		le, ok2 := strings.CutSuffix(le, `"}`)
-		if !ok || !ok2 {
-			return fmt.Errorf("metrics: %s%s: no le label alone", name, labels)
-		}
-		if le == "+Inf" || h.n == len(h.le) {
-			return nil
-		}
-		bound, err := strconv.ParseFloat(le, 64)
-		if err != nil {
-			return fmt.Errorf("metrics: %s%s: %w", name, labels, err)
-		}
-		h.le[h.n], h.cum[h.n] = bound, v
-		h.n++
+// bound is quantile printed for a reader: "<= 2.00 ms", or "> 1000.00 ms"
+// past the last finite bucket.
+func (h histogram) bound(base histogram, q float64) string {
+	v := h.quantile(base, q)
+	if math.IsInf(v, 1) {
+		return "> " + ms(time.Duration(h.le[h.n-1]*float64(time.Second)))
 	}
+	return "<= " + ms(time.Duration(v*float64(time.Second)))
+}
+
+// add reads one sample of the histogram: a _bucket or _count sample of a
+// series whose labels other than le are series ("" when it has none, or
+// one like `kind="event"`). Samples of the name's other series are left
+// out.
+func (h *histogram) add(name, series, labels string, v float64) error {
+	braced := ""
+	if series != "" {
+		braced = "{" + series + "}"
+	}
+	if strings.HasSuffix(name, "_count") {
+		if labels == braced {
+			h.count = v
+		}
+		return nil
+	}
+	head := `{le="`
+	if series != "" {
+		head = "{" + series + `,le="`
+	}
+	le, ok := strings.CutPrefix(labels, head)
+	if !ok && series != "" {
+		return nil
+	}
+	le, ok2 := strings.CutSuffix(le, `"}`)
+	if !ok || !ok2 {
+		return fmt.Errorf("metrics: %s%s: no le label alone", name, labels)
+	}
+	if le == "+Inf" || h.n == len(h.le) {
+		return nil
+	}
+	bound, err := strconv.ParseFloat(le, 64)
+	if err != nil {
+		return fmt.Errorf("metrics: %s%s: %w", name, labels, err)
+	}
+	h.le[h.n], h.cum[h.n] = bound, v
+	h.n++
 	return nil
 }
 
@@ -103,7 +138,8 @@ func parseProgress(r io.Reader) (progress, error) {
 			labels, rest = rest[:j+1], rest[j+1:]
 		}
 		syncs := name == journalSyncs+"_bucket" || name == journalSyncs+"_count"
-		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" && name != "go_memstats_heap_inuse_bytes" && !syncs {
+		acks := name == ackDurations+"_bucket" || name == ackDurations+"_count"
+		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" && name != "go_memstats_heap_inuse_bytes" && !syncs && !acks {
 			continue
 		}
 		fields := strings.Fields(rest)
@@ -116,7 +152,11 @@ func parseProgress(r io.Reader) (progress, error) {
 		}
 		switch name {
 		case journalSyncs + "_bucket", journalSyncs + "_count":
-			if err := p.syncs.add(name, labels, v); err != nil {
+			if err := p.syncs.add(name, "", labels, v); err != nil {
+				return p, err
+			}
+		case ackDurations + "_bucket", ackDurations + "_count":
+			if err := p.acks.add(name, ackKind, labels, v); err != nil {
 				return p, err
 			}
 		case "go_memstats_heap_inuse_bytes":

@@ -116,3 +116,35 @@ sprintguard_journal_sync_duration_seconds_count %d
 		t.Errorf("quantile past the last bound = %v, want +Inf", got)
 	}
 }
+
+func TestAckDurationsOfEventsOnly(t *testing.T) {
+	// Serve shows one ack series per kind; only the events' is read.
+	const exposition = `sprintguard_requests_total 0
+sprintguard_outbox_depth 0
+sprintguard_ack_duration_seconds_bucket{kind="command",le="0.001"} 7
+sprintguard_ack_duration_seconds_bucket{kind="command",le="0.01"} 7
+sprintguard_ack_duration_seconds_bucket{kind="command",le="+Inf"} 7
+sprintguard_ack_duration_seconds_count{kind="command"} 7
+sprintguard_ack_duration_seconds_bucket{kind="event",le="0.001"} 50
+sprintguard_ack_duration_seconds_bucket{kind="event",le="0.01"} 98
+sprintguard_ack_duration_seconds_bucket{kind="event",le="+Inf"} 100
+sprintguard_ack_duration_seconds_sum{kind="event"} 0.9
+sprintguard_ack_duration_seconds_count{kind="event"} 100
+`
+	p, err := parseProgress(strings.NewReader(exposition))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.acks.n != 2 || p.acks.count != 100 || p.acks.cum[1] != 98 {
+		t.Fatalf("parsed %d buckets, count %v, second bucket %v; want 2, 100, 98", p.acks.n, p.acks.count, p.acks.cum[1])
+	}
+	if got := p.acks.quantile(histogram{}, 0.5); got != 0.001 {
+		t.Errorf("p50 = %v, want 0.001", got)
+	}
+	if got := p.acks.quantile(histogram{}, 0.99); !math.IsInf(got, 1) {
+		t.Errorf("p99 = %v, want +Inf (past the last finite bound)", got)
+	}
+	if p.syncs.count != 0 {
+		t.Errorf("journal syncs count %v from an exposition without them", p.syncs.count)
+	}
+}
