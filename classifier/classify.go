@@ -28,6 +28,8 @@ type Set struct {
 type compiledRule struct {
 	rule               Rule // as written, deep-copied, for Rules
 	any, all, none     []termRef
+	anyMask, allMask   bitMask // of any and all, so that holds tests a list at once
+	noneMask           bitMask // of none
 	re                 *regexp.Regexp
 	pre                prefilter // for re
 	branches           []branch  // re split at its top-level |, or nil
@@ -64,8 +66,8 @@ const (
 type scratch struct {
 	tk tokenizer
 	// seenText and seenCode hold a bit per term: found in the prose, found
-	// in the code.
-	seenText, seenCode []uint64
+	// in the code; seenBoth is found in either.
+	seenText, seenCode, seenBoth []uint64
 	// raw is the normalized prose, "\n", then the code; see view.
 	raw      []byte
 	proseLen int
@@ -80,7 +82,7 @@ const maxPooledText = 64 << 10
 func (s *Set) init() {
 	words := (len(s.terms) + 63) / 64
 	s.scratch.New = func() any {
-		return &scratch{seenText: make([]uint64, words), seenCode: make([]uint64, words)}
+		return &scratch{seenText: make([]uint64, words), seenCode: make([]uint64, words), seenBoth: make([]uint64, words)}
 	}
 }
 
@@ -116,6 +118,9 @@ func (s *Set) Classify(in Input) Decision {
 	clear(sc.seenCode)
 	s.findTerms(sc, 0, proseWords, sc.seenText)
 	s.findTerms(sc, proseWords, len(sc.tk.words), sc.seenCode)
+	for i := range sc.seenBoth {
+		sc.seenBoth[i] = sc.seenText[i] | sc.seenCode[i]
+	}
 	sc.cont = sc.cont[:0]
 	sc.lits.reset(len(s.lits))
 	if len(s.lits) > 0 {
@@ -201,10 +206,20 @@ func (s *Set) findTerms(sc *scratch, from, to int, seen []uint64) {
 	}
 }
 
+// seen returns the terms found in the parts of the text given by in.
+func (sc *scratch) seen(in uint8) []uint64 {
+	switch in {
+	case inText:
+		return sc.seenText
+	case inCode:
+		return sc.seenCode
+	}
+	return sc.seenBoth
+}
+
 // has reports whether term id occurs in the parts of the text given by in.
 func (sc *scratch) has(id int32, in uint8) bool {
-	bit := uint64(1) << (id % 64)
-	return in&inText != 0 && sc.seenText[id/64]&bit != 0 || in&inCode != 0 && sc.seenCode[id/64]&bit != 0
+	return sc.seen(in)[id/64]&(1<<(id%64)) != 0
 }
 
 // holds evaluates every condition but the regex, cheapest first; the caller
@@ -233,25 +248,8 @@ func (r *compiledRule) holds(in *Input, sc *scratch) bool {
 	if w := r.rule.NeededWithin; w > 0 && (in.NeededBy.IsZero() || in.NeededBy.Sub(in.At) > w) {
 		return false
 	}
-	for _, t := range r.all {
-		if !sc.has(t.id, r.in) {
-			return false
-		}
-	}
-	for _, t := range r.none {
-		if sc.has(t.id, r.in) {
-			return false
-		}
-	}
-	if len(r.any) == 0 {
-		return true
-	}
-	for _, t := range r.any {
-		if sc.has(t.id, r.in) {
-			return true
-		}
-	}
-	return false
+	seen := sc.seen(r.in)
+	return r.allMask.all(seen) && !r.noneMask.any(seen) && (len(r.any) == 0 || r.anyMask.any(seen))
 }
 
 // channel returns the channel entry that admits in, as written, or "".

@@ -79,6 +79,7 @@ func (c *compiler) rule(i int, r Rule) compiledRule {
 	cr.any = c.terms(fail, "any", r.Any)
 	cr.all = c.terms(fail, "all", r.All)
 	cr.none = c.terms(fail, "none", r.None)
+	cr.anyMask, cr.allMask, cr.noneMask = termMask(cr.any), termMask(cr.all), termMask(cr.none)
 	for _, a := range cr.all {
 		if slices.ContainsFunc(cr.none, func(n termRef) bool { return n.id == a.id }) {
 			fail("none", fmt.Sprintf("%q is also under all, so the rule can never match; remove it from one of them", a.text), nil)
@@ -224,6 +225,14 @@ func (c *compiler) terms(fail func(string, string, error), field string, list []
 		refs = append(refs, termRef{id: id, text: strings.TrimSpace(s)})
 	}
 	return refs
+}
+
+func termMask(refs []termRef) bitMask {
+	ids := make([]int32, len(refs))
+	for i, t := range refs {
+		ids[i] = t.id
+	}
+	return maskOf(ids)
 }
 
 // InValues are the parts of a request's Text that a rule's `in` may name.
