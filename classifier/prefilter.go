@@ -49,9 +49,11 @@ const (
 	qOr               // some sub holds
 )
 
-// maxLits bounds the literal leaves of one prefilter. Past it the filter
-// costs about what the regex does; a larger one rules nothing out.
-const maxLits = 128
+// maxLits bounds the literal leaves of one prefilter, and so the work
+// of building it; a larger one rules nothing out. An AND's or an OR's
+// literals are tested a word of bits at a time, so that even one this
+// large costs far less than running the regex.
+const maxLits = 512
 
 // literals interns the lower-cased literals of a rule set's prefilters.
 type literals struct {
@@ -122,28 +124,26 @@ func (l *literals) query(re *syntax.Regexp, foldS *bool) query {
 		for _, sub := range re.Sub {
 			set, ok := exact(sub, foldS)
 			if ok && len(run)*len(set) <= maxExact {
-				run = product(run, set)
+				run = vague(product(run, set))
 				continue
 			}
+			before := run
 			if !ok {
 				if pre, known := affixes(sub, true, foldS); known && len(run)*len(pre) <= maxExact {
 					run = product(run, pre)
 				}
 			}
 			subs = append(subs, l.anyOf(run))
-			run = []string{""}
 			switch {
 			case ok:
-				run = set
-			case !repeatsExact(sub, foldS):
+				run = vague(product(fit(before, maxExact/len(set)), set))
+			case repeatsExact(sub, foldS):
 				// The run and the next hold what a repeat of an exact
-				// part needs; anything else is asked for whole.
-				subs = append(subs, l.query(sub, foldS))
-				fallthrough
+				// part needs.
+				run = ends(before, sub, foldS)
 			default:
-				if suf, known := affixes(sub, false, foldS); known {
-					run = suf
-				}
+				subs = append(subs, l.query(sub, foldS))
+				run = ends(before, sub, foldS)
 			}
 		}
 		return join(qAnd, append(subs, l.anyOf(run)))
@@ -158,7 +158,7 @@ func (l *literals) query(re *syntax.Regexp, foldS *bool) query {
 }
 
 // maxExact bounds the texts exact multiplies out.
-const maxExact = 16
+const maxExact = 32
 
 // exact returns every text re can match, lower-cased, when they are few
 // and known: literals, empty-width assertions, and their concatenations,
@@ -254,6 +254,12 @@ func affixes(re *syntax.Regexp, prefix bool, foldS *bool) ([]string, bool) {
 		if re.Min >= 1 {
 			return affixes(re.Sub[0], prefix, foldS)
 		}
+		fallthrough
+	case syntax.OpQuest, syntax.OpStar:
+		// Nothing known is "": a match of nothing starts and ends so.
+		if set, ok := affixes(re.Sub[0], prefix, foldS); ok && len(set) < maxExact {
+			return append([]string{""}, set...), true
+		}
 	case syntax.OpConcat:
 		set := []string{""}
 		for k := range re.Sub {
@@ -293,6 +299,64 @@ func affixes(re *syntax.Regexp, prefix bool, foldS *bool) ([]string, bool) {
 		return set, true
 	}
 	return nil, false
+}
+
+// fit shortens the texts of run from their start, as little as needed to
+// leave at most limit of them: a text that ends a match also ends it
+// without its first bytes, and the end is what the next part joins.
+func fit(run []string, limit int) []string {
+	longest := 0
+	for _, s := range run {
+		longest = max(longest, len(s))
+	}
+	for n := longest; n > 0 && len(run) > limit; n-- {
+		var short []string
+		for _, s := range run {
+			if t := s[max(0, len(s)-n):]; !slices.Contains(short, t) {
+				short = append(short, t)
+			}
+		}
+		run = short
+	}
+	if len(run) > limit {
+		return []string{""}
+	}
+	return run
+}
+
+// ends returns texts one of which ends every match of a concatenation's
+// parts up to sub, given the texts that end it before sub. A part that
+// may match nothing leaves the texts before it possible.
+func ends(before []string, sub *syntax.Regexp, foldS *bool) []string {
+	for sub.Op == syntax.OpCapture {
+		sub = sub.Sub[0]
+	}
+	if sub.Op == syntax.OpQuest || sub.Op == syntax.OpStar || sub.Op == syntax.OpRepeat && sub.Min == 0 {
+		suf, ok := affixes(sub.Sub[0], false, foldS)
+		if !ok || len(suf) >= maxExact {
+			return []string{""}
+		}
+		out := fit(before, maxExact-len(suf))
+		for _, t := range suf {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+		return vague(out)
+	}
+	if suf, ok := affixes(sub, false, foldS); ok {
+		return vague(suf)
+	}
+	return []string{""}
+}
+
+// vague returns {""} for a set of texts that holds "": one of them
+// occurring says no more than "" does, and a shorter set joins more.
+func vague(set []string) []string {
+	if slices.Contains(set, "") {
+		return []string{""}
+	}
+	return set
 }
 
 // repeatsExact reports whether re is one or more repeats of a part with
