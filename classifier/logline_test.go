@@ -1,6 +1,10 @@
 package classifier
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 // mayStartLog may only rule out lines that logStart cannot match: every
 // first byte it rules out is tried before tails that complete each kind of
@@ -31,6 +35,53 @@ func TestMayStartLogKeepsLogLines(t *testing.T) {
 	for _, line := range []string{"<!subteam^S1|@oncall> help", ":fire: prod is down", "@here the site", "\"quoted\" words", "* a list item"} {
 		if mayStartLog(line) {
 			t.Errorf("mayStartLog(%q) = true; such lines cannot start a log", line)
+		}
+	}
+}
+
+// Lines made at random of log-like and prose-like words: whenever
+// logStart matches one, mayStartLog must let it through; and the
+// greetings and labels that start chat are ruled out.
+func TestMayStartLogKeepsGeneratedLogLines(t *testing.T) {
+	words := []string{
+		"ERROR", "ERROR:", "ERROR:x", "ERROR[", "Error:", "IOException:", "IOException", "com.foo.BarException",
+		"main.go:12", "pkg/x.go:3", "user@host:~$", "u@h:/tmp#", "Mon,", "Mon", "Jan", "Jan,", "12", "2", "2026",
+		"E0102", "W1231", "at", "async", "panic:", "panic", "[INFO]", "[", "]", "x", "Hi!", "Hello,", "urgent:",
+		"{", `"level":`, "...", "more", "2026-01-02T10:00", "10:00:00", "15:04", "(", ")", "(x.js:1:2)", "npm",
+		"ERR!", "WARN", "GET", "/x", "HTTP/1", "0x1f", "#1", "$", "ls", "File", `"a.py",`, "line", "Caused", "by:",
+		"thread", "'main'", "panicked", "goroutine", "Traceback", "Exception", "in", "1.2.3.4", "-", "a=b", "FATAL",
+	}
+	seps := []string{" ", " ", "  ", "\t", ""}
+	rnd := rand.New(rand.NewPCG(3, 5))
+	matched := 0
+	for range 200000 {
+		var b strings.Builder
+		for range 1 + rnd.IntN(5) {
+			b.WriteString(words[rnd.IntN(len(words))])
+			b.WriteString(seps[rnd.IntN(len(seps))])
+		}
+		line := strings.TrimSpace(b.String())
+		if logStart.MatchString(line) {
+			matched++
+			if !mayStartLog(line) {
+				t.Fatalf("mayStartLog rules out %q, which logStart matches", line)
+			}
+		}
+	}
+	if matched < 20000 {
+		t.Fatalf("only %d lines matched logStart: the words no longer exercise it", matched)
+	}
+	for _, line := range []string{
+		"Mon, Jan 2 15:04 host x", "E0102 15:04:05.000 x", "panic: boom", "ERROR:x", "ERROR[main] x", "WARNING  x",
+		"IOException: x", "com.foo.BarException: x", "main.go:12 +0x1f", "user@host:~$ ls",
+	} {
+		if !logStart.MatchString(line) || !mayStartLog(line) {
+			t.Errorf("%q: logStart %v, mayStartLog %v; want both", line, logStart.MatchString(line), mayStartLog(line))
+		}
+	}
+	for _, line := range []string{"Hi! the deploy is stuck", "Hello, can someone help", "urgent: prod is down", "API is down", "hey, any news?", "URGENT please"} {
+		if mayStartLog(line) {
+			t.Errorf("mayStartLog(%q) = true; it starts prose", line)
 		}
 	}
 }
