@@ -13,10 +13,13 @@ type Set struct {
 	rules      []compiledRule
 	defaultIdx int
 	terms      []term
-	// index maps a term's first word to the terms starting with it, so a
-	// text is scanned once whatever the number of rules.
-	index map[string][]int32
-	words wordFilter // of index's keys
+	// vocab numbers every form of every word of the terms, and starts
+	// lists by that number the terms whose first word has that form, so a
+	// text is scanned once whatever the number of rules, and a phrase's
+	// later words are compared by number.
+	vocab  map[string]int32
+	starts [][]int32
+	words  wordFilter // of vocab's keys
 	// lits are the literals of the regexes' prefilters, lower-cased; see
 	// prefilter.
 	lits    [][]byte
@@ -68,6 +71,8 @@ type scratch struct {
 	// seenText and seenCode hold a bit per term: found in the prose, found
 	// in the code; seenBoth is found in either.
 	seenText, seenCode, seenBoth []uint64
+	// vocab is the vocab number of each word of tk, or -1.
+	vocab []int32
 	// raw is the normalized prose, "\n", then the code; see view.
 	raw      []byte
 	proseLen int
@@ -114,6 +119,7 @@ func (s *Set) Classify(in Input) Decision {
 	sc.tk.feed([]byte{'\n'})
 	sc.tk.feed(sc.raw[sc.proseLen+1:])
 	sc.tk.finish()
+	sc.vocab = s.number(sc.vocab[:0], &sc.tk)
 	clear(sc.seenText)
 	clear(sc.seenCode)
 	s.findTerms(sc, 0, proseWords, sc.seenText)
@@ -187,23 +193,33 @@ func (s *Set) release(sc *scratch) {
 // the tokenized text; a phrase does not run past to.
 func (s *Set) findTerms(sc *scratch, from, to int, seen []uint64) {
 	for i := from; i < to; i++ {
-		w := sc.tk.word(i)
-		if !s.words.mayHold(w) {
+		v := sc.vocab[i]
+		if v < 0 {
 			continue
 		}
-		ids, ok := s.index[string(w)]
-		if !ok {
-			continue
-		}
-		for _, id := range ids {
+		for _, id := range s.starts[v] {
 			if seen[id/64]&(1<<(id%64)) != 0 {
 				continue
 			}
-			if t := &s.terms[id]; len(t.words) == 1 || t.at(&sc.tk, i, to) {
+			if t := &s.terms[id]; len(t.words) == 1 || t.at(&sc.tk, sc.vocab, i, to) {
 				seen[id/64] |= 1 << (id % 64)
 			}
 		}
 	}
+}
+
+// number appends to dst the vocab number of each word of tk, or -1.
+func (s *Set) number(dst []int32, tk *tokenizer) []int32 {
+	for i := range tk.words {
+		v := int32(-1)
+		if w := tk.word(i); s.words.mayHold(w) {
+			if n, ok := s.vocab[string(w)]; ok {
+				v = n
+			}
+		}
+		dst = append(dst, v)
+	}
+	return dst
 }
 
 // seen returns the terms found in the parts of the text given by in.
