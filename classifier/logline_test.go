@@ -21,11 +21,8 @@ func TestMayStartLogKeepsLogLines(t *testing.T) {
 			if c >= 0x80 {
 				line = string([]byte{byte(c)}) + tail
 			}
-			if logStart.MatchString(line) {
+			if keepsLogLine(t, line) {
 				matched++
-				if !mayStartLog(line) {
-					t.Errorf("mayStartLog rules out %q, which logStart matches", line)
-				}
 			}
 		}
 	}
@@ -55,17 +52,8 @@ func TestMayStartLogKeepsGeneratedLogLines(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(3, 5))
 	matched := 0
 	for range 200000 {
-		var b strings.Builder
-		for range 1 + rnd.IntN(5) {
-			b.WriteString(words[rnd.IntN(len(words))])
-			b.WriteString(seps[rnd.IntN(len(seps))])
-		}
-		line := strings.TrimSpace(b.String())
-		if logStart.MatchString(line) {
+		if keepsLogLine(t, strings.TrimSpace(randomText(rnd, words, seps, 5))) {
 			matched++
-			if !mayStartLog(line) {
-				t.Fatalf("mayStartLog rules out %q, which logStart matches", line)
-			}
 		}
 	}
 	if matched < 20000 {
@@ -84,4 +72,30 @@ func TestMayStartLogKeepsGeneratedLogLines(t *testing.T) {
 			t.Errorf("mayStartLog(%q) = true; it starts prose", line)
 		}
 	}
+}
+
+// keepsLogLine reports whether logStart matches line, and fails the test
+// when mayStartLog rules such a line out.
+func keepsLogLine(t *testing.T, line string) bool {
+	t.Helper()
+	if !logStart.MatchString(line) {
+		return false
+	}
+	if !mayStartLog(line) {
+		t.Fatalf("mayStartLog rules out %q, which logStart matches", line)
+	}
+	return true
+}
+
+// randomText joins one to most of parts chosen by rnd, each followed by
+// one of seps, if any.
+func randomText(rnd *rand.Rand, parts, seps []string, most int) string {
+	var b strings.Builder
+	for range 1 + rnd.IntN(most) {
+		b.WriteString(parts[rnd.IntN(len(parts))])
+		if len(seps) > 0 {
+			b.WriteString(seps[rnd.IntN(len(seps))])
+		}
+	}
+	return b.String()
 }

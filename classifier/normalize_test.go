@@ -165,11 +165,7 @@ func TestScanURLSkipsOnlyPlainBytes(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(5, 8))
 	skipped := 0
 	for range 20000 {
-		var b strings.Builder
-		for range 1 + rnd.IntN(10) {
-			b.WriteString(pieces[rnd.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := randomText(rnd, pieces, nil, 10)
 		for i := 0; i < len(s); i++ {
 			if proseBytes[s[i]] != proseAlnum || !tokenStart(s, i) {
 				continue
