@@ -51,12 +51,12 @@ func TestMayStartLogKeepsGeneratedLogLines(t *testing.T) {
 	seps := []string{" ", " ", "  ", "\t", ""}
 	rnd := rand.New(rand.NewPCG(3, 5))
 	matched := 0
-	for range 200000 {
+	for range 40000 {
 		if keepsLogLine(t, strings.TrimSpace(randomText(rnd, words, seps, 5))) {
 			matched++
 		}
 	}
-	if matched < 20000 {
+	if matched < 4000 {
 		t.Fatalf("only %d lines matched logStart: the words no longer exercise it", matched)
 	}
 	for _, line := range []string{

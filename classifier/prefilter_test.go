@@ -151,7 +151,7 @@ func TestPrefilterNeverHidesAMatchGenerated(t *testing.T) {
 		texts = append(texts, b.String())
 	}
 	matched := 0
-	for range 3000 {
+	for range 1000 {
 		expr := gen(4)
 		if rnd.IntN(3) == 0 {
 			expr = `(?i)` + expr
@@ -177,7 +177,7 @@ func TestPrefilterNeverHidesAMatchGenerated(t *testing.T) {
 			}
 		}
 	}
-	if matched < 10000 {
+	if matched < 50000 {
 		t.Fatalf("only %d matches: the patterns test little", matched)
 	}
 }
