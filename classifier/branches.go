@@ -64,8 +64,13 @@ func (l *literals) branchOf(re *syntax.Regexp, exact bool) (branch, bool) {
 // regexp's leftmost-first semantics take the leftmost start, and there the
 // first alternative that matches, with that alternative's own match.
 func (r *compiledRule) find(s *Set, sc *scratch, v []byte, wantLoc bool) ([]int, bool) {
+	// The whole pattern's prefilter rules out most texts at once, before
+	// those of its branches or its gate's pieces.
+	if !r.pre.mayMatch(s.lits, sc.tk.buf, sc.tk.longS, &sc.lits) {
+		return nil, false
+	}
 	if r.branches == nil {
-		if !r.pre.mayMatch(s.lits, sc.tk.buf, sc.tk.longS, &sc.lits) || r.gate != nil && !r.gate.open(s, sc, v) {
+		if r.gate != nil && !r.gate.open(s, sc, v) {
 			return nil, false
 		}
 		if !wantLoc {

@@ -13,10 +13,13 @@ type Set struct {
 	rules      []compiledRule
 	defaultIdx int
 	terms      []term
-	// index maps a term's first word to the terms starting with it, so a
-	// text is scanned once whatever the number of rules.
-	index map[string][]int32
-	words wordFilter // of index's keys
+	// vocab numbers every form of every word of the terms, and starts
+	// lists by that number the terms whose first word has that form, so a
+	// text is scanned once whatever the number of rules, and a phrase's
+	// later words are compared by number.
+	vocab  map[string]int32
+	starts [][]int32
+	words  wordFilter // of vocab's keys
 	// lits are the literals of the regexes' prefilters, lower-cased; see
 	// prefilter.
 	lits    [][]byte
@@ -28,6 +31,8 @@ type Set struct {
 type compiledRule struct {
 	rule               Rule // as written, deep-copied, for Rules
 	any, all, none     []termRef
+	anyMask, allMask   bitMask // of any and all, so that holds tests a list at once
+	noneMask           bitMask // of none
 	re                 *regexp.Regexp
 	pre                prefilter // for re
 	branches           []branch  // re split at its top-level |, or nil
@@ -64,8 +69,10 @@ const (
 type scratch struct {
 	tk tokenizer
 	// seenText and seenCode hold a bit per term: found in the prose, found
-	// in the code.
-	seenText, seenCode []uint64
+	// in the code; seenBoth is found in either.
+	seenText, seenCode, seenBoth []uint64
+	// vocab is the vocab number of each word of tk, or -1.
+	vocab []int32
 	// raw is the normalized prose, "\n", then the code; see view.
 	raw      []byte
 	proseLen int
@@ -80,7 +87,7 @@ const maxPooledText = 64 << 10
 func (s *Set) init() {
 	words := (len(s.terms) + 63) / 64
 	s.scratch.New = func() any {
-		return &scratch{seenText: make([]uint64, words), seenCode: make([]uint64, words)}
+		return &scratch{seenText: make([]uint64, words), seenCode: make([]uint64, words), seenBoth: make([]uint64, words)}
 	}
 }
 
@@ -112,10 +119,14 @@ func (s *Set) Classify(in Input) Decision {
 	sc.tk.feed([]byte{'\n'})
 	sc.tk.feed(sc.raw[sc.proseLen+1:])
 	sc.tk.finish()
+	sc.vocab = s.number(sc.vocab[:0], &sc.tk)
 	clear(sc.seenText)
 	clear(sc.seenCode)
 	s.findTerms(sc, 0, proseWords, sc.seenText)
 	s.findTerms(sc, proseWords, len(sc.tk.words), sc.seenCode)
+	for i := range sc.seenBoth {
+		sc.seenBoth[i] = sc.seenText[i] | sc.seenCode[i]
+	}
 	sc.cont = sc.cont[:0]
 	sc.lits.reset(len(s.lits))
 	if len(s.lits) > 0 {
@@ -182,29 +193,49 @@ func (s *Set) release(sc *scratch) {
 // the tokenized text; a phrase does not run past to.
 func (s *Set) findTerms(sc *scratch, from, to int, seen []uint64) {
 	for i := from; i < to; i++ {
-		w := sc.tk.word(i)
-		if !s.words.mayHold(w) {
+		v := sc.vocab[i]
+		if v < 0 {
 			continue
 		}
-		ids, ok := s.index[string(w)]
-		if !ok {
-			continue
-		}
-		for _, id := range ids {
+		for _, id := range s.starts[v] {
 			if seen[id/64]&(1<<(id%64)) != 0 {
 				continue
 			}
-			if t := &s.terms[id]; len(t.words) == 1 || t.at(&sc.tk, i, to) {
+			if t := &s.terms[id]; len(t.words) == 1 || t.at(&sc.tk, sc.vocab, i, to) {
 				seen[id/64] |= 1 << (id % 64)
 			}
 		}
 	}
 }
 
+// number appends to dst the vocab number of each word of tk, or -1.
+func (s *Set) number(dst []int32, tk *tokenizer) []int32 {
+	for i := range tk.words {
+		v := int32(-1)
+		if w := tk.word(i); s.words.mayHold(w) {
+			if n, ok := s.vocab[string(w)]; ok {
+				v = n
+			}
+		}
+		dst = append(dst, v)
+	}
+	return dst
+}
+
+// seen returns the terms found in the parts of the text given by in.
+func (sc *scratch) seen(in uint8) []uint64 {
+	switch in {
+	case inText:
+		return sc.seenText
+	case inCode:
+		return sc.seenCode
+	}
+	return sc.seenBoth
+}
+
 // has reports whether term id occurs in the parts of the text given by in.
 func (sc *scratch) has(id int32, in uint8) bool {
-	bit := uint64(1) << (id % 64)
-	return in&inText != 0 && sc.seenText[id/64]&bit != 0 || in&inCode != 0 && sc.seenCode[id/64]&bit != 0
+	return sc.seen(in)[id/64]&(1<<(id%64)) != 0
 }
 
 // holds evaluates every condition but the regex, cheapest first; the caller
@@ -233,25 +264,8 @@ func (r *compiledRule) holds(in *Input, sc *scratch) bool {
 	if w := r.rule.NeededWithin; w > 0 && (in.NeededBy.IsZero() || in.NeededBy.Sub(in.At) > w) {
 		return false
 	}
-	for _, t := range r.all {
-		if !sc.has(t.id, r.in) {
-			return false
-		}
-	}
-	for _, t := range r.none {
-		if sc.has(t.id, r.in) {
-			return false
-		}
-	}
-	if len(r.any) == 0 {
-		return true
-	}
-	for _, t := range r.any {
-		if sc.has(t.id, r.in) {
-			return true
-		}
-	}
-	return false
+	seen := sc.seen(r.in)
+	return r.allMask.all(seen) && !r.noneMask.any(seen) && (len(r.any) == 0 || r.anyMask.any(seen))
 }
 
 // channel returns the channel entry that admits in, as written, or "".

@@ -18,7 +18,7 @@ func Compile(rules []Rule, opt Options) (*Set, error) {
 	c := &compiler{
 		opt: opt,
 		ids: map[string]int32{},
-		set: &Set{index: map[string][]int32{}, defaultIdx: -1},
+		set: &Set{vocab: map[string]int32{}, defaultIdx: -1},
 	}
 	names := map[string]int{}
 	var defaults []int
@@ -79,6 +79,7 @@ func (c *compiler) rule(i int, r Rule) compiledRule {
 	cr.any = c.terms(fail, "any", r.Any)
 	cr.all = c.terms(fail, "all", r.All)
 	cr.none = c.terms(fail, "none", r.None)
+	cr.anyMask, cr.allMask, cr.noneMask = termMask(cr.any), termMask(cr.all), termMask(cr.none)
 	for _, a := range cr.all {
 		if slices.ContainsFunc(cr.none, func(n termRef) bool { return n.id == a.id }) {
 			fail("none", fmt.Sprintf("%q is also under all, so the rule can never match; remove it from one of them", a.text), nil)
@@ -215,15 +216,41 @@ func (c *compiler) terms(fail func(string, string, error), field string, list []
 		if !ok {
 			id = int32(len(c.set.terms))
 			c.ids[key] = id
-			c.set.terms = append(c.set.terms, t)
-			for _, f := range t.forms[0] {
-				c.set.index[f] = append(c.set.index[f], id)
-				c.set.words.add(f)
+			t.formIDs = make([][]int32, len(t.forms))
+			for k, forms := range t.forms {
+				for _, f := range forms {
+					v := c.number(f)
+					t.formIDs[k] = append(t.formIDs[k], v)
+					if k == 0 {
+						c.set.starts[v] = append(c.set.starts[v], id)
+					}
+				}
 			}
+			c.set.terms = append(c.set.terms, t)
 		}
 		refs = append(refs, termRef{id: id, text: strings.TrimSpace(s)})
 	}
 	return refs
+}
+
+// number returns the vocab number of a word form, numbering it if new.
+func (c *compiler) number(form string) int32 {
+	v, ok := c.set.vocab[form]
+	if !ok {
+		v = int32(len(c.set.starts))
+		c.set.vocab[form] = v
+		c.set.starts = append(c.set.starts, nil)
+		c.set.words.add(form)
+	}
+	return v
+}
+
+func termMask(refs []termRef) bitMask {
+	ids := make([]int32, len(refs))
+	for i, t := range refs {
+		ids[i] = t.id
+	}
+	return maskOf(ids)
 }
 
 // InValues are the parts of a request's Text that a rule's `in` may name.

@@ -76,38 +76,61 @@ func restoreApostrophes(b []byte, from int) []byte {
 // needsApostrophes reports whether restoreApostrophes would change s: it
 // has a non-ASCII byte (maybe a typographic apostrophe) or a listed word.
 func needsApostrophes(s []byte) bool {
-	start := -1
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && s[i] >= utf8.RuneSelf {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch apostropheBytes[s[i]] {
+		case apostropheWord:
+			continue
+		case apostropheHigh:
 			return true
 		}
-		letter := i < len(s) && (s[i]|0x20 >= 'a' && s[i]|0x20 <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] == '_')
-		switch {
-		case letter && start < 0:
-			start = i
-		case !letter && start >= 0:
-			if _, ok := contractionAt(string(s[start:i])); ok {
-				return true
-			}
-			start = -1
+		if _, ok := contractionAt(s[start:i]); ok {
+			return true
 		}
+		start = i + 1
 	}
-	return false
+	_, ok := contractionAt(s[start:])
+	return ok
 }
 
-// contractionEnds holds the last letters of contractions, lower-cased: a
-// word ending in another is not looked up (most words are not).
-var contractionEnds = func() (ends [256]bool) {
-	for w := range contractions {
-		ends[w[len(w)-1]] = true
+// apostropheBytes sorts bytes for needsApostrophes: ASCII letters, digits
+// and '_' (a word's), bytes of non-ASCII runes, and the rest.
+var apostropheBytes = func() (kinds [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			kinds[c] = apostropheHigh
+		case c|0x20 >= 'a' && c|0x20 <= 'z' || c >= '0' && c <= '9' || c == '_':
+			kinds[c] = apostropheWord
+		}
 	}
-	return ends
+	return kinds
+}()
+
+const (
+	apostropheOther uint8 = iota
+	apostropheWord
+	apostropheHigh
+)
+
+// contractionShapes has a bit for the length of each contraction under
+// its first and last letters: most words that end like one ("test",
+// "make", "this") start otherwise or are longer, and are not looked up.
+var contractionShapes = func() (shapes [26][26]uint16) {
+	for w := range contractions {
+		shapes[w[0]-'a'][w[len(w)-1]-'a'] |= 1 << len(w)
+	}
+	return shapes
 }()
 
 // contractionAt returns where the apostrophe goes in word, if word is a
 // listed contraction in any case.
-func contractionAt(word string) (int, bool) {
-	if len(word) < 2 || len(word) > maxContraction || !contractionEnds[word[len(word)-1]|0x20] {
+func contractionAt[T string | []byte](word T) (int, bool) {
+	if len(word) < 2 || len(word) > maxContraction {
+		return 0, false
+	}
+	first, last := word[0]|0x20-'a', word[len(word)-1]|0x20-'a'
+	if first >= 26 || last >= 26 || contractionShapes[first][last]&(1<<len(word)) == 0 {
 		return 0, false
 	}
 	var low [maxContraction]byte

@@ -4,7 +4,7 @@ package classifier
 // text that reaches them, with no prefilter and not split into alternatives: the plain regexp evaluation
 // that the external tests compare s against.
 func PlainRegexps(s *Set) *Set {
-	p := &Set{rules: make([]compiledRule, len(s.rules)), defaultIdx: s.defaultIdx, terms: s.terms, index: s.index, words: s.words, lits: s.lits, litScan: s.litScan}
+	p := &Set{rules: make([]compiledRule, len(s.rules)), defaultIdx: s.defaultIdx, terms: s.terms, vocab: s.vocab, starts: s.starts, words: s.words, lits: s.lits, litScan: s.litScan}
 	copy(p.rules, s.rules)
 	for i := range p.rules {
 		p.rules[i].pre = prefilter{}

@@ -60,6 +60,8 @@ var logWords = map[string]bool{
 	"Jan": true, "Feb": true, "Mar": true, "Apr": true, "May": true, "Jun": true, "Jul": true,
 	"Aug": true, "Sep": true, "Oct": true, "Nov": true, "Dec": true,
 	"Mon": true, "Tue": true, "Wed": true, "Thu": true, "Fri": true, "Sat": true, "Sun": true,
+	"TRACE": true, "DEBUG": true, "INFO": true, "NOTICE": true, "WARN": true, "WARNING": true, "ERROR": true,
+	"ERR": true, "FATAL": true, "CRITICAL": true, "PANIC": true, "SEVERE": true,
 }
 
 // logFirstBytes are the bytes an alternative of logStart can start with:
@@ -73,27 +75,39 @@ var logFirstBytes = func() (first [256]bool) {
 
 // mayStartLog is a cheap necessary condition for logStart: most prose lines
 // start with a plain word, and running the regex on them made normalizing
-// cost more than classifying.
+// cost more than classifying. A first word of letters must be one that
+// begins an alternative (a level, a month, "at"); one with other bytes
+// too must have what the alternatives that begin with a letter need: a
+// dot (a class, a .go file), '@' (a shell prompt), '[' or an upper-case
+// start and ':' (ERROR[, ERROR:x, FooError:), "panic:", a glog level and
+// date (E0102), or a day and a comma (Mon,). "Hi!", "Hello," and
+// "urgent:" start prose.
 func mayStartLog(s string) bool {
 	if s == "" || !logFirstBytes[s[0]] {
 		return false // a Slack entity, an emoji code, a quote, a list mark
+	}
+	if c := s[0] | 0x20; c < 'a' || c > 'z' {
+		return true // digits, brackets, dots, slashes: timestamps, paths
 	}
 	end := strings.IndexAny(s, " \t")
 	if end < 0 {
 		end = len(s)
 	}
-	word, upper := s[:end], true
-	for i := 0; i < len(word); i++ {
-		c := word[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-		case c >= 'a' && c <= 'z':
-			upper = false
-		default:
-			return true // digits, brackets, dots, colons: timestamps, paths, classes
-		}
+	word := s[:end]
+	letters := true
+	for i := 0; i < len(word) && letters; i++ {
+		c := word[i] | 0x20
+		letters = c >= 'a' && c <= 'z'
 	}
-	return upper && len(word) >= 3 || logWords[word]
+	switch {
+	case letters:
+		return logWords[word]
+	case strings.ContainsAny(word, ".@["), word[0] <= 'Z' && strings.IndexByte(word, ':') >= 0, word == "panic:":
+		return true
+	case strings.IndexByte("IWEF", word[0]) >= 0 && word[1] >= '0' && word[1] <= '9':
+		return true
+	}
+	return logWords[strings.TrimRight(word, ",")]
 }
 
 // logfmtPair is one key=value pair of logfmt output (level=error msg="x").

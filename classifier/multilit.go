@@ -1,5 +1,10 @@
 package classifier
 
+import (
+	"bytes"
+	"slices"
+)
+
 // litScanner finds which of a rule set's prefilter literals occur in a
 // text in one pass: an Aho-Corasick automaton, compiled into a DFA over
 // the byte classes of the literals. It replaced a substring search per
@@ -46,12 +51,12 @@ func newLitScanner(lits [][]byte) *litScanner {
 	}
 	sc.stride = stride
 
-	// The trie, with -1 for a missing edge.
-	trie := []int32{}
+	// The trie, with -1 for a missing edge, sized once: it has a state
+	// for each distinct prefix of the literals.
+	trie := make([]int32, 0, trieStates(lits)*int(stride))
+	missing := slices.Repeat([]int32{-1}, int(stride)) // a state's row before its edges
 	newState := func() int32 {
-		for range stride {
-			trie = append(trie, -1)
-		}
+		trie = append(trie, missing...)
 		return int32(len(trie))/stride - 1
 	}
 	newState()
@@ -126,4 +131,21 @@ func (sc *litScanner) scan(text []byte, found []uint64) {
 			}
 		}
 	}
+}
+
+// trieStates counts the distinct prefixes of lits, the empty one included.
+func trieStates(lits [][]byte) int {
+	sorted := slices.SortedFunc(slices.Values(lits), bytes.Compare)
+	n := 1
+	for i, l := range sorted {
+		common := 0
+		if i > 0 {
+			prev := sorted[i-1]
+			for common < len(l) && common < len(prev) && l[common] == prev[common] {
+				common++
+			}
+		}
+		n += len(l) - common
+	}
+	return n
 }

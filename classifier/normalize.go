@@ -174,10 +174,16 @@ func appendProse(dst []byte, s string) []byte {
 				i = j + 1
 			}
 		default: // a letter or digit where a URL may start
-			if n, host := bareURL(s[i:]); n > 0 {
+			n, host, word := scanURL(s[i:])
+			if n > 0 {
 				dst = append(append(dst, s[plain:at]...), host...)
 				i += n
+				break
 			}
+			// The rest of a word that is no URL stays as written, up to
+			// a byte that may start something.
+			i += word
+			continue
 		}
 		if i == at {
 			i++ // nothing to rewrite: the byte stays in the plain run
@@ -328,27 +334,61 @@ func hostOf(u string) string {
 // its host. It returns 0 for anything else, including a domain without a
 // path, which reads as a word already.
 func bareURL(s string) (int, string) {
-	n, slash := 0, false
+	n, host, _ := scanURL(s)
+	return n, host
+}
+
+// scanURL is bareURL, and when s starts no URL it also returns how many
+// of its first bytes appendProse may copy as they are: at least one, and
+// of a word without '/' or ':' (so with no URL or emoji code inside) all
+// of it up to a byte after which a word may start or that starts a
+// mention or an entity.
+func scanURL(s string) (n int, host string, plain int) {
+	any := uint8(0)
 	for ; n < len(s); n++ {
-		c := s[n]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '<' || c == '>' || c == '"' || c == '\'' || c == '`' || c == '|' {
+		k := urlBytes[s[n]]
+		if k&urlEnd != 0 {
 			break
 		}
-		slash = slash || c == '/' || c == ':'
+		if any |= k; k&urlStop != 0 && plain == 0 {
+			plain = n
+		}
 	}
-	if !slash {
-		return 0, "" // every URL this cares about has a path or a scheme
+	if any&urlSlash == 0 {
+		if plain == 0 {
+			plain = n
+		}
+		return 0, "", max(plain, 1) // every URL this cares about has a path or a scheme
 	}
 	tok := strings.TrimRight(s[:n], ".,;:!?)]}")
 	if sl := schemeLen(tok); sl > 0 {
-		return len(tok), hostOf(tok) // a scheme alone has no host: nothing
+		return len(tok), hostOf(tok), 0 // a scheme alone has no host: nothing
 	}
 	cut := strings.IndexByte(tok, '/')
 	if cut <= 0 || !isDomain(tok[:cut]) {
-		return 0, ""
+		return 0, "", 1
 	}
-	return len(tok), tok[:cut]
+	return len(tok), tok[:cut], 0
 }
+
+// urlBytes sorts bytes for scanURL: those that end a URL, the '/' and ':'
+// one needs, and those inside a word where appendProse must look again.
+var urlBytes = func() (kinds [256]uint8) {
+	for _, c := range []byte(" \t\n\r<>\"'`|") {
+		kinds[c] = urlEnd
+	}
+	kinds['/'], kinds[':'] = urlSlash, urlSlash|urlStop
+	for _, c := range []byte("@#&([") {
+		kinds[c] = urlStop
+	}
+	return kinds
+}()
+
+const (
+	urlEnd   uint8 = 1 << iota // ends the URL
+	urlSlash                   // a URL has one
+	urlStop                    // appendProse looks at it, or a word may start after it
+)
 
 // isDomain reports whether s is a dotted host name ending in a letter TLD,
 // such as status.example.com (not "1.2" or "CI").

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -153,4 +154,39 @@ func FuzzNormalize(f *testing.F) {
 			t.Errorf("%q grew to %d+%d bytes", s, len(got.Prose), len(got.Code))
 		}
 	})
+}
+
+// The bytes scanURL lets appendProse copy without looking are bytes its
+// loop would have copied one at a time: no mark, no word start where a URL
+// may begin, no "http://" inside a word.
+func TestScanURLSkipsOnlyPlainBytes(t *testing.T) {
+	pieces := []string{"see", " ", "\n", "http://a.example/x", "b.example.com/y", "a/b", "foo:bar", ":fire:", "<@U1>", "@name",
+		"#chan", "me@x.com", "a&amp;b", "&", "(", ")", "[", "]", "\"", "'", "`", "|", "café", "xhttp", "https", "h", "1", "_", "-", "."}
+	rnd := rand.New(rand.NewPCG(5, 8))
+	skipped := 0
+	for range 20000 {
+		s := randomText(rnd, pieces, nil, 10)
+		for i := 0; i < len(s); i++ {
+			if proseBytes[s[i]] != proseAlnum || !tokenStart(s, i) {
+				continue
+			}
+			n, _, plain := scanURL(s[i:])
+			if n > 0 {
+				continue
+			}
+			if plain < 1 {
+				t.Fatalf("%q at %d: scanURL lets appendProse skip %d bytes", s, i, plain)
+			}
+			for j := i + 1; j < i+plain; j++ {
+				c, kind := s[j], proseBytes[s[j]]
+				if kind == proseMark || kind == proseAlnum && (tokenStart(s, j) || c|0x20 == 'h' && isHTTP(s[j:])) {
+					t.Fatalf("%q: scanURL at %d skips byte %d (%q), which appendProse must look at", s, i, j, c)
+				}
+				skipped++
+			}
+		}
+	}
+	if skipped < 10000 {
+		t.Fatalf("only %d bytes skipped: the texts test little", skipped)
+	}
 }

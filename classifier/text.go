@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -126,6 +127,8 @@ type term struct {
 	// forms[k] are the text words that words[k] matches: itself and its
 	// inflections (see Forms).
 	forms [][]string
+	// formIDs[k] are the vocab numbers of forms[k] (see Set.vocab).
+	formIDs [][]int32
 	// gaps[k] is the punctuation between words[k-1] and words[k], without
 	// whitespace and canonicalised; gaps[0] is always "".
 	gaps []string
@@ -176,25 +179,16 @@ func parseTerm(s string) (term, error) {
 }
 
 // at reports whether the term's words follow word i of tk, which the caller
-// has already found to be a form of the term's first word, before word end.
-func (t *term) at(tk *tokenizer, i, end int) bool {
+// has already found to be a form of the term's first word, before word end;
+// vocab numbers the words of tk.
+func (t *term) at(tk *tokenizer, vocab []int32, i, end int) bool {
 	if i+len(t.words) > end {
 		return false
 	}
 	for k := 1; k < len(t.words); k++ {
-		if !isForm(t.forms[k], tk.word(i+k)) || !gapMatches(tk.gap(i+k), t.gaps[k]) {
+		if !slices.Contains(t.formIDs[k], vocab[i+k]) || !gapMatches(tk.gap(i+k), t.gaps[k]) {
 			return false
 		}
 	}
 	return true
-}
-
-// isForm reports whether w is one of forms, without converting w.
-func isForm(forms []string, w []byte) bool {
-	for _, f := range forms {
-		if f == string(w) {
-			return true
-		}
-	}
-	return false
 }
