@@ -21,6 +21,7 @@ type progress struct {
 	heap     float64   // bytes of heap in use (go_memstats_heap_inuse_bytes), 0 if not shown
 	syncs    histogram // the journal's fdatasyncs so far (sprintguard_journal_sync_duration_seconds)
 	acks     histogram // serve's own time to acknowledge an event so far (sprintguard_ack_duration_seconds)
+	sched    histogram // serve's goroutines' waits for a processor so far (sprintguard_go_sched_latency_seconds)
 }
 
 const (
@@ -33,6 +34,9 @@ const (
 	ackDurations = "sprintguard_ack_duration_seconds"
 	// ackKind is the label of that series, before a bucket's le.
 	ackKind = `kind="event"`
+	// schedLatencies is the histogram of how long serve's goroutines
+	// waited, ready, for a processor.
+	schedLatencies = "sprintguard_go_sched_latency_seconds"
 )
 
 // histogram is a cumulative Prometheus histogram as scraped: its finite
@@ -139,7 +143,8 @@ func parseProgress(r io.Reader) (progress, error) {
 		}
 		syncs := name == journalSyncs+"_bucket" || name == journalSyncs+"_count"
 		acks := name == ackDurations+"_bucket" || name == ackDurations+"_count"
-		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" && name != "go_memstats_heap_inuse_bytes" && !syncs && !acks {
+		sched := name == schedLatencies+"_bucket" || name == schedLatencies+"_count"
+		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" && name != "go_memstats_heap_inuse_bytes" && !syncs && !acks && !sched {
 			continue
 		}
 		fields := strings.Fields(rest)
@@ -157,6 +162,10 @@ func parseProgress(r io.Reader) (progress, error) {
 			}
 		case ackDurations + "_bucket", ackDurations + "_count":
 			if err := p.acks.add(name, ackKind, labels, v); err != nil {
+				return p, err
+			}
+		case schedLatencies + "_bucket", schedLatencies + "_count":
+			if err := p.sched.add(name, "", labels, v); err != nil {
 				return p, err
 			}
 		case "go_memstats_heap_inuse_bytes":

@@ -148,3 +148,37 @@ sprintguard_ack_duration_seconds_count{kind="event"} 100
 		t.Errorf("journal syncs count %v from an exposition without them", p.syncs.count)
 	}
 }
+
+func TestSchedLatenciesParsed(t *testing.T) {
+	const exposition = `sprintguard_requests_total 0
+sprintguard_outbox_depth 0
+sprintguard_go_sched_latency_seconds_bucket{le="0.001"} 90
+sprintguard_go_sched_latency_seconds_bucket{le="0.01"} 99
+sprintguard_go_sched_latency_seconds_bucket{le="+Inf"} 100
+sprintguard_go_sched_latency_seconds_sum 0.2
+sprintguard_go_sched_latency_seconds_count 100
+`
+	p, err := parseProgress(strings.NewReader(exposition))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.sched.n != 2 || p.sched.count != 100 {
+		t.Fatalf("parsed %d buckets and count %v, want 2 and 100", p.sched.n, p.sched.count)
+	}
+	if got := p.sched.quantile(histogram{}, 0.99); got != 0.01 {
+		t.Errorf("p99 = %v, want 0.01", got)
+	}
+	if p.acks.count != 0 || p.syncs.count != 0 {
+		t.Errorf("acks %v and syncs %v counted from an exposition of scheduling only", p.acks.count, p.syncs.count)
+	}
+}
+
+func TestOwnSchedIsAHistogram(t *testing.T) {
+	h := ownSched()
+	if h.n == 0 || h.count == 0 {
+		t.Fatalf("%d buckets, count %v: this process's scheduling not read", h.n, h.count)
+	}
+	if h.cum[h.n-1] > h.count {
+		t.Errorf("last bucket %v above the count %v", h.cum[h.n-1], h.count)
+	}
+}

@@ -39,6 +39,8 @@ import (
 	"runtime"
 	"syscall"
 	"time"
+
+	"github.com/sprintguard/sprintguard/internal/metrics"
 )
 
 // The targets of issue 14, reported, never enforced.
@@ -160,6 +162,7 @@ func run(ctx context.Context, o options) (code int, err error) {
 	if err != nil {
 		return 1, err
 	}
+	ownBase := ownSched()
 	s := &sender{url: "http://" + env.listen + "/slack/events", secret: key, client: newClient(o.senders), gen: gen}
 	if o.profilePhase == "sustained" && len(profile) > 0 {
 		env.serve.signal(syscall.SIGUSR1)
@@ -179,6 +182,8 @@ func run(ctx context.Context, o options) (code int, err error) {
 	}
 	printSyncs(base.syncs, beforeMax.syncs, sustained)
 	printServeAcks(base.acks, beforeMax.acks, sustained)
+	printSched("serve's scheduling in the sustained phase", base.sched, beforeMax.sched)
+	printSched("slackload's own scheduling, same phase", ownBase, ownSched())
 	window := o.profilePhase == "max" && len(profile) > 0
 	if window {
 		env.serve.signal(syscall.SIGUSR1)
@@ -481,6 +486,34 @@ func printSyncs(before, after histogram, o *outcome) {
 	q := func(p float64) string { return after.bound(before, p) }
 	fmt.Printf("%-40s %.0f fdatasyncs, %.2f acks each; p50 %s  p90 %s  p99 %s (bucket bounds), against the acks' p99 %s\n",
 		"journal syncs in the sustained phase", n, float64(len(o.acked))/n, q(.5), q(.9), q(.99), ms(summarize(o.lat).p99))
+}
+
+// printSched prints how long a process's goroutines waited, ready, for a
+// processor between two readings of its Go runtime's histogram: an
+// acknowledgement's goroutine waits so in serve once the network readies
+// it, and a sender's in slackload before it reads the answer, so a tail
+// there is a tail of the senders' p99 that neither the disk nor serve's
+// handler shows. Nothing is printed when the process shows none (a build
+// before the histogram).
+func printSched(what string, before, after histogram) {
+	n := after.count - before.count
+	if n <= 0 {
+		return
+	}
+	q := func(p float64) string { return after.bound(before, p) }
+	fmt.Printf("%-40s %.0f waits; p50 %s  p90 %s  p99 %s  p99.9 %s (bucket bounds)\n", what, n, q(.5), q(.9), q(.99), q(.999))
+}
+
+// ownSched reads this process's scheduling latencies as a histogram.
+func ownSched() histogram {
+	var h histogram
+	bounds, cumulative, count, _ := metrics.SchedLatencies()
+	for i, b := range bounds[:min(len(bounds), len(h.le))] {
+		h.le[i], h.cum[i] = b, float64(cumulative[i])
+		h.n++
+	}
+	h.count = float64(count)
+	return h
 }
 
 // printServeAcks prints serve's own percentiles of the sustained phase's

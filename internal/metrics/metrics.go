@@ -64,13 +64,13 @@ func New(src Source, settings func() *triage.Settings, now func() time.Time, ver
 	m.jiraCalls = f.histogram("jira_call_duration_seconds", "Jira REST call latency, by operation.", []float64{.025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}, "op")
 	m.jiraErrors = f.counter("jira_call_errors_total", "Jira calls that failed, by HTTP status (0 for network errors and timeouts).", "status")
 	m.jiraLimited = f.plainCounter("jira_rate_limited_total", "Jira 429 answers.")
-	m.acks = f.histogram("ack_duration_seconds", "Time from receiving a Slack payload to acknowledging it, by kind.", []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3}, "kind")
+	m.acks = f.histogram("ack_duration_seconds", "Time from receiving a Slack payload to acknowledging it, by kind.", []float64{.001, .0025, .005, .0075, .01, .015, .025, .05, .1, .25, .5, 1, 3}, "kind")
 	m.dutyRuns = f.counter("job_runs_total", "Scheduled duty runs (report, handoff, sprint start), by duty.", "duty")
 	m.dutyFailures = f.counter("job_failures_total", "Scheduled duty runs that failed, by duty.", "duty")
 	m.reconnects = f.plainCounter("socket_reconnects_total", "Socket Mode connection attempts after the first: after a disconnect, a dropped socket or a failed connect.")
 	m.handoffs = f.gauge("handoff_last_timestamp_seconds", "When each team's last handoff was planned, as a Unix time.", "team")
 
-	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), schedCollector{})
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "sprintguard_build_info", Help: "Version, commit and Go version; always 1."},
 		[]string{"version", "commit", "goversion"})
 	build.WithLabelValues(version, commit, runtime.Version()).Set(1)
