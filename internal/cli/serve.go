@@ -61,6 +61,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		log = slog.New(logctx.Handler{Handler: slog.NewTextHandler(env.Stderr, nil)})
 	}
 	tuneGC(env.Getenv, log)
+	tuneProcs(env.Getenv, log)
 	if off := env.Getenv(faultClockOffset); off != "" {
 		log.Warn("clock shifted for a test; Slack's requests will be refused", "env", faultClockOffset, "offset", off, "now", env.Now())
 	}

@@ -1,0 +1,23 @@
+package cli
+
+import "testing"
+
+func TestProcsSetting(t *testing.T) {
+	tests := []struct {
+		name       string
+		gomaxprocs string
+		runtime    int
+		want       int
+	}{
+		{"nothing set, 2 CPUs", "", 2, 2 * serveProcsPerCPU},
+		{"nothing set, a 1-CPU quota", "", 1, serveProcsPerCPU},
+		{"GOMAXPROCS set: untouched", "2", 2, -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := procsSetting(tc.gomaxprocs, tc.runtime); got != tc.want {
+				t.Errorf("procsSetting(%q, %d) = %d, want %d", tc.gomaxprocs, tc.runtime, got, tc.want)
+			}
+		})
+	}
+}
