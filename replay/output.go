@@ -33,13 +33,18 @@ type TeamResult struct {
 // did (report.Select and report.Compute per week), which keeps an
 // independent reference for the counting builders.
 func (s *simulation) collect(st triage.Store) error {
-	for _, team := range s.settings.Teams {
-		if s.mem != nil {
+	if s.mem != nil {
+		for _, team := range s.settings.Teams {
 			b := s.build(team)
-			s.mem.EvictRest(team.Name, b.add)
-			s.res.Teams = append(s.res.Teams, b.finish())
-			continue
+			s.mem.EvictRest(team.Name, func(r *triage.Request) { s.count.add(b, r) })
 		}
+		s.count.wait()
+		for _, team := range s.settings.Teams {
+			s.res.Teams = append(s.res.Teams, s.build(team).finish())
+		}
+		return nil
+	}
+	for _, team := range s.settings.Teams {
 		var reqs []*triage.Request
 		err := st.View(func(tx triage.Tx) error {
 			return tx.Requests(team.Name, time.Time{}, farFuture, func(r *triage.Request) error {
