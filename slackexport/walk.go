@@ -45,6 +45,7 @@ func (e *Export) Walk(fn func(Message) error) ([]Problem, error) {
 	problems := slices.Clone(e.Problems)
 	var day []Message
 	var buf []byte // the day files, one after the other
+	var order []int32
 	for _, date := range e.dates {
 		day = day[:0]
 		for i, ch := range e.Channels {
@@ -65,14 +66,21 @@ func (e *Export) Walk(fn func(Message) error) ([]Problem, error) {
 			}
 			day, problems = decodeDay(day, problems, ch, file, data)
 		}
-		slices.SortStableFunc(day, func(a, b Message) int {
+		// The order is sorted, not the messages: moving a Message costs
+		// more than moving its index.
+		order = order[:0]
+		for i := range day {
+			order = append(order, int32(i))
+		}
+		slices.SortStableFunc(order, func(i, j int32) int {
+			a, b := &day[i], &day[j]
 			if c := a.Time.Compare(b.Time); c != 0 {
 				return c
 			}
 			return strings.Compare(a.Channel, b.Channel)
 		})
-		for _, m := range day {
-			if err := fn(m); err != nil {
+		for _, i := range order {
+			if err := fn(day[i]); err != nil {
 				return problems, err
 			}
 		}
