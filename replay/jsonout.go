@@ -29,15 +29,7 @@ func (r *Result) WriteJSON(w io.Writer) error {
 	}
 	j.member(1, "problems", problems, true)
 	j.key(1, "teams")
-	if len(r.Teams) == 0 {
-		j.b = append(j.b, "[]"...)
-	} else {
-		j.b = append(j.b, "[\n"...)
-		for i, t := range r.Teams {
-			j.team(t, i < len(r.Teams)-1)
-		}
-		j.b = append(j.b, "  ]"...)
-	}
+	j.array(1, len(r.Teams), func(i int) { j.team(r.Teams[i]) })
 	if len(r.Labels) > 0 { // omitempty
 		j.b = append(j.b, ",\n"...)
 		j.member(1, "labels", r.Labels, false)
@@ -81,8 +73,30 @@ func (j *jsonOut) member(level int, name string, v any, more bool) {
 	j.b = append(j.b, '\n')
 }
 
+// array appends n elements, made by each, as the value of a member at
+// level: "[]" when there are none, as encoding/json writes an empty one.
+func (j *jsonOut) array(level, n int, each func(i int)) {
+	if n == 0 {
+		j.b = append(j.b, "[]"...)
+		return
+	}
+	j.b = append(j.b, "[\n"...)
+	for i := range n {
+		each(i)
+		if i < n-1 {
+			j.b = append(j.b, ',')
+		}
+		j.b = append(j.b, '\n')
+		if len(j.b) >= jsonFlushAt {
+			j.flush(false)
+		}
+	}
+	j.b = append(j.b, indent(level)...)
+	j.b = append(j.b, ']')
+}
+
 // team appends t's object at level 2, its decision rows written by hand.
-func (j *jsonOut) team(t *TeamResult, more bool) {
+func (j *jsonOut) team(t *TeamResult) {
 	jt := teamJSON(t)
 	j.b = append(j.b, "    {\n"...)
 	j.member(3, "team", jt.Team, true)
@@ -91,39 +105,23 @@ func (j *jsonOut) team(t *TeamResult, more bool) {
 	j.member(3, "by_category", jt.ByCategory, true)
 	j.member(3, "sprints", jt.Sprints, true)
 	j.key(3, "decisions")
-	if len(t.Decisions) == 0 {
-		j.b = append(j.b, "[]"...)
-	} else {
-		j.b = append(j.b, "[\n"...)
-		for i, d := range t.Decisions {
-			j.b = append(j.b, "        {\n"...)
-			for _, f := range [...]struct{ name, val string }{
-				{"channel", d.Channel}, {"user", d.User}, {"ts", d.TS},
-				{"urgency", d.Urgency.String()}, {"category", d.Category}, {"rule", d.Rule},
-			} {
-				j.key(5, f.name)
-				j.b = jsonwrite.String(j.b, f.val)
-				if f.name != "rule" {
-					j.b = append(j.b, ',')
-				}
-				j.b = append(j.b, '\n')
-			}
-			j.b = append(j.b, "        }"...)
-			if i < len(t.Decisions)-1 {
+	j.array(3, len(t.Decisions), func(i int) {
+		d := &t.Decisions[i]
+		j.b = append(j.b, "        {\n"...)
+		for _, f := range [...]struct{ name, val string }{
+			{"channel", d.Channel}, {"user", d.User}, {"ts", d.TS},
+			{"urgency", d.Urgency.String()}, {"category", d.Category}, {"rule", d.Rule},
+		} {
+			j.key(5, f.name)
+			j.b = jsonwrite.String(j.b, f.val)
+			if f.name != "rule" {
 				j.b = append(j.b, ',')
 			}
 			j.b = append(j.b, '\n')
-			if len(j.b) >= jsonFlushAt {
-				j.flush(false)
-			}
 		}
-		j.b = append(j.b, "      ]"...)
-	}
+		j.b = append(j.b, "        }"...)
+	})
 	j.b = append(j.b, "\n    }"...)
-	if more {
-		j.b = append(j.b, ',')
-	}
-	j.b = append(j.b, '\n')
 }
 
 // flush writes what b holds, and with last the writer's buffer too.
