@@ -35,6 +35,13 @@ func TestEvictingGivesTheDurableAnswer(t *testing.T) {
 	if n := copyExport(t, dir, undercounted, regexp.MustCompile(`"reply_count": *[0-9]+`), []byte(`"reply_count": 0`)); n == 0 {
 		t.Fatal("the generated export has no reply_count to undercount")
 	}
+	// Every message asking the same makes each requester's second ask
+	// within the duplicate window a duplicate of the first, which intake
+	// finds through store/memory's PeekRequestsBy on the in-memory path.
+	askedTwice := filepath.Join(t.TempDir(), "asked-twice")
+	if n := copyExport(t, dir, askedTwice, regexp.MustCompile(`"text": *"(?:[^"\\]|\\.)*"`), []byte(`"text": "please add me to the deploy group"`)); n == 0 {
+		t.Fatal("the generated export has no text to replace")
+	}
 	// Every third request is kept whole, as a labels file would ask.
 	keep := func(r *triage.Request) bool { return r.ID%3 == 0 }
 	for _, tc := range []struct {
@@ -44,6 +51,7 @@ func TestEvictingGivesTheDurableAnswer(t *testing.T) {
 	}{
 		{"reply counts right", dir, false},
 		{"reply counts zero", undercounted, true},
+		{"asked twice", askedTwice, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := replayOnce(t, tc.export, Options{Settings: st, Keep: keep})

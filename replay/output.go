@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -33,13 +32,18 @@ type TeamResult struct {
 // did (report.Select and report.Compute per week), which keeps an
 // independent reference for the counting builders.
 func (s *simulation) collect(st triage.Store) error {
-	for _, team := range s.settings.Teams {
-		if s.mem != nil {
+	if s.mem != nil {
+		for _, team := range s.settings.Teams {
 			b := s.build(team)
-			s.mem.EvictRest(team.Name, b.add)
-			s.res.Teams = append(s.res.Teams, b.finish())
-			continue
+			s.mem.EvictRest(team.Name, func(r *triage.Request) { s.count.add(b, r) })
 		}
+		s.count.wait()
+		for _, team := range s.settings.Teams {
+			s.res.Teams = append(s.res.Teams, s.build(team).finish())
+		}
+		return nil
+	}
+	for _, team := range s.settings.Teams {
 		var reqs []*triage.Request
 		err := st.View(func(tx triage.Tx) error {
 			return tx.Requests(team.Name, time.Time{}, farFuture, func(r *triage.Request) error {
@@ -134,14 +138,14 @@ func sortedKeys(m map[string]int) []string {
 	return keys
 }
 
-// jsonTeam is the per-team document of `replay --format json`.
+// jsonTeam is the per-team document of `replay --format json` but for its
+// decision rows, which WriteJSON writes after it, one by one.
 type jsonTeam struct {
 	Team       string         `json:"team"`
 	Requests   int            `json:"requests"`
 	ByUrgency  map[string]int `json:"by_urgency"`
 	ByCategory map[string]int `json:"by_category"`
 	Sprints    []jsonSprint   `json:"sprints"`
-	Decisions  []jsonDecision `json:"decisions"`
 }
 
 type jsonSprint struct {
@@ -154,43 +158,11 @@ type jsonSprint struct {
 	Deferred int     `json:"deferred"`
 }
 
-type jsonDecision struct {
-	Channel  string `json:"channel"`
-	User     string `json:"user"`
-	TS       string `json:"ts"`
-	Urgency  string `json:"urgency"`
-	Category string `json:"category"`
-	Rule     string `json:"rule"`
-}
-
-// WriteJSON prints one JSON document for scripts.
-func (r *Result) WriteJSON(w io.Writer) error {
-	doc := struct {
-		Messages int            `json:"messages"`
-		Requests int            `json:"requests"`
-		Skipped  map[string]int `json:"skipped"`
-		Problems []string       `json:"problems"`
-		Teams    []jsonTeam     `json:"teams"`
-		Labels   []LabelScore   `json:"labels,omitempty"`
-	}{Labels: r.Labels, Messages: r.Messages, Requests: r.Requests(), Skipped: r.Skipped, Problems: []string{}, Teams: []jsonTeam{}}
-	for _, p := range r.Problems {
-		doc.Problems = append(doc.Problems, p.String())
-	}
-	for _, t := range r.Teams {
-		doc.Teams = append(doc.Teams, teamJSON(t))
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
-}
-
 func teamJSON(t *TeamResult) jsonTeam {
 	jt := jsonTeam{Team: t.Team.Name, Requests: t.N, ByUrgency: t.byUrgency(),
-		ByCategory: map[string]int{}, Sprints: []jsonSprint{}, Decisions: make([]jsonDecision, 0, len(t.Decisions))}
+		ByCategory: map[string]int{}, Sprints: []jsonSprint{}}
 	for _, d := range t.Decisions {
 		jt.ByCategory[d.Category]++
-		jt.Decisions = append(jt.Decisions, jsonDecision{Channel: d.Channel, User: d.User, TS: d.TS,
-			Urgency: d.Urgency.String(), Category: d.Category, Rule: d.Rule})
 	}
 	for _, s := range t.Sprints {
 		jt.Sprints = append(jt.Sprints, jsonSprint{N: s.N, Start: s.Start.Format(time.DateOnly), End: s.End.AddDate(0, 0, -1).Format(time.DateOnly),

@@ -119,6 +119,8 @@ func runInMemory(ctx context.Context, exp *slackexport.Export, opt Options, evic
 		for _, t := range opt.Settings.Teams {
 			sim.dupWindow = max(sim.dupWindow, t.DuplicateWindow)
 		}
+		sim.count = newCounter()
+		defer sim.count.wait()
 	}
 	if err := sim.run(ctx, mem, mem); err != nil {
 		return nil, err
@@ -169,6 +171,8 @@ type simulation struct {
 	// a requester's recent requests.
 	mem       *memory.Store
 	dupWindow time.Duration
+	// count builds the reports of what evict hands it; set with mem.
+	count *counter
 	// evictedTo is when the latest evicted request was made: the store
 	// no longer finds those by message, so no message as old may come.
 	evictedTo time.Time
@@ -210,7 +214,7 @@ func (s *simulation) evict() {
 			if r.CreatedAt.After(s.evictedTo) {
 				s.evictedTo = r.CreatedAt
 			}
-			b.add(r)
+			s.count.add(b, r)
 		})
 	}
 	s.mem.Forget()

@@ -25,18 +25,27 @@ func PlainText(text string, users map[string]User) string {
 		if end < 0 {
 			break
 		}
-		b.WriteString(unescaper.Replace(text[:open]))
+		b.WriteString(unescape(text[:open]))
 		b.WriteString(reference(text[open+1:open+end], users))
 		text = text[open+end+1:]
 	}
-	b.WriteString(unescaper.Replace(text))
+	b.WriteString(unescape(text))
 	return b.String()
+}
+
+// unescape is unescaper.Replace, which copies s even when it holds no
+// escape, as most of a message's text does not.
+func unescape(s string) string {
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	return unescaper.Replace(s)
 }
 
 // reference renders the inside of one <...> span.
 func reference(ref string, users map[string]User) string {
 	target, label, hasLabel := strings.Cut(ref, "|")
-	label = unescaper.Replace(label)
+	label = unescape(label)
 	hasLabel = hasLabel && label != ""
 	switch {
 	case strings.HasPrefix(target, "@"):
@@ -58,7 +67,7 @@ func reference(ref string, users map[string]User) string {
 	case hasLabel:
 		return label
 	default:
-		return strings.TrimPrefix(unescaper.Replace(target), "mailto:")
+		return strings.TrimPrefix(unescape(target), "mailto:")
 	}
 }
 

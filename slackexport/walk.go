@@ -1,6 +1,8 @@
 package slackexport
 
 import (
+	"errors"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -42,6 +44,8 @@ type wireMessage struct {
 func (e *Export) Walk(fn func(Message) error) ([]Problem, error) {
 	problems := slices.Clone(e.Problems)
 	var day []Message
+	var buf []byte // the day files, one after the other
+	var order []int32
 	for _, date := range e.dates {
 		day = day[:0]
 		for i, ch := range e.Channels {
@@ -49,21 +53,34 @@ func (e *Export) Walk(fn func(Message) error) ([]Problem, error) {
 				continue
 			}
 			file := path.Join(e.dirs[i], date+".json")
-			data, err := fs.ReadFile(e.fsys, file)
+			data, err := readInto(buf, e.fsys, file)
+			if err != nil {
+				// Read again the usual way, whose error the problem words.
+				data, err = fs.ReadFile(e.fsys, file)
+			} else {
+				buf = data
+			}
 			if err != nil {
 				problems = append(problems, Problem{File: file, Msg: "cannot read: " + err.Error()})
 				continue
 			}
 			day, problems = decodeDay(day, problems, ch, file, data)
 		}
-		slices.SortStableFunc(day, func(a, b Message) int {
+		// The order is sorted, not the messages: moving a Message costs
+		// more than moving its index.
+		order = order[:0]
+		for i := range day {
+			order = append(order, int32(i))
+		}
+		slices.SortStableFunc(order, func(i, j int32) int {
+			a, b := &day[i], &day[j]
 			if c := a.Time.Compare(b.Time); c != 0 {
 				return c
 			}
 			return strings.Compare(a.Channel, b.Channel)
 		})
-		for _, m := range day {
-			if err := fn(m); err != nil {
+		for _, i := range order {
+			if err := fn(day[i]); err != nil {
 				return problems, err
 			}
 		}
@@ -141,4 +158,32 @@ func quote(s string) string {
 		s = s[:limit] + "..."
 	}
 	return strconv.Quote(s)
+}
+
+// readInto reads file into buf's array when it is large enough, else into
+// a new one: decoding copies every string it keeps, so the day files can
+// share one buffer instead of each costing its size in garbage.
+func readInto(buf []byte, fsys fs.FS, file string) ([]byte, error) {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && int64(cap(buf)) < info.Size()+1 {
+		buf = make([]byte, 0, info.Size()+512)
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }

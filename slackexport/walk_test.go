@@ -2,8 +2,12 @@ package slackexport
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -205,5 +209,44 @@ func TestIsTopLevelHuman(t *testing.T) {
 				t.Errorf("IsTopLevelHuman(%+v) = %v, want %v", tt.msg, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestWalkKeepsFileOrderAtTheSameTime gives two channels many messages at
+// the same time, in both of their files for one day: each channel's come
+// in file order, the channel with the smaller id first.
+func TestWalkKeepsFileOrderAtTheSameTime(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("channels.json", `[{"id": "C0B", "name": "b"}, {"id": "C0A", "name": "a"}]`)
+	write("users.json", `[]`)
+	var want []string
+	for _, ch := range []string{"a", "b"} {
+		var elems []string
+		for i := range 40 {
+			text := fmt.Sprintf("%s%02d", ch, i)
+			elems = append(elems, `{"type": "message", "user": "U1", "text": "`+text+`", "ts": "1788250000.000100"}`)
+			want = append(want, text)
+		}
+		write(ch+"/2026-09-01.json", "["+strings.Join(elems, ",")+"]")
+	}
+	_, msgs, problems := walkAll(t, dir)
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	var got []string
+	for _, m := range msgs {
+		got = append(got, m.Text)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("order:\n got %v\nwant %v", got, want)
 	}
 }

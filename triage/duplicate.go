@@ -13,19 +13,28 @@ const similarEnough = 0.8
 
 // findDuplicate returns an earlier open request of the same requester with a
 // near-identical summary inside the team's duplicate window, or nil.
-// Word sets come from (and go to) cache.
+// Word sets come from (and go to) cache. A RequestPeeker shows the
+// earlier requests without copying them; only the duplicate is copied.
 func findDuplicate(tx Tx, cache *wordCache, team *Team, in NewRequest, at time.Time) (*Request, error) {
 	if team.DuplicateWindow <= 0 || in.User == "" {
 		return nil, nil
 	}
 	var want []string // split when there is an earlier request to compare
 	var dup *Request
-	err := tx.RequestsBy(team.Name, in.User, at.Add(-team.DuplicateWindow), at.Add(time.Nanosecond), func(r *Request) error {
+	// The closure holds the summary alone: holding in would move all of
+	// it to the heap at every intake.
+	summary := in.Summary
+	walk := tx.RequestsBy
+	p, peek := tx.(RequestPeeker)
+	if peek {
+		walk = p.PeekRequestsBy
+	}
+	err := walk(team.Name, in.User, at.Add(-team.DuplicateWindow), at.Add(time.Nanosecond), func(r *Request) error {
 		if r.Status == StatusDeclined {
 			return nil
 		}
 		if want == nil {
-			want = cache.words(in.Summary)
+			want = cache.words(summary)
 		}
 		if similarity(want, cache.words(r.Summary)) >= similarEnough {
 			dup = r
@@ -33,6 +42,9 @@ func findDuplicate(tx Tx, cache *wordCache, team *Team, in NewRequest, at time.T
 		}
 		return nil
 	})
+	if peek && dup != nil {
+		dup = dup.Clone() // the caller changes it
+	}
 	return dup, err
 }
 

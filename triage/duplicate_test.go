@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // TestSimilarity checks the Jaccard index of summaries' word sets: case,
@@ -66,5 +67,54 @@ func TestWordCache(t *testing.T) {
 	}
 	if _, ok := c.older["request number 0"]; ok {
 		t.Error("the first generation is still there")
+	}
+}
+
+// peekTx shows its requests to RequestsBy as copies and to PeekRequestsBy
+// as they are, and counts the peeks.
+type peekTx struct {
+	Tx
+	reqs  []*Request
+	peeks int
+}
+
+func (p *peekTx) RequestsBy(team, user string, from, to time.Time, fn func(*Request) error) error {
+	return p.walk(team, user, from, to, func(r *Request) error { return fn(r.Clone()) })
+}
+
+func (p *peekTx) PeekRequestsBy(team, user string, from, to time.Time, fn func(*Request) error) error {
+	p.peeks++
+	return p.walk(team, user, from, to, fn)
+}
+
+func (p *peekTx) walk(team, user string, from, to time.Time, fn func(*Request) error) error {
+	for _, r := range p.reqs {
+		if r.Team == team && r.User == user && !r.CreatedAt.Before(from) && r.CreatedAt.Before(to) {
+			if err := fn(r); err != nil {
+				return nil // ErrStop
+			}
+		}
+	}
+	return nil
+}
+
+// TestFindDuplicatePeeksAndCopiesTheOne wants the duplicate check to read
+// a RequestPeeker's requests without copies, and to hand back a copy of
+// the duplicate, which intake changes: the store's own must stay as it
+// is until the write, so that a failed intake leaves it unchanged.
+func TestFindDuplicatePeeksAndCopiesTheOne(t *testing.T) {
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	stored := &Request{ID: 7, Team: "platform", User: "U1", Summary: "deploy is stuck", CreatedAt: at}
+	tx := &peekTx{reqs: []*Request{{ID: 6, Team: "platform", User: "U1", Summary: "new laptop", CreatedAt: at}, stored}}
+	team := &Team{Name: "platform", DuplicateWindow: 30 * time.Minute}
+	dup, err := findDuplicate(tx, &wordCache{}, team, NewRequest{User: "U1", Summary: "Deploy is stuck!"}, at.Add(time.Minute))
+	if err != nil || dup == nil || dup.ID != 7 {
+		t.Fatalf("findDuplicate = %v, %v; want request 7", dup, err)
+	}
+	if tx.peeks != 1 {
+		t.Errorf("%d peeks, want 1", tx.peeks)
+	}
+	if dup == stored {
+		t.Error("it handed back the store's own request, which intake then changes")
 	}
 }

@@ -141,6 +141,14 @@ type Tx interface {
 	BuryJob(j *Job) error
 }
 
+// RequestPeeker is a Tx that can walk RequestsBy's requests without
+// copying each: store/memory, whose copies were most of what the
+// duplicate check at intake cost a replay. fn must neither change nor
+// keep what it is given.
+type RequestPeeker interface {
+	PeekRequestsBy(team, user string, from, to time.Time, fn func(*Request) error) error
+}
+
 // ErrStop ends a walk early without error.
 var ErrStop = Errorf(ECONFLICT, "stop")
 

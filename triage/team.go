@@ -2,7 +2,6 @@ package triage
 
 import (
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -126,17 +125,15 @@ func (s *Settings) TeamForChannel(id, name string) *Team {
 	return nil
 }
 
-// RequesterTeam returns the group handle that names user's team, or "".
+// RequesterTeam returns the group handle that names user's team, or "":
+// the first in sorted order of those that hold user. Intake asks it of
+// every request, so it sorts nothing.
 func (s *Settings) RequesterTeam(user string) string {
-	handles := make([]string, 0, len(s.Groups))
-	for h := range s.Groups {
-		handles = append(handles, h)
-	}
-	sort.Strings(handles)
-	for _, h := range handles {
-		if slices.Contains(s.Groups[h], user) {
-			return h
+	first := ""
+	for h, members := range s.Groups {
+		if (first == "" || h < first) && slices.Contains(members, user) {
+			first = h
 		}
 	}
-	return ""
+	return first
 }

@@ -26,3 +26,29 @@ func TestLookupTeam(t *testing.T) {
 		})
 	}
 }
+
+// TestRequesterTeam wants the first handle, in sorted order, of the groups
+// that hold the user, however many hold them and in whatever order the map
+// gives them.
+func TestRequesterTeam(t *testing.T) {
+	st := &Settings{Groups: map[string][]string{
+		"web": {"U1", "U2"}, "data": {"U2", "U3"}, "payments": {"U2"}, "zeta": {"U4"}, "alpha": {"U5"},
+	}}
+	tests := []struct{ user, want string }{
+		{"U1", "web"},
+		{"U2", "data"},
+		{"U3", "data"},
+		{"U4", "zeta"},
+		{"U5", "alpha"},
+		{"U9", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			for range 20 { // map order varies from one range to the next
+				if got := st.RequesterTeam(tt.user); got != tt.want {
+					t.Fatalf("RequesterTeam(%q) = %q, want %q", tt.user, got, tt.want)
+				}
+			}
+		})
+	}
+}

@@ -95,6 +95,7 @@ func measure(path, exportDir, dbDir string, st *triage.Settings, runs int, stats
 	debug.FreeOSMemory()
 	resetPeakRSS()
 	var times, cpus []time.Duration
+	var allocs []allocated
 	var res *replay.Result
 	var dbSize int64
 	for i := 0; i < runs; i++ {
@@ -110,10 +111,14 @@ func measure(path, exportDir, dbDir string, st *triage.Settings, runs int, stats
 			}
 		}
 		res = nil // one result alive at a time, as in the CLI
+		var ms0, ms1 runtime.MemStats
+		runtime.ReadMemStats(&ms0)
 		start, cpu0 := time.Now(), cpuTime()
 		res, err = replay.Run(context.Background(), exp, opt)
 		took := time.Since(start)
 		cpus = append(cpus, cpuTime()-cpu0)
+		runtime.ReadMemStats(&ms1)
+		allocs = append(allocs, allocated{ms1.TotalAlloc - ms0.TotalAlloc, ms1.Mallocs - ms0.Mallocs, ms1.NumGC - ms0.NumGC})
 		exp.Close()
 		if memprofile != "" && i == runs-1 {
 			if f, err := os.Create(memprofile); err == nil {
@@ -140,7 +145,18 @@ func measure(path, exportDir, dbDir string, st *triage.Settings, runs int, stats
 	// counts the other processes' turns too.
 	fmt.Printf("replay %s: runs %v, median %.2f s wall, %.2f s CPU, %.0f messages/s, peak RSS %.0f MiB\n",
 		path, roundAll(times), med.Seconds(), median(cpus).Seconds(), float64(res.Messages)/med.Seconds(), peakRSS())
+	// What a replay allocates barely moves with the load, unlike its
+	// times: the figure to compare builds by when the machine is busy.
+	a := allocs[len(allocs)-1]
+	fmt.Printf("replay %s: last run allocated %.0f MB in %.2fM objects, %d GC cycles\n",
+		path, float64(a.bytes)/1e6, float64(a.objects)/1e6, a.cycles)
 	return nil
+}
+
+// allocated is what one replay allocated, and the GC cycles it took.
+type allocated struct {
+	bytes, objects uint64
+	cycles         uint32
 }
 
 func roundAll(ds []time.Duration) []time.Duration {

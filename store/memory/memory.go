@@ -24,9 +24,10 @@ import (
 )
 
 var (
-	_ triage.Store = (*Store)(nil)
-	_ triage.Tx    = (*tx)(nil)
-	_ local.Store  = (*Store)(nil)
+	_ triage.Store         = (*Store)(nil)
+	_ triage.Tx            = (*tx)(nil)
+	_ triage.RequestPeeker = (*tx)(nil)
+	_ local.Store          = (*Store)(nil)
 )
 
 // Store is the in-memory state. It is safe for concurrent use: Update

@@ -218,11 +218,26 @@ func (t *tx) Requests(team string, from, to time.Time, fn func(*triage.Request) 
 	if h, ok := t.s.gone.horizon[team]; reaches(h, ok, from) && from.Before(to) {
 		return evictedErr(fmt.Sprintf("requests of %q from %s", team, from))
 	}
-	return t.walk(t.s.byTime.lists[team], from, to, func(*triage.Request) bool { return true }, fn)
+	return t.walk(t.s.byTime.lists[team], from, to, func(*triage.Request) bool { return true }, cloned(fn))
+}
+
+// cloned calls fn with a copy of each request it is given.
+func cloned(fn func(*triage.Request) error) func(*triage.Request) error {
+	return func(r *triage.Request) error { return fn(r.Clone()) }
 }
 
 // RequestsBy calls fn for user's requests to team created in [from, to).
 func (t *tx) RequestsBy(team, user string, from, to time.Time, fn func(*triage.Request) error) error {
+	return t.requestsBy(team, user, from, to, cloned(fn))
+}
+
+// PeekRequestsBy is RequestsBy handing fn the store's own requests, not
+// copies (triage.RequestPeeker): fn must neither change nor keep them.
+func (t *tx) PeekRequestsBy(team, user string, from, to time.Time, fn func(*triage.Request) error) error {
+	return t.requestsBy(team, user, from, to, fn)
+}
+
+func (t *tx) requestsBy(team, user string, from, to time.Time, fn func(*triage.Request) error) error {
 	k := userKey{team, user}
 	if h, ok := t.s.gone.userHorizon[k]; reaches(h, ok, from) && from.Before(to) {
 		return evictedErr(fmt.Sprintf("requests of %s to %q from %s", user, team, from))
@@ -241,11 +256,12 @@ func (t *tx) OpenRequests(team string, fn func(*triage.Request) error) error {
 	if len(list) == 0 {
 		return nil
 	}
-	return t.walk(list, list[0].at, list[len(list)-1].at.Add(1), func(r *triage.Request) bool { return !r.Status.Closed() }, fn)
+	return t.walk(list, list[0].at, list[len(list)-1].at.Add(1), func(r *triage.Request) bool { return !r.Status.Closed() }, cloned(fn))
 }
 
-// walk calls fn for a copy of each request of list in [from, to) that
-// keep holds. It copies the ids first, so that fn may write to the store.
+// walk calls fn for each request of list in [from, to) that keep holds,
+// the store's own: fn copies what it hands out. It copies the ids first,
+// so that fn may write to the store.
 func (t *tx) walk(list []stamp, from, to time.Time, keep func(*triage.Request) bool, fn func(*triage.Request) error) error {
 	if !from.Before(to) {
 		return nil
@@ -264,7 +280,7 @@ func (t *tx) walk(list []stamp, from, to time.Time, keep func(*triage.Request) b
 		if !ok || !keep(st.r) {
 			continue
 		}
-		if err := fn(st.r.Clone()); err != nil {
+		if err := fn(st.r); err != nil {
 			if errors.Is(err, triage.ErrStop) {
 				return nil
 			}
