@@ -90,7 +90,10 @@ type DB struct {
 	// commits counts the writer's commits, for WriteStats.
 	commits atomic.Int64
 	// syncs times the journal's fdatasyncs, for JournalSyncs.
-	syncs syncTimes
+	syncs *histogram
+	// batchTook and batchIntents are the writer's time on each batch and
+	// the transactions it held, for WriterBatches.
+	batchTook, batchIntents *histogram
 }
 
 // engine is what DB and Session share: the triage and local tracker stores
@@ -152,7 +155,9 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db := &DB{bolt: b, engine: engine{path: path, opt: opt, view: b.View, cache: &requestCache{checked: true}}}
+	db := &DB{bolt: b, engine: engine{path: path, opt: opt, view: b.View, cache: &requestCache{checked: true}},
+		syncs: newHistogram(journalSyncBounds, 1e-9), batchTook: newHistogram(batchTookBounds, 1e-9),
+		batchIntents: newHistogram(batchIntentsBounds, 1)}
 	if err := db.prepare(); err != nil {
 		_ = b.Close()
 		return nil, err
@@ -171,7 +176,7 @@ func Open(path string, opt Options) (*DB, error) {
 		if afterCommit != nil {
 			afterCommit(intents, 0)
 		}
-	}}
+	}, Observe: db.observeBatch}
 	db.writer = groupcommit.New(b.Update, gc)
 	db.update = db.writer.Update
 	db.claims = newEventClaims()

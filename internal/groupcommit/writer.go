@@ -26,6 +26,12 @@ type Options struct {
 	// successful commit, before any of its callers is told, with how many
 	// intents it held: the crash tests kill the process there.
 	AfterCommit func(intents int)
+	// Observe, if set, is called on the writer goroutine after each batch,
+	// committed or not, with how many intents it held and how long the
+	// writer spent on it: its runs, the commit and its fsync. Their sum
+	// over a stretch of time is how busy the one writer was, which bounds
+	// every write.
+	Observe func(intents int, took time.Duration)
 }
 
 // Writer serialises transactions through one goroutine and commits them in
@@ -130,7 +136,12 @@ func (w *Writer[T]) loop() {
 		if wait {
 			timer.Stop() // since Go 1.23, no stale tick is left to drain
 		}
+		start := time.Now()
+		n := len(batch)
 		batch = w.run(batch)
+		if w.opt.Observe != nil {
+			w.opt.Observe(n, time.Since(start))
+		}
 		last = len(batch)
 		clear(batch)
 	}
