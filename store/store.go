@@ -110,6 +110,10 @@ type engine struct {
 	// claims is the file's event claims in memory (see eventclaims.go),
 	// which Accept reads; nil when ReadOnly.
 	claims *eventClaims
+	// moved is the last delivery sequence the acknowledgement journal
+	// knows to be in the file's inbox (see acks.go); nil without a
+	// journal.
+	moved *atomic.Uint64
 }
 
 var (
@@ -190,6 +194,7 @@ func Open(path string, opt Options) (*DB, error) {
 		_ = b.Close()
 		return nil, err
 	}
+	db.moved = &db.acks.moved
 	return db, nil
 }
 
@@ -258,13 +263,14 @@ func (e *engine) View(fn func(triage.Tx) error) error {
 }
 
 func (e *engine) tx(b *bolt.Tx) *tx {
-	return &tx{b: b, now: e.opt.Now, dedupeTTL: e.opt.DedupeTTL, cache: e.cache, claims: e.claims}
+	return &tx{b: b, now: e.opt.Now, dedupeTTL: e.opt.DedupeTTL, cache: e.cache, claims: e.claims, moved: e.moved}
 }
 
 type tx struct {
 	cache     *requestCache
 	claims    *eventClaims
 	wrote     []claimNote // the event claims written, for claims once committed
+	moved     *atomic.Uint64
 	b         *bolt.Tx
 	now       func() time.Time
 	dedupeTTL time.Duration
