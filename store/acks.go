@@ -168,6 +168,7 @@ func (db *DB) openJournal(afterCommit func(intents, accepts int)) error {
 		}
 	}
 	db.acks = a
+	db.moved = &a.moved
 	if err := db.moveJournal(); err != nil {
 		_ = j.Close()
 		return err

@@ -194,7 +194,6 @@ func Open(path string, opt Options) (*DB, error) {
 		_ = b.Close()
 		return nil, err
 	}
-	db.moved = &db.acks.moved
 	return db, nil
 }
 

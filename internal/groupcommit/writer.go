@@ -27,8 +27,9 @@ type Options struct {
 	// intents it held: the crash tests kill the process there.
 	AfterCommit func(intents int)
 	// Observe, if set, is called on the writer goroutine after each batch,
-	// committed or not, with how many intents it held and how long the
-	// writer spent on it: its runs, the commit and its fsync. Their sum
+	// committed or not, before the callers of its committed intents are
+	// told, with how many intents it held and how long the writer spent
+	// on it: its runs, the commit and its fsync. Their sum
 	// over a stretch of time is how busy the one writer was, which bounds
 	// every write.
 	Observe func(intents int, took time.Duration)
@@ -136,12 +137,7 @@ func (w *Writer[T]) loop() {
 		if wait {
 			timer.Stop() // since Go 1.23, no stale tick is left to drain
 		}
-		start := time.Now()
-		n := len(batch)
-		batch = w.run(batch)
-		if w.opt.Observe != nil {
-			w.opt.Observe(n, time.Since(start))
-		}
+		batch = w.run(batch, time.Now())
 		last = len(batch)
 		clear(batch)
 	}
@@ -179,9 +175,11 @@ func (w *Writer[T]) fill(batch []*intent[T], wait bool, timeout <-chan time.Time
 }
 
 // run commits batch, re-running it without each function that fails
-// until the rest commits (or there is nothing left). It returns the
-// batch, grown, for reuse.
-func (w *Writer[T]) run(batch []*intent[T]) []*intent[T] {
+// until the rest commits (or there is nothing left), and observes it,
+// started at start, before its callers are told. It returns the batch,
+// grown, for reuse.
+func (w *Writer[T]) run(batch []*intent[T], start time.Time) []*intent[T] {
+	n := len(batch)
 	live := batch
 	for len(live) > 0 {
 		failed := -1
@@ -199,6 +197,7 @@ func (w *Writer[T]) run(batch []*intent[T]) []*intent[T] {
 			if err == nil && w.opt.AfterCommit != nil {
 				w.opt.AfterCommit(len(live))
 			}
+			w.observe(n, start)
 			for _, in := range live {
 				in.err = err
 				close(in.done)
@@ -208,7 +207,14 @@ func (w *Writer[T]) run(batch []*intent[T]) []*intent[T] {
 		close(live[failed].done)
 		live = append(live[:failed:failed], live[failed+1:]...)
 	}
+	w.observe(n, start)
 	return live
+}
+
+func (w *Writer[T]) observe(intents int, start time.Time) {
+	if w.opt.Observe != nil {
+		w.opt.Observe(intents, time.Since(start))
+	}
 }
 
 // call runs the function, keeping its error or panic for its caller.
