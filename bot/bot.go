@@ -323,6 +323,11 @@ func (b *Bot) finish(seq uint64) {
 func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
 	defer b.release(d.Seq)
 	ctx = logctx.With(ctx, "delivery", d.Seq, "kind", d.Kind, "key", d.Key)
+	// The request a delivery makes takes it out of the inbox in the same
+	// transaction where the store can: a Done of its own would be one
+	// more transaction a request for the store's one writer.
+	fin := &finished{seq: d.Seq}
+	ctx = context.WithValue(ctx, finishedKey{}, fin)
 	log := b.log.With("delivery", d.Seq, "kind", d.Kind, "key", d.Key)
 	var err error
 	for attempt := range 3 {
@@ -347,11 +352,29 @@ func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
 	if err != nil {
 		log.Error("delivery failed; dropped", "err", err)
 	}
-	if err := b.db.Done(d.Seq); err != nil {
-		log.Error("mark delivery done", "err", err)
-		return
+	if !fin.done {
+		if err := b.db.Done(d.Seq); err != nil {
+			log.Error("mark delivery done", "err", err)
+			return
+		}
 	}
 	b.finish(d.Seq)
+}
+
+// finished is what a delivery's processing tells handle: done once the
+// delivery left the inbox in the transaction of the request it made.
+type finished struct {
+	seq  uint64
+	done bool
+}
+
+type finishedKey struct{}
+
+// finishedOf returns the delivery being processed under ctx, nil outside
+// handle.
+func finishedOf(ctx context.Context) *finished {
+	f, _ := ctx.Value(finishedKey{}).(*finished)
+	return f
 }
 
 // safely runs processDelivery, turning a panic into a permanent error so

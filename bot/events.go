@@ -203,9 +203,16 @@ func (b *Bot) intake(ctx context.Context, in triage.NewRequest) error {
 		// a replay of an export, and Slack's events carry only the id.
 		in.ChannelName = b.cfg.Channels.Name(in.Channel)
 	}
+	fin := finishedOf(ctx)
+	if fin != nil {
+		in.Delivery = fin.seq
+	}
 	res, err := b.svc.Intake(ctx, in)
 	if err != nil {
 		return err
+	}
+	if fin != nil && res.Finished {
+		fin.done = true
 	}
 	if !res.Repeat {
 		b.kick()

@@ -129,7 +129,7 @@ func (db *DB) openJournal(afterCommit func(intents, accepts int)) error {
 	a := &acks{keys: map[string]*keyWait{}, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	a.moved.Store(after)
 	j, recs, err := journal.Open(JournalDir(db.path), after, journal.Options{NoSync: db.opt.NoSync, First: first,
-		OnSync: db.syncs.observe,
+		OnSync: db.syncs.observeTime,
 		Durable: func(recs []journal.Record, tags []any) {
 			a.mu.Lock()
 			for i, r := range recs {
@@ -168,6 +168,7 @@ func (db *DB) openJournal(afterCommit func(intents, accepts int)) error {
 		}
 	}
 	db.acks = a
+	db.moved = &a.moved
 	if err := db.moveJournal(); err != nil {
 		_ = j.Close()
 		return err

@@ -269,3 +269,38 @@ func TestOpenNamesACorruptJournal(t *testing.T) {
 		t.Errorf("Open = %v; want the corruption at offset 0 of %s", err, seg)
 	}
 }
+
+// A delivery still only in the journal is not finished in a transaction
+// (its move would put it back in the inbox): Done takes it in and removes
+// it. One in the file's inbox is.
+func TestFinishDeliveryOnlyOnceMoved(t *testing.T) {
+	db := openTest(t, Options{holdJournal: true})
+	d := delivery("EvFinish")
+	if _, err := db.Accept(d, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	finish := func() bool {
+		var done bool
+		err := db.Update(func(tx triage.Tx) error {
+			var err error
+			done, err = tx.(triage.DeliveryFinisher).FinishDelivery(d.Seq)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return done
+	}
+	if finish() {
+		t.Fatal("finished a delivery still in the journal")
+	}
+	if p, err := db.Pending(10); err != nil || len(p) != 1 {
+		t.Fatalf("pending: %d, %v; want the delivery", len(p), err)
+	}
+	if !finish() {
+		t.Fatal("did not finish a delivery in the inbox")
+	}
+	if p, err := db.Pending(10); err != nil || len(p) != 0 {
+		t.Fatalf("pending after it was finished: %d, %v; want none", len(p), err)
+	}
+}

@@ -55,6 +55,21 @@ func (db *DB) PendingAfter(after uint64, limit int) ([]*triage.Delivery, error) 
 	return out, err
 }
 
+// FinishDelivery removes a processed delivery from the inbox in the
+// transaction that processed it, so that its Done costs no transaction
+// of its own, and reports whether it did. It does not when the delivery
+// may still be only in the acknowledgement journal, which would put it
+// back when it moves: Done then takes the journal in first.
+func (t *tx) FinishDelivery(seq uint64) (bool, error) {
+	if t.moved != nil && seq > t.moved.Load() {
+		return false, nil
+	}
+	if err := t.bucket(bucketInbox).Delete(u64(seq)); err != nil {
+		return false, fmt.Errorf("finish delivery %d: %w", seq, err)
+	}
+	return true, nil
+}
+
 // Done removes a processed delivery; its key stays claimed for the ttl it
 // was accepted with. Done is safe to call twice and concurrently.
 func (db *DB) Done(seq uint64) error {

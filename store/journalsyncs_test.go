@@ -33,9 +33,9 @@ func TestJournalSyncsCountsEachBatchsFdatasync(t *testing.T) {
 		t.Errorf("the last bucket holds %d of %d", last, count)
 	}
 
-	fresh := &DB{}
-	fresh.syncs.observe(2 * time.Second) // past every bound
-	fresh.syncs.observe(700 * time.Microsecond)
+	fresh := &DB{syncs: newHistogram(journalSyncBounds, 1e-9)}
+	fresh.syncs.observeTime(2 * time.Second) // past every bound
+	fresh.syncs.observeTime(700 * time.Microsecond)
 	_, cumulative, count, _ = fresh.JournalSyncs()
 	if count != 2 || cumulative[len(cumulative)-1] != 1 || cumulative[2] != 1 || cumulative[1] != 0 {
 		t.Errorf("after 0.7 ms and 2 s: count %d, cumulative %v", count, cumulative)

@@ -37,7 +37,7 @@ func (db *DB) Session(every int) *Session {
 		every = 1000
 	}
 	s := &Session{db: db, every: every}
-	s.engine = engine{path: db.path, opt: db.opt, update: s.runUpdate, view: s.runView, cache: &requestCache{}, claims: db.claims}
+	s.engine = engine{path: db.path, opt: db.opt, update: s.runUpdate, view: s.runView, cache: &requestCache{}, claims: db.claims, moved: db.moved}
 	return s
 }
 

@@ -90,7 +90,10 @@ type DB struct {
 	// commits counts the writer's commits, for WriteStats.
 	commits atomic.Int64
 	// syncs times the journal's fdatasyncs, for JournalSyncs.
-	syncs syncTimes
+	syncs *histogram
+	// batchTook and batchIntents are the writer's time on each batch and
+	// the transactions it held, for WriterBatches.
+	batchTook, batchIntents *histogram
 }
 
 // engine is what DB and Session share: the triage and local tracker stores
@@ -107,6 +110,10 @@ type engine struct {
 	// claims is the file's event claims in memory (see eventclaims.go),
 	// which Accept reads; nil when ReadOnly.
 	claims *eventClaims
+	// moved is the last delivery sequence the acknowledgement journal
+	// knows to be in the file's inbox (see acks.go); nil without a
+	// journal.
+	moved *atomic.Uint64
 }
 
 var (
@@ -152,7 +159,9 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db := &DB{bolt: b, engine: engine{path: path, opt: opt, view: b.View, cache: &requestCache{checked: true}}}
+	db := &DB{bolt: b, engine: engine{path: path, opt: opt, view: b.View, cache: &requestCache{checked: true}},
+		syncs: newHistogram(journalSyncBounds, 1e-9), batchTook: newHistogram(batchTookBounds, 1e-9),
+		batchIntents: newHistogram(batchIntentsBounds, 1)}
 	if err := db.prepare(); err != nil {
 		_ = b.Close()
 		return nil, err
@@ -171,7 +180,7 @@ func Open(path string, opt Options) (*DB, error) {
 		if afterCommit != nil {
 			afterCommit(intents, 0)
 		}
-	}}
+	}, Observe: db.observeBatch}
 	db.writer = groupcommit.New(b.Update, gc)
 	db.update = db.writer.Update
 	db.claims = newEventClaims()
@@ -253,13 +262,14 @@ func (e *engine) View(fn func(triage.Tx) error) error {
 }
 
 func (e *engine) tx(b *bolt.Tx) *tx {
-	return &tx{b: b, now: e.opt.Now, dedupeTTL: e.opt.DedupeTTL, cache: e.cache, claims: e.claims}
+	return &tx{b: b, now: e.opt.Now, dedupeTTL: e.opt.DedupeTTL, cache: e.cache, claims: e.claims, moved: e.moved}
 }
 
 type tx struct {
 	cache     *requestCache
 	claims    *eventClaims
 	wrote     []claimNote // the event claims written, for claims once committed
+	moved     *atomic.Uint64
 	b         *bolt.Tx
 	now       func() time.Time
 	dedupeTTL time.Duration

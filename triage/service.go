@@ -76,6 +76,11 @@ type NewRequest struct {
 	// EventKey is the delivery's dedupe key (Slack event_id, or trigger_id
 	// and action_ts); a second Intake with the same key changes nothing.
 	EventKey string
+	// Delivery, when set, is the Seq of the stored delivery the request
+	// comes from: a store that can (see DeliveryFinisher) takes it out of
+	// the inbox in the intake's transaction, and IntakeResult.Finished
+	// says so.
+	Delivery uint64
 	// At is when the request was asked; zero means now.
 	At time.Time
 	// Classified, when set, is Service.Classify's answer for this same
@@ -146,6 +151,19 @@ type IntakeResult struct {
 	// DuplicateOf is set when the request was linked to an earlier one of
 	// the same requester instead of being opened.
 	Duplicate bool
+	// Finished is set when NewRequest.Delivery was taken out of the inbox
+	// in the intake's transaction, so that it needs no Done.
+	Finished bool
+}
+
+// DeliveryFinisher is a Tx that can take a processed delivery out of the
+// inbox in the transaction that processed it (store.tx can), and reports
+// whether it did: a store whose deliveries may not be in its inbox yet
+// says no, and the delivery's Done follows as before. Every write waits
+// for the store's one writer, so a Done folded into the intake is one
+// transaction fewer a request for it.
+type DeliveryFinisher interface {
+	FinishDelivery(seq uint64) (bool, error)
 }
 
 // Intake classifies, applies the policy, routes and records a request, and
@@ -168,7 +186,7 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 		}
 	}
 	var res *IntakeResult
-	err := s.store.Update(func(tx Tx) error {
+	intake := func(tx Tx) error {
 		res = nil
 		r, repeat, err := s.seen(tx, in, at)
 		if err != nil || repeat {
@@ -227,6 +245,19 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 			}
 		}
 		return tx.PutRequest(r)
+	}
+	err := s.store.Update(func(tx Tx) error {
+		if err := intake(tx); err != nil {
+			return err
+		}
+		if f, ok := tx.(DeliveryFinisher); ok && in.Delivery != 0 {
+			done, err := f.FinishDelivery(in.Delivery)
+			if err != nil {
+				return err
+			}
+			res.Finished = done
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("intake: %w", err)

@@ -22,6 +22,11 @@ type progress struct {
 	syncs    histogram // the journal's fdatasyncs so far (sprintguard_journal_sync_duration_seconds)
 	acks     histogram // serve's own time to acknowledge an event so far (sprintguard_ack_duration_seconds)
 	sched    histogram // serve's goroutines' waits for a processor so far (sprintguard_go_sched_latency_seconds)
+	// The store's writer so far: its time on each batch, the transactions
+	// each commit held, the pages written and the commits' time writing
+	// them (absent, all zero, on PostgreSQL).
+	batches, batchSizes histogram
+	pages, writeTime    float64
 }
 
 const (
@@ -37,6 +42,13 @@ const (
 	// schedLatencies is the histogram of how long serve's goroutines
 	// waited, ready, for a processor.
 	schedLatencies = "sprintguard_go_sched_latency_seconds"
+	// commitDurations and commitSizes are the histograms of the store
+	// writer's batches: the time it spent on each and the transactions
+	// each held.
+	commitDurations = "sprintguard_store_commit_duration_seconds"
+	commitSizes     = "sprintguard_store_commit_transactions"
+	pagesWritten    = "sprintguard_store_pages_written_total"
+	commitWrites    = "sprintguard_store_commit_write_seconds_total"
 )
 
 // histogram is a cumulative Prometheus histogram as scraped: its finite
@@ -46,6 +58,7 @@ type histogram struct {
 	le, cum [24]float64
 	n       int
 	count   float64
+	sum     float64
 }
 
 // quantile returns the upper bound of the bucket that holds the q
@@ -84,8 +97,13 @@ func (h *histogram) add(name, series, labels string, v float64) error {
 	if series != "" {
 		braced = "{" + series + "}"
 	}
-	if strings.HasSuffix(name, "_count") {
-		if labels == braced {
+	if strings.HasSuffix(name, "_count") || strings.HasSuffix(name, "_sum") {
+		if labels != braced {
+			return nil
+		}
+		if strings.HasSuffix(name, "_sum") {
+			h.sum = v
+		} else {
 			h.count = v
 		}
 		return nil
@@ -141,10 +159,23 @@ func parseProgress(r io.Reader) (progress, error) {
 			}
 			labels, rest = rest[:j+1], rest[j+1:]
 		}
-		syncs := name == journalSyncs+"_bucket" || name == journalSyncs+"_count"
-		acks := name == ackDurations+"_bucket" || name == ackDurations+"_count"
-		sched := name == schedLatencies+"_bucket" || name == schedLatencies+"_count"
-		if name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" && name != "go_memstats_heap_inuse_bytes" && !syncs && !acks && !sched {
+		family := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_count"), "_sum")
+		var h *histogram
+		series := ""
+		switch family {
+		case journalSyncs:
+			h = &p.syncs
+		case ackDurations:
+			h, series = &p.acks, ackKind
+		case schedLatencies:
+			h = &p.sched
+		case commitDurations:
+			h = &p.batches
+		case commitSizes:
+			h = &p.batchSizes
+		}
+		if h == nil && name != "sprintguard_requests_total" && name != "sprintguard_outbox_depth" && name != "go_memstats_heap_inuse_bytes" &&
+			name != pagesWritten && name != commitWrites {
 			continue
 		}
 		fields := strings.Fields(rest)
@@ -155,19 +186,17 @@ func parseProgress(r io.Reader) (progress, error) {
 		if err != nil {
 			return p, fmt.Errorf("metrics: %q: %w", line, err)
 		}
+		if h != nil {
+			if err := h.add(name, series, labels, v); err != nil {
+				return p, err
+			}
+			continue
+		}
 		switch name {
-		case journalSyncs + "_bucket", journalSyncs + "_count":
-			if err := p.syncs.add(name, "", labels, v); err != nil {
-				return p, err
-			}
-		case ackDurations + "_bucket", ackDurations + "_count":
-			if err := p.acks.add(name, ackKind, labels, v); err != nil {
-				return p, err
-			}
-		case schedLatencies + "_bucket", schedLatencies + "_count":
-			if err := p.sched.add(name, "", labels, v); err != nil {
-				return p, err
-			}
+		case pagesWritten:
+			p.pages = v
+		case commitWrites:
+			p.writeTime = v
 		case "go_memstats_heap_inuse_bytes":
 			p.heap = v
 		case "sprintguard_requests_total":
@@ -210,6 +239,8 @@ type drained struct {
 	at   time.Time // when the last of the work was done (or the last scrape, if not ok)
 	made time.Time // when every acknowledged event was first seen to have made its request
 	last progress  // the last scrape
+	// whenMade is the scrape that first saw every request made.
+	whenMade progress
 	// peakHeap is the most heap in use any scrape saw, in bytes: what a GC
 	// setting costs in memory, without the store's mapped pages that the
 	// peak RSS counts.
@@ -256,7 +287,7 @@ func (e *benchEnv) drain(ctx context.Context, base progress, want int, stall tim
 			d.peakHeap = max(d.peakHeap, p.heap)
 			d.last, d.at = p, now
 			if p.made(base, want) {
-				d.made = now
+				d.made, d.whenMade = now, p
 				break
 			}
 		}

@@ -182,3 +182,37 @@ func TestOwnSchedIsAHistogram(t *testing.T) {
 		t.Errorf("last bucket %v above the count %v", h.cum[h.n-1], h.count)
 	}
 }
+
+func TestStoreWriterSeries(t *testing.T) {
+	const exposition = `sprintguard_requests_total 0
+sprintguard_outbox_depth 0
+sprintguard_store_commit_duration_seconds_bucket{le="0.001"} 3
+sprintguard_store_commit_duration_seconds_bucket{le="0.01"} 8
+sprintguard_store_commit_duration_seconds_bucket{le="+Inf"} 9
+sprintguard_store_commit_duration_seconds_sum 0.25
+sprintguard_store_commit_duration_seconds_count 9
+sprintguard_store_commit_transactions_bucket{le="1"} 2
+sprintguard_store_commit_transactions_bucket{le="256"} 9
+sprintguard_store_commit_transactions_bucket{le="+Inf"} 9
+sprintguard_store_commit_transactions_sum 400
+sprintguard_store_commit_transactions_count 9
+sprintguard_store_pages_written_total 1234
+sprintguard_store_commit_write_seconds_total 0.125
+`
+	p, err := parseProgress(strings.NewReader(exposition))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.batches.n != 2 || p.batches.count != 9 || p.batches.sum != 0.25 || p.batches.cum[1] != 8 {
+		t.Errorf("batch times: %d buckets, count %v, sum %v, second bucket %v; want 2, 9, 0.25, 8", p.batches.n, p.batches.count, p.batches.sum, p.batches.cum[1])
+	}
+	if p.batchSizes.count != 9 || p.batchSizes.sum != 400 {
+		t.Errorf("batch sizes: count %v, sum %v; want 9, 400", p.batchSizes.count, p.batchSizes.sum)
+	}
+	if p.pages != 1234 || p.writeTime != 0.125 {
+		t.Errorf("pages %v, write time %v; want 1234, 0.125", p.pages, p.writeTime)
+	}
+	if p.syncs.count != 0 || p.acks.count != 0 || p.sched.count != 0 {
+		t.Errorf("journal syncs %v, acks %v and scheduling %v from an exposition without them", p.syncs.count, p.acks.count, p.sched.count)
+	}
+}

@@ -202,6 +202,11 @@ func run(ctx context.Context, o options) (code int, err error) {
 
 	// The ceiling and Bolt are measured once serve is idle, so that its
 	// backlog does not take CPU from them.
+	afterMax, err := scrape(ctx, metricsURL)
+	if err != nil {
+		return 1, err
+	}
+	afterMaxAt := time.Now()
 	acked := ackedTS(gen, sustained, peak)
 	lastAck := later(sustained.lastAck, peak.lastAck)
 	drainWindow := o.profilePhase == "drain" && len(profile) > 0
@@ -228,6 +233,10 @@ func run(ctx context.Context, o options) (code int, err error) {
 	case dr.ok:
 		fmt.Printf("%-40s all %d requests made %.2f s after the last ack (scraped every %v); fully processed, the outbox's last Web API call included, %.2f s after it; %.0f jobs wait in the outbox for later\n",
 			"drain", len(acked), max(dr.made.Sub(lastAck), 0).Seconds(), drainPoll, drainTime.Seconds(), dr.last.outbox-base.outbox)
+	}
+	if dr.ok {
+		printWriter("store writer, max phase's end to made", afterMax, dr.whenMade, dr.made.Sub(afterMaxAt))
+		printWriter("store writer, the whole drain", afterMax, dr.last, dr.at.Sub(afterMaxAt))
 	}
 
 	ceiling, err := ceilingRun(ctx, key, gen, first, o.ceilingDur, o.senders, 0)
@@ -514,6 +523,25 @@ func ownSched() histogram {
 	}
 	h.count = float64(count)
 	return h
+}
+
+// printWriter prints what the store's one writer did between two scrapes
+// wall apart: the share of that time it was busy (running transactions,
+// committing, in fdatasync), its batches, their sizes and pages, and the
+// commits' time writing pages. A writer busy near all the time is what
+// every write, and so the drain, waits for. Nothing is printed when serve
+// shows no writer (PostgreSQL).
+func printWriter(label string, before, after progress, wall time.Duration) {
+	n := after.batches.count - before.batches.count
+	if n <= 0 || wall <= 0 {
+		return
+	}
+	busy := after.batches.sum - before.batches.sum
+	intents := after.batchSizes.sum - before.batchSizes.sum
+	q := func(p float64) string { return after.batches.bound(before.batches, p) }
+	fmt.Printf("%-40s busy %.2f s of %.2f s (%.0f%%); %.0f batches (%.0f/s), %.1f transactions and %.1f pages each; batch p50 %s  p99 %s; writing pages %.2f s\n",
+		label, busy, wall.Seconds(), 100*busy/wall.Seconds(), n, n/wall.Seconds(), intents/n, (after.pages-before.pages)/n,
+		q(.5), q(.99), after.writeTime-before.writeTime)
 }
 
 // printServeAcks prints serve's own percentiles of the sustained phase's

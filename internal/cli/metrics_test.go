@@ -61,6 +61,12 @@ func TestMetricsCoverTheDashboardAndAlerts(t *testing.T) {
 	if m := regexp.MustCompile(`(?m)^sprintguard_journal_sync_duration_seconds_count (\d+)$`).FindStringSubmatch(text); m == nil || m[1] == "0" {
 		t.Errorf("no fdatasync of the journal counted in /metrics (%v)", m)
 	}
+	// The three requests were written by the store's writer.
+	for _, name := range []string{"sprintguard_store_commit_duration_seconds_count", "sprintguard_store_commit_transactions_count", "sprintguard_store_pages_written_total"} {
+		if m := regexp.MustCompile(`(?m)^` + name + ` (\d+)$`).FindStringSubmatch(text); m == nil || m[1] == "0" {
+			t.Errorf("%s is not in /metrics or is 0 (%v)", name, m)
+		}
+	}
 	for _, file := range []string{repo("deploy", "monitoring", "alerts.yaml"), repo("deploy", "monitoring", "grafana-dashboard.json")} {
 		data, err := os.ReadFile(file)
 		if err != nil {

@@ -26,6 +26,13 @@ type Options struct {
 	// successful commit, before any of its callers is told, with how many
 	// intents it held: the crash tests kill the process there.
 	AfterCommit func(intents int)
+	// Observe, if set, is called on the writer goroutine after each batch,
+	// committed or not, before the callers of its committed intents are
+	// told, with how many intents it held and how long the writer spent
+	// on it: its runs, the commit and its fsync. Their sum
+	// over a stretch of time is how busy the one writer was, which bounds
+	// every write.
+	Observe func(intents int, took time.Duration)
 }
 
 // Writer serialises transactions through one goroutine and commits them in
@@ -130,7 +137,7 @@ func (w *Writer[T]) loop() {
 		if wait {
 			timer.Stop() // since Go 1.23, no stale tick is left to drain
 		}
-		batch = w.run(batch)
+		batch = w.run(batch, time.Now())
 		last = len(batch)
 		clear(batch)
 	}
@@ -168,9 +175,11 @@ func (w *Writer[T]) fill(batch []*intent[T], wait bool, timeout <-chan time.Time
 }
 
 // run commits batch, re-running it without each function that fails
-// until the rest commits (or there is nothing left). It returns the
-// batch, grown, for reuse.
-func (w *Writer[T]) run(batch []*intent[T]) []*intent[T] {
+// until the rest commits (or there is nothing left), and observes it,
+// started at start, before its callers are told. It returns the batch,
+// grown, for reuse.
+func (w *Writer[T]) run(batch []*intent[T], start time.Time) []*intent[T] {
+	n := len(batch)
 	live := batch
 	for len(live) > 0 {
 		failed := -1
@@ -188,6 +197,7 @@ func (w *Writer[T]) run(batch []*intent[T]) []*intent[T] {
 			if err == nil && w.opt.AfterCommit != nil {
 				w.opt.AfterCommit(len(live))
 			}
+			w.observe(n, start)
 			for _, in := range live {
 				in.err = err
 				close(in.done)
@@ -197,7 +207,14 @@ func (w *Writer[T]) run(batch []*intent[T]) []*intent[T] {
 		close(live[failed].done)
 		live = append(live[:failed:failed], live[failed+1:]...)
 	}
+	w.observe(n, start)
 	return live
+}
+
+func (w *Writer[T]) observe(intents int, start time.Time) {
+	if w.opt.Observe != nil {
+		w.opt.Observe(intents, time.Since(start))
+	}
 }
 
 // call runs the function, keeping its error or panic for its caller.

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 )
 
 // memStore is a transactional map: a transaction works on a copy that
@@ -85,7 +87,8 @@ func queueUp(t *testing.T, w *Writer[map[string]int], fns []func(map[string]int)
 
 func TestConcurrentIntentsShareOneCommit(t *testing.T) {
 	m, entered, release := held()
-	w := New(m.update, Options{MaxBatch: 64})
+	var observed []int // only the writer goroutine appends
+	w := New(m.update, Options{MaxBatch: 64, Observe: func(intents int, _ time.Duration) { observed = append(observed, intents) }})
 	defer w.Close()
 	first := make(chan error, 1)
 	go func() { first <- w.Update(func(tx map[string]int) error { tx["first"] = 1; return nil }) }()
@@ -110,6 +113,10 @@ func TestConcurrentIntentsShareOneCommit(t *testing.T) {
 	// One commit for the first, then the 100 queued in batches of 64.
 	if m.commits != 3 {
 		t.Errorf("%d commits for 101 intents, want 3", m.commits)
+	}
+	// Each batch was observed before its callers were told.
+	if want := []int{1, 64, 36}; !slices.Equal(observed, want) {
+		t.Errorf("observed batches of %v intents, want %v", observed, want)
 	}
 }
 

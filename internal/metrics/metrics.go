@@ -16,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/store"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -249,12 +250,31 @@ var (
 	budgetDesc       = prometheus.NewDesc("sprintguard_budget_used_ratio", "Interrupt budget used in the current sprint, as a fraction of the budget.", []string{"team"}, nil)
 	budgetUsedDesc   = prometheus.NewDesc("sprintguard_budget_used", "Interrupt budget used in the current sprint, in the team's unit.", []string{"team", "unit"}, nil)
 	journalSyncDesc  = prometheus.NewDesc("sprintguard_journal_sync_duration_seconds", "How long each fdatasync of the acknowledgement journal took (bbolt storage only); a batch of acknowledgements waits for one.", nil, nil)
+	commitDesc       = prometheus.NewDesc("sprintguard_store_commit_duration_seconds", "How long the store's one writer spent on each batch of write transactions, commit and fdatasyncs included (bbolt storage only); its sum over wall time is how busy the writer is.", nil, nil)
+	commitSizeDesc   = prometheus.NewDesc("sprintguard_store_commit_transactions", "How many write transactions each of the store's commits held (bbolt storage only).", nil, nil)
+	pagesDesc        = prometheus.NewDesc("sprintguard_store_pages_written_total", "Pages the store's commits wrote (bbolt storage only).", nil, nil)
+	commitWriteDesc  = prometheus.NewDesc("sprintguard_store_commit_write_seconds_total", "Time the store's commits spent writing their pages and meta page, both fdatasyncs included (bbolt storage only).", nil, nil)
 )
 
 // journalSyncs is what a store with an acknowledgement journal (bbolt's)
 // offers: its fdatasyncs' times as a cumulative histogram.
 type journalSyncs interface {
 	JournalSyncs() (bounds []float64, cumulative []uint64, count uint64, sum float64)
+}
+
+// storeWriter is what a store with one writer (bbolt's) offers: its
+// batches' times and sizes, and what its commits wrote.
+type storeWriter interface {
+	WriterBatches() (took, intents store.Histogram)
+	WriteStats() store.WriteStats
+}
+
+func constHistogram(d *prometheus.Desc, h store.Histogram) prometheus.Metric {
+	buckets := make(map[float64]uint64, len(h.Bounds))
+	for i, b := range h.Bounds {
+		buckets[b] = h.Cumulative[i]
+	}
+	return prometheus.MustNewConstHistogram(d, h.Count, h.Sum, buckets)
 }
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -265,6 +285,12 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- budgetUsedDesc
 	if _, ok := c.src.(journalSyncs); ok {
 		ch <- journalSyncDesc
+	}
+	if _, ok := c.src.(storeWriter); ok {
+		ch <- commitDesc
+		ch <- commitSizeDesc
+		ch <- pagesDesc
+		ch <- commitWriteDesc
 	}
 }
 
@@ -283,11 +309,15 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if js, ok := c.src.(journalSyncs); ok {
 		bounds, cumulative, count, sum := js.JournalSyncs()
-		buckets := make(map[float64]uint64, len(bounds))
-		for i, b := range bounds {
-			buckets[b] = cumulative[i]
-		}
-		ch <- prometheus.MustNewConstHistogram(journalSyncDesc, count, sum, buckets)
+		ch <- constHistogram(journalSyncDesc, store.Histogram{Bounds: bounds, Cumulative: cumulative, Count: count, Sum: sum})
+	}
+	if w, ok := c.src.(storeWriter); ok {
+		took, intents := w.WriterBatches()
+		ch <- constHistogram(commitDesc, took)
+		ch <- constHistogram(commitSizeDesc, intents)
+		ws := w.WriteStats()
+		ch <- prometheus.MustNewConstMetric(pagesDesc, prometheus.CounterValue, float64(ws.Pages))
+		ch <- prometheus.MustNewConstMetric(commitWriteDesc, prometheus.CounterValue, ws.Write.Seconds())
 	}
 	_ = c.src.View(func(tx triage.Tx) error {
 		for _, t := range c.settings().Teams {
