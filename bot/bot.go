@@ -343,7 +343,7 @@ func (b *Bot) handle(ctx context.Context, d *triage.Delivery) {
 		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
 	}
 	if ctx.Err() != nil {
-		return // left in the inbox for the next start
+		return // left in the inbox for the next start, unless its intake took it out
 	}
 	if errors.Is(err, errHeld) {
 		b.hold(d.Seq)

@@ -30,11 +30,16 @@ func procsSetting(gomaxprocs string, runtimeProcs int) int {
 	return runtimeProcs * serveProcsPerCPU
 }
 
+// startProcs is the runtime's own GOMAXPROCS, read before serve raises
+// it: procsSetting multiplies this, not the current value, so that serve
+// started twice in one process (the tests do) does not raise it again.
+var startProcs = runtime.GOMAXPROCS(0)
+
 // tuneProcs applies procsSetting to this process and logs what it chose.
 // Setting it stops the runtime from following a change of the container's
 // CPU quota while serve runs; a restart picks up the new quota.
 func tuneProcs(getenv func(string) string, log *slog.Logger) {
-	n := procsSetting(getenv("GOMAXPROCS"), runtime.GOMAXPROCS(0))
+	n := procsSetting(getenv("GOMAXPROCS"), startProcs)
 	if n < 0 {
 		return
 	}

@@ -1,6 +1,11 @@
 package cli
 
-import "testing"
+import (
+	"io"
+	"log/slog"
+	"runtime"
+	"testing"
+)
 
 func TestProcsSetting(t *testing.T) {
 	tests := []struct {
@@ -19,5 +24,17 @@ func TestProcsSetting(t *testing.T) {
 				t.Errorf("procsSetting(%q, %d) = %d, want %d", tc.gomaxprocs, tc.runtime, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestTuneProcsTwiceRaisesOnce(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	t.Cleanup(func() { runtime.GOMAXPROCS(before) })
+	noEnv := func(string) string { return "" }
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	tuneProcs(noEnv, log)
+	tuneProcs(noEnv, log)
+	if got, want := runtime.GOMAXPROCS(0), startProcs*serveProcsPerCPU; got != want {
+		t.Errorf("GOMAXPROCS after serve's tuning ran twice = %d, want %d (%d at start, %d per CPU)", got, want, startProcs, serveProcsPerCPU)
 	}
 }

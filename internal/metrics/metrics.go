@@ -251,7 +251,7 @@ var (
 	budgetUsedDesc   = prometheus.NewDesc("sprintguard_budget_used", "Interrupt budget used in the current sprint, in the team's unit.", []string{"team", "unit"}, nil)
 	journalSyncDesc  = prometheus.NewDesc("sprintguard_journal_sync_duration_seconds", "How long each fdatasync of the acknowledgement journal took (bbolt storage only); a batch of acknowledgements waits for one.", nil, nil)
 	commitDesc       = prometheus.NewDesc("sprintguard_store_commit_duration_seconds", "How long the store's one writer spent on each batch of write transactions, commit and fdatasyncs included (bbolt storage only); its sum over wall time is how busy the writer is.", nil, nil)
-	commitSizeDesc   = prometheus.NewDesc("sprintguard_store_commit_transactions", "How many write transactions each of the store's commits held (bbolt storage only).", nil, nil)
+	commitSizeDesc   = prometheus.NewDesc("sprintguard_store_commit_transactions", "How many write transactions each batch of the store's one writer ran, those that failed and were rolled back included (bbolt storage only).", nil, nil)
 	pagesDesc        = prometheus.NewDesc("sprintguard_store_pages_written_total", "Pages the store's commits wrote (bbolt storage only).", nil, nil)
 	commitWriteDesc  = prometheus.NewDesc("sprintguard_store_commit_write_seconds_total", "Time the store's commits spent writing their pages and meta page, both fdatasyncs included (bbolt storage only).", nil, nil)
 )
