@@ -44,6 +44,9 @@ func TestEvictingGivesTheDurableAnswer(t *testing.T) {
 	}
 	// Every third request is kept whole, as a labels file would ask.
 	keep := func(r *triage.Request) bool { return r.ID%3 == 0 }
+	// The requests of the export as generated, which the asked-twice
+	// copy must have fewer of: its duplicates open none.
+	plain := 0
 	for _, tc := range []struct {
 		name      string
 		export    string
@@ -64,6 +67,14 @@ func TestEvictingGivesTheDurableAnswer(t *testing.T) {
 			}
 			if mem.Requests() == 0 {
 				t.Fatal("no requests")
+			}
+			switch tc.export {
+			case dir:
+				plain = mem.Requests()
+			case askedTwice:
+				if plain == 0 || mem.Requests() >= plain {
+					t.Errorf("%d requests from the export asked twice against %d from the same messages asked once; want fewer: no duplicate found", mem.Requests(), plain)
+				}
 			}
 			for _, write := range []func(*Result) string{
 				func(r *Result) string { var b bytes.Buffer; r.WriteText(&b); return b.String() },

@@ -14,10 +14,9 @@ type WriteStats struct {
 	// Bytes is the size of those pages plus the meta page each of the
 	// writer's commits writes.
 	Bytes int64
-	// Spill is the time the commits spent laying out their dirty nodes
-	// as pages; Write the time they spent writing them and the meta
-	// page, with both of bbolt's fdatasyncs.
-	Spill, Write time.Duration
+	// Write is the time the commits spent writing their pages and the
+	// meta page, with both of bbolt's fdatasyncs.
+	Write time.Duration
 }
 
 // WriteStats returns what the store has written so far; the figures of a
@@ -29,7 +28,6 @@ func (db *DB) WriteStats() WriteStats {
 		Commits: commits,
 		Pages:   s.GetPageCount(),
 		Bytes:   s.GetPageAlloc() + commits*int64(db.bolt.Info().PageSize),
-		Spill:   s.GetSpillTime(),
 		Write:   s.GetWriteTime(),
 	}
 }

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"testing"
@@ -90,8 +91,10 @@ func (p *peekTx) PeekRequestsBy(team, user string, from, to time.Time, fn func(*
 func (p *peekTx) walk(team, user string, from, to time.Time, fn func(*Request) error) error {
 	for _, r := range p.reqs {
 		if r.Team == team && r.User == user && !r.CreatedAt.Before(from) && r.CreatedAt.Before(to) {
-			if err := fn(r); err != nil {
-				return nil // ErrStop
+			if err := fn(r); errors.Is(err, ErrStop) {
+				return nil
+			} else if err != nil {
+				return err
 			}
 		}
 	}
