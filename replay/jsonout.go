@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"strings"
@@ -18,7 +17,7 @@ const jsonFlushAt = 64 << 10
 // encoding the document whole held it twice in memory, compact and
 // indented, at the end of the replay.
 func (r *Result) WriteJSON(w io.Writer) error {
-	j := &jsonOut{w: bufio.NewWriterSize(w, jsonFlushAt)}
+	j := &jsonOut{w: w}
 	j.b = append(j.b, "{\n"...)
 	j.member(1, "messages", r.Messages, true)
 	j.member(1, "requests", r.Requests(), true)
@@ -37,13 +36,13 @@ func (r *Result) WriteJSON(w io.Writer) error {
 	} else {
 		j.b = append(j.b, "\n}\n"...)
 	}
-	return j.flush(true)
+	return j.flush()
 }
 
 // jsonOut appends the document to b and writes it out in pieces; the
 // first error is kept and ends the writing.
 type jsonOut struct {
-	w   *bufio.Writer
+	w   io.Writer
 	b   []byte
 	err error
 }
@@ -88,7 +87,7 @@ func (j *jsonOut) array(level, n int, each func(i int)) {
 		}
 		j.b = append(j.b, '\n')
 		if len(j.b) >= jsonFlushAt {
-			j.flush(false)
+			j.flush()
 		}
 	}
 	j.b = append(j.b, indent(level)...)
@@ -124,14 +123,12 @@ func (j *jsonOut) team(t *TeamResult) {
 	j.b = append(j.b, "\n    }"...)
 }
 
-// flush writes what b holds, and with last the writer's buffer too.
-func (j *jsonOut) flush(last bool) error {
+// flush writes what b holds: b is the only buffer, so that the writer
+// gets pieces of about jsonFlushAt.
+func (j *jsonOut) flush() error {
 	if j.err == nil {
 		_, j.err = j.w.Write(j.b)
 	}
 	j.b = j.b[:0]
-	if last && j.err == nil {
-		j.err = j.w.Flush()
-	}
 	return j.err
 }

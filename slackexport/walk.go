@@ -1,8 +1,7 @@
 package slackexport
 
 import (
-	"errors"
-	"io"
+	"bytes"
 	"io/fs"
 	"path"
 	"slices"
@@ -44,7 +43,7 @@ type wireMessage struct {
 func (e *Export) Walk(fn func(Message) error) ([]Problem, error) {
 	problems := slices.Clone(e.Problems)
 	var day []Message
-	var buf []byte // the day files, one after the other
+	var buf bytes.Buffer // the day files, one after the other
 	var order []int32
 	for _, date := range e.dates {
 		day = day[:0]
@@ -53,12 +52,10 @@ func (e *Export) Walk(fn func(Message) error) ([]Problem, error) {
 				continue
 			}
 			file := path.Join(e.dirs[i], date+".json")
-			data, err := readInto(buf, e.fsys, file)
+			data, err := readInto(&buf, e.fsys, file)
 			if err != nil {
 				// Read again the usual way, whose error the problem words.
 				data, err = fs.ReadFile(e.fsys, file)
-			} else {
-				buf = data
 			}
 			if err != nil {
 				problems = append(problems, Problem{File: file, Msg: "cannot read: " + err.Error()})
@@ -160,30 +157,18 @@ func quote(s string) string {
 	return strconv.Quote(s)
 }
 
-// readInto reads file into buf's array when it is large enough, else into
-// a new one: decoding copies every string it keeps, so the day files can
-// share one buffer instead of each costing its size in garbage.
-func readInto(buf []byte, fsys fs.FS, file string) ([]byte, error) {
+// readInto reads file into buf, reset first: decoding copies every
+// string it keeps, so the day files can share one buffer instead of each
+// costing its size in garbage. The bytes are buf's until its next use.
+func readInto(buf *bytes.Buffer, fsys fs.FS, file string) ([]byte, error) {
 	f, err := fsys.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && int64(cap(buf)) < info.Size()+1 {
-		buf = make([]byte, 0, info.Size()+512)
+	buf.Reset()
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, err
 	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+	return buf.Bytes(), nil
 }
