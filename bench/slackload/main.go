@@ -273,6 +273,7 @@ func run(ctx context.Context, o options) (code int, err error) {
 	}
 
 	env.serve.settle(ctx)
+	resume := env.serve.pause()
 	var ceiling, ceilingAtRate *outcome
 	serveCPU := env.serve.cpuDuring(func() { ceiling, err = ceilingRun(ctx, key, gen, first, o.ceilingDur, o.senders, 0) })
 	if err != nil {
@@ -287,7 +288,7 @@ func run(ctx context.Context, o options) (code int, err error) {
 	printPhase(fmt.Sprintf("ceiling (%.0f/s for %v, open loop)", o.rate, o.ceilingRateDur), ceilingAtRate)
 	printSched("slackload's own scheduling, same phase", ownBase, ownSched())
 	printGC("slackload's own GC, same phase", gcBase, ownGC())
-	fmt.Printf("%-40s %.2f s closed loop, %.2f s at %.0f/s (the ceilings' neighbour on this machine)\n", "serve's CPU in the ceiling phases",
+	fmt.Printf("%-40s %.2f s closed loop, %.2f s at %.0f/s (stopped with SIGSTOP until the Bolt phase's end)\n", "serve's CPU in the ceiling phases",
 		serveCPU.Seconds(), serveCPUAtRate.Seconds(), o.rate)
 
 	var bolt *outcome
@@ -295,6 +296,7 @@ func run(ctx context.Context, o options) (code int, err error) {
 	if o.bolt {
 		bolt, boltNote = boltPhase(ctx, key, gen, first, o)
 	}
+	resume()
 	if ctx.Err() != nil {
 		_ = env.serve.stop(30 * time.Second)
 		return 1, ctx.Err()

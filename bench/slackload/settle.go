@@ -6,17 +6,23 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 )
 
-// The ceiling and Bolt are measured once serve has settled: its CPU use
-// under settleShare of one CPU over settleWindow. Serve's work left over
-// from the load phases (the outbox's calls when the drain did not wait for
-// them, -outbox=false, or anything a timer starts) would otherwise take
-// the CPU from the bare handler and its senders on this shared machine:
-// with -outbox=false, serve's 0.67 s of CPU in the first 10 s at 500/s
-// made the ceiling's p99 23 ms against 4 ms in the next 10 s
-// (docs/performance.md, session 18).
+// The ceiling and Bolt are measured once serve has settled, its CPU use
+// under settleShare of one CPU over settleWindow, and then with serve
+// stopped (SIGSTOP) until they are done. Serve's work left over from the
+// load phases (the outbox's calls when the drain did not wait for them,
+// -outbox=false) and its periodic work (the scheduler's escalation sweep
+// every 30 s decodes every open request: 0.3-0.7 s of CPU in each 15 s
+// ceiling phase of a perf table run) would otherwise take the CPU from the
+// bare handler and its senders on this shared machine: with -outbox=false,
+// serve's 0.67 s of CPU in the first 10 s at 500/s made the ceiling's p99
+// 23 ms against 4 ms in the next 10 s (docs/performance.md, session 18).
+// Settling first lets serve finish its calls to the fake Web API rather
+// than freeze them in flight.
 const (
 	settleWindow = time.Second
 	settleShare  = 0.02
@@ -89,4 +95,22 @@ func (c *child) cpuDuring(f func()) time.Duration {
 		return -1
 	}
 	return after - before
+}
+
+// pause stops the process with SIGSTOP and returns the function that
+// continues it (SIGCONT), which is safe to call more than once. A process
+// that has exited is left alone.
+func (c *child) pause() (resume func()) {
+	if c.exited() {
+		return func() {}
+	}
+	_ = c.cmd.Process.Signal(syscall.SIGSTOP)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			if !c.exited() {
+				_ = c.cmd.Process.Signal(syscall.SIGCONT)
+			}
+		})
+	}
 }

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -18,4 +22,46 @@ func TestStatCPU(t *testing.T) {
 			t.Errorf("statCPU(%q) read a time", bad)
 		}
 	}
+}
+
+// TestPause checks that pause stops the process and its resume continues
+// it, as the process's state in /proc shows.
+func TestPause(t *testing.T) {
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Skip("no sleep to run:", err)
+	}
+	c := &child{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		c.err = cmd.Wait()
+		close(c.done)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-c.done
+	})
+	state := func() string {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid))
+		if err != nil {
+			t.Skip("no /proc:", err)
+		}
+		s := string(b)
+		return strings.Fields(s[strings.LastIndexByte(s, ')')+1:])[0]
+	}
+	// The state changes once the kernel has delivered the signal.
+	waitFor := func(want string) {
+		t.Helper()
+		for range 100 {
+			if state() == want {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("state %s, want %s", state(), want)
+	}
+	resume := c.pause()
+	waitFor("T")
+	resume()
+	resume()
+	waitFor("S")
 }
