@@ -13,16 +13,16 @@ import (
 
 // The ceiling and Bolt are measured once serve has settled, its CPU use
 // under settleShare of one CPU over settleWindow, and then with serve
-// stopped (SIGSTOP) until they are done. Serve's work left over from the
-// load phases (the outbox's calls when the drain did not wait for them,
-// -outbox=false) and its periodic work (the scheduler's escalation sweep
-// every 30 s decodes every open request: 0.3-0.7 s of CPU in each 15 s
-// ceiling phase of a perf table run) would otherwise take the CPU from the
-// bare handler and its senders on this shared machine: with -outbox=false,
-// serve's 0.67 s of CPU in the first 10 s at 500/s made the ceiling's p99
-// 23 ms against 4 ms in the next 10 s (docs/performance.md, session 18).
-// Settling first lets serve finish its calls to the fake Web API rather
-// than freeze them in flight.
+// stopped (SIGSTOP) until they are done. Otherwise serve's work left over
+// from the load phases (the outbox's calls when the drain did not wait
+// for them, -outbox=false) and its periodic work (0.3-0.7 s of CPU in each
+// 15 s ceiling phase of a perf table run once settled; the scheduler's
+// sweeps run every 30 s, and escalation's decodes every open request)
+// takes the CPU from the bare handler and its senders on this shared
+// machine: with -outbox=false, serve's 0.67 s of CPU in the first 10 s at
+// 500/s made the ceiling's p99 23 ms against 4 ms in the next 10 s
+// (docs/performance.md, session 18). Settling first lets serve finish its
+// calls to the fake Web API rather than freeze them in flight.
 const (
 	settleWindow = time.Second
 	settleShare  = 0.02
