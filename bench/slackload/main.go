@@ -68,7 +68,9 @@ const (
 // 500/s, 64 cycles and 1.4 s of CPU in a 30 s sustained phase, each cycle
 // a stop and a mark that the senders in flight wait for or assist; Slack's
 // own senders run elsewhere, so that is the harness's cost, not serve's.
-// The heap it allows is still tens of MiB.
+// The heap it allows is still tens of MiB. The ceiling's server runs in a
+// child process with the environment's setting, as serve does
+// (startCeiling).
 const sendersGCPercent = 1000
 
 type options struct {
@@ -88,6 +90,13 @@ type options struct {
 }
 
 func main() {
+	if secret := os.Getenv(ceilingChildEnv); secret != "" {
+		if err := ceilingChild(secret); err != nil {
+			fmt.Fprintln(os.Stderr, "bench slackload: ceiling server:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var o options
 	flag.StringVar(&o.bin, "bin", "bin/sprintguard", "the sprintguard binary to run `serve` from")
 	flag.Float64Var(&o.rate, "rate", targetRate, "events per second in the sustained phase")
