@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -13,8 +12,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/sprintguard/sprintguard/bot"
-	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/examples"
 )
 
@@ -97,27 +94,17 @@ func (e *benchEnv) close() {
 	}
 }
 
-// ceilingRun measures the ceiling: a bare net/http server on loopback that
-// only verifies the signature and answers 200, sent the same events from
-// the same number of senders, as fast as they go (rate 0) or at rate per
-// second.
+// ceilingRun measures the ceiling: a bare net/http server on loopback, in
+// a child process (startCeiling), that only verifies the signature and
+// answers 200, sent the same events from the same number of senders, as
+// fast as they go (rate 0) or at rate per second.
 func ceilingRun(ctx context.Context, key []byte, gen events, first int64, dur time.Duration, senders int, rate float64) (*outcome, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	c, err := startCeiling(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("listen for the ceiling server: %w", err)
+		return nil, err
 	}
-	v := &bot.Verifier{Secret: config.NewSecret(string(key))}
-	mux := http.NewServeMux()
-	mux.Handle("POST /slack/events", v.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusOK)
-	})))
-	// The same timeouts as serve's server.
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	s := &sender{url: "http://" + ln.Addr().String() + "/slack/events", secret: key, client: newClient(senders), gen: gen}
+	defer c.stop()
+	s := &sender{url: "http://" + c.addr + "/slack/events", secret: key, client: newClient(senders), gen: gen}
 	if rate > 0 {
 		return openLoop(ctx, s, first, rate, dur, senders), nil
 	}

@@ -166,8 +166,21 @@ func openLoop(ctx context.Context, s *sender, first int64, rate float64, dur tim
 // closedLoop has senders goroutines send events first, first+1, ... one
 // after the other, each as soon as its previous one was answered, for dur.
 func closedLoop(ctx context.Context, s *sender, first int64, dur time.Duration, senders int) *outcome {
+	return closed(ctx, s, first, time.Now().Add(dur), -1, senders)
+}
+
+// burstLoop sends exactly n events, first to first+n-1, closed loop as in
+// closedLoop, however long they take: a burst of a given size, such as
+// the one issue 14's drain target is for.
+func burstLoop(ctx context.Context, s *sender, first, n int64, senders int) *outcome {
+	return closed(ctx, s, first, time.Time{}, n, senders)
+}
+
+// closed is the closed loop of closedLoop and burstLoop: it stops taking
+// events at deadline (none when zero) or after limit events (none when
+// negative), whichever comes first.
+func closed(ctx context.Context, s *sender, first int64, deadline time.Time, limit int64, senders int) *outcome {
 	start := time.Now()
-	deadline := start.Add(dur)
 	var next atomic.Int64
 	ws := make([]*worker, senders)
 	var wg sync.WaitGroup
@@ -175,8 +188,11 @@ func closedLoop(ctx context.Context, s *sender, first int64, dur time.Duration, 
 		w := &worker{}
 		ws[k] = w
 		wg.Go(func() {
-			for ctx.Err() == nil && time.Now().Before(deadline) {
+			for ctx.Err() == nil && (deadline.IsZero() || time.Now().Before(deadline)) {
 				i := next.Add(1) - 1
+				if limit >= 0 && i >= limit {
+					return
+				}
 				t0 := time.Now()
 				err := s.send(ctx, first+i)
 				at := time.Now()
@@ -185,5 +201,9 @@ func closedLoop(ctx context.Context, s *sender, first int64, dur time.Duration, 
 		})
 	}
 	wg.Wait()
-	return merge(start, int(next.Load()), ws)
+	sent := next.Load()
+	if limit >= 0 {
+		sent = min(sent, limit)
+	}
+	return merge(start, int(sent), ws)
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
-
 // TestCheckStoredCountsAccepted: the replicas' check counts what Accept
 // stores, so it passes for every acknowledged event and fails for one
 // more (it once counted a claim Accept no longer takes, and failed every
