@@ -11,6 +11,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -91,12 +92,21 @@ func (s *Scheduler) RunDue(ctx context.Context) (int, error) {
 		}
 	}
 	for _, sweep := range s.Sweeps {
+		if ctx.Err() != nil {
+			break
+		}
 		n, err := sweep(ctx)
+		ran += n
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			// Shutdown cut the sweep short; the next start sweeps again,
+			// so an operator reading the log has nothing to act on.
+			s.Log.Info("sweep stopped by shutdown", "err", err)
+			break
+		}
 		if err != nil {
 			s.Log.Error("sweep failed", "err", err)
 			errs = append(errs, err)
 		}
-		ran += n
 	}
 	if ran > 0 && s.Kick != nil {
 		s.Kick()

@@ -1,11 +1,13 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,5 +175,41 @@ func TestSchedulerWake(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSweepStoppedByShutdown checks that a sweep that shutdown cut short
+// is not logged as a failure or returned as one, while a sweep that fails
+// on its own still is.
+func TestSweepStoppedByShutdown(t *testing.T) {
+	db := openStore(t)
+	c := &clock{t: time.Date(2026, 11, 23, 10, 30, 0, 0, time.UTC)}
+	for _, tc := range []struct {
+		name      string
+		cancel    bool
+		sweepErr  error
+		wantError bool
+	}{
+		{"cut short by shutdown", true, context.Canceled, false},
+		{"failed on its own", false, errors.New("disk full"), true},
+		{"failed on its own as shutdown began", true, errors.New("disk full"), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logged bytes.Buffer
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			s := &jobs.Scheduler{Store: db, Now: c.now, Log: slog.New(slog.NewTextHandler(&logged, nil)),
+				Sweeps: []func(context.Context) (int, error){func(context.Context) (int, error) {
+					if tc.cancel {
+						cancel()
+					}
+					return 0, tc.sweepErr
+				}}}
+			_, err := s.RunDue(ctx)
+			failed := strings.Contains(logged.String(), "level=ERROR")
+			if (err != nil) != tc.wantError || failed != tc.wantError {
+				t.Errorf("RunDue returned %v and logged %q; want an error and an ERROR line: %v", err, logged.String(), tc.wantError)
+			}
+		})
 	}
 }
