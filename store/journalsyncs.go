@@ -7,12 +7,7 @@ package store
 var journalSyncBounds = []float64{.00025, .0005, .001, .002, .003, .004, .005, .006, .008, .01, .0125, .015, .02, .03, .05, .1, .25, 1}
 
 // JournalSyncs returns how long the acknowledgement journal's fdatasyncs
-// took since Open, as a histogram: the buckets' upper bounds in seconds,
-// the cumulative count at each, the count and the sum of all of them in
-// seconds. Each batch of acknowledgements waits for one; what an
+// took since Open, as a histogram in seconds. Each batch of acknowledgements waits for one; what an
 // acknowledgement takes beyond it is queueing and the HTTP exchange. A
 // read-only store has none.
-func (db *DB) JournalSyncs() (bounds []float64, cumulative []uint64, count uint64, sum float64) {
-	h := db.syncs.snapshot()
-	return h.Bounds, h.Cumulative, h.Count, h.Sum
-}
+func (db *DB) JournalSyncs() Histogram { return db.syncs.snapshot() }

@@ -13,7 +13,8 @@ func TestJournalSyncsCountsEachBatchsFdatasync(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	bounds, cumulative, count, sum := db.JournalSyncs()
+	h := db.JournalSyncs()
+	bounds, cumulative, count, sum := h.Bounds, h.Cumulative, h.Count, h.Sum
 	// One Accept at a time: a batch, and an fdatasync, each.
 	if count != 3 {
 		t.Errorf("count %d, want 3", count)
@@ -36,7 +37,8 @@ func TestJournalSyncsCountsEachBatchsFdatasync(t *testing.T) {
 	fresh := &DB{syncs: newHistogram(journalSyncBounds, 1e-9)}
 	fresh.syncs.observeTime(2 * time.Second) // past every bound
 	fresh.syncs.observeTime(700 * time.Microsecond)
-	_, cumulative, count, _ = fresh.JournalSyncs()
+	h = fresh.JournalSyncs()
+	cumulative, count = h.Cumulative, h.Count
 	if count != 2 || cumulative[len(cumulative)-1] != 1 || cumulative[2] != 1 || cumulative[1] != 0 {
 		t.Errorf("after 0.7 ms and 2 s: count %d, cumulative %v", count, cumulative)
 	}

@@ -577,12 +577,12 @@ func printSched(what string, before, after histogram) {
 // ownSched reads this process's scheduling latencies as a histogram.
 func ownSched() histogram {
 	var h histogram
-	bounds, cumulative, count, _ := metrics.SchedLatencies()
-	for i, b := range bounds[:min(len(bounds), len(h.le))] {
-		h.le[i], h.cum[i] = b, float64(cumulative[i])
+	s := metrics.SchedLatencies()
+	for i, b := range s.Bounds[:min(len(s.Bounds), len(h.le))] {
+		h.le[i], h.cum[i] = b, float64(s.Cumulative[i])
 		h.n++
 	}
-	h.count = float64(count)
+	h.count = float64(s.Count)
 	return h
 }
 

@@ -259,7 +259,7 @@ var (
 // journalSyncs is what a store with an acknowledgement journal (bbolt's)
 // offers: its fdatasyncs' times as a cumulative histogram.
 type journalSyncs interface {
-	JournalSyncs() (bounds []float64, cumulative []uint64, count uint64, sum float64)
+	JournalSyncs() store.Histogram
 }
 
 // storeWriter is what a store with one writer (bbolt's) offers: its
@@ -308,8 +308,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(outboxDepthDesc, err)
 	}
 	if js, ok := c.src.(journalSyncs); ok {
-		bounds, cumulative, count, sum := js.JournalSyncs()
-		ch <- constHistogram(journalSyncDesc, store.Histogram{Bounds: bounds, Cumulative: cumulative, Count: count, Sum: sum})
+		ch <- constHistogram(journalSyncDesc, js.JournalSyncs())
 	}
 	if w, ok := c.src.(storeWriter); ok {
 		took, intents := w.WriterBatches()

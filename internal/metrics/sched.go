@@ -5,6 +5,8 @@ import (
 	"runtime/metrics"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sprintguard/sprintguard/store"
 )
 
 // schedLatencyName is the runtime's histogram of how long goroutines
@@ -22,18 +24,19 @@ var schedLatencyDesc = prometheus.NewDesc("sprintguard_go_sched_latency_seconds"
 	"How long goroutines waited, ready to run, for a processor (the Go runtime's "+schedLatencyName+"): an acknowledgement's goroutine, readied by the network, waits this long before it reads the request.", nil, nil)
 
 // SchedLatencies returns the Go runtime's scheduling latencies of this
-// process since it started as a histogram: the buckets' upper bounds in
-// seconds, the cumulative count at each, the count, and the sum in
-// seconds (from each runtime bucket's lower bound, so a little under the
-// truth). A runtime bucket that straddles a bound is counted above it.
-func SchedLatencies() (bounds []float64, cumulative []uint64, count uint64, sum float64) {
+// process since it started as a histogram in seconds (its sum from each
+// runtime bucket's lower bound, so a little under the truth). A runtime
+// bucket that straddles a bound is counted above it.
+func SchedLatencies() store.Histogram {
+	h := store.Histogram{Bounds: schedBounds}
 	s := []metrics.Sample{{Name: schedLatencyName}}
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindFloat64Histogram {
-		return schedBounds, make([]uint64, len(schedBounds)), 0, 0
+		h.Cumulative = make([]uint64, len(schedBounds))
+		return h
 	}
-	cumulative, count, sum = rebucket(s[0].Value.Float64Histogram(), schedBounds)
-	return schedBounds, cumulative, count, sum
+	h.Cumulative, h.Count, h.Sum = rebucket(s[0].Value.Float64Histogram(), schedBounds)
+	return h
 }
 
 // rebucket counts h, a runtime histogram (bucket i holds values from
@@ -60,10 +63,5 @@ type schedCollector struct{}
 func (schedCollector) Describe(ch chan<- *prometheus.Desc) { ch <- schedLatencyDesc }
 
 func (schedCollector) Collect(ch chan<- prometheus.Metric) {
-	bounds, cumulative, count, sum := SchedLatencies()
-	buckets := make(map[float64]uint64, len(bounds))
-	for i, b := range bounds {
-		buckets[b] = cumulative[i]
-	}
-	ch <- prometheus.MustNewConstHistogram(schedLatencyDesc, count, sum, buckets)
+	ch <- constHistogram(schedLatencyDesc, SchedLatencies())
 }

@@ -40,13 +40,14 @@ func TestRebucketCountsEachBucketAtTheBoundsItEndsUnder(t *testing.T) {
 }
 
 func TestSchedLatenciesCountsThisProcesssWaits(t *testing.T) {
-	_, _, before, _ := SchedLatencies()
+	before := SchedLatencies().Count
 	var wg sync.WaitGroup
 	for range 1000 {
 		wg.Go(func() {})
 	}
 	wg.Wait()
-	bounds, cumulative, after, _ := SchedLatencies()
+	h := SchedLatencies()
+	bounds, cumulative, after := h.Bounds, h.Cumulative, h.Count
 	// The runtime samples the waits it counts, so not each goroutine shows.
 	if after <= before {
 		t.Errorf("count went from %d to %d after 1000 goroutines ran, want more", before, after)
