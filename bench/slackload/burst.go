@@ -26,6 +26,11 @@ func burstPhase(ctx context.Context, env *benchEnv, s *sender, first, n int64, o
 		return nil, err
 	}
 	b := &burstResult{events: n, base: base}
+	// The senders' connections have been idle for the drain, about as long
+	// as serve's IdleTimeout (60 s): a POST sent on one just as serve closes
+	// it fails with EOF, and net/http does not retry a POST. Slack would
+	// open new connections after such a lull, so the burst does too.
+	s.client.CloseIdleConnections()
 	b.out = burstLoop(ctx, s, first, n, o.senders)
 	printPhase(fmt.Sprintf("burst (%d events, closed loop)", n), b.out)
 	if env.serve.exited() {
