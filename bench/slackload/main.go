@@ -364,7 +364,7 @@ func run(ctx context.Context, o options) (code int, err error) {
 	if ps := env.serve.cmd.ProcessState; ps != nil {
 		var self syscall.Rusage
 		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
-		fmt.Printf("%-40s serve %.1f s user + %.1f s sys; this program (senders, fake, ceiling) %.1f s user + %.1f s sys\n", "cpu time",
+		fmt.Printf("%-40s serve %.1f s user + %.1f s sys; this program (senders, fake Web API; the ceiling runs in a child of its own) %.1f s user + %.1f s sys\n", "cpu time",
 			ps.UserTime().Seconds(), ps.SystemTime().Seconds(),
 			time.Duration(self.Utime.Nano()).Seconds(), time.Duration(self.Stime.Nano()).Seconds())
 		if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
