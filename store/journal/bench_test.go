@@ -48,10 +48,7 @@ func BenchmarkAppend(b *testing.B) {
 	}
 	b.StopTimer()
 	for i, name := range []string{"grown", "zero-filled"} {
-		slices.Sort(took[i])
-		for _, p := range []int{50, 90, 99} {
-			b.ReportMetric(float64(took[i][len(took[i])*p/100].Microseconds()), name+"-p"+string(rune('0'+p/10))+string(rune('0'+p%10))+"-µs")
-		}
+		reportPercentiles(b, name+"-", took[i], 50, 90, 99)
 	}
 }
 
@@ -84,11 +81,8 @@ func BenchmarkAppendParallel(b *testing.B) {
 	}
 	wg.Wait()
 	b.StopTimer()
-	slices.Sort(took)
 	b.ReportMetric(float64(batches.Load())/float64(b.N), "batches/op")
-	for _, p := range []int{50, 99} {
-		b.ReportMetric(float64(took[len(took)*p/100].Microseconds()), "p"+strconv.Itoa(p)+"-µs")
-	}
+	reportPercentiles(b, "", took, 50, 99)
 }
 
 // BenchmarkAppendPaced appends 1 KiB records at 500 a second, each from
@@ -149,9 +143,15 @@ func BenchmarkAppendPaced(b *testing.B) {
 	tick.Stop()
 	close(stop)
 	neighbour.Wait()
-	slices.Sort(took)
 	b.ReportMetric(float64(batches.Load())/float64(b.N), "batches/op")
-	for _, p := range []int{50, 90, 99} {
-		b.ReportMetric(float64(took[len(took)*p/100].Microseconds()), "p"+strconv.Itoa(p)+"-µs")
+	reportPercentiles(b, "", took, 50, 90, 99)
+}
+
+// reportPercentiles sorts took and reports each percentile of it in
+// microseconds, as the metric prefix + "pNN-µs".
+func reportPercentiles(b *testing.B, prefix string, took []time.Duration, percentiles ...int) {
+	slices.Sort(took)
+	for _, p := range percentiles {
+		b.ReportMetric(float64(took[len(took)*p/100].Microseconds()), prefix+"p"+strconv.Itoa(p)+"-µs")
 	}
 }
