@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -85,7 +84,7 @@ func startCeiling(ctx context.Context, key []byte) (*ceilingServer, error) {
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
 	if err != nil || !ok {
 		c.stop()
-		return nil, fmt.Errorf("start the ceiling server: it said %q: %w", line, errors.Join(err, errors.New("no address")))
+		return nil, fmt.Errorf("start the ceiling server: it said %q, not \"listening ADDR\" (read: %v)", line, err)
 	}
 	c.addr = addr
 	return c, nil
