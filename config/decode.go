@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sprintguard/sprintguard/internal/typo"
 )
 
 // decoder walks the node tree of one file. It knows nothing of the schema;
@@ -97,11 +99,11 @@ func (d *decoder) fields(n *yaml.Node, what string, set map[string]func(*yaml.No
 		fn, ok := set[k.Value]
 		if !ok {
 			hint := "known keys: " + strings.Join(known, ", ")
-			if s := closest(k.Value, known); s != "" {
+			if s := typo.Closest(k.Value, known); s != "" {
 				hint = fmt.Sprintf("did you mean `%s`?", s)
 			}
 			d.errAt(k, fmt.Sprintf("unknown key `%s` in %s", k.Value, what), hint)
-			if s := closest(k.Value, known); s != "" && guessed[s] == nil {
+			if s := typo.Closest(k.Value, known); s != "" && guessed[s] == nil {
 				guessed[s] = k
 			}
 			continue
@@ -245,7 +247,7 @@ func (d *decoder) choice(label string, n *yaml.Node, dst *string, choices ...str
 		}
 	}
 	hint := ""
-	if c := closest(s, choices); c != "" {
+	if c := typo.Closest(s, choices); c != "" {
 		hint = fmt.Sprintf("did you mean `%s`?", c)
 	}
 	d.errAt(n, fmt.Sprintf("%s must be one of %s, got %q", label, strings.Join(choices, ", "), s), hint)

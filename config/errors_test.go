@@ -39,28 +39,6 @@ func TestErrorsSorted(t *testing.T) {
 	}
 }
 
-func TestClosest(t *testing.T) {
-	known := []string{"channel", "timezone", "members", "leads", "rules", "rules_file", "name"}
-	tests := []struct {
-		in, want string
-	}{
-		{"chanel", "channel"},
-		{"timezon", "timezone"},
-		{"Timezone", "timezone"},
-		{"rule", "rules"},
-		{"rulesfile", "rules_file"},
-		{"zone", ""},
-		{"colour", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			if got := closest(tt.in, known); got != tt.want {
-				t.Errorf("closest(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestLoadMissingFile(t *testing.T) {
 	cfg, err := Load("testdata/does-not-exist.yaml", nil)
 	if cfg != nil {

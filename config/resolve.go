@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sprintguard/sprintguard/internal/typo"
 )
 
 // users decodes user ids and "@handle"s; handles are checked against
@@ -77,7 +79,7 @@ func (l *loader) resolve(c *Config) {
 
 // suggest returns "did you mean `x`?" or the list of known names.
 func suggest(name string, known []string, what string) string {
-	if s := closest(name, known); s != "" {
+	if s := typo.Closest(name, known); s != "" {
 		return fmt.Sprintf("did you mean `%s`?", s)
 	}
 	if len(known) == 0 {

@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/internal/typo"
 )
 
 // ruleList is a decoded list of rules and where it came from.
@@ -237,7 +238,7 @@ func oneOfProblem(s string, choices []string) *problem {
 		}
 	}
 	p := &problem{msg: fmt.Sprintf("must be one of %s, got %q", strings.Join(choices, ", "), s)}
-	if c := closest(s, choices); c != "" {
+	if c := typo.Closest(s, choices); c != "" {
 		p.hint = fmt.Sprintf("did you mean `%s`?", c)
 	}
 	return p
