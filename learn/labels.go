@@ -11,23 +11,45 @@ import (
 	"strings"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/internal/typo"
 )
 
 // labelRecord is one labelled request as written in a labels file, JSONL or
 // CSV (whose header names the same keys).
 type labelRecord struct {
-	ID        string `json:"id"`
-	URL       string `json:"url"`
-	Text      string `json:"text"`
-	Summary   string `json:"summary"`
-	Details   string `json:"details"`
-	Type      string `json:"type"`
-	Impact    string `json:"impact"`
-	Channel   string `json:"channel"`
-	Urgency   string `json:"urgency"`
-	Interrupt string `json:"interrupt"`
-	Category  string `json:"category"`
-	Split     string `json:"split"`
+	ID        string         `json:"id"`
+	URL       string         `json:"url"`
+	Text      string         `json:"text"`
+	Summary   string         `json:"summary"`
+	Details   string         `json:"details"`
+	Type      string         `json:"type"`
+	Impact    string         `json:"impact"`
+	Channel   string         `json:"channel"`
+	Urgency   string         `json:"urgency"`
+	Interrupt interruptLabel `json:"interrupt"`
+	Category  string         `json:"category"`
+	Split     string         `json:"split"`
+}
+
+// interruptLabel is a labels file's interrupt: a string ("yes", "no"), or
+// the JSON true, false, 1 or 0 that a file written by a program tends to
+// hold, kept as written for example to judge.
+type interruptLabel string
+
+// UnmarshalJSON takes a string, a boolean, a number or null.
+func (f *interruptLabel) UnmarshalJSON(data []byte) error {
+	var s string
+	switch data := string(data); {
+	case data == "null":
+	case data == "true" || data == "false" || data == "0" || data == "1":
+		s = data
+	default:
+		if err := json.Unmarshal([]byte(data), &s); err != nil {
+			return fmt.Errorf("interrupt must be yes or no (or true or false), got %s", data)
+		}
+	}
+	*f = interruptLabel(s)
+	return nil
 }
 
 // labelKeys are the keys a labels file may use, for CSV headers and errors.
@@ -65,8 +87,9 @@ const maxLabelErrors = 20
 // category must be one of them (the categories the rules assign), in
 // every split, since the file is one set of labels for those rules. Every
 // problem is reported, all of a line's on its line, as "FILE:LINE: what is
-// wrong; what else is wrong", and then no example is returned. It is safe
-// to call concurrently.
+// wrong; what else is wrong", and then no example is returned. Keys (or CSV
+// columns) other than labelKeys are ignored, unless one is a typo of one of
+// them, which is an error. It is safe to call concurrently.
 func ReadLabels(file string, data []byte, categories []string) ([]Example, error) {
 	data = bytes.TrimPrefix(data, []byte(bom))
 	// An Example is large: growing the slice by appending copied each
@@ -111,18 +134,56 @@ func readJSONL(data []byte, add func(int, labelRecord, error)) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		var rec labelRecord
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.DisallowUnknownFields()
-		err := dec.Decode(&rec)
-		if err == nil && dec.More() {
-			err = errors.New("more than one JSON value on the line")
-		}
+		rec, err := decodeRecord(line)
 		if err != nil {
 			err = fmt.Errorf("not a labelled request: %v (write one object per line with keys %s)", err, strings.Join(labelKeys, ", "))
 		}
 		add(n+1, rec, err)
 	}
+}
+
+// decodeRecord decodes one JSON line. Keys it does not know are ignored,
+// since a team's export or another corpus may carry more (an assignee, a
+// title), unless one is a near miss of a key it knows: "urgncy" is a typo
+// whose label would otherwise be lost without a word.
+func decodeRecord(line []byte) (labelRecord, error) {
+	var rec labelRecord
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&rec)
+	if err == nil && dec.More() {
+		return rec, errors.New("more than one JSON value on the line")
+	}
+	if err == nil || !strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return rec, err
+	}
+	// Only a line with a key it does not know gets here: the usual line
+	// is decoded once.
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(line, &keys); err != nil {
+		return rec, err
+	}
+	for k := range keys {
+		if err := unknownKey("key", k); err != nil {
+			return rec, err
+		}
+	}
+	rec = labelRecord{}
+	return rec, json.Unmarshal(line, &rec)
+}
+
+// unknownKey returns an error for a key or column (what) named k that is
+// not one of labelKeys but is a typo of one, and nil for any other name.
+// A short name counts as a typo only one edit away: "team" and "time", two
+// from "text" and "type", are keys an export has of its own.
+func unknownKey(what, k string) error {
+	if slices.Contains(labelKeys, strings.ToLower(k)) {
+		return nil
+	}
+	if s := typo.Closest(k, labelKeys); s != "" && (len(k) >= 7 || typo.Distance(strings.ToLower(k), s) <= 1) {
+		return fmt.Errorf("unknown %s %q; did you mean %q?", what, k, s)
+	}
+	return nil
 }
 
 // readCSV reads records; an error it returns is about the file as a whole
@@ -137,10 +198,10 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 	cols := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
-		if !slices.Contains(labelKeys, h) {
-			return fmt.Errorf("1: unknown column %q; the columns are %s", h, strings.Join(labelKeys, ", "))
+		if err := unknownKey("column", h); err != nil {
+			return fmt.Errorf("1: %v (the columns are %s)", err, strings.Join(labelKeys, ", "))
 		}
-		cols[h] = i
+		cols[h] = i // a column of another name is not read
 	}
 	for {
 		row, err := r.Read()
@@ -174,7 +235,7 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 		add(line, labelRecord{
 			ID: get("id"), URL: get("url"), Text: get("text"), Summary: get("summary"), Details: get("details"),
 			Type: get("type"), Impact: get("impact"), Channel: get("channel"),
-			Urgency: get("urgency"), Interrupt: get("interrupt"), Category: get("category"), Split: get("split"),
+			Urgency: get("urgency"), Interrupt: interruptLabel(get("interrupt")), Category: get("category"), Split: get("split"),
 		}, nil)
 	}
 }
@@ -207,7 +268,7 @@ func (rec labelRecord) example(file string, line int, categories []string) (Exam
 		problems = append(problems, fmt.Sprintf("category %q is not one the rules assign (%s); fix the label, or add a rule with category: %s",
 			category, strings.Join(categories, ", "), category))
 	}
-	switch strings.ToLower(strings.TrimSpace(rec.Interrupt)) {
+	switch strings.ToLower(strings.TrimSpace(string(rec.Interrupt))) {
 	case "":
 	case "yes", "true", "1":
 		if urgent && !Interrupts(u) {

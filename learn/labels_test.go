@@ -15,10 +15,24 @@ func TestReadLabels(t *testing.T) {
 	csv := "id,text,urgency,interrupt,category,split\n" +
 		"a#1,site is down,P1,yes,incident,test\n" +
 		"a#2,\"need access, please\",P3,no,access,train\n"
+	// A team's own export: JSON booleans, and keys of its own beside the
+	// labels, which are not read.
+	exported := `{"id": "a#1", "text": "site is down", "urgency": "P1", "interrupt": true, "category": "incident", "assignee": "sam", "labels": ["ops"], "team": "sre", "time": "2h"}
+{"id": "a#2", "text": "need access", "urgency": "P3", "interrupt": false, "category": "access", "resolved_by": null}
+{"id": "a#3", "text": "a question", "urgency": "P4", "interrupt": 0, "category": "question"}
+`
 	for _, tt := range []struct {
 		name, data string
 		want       []Example
 	}{
+		{"jsonl exported", exported, []Example{
+			{ID: "a#1", Input: classifier.Input{Summary: "site is down"}, Urgency: classifier.P1, Category: "incident", File: "l", Line: 1},
+			{ID: "a#2", Input: classifier.Input{Summary: "need access"}, Urgency: classifier.P3, Category: "access", File: "l", Line: 2},
+			{ID: "a#3", Input: classifier.Input{Summary: "a question"}, Urgency: classifier.P4, Category: "question", File: "l", Line: 3},
+		}},
+		{"csv with a column of its own", "id,text,assignee,urgency,category\na#1,site is down,sam,P1,incident\n", []Example{
+			{ID: "a#1", Input: classifier.Input{Summary: "site is down"}, Urgency: classifier.P1, Category: "incident", File: "l", Line: 2},
+		}},
 		{"jsonl", jsonl, []Example{
 			{ID: "a#1", Input: classifier.Input{Summary: "site is down"}, Urgency: classifier.P1, Category: "incident", Split: "test", File: "l", Line: 1},
 			{ID: "l:3", Input: classifier.Input{Summary: "need access", Details: "to grafana"}, Urgency: classifier.P3, Category: "access", File: "l", Line: 3},
@@ -53,7 +67,9 @@ func TestReadLabelsErrors(t *testing.T) {
 	}{
 		{"empty", "  \n", []string{"f: no labelled requests"}},
 		{"bad json", ok + "\n{\"text\": \"x\",\n", []string{"f:2: not a labelled request"}},
-		{"unknown key", ok + "\n" + `{"text": "x", "urgncy": "P3", "category": "other"}`, []string{`f:2: not a labelled request: json: unknown field "urgncy"`}},
+		{"unknown key", ok + "\n" + `{"text": "x", "urgncy": "P3", "category": "other"}`, []string{`f:2: not a labelled request: unknown key "urgncy"; did you mean "urgency"?`}},
+		{"interrupt neither string nor boolean", `{"text": "x", "urgency": "P3", "interrupt": {"v": 1}, "category": "other"}`, []string{`f:1: not a labelled request: interrupt must be yes or no (or true or false), got {"v": 1}`}},
+		{"boolean interrupt disagrees", `{"text": "x", "urgency": "P3", "interrupt": true, "category": "other"}`, []string{`f:1: interrupt is "true" but urgency P3 does not interrupt`}},
 		{"unknown urgency", `{"text": "x", "urgency": "P5", "category": "other"}`, []string{`f:1: urgency: invalid urgency "P5"`}},
 		{"no urgency", `{"text": "x", "category": "other"}`, []string{"f:1: no urgency"}},
 		{"no category", `{"text": "x", "urgency": "P2"}`, []string{"f:1: no category"}},
@@ -61,7 +77,8 @@ func TestReadLabelsErrors(t *testing.T) {
 		{"interrupt disagrees", `{"text": "x", "urgency": "P3", "interrupt": "yes", "category": "other"}` + "\n" +
 			`{"text": "x", "urgency": "P1", "interrupt": "maybe", "category": "other"}`,
 			[]string{`f:1: interrupt is "yes" but urgency P3 does not interrupt`, `f:2: interrupt "maybe" is not yes or no`}},
-		{"csv unknown column", "text,urgency,categry\nx,P3,other\n", []string{`f:1: unknown column "categry"`}},
+		{"typo of a long key", `{"text": "x", "urgency": "P3", "intrerupt": "no", "category": "other"}`, []string{`f:1: not a labelled request: unknown key "intrerupt"; did you mean "interrupt"?`}},
+		{"csv unknown column", "text,urgency,categry\nx,P3,other\n", []string{`f:1: unknown column "categry"; did you mean "category"?`}},
 		{"csv short row", "text,urgency,category\nx,P3,other\ny,P3\n", []string{"f:3: has 2 fields, the header has 3"}},
 		{"bad urgency and unknown category", `{"text": "x", "urgency": "P9", "category": "incidnet", "interrupt": "yes"}`,
 			[]string{`f:1: urgency: invalid urgency "P9": write P1, P2, P3 or P4 (or critical, high, normal, low); category "incidnet" is not one the rules assign (access, incident, other, question); fix the label`}},

@@ -14,7 +14,7 @@ func Closest(word string, candidates []string) string {
 	limit := min(1+len(word)/4, 3)
 	lower := strings.ToLower(word)
 	for _, c := range candidates {
-		d := editDistance(lower, strings.ToLower(c))
+		d := Distance(lower, strings.ToLower(c))
 		if lower != word && d == 0 {
 			return c
 		}
@@ -25,8 +25,8 @@ func Closest(word string, candidates []string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
+// Distance is the Levenshtein distance between a and b, in runes.
+func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
