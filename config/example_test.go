@@ -40,15 +40,17 @@ func checkExample(t *testing.T, cfg *config.Config) {
 	// first year of rules, not a toy, but still one screenful per area
 	// (about a dozen areas of two to five rules each). Continue rules
 	// are left out: they label or bound urgency across areas, and one
-	// of them replaces the same words in many rules.
+	// of them replaces the same words in many rules. A family of words
+	// written as a regex is a rule of its own, since a rule's phrase list
+	// and its regex must both match (session 19 added four).
 	n := 0
 	for _, r := range cfg.Rules {
 		if !r.Continue {
 			n++
 		}
 	}
-	if n < 15 || n > 50 {
-		t.Errorf("example has %d shared rules that decide, want about 15-50", n)
+	if n < 15 || n > 55 {
+		t.Errorf("example has %d shared rules that decide, want about 15-55", n)
 	}
 	teams := []struct {
 		name, zone, channel, intake string
