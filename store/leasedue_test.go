@@ -125,14 +125,8 @@ func TestMigrateToV11KeepsOldLeases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
 
-	db = openAt(t, path, Options{})
-	if got := rawVersionOpen(t, db); got != SchemaVersion {
-		t.Errorf("schema version after the migration = %d", got)
-	}
+	db = reopenMigrated(t, db, path, Options{})
 	j := dueJob(t, db)
 	if !j.Leased || !exportedLeased(t, db) {
 		t.Fatalf("a schema 10 lease: DueJobs Leased = %v, Export leased = %v; want both true", j.Leased, exportedLeased(t, db))
