@@ -36,6 +36,21 @@ func openAt(t testing.TB, path string, opt Options) *DB {
 	return db
 }
 
+// reopenMigrated closes db, which a test has left at an older schema
+// version, opens path again with opt and checks that the open migrated
+// the file to SchemaVersion.
+func reopenMigrated(t *testing.T, db *DB, path string, opt Options) *DB {
+	t.Helper()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openAt(t, path, opt)
+	if got := rawVersionOpen(t, db); got != SchemaVersion {
+		t.Errorf("schema version after the migration = %d, want %d", got, SchemaVersion)
+	}
+	return db
+}
+
 func put(t testing.TB, db triage.Store, rs ...*triage.Request) {
 	t.Helper()
 	storetest.Put(t, db, rs...)

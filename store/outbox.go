@@ -61,19 +61,51 @@ func (t *tx) Enqueue(j *triage.Job) (bool, error) {
 	return true, nil
 }
 
-// queue writes j to the queue, the due index and the key index.
+// queue writes j to the queue, the due index (with its lease) and the key
+// index.
 func (t *tx) queue(j *triage.Job) error {
-	data, err := encodeJob(j)
+	data, err := encodeQueued(j)
 	if err != nil {
 		return err
 	}
 	if err := t.bucket(bucketJobs).Put(u64(j.ID), data); err != nil {
 		return err
 	}
-	if err := t.bucket(bucketJobDue).Put(dueKey(j.NextAt, j.ID), nil); err != nil {
+	if err := t.bucket(bucketJobDue).Put(dueKey(j.NextAt, j.ID), dueValue(j.Leased)); err != nil {
 		return err
 	}
 	return t.bucket(bucketJobKeys).Put([]byte(j.Key), keyState(keyQueued, u64(j.ID)))
+}
+
+// A queued job's lease is kept in its due index entry's value (schema 11),
+// not in the job: a lease is the outbox's most frequent write, and the
+// jobs the outbox runs at once spread over many leaves of jobs, whose
+// values carry their payloads, but over one or two of job_due, whose
+// entries are a few bytes and which each completion dirties anyway. A
+// job written by schema 10 may still carry the lease in its own flags
+// (jobLeased); either says leased.
+var dueLeasedValue = []byte{1}
+
+// dueValue is the due index entry's value for a job leased or not.
+func dueValue(leased bool) []byte {
+	if leased {
+		return dueLeasedValue
+	}
+	return nil
+}
+
+// dueLeased reports whether a due index entry's value says leased.
+func dueLeased(v []byte) bool { return len(v) > 0 && v[0] == dueLeasedValue[0] }
+
+// encodeQueued encodes j for the jobs bucket: its lease goes to the due
+// index instead.
+func encodeQueued(j *triage.Job) ([]byte, error) {
+	if !j.Leased {
+		return encodeJob(j)
+	}
+	c := *j
+	c.Leased = false
+	return encodeJob(&c)
 }
 
 // DueJobs reads the due index in (NextAt, sequence) order and stops at the
@@ -89,7 +121,7 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 	jobs := t.bucket(bucketJobs).Cursor()
 	var at []byte // the key the jobs cursor is at, nil before the first
 	c := t.bucket(bucketJobDue).Cursor()
-	for k, _ := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
+	for k, dv := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, dv = c.Next() {
 		if decodeTime(k[:timeLen]).After(now) {
 			break
 		}
@@ -112,6 +144,7 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]*triage.Job, error) {
 		if err := jobDecodes.decodeInto(binary.BigEndian.Uint64(seq), v, j); err != nil {
 			return nil, fmt.Errorf("decode job %d: %w", decodeID(seq), err)
 		}
+		j.Leased = j.Leased || dueLeased(dv)
 		out = append(out, j)
 	}
 	return out, nil
@@ -139,7 +172,10 @@ func (t *tx) unqueue(j *triage.Job) (*triage.Job, error) {
 	if err := jobs.Delete(u64(j.ID)); err != nil {
 		return nil, err
 	}
-	return old, t.bucket(bucketJobDue).Delete(dueKey(old.NextAt, j.ID))
+	due := t.bucket(bucketJobDue)
+	k := dueKey(old.NextAt, j.ID)
+	old.Leased = old.Leased || dueLeased(due.Get(k))
+	return old, due.Delete(k)
 }
 
 // PutJob saves j's attempt count, NextAt and error, moving its due entry.
@@ -148,18 +184,33 @@ func (t *tx) PutJob(j *triage.Job) error {
 		return fmt.Errorf("put job: nil job")
 	}
 	if v := t.bucket(bucketJobs).Get(u64(j.ID)); v != nil {
-		// A lease changes neither the due time nor the key: the job's
-		// own entry is all there is to write.
+		// A lease changes neither the due time nor the key.
 		old, err := jobDecodes.decode(j.ID, v)
 		if err != nil {
 			return fmt.Errorf("put job: decode job %d: %w", j.ID, err)
 		}
 		if old.Key == j.Key && old.NextAt.Equal(j.NextAt) {
-			data, err := encodeJob(j)
+			data, err := encodeQueued(j)
 			if err != nil {
 				return fmt.Errorf("put job %d: %w", j.ID, err)
 			}
-			return t.bucket(bucketJobs).Put(u64(j.ID), data)
+			// A lease changes only the due entry's value: the job is
+			// written again only when more than that changed (or it
+			// still holds a schema 10 lease in its flags).
+			if !bytes.Equal(data, v) {
+				if err := t.bucket(bucketJobs).Put(u64(j.ID), data); err != nil {
+					return fmt.Errorf("put job %d: %w", j.ID, err)
+				}
+			}
+			due := t.bucket(bucketJobDue)
+			k := dueKey(j.NextAt, j.ID)
+			if dueLeased(due.Get(k)) == j.Leased {
+				return nil
+			}
+			if err := due.Put(k, dueValue(j.Leased)); err != nil {
+				return fmt.Errorf("put job %d: %w", j.ID, err)
+			}
+			return nil
 		}
 	}
 	if _, err := t.unqueue(j); err != nil {

@@ -15,7 +15,7 @@ import (
 )
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 10
+const SchemaVersion = 11
 
 // Bucket names. Index buckets map a key to a request id (or to nothing, when
 // the id is the key's suffix).
@@ -34,7 +34,7 @@ var (
 	bucketClaims        = []byte("claims")         // key -> expires value
 	bucketClaimExp      = []byte("claim_expiry")   // expires key -> "", or the value Settle filled in
 	bucketJobs          = []byte("jobs")           // seq -> job (jobcodec.go), queued jobs only
-	bucketJobDue        = []byte("job_due")        // next_at seq -> ""
+	bucketJobDue        = []byte("job_due")        // next_at seq -> "", or dueLeasedValue while leased (outbox.go)
 	bucketJobKeys       = []byte("job_keys")       // key -> state (see outbox.go)
 	bucketJobDone       = []byte("job_done")       // seq -> done-until key, completed jobs
 	bucketDead          = []byte("dead_jobs")      // seq -> JSON
@@ -85,6 +85,7 @@ var migrations = []migration{
 	{name: "keep posts and similar requests beside requests", apply: migrateToV8},
 	{name: "drop the all-teams request indexes and the index fields kept apart", apply: migrateToV9},
 	{name: "keep completed jobs' keys in job_done and settled claims' values in their index entries", apply: migrateToV10},
+	{name: "keep queued jobs' leases in their due index entries", apply: migrateToV11},
 }
 
 // SchemaError reports a file written by a newer sprintguard. It matches
@@ -341,3 +342,11 @@ func migrateToV10(b *bolt.Tx) error {
 	}
 	return nil
 }
+
+// migrateToV11 moves nothing: schema 11 reads a lease from a job's own
+// flags, where schema 10 kept it, as well as from the job's due index
+// entry, where it now writes it (outbox.go). Version 11 keeps an older
+// sprintguard, which would not see a lease kept there, from opening the
+// file: it would take a job in flight at a crash for one never started,
+// and post its message again without looking for the first.
+func migrateToV11(*bolt.Tx) error { return nil }

@@ -75,15 +75,9 @@ func TestMigrateToV10(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
 
 	clk := storetest.NewClock(t0)
-	db = openAt(t, path, Options{Now: clk.Now, DedupeTTL: time.Hour})
-	if got := rawVersionOpen(t, db); got != SchemaVersion {
-		t.Errorf("schema version after the migration = %d", got)
-	}
+	db = reopenMigrated(t, db, path, Options{Now: clk.Now, DedupeTTL: time.Hour})
 	_ = db.bolt.View(func(b *bolt.Tx) error {
 		if b.Bucket(legacyJobDoneExp) != nil {
 			t.Errorf("bucket %s is still there after the migration", legacyJobDoneExp)

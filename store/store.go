@@ -319,11 +319,23 @@ const appendFill = 0.9
 // whose entries stay, or leave from the oldest end: the inbox and the
 // claims' expiry index are such queues, and the inbox's pages are what an
 // acknowledgement waits to write; so is job_done, whose keys are job
-// sequences, mostly taken as the jobs complete. Queues that churn in the middle (jobs,
-// due times) keep the default.
+// sequences, mostly taken as the jobs complete. So are jobs and job_due:
+// their entries leave from the middle, as jobs complete out of order,
+// but a deletion never splits a page, and new keys are sequences and due
+// times, at the end but for a retry's or a deferral's due time. Packed,
+// the jobs the outbox runs at once, whose completions and leases each
+// commit writes, lie on fewer pages (BenchmarkOutboxPages: 48.5 pages a
+// commit at the default, 38.9 packed). The indexes whose keys grow by
+// team, channel, kind or request id (req_time, req_open, req_message,
+// req_ticket, job_keys, and req_posts and req_similar, which the jobs
+// write in about the order of their requests) are appended to at a few
+// ends at once: a page split there leaves the full part behind, which
+// takes no more keys.
 var appended = map[string]bool{
 	string(bucketRequests): true, string(bucketTicketSeq): true, string(bucketInbox): true, string(bucketClaimExp): true,
-	string(bucketJobDone): true,
+	string(bucketJobDone): true, string(bucketJobs): true, string(bucketJobDue): true,
+	string(bucketReqPosts): true, string(bucketReqSimilar): true, string(bucketReqTime): true, string(bucketReqOpen): true,
+	string(bucketReqMessage): true, string(bucketReqTicket): true, string(bucketJobKeys): true,
 }
 
 // initialMmapSize is the mapping bbolt starts with; see Open.

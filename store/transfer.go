@@ -119,12 +119,14 @@ func (db *DB) Export(ctx context.Context, kind string, fn func(transfer.Record) 
 				return emit(string(k), transfer.LastRun{Due: decodeTime(v)})
 			})
 		case transfer.Jobs:
+			due := b.Bucket(bucketJobDue)
 			return each(bucketJobs, func(k, v []byte) error {
 				j, err := decodeJob(v) // binary, or JSON from before
 				if err != nil {
 					return fmt.Errorf("decode %s: %w", seqKey(k), err)
 				}
 				j.ID = decodeU64(k)
+				j.Leased = j.Leased || dueLeased(due.Get(dueKey(j.NextAt, j.ID)))
 				return emit(seqKey(k), j)
 			})
 		case transfer.DeadJobs:

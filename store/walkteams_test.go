@@ -103,14 +103,8 @@ func TestMigrateToV9(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
 
-	db = openAt(t, path, Options{})
-	if got := rawVersionOpen(t, db); got != SchemaVersion {
-		t.Errorf("schema version after the migration = %d", got)
-	}
+	db = reopenMigrated(t, db, path, Options{})
 	db.bolt.View(func(b *bolt.Tx) error {
 		for _, name := range [][]byte{legacyReqTimeAll, legacyReqOpenAll, legacyReqKeys} {
 			if b.Bucket(name) != nil {
