@@ -366,7 +366,7 @@ func TestFirstWeekOfAnIntakeChannel(t *testing.T) {
 	w.look("the after-hours P3 ticketed",
 		edit("everyone in #platform-help", platHelp, w.promptOf(access), "<@U0SUP001> asked for a ticket; it is on its way."),
 		post("the P3's requester, in the thread", platHelp, access, "Ticket "+link("REQ-3")+" created. P3. <@U0PLAT004>"+morning,
-			"*Urgency:* P3 because rule `access-request` matched 'access', 'role' and 'give me'"),
+			"*Urgency:* P3 because rule `access-request` matched 'access', 'role' and 'give me access'"),
 		edit("everyone in #platform-help", platHelp, w.promptOf(access), "This request was ticketed by its requester: "+link("REQ-3")+"."),
 	)
 	w.press(mobile2, deploy, render.ActionCreateTicket)
