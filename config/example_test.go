@@ -42,15 +42,17 @@ func checkExample(t *testing.T, cfg *config.Config) {
 	// are left out: they label or bound urgency across areas, and one
 	// of them replaces the same words in many rules. A family of words
 	// written as a regex is a rule of its own, since a rule's phrase list
-	// and its regex must both match (session 19 added four).
+	// and its regex must both match (session 19 added four, session 20
+	// four more: capacity-request, custom-domain, account-deletion and
+	// name-taken, from a second writer's phrasings).
 	n := 0
 	for _, r := range cfg.Rules {
 		if !r.Continue {
 			n++
 		}
 	}
-	if n < 15 || n > 55 {
-		t.Errorf("example has %d shared rules that decide, want about 15-55", n)
+	if n < 15 || n > 60 {
+		t.Errorf("example has %d shared rules that decide, want about 15-60", n)
 	}
 	teams := []struct {
 		name, zone, channel, intake string
