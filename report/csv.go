@@ -18,7 +18,11 @@ var CSVHeader = []string{"team", "week", "section", "name", "value"}
 // columns of CSVHeader, so that a spreadsheet can pivot it. Sections named
 // sprint_* cover the sprint to date, the others this week; durations are
 // in minutes and rates are fractions. Every value is a number except the
-// budget's unit (section budget, name unit). It may be called concurrently.
+// budget's unit (section budget, name unit). The rules overridden most are
+// rows of section overridden_rule, named by rule; answers solved and
+// offered are section answers; and section rules_suggest names the command
+// that proposes rule edits, its value how many rules were overridden this
+// week (0: nothing to suggest). It may be called concurrently.
 func (w *Weekly) CSV() ([]byte, error) {
 	var b bytes.Buffer
 	if err := WriteCSV(&b, w); err != nil {
@@ -95,7 +99,16 @@ func (w *Weekly) csvRows() [][3]string {
 		add(p.prefix+"overrides", "changed", strconv.Itoa(p.p.Overridden))
 		add(p.prefix+"overrides", "rate", ratio(p.p.OverrideRate))
 		add(p.prefix+"false_emergencies", "count", strconv.Itoa(len(p.p.FalseEmergencies)))
+		for _, c := range p.p.OverriddenRules {
+			add(p.prefix+"overridden_rule", c.Name, strconv.Itoa(c.N))
+		}
+		add(p.prefix+"answers", "solved", strconv.Itoa(p.p.Deflected))
+		add(p.prefix+"answers", "offered", strconv.Itoa(p.p.AnswersOffered))
+		add(p.prefix+"learned_estimates", "count", strconv.Itoa(p.p.LearnedEstimates))
 	}
+	// The pointer the other formats print under the overridden rules: the
+	// command is the name, so that the value stays a number.
+	add("rules_suggest", w.suggestCommand(), strconv.Itoa(len(w.ThisWeek.OverriddenRules)))
 	if s := w.SprintInfo; !s.Start.IsZero() {
 		add("budget", "sprint", strconv.Itoa(s.N))
 		add("budget", "plan", num(s.Budget))

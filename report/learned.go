@@ -64,7 +64,13 @@ func (w *Weekly) OverriddenHint() string {
 	if len(w.ThisWeek.OverriddenRules) == 0 {
 		return "Nobody changed what a rule decided this week."
 	}
-	return fmt.Sprintf("`sprintguard rules suggest --team %s` proposes rule edits from these overrides.", w.Team)
+	return fmt.Sprintf("`%s` proposes rule edits from these overrides.", w.suggestCommand())
+}
+
+// suggestCommand is the command that proposes rule edits from the
+// team's overrides.
+func (w *Weekly) suggestCommand() string {
+	return "sprintguard rules suggest --team " + w.Team
 }
 
 // DeflectedLine says how many requests rule answers solved in p, of

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -110,5 +111,84 @@ func TestReportNamesTheBoundOverridden(t *testing.T) {
 	got := w.ThisWeek.OverriddenRules
 	if len(got) != 2 || got[0].Name != "blocks-others" || got[0].N != 1 || got[1].Name != "how-do-i" || got[1].N != 1 {
 		t.Errorf("overridden rules %+v, want blocks-others 1 (set back), how-do-i 1 (raised further)", got)
+	}
+}
+
+// TestCSVHasTheLearnedSections checks that the CSV carries what every other
+// format says under the rules overridden most: the rules, the command that
+// learns from them, the answers and the learned estimates.
+func TestCSVHasTheLearnedSections(t *testing.T) {
+	reqs := []*triage.Request{
+		req(1, nov(17, 10, 0), rule("access-request"), changedTo(classifier.P1)),
+		req(2, nov(17, 11, 0), rule("access-request"), func(r *triage.Request) { r.Category = "incident" }),
+		req(3, nov(18, 10, 0), rule("deploys"), changedTo(classifier.P2)),
+		req(4, nov(19, 9, 0), rule("vpn-reset"), func(r *triage.Request) { r.Deflection = triage.DeflectSolved }),
+		req(5, nov(19, 10, 0), rule("vpn-reset"), func(r *triage.Request) { r.Deflection = triage.DeflectNeedHelp }),
+		req(6, nov(19, 12, 0), rule("deploys"), func(r *triage.Request) { r.EstimateWhy = "median of REQ-3" }),
+	}
+	w := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs, Now: nov(23, 9, 0)})
+	b, err := w.CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := csvLookup(t, b, "platform", "2026-W47")
+	for _, tt := range []struct{ section, name, want string }{
+		{"overridden_rule", "access-request", "2"},
+		{"overridden_rule", "deploys", "1"},
+		{"sprint_overridden_rule", "access-request", "2"},
+		{"rules_suggest", "sprintguard rules suggest --team platform", "2"},
+		{"answers", "solved", "1"},
+		{"answers", "offered", "2"},
+		{"sprint_answers", "offered", "2"},
+		{"learned_estimates", "count", "1"},
+	} {
+		if v := got[tt.section][tt.name]; v != tt.want {
+			t.Errorf("%s,%s = %q, want %q", tt.section, tt.name, v, tt.want)
+		}
+	}
+	quiet := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs[5:], Now: nov(23, 9, 0)})
+	b, err = quiet.CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = csvLookup(t, b, "platform", "2026-W47")
+	if got["rules_suggest"]["sprintguard rules suggest --team platform"] != "0" || len(got["overridden_rule"]) != 0 ||
+		got["answers"]["offered"] != "0" {
+		t.Errorf("a week without overrides or answers: %v %v %v", got["rules_suggest"], got["overridden_rule"], got["answers"])
+	}
+}
+
+// TestCountsTheCategoryTheOnCallSet checks that a category changed by the
+// on-call wins over the rules' in the breakdown, as a changed urgency does.
+func TestCountsTheCategoryTheOnCallSet(t *testing.T) {
+	reqs := []*triage.Request{
+		req(1, nov(17, 10, 0), category("other"), func(r *triage.Request) { r.Category = "incident" }),
+		req(2, nov(17, 11, 0), category("other")),
+	}
+	w := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs, Now: nov(23, 9, 0)})
+	if got := names(w.ThisWeek.ByCategory); strings.Join(got, ", ") != "incident 1, other 1" {
+		t.Errorf("by category %v, want incident 1, other 1", got)
+	}
+}
+
+// TestTicketsMadeByCountsOnlyTicketedRequests checks that a request a
+// rule's answer solved, which never got a ticket, is not counted as a
+// ticket its requester made.
+func TestTicketsMadeByCountsOnlyTicketedRequests(t *testing.T) {
+	noTicket := func(r *triage.Request) { r.Ticket = triage.Ticket{} }
+	reqs := []*triage.Request{
+		req(1, nov(17, 10, 0)),
+		req(2, nov(17, 11, 0), noTicket, func(r *triage.Request) {
+			r.Deflection, r.Status, r.Outcome = triage.DeflectSolved, triage.StatusResolved, triage.Answered
+		}),
+		req(3, nov(17, 12, 0), func(r *triage.Request) { r.TicketedBy = triage.ByMember }),
+	}
+	w := Compute(Data{Team: testTeam(), Week: w47, Requests: reqs, Now: nov(23, 9, 0)})
+	want := map[string]int{"requester": 1, "member": 1, "deadline": 0}
+	if got := w.ThisWeek.TicketedBy; !maps.Equal(got, want) {
+		t.Errorf("tickets made by %v, want %v", got, want)
+	}
+	if !strings.Contains(w.Text(), "Tickets made by: requester 1, team member 1, deadline 0") {
+		t.Errorf("text report:\n%s", w.Text())
 	}
 }

@@ -88,11 +88,15 @@ func (t *tally) add(r *triage.Request, now time.Time) {
 		charge = r.Charge()
 	}
 	t.budget += charge
-	bump(t.categories, or(r.Decision.Category, noCategory), charge)
+	bump(t.categories, or(r.CategoryNow(), noCategory), charge)
 	bump(t.teams, or(r.RequesterTeam, noTeam), charge)
 	t.addPerson(r, charge)
 	t.outcomes[string(currentOutcome(r))]++
-	t.ticketedBy[string(or(r.TicketedBy, triage.ByRequester))]++
+	// A request a rule's answer solved, or one whose ticket is still
+	// queued, has no ticket to count.
+	if r.Ticket.Key != "" {
+		t.ticketedBy[string(or(r.TicketedBy, triage.ByRequester))]++
+	}
 	if len(r.Overrides) > 0 {
 		t.overridden++
 	}

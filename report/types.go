@@ -70,15 +70,19 @@ type Period struct {
 	// ByUrgency counts current urgency (after human overrides); the keys
 	// "P1".."P4" are always present, and "P?" counts requests without a
 	// valid urgency, if any.
-	ByUrgency       map[string]int `json:"by_urgency"`
-	ByCategory      []Count        `json:"by_category"`
-	ByRequesterTeam []Count        `json:"by_requester_team"`
-	ByRequester     []Count        `json:"by_requester"`
+	ByUrgency map[string]int `json:"by_urgency"`
+	// ByCategory counts the category now: the on-call's, when they changed
+	// it, else the rules'.
+	ByCategory      []Count `json:"by_category"`
+	ByRequesterTeam []Count `json:"by_requester_team"`
+	ByRequester     []Count `json:"by_requester"`
 	// Outcomes has the keys accepted, deferred, needs_approval, backlog and
 	// declined, always; a request deferred after it was accepted counts as
 	// deferred.
 	Outcomes map[string]int `json:"outcomes"`
-	// TicketedBy has the keys requester, member and deadline, always.
+	// TicketedBy counts the requests that have a ticket by who caused it,
+	// with the keys requester, member and deadline, always; a request a
+	// rule's answer solved has none.
 	TicketedBy map[string]int `json:"ticketed_by"`
 	// BudgetUsed sums the charge of the period's requests that count
 	// against a sprint budget now (actual time where recorded, else the

@@ -100,7 +100,7 @@ type exportJSON struct {
 func exportLine(r *triage.Request) exportJSON {
 	e := exportJSON{ID: r.ID, Team: r.Team, Channel: orNull(r.Channel), User: r.User, TS: orNull(r.TS),
 		CreatedAt: r.CreatedAt.UTC(), Summary: r.Summary, Urgency: r.Urgency.String(),
-		Category: orNull(r.Decision.Category), Rule: orNull(r.Decision.Rule), Status: string(r.Status),
+		Category: orNull(r.CategoryNow()), Rule: orNull(r.Decision.Rule), Status: string(r.Status),
 		Ticket: orNull(r.Ticket.Key), Sprint: r.Sprint, Estimate: r.Estimate, TicketURL: orNull(r.Ticket.URL)}
 	if r.HasActual {
 		e.Actual = &r.Actual
@@ -122,6 +122,6 @@ func exportRow(r *triage.Request) []string {
 		actual = strconv.FormatFloat(r.Actual, 'f', -1, 64)
 	}
 	return []string{strconv.FormatInt(r.ID, 10), r.Team, r.Channel, r.User, r.TS, r.CreatedAt.UTC().Format(time.RFC3339),
-		r.Summary, r.Urgency.String(), r.Decision.Category, r.Decision.Rule, string(r.Status), r.Ticket.Key,
+		r.Summary, r.Urgency.String(), r.CategoryNow(), r.Decision.Rule, string(r.Status), r.Ticket.Key,
 		strconv.Itoa(r.Sprint), strconv.FormatFloat(r.Estimate, 'f', -1, 64), actual, r.Ticket.URL}
 }
