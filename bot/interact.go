@@ -94,6 +94,8 @@ func (b *Bot) onAction(ctx context.Context, key string, cb *slack.InteractionCal
 		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActDeferReq})
 	case render.ActionApprove:
 		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActApprove})
+	case render.ActionDecline:
+		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActDecline})
 	case render.ActionConfirmClaim:
 		return b.apply(ctx, cb, id, triage.Change{Actor: user, Action: triage.ActConfirmClaim})
 	case render.ActionKeepClaim:

@@ -199,10 +199,17 @@ func (b *Bot) dmEach(ctx context.Context, users []string, kind string, msg rende
 // says what changed in the thread, and brings in the on-call when an
 // approval let the request into the sprint.
 func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team, n triage.Notice) ([]triage.Post, error) {
-	if err := b.editPosts(ctx, r, team, false); err != nil {
+	// A decline ends the request for its requester: their reply's next
+	// step says who declined it, and the thread line mentions them.
+	declined := n.Text == triage.ActDecline
+	if err := b.editPosts(ctx, r, team, declined); err != nil {
 		return nil, err
 	}
-	if err := b.inThread(ctx, r, render.ChangedIn(r, team, n.Text, n.Actor), ""); err != nil {
+	mention := ""
+	if declined {
+		mention = r.User
+	}
+	if err := b.inThread(ctx, r, render.ChangedIn(r, team, n.Text, n.Actor), mention); err != nil {
 		return nil, err
 	}
 	// An approval, or a raise to P1, queued the on-call's message in triage,
@@ -231,7 +238,9 @@ func (b *Bot) editPosts(ctx context.Context, r *triage.Request, team *triage.Tea
 	for _, p := range r.Posts {
 		var msg render.Message
 		switch p.Kind {
-		case triage.PostReply:
+		case triage.PostReply, triage.PostRoot:
+			// A modal's request has no message of its own: the reply is
+			// its root, recorded once, as PostRoot.
 			if !reply {
 				continue
 			}

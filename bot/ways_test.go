@@ -12,7 +12,6 @@ import (
 
 	"github.com/sprintguard/sprintguard/bot"
 	"github.com/sprintguard/sprintguard/bot/render"
-	"github.com/sprintguard/sprintguard/sprint"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -151,22 +150,7 @@ func TestAppHomeIsPublished(t *testing.T) {
 // approval brings in the on-call.
 func TestApprovalWhenTheBudgetIsSpent(t *testing.T) {
 	h := newHarness(t)
-	team := h.svc.Settings().Team("platform")
-	cur := team.Calendar.At(h.clock.now())
-	led := sprint.NewLedger("platform", cur.N, team.Budget)
-	led.Reserve("9999", led.Total, h.clock.now())
-	if err := h.db.Update(func(tx triage.Tx) error { return tx.PutLedger(led) }); err != nil {
-		t.Fatal(err)
-	}
-	h.command(outsider, platHelp, "our deploy is blocked by a failing pipeline", "trig-p2")
-	v := openedView(t, h.fake.WaitCalls(t, "views.open", 1, 30*time.Second)[0].JSON)
-	h.interact(submission(t, v, outsider, map[string]string{"summary": "our deploy is blocked by a failing pipeline"}))
-	r := h.ticketed(1)[0]
-	if r.Status != triage.StatusPending {
-		t.Fatalf("status %s, want pending approval", r.Status)
-	}
-	leadDM := h.fake.DM(platLead)
-	h.waitFor("the approval DM", func() bool { return len(h.posts(leadDM)) == 1 })
+	r, leadDM := pendingApproval(t, h)
 	if p := h.posts(leadDM)[0]; !strings.Contains(p, render.ActionApprove) || !strings.Contains(p, render.ActionDefer) {
 		t.Fatalf("approval DM lacks its buttons: %s", p)
 	}

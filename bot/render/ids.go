@@ -21,6 +21,7 @@ const (
 	ActionResolve      = "sg_resolve"        // opens the resolve modal; value = request id
 	ActionDefer        = "sg_defer"          // value = request id
 	ActionApprove      = "sg_approve"        // value = request id
+	ActionDecline      = "sg_decline"        // on the approval message, leads only; value = request id
 	ActionOpenRequest  = "sg_open_request"   // App Home button "New request"; value ""
 	ActionConfirmClaim = "sg_claim_confirm"  // on-call's answer to a claimed emergency; value = request id
 	ActionKeepClaim    = "sg_claim_keep"     // value = request id

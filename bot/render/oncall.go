@@ -191,13 +191,20 @@ func Approval(r *triage.Request, team *triage.Team) Message {
 	lines = append(lines,
 		"*Why:* "+explanation(r),
 		"*Why it needs approval:* the sprint's interrupt budget is spent; it cannot hold the estimate of "+amount(r.Estimate, u)+".",
-		"*Approve* takes it into this sprint over budget; *Defer* queues it for the next sprint.")
+		"*Approve* takes it into this sprint over budget; *Defer* queues it for the next sprint; *Decline* closes it undone, and the requester is told.")
 	blocks := []slack.Block{section("*Approval needed:* " + title(r)), section(strings.Join(lines, "\n"))}
 	if r.Status == triage.StatusPending {
 		id := idValue(r.ID)
+		// A decline is final for the requester, so it asks first, as the
+		// on-call's Defer does.
+		decline := button(ActionDecline, id, "Decline", slack.StyleDanger)
+		decline.WithConfirm(slack.NewConfirmationBlockObject(
+			plain("Decline this request?", 100),
+			plain("It will not be done: it leaves the sprint and the requester is told who declined it.", 300),
+			plain("Decline", 30), plain("Cancel", 30)))
 		blocks = append(blocks, slack.NewActionBlock("sg_approval",
 			button(ActionApprove, id, "Approve into sprint", slack.StylePrimary),
-			button(ActionDefer, id, "Defer", slack.StyleDefault)))
+			button(ActionDefer, id, "Defer", slack.StyleDefault), decline))
 	} else {
 		blocks = append(blocks, note(decided(r, loc, u)))
 	}

@@ -172,7 +172,7 @@ func TestApproval(t *testing.T) {
 	}{
 		{
 			name:    "pending",
-			actions: []string{ActionApprove, ActionDefer},
+			actions: []string{ActionApprove, ActionDefer, ActionDecline},
 			want: []string{"*Approval needed:* *P2* · <https://jira.example.com/browse/REQ-12|REQ-12>",
 				"interrupt budget is spent; it cannot hold the estimate of 2 points"},
 		},
@@ -224,6 +224,13 @@ func TestApproval(t *testing.T) {
 			}
 			if len(tt.actions) > 0 && els[ActionApprove][0]["style"] != "primary" {
 				t.Error("approve is not primary")
+			}
+			if len(tt.actions) > 0 {
+				decline := els[ActionDecline][0]
+				confirm, _ := decline["confirm"].(map[string]any)
+				if decline["type"] != "button" || decline["style"] != "danger" || confirm == nil {
+					t.Errorf("decline is not a danger button that asks first: %v", decline)
+				}
 			}
 		})
 	}
