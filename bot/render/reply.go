@@ -73,6 +73,13 @@ func nextStep(r *triage.Request, team *triage.Team, loc *time.Location) string {
 		return "waiting for approval by " + approvers(leads) + "."
 	}
 	approval, approved := lastEvent(r, triage.ActApprove)
+	// The request was taken in when it arrived, or later when a lead
+	// approved it or its requester said a rule's answer did not help: only
+	// a pickup after that waits for business hours.
+	takenIn := r.CreatedAt
+	if ev, ok := lastEvent(r, triage.ActApprove, triage.ActNeedHelp); ok {
+		takenIn = ev.At
+	}
 	who := "The on-call"
 	if r.Assignee != "" {
 		who = mention(r.Assignee) + " is on call and"
@@ -83,7 +90,7 @@ func nextStep(r *triage.Request, team *triage.Team, loc *time.Location) string {
 		s = mention(r.Assignee) + " is on it."
 	case r.Status == triage.StatusAcknowledged:
 		s = "The on-call is on it."
-	case r.NotifyAt.After(r.CreatedAt) && (!approved || r.NotifyAt.After(approval.At)):
+	case r.NotifyAt.After(takenIn):
 		s = who + " will pick it up at " + stamp(r.NotifyAt, loc) + ", when business hours start."
 	default:
 		s = who + " will pick it up now."

@@ -44,6 +44,30 @@ func TestRequesterReply(t *testing.T) {
 			want: []string{"pick it up at Fri 6 Mar 09:00 CST"},
 		},
 		{
+			// Routed when the requester said the rule's answer did not
+			// help, which was in business hours: the on-call hears now.
+			name: "still needed help in business hours",
+			mod: func(r *triage.Request) {
+				r.CreatedAt = time.Date(2026, 3, 8, 8, 45, 0, 0, chicago)
+				press := time.Date(2026, 3, 9, 9, 30, 0, 0, chicago)
+				r.Events = append(r.Events, triage.Event{At: press, Kind: triage.ActNeedHelp, Actor: r.User})
+				r.NotifyAt = press.UTC()
+			},
+			want: []string{"<@UA> is on call and will pick it up now."},
+			not:  []string{"business hours start"},
+		},
+		{
+			// Pressed on the Sunday clocks went forward: the pickup is
+			// Monday's opening, in daylight time.
+			name: "still needed help on the DST Sunday",
+			mod: func(r *triage.Request) {
+				r.CreatedAt = time.Date(2026, 3, 7, 23, 0, 0, 0, chicago)
+				r.Events = append(r.Events, triage.Event{At: time.Date(2026, 3, 8, 8, 45, 0, 0, chicago), Kind: triage.ActNeedHelp, Actor: r.User})
+				r.NotifyAt = time.Date(2026, 3, 9, 9, 0, 0, 0, chicago).In(pago)
+			},
+			want: []string{"will pick it up at Mon 9 Mar 09:00 CDT, when business hours start."},
+		},
+		{
 			name: "over budget P1",
 			mod:  func(r *triage.Request) { r.Urgency, r.OverBudget = classifier.P1, true },
 			want: []string{"pick it up now", "the interrupt budget is spent; the lead has been told"},
