@@ -39,8 +39,10 @@ Every on-call action on a request is a label, and rules suggest learns from all 
   urgency_at_most) moved it    with its precision on the requests it moved
   resolved with time spent     a rule whose estimate is 2x or more off the median time spent
                                on its requests is proposed that median as its estimate
-An edit needs 3 requests that support it. Each comes with its support counts and the rules
-eval score on the history before and after it (urgency, interrupt-or-not, category, and how
+An edit needs 3 requests that support it, whatever its kind: requests it turns right (urgency
+and category for a phrase, a new rule or a retarget; urgency for an edit of the urgency only:
+deferred, declined, bound), or, for an estimate, resolved requests the new one is nearer to.
+Each comes with its support counts and the rules eval score on the history before and after it (urgency, interrupt-or-not, category, and how
 far the estimates were from the time spent). The edits are printed as a unified diff of the
 rules file, for review and git apply; nothing is written. With --export, the labels file
 (channel, ts, urgency, category, time_spent, action: defer, approve or decline, which may
