@@ -42,6 +42,9 @@ Every on-call action on a request is a label, and rules suggest learns from all 
 An edit needs 3 requests that support it, whatever its kind: requests it turns right (urgency
 and category for a phrase, a new rule or a retarget; urgency for an edit of the urgency only:
 deferred, declined, bound), or, for an estimate, resolved requests the new one is nearer to.
+An edit of a rule other teams use too (their own rules reuse it by its YAML anchor, or they
+use the shared rules) says so, with the score on their history before and after it: the diff
+edits the rule where it is written, so applying it changes their rules too.
 Each comes with its support counts and the rules eval score on the history before and after it (urgency, interrupt-or-not, category, and how
 far the estimates were from the time spent). The edits are printed as a unified diff of the
 rules file, for review and git apply; nothing is written. With --export, the labels file
@@ -85,11 +88,13 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	if _, code := pickTeams(env, "rules suggest", st, *team); code != ExitOK {
 		return code
 	}
+	// Every team's history, even for one team: an edit of a rule another
+	// team shares is scored on that team's history too.
 	var history []learn.Example
 	if *export != "" {
-		history, err = exportHistory(ctx, env, st, *export, *labels, *team)
+		history, err = exportHistory(ctx, env, st, *export, *labels, "")
 	} else {
-		history, err = storeHistory(ctx, env, cfg, st, *team)
+		history, err = storeHistory(ctx, env, cfg, st, "")
 	}
 	if err != nil {
 		return fail(env, err)
@@ -99,7 +104,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 		return ExitOK
 	}
 	for _, g := range ruleGroups(cfg, *team) {
-		if err := suggestFor(env.Stdout, g, st, history, *max); err != nil {
+		if err := suggestFor(env.Stdout, cfg, g, st, history, *max); err != nil {
 			return fail(env, err)
 		}
 	}
@@ -134,7 +139,7 @@ func ruleGroups(cfg *config.Config, only string) []*ruleGroup {
 	return out
 }
 
-func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.Example, max int) error {
+func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, max int) error {
 	var ex []learn.Example
 	var overridden, timed int
 	actions := map[string]int{}
@@ -176,6 +181,9 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 	}
 	for i, e := range s.Edits {
 		fmt.Fprintf(w, "# %d. %s\n#    %s -> %s\n", i+1, e.Describe(), e.Before, e.After)
+		if err := sharedWith(w, cfg, g, st, history, e); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(w, "# with all %d: %s%s\n", len(s.Edits), learn.Headline(s.After), estimateOff(s.Edited))
 	src, err := os.ReadFile(g.file)
@@ -193,6 +201,49 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 		return fmt.Errorf("%s: %w", g.file, err)
 	}
 	fmt.Fprint(w, learn.Diff(relative(g.file), src, out))
+	return nil
+}
+
+// sharedWith says, under edit e, which teams outside g use the rule it
+// edits and how the edit scores on each one's history. A team's own rules
+// can reuse a shared rule by its YAML anchor, and the patch edits the
+// anchor, so the edit changes their rules too. The edit stays on the
+// shared rule rather than becoming a team-local copy: a team that reuses
+// a rule by its anchor chose to say it one way for both lists, and a copy
+// would quietly end that. What a team needs before it applies the edit is
+// to know, with the figures for the others' history, so it can ask them
+// or copy the rule itself.
+func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) error {
+	if e.Kind == learn.AddRule {
+		return nil // a new rule goes into this list only
+	}
+	at := slices.IndexFunc(g.rules, func(r config.Rule) bool { return r.Name == e.Rule })
+	if at < 0 {
+		return nil
+	}
+	def := g.rules[at]
+	for _, t := range cfg.Teams {
+		if g.teams[t.Name] || !slices.ContainsFunc(t.Rules, func(r config.Rule) bool { return r.File == def.File && r.Line == def.Line }) {
+			continue
+		}
+		fmt.Fprintf(w, "#    rule `%s` is shared with team %s; this edit changes their rules too", e.Rule, t.Name)
+		var ex []learn.Example
+		for _, h := range history {
+			if h.Team == t.Name {
+				ex = append(ex, h)
+			}
+		}
+		if len(ex) == 0 {
+			fmt.Fprintln(w, " (they have no labelled history to score it on)")
+			continue
+		}
+		team := st.Team(t.Name)
+		before, after, err := learn.ScoreEdit(team.Rules.Rules(), classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, team.DefaultEstimate, e)
+		if err != nil {
+			return fmt.Errorf("team %s: %w", t.Name, err)
+		}
+		fmt.Fprintf(w, "; on their history: %s -> %s\n", before, after)
+	}
 	return nil
 }
 
