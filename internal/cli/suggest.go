@@ -47,7 +47,9 @@ use the shared rules) says so, with the score on their history before and after 
 edits the rule where it is written, so applying it changes their rules too.
 Each comes with its support counts and the rules eval score on the history before and after it (urgency, interrupt-or-not, category, and how
 far the estimates were from the time spent). The edits are printed as a unified diff of the
-rules file, for review and git apply; nothing is written. With --export, the labels file
+rules file, for review and git apply; nothing is written. Its paths are from the current
+directory when the rules file is below it, else from the config file's directory: a line
+before the diff says which, and git apply runs there. With --export, the labels file
 (channel, ts, urgency, category, time_spent, action: defer, approve or decline, which may
 stand in for urgency) is the history instead of the store.
 With nothing to learn from it prints "no overrides yet" and exits 0. That includes a fresh
@@ -200,7 +202,9 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	if err != nil {
 		return fmt.Errorf("%s: %w", g.file, err)
 	}
-	fmt.Fprint(w, learn.Diff(relative(g.file), src, out))
+	name, dir := diffPath(g.file, cfg.Path)
+	fmt.Fprintf(w, "# the paths are from %s: git apply there\n", dir)
+	fmt.Fprint(w, learn.Diff(name, src, out))
 	return nil
 }
 
@@ -254,17 +258,27 @@ func groupsOrEmpty(g map[string][]string) map[string][]string {
 	return g
 }
 
-// relative names file from the working directory when it is below it, as
-// a diff to apply there should.
-func relative(file string) string {
-	wd, err := os.Getwd()
+// diffPath names file in the diff's headers and says where the diff
+// applies: from the working directory when file is below it, as git diff
+// names files; else from the directory of config, the config file, which
+// holds its rules files. An absolute path, which git apply takes only
+// from /, is the last resort for a rules file outside both.
+func diffPath(file, config string) (name, dir string) {
+	abs, err := filepath.Abs(file)
 	if err != nil {
-		return file
+		return file, "/"
 	}
-	if rel, err := filepath.Rel(wd, file); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && filepath.IsLocal(rel) {
+			return filepath.ToSlash(rel), "the current directory"
+		}
 	}
-	return file
+	if cdir, err := filepath.Abs(filepath.Dir(config)); err == nil {
+		if rel, err := filepath.Rel(cdir, abs); err == nil && filepath.IsLocal(rel) {
+			return filepath.ToSlash(rel), cdir
+		}
+	}
+	return abs, "/"
 }
 
 // anyLearnable reports whether any example says something the rules did

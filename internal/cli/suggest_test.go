@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -45,7 +46,9 @@ func TestRulesSuggestFromTheStore(t *testing.T) {
 	for _, want := range []string{
 		"4 labelled requests, 4 overridden",
 		"add \"reader rejects\" to rule `access-request`: 4 overridden requests say it, 0 labelled otherwise",
-		"--- " + cfg + "\n",
+		// An absolute --config outside the working directory: the paths
+		// are from the config's directory, as the diff says.
+		"# the paths are from " + dir + ": git apply there\n--- a/sprintguard.yaml\n+++ b/sprintguard.yaml\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -57,6 +60,23 @@ func TestRulesSuggestFromTheStore(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(cfg); string(after) != string(before) {
 		t.Errorf("rules suggest changed the config file")
+	}
+	gitApplies(t, dir, out)
+}
+
+// gitApplies checks with git apply --check, from dir, that the diff in
+// out applies there. Without git it checks nothing: the headers are
+// checked as text.
+func gitApplies(t *testing.T, dir, out string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Log("no git: the diff is not applied")
+		return
+	}
+	cmd := exec.Command("git", "apply", "--check", "-")
+	cmd.Dir, cmd.Stdin = dir, strings.NewReader(out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("git apply --check in %s: %v: %s\n%s", dir, err, msg, out)
 	}
 }
 
