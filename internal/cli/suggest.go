@@ -51,7 +51,9 @@ rules file, for review and git apply; nothing is written. Its paths are from the
 directory when the rules file is below it, else from the config file's directory: a line
 before the diff says which, and git apply runs there. With --export, the labels file
 (channel, ts, urgency, category, time_spent, action: defer, approve or decline, which may
-stand in for urgency) is the history instead of the store.
+stand in for urgency) is the history instead of the store. time_spent is a number in the
+team's unit, or hours and minutes ("2h", "90m", "1h30m") for a team counting hours. A message
+labelled twice is an error naming the first line.
 With nothing to learn from it prints "no overrides yet" and exits 0. That includes a fresh
 install: a database the bot has not written yet (no file at storage.path in a folder that is
 there, an empty file, or PostgreSQL without sprintguard's tables) is an empty history, and a
@@ -389,6 +391,16 @@ func replayLabels(st *triage.Settings, labels string) ([]learn.FileLabel, func(*
 	ls, err := learn.ReadMessageLabels(labels, cats)
 	if err != nil {
 		return nil, nil, err
+	}
+	// A duration is hours; with no team counting hours it could only be
+	// dropped, so it is the file's mistake. With teams of both units, the
+	// teams counting points do not read it (see learn.Join).
+	if !slices.ContainsFunc(st.Teams, func(t *triage.Team) bool { return t.Budget.Unit == "hours" }) {
+		for _, l := range ls {
+			if l.Hours {
+				return nil, nil, fmt.Errorf("%s: time_spent is a duration, but the teams count points, not hours: write the points, e.g. 3", l.Where)
+			}
+		}
 	}
 	named := make(map[[2]string]bool, len(ls))
 	for _, l := range ls {
