@@ -599,26 +599,29 @@ func apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
 	return out
 }
 
-// ScoreEdit scores rules on ex without and with edit e alone, as Suggest
-// scores an edit on the history it mined, defaultEstimate standing for
-// the estimate of a rule that sets none. It is for another team whose
-// rules share the edited rule (a YAML alias of it): the edit changes
-// their rules too, and they judge it on their own history.
-func ScoreEdit(rules []classifier.Rule, opt classifier.Options, ex []Example, defaultEstimate float64, e Edit) (before, after Agreement, err error) {
+// ScoreEdit scores the rules set compiled from, with opt, on ex without
+// and with edit e alone, as Suggest scores an edit on the history it
+// mined, defaultEstimate standing for the estimate of a rule that sets
+// none. It is for another team whose rules share the edited rule (a YAML
+// alias of it): the edit changes their rules too, and they judge it on
+// their own history. Only the edited rules are compiled: set is the
+// team's, compiled already.
+func ScoreEdit(set *classifier.Set, opt classifier.Options, ex []Example, defaultEstimate float64, e Edit) (before, after Agreement, err error) {
+	rules := set.Rules()
 	if e.Kind != AddRule && !slices.ContainsFunc(rules, func(r classifier.Rule) bool { return r.Name == e.Rule }) {
 		return before, after, fmt.Errorf("score edit: no rule %q", e.Rule)
 	}
+	edited, err := classifier.Compile(apply(rules, []Edit{e}), opt)
+	if err != nil {
+		return before, after, fmt.Errorf("compile edited rules: %w", err)
+	}
 	m := &miner{opt: opt, ex: ex, so: SuggestOptions{DefaultEstimate: defaultEstimate}}
 	for _, out := range []struct {
-		rules []classifier.Rule
-		a     *Agreement
-	}{{rules, &before}, {apply(rules, []Edit{e}), &after}} {
-		set, err := classifier.Compile(out.rules, opt)
-		if err != nil {
-			return before, after, fmt.Errorf("compile rules: %w", err)
-		}
+		set *classifier.Set
+		a   *Agreement
+	}{{set, &before}, {edited, &after}} {
 		ds := make([]classifier.Decision, len(ex))
-		parallel(len(ex), func(i int) { ds[i] = m.decide(set, i) })
+		parallel(len(ex), func(i int) { ds[i] = m.decide(out.set, i) })
 		for i := range ex {
 			out.a.add(&ex[i], ds[i], 1)
 		}

@@ -244,7 +244,7 @@ func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 			continue
 		}
 		team := st.Team(t.Name)
-		before, after, err := learn.ScoreEdit(team.Rules.Rules(), classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, team.DefaultEstimate, e)
+		before, after, err := learn.ScoreEdit(team.Rules, classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, team.DefaultEstimate, e)
 		if err != nil {
 			return fmt.Errorf("team %s: %w", t.Name, err)
 		}
