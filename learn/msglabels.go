@@ -43,12 +43,12 @@ type FileLabel struct {
 }
 
 type wireLabel struct {
-	Channel   string   `json:"channel"`
-	TS        string   `json:"ts"`
-	Urgency   string   `json:"urgency"`
-	Category  string   `json:"category"`
+	Channel   string          `json:"channel"`
+	TS        string          `json:"ts"`
+	Urgency   string          `json:"urgency"`
+	Category  string          `json:"category"`
 	TimeSpent json.RawMessage `json:"time_spent"`
-	Action    string   `json:"action"`
+	Action    string          `json:"action"`
 }
 
 // ReadMessageLabels reads a labels file of JSON lines beside a Slack export. categories lists the
