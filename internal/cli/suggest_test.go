@@ -18,18 +18,31 @@ import (
 // rules leave to the fallback, and has the on-call call each one access.
 func seedOverrides(t *testing.T, path string, n int) {
 	t.Helper()
+	seedLabelled(t, path, n, triage.NewRequest{Team: "platform", Channel: "C0PLATHELP", ChannelName: "platform-help",
+		Summary: "the zorblat reader rejects my badge at door %d"}, triage.Change{Action: triage.ActCategory, Category: "access"})
+}
+
+// seedLabelled makes n requests like req, whose Summary holds a %d for
+// the request's number, and has a member of req's team make each of
+// changes to each one.
+func seedLabelled(t *testing.T, path string, n int, req triage.NewRequest, changes ...triage.Change) {
+	t.Helper()
 	svc, st, done := exampleService(t, path)
 	defer done()
 	ctx := context.Background()
+	oncall := st.Team(req.Team).Members[0]
+	summary := req.Summary
 	for i := range n {
-		res, err := svc.Intake(ctx, triage.NewRequest{Team: "platform", Channel: "C0PLATHELP", ChannelName: "platform-help",
-			User: fmt.Sprintf("U%03d", i), Summary: fmt.Sprintf("the zorblat reader rejects my badge at door %d", i)})
+		req.User, req.Summary = fmt.Sprintf("U%03d", i), fmt.Sprintf(summary, i)
+		res, err := svc.Intake(ctx, req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		oncall := st.Team("platform").Members[0]
-		if _, _, err := svc.Apply(ctx, res.Request.ID, triage.Change{Actor: oncall, Action: triage.ActCategory, Category: "access"}); err != nil {
-			t.Fatal(err)
+		for _, c := range changes {
+			c.Actor = oncall
+			if _, _, err := svc.Apply(ctx, res.Request.ID, c); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }

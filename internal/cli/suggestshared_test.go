@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,33 +10,6 @@ import (
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-// seedSlowSelects makes n requests of team data about a slow select that
-// the rules leave to the fallback, and has the on-call call each one a P2
-// incident: what the shared rule `on-fire`, which data reuses by its
-// anchor, decides.
-func seedSlowSelects(t *testing.T, path string, n int) {
-	t.Helper()
-	svc, st, done := exampleService(t, path)
-	defer done()
-	ctx := context.Background()
-	oncall := st.Team("data").Members[1]
-	for i := range n {
-		res, err := svc.Intake(ctx, triage.NewRequest{Team: "data", Channel: "C0DATAHELP", ChannelName: "data-help",
-			User: fmt.Sprintf("U%03d", i), Summary: fmt.Sprintf("warehouse is super slow today, a simple select on orders_%d takes 10 min", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range []triage.Change{
-			{Actor: oncall, Action: triage.ActUrgency, Urgency: classifier.P2},
-			{Actor: oncall, Action: triage.ActCategory, Category: "incident"},
-		} {
-			if _, _, err := svc.Apply(ctx, res.Request.ID, c); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}
-
 // An edit of a rule that team data reuses from the shared rules by its
 // anchor changes team platform's rules too: the output must say so, with
 // the edit's score on platform's history.
@@ -46,7 +17,12 @@ func TestRulesSuggestSaysWhenARuleIsShared(t *testing.T) {
 	dir := t.TempDir()
 	cfg := storeConfig(t, dir)
 	db := filepath.Join(dir, "sg.db")
-	seedSlowSelects(t, db, 4)
+	// Slow selects that the rules leave to the fallback, which data's
+	// on-call calls P2 incidents: what the shared rule `on-fire`, which data
+	// reuses by its anchor, decides.
+	seedLabelled(t, db, 4, triage.NewRequest{Team: "data", Channel: "C0DATAHELP", ChannelName: "data-help",
+		Summary: "warehouse is super slow today, a simple select on orders_%d takes 10 min"},
+		triage.Change{Action: triage.ActUrgency, Urgency: classifier.P2}, triage.Change{Action: triage.ActCategory, Category: "incident"})
 	seedOverrides(t, db, 3) // platform's history
 	code, out, errs := run(t, "rules", "suggest", "--team", "data", "--config", cfg)
 	if code != ExitOK {
