@@ -126,18 +126,23 @@ func (m *miner) actions(skip map[string]bool) []Edit {
 	return out
 }
 
-// scored scores e, whose edited rules are rules and which can change the
-// decisions of touched only: its support is the items it turns right,
-// what it counts against those it turns wrong. It reports false when the
-// edit does not make the rules better on the history.
+// scored scores e, an edit of a rule's urgency only, whose edited rules
+// are rules and which can change the decisions of touched only: its
+// support is the items whose urgency it turns right, what it counts
+// against those whose urgency it turns wrong. The category is another
+// edit's to fix, so an item it leaves in the wrong category still
+// supports it. It reports false when the edit has less support than
+// MinSupport or does not make the rules better on the history.
 func (m *miner) scored(e Edit, rules []classifier.Rule, touched []int) (Edit, bool) {
-	after, fixed, broken, err := m.rescore(rules, touched)
-	if err != nil || !after.Better(m.before) {
+	after, fixed, broken, err := m.rescore(rules, touched, rightUrgency)
+	if err != nil || fixed < m.so.MinSupport || !after.Better(m.before) {
 		return e, false
 	}
 	e.Before, e.After, e.Support, e.Against, e.touched = m.before, after, fixed, broken, touched
 	return e, true
 }
+
+func rightUrgency(e *Example, d classifier.Decision) bool { return d.Urgency == e.Urgency }
 
 // estimates proposes, for each rule whose estimate is EstimateFactor or
 // more off the median time spent on the requests it decided, that median
@@ -187,7 +192,7 @@ func (m *miner) estimates() []Edit {
 			d.Estimate = med
 			after.add(&m.ex[i], d, 1)
 		}
-		if !after.Better(m.before) {
+		if e.Support < m.so.MinSupport || !after.Better(m.before) {
 			continue
 		}
 		e.Before, e.After, e.touched = m.before, after, t.timed

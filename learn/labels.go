@@ -96,12 +96,23 @@ func ReadLabels(file string, data []byte, categories []string) ([]Example, error
 	// one several times over 100k lines.
 	out := make([]Example, 0, bytes.Count(data, []byte("\n"))+1)
 	var errs []error
+	// An id given twice means a bad export, as a message labelled twice
+	// does in ReadMessageLabels: either label may be the wrong one.
+	firstAt := map[string]int{}
 	add := func(line int, rec labelRecord, err error) {
 		if err == nil {
 			var ex Example
 			if ex, err = rec.example(file, line, categories); err == nil {
-				out = append(out, ex)
-				return
+				id := strings.TrimSpace(rec.ID)
+				first, dup := firstAt[id]
+				if id == "" || !dup {
+					if id != "" {
+						firstAt[id] = line
+					}
+					out = append(out, ex)
+					return
+				}
+				err = fmt.Errorf("id %q is labelled twice (first at %s:%d); keep one of the two", id, file, first)
 			}
 		}
 		if len(errs) < maxLabelErrors {
@@ -190,6 +201,7 @@ func unknownKey(what, k string) error {
 // and starts with the line, for the caller to prefix with the file name.
 func readCSV(data []byte, add func(int, labelRecord, error)) error {
 	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = delimiter(data)
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
@@ -202,6 +214,9 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 			return fmt.Errorf("1: %v (the columns are %s)", err, strings.Join(labelKeys, ", "))
 		}
 		cols[h] = i // a column of another name is not read
+	}
+	if !slices.ContainsFunc(labelKeys, func(k string) bool { _, ok := cols[k]; return ok }) {
+		return fmt.Errorf("1: the header names none of the columns %s (split at %q: write the file with ',', ';' or tabs between the columns)", strings.Join(labelKeys, ","), r.Comma)
 	}
 	for {
 		row, err := r.Read()
@@ -238,6 +253,27 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 			Urgency: get("urgency"), Interrupt: interruptLabel(get("interrupt")), Category: get("category"), Split: get("split"),
 		}, nil)
 	}
+}
+
+// delimiter returns the CSV delimiter of data from its header line: the
+// one of ',', ';' and tab that splits it into the most columns a labels
+// file has, ',' on a tie. A spreadsheet in a locale whose decimal mark is
+// a comma saves CSV with ';', and one copied from a table has tabs.
+func delimiter(data []byte) rune {
+	header, _, _ := bytes.Cut(data, []byte("\n"))
+	best, most := ',', -1
+	for _, d := range []rune{',', ';', '\t'} {
+		n := 0
+		for _, h := range strings.Split(string(header), string(d)) {
+			if slices.Contains(labelKeys, strings.ToLower(strings.Trim(strings.TrimSpace(h), `"`))) {
+				n++
+			}
+		}
+		if n > most {
+			best, most = d, n
+		}
+	}
+	return best
 }
 
 // example checks a record and turns it into an Example. Its error lists

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/triage"
@@ -35,15 +37,18 @@ type FileLabel struct {
 	// UrgencyFromAction says the line gave an action and no urgency: the
 	// label's urgency is what the action says of the rules' (see History).
 	UrgencyFromAction bool
+	// Hours says time_spent was a duration ("2h", "90m"), so Actual is in
+	// hours, which only a team counting hours can use.
+	Hours bool
 }
 
 type wireLabel struct {
-	Channel   string   `json:"channel"`
-	TS        string   `json:"ts"`
-	Urgency   string   `json:"urgency"`
-	Category  string   `json:"category"`
-	TimeSpent *float64 `json:"time_spent"`
-	Action    string   `json:"action"`
+	Channel   string          `json:"channel"`
+	TS        string          `json:"ts"`
+	Urgency   string          `json:"urgency"`
+	Category  string          `json:"category"`
+	TimeSpent json.RawMessage `json:"time_spent"`
+	Action    string          `json:"action"`
 }
 
 // ReadMessageLabels reads a labels file of JSON lines beside a Slack export. categories lists the
@@ -128,19 +133,50 @@ func messageLabel(line []byte, where string, categories []string, seen map[strin
 	if w.Category != "" && !known {
 		problems = append(problems, fmt.Sprintf("category %q is none the rules use (%s)", w.Category, strings.Join(categories, ", ")))
 	}
-	if w.TimeSpent != nil && *w.TimeSpent < 0 {
-		problems = append(problems, fmt.Sprintf("time_spent %g is negative", *w.TimeSpent))
+	spent, hours, has, problem := timeSpent(w.TimeSpent)
+	if problem != "" {
+		problems = append(problems, problem)
 	}
 	if len(problems) > 0 {
 		return FileLabel{}, problems
 	}
 	seen[key] = where
-	l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: category,
-		Action: w.Action, UrgencyFromAction: w.Urgency == ""}
-	if w.TimeSpent != nil {
-		l.Actual, l.HasActual = *w.TimeSpent, true
+	return FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: category,
+		Action: w.Action, UrgencyFromAction: w.Urgency == "",
+		Actual: spent, HasActual: has, Hours: hours}, nil
+}
+
+// timeSpent reads a label's time_spent: a number in the team's unit (as
+// JSON or in a string, as a spreadsheet writes it), or a duration of
+// hours and minutes, as the config writes durations ("2h", "90m",
+// "1h30m"), in hours. A day is left out: whether it is 8 hours or 24 is
+// the team's to say. problem is what is wrong and how to write it.
+func timeSpent(raw json.RawMessage) (spent float64, hours, has bool, problem string) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, false, false, ""
 	}
-	return l, nil
+	const fix = `write a number in the team's unit (1.5) or hours and minutes ("2h", "90m", "1h30m")`
+	s := string(raw)
+	if raw[0] == '"' {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return 0, false, false, fmt.Sprintf("time_spent %s: %s", raw, fix)
+		}
+		s = strings.TrimSpace(s)
+	}
+	if v, err := strconv.ParseFloat(s, 64); err == nil {
+		if v < 0 {
+			return 0, false, false, fmt.Sprintf("time_spent %s is negative", s)
+		}
+		return v, false, true, ""
+	}
+	d, err := time.ParseDuration(s)
+	switch {
+	case raw[0] != '"' || err != nil:
+		return 0, false, false, fmt.Sprintf("time_spent %s: %s", raw, fix)
+	case d < 0:
+		return 0, false, false, fmt.Sprintf("time_spent %q is negative", s)
+	}
+	return d.Hours(), true, true, ""
 }
 
 // Join pairs labels with the requests their messages made, as examples
@@ -165,7 +201,9 @@ func Join(labels []FileLabel, reqs []*triage.Request, team *triage.Team) (ex []E
 		e := FromRequest(r, team)
 		e.ID, e.File = l.Where, ""
 		e.Category, e.Action = l.Category, l.Action
-		e.Actual, e.HasActual = l.Actual, l.HasActual
+		// Hours are no points: a duration says nothing to a team that
+		// counts points, as a tracker's "time-spent: 2h" does not.
+		e.Actual, e.HasActual = l.Actual, l.HasActual && (!l.Hours || team == nil || team.Budget.Unit == "hours")
 		e.Urgency = l.Urgency
 		if l.UrgencyFromAction {
 			e.Urgency = r.Decision.Urgency

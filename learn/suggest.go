@@ -304,9 +304,9 @@ func grams(text string) []string {
 
 // rescore returns the score with rules instead of the baseline, classifying
 // only the examples touched: those an edit may change. fixed counts the
-// touched examples the baseline got wrong and rules get right, broken
-// those it got right and rules get wrong.
-func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Agreement, fixed, broken int, err error) {
+// touched examples the baseline got wrong and rules get right, as ok
+// judges right, broken those it got right and rules get wrong.
+func (m *miner) rescore(rules []classifier.Rule, touched []int, ok func(*Example, classifier.Decision) bool) (s Agreement, fixed, broken int, err error) {
 	set, err := classifier.Compile(rules, m.opt)
 	if err != nil {
 		return Agreement{}, 0, 0, err
@@ -318,7 +318,7 @@ func (m *miner) rescore(rules []classifier.Rule, touched []int) (s Agreement, fi
 		d := ds[j]
 		s.add(&m.ex[i], m.pred[i], -1)
 		s.add(&m.ex[i], d, 1)
-		was, is := right(&m.ex[i], m.pred[i]), right(&m.ex[i], d)
+		was, is := ok(&m.ex[i], m.pred[i]), ok(&m.ex[i], d)
 		switch {
 		case !was && is:
 			fixed++
@@ -356,8 +356,10 @@ func (m *miner) misfires(skip map[string]bool) []Edit {
 			Deferred: t.deferred, Declined: t.declined, Approved: t.approved}
 		rules := slices.Clone(m.rules)
 		rules[ri].Urgency, rules[ri].Category = best.u, best.c
-		after, _, _, err := m.rescore(rules, t.touched)
-		if err != nil || !after.Better(m.before) {
+		// n counts labels; the support is what the retarget turns right,
+		// which a bound or an earlier rule can make fewer.
+		after, fixed, _, err := m.rescore(rules, t.touched, right)
+		if err != nil || fixed < m.so.MinSupport || !after.Better(m.before) {
 			continue
 		}
 		e.After, e.touched = after, t.touched
@@ -485,8 +487,12 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 			rules = slices.Insert(rules, defaultIndex(rules), nr)
 		}
 		e.Urgency, e.Category = t.u, t.c
-		after, fixed, _, err := m.rescore(rules, touched)
-		if err != nil || !after.Better(m.before) {
+		// The phrases were picked from wrongly decided requests that say
+		// them, but a bound or an earlier rule can still decide those
+		// otherwise: the support is what the edit turns right, and an
+		// edit that only betters the category, say, has none.
+		after, fixed, _, err := m.rescore(rules, touched, right)
+		if err != nil || fixed < m.so.MinSupport || !after.Better(m.before) {
 			continue
 		}
 		e.Before, e.After, e.Support, e.touched = m.before, after, fixed, touched
@@ -591,4 +597,34 @@ func apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
 		}
 	}
 	return out
+}
+
+// ScoreEdit scores the rules set compiled from, with opt, on ex without
+// and with edit e alone, as Suggest scores an edit on the history it
+// mined, defaultEstimate standing for the estimate of a rule that sets
+// none. It is for another team whose rules share the edited rule (a YAML
+// alias of it): the edit changes their rules too, and they judge it on
+// their own history. Only the edited rules are compiled: set is the
+// team's, compiled already.
+func ScoreEdit(set *classifier.Set, opt classifier.Options, ex []Example, defaultEstimate float64, e Edit) (before, after Agreement, err error) {
+	rules := set.Rules()
+	if e.Kind != AddRule && !slices.ContainsFunc(rules, func(r classifier.Rule) bool { return r.Name == e.Rule }) {
+		return before, after, fmt.Errorf("score edit: no rule %q", e.Rule)
+	}
+	edited, err := classifier.Compile(apply(rules, []Edit{e}), opt)
+	if err != nil {
+		return before, after, fmt.Errorf("compile edited rules: %w", err)
+	}
+	m := &miner{opt: opt, ex: ex, so: SuggestOptions{DefaultEstimate: defaultEstimate}}
+	for _, out := range []struct {
+		set *classifier.Set
+		a   *Agreement
+	}{{set, &before}, {edited, &after}} {
+		ds := make([]classifier.Decision, len(ex))
+		parallel(len(ex), func(i int) { ds[i] = m.decide(out.set, i) })
+		for i := range ex {
+			out.a.add(&ex[i], ds[i], 1)
+		}
+	}
+	return before, after, nil
 }

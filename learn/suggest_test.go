@@ -137,3 +137,33 @@ func TestSuggestBeforeIsEvaluate(t *testing.T) {
 		t.Errorf("before scored %d requests with %d disagreements; want %d and some", s.Before.N, len(s.Before.Worst), len(h))
 	}
 }
+
+// A new rule whose requests a bound then moves to another urgency turns
+// none of them right, though it gets their category right: an edit with
+// no request it turns right has no support, whatever it does to the score.
+func TestSuggestEveryEditNeedsSupport(t *testing.T) {
+	rules := []classifier.Rule{
+		{Name: "prod-floor", Continue: true, Any: []string{"prod"}, UrgencyAtLeast: classifier.P2},
+		{Name: "fallback", Default: true, Urgency: classifier.P3, Category: "other"},
+	}
+	var h []Example
+	for i := range 4 {
+		h = append(h, labelled(fmt.Sprintf("staging prod flaky %d", i), classifier.P3, "incident"))
+	}
+	h = append(h, labelled("staging prod is fine", classifier.P2, "other"))
+	s, err := Suggest(rules, classifier.Options{}, h, SuggestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byKind(t, s.Edits)
+	for _, e := range got {
+		if e.Support < 3 {
+			t.Errorf("%s: support %d, below the 3 an edit needs", e.Describe(), e.Support)
+		}
+	}
+	// The bound's removal turns the urgency of 4 right: an urgency edit
+	// leaves the category to another.
+	if b, ok := got["bound prod-floor"]; !ok || b.Support != 4 {
+		t.Errorf("bound prod-floor: %+v, want it with support 4", b)
+	}
+}

@@ -53,7 +53,7 @@ func commands() []command {
 		{"serve", "[--log-format json|text]", "run the bot, the outbox worker and the scheduled jobs", runServe},
 		{"check", "", "validate the config and rules; every error with file:line", runCheck},
 		{"classify", "[--team T] [--at TIME] [--channel C] [--user U] [--json] [TEXT]", "print the decision for TEXT, or for JSON lines on stdin", runClassify},
-		{"rules", "test FILE | eval LABELS|--history [--team T] [--split S] [--format text|json] [--min-accuracy X] | suggest [--team T] [--export DIR]", "run a table of rule examples, score the rules on labelled requests (exit 1 on a failure), or suggest rule edits from history", runRules},
+		{"rules", "test FILE | eval LABELS|--history [--team T] [--split S] [--format text|json] [--min-accuracy X] | suggest [--team T] [--export DIR [--labels FILE]] [--max N]", "run a table of rule examples, score the rules on labelled requests (exit 1 on a failure), or suggest rule edits from history", runRules},
 		{"oncall", "[--at TIME] [--team T]", "who is on call now and next, per team", runOncall},
 		{"handoff", "--dry-run [--team T]", "print the next on-call handoff as it would be posted", runHandoff},
 		{"replay", "--export DIR|ZIP [--format text|json] [--verbose] [--html-dir DIR] [--db FILE]", "backtest a Slack export through the whole pipeline", runReplay},
@@ -128,6 +128,9 @@ func flags(env Env, name string) (*flag.FlagSet, *string) {
 // synopsis returns the named command with its arguments, as the help
 // lists them; name may hold a subcommand ("rules test").
 func synopsis(name string) string {
+	if s, ok := rulesSynopsis(name); ok {
+		return s
+	}
 	first, _, _ := strings.Cut(name, " ")
 	for _, c := range commands() {
 		if c.name == first && c.args != "" {

@@ -45,6 +45,34 @@ type ruleCase struct {
 // defaultCaseTime is a Tuesday mid-morning, inside anyone's business hours.
 const defaultCaseTime = "2026-01-06T10:30"
 
+// rulesUsage are the usage lines of the rules subcommands, each with
+// every flag it takes.
+var rulesUsage = []struct{ name, line string }{
+	{"rules test", "rules test FILE [--config FILE]"},
+	{"rules eval", "rules eval LABELS|--history [--team T] [--split S] [--format text|json] [--min-accuracy X] [--config FILE]"},
+	{"rules suggest", "rules suggest [--team T] [--export DIR|ZIP [--labels FILE]] [--max N] [--config FILE]"},
+}
+
+// rulesSynopsis returns the usage of the rules subcommand name for its
+// -h: its own line, or, for `rules` and `rules test`, whose -h is the
+// same (the flags are parsed before the subcommand is known), every
+// subcommand's line.
+func rulesSynopsis(name string) (string, bool) {
+	if name == "rules test" || name == "rules" {
+		lines := make([]string, len(rulesUsage))
+		for i, u := range rulesUsage {
+			lines[i] = u.line
+		}
+		return strings.Join(lines, "\n       sprintguard "), true
+	}
+	for _, u := range rulesUsage {
+		if u.name == name {
+			return u.line, true
+		}
+	}
+	return "", false
+}
+
 func runRules(ctx context.Context, env Env, args []string) int {
 	if len(args) > 0 && args[0] == "suggest" {
 		return runRulesSuggest(ctx, env, args[1:])
@@ -58,7 +86,7 @@ func runRules(ctx context.Context, env Env, args []string) int {
 		return parseFailed(err)
 	}
 	if len(pos) != 2 || pos[0] != "test" {
-		return usageError(env, "rules", "give rules test FILE, or rules eval FILE")
+		return usageError(env, "rules", "give rules test FILE, rules eval FILE|--history, or rules suggest")
 	}
 	file := pos[1]
 	tf, err := readRulesTest(file)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -25,7 +26,7 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	team := fs.String("team", "", "evaluate this team's rules (default: the first team)")
 	split := fs.String("split", "", "only the records of this `split` (train, dev, test); default all")
 	format := fs.String("format", "text", "text or json")
-	minAcc := fs.String("min-accuracy", "", "exit 1 when interrupt-or-not accuracy is below this, e.g. 0.92 or 92%")
+	minAcc := fs.String("min-accuracy", "", "exit 1 when interrupt-or-not accuracy is below this: a share from 0 to 1 (0.92) or a percent (92%); a bare number above 1 is an error")
 	history := fs.Bool("history", false, "score the rules on the team's labelled history in the database instead of a FILE (a deferred interrupt counts as P3, a declined request as P4; a database the bot has not written yet is an empty history: see rules suggest -h)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -149,17 +150,27 @@ func splitsOf(path string, all []learn.Example) string {
 	return fmt.Sprintf("no record of %s has it; its splits are %s (or leave --split out for all)", path, strings.Join(names, ", "))
 }
 
-// parseFraction reads "0.92", "92%" or "92" as 0.92; "" is 0.
+// parseFraction reads "0.92" or "92%" as 0.92; "" is 0. A bare number
+// above 1 is an error, not a percent: "1.5" may mean 1.5% or a typo of
+// 0.15, and read as either it could pass a CI gate it should fail.
 func parseFraction(s string) (float64, error) {
 	if s == "" {
 		return 0, nil
 	}
-	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || v < 0 || v > 100 {
+	t := strings.TrimSpace(s)
+	pct := strings.HasSuffix(t, "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "%")), 64)
+	switch {
+	case err != nil || math.IsNaN(v):
 		return 0, fmt.Errorf("%q is not an accuracy; write 0.92 or 92%%", s)
-	}
-	if strings.HasSuffix(s, "%") || v > 1 {
-		v /= 100
+	case pct && (v < 0 || v > 100):
+		return 0, fmt.Errorf("%q is not an accuracy; a percent is from 0%% to 100%%, e.g. 92%%", s)
+	case pct:
+		return v / 100, nil
+	case v < 0:
+		return 0, fmt.Errorf("%q is not an accuracy; write a share from 0 to 1, e.g. 0.92, or a percent, e.g. 92%%", s)
+	case v > 1:
+		return 0, fmt.Errorf("%q is above 1: write %s or %s%%", s, strconv.FormatFloat(v/100, 'f', -1, 64), strconv.FormatFloat(v, 'f', -1, 64))
 	}
 	return v, nil
 }

@@ -70,6 +70,11 @@ func TestRulesEvalBadInput(t *testing.T) {
 		{"the allowed splits", labelled, []string{"--split", "Test"}, ExitUsage, `its splits are test, train (or leave --split out`},
 		{"a file without splits", `{"text": "x", "urgency": "P3", "category": "other"}`, []string{"--split", "test"}, ExitUsage, `gives no record a split`},
 		{"bad threshold", labelled, []string{"--min-accuracy", "lots"}, ExitUsage, `"lots" is not an accuracy`},
+		// A bare number above 1 is no percent: 1.5 would pass everything.
+		{"a bare number above 1", labelled, []string{"--min-accuracy", "1.5"}, ExitUsage, `--min-accuracy: "1.5" is above 1: write 0.015 or 1.5%`},
+		{"a bare percent", labelled, []string{"--min-accuracy", "92"}, ExitUsage, `write 0.92 or 92%`},
+		{"a negative share", labelled, []string{"--min-accuracy", "-0.5"}, ExitUsage, `write a share from 0 to 1`},
+		{"a percent above 100", labelled, []string{"--min-accuracy", "120%"}, ExitUsage, `a percent is from 0% to 100%`},
 		{"bad format", labelled, []string{"--format", "xml"}, ExitUsage, `--format "xml"`},
 	}
 	for _, tt := range tests {

@@ -39,12 +39,21 @@ Every on-call action on a request is a label, and rules suggest learns from all 
   urgency_at_most) moved it    with its precision on the requests it moved
   resolved with time spent     a rule whose estimate is 2x or more off the median time spent
                                on its requests is proposed that median as its estimate
-An edit needs 3 requests that support it. Each comes with its support counts and the rules
-eval score on the history before and after it (urgency, interrupt-or-not, category, and how
+An edit needs 3 requests that support it, whatever its kind: requests it turns right (urgency
+and category for a phrase, a new rule or a retarget; urgency for an edit of the urgency only:
+deferred, declined, bound), or, for an estimate, resolved requests the new one is nearer to.
+An edit of a rule other teams use too (their own rules reuse it by its YAML anchor, or they
+use the shared rules) says so, with the score on their history before and after it: the diff
+edits the rule where it is written, so applying it changes their rules too.
+Each comes with its support counts and the rules eval score on the history before and after it (urgency, interrupt-or-not, category, and how
 far the estimates were from the time spent). The edits are printed as a unified diff of the
-rules file, for review and git apply; nothing is written. With --export, the labels file
+rules file, for review and git apply; nothing is written. Its paths are from the current
+directory when the rules file is below it, else from the config file's directory: a line
+before the diff says which, and git apply runs there. With --export, the labels file
 (channel, ts, urgency, category, time_spent, action: defer, approve or decline, which may
-stand in for urgency) is the history instead of the store.
+stand in for urgency) is the history instead of the store. time_spent is a number in the
+team's unit, or hours and minutes ("2h", "90m", "1h30m") for a team counting hours. A message
+labelled twice is an error naming the first line.
 With nothing to learn from it prints "no overrides yet" and exits 0. That includes a fresh
 install: a database the bot has not written yet (no file at storage.path in a folder that is
 there, an empty file, or PostgreSQL without sprintguard's tables) is an empty history, and a
@@ -83,11 +92,13 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	if _, code := pickTeams(env, "rules suggest", st, *team); code != ExitOK {
 		return code
 	}
+	// Every team's history, even for one team: an edit of a rule another
+	// team shares is scored on that team's history too.
 	var history []learn.Example
 	if *export != "" {
-		history, err = exportHistory(ctx, env, st, *export, *labels, *team)
+		history, err = exportHistory(ctx, env, st, *export, *labels, "")
 	} else {
-		history, err = storeHistory(ctx, env, cfg, st, *team)
+		history, err = storeHistory(ctx, env, cfg, st, "")
 	}
 	if err != nil {
 		return fail(env, err)
@@ -97,7 +108,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 		return ExitOK
 	}
 	for _, g := range ruleGroups(cfg, *team) {
-		if err := suggestFor(env.Stdout, g, st, history, *max); err != nil {
+		if err := suggestFor(env.Stdout, cfg, g, st, history, *max); err != nil {
 			return fail(env, err)
 		}
 	}
@@ -132,7 +143,7 @@ func ruleGroups(cfg *config.Config, only string) []*ruleGroup {
 	return out
 }
 
-func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.Example, max int) error {
+func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, max int) error {
 	var ex []learn.Example
 	var overridden, timed int
 	actions := map[string]int{}
@@ -174,6 +185,9 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 	}
 	for i, e := range s.Edits {
 		fmt.Fprintf(w, "# %d. %s\n#    %s -> %s\n", i+1, e.Describe(), e.Before, e.After)
+		if err := sharedWith(w, cfg, g, st, history, e); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(w, "# with all %d: %s%s\n", len(s.Edits), learn.Headline(s.After), estimateOff(s.Edited))
 	src, err := os.ReadFile(g.file)
@@ -190,7 +204,52 @@ func suggestFor(w io.Writer, g *ruleGroup, st *triage.Settings, history []learn.
 	if err != nil {
 		return fmt.Errorf("%s: %w", g.file, err)
 	}
-	fmt.Fprint(w, learn.Diff(relative(g.file), src, out))
+	name, dir := diffPath(g.file, cfg.Path)
+	fmt.Fprintf(w, "# the paths are from %s: git apply there\n", dir)
+	fmt.Fprint(w, learn.Diff(name, src, out))
+	return nil
+}
+
+// sharedWith says, under edit e, which teams outside g use the rule it
+// edits and how the edit scores on each one's history. A team's own rules
+// can reuse a shared rule by its YAML anchor, and the patch edits the
+// anchor, so the edit changes their rules too. The edit stays on the
+// shared rule rather than becoming a team-local copy: a team that reuses
+// a rule by its anchor chose to say it one way for both lists, and a copy
+// would quietly end that. What a team needs before it applies the edit is
+// to know, with the figures for the others' history, so it can ask them
+// or copy the rule itself.
+func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) error {
+	if e.Kind == learn.AddRule {
+		return nil // a new rule goes into this list only
+	}
+	at := slices.IndexFunc(g.rules, func(r config.Rule) bool { return r.Name == e.Rule })
+	if at < 0 {
+		return nil
+	}
+	def := g.rules[at]
+	for _, t := range cfg.Teams {
+		if g.teams[t.Name] || !slices.ContainsFunc(t.Rules, func(r config.Rule) bool { return r.File == def.File && r.Line == def.Line }) {
+			continue
+		}
+		fmt.Fprintf(w, "#    rule `%s` is shared with team %s; this edit changes their rules too", e.Rule, t.Name)
+		var ex []learn.Example
+		for _, h := range history {
+			if h.Team == t.Name {
+				ex = append(ex, h)
+			}
+		}
+		if len(ex) == 0 {
+			fmt.Fprintln(w, " (they have no labelled history to score it on)")
+			continue
+		}
+		team := st.Team(t.Name)
+		before, after, err := learn.ScoreEdit(team.Rules, classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, team.DefaultEstimate, e)
+		if err != nil {
+			return fmt.Errorf("team %s: %w", t.Name, err)
+		}
+		fmt.Fprintf(w, "; on their history: %s -> %s\n", before, after)
+	}
 	return nil
 }
 
@@ -201,17 +260,27 @@ func groupsOrEmpty(g map[string][]string) map[string][]string {
 	return g
 }
 
-// relative names file from the working directory when it is below it, as
-// a diff to apply there should.
-func relative(file string) string {
-	wd, err := os.Getwd()
+// diffPath names file in the diff's headers and says where the diff
+// applies: from the working directory when file is below it, as git diff
+// names files; else from the directory of config, the config file, which
+// holds its rules files. An absolute path, which git apply takes only
+// from /, is the last resort for a rules file outside both.
+func diffPath(file, config string) (name, dir string) {
+	abs, err := filepath.Abs(file)
 	if err != nil {
-		return file
+		return file, "/"
 	}
-	if rel, err := filepath.Rel(wd, file); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && filepath.IsLocal(rel) {
+			return filepath.ToSlash(rel), "the current directory"
+		}
 	}
-	return file
+	if cdir, err := filepath.Abs(filepath.Dir(config)); err == nil {
+		if rel, err := filepath.Rel(cdir, abs); err == nil && filepath.IsLocal(rel) {
+			return filepath.ToSlash(rel), cdir
+		}
+	}
+	return abs, "/"
 }
 
 // anyLearnable reports whether any example says something the rules did
@@ -322,6 +391,16 @@ func replayLabels(st *triage.Settings, labels string) ([]learn.FileLabel, func(*
 	ls, err := learn.ReadMessageLabels(labels, cats)
 	if err != nil {
 		return nil, nil, err
+	}
+	// A duration is hours; with no team counting hours it could only be
+	// dropped, so it is the file's mistake. With teams of both units, the
+	// teams counting points do not read it (see learn.Join).
+	if !slices.ContainsFunc(st.Teams, func(t *triage.Team) bool { return t.Budget.Unit == "hours" }) {
+		for _, l := range ls {
+			if l.Hours {
+				return nil, nil, fmt.Errorf("%s: time_spent is a duration, but the teams count points, not hours: write the points, e.g. 3", l.Where)
+			}
+		}
 	}
 	named := make(map[[2]string]bool, len(ls))
 	for _, l := range ls {

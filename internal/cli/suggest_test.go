@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,18 +18,31 @@ import (
 // rules leave to the fallback, and has the on-call call each one access.
 func seedOverrides(t *testing.T, path string, n int) {
 	t.Helper()
+	seedLabelled(t, path, n, triage.NewRequest{Team: "platform", Channel: "C0PLATHELP", ChannelName: "platform-help",
+		Summary: "the zorblat reader rejects my badge at door %d"}, triage.Change{Action: triage.ActCategory, Category: "access"})
+}
+
+// seedLabelled makes n requests like req, whose Summary holds a %d for
+// the request's number, and has a member of req's team make each of
+// changes to each one.
+func seedLabelled(t *testing.T, path string, n int, req triage.NewRequest, changes ...triage.Change) {
+	t.Helper()
 	svc, st, done := exampleService(t, path)
 	defer done()
 	ctx := context.Background()
+	oncall := st.Team(req.Team).Members[0]
+	summary := req.Summary
 	for i := range n {
-		res, err := svc.Intake(ctx, triage.NewRequest{Team: "platform", Channel: "C0PLATHELP", ChannelName: "platform-help",
-			User: fmt.Sprintf("U%03d", i), Summary: fmt.Sprintf("the zorblat reader rejects my badge at door %d", i)})
+		req.User, req.Summary = fmt.Sprintf("U%03d", i), fmt.Sprintf(summary, i)
+		res, err := svc.Intake(ctx, req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		oncall := st.Team("platform").Members[0]
-		if _, _, err := svc.Apply(ctx, res.Request.ID, triage.Change{Actor: oncall, Action: triage.ActCategory, Category: "access"}); err != nil {
-			t.Fatal(err)
+		for _, c := range changes {
+			c.Actor = oncall
+			if _, _, err := svc.Apply(ctx, res.Request.ID, c); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
@@ -45,7 +59,9 @@ func TestRulesSuggestFromTheStore(t *testing.T) {
 	for _, want := range []string{
 		"4 labelled requests, 4 overridden",
 		"add \"reader rejects\" to rule `access-request`: 4 overridden requests say it, 0 labelled otherwise",
-		"--- " + cfg + "\n",
+		// An absolute --config outside the working directory: the paths
+		// are from the config's directory, as the diff says.
+		"# the paths are from " + dir + ": git apply there\n--- a/sprintguard.yaml\n+++ b/sprintguard.yaml\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -57,6 +73,23 @@ func TestRulesSuggestFromTheStore(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(cfg); string(after) != string(before) {
 		t.Errorf("rules suggest changed the config file")
+	}
+	gitApplies(t, dir, out)
+}
+
+// gitApplies checks with git apply --check, from dir, that the diff in
+// out applies there. Without git it checks nothing: the headers are
+// checked as text.
+func gitApplies(t *testing.T, dir, out string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Log("no git: the diff is not applied")
+		return
+	}
+	cmd := exec.Command("git", "apply", "--check", "-")
+	cmd.Dir, cmd.Stdin = dir, strings.NewReader(out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("git apply --check in %s: %v: %s\n%s", dir, err, msg, out)
 	}
 }
 

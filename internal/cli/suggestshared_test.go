@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// An edit of a rule that team data reuses from the shared rules by its
+// anchor changes team platform's rules too: the output must say so, with
+// the edit's score on platform's history.
+func TestRulesSuggestSaysWhenARuleIsShared(t *testing.T) {
+	dir := t.TempDir()
+	cfg := storeConfig(t, dir)
+	db := filepath.Join(dir, "sg.db")
+	// Slow selects that the rules leave to the fallback, which data's
+	// on-call calls P2 incidents: what the shared rule `on-fire`, which data
+	// reuses by its anchor, decides.
+	seedLabelled(t, db, 4, triage.NewRequest{Team: "data", Channel: "C0DATAHELP", ChannelName: "data-help",
+		Summary: "warehouse is super slow today, a simple select on orders_%d takes 10 min"},
+		triage.Change{Action: triage.ActUrgency, Urgency: classifier.P2}, triage.Change{Action: triage.ActCategory, Category: "incident"})
+	seedOverrides(t, db, 3) // platform's history
+	code, out, errs := run(t, "rules", "suggest", "--team", "data", "--config", cfg)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "to rule `on-fire`") {
+		t.Fatalf("no edit of on-fire:\n%s", out)
+	}
+	shared := regexp.MustCompile("(?m)^#    rule `on-fire` is shared with team platform; this edit changes their rules too; on their history: urgency [^\n]* of 3 -> urgency [^\n]* of 3$")
+	if !shared.MatchString(out) {
+		t.Errorf("the edit of on-fire does not say it is shared with platform, with platform's 3 requests before and after:\n%s", out)
+	}
+	if strings.Contains(out, "shared with team data") {
+		t.Errorf("data's own edit names data as a team it is shared with:\n%s", out)
+	}
+}
