@@ -34,6 +34,40 @@ func withAnswerRule(t *testing.T, h *harness) {
 	h.svc.Reload(st)
 }
 
+// TestTheAnswerNamesTheContinueRuleThatCarriedIt: with README's pattern, a
+// continue rule on "vpn" carrying the runbook, the requester is told that
+// rule has an answer, not the rule that decided the urgency.
+func TestTheAnswerNamesTheContinueRuleThatCarriedIt(t *testing.T) {
+	h := newHarness(t)
+	old := h.svc.Settings()
+	st := &triage.Settings{Groups: old.Groups}
+	for _, team := range old.Teams {
+		cp := *team
+		rules := append([]classifier.Rule{{Name: "vpn-help", Any: []string{"vpn"}, Continue: true,
+			Answer: "https://wiki.example.com/vpn-reset"}}, team.Rules.Rules()...)
+		set, err := classifier.Compile(rules, classifier.Options{Groups: old.Groups})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp.Rules = set
+		st.Teams = append(st.Teams, &cp)
+	}
+	h.svc.Reload(st)
+	ts := h.ts()
+	h.event("Ev1", h.message(dataHelp, outsider, "my vpn keeps dropping", ts, ""))
+	h.waitFor("the answer in the thread", func() bool {
+		ps := h.threadPosts(dataHelp, ts)
+		return len(ps) == 1 && strings.Contains(ps[0], render.ActionSolved)
+	})
+	rs := h.requests()
+	if len(rs) != 1 || rs[0].Decision.Rule == "vpn-help" {
+		t.Fatalf("requests %+v, want one decided by a rule other than vpn-help", rs)
+	}
+	if p := h.threadPosts(dataHelp, ts)[0]; !strings.Contains(p, "Rule `vpn-help` has an answer") {
+		t.Errorf("the answer does not name rule vpn-help (deciding rule %s):\n%s", rs[0].Decision.Rule, p)
+	}
+}
+
 func TestTheRequesterSeesARuleAnswerFirst(t *testing.T) {
 	h := newHarness(t)
 	withAnswerRule(t, h)

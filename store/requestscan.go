@@ -276,6 +276,9 @@ func (s *scanner) decision(d *classifier.Decision) {
 		if s.field("answer") {
 			d.Answer = s.str()
 		}
+		if s.field("answer_rule") {
+			d.AnswerRule = s.str()
+		}
 		if s.field("modifier") {
 			d.Modifier = s.str()
 		}

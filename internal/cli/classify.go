@@ -88,6 +88,11 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 			return w.enc.Encode(res)
 		}
 		_, err = fmt.Fprintf(w, "%s: %s %s (rule %s) %s\n", res.Team, res.Decision.Urgency, orDash(res.Decision.Category), res.Decision.Rule, res.Explanation)
+		if err == nil && res.Decision.Answer != "" {
+			// What the requester would see first, and from which rule:
+			// often a continue rule, not the one that decided.
+			_, err = fmt.Fprintf(w, "  answer (rule %s): %s\n", res.Decision.AnswerBy(), res.Decision.Answer)
+		}
 		return err
 	}
 	if len(pos) > 0 {
