@@ -43,9 +43,9 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return parseFailed(err)
 	}
-	_, st, err := loadSettings(env, *path)
+	_, st, err := loadOfflineSettings(env, *path)
 	if err != nil {
-		return printErrors(env, err)
+		return configFailed(env, err)
 	}
 	if _, code := pickTeams(env, "classify", st, *team); code != ExitOK {
 		return code
