@@ -171,3 +171,40 @@ func TestDeflectionEndToEnd(t *testing.T) {
 		t.Errorf("the report lacks %q:\n%s", want, w.Text())
 	}
 }
+
+// TestASimilarRequestTheAnswerSolvedSaysSo: in the on-call's list of
+// similar requests, one the rule's answer solved reads as answered by
+// that rule, not as a "request 1 · resolved" that never got a ticket.
+func TestASimilarRequestTheAnswerSolvedSaysSo(t *testing.T) {
+	h := newHarness(t)
+	withAnswerRule(t, h)
+	first, second := h.ts(), h.ts()
+	h.event("Ev1", h.message(dataHelp, outsider, "how do I reset my VPN? the client says expired", first, ""))
+	offered := func(ts string) func() bool {
+		return func() bool {
+			ps := h.threadPosts(dataHelp, ts)
+			return len(ps) == 1 && strings.Contains(ps[0], render.ActionSolved)
+		}
+	}
+	h.waitFor("the first answer", offered(first))
+	h.click(outsider, dataHelp, first, slack.BlockAction{ActionID: render.ActionSolved, Value: strconv.FormatInt(h.requests()[0].ID, 10)})
+	h.waitFor("the first solved", func() bool { return h.requests()[0].Deflection == triage.DeflectSolved })
+	h.event("Ev2", h.message(dataHelp, "U0MOB001", "I need to reset my VPN, the client says expired", second, ""))
+	h.waitFor("the second answer", offered(second))
+	var answer string
+	for _, m := range h.fake.Messages(dataHelp) {
+		if m.ThreadTimestamp == second && m.Timestamp != second {
+			answer = m.Timestamp
+		}
+	}
+	h.click("U0MOB001", dataHelp, answer, slack.BlockAction{ActionID: render.ActionNeedHelp, Value: strconv.FormatInt(h.requests()[1].ID, 10)})
+	var r *triage.Request
+	h.waitFor("the second's ticket", func() bool {
+		r = h.requests()[1]
+		return r.Ticket.Key != "" && r.Assignee != ""
+	})
+	dm := h.dmWith(r.Assignee, "Similar past requests")
+	if !strings.Contains(dm, "answered by rule `vpn-reset`") || strings.Contains(dm, "request 1 ·") {
+		t.Errorf("the DM does not say the answer solved request 1:\n%s", dm)
+	}
+}

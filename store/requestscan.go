@@ -317,6 +317,9 @@ func (s *scanner) similar(m *triage.Similar) {
 		if s.field("has_actual") {
 			m.HasActual = s.bool()
 		}
+		if s.field("answered_by") {
+			m.AnsweredBy = s.str()
+		}
 	})
 }
 
