@@ -27,12 +27,12 @@ type loader struct {
 	// credentialsOptional reads an unset ${VAR} in a credential as absent
 	// (see Options).
 	credentialsOptional bool
-	warns      Errors
-	dir        string // the config file's directory
-	errs       Errors
-	files      map[string]*ruleList // rules files by resolved path, read once
-	refs       []ref                // references checked once everything is read
-	names      []ChannelName        // channels written as "#name", in file order
+	warns               Errors
+	dir                 string // the config file's directory
+	errs                Errors
+	files               map[string]*ruleList // rules files by resolved path, read once
+	refs                []ref                // references checked once everything is read
+	names               []ChannelName        // channels written as "#name", in file order
 }
 
 // ref is a name used somewhere that must exist once everything is read.
