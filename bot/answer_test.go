@@ -18,12 +18,18 @@ import (
 // withAnswerRule gives every team a first rule that answers VPN resets.
 func withAnswerRule(t *testing.T, h *harness) {
 	t.Helper()
+	withFirstRule(t, h, classifier.Rule{Name: "vpn-reset", Any: []string{"reset my vpn"}, Urgency: classifier.P3,
+		Category: "access", Answer: "https://wiki.example.com/vpn-reset"})
+}
+
+// withFirstRule puts first before every team's rules.
+func withFirstRule(t *testing.T, h *harness, first classifier.Rule) {
+	t.Helper()
 	old := h.svc.Settings()
 	st := &triage.Settings{Groups: old.Groups}
 	for _, team := range old.Teams {
 		cp := *team
-		rules := append([]classifier.Rule{{Name: "vpn-reset", Any: []string{"reset my vpn"}, Urgency: classifier.P3,
-			Category: "access", Answer: "https://wiki.example.com/vpn-reset"}}, team.Rules.Rules()...)
+		rules := append([]classifier.Rule{first}, team.Rules.Rules()...)
 		set, err := classifier.Compile(rules, classifier.Options{Groups: old.Groups})
 		if err != nil {
 			t.Fatal(err)
@@ -39,20 +45,8 @@ func withAnswerRule(t *testing.T, h *harness) {
 // rule has an answer, not the rule that decided the urgency.
 func TestTheAnswerNamesTheContinueRuleThatCarriedIt(t *testing.T) {
 	h := newHarness(t)
-	old := h.svc.Settings()
-	st := &triage.Settings{Groups: old.Groups}
-	for _, team := range old.Teams {
-		cp := *team
-		rules := append([]classifier.Rule{{Name: "vpn-help", Any: []string{"vpn"}, Continue: true,
-			Answer: "https://wiki.example.com/vpn-reset"}}, team.Rules.Rules()...)
-		set, err := classifier.Compile(rules, classifier.Options{Groups: old.Groups})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cp.Rules = set
-		st.Teams = append(st.Teams, &cp)
-	}
-	h.svc.Reload(st)
+	withFirstRule(t, h, classifier.Rule{Name: "vpn-runbook", Any: []string{"vpn"}, Continue: true,
+		Answer: "https://wiki.example.com/vpn-reset"})
 	ts := h.ts()
 	h.event("Ev1", h.message(dataHelp, outsider, "my vpn keeps dropping", ts, ""))
 	h.waitFor("the answer in the thread", func() bool {
@@ -60,11 +54,11 @@ func TestTheAnswerNamesTheContinueRuleThatCarriedIt(t *testing.T) {
 		return len(ps) == 1 && strings.Contains(ps[0], render.ActionSolved)
 	})
 	rs := h.requests()
-	if len(rs) != 1 || rs[0].Decision.Rule == "vpn-help" {
-		t.Fatalf("requests %+v, want one decided by a rule other than vpn-help", rs)
+	if len(rs) != 1 || rs[0].Decision.Rule == "vpn-runbook" {
+		t.Fatalf("requests %+v, want one decided by a rule other than vpn-runbook", rs)
 	}
-	if p := h.threadPosts(dataHelp, ts)[0]; !strings.Contains(p, "Rule `vpn-help` has an answer") {
-		t.Errorf("the answer does not name rule vpn-help (deciding rule %s):\n%s", rs[0].Decision.Rule, p)
+	if p := h.threadPosts(dataHelp, ts)[0]; !strings.Contains(p, "Rule `vpn-runbook` has an answer") {
+		t.Errorf("the answer does not name rule vpn-runbook (deciding rule %s):\n%s", rs[0].Decision.Rule, p)
 	}
 }
 
