@@ -18,12 +18,18 @@ import (
 // withAnswerRule gives every team a first rule that answers VPN resets.
 func withAnswerRule(t *testing.T, h *harness) {
 	t.Helper()
+	withFirstRule(t, h, classifier.Rule{Name: "vpn-reset", Any: []string{"reset my vpn"}, Urgency: classifier.P3,
+		Category: "access", Answer: "https://wiki.example.com/vpn-reset"})
+}
+
+// withFirstRule puts first before every team's rules.
+func withFirstRule(t *testing.T, h *harness, first classifier.Rule) {
+	t.Helper()
 	old := h.svc.Settings()
 	st := &triage.Settings{Groups: old.Groups}
 	for _, team := range old.Teams {
 		cp := *team
-		rules := append([]classifier.Rule{{Name: "vpn-reset", Any: []string{"reset my vpn"}, Urgency: classifier.P3,
-			Category: "access", Answer: "https://wiki.example.com/vpn-reset"}}, team.Rules.Rules()...)
+		rules := append([]classifier.Rule{first}, team.Rules.Rules()...)
 		set, err := classifier.Compile(rules, classifier.Options{Groups: old.Groups})
 		if err != nil {
 			t.Fatal(err)
@@ -32,6 +38,28 @@ func withAnswerRule(t *testing.T, h *harness) {
 		st.Teams = append(st.Teams, &cp)
 	}
 	h.svc.Reload(st)
+}
+
+// TestTheAnswerNamesTheContinueRuleThatCarriedIt: with README's pattern, a
+// continue rule on "vpn" carrying the runbook, the requester is told that
+// rule has an answer, not the rule that decided the urgency.
+func TestTheAnswerNamesTheContinueRuleThatCarriedIt(t *testing.T) {
+	h := newHarness(t)
+	withFirstRule(t, h, classifier.Rule{Name: "vpn-runbook", Any: []string{"vpn"}, Continue: true,
+		Answer: "https://wiki.example.com/vpn-reset"})
+	ts := h.ts()
+	h.event("Ev1", h.message(dataHelp, outsider, "my vpn keeps dropping", ts, ""))
+	h.waitFor("the answer in the thread", func() bool {
+		ps := h.threadPosts(dataHelp, ts)
+		return len(ps) == 1 && strings.Contains(ps[0], render.ActionSolved)
+	})
+	rs := h.requests()
+	if len(rs) != 1 || rs[0].Decision.Rule == "vpn-runbook" {
+		t.Fatalf("requests %+v, want one decided by a rule other than vpn-runbook", rs)
+	}
+	if p := h.threadPosts(dataHelp, ts)[0]; !strings.Contains(p, "Rule `vpn-runbook` has an answer") {
+		t.Errorf("the answer does not name rule vpn-runbook (deciding rule %s):\n%s", rs[0].Decision.Rule, p)
+	}
 }
 
 func TestTheRequesterSeesARuleAnswerFirst(t *testing.T) {
@@ -135,5 +163,42 @@ func TestDeflectionEndToEnd(t *testing.T) {
 	}
 	if want := "Answered by a rule's answer: 1 of 2 requests offered one"; !strings.Contains(w.Text(), want) {
 		t.Errorf("the report lacks %q:\n%s", want, w.Text())
+	}
+}
+
+// TestASimilarRequestTheAnswerSolvedSaysSo: in the on-call's list of
+// similar requests, one the rule's answer solved reads as answered by
+// that rule, not as a "request 1 · resolved" that never got a ticket.
+func TestASimilarRequestTheAnswerSolvedSaysSo(t *testing.T) {
+	h := newHarness(t)
+	withAnswerRule(t, h)
+	first, second := h.ts(), h.ts()
+	h.event("Ev1", h.message(dataHelp, outsider, "how do I reset my VPN? the client says expired", first, ""))
+	offered := func(ts string) func() bool {
+		return func() bool {
+			ps := h.threadPosts(dataHelp, ts)
+			return len(ps) == 1 && strings.Contains(ps[0], render.ActionSolved)
+		}
+	}
+	h.waitFor("the first answer", offered(first))
+	h.click(outsider, dataHelp, first, slack.BlockAction{ActionID: render.ActionSolved, Value: strconv.FormatInt(h.requests()[0].ID, 10)})
+	h.waitFor("the first solved", func() bool { return h.requests()[0].Deflection == triage.DeflectSolved })
+	h.event("Ev2", h.message(dataHelp, "U0MOB001", "I need to reset my VPN, the client says expired", second, ""))
+	h.waitFor("the second answer", offered(second))
+	var answer string
+	for _, m := range h.fake.Messages(dataHelp) {
+		if m.ThreadTimestamp == second && m.Timestamp != second {
+			answer = m.Timestamp
+		}
+	}
+	h.click("U0MOB001", dataHelp, answer, slack.BlockAction{ActionID: render.ActionNeedHelp, Value: strconv.FormatInt(h.requests()[1].ID, 10)})
+	var r *triage.Request
+	h.waitFor("the second's ticket", func() bool {
+		r = h.requests()[1]
+		return r.Ticket.Key != "" && r.Assignee != ""
+	})
+	dm := h.dmWith(r.Assignee, "Similar past requests")
+	if !strings.Contains(dm, "answered by rule `vpn-reset`") || strings.Contains(dm, "request 1 ·") {
+		t.Errorf("the DM does not say the answer solved request 1:\n%s", dm)
 	}
 }

@@ -11,15 +11,21 @@ func TestAContinueRuleGivesItsAnswer(t *testing.T) {
 		{Name: "password", Any: []string{"password"}, Urgency: P3, Category: "access", Answer: "https://id.example.com/reset"},
 		{Name: "default", Default: true, Urgency: P3},
 	}, Options{})
-	tests := []struct{ text, answer string }{
-		{"I lost vpn access", "https://wiki.example.com/vpn-reset"},
-		{"my vpn password expired", "https://id.example.com/reset"}, // the deciding rule's own
-		{"I need access to grafana", ""},
+	tests := []struct{ text, answer, by string }{
+		{"I lost vpn access", "https://wiki.example.com/vpn-reset", "vpn-runbook"},
+		{"my vpn password expired", "https://id.example.com/reset", "password"}, // the deciding rule's own
+		{"I need access to grafana", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
-			if d := s.Classify(Input{Summary: tc.text}); d.Answer != tc.answer {
+			d := s.Classify(Input{Summary: tc.text})
+			if d.Answer != tc.answer {
 				t.Errorf("answer %q, want %q", d.Answer, tc.answer)
+			}
+			// The requester is told which rule answered: the continue
+			// rule that carried it, not the rule that decided.
+			if d.AnswerRule != tc.by {
+				t.Errorf("answer rule %q, want %q (deciding rule %q)", d.AnswerRule, tc.by, d.Rule)
 			}
 		})
 	}

@@ -14,6 +14,9 @@ func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, match []byte) Deci
 		Default:  r.rule.Default,
 		Answer:   r.rule.Answer,
 	}
+	if d.Answer != "" {
+		d.AnswerRule = d.Rule
+	}
 	if !d.Default {
 		d.Matched = r.matched(in, sc, match)
 	}
@@ -41,8 +44,8 @@ func (s *Set) decide(r *compiledRule, in *Input, sc *scratch, match []byte) Deci
 		if d.Team == "" {
 			d.Team = c.rule.Team
 		}
-		if d.Answer == "" {
-			d.Answer = c.rule.Answer
+		if d.Answer == "" && c.rule.Answer != "" {
+			d.Answer, d.AnswerRule = c.rule.Answer, c.rule.Name
 		}
 	}
 	d.Labels = appendNew(d.Labels, r.labels)

@@ -61,6 +61,10 @@ func (d *Decision) AppendJSON(dst []byte, slas map[SLA][]byte) ([]byte, bool) {
 		dst = append(dst, `,"answer":`...)
 		dst = jsonwrite.String(dst, d.Answer)
 	}
+	if d.AnswerRule != "" {
+		dst = append(dst, `,"answer_rule":`...)
+		dst = jsonwrite.String(dst, d.AnswerRule)
+	}
 	if d.Modifier != "" {
 		dst = append(dst, `,"modifier":`...)
 		dst = jsonwrite.String(dst, d.Modifier)

@@ -230,9 +230,22 @@ type Decision struct {
 	// Answer is the deciding rule's answer, or else the first matching
 	// continue rule's, if any has one.
 	Answer string `json:"answer,omitempty"`
+	// AnswerRule names the rule that carried Answer: with the README's
+	// pattern, a continue rule on "vpn", it is not Rule, and the
+	// requester must be told which rule spoke.
+	AnswerRule string `json:"answer_rule,omitempty"`
 	// Modifier names the Continue rule whose urgency_at_least or
 	// urgency_at_most changed Urgency from RuleUrgency, what Rule said;
 	// both are empty when Rule's urgency stands.
 	Modifier    string  `json:"modifier,omitempty"`
 	RuleUrgency Urgency `json:"rule_urgency,omitempty"`
+}
+
+// AnswerBy names the rule whose answer d carries. A decision stored before
+// AnswerRule existed has only Rule to go by.
+func (d *Decision) AnswerBy() string {
+	if d.AnswerRule != "" {
+		return d.AnswerRule
+	}
+	return d.Rule
 }

@@ -196,8 +196,34 @@ func (d *decoder) str(label string, n *yaml.Node, dst *string) bool {
 	return ok
 }
 
-// secret decodes a credential; no error ever contains its value.
+// secret decodes a credential; no error ever contains its value. Under
+// Options.CredentialsOptional, one whose ${VAR} is unset is absent.
 func (d *decoder) secret(label string, n *yaml.Node, dst *Secret) {
+	if d.credentialsOptional && d.onlyUnset(n) {
+		*dst = Secret{unset: true}
+		return
+	}
+	d.requiredSecret(label, n, dst)
+}
+
+// onlyUnset reports whether scalar n is absent only because a ${VAR} in
+// it is unset.
+func (d *decoder) onlyUnset(n *yaml.Node) bool {
+	n = deref(n)
+	if n.Kind != yaml.ScalarNode || isNull(n) {
+		return false
+	}
+	_, problems := expand(n.Value, d.getenv)
+	for _, p := range problems {
+		if p.unset == "" {
+			return false
+		}
+	}
+	return len(problems) > 0
+}
+
+// requiredSecret is secret without Options.CredentialsOptional.
+func (d *decoder) requiredSecret(label string, n *yaml.Node, dst *Secret) {
 	if s, ok := d.text(label, n, "a string"); ok {
 		*dst = Secret{value: s}
 	}

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sprintguard/sprintguard/config"
@@ -100,6 +101,27 @@ func checkExample(t *testing.T, cfg *config.Config) {
 				t.Errorf("%d default rules in effect, want 1", defaults)
 			}
 		})
+	}
+}
+
+// TestExampleShowsAnswersAndLearnedEstimates: the example documents by
+// example, so the settings added since it was written appear in it: a
+// continue rule with an answer (README's pattern) and a team's
+// learned_estimates, written out.
+func TestExampleShowsAnswersAndLearnedEstimates(t *testing.T) {
+	cfg, err := config.Parse("sprintguard.yaml", examples.Config, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := false
+	for _, r := range cfg.Rules {
+		answered = answered || r.Continue && r.Answer != ""
+	}
+	if !answered {
+		t.Error("no continue rule of the example carries an answer")
+	}
+	if !strings.Contains(string(examples.Config), "\n      learned_estimates: ") {
+		t.Error("no team of the example writes out sprint.learned_estimates")
 	}
 }
 

@@ -24,12 +24,15 @@ type loader struct {
 	getenv func(string) string
 	// unsetWarns turns an unset ${VAR} into a warning (see Options).
 	unsetWarns bool
-	warns      Errors
-	dir        string // the config file's directory
-	errs       Errors
-	files      map[string]*ruleList // rules files by resolved path, read once
-	refs       []ref                // references checked once everything is read
-	names      []ChannelName        // channels written as "#name", in file order
+	// credentialsOptional reads an unset ${VAR} in a credential as absent
+	// (see Options).
+	credentialsOptional bool
+	warns               Errors
+	dir                 string // the config file's directory
+	errs                Errors
+	files               map[string]*ruleList // rules files by resolved path, read once
+	refs                []ref                // references checked once everything is read
+	names               []ChannelName        // channels written as "#name", in file order
 }
 
 // ref is a name used somewhere that must exist once everything is read.
@@ -72,6 +75,14 @@ type Options struct {
 	// report every problem in one run. Such a config may be incomplete:
 	// only a check may use it, never a running bot.
 	Partial bool
+	// CredentialsOptional reads a credential (a Slack or tracker token, a
+	// signing or webhook secret, an on-call source's key) whose ${VAR} is
+	// unset as absent, without an error or a warning. It is for the
+	// commands that never connect to Slack or a tracker (classify, rules,
+	// replay, report), so that a CI job runs them without secrets. The
+	// storage URL stays required: a command that reads the store must not
+	// quietly read another one.
+	CredentialsOptional bool
 }
 
 // LoadWith is Load with options. It also returns the warnings, sorted like
@@ -90,7 +101,7 @@ func ParseWith(path string, data []byte, o Options) (*Config, Errors, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	l := &loader{getenv: getenv, unsetWarns: o.UnsetWarns, dir: filepath.Dir(path), files: map[string]*ruleList{}}
+	l := &loader{getenv: getenv, unsetWarns: o.UnsetWarns, credentialsOptional: o.CredentialsOptional, dir: filepath.Dir(path), files: map[string]*ruleList{}}
 	d := &decoder{loader: l, file: path}
 	var cfg *Config
 	if root := d.readYAML(data); root != nil {

@@ -131,7 +131,7 @@ func (d *decoder) checkSource(name string, at *yaml.Node, o *Oncall, rotationSet
 			d.errAt(at, fmt.Sprintf("team `%s` has no on-call `rotation`", name), "list at least one user id: rotation: [U0123ABCD, ...], or set source: ical or pagerduty")
 		}
 	case SourceICal:
-		if !o.ICal.URL.IsSet() {
+		if !o.ICal.URL.given() {
 			d.errAt(at, fmt.Sprintf("team `%s` follows an iCal feed (`source: ical`) but has no `ical.url`", name), "add ical: {url: ${PLATFORM_ONCALL_ICS}, refresh: 5m}")
 		}
 	case SourcePagerDuty:
@@ -168,13 +168,13 @@ func (d *decoder) baseURL(label string, v *yaml.Node, dst *string) {
 // teams that page through PagerDuty without a routing key.
 func (d *decoder) checkPagerDutyToken(c *Config) {
 	for _, t := range c.Teams {
-		if t.Oncall.Page == SourcePagerDuty && !t.Oncall.PagerDuty.RoutingKey.IsSet() && !c.PagerDuty.RoutingKey.IsSet() {
+		if t.Oncall.Page == SourcePagerDuty && !t.Oncall.PagerDuty.RoutingKey.given() && !c.PagerDuty.RoutingKey.given() {
 			d.errs = append(d.errs, Error{File: t.File, Line: t.Oncall.PageLine,
 				Msg:  fmt.Sprintf("team `%s` pages through PagerDuty (`page: pagerduty`) but has no routing key", t.Name),
 				Hint: "set pagerduty: {routing_key: ${PAGERDUTY_ROUTING_KEY}} at the top level or in the team's oncall"})
 		}
 	}
-	if c.PagerDuty.Token.IsSet() {
+	if c.PagerDuty.Token.given() {
 		return
 	}
 	for _, t := range c.Teams {

@@ -17,6 +17,9 @@ const redacted = "[REDACTED]"
 // and safe to use from any goroutine.
 type Secret struct {
 	value string
+	// unset is true when the value was left out only because its ${VAR}
+	// was unset under Options.CredentialsOptional.
+	unset bool
 }
 
 // NewSecret wraps a credential; tests and the wiring code use it to build a
@@ -28,6 +31,11 @@ func (s Secret) Reveal() string { return s.value }
 
 // IsSet reports whether the secret is non-empty.
 func (s Secret) IsSet() bool { return s.value != "" }
+
+// given reports whether the config gives the secret, even as a ${VAR}
+// that Options.CredentialsOptional let stay unset: what needs the secret
+// is then not the loading command's business.
+func (s Secret) given() bool { return s.value != "" || s.unset }
 
 // String returns "[REDACTED]", or "" for an empty secret.
 func (s Secret) String() string {

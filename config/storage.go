@@ -12,7 +12,8 @@ import (
 // whether it reported a problem or warning about the value.
 func (d *decoder) databaseURL(n *yaml.Node, dst *Secret) (reported bool) {
 	before := len(d.errs) + len(d.warns)
-	d.secret("`url`", n, dst)
+	// Even a command that needs no credentials needs to know which store.
+	d.requiredSecret("`url`", n, dst)
 	if len(d.errs)+len(d.warns) != before {
 		return true
 	}

@@ -544,3 +544,31 @@ func TestSearchSkipsTheRequestLookedUp(t *testing.T) {
 		})
 	}
 }
+
+// TestSimilarSharesAContentWord: a request is listed as similar only for
+// a word that says what it is about. "again", "still", "please", "anyone"
+// or "today" are in any request; sharing one of them alone listed the
+// staging cluster beside the jammed printer.
+func TestSimilarSharesAContentWord(t *testing.T) {
+	x := NewIndex()
+	x.Add(1, "the staging cluster is down again")
+	x.Add(2, "could someone please look at the build today, it's still failing")
+	x.Add(3, "anyone know why the printer on floor 2 is jammed")
+	tests := []struct {
+		text string
+		want []int64
+	}{
+		{"printer on floor 3 is jammed again", []int64{3}},
+		{"can anyone please help, still nothing today", nil},
+		{"is the staging cluster still down?", []int64{1}},
+	}
+	for _, tc := range tests {
+		var got []int64
+		for _, h := range x.Search(tc.text, 3, 0) {
+			got = append(got, h.ID)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: similar %v, want %v (terms %q)", tc.text, got, tc.want, terms(tc.text))
+		}
+	}
+}

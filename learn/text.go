@@ -8,13 +8,18 @@ import (
 )
 
 // stopwords are the words too common in requests to say anything about
-// one: they are left out of the index and of mined phrases.
+// one: they are left out of the index and of mined phrases. The asking
+// words ("can anyone help", "still", "again", "today") are among them, so
+// that a similar request shares a word about what it asks.
 var stopwords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`a an and are as at be been but by can could do does for from
 		get got has have hey hi i if in into is it its just me my no not now of on or our please so
 		some than that the their them then there these they this to too up us was we were what when
-		where which who will with would you your can't cannot don't it's i'm we're thanks thank`) {
+		where which who will with would you your can't cannot don't it's i'm we're thanks thank
+		again still already also any all anything something nothing anyone anybody someone somebody
+		everyone everybody today tonight yesterday tomorrow here how why am did had should might must
+		may maybe very really pls thx hello ok okay help know need seems looks`) {
 		m[w] = true
 	}
 	return m

@@ -151,6 +151,7 @@ func appendRequest(b []byte, r *triage.Request) ([]byte, bool) {
 			e.strOmit(`,"assignee":`, s.Assignee)
 			e.floatOmit(`,"actual":`, s.Actual)
 			e.boolOmit(`,"has_actual":`, s.HasActual)
+			e.strOmit(`,"answered_by":`, s.AnsweredBy)
 			e.b = append(e.b, '}')
 		}
 		e.b = append(e.b, ']')

@@ -276,6 +276,9 @@ func (s *scanner) decision(d *classifier.Decision) {
 		if s.field("answer") {
 			d.Answer = s.str()
 		}
+		if s.field("answer_rule") {
+			d.AnswerRule = s.str()
+		}
 		if s.field("modifier") {
 			d.Modifier = s.str()
 		}
@@ -313,6 +316,9 @@ func (s *scanner) similar(m *triage.Similar) {
 		}
 		if s.field("has_actual") {
 			m.HasActual = s.bool()
+		}
+		if s.field("answered_by") {
+			m.AnsweredBy = s.str()
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -49,7 +50,9 @@ func (t *tx) PutSimilar(id int64, similar []triage.Similar) error {
 
 // encodeSimilar returns the format byte, the count, then per request its
 // ID, Ref, Summary, Urgency, Status, Resolver, Assignee, Actual and
-// HasActual.
+// HasActual; then, only when one was solved by a rule's answer, every
+// request's AnsweredBy. That comes last so that the lists stay format 1:
+// a reader from before it stops after the requests and leaves it.
 func encodeSimilar(similar []triage.Similar) []byte {
 	b := make([]byte, 0, 2+len(similar)*64)
 	b = append(b, similarFormat)
@@ -68,6 +71,11 @@ func encodeSimilar(similar []triage.Similar) []byte {
 			has = 1
 		}
 		b = append(b, has)
+	}
+	if slices.ContainsFunc(similar, func(s triage.Similar) bool { return s.AnsweredBy != "" }) {
+		for _, s := range similar {
+			b = appendField(b, s.AnsweredBy)
+		}
 	}
 	return b
 }
@@ -100,6 +108,11 @@ func decodeSimilar(v []byte) ([]triage.Similar, error) {
 		s.Actual = math.Float64frombits(r.u64())
 		s.HasActual = r.byte() == 1
 		out = append(out, s)
+	}
+	if len(r.b) > 0 {
+		for i := range out {
+			out[i].AnsweredBy = str()
+		}
 	}
 	if r.err != nil {
 		return nil, r.err

@@ -90,6 +90,9 @@ type Similar struct {
 	Assignee  string  `json:"assignee,omitempty"`
 	Actual    float64 `json:"actual,omitempty"`
 	HasActual bool    `json:"has_actual,omitempty"`
+	// AnsweredBy names the rule whose answer solved the request, when
+	// the requester said it did: it never had a ticket or an on-call.
+	AnsweredBy string `json:"answered_by,omitempty"`
 }
 
 // SimilarOf is r as a similar request, as it stands now.
@@ -98,6 +101,9 @@ func SimilarOf(r *Request) Similar {
 		Resolver: Resolver(r), Actual: r.Actual, HasActual: r.HasActual}
 	if r.Status != StatusResolved {
 		s.Assignee = r.Assignee
+	}
+	if r.Deflection == DeflectSolved {
+		s.AnsweredBy = r.Decision.AnswerBy()
 	}
 	return s
 }

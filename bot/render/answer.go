@@ -13,14 +13,14 @@ const (
 	ActionNeedHelp = "sg_need_help"
 )
 
-// Answer is what the requester sees first when the rule that decided r
+// Answer is what the requester sees first when a rule that matched r
 // carries an answer: the answer, and two buttons, the second of which
 // sends the request on to the on-call. Once they chose, the same message
 // says what they chose instead of the buttons.
 func Answer(r *triage.Request) Message {
 	id := idValue(r.ID)
 	text := "This may answer it: " + Escape(r.Decision.Answer)
-	body := section("Rule `" + Escape(r.Decision.Rule) + "` has an answer for this:\n" + Escape(r.Decision.Answer))
+	body := section("Rule `" + Escape(r.Decision.AnswerBy()) + "` has an answer for this:\n" + Escape(r.Decision.Answer))
 	switch r.Deflection {
 	case triage.DeflectSolved:
 		ev, _ := lastEvent(r, triage.ActSolved)

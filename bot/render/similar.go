@@ -28,8 +28,14 @@ func similarText(r *triage.Request, unit string) string {
 }
 
 // similarLine is one similar request: ticket, urgency, summary, who
-// resolved it and the time it took.
+// resolved it and the time it took; or, for one a rule's answer solved,
+// the rule.
 func similarLine(s triage.Similar, unit string) string {
+	if s.AnsweredBy != "" {
+		// No ticket, no on-call, no time spent: "request 6 · resolved"
+		// would read as one that slipped through.
+		return "*" + s.Urgency.String() + "* · " + short(s.Summary, 60) + " · answered by rule `" + Escape(s.AnsweredBy) + "`"
+	}
 	parts := []string{Escape(s.Ref), "*" + s.Urgency.String() + "*", short(s.Summary, 60)}
 	resolved := s.Status == triage.StatusResolved
 	switch {

@@ -99,3 +99,13 @@ func TestTheLearnedEstimateIsExplained(t *testing.T) {
 		})
 	}
 }
+
+// TestASimilarRequestSolvedByAnAnswer reads as answered by its rule, not
+// as a "request 6 · resolved" that never had a ticket.
+func TestASimilarRequestSolvedByAnAnswer(t *testing.T) {
+	got := similarLine(triage.Similar{ID: 6, Ref: "request 6", Summary: "reset my <vpn>", Urgency: classifier.P3,
+		Status: triage.StatusResolved, AnsweredBy: "vpn-help"}, "points")
+	if want := "*P3* · reset my &lt;vpn&gt; · answered by rule `vpn-help`"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

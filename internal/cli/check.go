@@ -137,7 +137,20 @@ func warning(w config.Error) string {
 
 // loadSettings loads the config and builds triage's settings from it.
 func loadSettings(env Env, path string) (*config.Config, *triage.Settings, error) {
-	cfg, err := loadConfig(env, path)
+	return loadSettingsWith(env, path, config.Options{})
+}
+
+// loadOfflineSettings is loadSettings for the commands that never connect
+// to Slack or a tracker (classify, rules, replay, report): like `check
+// --offline` they run where the secrets are not, such as a team's CI, and
+// since they need none they say nothing about them. The caller reports
+// an error with configFailed.
+func loadOfflineSettings(env Env, path string) (*config.Config, *triage.Settings, error) {
+	return loadSettingsWith(env, path, config.Options{CredentialsOptional: true})
+}
+
+func loadSettingsWith(env Env, path string, o config.Options) (*config.Config, *triage.Settings, error) {
+	cfg, _, err := loadConfigWith(env, path, o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,6 +159,15 @@ func loadSettings(env Env, path string) (*config.Config, *triage.Settings, error
 		return nil, nil, err
 	}
 	return cfg, st, nil
+}
+
+// configFailed prints err as printErrors does and returns ExitUsage: a
+// config that does not load is the caller's mistake, and CI must tell it
+// from a command's own failure (rules eval below --min-accuracy, a rules
+// test case that fails), which is ExitFail.
+func configFailed(env Env, err error) int {
+	printErrors(env, err)
+	return ExitUsage
 }
 
 // printErrors prints every config problem on its own FILE:LINE: line, or

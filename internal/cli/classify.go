@@ -43,9 +43,9 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return parseFailed(err)
 	}
-	_, st, err := loadSettings(env, *path)
+	_, st, err := loadOfflineSettings(env, *path)
 	if err != nil {
-		return printErrors(env, err)
+		return configFailed(env, err)
 	}
 	if _, code := pickTeams(env, "classify", st, *team); code != ExitOK {
 		return code
@@ -88,6 +88,11 @@ func runClassify(ctx context.Context, env Env, args []string) int {
 			return w.enc.Encode(res)
 		}
 		_, err = fmt.Fprintf(w, "%s: %s %s (rule %s) %s\n", res.Team, res.Decision.Urgency, orDash(res.Decision.Category), res.Decision.Rule, res.Explanation)
+		if err == nil && res.Decision.Answer != "" {
+			// What the requester would see first, and from which rule:
+			// often a continue rule, not the one that decided.
+			_, err = fmt.Fprintf(w, "  answer (rule %s): %s\n", res.Decision.AnswerBy(), res.Decision.Answer)
+		}
 		return err
 	}
 	if len(pos) > 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,5 +46,29 @@ func TestClassifyAnswersEachLineBeforeTheNext(t *testing.T) {
 	inW.Close()
 	if code := <-done; code != ExitOK {
 		t.Errorf("exit %d", code)
+	}
+}
+
+// TestClassifyShowsTheAnswerAndItsRule: text mode shows a rule's answer as
+// the requester would get it, naming the continue rule that carried it
+// rather than the rule that decided.
+func TestClassifyShowsTheAnswerAndItsRule(t *testing.T) {
+	cfg := writeFile(t, t.TempDir(), "sprintguard.yaml", `teams:
+  - name: platform
+    timezone: UTC
+    oncall: {rotation: [U01]}
+    sprint: {start: 2026-01-05, capacity: 40}
+    rules:
+      - {name: vpn-help, any: [vpn], continue: true, answer: "https://wiki.example.com/vpn"}
+      - {name: access, any: [access], urgency: P3, category: access}
+      - {name: fallback, default: true, urgency: P3}
+`)
+	code, out, errs := run(t, "classify", "--config", cfg, "I lost vpn access")
+	if want := "  answer (rule vpn-help): https://wiki.example.com/vpn\n"; code != ExitOK || !strings.Contains(out, "(rule access)") || !strings.HasSuffix(out, want) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the decision by access, then %q", code, out, errs, want)
+	}
+	code, out, _ = run(t, "classify", "--config", cfg, "I need access")
+	if code != ExitOK || strings.Contains(out, "answer") {
+		t.Errorf("exit %d, stdout %q; want no answer line", code, out)
 	}
 }

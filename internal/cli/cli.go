@@ -51,12 +51,12 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "[--log-format json|text]", "run the bot, the outbox worker and the scheduled jobs", runServe},
-		{"check", "", "validate the config and rules; every error with file:line", runCheck},
+		{"check", "[--offline | --online]", "validate the config and rules; every error with file:line", runCheck},
 		{"classify", "[--team T] [--at TIME] [--channel C] [--user U] [--json] [TEXT]", "print the decision for TEXT, or for JSON lines on stdin", runClassify},
 		{"rules", "test FILE | eval LABELS|--history [--team T] [--split S] [--format text|json] [--min-accuracy X] | suggest [--team T] [--export DIR [--labels FILE]] [--max N]", "run a table of rule examples, score the rules on labelled requests (exit 1 on a failure), or suggest rule edits from history", runRules},
-		{"oncall", "[--at TIME] [--team T]", "who is on call now and next, per team", runOncall},
+		{"oncall", "[--at TIME] [--team T] [--format table|json]", "who is on call now and next, per team", runOncall},
 		{"handoff", "--dry-run [--team T]", "print the next on-call handoff as it would be posted", runHandoff},
-		{"replay", "--export DIR|ZIP [--format text|json] [--verbose] [--html-dir DIR] [--db FILE]", "backtest a Slack export through the whole pipeline", runReplay},
+		{"replay", "--export DIR|ZIP [--format text|json] [--verbose] [--labels FILE] [--html-dir DIR] [--db FILE] [-o FILE]", "backtest a Slack export through the whole pipeline", runReplay},
 		{"report", "[--team T] [--week 2026-W47] [--format text|md|json|csv|html|png] [-o FILE]", "the weekly report from the store", runReport},
 		{"backup", "FILE", "a consistent copy of the database, even while the bot runs (postgres: a pg_dump custom-format archive)", runBackup},
 		{"restore", "BACKUP", "put a backup in place of the database (the bot must be stopped; postgres: into an empty database)", runRestore},
@@ -93,7 +93,14 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nEvery command takes --config FILE (default $SPRINTGUARD_CONFIG, else ./sprintguard.yaml;")
 	fmt.Fprintln(w, "when neither exists, the embedded example config is used). `sprintguard COMMAND -h` lists its flags.")
+	fmt.Fprintln(w, "\n"+exitStatus)
 }
+
+// exitStatus is what every -h says of the exit codes, so that a CI job can
+// tell a broken config from rules that fail their own test.
+const exitStatus = `Exit status: 0 done; 1 the command failed (check found a problem, a rules test case
+failed, rules eval scored below --min-accuracy, or an error at run time); 2 a usage
+error, or a config that does not load (classify, rules, replay, report).`
 
 func suggest(name string) string {
 	var names []string
@@ -120,6 +127,7 @@ func flags(env Env, name string) (*flag.FlagSet, *string) {
 		fs.SetOutput(env.Stdout)
 		fs.PrintDefaults()
 		fs.SetOutput(out)
+		fmt.Fprintln(env.Stdout, "\n"+exitStatus)
 	}
 	path := fs.String("config", "", "config `FILE` (default $SPRINTGUARD_CONFIG or ./sprintguard.yaml)")
 	return fs, path

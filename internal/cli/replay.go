@@ -35,9 +35,9 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	if *format != "text" && *format != "json" {
 		return usageError(env, "replay", fmt.Sprintf("--format %q: use text or json", *format))
 	}
-	_, st, err := loadSettings(env, *path)
+	_, st, err := loadOfflineSettings(env, *path)
 	if err != nil {
-		return printErrors(env, err)
+		return configFailed(env, err)
 	}
 	exp, err := slackexport.Open(*export)
 	if err != nil {

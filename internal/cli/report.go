@@ -42,9 +42,9 @@ func runReport(ctx context.Context, env Env, args []string) int {
 	if _, err := report.PickWeek(*week, time.UTC, env.Now()); err != nil {
 		return usageError(env, "report", fmt.Sprintf("--week: %v", err))
 	}
-	cfg, st, err := loadSettings(env, *path)
+	cfg, st, err := loadOfflineSettings(env, *path)
 	if err != nil {
-		return printErrors(env, err)
+		return configFailed(env, err)
 	}
 	teams, code := pickTeams(env, "report", st, *teamFlag)
 	if code != ExitOK {

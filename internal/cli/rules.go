@@ -93,9 +93,9 @@ func runRules(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	_, st, err := loadSettings(env, *path)
+	_, st, err := loadOfflineSettings(env, *path)
 	if err != nil {
-		return printErrors(env, err)
+		return configFailed(env, err)
 	}
 	var failures [][]string
 	for i, c := range tf.Cases {

@@ -47,9 +47,9 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return usageError(env, "rules eval", fmt.Sprintf("--min-accuracy: %v", err))
 	}
-	cfg, st, err := loadSettings(env, *path)
+	cfg, st, err := loadOfflineSettings(env, *path)
 	if err != nil {
-		return printErrors(env, err)
+		return configFailed(env, err)
 	}
 	teams, code := pickTeams(env, "rules eval", st, *team)
 	if code != ExitOK {

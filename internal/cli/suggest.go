@@ -85,9 +85,9 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	if *max < 1 {
 		return usageError(env, "rules suggest", fmt.Sprintf("--max %d: give 1 or more edits", *max))
 	}
-	cfg, st, err := loadSettings(env, *path)
+	cfg, st, err := loadOfflineSettings(env, *path)
 	if err != nil {
-		return printErrors(env, err)
+		return configFailed(env, err)
 	}
 	if _, code := pickTeams(env, "rules suggest", st, *team); code != ExitOK {
 		return code

@@ -108,3 +108,32 @@ func TestUnknownTeamOnStdin(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, out.String(), errb.String(), want)
 	}
 }
+
+// TestUsageListsEveryFlag: the usage line of each command, which
+// `sprintguard -h` lists too, names every flag it takes (--config is
+// everyone's), and every -h but version's ends with the exit codes. The rules
+// subcommands keep their flags in their own -h.
+func TestUsageListsEveryFlag(t *testing.T) {
+	for _, c := range commands() {
+		if c.name == "rules" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			_, out, _ := run(t, c.name, "-h")
+			usage, _, _ := strings.Cut(out, "\n")
+			for _, l := range strings.Split(out, "\n") {
+				name, ok := strings.CutPrefix(l, "  -")
+				if !ok {
+					continue
+				}
+				name, _, _ = strings.Cut(name, " ")
+				if name != "config" && !strings.Contains(usage, "-"+name+" ") && !strings.Contains(usage, "-"+name+"]") {
+					t.Errorf("the usage line lacks -%s: %s", name, usage)
+				}
+			}
+			if c.name != "version" && !strings.Contains(out, "Exit status: 0 done") {
+				t.Errorf("-h says nothing of the exit codes:\n%s", out)
+			}
+		})
+	}
+}
