@@ -118,7 +118,7 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		if ev.BotID != "" || isReply(ev) {
 			return nil
 		}
-		return b.intakeMessage(ctx, key, ev, st.Teams[0], triage.SourceDM)
+		return b.intakeMessage(ctx, key, ev, st.Teams[0], triage.SourceDM, "")
 	}
 	team := st.TeamForChannel(ev.Channel, "")
 	if team == nil {
@@ -138,7 +138,13 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		return nil // the team talking in its own channel, not asking
 	}
 	if team.IntakeMode == "auto" {
-		return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel)
+		return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel, "")
+	}
+	if b.answersFirst(team, ev) {
+		// The requester sees the rule's answer instead of the ticket
+		// prompt; its [I still need help] makes the ticket, as [Create
+		// ticket] would have.
+		return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel, triage.ByRequester)
 	}
 	return b.prompt(ctx, team, ev)
 }
@@ -157,7 +163,7 @@ func (b *Bot) onMention(ctx context.Context, key string, ev *event) error {
 	if ev.Text == "" {
 		return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption("Tell me what you need after the mention, e.g. `@sprintguard the staging deploy is stuck`."))
 	}
-	return b.intakeMessage(ctx, key, ev, team, triage.SourceMention)
+	return b.intakeMessage(ctx, key, ev, team, triage.SourceMention, "")
 }
 
 func isReply(ev *event) bool { return ev.ThreadTS != "" && ev.ThreadTS != ev.TS }
@@ -182,12 +188,28 @@ func (b *Bot) teamOf(user string) *triage.Team {
 	return st.Teams[0]
 }
 
-// intakeMessage makes a request of a Slack message, requester its author.
-func (b *Bot) intakeMessage(ctx context.Context, key string, ev *event, team *triage.Team, src triage.Source) error {
+// answersFirst reports whether the rules that would decide ev, a message
+// in team's prompt-mode channel, carry an answer its requester sees first.
+func (b *Bot) answersFirst(team *triage.Team, ev *event) bool {
+	summary, details, _ := summarize(ev.Text)
+	if summary == "" {
+		return false
+	}
+	c, err := b.svc.Classify(triage.NewRequest{
+		Team: team.Name, Source: triage.SourceChannel, Channel: ev.Channel, ChannelName: b.cfg.Channels.Name(ev.Channel),
+		TS: ev.TS, User: ev.User, Summary: summary, Details: details, At: b.now(),
+	})
+	// An error is Intake's to report; the prompt is the safe default.
+	return err == nil && c.Offers()
+}
+
+// intakeMessage makes a request of a Slack message, requester its author;
+// by, when set, is who its ticket is counted to.
+func (b *Bot) intakeMessage(ctx context.Context, key string, ev *event, team *triage.Team, src triage.Source, by triage.TicketedBy) error {
 	summary, details, links := summarize(ev.Text)
 	in := triage.NewRequest{
 		Team: team.Name, Source: src, Channel: ev.Channel, TS: ev.TS, ThreadTS: ev.ThreadTS,
-		User: ev.User, Summary: summary, Details: details, Links: links, EventKey: key,
+		User: ev.User, Summary: summary, Details: details, Links: links, TicketedBy: by, EventKey: key,
 	}
 	if in.Summary == "" {
 		return nil // a file or an emoji alone is no request

@@ -182,3 +182,66 @@ func blocksJSON(m slack.Message) string {
 	b, _ := m.Blocks.MarshalJSON()
 	return string(b)
 }
+
+// TestPromptModeShowsTheAnswerFirst: in #platform-help (prompt mode) a VPN
+// login question, which the example's vpn-help rule answers, gets the
+// answer with [That solved it] and [I still need help] instead of the
+// ticket prompt; [I still need help], pressed twice, makes one ticket
+// counted to the requester, as [Create ticket] would.
+func TestPromptModeShowsTheAnswerFirst(t *testing.T) {
+	h := newHarness(t)
+	ts := h.ts()
+	ev := h.message(platHelp, outsider, "I can't log in to the VPN since this morning", ts, "")
+	h.event("Ev1", ev)
+	h.event("Ev1", ev) // Slack delivers again
+	h.waitFor("the answer", func() bool { return len(h.threadPosts(platHelp, ts)) == 1 })
+	time.Sleep(100 * time.Millisecond)
+	got := h.threadPosts(platHelp, ts)
+	if len(got) != 1 || !strings.Contains(got[0], "Rule `vpn-help` has an answer") ||
+		!strings.Contains(got[0], render.ActionSolved) || !strings.Contains(got[0], render.ActionNeedHelp) {
+		t.Fatalf("thread = %q, want only the vpn-help answer with its two buttons", got)
+	}
+	if strings.Contains(got[0], render.ActionCreateTicket) {
+		t.Fatalf("the answer carries the ticket prompt's buttons: %s", got[0])
+	}
+	rs := h.requests()
+	if len(rs) != 1 || rs[0].Deflection != triage.DeflectOffered || rs[0].Ticket.Key != "" {
+		t.Fatalf("requests = %+v, want one offered the answer, without a ticket", rs)
+	}
+	id := strconv.FormatInt(rs[0].ID, 10)
+	for range 2 {
+		h.click(outsider, platHelp, ts, slack.BlockAction{ActionID: render.ActionNeedHelp, Value: id})
+	}
+	r := h.ticketed(1)[0]
+	if r.TicketedBy != triage.ByRequester || r.User != outsider || r.TS != ts || r.Deflection != triage.DeflectNeedHelp {
+		t.Fatalf("request = %+v, want ticketed by the requester after [I still need help]", r)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := len(h.requests()); n != 1 {
+		t.Fatalf("%d requests after two presses, want 1", n)
+	}
+}
+
+// TestPromptModeSolvedByTheAnswerNeedsNoTicket: [That solved it] on the
+// answer in a prompt-mode channel closes the request with no ticket, and
+// no ticket deadline makes one later.
+func TestPromptModeSolvedByTheAnswerNeedsNoTicket(t *testing.T) {
+	h := newHarness(t)
+	ts := h.ts()
+	h.event("Ev1", h.message(platHelp, outsider, "where do I get the vpn profile for the new laptop?", ts, ""))
+	h.waitFor("the answer", func() bool { return len(h.requests()) == 1 && len(h.threadPosts(platHelp, ts)) == 1 })
+	id := strconv.FormatInt(h.requests()[0].ID, 10)
+	h.click(outsider, platHelp, ts, slack.BlockAction{ActionID: render.ActionSolved, Value: id})
+	h.waitFor("solved", func() bool { return h.requests()[0].Deflection == triage.DeflectSolved })
+	h.clock.add(time.Hour)
+	h.worker.Kick()
+	time.Sleep(100 * time.Millisecond)
+	if r := h.requests(); len(r) != 1 || r[0].Ticket.Key != "" || r[0].Status != triage.StatusResolved {
+		t.Fatalf("requests = %+v, want one solved by the answer, without a ticket", r)
+	}
+	for _, p := range h.threadPosts(platHelp, ts) {
+		if strings.Contains(p, render.ActionCreateTicket) {
+			t.Fatalf("a ticket prompt came after the answer: %s", p)
+		}
+	}
+}

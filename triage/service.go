@@ -115,6 +115,10 @@ func (s *Service) Classify(in NewRequest) (Classified, error) {
 	return Classified{settings: st, team: team, dec: dec}, nil
 }
 
+// Offers reports whether Intake would hold the request back with a rule's
+// answer before anyone on call sees it, the requester claiming no urgency.
+func (c Classified) Offers() bool { return c.team != nil && deflects(c.dec, 0) }
+
 // classify picks in's team and decides it with that team's rules; a rule
 // may send it on to another team. The summary must be trimmed already.
 func classify(st *Settings, in NewRequest, at time.Time) (*Team, classifier.Decision, error) {
