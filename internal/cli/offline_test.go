@@ -39,6 +39,9 @@ func TestOfflineCommandsNeedNoSecrets(t *testing.T) {
 	cfg := writeFile(t, dir, "sprintguard.yaml", secretsConfig+"storage: {path: "+filepath.Join(dir, "sg.db")+"}\n")
 	cases := writeFile(t, dir, "rules_test.yaml", "team: platform\ncases:\n  - {text: the site is down, expect: {urgency: P1, rule: outage}}\n")
 	labels := writeFile(t, dir, "labels.jsonl", `{"text": "the site is down", "urgency": "P1", "category": "incident"}`+"\n")
+	// The example export's own labels name the example config's categories,
+	// which this config does not have.
+	msgLabels := writeFile(t, dir, "export.labels.jsonl", `{"channel": "platform-help", "ts": "1.1", "urgency": "P1", "category": "incident"}`+"\n")
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -46,7 +49,7 @@ func TestOfflineCommandsNeedNoSecrets(t *testing.T) {
 		{[]string{"rules", "test", cases}, ExitOK},
 		{[]string{"rules", "eval", labels, "--min-accuracy", "0.5"}, ExitOK},
 		{[]string{"classify", "the site is down"}, ExitOK},
-		{[]string{"replay", "--export", repo("examples", "slack-export")}, ExitOK},
+		{[]string{"replay", "--export", repo("examples", "slack-export"), "--labels", msgLabels}, ExitOK},
 		// Past the config, report stops at the store serve has not made.
 		{[]string{"report", "--team", "platform"}, ExitFail},
 	} {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -168,5 +169,30 @@ func TestReplaySummary(t *testing.T) {
 	}
 	if strings.Contains(out, "Interrupt report") {
 		t.Error("the summary holds the weekly reports, which are for --verbose")
+	}
+}
+
+// TestDemoScoresTheExampleLabels: `make demo` replays the example export,
+// whose labels.jsonl (written by hand for most of its requests) the
+// replay scores the rules against, so the demo shows the eval figures
+// for both teams without a --labels flag.
+func TestDemoScoresTheExampleLabels(t *testing.T) {
+	code, out, errs := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", repo("examples", "slack-export"))
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "Rules against the labels in "+repo("examples", "slack-export", "labels.jsonl")) {
+		t.Errorf("no eval section for the example's labels:\n%s", out)
+	}
+	for _, team := range []string{"platform", "data"} {
+		row := regexp.MustCompile(`(?m)^  ` + team + ` +interrupt-or-not [0-9.]+%, urgency [0-9.]+%, category [0-9.]+% of ([0-9]+) labelled requests$`)
+		m := row.FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("no eval figures for %s:\n%s", team, out)
+			continue
+		}
+		if n, _ := strconv.Atoi(m[1]); n < 100 {
+			t.Errorf("%s: %d labelled requests, want a good share of the export (100 or more)", team, n)
+		}
 	}
 }
