@@ -122,6 +122,27 @@ func (e Edit) Describe() string {
 	return out
 }
 
+// Summary says what the edit changes, without the figures, in a few words.
+func (e Edit) Summary() string {
+	quoted := make([]string, len(e.Phrases))
+	for i, p := range e.Phrases {
+		quoted[i] = fmt.Sprintf("%q", p)
+	}
+	switch e.Kind {
+	case AddPhrase:
+		return fmt.Sprintf("add %s to rule `%s`", strings.Join(quoted, ", "), e.Rule)
+	case AddRule:
+		return fmt.Sprintf("new rule `%s` (%s %s)", e.Rule, e.Urgency, e.Category)
+	case Retarget:
+		return fmt.Sprintf("retarget rule `%s` to %s %s", e.Rule, e.Urgency, e.Category)
+	case Unbound:
+		return fmt.Sprintf("take the bound off rule `%s`", e.Rule)
+	case Reestimate:
+		return fmt.Sprintf("estimate rule `%s` %g", e.Rule, e.Estimate)
+	}
+	return fmt.Sprintf("make rule `%s` %s", e.Rule, e.Urgency)
+}
+
 // SuggestOptions tunes Suggest; zero values take the defaults.
 type SuggestOptions struct {
 	// MinSupport is the fewest history items an edit must turn right (3).
@@ -139,6 +160,11 @@ type SuggestOptions struct {
 	// estimate must be from the median time spent on its requests for
 	// Suggest to propose another (2).
 	EstimateFactor float64
+	// Keep, when set, vets each edit of what the rules decide before it is
+	// ranked: an edit it refuses is not proposed. The CLI runs the team's
+	// rule tests on the edited rules with it, so what is proposed keeps
+	// them passing.
+	Keep func(Edit) bool
 }
 
 // Suggestions are the edits Suggest found, in the order to read them, and
@@ -199,6 +225,9 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 		edits = append(edits, e)
 	}
 	edits = append(edits, m.phrases(retargeted)...)
+	if so.Keep != nil {
+		edits = slices.DeleteFunc(edits, func(e Edit) bool { return !so.Keep(e) })
+	}
 	slices.SortStableFunc(edits, func(a, b Edit) int {
 		return cmp.Compare(gain(b), gain(a))
 	})
@@ -217,7 +246,7 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 	edits = append(edits, est...)
 	// The baseline's decisions are the rules' as they are: scoring them
 	// again would classify the whole history twice.
-	out := &Suggestions{Before: score(ex, m.pred), Now: m.before, Edits: edits, Rules: apply(m.rules, edits)}
+	out := &Suggestions{Before: score(ex, m.pred), Now: m.before, Edits: edits, Rules: Apply(m.rules, edits)}
 	final, err := classifier.Compile(out.Rules, opt)
 	if err != nil {
 		return nil, fmt.Errorf("compile suggested rules: %w", err)
@@ -575,8 +604,8 @@ func newRule(name string, t target, phrases []string, ex []Example, touched []in
 	return classifier.Rule{Name: name, Any: phrases, Urgency: t.u, Category: t.c, Estimate: est}
 }
 
-// apply makes every edit on a copy of rules.
-func apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
+// Apply makes every edit on a copy of rules and returns the copy.
+func Apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
 	out := slices.Clone(rules)
 	for _, e := range edits {
 		i := slices.IndexFunc(out, func(r classifier.Rule) bool { return r.Name == e.Rule })
@@ -611,7 +640,7 @@ func ScoreEdit(set *classifier.Set, opt classifier.Options, ex []Example, defaul
 	if e.Kind != AddRule && !slices.ContainsFunc(rules, func(r classifier.Rule) bool { return r.Name == e.Rule }) {
 		return before, after, fmt.Errorf("score edit: no rule %q", e.Rule)
 	}
-	edited, err := classifier.Compile(apply(rules, []Edit{e}), opt)
+	edited, err := classifier.Compile(Apply(rules, []Edit{e}), opt)
 	if err != nil {
 		return before, after, fmt.Errorf("compile edited rules: %w", err)
 	}

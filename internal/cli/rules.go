@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // rulesTestFile is the format of `sprintguard rules test FILE`.
@@ -50,7 +52,7 @@ const defaultCaseTime = "2026-01-06T10:30"
 var rulesUsage = []struct{ name, line string }{
 	{"rules test", "rules test FILE [--config FILE]"},
 	{"rules eval", "rules eval LABELS|--history [--team T] [--split S] [--format text|json] [--min-accuracy X] [--config FILE]"},
-	{"rules suggest", "rules suggest [--team T] [--export DIR|ZIP [--labels FILE]] [--max N] [--config FILE]"},
+	{"rules suggest", "rules suggest [--team T] [--export DIR|ZIP [--labels FILE]] [--tests FILE] [--max N] [--config FILE]"},
 }
 
 // rulesSynopsis returns the usage of the rules subcommand name for its
@@ -97,6 +99,25 @@ func runRules(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return configFailed(env, err)
 	}
+	failures := runCases(st, tf, file)
+	if len(failures) == 0 {
+		fmt.Fprintf(env.Stdout, "%s: %d passed, 0 failed\n", file, len(tf.Cases))
+		return ExitOK
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHERE\tCASE\tEXPECTED\tGOT\tWHY")
+	for _, f := range failures {
+		fmt.Fprintln(tw, strings.Join(f, "\t"))
+	}
+	tw.Flush()
+	failed := failedCases(failures)
+	fmt.Fprintf(env.Stdout, "%s: %d passed, %d failed\n", file, len(tf.Cases)-failed, failed)
+	return ExitFail
+}
+
+// runCases classifies every case of tf, read from file, with st and
+// returns a row per unmet expectation: where, case, expected, got, why.
+func runCases(st *triage.Settings, tf *rulesTestFile, file string) [][]string {
 	var failures [][]string
 	for i, c := range tf.Cases {
 		name := c.Name
@@ -135,22 +156,16 @@ func runRules(ctx context.Context, env Env, args []string) int {
 			failures = append(failures, []string{where, name, "labels=" + labelList(*c.Expect.Labels), "labels=" + labelList(res.Decision.Labels), res.Explanation})
 		}
 	}
-	if len(failures) == 0 {
-		fmt.Fprintf(env.Stdout, "%s: %d passed, 0 failed\n", file, len(tf.Cases))
-		return ExitOK
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WHERE\tCASE\tEXPECTED\tGOT\tWHY")
-	for _, f := range failures {
-		fmt.Fprintln(tw, strings.Join(f, "\t"))
-	}
-	tw.Flush()
+	return failures
+}
+
+// failedCases counts the cases with a row in failures.
+func failedCases(failures [][]string) int {
 	failed := map[string]bool{}
 	for _, f := range failures {
 		failed[f[0]] = true
 	}
-	fmt.Fprintf(env.Stdout, "%s: %d passed, %d failed\n", file, len(tf.Cases)-len(failed), len(failed))
-	return ExitFail
+	return len(failed)
 }
 
 func readRulesTest(file string) (*rulesTestFile, error) {

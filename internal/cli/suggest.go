@@ -42,6 +42,9 @@ Every on-call action on a request is a label, and rules suggest learns from all 
 An edit needs 3 requests that support it, whatever its kind: requests it turns right (urgency
 and category for a phrase, a new rule or a retarget; urgency for an edit of the urgency only:
 deferred, declined, bound), or, for an estimate, resolved requests the new one is nearer to.
+Every edit of what the rules decide is checked against the team's rule tests (--tests, or
+rules_test.yaml beside the config file): an edit that makes a case fail is not proposed, and a
+"# dropped:" line says which and how many cases it broke, so the diff keeps rules test green.
 An edit of a rule other teams use too (their own rules reuse it by its YAML anchor, or they
 use the shared rules) says so, with the score on their history before and after it: the diff
 edits the rule where it is written, so applying it changes their rules too.
@@ -75,6 +78,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	export := fs.String("export", "", "learn from this Slack export (a `DIR` or .zip) and its labels file instead of the store")
 	labels := fs.String("labels", "", "the export's labels `FILE` (default: labels.jsonl in the export, or EXPORT.labels.jsonl beside it)")
 	max := fs.Int("max", 10, "at most `N` edits per rules file of what the rules decide, and N of estimates")
+	testsFile := fs.String("tests", "", "the team's rule tests `FILE`: an edit that makes a case fail is not proposed (default: rules_test.yaml beside the config file, when there is one)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -92,6 +96,10 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	if _, code := pickTeams(env, "rules suggest", st, *team); code != ExitOK {
 		return code
 	}
+	tests, err := suggestTests(*testsFile, cfg.Path)
+	if err != nil {
+		return fail(env, err)
+	}
 	// Every team's history, even for one team: an edit of a rule another
 	// team shares is scored on that team's history too.
 	var history []learn.Example
@@ -108,7 +116,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 		return ExitOK
 	}
 	for _, g := range ruleGroups(cfg, *team) {
-		if err := suggestFor(env.Stdout, cfg, g, st, history, *max); err != nil {
+		if err := suggestFor(env.Stdout, cfg, g, st, history, *max, tests); err != nil {
 			return fail(env, err)
 		}
 	}
@@ -143,7 +151,77 @@ func ruleGroups(cfg *config.Config, only string) []*ruleGroup {
 	return out
 }
 
-func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, max int) error {
+// suggestTests reads the rule tests that vet the edits: file, or
+// rules_test.yaml beside the config file when file is "" and it is there.
+// It returns nil when there are none.
+func suggestTests(file, config string) (*ruleTests, error) {
+	if file == "" {
+		file = filepath.Join(filepath.Dir(config), "rules_test.yaml")
+		if _, err := os.Stat(file); err != nil {
+			return nil, nil
+		}
+	}
+	tf, err := readRulesTest(file)
+	if err != nil {
+		return nil, err
+	}
+	return &ruleTests{file: file, tf: tf}, nil
+}
+
+// ruleTests are the team's rule tests, which every suggested edit must
+// keep passing.
+type ruleTests struct {
+	file string
+	tf   *rulesTestFile
+}
+
+// dropped is an edit the rule tests refused, with how many cases it broke.
+type dropped struct {
+	edit   learn.Edit
+	broken int
+}
+
+// vet returns the function that keeps an edit of g's rules only when the
+// rule tests pass on the rules it edits, recording those it drops. The
+// edit is made in every team's rules that hold the rule where it is
+// written, as the patch makes it; a new rule goes into g's only.
+func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, drops *[]dropped) func(learn.Edit) bool {
+	if rt == nil {
+		return nil
+	}
+	opt := classifier.Options{Groups: groupsOrEmpty(st.Groups)}
+	return func(e learn.Edit) bool {
+		edited := *st
+		edited.Teams = slices.Clone(st.Teams)
+		at := slices.IndexFunc(g.rules, func(r config.Rule) bool { return r.Name == e.Rule })
+		for i, t := range edited.Teams {
+			ct := slices.IndexFunc(cfg.Teams, func(c config.Team) bool { return c.Name == t.Name })
+			uses := g.teams[t.Name]
+			if !uses && e.Kind != learn.AddRule && at >= 0 && ct >= 0 {
+				def := g.rules[at]
+				uses = slices.ContainsFunc(cfg.Teams[ct].Rules, func(r config.Rule) bool { return r.File == def.File && r.Line == def.Line })
+			}
+			rules := t.Rules.Rules()
+			if !uses || e.Kind != learn.AddRule && !slices.ContainsFunc(rules, func(r classifier.Rule) bool { return r.Name == e.Rule }) {
+				continue
+			}
+			set, err := classifier.Compile(learn.Apply(rules, []learn.Edit{e}), opt)
+			if err != nil {
+				return false
+			}
+			c := *t
+			c.Rules = set
+			edited.Teams[i] = &c
+		}
+		if n := failedCases(runCases(&edited, rt.tf, rt.file)); n > 0 {
+			*drops = append(*drops, dropped{e, n})
+			return false
+		}
+		return true
+	}
+}
+
+func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, max int, tests *ruleTests) error {
 	var ex []learn.Example
 	var overridden, timed int
 	actions := map[string]int{}
@@ -173,12 +251,16 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		return nil
 	}
 	team := st.Team(teams[0])
+	var drops []dropped
 	s, err := learn.Suggest(team.Rules.Rules(), classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex,
-		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate})
+		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: tests.vet(cfg, g, st, &drops)})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "# now:        %s%s\n", learn.Headline(s.Before), estimateOff(s.Now))
+	for _, d := range drops {
+		fmt.Fprintf(w, "# dropped: %s: it fails %d case(s) of %s\n", d.edit.Summary(), d.broken, tests.file)
+	}
 	if len(s.Edits) == 0 {
 		fmt.Fprintln(w, "# no edit has enough support (3 requests) to suggest")
 		return nil
