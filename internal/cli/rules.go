@@ -56,11 +56,9 @@ var rulesUsage = []struct{ name, line string }{
 }
 
 // rulesSynopsis returns the usage of the rules subcommand name for its
-// -h: its own line, or, for `rules` and `rules test`, whose -h is the
-// same (the flags are parsed before the subcommand is known), every
-// subcommand's line.
+// -h: its own line, or, for `rules`, every subcommand's line.
 func rulesSynopsis(name string) (string, bool) {
-	if name == "rules test" || name == "rules" {
+	if name == "rules" {
 		lines := make([]string, len(rulesUsage))
 		for i, u := range rulesUsage {
 			lines[i] = u.line
@@ -82,7 +80,12 @@ func runRules(ctx context.Context, env Env, args []string) int {
 	if len(args) > 0 && args[0] == "eval" {
 		return runRulesEval(ctx, env, args[1:])
 	}
-	fs, path := flags(env, "rules test")
+	// `rules test -h` is the test's own usage; `rules -h` lists them all.
+	name := "rules"
+	if len(args) > 0 && args[0] == "test" {
+		name = "rules test"
+	}
+	fs, path := flags(env, name)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
