@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sprintguard/sprintguard/internal/typo"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -102,6 +104,9 @@ func runRules(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return configFailed(env, err)
 	}
+	if err := checkCaseRules(st, tf, file); err != nil {
+		return fail(env, err)
+	}
 	failures := runCases(st, tf, file)
 	if len(failures) == 0 {
 		fmt.Fprintf(env.Stdout, "%s: %d passed, 0 failed\n", file, len(tf.Cases))
@@ -160,6 +165,43 @@ func runCases(st *triage.Settings, tf *rulesTestFile, file string) [][]string {
 		}
 	}
 	return failures
+}
+
+// checkCaseRules reports, at FILE:LINE, every case that expects a rule or
+// modifier its team's rules do not have, with the nearest one's name: a
+// misspelt rule would otherwise only ever show as a mismatch.
+func checkCaseRules(st *triage.Settings, tf *rulesTestFile, file string) error {
+	var errs []string
+	for _, c := range tf.Cases {
+		var names []string
+		for _, t := range st.Teams {
+			if team := cmp.Or(c.Team, tf.Team); team == "" || t.Name == team {
+				for _, r := range t.Rules.Rules() {
+					names = append(names, r.Name)
+				}
+			}
+		}
+		for _, want := range []struct{ key, name string }{{"rule", c.Expect.Rule}, {"modifier", c.Expect.Modifier}} {
+			if want.name == "" || slices.Contains(names, want.name) {
+				continue
+			}
+			msg := fmt.Sprintf("%s:%d: expect %s: no rule %q", file, c.line, want.key, want.name)
+			if near := typo.Closest(want.name, names); near != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", near)
+			} else if len(names) > 0 {
+				// Too far off for a typo, the nearest still says where to look.
+				near := slices.MinFunc(names, func(a, b string) int {
+					return cmp.Compare(typo.Distance(want.name, a), typo.Distance(want.name, b))
+				})
+				msg += fmt.Sprintf(" (the nearest is %q)", near)
+			}
+			errs = append(errs, msg)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
 }
 
 // failedCases counts the cases with a row in failures.
