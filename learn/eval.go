@@ -2,6 +2,7 @@ package learn
 
 import (
 	"cmp"
+	"encoding/json"
 	"runtime"
 	"slices"
 	"sync"
@@ -73,7 +74,8 @@ type Score struct {
 }
 
 // UrgencyScore is precision and recall of one urgency level. Precision is
-// 0 when the rules never chose the level (Decided is 0).
+// 0 when the rules never chose the level (Decided is 0), and Recall when
+// nothing was labelled it; in JSON both are then null, as the text's "-".
 type UrgencyScore struct {
 	Urgency   classifier.Urgency `json:"urgency"`
 	Labelled  int                `json:"labelled"`
@@ -81,6 +83,24 @@ type UrgencyScore struct {
 	Correct   int                `json:"correct"`
 	Precision float64            `json:"precision"`
 	Recall    float64            `json:"recall"`
+}
+
+// MarshalJSON writes a precision or recall with nothing to measure it on
+// as null, so that a reader cannot take it for a rule always wrong.
+func (u UrgencyScore) MarshalJSON() ([]byte, error) {
+	type plain UrgencyScore
+	out := struct {
+		plain
+		Precision *float64 `json:"precision"`
+		Recall    *float64 `json:"recall"`
+	}{plain: plain(u)}
+	if u.Decided > 0 {
+		out.Precision = &u.Precision
+	}
+	if u.Labelled > 0 {
+		out.Recall = &u.Recall
+	}
+	return json.Marshal(out)
 }
 
 // Disagreement is one request where the rules and the label differ.
