@@ -145,6 +145,13 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 					}
 				}
 			}
+			if e.Ahead != "" {
+				n, err := rule(e.Ahead)
+				if err != nil {
+					return nil, err
+				}
+				def = n // the rule to go before, in the default's stead
+			}
 			if def == nil {
 				return nil, fmt.Errorf("no default rule in the rules file to put rule `%s` before", e.Rule)
 			}

@@ -74,6 +74,12 @@ type Edit struct {
 	// For Waits they count its interrupts and those the team kept as
 	// interrupts: its precision on the interrupt line.
 	Fired, Correct int
+	// Decided counts, for Retarget, the requests the rule decided in the
+	// history, labelled or not: Fired are the labelled ones.
+	Decided int
+	// Ahead names, for AddRule, the rule the new rule goes before, being
+	// more specific; "" puts it before the default rule.
+	Ahead string
 	// Before and After score the rules on the history without and with
 	// this edit alone.
 	Before, After Agreement
@@ -96,8 +102,12 @@ func (e Edit) Describe() string {
 		return fmt.Sprintf("add %s to rule `%s`: %d overridden requests say it, %d labelled otherwise do too",
 			strings.Join(quoted, ", "), e.Rule, e.Support, e.Against)
 	case AddRule:
-		return fmt.Sprintf("new rule `%s` (%s %s) on %s: %d requests no rule gets right, %d labelled otherwise",
-			e.Rule, e.Urgency, e.Category, strings.Join(quoted, ", "), e.Support, e.Against)
+		where := ""
+		if e.Ahead != "" {
+			where = fmt.Sprintf(", before rule `%s`, which decides them otherwise", e.Ahead)
+		}
+		return fmt.Sprintf("new rule `%s` (%s %s) on %s%s: %d requests no rule gets right, %d labelled otherwise",
+			e.Rule, e.Urgency, e.Category, strings.Join(quoted, ", "), where, e.Support, e.Against)
 	case Waits:
 		return fmt.Sprintf("rule `%s` calls interrupts the team let wait: of its %d interrupts, %d were deferred, %d declined and %d lowered by hand; %d stayed interrupts (%d approved): precision %.0f%% on the interrupt line; make it %s",
 			e.Rule, e.Fired, e.Deferred, e.Declined, e.Lowered, e.Correct, e.Approved, e.Precision(), e.Urgency)
@@ -114,8 +124,8 @@ func (e Edit) Describe() string {
 		return fmt.Sprintf("rule `%s` %s but its %d requests resolved with the time spent took a median of %g; estimate %g is nearer for %d of them, farther for %d",
 			e.Rule, from, e.Timed, e.Estimate, e.Estimate, e.Support, e.Against)
 	}
-	out := fmt.Sprintf("rule `%s` misfires: right on %d of %d requests it decided (precision %.0f%%); the team said %s %s for %d of them",
-		e.Rule, e.Correct, e.Fired, e.Precision(), e.Urgency, e.Category, e.Support)
+	out := fmt.Sprintf("rule `%s` misfires: right on %d of %d labelled requests (precision %.0f%%, on %d labelled of %d decided); the team said %s %s for %d of them",
+		e.Rule, e.Correct, e.Fired, e.Precision(), e.Fired, max(e.Decided, e.Fired), e.Urgency, e.Category, e.Support)
 	if e.Deferred+e.Declined+e.Approved > 0 {
 		out += fmt.Sprintf(" (of all it decided, %d deferred, %d declined, %d approved)", e.Deferred, e.Declined, e.Approved)
 	}
@@ -165,6 +175,11 @@ type SuggestOptions struct {
 	// rule tests on the edited rules with it, so what is proposed keeps
 	// them passing.
 	Keep func(Edit) bool
+	// Decided counts, by rule, the requests each rule decided in the
+	// history, labelled or not; nil knows only the labelled ones. A rule
+	// is retargeted only when the labelled are at least half of what it
+	// decided: a few labels say too little of the rest.
+	Decided map[string]int
 }
 
 // Suggestions are the edits Suggest found, in the order to read them, and
@@ -377,10 +392,13 @@ func (m *miner) misfires(skip map[string]bool) []Edit {
 		if best.c == "" {
 			best.c = r.Category
 		}
-		if n <= t.correct || n < m.so.MinSupport {
+		decided := max(m.so.Decided[r.Name], t.fired)
+		if n <= t.correct || n < m.so.MinSupport || 2*t.fired < decided {
+			// Left to phrases: a new rule ahead of this one can take the
+			// mislabelled requests without moving the rest.
 			continue
 		}
-		e := Edit{Kind: Retarget, Rule: r.Name, Urgency: best.u, Category: best.c, Support: n,
+		e := Edit{Kind: Retarget, Rule: r.Name, Urgency: best.u, Category: best.c, Support: n, Decided: decided,
 			Against: t.fired - n, Fired: t.fired, Correct: t.correct, Before: m.before,
 			Deferred: t.deferred, Declined: t.declined, Approved: t.approved}
 		rules := slices.Clone(m.rules)
@@ -506,12 +524,13 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 		}
 		slices.Sort(touched)
 		touched = slices.Compact(touched)
+		var nr classifier.Rule
 		if has {
 			e.Kind, e.Rule = AddPhrase, m.rules[ri].Name
 			rules[ri].Any = append(slices.Clone(rules[ri].Any), e.Phrases...)
 		} else {
 			e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
-			nr := newRule(e.Rule, t, e.Phrases, m.ex, touched)
+			nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
 			e.Estimate = nr.Estimate
 			rules = slices.Insert(rules, defaultIndex(rules), nr)
 		}
@@ -521,6 +540,21 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 		// otherwise: the support is what the edit turns right, and an
 		// edit that only betters the category, say, has none.
 		after, fixed, _, err := m.rescore(rules, touched, right)
+		if err == nil && fixed < m.so.MinSupport {
+			// An earlier rule decides them: a new rule, more specific,
+			// goes ahead of it, and the rest of what it decides stays;
+			// unless that rule has an edit of its own already.
+			if ahead := m.ahead(t, gs, where); ahead >= 0 && !skip[m.rules[ahead].Name] {
+				if has {
+					e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
+					nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
+					e.Estimate = nr.Estimate
+				}
+				rules = slices.Insert(slices.Clone(m.rules), ahead, nr)
+				e.Ahead = m.rules[ahead].Name
+				after, fixed, _, err = m.rescore(rules, touched, right)
+			}
+		}
 		if err != nil || fixed < m.so.MinSupport || !after.Better(m.before) {
 			continue
 		}
@@ -528,6 +562,25 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 		out = append(out, e)
 	}
 	return out
+}
+
+// ahead returns the index of the first rule, other than the default, that
+// decides wrongly a request labelled t saying one of phrases, or -1.
+func (m *miner) ahead(t target, phrases []string, where map[string][]int) int {
+	first := -1
+	for _, g := range phrases {
+		for _, i := range where[g] {
+			e := &m.ex[i]
+			if e.Urgency != t.u || e.Category != t.c || right(e, m.pred[i]) {
+				continue
+			}
+			ri := slices.IndexFunc(m.rules, func(r classifier.Rule) bool { return r.Name == m.pred[i].Rule })
+			if ri >= 0 && !m.rules[ri].Default && (first < 0 || ri < first) {
+				first = ri
+			}
+		}
+	}
+	return first
 }
 
 // cover keeps, best first, up to three phrases that each turn at least
@@ -621,7 +674,11 @@ func Apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
 		case Unbound:
 			out = unbind(out, i)
 		case AddRule:
-			out = slices.Insert(out, defaultIndex(out), classifier.Rule{Name: e.Rule, Any: e.Phrases,
+			at := defaultIndex(out)
+			if a := slices.IndexFunc(out, func(r classifier.Rule) bool { return r.Name == e.Ahead }); e.Ahead != "" && a >= 0 {
+				at = a
+			}
+			out = slices.Insert(out, at, classifier.Rule{Name: e.Rule, Any: e.Phrases,
 				Urgency: e.Urgency, Category: e.Category, Estimate: e.Estimate})
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/config"
@@ -103,10 +104,11 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	// Every team's history, even for one team: an edit of a rule another
 	// team shares is scored on that team's history too.
 	var history []learn.Example
+	decided := decidedCounts{}
 	if *export != "" {
-		history, err = exportHistory(ctx, env, st, *export, *labels, "")
+		history, err = exportHistory(ctx, env, st, *export, *labels, "", decided)
 	} else {
-		history, err = storeHistory(ctx, env, cfg, st, "")
+		history, err = storeHistory(ctx, env, cfg, st, "", decided)
 	}
 	if err != nil {
 		return fail(env, err)
@@ -116,7 +118,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 		return ExitOK
 	}
 	for _, g := range ruleGroups(cfg, *team) {
-		if err := suggestFor(env.Stdout, cfg, g, st, history, *max, tests); err != nil {
+		if err := suggestFor(env.Stdout, cfg, g, st, history, *max, tests, decided); err != nil {
 			return fail(env, err)
 		}
 	}
@@ -221,7 +223,18 @@ func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, 
 	}
 }
 
-func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, max int, tests *ruleTests) error {
+// decidedCounts counts, by team and rule, the requests each rule decided
+// in the history, labelled or not.
+type decidedCounts map[string]map[string]int
+
+func (d decidedCounts) add(team, rule string) {
+	if d[team] == nil {
+		d[team] = map[string]int{}
+	}
+	d[team][rule]++
+}
+
+func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, max int, tests *ruleTests, decided decidedCounts) error {
 	var ex []learn.Example
 	var overridden, timed int
 	actions := map[string]int{}
@@ -251,9 +264,15 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		return nil
 	}
 	team := st.Team(teams[0])
+	byRule := map[string]int{}
+	for t := range g.teams {
+		for r, n := range decided[t] {
+			byRule[r] += n
+		}
+	}
 	var drops []dropped
 	s, err := learn.Suggest(team.Rules.Rules(), classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex,
-		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: tests.vet(cfg, g, st, &drops)})
+		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: tests.vet(cfg, g, st, &drops), Decided: byRule})
 	if err != nil {
 		return err
 	}
@@ -390,7 +409,10 @@ func estimateOff(a learn.Agreement) string {
 // that is not there, a PostgreSQL database no sprintguard has migrated) is
 // a fresh install's, an empty history, and a note on stderr says where it
 // was looked for (see unwritten).
-func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.Settings, team string) ([]learn.Example, error) {
+//
+// A non-nil decided gets, for every team (or team), how many requests each
+// rule decided, labelled or not.
+func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.Settings, team string, decided decidedCounts) ([]learn.Example, error) {
 	if cfg.Storage.Driver != config.DriverPostgres {
 		fresh, err := unwritten(cfg)
 		if err != nil {
@@ -413,8 +435,17 @@ func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.S
 	var ex []learn.Example
 	err = db.View(func(tx triage.Tx) error {
 		var err error
-		ex, err = learn.History(tx, st, team)
-		return err
+		if ex, err = learn.History(tx, st, team); err != nil || decided == nil {
+			return err
+		}
+		err = tx.Requests(team, time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), func(r *triage.Request) error {
+			decided.add(r.Team, r.Decision.Rule)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("count decided requests: %w", err)
+		}
+		return nil
 	})
 	return ex, err
 }
@@ -435,8 +466,9 @@ func labelsBeside(export string) string {
 }
 
 // exportHistory replays an export and labels its requests from the labels
-// file.
-func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, labels, team string) ([]learn.Example, error) {
+// file. A non-nil decided gets how many requests each rule decided in the
+// replay, labelled or not.
+func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, labels, team string, decided decidedCounts) ([]learn.Example, error) {
 	if labels == "" {
 		if labels = labelsBeside(export); labels == "" {
 			return nil, fmt.Errorf("no labels file for %s: put labels.jsonl in it (or %s.labels.jsonl beside it), or pass --labels FILE", export, strings.TrimSuffix(export, ".zip"))
@@ -456,6 +488,13 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 		return nil, err
 	}
 	ex, _ := labelReplay(env, res, ls, labels, team)
+	for _, t := range res.Teams {
+		for _, d := range t.Decisions {
+			if decided != nil && (team == "" || t.Team.Name == team) {
+				decided.add(t.Team.Name, d.Rule)
+			}
+		}
+	}
 	return ex, nil
 }
 
