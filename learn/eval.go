@@ -49,6 +49,9 @@ func Interrupts(u classifier.Urgency) bool { return u == classifier.P1 || u == c
 // Result is how a rule set's decisions compare with the labels.
 type Result struct {
 	N int `json:"n"`
+	// CategoryOnly counts the requests labelled with a category and no
+	// urgency: they count in the category accuracy only.
+	CategoryOnly int `json:"category_only"`
 	// Accuracy of interrupt-or-not, urgency and category, as fractions.
 	Interrupt Score `json:"interrupt"`
 	Urgency   Score `json:"urgency"`
@@ -142,9 +145,17 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 	var worst []Disagreement
 	for i, ex := range examples {
 		d := decisions[i]
-		agreeInterrupt := Interrupts(d.Urgency) == Interrupts(ex.Urgency)
-		res.Interrupt.add(agreeInterrupt)
-		res.Urgency.add(d.Urgency == ex.Urgency)
+		// A label without an urgency is of the category only, as when the
+		// on-call changed just that: the urgency scores leave it out.
+		urgencyLabelled := ex.Urgency.Valid()
+		if !urgencyLabelled {
+			res.CategoryOnly++
+		}
+		agreeInterrupt := !urgencyLabelled || Interrupts(d.Urgency) == Interrupts(ex.Urgency)
+		if urgencyLabelled {
+			res.Interrupt.add(agreeInterrupt)
+			res.Urgency.add(d.Urgency == ex.Urgency)
+		}
 		// A label without a category (a labels file may leave it out)
 		// says nothing of it, as Agreement counts it.
 		if ex.Category != "" {
@@ -155,16 +166,19 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 		if ex.Urgency.Valid() {
 			per[ex.Urgency-1].Labelled++
 		}
-		if d.Urgency.Valid() {
+		if urgencyLabelled && d.Urgency.Valid() {
 			per[d.Urgency-1].Decided++
 			if d.Urgency == ex.Urgency {
 				per[d.Urgency-1].Correct++
 			}
 		}
-		if right(&ex, d) {
+		if right(&ex, d) || !urgencyLabelled && d.Category == ex.Category {
 			continue
 		}
-		sev := abs(int(d.Urgency) - int(ex.Urgency))
+		sev := 0
+		if urgencyLabelled {
+			sev = abs(int(d.Urgency) - int(ex.Urgency))
+		}
 		if !agreeInterrupt {
 			sev += 10
 		}

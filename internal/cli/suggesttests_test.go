@@ -119,3 +119,15 @@ func TestRulesSuggestRetargetsOnMostOfWhatARuleDecided(t *testing.T) {
 		t.Errorf("retargets how-do-i on 11 labelled of the 33 it decided:\n%s", out)
 	}
 }
+
+// A labels line with a category and no urgency is the on-call changing
+// only the category in Slack: replay and rules suggest take it (issue 12).
+func TestReplayAndSuggestTakeACategoryOnlyLabel(t *testing.T) {
+	labels := writeFile(t, t.TempDir(), "labels.jsonl", strings.Replace(exampleLabels, `"ts": "1788191993.442568", "urgency": "P1", "category": "incident", "time_spent": 2`, `"ts": "1788191993.442568", "category": "question"`, 1))
+	for _, args := range [][]string{{"replay"}, {"rules", "suggest", "--team", "platform"}} {
+		code, out, errs := run(t, append(args, "--export", repo("examples", "slack-export"), "--labels", labels, "--config", repo("examples", "sprintguard.yaml"))...)
+		if code != ExitOK {
+			t.Errorf("%s: exit %d\n%s%s", args[0], code, out, errs)
+		}
+	}
+}
