@@ -55,7 +55,7 @@ rules file, for review and git apply; nothing is written. Its paths are from the
 directory when the rules file is below it, else from the config file's directory: a line
 before the diff says which, and git apply runs there. With --export, the labels file
 (channel, ts, urgency, category, time_spent, action: defer, approve or decline, which may
-stand in for urgency) is the history instead of the store. time_spent is a number in the
+stand in for urgency; a category alone labels the category only) is the history instead of the store. time_spent is a number in the
 team's unit, or hours and minutes ("2h", "90m", "1h30m") for a team counting hours. A message
 labelled twice is an error naming the first line.
 With nothing to learn from it prints "no overrides yet" and exits 0. That includes a fresh
