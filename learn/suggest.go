@@ -93,10 +93,7 @@ func (e Edit) Precision() float64 { return percent(e.Correct, e.Fired) }
 
 // Describe says what the edit does and why, in one line.
 func (e Edit) Describe() string {
-	quoted := make([]string, len(e.Phrases))
-	for i, p := range e.Phrases {
-		quoted[i] = fmt.Sprintf("%q", p)
-	}
+	quoted := e.quoted()
 	switch e.Kind {
 	case AddPhrase:
 		return fmt.Sprintf("add %s to rule `%s`: %d overridden requests say it, %d labelled otherwise do too",
@@ -132,12 +129,18 @@ func (e Edit) Describe() string {
 	return out
 }
 
+// quoted are the edit's phrases, each in double quotes.
+func (e Edit) quoted() []string {
+	out := make([]string, len(e.Phrases))
+	for i, p := range e.Phrases {
+		out[i] = fmt.Sprintf("%q", p)
+	}
+	return out
+}
+
 // Summary says what the edit changes, without the figures, in a few words.
 func (e Edit) Summary() string {
-	quoted := make([]string, len(e.Phrases))
-	for i, p := range e.Phrases {
-		quoted[i] = fmt.Sprintf("%q", p)
-	}
+	quoted := e.quoted()
 	switch e.Kind {
 	case AddPhrase:
 		return fmt.Sprintf("add %s to rule `%s`", strings.Join(quoted, ", "), e.Rule)
