@@ -2,6 +2,7 @@ package learn
 
 import (
 	"cmp"
+	"encoding/json"
 	"runtime"
 	"slices"
 	"sync"
@@ -48,6 +49,9 @@ func Interrupts(u classifier.Urgency) bool { return u == classifier.P1 || u == c
 // Result is how a rule set's decisions compare with the labels.
 type Result struct {
 	N int `json:"n"`
+	// CategoryOnly counts the requests labelled with a category and no
+	// urgency: they count in the category accuracy only.
+	CategoryOnly int `json:"category_only"`
 	// Accuracy of interrupt-or-not, urgency and category, as fractions.
 	Interrupt Score `json:"interrupt"`
 	Urgency   Score `json:"urgency"`
@@ -73,7 +77,8 @@ type Score struct {
 }
 
 // UrgencyScore is precision and recall of one urgency level. Precision is
-// 0 when the rules never chose the level (Decided is 0).
+// 0 when the rules never chose the level (Decided is 0), and Recall when
+// nothing was labelled it; in JSON both are then null, as the text's "-".
 type UrgencyScore struct {
 	Urgency   classifier.Urgency `json:"urgency"`
 	Labelled  int                `json:"labelled"`
@@ -81,6 +86,24 @@ type UrgencyScore struct {
 	Correct   int                `json:"correct"`
 	Precision float64            `json:"precision"`
 	Recall    float64            `json:"recall"`
+}
+
+// MarshalJSON writes a precision or recall with nothing to measure it on
+// as null, so that a reader cannot take it for a rule always wrong.
+func (u UrgencyScore) MarshalJSON() ([]byte, error) {
+	type plain UrgencyScore
+	out := struct {
+		plain
+		Precision *float64 `json:"precision"`
+		Recall    *float64 `json:"recall"`
+	}{plain: plain(u)}
+	if u.Decided > 0 {
+		out.Precision = &u.Precision
+	}
+	if u.Labelled > 0 {
+		out.Recall = &u.Recall
+	}
+	return json.Marshal(out)
 }
 
 // Disagreement is one request where the rules and the label differ.
@@ -122,9 +145,17 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 	var worst []Disagreement
 	for i, ex := range examples {
 		d := decisions[i]
-		agreeInterrupt := Interrupts(d.Urgency) == Interrupts(ex.Urgency)
-		res.Interrupt.add(agreeInterrupt)
-		res.Urgency.add(d.Urgency == ex.Urgency)
+		// A label without an urgency is of the category only, as when the
+		// on-call changed just that: the urgency scores leave it out.
+		urgencyLabelled := ex.Urgency.Valid()
+		if !urgencyLabelled {
+			res.CategoryOnly++
+		}
+		agreeInterrupt := !urgencyLabelled || Interrupts(d.Urgency) == Interrupts(ex.Urgency)
+		if urgencyLabelled {
+			res.Interrupt.add(agreeInterrupt)
+			res.Urgency.add(d.Urgency == ex.Urgency)
+		}
 		// A label without a category (a labels file may leave it out)
 		// says nothing of it, as Agreement counts it.
 		if ex.Category != "" {
@@ -135,16 +166,19 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 		if ex.Urgency.Valid() {
 			per[ex.Urgency-1].Labelled++
 		}
-		if d.Urgency.Valid() {
+		if urgencyLabelled && d.Urgency.Valid() {
 			per[d.Urgency-1].Decided++
 			if d.Urgency == ex.Urgency {
 				per[d.Urgency-1].Correct++
 			}
 		}
-		if right(&ex, d) {
+		if right(&ex, d) || !urgencyLabelled && d.Category == ex.Category {
 			continue
 		}
-		sev := abs(int(d.Urgency) - int(ex.Urgency))
+		sev := 0
+		if urgencyLabelled {
+			sev = abs(int(d.Urgency) - int(ex.Urgency))
+		}
 		if !agreeInterrupt {
 			sev += 10
 		}

@@ -290,7 +290,8 @@ func (rec labelRecord) example(file string, line int, categories []string) (Exam
 	var u classifier.Urgency
 	urgent := true // whether u is known, for the interrupt check
 	if strings.TrimSpace(rec.Urgency) == "" {
-		problems, urgent = append(problems, "no urgency; write P1, P2, P3 or P4"), false
+		// Labelled for the category only (which is required below).
+		urgent = false
 	} else if v, err := classifier.ParseUrgency(strings.TrimSpace(rec.Urgency)); err != nil {
 		problems, urgent = append(problems, "urgency: "+err.Error()), false
 	} else {

@@ -71,7 +71,7 @@ func TestReadLabelsErrors(t *testing.T) {
 		{"interrupt neither string nor boolean", `{"text": "x", "urgency": "P3", "interrupt": {"v": 1}, "category": "other"}`, []string{`f:1: not a labelled request: interrupt must be yes or no (or true or false), got {"v": 1}`}},
 		{"boolean interrupt disagrees", `{"text": "x", "urgency": "P3", "interrupt": true, "category": "other"}`, []string{`f:1: interrupt is "true" but urgency P3 does not interrupt`}},
 		{"unknown urgency", `{"text": "x", "urgency": "P5", "category": "other"}`, []string{`f:1: urgency: invalid urgency "P5"`}},
-		{"no urgency", `{"text": "x", "category": "other"}`, []string{"f:1: no urgency"}},
+		{"no urgency nor category", `{"text": "x"}`, []string{"f:1: no category"}},
 		{"no category", `{"text": "x", "urgency": "P2"}`, []string{"f:1: no category"}},
 		{"no text", `{"urgency": "P2", "category": "x"}`, []string{"f:1: no text"}},
 		{"interrupt disagrees", `{"text": "x", "urgency": "P3", "interrupt": "yes", "category": "other"}` + "\n" +

@@ -22,7 +22,8 @@ import (
 //	{"channel": "C0123" or "#help", "ts": "1767710400.000200", "urgency": "P2",
 //	 "category": "access", "time_spent": 1.5}
 //
-// urgency is required; category and time_spent are optional.
+// urgency is required unless an action or a category stands in for it;
+// category and time_spent are optional.
 type FileLabel struct {
 	Where     string // FILE:LINE
 	Channel   string
@@ -37,6 +38,10 @@ type FileLabel struct {
 	// UrgencyFromAction says the line gave an action and no urgency: the
 	// label's urgency is what the action says of the rules' (see History).
 	UrgencyFromAction bool
+	// CategoryOnly says the line gave a category and neither urgency nor
+	// action: the urgency stays the rules', as when the on-call changes
+	// only the category in Slack.
+	CategoryOnly bool
 	// Hours says time_spent was a duration ("2h", "90m"), so Actual is in
 	// hours, which only a team counting hours can use.
 	Hours bool
@@ -123,10 +128,13 @@ func messageLabel(line []byte, where string, categories []string, seen map[strin
 		problems = append(problems, fmt.Sprintf("action %q: use %s, %s or %s (or leave it out)", w.Action, triage.ActDeferReq, triage.ActApprove, triage.ActDecline))
 	}
 	var u classifier.Urgency
-	if w.Urgency != "" || w.Action == "" {
+	// In Slack the on-call may change the category alone: a line with a
+	// category and neither urgency nor action labels the category only.
+	categoryOnly := w.Urgency == "" && w.Action == "" && w.Category != ""
+	if w.Urgency != "" || w.Action == "" && !categoryOnly {
 		var err error
 		if u, err = classifier.ParseUrgency(w.Urgency); err != nil {
-			problems = append(problems, fmt.Sprintf("urgency %q: use P1, P2, P3 or P4 (it may be left out when an action is given)", w.Urgency))
+			problems = append(problems, fmt.Sprintf("urgency %q: use P1, P2, P3 or P4 (it may be left out when an action or a category is given)", w.Urgency))
 		}
 	}
 	category, known := ruleCategory(w.Category, categories)
@@ -142,7 +150,7 @@ func messageLabel(line []byte, where string, categories []string, seen map[strin
 	}
 	seen[key] = where
 	return FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: category,
-		Action: w.Action, UrgencyFromAction: w.Urgency == "",
+		Action: w.Action, UrgencyFromAction: w.Urgency == "" && !categoryOnly, CategoryOnly: categoryOnly,
 		Actual: spent, HasActual: has, Hours: hours}, nil
 }
 
@@ -205,7 +213,7 @@ func Join(labels []FileLabel, reqs []*triage.Request, team *triage.Team) (ex []E
 		// counts points, as a tracker's "time-spent: 2h" does not.
 		e.Actual, e.HasActual = l.Actual, l.HasActual && (!l.Hours || team == nil || team.Budget.Unit == "hours")
 		e.Urgency = l.Urgency
-		if l.UrgencyFromAction {
+		if l.UrgencyFromAction || l.CategoryOnly {
 			e.Urgency = r.Decision.Urgency
 		}
 		e.Overridden = e.Urgency != r.Decision.Urgency || l.Category != "" && l.Category != r.Decision.Category

@@ -66,7 +66,7 @@ func TestReadMessageLabelsReportsEveryProblem(t *testing.T) {
 		t.Errorf("got %d labels with the errors, want none", len(got))
 	}
 	want := []string{
-		`l.jsonl:1: urgency "P9": use P1, P2, P3 or P4 (it may be left out when an action is given); category "outage" is none the rules use (access, incident, other)`,
+		`l.jsonl:1: urgency "P9": use P1, P2, P3 or P4 (it may be left out when an action or a category is given); category "outage" is none the rules use (access, incident, other)`,
 		`l.jsonl:3: needs "channel" and "ts": the Slack message the request came from; time_spent -2 is negative`,
 	}
 	if err == nil || err.Error() != strings.Join(want, "\n") {

@@ -145,6 +145,13 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 					}
 				}
 			}
+			if e.Ahead != "" {
+				n, err := rule(e.Ahead)
+				if err != nil {
+					return nil, err
+				}
+				def = n // the rule to go before, in the default's stead
+			}
 			if def == nil {
 				return nil, fmt.Errorf("no default rule in the rules file to put rule `%s` before", e.Rule)
 			}
@@ -270,11 +277,13 @@ func flowList(items []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// quote writes s plain when it is words that YAML reads back as
-// the same string, else double-quoted.
+// quote writes s plain when it is one word that YAML reads back as the
+// same string, else double-quoted: rules files quote their phrases of
+// several words, so that "few times" reads as one phrase beside the
+// others.
 func quote(s string) string {
-	plain := s != "" && s[0] != ' ' && s[len(s)-1] != ' ' && !strings.ContainsFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == ' ' || r == '_' || r == '-')
+	plain := s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
 	})
 	switch s {
 	case "true", "false", "yes", "no", "on", "off", "null", "y", "n":

@@ -54,12 +54,12 @@ func TestPatchWritesEditsAsAPersonWould(t *testing.T) {
 	}
 	got := string(out)
 	wantIn(t, got,
-		`    any: [down, "500s", site is down, "true"]   # keep this comment`+"\n",
-		"      - permission\n      - locked out\n    urgency: P3\n",
-		"  - name: staging\n    any: [preview env]\n    all: [staging]\n",
+		`    any: [down, "500s", "site is down", "true"]   # keep this comment`+"\n",
+		"      - permission\n      - \"locked out\"\n    urgency: P3\n",
+		"  - name: staging\n    any: [\"preview env\"]\n    all: [staging]\n",
 		"    urgency: P4\n    category: question\n",
 		"    any: [one, 'it''s',\n          \"two\", three]  # the list goes on\n",
-		"  - name: learned-infra_change-cert\n    any: [certificate expired]\n    urgency: P2\n    category: infra_change\n    estimate: 1.5\n\n  - name: fallback\n",
+		"  - name: learned-infra_change-cert\n    any: [\"certificate expired\"]\n    urgency: P2\n    category: infra_change\n    estimate: 1.5\n\n  - name: fallback\n",
 	)
 	// The result still reads as the same rules plus the edits.
 	var doc struct {
@@ -75,7 +75,7 @@ func TestPatchWritesEditsAsAPersonWould(t *testing.T) {
 		t.Errorf("rules read back %+v", doc.Rules)
 	}
 	diff := Diff("rules.yaml", []byte(rulesFile), out)
-	if !strings.HasPrefix(diff, "--- a/rules.yaml\n+++ b/rules.yaml\n@@") || !strings.Contains(diff, "+      - locked out\n") {
+	if !strings.HasPrefix(diff, "--- a/rules.yaml\n+++ b/rules.yaml\n@@") || !strings.Contains(diff, "+      - \"locked out\"\n") {
 		t.Errorf("diff:\n%s", diff)
 	}
 	if Diff("rules.yaml", out, out) != "" {

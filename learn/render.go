@@ -18,7 +18,11 @@ func FormatText(r Result) string {
 	b.WriteString("accuracy (agreement with the labels)\n")
 	fmt.Fprintf(&b, "interrupt-or-not  %s\n", pct(r.Interrupt))
 	fmt.Fprintf(&b, "urgency           %s\n", pct(r.Urgency))
-	fmt.Fprintf(&b, "category          %s\n\n", pct(r.Category))
+	fmt.Fprintf(&b, "category          %s\n", pct(r.Category))
+	if r.CategoryOnly > 0 {
+		fmt.Fprintf(&b, "%d requests labelled for category only: counted in the category accuracy only\n", r.CategoryOnly)
+	}
+	b.WriteString("\n")
 
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "urgency\tlabelled\tdecided\tprecision\trecall\t")

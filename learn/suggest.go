@@ -74,6 +74,12 @@ type Edit struct {
 	// For Waits they count its interrupts and those the team kept as
 	// interrupts: its precision on the interrupt line.
 	Fired, Correct int
+	// Decided counts, for Retarget, the requests the rule decided in the
+	// history, labelled or not: Fired are the labelled ones.
+	Decided int
+	// Ahead names, for AddRule, the rule the new rule goes before, being
+	// more specific; "" puts it before the default rule.
+	Ahead string
 	// Before and After score the rules on the history without and with
 	// this edit alone.
 	Before, After Agreement
@@ -87,17 +93,18 @@ func (e Edit) Precision() float64 { return percent(e.Correct, e.Fired) }
 
 // Describe says what the edit does and why, in one line.
 func (e Edit) Describe() string {
-	quoted := make([]string, len(e.Phrases))
-	for i, p := range e.Phrases {
-		quoted[i] = fmt.Sprintf("%q", p)
-	}
+	quoted := e.quoted()
 	switch e.Kind {
 	case AddPhrase:
 		return fmt.Sprintf("add %s to rule `%s`: %d overridden requests say it, %d labelled otherwise do too",
 			strings.Join(quoted, ", "), e.Rule, e.Support, e.Against)
 	case AddRule:
-		return fmt.Sprintf("new rule `%s` (%s %s) on %s: %d requests no rule gets right, %d labelled otherwise",
-			e.Rule, e.Urgency, e.Category, strings.Join(quoted, ", "), e.Support, e.Against)
+		where := ""
+		if e.Ahead != "" {
+			where = fmt.Sprintf(", before rule `%s`, which decides them otherwise", e.Ahead)
+		}
+		return fmt.Sprintf("new rule `%s` (%s %s) on %s%s: %d requests no rule gets right, %d labelled otherwise",
+			e.Rule, e.Urgency, e.Category, strings.Join(quoted, ", "), where, e.Support, e.Against)
 	case Waits:
 		return fmt.Sprintf("rule `%s` calls interrupts the team let wait: of its %d interrupts, %d were deferred, %d declined and %d lowered by hand; %d stayed interrupts (%d approved): precision %.0f%% on the interrupt line; make it %s",
 			e.Rule, e.Fired, e.Deferred, e.Declined, e.Lowered, e.Correct, e.Approved, e.Precision(), e.Urgency)
@@ -114,12 +121,39 @@ func (e Edit) Describe() string {
 		return fmt.Sprintf("rule `%s` %s but its %d requests resolved with the time spent took a median of %g; estimate %g is nearer for %d of them, farther for %d",
 			e.Rule, from, e.Timed, e.Estimate, e.Estimate, e.Support, e.Against)
 	}
-	out := fmt.Sprintf("rule `%s` misfires: right on %d of %d requests it decided (precision %.0f%%); the team said %s %s for %d of them",
-		e.Rule, e.Correct, e.Fired, e.Precision(), e.Urgency, e.Category, e.Support)
+	out := fmt.Sprintf("rule `%s` misfires: right on %d of %d labelled requests (precision %.0f%%, on %d labelled of %d decided); the team said %s %s for %d of them",
+		e.Rule, e.Correct, e.Fired, e.Precision(), e.Fired, max(e.Decided, e.Fired), e.Urgency, e.Category, e.Support)
 	if e.Deferred+e.Declined+e.Approved > 0 {
 		out += fmt.Sprintf(" (of all it decided, %d deferred, %d declined, %d approved)", e.Deferred, e.Declined, e.Approved)
 	}
 	return out
+}
+
+// quoted are the edit's phrases, each in double quotes.
+func (e Edit) quoted() []string {
+	out := make([]string, len(e.Phrases))
+	for i, p := range e.Phrases {
+		out[i] = fmt.Sprintf("%q", p)
+	}
+	return out
+}
+
+// Summary says what the edit changes, without the figures, in a few words.
+func (e Edit) Summary() string {
+	quoted := e.quoted()
+	switch e.Kind {
+	case AddPhrase:
+		return fmt.Sprintf("add %s to rule `%s`", strings.Join(quoted, ", "), e.Rule)
+	case AddRule:
+		return fmt.Sprintf("new rule `%s` (%s %s)", e.Rule, e.Urgency, e.Category)
+	case Retarget:
+		return fmt.Sprintf("retarget rule `%s` to %s %s", e.Rule, e.Urgency, e.Category)
+	case Unbound:
+		return fmt.Sprintf("take the bound off rule `%s`", e.Rule)
+	case Reestimate:
+		return fmt.Sprintf("estimate rule `%s` %g", e.Rule, e.Estimate)
+	}
+	return fmt.Sprintf("make rule `%s` %s", e.Rule, e.Urgency)
 }
 
 // SuggestOptions tunes Suggest; zero values take the defaults.
@@ -139,6 +173,16 @@ type SuggestOptions struct {
 	// estimate must be from the median time spent on its requests for
 	// Suggest to propose another (2).
 	EstimateFactor float64
+	// Keep, when set, vets each edit of what the rules decide before it is
+	// ranked: an edit it refuses is not proposed. The CLI runs the team's
+	// rule tests on the edited rules with it, so what is proposed keeps
+	// them passing.
+	Keep func(Edit) bool
+	// Decided counts, by rule, the requests each rule decided in the
+	// history, labelled or not; nil knows only the labelled ones. A rule
+	// is retargeted only when the labelled are at least half of what it
+	// decided: a few labels say too little of the rest.
+	Decided map[string]int
 }
 
 // Suggestions are the edits Suggest found, in the order to read them, and
@@ -199,6 +243,9 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 		edits = append(edits, e)
 	}
 	edits = append(edits, m.phrases(retargeted)...)
+	if so.Keep != nil {
+		edits = slices.DeleteFunc(edits, func(e Edit) bool { return !so.Keep(e) })
+	}
 	slices.SortStableFunc(edits, func(a, b Edit) int {
 		return cmp.Compare(gain(b), gain(a))
 	})
@@ -217,7 +264,7 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 	edits = append(edits, est...)
 	// The baseline's decisions are the rules' as they are: scoring them
 	// again would classify the whole history twice.
-	out := &Suggestions{Before: score(ex, m.pred), Now: m.before, Edits: edits, Rules: apply(m.rules, edits)}
+	out := &Suggestions{Before: score(ex, m.pred), Now: m.before, Edits: edits, Rules: Apply(m.rules, edits)}
 	final, err := classifier.Compile(out.Rules, opt)
 	if err != nil {
 		return nil, fmt.Errorf("compile suggested rules: %w", err)
@@ -348,10 +395,13 @@ func (m *miner) misfires(skip map[string]bool) []Edit {
 		if best.c == "" {
 			best.c = r.Category
 		}
-		if n <= t.correct || n < m.so.MinSupport {
+		decided := max(m.so.Decided[r.Name], t.fired)
+		if n <= t.correct || n < m.so.MinSupport || 2*t.fired < decided {
+			// Left to phrases: a new rule ahead of this one can take the
+			// mislabelled requests without moving the rest.
 			continue
 		}
-		e := Edit{Kind: Retarget, Rule: r.Name, Urgency: best.u, Category: best.c, Support: n,
+		e := Edit{Kind: Retarget, Rule: r.Name, Urgency: best.u, Category: best.c, Support: n, Decided: decided,
 			Against: t.fired - n, Fired: t.fired, Correct: t.correct, Before: m.before,
 			Deferred: t.deferred, Declined: t.declined, Approved: t.approved}
 		rules := slices.Clone(m.rules)
@@ -477,12 +527,13 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 		}
 		slices.Sort(touched)
 		touched = slices.Compact(touched)
+		var nr classifier.Rule
 		if has {
 			e.Kind, e.Rule = AddPhrase, m.rules[ri].Name
 			rules[ri].Any = append(slices.Clone(rules[ri].Any), e.Phrases...)
 		} else {
 			e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
-			nr := newRule(e.Rule, t, e.Phrases, m.ex, touched)
+			nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
 			e.Estimate = nr.Estimate
 			rules = slices.Insert(rules, defaultIndex(rules), nr)
 		}
@@ -492,6 +543,21 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 		// otherwise: the support is what the edit turns right, and an
 		// edit that only betters the category, say, has none.
 		after, fixed, _, err := m.rescore(rules, touched, right)
+		if err == nil && fixed < m.so.MinSupport {
+			// An earlier rule decides them: a new rule, more specific,
+			// goes ahead of it, and the rest of what it decides stays;
+			// unless that rule has an edit of its own already.
+			if ahead := m.ahead(t, gs, where); ahead >= 0 && !skip[m.rules[ahead].Name] {
+				if has {
+					e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
+					nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
+					e.Estimate = nr.Estimate
+				}
+				rules = slices.Insert(slices.Clone(m.rules), ahead, nr)
+				e.Ahead = m.rules[ahead].Name
+				after, fixed, _, err = m.rescore(rules, touched, right)
+			}
+		}
 		if err != nil || fixed < m.so.MinSupport || !after.Better(m.before) {
 			continue
 		}
@@ -499,6 +565,25 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 		out = append(out, e)
 	}
 	return out
+}
+
+// ahead returns the index of the first rule, other than the default, that
+// decides wrongly a request labelled t saying one of phrases, or -1.
+func (m *miner) ahead(t target, phrases []string, where map[string][]int) int {
+	first := -1
+	for _, g := range phrases {
+		for _, i := range where[g] {
+			e := &m.ex[i]
+			if e.Urgency != t.u || e.Category != t.c || right(e, m.pred[i]) {
+				continue
+			}
+			ri := slices.IndexFunc(m.rules, func(r classifier.Rule) bool { return r.Name == m.pred[i].Rule })
+			if ri >= 0 && !m.rules[ri].Default && (first < 0 || ri < first) {
+				first = ri
+			}
+		}
+	}
+	return first
 }
 
 // cover keeps, best first, up to three phrases that each turn at least
@@ -575,8 +660,8 @@ func newRule(name string, t target, phrases []string, ex []Example, touched []in
 	return classifier.Rule{Name: name, Any: phrases, Urgency: t.u, Category: t.c, Estimate: est}
 }
 
-// apply makes every edit on a copy of rules.
-func apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
+// Apply makes every edit on a copy of rules and returns the copy.
+func Apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
 	out := slices.Clone(rules)
 	for _, e := range edits {
 		i := slices.IndexFunc(out, func(r classifier.Rule) bool { return r.Name == e.Rule })
@@ -592,7 +677,11 @@ func apply(rules []classifier.Rule, edits []Edit) []classifier.Rule {
 		case Unbound:
 			out = unbind(out, i)
 		case AddRule:
-			out = slices.Insert(out, defaultIndex(out), classifier.Rule{Name: e.Rule, Any: e.Phrases,
+			at := defaultIndex(out)
+			if a := slices.IndexFunc(out, func(r classifier.Rule) bool { return r.Name == e.Ahead }); e.Ahead != "" && a >= 0 {
+				at = a
+			}
+			out = slices.Insert(out, at, classifier.Rule{Name: e.Rule, Any: e.Phrases,
 				Urgency: e.Urgency, Category: e.Category, Estimate: e.Estimate})
 		}
 	}
@@ -611,7 +700,7 @@ func ScoreEdit(set *classifier.Set, opt classifier.Options, ex []Example, defaul
 	if e.Kind != AddRule && !slices.ContainsFunc(rules, func(r classifier.Rule) bool { return r.Name == e.Rule }) {
 		return before, after, fmt.Errorf("score edit: no rule %q", e.Rule)
 	}
-	edited, err := classifier.Compile(apply(rules, []Edit{e}), opt)
+	edited, err := classifier.Compile(Apply(rules, []Edit{e}), opt)
 	if err != nil {
 		return before, after, fmt.Errorf("compile edited rules: %w", err)
 	}

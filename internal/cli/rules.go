@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,9 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sprintguard/sprintguard/internal/typo"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // rulesTestFile is the format of `sprintguard rules test FILE`.
@@ -50,15 +54,13 @@ const defaultCaseTime = "2026-01-06T10:30"
 var rulesUsage = []struct{ name, line string }{
 	{"rules test", "rules test FILE [--config FILE]"},
 	{"rules eval", "rules eval LABELS|--history [--team T] [--split S] [--format text|json] [--min-accuracy X] [--config FILE]"},
-	{"rules suggest", "rules suggest [--team T] [--export DIR|ZIP [--labels FILE]] [--max N] [--config FILE]"},
+	{"rules suggest", "rules suggest [--team T] [--export DIR|ZIP [--labels FILE]] [--tests FILE] [--max N] [--config FILE]"},
 }
 
 // rulesSynopsis returns the usage of the rules subcommand name for its
-// -h: its own line, or, for `rules` and `rules test`, whose -h is the
-// same (the flags are parsed before the subcommand is known), every
-// subcommand's line.
+// -h: its own line, or, for `rules`, every subcommand's line.
 func rulesSynopsis(name string) (string, bool) {
-	if name == "rules test" || name == "rules" {
+	if name == "rules" {
 		lines := make([]string, len(rulesUsage))
 		for i, u := range rulesUsage {
 			lines[i] = u.line
@@ -80,7 +82,12 @@ func runRules(ctx context.Context, env Env, args []string) int {
 	if len(args) > 0 && args[0] == "eval" {
 		return runRulesEval(ctx, env, args[1:])
 	}
-	fs, path := flags(env, "rules test")
+	// `rules test -h` is the test's own usage; `rules -h` lists them all.
+	name := "rules"
+	if len(args) > 0 && args[0] == "test" {
+		name = "rules test"
+	}
+	fs, path := flags(env, name)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -97,6 +104,28 @@ func runRules(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return configFailed(env, err)
 	}
+	if err := checkCaseRules(st, tf, file); err != nil {
+		return fail(env, err)
+	}
+	failures := runCases(st, tf, file)
+	if len(failures) == 0 {
+		fmt.Fprintf(env.Stdout, "%s: %d passed, 0 failed\n", file, len(tf.Cases))
+		return ExitOK
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHERE\tCASE\tEXPECTED\tGOT\tWHY")
+	for _, f := range failures {
+		fmt.Fprintln(tw, strings.Join(f, "\t"))
+	}
+	tw.Flush()
+	failed := failedCases(failures)
+	fmt.Fprintf(env.Stdout, "%s: %d passed, %d failed\n", file, len(tf.Cases)-failed, failed)
+	return ExitFail
+}
+
+// runCases classifies every case of tf, read from file, with st and
+// returns a row per unmet expectation: where, case, expected, got, why.
+func runCases(st *triage.Settings, tf *rulesTestFile, file string) [][]string {
 	var failures [][]string
 	for i, c := range tf.Cases {
 		name := c.Name
@@ -135,22 +164,53 @@ func runRules(ctx context.Context, env Env, args []string) int {
 			failures = append(failures, []string{where, name, "labels=" + labelList(*c.Expect.Labels), "labels=" + labelList(res.Decision.Labels), res.Explanation})
 		}
 	}
-	if len(failures) == 0 {
-		fmt.Fprintf(env.Stdout, "%s: %d passed, 0 failed\n", file, len(tf.Cases))
-		return ExitOK
+	return failures
+}
+
+// checkCaseRules reports, at FILE:LINE, every case that expects a rule or
+// modifier its team's rules do not have, with the nearest one's name: a
+// misspelt rule would otherwise only ever show as a mismatch.
+func checkCaseRules(st *triage.Settings, tf *rulesTestFile, file string) error {
+	var errs []string
+	for _, c := range tf.Cases {
+		var names []string
+		for _, t := range st.Teams {
+			if team := cmp.Or(c.Team, tf.Team); team == "" || t.Name == team {
+				for _, r := range t.Rules.Rules() {
+					names = append(names, r.Name)
+				}
+			}
+		}
+		for _, want := range []struct{ key, name string }{{"rule", c.Expect.Rule}, {"modifier", c.Expect.Modifier}} {
+			if want.name == "" || slices.Contains(names, want.name) {
+				continue
+			}
+			msg := fmt.Sprintf("%s:%d: expect %s: no rule %q", file, c.line, want.key, want.name)
+			if near := typo.Closest(want.name, names); near != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", near)
+			} else if len(names) > 0 {
+				// Too far off for a typo, the nearest still says where to look.
+				near := slices.MinFunc(names, func(a, b string) int {
+					return cmp.Compare(typo.Distance(want.name, a), typo.Distance(want.name, b))
+				})
+				msg += fmt.Sprintf(" (the nearest is %q)", near)
+			}
+			errs = append(errs, msg)
+		}
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WHERE\tCASE\tEXPECTED\tGOT\tWHY")
-	for _, f := range failures {
-		fmt.Fprintln(tw, strings.Join(f, "\t"))
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
 	}
-	tw.Flush()
+	return nil
+}
+
+// failedCases counts the cases with a row in failures.
+func failedCases(failures [][]string) int {
 	failed := map[string]bool{}
 	for _, f := range failures {
 		failed[f[0]] = true
 	}
-	fmt.Fprintf(env.Stdout, "%s: %d passed, %d failed\n", file, len(tf.Cases)-len(failed), len(failed))
-	return ExitFail
+	return len(failed)
 }
 
 func readRulesTest(file string) (*rulesTestFile, error) {

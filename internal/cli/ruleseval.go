@@ -62,7 +62,7 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	var examples []learn.Example
 	source, what := "", "all records"
 	if *history {
-		examples, err = storeHistory(ctx, env, cfg, st, t.Name)
+		examples, err = storeHistory(ctx, env, cfg, st, t.Name, nil)
 		if err != nil {
 			return fail(env, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/config"
@@ -42,6 +43,9 @@ Every on-call action on a request is a label, and rules suggest learns from all 
 An edit needs 3 requests that support it, whatever its kind: requests it turns right (urgency
 and category for a phrase, a new rule or a retarget; urgency for an edit of the urgency only:
 deferred, declined, bound), or, for an estimate, resolved requests the new one is nearer to.
+Every edit of what the rules decide is checked against the team's rule tests (--tests, or
+rules_test.yaml beside the config file): an edit that makes a case fail is not proposed, and a
+"# dropped:" line says which and how many cases it broke, so the diff keeps rules test green.
 An edit of a rule other teams use too (their own rules reuse it by its YAML anchor, or they
 use the shared rules) says so, with the score on their history before and after it: the diff
 edits the rule where it is written, so applying it changes their rules too.
@@ -51,7 +55,7 @@ rules file, for review and git apply; nothing is written. Its paths are from the
 directory when the rules file is below it, else from the config file's directory: a line
 before the diff says which, and git apply runs there. With --export, the labels file
 (channel, ts, urgency, category, time_spent, action: defer, approve or decline, which may
-stand in for urgency) is the history instead of the store. time_spent is a number in the
+stand in for urgency; a category alone labels the category only) is the history instead of the store. time_spent is a number in the
 team's unit, or hours and minutes ("2h", "90m", "1h30m") for a team counting hours. A message
 labelled twice is an error naming the first line.
 With nothing to learn from it prints "no overrides yet" and exits 0. That includes a fresh
@@ -75,6 +79,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	export := fs.String("export", "", "learn from this Slack export (a `DIR` or .zip) and its labels file instead of the store")
 	labels := fs.String("labels", "", "the export's labels `FILE` (default: labels.jsonl in the export, or EXPORT.labels.jsonl beside it)")
 	max := fs.Int("max", 10, "at most `N` edits per rules file of what the rules decide, and N of estimates")
+	testsFile := fs.String("tests", "", "the team's rule tests `FILE`: an edit that makes a case fail is not proposed (default: rules_test.yaml beside the config file, when there is one)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -92,13 +97,18 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	if _, code := pickTeams(env, "rules suggest", st, *team); code != ExitOK {
 		return code
 	}
+	tests, err := suggestTests(*testsFile, cfg.Path)
+	if err != nil {
+		return fail(env, err)
+	}
 	// Every team's history, even for one team: an edit of a rule another
 	// team shares is scored on that team's history too.
 	var history []learn.Example
+	decided := decidedCounts{}
 	if *export != "" {
-		history, err = exportHistory(ctx, env, st, *export, *labels, "")
+		history, err = exportHistory(ctx, env, st, *export, *labels, "", decided)
 	} else {
-		history, err = storeHistory(ctx, env, cfg, st, "")
+		history, err = storeHistory(ctx, env, cfg, st, "", decided)
 	}
 	if err != nil {
 		return fail(env, err)
@@ -108,7 +118,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 		return ExitOK
 	}
 	for _, g := range ruleGroups(cfg, *team) {
-		if err := suggestFor(env.Stdout, cfg, g, st, history, *max); err != nil {
+		if err := suggestFor(env.Stdout, cfg, g, st, history, *max, tests, decided); err != nil {
 			return fail(env, err)
 		}
 	}
@@ -143,7 +153,88 @@ func ruleGroups(cfg *config.Config, only string) []*ruleGroup {
 	return out
 }
 
-func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, max int) error {
+// suggestTests reads the rule tests that vet the edits: file, or
+// rules_test.yaml beside the config file when file is "" and it is there.
+// It returns nil when there are none.
+func suggestTests(file, config string) (*ruleTests, error) {
+	if file == "" {
+		file = filepath.Join(filepath.Dir(config), "rules_test.yaml")
+		if _, err := os.Stat(file); err != nil {
+			return nil, nil
+		}
+	}
+	tf, err := readRulesTest(file)
+	if err != nil {
+		return nil, err
+	}
+	return &ruleTests{file: file, tf: tf}, nil
+}
+
+// ruleTests are the team's rule tests, which every suggested edit must
+// keep passing.
+type ruleTests struct {
+	file string
+	tf   *rulesTestFile
+}
+
+// dropped is an edit the rule tests refused, with how many cases it broke.
+type dropped struct {
+	edit   learn.Edit
+	broken int
+}
+
+// vet returns the function that keeps an edit of g's rules only when the
+// rule tests pass on the rules it edits, recording those it drops. The
+// edit is made in every team's rules that hold the rule where it is
+// written, as the patch makes it; a new rule goes into g's only.
+func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, drops *[]dropped) func(learn.Edit) bool {
+	if rt == nil {
+		return nil
+	}
+	opt := classifier.Options{Groups: groupsOrEmpty(st.Groups)}
+	return func(e learn.Edit) bool {
+		edited := *st
+		edited.Teams = slices.Clone(st.Teams)
+		at := slices.IndexFunc(g.rules, func(r config.Rule) bool { return r.Name == e.Rule })
+		for i, t := range edited.Teams {
+			ct := slices.IndexFunc(cfg.Teams, func(c config.Team) bool { return c.Name == t.Name })
+			uses := g.teams[t.Name]
+			if !uses && e.Kind != learn.AddRule && at >= 0 && ct >= 0 {
+				def := g.rules[at]
+				uses = slices.ContainsFunc(cfg.Teams[ct].Rules, func(r config.Rule) bool { return r.File == def.File && r.Line == def.Line })
+			}
+			rules := t.Rules.Rules()
+			if !uses || e.Kind != learn.AddRule && !slices.ContainsFunc(rules, func(r classifier.Rule) bool { return r.Name == e.Rule }) {
+				continue
+			}
+			set, err := classifier.Compile(learn.Apply(rules, []learn.Edit{e}), opt)
+			if err != nil {
+				return false
+			}
+			c := *t
+			c.Rules = set
+			edited.Teams[i] = &c
+		}
+		if n := failedCases(runCases(&edited, rt.tf, rt.file)); n > 0 {
+			*drops = append(*drops, dropped{e, n})
+			return false
+		}
+		return true
+	}
+}
+
+// decidedCounts counts, by team and rule, the requests each rule decided
+// in the history, labelled or not.
+type decidedCounts map[string]map[string]int
+
+func (d decidedCounts) add(team, rule string) {
+	if d[team] == nil {
+		d[team] = map[string]int{}
+	}
+	d[team][rule]++
+}
+
+func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, max int, tests *ruleTests, decided decidedCounts) error {
 	var ex []learn.Example
 	var overridden, timed int
 	actions := map[string]int{}
@@ -173,12 +264,22 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		return nil
 	}
 	team := st.Team(teams[0])
+	byRule := map[string]int{}
+	for t := range g.teams {
+		for r, n := range decided[t] {
+			byRule[r] += n
+		}
+	}
+	var drops []dropped
 	s, err := learn.Suggest(team.Rules.Rules(), classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex,
-		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate})
+		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: tests.vet(cfg, g, st, &drops), Decided: byRule})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "# now:        %s%s\n", learn.Headline(s.Before), estimateOff(s.Now))
+	for _, d := range drops {
+		fmt.Fprintf(w, "# dropped: %s: it fails %d case(s) of %s\n", d.edit.Summary(), d.broken, tests.file)
+	}
 	if len(s.Edits) == 0 {
 		fmt.Fprintln(w, "# no edit has enough support (3 requests) to suggest")
 		return nil
@@ -308,7 +409,10 @@ func estimateOff(a learn.Agreement) string {
 // that is not there, a PostgreSQL database no sprintguard has migrated) is
 // a fresh install's, an empty history, and a note on stderr says where it
 // was looked for (see unwritten).
-func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.Settings, team string) ([]learn.Example, error) {
+//
+// A non-nil decided gets, for every team (or team), how many requests each
+// rule decided, labelled or not.
+func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.Settings, team string, decided decidedCounts) ([]learn.Example, error) {
 	if cfg.Storage.Driver != config.DriverPostgres {
 		fresh, err := unwritten(cfg)
 		if err != nil {
@@ -331,8 +435,17 @@ func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.S
 	var ex []learn.Example
 	err = db.View(func(tx triage.Tx) error {
 		var err error
-		ex, err = learn.History(tx, st, team)
-		return err
+		if ex, err = learn.History(tx, st, team); err != nil || decided == nil {
+			return err
+		}
+		err = tx.Requests(team, time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), func(r *triage.Request) error {
+			decided.add(r.Team, r.Decision.Rule)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("count decided requests: %w", err)
+		}
+		return nil
 	})
 	return ex, err
 }
@@ -353,8 +466,9 @@ func labelsBeside(export string) string {
 }
 
 // exportHistory replays an export and labels its requests from the labels
-// file.
-func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, labels, team string) ([]learn.Example, error) {
+// file. A non-nil decided gets how many requests each rule decided in the
+// replay, labelled or not.
+func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, labels, team string, decided decidedCounts) ([]learn.Example, error) {
 	if labels == "" {
 		if labels = labelsBeside(export); labels == "" {
 			return nil, fmt.Errorf("no labels file for %s: put labels.jsonl in it (or %s.labels.jsonl beside it), or pass --labels FILE", export, strings.TrimSuffix(export, ".zip"))
@@ -374,6 +488,13 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 		return nil, err
 	}
 	ex, _ := labelReplay(env, res, ls, labels, team)
+	for _, t := range res.Teams {
+		for _, d := range t.Decisions {
+			if decided != nil && (team == "" || t.Team.Name == team) {
+				decided.add(t.Team.Name, d.Rule)
+			}
+		}
+	}
 	return ex, nil
 }
 

@@ -68,7 +68,7 @@ func TestRulesSuggestFromTheStore(t *testing.T) {
 		}
 	}
 	// The phrase joins the rule's any: list, whatever the list holds now.
-	if !regexp.MustCompile(`\n\+\s+(any: \[|")[^\n]*, reader rejects[\],]`).MatchString(out) {
+	if !regexp.MustCompile(`\n\+\s+(any: \[|")[^\n]*, "reader rejects"[\],]`).MatchString(out) {
 		t.Errorf("the diff does not add the phrase to a list:\n%s", out)
 	}
 	if after, _ := os.ReadFile(cfg); string(after) != string(before) {
