@@ -201,7 +201,7 @@ func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, 
 			uses := g.teams[t.Name]
 			if !uses && e.Kind != learn.AddRule && at >= 0 && ct >= 0 {
 				def := g.rules[at]
-				uses = slices.ContainsFunc(cfg.Teams[ct].Rules, func(r config.Rule) bool { return r.File == def.File && r.Line == def.Line })
+				uses = reuses(cfg.Teams[ct], def)
 			}
 			rules := t.Rules.Rules()
 			if !uses || e.Kind != learn.AddRule && !slices.ContainsFunc(rules, func(r classifier.Rule) bool { return r.Name == e.Rule }) {
@@ -311,6 +311,12 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	return nil
 }
 
+// reuses reports whether team t's own rules hold def, a rule written in
+// another list, by its YAML anchor: the same file and line.
+func reuses(t config.Team, def config.Rule) bool {
+	return slices.ContainsFunc(t.Rules, func(r config.Rule) bool { return r.File == def.File && r.Line == def.Line })
+}
+
 // sharedWith says, under edit e, which teams outside g use the rule it
 // edits and how the edit scores on each one's history. A team's own rules
 // can reuse a shared rule by its YAML anchor, and the patch edits the
@@ -330,7 +336,7 @@ func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	}
 	def := g.rules[at]
 	for _, t := range cfg.Teams {
-		if g.teams[t.Name] || !slices.ContainsFunc(t.Rules, func(r config.Rule) bool { return r.File == def.File && r.Line == def.Line }) {
+		if g.teams[t.Name] || !reuses(t, def) {
 			continue
 		}
 		fmt.Fprintf(w, "#    rule `%s` is shared with team %s; this edit changes their rules too", e.Rule, t.Name)
