@@ -66,6 +66,9 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "%s: ok (%s, %s in effect, storage %s, tracker %s, slack %s mode, %s)\n",
 		cfg.Path, plural.Count(len(st.Teams), "team"), plural.Count(rules, "rule"), cfg.Storage.Driver, cfg.Tracker.Kind, cfg.Slack.Mode, creds)
+	for _, n := range unfilteredNotes(st) {
+		fmt.Fprintln(env.Stdout, n)
+	}
 	if names := channelNamesOf(cfg); len(names) > 0 {
 		// The check stays offline; the names are Slack's to know.
 		fmt.Fprintf(env.Stdout, "note: %s written as #name (#%s): serve looks them up with conversations.list when it starts, and refuses a name it does not find where the bot listens or posts; channel ids skip the lookup\n",
@@ -182,4 +185,27 @@ func printErrors(env Env, err error) int {
 	}
 	fmt.Fprintf(env.Stderr, "%s found\n", plural.Count(len(ce), "problem"))
 	return ExitFail
+}
+
+// unfilteredNotes names, once per rule, the rules whose regex runs on every
+// request (classifier.Set.Unfiltered), with the teams that use them: a rule
+// grown past what its literal prefilter holds still decides the same, but
+// makes every request pay for its whole regex.
+func unfilteredNotes(st *triage.Settings) []string {
+	var names []string
+	teams := map[string][]string{}
+	for _, t := range st.Teams {
+		for _, name := range t.Rules.Unfiltered() {
+			if teams[name] == nil {
+				names = append(names, name)
+			}
+			teams[name] = append(teams[name], t.Name)
+		}
+	}
+	out := make([]string, 0, len(names))
+	for _, name := range names {
+		out = append(out, fmt.Sprintf("note: rule %q (team %s) runs its regex on every request, since no word of it rules a text out: give it a literal word every match needs, or split its alternatives over two rules (a rule splits into at most 32)",
+			name, strings.Join(teams[name], ", ")))
+	}
+	return out
 }

@@ -380,3 +380,31 @@ func wantFailLines(t *testing.T, p string, want []string) {
 		}
 	}
 }
+
+func TestCheckNotesRulesThatRunOnEveryRequest(t *testing.T) {
+	rules := `    rules:
+      - name: ends-with-a-question
+        regex: "(?i)^\\W*\\w+$"
+        urgency: P4
+      - name: default
+        default: true
+        urgency: P3
+`
+	cfg := strings.Replace(fmt.Sprintf(credentialsConfig, "socket", "local"), `    rules:
+      - name: default
+        default: true
+        urgency: P3
+`, rules, 1)
+	p := writeFile(t, t.TempDir(), "sprintguard.yaml", cfg)
+	code, out, errs := runCheckWith(t, nil, "--offline", "--config", p)
+	if code != ExitOK {
+		t.Fatalf("check: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	want := `note: rule "ends-with-a-question" (team platform) runs its regex on every request`
+	if !strings.Contains(out, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, out)
+	}
+	if strings.Contains(out, `rule "default"`) {
+		t.Errorf("a rule without a regex is noted:\n%s", out)
+	}
+}
