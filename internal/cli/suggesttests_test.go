@@ -12,7 +12,10 @@ import (
 
 // reviewerLabels is the second reviewer's labels file for the example
 // export (issue 12): 11 "rotate my aws keys" requests called P2 security
-// and 10 OOMKilled ones P2 incident.
+// and 10 OOMKilled ones incident. The reviewer called those P2; they are
+// P3 here, since they ask "could we bump the memory limit", which
+// asks-for-change (session 21) bounds at P3 whichever rule decides, so
+// that only their category makes a retarget worth proposing.
 func reviewerLabels(t *testing.T) string {
 	t.Helper()
 	files, err := filepath.Glob(repo("examples", "slack-export", "*", "*.json"))
@@ -31,18 +34,18 @@ func reviewerLabels(t *testing.T) string {
 			continue // users.json and the like
 		}
 		for _, m := range msgs {
-			cat := ""
+			cat, urgency := "", "P2"
 			switch {
 			case strings.Contains(strings.ToLower(m.Text), "rotate my aws keys"):
 				cat = "security"
 			case strings.Contains(m.Text, "OOMKilled"):
-				cat = "incident"
+				cat, urgency = "incident", "P3"
 			}
 			if cat == "" || counts[cat] == map[string]int{"security": 11, "incident": 10}[cat] {
 				continue
 			}
 			counts[cat]++
-			fmt.Fprintf(&b, `{"channel":%q,"ts":%q,"urgency":"P2","category":%q}`+"\n", filepath.Base(filepath.Dir(f)), m.TS, cat)
+			fmt.Fprintf(&b, `{"channel":%q,"ts":%q,"urgency":%q,"category":%q}`+"\n", filepath.Base(filepath.Dir(f)), m.TS, urgency, cat)
 		}
 	}
 	if counts["security"] != 11 || counts["incident"] != 10 {
@@ -66,8 +69,15 @@ func TestRulesSuggestKeepsTheTeamsTestsGreen(t *testing.T) {
 		writeFile(t, dir, f, string(data))
 	}
 	cfg := filepath.Join(dir, "sprintguard.yaml")
+	// The team also calls the "our aws bill …" requests cost: a new rule
+	// for them breaks no case, so there is a diff to apply.
+	labels, err := os.ReadFile(reviewerLabels(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels = append(labels, costLabels(t)...)
 	code, out, errs := run(t, "rules", "suggest", "--team", "platform", "--export", repo("examples", "slack-export"),
-		"--labels", reviewerLabels(t), "--config", cfg)
+		"--labels", writeFile(t, t.TempDir(), "labels.jsonl", string(labels)), "--config", cfg)
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
@@ -76,16 +86,26 @@ func TestRulesSuggestKeepsTheTeamsTestsGreen(t *testing.T) {
 			t.Errorf("proposes retargeting %s, which breaks the team's tests:\n%s", rule, out)
 		}
 	}
-	for _, want := range []string{"# dropped: retarget rule `capacity-request` to P2 incident: it fails 11 case(s) of ",
-		"# dropped: new rule `learned-security-aws-keys` (P2 security): it fails 1 case(s) of "} {
-		if !strings.Contains(out, want) {
+	for _, want := range []string{"# dropped: retarget rule `capacity-request` to P3 incident: it fails ",
+		"# dropped: new rule `learned-security-aws-keys` (P2 security): it fails "} {
+		i := strings.Index(out, want)
+		if i < 0 {
 			t.Errorf("does not say %q:\n%s", want, out)
+			continue
+		}
+		var n int
+		if _, err := fmt.Sscanf(out[i+len(want):], "%d case(s) of ", &n); err != nil || n < 1 {
+			t.Errorf("%q names no count of broken cases: %v\n%s", want, err, out)
 		}
 	}
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git: the diff is not applied")
 	}
-	diff := out[strings.Index(out, "--- "):]
+	at := strings.Index(out, "--- ")
+	if at < 0 {
+		t.Fatalf("no diff to apply:\n%s", out)
+	}
+	diff := out[at:]
 	cmd := exec.Command("git", "apply", "-")
 	cmd.Dir, cmd.Stdin = dir, strings.NewReader(diff)
 	if msg, err := cmd.CombinedOutput(); err != nil {
@@ -130,4 +150,34 @@ func TestReplayAndSuggestTakeACategoryOnlyLabel(t *testing.T) {
 			t.Errorf("%s: exit %d\n%s%s", args[0], code, out, errs)
 		}
 	}
+}
+
+// costLabels labels the example export's "our aws bill …" requests in
+// #platform-help P3 cost.
+func costLabels(t *testing.T) []byte {
+	t.Helper()
+	files, err := filepath.Glob(repo("examples", "slack-export", "platform-help", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b []byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs []struct{ TS, Text string }
+		if err := json.Unmarshal(data, &msgs); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			if strings.HasPrefix(strings.ToLower(m.Text), "our aws bill") {
+				b = fmt.Appendf(b, `{"channel":"platform-help","ts":%q,"urgency":"P3","category":"cost"}`+"\n", m.TS)
+			}
+		}
+	}
+	if len(b) == 0 {
+		t.Fatal(`the example export has no "our aws bill" request`)
+	}
+	return b
 }
