@@ -20,13 +20,10 @@ import (
 	"github.com/sprintguard/sprintguard/slackexport"
 )
 
-// TestExampleRulesMatchPlainRegexps classifies the example rules' test
-// cases, a generated Slack export's requests, and texts made of the rules'
-// own words with each team's rules, and holds every decision to the one
-// of the same rules evaluated the plain way: every regex that its rule's
-// other conditions let through runs, with no prefilter. A prefilter that
-// rules out a text its regex matches changes a decision here.
-func TestExampleRulesMatchPlainRegexps(t *testing.T) {
+// exampleRuleLists loads the embedded example config and returns it with
+// its rule lists by owner: "shared", and each team that keeps its own.
+func exampleRuleLists(t *testing.T) (*config.Config, map[string][]config.Rule) {
+	t.Helper()
 	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +34,17 @@ func TestExampleRulesMatchPlainRegexps(t *testing.T) {
 			lists[team.Name] = team.Rules
 		}
 	}
+	return cfg, lists
+}
+
+// TestExampleRulesMatchPlainRegexps classifies the example rules' test
+// cases, a generated Slack export's requests, and texts made of the rules'
+// own words with each team's rules, and holds every decision to the one
+// of the same rules evaluated the plain way: every regex that its rule's
+// other conditions let through runs, with no prefilter. A prefilter that
+// rules out a text its regex matches changes a decision here.
+func TestExampleRulesMatchPlainRegexps(t *testing.T) {
+	cfg, lists := exampleRuleLists(t)
 	inputs := exampleInputs(t, cfg)
 	for name, rules := range lists {
 		t.Run(name, func(t *testing.T) {

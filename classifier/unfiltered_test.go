@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/sprintguard/sprintguard/classifier"
-	"github.com/sprintguard/sprintguard/config"
-	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/internal/app"
 )
 
@@ -52,16 +50,7 @@ func TestUnfiltered(t *testing.T) {
 // holds makes every request pay for it (session 21 measured 1.7 times the
 // CPU per request when ci-broken grew past 32 alternatives).
 func TestExampleRulesAreFiltered(t *testing.T) {
-	cfg, err := config.Parse("sprintguard.yaml", examples.Config, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	lists := map[string][]config.Rule{"shared": cfg.Rules}
-	for _, team := range cfg.Teams {
-		if len(team.Rules) > 0 {
-			lists[team.Name] = team.Rules
-		}
-	}
+	cfg, lists := exampleRuleLists(t)
 	for name, rules := range lists {
 		t.Run(name, func(t *testing.T) {
 			set, err := app.Rules(rules, cfg.Groups)
