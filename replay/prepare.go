@@ -1,8 +1,6 @@
 package replay
 
 import (
-	"strings"
-
 	"github.com/sprintguard/sprintguard/slackexport"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -38,27 +36,38 @@ func (s *simulation) prepare(p *prepared) {
 		return
 	}
 	p.team = s.settings.TeamForChannel(m.Channel, m.ChannelName)
-	team := p.team
-	switch {
-	case !s.exp.IsTopLevelHuman(*m):
-		p.skip = skipReason(*m)
-		return
-	case team == nil:
+	team, src, by := p.team, triage.SourceReplay, triage.TicketedBy("")
+	if team == nil {
 		p.skip = "not an intake channel"
-		return
-	case team.OptOut != "" && strings.HasPrefix(strings.TrimSpace(m.Text), team.OptOut):
-		p.skip = "opted out"
-		return
+	} else {
+		p.skip = team.NotAsked(s.posted(m))
+	}
+	if p.skip != "" {
+		// As live, a team member's reaction makes a request of any
+		// message, wherever it was posted and whoever posted it.
+		reactor := ""
+		if team, reactor = s.reactionTeam(m); team == nil {
+			return
+		}
+		p.skip, p.team, src, by = "", team, triage.SourceReaction, triage.ByMember
+		if reactor == m.User {
+			by = triage.ByRequester
+		}
 	}
 	summary, details := Split(slackexport.PlainText(m.Text, s.exp.Users))
 	if summary == "" {
 		p.skip = "empty"
 		return
 	}
+	user := s.posted(m).Requester()
+	name := s.exp.Users[user].Label()
+	if user == m.BotID && m.Username != "" {
+		name = m.Username
+	}
 	p.in = triage.NewRequest{
-		Team: team.Name, Source: triage.SourceReplay,
+		Team: team.Name, Source: src, TicketedBy: by,
 		Channel: m.Channel, ChannelName: m.ChannelName, TS: m.TS,
-		User: m.User, UserName: s.exp.Users[m.User].Label(),
+		User: user, UserName: name,
 		Summary: summary, Details: details, At: m.Time,
 	}
 	// An error here is Intake's to report, in order: it classifies again.
@@ -66,4 +75,23 @@ func (s *simulation) prepare(p *prepared) {
 	if p.classified, err = s.svc.Classify(p.in); err == nil {
 		p.in.Classified = &p.classified
 	}
+}
+
+// posted is m as the intake rule shared with serve reads it.
+func (s *simulation) posted(m *slackexport.Message) triage.Posted {
+	return triage.Posted{User: m.User, BotID: m.BotID, Subtype: m.Subtype, Text: m.Text, ByBot: s.exp.Users[m.User].IsBot}
+}
+
+// reactionTeam returns the team whose member's reaction on m makes it a
+// request, and that member; nil when no reaction does. An export does not
+// say when a reaction was added, so the first that counts wins.
+func (s *simulation) reactionTeam(m *slackexport.Message) (*triage.Team, string) {
+	for _, r := range m.Reactions {
+		for _, u := range r.Users {
+			if t := s.settings.ReactionTeam(m.Channel, m.ChannelName, u, r.Name); t != nil {
+				return t, u
+			}
+		}
+	}
+	return nil, ""
 }

@@ -259,16 +259,6 @@ func (s *simulation) message(ctx context.Context, p *prepared) error {
 	return nil
 }
 
-func skipReason(m slackexport.Message) string {
-	switch {
-	case m.Subtype != "":
-		return "subtype " + m.Subtype
-	case m.BotID != "":
-		return "bot message"
-	}
-	return "not from a person"
-}
-
 func (s *simulation) drain(ctx context.Context) error {
 	s.lastDrain = s.clock
 	for {
