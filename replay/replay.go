@@ -141,7 +141,7 @@ func (s *simulation) run(ctx context.Context, st triage.Store, tickets local.Sto
 	s.worker = &triage.Worker{Store: st, Handlers: handlers, Now: s.now, Batch: 512}
 
 	problems, err := walkAhead(ctx, s.exp, s.prepare, s.message)
-	s.res.Problems = problems
+	s.res.Problems = append(problems, s.unread()...)
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
@@ -257,6 +257,21 @@ func (s *simulation) message(ctx context.Context, p *prepared) error {
 		s.waiting[res.Request.ID] += m.ReplyCount
 	}
 	return nil
+}
+
+// unread names each intake channel the export holds no messages of: a
+// replay that counts none of a team's requests must say why.
+func (s *simulation) unread() []slackexport.Problem {
+	var out []slackexport.Problem
+	for _, t := range s.settings.Teams {
+		for _, c := range t.IntakeChannels {
+			if s.exp.Folder(c) == "" {
+				out = append(out, slackexport.Problem{File: c,
+					Msg: fmt.Sprintf("team %s's intake channel has no folder in the export (channels.json, groups.json, mpims.json and dms.json list it with none, or not at all): none of its requests are counted", t.Name)})
+			}
+		}
+	}
+	return out
 }
 
 func (s *simulation) drain(ctx context.Context) error {

@@ -45,13 +45,35 @@ type wireUser struct {
 // slackbotID is Slackbot's user id; users.json lists it with is_bot false.
 const slackbotID = "USLACKBOT"
 
+// channelLists are the files that list an export's conversations: public
+// channels, private channels, group DMs and DMs. Only channels.json is in
+// every export; the others are there when the export holds them.
+var channelLists = []string{"channels.json", "groups.json", "mpims.json", "dms.json"}
+
+// loadChannels reads every conversation list there is. A DM has no name:
+// its folder is named by its id, which stands for the name.
 func (e *Export) loadChannels() error {
-	const file = "channels.json"
-	data, err := fs.ReadFile(e.fsys, file)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", file, err)
+	for i, file := range channelLists {
+		data, err := fs.ReadFile(e.fsys, file)
+		switch {
+		case i > 0 && errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil && i == 0:
+			return fmt.Errorf("read %s: %w", file, err)
+		case err != nil:
+			e.Problems = append(e.Problems, Problem{File: file, Msg: "cannot read: " + err.Error()})
+			continue
+		}
+		e.loadChannelList(file, data)
 	}
+	return nil
+}
+
+func (e *Export) loadChannelList(file string, data []byte) {
 	e.Problems = decodeArray(file, data, e.Problems, func(c *wireChannel, raw []byte) error {
+		if c.Name == "" && file == "dms.json" {
+			c.Name = c.ID
+		}
 		switch {
 		case c.ID == "":
 			return &badElement{msg: "channel has no id"}
@@ -79,7 +101,6 @@ func (e *Export) loadChannels() error {
 		})
 		return nil
 	})
-	return nil
 }
 
 func (e *Export) loadUsers() {
