@@ -56,10 +56,34 @@ func exportOf(t *testing.T, users bool, lists map[string][]msg, byChannel map[st
 		for i, m := range ms {
 			m["type"] = "message"
 			m["ts"] = fmt.Sprintf("%d.000100", at.Add(time.Duration(i)*time.Minute).Unix())
+			if m["thread_ts"] == "first" {
+				m["thread_ts"] = ms[0]["ts"]
+			}
 		}
 		write(filepath.Join(folder, "2026-09-01.json"), ms)
 	}
 	return dir
+}
+
+// TestReplayTakesAReactedThreadReply: a member's :ticket: on a reply in a
+// thread makes a request of the reply, as live, and the thread's parent,
+// chat in a channel that is no intake channel, stays none.
+func TestReplayTakesAReactedThreadReply(t *testing.T) {
+	thread := []msg{
+		{"user": outsider, "text": "anyone else seeing slow builds?", "reply_count": 1},
+		{"user": outsider, "thread_ts": "first", "text": "the runner pool is out of disk, can platform look?",
+			"reactions": []msg{{"name": "ticket", "users": []string{member}, "count": 1}}},
+	}
+	res := replayOnce(t, exportOf(t, true, nil, map[string][]msg{"random": thread}), Options{Settings: platformOnly(t, nil)})
+	if res.Requests() != 1 {
+		t.Fatalf("%d requests, want the reacted reply's (not requests: %v)", res.Requests(), res.Skipped)
+	}
+	if d := res.Teams[0].Decisions[0]; d.TS != thread[1]["ts"] {
+		t.Errorf("the request is of message %s, want the reply %s", d.TS, thread[1]["ts"])
+	}
+	if res.Skipped["thread reply"] != 0 || res.Skipped["not an intake channel"] != 1 {
+		t.Errorf("not requests: %v, want the parent alone, as no intake channel's", res.Skipped)
+	}
 }
 
 // platformOnly is the example's platform team alone, changed by tweak.

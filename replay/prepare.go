@@ -16,7 +16,9 @@ type prepared struct {
 	// skip is why the message makes no request ("" when it makes one or
 	// is a thread reply).
 	skip string
-	in   triage.NewRequest
+	// in is the request the message makes; its Team is "" when it makes
+	// none.
+	in triage.NewRequest
 	// classified is in's classification; in.Classified points to it.
 	classified triage.Classified
 	// saysDone is set on a thread reply with no subtype that says done.
@@ -33,27 +35,36 @@ func (s *simulation) prepare(p *prepared) {
 		if m.Subtype == "" {
 			p.saysDone = saysDone(slackexport.PlainText(m.Text, s.exp.Users))
 		}
+		// A reply is conversation about its thread, never a request by
+		// itself; a team member's reaction makes one of it, as live.
+		if team, reactor := s.reactionTeam(m); team != nil {
+			s.request(p, team, triage.SourceReaction, reactor)
+		}
 		return
 	}
 	p.team = s.settings.TeamForChannel(m.Channel, m.ChannelName)
-	team, src, by := p.team, triage.SourceReplay, triage.TicketedBy("")
-	if team == nil {
+	if p.team == nil {
 		p.skip = "not an intake channel"
 	} else {
-		p.skip = team.NotAsked(s.posted(m))
+		p.skip = p.team.NotAsked(s.posted(m))
 	}
-	if p.skip != "" {
-		// As live, a team member's reaction makes a request of any
-		// message, wherever it was posted and whoever posted it.
-		reactor := ""
-		if team, reactor = s.reactionTeam(m); team == nil {
-			return
-		}
-		p.skip, p.team, src, by = "", team, triage.SourceReaction, triage.ByMember
-		if reactor == m.User {
-			by = triage.ByRequester
-		}
+	if p.skip == "" {
+		s.request(p, p.team, triage.SourceReplay, "")
+		return
 	}
+	// As live, a team member's reaction makes a request of any message,
+	// wherever it was posted and whoever posted it.
+	if team, reactor := s.reactionTeam(m); team != nil {
+		p.skip, p.team = "", team
+		s.request(p, team, triage.SourceReaction, reactor)
+	}
+}
+
+// request fills in the request p's message makes for team, and classifies
+// it; reactor is who made it one with a reaction, "" when it asks by
+// itself. A message with no text to sum up is skipped as empty.
+func (s *simulation) request(p *prepared, team *triage.Team, src triage.Source, reactor string) {
+	m := &p.m
 	summary, details := Split(slackexport.PlainText(m.Text, s.exp.Users))
 	if summary == "" {
 		p.skip = "empty"
@@ -64,9 +75,21 @@ func (s *simulation) prepare(p *prepared) {
 	if user == m.BotID && m.Username != "" {
 		name = m.Username
 	}
+	var by triage.TicketedBy
+	switch reactor {
+	case "":
+	case user:
+		by = triage.ByRequester
+	default:
+		by = triage.ByMember
+	}
+	thread := ""
+	if m.IsThreadReply() {
+		thread = m.ThreadTS
+	}
 	p.in = triage.NewRequest{
 		Team: team.Name, Source: src, TicketedBy: by,
-		Channel: m.Channel, ChannelName: m.ChannelName, TS: m.TS,
+		Channel: m.Channel, ChannelName: m.ChannelName, TS: m.TS, ThreadTS: thread,
 		User: user, UserName: name,
 		Summary: summary, Details: details, At: m.Time,
 	}

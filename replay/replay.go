@@ -237,14 +237,15 @@ func (s *simulation) message(ctx context.Context, p *prepared) error {
 			return err
 		}
 	}
-	if s.mem != nil && !m.IsThreadReply() && !m.Time.After(s.evictedTo) && !s.evictedTo.IsZero() {
+	if s.mem != nil && (!m.IsThreadReply() || p.in.Team != "") && !m.Time.After(s.evictedTo) && !s.evictedTo.IsZero() {
 		// Out of time order: it might repeat an evicted request's message.
 		return fmt.Errorf("replay %s %s: a message older than the requests let go: %w", m.File, m.TS, memory.ErrEvicted)
 	}
 	if m.IsThreadReply() {
-		return s.reply(ctx, p)
-	}
-	if p.skip != "" {
+		if err := s.reply(ctx, p); err != nil || p.in.Team == "" {
+			return err
+		}
+	} else if p.skip != "" {
 		s.res.Skipped[p.skip]++
 		return nil
 	}
