@@ -268,7 +268,7 @@ func (s *simulation) unread() []slackexport.Problem {
 		for _, c := range t.IntakeChannels {
 			if s.exp.Folder(c) == "" {
 				out = append(out, slackexport.Problem{File: c,
-					Msg: fmt.Sprintf("team %s's intake channel has no folder in the export (channels.json, groups.json, mpims.json and dms.json list it with none, or not at all): none of its requests are counted", t.Name)})
+					Msg: fmt.Sprintf("team %s's intake channel has no folder in the export (channels.json and groups.json list it with none, or not at all): none of its requests are counted", t.Name)})
 			}
 		}
 	}

@@ -23,9 +23,8 @@ import (
 // level nor a single top-level folder holds a channels.json.
 var ErrNotExport = errors.New("not a Slack export: no channels.json")
 
-// Channel is a conversation the export lists: a public channel in
-// channels.json, a private one in groups.json, a group DM in mpims.json or
-// a DM in dms.json (named by its id).
+// Channel is a channel the export lists: a public one in channels.json or
+// a private one in groups.json.
 type Channel struct {
 	ID         string
 	Name       string

@@ -45,13 +45,13 @@ type wireUser struct {
 // slackbotID is Slackbot's user id; users.json lists it with is_bot false.
 const slackbotID = "USLACKBOT"
 
-// channelLists are the files that list an export's conversations: public
-// channels, private channels, group DMs and DMs. Only channels.json is in
-// every export; the others are there when the export holds them.
-var channelLists = []string{"channels.json", "groups.json", "mpims.json", "dms.json"}
+// channelLists are the files that list the channels an export holds:
+// public ones, in every export, and private ones, in an export that holds
+// them. Group DMs (mpims.json) and DMs (dms.json) are left out: the bot is
+// in none of them, so nothing said there reaches it live.
+var channelLists = []string{"channels.json", "groups.json"}
 
-// loadChannels reads every conversation list there is. A DM has no name:
-// its folder is named by its id, which stands for the name.
+// loadChannels reads every channel list there is.
 func (e *Export) loadChannels() error {
 	for i, file := range channelLists {
 		data, err := fs.ReadFile(e.fsys, file)
@@ -71,9 +71,6 @@ func (e *Export) loadChannels() error {
 
 func (e *Export) loadChannelList(file string, data []byte) {
 	e.Problems = decodeArray(file, data, e.Problems, func(c *wireChannel, raw []byte) error {
-		if c.Name == "" && file == "dms.json" {
-			c.Name = c.ID
-		}
 		switch {
 		case c.ID == "":
 			return &badElement{msg: "channel has no id"}
