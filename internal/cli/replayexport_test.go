@@ -1,56 +1,17 @@
 package cli
 
 import (
-	"archive/zip"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// zipDir zips the folder dir, as `zip -r` from inside it would, into a
-// new file and returns its path.
-func zipDir(t *testing.T, dir string) string {
-	t.Helper()
-	name := filepath.Join(t.TempDir(), "export.zip")
-	f, err := os.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zw := zip.NewWriter(f)
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		w, err := zw.Create(filepath.ToSlash(rel))
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	})
-	if err == nil {
-		err = zw.Close()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
+	"github.com/sprintguard/sprintguard/internal/ziptest"
+)
 
 // TestZipExportLabelsInside: the labels.jsonl of an export zipped whole is
 // read from inside the zip, by replay and by rules suggest.
 func TestZipExportLabelsInside(t *testing.T) {
-	z := zipDir(t, repo("examples", "slack-export"))
+	z := ziptest.Dir(t, repo("examples", "slack-export"), "", nil)
 	code, out, errs := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", z)
 	if code != ExitOK {
 		t.Fatalf("replay: exit %d: %s", code, errs)
