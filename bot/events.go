@@ -73,17 +73,15 @@ func (b *Bot) wanted(ev *eventHead) bool {
 	default:
 		return false
 	}
-	if ev.User == "" || ev.User == b.botUser {
+	if ev.User != "" && ev.User == b.botUser {
 		return false
 	}
-	switch ev.Subtype {
-	case "", "file_share", "thread_broadcast":
-	case "bot_message":
-		// allowed per team; decided when processed
-	default:
+	if ev.User == "" && ev.Subtype != "bot_message" {
+		// Only an integration's or a workflow form's post comes with no
+		// user; whether its team allows bots is decided when processed.
 		return false
 	}
-	return true
+	return triage.MayAsk(ev.Subtype)
 }
 
 func (b *Bot) onEvent(ctx context.Context, d *triage.Delivery) error {
@@ -124,19 +122,19 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 	if team == nil {
 		return nil
 	}
-	if ev.BotID != "" && !team.AllowBots {
-		return nil
-	}
 	if b.mentionsBot(ev.Text) {
 		return nil // a mention arrives as app_mention too, and is handled there
 	}
 	if isReply(ev) {
-		// A reply is conversation about its thread, never a new request.
+		// A reply is conversation about its thread, never a new request;
+		// enforce answers team members only, never a bot.
 		return b.enforce(ctx, team, ev)
 	}
-	if b.optedOut(team, ev.Text) || (team.IsMember(ev.User) && !team.MembersAsk) {
-		return nil // the team talking in its own channel, not asking
+	posted := triage.Posted{User: ev.User, BotID: ev.BotID, Subtype: ev.Subtype, Text: ev.Text}
+	if team.NotAsked(posted) != "" {
+		return nil // a bot the team does not take, or the team talking in its own channel
 	}
+	ev.User = posted.Requester()
 	if team.IntakeMode == "auto" {
 		return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel, "")
 	}
@@ -156,7 +154,7 @@ func (b *Bot) onMention(ctx context.Context, key string, ev *event) error {
 	if team == nil {
 		team = b.teamOf(ev.User)
 	}
-	if b.optedOut(team, ev.Text) {
+	if team.OptsOut(ev.Text) {
 		return nil
 	}
 	ev.Text = strings.TrimSpace(strings.ReplaceAll(ev.Text, "<@"+b.botUser+">", ""))
@@ -167,10 +165,6 @@ func (b *Bot) onMention(ctx context.Context, key string, ev *event) error {
 }
 
 func isReply(ev *event) bool { return ev.ThreadTS != "" && ev.ThreadTS != ev.TS }
-
-func (b *Bot) optedOut(team *triage.Team, text string) bool {
-	return team.OptOut != "" && strings.HasPrefix(strings.TrimSpace(text), team.OptOut)
-}
 
 func (b *Bot) mentionsBot(text string) bool {
 	return b.botUser != "" && strings.Contains(text, "<@"+b.botUser+">")

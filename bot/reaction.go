@@ -12,17 +12,8 @@ import (
 // team's reaction to it; the requester is the message's author.
 func (b *Bot) onReaction(ctx context.Context, key string, ev *event) error {
 	st := b.svc.Settings()
-	team := st.TeamForChannel(ev.Item.Channel, "")
-	if team == nil || !team.IsMember(ev.User) {
-		team = nil
-		for _, t := range st.Teams {
-			if t.IsMember(ev.User) {
-				team = t
-				break
-			}
-		}
-	}
-	if team == nil || ev.Reaction != team.Reaction {
+	team := st.ReactionTeam(ev.Item.Channel, b.cfg.Channels.Name(ev.Item.Channel), ev.User, ev.Reaction)
+	if team == nil {
 		return nil
 	}
 	m, err := b.gw.Message(ctx, ev.Item.Channel, ev.Item.TS)

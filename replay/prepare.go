@@ -1,8 +1,6 @@
 package replay
 
 import (
-	"strings"
-
 	"github.com/sprintguard/sprintguard/slackexport"
 	"github.com/sprintguard/sprintguard/triage"
 )
@@ -18,7 +16,9 @@ type prepared struct {
 	// skip is why the message makes no request ("" when it makes one or
 	// is a thread reply).
 	skip string
-	in   triage.NewRequest
+	// in is the request the message makes; its Team is "" when it makes
+	// none.
+	in triage.NewRequest
 	// classified is in's classification; in.Classified points to it.
 	classified triage.Classified
 	// saysDone is set on a thread reply with no subtype that says done.
@@ -35,30 +35,62 @@ func (s *simulation) prepare(p *prepared) {
 		if m.Subtype == "" {
 			p.saysDone = saysDone(slackexport.PlainText(m.Text, s.exp.Users))
 		}
+		// A reply is conversation about its thread, never a request by
+		// itself; a team member's reaction makes one of it, as live.
+		if team, reactor := s.reactionTeam(m); team != nil {
+			s.request(p, team, triage.SourceReaction, reactor)
+		}
 		return
 	}
 	p.team = s.settings.TeamForChannel(m.Channel, m.ChannelName)
-	team := p.team
-	switch {
-	case !s.exp.IsTopLevelHuman(*m):
-		p.skip = skipReason(*m)
-		return
-	case team == nil:
+	if p.team == nil {
 		p.skip = "not an intake channel"
-		return
-	case team.OptOut != "" && strings.HasPrefix(strings.TrimSpace(m.Text), team.OptOut):
-		p.skip = "opted out"
+	} else {
+		p.skip = p.team.NotAsked(s.posted(m))
+	}
+	if p.skip == "" {
+		s.request(p, p.team, triage.SourceReplay, "")
 		return
 	}
+	// As live, a team member's reaction makes a request of any message,
+	// wherever it was posted and whoever posted it.
+	if team, reactor := s.reactionTeam(m); team != nil {
+		p.skip, p.team = "", team
+		s.request(p, team, triage.SourceReaction, reactor)
+	}
+}
+
+// request fills in the request p's message makes for team, and classifies
+// it; reactor is who made it one with a reaction, "" when it asks by
+// itself. A message with no text to sum up is skipped as empty.
+func (s *simulation) request(p *prepared, team *triage.Team, src triage.Source, reactor string) {
+	m := &p.m
 	summary, details := Split(slackexport.PlainText(m.Text, s.exp.Users))
 	if summary == "" {
 		p.skip = "empty"
 		return
 	}
+	user := s.posted(m).Requester()
+	name := s.exp.Users[user].Label()
+	if user == m.BotID && m.Username != "" {
+		name = m.Username
+	}
+	var by triage.TicketedBy
+	switch reactor {
+	case "":
+	case user:
+		by = triage.ByRequester
+	default:
+		by = triage.ByMember
+	}
+	thread := ""
+	if m.IsThreadReply() {
+		thread = m.ThreadTS
+	}
 	p.in = triage.NewRequest{
-		Team: team.Name, Source: triage.SourceReplay,
-		Channel: m.Channel, ChannelName: m.ChannelName, TS: m.TS,
-		User: m.User, UserName: s.exp.Users[m.User].Label(),
+		Team: team.Name, Source: src, TicketedBy: by,
+		Channel: m.Channel, ChannelName: m.ChannelName, TS: m.TS, ThreadTS: thread,
+		User: user, UserName: name,
 		Summary: summary, Details: details, At: m.Time,
 	}
 	// An error here is Intake's to report, in order: it classifies again.
@@ -66,4 +98,23 @@ func (s *simulation) prepare(p *prepared) {
 	if p.classified, err = s.svc.Classify(p.in); err == nil {
 		p.in.Classified = &p.classified
 	}
+}
+
+// posted is m as the intake rule shared with serve reads it.
+func (s *simulation) posted(m *slackexport.Message) triage.Posted {
+	return triage.Posted{User: m.User, BotID: m.BotID, Subtype: m.Subtype, Text: m.Text, ByBot: s.exp.Users[m.User].IsBot}
+}
+
+// reactionTeam returns the team whose member's reaction on m makes it a
+// request, and that member; nil when no reaction does. An export does not
+// say when a reaction was added, so the first that counts wins.
+func (s *simulation) reactionTeam(m *slackexport.Message) (*triage.Team, string) {
+	for _, r := range m.Reactions {
+		for _, u := range r.Users {
+			if t := s.settings.ReactionTeam(m.Channel, m.ChannelName, u, r.Name); t != nil {
+				return t, u
+			}
+		}
+	}
+	return nil, ""
 }

@@ -141,7 +141,7 @@ func (s *simulation) run(ctx context.Context, st triage.Store, tickets local.Sto
 	s.worker = &triage.Worker{Store: st, Handlers: handlers, Now: s.now, Batch: 512}
 
 	problems, err := walkAhead(ctx, s.exp, s.prepare, s.message)
-	s.res.Problems = problems
+	s.res.Problems = append(problems, s.unread()...)
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
@@ -237,14 +237,15 @@ func (s *simulation) message(ctx context.Context, p *prepared) error {
 			return err
 		}
 	}
-	if s.mem != nil && !m.IsThreadReply() && !m.Time.After(s.evictedTo) && !s.evictedTo.IsZero() {
+	if s.mem != nil && (!m.IsThreadReply() || p.in.Team != "") && !m.Time.After(s.evictedTo) && !s.evictedTo.IsZero() {
 		// Out of time order: it might repeat an evicted request's message.
 		return fmt.Errorf("replay %s %s: a message older than the requests let go: %w", m.File, m.TS, memory.ErrEvicted)
 	}
 	if m.IsThreadReply() {
-		return s.reply(ctx, p)
-	}
-	if p.skip != "" {
+		if err := s.reply(ctx, p); err != nil || p.in.Team == "" {
+			return err
+		}
+	} else if p.skip != "" {
 		s.res.Skipped[p.skip]++
 		return nil
 	}
@@ -259,14 +260,19 @@ func (s *simulation) message(ctx context.Context, p *prepared) error {
 	return nil
 }
 
-func skipReason(m slackexport.Message) string {
-	switch {
-	case m.Subtype != "":
-		return "subtype " + m.Subtype
-	case m.BotID != "":
-		return "bot message"
+// unread names each intake channel the export holds no messages of: a
+// replay that counts none of a team's requests must say why.
+func (s *simulation) unread() []slackexport.Problem {
+	var out []slackexport.Problem
+	for _, t := range s.settings.Teams {
+		for _, c := range t.IntakeChannels {
+			if s.exp.Folder(c) == "" {
+				out = append(out, slackexport.Problem{File: c,
+					Msg: fmt.Sprintf("team %s's intake channel has no folder in the export (channels.json and groups.json list it with none, or not at all): none of its requests are counted", t.Name)})
+			}
+		}
 	}
-	return "not from a person"
+	return out
 }
 
 func (s *simulation) drain(ctx context.Context) error {

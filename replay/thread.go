@@ -17,7 +17,9 @@ var doneWords = []string{"done", "fixed", "resolved", "granted", "merged", "depl
 // first reply acknowledges, a reply saying it is done resolves.
 func (s *simulation) reply(ctx context.Context, p *prepared) error {
 	m := &p.m
-	s.res.Skipped["thread reply"]++
+	if p.in.Team == "" {
+		s.res.Skipped["thread reply"]++
+	}
 	req, ok := s.requests[msgKey{m.Channel, m.ThreadTS}]
 	if !ok {
 		return nil

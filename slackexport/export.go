@@ -23,7 +23,8 @@ import (
 // level nor a single top-level folder holds a channels.json.
 var ErrNotExport = errors.New("not a Slack export: no channels.json")
 
-// Channel is a public channel listed in channels.json.
+// Channel is a channel the export lists: a public one in channels.json or
+// a private one in groups.json.
 type Channel struct {
 	ID         string
 	Name       string
@@ -143,6 +144,27 @@ func (e *Export) Channel(id string) (Channel, bool) {
 		return Channel{}, false
 	}
 	return e.Channels[i], true
+}
+
+// Folder returns the folder of the channel whose id or name is idOrName,
+// or "" when the export lists no such channel or holds none of its days.
+func (e *Export) Folder(idOrName string) string {
+	for i, ch := range e.Channels {
+		if ch.ID == idOrName || ch.Name == idOrName {
+			return e.dirs[i]
+		}
+	}
+	return ""
+}
+
+// OpenFile opens the file name at the export's root (inside its single
+// top folder, if it has one), such as a labels file kept in a zip export.
+func (e *Export) OpenFile(name string) (fs.File, error) {
+	f, err := e.fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("open %s in the export: %w", name, err)
+	}
+	return f, nil
 }
 
 // Dates returns every day (YYYY-MM-DD) for which at least one channel has a

@@ -1,66 +1,16 @@
 package slackexport
 
 import (
-	"archive/zip"
 	"errors"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"testing"
 	"testing/fstest"
-)
 
-// zipDir writes the files under dir into a new zip archive, each name
-// prefixed with prefix, plus the extra entries given, and returns its path.
-func zipDir(t *testing.T, dir, prefix string, extra map[string]string) string {
-	t.Helper()
-	name := filepath.Join(t.TempDir(), "export.zip")
-	f, err := os.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zw := zip.NewWriter(f)
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		w, err := zw.Create(path.Join(prefix, filepath.ToSlash(rel)))
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n, body := range extra {
-		w, err := zw.Create(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write([]byte(body)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
+	"github.com/sprintguard/sprintguard/internal/ziptest"
+)
 
 func TestOpenLayouts(t *testing.T) {
 	const fixture = "testdata/export"
@@ -69,9 +19,9 @@ func TestOpenLayouts(t *testing.T) {
 		path func(t *testing.T) string
 	}{
 		{"directory", func(*testing.T) string { return fixture }},
-		{"zip with files at the root", func(t *testing.T) string { return zipDir(t, fixture, "", nil) }},
+		{"zip with files at the root", func(t *testing.T) string { return ziptest.Dir(t, fixture, "", nil) }},
 		{"zip with one top-level folder", func(t *testing.T) string {
-			return zipDir(t, fixture, "Acme Slack export Sep 1 2026 - Sep 2 2026", map[string]string{
+			return ziptest.Dir(t, fixture, "Acme Slack export Sep 1 2026 - Sep 2 2026", map[string]string{
 				"__MACOSX/Acme Slack export Sep 1 2026 - Sep 2 2026/._channels.json": "resource fork",
 				".DS_Store": "finder",
 			})
@@ -138,10 +88,10 @@ func TestOpenErrors(t *testing.T) {
 		{"file that is not a zip", func(*testing.T) string { return notZip }, false, false},
 		{"empty directory", func(t *testing.T) string { return t.TempDir() }, true, false},
 		{"zip without channels.json", func(t *testing.T) string {
-			return zipDir(t, "testdata/export/general", "general", nil)
+			return ziptest.Dir(t, "testdata/export/general", "general", nil)
 		}, true, false},
 		{"zip with two top-level folders", func(t *testing.T) string {
-			return zipDir(t, "testdata/export", "a", map[string]string{"b/channels.json": "[]"})
+			return ziptest.Dir(t, "testdata/export", "a", map[string]string{"b/channels.json": "[]"})
 		}, true, false},
 	}
 	for _, tt := range tests {

@@ -45,12 +45,31 @@ type wireUser struct {
 // slackbotID is Slackbot's user id; users.json lists it with is_bot false.
 const slackbotID = "USLACKBOT"
 
+// channelLists are the files that list the channels an export holds:
+// public ones, in every export, and private ones, in an export that holds
+// them. Group DMs (mpims.json) and DMs (dms.json) are left out: the bot is
+// in none of them, so nothing said there reaches it live.
+var channelLists = []string{"channels.json", "groups.json"}
+
+// loadChannels reads every channel list there is.
 func (e *Export) loadChannels() error {
-	const file = "channels.json"
-	data, err := fs.ReadFile(e.fsys, file)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", file, err)
+	for i, file := range channelLists {
+		data, err := fs.ReadFile(e.fsys, file)
+		switch {
+		case i > 0 && errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil && i == 0:
+			return fmt.Errorf("read %s: %w", file, err)
+		case err != nil:
+			e.Problems = append(e.Problems, Problem{File: file, Msg: "cannot read: " + err.Error()})
+			continue
+		}
+		e.loadChannelList(file, data)
 	}
+	return nil
+}
+
+func (e *Export) loadChannelList(file string, data []byte) {
 	e.Problems = decodeArray(file, data, e.Problems, func(c *wireChannel, raw []byte) error {
 		switch {
 		case c.ID == "":
@@ -79,7 +98,6 @@ func (e *Export) loadChannels() error {
 		})
 		return nil
 	})
-	return nil
 }
 
 func (e *Export) loadUsers() {

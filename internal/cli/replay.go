@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -44,13 +45,16 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer exp.Close()
-	if *labels == "" {
-		*labels = labelsBeside(*export)
+	var lr io.ReadCloser
+	if *labels, lr, err = openLabels(*export, *labels, exp); err != nil {
+		return fail(env, err)
 	}
 	opt := replay.Options{Settings: st, DB: *dbFile}
 	var ls []learn.FileLabel
-	if *labels != "" {
-		if ls, opt.Keep, err = replayLabels(st, *labels); err != nil {
+	if lr != nil {
+		ls, opt.Keep, err = replayLabels(st, *labels, lr)
+		lr.Close()
+		if err != nil {
 			return fail(env, err)
 		}
 	}

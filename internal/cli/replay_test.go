@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sprintguard/sprintguard/internal/app"
 	"github.com/sprintguard/sprintguard/slackexport"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 func TestReplayIsDeterministic(t *testing.T) {
@@ -31,7 +33,8 @@ func TestReplayIsDeterministic(t *testing.T) {
 }
 
 // TestReplayCountsEveryRequest checks the request count against an
-// independent count of top-level human messages in intake channels.
+// independent count of top-level human messages in intake channels by
+// people outside the channel's team (members_ask is off in the example).
 func TestReplayCountsEveryRequest(t *testing.T) {
 	code, out, errs := run(t, "replay", "--format", "json", "--config", repo("examples", "sprintguard.yaml"),
 		"--export", repo("examples", "slack-export"))
@@ -62,10 +65,15 @@ func TestReplayCountsEveryRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer exp.Close()
-	intake := map[string]bool{"platform-help": true, "data-help": true}
+	st, err := app.ExampleSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	intake := map[string]*triage.Team{"platform-help": st.Team("platform"), "data-help": st.Team("data")}
 	want := 0
 	if _, err := exp.Walk(func(m slackexport.Message) error {
-		if intake[m.ChannelName] && exp.IsTopLevelHuman(m) && !strings.HasPrefix(strings.TrimSpace(m.Text), ":speech_balloon:") {
+		team := intake[m.ChannelName]
+		if team != nil && exp.IsTopLevelHuman(m) && !team.IsMember(m.User) && !strings.HasPrefix(strings.TrimSpace(m.Text), ":speech_balloon:") {
 			want++
 		}
 		return nil

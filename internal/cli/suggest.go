@@ -13,6 +13,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/config"
+	"github.com/sprintguard/sprintguard/examples"
 	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/replay"
 	"github.com/sprintguard/sprintguard/slackexport"
@@ -291,9 +292,9 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		}
 	}
 	fmt.Fprintf(w, "# with all %d: %s%s\n", len(s.Edits), learn.Headline(s.After), estimateOff(s.Edited))
-	src, err := os.ReadFile(g.file)
+	src, name, dir, err := rulesSource(g.file, cfg.Path)
 	if err != nil {
-		return fmt.Errorf("read rules file: %w", err)
+		return err
 	}
 	lines := map[string]int{}
 	for _, r := range g.rules {
@@ -305,10 +306,31 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	if err != nil {
 		return fmt.Errorf("%s: %w", g.file, err)
 	}
-	name, dir := diffPath(g.file, cfg.Path)
+	if g.file == embeddedName {
+		fmt.Fprintf(w, "# no --config: these are the rules of the embedded example, %s in the repository;\n# to keep your own, copy it to sprintguard.yaml, apply the diff there with `patch sprintguard.yaml`, and pass --config sprintguard.yaml\n", exampleFile)
+	}
 	fmt.Fprintf(w, "# the paths are from %s: git apply there\n", dir)
 	fmt.Fprint(w, learn.Diff(name, src, out))
 	return nil
+}
+
+// exampleFile is where the embedded example config lives in the
+// sprintguard repository.
+const exampleFile = "examples/sprintguard.yaml"
+
+// rulesSource reads the rules file file of the config at config, and
+// says what a diff of it names it and where that path is from. Without a
+// config the rules are the embedded example's, which has no file here:
+// the diff is of the example as the repository holds it.
+func rulesSource(file, config string) (src []byte, name, dir string, err error) {
+	if file == embeddedName {
+		return examples.Config, exampleFile, "a checkout of sprintguard", nil
+	}
+	if src, err = os.ReadFile(file); err != nil {
+		return nil, "", "", fmt.Errorf("read rules file: %w", err)
+	}
+	name, dir = diffPath(file, config)
+	return src, name, dir, nil
 }
 
 // reuses reports whether team t's own rules hold def, a rule written in
@@ -456,39 +478,56 @@ func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.S
 	return ex, err
 }
 
-// labelsBeside finds the labels file of an export: labels.jsonl inside an
-// export folder, or EXPORT.labels.jsonl (EXPORT without .zip) beside it.
-// It returns "" when there is none.
-func labelsBeside(export string) string {
-	for _, p := range []string{
-		filepath.Join(export, "labels.jsonl"),
-		strings.TrimSuffix(strings.TrimSuffix(export, "/"), ".zip") + ".labels.jsonl",
-	} {
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
+// openLabels opens the labels file of the export opened as exp from
+// export: labels, when given; else labels.jsonl in the export (read from
+// inside a zip), or EXPORT.labels.jsonl (EXPORT without .zip) beside it.
+// name says where it was found; a nil reader means there is none.
+func openLabels(export, labels string, exp *slackexport.Export) (name string, r io.ReadCloser, err error) {
+	if labels != "" {
+		f, err := os.Open(labels)
+		if err != nil {
+			return "", nil, fmt.Errorf("read labels: %w", err)
 		}
+		return labels, f, nil
 	}
-	return ""
+	if f, err := exp.OpenFile("labels.jsonl"); err == nil {
+		if fi, err := f.Stat(); err == nil && !fi.IsDir() {
+			return filepath.Join(export, "labels.jsonl"), f, nil
+		}
+		f.Close()
+	}
+	beside := strings.TrimSuffix(strings.TrimSuffix(export, "/"), ".zip") + ".labels.jsonl"
+	if fi, err := os.Stat(beside); err == nil && !fi.IsDir() {
+		f, err := os.Open(beside)
+		if err != nil {
+			return "", nil, fmt.Errorf("read labels: %w", err)
+		}
+		return beside, f, nil
+	}
+	return "", nil, nil
 }
 
 // exportHistory replays an export and labels its requests from the labels
 // file. A non-nil decided gets how many requests each rule decided in the
 // replay, labelled or not.
 func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, labels, team string, decided decidedCounts) ([]learn.Example, error) {
-	if labels == "" {
-		if labels = labelsBeside(export); labels == "" {
-			return nil, fmt.Errorf("no labels file for %s: put labels.jsonl in it (or %s.labels.jsonl beside it), or pass --labels FILE", export, strings.TrimSuffix(export, ".zip"))
-		}
-	}
-	ls, keep, err := replayLabels(st, labels)
-	if err != nil {
-		return nil, err
-	}
 	exp, err := slackexport.Open(export)
 	if err != nil {
 		return nil, err
 	}
 	defer exp.Close()
+	labels, r, err := openLabels(export, labels, exp)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, fmt.Errorf("no labels file for %s: put labels.jsonl in it (or %s.labels.jsonl beside it), or pass --labels FILE", export, strings.TrimSuffix(export, ".zip"))
+	}
+	defer r.Close()
+	ls, keep, err := replayLabels(st, labels, r)
+	if err != nil {
+		return nil, err
+	}
 	res, err := replay.Run(ctx, exp, replay.Options{Settings: st, Keep: keep})
 	if err != nil {
 		return nil, err
@@ -507,7 +546,7 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 // replayLabels reads the labels file of a replay of st's teams, and
 // returns with it what the replay must keep whole for them: the requests
 // made from the messages it names, by channel id or name.
-func replayLabels(st *triage.Settings, labels string) ([]learn.FileLabel, func(*triage.Request) bool, error) {
+func replayLabels(st *triage.Settings, labels string, r io.Reader) ([]learn.FileLabel, func(*triage.Request) bool, error) {
 	var cats []string
 	for _, t := range st.Teams {
 		cats = append(cats, t.Rules.Categories()...)
@@ -515,7 +554,7 @@ func replayLabels(st *triage.Settings, labels string) ([]learn.FileLabel, func(*
 	// Teams share categories: an error lists each once.
 	slices.Sort(cats)
 	cats = slices.Compact(cats)
-	ls, err := learn.ReadMessageLabels(labels, cats)
+	ls, err := learn.ReadMessageLabelsFrom(labels, r, cats)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sprintguard/sprintguard/internal/ziptest"
+)
+
+// TestZipExportLabelsInside: the labels.jsonl of an export zipped whole is
+// read from inside the zip, by replay and by rules suggest.
+func TestZipExportLabelsInside(t *testing.T) {
+	z := ziptest.Dir(t, repo("examples", "slack-export"), "", nil)
+	code, out, errs := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", z)
+	if code != ExitOK {
+		t.Fatalf("replay: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "Rules against the labels in "+filepath.Join(z, "labels.jsonl")) {
+		t.Errorf("replay of the zip has no eval section for the labels inside it:\n%s", out)
+	}
+	code, out, errs = run(t, "rules", "suggest", "--config", repo("examples", "sprintguard.yaml"), "--export", z, "--team", "platform")
+	if code != ExitOK || !strings.Contains(out, "labelled requests") {
+		t.Errorf("rules suggest on the zip: exit %d, stderr %s\n%s", code, errs, out)
+	}
+}
+
+// TestSuggestWithTheEmbeddedExample: with no --config, rules suggest
+// works on the embedded example and diffs its rules as the repository
+// holds them, instead of failing after the analysis.
+func TestSuggestWithTheEmbeddedExample(t *testing.T) {
+	code, out, errs := run(t, "rules", "suggest", "--export", repo("examples", "slack-export"), "--team", "platform")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s\n%s", code, errs, out)
+	}
+	for _, want := range []string{"embedded example", "--- a/examples/sprintguard.yaml\n+++ b/examples/sprintguard.yaml\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+}
