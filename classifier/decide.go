@@ -114,7 +114,21 @@ func appendPhrase(out []string, p string) []string {
 // a keyword that is also in all, or that the regex matched too, would
 // otherwise read "matched 'can't merge' and 'can't merge'".
 func (r *compiledRule) matched(in *Input, sc *scratch, match []byte) []string {
-	var out []string
+	// Sized once, for the most it can hold, so that appending does not
+	// allocate again as it grows.
+	n := len(r.all)
+	for _, t := range r.any {
+		if sc.has(t.id, r.in) {
+			n++
+		}
+	}
+	for _, ok := range [...]bool{match != nil, len(r.types) > 0, len(r.impacts) > 0, len(r.chanIDs)+len(r.chanNames) > 0,
+		r.byRequester, r.when != whenAny, r.rule.NeededWithin > 0} {
+		if ok {
+			n++
+		}
+	}
+	out := make([]string, 0, n)
 	for _, t := range r.any {
 		if sc.has(t.id, r.in) {
 			out = appendPhrase(out, t.text)
