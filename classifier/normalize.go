@@ -19,10 +19,12 @@ type Text struct {
 // Normalize turns Slack mrkdwn, or the plain text made from it, into Text.
 // In the prose a link <url|label> becomes its label and <url> or a bare URL
 // becomes its host, never its path; mentions (<@U1>, <#C1|name>, <!here>,
-// <!subteam^S1>, @name, #channel) and emoji codes (:fire:) are removed;
-// &lt; &gt; &amp; are unescaped. Fenced ``` blocks, `inline code` and lines
-// that look like pasted log output (see isLogLine) go to Code as written.
-// It is safe to call concurrently.
+// <!subteam^S1>, @name, #channel), emoji codes (:fire:) and the markers of
+// *bold*, _italic_ and ~strike~ are removed; &lt; &gt; &amp; are unescaped.
+// Fenced ``` blocks, `inline code` and lines that look like pasted log
+// output (see isLogLine) go to Code as written. In both, the Unicode
+// spaces, quotes and hyphens of canonRune are ASCII. It is safe to call
+// concurrently.
 func Normalize(s string) Text {
 	prose, code := appendNormalized(nil, nil, s)
 	return Text{Prose: string(prose), Code: string(code)}
