@@ -105,6 +105,9 @@ func canonGapRune(r rune) rune {
 // Slack leaves, and zero-width spaces and joiners. Rules are written in
 // ASCII, and a regex's \s and ' match only ASCII.
 func canonRune(r rune) (byte, bool) {
+	if r < utf8.RuneSelf {
+		return 0, false
+	}
 	switch r {
 	case '\u2018', '\u2019', '\u02bc', '\u2032':
 		return '\'', true
