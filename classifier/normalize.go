@@ -172,7 +172,9 @@ func unwrapEmphasis(line string) string {
 // finds none ends the search for that character: the work stays linear.
 func dropEmphasis(b []byte, from int) []byte {
 	s := b[from:]
-	if bytes.IndexAny(s, "*_~") < 0 {
+	// Three IndexByte scans cost less than one IndexAny on most lines,
+	// which have no marker.
+	if bytes.IndexByte(s, '*') < 0 && bytes.IndexByte(s, '_') < 0 && bytes.IndexByte(s, '~') < 0 {
 		return b
 	}
 	var closeAt [3]int // per marker: where its open pair closes, or 0
