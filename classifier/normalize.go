@@ -114,6 +114,7 @@ func appendInline(prose, code []byte, line string) ([]byte, []byte) {
 // closed where one ends, as Slack renders them, so snake_case_names,
 // *.example.com, dist/*.whl and "5 * 3" keep their characters.
 
+// isEmphasisMark reports whether c is one of Slack's emphasis markers.
 func isEmphasisMark(c byte) bool { return c == '*' || c == '_' || c == '~' }
 
 // opensEmphasis reports whether the marker s[i], after the byte prev (0 at

@@ -157,18 +157,19 @@ func canonString(s string) string {
 	if i == len(s) {
 		return s
 	}
-	b := make([]byte, i, len(s))
-	copy(b, s)
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if a, ok := canonRune(r); !ok {
-			b = append(b, s[i:i+size]...)
+			b.WriteString(s[i : i+size])
 		} else if a != 0 {
-			b = append(b, a)
+			b.WriteByte(a)
 		}
 		i += size
 	}
-	return string(b)
+	return b.String()
 }
 
 // gapMatches reports whether a gap in the text holds exactly the
