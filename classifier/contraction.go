@@ -26,12 +26,12 @@ var contractions = map[string]int{
 // longer words are skipped without a lookup.
 const maxContraction = len("shouldnt")
 
-// restoreApostrophes rewrites the prose in b[from:] so that contractions
-// are spelled the way rules spell them: a typographic apostrophe inside a
-// word ("can’t") becomes the ASCII one, and a listed contraction typed
-// without one ("cant", "Doesnt", "ISNT") gets it back in its place. The
-// case of the letters is kept. Text without either is returned as is,
-// without copying. It is used on prose only: pasted code stays as written.
+// restoreApostrophes rewrites the prose in b[from:], after canonString, so
+// that contractions are spelled the way rules spell them: a listed
+// contraction typed without its apostrophe ("cant", "Doesnt", "ISNT") gets
+// it back in its place. The case of the letters is kept. Text without one
+// is returned as is, without copying. It is used on prose only: pasted
+// code stays as written.
 func restoreApostrophes(b []byte, from int) []byte {
 	if !needsApostrophes(b[from:]) {
 		return b
@@ -40,15 +40,6 @@ func restoreApostrophes(b []byte, from int) []byte {
 	b = b[:from]
 	for i := 0; i < len(tail); {
 		r, size := utf8.DecodeRuneInString(tail[i:])
-		if r >= utf8.RuneSelf && canonGapRune(r) == '\'' && i > 0 && i+size < len(tail) {
-			prev, _ := utf8.DecodeLastRuneInString(tail[:i])
-			next, _ := utf8.DecodeRuneInString(tail[i+size:])
-			if isWordRune(prev) && isWordRune(next) {
-				b = append(b, '\'')
-				i += size
-				continue
-			}
-		}
 		if !isWordRune(r) {
 			b = utf8.AppendRune(b, r)
 			i += size
@@ -73,16 +64,14 @@ func restoreApostrophes(b []byte, from int) []byte {
 	return b
 }
 
-// needsApostrophes reports whether restoreApostrophes would change s: it
-// has a non-ASCII byte (maybe a typographic apostrophe) or a listed word.
+// needsApostrophes reports whether restoreApostrophes may change s: it has
+// a listed word between ASCII separators or non-ASCII bytes (which
+// restoreApostrophes reads as runes, and may find part of a longer word).
 func needsApostrophes(s []byte) bool {
 	start := 0
 	for i := 0; i < len(s); i++ {
-		switch apostropheBytes[s[i]] {
-		case apostropheWord:
+		if apostropheWord[s[i]] {
 			continue
-		case apostropheHigh:
-			return true
 		}
 		if _, ok := contractionAt(s[start:i]); ok {
 			return true
@@ -93,25 +82,13 @@ func needsApostrophes(s []byte) bool {
 	return ok
 }
 
-// apostropheBytes sorts bytes for needsApostrophes: ASCII letters, digits
-// and '_' (a word's), bytes of non-ASCII runes, and the rest.
-var apostropheBytes = func() (kinds [256]uint8) {
-	for c := range 256 {
-		switch {
-		case c >= utf8.RuneSelf:
-			kinds[c] = apostropheHigh
-		case c|0x20 >= 'a' && c|0x20 <= 'z' || c >= '0' && c <= '9' || c == '_':
-			kinds[c] = apostropheWord
-		}
+// apostropheWord marks the bytes of an ASCII word: letters, digits, '_'.
+var apostropheWord = func() (word [256]bool) {
+	for c := range utf8.RuneSelf {
+		word[c] = c|0x20 >= 'a' && c|0x20 <= 'z' || c >= '0' && c <= '9' || c == '_'
 	}
-	return kinds
+	return word
 }()
-
-const (
-	apostropheOther uint8 = iota
-	apostropheWord
-	apostropheHigh
-)
 
 // contractionShapes has a bit for the length of each contraction under
 // its first and last letters: most words that end like one ("test",

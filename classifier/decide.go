@@ -102,19 +102,43 @@ func appendNew(dst, src []string) []string {
 	return dst
 }
 
-// matched lists what made r match, for the explanation.
+// appendPhrase appends p to out unless out has it in any case.
+func appendPhrase(out []string, p string) []string {
+	if foldIndex(out, p) >= 0 {
+		return out
+	}
+	return append(out, p)
+}
+
+// matched lists what made r match, for the explanation, each phrase once:
+// a keyword that is also in all, or that the regex matched too, would
+// otherwise read "matched 'can't merge' and 'can't merge'".
 func (r *compiledRule) matched(in *Input, sc *scratch, match []byte) []string {
-	var out []string
+	// Sized once, for the most it can hold, so that appending does not
+	// allocate again as it grows.
+	n := len(r.all)
 	for _, t := range r.any {
 		if sc.has(t.id, r.in) {
-			out = append(out, t.text)
+			n++
+		}
+	}
+	for _, ok := range [...]bool{match != nil, len(r.types) > 0, len(r.impacts) > 0, len(r.chanIDs)+len(r.chanNames) > 0,
+		r.byRequester, r.when != whenAny, r.rule.NeededWithin > 0} {
+		if ok {
+			n++
+		}
+	}
+	out := make([]string, 0, n)
+	for _, t := range r.any {
+		if sc.has(t.id, r.in) {
+			out = appendPhrase(out, t.text)
 		}
 	}
 	for _, t := range r.all {
-		out = append(out, t.text)
+		out = appendPhrase(out, t.text)
 	}
 	if match != nil {
-		out = append(out, shorten(string(match)))
+		out = appendPhrase(out, shorten(string(match)))
 	}
 	if i := foldIndex(r.types, in.Type); i >= 0 {
 		out = append(out, "type="+r.types[i])

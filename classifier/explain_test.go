@@ -84,3 +84,21 @@ func TestFormatDuration(t *testing.T) {
 		})
 	}
 }
+
+// An explanation quotes each phrase once, though a keyword may also be in
+// all or be what the regex matched.
+func TestExplainQuotesEachPhraseOnce(t *testing.T) {
+	s := mustCompile(t, []Rule{
+		{Name: "ci-broken", Any: []string{"CI", "can't merge"}, Regex: `(?i)\bcan'?t merge\b`, Urgency: P2},
+		{Name: "widespread", Any: []string{"nobody can"}, All: []string{"nobody can"}, Urgency: P2},
+		{Name: "fallback", Default: true, Urgency: P3},
+	}, Options{})
+	for in, want := range map[string]string{
+		"CI is red and we Can't merge anything": "P2 because rule `ci-broken` matched 'CI' and 'can't merge'",
+		"nobody can log in":                     "P2 because rule `widespread` matched 'nobody can'",
+	} {
+		if got := s.Classify(Input{Summary: in}).Explain(); got != want {
+			t.Errorf("%q: %s, want %s", in, got, want)
+		}
+	}
+}

@@ -138,17 +138,42 @@ func isLogLine(line string, prevLog bool) bool {
 }
 
 // columnGaps counts runs of two or more spaces, or tabs, inside s: the
-// columns of tabular output such as `kubectl get pods`. Prose has at most
-// a double space after a full stop.
+// columns of tabular output such as `kubectl get pods`. Many people type
+// two spaces after a sentence, so a run of spaces after a sentence's end
+// and before its next word is not a column (see sentenceGap).
 func columnGaps(s string) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\t' || s[i] == ' ' && i+1 < len(s) && s[i+1] == ' ' {
-			n++
+			start, tab := i, s[i] == '\t'
 			for i+1 < len(s) && (s[i+1] == ' ' || s[i+1] == '\t') {
 				i++
+				tab = tab || s[i] == '\t'
+			}
+			if tab || !sentenceGap(s, start, i+1) {
+				n++
 			}
 		}
 	}
 	return n
+}
+
+// sentenceGap reports whether the spaces s[start:end] follow the end of a
+// sentence ('.', '!' or '?', maybe then a closing quote, bracket or
+// emphasis marker) and come before a word, a quote or a bracket: prose
+// typed with two spaces between sentences. A table's cells end in words
+// and numbers, not full stops.
+func sentenceGap(s string, start, end int) bool {
+	if end-start > 3 || end >= len(s) {
+		return false
+	}
+	p := start - 1
+	for p > 0 && strings.IndexByte(`)"'*_~`, s[p]) >= 0 {
+		p--
+	}
+	if p < 1 || strings.IndexByte(".!?", s[p]) < 0 || s[p] == '.' && s[p-1] == '.' {
+		return false
+	}
+	c := s[end]
+	return c >= 0x80 || c|0x20 >= 'a' && c|0x20 <= 'z' || c >= '0' && c <= '9' || strings.IndexByte(`"'(*_~<@:`, c) >= 0
 }

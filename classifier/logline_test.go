@@ -99,3 +99,32 @@ func randomText(rnd *rand.Rand, parts, seps []string, most int) string {
 	}
 	return b.String()
 }
+
+// Two spaces after a sentence are how many people type prose; the columns
+// of a pasted table or an aligned log line are still output.
+func TestIsLogLineSentenceSpacing(t *testing.T) {
+	prose := []string{
+		"Hi team.  The checkout site is down.  Nobody can pay.  Please help asap.",
+		"Is prod down?  Checkout fails!  Nothing loads.  (Since 10:00.)  Help",
+		`He said "it's fine."  It isn't.  The queue is stuck.  "Help!"  Anyone?`,
+		"*Urgent.*  _The site is down._  Nobody can pay.  3 teams are blocked.",
+	}
+	for _, line := range prose {
+		if isLogLine(line, false) {
+			t.Errorf("isLogLine(%q) = true; it is prose typed with two spaces after each sentence", line)
+		}
+	}
+	output := []string{
+		"NAME                         READY   STATUS             RESTARTS   AGE",
+		"checkout-7d9f8b6c5d-x2k4q    0/1     CrashLoopBackOff   12         5m",
+		"payments-api   ERROR   upstream timed out   10.0.0.3",
+		"Ready.\tRunning.\tDone.\tok",
+		"Done.     Failed.     Pending.     ok",
+		"1.  web-1  Running  0  5d",
+	}
+	for _, line := range output {
+		if !isLogLine(line, false) {
+			t.Errorf("isLogLine(%q) = false; its columns are output", line)
+		}
+	}
+}

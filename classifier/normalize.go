@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,10 +19,12 @@ type Text struct {
 // Normalize turns Slack mrkdwn, or the plain text made from it, into Text.
 // In the prose a link <url|label> becomes its label and <url> or a bare URL
 // becomes its host, never its path; mentions (<@U1>, <#C1|name>, <!here>,
-// <!subteam^S1>, @name, #channel) and emoji codes (:fire:) are removed;
-// &lt; &gt; &amp; are unescaped. Fenced ``` blocks, `inline code` and lines
-// that look like pasted log output (see isLogLine) go to Code as written.
-// It is safe to call concurrently.
+// <!subteam^S1>, @name, #channel), emoji codes (:fire:) and the markers of
+// *bold*, _italic_ and ~strike~ are removed; &lt; &gt; &amp; are unescaped.
+// Fenced ``` blocks, `inline code` and lines that look like pasted log
+// output (see isLogLine) go to Code as written. In both, the Unicode
+// spaces, quotes and hyphens of canonRune are ASCII. It is safe to call
+// concurrently.
 func Normalize(s string) Text {
 	prose, code := appendNormalized(nil, nil, s)
 	return Text{Prose: string(prose), Code: string(code)}
@@ -30,6 +33,7 @@ func Normalize(s string) Text {
 // appendNormalized appends the prose and code of s to prose and code, so
 // that Classify can reuse its buffers.
 func appendNormalized(prose, code []byte, s string) ([]byte, []byte) {
+	s = canonString(s)
 	prevLog := false
 	for s != "" {
 		fence := strings.Index(s, "```")
@@ -66,8 +70,9 @@ func appendLines(prose, code []byte, s string, prevLog bool) ([]byte, []byte, bo
 		if !first {
 			prose = append(prose, '\n')
 		}
-		if isLogLine(line, prevLog) {
-			code = appendCode(code, line)
+		// Emphasis around the whole line hides how a pasted log starts.
+		if inner := unwrapEmphasis(line); isLogLine(inner, prevLog) {
+			code = appendCode(code, inner)
 			prevLog = true
 		} else {
 			prevLog = false
@@ -97,8 +102,108 @@ func appendInline(prose, code []byte, line string) ([]byte, []byte) {
 		code = appendCode(code, line[open+1:open+1+end])
 		line = line[open+1+end+1:]
 	}
-	// Contractions are restored per line, once links and mentions are gone.
-	return restoreApostrophes(appendProse(prose, line), from), code
+	// Emphasis and contractions are handled per line, once links and
+	// mentions are gone.
+	return restoreApostrophes(dropEmphasis(appendProse(prose, line), from), from), code
+}
+
+// Slack mrkdwn marks *bold*, _italic_ and ~strike~ with a character at each
+// edge of the words. Left in, a marker hides a word from the rules: '_' is
+// a word rune ("_down_" is not "down") and '*' ends the line that a regex
+// anchors at ^. Only a pair counts, opened where a word may start and
+// closed where one ends, as Slack renders them, so snake_case_names,
+// *.example.com, dist/*.whl and "5 * 3" keep their characters.
+
+// isEmphasisMark reports whether c is one of Slack's emphasis markers.
+func isEmphasisMark(c byte) bool { return c == '*' || c == '_' || c == '~' }
+
+// opensEmphasis reports whether the marker s[i], after the byte prev (0 at
+// the start of the line), may open emphasis: after a space, an opening
+// bracket or quote or another marker, and before a word or a quote.
+func opensEmphasis[T string | []byte](s T, i int, prev byte) bool {
+	c := s[i]
+	if prev != 0 && prev != ' ' && prev != '\t' && strings.IndexByte("([{\"'", prev) < 0 && (!isEmphasisMark(prev) || prev == c) {
+		return false
+	}
+	if i+1 >= len(s) {
+		return false
+	}
+	n := s[i+1]
+	return n >= utf8.RuneSelf || n|0x20 >= 'a' && n|0x20 <= 'z' || n >= '0' && n <= '9' || n != c && isEmphasisMark(n) || n == '"' || n == '\'' || n == '('
+}
+
+// closesEmphasis reports whether the marker s[i] may close emphasis: after
+// a byte that is not a space or the same marker, and at the end of the line
+// or before a space, punctuation or another marker.
+func closesEmphasis[T string | []byte](s T, i int) bool {
+	c := s[i]
+	if i == 0 || s[i-1] == c || s[i-1] == ' ' || s[i-1] == '\t' {
+		return false
+	}
+	if i+1 == len(s) {
+		return true
+	}
+	n := s[i+1]
+	return n == ' ' || n == '\t' || n == '\r' || strings.IndexByte(".,;:!?)]}\"'", n) >= 0 || n != c && isEmphasisMark(n)
+}
+
+// emphasisEnd returns where the emphasis that s[i] opens closes, or -1.
+func emphasisEnd[T string | []byte](s T, i int) int {
+	for j := i + 2; j < len(s); j++ {
+		if s[j] == s[i] && closesEmphasis(s, j) {
+			return j
+		}
+	}
+	return -1
+}
+
+// unwrapEmphasis returns line without a pair of emphasis markers around
+// all of it, leading and trailing space aside, or line itself.
+func unwrapEmphasis(line string) string {
+	t := strings.TrimSpace(line)
+	if len(t) < 3 || !isEmphasisMark(t[0]) || t[len(t)-1] != t[0] || !opensEmphasis(t, 0, 0) || emphasisEnd(t, 0) != len(t)-1 {
+		return line
+	}
+	return t[1 : len(t)-1]
+}
+
+// dropEmphasis removes, in place, the marker pairs of one prose line
+// b[from:]. Each marker character is paired on its own, so nested
+// *_both_* goes too. The scan for a closer resumes past it, and one that
+// finds none ends the search for that character: the work stays linear.
+func dropEmphasis(b []byte, from int) []byte {
+	s := b[from:]
+	// Three IndexByte scans cost less than one IndexAny on most lines,
+	// which have no marker.
+	if bytes.IndexByte(s, '*') < 0 && bytes.IndexByte(s, '_') < 0 && bytes.IndexByte(s, '~') < 0 {
+		return b
+	}
+	var closeAt [3]int // per marker: where its open pair closes, or 0
+	var none [3]bool   // per marker: no closer is left in the line
+	w := 0
+	prev := byte(0) // s[i-1] as it was before s was rewritten
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if k := strings.IndexByte("*_~", c); k >= 0 {
+			switch {
+			case closeAt[k] == i && i > 0:
+				closeAt[k] = 0
+				prev = c
+				continue
+			case closeAt[k] == 0 && !none[k] && opensEmphasis(s, i, prev):
+				if j := emphasisEnd(s, i); j > 0 {
+					closeAt[k] = j
+					prev = c
+					continue
+				}
+				none[k] = true
+			}
+		}
+		s[w] = c
+		w++
+		prev = c
+	}
+	return b[:from+w]
 }
 
 // appendCode appends one piece of code, unescaped, on its own line.

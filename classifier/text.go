@@ -87,16 +87,89 @@ func (t *tokenizer) word(i int) []byte { return t.buf[t.words[i].start:t.words[i
 func (t *tokenizer) gap(i int) []byte { return t.buf[t.words[i-1].end:t.words[i].start] }
 
 // canonGapRune maps punctuation that phones substitute while typing
-// (typographic apostrophes, Unicode hyphens) to the ASCII that people write
-// in rules, so "can’t" from iOS matches a rule saying "can't".
+// (typographic apostrophes and quotes, Unicode hyphens) to the ASCII that
+// people write in rules, so "can’t" from iOS matches a rule saying "can't".
+// Other runes are returned as they are.
 func canonGapRune(r rune) rune {
-	switch r {
-	case '\u2018', '\u2019', '\u02bc', '\u2032':
-		return '\''
-	case '\u2010', '\u2011':
-		return '-'
+	if a, ok := canonRune(r); ok && a != 0 {
+		return rune(a)
 	}
 	return r
+}
+
+// canonRune returns the ASCII byte that rules spell r with, and whether r
+// has one; 0 with true means r is invisible and is dropped. Chat clients
+// and phones put these in for the ASCII people meant: typographic
+// apostrophes and quotes, Unicode hyphens, the non-breaking and other
+// fixed-width spaces that a paste from a web page or a double space in
+// Slack leaves, and zero-width spaces and joiners. Rules are written in
+// ASCII, and a regex's \s and ' match only ASCII.
+func canonRune(r rune) (byte, bool) {
+	if r < utf8.RuneSelf {
+		return 0, false
+	}
+	switch r {
+	case '\u2018', '\u2019', '\u02bc', '\u2032':
+		return '\'', true
+	case '\u201c', '\u201d', '\u2033':
+		return '"', true
+	case '\u2010', '\u2011':
+		return '-', true
+	case '\u00a0', '\u1680', '\u202f', '\u205f', '\u3000':
+		return ' ', true
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+		return 0, true
+	}
+	if r >= '\u2000' && r <= '\u200a' { // en quad to hair space
+		return ' ', true
+	}
+	return 0, false
+}
+
+// isBlankRune reports whether r separates words without being punctuation:
+// whitespace, or an invisible rune that canonRune drops.
+func isBlankRune(r rune) bool {
+	a, ok := canonRune(r)
+	return unicode.IsSpace(r) || ok && (a == 0 || a == ' ')
+}
+
+// canonString returns s with canonRune applied, so that every rule, and
+// the normalizer's own tests for URLs, logs and emphasis, see ASCII where
+// the writer meant it. Text without such a rune is returned as is, after
+// one scan, without allocating.
+func canonString(s string) string {
+	i := 0
+	// Most requests are ASCII: eight bytes at a time find that sooner.
+	for i+8 <= len(s) && s[i]|s[i+1]|s[i+2]|s[i+3]|s[i+4]|s[i+5]|s[i+6]|s[i+7] < utf8.RuneSelf {
+		i += 8
+	}
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if _, ok := canonRune(r); ok {
+			break
+		}
+		i += size
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if a, ok := canonRune(r); !ok {
+			b.WriteString(s[i : i+size])
+		} else if a != 0 {
+			b.WriteByte(a)
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // gapMatches reports whether a gap in the text holds exactly the
@@ -106,7 +179,7 @@ func gapMatches(gap []byte, want string) bool {
 	for i := 0; i < len(gap); {
 		r, size := utf8.DecodeRune(gap[i:])
 		i += size
-		if unicode.IsSpace(r) {
+		if isBlankRune(r) {
 			continue
 		}
 		if j >= len(want) {
@@ -169,7 +242,7 @@ func parseTerm(s string) (term, error) {
 		}
 		var g strings.Builder
 		for _, r := range string(tk.gap(k)) {
-			if !unicode.IsSpace(r) {
+			if !isBlankRune(r) {
 				g.WriteRune(canonGapRune(r))
 			}
 		}

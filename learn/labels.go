@@ -55,9 +55,9 @@ func (f *interruptLabel) UnmarshalJSON(data []byte) error {
 // labelKeys are the keys a labels file may use, for CSV headers and errors.
 var labelKeys = []string{"id", "url", "text", "summary", "details", "type", "impact", "channel", "urgency", "interrupt", "category", "split"}
 
-// bom is the byte order mark that spreadsheets and some editors write
+// BOM is the byte order mark that spreadsheets and some editors write
 // first in a UTF-8 file.
-const bom = "\ufeff"
+const BOM = "\ufeff"
 
 // ruleCategory returns the rules' own spelling of category, which a
 // labels file may write in another case or with spaces around it, and
@@ -91,7 +91,7 @@ const maxLabelErrors = 20
 // columns) other than labelKeys are ignored, unless one is a typo of one of
 // them, which is an error. It is safe to call concurrently.
 func ReadLabels(file string, data []byte, categories []string) ([]Example, error) {
-	data = bytes.TrimPrefix(data, []byte(bom))
+	data = bytes.TrimPrefix(data, []byte(BOM))
 	// An Example is large: growing the slice by appending copied each
 	// one several times over 100k lines.
 	out := make([]Example, 0, bytes.Count(data, []byte("\n"))+1)

@@ -80,7 +80,7 @@ func readMessageLabels(path string, r io.Reader, categories []string) ([]FileLab
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
 		if n == 1 {
-			line = bytes.TrimPrefix(line, []byte(bom))
+			line = bytes.TrimPrefix(line, []byte(BOM))
 		}
 		if len(line) == 0 || line[0] == '#' {
 			continue

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/learn"
 )
 
 // classifyBatch is a run of stdin's lines that one worker answers. Batches
@@ -49,6 +50,11 @@ func newAnswerBuf() *answerBuf {
 	b.enc = json.NewEncoder(&b.Buffer)
 	return b
 }
+
+// maxStdinLine bounds a line of stdin, and so the memory one line takes.
+// A Slack message holds at most 40,000 characters; even written as JSON
+// escapes of four-byte runes that is under 1 MiB.
+const maxStdinLine = 1 << 20
 
 // maxBatchLines bounds a batch so that both CPUs get work early in a
 // stream and a slow line does not hold many others back. Tests lower it to
@@ -130,10 +136,16 @@ func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, answer func(w *
 		submit(true)
 		return nil
 	}})
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	sc.Buffer(make([]byte, 64*1024), maxStdinLine)
 	for sc.Scan() {
 		n++
-		cur.data = append(cur.data, sc.Bytes()...)
+		line := sc.Bytes()
+		if n == 1 {
+			// Editors on Windows, and PowerShell's redirection, start a
+			// UTF-8 file with a byte order mark, which JSON does not allow.
+			line = bytes.TrimPrefix(line, []byte(learn.BOM))
+		}
+		cur.data = append(cur.data, line...)
 		cur.ends = append(cur.ends, len(cur.data))
 		if len(cur.ends) == maxBatchLines {
 			submit(false)
@@ -147,7 +159,9 @@ func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, answer func(w *
 	if err := writeErr.Load(); err != nil {
 		return fail(env, *err)
 	}
-	if err := sc.Err(); err != nil && !errors.Is(err, io.EOF) {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return fail(env, fmt.Errorf("stdin:%d: line longer than %d MiB", n+1, maxStdinLine>>20))
+	} else if err != nil && !errors.Is(err, io.EOF) {
 		return fail(env, err)
 	}
 	if failed {

@@ -66,3 +66,24 @@ func TestClassifyStreamKeepsInputOrder(t *testing.T) {
 		})
 	}
 }
+
+// A byte order mark before the first line is what some editors save, not
+// part of the JSON; a line too long to read names its line number.
+func TestClassifyStreamBOMAndLongLine(t *testing.T) {
+	run := func(stdin string) (string, string, int) {
+		var out, errs bytes.Buffer
+		env := Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" },
+			Now: func() time.Time { return time.Date(2026, 11, 17, 16, 0, 0, 0, time.UTC) }}
+		code := Main(context.Background(), []string{"classify", "--config", repo("examples", "sprintguard.yaml")}, env)
+		return out.String(), errs.String(), code
+	}
+	out, errs, code := run("\ufeff{\"summary\": \"prod is down\"}\n{\"summary\": \"\ufeffx\"}\n")
+	if code != ExitOK || strings.Count(out, "platform: ") != 2 || errs != "" {
+		t.Errorf("with a BOM: exit %d, stdout %q, stderr %q; want two answers", code, out, errs)
+	}
+	long := `{"summary": "` + strings.Repeat("x", maxStdinLine) + `"}`
+	out, errs, code = run("{\"summary\": \"prod is down\"}\n" + long + "\n")
+	if code != ExitFail || !strings.Contains(out, "platform: ") || !strings.Contains(errs, "stdin:2: line longer than 1 MiB") {
+		t.Errorf("with a long line: exit %d, stdout %q, stderr %q; want the first answer and stdin:2's error", code, out, errs)
+	}
+}
