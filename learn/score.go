@@ -13,8 +13,11 @@ import (
 // Evaluate would reclassify them all. It is a plain value.
 type Agreement struct {
 	N int `json:"n"` // examples scored
-	// Urgency and Interrupt count the examples whose urgency, and whose
-	// interrupt-or-not (P1 and P2 interrupt), the rules got right.
+	// Rated counts the examples labelled with an urgency: a label of the
+	// category only (Example.CategoryOnly) counts in the category alone.
+	Rated int `json:"rated"`
+	// Urgency and Interrupt count the rated examples whose urgency, and
+	// whose interrupt-or-not (P1 and P2 interrupt), the rules got right.
 	Urgency   int `json:"urgency_right"`
 	Interrupt int `json:"interrupt_right"`
 	// Categorised counts the examples labelled with a category, and
@@ -30,11 +33,14 @@ type Agreement struct {
 // add counts example e decided as d, with sign -1 taking it back out.
 func (s *Agreement) add(e *Example, d classifier.Decision, sign int) {
 	s.N += sign
-	if d.Urgency == e.Urgency {
-		s.Urgency += sign
-	}
-	if Interrupts(d.Urgency) == Interrupts(e.Urgency) {
-		s.Interrupt += sign
+	if e.urgencyLabelled() {
+		s.Rated += sign
+		if d.Urgency == e.Urgency {
+			s.Urgency += sign
+		}
+		if Interrupts(d.Urgency) == Interrupts(e.Urgency) {
+			s.Interrupt += sign
+		}
 	}
 	if e.HasActual {
 		s.Timed += sign
@@ -61,11 +67,21 @@ func percent(n, of int) float64 {
 }
 
 // String reads "urgency 71.0%, interrupt 90.0%, category 60.0% of 500",
-// followed by "; estimate off by 1.5 on average over 120 timed" when any
-// example was resolved with the time spent.
+// with "of the 400 labelled with one" after the interrupt figure when some
+// examples are labelled for the category only, and followed by
+// "; estimate off by 1.5 on average over 120 timed" when any example was
+// resolved with the time spent.
 func (s Agreement) String() string {
-	out := fmt.Sprintf("urgency %.1f%%, interrupt %.1f%%, %s",
-		percent(s.Urgency, s.N), percent(s.Interrupt, s.N), categoryOf(s.Category, s.Categorised, s.N))
+	var out string
+	switch s.Rated {
+	case s.N:
+		out = fmt.Sprintf("urgency %.1f%%, interrupt %.1f%%, ", percent(s.Urgency, s.N), percent(s.Interrupt, s.N))
+	case 0:
+		out = "no urgency labelled, "
+	default:
+		out = fmt.Sprintf("urgency %.1f%%, interrupt %.1f%% of the %d labelled with one, ", percent(s.Urgency, s.Rated), percent(s.Interrupt, s.Rated), s.Rated)
+	}
+	out += categoryOf(s.Category, s.Categorised, s.N)
 	if s.Timed > 0 {
 		out += fmt.Sprintf("; estimate off by %.1f on average over %d timed", s.MeanOff(), s.Timed)
 	}
