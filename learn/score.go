@@ -89,12 +89,25 @@ func (s Agreement) String() string {
 }
 
 // Headline is r's three accuracies on one line: "interrupt-or-not 90.0%,
-// urgency 80.0%, category 70.0% of 10". A labels file may leave the
-// category out, so the category's share is of the requests labelled with
-// one, and says so when those are fewer. It is a pure function.
+// urgency 80.0%, category 70.0% of 10". A labels file may leave any of
+// the three out, so each share is of the requests labelled with it, and
+// says so when those are fewer: "urgency 80.0% of 5". It is a pure
+// function.
 func Headline(r Result) string {
-	return fmt.Sprintf("interrupt-or-not %.1f%%, urgency %.1f%%, %s",
-		100*r.Interrupt.Accuracy, 100*r.Urgency.Accuracy, categoryOf(r.Category.Agree, r.Category.N, r.N))
+	return fmt.Sprintf("%s, %s, %s", shareOf("interrupt-or-not", r.Interrupt, r.N), shareOf("urgency", r.Urgency, r.N),
+		categoryOf(r.Category.Agree, r.Category.N, r.N))
+}
+
+// shareOf is one figure of a Headline: its accuracy, with the number of
+// requests it is of when not all n were labelled with it.
+func shareOf(what string, s Score, n int) string {
+	switch s.N {
+	case n:
+		return fmt.Sprintf("%s %.1f%%", what, 100*s.Accuracy)
+	case 0:
+		return "no " + what + " labelled"
+	}
+	return fmt.Sprintf("%s %.1f%% of %d", what, 100*s.Accuracy, s.N)
 }
 
 // categoryOf ends a line of figures on n examples, of which categorised

@@ -59,7 +59,7 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	if *labels != "" {
-		scoreReplay(env, res, ls, *labels)
+		scoreReplay(env, exp, res, ls, *labels)
 	}
 	w, done, err := output(env, *out)
 	if err != nil {
