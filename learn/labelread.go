@@ -136,7 +136,7 @@ func (e *labelErrors) add(err error) {
 // left out, or returns nil when there were none.
 func (e *labelErrors) err() error {
 	if e.more > 0 {
-		return errors.Join(append(e.errs, fmt.Errorf("and %s more", plural.Count(e.more, "problem")))...)
+		return errors.Join(append(e.errs, fmt.Errorf("and %d more %s", e.more, plural.Noun(float64(e.more), "problem")))...)
 	}
 	return errors.Join(e.errs...)
 }
@@ -246,8 +246,17 @@ func readJSONL(data []byte, add func(int, labelRecord, error)) {
 // since the objects after it cannot be told apart.
 func readJSONValues(file string, data []byte, array bool, add func(int, labelRecord, error)) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
+	// start is where the value being read starts: the offset the decoder
+	// gives is where the last one ended, before the comma and the space.
+	start := 0
+	skip := func() {
+		start = int(dec.InputOffset())
+		for start < len(data) && strings.IndexByte(", \t\r\n", data[start]) >= 0 {
+			start++
+		}
+	}
 	syntax := func(err error) error {
-		return fmt.Errorf("%s:%d: not JSON: %v (write one object per line, or a JSON array of objects)", file, lineAt(data, int(dec.InputOffset())), err)
+		return fmt.Errorf("%s:%d: not JSON: %v (write one object per line, or a JSON array of objects)", file, lineAt(data, start), err)
 	}
 	if array {
 		if _, err := dec.Token(); err != nil {
@@ -255,23 +264,20 @@ func readJSONValues(file string, data []byte, array bool, add func(int, labelRec
 		}
 	}
 	for dec.More() {
-		start := int(dec.InputOffset())
+		skip()
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return syntax(err)
 		}
-		// The offset is where the last value ended: skip the comma and
-		// the space before this one.
-		for start < len(data) && strings.IndexByte(", \t\r\n", data[start]) >= 0 {
-			start++
-		}
 		rec, err := jsonRecord(raw)
 		add(lineAt(data, start), rec, err)
 	}
+	skip()
 	if array {
 		if _, err := dec.Token(); err != nil {
 			return syntax(err)
 		}
+		skip()
 		if dec.More() {
 			return syntax(errors.New("more after the array"))
 		}
