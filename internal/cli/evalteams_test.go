@@ -106,3 +106,16 @@ func TestReplayLabelsAsTeamsWriteThem(t *testing.T) {
 		t.Errorf("suggest: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// rules eval -h, replay -h and rules suggest -h say what a labels file
+// may hold, Jira's priority names among it.
+func TestLabelsFileHelp(t *testing.T) {
+	for _, args := range [][]string{{"rules", "eval", "-h"}, {"replay", "-h"}, {"rules", "suggest", "-h"}} {
+		_, out, _ := run(t, args...)
+		for _, want := range []string{"Highest (P1)", "urgency, priority", "details, description", "UTF-16", `"and N more"`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s lacks %q:\n%s", strings.Join(args, " "), want, out)
+			}
+		}
+	}
+}

@@ -15,6 +15,11 @@ import (
 
 func runReplay(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "replay")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(env.Stdout, labelsHelp)
+	}
 	export := fs.String("export", "", "the Slack export: a `DIR` or a .zip file")
 	format := fs.String("format", "text", "text or json")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")

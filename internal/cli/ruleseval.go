@@ -23,6 +23,11 @@ import (
 // read-only open of the store, so it works while serve runs.
 func runRulesEval(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "rules eval")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(env.Stdout, labelsHelp)
+	}
 	team := fs.String("team", "", "evaluate this team's rules (default: the first team)")
 	split := fs.String("split", "", "only the records of this `split` (train, dev, test); default all")
 	format := fs.String("format", "text", "text or json")

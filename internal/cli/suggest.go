@@ -75,6 +75,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	fs.Usage = func() {
 		usage()
 		fmt.Fprint(env.Stdout, suggestHelp)
+		fmt.Fprint(env.Stdout, labelsHelp)
 	}
 	team := fs.String("team", "", "only this `TEAM`'s history and rules (default: every team)")
 	export := fs.String("export", "", "learn from this Slack export (a `DIR` or .zip) and its labels file instead of the store")
