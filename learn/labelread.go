@@ -441,7 +441,7 @@ func readCSV(data []byte, add func(int, labelRecord, error)) error {
 			continue // a spreadsheet's empty row, a blank line
 		}
 		if len(row) != len(header) {
-			add(line, labelRecord{}, fmt.Errorf("has %d fields, the header has %d", len(row), len(header)))
+			add(line, labelRecord{}, fmt.Errorf("has %s, the header has %d", plural.Count(len(row), "field"), len(header)))
 			continue
 		}
 		var rec labelRecord

@@ -205,3 +205,18 @@ func TestDisagreementWithoutUrgencyMarshals(t *testing.T) {
 		t.Errorf("no disagreement: %s; want \"worst\":[]", b)
 	}
 }
+
+// A count of one is singular on every line a labels file's reading prints.
+func TestLabelCountsOfOne(t *testing.T) {
+	_, err := ReadLabels("l.csv", []byte("text,urgency,category\nx\n"), teamCats)
+	if err == nil || err.Error() != "l.csv:2: has 1 field, the header has 3" {
+		t.Errorf("short row: %v", err)
+	}
+	r := Evaluate(testRules(t), mustRead(t, "l.jsonl", `{"text": "need access", "category": "access"}`+"\n"+`{"text": "site is down", "interrupt": "yes"}`+"\n"))
+	out := FormatText(r)
+	for _, want := range []string{"1 request labelled for category only", "1 request labelled interrupt or not without an urgency"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -119,3 +119,13 @@ func TestLabelsFileHelp(t *testing.T) {
 		}
 	}
 }
+
+// --min-accuracy on labels of the category alone says there is nothing to
+// check, not that the rules scored 0%.
+func TestRulesEvalMinAccuracyWithoutInterruptLabels(t *testing.T) {
+	file := writeFile(t, t.TempDir(), "labels.jsonl", `{"text": "the checkout API is down for everyone", "category": "incident"}`+"\n")
+	code, _, errs := run(t, "rules", "eval", file, "--config", repo("examples", "sprintguard.yaml"), "--min-accuracy", "0.9")
+	if code != ExitFail || !strings.Contains(errs, "no request is labelled with an urgency or interrupt") || strings.Contains(errs, "0.0%") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}

@@ -123,6 +123,11 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stdout, "rules eval: %s of %s (%s) with team %s's rules\n\n", plural.Count(res.N, "request"), source, what, t.Name)
 		fmt.Fprint(env.Stdout, learn.FormatText(res))
 	}
+	if *minAcc != "" && res.Interrupt.N == 0 {
+		// 0% of nothing would read as rules always wrong.
+		fmt.Fprintf(env.Stderr, "--min-accuracy: no request is labelled with an urgency or interrupt, so there is no interrupt-or-not accuracy to check\n")
+		return ExitFail
+	}
 	if *minAcc != "" && res.Interrupt.Accuracy < threshold {
 		fmt.Fprintf(env.Stderr, "interrupt-or-not accuracy %.1f%% is below --min-accuracy %.1f%%\n", 100*res.Interrupt.Accuracy, 100*threshold)
 		return ExitFail
