@@ -18,13 +18,27 @@ import (
 )
 
 // labelRecord is one record of a labels file, JSON or CSV, as written:
-// ReadLabels and ReadMessageLabels each check the keys they need.
+// ReadLabels and ReadMessageLabels each check the keys they need. Its
+// tags are jsonRecord's fast path: plain strings decode several times
+// faster than a type of their own that takes numbers too.
 type labelRecord struct {
-	ID, URL, Text, Summary, Details, Type, Impact, Channel string
-	Urgency, Interrupt, Category, Split                    string
+	ID        string `json:"id"`
+	URL       string `json:"url"`
+	Text      string `json:"text"`
+	Summary   string `json:"summary"`
+	Details   string `json:"details"`
+	Type      string `json:"type"`
+	Impact    string `json:"impact"`
+	Channel   string `json:"channel"`
+	Urgency   string `json:"urgency"`
+	Interrupt string `json:"interrupt"`
+	Category  string `json:"category"`
+	Split     string `json:"split"`
 	// TS, TimeSpent and Action are the keys of a label beside a Slack
 	// export (see ReadMessageLabels).
-	TS, TimeSpent, Action string
+	TS        string `json:"ts"`
+	TimeSpent string `json:"time_spent"`
+	Action    string `json:"action"`
 }
 
 // labelKeys are the keys a labels file may use, for CSV headers and errors.
@@ -294,18 +308,17 @@ func lineAt(data []byte, offset int) int {
 // value is taken as its text; a key that is a typo of a known one is an
 // error, since its label would otherwise be lost without a word.
 func jsonRecord(raw []byte) (labelRecord, error) {
-	// The usual record, of known keys only, is decoded once into a
-	// struct: going through a map first took twice as long over 100k.
-	var f wireRecord
+	// The usual record, of known keys and string values only, is decoded
+	// once into a struct: going through a map first took twice as long
+	// over 100k. Any other (a number, a boolean, a key of another name)
+	// takes the map.
+	var rec labelRecord
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	if dec.Decode(&f) == nil && !dec.More() {
-		return labelRecord{ID: string(f.ID), URL: string(f.URL), Text: string(f.Text), Summary: string(f.Summary),
-			Details: string(f.Details), Type: string(f.Type), Impact: string(f.Impact), Channel: string(f.Channel),
-			Urgency: string(f.Urgency), Interrupt: string(f.Interrupt), Category: string(f.Category), Split: string(f.Split),
-			TS: string(f.TS), TimeSpent: string(f.TimeSpent), Action: string(f.Action)}, nil
+	if dec.Decode(&rec) == nil && !dec.More() {
+		return rec, nil
 	}
-	var rec labelRecord
+	rec = labelRecord{}
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &keys); err != nil || keys == nil {
 		if err == nil {
@@ -345,41 +358,6 @@ func jsonProblem(err error) string {
 		return "a JSON " + te.Value + ", not an object"
 	}
 	return err.Error()
-}
-
-// wireRecord is a record of labelKeys alone, for jsonRecord's fast path.
-type wireRecord struct {
-	ID        jsonString `json:"id"`
-	URL       jsonString `json:"url"`
-	Text      jsonString `json:"text"`
-	Summary   jsonString `json:"summary"`
-	Details   jsonString `json:"details"`
-	Type      jsonString `json:"type"`
-	Impact    jsonString `json:"impact"`
-	Channel   jsonString `json:"channel"`
-	TS        jsonString `json:"ts"`
-	Urgency   jsonString `json:"urgency"`
-	Interrupt jsonString `json:"interrupt"`
-	Category  jsonString `json:"category"`
-	Split     jsonString `json:"split"`
-	TimeSpent jsonString `json:"time_spent"`
-	Action    jsonString `json:"action"`
-}
-
-// jsonString is a JSON value read as jsonText reads it.
-type jsonString string
-
-// UnmarshalJSON takes a string, a number, a boolean or null.
-func (s *jsonString) UnmarshalJSON(b []byte) error {
-	// The decoder has checked b: a string without escapes is its bytes
-	// between the quotes.
-	if len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
-		*s = jsonString(b[1 : len(b)-1])
-		return nil
-	}
-	t, err := jsonText(b)
-	*s = jsonString(t)
-	return err
 }
 
 // jsonText is a JSON value as text: a string as is, null as "", a number
