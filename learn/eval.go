@@ -26,10 +26,10 @@ type Example struct {
 	// Interrupt is the interrupt-or-not that a label gave without an
 	// urgency (which would say it), and nil otherwise.
 	Interrupt *bool
-	// CategoryOnly says the label gave the category alone although
-	// Urgency is set: it is the rules' own, kept for mining (see Join),
-	// and no urgency or interrupt figure counts it.
-	CategoryOnly bool
+	// NoUrgency says the label gave no urgency although Urgency is set:
+	// it is the rules' own, kept for mining (see Join), and no urgency
+	// figure counts it (nor interrupt-or-not, unless Interrupt is set).
+	NoUrgency bool
 
 	Team      string
 	RequestID int64
@@ -55,7 +55,7 @@ type Example struct {
 func Interrupts(u classifier.Urgency) bool { return u == classifier.P1 || u == classifier.P2 }
 
 // urgencyLabelled reports whether e's label gives an urgency.
-func (e *Example) urgencyLabelled() bool { return e.Urgency.Valid() && !e.CategoryOnly }
+func (e *Example) urgencyLabelled() bool { return e.Urgency.Valid() && !e.NoUrgency }
 
 // labelledInterrupt returns the interrupt-or-not e's label gives, from its
 // urgency or on its own, and whether it gives one.

@@ -38,6 +38,10 @@ type FileLabel struct {
 	// action: the urgency stays the rules', as when the on-call changes
 	// only the category in Slack.
 	CategoryOnly bool
+	// Interrupt is the interrupt-or-not a line gave with neither urgency
+	// nor action (nil otherwise): like CategoryOnly, the urgency stays the
+	// rules', and the label counts in interrupt-or-not only.
+	Interrupt *bool
 	// Hours says time_spent was a duration ("2h", "90m"), so Actual is in
 	// hours, which only a team counting hours can use.
 	Hours bool
@@ -111,23 +115,26 @@ func (w labelRecord) messageLabel(where string, categories []string, seen map[st
 		problems = append(problems, fmt.Sprintf("action %q: use %s, %s or %s (or leave it out)", w.Action, triage.ActDeferReq, triage.ActApprove, triage.ActDecline))
 	}
 	var u classifier.Urgency
+	yes, interrupt, err := labelInterrupt(w.Interrupt)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
 	// In Slack the on-call may change the category alone: a line with a
-	// category and neither urgency nor action labels the category only.
-	categoryOnly := w.Urgency == "" && w.Action == "" && w.Category != ""
-	if w.Urgency != "" {
-		var err error
+	// category and neither urgency nor action labels the category only,
+	// and one with an interrupt the interrupt-or-not (and the category).
+	noUrgency := w.Urgency == "" && w.Action == ""
+	categoryOnly := noUrgency && w.Category != "" && !interrupt
+	switch {
+	case w.Urgency != "":
 		if u, err = labelUrgency(w.Urgency); err != nil {
 			problems = append(problems, "urgency "+err.Error())
+		} else if interrupt {
+			if p := interruptProblem(w.Interrupt, yes, u); p != "" {
+				problems = append(problems, p)
+			}
 		}
-	} else if w.Action == "" && !categoryOnly {
-		problems = append(problems, `urgency "": give an urgency (P1, P2, P3 or P4), an action or a category`)
-	}
-	if yes, given, err := labelInterrupt(w.Interrupt); err != nil {
-		problems = append(problems, err.Error())
-	} else if given && u.Valid() {
-		if p := interruptProblem(w.Interrupt, yes, u); p != "" {
-			problems = append(problems, p)
-		}
+	case noUrgency && !categoryOnly && !interrupt:
+		problems = append(problems, `urgency "": give an urgency (P1, P2, P3 or P4), an interrupt (yes or no), an action or a category`)
 	}
 	category, known := ruleCategory(w.Category, categories)
 	if w.Category != "" && !known {
@@ -141,9 +148,13 @@ func (w labelRecord) messageLabel(where string, categories []string, seen map[st
 		return FileLabel{}, problems
 	}
 	seen[key] = where
-	return FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: category,
-		Action: w.Action, UrgencyFromAction: w.Urgency == "" && !categoryOnly, CategoryOnly: categoryOnly,
-		Actual: spent, HasActual: has, Hours: hours}, nil
+	l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: category,
+		Action: w.Action, UrgencyFromAction: w.Urgency == "" && w.Action != "", CategoryOnly: categoryOnly,
+		Actual: spent, HasActual: has, Hours: hours}
+	if noUrgency && interrupt {
+		l.Interrupt = &yes
+	}
+	return l, nil
 }
 
 // timeSpent reads a label's time_spent: a number in the team's unit (1.5,
@@ -198,8 +209,8 @@ func Join(labels []FileLabel, reqs []*triage.Request, team *triage.Team) (ex []E
 		// Hours are no points: a duration says nothing to a team that
 		// counts points, as a tracker's "time-spent: 2h" does not.
 		e.Actual, e.HasActual = l.Actual, l.HasActual && (!l.Hours || team == nil || team.Budget.Unit == "hours")
-		e.Urgency, e.CategoryOnly = l.Urgency, l.CategoryOnly
-		if l.UrgencyFromAction || l.CategoryOnly {
+		e.Urgency, e.NoUrgency, e.Interrupt = l.Urgency, l.CategoryOnly || l.Interrupt != nil, l.Interrupt
+		if l.UrgencyFromAction || e.NoUrgency {
 			e.Urgency = r.Decision.Urgency
 		}
 		e.Overridden = e.Urgency != r.Decision.Urgency || l.Category != "" && l.Category != r.Decision.Category

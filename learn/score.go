@@ -14,7 +14,7 @@ import (
 type Agreement struct {
 	N int `json:"n"` // examples scored
 	// Rated counts the examples labelled with an urgency: a label of the
-	// category only (Example.CategoryOnly) counts in the category alone.
+	// category only (Example.NoUrgency) counts in the category alone.
 	Rated int `json:"rated"`
 	// Urgency and Interrupt count the rated examples whose urgency, and
 	// whose interrupt-or-not (P1 and P2 interrupt), the rules got right.

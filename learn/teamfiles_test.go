@@ -8,6 +8,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // The labels files of issue 12 as teams bring them: the reader that rules
@@ -179,7 +180,7 @@ func TestMessageLabelsShareTheReader(t *testing.T) {
 // A category-only label joined with a replay's request counts in the
 // category alone, not as an urgency the rules got right.
 func TestCategoryOnlyJoinedLabelCountsInCategoryOnly(t *testing.T) {
-	ex := Example{Input: classifier.Input{Summary: "need access"}, Urgency: classifier.P3, Category: "question", CategoryOnly: true}
+	ex := Example{Input: classifier.Input{Summary: "need access"}, Urgency: classifier.P3, Category: "question", NoUrgency: true}
 	var a Agreement
 	a.add(&ex, classifier.Decision{Urgency: classifier.P3, Category: "access"}, 1)
 	if s := a.String(); s != "no urgency labelled, category 0.0% of 1" {
@@ -218,5 +219,21 @@ func TestLabelCountsOfOne(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// A label beside an export with interrupt and no urgency counts in
+// interrupt-or-not only, as in a rules eval file.
+func TestInterruptOnlyMessageLabel(t *testing.T) {
+	ls, err := readMessageLabels("m.csv", strings.NewReader("channel,ts,interrupt\n#help,1.1,yes\n"), cats)
+	if err != nil || len(ls) != 1 || ls[0].Interrupt == nil || !*ls[0].Interrupt || ls[0].CategoryOnly || ls[0].UrgencyFromAction {
+		t.Fatalf("labels %+v, %v", ls, err)
+	}
+	reqs := []*triage.Request{{ID: 1, Channel: "C0HELP", ChannelName: "help", TS: "1.1", Summary: "need access", Urgency: classifier.P3,
+		Decision: classifier.Decision{Urgency: classifier.P3, Category: "access", Rule: "access"}}}
+	ex, _ := Join(ls, reqs, nil)
+	r := Evaluate(testRules(t), ex)
+	if r.Interrupt.N != 1 || r.Interrupt.Agree != 0 || r.Urgency.N != 0 || r.InterruptOnly != 1 {
+		t.Errorf("interrupt %+v urgency %+v interrupt-only %d", r.Interrupt, r.Urgency, r.InterruptOnly)
 	}
 }
