@@ -16,7 +16,7 @@ func TestReadMessageLabelsCategoryOnly(t *testing.T) {
 		t.Fatalf("labels %+v, %v; want one labelling the category only", got, err)
 	}
 	if _, err := readMessageLabels("l.jsonl", strings.NewReader(`{"channel": "#help", "ts": "1.2", "category": "outage"}`+"\n"), cats); err == nil ||
-		!strings.Contains(err.Error(), `category "outage" is none`) {
+		!strings.Contains(err.Error(), `category "outage" is not one`) {
 		t.Errorf("unknown category alone: %v", err)
 	}
 }

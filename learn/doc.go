@@ -4,6 +4,12 @@
 // requests shown to the on-call and the time they took (Finder), and rule
 // edits mined from all of it (Suggest).
 //
+// A labels file is read by one reader whichever command reads it:
+// ReadLabels (rules eval) and ReadMessageLabels (replay, rules suggest)
+// share its shapes (JSON Lines, a JSON array, CSV; UTF-8 or UTF-16), its
+// column names and aliases, its urgency and category spellings and its
+// FILE:LINE errors, and differ only in the keys they need.
+//
 // Similar requests come from an in-process BM25 index over each team's
 // request texts (Index), our own rather than
 // github.com/blevesearch/bleve/v2. The lookup needs nothing bleve adds

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/sprintguard/sprintguard/classifier"
@@ -22,6 +23,13 @@ type Example struct {
 	Split    string
 	File     string
 	Line     int
+	// Interrupt is the interrupt-or-not that a label gave without an
+	// urgency (which would say it), and nil otherwise.
+	Interrupt *bool
+	// NoUrgency says the label gave no urgency although Urgency is set:
+	// it is the rules' own, kept for mining (see Join), and no urgency
+	// figure counts it (nor interrupt-or-not, unless Interrupt is set).
+	NoUrgency bool
 
 	Team      string
 	RequestID int64
@@ -46,12 +54,30 @@ type Example struct {
 // (P1 and P2), the interrupt-or-not line that labelled sets draw.
 func Interrupts(u classifier.Urgency) bool { return u == classifier.P1 || u == classifier.P2 }
 
+// urgencyLabelled reports whether e's label gives an urgency.
+func (e *Example) urgencyLabelled() bool { return e.Urgency.Valid() && !e.NoUrgency }
+
+// labelledInterrupt returns the interrupt-or-not e's label gives, from its
+// urgency or on its own, and whether it gives one.
+func (e *Example) labelledInterrupt() (yes, known bool) {
+	switch {
+	case e.urgencyLabelled():
+		return Interrupts(e.Urgency), true
+	case e.Interrupt != nil:
+		return *e.Interrupt, true
+	}
+	return false, false
+}
+
 // Result is how a rule set's decisions compare with the labels.
 type Result struct {
 	N int `json:"n"`
 	// CategoryOnly counts the requests labelled with a category and no
 	// urgency: they count in the category accuracy only.
 	CategoryOnly int `json:"category_only"`
+	// InterruptOnly counts the requests labelled interrupt or not with no
+	// urgency: they count in interrupt-or-not, and in no urgency figure.
+	InterruptOnly int `json:"interrupt_only"`
 	// Accuracy of interrupt-or-not, urgency and category, as fractions.
 	Interrupt Score `json:"interrupt"`
 	Urgency   Score `json:"urgency"`
@@ -107,10 +133,13 @@ func (u UrgencyScore) MarshalJSON() ([]byte, error) {
 }
 
 // Disagreement is one request where the rules and the label differ.
+// Urgency is 0 when the label gives none, and Interrupt is then the
+// interrupt-or-not it gave, if any; in JSON the urgency is then null.
 type Disagreement struct {
 	ID          string             `json:"id"`
 	Text        string             `json:"text"`
 	Urgency     classifier.Urgency `json:"urgency"`
+	Interrupt   *bool              `json:"interrupt,omitempty"`
 	Category    string             `json:"category"`
 	GotUrgency  classifier.Urgency `json:"got_urgency"`
 	GotCategory string             `json:"got_category"`
@@ -121,6 +150,24 @@ type Disagreement struct {
 	Line         int    `json:"line,omitempty"`
 	severity     int
 	exampleIndex int
+}
+
+// MarshalJSON writes an urgency the label does not give as null: a
+// category-only label has none, and Urgency.MarshalText refuses 0.
+func (d Disagreement) MarshalJSON() ([]byte, error) {
+	type plain Disagreement
+	out := struct {
+		plain
+		Urgency    *classifier.Urgency `json:"urgency"`
+		GotUrgency *classifier.Urgency `json:"got_urgency"`
+	}{plain: plain(d)}
+	if d.Urgency.Valid() {
+		out.Urgency = &d.Urgency
+	}
+	if d.GotUrgency.Valid() {
+		out.GotUrgency = &d.GotUrgency
+	}
+	return json.Marshal(out)
 }
 
 // MaxWorst is how many disagreements Result.Worst keeps.
@@ -146,33 +193,41 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 	for i, ex := range examples {
 		d := decisions[i]
 		// A label without an urgency is of the category only, as when the
-		// on-call changed just that: the urgency scores leave it out.
-		urgencyLabelled := ex.Urgency.Valid()
-		if !urgencyLabelled {
+		// on-call changed just that, or of interrupt-or-not and the
+		// category: the urgency scores leave it out.
+		urgencyLabelled := ex.urgencyLabelled()
+		wantInterrupt, interruptLabelled := ex.labelledInterrupt()
+		switch {
+		case !interruptLabelled:
 			res.CategoryOnly++
+		case !urgencyLabelled:
+			res.InterruptOnly++
 		}
-		agreeInterrupt := !urgencyLabelled || Interrupts(d.Urgency) == Interrupts(ex.Urgency)
-		if urgencyLabelled {
+		agreeInterrupt := !interruptLabelled || Interrupts(d.Urgency) == wantInterrupt
+		if interruptLabelled {
 			res.Interrupt.add(agreeInterrupt)
+		}
+		if urgencyLabelled {
 			res.Urgency.add(d.Urgency == ex.Urgency)
 		}
 		// A label without a category (a labels file may leave it out)
 		// says nothing of it, as Agreement counts it.
+		agreeCategory := ex.Category == "" || d.Category == ex.Category
 		if ex.Category != "" {
-			res.Category.add(d.Category == ex.Category)
+			res.Category.add(agreeCategory)
 			confusion[[2]string{ex.Category, d.Category}]++
 			cats[ex.Category], cats[d.Category] = true, true
 		}
-		if ex.Urgency.Valid() {
+		if urgencyLabelled {
 			per[ex.Urgency-1].Labelled++
-		}
-		if urgencyLabelled && d.Urgency.Valid() {
-			per[d.Urgency-1].Decided++
-			if d.Urgency == ex.Urgency {
-				per[d.Urgency-1].Correct++
+			if d.Urgency.Valid() {
+				per[d.Urgency-1].Decided++
+				if d.Urgency == ex.Urgency {
+					per[d.Urgency-1].Correct++
+				}
 			}
 		}
-		if right(&ex, d) || !urgencyLabelled && d.Category == ex.Category {
+		if agreeInterrupt && agreeCategory && (!urgencyLabelled || d.Urgency == ex.Urgency) {
 			continue
 		}
 		sev := 0
@@ -182,8 +237,12 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 		if !agreeInterrupt {
 			sev += 10
 		}
+		var labelled classifier.Urgency
+		if urgencyLabelled {
+			labelled = ex.Urgency
+		}
 		worst = append(worst, Disagreement{
-			ID: ex.ID, Text: ex.Input.Summary, Urgency: ex.Urgency, Category: ex.Category,
+			ID: ex.ID, Text: strings.TrimSpace(ex.Input.Summary + "\n" + ex.Input.Details), Urgency: labelled, Interrupt: ex.Interrupt, Category: ex.Category,
 			GotUrgency: d.Urgency, GotCategory: d.Category, Rule: d.Rule, Modifier: d.Modifier, Line: ex.Line,
 			severity: sev, exampleIndex: i,
 		})
@@ -221,6 +280,9 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 		worst[i].Explanation = decisions[worst[i].exampleIndex].Explain()
 	}
 	res.Worst = worst
+	if res.Worst == nil {
+		res.Worst = []Disagreement{} // "worst": [], which a reader can range over
+	}
 	return res
 }
 

@@ -1,10 +1,6 @@
 package learn
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,26 +38,24 @@ type FileLabel struct {
 	// action: the urgency stays the rules', as when the on-call changes
 	// only the category in Slack.
 	CategoryOnly bool
+	// Interrupt is the interrupt-or-not a line gave with neither urgency
+	// nor action (nil otherwise): like CategoryOnly, the urgency stays the
+	// rules', and the label counts in interrupt-or-not only.
+	Interrupt *bool
 	// Hours says time_spent was a duration ("2h", "90m"), so Actual is in
 	// hours, which only a team counting hours can use.
 	Hours bool
 }
 
-type wireLabel struct {
-	Channel   string          `json:"channel"`
-	TS        string          `json:"ts"`
-	Urgency   string          `json:"urgency"`
-	Category  string          `json:"category"`
-	TimeSpent json.RawMessage `json:"time_spent"`
-	Action    string          `json:"action"`
-}
-
-// ReadMessageLabels reads a labels file of JSON lines beside a Slack export. categories lists the
-// categories the rules know; a label naming another is an error, as is an
-// unknown urgency, a line that is not JSON, or a key it does not know.
-// Every problem is reported (up to maxLabelErrors lines), each line's
-// together, as FILE:LINE; nothing is returned with them, so a caller never
-// acts on half a file.
+// ReadMessageLabels reads a labels file beside a Slack export, in any
+// shape ReadLabels reads (JSON Lines, a JSON array, CSV; UTF-8 or UTF-16),
+// with the same leniency: keys it does not know are ignored unless one is
+// a typo of one it knows, and urgency and category are read as ReadLabels
+// reads them. categories lists the categories the rules know; a label
+// naming another is an error, as is an unknown urgency or a line that is
+// not JSON. Every problem is reported (up to maxLabelErrors lines, then
+// "and N more"), each line's together, as FILE:LINE; nothing is returned
+// with them, so a caller never acts on half a file.
 func ReadMessageLabels(path string, categories []string) ([]FileLabel, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -72,49 +66,42 @@ func ReadMessageLabels(path string, categories []string) ([]FileLabel, error) {
 }
 
 func readMessageLabels(path string, r io.Reader, categories []string) ([]FileLabel, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read labels %s: %w", path, err)
+	}
 	var out []FileLabel
-	var errs []error
+	var errs labelErrors
 	seen := map[string]string{}
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if n == 1 {
-			line = bytes.TrimPrefix(line, []byte(BOM))
+	add := func(line int, rec labelRecord, err error) {
+		where := fmt.Sprintf("%s:%d", path, line)
+		if err != nil {
+			errs.add(fmt.Errorf("%s: %w", where, err))
+			return
 		}
-		if len(line) == 0 || line[0] == '#' {
-			continue
-		}
-		where := fmt.Sprintf("%s:%d", path, n)
-		l, problems := messageLabel(line, where, categories, seen)
+		l, problems := rec.messageLabel(where, categories, seen)
 		if len(problems) > 0 {
-			if len(errs) < maxLabelErrors {
-				errs = append(errs, fmt.Errorf("%s: %s", where, strings.Join(problems, "; ")))
-			}
-			continue
+			errs.add(fmt.Errorf("%s: %s", where, strings.Join(problems, "; ")))
+			return
 		}
 		out = append(out, l)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read labels %s: %w", path, err)
+	if err := readLabelFile(path, data, add); err != nil {
+		return nil, err
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := errs.err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// messageLabel checks one line of a labels file and returns its label, or
-// every problem the line has. seen maps each message labelled so far to
-// where; a line without problems is added to it.
-func messageLabel(line []byte, where string, categories []string, seen map[string]string) (FileLabel, []string) {
-	var w wireLabel
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return FileLabel{}, []string{fmt.Sprintf("%v (one JSON object a line: channel, ts, urgency, category, time_spent, action)", err)}
-	}
+// messageLabel checks one record of a labels file and returns its label,
+// or every problem the record has. seen maps each message labelled so far
+// to where; a record without problems is added to it.
+func (w labelRecord) messageLabel(where string, categories []string, seen map[string]string) (FileLabel, []string) {
 	var problems []string
+	w.Channel, w.TS = strings.TrimSpace(w.Channel), strings.TrimSpace(w.TS)
+	w.Urgency, w.Category = strings.TrimSpace(w.Urgency), strings.TrimSpace(w.Category)
 	w.Action = strings.ToLower(strings.TrimSpace(w.Action))
 	key := strings.TrimPrefix(w.Channel, "#") + "/" + w.TS
 	if w.Channel == "" || w.TS == "" {
@@ -128,18 +115,30 @@ func messageLabel(line []byte, where string, categories []string, seen map[strin
 		problems = append(problems, fmt.Sprintf("action %q: use %s, %s or %s (or leave it out)", w.Action, triage.ActDeferReq, triage.ActApprove, triage.ActDecline))
 	}
 	var u classifier.Urgency
+	yes, interrupt, err := labelInterrupt(w.Interrupt)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
 	// In Slack the on-call may change the category alone: a line with a
-	// category and neither urgency nor action labels the category only.
-	categoryOnly := w.Urgency == "" && w.Action == "" && w.Category != ""
-	if w.Urgency != "" || w.Action == "" && !categoryOnly {
-		var err error
-		if u, err = classifier.ParseUrgency(w.Urgency); err != nil {
-			problems = append(problems, fmt.Sprintf("urgency %q: use P1, P2, P3 or P4 (it may be left out when an action or a category is given)", w.Urgency))
+	// category and neither urgency nor action labels the category only,
+	// and one with an interrupt the interrupt-or-not (and the category).
+	noUrgency := w.Urgency == "" && w.Action == ""
+	categoryOnly := noUrgency && w.Category != "" && !interrupt
+	switch {
+	case w.Urgency != "":
+		if u, err = labelUrgency(w.Urgency); err != nil {
+			problems = append(problems, "urgency "+err.Error())
+		} else if interrupt {
+			if p := interruptProblem(w.Interrupt, yes, u); p != "" {
+				problems = append(problems, p)
+			}
 		}
+	case noUrgency && !categoryOnly && !interrupt:
+		problems = append(problems, `urgency "": give an urgency (P1, P2, P3 or P4), an interrupt (yes or no), an action or a category`)
 	}
 	category, known := ruleCategory(w.Category, categories)
 	if w.Category != "" && !known {
-		problems = append(problems, fmt.Sprintf("category %q is none the rules use (%s)", w.Category, strings.Join(categories, ", ")))
+		problems = append(problems, unknownCategory(w.Category, categories))
 	}
 	spent, hours, has, problem := timeSpent(w.TimeSpent)
 	if problem != "" {
@@ -149,28 +148,26 @@ func messageLabel(line []byte, where string, categories []string, seen map[strin
 		return FileLabel{}, problems
 	}
 	seen[key] = where
-	return FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: category,
-		Action: w.Action, UrgencyFromAction: w.Urgency == "" && !categoryOnly, CategoryOnly: categoryOnly,
-		Actual: spent, HasActual: has, Hours: hours}, nil
+	l := FileLabel{Where: where, Channel: w.Channel, TS: w.TS, Urgency: u, Category: category,
+		Action: w.Action, UrgencyFromAction: w.Urgency == "" && w.Action != "", CategoryOnly: categoryOnly,
+		Actual: spent, HasActual: has, Hours: hours}
+	if noUrgency && interrupt {
+		l.Interrupt = &yes
+	}
+	return l, nil
 }
 
-// timeSpent reads a label's time_spent: a number in the team's unit (as
-// JSON or in a string, as a spreadsheet writes it), or a duration of
-// hours and minutes, as the config writes durations ("2h", "90m",
-// "1h30m"), in hours. A day is left out: whether it is 8 hours or 24 is
-// the team's to say. problem is what is wrong and how to write it.
-func timeSpent(raw json.RawMessage) (spent float64, hours, has bool, problem string) {
-	if len(raw) == 0 || string(raw) == "null" {
+// timeSpent reads a label's time_spent: a number in the team's unit (1.5,
+// as JSON or as a spreadsheet writes it), or a duration of hours and
+// minutes, as the config writes durations ("2h", "90m", "1h30m"), in
+// hours. A day is left out: whether it is 8 hours or 24 is the team's to
+// say. problem is what is wrong and how to write it.
+func timeSpent(s string) (spent float64, hours, has bool, problem string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
 		return 0, false, false, ""
 	}
 	const fix = `write a number in the team's unit (1.5) or hours and minutes ("2h", "90m", "1h30m")`
-	s := string(raw)
-	if raw[0] == '"' {
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return 0, false, false, fmt.Sprintf("time_spent %s: %s", raw, fix)
-		}
-		s = strings.TrimSpace(s)
-	}
 	if v, err := strconv.ParseFloat(s, 64); err == nil {
 		if v < 0 {
 			return 0, false, false, fmt.Sprintf("time_spent %s is negative", s)
@@ -179,8 +176,8 @@ func timeSpent(raw json.RawMessage) (spent float64, hours, has bool, problem str
 	}
 	d, err := time.ParseDuration(s)
 	switch {
-	case raw[0] != '"' || err != nil:
-		return 0, false, false, fmt.Sprintf("time_spent %s: %s", raw, fix)
+	case err != nil:
+		return 0, false, false, fmt.Sprintf("time_spent %q: %s", s, fix)
 	case d < 0:
 		return 0, false, false, fmt.Sprintf("time_spent %q is negative", s)
 	}
@@ -212,8 +209,8 @@ func Join(labels []FileLabel, reqs []*triage.Request, team *triage.Team) (ex []E
 		// Hours are no points: a duration says nothing to a team that
 		// counts points, as a tracker's "time-spent: 2h" does not.
 		e.Actual, e.HasActual = l.Actual, l.HasActual && (!l.Hours || team == nil || team.Budget.Unit == "hours")
-		e.Urgency = l.Urgency
-		if l.UrgencyFromAction || l.CategoryOnly {
+		e.Urgency, e.NoUrgency, e.Interrupt = l.Urgency, l.CategoryOnly || l.Interrupt != nil, l.Interrupt
+		if l.UrgencyFromAction || e.NoUrgency {
 			e.Urgency = r.Decision.Urgency
 		}
 		e.Overridden = e.Urgency != r.Decision.Urgency || l.Category != "" && l.Category != r.Decision.Category

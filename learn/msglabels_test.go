@@ -34,8 +34,8 @@ func TestReadMessageLabelsRejectsBadLinesWithFileLine(t *testing.T) {
 		{"not json", `{"channel": "#help",`, "l.jsonl:2: "},
 		{"unknown urgency", `{"channel": "#help", "ts": "1.2", "urgency": "P9"}`, `l.jsonl:2: urgency "P9"`},
 		{"no urgency", `{"channel": "#help", "ts": "1.2"}`, `l.jsonl:2: urgency ""`},
-		{"unknown category", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "category": "outage"}`, `l.jsonl:2: category "outage" is none`},
-		{"unknown key", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "categry": "access"}`, `l.jsonl:2: json: unknown field "categry"`},
+		{"unknown category", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "category": "outage"}`, `l.jsonl:2: category "outage" is not one the rules assign`},
+		{"unknown key", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "categry": "access"}`, `l.jsonl:2: unknown key "categry"; did you mean "category"?`},
 		{"no message", `{"urgency": "P1"}`, `l.jsonl:2: needs "channel" and "ts"`},
 		{"twice", `{"channel": "help", "ts": "1.1", "urgency": "P1"}`, `l.jsonl:2: message help 1.1 is labelled twice (first at l.jsonl:1)`},
 		{"negative time", `{"channel": "#help", "ts": "1.2", "urgency": "P1", "time_spent": -1}`, `l.jsonl:2: time_spent -1 is negative`},
@@ -66,7 +66,7 @@ func TestReadMessageLabelsReportsEveryProblem(t *testing.T) {
 		t.Errorf("got %d labels with the errors, want none", len(got))
 	}
 	want := []string{
-		`l.jsonl:1: urgency "P9": use P1, P2, P3 or P4 (it may be left out when an action or a category is given); category "outage" is none the rules use (access, incident, other)`,
+		`l.jsonl:1: urgency "P9" is not an urgency: write P1, P2, P3 or P4 (or critical, high, normal, low; Jira's Highest, High, Medium, Low, Lowest; 1 to 4); category "outage" is not one the rules assign (access, incident, other); fix the label, or add a rule with category: outage`,
 		`l.jsonl:3: needs "channel" and "ts": the Slack message the request came from; time_spent -2 is negative`,
 	}
 	if err == nil || err.Error() != strings.Join(want, "\n") {

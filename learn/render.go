@@ -5,6 +5,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
+
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // maxTextRunes bounds a request's text in the disagreements table.
@@ -20,7 +22,10 @@ func FormatText(r Result) string {
 	fmt.Fprintf(&b, "urgency           %s\n", pct(r.Urgency))
 	fmt.Fprintf(&b, "category          %s\n", pct(r.Category))
 	if r.CategoryOnly > 0 {
-		fmt.Fprintf(&b, "%d requests labelled for category only: counted in the category accuracy only\n", r.CategoryOnly)
+		fmt.Fprintf(&b, "%s labelled for category only: counted in the category accuracy only\n", plural.Count(r.CategoryOnly, "request"))
+	}
+	if r.InterruptOnly > 0 {
+		fmt.Fprintf(&b, "%s labelled interrupt or not without an urgency: counted in interrupt-or-not, in no urgency figure\n", plural.Count(r.InterruptOnly, "request"))
 	}
 	b.WriteString("\n")
 
@@ -65,10 +70,25 @@ func FormatText(r Result) string {
 			// unless the bound that moved its urgency is.
 			rule += " (then " + d.Modifier + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s %s\t%s\t%s\n", d.ID, d.Urgency, d.Category, d.GotUrgency, dash(d.GotCategory), rule, clip(d.Text))
+		fmt.Fprintf(tw, "%s\t%s %s\t%s %s\t%s\t%s\n", d.ID, labelledUrgency(d), dash(d.Category), d.GotUrgency, dash(d.GotCategory), rule, clip(d.Text))
 	}
 	tw.Flush()
 	return b.String()
+}
+
+// labelledUrgency is what a disagreement's label says of the urgency:
+// the urgency, or "interrupt" or "no-interrupt" for a label that gives
+// only that, or "-".
+func labelledUrgency(d Disagreement) string {
+	switch {
+	case d.Urgency.Valid():
+		return d.Urgency.String()
+	case d.Interrupt == nil:
+		return "-"
+	case *d.Interrupt:
+		return "interrupt"
+	}
+	return "no-interrupt"
 }
 
 func pct(s Score) string {

@@ -13,8 +13,11 @@ import (
 // Evaluate would reclassify them all. It is a plain value.
 type Agreement struct {
 	N int `json:"n"` // examples scored
-	// Urgency and Interrupt count the examples whose urgency, and whose
-	// interrupt-or-not (P1 and P2 interrupt), the rules got right.
+	// Rated counts the examples labelled with an urgency: a label of the
+	// category only (Example.NoUrgency) counts in the category alone.
+	Rated int `json:"rated"`
+	// Urgency and Interrupt count the rated examples whose urgency, and
+	// whose interrupt-or-not (P1 and P2 interrupt), the rules got right.
 	Urgency   int `json:"urgency_right"`
 	Interrupt int `json:"interrupt_right"`
 	// Categorised counts the examples labelled with a category, and
@@ -30,11 +33,14 @@ type Agreement struct {
 // add counts example e decided as d, with sign -1 taking it back out.
 func (s *Agreement) add(e *Example, d classifier.Decision, sign int) {
 	s.N += sign
-	if d.Urgency == e.Urgency {
-		s.Urgency += sign
-	}
-	if Interrupts(d.Urgency) == Interrupts(e.Urgency) {
-		s.Interrupt += sign
+	if e.urgencyLabelled() {
+		s.Rated += sign
+		if d.Urgency == e.Urgency {
+			s.Urgency += sign
+		}
+		if Interrupts(d.Urgency) == Interrupts(e.Urgency) {
+			s.Interrupt += sign
+		}
 	}
 	if e.HasActual {
 		s.Timed += sign
@@ -61,11 +67,21 @@ func percent(n, of int) float64 {
 }
 
 // String reads "urgency 71.0%, interrupt 90.0%, category 60.0% of 500",
-// followed by "; estimate off by 1.5 on average over 120 timed" when any
-// example was resolved with the time spent.
+// with "of the 400 labelled with one" after the interrupt figure when some
+// examples are labelled for the category only, and followed by
+// "; estimate off by 1.5 on average over 120 timed" when any example was
+// resolved with the time spent.
 func (s Agreement) String() string {
-	out := fmt.Sprintf("urgency %.1f%%, interrupt %.1f%%, %s",
-		percent(s.Urgency, s.N), percent(s.Interrupt, s.N), categoryOf(s.Category, s.Categorised, s.N))
+	var out string
+	switch s.Rated {
+	case s.N:
+		out = fmt.Sprintf("urgency %.1f%%, interrupt %.1f%%, ", percent(s.Urgency, s.N), percent(s.Interrupt, s.N))
+	case 0:
+		out = "no urgency labelled, "
+	default:
+		out = fmt.Sprintf("urgency %.1f%%, interrupt %.1f%% of the %d labelled with one, ", percent(s.Urgency, s.Rated), percent(s.Interrupt, s.Rated), s.Rated)
+	}
+	out += categoryOf(s.Category, s.Categorised, s.N)
 	if s.Timed > 0 {
 		out += fmt.Sprintf("; estimate off by %.1f on average over %d timed", s.MeanOff(), s.Timed)
 	}
@@ -73,12 +89,25 @@ func (s Agreement) String() string {
 }
 
 // Headline is r's three accuracies on one line: "interrupt-or-not 90.0%,
-// urgency 80.0%, category 70.0% of 10". A labels file may leave the
-// category out, so the category's share is of the requests labelled with
-// one, and says so when those are fewer. It is a pure function.
+// urgency 80.0%, category 70.0% of 10". A labels file may leave any of
+// the three out, so each share is of the requests labelled with it, and
+// says so when those are fewer: "urgency 80.0% of 5". It is a pure
+// function.
 func Headline(r Result) string {
-	return fmt.Sprintf("interrupt-or-not %.1f%%, urgency %.1f%%, %s",
-		100*r.Interrupt.Accuracy, 100*r.Urgency.Accuracy, categoryOf(r.Category.Agree, r.Category.N, r.N))
+	return fmt.Sprintf("%s, %s, %s", shareOf("interrupt-or-not", r.Interrupt, r.N), shareOf("urgency", r.Urgency, r.N),
+		categoryOf(r.Category.Agree, r.Category.N, r.N))
+}
+
+// shareOf is one figure of a Headline: its accuracy, with the number of
+// requests it is of when not all n were labelled with it.
+func shareOf(what string, s Score, n int) string {
+	switch s.N {
+	case n:
+		return fmt.Sprintf("%s %.1f%%", what, 100*s.Accuracy)
+	case 0:
+		return "no " + what + " labelled"
+	}
+	return fmt.Sprintf("%s %.1f%% of %d", what, 100*s.Accuracy, s.N)
 }
 
 // categoryOf ends a line of figures on n examples, of which categorised

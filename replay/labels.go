@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/learn"
 )
 
@@ -21,6 +22,6 @@ func writeLabels(b *strings.Builder, ls []LabelScore) {
 	}
 	fmt.Fprintf(b, "\n%s\nRules against the labels in %s\n%s\n", rule, ls[0].File, rule)
 	for _, l := range ls {
-		fmt.Fprintf(b, "  %-12s %s labelled requests\n", l.Team, learn.Headline(l.Score))
+		fmt.Fprintf(b, "  %-12s %s %s\n", l.Team, learn.Headline(l.Score), plural.Noun(float64(l.Score.N), "labelled request"))
 	}
 }

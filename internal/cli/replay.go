@@ -16,6 +16,11 @@ import (
 
 func runReplay(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "replay")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(env.Stdout, labelsHelp)
+	}
 	export := fs.String("export", "", "the Slack export: a `DIR` or a .zip file")
 	format := fs.String("format", "text", "text or json")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
@@ -63,7 +68,7 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	if *labels != "" {
-		scoreReplay(env, res, ls, *labels)
+		scoreReplay(env, exp, res, ls, *labels)
 	}
 	w, done, err := output(env, *out)
 	if err != nil {

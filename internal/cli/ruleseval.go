@@ -23,6 +23,11 @@ import (
 // read-only open of the store, so it works while serve runs.
 func runRulesEval(ctx context.Context, env Env, args []string) int {
 	fs, path := flags(env, "rules eval")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(env.Stdout, labelsHelp)
+	}
 	team := fs.String("team", "", "evaluate this team's rules (default: the first team)")
 	split := fs.String("split", "", "only the records of this `split` (train, dev, test); default all")
 	format := fs.String("format", "text", "text or json")
@@ -59,9 +64,17 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 		return fail(env, fmt.Errorf("rules eval: the config has no team"))
 	}
 	t := teams[0]
+	rep := evalReport{Team: t.Name}
+	if *split != "" {
+		rep.Split = split
+	}
 	var examples []learn.Example
 	source, what := "", "all records"
 	if *history {
+		rep.History = cfg.Storage.Path
+		if cfg.Storage.Driver == config.DriverPostgres {
+			rep.History = "postgres"
+		}
 		examples, err = storeHistory(ctx, env, cfg, st, t.Name, nil)
 		if err != nil {
 			return fail(env, err)
@@ -69,8 +82,8 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 		if len(examples) == 0 {
 			if *format == "json" {
 				// Still JSON, for the CI step that reads it.
-				fmt.Fprintf(env.Stdout, "{\"n\": 0, \"note\": %q}\n", noOverrides)
-				return ExitOK
+				rep.Note = noOverrides
+				return writeEvalJSON(env, rep)
 			}
 			fmt.Fprintln(env.Stdout, noOverrides)
 			return ExitOK
@@ -80,8 +93,20 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 			source = "the history in PostgreSQL"
 		}
 	} else {
-		if examples, code = fileExamples(env, t, pos[0], *split); code != ExitOK {
-			return code
+		rep.File = pos[0]
+		var usage bool
+		if examples, usage, err = fileExamples(t, pos[0], *split); err != nil {
+			// A CI step reading stdout still gets JSON, saying what is
+			// wrong; the exit code fails the step either way.
+			if *format == "json" {
+				rep.Error = err.Error()
+				writeEvalJSON(env, rep)
+			}
+			if usage {
+				return usageError(env, "rules eval", err.Error())
+			}
+			fmt.Fprintln(env.Stderr, err)
+			return ExitFail
 		}
 		source = pos[0]
 		if *split != "" {
@@ -90,11 +115,18 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	}
 	res := learn.Evaluate(t.Rules, examples)
 	if *format == "json" {
-		b, _ := json.MarshalIndent(res, "", "  ")
-		fmt.Fprintln(env.Stdout, string(b))
+		rep.Result = &res
+		if code := writeEvalJSON(env, rep); code != ExitOK {
+			return code
+		}
 	} else {
 		fmt.Fprintf(env.Stdout, "rules eval: %s of %s (%s) with team %s's rules\n\n", plural.Count(res.N, "request"), source, what, t.Name)
 		fmt.Fprint(env.Stdout, learn.FormatText(res))
+	}
+	if *minAcc != "" && res.Interrupt.N == 0 {
+		// 0% of nothing would read as rules always wrong.
+		fmt.Fprintf(env.Stderr, "--min-accuracy: no request is labelled with an urgency or interrupt, so there is no interrupt-or-not accuracy to check\n")
+		return ExitFail
 	}
 	if *minAcc != "" && res.Interrupt.Accuracy < threshold {
 		fmt.Fprintf(env.Stderr, "interrupt-or-not accuracy %.1f%% is below --min-accuracy %.1f%%\n", 100*res.Interrupt.Accuracy, 100*threshold)
@@ -103,24 +135,61 @@ func runRulesEval(ctx context.Context, env Env, args []string) int {
 	return ExitOK
 }
 
+// evalReport is `rules eval --format json`: what was scored, with whose
+// rules, and the figures. File or History says where the labels came
+// from; Split is null for every record. With no labelled request, Result
+// is nil and n is 0, with a Note, or an Error when the file is bad (the
+// command then exits non-zero).
+type evalReport struct {
+	Team    string        `json:"team"`
+	File    string        `json:"file,omitempty"`
+	History string        `json:"history,omitempty"`
+	Split   *string       `json:"split"`
+	Note    string        `json:"note,omitempty"`
+	Error   string        `json:"error,omitempty"`
+	Result  *learn.Result `json:"-"`
+}
+
+// writeEvalJSON prints rep with its result's fields beside its own, or
+// with n 0 and no disagreements when it holds no result.
+func writeEvalJSON(env Env, rep evalReport) int {
+	type head evalReport
+	var v any = struct {
+		head
+		N     int                  `json:"n"`
+		Worst []learn.Disagreement `json:"worst"`
+	}{head: head(rep), Worst: []learn.Disagreement{}}
+	if rep.Result != nil {
+		v = struct {
+			head
+			*learn.Result
+		}{head(rep), rep.Result}
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fail(env, fmt.Errorf("write eval json: %w", err))
+	}
+	fmt.Fprintln(env.Stdout, string(b))
+	return ExitOK
+}
+
 // fileExamples reads a labelled file's records of split ("" for all) for
-// team t's rules. It prints what is wrong with the file and returns a
-// non-zero exit code when the file is bad.
-func fileExamples(env Env, t *triage.Team, path, split string) ([]learn.Example, int) {
+// team t's rules. usage says the error is the --split flag's, not the
+// file's.
+func fileExamples(t *triage.Team, path, split string) (examples []learn.Example, usage bool, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fail(env, fmt.Errorf("read labels: %w", err))
+		return nil, false, fmt.Errorf("read labels: %w", err)
 	}
 	all, err := learn.ReadLabels(path, data, t.Rules.Categories())
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return nil, ExitFail
+		return nil, false, err
 	}
 	// Labelled files carry no time: every request is asked when a rules
 	// test case is, inside business hours, so that results do not depend
 	// on the clock.
 	at, _ := parseTime(defaultCaseTime, t.Location, time.Time{})
-	examples := all[:0]
+	examples = all[:0]
 	for _, ex := range all {
 		if split != "" && ex.Split != split {
 			continue
@@ -129,9 +198,9 @@ func fileExamples(env Env, t *triage.Team, path, split string) ([]learn.Example,
 		examples = append(examples, ex)
 	}
 	if len(examples) == 0 {
-		return nil, usageError(env, "rules eval", fmt.Sprintf("--split %q: %s", split, splitsOf(path, all)))
+		return nil, true, fmt.Errorf("--split %q: %s", split, splitsOf(path, all))
 	}
-	return examples, ExitOK
+	return examples, false, nil
 }
 
 // splitsOf names the splits the records of a labels file have, for an

@@ -64,7 +64,7 @@ func TestRulesEvalBadInput(t *testing.T) {
 		want       string
 	}{
 		{"malformed line", labelled + "{\"text\": \n", nil, ExitFail, "labels.jsonl:6: not a labelled request"},
-		{"unknown urgency", `{"text": "x", "urgency": "P0", "category": "other"}`, nil, ExitFail, `labels.jsonl:1: urgency: invalid urgency "P0"`},
+		{"unknown urgency", `{"text": "x", "urgency": "P0", "category": "other"}`, nil, ExitFail, `labels.jsonl:1: urgency "P0" is not an urgency`},
 		{"unknown category", `{"text": "x", "urgency": "P3", "category": "incidnet"}`, nil, ExitFail, `labels.jsonl:1: category "incidnet" is not one the rules assign`},
 		{"no such split", labelled, []string{"--split", "holdout"}, ExitUsage, `--split "holdout": no record of `},
 		{"the allowed splits", labelled, []string{"--split", "Test"}, ExitUsage, `its splits are test, train (or leave --split out`},

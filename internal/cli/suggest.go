@@ -14,6 +14,7 @@ import (
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/config"
 	"github.com/sprintguard/sprintguard/examples"
+	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/learn"
 	"github.com/sprintguard/sprintguard/replay"
 	"github.com/sprintguard/sprintguard/slackexport"
@@ -75,6 +76,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	fs.Usage = func() {
 		usage()
 		fmt.Fprint(env.Stdout, suggestHelp)
+		fmt.Fprint(env.Stdout, labelsHelp)
 	}
 	team := fs.String("team", "", "only this `TEAM`'s history and rules (default: every team)")
 	export := fs.String("export", "", "learn from this Slack export (a `DIR` or .zip) and its labels file instead of the store")
@@ -257,8 +259,8 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 			teams = append(teams, t.Name)
 		}
 	}
-	fmt.Fprintf(w, "# rules in %s, used by %s: %d labelled requests, %d overridden; %d deferred, %d declined, %d approved, %d resolved with the time spent\n",
-		g.file, strings.Join(teams, ", "), len(ex), overridden,
+	fmt.Fprintf(w, "# rules in %s, used by %s: %s, %d overridden; %d deferred, %d declined, %d approved, %d resolved with the time spent\n",
+		g.file, strings.Join(teams, ", "), plural.Count(len(ex), "labelled request"), overridden,
 		actions[triage.ActDeferReq], actions[triage.ActDecline], actions[triage.ActApprove], timed)
 	if overridden == 0 && timed == 0 {
 		fmt.Fprintf(w, "# %s\n", noOverrides)
@@ -532,7 +534,7 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 	if err != nil {
 		return nil, err
 	}
-	ex, _ := labelReplay(env, res, ls, labels, team)
+	ex, _ := labelReplay(env, exp, res, ls, labels, team)
 	for _, t := range res.Teams {
 		for _, d := range t.Decisions {
 			if decided != nil && (team == "" || t.Team.Name == team) {
@@ -578,10 +580,11 @@ func replayLabels(st *triage.Settings, labels string, r io.Reader) ([]learn.File
 	return ls, keep, nil
 }
 
-// labelReplay joins a labels file with the requests a replay made, per
-// team. Labels whose messages made no request are counted, not errors:
-// the replay skips bots, chatter and opted-out messages.
-func labelReplay(env Env, res *replay.Result, ls []learn.FileLabel, labels, team string) ([]learn.Example, map[string][]learn.Example) {
+// labelReplay joins a labels file with the requests a replay of exp made,
+// per team. Labels whose messages made no request are not errors (the
+// replay skips bots, chatter and opted-out messages) but are listed on
+// stderr with FILE:LINE and the reason (see reportMisses).
+func labelReplay(env Env, exp *slackexport.Export, res *replay.Result, ls []learn.FileLabel, labels, team string) ([]learn.Example, map[string][]learn.Example) {
 	var all []learn.Example
 	byTeam := map[string][]learn.Example{}
 	matched := map[string]bool{}
@@ -596,15 +599,19 @@ func labelReplay(env Env, res *replay.Result, ls []learn.FileLabel, labels, team
 		byTeam[t.Team.Name] = ex
 		all = append(all, ex...)
 	}
-	if n := len(ls) - len(matched); n > 0 && team == "" {
-		fmt.Fprintf(env.Stderr, "warning: %d of %d labels in %s match no request of the replay (a message it skipped, or another channel)\n", n, len(ls), labels)
+	var unmatched []learn.FileLabel
+	for _, l := range ls {
+		if !matched[l.Where] {
+			unmatched = append(unmatched, l)
+		}
 	}
+	reportMisses(env, exp, labels, len(ls), unmatched, team == "")
 	return all, byTeam
 }
 
 // scoreReplay scores each team's rules against the labels file.
-func scoreReplay(env Env, res *replay.Result, ls []learn.FileLabel, labels string) {
-	_, byTeam := labelReplay(env, res, ls, labels, "")
+func scoreReplay(env Env, exp *slackexport.Export, res *replay.Result, ls []learn.FileLabel, labels string) {
+	_, byTeam := labelReplay(env, exp, res, ls, labels, "")
 	for _, t := range res.Teams {
 		if ex := byTeam[t.Team.Name]; len(ex) > 0 {
 			res.Labels = append(res.Labels, replay.LabelScore{Team: t.Team.Name, File: labels, Score: learn.Evaluate(t.Team.Rules, ex)})

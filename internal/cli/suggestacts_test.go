@@ -117,9 +117,9 @@ func TestRulesSuggestRefusesABadLabelsFile(t *testing.T) {
 	tests := []struct {
 		name, line, want string
 	}{
-		{"unknown category", `{"channel": "#platform-help", "ts": "1.2", "urgency": "P2", "category": "acess"}`, `:4: category "acess" is none the rules use (access, `},
-		{"unknown urgency", `{"channel": "#platform-help", "ts": "1.2", "urgency": "P7"}`, `:4: urgency "P7": use P1, P2, P3 or P4`},
-		{"not JSON", `{"channel": "#platform-help", "ts": "1.2", urgency: P2}`, `:4: invalid character`},
+		{"unknown category", `{"channel": "#platform-help", "ts": "1.2", "urgency": "P2", "category": "acess"}`, `:4: category "acess" is not one the rules assign (access, `},
+		{"unknown urgency", `{"channel": "#platform-help", "ts": "1.2", "urgency": "P7"}`, `:4: urgency "P7" is not an urgency: write P1, P2, P3 or P4`},
+		{"not JSON", `{"channel": "#platform-help", "ts": "1.2", urgency: P2}`, `:4: not a labelled request: invalid character`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
