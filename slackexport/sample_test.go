@@ -2,14 +2,12 @@ package slackexport
 
 import (
 	"bytes"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sprintguard/sprintguard/internal/exportgen"
+	"github.com/sprintguard/sprintguard/internal/ziptest"
 )
 
 const sampleDir = "../examples/slack-export"
@@ -75,8 +73,8 @@ func TestSampleExportIsReproducible(t *testing.T) {
 	if _, err := exportgen.Generate(opt); err != nil {
 		t.Fatal(err)
 	}
-	fresh := filesUnder(t, opt.Dir)
-	committed := filesUnder(t, sampleDir)
+	fresh := ziptest.Files(t, opt.Dir)
+	committed := ziptest.Files(t, sampleDir)
 	// Written by hand, not generated: the demo's labels (see the README).
 	delete(committed, "README.md")
 	delete(committed, "labels.jsonl")
@@ -93,27 +91,6 @@ func TestSampleExportIsReproducible(t *testing.T) {
 			t.Errorf("%s is committed but no longer generated", name)
 		}
 	}
-}
-
-func filesUnder(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }
 
 // BenchmarkWalk reads a generated two-week export of about 45,000

@@ -3,37 +3,18 @@ package exportgen
 import (
 	"bytes"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sprintguard/sprintguard/internal/ziptest"
 	"github.com/sprintguard/sprintguard/slackexport"
 )
 
 func smallOptions(dir string) Options {
 	return Options{Seed: 7, Start: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Weeks: 3, MessagesPerDay: 12, Dir: dir}
-}
-
-// readTree returns every file under dir by slash-separated relative path.
-func readTree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		data, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
@@ -48,7 +29,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	if _, err := Generate(other); err != nil {
 		t.Fatal(err)
 	}
-	fa, fb, fc := readTree(t, a), readTree(t, b), readTree(t, c)
+	fa, fb, fc := ziptest.Files(t, a), ziptest.Files(t, b), ziptest.Files(t, c)
 	if len(fa) != len(fb) {
 		t.Fatalf("%d files vs %d files", len(fa), len(fb))
 	}
@@ -193,7 +174,7 @@ func TestGenerateOverwrite(t *testing.T) {
 	if _, err := Generate(short); err != nil {
 		t.Fatal(err)
 	}
-	got, want := readTree(t, dir), readTree(t, fresh)
+	got, want := ziptest.Files(t, dir), ziptest.Files(t, fresh)
 	if string(got["README.md"]) != "keep me" {
 		t.Error("Overwrite removed README.md")
 	}
