@@ -38,6 +38,18 @@ type event struct {
 	} `json:"item"`
 	ItemUser string `json:"item_user"`
 	Tab      string `json:"tab"`
+	// Message and Previous are an edited message as it is and as it
+	// was (subtype message_changed); DeletedTS is a deleted message's ts
+	// (message_deleted).
+	Message   editedText `json:"message"`
+	Previous  editedText `json:"previous_message"`
+	DeletedTS string     `json:"deleted_ts"`
+}
+
+// editedText is the part of an edited message the bot reads.
+type editedText struct {
+	TS   string `json:"ts"`
+	Text string `json:"text"`
 }
 
 // envelopeHead is the part of a callback the acknowledgement reads: enough
@@ -62,7 +74,7 @@ type eventHead struct {
 }
 
 // wanted drops, before anything is stored, events that can never lead to
-// work: other bots, edits and joins, the bot's own posts, opted-out chat.
+// work: other bots, joins, the bot's own posts, opted-out chat.
 func (b *Bot) wanted(ev *eventHead) bool {
 	switch ev.Type {
 	case "app_mention", "app_home_opened":
@@ -72,6 +84,12 @@ func (b *Bot) wanted(ev *eventHead) bool {
 	case "message":
 	default:
 		return false
+	}
+	switch ev.Subtype {
+	case "message_changed", "message_deleted":
+		// Carry no user of their own; they matter only for a message
+		// still waiting for its ticket, which is decided when processed.
+		return true
 	}
 	if ev.User == "" || ev.User == b.botUser {
 		return false
@@ -113,6 +131,12 @@ func (b *Bot) onEvent(ctx context.Context, d *triage.Delivery) error {
 
 // onMessage handles a message in a channel the bot is in, or a DM.
 func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
+	switch ev.Subtype {
+	case "message_changed":
+		return b.onMessageEdited(ctx, ev)
+	case "message_deleted":
+		return b.onMessageGone(ctx, ev.Channel, ev.DeletedTS)
+	}
 	st := b.svc.Settings()
 	if ev.ChannelType == "im" {
 		if ev.BotID != "" || isReply(ev) {

@@ -21,6 +21,7 @@ func (b *Bot) Handlers() map[string]triage.Handler {
 		JobPost:          b.postJob,
 		JobDeadline:      b.deadlineJob,
 		JobTicketed:      b.ticketedJob,
+		JobWithdrawn:     b.withdrawnJob,
 	}
 }
 
