@@ -33,6 +33,15 @@ func TestOnCallShowsSimilarRequestsAndTheLearnedEstimate(t *testing.T) {
 			"• REQ-5 · *P3* · staging deploy stuck · not resolved yet (acknowledged, <@UC> has it)",
 			"• request 6 · *P2* · deploy hangs · resolved by <@UA> · time spent not recorded",
 		}, nil},
+		{"declined and deferred", func(r *triage.Request) {
+			r.Similar = []triage.Similar{
+				{ID: 7, Ref: "REQ-7", Summary: "give me prod root", Urgency: classifier.P3, Status: triage.StatusDeclined, Assignee: "UC"},
+				{ID: 8, Ref: "REQ-8", Summary: "new grafana board", Urgency: classifier.P3, Status: triage.StatusDeferred},
+			}
+		}, []string{
+			"• REQ-7 · *P3* · give me prod root · declined",
+			"• REQ-8 · *P3* · new grafana board · not resolved yet (deferred to the next sprint)",
+		}, []string{"not resolved yet (declined"}},
 		{"none", func(*triage.Request) {}, nil, []string{"Similar past requests", "Learned"}},
 	}
 	for _, tc := range tests {
