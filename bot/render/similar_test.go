@@ -65,7 +65,13 @@ func TestOnCallShowsSimilarRequestsAndTheLearnedEstimate(t *testing.T) {
 func TestAppHomeShowsSimilarRequestsOfOpenOnes(t *testing.T) {
 	ht := homeTeamFor(t, "platform", 2)
 	withSimilar(ht.Open[0])
-	view := AppHome(Home{User: "UA", Teams: []HomeTeam{ht}, At: time.Date(2026, 3, 4, 18, 0, 0, 0, mustZone(t, "America/Chicago"))})
+	ht.Similar = false
+	at := time.Date(2026, 3, 4, 18, 0, 0, 0, mustZone(t, "America/Chicago"))
+	if got := texts(decode(t, AppHome(Home{User: "UZ", Teams: []HomeTeam{ht}, At: at}).Blocks.BlockSet)); strings.Contains(got, "Similar past requests") {
+		t.Errorf("a viewer outside the team sees its similar requests:\n%s", got)
+	}
+	ht.Similar = true
+	view := AppHome(Home{User: "UA", Teams: []HomeTeam{ht}, At: at})
 	blocks := decode(t, view.Blocks.BlockSet)
 	checkLimits(t, blocks, maxView)
 	got := texts(blocks)
