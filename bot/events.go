@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot/render"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -44,6 +47,11 @@ type event struct {
 	Message   editedText `json:"message"`
 	Previous  editedText `json:"previous_message"`
 	DeletedTS string     `json:"deleted_ts"`
+	// Files are the files a message shares (subtype file_share).
+	Files []struct {
+		Name  string `json:"name"`
+		Title string `json:"title"`
+	} `json:"files"`
 }
 
 // editedText is the part of an edited message the bot reads.
@@ -138,9 +146,15 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		return b.onMessageGone(ctx, ev.Channel, ev.DeletedTS)
 	}
 	st := b.svc.Settings()
+	if strings.TrimSpace(ev.Text) == "" {
+		ev.Text = fileText(ev)
+	}
 	if ev.ChannelType == "im" {
 		if ev.BotID != "" || isReply(ev) {
 			return nil
+		}
+		if ev.Text == "" && len(ev.Files) > 0 {
+			return b.askWhatFor(ctx, ev)
 		}
 		return b.intakeMessage(ctx, key, ev, st.Teams[0], triage.SourceDM, "")
 	}
@@ -160,6 +174,9 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 	}
 	if b.optedOut(team, ev.Text) || (team.IsMember(ev.User) && !team.MembersAsk) {
 		return nil // the team talking in its own channel, not asking
+	}
+	if ev.Text == "" && len(ev.Files) > 0 {
+		return b.askWhatFor(ctx, ev)
 	}
 	if team.IntakeMode == "auto" {
 		return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel, "")
@@ -185,12 +202,40 @@ func (b *Bot) onMention(ctx context.Context, key string, ev *event) error {
 	}
 	ev.Text = strings.TrimSpace(strings.ReplaceAll(ev.Text, "<@"+b.botUser+">", ""))
 	if ev.Text == "" {
-		return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption("Tell me what you need after the mention, e.g. `@sprintguard the staging deploy is stuck`."))
+		return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption(render.MentionHelp(b.cfg.Command)), slack.MsgOptionTS(threadOf(ev)))
 	}
 	return b.intakeMessage(ctx, key, ev, team, triage.SourceMention, "")
 }
 
 func isReply(ev *event) bool { return ev.ThreadTS != "" && ev.ThreadTS != ev.TS }
+
+// threadOf returns the thread a message is in, or starts.
+func threadOf(ev *event) string {
+	if ev.ThreadTS != "" {
+		return ev.ThreadTS
+	}
+	return ev.TS
+}
+
+// fileText is the text a message that shares files with no words stands
+// for: the first file's title, or else its name; "" when none has either.
+func fileText(ev *event) string {
+	for _, f := range ev.Files {
+		if t := strings.TrimSpace(f.Title); t != "" {
+			return t
+		}
+		if n := strings.TrimSpace(f.Name); n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// askWhatFor asks, only its author and in its thread, what a file posted
+// with no words and no name is about.
+func (b *Bot) askWhatFor(ctx context.Context, ev *event) error {
+	return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption(render.AskWhatFor(b.cfg.Command)), slack.MsgOptionTS(threadOf(ev)))
+}
 
 func (b *Bot) optedOut(team *triage.Team, text string) bool {
 	return team.OptOut != "" && strings.HasPrefix(strings.TrimSpace(text), team.OptOut)
