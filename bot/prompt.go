@@ -89,12 +89,10 @@ func (b *Bot) enforce(ctx context.Context, team *triage.Team, ev *event) error {
 	now := b.now()
 	msg := render.NeedsTicketFirst(render.MessageRef{Channel: ev.Channel, TS: ev.ThreadTS})
 	err := b.db.Update(func(tx triage.Tx) error {
-		if _, ok, err := tx.Claimed(promptKey(ev.Channel, ev.ThreadTS), now); err != nil || !ok {
+		if ok, err := waiting(tx, ev.Channel, ev.ThreadTS, now); err != nil || !ok {
 			return err
 		}
-		if _, err := tx.RequestByMessage(ev.Channel, ev.ThreadTS); err == nil {
-			return nil
-		} else if !errors.Is(err, triage.ErrNotFound) {
+		if _, gone, err := tx.Claimed(withdrawnKey(ev.Channel, ev.ThreadTS), now); err != nil || gone {
 			return err
 		}
 		key := "needs-ticket:" + ev.Channel + ":" + ev.ThreadTS

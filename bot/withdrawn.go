@@ -31,8 +31,8 @@ func (b *Bot) onMessageGone(ctx context.Context, channel, ts string) error {
 	}
 	now := b.now()
 	return b.db.Update(func(tx triage.Tx) error {
-		if !b.waiting(tx, channel, ts, now) {
-			return nil
+		if ok, err := waiting(tx, channel, ts, now); err != nil || !ok {
+			return err
 		}
 		if _, _, err := tx.Claim(withdrawnKey(channel, ts), "", now, now.Add(30*24*time.Hour)); err != nil {
 			return err
@@ -50,8 +50,8 @@ func (b *Bot) onMessageEdited(ctx context.Context, ev *event) error {
 	}
 	now := b.now()
 	return b.db.Update(func(tx triage.Tx) error {
-		if !b.waiting(tx, ev.Channel, ev.Message.TS, now) {
-			return nil
+		if ok, err := waiting(tx, ev.Channel, ev.Message.TS, now); err != nil || !ok {
+			return err
 		}
 		_, _, err := tx.Claim(editedKey(ev.Channel, ev.Message.TS), "", now, now.Add(30*24*time.Hour))
 		return err
@@ -59,14 +59,16 @@ func (b *Bot) onMessageEdited(ctx context.Context, ev *event) error {
 }
 
 // waiting reports whether the message at channel and ts was prompted for
-// a ticket and has none yet. A read error counts as not waiting: the
-// event is then ignored, as it was before edits were looked at.
-func (b *Bot) waiting(tx triage.Tx, channel, ts string, now time.Time) bool {
+// a ticket and has none yet.
+func waiting(tx triage.Tx, channel, ts string, now time.Time) (bool, error) {
 	if _, ok, err := tx.Claimed(promptKey(channel, ts), now); err != nil || !ok {
-		return false
+		return false, err
 	}
 	_, err := tx.RequestByMessage(channel, ts)
-	return errors.Is(err, triage.ErrNotFound)
+	if errors.Is(err, triage.ErrNotFound) {
+		return true, nil
+	}
+	return false, err
 }
 
 // current returns p as the message is now: nil when it was deleted, with

@@ -46,6 +46,7 @@ func TestDeletedPromptedMessageIsNotTicketed(t *testing.T) {
 		m, _ := h.fake.Message(platHelp, prompt)
 		return strings.Contains(m.Text, "deleted")
 	})
+	h.event("EvWork", h.message(platHelp, platOncall, "on it", h.ts(), ts))
 	ref := `{"channel":"` + platHelp + `","ts":"` + ts + `","user":"` + outsider + `"}`
 	h.click(outsider, platHelp, prompt, slack.BlockAction{ActionID: render.ActionCreateTicket, Value: ref})
 	h.clock.add(16 * time.Minute)
@@ -53,6 +54,9 @@ func TestDeletedPromptedMessageIsNotTicketed(t *testing.T) {
 	h.settled()
 	if rs := h.requests(); len(rs) != 0 {
 		t.Fatalf("%d requests of a deleted message, want none: %+v", len(rs), rs[0])
+	}
+	if posts := h.askingPosts(platHelp, ts); len(posts) != 1 {
+		t.Errorf("%d asking posts after the deletion, want only the prompt", len(posts))
 	}
 	if m, _ := h.fake.Message(platHelp, prompt); strings.Contains(blocksJSON(m), render.ActionCreateTicket) {
 		t.Errorf("the withdrawn prompt still has its buttons: %s", blocksJSON(m))
