@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot/render"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -38,6 +41,23 @@ type event struct {
 	} `json:"item"`
 	ItemUser string `json:"item_user"`
 	Tab      string `json:"tab"`
+	// Message and Previous are an edited message as it is and as it
+	// was (subtype message_changed); DeletedTS is a deleted message's ts
+	// (message_deleted).
+	Message   editedText `json:"message"`
+	Previous  editedText `json:"previous_message"`
+	DeletedTS string     `json:"deleted_ts"`
+	// Files are the files a message shares (subtype file_share).
+	Files []struct {
+		Name  string `json:"name"`
+		Title string `json:"title"`
+	} `json:"files"`
+}
+
+// editedText is the part of an edited message the bot reads.
+type editedText struct {
+	TS   string `json:"ts"`
+	Text string `json:"text"`
 }
 
 // envelopeHead is the part of a callback the acknowledgement reads: enough
@@ -62,7 +82,7 @@ type eventHead struct {
 }
 
 // wanted drops, before anything is stored, events that can never lead to
-// work: other bots, edits and joins, the bot's own posts, opted-out chat.
+// work: other bots, joins, the bot's own posts, opted-out chat.
 func (b *Bot) wanted(ev *eventHead) bool {
 	switch ev.Type {
 	case "app_mention", "app_home_opened":
@@ -72,6 +92,12 @@ func (b *Bot) wanted(ev *eventHead) bool {
 	case "message":
 	default:
 		return false
+	}
+	switch ev.Subtype {
+	case "message_changed", "message_deleted":
+		// Carry no user of their own; they matter only for a message
+		// still waiting for its ticket, which is decided when processed.
+		return true
 	}
 	if ev.User != "" && ev.User == b.botUser {
 		return false
@@ -111,10 +137,22 @@ func (b *Bot) onEvent(ctx context.Context, d *triage.Delivery) error {
 
 // onMessage handles a message in a channel the bot is in, or a DM.
 func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
+	switch ev.Subtype {
+	case "message_changed":
+		return b.onMessageEdited(ctx, ev)
+	case "message_deleted":
+		return b.onMessageGone(ctx, ev.Channel, ev.DeletedTS)
+	}
 	st := b.svc.Settings()
+	if strings.TrimSpace(ev.Text) == "" {
+		ev.Text = fileText(ev)
+	}
 	if ev.ChannelType == "im" {
 		if ev.BotID != "" || isReply(ev) {
 			return nil
+		}
+		if ev.Text == "" && len(ev.Files) > 0 {
+			return b.askWhatFor(ctx, ev)
 		}
 		return b.intakeMessage(ctx, key, ev, st.Teams[0], triage.SourceDM, "")
 	}
@@ -135,6 +173,9 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		return nil // a bot the team does not take, or the team talking in its own channel
 	}
 	ev.User = posted.Requester()
+	if ev.Text == "" && len(ev.Files) > 0 {
+		return b.askWhatFor(ctx, ev)
+	}
 	if team.IntakeMode == "auto" {
 		return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel, "")
 	}
@@ -159,12 +200,40 @@ func (b *Bot) onMention(ctx context.Context, key string, ev *event) error {
 	}
 	ev.Text = strings.TrimSpace(strings.ReplaceAll(ev.Text, "<@"+b.botUser+">", ""))
 	if ev.Text == "" {
-		return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption("Tell me what you need after the mention, e.g. `@sprintguard the staging deploy is stuck`."))
+		return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption(render.MentionHelp(b.cfg.Command)), slack.MsgOptionTS(threadOf(ev)))
 	}
 	return b.intakeMessage(ctx, key, ev, team, triage.SourceMention, "")
 }
 
 func isReply(ev *event) bool { return ev.ThreadTS != "" && ev.ThreadTS != ev.TS }
+
+// threadOf returns the thread a message is in, or starts.
+func threadOf(ev *event) string {
+	if ev.ThreadTS != "" {
+		return ev.ThreadTS
+	}
+	return ev.TS
+}
+
+// fileText is the text a message that shares files with no words stands
+// for: the first file's title, or else its name; "" when none has either.
+func fileText(ev *event) string {
+	for _, f := range ev.Files {
+		if t := strings.TrimSpace(f.Title); t != "" {
+			return t
+		}
+		if n := strings.TrimSpace(f.Name); n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// askWhatFor asks, only its author and in its thread, what a file posted
+// with no words and no name is about.
+func (b *Bot) askWhatFor(ctx context.Context, ev *event) error {
+	return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption(render.AskWhatFor(b.cfg.Command)), slack.MsgOptionTS(threadOf(ev)))
+}
 
 func (b *Bot) mentionsBot(text string) bool {
 	return b.botUser != "" && strings.Contains(text, "<@"+b.botUser+">")

@@ -44,10 +44,13 @@ func (b *Bot) home(user string) (render.Home, error) {
 				return err
 			}
 			ht.Ledger = led
+			ht.Similar = t.IsMember(user) || ht.Now.User == user
 			err = tx.OpenRequests(t.Name, func(r *triage.Request) error {
-				r, err := withSimilarNow(tx, r)
-				if err != nil {
-					return err
+				if ht.Similar {
+					var err error
+					if r, err = withSimilarNow(tx, r); err != nil {
+						return err
+					}
 				}
 				ht.Open = append(ht.Open, r)
 				if len(ht.Open) >= homeOpen {

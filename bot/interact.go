@@ -168,6 +168,9 @@ func (b *Bot) onCreateTicket(ctx context.Context, key string, cb *slack.Interact
 	if err != nil || p == nil {
 		return err
 	}
+	if p, err = b.current(ctx, p); err != nil || p == nil {
+		return err // deleted before its ticket: its prompts say so
+	}
 	by := triage.ByRequester
 	if cb.User.ID != p.User {
 		by = triage.ByMember

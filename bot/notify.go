@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/slack-go/slack"
@@ -21,6 +22,7 @@ func (b *Bot) Handlers() map[string]triage.Handler {
 		JobPost:          b.postJob,
 		JobDeadline:      b.deadlineJob,
 		JobTicketed:      b.ticketedJob,
+		JobWithdrawn:     b.withdrawnJob,
 	}
 }
 
@@ -356,6 +358,12 @@ func (b *Bot) budgetAlert(ctx context.Context, team *triage.Team, n triage.Notic
 	led, err := b.ledger(team, n.Sprint)
 	if err != nil {
 		return err
+	}
+	if slices.ContainsFunc(led.Crossed, func(th float64) bool { return th > n.Threshold }) {
+		// A higher threshold was crossed too, by the same charge or a
+		// later one: its alert says the same usage and more, and two
+		// alerts could be posted in either order.
+		return nil
 	}
 	err = b.db.View(func(tx triage.Tx) error {
 		for _, c := range led.Top(10) {

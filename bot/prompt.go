@@ -89,12 +89,10 @@ func (b *Bot) enforce(ctx context.Context, team *triage.Team, ev *event) error {
 	now := b.now()
 	msg := render.NeedsTicketFirst(render.MessageRef{Channel: ev.Channel, TS: ev.ThreadTS})
 	err := b.db.Update(func(tx triage.Tx) error {
-		if _, ok, err := tx.Claimed(promptKey(ev.Channel, ev.ThreadTS), now); err != nil || !ok {
+		if ok, err := waiting(tx, ev.Channel, ev.ThreadTS, now); err != nil || !ok {
 			return err
 		}
-		if _, err := tx.RequestByMessage(ev.Channel, ev.ThreadTS); err == nil {
-			return nil
-		} else if !errors.Is(err, triage.ErrNotFound) {
+		if _, gone, err := tx.Claimed(withdrawnKey(ev.Channel, ev.ThreadTS), now); err != nil || gone {
 			return err
 		}
 		key := "needs-ticket:" + ev.Channel + ":" + ev.ThreadTS
@@ -132,7 +130,11 @@ func (b *Bot) deadlineJob(ctx context.Context, j *triage.Job) (func(triage.Tx) e
 	if b.svc.Settings().Team(p.Team) == nil {
 		return nil, nil // the team was removed from the config
 	}
-	return nil, b.ticketPrompted(ctx, p, triage.ByDeadline, 0, j.Key)
+	cur, err := b.current(ctx, &p)
+	if err != nil || cur == nil {
+		return nil, err // deleted before its ticket: withdrawn
+	}
+	return nil, b.ticketPrompted(ctx, *cur, triage.ByDeadline, 0, j.Key)
 }
 
 // postJob posts a message rendered when it was queued.
@@ -154,6 +156,9 @@ func (b *Bot) postJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error
 		if err != nil || r != nil {
 			return nil, err // ticketed meanwhile: nothing left to ask
 		}
+		if gone, err := b.withdrawn(p.Channel, p.ThreadTS); err != nil || gone {
+			return nil, err // deleted meanwhile: nothing to ask for
+		}
 	}
 	ts, err := b.post(ctx, p.Channel, p.ThreadTS, msg)
 	if err != nil || p.Asks == "" {
@@ -164,8 +169,12 @@ func (b *Bot) postJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error
 		if _, _, err := tx.Claim(p.Asks, ts, now, now.Add(30*24*time.Hour)); err != nil {
 			return err
 		}
-		// The ticket may have come while the post was on its way.
-		return queueTicketed(tx, p.Channel, p.ThreadTS, now)
+		// The ticket, or the deletion, may have come while the post was
+		// on its way.
+		if err := queueTicketed(tx, p.Channel, p.ThreadTS, now); err != nil {
+			return err
+		}
+		return queueWithdrawn(tx, p.Channel, p.ThreadTS, now)
 	}, nil
 }
 

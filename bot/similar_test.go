@@ -111,6 +111,14 @@ func TestSimilarRequestsNotResolvedYet(t *testing.T) {
 	if !strings.Contains(string(raw), want) {
 		t.Errorf("the App Home lacks %q:\n%s", want, raw)
 	}
+	// A requester from outside the team sees the team's open requests, as
+	// the README says, but not its notes on them.
+	h.event("EvHome2", map[string]any{"type": "app_home_opened", "user": outsider, "channel": "D0OUTSIDER", "tab": "home"})
+	h.waitFor("views.publish", func() bool { _, ok := h.fake.HomeView(outsider); return ok })
+	raw, _ = h.fake.HomeView(outsider)
+	if strings.Contains(string(raw), "Similar past requests") || !strings.Contains(string(raw), "ETL failed again") {
+		t.Errorf("the outsider's App Home shows similar requests, or not the open ones:\n%s", raw)
+	}
 }
 
 // dmWith waits for the first DM to user that has text, and returns it.

@@ -79,16 +79,8 @@ func queueTicketed(tx triage.Tx, channel, ts string, now time.Time) error {
 	}
 	// The claims first: most messages had no prompt, and their request
 	// need not be read.
-	asked := false
-	for _, kind := range askingPosts {
-		_, ok, err := tx.Claimed(buttonsKey(kind, channel, ts), now)
-		if err != nil {
-			return err
-		}
-		asked = asked || ok
-	}
-	if !asked {
-		return nil
+	if posts, err := postsAsking(tx, channel, ts, now); err != nil || len(posts) == 0 {
+		return err
 	}
 	r, err := tx.RequestByMessage(channel, ts)
 	if errors.Is(err, triage.ErrNotFound) || (err == nil && r.Ticket.Key == "") {
@@ -119,16 +111,8 @@ func (b *Bot) ticketedJob(ctx context.Context, j *triage.Job) (func(triage.Tx) e
 		if r, err = tx.RequestByMessage(tj.Channel, tj.TS); err != nil {
 			return err
 		}
-		for _, kind := range askingPosts {
-			ts, ok, err := tx.Claimed(buttonsKey(kind, tj.Channel, tj.TS), b.now())
-			if err != nil {
-				return err
-			}
-			if ok {
-				posts = append(posts, ts)
-			}
-		}
-		return nil
+		posts, err = postsAsking(tx, tj.Channel, tj.TS, b.now())
+		return err
 	})
 	if errors.Is(err, triage.ErrNotFound) {
 		return nil, nil // the request was removed by retention
@@ -146,4 +130,20 @@ func (b *Bot) ticketedJob(ctx context.Context, j *triage.Job) (func(triage.Tx) e
 		}
 	}
 	return nil, nil
+}
+
+// postsAsking returns the ts of the posts known to have asked for a
+// ticket for the message at channel and ts.
+func postsAsking(tx triage.Tx, channel, ts string, now time.Time) ([]string, error) {
+	var posts []string
+	for _, kind := range askingPosts {
+		post, ok, err := tx.Claimed(buttonsKey(kind, channel, ts), now)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			posts = append(posts, post)
+		}
+	}
+	return posts, nil
 }

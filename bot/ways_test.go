@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,6 +178,66 @@ func TestResolveAsksForTheTimeSpent(t *testing.T) {
 	h.waitFor("resolved", func() bool { return h.requests()[0].Status == triage.StatusResolved })
 	if got := h.requests()[0]; !got.HasActual || got.Actual != 2.5 {
 		t.Fatalf("actual %v (set %v), want 2.5", got.Actual, got.HasActual)
+	}
+}
+
+// A second resolve with another time corrects the time spent: the
+// request, the budget and the labels say the new time, once, and Slack's
+// retry of the same submission changes nothing more.
+func TestASecondResolveCorrectsTheTimeSpent(t *testing.T) {
+	h := newHarness(t)
+	h.event("Ev1", h.message(dataHelp, outsider, "the spark cluster is stuck on a job", h.ts(), ""))
+	r := h.ticketed(1)[0]
+	id := strconv.FormatInt(r.ID, 10)
+	resolve := func(n int, spent string) {
+		h.click(r.Assignee, h.fake.DM(r.Assignee), "1", slack.BlockAction{ActionID: render.ActionResolve, Value: id})
+		v := openedView(t, h.fake.WaitCalls(t, "views.open", n, 30*time.Second)[n-1].JSON)
+		sub := submission(t, v, r.Assignee, map[string]string{"spent": spent})
+		sub["trigger_id"] = "trig-resolve-" + strconv.Itoa(n)
+		h.interact(sub)
+		h.interact(sub) // Slack's retry
+		h.settled()
+	}
+	resolve(1, "2")
+	resolve(2, "6")
+	got := h.requests()[0]
+	if got.Status != triage.StatusResolved || got.Actual != 6 {
+		t.Fatalf("%s with %g spent, want resolved with 6", got.Status, got.Actual)
+	}
+	var used float64
+	var spent []float64
+	err := h.db.View(func(tx triage.Tx) error {
+		led, err := tx.Ledger(got.Team, got.Sprint)
+		if err != nil {
+			return err
+		}
+		used = led.Used()
+		return tx.Labels(got.Team, func(l triage.Label) error {
+			if l.Kind == triage.ActResolve {
+				spent = append(spent, l.Actual)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used != 6 || !slices.Equal(spent, []float64{2, 6}) {
+		t.Fatalf("budget used %g and resolve labels %v, want 6 and [2 6]", used, spent)
+	}
+	// The tracker adds each time spent to its total: the correction
+	// adds what was missing, so the ticket's total is the new time too.
+	h.waitFor("the ticket's worklog", func() bool {
+		tk, err := h.db.Ticket(got.Ticket.Key)
+		total := 0.0
+		for _, w := range tk.Worklog {
+			total += w.Amount
+		}
+		return err == nil && total == 6
+	})
+	resolve(3, "6") // the same time again: nothing to correct
+	if n := len(h.requests()[0].Events); n != len(got.Events) {
+		t.Fatalf("resolving again with the same time added %d events", n-len(got.Events))
 	}
 }
 

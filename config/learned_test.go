@@ -47,4 +47,16 @@ func TestRuleAnswer(t *testing.T) {
 	if _, err := Parse("v.yaml", []byte(bad), env(nil)); err == nil || !strings.Contains(err.Error(), "v.yaml:6: `answer`") {
 		t.Errorf("err = %v, want one at the answer", err)
 	}
+	linked := strings.Replace(doc, `answer: "https://wiki.example.com/vpn"`, `answer: "Follow <https://wiki.example.com/vpn?a=1&b=2|the runbook>, ask <!here>"`, 1)
+	if _, err := Parse("v.yaml", []byte(linked), env(nil)); err != nil {
+		t.Errorf("an answer with an https link and a mention: %v", err)
+	}
+	// The answer shows only http(s) links as links: check says so at the
+	// answer's line rather than leave the team a link that shows as text.
+	for _, link := range []string{"<ftp://files.example.com/vpn|the file>", "<mailto:help@example.com>", "<javascript:alert(1)|x>"} {
+		bad := strings.Replace(doc, `answer: "https://wiki.example.com/vpn"`, `answer: "see `+link+`"`, 1)
+		if _, err := Parse("v.yaml", []byte(bad), env(nil)); err == nil || !strings.Contains(err.Error(), "v.yaml:6: `answer` links to") {
+			t.Errorf("answer with %s: err = %v, want one at the answer", link, err)
+		}
+	}
 }

@@ -154,7 +154,11 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 		"urgency_at_least": urgency("`urgency_at_least`", &r.UrgencyAtLeast),
 		"urgency_at_most":  urgency("`urgency_at_most`", &r.UrgencyAtMost),
 		"category":         func(v *yaml.Node) { d.str("`category`", v, &r.Category) },
-		"answer":           func(v *yaml.Node) { d.str("`answer`", v, &r.Answer) },
+		"answer": func(v *yaml.Node) {
+			if d.str("`answer`", v, &r.Answer) {
+				d.answerLinks(v, r.Answer)
+			}
+		},
 		"estimate": func(v *yaml.Node) {
 			if r.HasEstimate = d.number("`estimate`", v, &r.Estimate); r.HasEstimate && r.Estimate < 0 {
 				d.errAt(v, fmt.Sprintf("`estimate` must be 0 or more, got %g", r.Estimate), "")
@@ -242,4 +246,20 @@ func oneOfProblem(s string, choices []string) *problem {
 		p.hint = fmt.Sprintf("did you mean `%s`?", c)
 	}
 	return p
+}
+
+// answerLink matches a Slack link to anything but a mention or a channel,
+// <scheme:target> or <scheme:target|label>, in a rule's answer.
+var answerLink = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.-]*):[^<>|]*(?:\|[^<>]*)?>`)
+
+// answerLinks reports a link in a rule's answer that the requester would
+// not see as a link: the answer shows only http(s) links as links, and
+// anything else as the text it is written in.
+func (d *decoder) answerLinks(v *yaml.Node, answer string) {
+	for _, m := range answerLink.FindAllStringSubmatch(answer, -1) {
+		if scheme := strings.ToLower(m[1]); scheme != "http" && scheme != "https" {
+			d.errAt(v, fmt.Sprintf("`answer` links to %q, which is not an http(s) link", m[0]),
+				"only <https://…|label> links show as links in Slack; the answer would show this one as text")
+		}
+	}
 }

@@ -79,7 +79,7 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 			return s.notify(tx, r, NoticeAnswer, c.Actor, at, r.Decision.Answer)
 		}
 		if !c.FromTracker {
-			if err := s.queueUpdate(tx, r, team, c, at); err != nil {
+			if err := s.queueUpdate(tx, before, r, team, c, at); err != nil {
 				return err
 			}
 		}
@@ -119,7 +119,10 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 		}
 		r.Status, r.AckedAt = StatusAcknowledged, at
 	case ActResolve:
-		if r.Status == StatusResolved || r.Status == StatusDeclined {
+		if r.Status == StatusResolved {
+			return s.correctActual(tx, team, r, c, at)
+		}
+		if r.Status == StatusDeclined {
 			return false, nil
 		}
 		if r.AckedAt.IsZero() {
@@ -185,6 +188,24 @@ func (s *Service) step(tx Tx, team *Team, r *Request, c Change, at time.Time) (b
 		r.Status, r.ResolvedAt = StatusOpen, time.Time{}
 	default:
 		return false, Errorf(EINVALID, "unknown action %q", c.Action)
+	}
+	return true, nil
+}
+
+// correctActual takes a second resolve of a resolved request as a
+// correction of the time spent, since a typo in it would otherwise stay
+// in the budget and the learned estimates for good. The same time again,
+// or none, changes nothing, so Slack's retry of a resolve is a no-op.
+func (s *Service) correctActual(tx Tx, team *Team, r *Request, c Change, at time.Time) (bool, error) {
+	if !c.HasActual || r.HasActual && c.Actual == r.Actual {
+		return false, nil
+	}
+	if c.Actual < 0 {
+		return false, Errorf(EINVALID, "time spent cannot be negative")
+	}
+	r.Actual, r.HasActual = c.Actual, true
+	if r.Outcome == Accepted {
+		return true, s.settle(tx, team, r, at)
 	}
 	return true, nil
 }
@@ -268,20 +289,35 @@ func (s *Service) settle(tx Tx, team *Team, r *Request, at time.Time) error {
 
 // queueUpdate pushes the change to the tracker once the ticket exists; the
 // job's handler waits for the ticket when it does not exist yet.
-func (s *Service) queueUpdate(tx Tx, r *Request, team *Team, c Change, at time.Time) error {
+func (s *Service) queueUpdate(tx Tx, before Request, r *Request, team *Team, c Change, at time.Time) error {
 	ch := TicketChange{Status: r.Status, Assignee: r.Assignee, Urgency: r.Urgency, Actor: c.Actor,
 		Comment: changeComment(r, c), Team: r.Team, Unit: team.Budget.Unit}
-	if c.Action == ActResolve && r.HasActual {
+	switch {
+	case c.Action == ActResolve && before.Status == StatusResolved:
+		// A correction: trackers add each time spent to a total, so only
+		// what was missing is added; a lower time is said in the comment.
+		ch.Comment = fmt.Sprintf("Time spent recorded as %g by %s.", r.Actual, actorText(c.Actor))
+		ch.TimeSpent = r.Actual
+		if before.HasActual {
+			ch.Comment = fmt.Sprintf("Time spent corrected from %g to %g by %s.", before.Actual, r.Actual, actorText(c.Actor))
+			ch.TimeSpent = max(r.Actual-before.Actual, 0)
+		}
+	case c.Action == ActResolve && r.HasActual:
 		ch.TimeSpent = r.Actual
 	}
 	return s.enqueueJSON(tx, JobUpdateTicket, fmt.Sprintf("%s:%d:%d", JobUpdateTicket, r.ID, len(r.Events)), r, ch, at)
 }
 
-func changeComment(r *Request, c Change) string {
-	who := c.Actor
-	if !strings.HasPrefix(who, SystemActor) {
-		who = "<@" + who + "> in Slack"
+// actorText names who made a change, in a ticket's comment.
+func actorText(actor string) string {
+	if strings.HasPrefix(actor, SystemActor) {
+		return actor
 	}
+	return "<@" + actor + "> in Slack"
+}
+
+func changeComment(r *Request, c Change) string {
+	who := actorText(c.Actor)
 	switch c.Action {
 	case ActUrgency:
 		return fmt.Sprintf("Urgency changed to %s by %s.", r.Urgency, who)

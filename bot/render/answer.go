@@ -19,8 +19,8 @@ const (
 // says what they chose instead of the buttons.
 func Answer(r *triage.Request) Message {
 	id := idValue(r.ID)
-	text := "This may answer it: " + Escape(r.Decision.Answer)
-	body := section("Rule `" + Escape(r.Decision.AnswerBy()) + "` has an answer for this:\n" + Escape(r.Decision.Answer))
+	text := "This may answer it: " + EscapeLinking(r.Decision.Answer)
+	body := section("Rule `" + Escape(r.Decision.AnswerBy()) + "` has an answer for this:\n" + EscapeLinking(r.Decision.Answer))
 	switch r.Deflection {
 	case triage.DeflectSolved:
 		ev, _ := lastEvent(r, triage.ActSolved)

@@ -13,7 +13,7 @@ func TestAnswerOffersTheRuleAnswerWithTwoButtons(t *testing.T) {
 	blocks := decode(t, Answer(r).Blocks)
 	checkLimits(t, blocks, 50)
 	got := texts(blocks)
-	if !strings.Contains(got, "Rule `vpn-reset` has an answer for this:\nSee https://wiki.example.com/vpn?a=1&amp;b=2") {
+	if !strings.Contains(got, "Rule `vpn-reset` has an answer for this:\nSee <https://wiki.example.com/vpn?a=1&amp;b=2>") {
 		t.Errorf("text:\n%s", got)
 	}
 	if ids := strings.Join(actionIDs(blocks), ","); ids != ActionSolved+","+ActionNeedHelp {
@@ -43,12 +43,37 @@ func TestAnswerSaysWhatTheRequesterChose(t *testing.T) {
 			r.Events = append(r.Events, triage.Event{At: r.CreatedAt, Kind: tc.action, Actor: r.User})
 			blocks := decode(t, Answer(r).Blocks)
 			got := texts(blocks)
-			if !strings.Contains(got, "has an answer for this:\nhttps://wiki.example.com/vpn") || !strings.Contains(got, tc.want) {
+			if !strings.Contains(got, "has an answer for this:\n<https://wiki.example.com/vpn>") || !strings.Contains(got, tc.want) {
 				t.Errorf("text lacks the answer or %q:\n%s", tc.want, got)
 			}
 			if ids := actionIDs(blocks); len(ids) != 0 {
 				t.Errorf("buttons %v after the choice", ids)
 			}
 		})
+	}
+}
+
+// A team writes its answer's links as Slack links; they stay links, while
+// any other markup in the answer is shown as text, never a ping.
+func TestAnswerKeepsTheTeamsLinks(t *testing.T) {
+	for _, tc := range []struct{ answer, want string }{
+		{"Follow <https://wiki.example.com/vpn?a=1&b=2|the VPN runbook> & retry.",
+			"Follow <https://wiki.example.com/vpn?a=1&amp;b=2|the VPN runbook> &amp; retry."},
+		{"See <https://wiki.example.com/vpn>.", "See <https://wiki.example.com/vpn>."},
+		{"See https://wiki.example.com/vpn.", "See <https://wiki.example.com/vpn>."},
+		{"<!channel> ask <@U0PLAT001> or <mailto:x@example.com|mail>",
+			"&lt;!channel&gt; ask &lt;@U0PLAT001&gt; or &lt;mailto:x@example.com|mail&gt;"},
+		{"<https://a.example.com|a <b> c>", "&lt;<https://a.example.com>|a &lt;b&gt; c&gt;"},
+		{"x <https://a.example.com|<!here>>", "x &lt;<https://a.example.com>|&lt;!here&gt;&gt;"},
+	} {
+		r := testRequest(t)
+		r.Decision.Rule, r.Decision.Answer = "vpn-reset", tc.answer
+		msg := Answer(r)
+		if got := texts(decode(t, msg.Blocks)); !strings.Contains(got, "this:\n"+tc.want+"\n") && !strings.HasSuffix(got, "this:\n"+tc.want) {
+			t.Errorf("answer %q shows as:\n%s\nwant %q", tc.answer, got, tc.want)
+		}
+		if want := "This may answer it: " + tc.want; msg.Text != want {
+			t.Errorf("answer %q has fallback %q, want %q", tc.answer, msg.Text, want)
+		}
 	}
 }

@@ -18,6 +18,10 @@ type HomeTeam struct {
 	Now, Next oncall.Shift
 	Ledger    *sprint.Ledger // nil when nothing was charged this sprint
 	Open      []*triage.Request
+	// Similar is whether the viewer sees the open requests' similar past
+	// requests: they are the team's working notes, for its members, its
+	// leads and whoever is on call, not for every requester.
+	Similar bool
 }
 
 // Home is everything the App Home of User shows, as of At. It is a plain
@@ -85,7 +89,7 @@ func homeTeam(ht HomeTeam, at time.Time) []slack.Block {
 		name = "Team" // Slack rejects an empty header
 	}
 	blocks := []slack.Block{header(name), section(who), section(budget), section(open)}
-	if s := homeSimilarText(ht.Open, team.Budget.Unit); s != "" {
+	if s := homeSimilarText(ht.Open, team.Budget.Unit); s != "" && ht.Similar {
 		blocks = append(blocks, section(s))
 	}
 	return append(blocks, slack.NewDividerBlock())

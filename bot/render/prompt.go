@@ -49,6 +49,13 @@ func PromptTicketed(r *triage.Request) Message {
 	return message(text, section(":ticket: "+text+" Follow it there."))
 }
 
+// PromptWithdrawn replaces a prompt, or the needs-a-ticket answer, once
+// its message was deleted before it had a ticket.
+func PromptWithdrawn() Message {
+	const text = "The message was deleted before it had a ticket, so none will be made."
+	return message(text, section(":wastebasket: "+text))
+}
+
 // PromptPressed replaces a prompt whose [Create ticket] user pressed, until
 // the ticket comes: its buttons go, so that nobody presses them again.
 func PromptPressed(user string) Message {

@@ -41,6 +41,10 @@ func similarLine(s triage.Similar, unit string) string {
 	switch {
 	case resolved && s.Resolver != "":
 		parts = append(parts, "resolved by "+mention(s.Resolver))
+	case s.Status == triage.StatusDeclined:
+		// Never to be resolved: "not resolved yet" would promise it. A
+		// deferred or backlog one is still to be done, and says so.
+		parts = append(parts, statusLabel(s.Status))
 	case !resolved && s.Assignee != "":
 		parts = append(parts, "not resolved yet ("+statusLabel(s.Status)+", "+mention(s.Assignee)+" has it)")
 	case !resolved:

@@ -33,6 +33,15 @@ func TestOnCallShowsSimilarRequestsAndTheLearnedEstimate(t *testing.T) {
 			"• REQ-5 · *P3* · staging deploy stuck · not resolved yet (acknowledged, <@UC> has it)",
 			"• request 6 · *P2* · deploy hangs · resolved by <@UA> · time spent not recorded",
 		}, nil},
+		{"declined and deferred", func(r *triage.Request) {
+			r.Similar = []triage.Similar{
+				{ID: 7, Ref: "REQ-7", Summary: "give me prod root", Urgency: classifier.P3, Status: triage.StatusDeclined, Assignee: "UC"},
+				{ID: 8, Ref: "REQ-8", Summary: "new grafana board", Urgency: classifier.P3, Status: triage.StatusDeferred},
+			}
+		}, []string{
+			"• REQ-7 · *P3* · give me prod root · declined",
+			"• REQ-8 · *P3* · new grafana board · not resolved yet (deferred to the next sprint)",
+		}, []string{"not resolved yet (declined"}},
 		{"none", func(*triage.Request) {}, nil, []string{"Similar past requests", "Learned"}},
 	}
 	for _, tc := range tests {
@@ -56,7 +65,13 @@ func TestOnCallShowsSimilarRequestsAndTheLearnedEstimate(t *testing.T) {
 func TestAppHomeShowsSimilarRequestsOfOpenOnes(t *testing.T) {
 	ht := homeTeamFor(t, "platform", 2)
 	withSimilar(ht.Open[0])
-	view := AppHome(Home{User: "UA", Teams: []HomeTeam{ht}, At: time.Date(2026, 3, 4, 18, 0, 0, 0, mustZone(t, "America/Chicago"))})
+	ht.Similar = false
+	at := time.Date(2026, 3, 4, 18, 0, 0, 0, mustZone(t, "America/Chicago"))
+	if got := texts(decode(t, AppHome(Home{User: "UZ", Teams: []HomeTeam{ht}, At: at}).Blocks.BlockSet)); strings.Contains(got, "Similar past requests") {
+		t.Errorf("a viewer outside the team sees its similar requests:\n%s", got)
+	}
+	ht.Similar = true
+	view := AppHome(Home{User: "UA", Teams: []HomeTeam{ht}, At: at})
 	blocks := decode(t, view.Blocks.BlockSet)
 	checkLimits(t, blocks, maxView)
 	got := texts(blocks)

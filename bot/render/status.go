@@ -18,10 +18,7 @@ const maxList = 20
 // arguments. TestEveryHelpExampleRuns runs every example through the
 // command. It is safe for concurrent use.
 func Help(command string) string {
-	c := strings.TrimSpace(command)
-	if c == "" {
-		c = "/sg"
-	}
+	c := commandName(command)
 	rows := [][3]string{
 		{"ask <text>", "open the request form, filled in with the text", "ask the staging deploy is stuck"},
 		{"<text>", "the same as ask", ""},
@@ -194,4 +191,26 @@ func listLine(r *triage.Request, at time.Time) string {
 		}
 	}
 	return line
+}
+
+// commandName is the slash command as configured, "/sg" when unset.
+func commandName(command string) string {
+	if c := strings.TrimSpace(command); c != "" {
+		return c
+	}
+	return "/sg"
+}
+
+// MentionHelp is the short answer to a bare @sprintguard: how to ask.
+func MentionHelp(command string) string {
+	c := Escape(commandName(command))
+	return "Tell me what you need after the mention, e.g. `@sprintguard the staging deploy is stuck`, or use `" + c +
+		" ask <text>` to open the request form. `" + c + " help` lists the rest."
+}
+
+// AskWhatFor answers a file posted with no words and no name to read a
+// request from.
+func AskWhatFor(command string) string {
+	return "I see a file but no words: what do you need? Say it in a message here, or use `" +
+		Escape(commandName(command)) + " ask <text>` to open the request form."
 }

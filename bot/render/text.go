@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,43 @@ func Escape(s string) string {
 }
 
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// EscapeLinking is Escape for text a team wrote in its config, such as a
+// rule's answer: its http(s) links, written <url|label>, <url> or bare,
+// stay links, and everything else, <!channel> and <@U…> included, is
+// shown as text. A URL's & is written &amp;, as Slack writes it.
+func EscapeLinking(s string) string {
+	if !strings.ContainsAny(s, "&<>") && !strings.Contains(s, "http") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range webLink.FindAllStringSubmatchIndex(s, -1) {
+		url, label := s[m[0]:m[1]], ""
+		if m[2] >= 0 {
+			url = s[m[2]:m[3]]
+			if m[4] >= 0 {
+				label = s[m[4]:m[5]]
+			}
+		} else if trimmed := strings.TrimRight(url, ".,;:!?)'\""); trimmed != url {
+			// A bare URL ending a sentence does not take its full stop.
+			m[1] -= len(url) - len(trimmed)
+			url = trimmed
+		}
+		b.WriteString(Escape(s[last:m[0]]))
+		b.WriteString("<" + Escape(url))
+		if label != "" {
+			b.WriteString("|" + Escape(label))
+		}
+		b.WriteString(">")
+		last = m[1]
+	}
+	b.WriteString(Escape(s[last:]))
+	return b.String()
+}
+
+// webLink matches an http(s) link written <url>, <url|label> or bare.
+var webLink = regexp.MustCompile(`<(https?://[^\s<>|]+)(?:\|([^<>]*))?>|https?://[^\s<>|]+`)
 
 // clip cuts mrkdwn s to at most max runes, marking the cut with "…". It
 // never leaves half an entity (&amp;) or half a <...> token behind, since

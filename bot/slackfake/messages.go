@@ -212,3 +212,33 @@ func (s *Server) Topic(channel string) string {
 	defer s.mu.Unlock()
 	return s.lookupLocked(channel).topic
 }
+
+// EditMessage changes a message's text, as its author editing it in
+// Slack does; it reports whether the message was there.
+func (s *Server) EditMessage(channel, ts, text string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.lookupLocked(channel).find(ts)
+	if m == nil {
+		return false
+	}
+	m.Text = text
+	s.notifyLocked()
+	return true
+}
+
+// DeleteMessage removes a message, as its author deleting it in Slack
+// does; it reports whether the message was there.
+func (s *Server) DeleteMessage(channel, ts string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.lookupLocked(channel)
+	for i, m := range c.msgs {
+		if m.Timestamp == ts {
+			c.msgs = slices.Delete(c.msgs, i, i+1)
+			s.notifyLocked()
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,160 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/sprintguard/sprintguard/bot/render"
+	"github.com/sprintguard/sprintguard/triage"
+)
+
+// A prompted message may be deleted or edited while it waits for its
+// ticket. The request is made of the message as it is when its ticket is
+// made, not as it was when it arrived: a deleted message is withdrawn (no
+// ticket, no charge, its prompts edited to say so), and an edited one is
+// read back from Slack. Once the message has its ticket, an edit or a
+// deletion changes nothing, as SPEC.md §3 lists message_changed and
+// message_deleted among the events intake ignores.
+
+// JobWithdrawn edits the prompts of a message deleted before its ticket.
+const JobWithdrawn = "intake.withdrawn"
+
+func withdrawnKey(channel, ts string) string { return "withdrawn:" + channel + ":" + ts }
+func editedKey(channel, ts string) string    { return "edited:" + channel + ":" + ts }
+
+// onMessageGone withdraws a prompted message deleted before its ticket.
+func (b *Bot) onMessageGone(ctx context.Context, channel, ts string) error {
+	if channel == "" || ts == "" {
+		return nil
+	}
+	now := b.now()
+	return b.db.Update(func(tx triage.Tx) error {
+		if ok, err := waiting(tx, channel, ts, now); err != nil || !ok {
+			return err
+		}
+		if _, _, err := tx.Claim(withdrawnKey(channel, ts), "", now, now.Add(30*24*time.Hour)); err != nil {
+			return err
+		}
+		return queueWithdrawn(tx, channel, ts, now)
+	})
+}
+
+// onMessageEdited notes that a prompted message's text changed before its
+// ticket, so that the ticket reads the text back from Slack: the events
+// of two quick edits may arrive in either order, Slack's copy may not.
+func (b *Bot) onMessageEdited(ctx context.Context, ev *event) error {
+	if ev.Channel == "" || ev.Message.TS == "" || ev.Message.Text == ev.Previous.Text {
+		return nil // an unfurl or a thread's reply count, not an edit
+	}
+	now := b.now()
+	return b.db.Update(func(tx triage.Tx) error {
+		if ok, err := waiting(tx, ev.Channel, ev.Message.TS, now); err != nil || !ok {
+			return err
+		}
+		_, _, err := tx.Claim(editedKey(ev.Channel, ev.Message.TS), "", now, now.Add(30*24*time.Hour))
+		return err
+	})
+}
+
+// waiting reports whether the message at channel and ts was prompted for
+// a ticket and has none yet.
+func waiting(tx triage.Tx, channel, ts string, now time.Time) (bool, error) {
+	if _, ok, err := tx.Claimed(promptKey(channel, ts), now); err != nil || !ok {
+		return false, err
+	}
+	_, err := tx.RequestByMessage(channel, ts)
+	if errors.Is(err, triage.ErrNotFound) {
+		return true, nil
+	}
+	return false, err
+}
+
+// current returns p as the message is now: nil when it was deleted, with
+// Slack's text when it was edited.
+func (b *Bot) current(ctx context.Context, p *prompted) (*prompted, error) {
+	var gone, edited bool
+	err := b.db.View(func(tx triage.Tx) error {
+		now := b.now()
+		var err error
+		if _, gone, err = tx.Claimed(withdrawnKey(p.Channel, p.TS), now); err != nil || gone {
+			return err
+		}
+		_, edited, err = tx.Claimed(editedKey(p.Channel, p.TS), now)
+		return err
+	})
+	if err != nil || gone {
+		return nil, err
+	}
+	if !edited {
+		return p, nil
+	}
+	m, err := b.gw.Message(ctx, p.Channel, p.TS)
+	if errors.Is(err, ErrMessageNotFound) {
+		return nil, nil // deleted, and its event not (yet) here
+	} else if err != nil {
+		return nil, err
+	}
+	cur := *p
+	cur.Text = m.Text
+	return &cur, nil
+}
+
+// queueWithdrawn queues the edit of a withdrawn message's asking posts,
+// once one is known; like queueTicketed, whichever of the deletion and
+// the post comes last queues it, and the job's key makes it once.
+func queueWithdrawn(tx triage.Tx, channel, ts string, now time.Time) error {
+	if _, ok, err := tx.Claimed(withdrawnKey(channel, ts), now); err != nil || !ok {
+		return err
+	}
+	if posts, err := postsAsking(tx, channel, ts, now); err != nil || len(posts) == 0 {
+		return err
+	}
+	payload, err := json.Marshal(ticketedMessage{Channel: channel, TS: ts})
+	if err != nil {
+		return err
+	}
+	return enqueue(tx, &triage.Job{Kind: JobWithdrawn, Key: "withdrawn:" + channel + ":" + ts, Payload: payload}, now, now)
+}
+
+// withdrawnJob edits the posts that asked for a ticket for a deleted
+// message to say none will be made, and drops their buttons. Running it
+// twice edits them to the same text.
+func (b *Bot) withdrawnJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
+	tj, err := decode[ticketedMessage](j)
+	if err != nil {
+		return nil, err
+	}
+	var posts []string
+	err = b.db.View(func(tx triage.Tx) error {
+		var err error
+		posts, err = postsAsking(tx, tj.Channel, tj.TS, b.now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	msg := render.PromptWithdrawn()
+	for _, ts := range posts {
+		err := b.gw.UpdateMessage(ctx, tj.Channel, ts, msg.Options()...)
+		if triage.IsPermanent(err) {
+			b.log.WarnContext(ctx, "prompt not edited to say its message was deleted", "channel", tj.Channel, "ts", ts, "err", err)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// withdrawn reports whether the message at channel and ts was deleted
+// before its ticket.
+func (b *Bot) withdrawn(channel, ts string) (bool, error) {
+	var gone bool
+	err := b.db.View(func(tx triage.Tx) error {
+		var err error
+		_, gone, err = tx.Claimed(withdrawnKey(channel, ts), b.now())
+		return err
+	})
+	return gone, err
+}

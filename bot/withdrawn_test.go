@@ -1,0 +1,90 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/bot/render"
+)
+
+// edited is the message_changed event Slack sends when a message's author
+// edits it: the message as it is now, and as it was.
+func (h *harness) edited(channel, ts, was, now string) map[string]any {
+	h.fake.EditMessage(channel, ts, now)
+	return map[string]any{"type": "message", "subtype": "message_changed", "channel": channel, "hidden": true,
+		"ts": h.ts(), "channel_type": "channel",
+		"message":          map[string]any{"type": "message", "user": outsider, "text": now, "ts": ts},
+		"previous_message": map[string]any{"type": "message", "user": outsider, "text": was, "ts": ts}}
+}
+
+// deleted is the message_deleted event Slack sends when a message's author
+// deletes it.
+func (h *harness) deleted(channel, ts, was string) map[string]any {
+	h.fake.DeleteMessage(channel, ts)
+	return map[string]any{"type": "message", "subtype": "message_deleted", "channel": channel, "hidden": true,
+		"ts": h.ts(), "deleted_ts": ts, "channel_type": "channel",
+		"previous_message": map[string]any{"type": "message", "user": outsider, "text": was, "ts": ts}}
+}
+
+// A prompted message deleted before its ticket is withdrawn: the deadline
+// makes no ticket (so nothing is charged and nobody is told), the
+// [Create ticket] of a stale client makes none either, and the prompt
+// says why it lost its buttons.
+func TestDeletedPromptedMessageIsNotTicketed(t *testing.T) {
+	h := newHarness(t)
+	ts := h.ts()
+	const text = "please add me to the grafana admins"
+	h.event("EvAsk", h.message(platHelp, outsider, text, ts, ""))
+	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
+	prompt := h.askingPosts(platHelp, ts)[0].Timestamp
+	h.event("EvGone", h.deleted(platHelp, ts, text))
+	h.event("EvGone", h.deleted(platHelp, ts, text)) // Slack's retry
+	h.waitFor("the prompt edited", func() bool {
+		m, _ := h.fake.Message(platHelp, prompt)
+		return strings.Contains(m.Text, "deleted")
+	})
+	h.event("EvWork", h.message(platHelp, platOncall, "on it", h.ts(), ts))
+	ref := `{"channel":"` + platHelp + `","ts":"` + ts + `","user":"` + outsider + `"}`
+	h.click(outsider, platHelp, prompt, slack.BlockAction{ActionID: render.ActionCreateTicket, Value: ref})
+	h.clock.add(16 * time.Minute)
+	h.worker.Kick()
+	h.settled()
+	if rs := h.requests(); len(rs) != 0 {
+		t.Fatalf("%d requests of a deleted message, want none: %+v", len(rs), rs[0])
+	}
+	if posts := h.askingPosts(platHelp, ts); len(posts) != 1 {
+		t.Errorf("%d asking posts after the deletion, want only the prompt", len(posts))
+	}
+	if m, _ := h.fake.Message(platHelp, prompt); strings.Contains(blocksJSON(m), render.ActionCreateTicket) {
+		t.Errorf("the withdrawn prompt still has its buttons: %s", blocksJSON(m))
+	}
+	if dms := h.fake.Messages(h.fake.DM(platOncall)); len(dms) != 0 {
+		t.Errorf("the on-call was told of a deleted message: %q", dms[0].Text)
+	}
+}
+
+// A prompted message edited before its ticket is ticketed on its text as
+// it is then; an edit after the ticket changes nothing.
+func TestEditedPromptedMessageIsTicketedAsEdited(t *testing.T) {
+	h := newHarness(t)
+	ts := h.ts()
+	const was, now = "need access to grafana", "URGENT: prod grafana is down for everyone"
+	h.event("EvAsk", h.message(platHelp, outsider, was, ts, ""))
+	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
+	h.event("EvEdit", h.edited(platHelp, ts, was, now))
+	h.settled()
+	h.clock.add(16 * time.Minute)
+	h.worker.Kick()
+	r := h.ticketed(1)[0]
+	if r.Summary != now || r.Urgency != 1 {
+		t.Fatalf("ticketed as %s %q, want P1 %q", r.Urgency, r.Summary, now)
+	}
+	h.event("EvEdit2", h.edited(platHelp, ts, now, "never mind"))
+	h.settled()
+	if r2 := h.requests()[0]; r2.Summary != now || r2.Urgency != r.Urgency {
+		t.Fatalf("an edit after the ticket changed it to %s %q", r2.Urgency, r2.Summary)
+	}
+}
