@@ -76,6 +76,9 @@ func (nobody) UserByEmail(context.Context, string) (string, error) { return "", 
 // Platform's tickets go to Jira and data's to GitHub, and export shows
 // each with its key and link.
 func TestMixedTrackers(t *testing.T) {
+	// Mostly waiting on real time (the trackers' retries): it runs beside
+	// the package's other waiting tests, not after them.
+	t.Parallel()
 	jf := jirafake.New(t)
 	gf := githubfake.New(t, nil)
 	gf.AddRepo("acme/data")

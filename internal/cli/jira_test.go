@@ -35,6 +35,9 @@ func jiraTracker(url string) func(string) string {
 // dropped), restarts it, and lets Slack retry every event: each request
 // still has exactly one issue.
 func TestKillMidBurstWithJira(t *testing.T) {
+	// Mostly waiting on real time (the trackers' retries): it runs beside
+	// the package's other waiting tests, not after them.
+	t.Parallel()
 	fake := jirafake.New(t)
 	s := newHTTPServe(t, jiraTracker(fake.URL()))
 	for i, u := range []string{"U0DATA002", "U0DATA003"} {
