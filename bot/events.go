@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -293,6 +294,9 @@ func (b *Bot) intake(ctx context.Context, in triage.NewRequest) error {
 		in.Delivery = fin.seq
 	}
 	res, err := b.svc.Intake(ctx, in)
+	if errors.Is(err, triage.ErrWithdrawn) {
+		return nil // deleted meanwhile; the deletion edits its prompts
+	}
 	if err != nil {
 		return err
 	}

@@ -118,6 +118,7 @@ func (b *Bot) ticketPrompted(ctx context.Context, p prompted, by triage.Ticketed
 	return b.intake(ctx, triage.NewRequest{
 		Team: p.Team, Source: triage.SourceChannel, Channel: p.Channel, TS: p.TS, User: p.User,
 		Summary: summary, Details: details, Links: links, Claimed: claimed, TicketedBy: by, EventKey: key,
+		UnlessClaimed: withdrawnKey(p.Channel, p.TS),
 	})
 }
 

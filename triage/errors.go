@@ -20,6 +20,11 @@ const (
 // ErrNotFound is returned by a Tx when a request, ticket or ledger does not exist.
 var ErrNotFound = Errorf(ENOTFOUND, "not found")
 
+// ErrWithdrawn is returned by Service.Intake when the claim its
+// NewRequest.UnlessClaimed names is held: the request was withdrawn (its
+// message deleted) before it was made, and nothing was written.
+var ErrWithdrawn = Errorf(ECONFLICT, "the request was withdrawn before it was made")
+
 // Error is a domain error with a code and a message fit for the user.
 type Error struct {
 	Code    string

@@ -88,6 +88,11 @@ type NewRequest struct {
 	// CPUs than its intake's). Intake takes it only while the settings it
 	// was made with are still in force, and classifies again otherwise.
 	Classified *Classified
+	// UnlessClaimed, when set, is a claim key that withdraws the request:
+	// while the claim is held, Intake makes nothing and returns
+	// ErrWithdrawn. It is checked in the intake's own transaction, so a
+	// withdrawal that commits first is never overtaken by the request.
+	UnlessClaimed string
 }
 
 // Classified is a request's team and decision, as Intake would work them
@@ -196,6 +201,13 @@ func (s *Service) Intake(ctx context.Context, in NewRequest) (*IntakeResult, err
 		if err != nil || repeat {
 			res = &IntakeResult{Request: r, Repeat: repeat}
 			return err
+		}
+		if in.UnlessClaimed != "" {
+			if _, held, err := tx.Claimed(in.UnlessClaimed, s.now()); err != nil {
+				return err
+			} else if held {
+				return ErrWithdrawn
+			}
 		}
 		if dup, err := findDuplicate(tx, &s.words, team, in, at); err != nil {
 			return err
