@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sprintguard/sprintguard/internal/slackmarkup"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -79,6 +80,24 @@ func TestAnswerKeepsTheTeamsLinks(t *testing.T) {
 		}
 		if want := "This may answer it: " + tc.want; msg.Text != want {
 			t.Errorf("answer %q has fallback %q, want %q", tc.answer, msg.Text, want)
+		}
+	}
+}
+
+// What check accepts in an answer (slackmarkup.Shown) is exactly what the
+// answer keeps as markup, so that no accepted answer shows raw markup.
+func TestAnswerKeepsWhatCheckAccepts(t *testing.T) {
+	for _, m := range []string{
+		"<https://wiki.example.com/vpn|the runbook>", "<http://x.example.com>", "<#C0PLATHELP|platform-help>", "<#C0OPS>",
+		"<@U0PLAT001>", "<@W0ENT01|ann>", "<!subteam^S0PLAT|@platform-oncall>", "<!subteam^S0PLAT>",
+		"<!here>", "<!channel>", "<!everyone|everyone>", "<#platform-help>", "<@alice>", "<!subteam^oncall>",
+		"<mailto:help@example.com>", "<ftp://files.example.com|f>", "<!date^1392734382^{date}|Feb 18>",
+	} {
+		if !slackmarkup.Markup.MatchString(m) {
+			t.Fatalf("%s is not markup to slackmarkup.Markup", m)
+		}
+		if kept := EscapeLinking(m) == m; kept != slackmarkup.Shown(m) {
+			t.Errorf("%s: the answer keeps it %v, check accepts it %v", m, kept, slackmarkup.Shown(m))
 		}
 	}
 }
