@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -227,17 +228,45 @@ func TestASecondResolveCorrectsTheTimeSpent(t *testing.T) {
 	}
 	// The tracker adds each time spent to its total: the correction
 	// adds what was missing, so the ticket's total is the new time too.
-	h.waitFor("the ticket's worklog", func() bool {
-		tk, err := h.db.Ticket(got.Ticket.Key)
-		total := 0.0
-		for _, w := range tk.Worklog {
-			total += w.Amount
+	worklog := func(want ...float64) {
+		t.Helper()
+		var logged []float64
+		h.waitFor(fmt.Sprintf("the ticket's worklog %v", want), func() bool {
+			tk, err := h.db.Ticket(got.Ticket.Key)
+			logged = logged[:0]
+			for _, w := range tk.Worklog {
+				logged = append(logged, w.Amount)
+			}
+			return err == nil && slices.Equal(logged, want)
+		})
+	}
+	worklog(2, 4)
+	// A lower time cannot come off the total: it is said in a comment,
+	// and going back up logs only what the total lacks, here nothing.
+	resolve(3, "3")
+	resolve(4, "6")
+	worklog(2, 4)
+	if a := h.requests()[0].Actual; a != 6 {
+		t.Fatalf("actual %g after correcting to 3 and back, want 6", a)
+	}
+	tk, err := h.db.Ticket(got.Ticket.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var said []string
+	for _, c := range tk.Comments {
+		if strings.Contains(c.Body, "corrected") {
+			said = append(said, c.Body[:strings.Index(c.Body, " by ")])
 		}
-		return err == nil && total == 6
-	})
-	resolve(3, "6") // the same time again: nothing to correct
-	if n := len(h.requests()[0].Events); n != len(got.Events) {
-		t.Fatalf("resolving again with the same time added %d events", n-len(got.Events))
+	}
+	want := []string{"Time spent corrected from 2 to 6", "Time spent corrected from 6 to 3", "Time spent corrected from 3 to 6"}
+	if !slices.Equal(said, want) {
+		t.Fatalf("the ticket's corrections say %q, want %q", said, want)
+	}
+	before := h.requests()[0]
+	resolve(5, "6") // the same time again: nothing to correct
+	if n := len(h.requests()[0].Events); n != len(before.Events) {
+		t.Fatalf("resolving again with the same time added %d events", n-len(before.Events))
 	}
 }
 

@@ -47,16 +47,22 @@ func TestRuleAnswer(t *testing.T) {
 	if _, err := Parse("v.yaml", []byte(bad), env(nil)); err == nil || !strings.Contains(err.Error(), "v.yaml:6: `answer`") {
 		t.Errorf("err = %v, want one at the answer", err)
 	}
-	linked := strings.Replace(doc, `answer: "https://wiki.example.com/vpn"`, `answer: "Follow <https://wiki.example.com/vpn?a=1&b=2|the runbook>, ask <!here>"`, 1)
+	linked := strings.Replace(doc, `answer: "https://wiki.example.com/vpn"`,
+		`answer: "Follow <https://wiki.example.com/vpn?a=1&b=2|the runbook>, ask <#C0PLATHELP|platform-help>, <@U0PLAT001> or <!subteam^S0PLAT|@platform-oncall>"`, 1)
 	if _, err := Parse("v.yaml", []byte(linked), env(nil)); err != nil {
-		t.Errorf("an answer with an https link and a mention: %v", err)
+		t.Errorf("an answer with an https link and mentions: %v", err)
 	}
-	// The answer shows only http(s) links as links: check says so at the
-	// answer's line rather than leave the team a link that shows as text.
-	for _, link := range []string{"<ftp://files.example.com/vpn|the file>", "<mailto:help@example.com>", "<javascript:alert(1)|x>"} {
+	// The answer keeps only http(s) links and mentions written with IDs:
+	// check says so at the answer's line rather than leave the team markup
+	// that shows as text.
+	for link, want := range map[string]string{
+		"<ftp://files.example.com/vpn|the file>": "links to", "<mailto:help@example.com>": "links to", "<javascript:alert(1)|x>": "links to",
+		"<!here>": "never notifies a whole channel", "<!channel|channel>": "never notifies a whole channel", "<!everyone>": "never notifies a whole channel",
+		"<#platform-help>": "mentions", "<@alice>": "mentions", "<!subteam^oncall|@oncall>": "mentions",
+	} {
 		bad := strings.Replace(doc, `answer: "https://wiki.example.com/vpn"`, `answer: "see `+link+`"`, 1)
-		if _, err := Parse("v.yaml", []byte(bad), env(nil)); err == nil || !strings.Contains(err.Error(), "v.yaml:6: `answer` links to") {
-			t.Errorf("answer with %s: err = %v, want one at the answer", link, err)
+		if _, err := Parse("v.yaml", []byte(bad), env(nil)); err == nil || !strings.Contains(err.Error(), "v.yaml:6: `answer` ") || !strings.Contains(err.Error(), want) {
+			t.Errorf("answer with %s: err = %v, want one at the answer that says %q", link, err, want)
 		}
 	}
 }

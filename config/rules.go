@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/internal/slackmarkup"
 	"github.com/sprintguard/sprintguard/internal/typo"
 )
 
@@ -248,17 +249,24 @@ func oneOfProblem(s string, choices []string) *problem {
 	return p
 }
 
-// answerLink matches a Slack link to anything but a mention or a channel,
-// <scheme:target> or <scheme:target|label>, in a rule's answer.
-var answerLink = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9+.-]*):[^<>|]*(?:\|[^<>]*)?>`)
-
-// answerLinks reports a link in a rule's answer that the requester would
-// not see as a link: the answer shows only http(s) links as links, and
-// anything else as the text it is written in.
+// answerLinks reports markup in a rule's answer that the requester would
+// see as the text it is written in (slackmarkup.Shown says which): the
+// answer keeps only http(s) links and mentions of a channel, a person or
+// a user group written with their Slack IDs.
 func (d *decoder) answerLinks(v *yaml.Node, answer string) {
-	for _, m := range answerLink.FindAllStringSubmatch(answer, -1) {
-		if scheme := strings.ToLower(m[1]); scheme != "http" && scheme != "https" {
-			d.errAt(v, fmt.Sprintf("`answer` links to %q, which is not an http(s) link", m[0]),
+	for _, m := range slackmarkup.Markup.FindAllString(answer, -1) {
+		if slackmarkup.Shown(m) {
+			continue
+		}
+		switch target, _, _ := strings.Cut(m[1:len(m)-1], "|"); {
+		case target == "!channel" || target == "!here" || target == "!everyone":
+			d.errAt(v, fmt.Sprintf("`answer` mentions %q, which the answer shows as text so that it never notifies a whole channel", m),
+				"name who can help with a user group, <!subteam^S…|@handle>, or leave the mention out")
+		case strings.HasPrefix(target, "#") || strings.HasPrefix(target, "@") || strings.HasPrefix(target, "!"):
+			d.errAt(v, fmt.Sprintf("`answer` mentions %q, which Slack would show as text", m),
+				"write a mention with its Slack ID: <#C…|channel>, <@U…> or <!subteam^S…|@handle> (a channel's, person's or group's details in Slack show the ID)")
+		default:
+			d.errAt(v, fmt.Sprintf("`answer` links to %q, which is not an http(s) link", m),
 				"only <https://…|label> links show as links in Slack; the answer would show this one as text")
 		}
 	}

@@ -95,6 +95,7 @@ func appendRequest(b []byte, r *triage.Request) ([]byte, bool) {
 	e.float(`,"estimate":`, r.Estimate)
 	e.floatOmit(`,"actual":`, r.Actual)
 	e.boolOmit(`,"has_actual":`, r.HasActual)
+	e.floatOmit(`,"logged":`, r.Logged)
 	e.strOmit(`,"assignee":`, r.Assignee)
 	if r.Ticket != (triage.Ticket{}) {
 		e.str(`,"ticket":{"key":`, r.Ticket.Key)

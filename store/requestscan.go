@@ -147,6 +147,9 @@ func scan(v []byte, r *triage.Request, text bool) bool {
 	if s.field("has_actual") {
 		r.HasActual = s.bool()
 	}
+	if s.field("logged") {
+		r.Logged = s.float()
+	}
 	if s.field("assignee") {
 		r.Assignee = s.str()
 	}

@@ -65,6 +65,7 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 			return err
 		}
 		r.record(at, c.Action, c.Actor, c.Reason)
+		spent := r.logSpent(&before, c)
 		if err := tx.PutRequest(r); err != nil {
 			return err
 		}
@@ -79,7 +80,7 @@ func (s *Service) Apply(ctx context.Context, id int64, c Change) (r *Request, ch
 			return s.notify(tx, r, NoticeAnswer, c.Actor, at, r.Decision.Answer)
 		}
 		if !c.FromTracker {
-			if err := s.queueUpdate(tx, before, r, team, c, at); err != nil {
+			if err := s.queueUpdate(tx, before, r, team, c, spent, at); err != nil {
 				return err
 			}
 		}
@@ -288,22 +289,18 @@ func (s *Service) settle(tx Tx, team *Team, r *Request, at time.Time) error {
 }
 
 // queueUpdate pushes the change to the tracker once the ticket exists; the
-// job's handler waits for the ticket when it does not exist yet.
-func (s *Service) queueUpdate(tx Tx, before Request, r *Request, team *Team, c Change, at time.Time) error {
+// job's handler waits for the ticket when it does not exist yet. spent is
+// the time to add to the ticket's total (logSpent).
+func (s *Service) queueUpdate(tx Tx, before Request, r *Request, team *Team, c Change, spent float64, at time.Time) error {
 	ch := TicketChange{Status: r.Status, Assignee: r.Assignee, Urgency: r.Urgency, Actor: c.Actor,
-		Comment: changeComment(r, c), Team: r.Team, Unit: team.Budget.Unit}
-	switch {
-	case c.Action == ActResolve && before.Status == StatusResolved:
-		// A correction: trackers add each time spent to a total, so only
-		// what was missing is added; a lower time is said in the comment.
+		Comment: changeComment(r, c), Team: r.Team, Unit: team.Budget.Unit, TimeSpent: spent}
+	if c.Action == ActResolve && before.Status == StatusResolved {
+		// A correction: a lower time cannot be taken off the tracker's
+		// total, so the comment is where the ticket says it.
 		ch.Comment = fmt.Sprintf("Time spent recorded as %g by %s.", r.Actual, actorText(c.Actor))
-		ch.TimeSpent = r.Actual
 		if before.HasActual {
 			ch.Comment = fmt.Sprintf("Time spent corrected from %g to %g by %s.", before.Actual, r.Actual, actorText(c.Actor))
-			ch.TimeSpent = max(r.Actual-before.Actual, 0)
 		}
-	case c.Action == ActResolve && r.HasActual:
-		ch.TimeSpent = r.Actual
 	}
 	return s.enqueueJSON(tx, JobUpdateTicket, fmt.Sprintf("%s:%d:%d", JobUpdateTicket, r.ID, len(r.Events)), r, ch, at)
 }

@@ -189,3 +189,66 @@ func TestWorkerFallsBackWhenTheTrackerRefuses(t *testing.T) {
 		t.Errorf("notices %v, want the fallback explained and the ticket announced", notices)
 	}
 }
+
+// The tracker adds each logged time to the ticket's total, so however a
+// request comes to be resolved again (after a reopen, by a close read from
+// the tracker, or stored before Request.Logged was kept) its ticket logs
+// only what the total lacks of the time spent.
+func TestResolvingAgainLogsOnlyWhatTheTicketLacks(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	w := f.worker(f.localTracker(), nil)
+	r := f.intake(t, triage.NewRequest{Summary: "deploy blocked on checkout"}).Request
+	drain(t, w)
+	key := f.request(t, r.ID).Ticket.Key
+	apply := func(c triage.Change) {
+		t.Helper()
+		f.clock.add(time.Minute)
+		if _, changed, err := f.svc.Apply(ctx, r.ID, c); err != nil || !changed {
+			t.Fatalf("%s: changed %v, err %v", c.Action, changed, err)
+		}
+		drain(t, w)
+	}
+	worklog := func(step string, want ...float64) {
+		t.Helper()
+		tk, err := f.db.Ticket(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []float64
+		for _, w := range tk.Worklog {
+			got = append(got, w.Amount)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("after %s the worklog is %v, want %v", step, got, want)
+		}
+	}
+	resolve := func(spent float64) triage.Change {
+		return triage.Change{Actor: "UA", Action: triage.ActResolve, Actual: spent, HasActual: true}
+	}
+	apply(resolve(3))
+	apply(triage.Change{Actor: "UA", Action: triage.ActReopen})
+	apply(resolve(5))
+	worklog("a reopen and a resolve with 5", 3, 2)
+
+	// Closed on the tracker with 4, an hour taken off its total there: the
+	// tracker holds 4.
+	apply(triage.Change{Actor: "sg:tracker", Action: triage.ActReopen, FromTracker: true})
+	apply(triage.Change{Actor: "sg:tracker", Action: triage.ActResolve, Actual: 4, HasActual: true, FromTracker: true})
+	apply(resolve(6))
+	worklog("a close on the tracker with 4 and a correction to 6", 3, 2, 2)
+
+	// A request stored before Logged was kept had its time spent logged.
+	if err := f.db.Update(func(tx triage.Tx) error {
+		got, err := tx.Request(r.ID)
+		if err != nil {
+			return err
+		}
+		got.Logged = 0
+		return tx.PutRequest(got)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	apply(resolve(7))
+	worklog("a correction to 7 of a request without Logged", 3, 2, 2, 1)
+}

@@ -218,6 +218,12 @@ type Request struct {
 	Estimate    float64   `json:"estimate"`
 	Actual      float64   `json:"actual,omitempty"`
 	HasActual   bool      `json:"has_actual,omitempty"`
+	// Logged is the time spent the ticket's tracker already holds: what
+	// sprintguard queued to it, or what the tracker said when the ticket
+	// was closed there. Trackers add each logged time to a total, so a
+	// correction logs only what Actual has above it, and a lower one
+	// logs nothing.
+	Logged float64 `json:"logged,omitempty"`
 
 	Assignee   string    `json:"assignee,omitempty"`
 	Ticket     Ticket    `json:"ticket,omitzero"`
@@ -247,6 +253,29 @@ type Request struct {
 	Deflection string `json:"deflection,omitempty"`
 	// Purged is set once retention removed the request's text.
 	Purged bool `json:"purged,omitempty"`
+}
+
+// logSpent returns the time spent change c, which made r from before, must
+// log to the tracker so that the ticket's total reaches Actual, and counts
+// it as logged; it is saved with the change's job, so a retried or
+// replayed job never logs twice. A resolve read from the tracker logs
+// nothing: the tracker holds it.
+func (r *Request) logSpent(before *Request, c Change) float64 {
+	if c.Action != ActResolve || !r.HasActual {
+		return 0
+	}
+	if before.HasActual && r.Logged < before.Actual {
+		// Stored before Logged was kept, when the time stated was logged:
+		// every resolve since leaves Logged at least Actual.
+		r.Logged = before.Actual
+	}
+	if c.FromTracker {
+		r.Logged = r.Actual
+		return 0
+	}
+	more := max(r.Actual-r.Logged, 0)
+	r.Logged += more
+	return more
 }
 
 // Charge returns what the request costs the budget: the actual time when

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sprintguard/sprintguard/internal/slackmarkup"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -53,8 +54,9 @@ func TestAnswerSaysWhatTheRequesterChose(t *testing.T) {
 	}
 }
 
-// A team writes its answer's links as Slack links; they stay links, while
-// any other markup in the answer is shown as text, never a ping.
+// A team writes its answer's links and mentions as Slack writes them; they
+// stay links and mentions, while any other markup in the answer, a whole
+// channel's ping included, is shown as text.
 func TestAnswerKeepsTheTeamsLinks(t *testing.T) {
 	for _, tc := range []struct{ answer, want string }{
 		{"Follow <https://wiki.example.com/vpn?a=1&b=2|the VPN runbook> & retry.",
@@ -62,7 +64,11 @@ func TestAnswerKeepsTheTeamsLinks(t *testing.T) {
 		{"See <https://wiki.example.com/vpn>.", "See <https://wiki.example.com/vpn>."},
 		{"See https://wiki.example.com/vpn.", "See <https://wiki.example.com/vpn>."},
 		{"<!channel> ask <@U0PLAT001> or <mailto:x@example.com|mail>",
-			"&lt;!channel&gt; ask &lt;@U0PLAT001&gt; or &lt;mailto:x@example.com|mail&gt;"},
+			"&lt;!channel&gt; ask <@U0PLAT001> or &lt;mailto:x@example.com|mail&gt;"},
+		{"Ask in <#C0PLATHELP|platform-help> or <!subteam^S0PLAT|@platform-oncall> & <#C0OPS>, not <!here> or <!everyone>.",
+			"Ask in <#C0PLATHELP|platform-help> or <!subteam^S0PLAT|@platform-oncall> &amp; <#C0OPS>, not &lt;!here&gt; or &lt;!everyone&gt;."},
+		{"<#platform-help> <@alice> <!subteam^oncall> <#C0X|a <b>>",
+			"&lt;#platform-help&gt; &lt;@alice&gt; &lt;!subteam^oncall&gt; &lt;#C0X|a &lt;b&gt;&gt;"},
 		{"<https://a.example.com|a <b> c>", "&lt;<https://a.example.com>|a &lt;b&gt; c&gt;"},
 		{"x <https://a.example.com|<!here>>", "x &lt;<https://a.example.com>|&lt;!here&gt;&gt;"},
 	} {
@@ -74,6 +80,24 @@ func TestAnswerKeepsTheTeamsLinks(t *testing.T) {
 		}
 		if want := "This may answer it: " + tc.want; msg.Text != want {
 			t.Errorf("answer %q has fallback %q, want %q", tc.answer, msg.Text, want)
+		}
+	}
+}
+
+// What check accepts in an answer (slackmarkup.Shown) is exactly what the
+// answer keeps as markup, so that no accepted answer shows raw markup.
+func TestAnswerKeepsWhatCheckAccepts(t *testing.T) {
+	for _, m := range []string{
+		"<https://wiki.example.com/vpn|the runbook>", "<http://x.example.com>", "<#C0PLATHELP|platform-help>", "<#C0OPS>",
+		"<@U0PLAT001>", "<@W0ENT01|ann>", "<!subteam^S0PLAT|@platform-oncall>", "<!subteam^S0PLAT>",
+		"<!here>", "<!channel>", "<!everyone|everyone>", "<#platform-help>", "<@alice>", "<!subteam^oncall>",
+		"<mailto:help@example.com>", "<ftp://files.example.com|f>", "<!date^1392734382^{date}|Feb 18>",
+	} {
+		if !slackmarkup.Markup.MatchString(m) {
+			t.Fatalf("%s is not markup to slackmarkup.Markup", m)
+		}
+		if kept := EscapeLinking(m) == m; kept != slackmarkup.Shown(m) {
+			t.Errorf("%s: the answer keeps it %v, check accepts it %v", m, kept, slackmarkup.Shown(m))
 		}
 	}
 }

@@ -2,7 +2,6 @@ package render
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/sprintguard/sprintguard/triage"
 
 	"github.com/sprintguard/sprintguard/internal/plural"
+	"github.com/sprintguard/sprintguard/internal/slackmarkup"
 )
 
 // Block Kit limits that the renderers respect.
@@ -40,8 +40,9 @@ func Escape(s string) string {
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // EscapeLinking is Escape for text a team wrote in its config, such as a
-// rule's answer: its http(s) links, written <url|label>, <url> or bare,
-// stay links, and everything else, <!channel> and <@U…> included, is
+// rule's answer: the markup slackmarkup.Kept matches stays, its http(s) links
+// (written <url|label>, <url> or bare) and its mentions of a channel, a
+// person or a user group, and everything else, <!channel> included, is
 // shown as text. A URL's & is written &amp;, as Slack writes it.
 func EscapeLinking(s string) string {
 	if !strings.ContainsAny(s, "&<>") && !strings.Contains(s, "http") {
@@ -49,7 +50,7 @@ func EscapeLinking(s string) string {
 	}
 	var b strings.Builder
 	last := 0
-	for _, m := range webLink.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range slackmarkup.Kept.FindAllStringSubmatchIndex(s, -1) {
 		url, label := s[m[0]:m[1]], ""
 		if m[2] >= 0 {
 			url = s[m[2]:m[3]]
@@ -72,9 +73,6 @@ func EscapeLinking(s string) string {
 	b.WriteString(Escape(s[last:]))
 	return b.String()
 }
-
-// webLink matches an http(s) link written <url>, <url|label> or bare.
-var webLink = regexp.MustCompile(`<(https?://[^\s<>|]+)(?:\|([^<>]*))?>|https?://[^\s<>|]+`)
 
 // clip cuts mrkdwn s to at most max runes, marking the cut with "…". It
 // never leaves half an entity (&amp;) or half a <...> token behind, since

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -66,7 +67,7 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "%s: ok (%s, %s in effect, storage %s, tracker %s, slack %s mode, %s)\n",
 		cfg.Path, plural.Count(len(st.Teams), "team"), plural.Count(rules, "rule"), cfg.Storage.Driver, cfg.Tracker.Kind, cfg.Slack.Mode, creds)
-	for _, n := range unfilteredNotes(st) {
+	for _, n := range unfilteredNotes(cfg, st) {
 		fmt.Fprintln(env.Stdout, n)
 	}
 	if names := channelNamesOf(cfg); len(names) > 0 {
@@ -187,25 +188,43 @@ func printErrors(env Env, err error) int {
 	return ExitFail
 }
 
-// unfilteredNotes names, once per rule, the rules whose regex runs on every
-// request (classifier.Set.Unfiltered), with the teams that use them: a rule
-// grown past what its literal prefilter holds still decides the same, but
-// makes every request pay for its whole regex.
-func unfilteredNotes(st *triage.Settings) []string {
-	var names []string
+// unfilteredNotes names, once per rule and at its FILE:LINE, the rules
+// whose regex runs on every request (classifier.Set.Unfiltered), with the
+// teams that use them: a rule grown past what its literal prefilter holds
+// still decides the same, but makes every request pay for its whole regex.
+func unfilteredNotes(cfg *config.Config, st *triage.Settings) []string {
+	var places []string
 	teams := map[string][]string{}
 	for _, t := range st.Teams {
 		for _, name := range t.Rules.Unfiltered() {
-			if teams[name] == nil {
-				names = append(names, name)
+			at := ruleAt(cfg, t.Name, name)
+			if teams[at] == nil {
+				places = append(places, at)
 			}
-			teams[name] = append(teams[name], t.Name)
+			teams[at] = append(teams[at], t.Name)
 		}
 	}
-	out := make([]string, 0, len(names))
-	for _, name := range names {
-		out = append(out, fmt.Sprintf("note: rule %q (team %s) runs its regex on every request, since no word of it rules a text out: give it a literal word every match needs, or split its alternatives over two rules (a rule splits into at most 32)",
-			name, strings.Join(teams[name], ", ")))
+	out := make([]string, 0, len(places))
+	for _, at := range places {
+		out = append(out, fmt.Sprintf("%s runs its regex on every request (team %s), since no word of it rules a text out: give it a literal word every match needs, or split its alternatives over two rules (a rule splits into at most 32)",
+			at, strings.Join(teams[at], ", ")))
 	}
 	return out
+}
+
+// ruleAt is `FILE:LINE: note: rule "NAME"` for team's rule name, as
+// config.Error places a problem, so that an editor can go to the rule.
+func ruleAt(cfg *config.Config, team, name string) string {
+	note := fmt.Sprintf("note: rule %q", name)
+	for _, ct := range cfg.Teams {
+		if ct.Name != team {
+			continue
+		}
+		for _, r := range ct.Rules {
+			if r.Name == name {
+				return config.Error{File: cmp.Or(r.File, cfg.Path), Line: r.Line, Msg: note}.Error()
+			}
+		}
+	}
+	return cfg.Path + ": " + note
 }

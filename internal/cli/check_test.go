@@ -400,7 +400,10 @@ func TestCheckNotesRulesThatRunOnEveryRequest(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("check: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}
-	want := `note: rule "ends-with-a-question" (team platform) runs its regex on every request`
+	// At the rule's `- name:` line, as check places problems, so that an
+	// editor or a CI annotation goes to the rule.
+	line := 1 + strings.Count(cfg[:strings.Index(cfg, "- name: ends-with-a-question")], "\n")
+	want := fmt.Sprintf(`%s:%d: note: rule "ends-with-a-question" runs its regex on every request (team platform)`, p, line)
 	if !strings.Contains(out, want) {
 		t.Errorf("stdout lacks %q:\n%s", want, out)
 	}
