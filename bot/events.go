@@ -174,6 +174,9 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		return nil // a bot the team does not take, or the team talking in its own channel
 	}
 	ev.User = posted.Requester()
+	if ok, err := b.asNow(ctx, ev); err != nil || !ok {
+		return err // deleted before its event was here: nothing to ask about
+	}
 	if ev.Text == "" && len(ev.Files) > 0 {
 		return b.askWhatFor(ctx, ev)
 	}
@@ -274,6 +277,7 @@ func (b *Bot) intakeMessage(ctx context.Context, key string, ev *event, team *tr
 	in := triage.NewRequest{
 		Team: team.Name, Source: src, Channel: ev.Channel, TS: ev.TS, ThreadTS: ev.ThreadTS,
 		User: ev.User, Summary: summary, Details: details, Links: links, TicketedBy: by, EventKey: key,
+		UnlessClaimed: withdrawnKey(ev.Channel, ev.TS),
 	}
 	if in.Summary == "" {
 		return nil // a file or an emoji alone is no request

@@ -88,3 +88,63 @@ func TestEditedPromptedMessageIsTicketedAsEdited(t *testing.T) {
 		t.Fatalf("an edit after the ticket changed it to %s %q", r2.Urgency, r2.Summary)
 	}
 }
+
+// Slack retries a failed delivery after the events that followed it, so a
+// message's deletion may come before the message: it is then neither
+// prompted nor ticketed, in a prompt-mode channel or an auto-mode one.
+func TestMessageDeletedBeforeItsEventIsNotTicketed(t *testing.T) {
+	for _, channel := range []string{platHelp, dataHelp} {
+		t.Run(channel, func(t *testing.T) {
+			h := newHarness(t)
+			ts := h.ts()
+			const text = "please add me to the grafana admins"
+			msg := h.message(channel, outsider, text, ts, "")
+			h.event("EvGone", h.deleted(channel, ts, text))
+			h.event("EvGone", h.deleted(channel, ts, text)) // Slack's retry
+			h.settled()
+			h.event("EvAsk", msg)
+			h.event("EvAsk", msg)
+			h.settled()
+			h.clock.add(16 * time.Minute)
+			h.worker.Kick()
+			h.settled()
+			if rs := h.requests(); len(rs) != 0 {
+				t.Fatalf("%d requests of a message deleted before its event, want none: %+v", len(rs), rs[0])
+			}
+			if posts := h.askingPosts(channel, ts); len(posts) != 0 {
+				t.Errorf("a message deleted before its event was prompted: %q", posts[0].Text)
+			}
+			if dms := h.fake.Messages(h.fake.DM(platOncall)); len(dms) != 0 {
+				t.Errorf("the on-call was told of a deleted message: %q", dms[0].Text)
+			}
+		})
+	}
+}
+
+// An edit that comes before its message is not lost: the message is
+// ticketed on its text as Slack has it.
+func TestMessageEditedBeforeItsEventIsTicketedAsEdited(t *testing.T) {
+	for _, channel := range []string{platHelp, dataHelp} {
+		t.Run(channel, func(t *testing.T) {
+			h := newHarness(t)
+			ts := h.ts()
+			const was, now = "need access to grafana", "URGENT: prod grafana is down for everyone"
+			msg := h.message(channel, outsider, was, ts, "")
+			h.event("EvEdit", h.edited(channel, ts, was, now))
+			h.event("EvEdit", h.edited(channel, ts, was, now)) // Slack's retry
+			h.settled()
+			h.event("EvAsk", msg)
+			h.event("EvAsk", msg)
+			h.settled()
+			h.clock.add(16 * time.Minute)
+			h.worker.Kick()
+			r := h.ticketed(1)[0]
+			if r.Summary != now {
+				t.Fatalf("ticketed as %q, want the edited %q", r.Summary, now)
+			}
+			if channel == platHelp && r.Urgency != 1 {
+				t.Errorf("ticketed as %s, want P1 from the edited text", r.Urgency)
+			}
+		})
+	}
+}
