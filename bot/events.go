@@ -203,7 +203,7 @@ func (b *Bot) onMention(ctx context.Context, key string, ev *event) error {
 		return nil
 	}
 	ev.Text = strings.TrimSpace(strings.ReplaceAll(ev.Text, "<@"+b.botUser+">", ""))
-	if ev.Text == "" {
+	if wordless(ev.Text) {
 		return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption(render.MentionHelp(b.cfg.Command)), slack.MsgOptionTS(threadOf(ev)))
 	}
 	return b.intakeMessage(ctx, key, ev, team, triage.SourceMention, "")
