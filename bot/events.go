@@ -152,6 +152,9 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		if ev.BotID != "" || isReply(ev) {
 			return nil
 		}
+		if ok, err := b.asNow(ctx, ev); err != nil || !ok {
+			return err
+		}
 		if ev.Text == "" && len(ev.Files) > 0 {
 			return b.askWhatFor(ctx, ev)
 		}
@@ -198,6 +201,9 @@ func (b *Bot) onMention(ctx context.Context, key string, ev *event) error {
 	team := st.TeamForChannel(ev.Channel, "")
 	if team == nil {
 		team = b.teamOf(ev.User)
+	}
+	if ok, err := b.asNow(ctx, ev); err != nil || !ok {
+		return err
 	}
 	if team.OptsOut(ev.Text) {
 		return nil

@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/bot/render"
+	"github.com/sprintguard/sprintguard/bot/slackfake"
 )
 
 // edited is the message_changed event Slack sends when a message's author
@@ -91,11 +92,16 @@ func TestEditedPromptedMessageIsTicketedAsEdited(t *testing.T) {
 
 // Slack retries a failed delivery after the events that followed it, so a
 // message's deletion may come before the message: it is then neither
-// prompted nor ticketed, in a prompt-mode channel or an auto-mode one.
+// prompted nor ticketed, in a prompt-mode channel, an auto-mode one or a
+// DM.
 func TestMessageDeletedBeforeItsEventIsNotTicketed(t *testing.T) {
-	for _, channel := range []string{platHelp, dataHelp} {
-		t.Run(channel, func(t *testing.T) {
+	for _, where := range []string{platHelp, dataHelp, "dm"} {
+		t.Run(where, func(t *testing.T) {
 			h := newHarness(t)
+			channel := where
+			if where == "dm" {
+				channel = h.fake.DM(outsider)
+			}
 			ts := h.ts()
 			const text = "please add me to the grafana admins"
 			msg := h.message(channel, outsider, text, ts, "")
@@ -124,9 +130,13 @@ func TestMessageDeletedBeforeItsEventIsNotTicketed(t *testing.T) {
 // An edit that comes before its message is not lost: the message is
 // ticketed on its text as Slack has it.
 func TestMessageEditedBeforeItsEventIsTicketedAsEdited(t *testing.T) {
-	for _, channel := range []string{platHelp, dataHelp} {
-		t.Run(channel, func(t *testing.T) {
+	for _, where := range []string{platHelp, dataHelp, "dm"} {
+		t.Run(where, func(t *testing.T) {
 			h := newHarness(t)
+			channel := where
+			if where == "dm" {
+				channel = h.fake.DM(outsider)
+			}
 			ts := h.ts()
 			const was, now = "need access to grafana", "URGENT: prod grafana is down for everyone"
 			msg := h.message(channel, outsider, was, ts, "")
@@ -146,5 +156,33 @@ func TestMessageEditedBeforeItsEventIsTicketedAsEdited(t *testing.T) {
 				t.Errorf("ticketed as %s, want P1 from the edited text", r.Urgency)
 			}
 		})
+	}
+}
+
+// A mention's edit or deletion may come before the mention too: an edited
+// mention is taken on its text as Slack has it, a deleted one makes
+// nothing, not even the help.
+func TestMentionChangedBeforeItsEvent(t *testing.T) {
+	h := newHarness(t)
+	bot := "<@" + slackfake.BotUserID + "> "
+	mention := func(ts, text string) map[string]any {
+		h.fake.AddMessage(platHelp, slack.Message{Msg: slack.Msg{Type: "message", User: outsider, Text: text, Timestamp: ts}})
+		return map[string]any{"type": "app_mention", "channel": platHelp, "user": outsider, "text": text, "ts": ts, "event_ts": ts}
+	}
+	gone, edited := h.ts(), h.ts()
+	first := mention(gone, bot+"the spark cluster is stuck")
+	h.event("EvGone", h.deleted(platHelp, gone, bot+"the spark cluster is stuck"))
+	second := mention(edited, bot+"hi")
+	h.event("EvEdit", h.edited(platHelp, edited, bot+"hi", bot+"grafana is down for everyone"))
+	h.settled()
+	h.event("EvMention1", first)
+	h.event("EvMention2", second)
+	h.settled()
+	rs := h.ticketed(1)
+	if rs[0].TS != edited || !strings.Contains(rs[0].Summary, "grafana is down") {
+		t.Errorf("took in %s %q, want the edited mention's text", rs[0].TS, rs[0].Summary)
+	}
+	if texts, _ := h.ephemerals(outsider); len(texts) != 0 {
+		t.Errorf("a changed mention got the help: %q", texts)
 	}
 }
