@@ -90,11 +90,12 @@ func TestEditedPromptedMessageIsTicketedAsEdited(t *testing.T) {
 	}
 }
 
-// Slack retries a failed delivery after the events that followed it, so a
-// message's deletion may come before the message: it is then neither
-// prompted nor ticketed, in a prompt-mode channel, an auto-mode one or a
-// DM.
-func TestMessageDeletedBeforeItsEventIsNotTicketed(t *testing.T) {
+// changedFirst runs, in a prompt-mode channel, an auto-mode one and a DM,
+// each on its own harness: change, the event of an edit or a deletion of
+// a message Slack has as was, sent twice, then the message's own event,
+// sent twice too, as Slack retries a failed delivery after the events
+// that followed it; then it moves the clock past the ticket deadline.
+func changedFirst(t *testing.T, was string, change func(h *harness, channel, ts string) map[string]any, check func(t *testing.T, h *harness, channel, ts string)) {
 	for _, where := range []string{platHelp, dataHelp, "dm"} {
 		t.Run(where, func(t *testing.T) {
 			h := newHarness(t)
@@ -103,60 +104,56 @@ func TestMessageDeletedBeforeItsEventIsNotTicketed(t *testing.T) {
 				channel = h.fake.DM(outsider)
 			}
 			ts := h.ts()
-			const text = "please add me to the grafana admins"
-			msg := h.message(channel, outsider, text, ts, "")
-			h.event("EvGone", h.deleted(channel, ts, text))
-			h.event("EvGone", h.deleted(channel, ts, text)) // Slack's retry
+			msg := h.message(channel, outsider, was, ts, "")
+			ev := change(h, channel, ts)
+			h.event("EvChange", ev)
+			h.event("EvChange", ev)
 			h.settled()
 			h.event("EvAsk", msg)
 			h.event("EvAsk", msg)
 			h.settled()
 			h.clock.add(16 * time.Minute)
 			h.worker.Kick()
-			h.settled()
-			if rs := h.requests(); len(rs) != 0 {
-				t.Fatalf("%d requests of a message deleted before its event, want none: %+v", len(rs), rs[0])
-			}
-			if posts := h.askingPosts(channel, ts); len(posts) != 0 {
-				t.Errorf("a message deleted before its event was prompted: %q", posts[0].Text)
-			}
-			if dms := h.fake.Messages(h.fake.DM(platOncall)); len(dms) != 0 {
-				t.Errorf("the on-call was told of a deleted message: %q", dms[0].Text)
-			}
+			check(t, h, channel, ts)
 		})
 	}
+}
+
+// A message whose deletion comes before it is neither prompted nor
+// ticketed.
+func TestMessageDeletedBeforeItsEventIsNotTicketed(t *testing.T) {
+	const text = "please add me to the grafana admins"
+	changedFirst(t, text, func(h *harness, channel, ts string) map[string]any {
+		return h.deleted(channel, ts, text)
+	}, func(t *testing.T, h *harness, channel, ts string) {
+		h.settled()
+		if rs := h.requests(); len(rs) != 0 {
+			t.Fatalf("%d requests of a message deleted before its event, want none: %+v", len(rs), rs[0])
+		}
+		if posts := h.askingPosts(channel, ts); len(posts) != 0 {
+			t.Errorf("a message deleted before its event was prompted: %q", posts[0].Text)
+		}
+		if dms := h.fake.Messages(h.fake.DM(platOncall)); len(dms) != 0 {
+			t.Errorf("the on-call was told of a deleted message: %q", dms[0].Text)
+		}
+	})
 }
 
 // An edit that comes before its message is not lost: the message is
 // ticketed on its text as Slack has it.
 func TestMessageEditedBeforeItsEventIsTicketedAsEdited(t *testing.T) {
-	for _, where := range []string{platHelp, dataHelp, "dm"} {
-		t.Run(where, func(t *testing.T) {
-			h := newHarness(t)
-			channel := where
-			if where == "dm" {
-				channel = h.fake.DM(outsider)
-			}
-			ts := h.ts()
-			const was, now = "need access to grafana", "URGENT: prod grafana is down for everyone"
-			msg := h.message(channel, outsider, was, ts, "")
-			h.event("EvEdit", h.edited(channel, ts, was, now))
-			h.event("EvEdit", h.edited(channel, ts, was, now)) // Slack's retry
-			h.settled()
-			h.event("EvAsk", msg)
-			h.event("EvAsk", msg)
-			h.settled()
-			h.clock.add(16 * time.Minute)
-			h.worker.Kick()
-			r := h.ticketed(1)[0]
-			if r.Summary != now {
-				t.Fatalf("ticketed as %q, want the edited %q", r.Summary, now)
-			}
-			if channel == platHelp && r.Urgency != 1 {
-				t.Errorf("ticketed as %s, want P1 from the edited text", r.Urgency)
-			}
-		})
-	}
+	const was, now = "need access to grafana", "URGENT: prod grafana is down for everyone"
+	changedFirst(t, was, func(h *harness, channel, ts string) map[string]any {
+		return h.edited(channel, ts, was, now)
+	}, func(t *testing.T, h *harness, channel, ts string) {
+		r := h.ticketed(1)[0]
+		if r.Summary != now {
+			t.Fatalf("ticketed as %q, want the edited %q", r.Summary, now)
+		}
+		if channel == platHelp && r.Urgency != 1 {
+			t.Errorf("ticketed as %s, want P1 from the edited text", r.Urgency)
+		}
+	})
 }
 
 // A mention's edit or deletion may come before the mention too: an edited
