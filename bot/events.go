@@ -58,6 +58,7 @@ type event struct {
 // editedText is the part of an edited message the bot reads.
 type editedText struct {
 	TS   string `json:"ts"`
+	User string `json:"user"`
 	Text string `json:"text"`
 }
 

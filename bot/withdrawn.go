@@ -53,6 +53,11 @@ func (b *Bot) onMessageEdited(ctx context.Context, ev *event) error {
 	if ev.Channel == "" || ev.Message.TS == "" || ev.Message.Text == ev.Previous.Text {
 		return nil // an unfurl or a thread's reply count, not an edit
 	}
+	if b.botUser != "" && ev.Message.User == b.botUser {
+		// The bot's own posts are edited on every change of their
+		// request, and are never a request themselves: no claim each time.
+		return nil
+	}
 	now := b.now()
 	return b.db.Update(func(tx triage.Tx) error {
 		if ok, err := unrequested(tx, ev.Channel, ev.Message.TS); err != nil || !ok {

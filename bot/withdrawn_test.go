@@ -9,6 +9,7 @@ import (
 
 	"github.com/sprintguard/sprintguard/bot/render"
 	"github.com/sprintguard/sprintguard/bot/slackfake"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // edited is the message_changed event Slack sends when a message's author
@@ -181,5 +182,35 @@ func TestMentionChangedBeforeItsEvent(t *testing.T) {
 	}
 	if texts, _ := h.ephemerals(outsider); len(texts) != 0 {
 		t.Errorf("a changed mention got the help: %q", texts)
+	}
+}
+
+// The bot edits its own posts on every change of their request; those
+// edits are never a request's and are not recorded, while a person's
+// edit of a message with no request yet is.
+func TestTheBotsOwnEditsAreNotRecorded(t *testing.T) {
+	h := newHarness(t)
+	own, theirs := h.ts(), h.ts()
+	h.fake.AddMessage(platHelp, slack.Message{Msg: slack.Msg{User: slackfake.BotUserID, Text: "was", Timestamp: own}})
+	h.fake.AddMessage(platHelp, slack.Message{Msg: slack.Msg{User: outsider, Text: "was", Timestamp: theirs}})
+	ev := h.edited(platHelp, own, "was", "now")
+	ev["message"].(map[string]any)["user"] = slackfake.BotUserID
+	h.event("EvOwn", ev)
+	h.event("EvTheirs", h.edited(platHelp, theirs, "was", "now"))
+	h.settled()
+	held := func(ts string) bool {
+		var ok bool
+		err := h.db.View(func(tx triage.Tx) error {
+			var err error
+			_, ok, err = tx.Claimed("edited:"+platHelp+":"+ts, h.clock.now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if held(own) || !held(theirs) {
+		t.Errorf("edit recorded: the bot's own %v, a person's %v; want false, true", held(own), held(theirs))
 	}
 }
