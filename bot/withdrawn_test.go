@@ -214,3 +214,21 @@ func TestTheBotsOwnEditsAreNotRecorded(t *testing.T) {
 		t.Errorf("edit recorded: the bot's own %v, a person's %v; want false, true", held(own), held(theirs))
 	}
 }
+
+// A :ticket: reaction on a message whose deletion is already here makes
+// no request, even while Slack's history still lists the message.
+func TestReactionOnADeletedMessageIsNotTicketed(t *testing.T) {
+	h := newHarness(t)
+	ts := h.ts()
+	const text = "please add me to the grafana admins"
+	h.message(platHelp, outsider, text, ts, "")
+	h.event("EvGone", h.deleted(platHelp, ts, text))
+	h.message(platHelp, outsider, text, ts, "") // history lags behind the event
+	h.settled()
+	h.event("EvReact", map[string]any{"type": "reaction_added", "user": platOncall, "reaction": "ticket",
+		"item_user": outsider, "item": map[string]any{"type": "message", "channel": platHelp, "ts": ts}})
+	h.settled()
+	if rs := h.requests(); len(rs) != 0 {
+		t.Fatalf("a reaction on a deleted message made request %q", rs[0].Summary)
+	}
+}
