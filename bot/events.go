@@ -58,6 +58,7 @@ type event struct {
 // editedText is the part of an edited message the bot reads.
 type editedText struct {
 	TS   string `json:"ts"`
+	User string `json:"user"`
 	Text string `json:"text"`
 }
 
@@ -152,6 +153,9 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		if ev.BotID != "" || isReply(ev) {
 			return nil
 		}
+		if ok, err := b.asNow(ctx, ev); err != nil || !ok {
+			return err
+		}
 		if ev.Text == "" && len(ev.Files) > 0 {
 			return b.askWhatFor(ctx, ev)
 		}
@@ -174,6 +178,9 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		return nil // a bot the team does not take, or the team talking in its own channel
 	}
 	ev.User = posted.Requester()
+	if ok, err := b.asNow(ctx, ev); err != nil || !ok {
+		return err // deleted before its event was here: nothing to ask about
+	}
 	if ev.Text == "" && len(ev.Files) > 0 {
 		return b.askWhatFor(ctx, ev)
 	}
@@ -196,11 +203,14 @@ func (b *Bot) onMention(ctx context.Context, key string, ev *event) error {
 	if team == nil {
 		team = b.teamOf(ev.User)
 	}
+	if ok, err := b.asNow(ctx, ev); err != nil || !ok {
+		return err
+	}
 	if team.OptsOut(ev.Text) {
 		return nil
 	}
 	ev.Text = strings.TrimSpace(strings.ReplaceAll(ev.Text, "<@"+b.botUser+">", ""))
-	if ev.Text == "" {
+	if wordless(ev.Text) {
 		return b.gw.PostEphemeral(ctx, ev.Channel, ev.User, textOption(render.MentionHelp(b.cfg.Command)), slack.MsgOptionTS(threadOf(ev)))
 	}
 	return b.intakeMessage(ctx, key, ev, team, triage.SourceMention, "")
@@ -274,6 +284,7 @@ func (b *Bot) intakeMessage(ctx context.Context, key string, ev *event, team *tr
 	in := triage.NewRequest{
 		Team: team.Name, Source: src, Channel: ev.Channel, TS: ev.TS, ThreadTS: ev.ThreadTS,
 		User: ev.User, Summary: summary, Details: details, Links: links, TicketedBy: by, EventKey: key,
+		UnlessClaimed: withdrawnKey(ev.Channel, ev.TS),
 	}
 	if in.Summary == "" {
 		return nil // a file or an emoji alone is no request

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -68,5 +69,29 @@ func TestABareMentionGetsHelp(t *testing.T) {
 	h.settled()
 	if n := len(h.requests()); n != 0 {
 		t.Errorf("%d requests of a bare mention", n)
+	}
+}
+
+// A mention of the bot with nothing a request could be (emoji, other
+// people, punctuation, a greeting) gets the help, not a ticket; one with
+// words besides the greeting is a request.
+func TestAMentionWithNoWordsGetsHelp(t *testing.T) {
+	h := newHarness(t)
+	bot := "<@" + slackfake.BotUserID + ">"
+	for i, text := range []string{bot + " :wave:", bot + " <@" + platOncall + ">", "hey " + bot + "?", bot + " hi", bot + " thanks! :pray:"} {
+		ts := h.ts()
+		h.event(fmt.Sprintf("EvHi%d", i), map[string]any{"type": "app_mention", "channel": platHelp, "user": outsider,
+			"text": text, "ts": ts, "event_ts": ts})
+		h.waitFor("the help", func() bool { texts, _ := h.ephemerals(outsider); return len(texts) == i+1 })
+		h.settled()
+		if rs := h.requests(); len(rs) != 0 {
+			t.Fatalf("mention %q made a request %q, want the help", text, rs[0].Summary)
+		}
+	}
+	ts := h.ts()
+	h.event("EvAsk", map[string]any{"type": "app_mention", "channel": platHelp, "user": outsider,
+		"text": "hi " + bot + " grafana is down :fire:", "ts": ts, "event_ts": ts})
+	if r := h.ticketed(1)[0]; !strings.Contains(r.Summary, "grafana is down") {
+		t.Errorf("the mention with words was taken as %q", r.Summary)
 	}
 }

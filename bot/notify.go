@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -211,7 +212,11 @@ func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team,
 	if declined {
 		mention = r.User
 	}
-	if err := b.inThread(ctx, r, render.ChangedIn(r, team, n.Text, n.Actor), mention); err != nil {
+	msg := render.ChangedIn(r, team, n.Text, n.Actor)
+	if n.Text == triage.ActResolve && corrects(r, n.At) {
+		msg = render.TimeCorrected(r, team, n.Actor)
+	}
+	if err := b.inThread(ctx, r, msg, mention); err != nil {
 		return nil, err
 	}
 	// An approval, or a raise to P1, queued the on-call's message in triage,
@@ -224,6 +229,23 @@ func (b *Bot) refresh(ctx context.Context, r *triage.Request, team *triage.Team,
 		}
 	}
 	return nil, nil
+}
+
+// corrects reports whether the resolve of r recorded at at corrects an
+// earlier one: triage takes a resolve of a resolved request as a
+// correction of its time spent, and its notice carries only the action,
+// so the request's events say which it was.
+func corrects(r *triage.Request, at time.Time) bool {
+	i := slices.IndexFunc(r.Events, func(e triage.Event) bool { return e.Kind == triage.ActResolve && e.At.Equal(at) })
+	for i--; i >= 0; i-- {
+		switch r.Events[i].Kind {
+		case triage.ActResolve:
+			return true
+		case triage.ActReopen:
+			return false
+		}
+	}
+	return false
 }
 
 // reexplain edits every message that explains r, the requester's reply

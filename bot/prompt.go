@@ -61,6 +61,10 @@ func (b *Bot) prompt(ctx context.Context, team *triage.Team, ev *event) error {
 		} else if !errors.Is(err, triage.ErrNotFound) {
 			return err
 		}
+		// The deletion may have come while the message was read back.
+		if _, gone, err := tx.Claimed(withdrawnKey(ev.Channel, ev.TS), now); err != nil || gone {
+			return err
+		}
 		if _, fresh, err := tx.Claim(promptKey(ev.Channel, ev.TS), string(val), now, now.Add(keep)); err != nil || !fresh {
 			return err
 		}

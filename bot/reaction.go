@@ -42,5 +42,6 @@ func (b *Bot) onReaction(ctx context.Context, key string, ev *event) error {
 	return b.intake(ctx, triage.NewRequest{
 		Team: team.Name, Source: triage.SourceReaction, Channel: ev.Item.Channel, TS: ev.Item.TS, ThreadTS: thread,
 		User: author, Summary: summary, Details: details, Links: links, TicketedBy: by, EventKey: key,
+		UnlessClaimed: withdrawnKey(ev.Item.Channel, ev.Item.TS),
 	})
 }

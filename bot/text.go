@@ -3,8 +3,11 @@ package bot
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/classifier"
 )
 
 // maxSummary is the request modal's summary limit, kept for every way in.
@@ -14,6 +17,33 @@ var (
 	slackLink    = regexp.MustCompile(`<([^<>|]+)(?:\|([^<>]*))?>`)
 	htmlReplacer = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
+
+// greetings are the words that, alone in a mention of the bot, ask for
+// nothing: hellos, thanks, and "help" itself. A mention of nothing else
+// gets the help rather than a ticket that says nothing. The list stays
+// short on purpose: a word missing here costs a fallback ticket, a word
+// too many would cost a request.
+var greetings = map[string]bool{
+	"hi": true, "hey": true, "hello": true, "hiya": true, "yo": true, "morning": true,
+	"thanks": true, "thank": true, "you": true, "thx": true, "ty": true, "cheers": true,
+	"please": true, "pls": true, "help": true,
+}
+
+// wordless reports whether text holds nothing a request could be: no word
+// once mentions, emoji, punctuation and greetings are removed, read as the
+// rules read it (classifier.Normalize), and no pasted code or log.
+func wordless(text string) bool {
+	t := classifier.Normalize(text)
+	if strings.TrimSpace(t.Code) != "" {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(t.Prose, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
+		if !greetings[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
 
 // summarize turns a Slack message's text into a summary (its first line,
 // at most 150 characters), details (the whole text when the summary does

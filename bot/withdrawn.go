@@ -4,19 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/sprintguard/sprintguard/bot/render"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
-// A prompted message may be deleted or edited while it waits for its
-// ticket. The request is made of the message as it is when its ticket is
-// made, not as it was when it arrived: a deleted message is withdrawn (no
-// ticket, no charge, its prompts edited to say so), and an edited one is
-// read back from Slack. Once the message has its ticket, an edit or a
-// deletion changes nothing, as SPEC.md §3 lists message_changed and
-// message_deleted among the events intake ignores.
+// A message may be deleted or edited before it has its request: while it
+// waits for its ticket, or even before its own event is here, since Slack
+// retries a failed delivery after sending the events that followed it.
+// The request is made of the message as it is when the request is made,
+// not as it was when it arrived: a deleted message is withdrawn (no
+// prompt or ticket, no charge, its prompts edited to say so), and an
+// edited one is read back from Slack. Once the message has its request,
+// an edit or a deletion changes nothing, as SPEC.md §3 lists
+// message_changed and message_deleted among the events intake ignores.
 
 // JobWithdrawn edits the prompts of a message deleted before its ticket.
 const JobWithdrawn = "intake.withdrawn"
@@ -24,14 +27,15 @@ const JobWithdrawn = "intake.withdrawn"
 func withdrawnKey(channel, ts string) string { return "withdrawn:" + channel + ":" + ts }
 func editedKey(channel, ts string) string    { return "edited:" + channel + ":" + ts }
 
-// onMessageGone withdraws a prompted message deleted before its ticket.
+// onMessageGone withdraws a message deleted before its request, whether
+// or not it was prompted yet.
 func (b *Bot) onMessageGone(ctx context.Context, channel, ts string) error {
 	if channel == "" || ts == "" {
 		return nil
 	}
 	now := b.now()
 	return b.db.Update(func(tx triage.Tx) error {
-		if ok, err := waiting(tx, channel, ts, now); err != nil || !ok {
+		if ok, err := unrequested(tx, channel, ts); err != nil || !ok {
 			return err
 		}
 		if _, _, err := tx.Claim(withdrawnKey(channel, ts), "", now, now.Add(30*24*time.Hour)); err != nil {
@@ -41,16 +45,22 @@ func (b *Bot) onMessageGone(ctx context.Context, channel, ts string) error {
 	})
 }
 
-// onMessageEdited notes that a prompted message's text changed before its
-// ticket, so that the ticket reads the text back from Slack: the events
-// of two quick edits may arrive in either order, Slack's copy may not.
+// onMessageEdited notes that a message's text changed before its request,
+// so that the request reads the text back from Slack: the events of two
+// quick edits, or of an edit and its message, may arrive in either order,
+// Slack's copy may not.
 func (b *Bot) onMessageEdited(ctx context.Context, ev *event) error {
 	if ev.Channel == "" || ev.Message.TS == "" || ev.Message.Text == ev.Previous.Text {
 		return nil // an unfurl or a thread's reply count, not an edit
 	}
+	if b.botUser != "" && ev.Message.User == b.botUser {
+		// The bot's own posts are edited on every change of their
+		// request, and are never a request themselves: no claim each time.
+		return nil
+	}
 	now := b.now()
 	return b.db.Update(func(tx triage.Tx) error {
-		if ok, err := waiting(tx, ev.Channel, ev.Message.TS, now); err != nil || !ok {
+		if ok, err := unrequested(tx, ev.Channel, ev.Message.TS); err != nil || !ok {
 			return err
 		}
 		_, _, err := tx.Claim(editedKey(ev.Channel, ev.Message.TS), "", now, now.Add(30*24*time.Hour))
@@ -64,11 +74,34 @@ func waiting(tx triage.Tx, channel, ts string, now time.Time) (bool, error) {
 	if _, ok, err := tx.Claimed(promptKey(channel, ts), now); err != nil || !ok {
 		return false, err
 	}
+	return unrequested(tx, channel, ts)
+}
+
+// unrequested reports whether the message at channel and ts has no
+// request yet.
+func unrequested(tx triage.Tx, channel, ts string) (bool, error) {
 	_, err := tx.RequestByMessage(channel, ts)
 	if errors.Is(err, triage.ErrNotFound) {
 		return true, nil
 	}
 	return false, err
+}
+
+// asNow brings ev, a message about to be prompted or taken in, to the
+// message as it is now: its edit or its deletion may have come first.
+// It reports false when the message was deleted.
+func (b *Bot) asNow(ctx context.Context, ev *event) (bool, error) {
+	cur, err := b.current(ctx, &prompted{Channel: ev.Channel, TS: ev.TS, Text: ev.Text})
+	if err != nil || cur == nil {
+		return false, err
+	}
+	if cur.Text != ev.Text {
+		ev.Text = cur.Text
+		if strings.TrimSpace(ev.Text) == "" {
+			ev.Text = fileText(ev)
+		}
+	}
+	return true, nil
 }
 
 // current returns p as the message is now: nil when it was deleted, with

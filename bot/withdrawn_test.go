@@ -8,6 +8,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/bot/render"
+	"github.com/sprintguard/sprintguard/bot/slackfake"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // edited is the message_changed event Slack sends when a message's author
@@ -86,5 +88,147 @@ func TestEditedPromptedMessageIsTicketedAsEdited(t *testing.T) {
 	h.settled()
 	if r2 := h.requests()[0]; r2.Summary != now || r2.Urgency != r.Urgency {
 		t.Fatalf("an edit after the ticket changed it to %s %q", r2.Urgency, r2.Summary)
+	}
+}
+
+// changedFirst runs, in a prompt-mode channel, an auto-mode one and a DM,
+// each on its own harness: change, the event of an edit or a deletion of
+// a message Slack has as was, sent twice, then the message's own event,
+// sent twice too, as Slack retries a failed delivery after the events
+// that followed it; then it moves the clock past the ticket deadline.
+func changedFirst(t *testing.T, was string, change func(h *harness, channel, ts string) map[string]any, check func(t *testing.T, h *harness, channel, ts string)) {
+	for _, where := range []string{platHelp, dataHelp, "dm"} {
+		t.Run(where, func(t *testing.T) {
+			h := newHarness(t)
+			channel := where
+			if where == "dm" {
+				channel = h.fake.DM(outsider)
+			}
+			ts := h.ts()
+			msg := h.message(channel, outsider, was, ts, "")
+			ev := change(h, channel, ts)
+			h.event("EvChange", ev)
+			h.event("EvChange", ev)
+			h.settled()
+			h.event("EvAsk", msg)
+			h.event("EvAsk", msg)
+			h.settled()
+			h.clock.add(16 * time.Minute)
+			h.worker.Kick()
+			check(t, h, channel, ts)
+		})
+	}
+}
+
+// A message whose deletion comes before it is neither prompted nor
+// ticketed.
+func TestMessageDeletedBeforeItsEventIsNotTicketed(t *testing.T) {
+	const text = "please add me to the grafana admins"
+	changedFirst(t, text, func(h *harness, channel, ts string) map[string]any {
+		return h.deleted(channel, ts, text)
+	}, func(t *testing.T, h *harness, channel, ts string) {
+		h.settled()
+		if rs := h.requests(); len(rs) != 0 {
+			t.Fatalf("%d requests of a message deleted before its event, want none: %+v", len(rs), rs[0])
+		}
+		if posts := h.askingPosts(channel, ts); len(posts) != 0 {
+			t.Errorf("a message deleted before its event was prompted: %q", posts[0].Text)
+		}
+		if dms := h.fake.Messages(h.fake.DM(platOncall)); len(dms) != 0 {
+			t.Errorf("the on-call was told of a deleted message: %q", dms[0].Text)
+		}
+	})
+}
+
+// An edit that comes before its message is not lost: the message is
+// ticketed on its text as Slack has it.
+func TestMessageEditedBeforeItsEventIsTicketedAsEdited(t *testing.T) {
+	const was, now = "need access to grafana", "URGENT: prod grafana is down for everyone"
+	changedFirst(t, was, func(h *harness, channel, ts string) map[string]any {
+		return h.edited(channel, ts, was, now)
+	}, func(t *testing.T, h *harness, channel, ts string) {
+		r := h.ticketed(1)[0]
+		if r.Summary != now {
+			t.Fatalf("ticketed as %q, want the edited %q", r.Summary, now)
+		}
+		if channel == platHelp && r.Urgency != 1 {
+			t.Errorf("ticketed as %s, want P1 from the edited text", r.Urgency)
+		}
+	})
+}
+
+// A mention's edit or deletion may come before the mention too: an edited
+// mention is taken on its text as Slack has it, a deleted one makes
+// nothing, not even the help.
+func TestMentionChangedBeforeItsEvent(t *testing.T) {
+	h := newHarness(t)
+	bot := "<@" + slackfake.BotUserID + "> "
+	mention := func(ts, text string) map[string]any {
+		h.fake.AddMessage(platHelp, slack.Message{Msg: slack.Msg{Type: "message", User: outsider, Text: text, Timestamp: ts}})
+		return map[string]any{"type": "app_mention", "channel": platHelp, "user": outsider, "text": text, "ts": ts, "event_ts": ts}
+	}
+	gone, edited := h.ts(), h.ts()
+	first := mention(gone, bot+"the spark cluster is stuck")
+	h.event("EvGone", h.deleted(platHelp, gone, bot+"the spark cluster is stuck"))
+	second := mention(edited, bot+"hi")
+	h.event("EvEdit", h.edited(platHelp, edited, bot+"hi", bot+"grafana is down for everyone"))
+	h.settled()
+	h.event("EvMention1", first)
+	h.event("EvMention2", second)
+	h.settled()
+	rs := h.ticketed(1)
+	if rs[0].TS != edited || !strings.Contains(rs[0].Summary, "grafana is down") {
+		t.Errorf("took in %s %q, want the edited mention's text", rs[0].TS, rs[0].Summary)
+	}
+	if texts, _ := h.ephemerals(outsider); len(texts) != 0 {
+		t.Errorf("a changed mention got the help: %q", texts)
+	}
+}
+
+// The bot edits its own posts on every change of their request; those
+// edits are never a request's and are not recorded, while a person's
+// edit of a message with no request yet is.
+func TestTheBotsOwnEditsAreNotRecorded(t *testing.T) {
+	h := newHarness(t)
+	own, theirs := h.ts(), h.ts()
+	h.fake.AddMessage(platHelp, slack.Message{Msg: slack.Msg{User: slackfake.BotUserID, Text: "was", Timestamp: own}})
+	h.fake.AddMessage(platHelp, slack.Message{Msg: slack.Msg{User: outsider, Text: "was", Timestamp: theirs}})
+	ev := h.edited(platHelp, own, "was", "now")
+	ev["message"].(map[string]any)["user"] = slackfake.BotUserID
+	h.event("EvOwn", ev)
+	h.event("EvTheirs", h.edited(platHelp, theirs, "was", "now"))
+	h.settled()
+	held := func(ts string) bool {
+		var ok bool
+		err := h.db.View(func(tx triage.Tx) error {
+			var err error
+			_, ok, err = tx.Claimed("edited:"+platHelp+":"+ts, h.clock.now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if held(own) || !held(theirs) {
+		t.Errorf("edit recorded: the bot's own %v, a person's %v; want false, true", held(own), held(theirs))
+	}
+}
+
+// A :ticket: reaction on a message whose deletion is already here makes
+// no request, even while Slack's history still lists the message.
+func TestReactionOnADeletedMessageIsNotTicketed(t *testing.T) {
+	h := newHarness(t)
+	ts := h.ts()
+	const text = "please add me to the grafana admins"
+	h.message(platHelp, outsider, text, ts, "")
+	h.event("EvGone", h.deleted(platHelp, ts, text))
+	h.message(platHelp, outsider, text, ts, "") // history lags behind the event
+	h.settled()
+	h.event("EvReact", map[string]any{"type": "reaction_added", "user": platOncall, "reaction": "ticket",
+		"item_user": outsider, "item": map[string]any{"type": "message", "channel": platHelp, "ts": ts}})
+	h.settled()
+	if rs := h.requests(); len(rs) != 0 {
+		t.Fatalf("a reaction on a deleted message made request %q", rs[0].Summary)
 	}
 }

@@ -60,3 +60,12 @@ func ChangedIn(r *triage.Request, team *triage.Team, action, actor string) Messa
 	}
 	return Changed(r, action, actor)
 }
+
+// TimeCorrected returns the thread line for a resolve that corrects the
+// time spent on a request already resolved, e.g. "Time spent corrected to
+// 2 points by <@U>": it is no second resolve, and a thread that said
+// "Resolved" twice would read as if the request had been reopened.
+func TimeCorrected(r *triage.Request, team *triage.Team, actor string) Message {
+	s := "Time spent corrected to " + amount(r.Actual, unit(team)) + byWhom(actor)
+	return message(s, note(s))
+}
