@@ -64,7 +64,7 @@ func TestRulesEvalInterruptOnlyAndTeamColumns(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
-	for _, want := range []string{"2 requests of", "interrupt-or-not  100.0%  (2 of 2)", "urgency             0.0%  (0 of 0)", "category          100.0%  (2 of 2)"} {
+	for _, want := range []string{"2 requests of", "interrupt-or-not  100.0%  (2 of 2)", "urgency                -  (not labelled)", "category          100.0%  (2 of 2)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -127,5 +127,36 @@ func TestRulesEvalMinAccuracyWithoutInterruptLabels(t *testing.T) {
 	code, _, errs := run(t, "rules", "eval", file, "--config", repo("examples", "sprintguard.yaml"), "--min-accuracy", "0.9")
 	if code != ExitFail || !strings.Contains(errs, "no request is labelled with an urgency or interrupt") || strings.Contains(errs, "0.0%") {
 		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+// What nothing was labelled with has no accuracy: "-" in the text, null
+// in the JSON; categories are [] beside an empty confusion, never null.
+func TestRulesEvalNothingLabelledHasNoAccuracy(t *testing.T) {
+	dir := t.TempDir()
+	cfg := repo("examples", "sprintguard.yaml")
+	catOnly := writeFile(t, dir, "cat.jsonl", `{"text": "the checkout API is down for everyone", "category": "incident"}`+"\n")
+	_, out, _ := run(t, "rules", "eval", catOnly, "--config", cfg)
+	for _, want := range []string{"interrupt-or-not       -  (not labelled)", "urgency                -  (not labelled)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("category only: output lacks %q:\n%s", want, out)
+		}
+	}
+	intOnly := writeFile(t, dir, "int.jsonl", `{"text": "the checkout API is down for everyone", "interrupt": "yes"}`+"\n")
+	_, out, errs := run(t, "rules", "eval", intOnly, "--config", cfg, "--format", "json")
+	var res struct {
+		Urgency    map[string]any
+		Category   map[string]any
+		Interrupt  map[string]any
+		Categories []string
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s%s", err, out, errs)
+	}
+	if a, ok := res.Urgency["accuracy"]; !ok || a != nil || res.Category["accuracy"] != nil || res.Interrupt["accuracy"] != 1.0 {
+		t.Errorf("urgency %v, category %v, interrupt %v: want accuracy null where n is 0", res.Urgency, res.Category, res.Interrupt)
+	}
+	if res.Categories == nil || !strings.Contains(out, `"categories": []`) {
+		t.Errorf("categories null:\n%s", out)
 	}
 }
