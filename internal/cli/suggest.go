@@ -494,7 +494,7 @@ func openLabels(export, labels string, exp *slackexport.Export) (name string, r 
 	}
 	if f, err := exp.OpenFile("labels.jsonl"); err == nil {
 		if fi, err := f.Stat(); err == nil && !fi.IsDir() {
-			return filepath.Join(export, "labels.jsonl"), f, nil
+			return filepath.Join(export, exp.Path("labels.jsonl")), f, nil
 		}
 		f.Close()
 	}
