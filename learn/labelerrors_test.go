@@ -20,7 +20,7 @@ lines"}
 		t.Fatal("no error")
 	}
 	msg := err.Error()
-	for _, want := range []string{"nl.jsonl:1: urgency \"P7\"", `nl.jsonl:3: not JSON: invalid character '\n' in string literal`, "nl.jsonl:4:", "nl.jsonl:5: urgency \"P9\""} {
+	for _, want := range []string{"nl.jsonl:1: urgency \"P7\"", `nl.jsonl:3: not JSON: invalid character '\n' in string literal (a line break inside a string: write it as \n)`, "nl.jsonl:4:", "nl.jsonl:5: urgency \"P9\""} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}

@@ -301,6 +301,10 @@ func readJSONArray(data []byte, add func(int, labelRecord, error)) {
 
 // notJSON is the error of a record that is not JSON at all.
 func notJSON(err error) error {
+	if strings.Contains(err.Error(), `'\n' in string literal`) {
+		// An export that wrote a message's line breaks as they are.
+		return fmt.Errorf("not JSON: %v (a line break inside a string: write it as \\n)", err)
+	}
 	return fmt.Errorf("not JSON: %v (write one object per line, or a JSON array of objects)", err)
 }
 
