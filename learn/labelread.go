@@ -271,8 +271,18 @@ func readJSONArray(data []byte, add func(int, labelRecord, error)) {
 			start++
 		}
 	}
+	// line is the line of offset counted, each value's start: counted
+	// from the last one, since counting from the top for every value was
+	// quadratic in the file.
+	line, counted := 1, 0
+	lineAt := func(offset int) int {
+		offset = min(offset, len(data))
+		line += bytes.Count(data[counted:offset], []byte("\n"))
+		counted = offset
+		return line
+	}
 	syntax := func(err error) {
-		add(lineAt(data, start), labelRecord{}, notJSON(err))
+		add(lineAt(start), labelRecord{}, notJSON(err))
 	}
 	if _, err := dec.Token(); err != nil {
 		syntax(err)
@@ -286,7 +296,7 @@ func readJSONArray(data []byte, add func(int, labelRecord, error)) {
 			return
 		}
 		rec, err := jsonRecord(raw)
-		add(lineAt(data, start), rec, err)
+		add(lineAt(start), rec, err)
 	}
 	skip()
 	if _, err := dec.Token(); err != nil {
@@ -383,11 +393,6 @@ func readJSONObjects(data []byte, add func(int, labelRecord, error)) {
 		}
 		add(e.line, e.rec, e.err)
 	}
-}
-
-// lineAt is the 1-based line of data that offset falls on.
-func lineAt(data []byte, offset int) int {
-	return bytes.Count(data[:min(offset, len(data))], []byte("\n")) + 1
 }
 
 // jsonRecord reads one JSON object. A string, number, boolean or null

@@ -21,7 +21,7 @@ import (
 // their lines whichever worker finishes first.
 type classifyBatch struct {
 	first int    // the line number of the first line
-	data  []byte // the lines, copied from the scanner's buffer
+	data  []byte // the lines, copied from the reader's buffer
 	ends  []int  // where each line ends in data
 	long  []int  // the indexes in ends of lines too long to read, left empty
 	// flush is set when the reader went to stdin for more after this
