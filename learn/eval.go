@@ -95,11 +95,27 @@ type Result struct {
 	Worst []Disagreement `json:"worst"`
 }
 
-// Score is a count of agreements out of N.
+// Score is a count of agreements out of N. Accuracy is 0 when N is 0
+// (nothing was labelled with it); in JSON it is then null, as the text's
+// "-".
 type Score struct {
 	Agree    int     `json:"agree"`
 	N        int     `json:"n"`
 	Accuracy float64 `json:"accuracy"`
+}
+
+// MarshalJSON writes the accuracy of nothing labelled as null, so that a
+// reader cannot take it for rules always wrong.
+func (s Score) MarshalJSON() ([]byte, error) {
+	type plain Score
+	out := struct {
+		plain
+		Accuracy *float64 `json:"accuracy"`
+	}{plain: plain(s)}
+	if s.N > 0 {
+		out.Accuracy = &s.Accuracy
+	}
+	return json.Marshal(out)
 }
 
 // UrgencyScore is precision and recall of one urgency level. Precision is
@@ -255,6 +271,8 @@ func score(examples []Example, decisions []classifier.Decision) Result {
 	for _, s := range []*Score{&res.Interrupt, &res.Urgency, &res.Category} {
 		s.Accuracy = ratio(s.Agree, s.N)
 	}
+	// "categories": [] beside "confusion": [], never null.
+	res.Categories = make([]string, 0, len(cats))
 	for c := range cats {
 		res.Categories = append(res.Categories, c)
 	}

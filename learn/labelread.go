@@ -209,13 +209,15 @@ func readLabelFile(file string, data []byte, add func(int, labelRecord, error)) 
 	case 0:
 		return nil
 	case '[':
-		return readJSONValues(file, data, true, add)
+		readJSONArray(data, add)
+		return nil
 	case '{':
 		if jsonl {
 			readJSONL(data, add)
 			return nil
 		}
-		return readJSONValues(file, data, false, add)
+		readJSONObjects(data, add)
+		return nil
 	}
 	if err := readCSV(data, add); err != nil {
 		return fmt.Errorf("%s:%w", file, err)
@@ -254,11 +256,11 @@ func readJSONL(data []byte, add func(int, labelRecord, error)) {
 	}
 }
 
-// readJSONValues reads a JSON array of objects (array true) or objects one
-// after another over any number of lines, as an editor pretty-prints
-// them, each at the line where it starts. A syntax error ends the file,
-// since the objects after it cannot be told apart.
-func readJSONValues(file string, data []byte, array bool, add func(int, labelRecord, error)) error {
+// readJSONArray reads a JSON array of objects, each at the line where it
+// starts. A syntax error ends the file, since the objects after it cannot
+// be told apart; it is added as its line's error, after the records
+// before it.
+func readJSONArray(data []byte, add func(int, labelRecord, error)) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	// start is where the value being read starts: the offset the decoder
 	// gives is where the last one ended, before the comma and the space.
@@ -269,39 +271,128 @@ func readJSONValues(file string, data []byte, array bool, add func(int, labelRec
 			start++
 		}
 	}
-	syntax := func(err error) error {
-		return fmt.Errorf("%s:%d: not JSON: %v (write one object per line, or a JSON array of objects)", file, lineAt(data, start), err)
+	// line is the line of offset counted, each value's start: counted
+	// from the last one, since counting from the top for every value was
+	// quadratic in the file.
+	line, counted := 1, 0
+	lineAt := func(offset int) int {
+		offset = min(offset, len(data))
+		line += bytes.Count(data[counted:offset], []byte("\n"))
+		counted = offset
+		return line
 	}
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return syntax(err)
-		}
+	syntax := func(err error) {
+		add(lineAt(start), labelRecord{}, notJSON(err))
+	}
+	if _, err := dec.Token(); err != nil {
+		syntax(err)
+		return
 	}
 	for dec.More() {
 		skip()
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return syntax(err)
+			syntax(err)
+			return
 		}
 		rec, err := jsonRecord(raw)
-		add(lineAt(data, start), rec, err)
+		add(lineAt(start), rec, err)
 	}
 	skip()
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return syntax(err)
-		}
-		skip()
-		if dec.More() {
-			return syntax(errors.New("more after the array"))
-		}
+	if _, err := dec.Token(); err != nil {
+		syntax(err)
+		return
 	}
-	return nil
+	skip()
+	if dec.More() {
+		syntax(errors.New("more after the array"))
+	}
 }
 
-// lineAt is the 1-based line of data that offset falls on.
-func lineAt(data []byte, offset int) int {
-	return bytes.Count(data[:min(offset, len(data))], []byte("\n")) + 1
+// notJSON is the error of a record that is not JSON at all.
+func notJSON(err error) error {
+	if strings.Contains(err.Error(), `'\n' in string literal`) {
+		// An export that wrote a message's line breaks as they are.
+		return fmt.Errorf("not JSON: %v (a line break inside a string: write it as \\n)", err)
+	}
+	return fmt.Errorf("not JSON: %v (write one object per line, or a JSON array of objects)", err)
+}
+
+// readJSONObjects reads JSON objects one after another, each on a line of
+// its own or over several lines as an editor pretty-prints them, each at
+// the line where it starts; a line starting with '#' between them is a
+// comment. Every bad record is added as its line's error and the reading
+// goes on at the next line: a raw newline inside a string, which breaks a
+// JSON Lines record in two, hides no other line's error. When some record
+// does span lines, the lines after a broken one up to the next line
+// starting with '{' are its rest, not errors of their own.
+func readJSONObjects(data []byte, add func(int, labelRecord, error)) {
+	type entry struct {
+		line int
+		rec  labelRecord
+		err  error
+		// rest says the line does not start with '{' and follows a
+		// record that is not JSON: it may be that record's rest.
+		rest bool
+	}
+	var entries []entry
+	spans, broken := false, false
+	line, off := 1, 0
+	for off < len(data) {
+		end := len(data)
+		if i := bytes.IndexByte(data[off:], '\n'); i >= 0 {
+			end = off + i
+		}
+		text := bytes.TrimSpace(data[off:end])
+		next := min(end+1, len(data))
+		switch {
+		case len(text) == 0 || text[0] == '#':
+		case text[0] != '{':
+			_, err := jsonRecord(text)
+			entries = append(entries, entry{line: line, err: err, rest: broken})
+		case json.Valid(text):
+			broken = false
+			rec, err := jsonRecord(text)
+			entries = append(entries, entry{line: line, rec: rec, err: err})
+		default:
+			// The object goes on past its line, or is broken.
+			start := off + bytes.Index(data[off:end], text)
+			dec := json.NewDecoder(bytes.NewReader(data[start:]))
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				broken = true
+				entries = append(entries, entry{line: line, err: notJSON(err)})
+				break
+			}
+			broken = false
+			stop := start + int(dec.InputOffset())
+			rec, err := jsonRecord(raw)
+			entries = append(entries, entry{line: line, rec: rec, err: err})
+			if bytes.IndexByte(data[start:stop], '\n') >= 0 {
+				spans = true
+			}
+			// Go on after the object: what follows it on its last line
+			// (a comma, another object) is read as a line of its own.
+			for stop < len(data) && (data[stop] == ',' || data[stop] == ' ' || data[stop] == '\t' || data[stop] == '\r') {
+				stop++
+			}
+			line += bytes.Count(data[off:stop], []byte("\n"))
+			off = stop
+			if off < len(data) && data[off] == '\n' {
+				off++
+				line++
+			}
+			continue
+		}
+		line++
+		off = next
+	}
+	for _, e := range entries {
+		if spans && e.rest {
+			continue
+		}
+		add(e.line, e.rec, e.err)
+	}
 }
 
 // jsonRecord reads one JSON object. A string, number, boolean or null

@@ -91,7 +91,12 @@ func labelledUrgency(d Disagreement) string {
 	return "no-interrupt"
 }
 
+// pct is an accuracy in percent with what it is of, or "-" when nothing
+// was labelled with it: 0% of nothing would read as rules always wrong.
 func pct(s Score) string {
+	if s.N == 0 {
+		return fmt.Sprintf("%6s  (not labelled)", "-")
+	}
 	return fmt.Sprintf("%5.1f%%  (%d of %d)", 100*s.Accuracy, s.Agree, s.N)
 }
 

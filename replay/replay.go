@@ -39,6 +39,11 @@ type Options struct {
 	// TeamResult.Labelled (those a labels file names); the rest are
 	// counted and let go.
 	Keep func(*triage.Request) bool
+	// Named, when set, says which messages (by channel id and name, and
+	// ts) the result keeps the skip reason of (see Result.SkipReason):
+	// those a labels file names, so that a label matching no request can
+	// say why.
+	Named func(channel, channelName, ts string) bool
 }
 
 // Result is everything a replay learned.
@@ -52,6 +57,10 @@ type Result struct {
 	// Labels is how each team's rules agreed with a labels file beside
 	// the export; the caller fills it (see LabelScore).
 	Labels []LabelScore
+
+	// why is the skip reason of each message Options.Named names that
+	// made no request of its own.
+	why map[msgKey]string
 
 	// evicted counts the requests let go during the run, and reran says
 	// the in-memory run started over keeping them all; for tests.
@@ -103,7 +112,7 @@ func Run(ctx context.Context, exp *slackexport.Export, opt Options) (*Result, er
 }
 
 func newSimulation(exp *slackexport.Export, opt Options) *simulation {
-	return &simulation{exp: exp, settings: opt.Settings, keep: opt.Keep, res: &Result{Skipped: map[string]int{}},
+	return &simulation{exp: exp, settings: opt.Settings, keep: opt.Keep, named: opt.Named, res: &Result{Skipped: map[string]int{}, why: map[msgKey]string{}},
 		requests: map[msgKey]asked{}, waiting: map[int64]int{}, builds: map[string]*teamBuild{}}
 }
 
@@ -157,6 +166,7 @@ type simulation struct {
 	worker    *triage.Worker
 	res       *Result
 	keep      func(*triage.Request) bool
+	named     func(channel, channelName, ts string) bool
 	clock     time.Time
 	lastDrain time.Time
 	// requests maps a request's message (channel and ts) to its id, so
@@ -222,6 +232,23 @@ func (s *simulation) evict() {
 
 func (s *simulation) now() time.Time { return s.clock }
 
+// skipped counts m as making no request for reason, and keeps the reason
+// when Options.Named names m.
+func (s *simulation) skipped(m *slackexport.Message, reason string) {
+	s.res.Skipped[reason]++
+	if s.named != nil && s.named(m.Channel, m.ChannelName, m.TS) {
+		s.res.why[msgKey{m.Channel, m.TS}] = reason
+	}
+}
+
+// SkipReason is why the replay made no request of the message at ts in
+// the channel of that id, as Result.Skipped counts it ("team member",
+// "bot message", "thread reply"), or "" when the message made one or
+// Options.Named did not name it.
+func (r *Result) SkipReason(channel, ts string) string {
+	return r.why[msgKey{channel, ts}]
+}
+
 func (s *simulation) message(ctx context.Context, p *prepared) error {
 	m := &p.m
 	s.res.Messages++
@@ -246,12 +273,15 @@ func (s *simulation) message(ctx context.Context, p *prepared) error {
 			return err
 		}
 	} else if p.skip != "" {
-		s.res.Skipped[p.skip]++
+		s.skipped(m, p.skip)
 		return nil
 	}
 	res, err := s.svc.Intake(ctx, p.in)
 	if err != nil {
 		return fmt.Errorf("replay %s %s: %w", m.File, m.TS, err)
+	}
+	if res.Duplicate && s.named != nil && s.named(m.Channel, m.ChannelName, m.TS) {
+		s.res.why[msgKey{m.Channel, m.TS}] = fmt.Sprintf("a duplicate of the requester's request at ts %s", res.Request.TS)
 	}
 	s.requests[msgKey{m.Channel, m.TS}] = asked{res.Request.ID, res.Request.Team}
 	if m.ReplyCount > 0 {

@@ -18,7 +18,7 @@ var doneWords = []string{"done", "fixed", "resolved", "granted", "merged", "depl
 func (s *simulation) reply(ctx context.Context, p *prepared) error {
 	m := &p.m
 	if p.in.Team == "" {
-		s.res.Skipped["thread reply"]++
+		s.skipped(m, "thread reply")
 	}
 	req, ok := s.requests[msgKey{m.Channel, m.ThreadTS}]
 	if !ok {

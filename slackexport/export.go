@@ -73,7 +73,10 @@ type Export struct {
 	// opening; Walk returns them again ahead of the day files' problems.
 	Problems []Problem
 
-	fsys   fs.FS
+	fsys fs.FS
+	// top is the single top folder holding channels.json, "" when the
+	// export has it at its root.
+	top    string
 	closer io.Closer
 	byID   map[string]int
 	dirs   []string          // folder of Channels[i], "" when it has none
@@ -111,11 +114,11 @@ func Open(name string) (*Export, error) {
 // OpenFS reads an export from a file system, such as an fstest.MapFS or an
 // already opened zip.Reader. Closing the returned export does not close fsys.
 func OpenFS(fsys fs.FS) (*Export, error) {
-	root, err := findRoot(fsys)
+	root, top, err := findRoot(fsys)
 	if err != nil {
 		return nil, err
 	}
-	e := &Export{fsys: root, Users: map[string]User{}, byID: map[string]int{}}
+	e := &Export{fsys: root, top: top, Users: map[string]User{}, byID: map[string]int{}}
 	if err := e.loadChannels(); err != nil {
 		return nil, err
 	}
@@ -157,6 +160,12 @@ func (e *Export) Folder(idOrName string) string {
 	return ""
 }
 
+// Path is the path of the file name opened by OpenFile, inside the
+// export: under its single top folder, if it has one.
+func (e *Export) Path(name string) string {
+	return path.Join(e.top, name)
+}
+
 // OpenFile opens the file name at the export's root (inside its single
 // top folder, if it has one), such as a labels file kept in a zip export.
 func (e *Export) OpenFile(name string) (fs.File, error) {
@@ -185,15 +194,15 @@ func (e *Export) IsTopLevelHuman(m Message) bool {
 }
 
 // findRoot returns fsys itself when it holds channels.json, else the single
-// top-level folder that does. Finder and Explorer litter (__MACOSX, dot
-// files) is ignored when counting top-level folders.
-func findRoot(fsys fs.FS) (fs.FS, error) {
+// top-level folder that does, and that folder's name. Finder and Explorer
+// litter (__MACOSX, dot files) is ignored when counting top-level folders.
+func findRoot(fsys fs.FS) (fs.FS, string, error) {
 	if _, err := fs.Stat(fsys, "channels.json"); err == nil {
-		return fsys, nil
+		return fsys, "", nil
 	}
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		return nil, fmt.Errorf("read export: %w", err)
+		return nil, "", fmt.Errorf("read export: %w", err)
 	}
 	var dirs []string
 	for _, ent := range entries {
@@ -208,12 +217,12 @@ func findRoot(fsys fs.FS) (fs.FS, error) {
 		if _, err := fs.Stat(fsys, path.Join(dirs[0], "channels.json")); err == nil {
 			sub, err := fs.Sub(fsys, dirs[0])
 			if err != nil {
-				return nil, fmt.Errorf("read export folder %s: %w", dirs[0], err)
+				return nil, "", fmt.Errorf("read export folder %s: %w", dirs[0], err)
 			}
-			return sub, nil
+			return sub, dirs[0], nil
 		}
 	}
-	return nil, fmt.Errorf("read export: %w", ErrNotExport)
+	return nil, "", fmt.Errorf("read export: %w", ErrNotExport)
 }
 
 // listDays finds each channel's folder and the dates it has files for.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -20,8 +21,9 @@ import (
 // their lines whichever worker finishes first.
 type classifyBatch struct {
 	first int    // the line number of the first line
-	data  []byte // the lines, copied from the scanner's buffer
+	data  []byte // the lines, copied from the reader's buffer
 	ends  []int  // where each line ends in data
+	long  []int  // the indexes in ends of lines too long to read, left empty
 	// flush is set when the reader went to stdin for more after this
 	// batch: its answers are flushed once written, so that someone typing
 	// lines sees each answer before they type the next.
@@ -93,7 +95,7 @@ func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, answer func(w *
 		var b *classifyBatch
 		select {
 		case b = <-free:
-			*b = classifyBatch{data: b.data[:0], ends: b.ends[:0], out: b.out[:0], errs: b.errs[:0]}
+			*b = classifyBatch{data: b.data[:0], ends: b.ends[:0], long: b.long[:0], out: b.out[:0], errs: b.errs[:0]}
 		default:
 			b = &classifyBatch{}
 		}
@@ -129,21 +131,37 @@ func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, answer func(w *
 		jobs <- cur
 		cur = newBatch(n + 1)
 	}
-	sc := bufio.NewScanner(readHook{stdin, func() error {
+	r := bufio.NewReaderSize(readHook{stdin, func() error {
 		if err := writeErr.Load(); err != nil {
 			return *err
 		}
 		submit(true)
 		return nil
-	}})
-	sc.Buffer(make([]byte, 64*1024), maxStdinLine)
-	for sc.Scan() {
+	}}, 64*1024)
+	var readErr error
+	utf16 := false
+	// line is read first and then copied into cur: a read may submit
+	// cur and start another.
+	var line []byte
+	for readErr == nil {
+		var long bool
+		line = line[:0]
+		long, readErr = readStdinLine(r, &line)
+		if readErr != nil && len(line) == 0 && !long {
+			break
+		}
 		n++
-		line := sc.Bytes()
 		if n == 1 {
+			if bytes.HasPrefix(line, []byte{0xFF, 0xFE}) || bytes.HasPrefix(line, []byte{0xFE, 0xFF}) {
+				utf16 = true
+				break
+			}
 			// Editors on Windows, and PowerShell's redirection, start a
 			// UTF-8 file with a byte order mark, which JSON does not allow.
 			line = bytes.TrimPrefix(line, []byte(learn.BOM))
+		}
+		if long {
+			cur.long = append(cur.long, len(cur.ends))
 		}
 		cur.data = append(cur.data, line...)
 		cur.ends = append(cur.ends, len(cur.data))
@@ -159,15 +177,43 @@ func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, answer func(w *
 	if err := writeErr.Load(); err != nil {
 		return fail(env, *err)
 	}
-	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
-		return fail(env, fmt.Errorf("stdin:%d: line longer than %d MiB", n+1, maxStdinLine>>20))
-	} else if err != nil && !errors.Is(err, io.EOF) {
-		return fail(env, err)
+	if utf16 {
+		// A byte order mark of UTF-16 (PowerShell 5's redirection, Excel's
+		// "Unicode Text"): every line would be NUL bytes between letters.
+		return fail(env, errors.New("stdin is UTF-16; save it as UTF-8 (in PowerShell: | Out-File -Encoding utf8), or pipe it through iconv -f UTF-16 -t UTF-8"))
+	}
+	if readErr != nil && !errors.Is(readErr, io.EOF) {
+		return fail(env, fmt.Errorf("read stdin: %w", readErr))
 	}
 	if failed {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// readStdinLine appends the next line of r to data, without its newline.
+// A line longer than maxStdinLine is read to its end but not kept, so
+// that the lines after it are still answered: long is set and data left
+// as it was. err is io.EOF after the last line.
+func readStdinLine(r *bufio.Reader, data *[]byte) (long bool, err error) {
+	start := len(*data)
+	for {
+		var frag []byte
+		frag, err = r.ReadSlice('\n')
+		if !long {
+			*data = append(*data, frag...)
+			if len(*data)-start > maxStdinLine+1 {
+				long, *data = true, (*data)[:start]
+			}
+		}
+		if err != bufio.ErrBufferFull {
+			break
+		}
+	}
+	if !long {
+		*data = bytes.TrimSuffix(*data, []byte("\n"))
+	}
+	return long, err
 }
 
 // answer classifies the batch's lines into b.out and b.errs, using buf for
@@ -177,6 +223,10 @@ func (b *classifyBatch) answer(buf *answerBuf, answer func(*answerBuf, classifyL
 	for i, end := range b.ends {
 		line := bytes.TrimSpace(b.data[start:end])
 		start = end
+		if len(b.long) > 0 && slices.Contains(b.long, i) {
+			b.errs = append(b.errs, batchError{len(b.out), fmt.Sprintf("stdin:%d: line longer than %d MiB, skipped; write one {\"summary\": \"...\"} object per line, with the text cut to a Slack message's 40,000 characters\n", b.first+i, maxStdinLine>>20)})
+			continue
+		}
 		if len(line) == 0 {
 			continue
 		}

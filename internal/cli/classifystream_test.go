@@ -84,8 +84,20 @@ func TestClassifyStreamBOMAndLongLine(t *testing.T) {
 		t.Errorf("with a BOM: exit %d, stdout %q, stderr %q; want two answers", code, out, errs)
 	}
 	long := `{"summary": "` + strings.Repeat("x", maxStdinLine) + `"}`
-	out, errs, code = run("{\"summary\": \"prod is down\"}\n" + long + "\n")
-	if code != ExitFail || !strings.Contains(out, "platform: ") || !strings.Contains(errs, "stdin:2: line longer than 1 MiB") {
-		t.Errorf("with a long line: exit %d, stdout %q, stderr %q; want the first answer and stdin:2's error", code, out, errs)
+	out, errs, code = run("{\"summary\": \"prod is down\"}\n" + long + "\n{\"summary\": \"how do I rotate my key\"}\n")
+	if code != ExitFail || strings.Count(out, ": P") != 2 || !strings.Contains(errs, "stdin:2: line longer than 1 MiB, skipped; write one") {
+		t.Errorf("with a long line: exit %d, stdout %q, stderr %q; want the other two answers and stdin:2's error with what to do", code, out, errs)
+	}
+}
+
+// A file saved as UTF-16 with its byte order mark is refused, saying how
+// to save it, rather than read as JSON that starts with 'ÿ'.
+func TestClassifyStreamUTF16(t *testing.T) {
+	var out, errs bytes.Buffer
+	env := Env{Stdin: strings.NewReader("\xff\xfe{\x00\"\x00}\x00\n\x00"), Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" },
+		Now: func() time.Time { return time.Date(2026, 11, 17, 16, 0, 0, 0, time.UTC) }}
+	code := Main(context.Background(), []string{"classify", "--config", repo("examples", "sprintguard.yaml")}, env)
+	if code != ExitFail || out.Len() != 0 || !strings.Contains(errs.String(), "stdin is UTF-16; save it as UTF-8") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and stdin is UTF-16", code, out.String(), errs.String())
 	}
 }

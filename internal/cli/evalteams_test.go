@@ -64,7 +64,7 @@ func TestRulesEvalInterruptOnlyAndTeamColumns(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
-	for _, want := range []string{"2 requests of", "interrupt-or-not  100.0%  (2 of 2)", "urgency             0.0%  (0 of 0)", "category          100.0%  (2 of 2)"} {
+	for _, want := range []string{"2 requests of", "interrupt-or-not  100.0%  (2 of 2)", "urgency                -  (not labelled)", "category          100.0%  (2 of 2)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -84,15 +84,19 @@ func TestReplayLabelsAsTeamsWriteThem(t *testing.T) {
 	labels := writeFile(t, dir, "labels.csv", "channel,ts,category,text\n"+
 		"#platform-help,1788191993.442568,question,the text as the team copied it\n"+
 		"#plaform-help,1788169278.882749,access,\n"+
-		"platform-help,1788169278.000001,access,\n")
+		"platform-help,1788169278.000001,access,\n"+
+		"platform-help,1791316146.209257,access,\n")
 	code, out, errs := run(t, "replay", "--export", repo("examples", "slack-export"), "--labels", labels, "--config", repo("examples", "sprintguard.yaml"))
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	for _, want := range []string{
-		"warning: 2 of 3 labels in " + labels + " match no request of the replay:",
+		"warning: 3 of 4 labels in " + labels + " match no request of the replay:",
 		labels + `:3: no channel "#plaform-help" in the export; did you mean #platform-help?`,
 		labels + ":4: no message at ts 1788169278.000001 in #platform-help",
+		// A lead's post, with members_ask false: the reason the replay
+		// counts it under, not a list of guesses.
+		labels + ":5: the replay skipped the message at ts 1791316146.209257 in #platform-help: team member\n",
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
@@ -127,5 +131,36 @@ func TestRulesEvalMinAccuracyWithoutInterruptLabels(t *testing.T) {
 	code, _, errs := run(t, "rules", "eval", file, "--config", repo("examples", "sprintguard.yaml"), "--min-accuracy", "0.9")
 	if code != ExitFail || !strings.Contains(errs, "no request is labelled with an urgency or interrupt") || strings.Contains(errs, "0.0%") {
 		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+// What nothing was labelled with has no accuracy: "-" in the text, null
+// in the JSON; categories are [] beside an empty confusion, never null.
+func TestRulesEvalNothingLabelledHasNoAccuracy(t *testing.T) {
+	dir := t.TempDir()
+	cfg := repo("examples", "sprintguard.yaml")
+	catOnly := writeFile(t, dir, "cat.jsonl", `{"text": "the checkout API is down for everyone", "category": "incident"}`+"\n")
+	_, out, _ := run(t, "rules", "eval", catOnly, "--config", cfg)
+	for _, want := range []string{"interrupt-or-not       -  (not labelled)", "urgency                -  (not labelled)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("category only: output lacks %q:\n%s", want, out)
+		}
+	}
+	intOnly := writeFile(t, dir, "int.jsonl", `{"text": "the checkout API is down for everyone", "interrupt": "yes"}`+"\n")
+	_, out, errs := run(t, "rules", "eval", intOnly, "--config", cfg, "--format", "json")
+	var res struct {
+		Urgency    map[string]any
+		Category   map[string]any
+		Interrupt  map[string]any
+		Categories []string
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s%s", err, out, errs)
+	}
+	if a, ok := res.Urgency["accuracy"]; !ok || a != nil || res.Category["accuracy"] != nil || res.Interrupt["accuracy"] != 1.0 {
+		t.Errorf("urgency %v, category %v, interrupt %v: want accuracy null where n is 0", res.Urgency, res.Category, res.Interrupt)
+	}
+	if res.Categories == nil || !strings.Contains(out, `"categories": []`) {
+		t.Errorf("categories null:\n%s", out)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/internal/typo"
 	"github.com/sprintguard/sprintguard/learn"
+	"github.com/sprintguard/sprintguard/replay"
 	"github.com/sprintguard/sprintguard/slackexport"
 )
 
@@ -24,10 +25,11 @@ type labelMiss struct {
 
 // explainMisses says, for each label, why it matched no request: a
 // channel the export lacks (and the one it may mean), a ts at which the
-// channel has no message, or a message the replay made no request of. The
+// channel has no message, or why the replay res made no request of the
+// message (as its summary counts it: a team member's, a bot's). The
 // export's messages are walked only for the labels' channels, and only
 // when a label names a channel the export has.
-func explainMisses(exp *slackexport.Export, ls []learn.FileLabel) ([]labelMiss, error) {
+func explainMisses(exp *slackexport.Export, res *replay.Result, ls []learn.FileLabel) ([]labelMiss, error) {
 	byName := map[string]slackexport.Channel{}
 	var names []string
 	for _, ch := range exp.Channels {
@@ -69,7 +71,10 @@ func explainMisses(exp *slackexport.Export, ls []learn.FileLabel) ([]labelMiss, 
 			out[i].mistake, out[i].reason = true, fmt.Sprintf("no message at ts %s in #%s", l.TS, ch.Name)
 			continue
 		}
-		out[i].reason = fmt.Sprintf("the replay made no request of the message at ts %s in #%s (a bot's, a thread reply, chatter, or a channel no team watches)", l.TS, ch.Name)
+		out[i].reason = fmt.Sprintf("the replay made no request of the message at ts %s in #%s", l.TS, ch.Name)
+		if why := res.SkipReason(ch.ID, l.TS); why != "" {
+			out[i].reason = fmt.Sprintf("the replay skipped the message at ts %s in #%s: %s", l.TS, ch.Name, why)
+		}
 	}
 	return out, nil
 }
@@ -79,11 +84,11 @@ func explainMisses(exp *slackexport.Export, ls []learn.FileLabel) ([]labelMiss, 
 // how many more. With all false only the file's mistakes are listed: a
 // label of another team's message is no mistake when one team is asked
 // about.
-func reportMisses(env Env, exp *slackexport.Export, file string, total int, unmatched []learn.FileLabel, all bool) {
+func reportMisses(env Env, exp *slackexport.Export, res *replay.Result, file string, total int, unmatched []learn.FileLabel, all bool) {
 	if len(unmatched) == 0 {
 		return
 	}
-	misses, err := explainMisses(exp, unmatched)
+	misses, err := explainMisses(exp, res, unmatched)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "warning: %d of %s in %s match no request of the replay (%v)\n", len(unmatched), plural.Count(total, "label"), file, err)
 		return

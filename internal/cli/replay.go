@@ -57,7 +57,7 @@ func runReplay(ctx context.Context, env Env, args []string) int {
 	opt := replay.Options{Settings: st, DB: *dbFile}
 	var ls []learn.FileLabel
 	if lr != nil {
-		ls, opt.Keep, err = replayLabels(st, *labels, lr)
+		ls, err = replayLabels(&opt, *labels, lr)
 		lr.Close()
 		if err != nil {
 			return fail(env, err)

@@ -39,3 +39,17 @@ func TestSuggestWithTheEmbeddedExample(t *testing.T) {
 		}
 	}
 }
+
+// TestZipExportLabelsUnderTopFolder: labels kept in an export re-zipped
+// from its folder are named by their path inside the zip, so that their
+// FILE:LINE points at the file.
+func TestZipExportLabelsUnderTopFolder(t *testing.T) {
+	z := ziptest.Dir(t, repo("examples", "slack-export"), "top", nil)
+	code, out, errs := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", z)
+	if code != ExitOK {
+		t.Fatalf("replay: exit %d: %s", code, errs)
+	}
+	if want := "Rules against the labels in " + filepath.Join(z, "top", "labels.jsonl"); !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}

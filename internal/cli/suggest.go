@@ -494,7 +494,7 @@ func openLabels(export, labels string, exp *slackexport.Export) (name string, r 
 	}
 	if f, err := exp.OpenFile("labels.jsonl"); err == nil {
 		if fi, err := f.Stat(); err == nil && !fi.IsDir() {
-			return filepath.Join(export, "labels.jsonl"), f, nil
+			return filepath.Join(export, exp.Path("labels.jsonl")), f, nil
 		}
 		f.Close()
 	}
@@ -526,11 +526,12 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 		return nil, fmt.Errorf("no labels file for %s: put labels.jsonl in it (or %s.labels.jsonl beside it), or pass --labels FILE", export, strings.TrimSuffix(export, ".zip"))
 	}
 	defer r.Close()
-	ls, keep, err := replayLabels(st, labels, r)
+	opt := replay.Options{Settings: st}
+	ls, err := replayLabels(&opt, labels, r)
 	if err != nil {
 		return nil, err
 	}
-	res, err := replay.Run(ctx, exp, replay.Options{Settings: st, Keep: keep})
+	res, err := replay.Run(ctx, exp, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -545,10 +546,12 @@ func exportHistory(ctx context.Context, env Env, st *triage.Settings, export, la
 	return ex, nil
 }
 
-// replayLabels reads the labels file of a replay of st's teams, and
-// returns with it what the replay must keep whole for them: the requests
-// made from the messages it names, by channel id or name.
-func replayLabels(st *triage.Settings, labels string, r io.Reader) ([]learn.FileLabel, func(*triage.Request) bool, error) {
+// replayLabels reads the labels file of a replay of opt.Settings' teams,
+// and sets in opt what the replay must keep for them: the requests made
+// from the messages it names, by channel id or name, whole (opt.Keep),
+// and why each of those messages that made none was skipped (opt.Named).
+func replayLabels(opt *replay.Options, labels string, r io.Reader) ([]learn.FileLabel, error) {
+	st := opt.Settings
 	var cats []string
 	for _, t := range st.Teams {
 		cats = append(cats, t.Rules.Categories()...)
@@ -558,7 +561,7 @@ func replayLabels(st *triage.Settings, labels string, r io.Reader) ([]learn.File
 	cats = slices.Compact(cats)
 	ls, err := learn.ReadMessageLabelsFrom(labels, r, cats)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// A duration is hours; with no team counting hours it could only be
 	// dropped, so it is the file's mistake. With teams of both units, the
@@ -566,7 +569,7 @@ func replayLabels(st *triage.Settings, labels string, r io.Reader) ([]learn.File
 	if !slices.ContainsFunc(st.Teams, func(t *triage.Team) bool { return t.Budget.Unit == "hours" }) {
 		for _, l := range ls {
 			if l.Hours {
-				return nil, nil, fmt.Errorf("%s: time_spent is a duration, but the teams count points, not hours: write the points, e.g. 3", l.Where)
+				return nil, fmt.Errorf("%s: time_spent is a duration, but the teams count points, not hours: write the points, e.g. 3", l.Where)
 			}
 		}
 	}
@@ -574,10 +577,11 @@ func replayLabels(st *triage.Settings, labels string, r io.Reader) ([]learn.File
 	for _, l := range ls {
 		named[[2]string{strings.TrimPrefix(l.Channel, "#"), l.TS}] = true
 	}
-	keep := func(r *triage.Request) bool {
-		return r.TS != "" && (named[[2]string{r.Channel, r.TS}] || r.ChannelName != "" && named[[2]string{r.ChannelName, r.TS}])
+	opt.Named = func(channel, channelName, ts string) bool {
+		return ts != "" && (named[[2]string{channel, ts}] || channelName != "" && named[[2]string{channelName, ts}])
 	}
-	return ls, keep, nil
+	opt.Keep = func(r *triage.Request) bool { return opt.Named(r.Channel, r.ChannelName, r.TS) }
+	return ls, nil
 }
 
 // labelReplay joins a labels file with the requests a replay of exp made,
@@ -605,7 +609,7 @@ func labelReplay(env Env, exp *slackexport.Export, res *replay.Result, ls []lear
 			unmatched = append(unmatched, l)
 		}
 	}
-	reportMisses(env, exp, labels, len(ls), unmatched, team == "")
+	reportMisses(env, exp, res, labels, len(ls), unmatched, team == "")
 	return all, byTeam
 }
 
