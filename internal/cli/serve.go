@@ -141,7 +141,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 
 	svc.DedupeTTL = cfg.Storage.DedupeTTL
-	svc.Finder = learn.NewFinder(db)
+	finder := learn.NewFinder(db)
+	svc.Finder = finder
+	background.Go(indexSimilar(ctx, finder, health, log))
 	m := metrics.New(db, svc.Settings, env.Now, Version, Commit)
 	api := slackClient(cfg.Slack)
 	gw := bot.NewGateway(api, log)
@@ -497,5 +499,37 @@ func purgeLoop(ctx context.Context, db serveStore, retention time.Duration, now 
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// similarLoader builds the similar-request indexes (learn.Finder.Load).
+type similarLoader interface {
+	Load(ctx context.Context) error
+}
+
+// indexSimilar makes /readyz say not ready until the similar-request
+// indexes are built, and returns the function that builds them, to run
+// in the background beside the rest of the startup. Built on the first
+// lookup instead, the walk of every stored request took the CPU from the
+// acks of Slack's first events (issue 12). A build that fails is logged
+// and readiness no longer waits for it: the first lookup tries again.
+func indexSimilar(ctx context.Context, f similarLoader, health *readiness, log *slog.Logger) func() {
+	var built atomic.Bool
+	health.add("similar requests", func() error {
+		if !built.Load() {
+			return errors.New("indexing the stored requests")
+		}
+		return nil
+	})
+	return func() {
+		defer built.Store(true)
+		start := time.Now()
+		if err := f.Load(ctx); err != nil {
+			if ctx.Err() == nil {
+				log.Error("index the stored requests for similar-request lookups", "err", err)
+			}
+			return
+		}
+		log.Info("indexed the stored requests for similar-request lookups", "took", time.Since(start).Round(time.Millisecond).String())
 	}
 }
