@@ -143,7 +143,8 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	svc.DedupeTTL = cfg.Storage.DedupeTTL
 	finder := learn.NewFinder(db)
 	svc.Finder = finder
-	background.Go(indexSimilar(ctx, finder, health, log))
+	buildIndex, indexed := indexSimilar(ctx, finder, health, log)
+	background.Go(buildIndex)
 	m := metrics.New(db, svc.Settings, env.Now, Version, Commit)
 	api := slackClient(cfg.Slack)
 	gw := bot.NewGateway(api, log)
@@ -229,6 +230,13 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	tr.routes(mux, svc)
 	if cfg.Slack.Mode == config.ModeSocket {
 		background.Go(func() {
+			// Socket Mode's events come whatever /readyz says: the
+			// socket opens once they would meet a built index.
+			select {
+			case <-indexed:
+			case <-ctx.Done():
+				return
+			}
 			reportErr(errc, bt.RunSocket(ctx, api, bot.SocketOptions{Up: health.socketUp.Store, Reconnect: m.SocketReconnect}))
 		})
 	}
@@ -509,20 +517,23 @@ type similarLoader interface {
 
 // indexSimilar makes /readyz say not ready until the similar-request
 // indexes are built, and returns the function that builds them, to run
-// in the background beside the rest of the startup. Built on the first
-// lookup instead, the walk of every stored request took the CPU from the
-// acks of Slack's first events (issue 12). A build that fails is logged
-// and readiness no longer waits for it: the first lookup tries again.
-func indexSimilar(ctx context.Context, f similarLoader, health *readiness, log *slog.Logger) func() {
-	var built atomic.Bool
+// in the background beside the rest of the startup, and a channel closed
+// once it has returned. Built on the first lookup instead, the walk of
+// every stored request took the CPU from the acks of Slack's first events
+// (issue 12). A build that fails is logged and readiness no longer waits
+// for it: the first lookup tries again.
+func indexSimilar(ctx context.Context, f similarLoader, health *readiness, log *slog.Logger) (build func(), done <-chan struct{}) {
+	built := make(chan struct{})
 	health.add("similar requests", func() error {
-		if !built.Load() {
+		select {
+		case <-built:
+			return nil
+		default:
 			return errors.New("indexing the stored requests")
 		}
-		return nil
 	})
 	return func() {
-		defer built.Store(true)
+		defer close(built)
 		start := time.Now()
 		if err := f.Load(ctx); err != nil {
 			if ctx.Err() == nil {
@@ -531,5 +542,5 @@ func indexSimilar(ctx context.Context, f similarLoader, health *readiness, log *
 			return
 		}
 		log.Info("indexed the stored requests for similar-request lookups", "took", time.Since(start).Round(time.Millisecond).String())
-	}
+	}, built
 }

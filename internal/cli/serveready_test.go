@@ -54,7 +54,8 @@ func (g *gatedLoader) Load(ctx context.Context) error {
 // TestNotReadyWhileIndexing holds the similar-request index's build and
 // asks /readyz's checks meanwhile: not ready, saying why, until the build
 // ends, whether it succeeds or fails (the first lookup then tries again,
-// and a replica that never said ready would never get traffic). Ready
+// and a replica that never said ready would never get traffic); the
+// channel that holds back Socket Mode's connection closes then too. Ready
 // during the build, serve took Slack's first events while it walked every
 // stored request, and their acks' p99 was 4 to 15 times the empty store's
 // (issue 12).
@@ -65,7 +66,7 @@ func TestNotReadyWhileIndexing(t *testing.T) {
 		health.authed.Store(true)
 		health.serving.Store(true)
 		l := &gatedLoader{release: make(chan struct{}), err: fail}
-		build := indexSimilar(context.Background(), l, health, slog.New(slog.DiscardHandler))
+		build, built := indexSimilar(context.Background(), l, health, slog.New(slog.DiscardHandler))
 		done := make(chan struct{})
 		go func() {
 			build()
@@ -74,8 +75,14 @@ func TestNotReadyWhileIndexing(t *testing.T) {
 		if got := health.problem(); !strings.HasPrefix(got, "similar requests: ") {
 			t.Errorf("while indexing (build error %v): /readyz says %q, want not ready for the similar requests", fail, got)
 		}
+		select {
+		case <-built:
+			t.Fatal("the build's channel closed before the build ended")
+		default:
+		}
 		close(l.release)
 		<-done
+		<-built
 		if got := health.problem(); got != "" {
 			t.Errorf("once indexed (build error %v): /readyz says %q, want ready", fail, got)
 		}
