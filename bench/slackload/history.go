@@ -26,6 +26,8 @@ type historyRun struct {
 	drained    time.Duration // from the first event to every request made and the outbox quiet
 	cpu        time.Duration // serve's CPU from the first event to drained: robust where wall times are not
 	rss, hwm   int64         // serve's resident and peak resident memory, in KiB, once drained
+	anon       int64         // of rss, the anonymous memory (the heap), without the store's mapped file
+	heap       float64       // the most heap in use the drain's scrapes saw, in bytes: live data and garbage, not the collector's headroom
 	errs, sent int
 }
 
@@ -67,8 +69,8 @@ func runHistory(ctx context.Context, o options, bin string, key []byte, dir stri
 				return 1, fmt.Errorf("round %d, history %t: %w", round, full, err)
 			}
 			runs[full] = append(runs[full], r)
-			fmt.Printf("round %d %-14s ready %6.0f ms  acks %s  drained %5.2f s  CPU %4.2f s  RSS %d MiB (peak %d MiB)  errors %d of %d\n",
-				round, variantName(full, o.history), msOf(r.ready), r.acks, r.drained.Seconds(), r.cpu.Seconds(), r.rss>>10, r.hwm>>10, r.errs, r.sent)
+			fmt.Printf("round %d %-14s ready %6.0f ms  acks %s  drained %5.2f s  CPU %4.2f s  heap %.0f MiB  RSS %d MiB (peak %d, anonymous %d)  errors %d of %d\n",
+				round, variantName(full, o.history), msOf(r.ready), r.acks, r.drained.Seconds(), r.cpu.Seconds(), r.heap/(1<<20), r.rss>>10, r.hwm>>10, r.anon>>10, r.errs, r.sent)
 			if ctx.Err() != nil {
 				return 1, ctx.Err()
 			}
@@ -94,7 +96,9 @@ func runHistory(ctx context.Context, o options, bin string, key []byte, dir stri
 		{"start to ready (ms)", func(r historyRun) float64 { return msOf(r.ready) }},
 		{"drained (s)", func(r historyRun) float64 { return r.drained.Seconds() }},
 		{"serve CPU, events (s)", func(r historyRun) float64 { return r.cpu.Seconds() }},
+		{"heap in use (MiB)", func(r historyRun) float64 { return r.heap / (1 << 20) }},
 		{"peak RSS (MiB)", func(r historyRun) float64 { return float64(r.hwm >> 10) }},
+		{"anonymous RSS (MiB)", func(r historyRun) float64 { return float64(r.anon >> 10) }},
 	} {
 		e, h := pick(false, m.f), pick(true, m.f)
 		fmt.Printf("figure %-24s empty %9.2f  history %9.2f  %6.2f×\n", m.name, e, h, h/max(e, 1e-9))
@@ -139,7 +143,9 @@ func historyOnce(ctx context.Context, o options, bin string, key []byte, rdir st
 	r.drained = dr.at.Sub(out.start)
 	cpu1, _ := env.serve.cpuTime()
 	r.cpu = cpu1 - cpu0
-	r.rss, r.hwm = procStatus(env.serve.cmd.Process.Pid, "VmRSS:"), procStatus(env.serve.cmd.Process.Pid, "VmHWM:")
+	r.heap = dr.peakHeap
+	pid := env.serve.cmd.Process.Pid
+	r.rss, r.hwm, r.anon = procStatus(pid, "VmRSS:"), procStatus(pid, "VmHWM:"), procStatus(pid, "RssAnon:")
 	if err := env.serve.stop(30 * time.Second); err != nil {
 		return r, err
 	}
