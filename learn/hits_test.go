@@ -23,11 +23,11 @@ func (s wholeReads) View(fn func(triage.Tx) error) error {
 	return s.DB.View(func(tx triage.Tx) error { return fn(plainTx{tx}) })
 }
 
-// TestFinderReadsHitsAsEitherStoreOffers finds the same similar requests
-// and estimate through the bbolt store's light read of a hit and through
-// the whole read other stores offer, with resolved, open and assigned
-// hits among them.
-func TestFinderReadsHitsAsEitherStoreOffers(t *testing.T) {
+// vpnAsked is a world with four requests about an expired VPN
+// certificate, three of them resolved with the time spent, and a fifth
+// like them, which it returns.
+func vpnAsked(t *testing.T) (*world, *triage.Request) {
+	t.Helper()
 	w := newWorld(t, true)
 	for i, spent := range []float64{4, 1, 2, 3} {
 		r := w.ask(t, fmt.Sprintf("VPN certificate expired on laptop %d", i))
@@ -35,7 +35,15 @@ func TestFinderReadsHitsAsEitherStoreOffers(t *testing.T) {
 			w.resolve(t, r.ID, spent)
 		}
 	}
-	r := w.ask(t, "my VPN certificate expired")
+	return w, w.ask(t, "my VPN certificate expired")
+}
+
+// TestFinderReadsHitsAsEitherStoreOffers finds the same similar requests
+// and estimate through the bbolt store's light read of a hit and through
+// the whole read other stores offer, with resolved, open and assigned
+// hits among them.
+func TestFinderReadsHitsAsEitherStoreOffers(t *testing.T) {
+	w, r := vpnAsked(t)
 	got, err := learn.NewFinder(w.db).Find(context.Background(), r)
 	if err != nil {
 		t.Fatal(err)
@@ -57,15 +65,7 @@ func TestFinderReadsHitsAsEitherStoreOffers(t *testing.T) {
 // through the whole requests other stores offer, and finds what a Finder
 // that built it on its first lookup finds.
 func TestFinderLoadsAsEitherStoreOffers(t *testing.T) {
-	w := newWorld(t, true)
-	for i, spent := range []float64{4, 1, 2, 3} {
-		r := w.ask(t, fmt.Sprintf("VPN certificate expired on laptop %d", i))
-		if i < 3 {
-			w.resolve(t, r.ID, spent)
-		}
-	}
-	w.ask(t, "the printer on floor 2 is jammed")
-	r := w.ask(t, "my VPN certificate expired")
+	w, r := vpnAsked(t)
 	want, err := learn.NewFinder(w.db).Find(context.Background(), r)
 	if err != nil {
 		t.Fatal(err)
@@ -116,12 +116,7 @@ func (tx failingTx) Requests(team string, from, to time.Time, fn func(*triage.Re
 // the lookup walks the requests again, and finds what a Finder that never
 // failed finds.
 func TestFinderLoadFailsWhole(t *testing.T) {
-	w := newWorld(t, true)
-	for i, spent := range []float64{4, 1, 2, 3} {
-		r := w.ask(t, fmt.Sprintf("VPN certificate expired on laptop %d", i))
-		w.resolve(t, r.ID, spent)
-	}
-	r := w.ask(t, "my VPN certificate expired")
+	w, r := vpnAsked(t)
 	want, err := learn.NewFinder(wholeReads{w.db}).Find(context.Background(), r)
 	if err != nil {
 		t.Fatal(err)
