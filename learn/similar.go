@@ -49,8 +49,9 @@ var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 // first lookup: serve calls it at startup and says it is not ready until
 // it returns, so that Slack's first events meet a built index instead of
 // sharing the CPU with a walk of the whole store (issue 12: with 100k
-// stored requests, the walk on the first lookup made the acks' p99 4 to
-// 15 times the empty store's). It does nothing once an index is built.
+// stored requests, the walk on the first lookup took 0.6 s of CPU, nearly
+// half of serve's while its first 300 events were acked). It does
+// nothing once an index is built.
 func (f *Finder) Load(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -83,9 +83,8 @@ func decodeText(v []byte) (*triage.Request, error) {
 // RequestText returns of it, SimilarDone aside. It decodes none whole and
 // keeps none in the cache: it is the similar-request index's build at
 // startup (learn.Finder.Load), which reads every request once, and
-// through Requests it decoded each whole, a third of the build's CPU and
-// most of its garbage. fn must not write; an error from it ends the walk
-// and is returned.
+// through Requests it decoded each whole, a third of the build's CPU.
+// fn must not write; an error from it ends the walk and is returned.
 func (t *tx) RequestTexts(fn func(*triage.Request) error) error {
 	return t.bucket(bucketRequests).ForEach(func(k, v []byte) error {
 		r, err := decodeText(v)
