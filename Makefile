@@ -49,6 +49,7 @@ bench: build
 	$(GO) run ./bench/learn
 	$(GO) run ./bench/slackload -bin $(BIN)
 	$(GO) run ./bench/slackload -bin $(BIN) -replicas
+	$(GO) run ./bench/slackload -bin $(BIN) -history 100000 -rate 100
 	$(GO) run ./bench/classify -bin $(BIN)
 
 # Every row of docs/performance.md's table in one run, printed together at

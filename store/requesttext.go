@@ -78,3 +78,19 @@ func decodeText(v []byte) (*triage.Request, error) {
 	return &triage.Request{ID: rt.ID, Team: rt.Team, Summary: rt.Summary, Details: rt.Details, Purged: rt.Purged,
 		SimilarDone: rt.SimilarDone, HasActual: rt.HasActual}, nil
 }
+
+// RequestTexts calls fn for every request, in id order, with only what
+// RequestText returns of it, SimilarDone aside. It decodes none whole and
+// keeps none in the cache: it is the similar-request index's build at
+// startup (learn.Finder.Load), which reads every request once, and
+// through Requests it decoded each whole, a third of the build's CPU.
+// fn must not write; an error from it ends the walk and is returned.
+func (t *tx) RequestTexts(fn func(*triage.Request) error) error {
+	return t.bucket(bucketRequests).ForEach(func(k, v []byte) error {
+		r, err := decodeText(v)
+		if err != nil {
+			return fmt.Errorf("decode request %d: %w", decodeID(k), err)
+		}
+		return fn(r)
+	})
+}

@@ -144,3 +144,35 @@ func cached(c *requestCache, id int64) bool {
 	}
 	return ok
 }
+
+// TestRequestTextsWalksEveryText walks the requests' texts as the
+// similar-request index's build does: every request once, in id order,
+// as RequestText reads it but for SimilarDone, a purged one included.
+func TestRequestTextsWalksEveryText(t *testing.T) {
+	s := openTest(t, Options{})
+	long := testRequest(1, "platform", t0)
+	long.Details = "the deploy of checkout is stuck\nsince 9:40"
+	long.Actual, long.HasActual = 2, true
+	purged := testRequest(2, "data", t0)
+	purged.Summary, purged.Purged = "", true
+	put(t, s, testRequest(3, "data", t0), long, purged)
+	s.View(func(v triage.Tx) error {
+		var got []*triage.Request
+		if err := v.(*tx).RequestTexts(func(r *triage.Request) error { got = append(got, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 {
+			t.Fatalf("RequestTexts walked %d requests, want 3", len(got))
+		}
+		for i, r := range got {
+			want, err := triage.RequestText(v, int64(i+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(r, want) {
+				t.Errorf("RequestTexts' request %d = %+v, want %+v", i+1, r, want)
+			}
+		}
+		return nil
+	})
+}

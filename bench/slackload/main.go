@@ -83,6 +83,7 @@ type options struct {
 	keep, bolt                        bool
 	replicas                          bool
 	rounds                            int
+	history, historyEvents            int
 	outbox                            bool
 	burstEvents                       int64
 	cpuprofile, memprofile            string
@@ -115,7 +116,9 @@ func main() {
 	flag.StringVar(&o.profilePhase, "profile-phase", "all", "what -cpuprofile and -memprofile cover: all (serve's whole run), sustained, max or drain (that phase only; drain is from the max phase's end to the last request fully processed, marked by SIGUSR1 and SIGUSR2: the binary must be built from a tree that has cmd/sprintguard/profile.go's window, or the signal ends it)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (config, store, serve.log)")
 	flag.BoolVar(&o.replicas, "replicas", false, "instead: the durable ack rate of 2 serve replicas on a throw-away PostgreSQL cluster against 1 serve on bbolt, -max-duration each, -rounds times (issue 15)")
-	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the -replicas mode; its figures are the medians")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the -replicas and -history modes; their figures are the medians")
+	flag.IntVar(&o.history, "history", 0, "instead: serve's ack latency, start to ready and RSS on an empty store against one holding this many resolved requests, alternated, -rounds times, -history-events at -rate each time (issue 12)")
+	flag.IntVar(&o.historyEvents, "history-events", 300, "events per start of serve in the -history mode")
 	flag.Parse()
 	if o.profilePhase != "all" && o.profilePhase != "max" && o.profilePhase != "sustained" && o.profilePhase != "drain" {
 		fmt.Fprintln(os.Stderr, "bench slackload: -profile-phase is all, sustained, max or drain")
@@ -167,6 +170,9 @@ func run(ctx context.Context, o options) (code int, err error) {
 	key := []byte(hex.EncodeToString(secret))
 	if o.replicas {
 		return runReplicas(ctx, o, bin, key, dir)
+	}
+	if o.history > 0 {
+		return runHistory(ctx, o, bin, key, dir)
 	}
 
 	profile, err := profileVars(o)

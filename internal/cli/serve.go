@@ -141,7 +141,10 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 
 	svc.DedupeTTL = cfg.Storage.DedupeTTL
-	svc.Finder = learn.NewFinder(db)
+	finder := learn.NewFinder(db)
+	svc.Finder = finder
+	buildIndex, indexed := indexSimilar(ctx, finder, health, log)
+	background.Go(buildIndex)
 	m := metrics.New(db, svc.Settings, env.Now, Version, Commit)
 	api := slackClient(cfg.Slack)
 	gw := bot.NewGateway(api, log)
@@ -227,6 +230,13 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	tr.routes(mux, svc)
 	if cfg.Slack.Mode == config.ModeSocket {
 		background.Go(func() {
+			// Socket Mode's events come whatever /readyz says: the
+			// socket opens once they would meet a built index.
+			select {
+			case <-indexed:
+			case <-ctx.Done():
+				return
+			}
 			reportErr(errc, bt.RunSocket(ctx, api, bot.SocketOptions{Up: health.socketUp.Store, Reconnect: m.SocketReconnect}))
 		})
 	}
@@ -498,4 +508,39 @@ func purgeLoop(ctx context.Context, db serveStore, retention time.Duration, now 
 		case <-t.C:
 		}
 	}
+}
+
+// similarLoader builds the similar-request indexes (learn.Finder.Load).
+type similarLoader interface {
+	Load(ctx context.Context) error
+}
+
+// indexSimilar makes /readyz say not ready until the similar-request
+// indexes are built, and returns the function that builds them, to run
+// in the background beside the rest of the startup, and a channel closed
+// once it has returned. Built on the first lookup instead, the walk of
+// every stored request took the CPU from the acks of Slack's first events
+// (issue 12). A build that fails is logged and readiness no longer waits
+// for it: the first lookup tries again.
+func indexSimilar(ctx context.Context, f similarLoader, health *readiness, log *slog.Logger) (build func(), done <-chan struct{}) {
+	built := make(chan struct{})
+	health.add("similar requests", func() error {
+		select {
+		case <-built:
+			return nil
+		default:
+			return errors.New("indexing the stored requests")
+		}
+	})
+	return func() {
+		defer close(built)
+		start := time.Now()
+		if err := f.Load(ctx); err != nil {
+			if ctx.Err() == nil {
+				log.Error("index the stored requests for similar-request lookups", "err", err)
+			}
+			return
+		}
+		log.Info("indexed the stored requests for similar-request lookups", "took", time.Since(start).Round(time.Millisecond).String())
+	}, built
 }
