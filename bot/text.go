@@ -3,7 +3,6 @@ package bot
 import (
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/slack-go/slack"
 
@@ -37,8 +36,8 @@ func wordless(text string) bool {
 	if strings.TrimSpace(t.Code) != "" {
 		return false
 	}
-	for _, w := range strings.FieldsFunc(t.Prose, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
-		if !greetings[strings.ToLower(w)] {
+	for _, w := range classifier.SplitWords(t.Prose) {
+		if !greetings[w] {
 			return false
 		}
 	}

@@ -189,16 +189,7 @@ func TestASecondResolveCorrectsTheTimeSpent(t *testing.T) {
 	h := newHarness(t)
 	h.event("Ev1", h.message(dataHelp, outsider, "the spark cluster is stuck on a job", h.ts(), ""))
 	r := h.ticketed(1)[0]
-	id := strconv.FormatInt(r.ID, 10)
-	resolve := func(n int, spent string) {
-		h.click(r.Assignee, h.fake.DM(r.Assignee), "1", slack.BlockAction{ActionID: render.ActionResolve, Value: id})
-		v := openedView(t, h.fake.WaitCalls(t, "views.open", n, 30*time.Second)[n-1].JSON)
-		sub := submission(t, v, r.Assignee, map[string]string{"spent": spent})
-		sub["trigger_id"] = "trig-resolve-" + strconv.Itoa(n)
-		h.interact(sub)
-		h.interact(sub) // Slack's retry
-		h.settled()
-	}
+	resolve := func(n int, spent string) { resolveWith(t, h, r, n, spent) }
 	resolve(1, "2")
 	resolve(2, "6")
 	got := h.requests()[0]

@@ -2,7 +2,6 @@ package learn
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/sprintguard/sprintguard/classifier"
 )
@@ -30,10 +29,7 @@ var stopwords = func() map[string]bool {
 // lower-cased words of letters and digits, keeping stopwords in place so
 // that phrases are only ever built from adjacent words.
 func words(text string) []string {
-	prose := classifier.Normalize(text).Prose
-	return strings.FieldsFunc(strings.ToLower(prose), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	})
+	return classifier.SplitWords(classifier.Normalize(text).Prose)
 }
 
 // terms returns the words of text that say something: no stopwords, no
