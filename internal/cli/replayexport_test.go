@@ -11,6 +11,9 @@ import (
 // TestZipExportLabelsInside: the labels.jsonl of an export zipped whole is
 // read from inside the zip, by replay and by rules suggest.
 func TestZipExportLabelsInside(t *testing.T) {
+	// A replay of the whole example export: it runs beside the package's
+	// waiting tests, which leave the CPUs idle, not after them.
+	t.Parallel()
 	z := ziptest.Dir(t, repo("examples", "slack-export"), "", nil)
 	code, out, errs := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", z)
 	if code != ExitOK {
@@ -29,6 +32,9 @@ func TestZipExportLabelsInside(t *testing.T) {
 // works on the embedded example and diffs its rules as the repository
 // holds them, instead of failing after the analysis.
 func TestSuggestWithTheEmbeddedExample(t *testing.T) {
+	// A replay of the whole example export: it runs beside the package's
+	// waiting tests, which leave the CPUs idle, not after them.
+	t.Parallel()
 	code, out, errs := run(t, "rules", "suggest", "--export", repo("examples", "slack-export"), "--team", "platform")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s\n%s", code, errs, out)
@@ -44,6 +50,9 @@ func TestSuggestWithTheEmbeddedExample(t *testing.T) {
 // from its folder are named by their path inside the zip, so that their
 // FILE:LINE points at the file.
 func TestZipExportLabelsUnderTopFolder(t *testing.T) {
+	// A replay of the whole example export: it runs beside the package's
+	// waiting tests, which leave the CPUs idle, not after them.
+	t.Parallel()
 	z := ziptest.Dir(t, repo("examples", "slack-export"), "top", nil)
 	code, out, errs := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", z)
 	if code != ExitOK {
