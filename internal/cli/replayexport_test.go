@@ -8,23 +8,30 @@ import (
 	"github.com/sprintguard/sprintguard/internal/ziptest"
 )
 
-// TestZipExportLabelsInside: the labels.jsonl of an export zipped whole is
-// read from inside the zip, by replay and by rules suggest.
+// TestZipExportLabelsInside: the labels.jsonl of an export zipped whole,
+// at the zip's root or under its single top folder, is read from inside
+// the zip by replay, and named by its path there so that its FILE:LINE
+// points at the file; rules suggest reads it too.
 func TestZipExportLabelsInside(t *testing.T) {
 	// A replay of the whole example export: it runs beside the package's
 	// waiting tests, which leave the CPUs idle, not after them.
 	t.Parallel()
-	z := ziptest.Dir(t, repo("examples", "slack-export"), "", nil)
-	code, out, errs := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", z)
-	if code != ExitOK {
-		t.Fatalf("replay: exit %d: %s", code, errs)
-	}
-	if !strings.Contains(out, "Rules against the labels in "+filepath.Join(z, "labels.jsonl")) {
-		t.Errorf("replay of the zip has no eval section for the labels inside it:\n%s", out)
-	}
-	code, out, errs = run(t, "rules", "suggest", "--config", repo("examples", "sprintguard.yaml"), "--export", z, "--team", "platform")
-	if code != ExitOK || !strings.Contains(out, "labelled requests") {
-		t.Errorf("rules suggest on the zip: exit %d, stderr %s\n%s", code, errs, out)
+	for _, top := range []string{"", "top"} {
+		z := ziptest.Dir(t, repo("examples", "slack-export"), top, nil)
+		code, out, errs := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", z)
+		if code != ExitOK {
+			t.Fatalf("replay of the zip with labels under %q: exit %d: %s", top, code, errs)
+		}
+		if want := "Rules against the labels in " + filepath.Join(z, top, "labels.jsonl"); !strings.Contains(out, want) {
+			t.Errorf("replay of the zip with labels under %q lacks %q:\n%s", top, want, out)
+		}
+		if top != "" {
+			continue
+		}
+		code, out, errs = run(t, "rules", "suggest", "--config", repo("examples", "sprintguard.yaml"), "--export", z, "--team", "platform")
+		if code != ExitOK || !strings.Contains(out, "labelled requests") {
+			t.Errorf("rules suggest on the zip: exit %d, stderr %s\n%s", code, errs, out)
+		}
 	}
 }
 
@@ -43,22 +50,5 @@ func TestSuggestWithTheEmbeddedExample(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in:\n%s", want, out)
 		}
-	}
-}
-
-// TestZipExportLabelsUnderTopFolder: labels kept in an export re-zipped
-// from its folder are named by their path inside the zip, so that their
-// FILE:LINE points at the file.
-func TestZipExportLabelsUnderTopFolder(t *testing.T) {
-	// A replay of the whole example export: it runs beside the package's
-	// waiting tests, which leave the CPUs idle, not after them.
-	t.Parallel()
-	z := ziptest.Dir(t, repo("examples", "slack-export"), "top", nil)
-	code, out, errs := run(t, "replay", "--config", repo("examples", "sprintguard.yaml"), "--export", z)
-	if code != ExitOK {
-		t.Fatalf("replay: exit %d: %s", code, errs)
-	}
-	if want := "Rules against the labels in " + filepath.Join(z, "top", "labels.jsonl"); !strings.Contains(out, want) {
-		t.Errorf("output lacks %q:\n%s", want, out)
 	}
 }
