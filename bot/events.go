@@ -146,9 +146,7 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		return b.onMessageGone(ctx, ev.Channel, ev.DeletedTS)
 	}
 	st := b.svc.Settings()
-	if strings.TrimSpace(ev.Text) == "" {
-		ev.Text = fileText(ev)
-	}
+	ev.Text = messageText(ev)
 	if ev.ChannelType == "im" {
 		if ev.BotID != "" || isReply(ev) {
 			return nil
@@ -226,9 +224,13 @@ func threadOf(ev *event) string {
 	return ev.TS
 }
 
-// fileText is the text a message that shares files with no words stands
-// for: the first file's title, or else its name; "" when none has either.
-func fileText(ev *event) string {
+// messageText is the text a message stands for: its own, or for one that
+// shares files with no words, the first file's title, or else its name;
+// "" when it has none of them.
+func messageText(ev *event) string {
+	if strings.TrimSpace(ev.Text) != "" {
+		return ev.Text
+	}
 	for _, f := range ev.Files {
 		if t := strings.TrimSpace(f.Title); t != "" {
 			return t

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/sprintguard/sprintguard/bot/render"
@@ -97,9 +96,7 @@ func (b *Bot) asNow(ctx context.Context, ev *event) (bool, error) {
 	}
 	if cur.Text != ev.Text {
 		ev.Text = cur.Text
-		if strings.TrimSpace(ev.Text) == "" {
-			ev.Text = fileText(ev)
-		}
+		ev.Text = messageText(ev)
 	}
 	return true, nil
 }
@@ -148,7 +145,7 @@ func queueWithdrawn(tx triage.Tx, channel, ts string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	return enqueue(tx, &triage.Job{Kind: JobWithdrawn, Key: "withdrawn:" + channel + ":" + ts, Payload: payload}, now, now)
+	return enqueue(tx, &triage.Job{Kind: JobWithdrawn, Key: withdrawnKey(channel, ts), Payload: payload}, now, now)
 }
 
 // withdrawnJob edits the posts that asked for a ticket for a deleted

@@ -440,8 +440,8 @@ func estimateOff(a learn.Agreement) string {
 // a fresh install's, an empty history, and a note on stderr says where it
 // was looked for (see unwritten).
 //
-// A non-nil decided gets, for every team (or team), how many requests each
-// rule decided, labelled or not.
+// A non-nil decided gets, for team's requests (every team's when team is
+// ""), how many requests each rule decided, labelled or not.
 func storeHistory(ctx context.Context, env Env, cfg *config.Config, st *triage.Settings, team string, decided decidedCounts) ([]learn.Example, error) {
 	if cfg.Storage.Driver != config.DriverPostgres {
 		fresh, err := unwritten(cfg)
