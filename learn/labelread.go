@@ -161,11 +161,8 @@ func (e *labelErrors) err() error {
 // error naming the file, and the line for the latter, since its labels
 // would otherwise be scored with mangled text.
 func utf8Text(file string, data []byte) ([]byte, error) {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		return decodeUTF16(data[2:], binary.LittleEndian), nil
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return decodeUTF16(data[2:], binary.BigEndian), nil
+	if order := UTF16Order(data); order != nil {
+		return decodeUTF16(data[2:], order), nil
 	}
 	data = bytes.TrimPrefix(data, []byte(BOM))
 	if utf8.Valid(data) {
@@ -182,6 +179,19 @@ func utf8Text(file string, data []byte) ([]byte, error) {
 		}
 	}
 	return data, nil // not reached: some line is invalid
+}
+
+// UTF16Order returns the byte order of UTF-16 text that data starts with
+// the byte order mark of, or nil when it starts with none. It is safe to
+// call concurrently.
+func UTF16Order(data []byte) binary.ByteOrder {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return binary.BigEndian
+	}
+	return nil
 }
 
 // decodeUTF16 decodes UTF-16 text without its byte order mark; an odd

@@ -152,7 +152,7 @@ func classifyStream(env Env, stdin io.Reader, out *bufio.Writer, answer func(w *
 		}
 		n++
 		if n == 1 {
-			if bytes.HasPrefix(line, []byte{0xFF, 0xFE}) || bytes.HasPrefix(line, []byte{0xFE, 0xFF}) {
+			if learn.UTF16Order(line) != nil {
 				utf16 = true
 				break
 			}
