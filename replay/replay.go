@@ -233,9 +233,15 @@ func (s *simulation) evict() {
 func (s *simulation) now() time.Time { return s.clock }
 
 // skipped counts m as making no request for reason, and keeps the reason
-// when Options.Named names m.
+// (keepWhy).
 func (s *simulation) skipped(m *slackexport.Message, reason string) {
 	s.res.Skipped[reason]++
+	s.keepWhy(m, reason)
+}
+
+// keepWhy keeps why m made no request of its own, for SkipReason, when
+// Options.Named names m.
+func (s *simulation) keepWhy(m *slackexport.Message, reason string) {
 	if s.named != nil && s.named(m.Channel, m.ChannelName, m.TS) {
 		s.res.why[msgKey{m.Channel, m.TS}] = reason
 	}
@@ -280,8 +286,8 @@ func (s *simulation) message(ctx context.Context, p *prepared) error {
 	if err != nil {
 		return fmt.Errorf("replay %s %s: %w", m.File, m.TS, err)
 	}
-	if res.Duplicate && s.named != nil && s.named(m.Channel, m.ChannelName, m.TS) {
-		s.res.why[msgKey{m.Channel, m.TS}] = fmt.Sprintf("a duplicate of the requester's request at ts %s", res.Request.TS)
+	if res.Duplicate {
+		s.keepWhy(m, fmt.Sprintf("a duplicate of the requester's request at ts %s", res.Request.TS))
 	}
 	s.requests[msgKey{m.Channel, m.TS}] = asked{res.Request.ID, res.Request.Team}
 	if m.ReplyCount > 0 {
