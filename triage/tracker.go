@@ -55,8 +55,12 @@ type TicketChange struct {
 	Status    Status
 	Assignee  string
 	Urgency   Urgency
-	Comment   string
-	TimeSpent float64 // in the team's budget unit, with Status resolved
+	// Comment says the change in words, and a resolve's the whole time
+	// spent: trackers post it as it is, adding no figure of their own.
+	Comment string
+	// TimeSpent is what to add to the ticket's logged total, in the team's
+	// budget unit, with Status resolved.
+	TimeSpent float64
 	Unit      string  // the team's budget unit: "points" or "hours"
 	// Place marks the follow-up of a creation: put the ticket where the
 	// request belongs (the active sprint when Accepted, else the backlog)
