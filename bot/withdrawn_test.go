@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -231,4 +232,51 @@ func TestReactionOnADeletedMessageIsNotTicketed(t *testing.T) {
 	if rs := h.requests(); len(rs) != 0 {
 		t.Fatalf("a reaction on a deleted message made request %q", rs[0].Summary)
 	}
+}
+
+// A prompted message edited, before its ticket, to a text a rule answers
+// gets what a message first posted with that text gets: the rule's answer
+// with [That solved it] and [I still need help], once although Slack sends
+// the edit twice, and its prompt loses [Create ticket]; the deadline makes
+// no ticket, and [I still need help] makes the one ticket.
+func TestEditedPromptedMessageIsOfferedTheRulesAnswer(t *testing.T) {
+	h := newHarness(t)
+	ts := h.ts()
+	const was, now = "please add me to the grafana admins", "I can't log in to the VPN since this morning"
+	h.event("EvAsk", h.message(platHelp, outsider, was, ts, ""))
+	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
+	prompt := h.askingPosts(platHelp, ts)[0].Timestamp
+	edit := h.edited(platHelp, ts, was, now)
+	h.event("EvEdit", edit)
+	h.event("EvEdit", edit) // Slack's retry
+	h.waitFor("the answer", func() bool { return len(h.threadPosts(platHelp, ts)) == 2 })
+	h.waitFor("the prompt without its buttons", func() bool {
+		m, _ := h.fake.Message(platHelp, prompt)
+		return !strings.Contains(blocksJSON(m), render.ActionCreateTicket)
+	})
+	h.clock.add(16 * time.Minute)
+	h.worker.Kick()
+	h.settled()
+	posts := h.threadPosts(platHelp, ts)
+	var answers int
+	for _, p := range posts {
+		if strings.Contains(p, "Rule `vpn-help` has an answer") && strings.Contains(p, render.ActionNeedHelp) {
+			answers++
+		}
+	}
+	if len(posts) != 2 || answers != 1 {
+		t.Fatalf("thread = %q, want the prompt and one vpn-help answer", posts)
+	}
+	rs := h.requests()
+	if len(rs) != 1 || rs[0].Deflection != triage.DeflectOffered || rs[0].Ticket.Key != "" || rs[0].Summary != now {
+		t.Fatalf("requests = %+v, want one of the edited text offered the answer, without a ticket", rs)
+	}
+	h.click(outsider, platHelp, ts, slack.BlockAction{ActionID: render.ActionNeedHelp, Value: strconv.FormatInt(rs[0].ID, 10)})
+	if r := h.ticketed(1)[0]; r.TicketedBy != triage.ByRequester {
+		t.Fatalf("ticketed by %s, want the requester's [I still need help]", r.TicketedBy)
+	}
+	h.waitFor("the prompt naming the ticket", func() bool {
+		m, _ := h.fake.Message(platHelp, prompt)
+		return strings.Contains(m.Text, "ticketed by its requester")
+	})
 }
