@@ -32,17 +32,24 @@ func (h *harness) deleted(channel, ts, was string) map[string]any {
 		"previous_message": map[string]any{"type": "message", "user": outsider, "text": was, "ts": ts}}
 }
 
+// prompted posts text in #platform-help as the outsider, and returns the
+// message's ts once it is prompted for a ticket, and the prompt's.
+func (h *harness) prompted(text string) (ts, prompt string) {
+	h.t.Helper()
+	ts = h.ts()
+	h.event("EvAsk", h.message(platHelp, outsider, text, ts, ""))
+	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
+	return ts, h.askingPosts(platHelp, ts)[0].Timestamp
+}
+
 // A prompted message deleted before its ticket is withdrawn: the deadline
 // makes no ticket (so nothing is charged and nobody is told), the
 // [Create ticket] of a stale client makes none either, and the prompt
 // says why it lost its buttons.
 func TestDeletedPromptedMessageIsNotTicketed(t *testing.T) {
 	h := newHarness(t)
-	ts := h.ts()
 	const text = "please add me to the grafana admins"
-	h.event("EvAsk", h.message(platHelp, outsider, text, ts, ""))
-	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
-	prompt := h.askingPosts(platHelp, ts)[0].Timestamp
+	ts, prompt := h.prompted(text)
 	h.event("EvGone", h.deleted(platHelp, ts, text))
 	h.event("EvGone", h.deleted(platHelp, ts, text)) // Slack's retry
 	h.waitFor("the prompt edited", func() bool {
@@ -73,10 +80,8 @@ func TestDeletedPromptedMessageIsNotTicketed(t *testing.T) {
 // it is then; an edit after the ticket changes nothing.
 func TestEditedPromptedMessageIsTicketedAsEdited(t *testing.T) {
 	h := newHarness(t)
-	ts := h.ts()
 	const was, now = "need access to grafana", "URGENT: prod grafana is down for everyone"
-	h.event("EvAsk", h.message(platHelp, outsider, was, ts, ""))
-	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
+	ts, _ := h.prompted(was)
 	h.event("EvEdit", h.edited(platHelp, ts, was, now))
 	h.settled()
 	h.clock.add(16 * time.Minute)
@@ -241,11 +246,8 @@ func TestReactionOnADeletedMessageIsNotTicketed(t *testing.T) {
 // no ticket, and [I still need help] makes the one ticket.
 func TestEditedPromptedMessageIsOfferedTheRulesAnswer(t *testing.T) {
 	h := newHarness(t)
-	ts := h.ts()
 	const was, now = "please add me to the grafana admins", "I can't log in to the VPN since this morning"
-	h.event("EvAsk", h.message(platHelp, outsider, was, ts, ""))
-	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
-	prompt := h.askingPosts(platHelp, ts)[0].Timestamp
+	ts, prompt := h.prompted(was)
 	edit := h.edited(platHelp, ts, was, now)
 	h.event("EvEdit", edit)
 	h.event("EvEdit", edit) // Slack's retry
