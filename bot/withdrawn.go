@@ -97,7 +97,9 @@ func (b *Bot) answerEdited(ctx context.Context, key string, p *prompted) error {
 		return err // deleted meanwhile: withdrawn
 	}
 	ev := &event{Channel: cur.Channel, TS: cur.TS, User: cur.User, Text: cur.Text}
-	if !b.answersFirst(team, ev) {
+	if team.OptsOut(ev.Text) || !b.answersFirst(team, ev) {
+		// A fresh message that opts out is not taken in at all; the
+		// answer is not the place to say so.
 		return nil
 	}
 	return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel, triage.ByRequester)

@@ -282,3 +282,19 @@ func TestEditedPromptedMessageIsOfferedTheRulesAnswer(t *testing.T) {
 		return strings.Contains(m.Text, "ticketed by its requester")
 	})
 }
+
+// An edit that opts the message out is not offered the answer its words
+// would get, as a fresh message that opts out is not taken in at all.
+func TestEditedPromptedMessageThatOptsOutIsNotOfferedAnAnswer(t *testing.T) {
+	h := newHarness(t)
+	const was, now = "please add me to the grafana admins", ":speech_balloon: I can't log in to the VPN, never mind"
+	ts, _ := h.prompted(was)
+	h.event("EvEdit", h.edited(platHelp, ts, was, now))
+	h.settled()
+	if rs := h.requests(); len(rs) != 0 {
+		t.Fatalf("the opted-out edit made a request: %+v", rs[0])
+	}
+	if posts := h.threadPosts(platHelp, ts); len(posts) != 1 {
+		t.Fatalf("thread = %q, want the prompt alone", posts)
+	}
+}
