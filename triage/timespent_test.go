@@ -18,7 +18,8 @@ import (
 // what the tracker's total lacked.
 func TestTheTicketSaysTheCorrectedTimeSpentOnce(t *testing.T) {
 	want := []string{
-		"Resolved by <@UA> in Slack; time spent 7 points.",
+		"Resolved by <@UA> in Slack.",
+		"Time spent recorded as 7 points by <@UA> in Slack.",
 		"Time spent corrected from 7 to 2 points by <@UA> in Slack.",
 		"Time spent corrected from 2 to 9 points by <@UA> in Slack.",
 		"Reopened by <@UA> in Slack.",
@@ -68,6 +69,7 @@ func TestTheTicketSaysTheCorrectedTimeSpentOnce(t *testing.T) {
 			drain(t, w)
 			key := f.request(t, r.ID).Ticket.Key
 			for _, c := range []triage.Change{
+				{Action: triage.ActResolve},
 				{Action: triage.ActResolve, Actual: 7, HasActual: true},
 				{Action: triage.ActResolve, Actual: 2, HasActual: true},
 				{Action: triage.ActResolve, Actual: 9, HasActual: true},
