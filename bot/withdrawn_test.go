@@ -42,6 +42,16 @@ func (h *harness) prompted(text string) (ts, prompt string) {
 	return ts, h.askingPosts(platHelp, ts)[0].Timestamp
 }
 
+// promptedThenEdited is prompted(was), then the message edited to now and
+// the edit handled.
+func (h *harness) promptedThenEdited(was, now string) (ts string) {
+	h.t.Helper()
+	ts, _ = h.prompted(was)
+	h.event("EvEdit", h.edited(platHelp, ts, was, now))
+	h.settled()
+	return ts
+}
+
 // A prompted message deleted before its ticket is withdrawn: the deadline
 // makes no ticket (so nothing is charged and nobody is told), the
 // [Create ticket] of a stale client makes none either, and the prompt
@@ -81,9 +91,7 @@ func TestDeletedPromptedMessageIsNotTicketed(t *testing.T) {
 func TestEditedPromptedMessageIsTicketedAsEdited(t *testing.T) {
 	h := newHarness(t)
 	const was, now = "need access to grafana", "URGENT: prod grafana is down for everyone"
-	ts, _ := h.prompted(was)
-	h.event("EvEdit", h.edited(platHelp, ts, was, now))
-	h.settled()
+	ts := h.promptedThenEdited(was, now)
 	h.clock.add(16 * time.Minute)
 	h.worker.Kick()
 	r := h.ticketed(1)[0]
@@ -288,9 +296,7 @@ func TestEditedPromptedMessageIsOfferedTheRulesAnswer(t *testing.T) {
 func TestEditedPromptedMessageThatOptsOutIsNotOfferedAnAnswer(t *testing.T) {
 	h := newHarness(t)
 	const was, now = "please add me to the grafana admins", ":speech_balloon: I can't log in to the VPN, never mind"
-	ts, _ := h.prompted(was)
-	h.event("EvEdit", h.edited(platHelp, ts, was, now))
-	h.settled()
+	ts := h.promptedThenEdited(was, now)
 	if rs := h.requests(); len(rs) != 0 {
 		t.Fatalf("the opted-out edit made a request: %+v", rs[0])
 	}
