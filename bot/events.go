@@ -141,7 +141,7 @@ func (b *Bot) onEvent(ctx context.Context, d *triage.Delivery) error {
 func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 	switch ev.Subtype {
 	case "message_changed":
-		return b.onMessageEdited(ctx, ev)
+		return b.onMessageEdited(ctx, key, ev)
 	case "message_deleted":
 		return b.onMessageGone(ctx, ev.Channel, ev.DeletedTS)
 	}

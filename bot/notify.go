@@ -83,8 +83,9 @@ func (b *Bot) notifyJob(ctx context.Context, j *triage.Job) (func(triage.Tx) err
 	if err != nil {
 		return nil, fmt.Errorf("notify %s of request %d: %w", n.Kind, r.ID, err)
 	}
-	if n.Kind == triage.NoticeTicketed {
-		// The prompts that asked for this ticket can now name it.
+	if n.Kind == triage.NoticeTicketed || n.Kind == triage.NoticeAnswer {
+		// The prompts that asked for this ticket can now name it, or
+		// point to the answer that came instead.
 		record := recordPosts(r.ID, posts)
 		return func(tx triage.Tx) error {
 			if err := record(tx); err != nil {

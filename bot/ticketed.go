@@ -12,7 +12,9 @@ import (
 
 // Once a prompted message has its ticket, however it came, the posts that
 // asked for one (the prompt and the needs-a-ticket answer) are edited to
-// name it, so that no button is left to press.
+// name it, so that no button is left to press. So are they once it is
+// offered a rule's answer instead (edited to a text a rule answers), since
+// the answer's [I still need help] is then what makes the ticket.
 
 // ticketedMessage names the message whose prompts are to be edited.
 type ticketedMessage struct {
@@ -70,9 +72,10 @@ func (b *Bot) requestOf(channel, ts string) (*triage.Request, error) {
 }
 
 // queueTicketed queues the edit of the message's posts that asked for a
-// ticket, once the message has a ticket and such a post is known. Both
-// the ticket's arrival and each asking post call it, so whichever comes
-// last queues the edit; the job's key makes it once.
+// ticket, once the message has a ticket (or is offered a rule's answer)
+// and such a post is known. Both the ticket's (or answer's) arrival and
+// each asking post call it, so whichever comes last queues the edit; the
+// job's key makes it once for the answer and once for the ticket.
 func queueTicketed(tx triage.Tx, channel, ts string, now time.Time) error {
 	if channel == "" || ts == "" {
 		return nil
@@ -83,21 +86,29 @@ func queueTicketed(tx triage.Tx, channel, ts string, now time.Time) error {
 		return err
 	}
 	r, err := tx.RequestByMessage(channel, ts)
-	if errors.Is(err, triage.ErrNotFound) || (err == nil && r.Ticket.Key == "") {
+	if errors.Is(err, triage.ErrNotFound) {
 		return nil
 	} else if err != nil {
 		return err
+	}
+	key := "ticketed:" + channel + ":" + ts
+	if r.Ticket.Key == "" {
+		if r.Deflection != triage.DeflectOffered {
+			return nil
+		}
+		key = "answered:" + channel + ":" + ts
 	}
 	payload, err := json.Marshal(ticketedMessage{Channel: channel, TS: ts})
 	if err != nil {
 		return err
 	}
-	return enqueue(tx, &triage.Job{Kind: JobTicketed, Key: "ticketed:" + channel + ":" + ts, RequestID: r.ID, Team: r.Team,
+	return enqueue(tx, &triage.Job{Kind: JobTicketed, Key: key, RequestID: r.ID, Team: r.Team,
 		Payload: payload}, now, now)
 }
 
 // ticketedJob edits the posts that asked for a ticket for a message, now
-// that it has one, to name the ticket and drop their buttons. Running it
+// that it has one, to name the ticket and drop their buttons; before the
+// ticket, they point to the rule's answer offered instead. Running it
 // twice edits them to the same text.
 func (b *Bot) ticketedJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
 	tj, err := decode[ticketedMessage](j)
@@ -120,6 +131,9 @@ func (b *Bot) ticketedJob(ctx context.Context, j *triage.Job) (func(triage.Tx) e
 		return nil, err
 	}
 	msg := render.PromptTicketed(r)
+	if r.Ticket.Key == "" {
+		msg = render.PromptAnswered(r)
+	}
 	for _, ts := range posts {
 		err := b.gw.UpdateMessage(ctx, tj.Channel, ts, msg.Options()...)
 		if triage.IsPermanent(err) {

@@ -250,7 +250,7 @@ func TestASecondResolveCorrectsTheTimeSpent(t *testing.T) {
 			said = append(said, c.Body[:strings.Index(c.Body, " by ")])
 		}
 	}
-	want := []string{"Time spent corrected from 2 to 6", "Time spent corrected from 6 to 3", "Time spent corrected from 3 to 6"}
+	want := []string{"Time spent corrected from 2 to 6 points", "Time spent corrected from 6 to 3 points", "Time spent corrected from 3 to 6 points"}
 	if !slices.Equal(said, want) {
 		t.Fatalf("the ticket's corrections say %q, want %q", said, want)
 	}

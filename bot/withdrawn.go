@@ -47,8 +47,9 @@ func (b *Bot) onMessageGone(ctx context.Context, channel, ts string) error {
 // onMessageEdited notes that a message's text changed before its request,
 // so that the request reads the text back from Slack: the events of two
 // quick edits, or of an edit and its message, may arrive in either order,
-// Slack's copy may not.
-func (b *Bot) onMessageEdited(ctx context.Context, ev *event) error {
+// Slack's copy may not. A prompted message is checked again for a rule's
+// answer (see answerEdited).
+func (b *Bot) onMessageEdited(ctx context.Context, key string, ev *event) error {
 	if ev.Channel == "" || ev.Message.TS == "" || ev.Message.Text == ev.Previous.Text {
 		return nil // an unfurl or a thread's reply count, not an edit
 	}
@@ -58,13 +59,50 @@ func (b *Bot) onMessageEdited(ctx context.Context, ev *event) error {
 		return nil
 	}
 	now := b.now()
-	return b.db.Update(func(tx triage.Tx) error {
+	var p *prompted
+	err := b.db.Update(func(tx triage.Tx) error {
 		if ok, err := unrequested(tx, ev.Channel, ev.Message.TS); err != nil || !ok {
 			return err
 		}
-		_, _, err := tx.Claim(editedKey(ev.Channel, ev.Message.TS), "", now, now.Add(30*24*time.Hour))
-		return err
+		if _, _, err := tx.Claim(editedKey(ev.Channel, ev.Message.TS), "", now, now.Add(30*24*time.Hour)); err != nil {
+			return err
+		}
+		v, ok, err := tx.Claimed(promptKey(ev.Channel, ev.Message.TS), now)
+		if err != nil || !ok {
+			return err
+		}
+		p = new(prompted)
+		return json.Unmarshal([]byte(v), p)
 	})
+	if err != nil || p == nil {
+		return err
+	}
+	return b.answerEdited(ctx, key, p)
+}
+
+// answerEdited gives a prompted message, edited before its request, what
+// a message first posted with its new text gets (see onMessage): when a
+// rule answers that text, its request is made now and offered the answer,
+// and its prompts lose their buttons (queueTicketed). Otherwise it waits
+// for its ticket as before, which is then made of the new text. A retry
+// of the edit's event finds the request made (Intake's repeat), so the
+// answer is posted once.
+func (b *Bot) answerEdited(ctx context.Context, key string, p *prompted) error {
+	team := b.svc.Settings().Team(p.Team)
+	if team == nil || team.IntakeMode == "auto" {
+		return nil
+	}
+	cur, err := b.current(ctx, p)
+	if err != nil || cur == nil {
+		return err // deleted meanwhile: withdrawn
+	}
+	ev := &event{Channel: cur.Channel, TS: cur.TS, User: cur.User, Text: cur.Text}
+	if team.OptsOut(ev.Text) || !b.answersFirst(team, ev) {
+		// A fresh message that opts out is not taken in at all; the
+		// answer is not the place to say so.
+		return nil
+	}
+	return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel, triage.ByRequester)
 }
 
 // waiting reports whether the message at channel and ts was prompted for

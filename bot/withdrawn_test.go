@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,17 +32,34 @@ func (h *harness) deleted(channel, ts, was string) map[string]any {
 		"previous_message": map[string]any{"type": "message", "user": outsider, "text": was, "ts": ts}}
 }
 
+// prompted posts text in #platform-help as the outsider, and returns the
+// message's ts once it is prompted for a ticket, and the prompt's.
+func (h *harness) prompted(text string) (ts, prompt string) {
+	h.t.Helper()
+	ts = h.ts()
+	h.event("EvAsk", h.message(platHelp, outsider, text, ts, ""))
+	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
+	return ts, h.askingPosts(platHelp, ts)[0].Timestamp
+}
+
+// promptedThenEdited is prompted(was), then the message edited to now and
+// the edit handled.
+func (h *harness) promptedThenEdited(was, now string) (ts string) {
+	h.t.Helper()
+	ts, _ = h.prompted(was)
+	h.event("EvEdit", h.edited(platHelp, ts, was, now))
+	h.settled()
+	return ts
+}
+
 // A prompted message deleted before its ticket is withdrawn: the deadline
 // makes no ticket (so nothing is charged and nobody is told), the
 // [Create ticket] of a stale client makes none either, and the prompt
 // says why it lost its buttons.
 func TestDeletedPromptedMessageIsNotTicketed(t *testing.T) {
 	h := newHarness(t)
-	ts := h.ts()
 	const text = "please add me to the grafana admins"
-	h.event("EvAsk", h.message(platHelp, outsider, text, ts, ""))
-	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
-	prompt := h.askingPosts(platHelp, ts)[0].Timestamp
+	ts, prompt := h.prompted(text)
 	h.event("EvGone", h.deleted(platHelp, ts, text))
 	h.event("EvGone", h.deleted(platHelp, ts, text)) // Slack's retry
 	h.waitFor("the prompt edited", func() bool {
@@ -72,12 +90,8 @@ func TestDeletedPromptedMessageIsNotTicketed(t *testing.T) {
 // it is then; an edit after the ticket changes nothing.
 func TestEditedPromptedMessageIsTicketedAsEdited(t *testing.T) {
 	h := newHarness(t)
-	ts := h.ts()
 	const was, now = "need access to grafana", "URGENT: prod grafana is down for everyone"
-	h.event("EvAsk", h.message(platHelp, outsider, was, ts, ""))
-	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
-	h.event("EvEdit", h.edited(platHelp, ts, was, now))
-	h.settled()
+	ts := h.promptedThenEdited(was, now)
 	h.clock.add(16 * time.Minute)
 	h.worker.Kick()
 	r := h.ticketed(1)[0]
@@ -230,5 +244,63 @@ func TestReactionOnADeletedMessageIsNotTicketed(t *testing.T) {
 	h.settled()
 	if rs := h.requests(); len(rs) != 0 {
 		t.Fatalf("a reaction on a deleted message made request %q", rs[0].Summary)
+	}
+}
+
+// A prompted message edited, before its ticket, to a text a rule answers
+// gets what a message first posted with that text gets: the rule's answer
+// with [That solved it] and [I still need help], once although Slack sends
+// the edit twice, and its prompt loses [Create ticket]; the deadline makes
+// no ticket, and [I still need help] makes the one ticket.
+func TestEditedPromptedMessageIsOfferedTheRulesAnswer(t *testing.T) {
+	h := newHarness(t)
+	const was, now = "please add me to the grafana admins", "I can't log in to the VPN since this morning"
+	ts, prompt := h.prompted(was)
+	edit := h.edited(platHelp, ts, was, now)
+	h.event("EvEdit", edit)
+	h.event("EvEdit", edit) // Slack's retry
+	h.waitFor("the answer", func() bool { return len(h.threadPosts(platHelp, ts)) == 2 })
+	h.waitFor("the prompt without its buttons", func() bool {
+		m, _ := h.fake.Message(platHelp, prompt)
+		return !strings.Contains(blocksJSON(m), render.ActionCreateTicket)
+	})
+	h.clock.add(16 * time.Minute)
+	h.worker.Kick()
+	h.settled()
+	posts := h.threadPosts(platHelp, ts)
+	var answers int
+	for _, p := range posts {
+		if strings.Contains(p, "Rule `vpn-help` has an answer") && strings.Contains(p, render.ActionNeedHelp) {
+			answers++
+		}
+	}
+	if len(posts) != 2 || answers != 1 {
+		t.Fatalf("thread = %q, want the prompt and one vpn-help answer", posts)
+	}
+	rs := h.requests()
+	if len(rs) != 1 || rs[0].Deflection != triage.DeflectOffered || rs[0].Ticket.Key != "" || rs[0].Summary != now {
+		t.Fatalf("requests = %+v, want one of the edited text offered the answer, without a ticket", rs)
+	}
+	h.click(outsider, platHelp, ts, slack.BlockAction{ActionID: render.ActionNeedHelp, Value: strconv.FormatInt(rs[0].ID, 10)})
+	if r := h.ticketed(1)[0]; r.TicketedBy != triage.ByRequester {
+		t.Fatalf("ticketed by %s, want the requester's [I still need help]", r.TicketedBy)
+	}
+	h.waitFor("the prompt naming the ticket", func() bool {
+		m, _ := h.fake.Message(platHelp, prompt)
+		return strings.Contains(m.Text, "ticketed by its requester")
+	})
+}
+
+// An edit that opts the message out is not offered the answer its words
+// would get, as a fresh message that opts out is not taken in at all.
+func TestEditedPromptedMessageThatOptsOutIsNotOfferedAnAnswer(t *testing.T) {
+	h := newHarness(t)
+	const was, now = "please add me to the grafana admins", ":speech_balloon: I can't log in to the VPN, never mind"
+	ts := h.promptedThenEdited(was, now)
+	if rs := h.requests(); len(rs) != 0 {
+		t.Fatalf("the opted-out edit made a request: %+v", rs[0])
+	}
+	if posts := h.threadPosts(platHelp, ts); len(posts) != 1 {
+		t.Fatalf("thread = %q, want the prompt alone", posts)
 	}
 }

@@ -78,7 +78,7 @@ func TestNormalizeEmphasis(t *testing.T) {
 // and without invisible runes; other non-ASCII text stays.
 func TestNormalizeUnicodeSpacesAndPunctuation(t *testing.T) {
 	got := Normalize("a\u00a0b\u2007c\u3000d\u200be \u201cq\u201d it\u2019s e\u2011mail, caf\u00e9 \u2014 ok `x\u00a0=\u00a0\u2018y\u2019`")
-	if want := "a b c de \"q\" it's e-mail, caf\u00e9 \u2014 ok  "; got.Prose != want {
+	if want := "a b c d e \"q\" it's e-mail, caf\u00e9 \u2014 ok  "; got.Prose != want {
 		t.Errorf("Prose = %q, want %q", got.Prose, want)
 	}
 	if want := "x = 'y'"; got.Code != want {
@@ -86,5 +86,54 @@ func TestNormalizeUnicodeSpacesAndPunctuation(t *testing.T) {
 	}
 	if s := "plain ASCII, caf\u00e9"; canonString(s) != s || testing.AllocsPerRun(10, func() { canonString(s) }) != 0 {
 		t.Error("canonString copies text that has nothing to map")
+	}
+}
+
+// Each invisible rune that web pages, Confluence and phones leave in text
+// reads as what the writer saw: a zero-width space between two words is the
+// space they lost, and elsewhere it and the other invisible runes are
+// nothing, so neither words nor emoji are split or joined by them.
+func TestNormalizeInvisibleRunes(t *testing.T) {
+	tests := []struct{ name, in, prose string }{
+		{"zero-width space between words", "site\u200bdown", "site down"},
+		{"zero-width space between a word and a digit", "node\u200b42 down", "node 42 down"},
+		{"zero-width space between decomposed letters", "cafe\u0301\u200bdown", "cafe\u0301 down"},
+		{"zero-width space between scripts", "\u0434\u0430\u200bok", "\u0434\u0430 ok"},
+		{"two zero-width spaces", "site\u200b\u200bdown", "site down"},
+		{"zero-width space beside a space", "site \u200bdown", "site down"},
+		{"zero-width space after punctuation", "re-\u200bdeploy (\u200bsoon)", "re-deploy (soon)"},
+		{"zero-width space in a snake_case name", "my_\u200bvar", "my_var"},
+		{"zero-width space at the edges", "\u200bsite down\u200b", "site down"},
+		{"zero-width space before punctuation", "down\u200b!", "down!"},
+		{"soft hyphen", "de\u00adploy", "deploy"},
+		{"zero-width non-joiner", "de\u200cploy", "deploy"},
+		{"zero-width joiner", "de\u200dploy", "deploy"},
+		{"word joiner", "de\u2060ploy", "deploy"},
+		{"byte order mark", "\ufeffde\ufeffploy", "deploy"},
+		{"emoji ZWJ sequence", "prod down \U0001f469\u200d\U0001f4bb", "prod down \U0001f469\U0001f4bb"},
+		{"emoji ZWJ sequence between words", "down\U0001f3f3\ufe0f\u200d\U0001f308now", "down\U0001f3f3\ufe0f\U0001f308now"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Normalize(tt.in).Prose; got != tt.prose {
+				t.Errorf("Normalize(%q).Prose = %q, want %q", tt.in, got, tt.prose)
+			}
+		})
+	}
+	// The rules see the same: a zero-width space between words no longer
+	// hides a phrase, and a soft hyphen no longer splits a keyword.
+	s := mustCompile(t, []Rule{
+		{Name: "outage", Any: []string{"site is down"}, Urgency: P1},
+		{Name: "deploy", Any: []string{"deployment"}, Urgency: P2},
+		{Name: "fallback", Default: true, Urgency: P3},
+	}, Options{})
+	for in, rule := range map[string]string{
+		"the\u200bsite is down":      "outage",
+		"the site\u200bis\u200bdown": "outage",
+		"our deploy\u00adment hangs": "deploy",
+	} {
+		if got := s.Classify(Input{Summary: in}); got.Rule != rule {
+			t.Errorf("Classify(%q) = rule %q, want %q", in, got.Rule, rule)
+		}
 	}
 }

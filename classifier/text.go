@@ -102,8 +102,15 @@ func canonGapRune(r rune) rune {
 // and phones put these in for the ASCII people meant: typographic
 // apostrophes and quotes, Unicode hyphens, the non-breaking and other
 // fixed-width spaces that a paste from a web page or a double space in
-// Slack leaves, and zero-width spaces and joiners. Rules are written in
-// ASCII, and a regex's \s and ' match only ASCII.
+// Slack leaves, and invisible runes. Rules are written in ASCII, and a
+// regex's \s and ' match only ASCII.
+//
+// The invisible runes are dropped as Unicode's word boundaries (UAX #29)
+// treat them: a soft hyphen is a hyphenation point inside a word, a
+// zero-width joiner or non-joiner shapes the letters or emoji around it,
+// and a word joiner (or a byte order mark, its old spelling) says "no
+// break here". The zero-width space is the exception, and canonString
+// decides it by its neighbours (see zeroWidthBreak).
 func canonRune(r rune) (byte, bool) {
 	if r < utf8.RuneSelf {
 		return 0, false
@@ -117,7 +124,7 @@ func canonRune(r rune) (byte, bool) {
 		return '-', true
 	case '\u00a0', '\u1680', '\u202f', '\u205f', '\u3000':
 		return ' ', true
-	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+	case '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
 		return 0, true
 	}
 	if r >= '\u2000' && r <= '\u200a' { // en quad to hair space
@@ -166,10 +173,33 @@ func canonString(s string) string {
 			b.WriteString(s[i : i+size])
 		} else if a != 0 {
 			b.WriteByte(a)
+		} else if r == '\u200b' && zeroWidthBreak(b.String(), s[i+size:]) {
+			b.WriteByte(' ')
 		}
 		i += size
 	}
 	return b.String()
+}
+
+// zeroWidthBreak reports whether a zero-width space between before and
+// after is a word break. Pasted web text has one between two words whose
+// space was lost ("the\u200bsite is down"), and a page puts one after
+// punctuation so that a long URL, path or snake_case name can wrap; only
+// between letters or digits did the writer see two words. Other invisible
+// runes after it are skipped, since canonString drops them.
+func zeroWidthBreak(before, after string) bool {
+	r, _ := utf8.DecodeLastRuneInString(before)
+	if !isWordRune(r) || r == '_' {
+		return false
+	}
+	for after != "" {
+		r, size := utf8.DecodeRuneInString(after)
+		if a, ok := canonRune(r); !ok || a != 0 {
+			return isWordRune(r) && r != '_'
+		}
+		after = after[size:]
+	}
+	return false
 }
 
 // gapMatches reports whether a gap in the text holds exactly the

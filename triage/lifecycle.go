@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/internal/plural"
 )
 
 // SystemActor prefixes actors that are sprintguard itself (jobs, tracker
@@ -292,14 +293,17 @@ func (s *Service) settle(tx Tx, team *Team, r *Request, at time.Time) error {
 // job's handler waits for the ticket when it does not exist yet. spent is
 // the time to add to the ticket's total (logSpent).
 func (s *Service) queueUpdate(tx Tx, before Request, r *Request, team *Team, c Change, spent float64, at time.Time) error {
+	unit := team.Budget.Unit
 	ch := TicketChange{Status: r.Status, Assignee: r.Assignee, Urgency: r.Urgency, Actor: c.Actor,
-		Comment: changeComment(r, c), Team: r.Team, Unit: team.Budget.Unit, TimeSpent: spent}
+		Comment: changeComment(r, c, unit), Team: r.Team, Unit: unit, TimeSpent: spent}
 	if c.Action == ActResolve && before.Status == StatusResolved {
 		// A correction: a lower time cannot be taken off the tracker's
-		// total, so the comment is where the ticket says it.
-		ch.Comment = fmt.Sprintf("Time spent recorded as %g by %s.", r.Actual, actorText(c.Actor))
+		// total, and a higher one adds only what the total lacks, so the
+		// comment is where the ticket says the time spent now.
+		ch.Comment = fmt.Sprintf("Time spent recorded as %s by %s.", plural.Amount(r.Actual, unit), actorText(c.Actor))
 		if before.HasActual {
-			ch.Comment = fmt.Sprintf("Time spent corrected from %g to %g by %s.", before.Actual, r.Actual, actorText(c.Actor))
+			ch.Comment = fmt.Sprintf("Time spent corrected from %s to %s by %s.", plural.Num(before.Actual),
+				plural.Amount(r.Actual, unit), actorText(c.Actor))
 		}
 	}
 	return s.enqueueJSON(tx, JobUpdateTicket, fmt.Sprintf("%s:%d:%d", JobUpdateTicket, r.ID, len(r.Events)), r, ch, at)
@@ -313,7 +317,10 @@ func actorText(actor string) string {
 	return "<@" + actor + "> in Slack"
 }
 
-func changeComment(r *Request, c Change) string {
+// changeComment is the tracker's comment on a change. A resolve's states
+// the whole time spent in unit, since the amount the tracker logs is only
+// what its total lacks (logSpent).
+func changeComment(r *Request, c Change, unit string) string {
 	who := actorText(c.Actor)
 	switch c.Action {
 	case ActUrgency:
@@ -326,7 +333,7 @@ func changeComment(r *Request, c Change) string {
 		return fmt.Sprintf("Claimed emergency not confirmed by %s: urgency stays %s.", who, r.Urgency)
 	case ActResolve:
 		if r.HasActual {
-			return fmt.Sprintf("Resolved by %s; time spent %g.", who, r.Actual)
+			return fmt.Sprintf("Resolved by %s; time spent %s.", who, plural.Amount(r.Actual, unit))
 		}
 		return fmt.Sprintf("Resolved by %s.", who)
 	}

@@ -51,13 +51,17 @@ type TicketSpec struct {
 type TicketChange struct {
 	// Key identifies this change (the outbox job's key), so that a tracker
 	// can tell a retried change from a new one.
-	Key       string
-	Status    Status
-	Assignee  string
-	Urgency   Urgency
-	Comment   string
-	TimeSpent float64 // in the team's budget unit, with Status resolved
-	Unit      string  // the team's budget unit: "points" or "hours"
+	Key      string
+	Status   Status
+	Assignee string
+	Urgency  Urgency
+	// Comment says the change in words, and a resolve's the whole time
+	// spent: trackers post it as it is, adding no figure of their own.
+	Comment string
+	// TimeSpent is what to add to the ticket's logged total, in the team's
+	// budget unit, with Status resolved.
+	TimeSpent float64
+	Unit      string // the team's budget unit: "points" or "hours"
 	// Place marks the follow-up of a creation: put the ticket where the
 	// request belongs (the active sprint when Accepted, else the backlog)
 	// and assign it if nobody has it; leave status and priority alone.

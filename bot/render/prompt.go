@@ -49,6 +49,15 @@ func PromptTicketed(r *triage.Request) Message {
 	return message(text, section(":ticket: "+text+" Follow it there."))
 }
 
+// PromptAnswered replaces a prompt, or the needs-a-ticket answer, once
+// its message is offered a rule's answer instead, as a message first
+// posted with its (edited) text would have been: the answer's [I still
+// need help] makes the ticket, so no [Create ticket] is left to press.
+func PromptAnswered(r *triage.Request) Message {
+	text := "Rule `" + Escape(r.Decision.AnswerBy()) + "` has an answer for this message, in this thread."
+	return message(text, section(":bulb: "+text+" If it does not help, “I still need help” there sends it to the on-call and makes its ticket."))
+}
+
 // PromptWithdrawn replaces a prompt, or the needs-a-ticket answer, once
 // its message was deleted before it had a ticket.
 func PromptWithdrawn() Message {

@@ -84,14 +84,10 @@ func (t *Tracker) Update(ctx context.Context, key string, ch triage.TicketChange
 			return err
 		}
 	}
-	comment := ch.Comment
-	if ch.Status == triage.StatusResolved && ch.TimeSpent > 0 {
-		comment += fmt.Sprintf(" Time spent: %g %s.", ch.TimeSpent, ch.Unit)
-	}
-	if strings.TrimSpace(comment) == "" {
+	if strings.TrimSpace(ch.Comment) == "" {
 		return nil
 	}
-	body := strings.TrimSpace(comment) + "\n\n<sub>(" + marker + ")</sub>"
+	body := strings.TrimSpace(ch.Comment) + "\n\n<sub>(" + marker + ")</sub>"
 	return t.call(ctx, "comment on "+key, true, func(ctx context.Context) (*gh.Response, error) {
 		_, resp, err := t.client.Issues.CreateComment(ctx, owner, name, number, gh.IssueCommentRequest{Body: body})
 		return resp, err

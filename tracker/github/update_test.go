@@ -37,7 +37,7 @@ func TestUpdate(t *testing.T) {
 	}
 
 	done := triage.TicketChange{Key: "ticket.update:1:4", Status: triage.StatusResolved, Urgency: 1, TimeSpent: 3, Unit: "points",
-		Comment: "Resolved by <@U2>.", Team: "platform"}
+		Comment: "Resolved by <@U2>; time spent 5 points.", Team: "platform"}
 	if err := f.tr.Update(ctx, tk.Key, done); err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,10 @@ func TestUpdate(t *testing.T) {
 	if is.State != "closed" || is.StateReason != "completed" {
 		t.Errorf("state %s (%s), want closed (completed)", is.State, is.StateReason)
 	}
-	if cs := f.fake.Comments(repoName, 1); len(cs) != 2 || !strings.Contains(cs[1].Body, "Time spent: 3 points.") {
+	// The comment says the whole time spent; TimeSpent is only what the
+	// total lacked, and the comment does not repeat it.
+	if cs := f.fake.Comments(repoName, 1); len(cs) != 2 ||
+		cs[1].Body != "Resolved by <@U2>; time spent 5 points.\n\n<sub>(sprintguard change ticket.update:1:4)</sub>" {
 		t.Errorf("comments = %+v", cs)
 	}
 	reopen := triage.TicketChange{Key: "ticket.update:1:5", Status: triage.StatusOpen, Urgency: 1, Team: "platform"}

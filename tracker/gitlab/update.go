@@ -103,12 +103,9 @@ func (t *Tracker) Update(ctx context.Context, key string, ch triage.TicketChange
 		}
 	}
 	comment := ch.Comment
-	if ch.Status == triage.StatusResolved && ch.TimeSpent > 0 {
-		comment += fmt.Sprintf(" Time spent: %g %s.", ch.TimeSpent, ch.Unit)
-		if ch.Unit == "hours" {
-			// GitLab's own time tracking, as a quick action in the note.
-			comment += fmt.Sprintf("\n\n/spend %gh", ch.TimeSpent)
-		}
+	if ch.Status == triage.StatusResolved && ch.TimeSpent > 0 && ch.Unit == "hours" {
+		// GitLab's own time tracking, as a quick action in the note.
+		comment += fmt.Sprintf("\n\n/spend %gh", ch.TimeSpent)
 	}
 	if strings.TrimSpace(comment) == "" {
 		return nil

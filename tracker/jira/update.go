@@ -68,20 +68,15 @@ func (t *Tracker) Update(ctx context.Context, key string, ch triage.TicketChange
 			return err
 		}
 	}
-	comment := ch.Comment
-	if ch.Status == triage.StatusResolved && ch.TimeSpent > 0 {
-		if ch.Unit == "hours" {
-			if err := t.worklog(ctx, key, ch.TimeSpent, ch.Comment); err != nil {
-				return err
-			}
-		} else {
-			comment += fmt.Sprintf(" Time spent: %g %s.", ch.TimeSpent, ch.Unit)
+	if ch.Status == triage.StatusResolved && ch.TimeSpent > 0 && ch.Unit == "hours" {
+		if err := t.worklog(ctx, key, ch.TimeSpent, ch.Comment); err != nil {
+			return err
 		}
 	}
-	if comment == "" {
+	if ch.Comment == "" {
 		return nil
 	}
-	return t.comment(ctx, key, strings.TrimSpace(comment), marker)
+	return t.comment(ctx, key, strings.TrimSpace(ch.Comment), marker)
 }
 
 // issueState is what Update compares a change against.

@@ -70,12 +70,15 @@ func TestUpdateFromNewStraightToDoneInACustomWorkflow(t *testing.T) {
 	f.fake.SetWorkflow(customWorkflow)
 	tk := createTicket(t, f, spec(1, "U1"))
 	err := f.tr.Update(context.Background(), tk.Key, triage.TicketChange{Key: "k1", Status: triage.StatusResolved,
-		Urgency: 3, Comment: "Resolved.", Team: "platform", Unit: "points", TimeSpent: 2})
+		Urgency: 3, Comment: "Resolved; time spent 5 points.", Team: "platform", Unit: "points", TimeSpent: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if is, _ := f.fake.Issue(tk.Key); is.Status != "Shipped" || len(is.Worklogs) != 0 || !strings.Contains(is.Comments[0], "2 points") {
-		t.Fatalf("issue %+v: want Shipped via Doing, no worklog for points, the points in the comment", is)
+	// The comment says the whole time spent; TimeSpent is only what the
+	// total lacked, and the comment does not repeat it.
+	if is, _ := f.fake.Issue(tk.Key); is.Status != "Shipped" || len(is.Worklogs) != 0 ||
+		!strings.HasPrefix(is.Comments[0], "Resolved; time spent 5 points.\n") || strings.Contains(is.Comments[0], "2") {
+		t.Fatalf("issue %+v: want Shipped via Doing, no worklog for points, the comment as given", is)
 	}
 }
 
