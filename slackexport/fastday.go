@@ -117,13 +117,15 @@ func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
 			}
 			return jsonscan.Value(data, i)
 		}
-		val, next, ok := jsonscan.String(data, i)
-		if !ok {
-			return 0, false
-		}
-		*dst = string(val)
-		return next, true
+		return readString(data, i, dst)
 	})
+}
+
+// readString reads the string at data[i] into dst.
+func readString(data []byte, i int, dst *string) (int, bool) {
+	val, next, ok := jsonscan.String(data, i)
+	*dst = string(val)
+	return next, ok
 }
 
 // stringOrOther skips the value at data[i], which must be a string when
@@ -151,9 +153,7 @@ func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
 		next, ok := jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
 			switch string(key) {
 			case "name":
-				val, next, ok := jsonscan.String(data, i)
-				r.Name = string(val)
-				return next, ok
+				return readString(data, i, &r.Name)
 			case "users":
 				r.Users = []string{}
 				return jsonscan.Array(data, i, func(data []byte, i int) (int, bool) {
@@ -186,21 +186,16 @@ func scanFiles(data []byte, i int, w *wireMessage) (int, bool) {
 	return jsonscan.Array(data, i, func(data []byte, i int) (int, bool) {
 		var f wireFile
 		next, ok := jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
-			var dst *string
 			switch string(key) {
 			case "name":
-				dst = &f.Name
+				return readString(data, i, &f.Name)
 			case "title":
-				dst = &f.Title
-			default:
-				if strings.EqualFold(string(key), "name") || strings.EqualFold(string(key), "title") {
-					return 0, false
-				}
-				return jsonscan.Value(data, i)
+				return readString(data, i, &f.Title)
 			}
-			val, next, ok := jsonscan.String(data, i)
-			*dst = string(val)
-			return next, ok
+			if strings.EqualFold(string(key), "name") || strings.EqualFold(string(key), "title") {
+				return 0, false
+			}
+			return jsonscan.Value(data, i)
 		})
 		w.Files = append(w.Files, f)
 		return next, ok
