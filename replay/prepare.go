@@ -116,9 +116,6 @@ func (s *simulation) posted(m *slackexport.Message) triage.Posted {
 // words is the text m stands for and whether it is files with nothing to
 // name them by, decided as serve decides it (triage.MessageText).
 func words(m *slackexport.Message) (string, bool) {
-	if len(m.Files) == 0 {
-		return triage.MessageText(m.Text, nil)
-	}
 	files := make([]triage.File, len(m.Files))
 	for i, f := range m.Files {
 		files[i] = triage.File(f)
