@@ -49,10 +49,7 @@ type event struct {
 	Previous  editedText `json:"previous_message"`
 	DeletedTS string     `json:"deleted_ts"`
 	// Files are the files a message shares (subtype file_share).
-	Files []struct {
-		Name  string `json:"name"`
-		Title string `json:"title"`
-	} `json:"files"`
+	Files []triage.File `json:"files"`
 }
 
 // editedText is the part of an edited message the bot reads.
@@ -146,7 +143,7 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		return b.onMessageGone(ctx, ev.Channel, ev.DeletedTS)
 	}
 	st := b.svc.Settings()
-	ev.Text = messageText(ev)
+	ev.words()
 	if ev.ChannelType == "im" {
 		if ev.BotID != "" || isReply(ev) {
 			return nil
@@ -154,7 +151,7 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 		if ok, err := b.asNow(ctx, ev); err != nil || !ok {
 			return err
 		}
-		if ev.Text == "" && len(ev.Files) > 0 {
+		if ev.words() {
 			return b.askWhatFor(ctx, ev)
 		}
 		return b.intakeMessage(ctx, key, ev, st.Teams[0], triage.SourceDM, "")
@@ -179,7 +176,7 @@ func (b *Bot) onMessage(ctx context.Context, key string, ev *event) error {
 	if ok, err := b.asNow(ctx, ev); err != nil || !ok {
 		return err // deleted before its event was here: nothing to ask about
 	}
-	if ev.Text == "" && len(ev.Files) > 0 {
+	if ev.words() {
 		return b.askWhatFor(ctx, ev)
 	}
 	if team.IntakeMode == "auto" {
@@ -224,22 +221,13 @@ func threadOf(ev *event) string {
 	return ev.TS
 }
 
-// messageText is the text a message stands for: its own, or for one that
-// shares files with no words, the first file's title, or else its name;
-// "" when it has none of them.
-func messageText(ev *event) string {
-	if strings.TrimSpace(ev.Text) != "" {
-		return ev.Text
-	}
-	for _, f := range ev.Files {
-		if t := strings.TrimSpace(f.Title); t != "" {
-			return t
-		}
-		if n := strings.TrimSpace(f.Name); n != "" {
-			return n
-		}
-	}
-	return ""
+// words brings ev's text to the text the message stands for, as
+// triage.MessageText decides for serve and replay alike, and reports
+// whether it is files with nothing to name them by. Taken again after an
+// edit is read back, it decides on the message as it is now.
+func (ev *event) words() (unnamed bool) {
+	ev.Text, unnamed = triage.MessageText(ev.Text, ev.Files)
+	return unnamed
 }
 
 // askWhatFor asks, only its author and in its thread, what a file posted

@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/sprintguard/sprintguard/bot/slackfake"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // fileShare is a message that shares a file with no words.
@@ -93,5 +96,20 @@ func TestAMentionWithNoWordsGetsHelp(t *testing.T) {
 		"text": "hi " + bot + " grafana is down :fire:", "ts": ts, "event_ts": ts})
 	if r := h.ticketed(1)[0]; !strings.Contains(r.Summary, "grafana is down") {
 		t.Errorf("the mention with words was taken as %q", r.Summary)
+	}
+}
+
+// A team member's :ticket: on a file shared with no words, outside every
+// intake channel, makes a request named by the file's title, as the file
+// posted in an intake channel would be, and as a replay takes it.
+func TestAReactionOnAFileWithNoWords(t *testing.T) {
+	h := newHarness(t)
+	ts := h.ts()
+	h.fake.AddMessage("C0RANDOM", slack.Message{Msg: slack.Msg{Type: "message", SubType: "file_share", User: outsider, Timestamp: ts,
+		Files: []slack.File{{ID: "F1", Name: "image.png", Title: "the invoices dashboard is blank"}}}})
+	h.event("EvReactFile", map[string]any{"type": "reaction_added", "user": platOncall, "reaction": "ticket",
+		"item_user": outsider, "item": map[string]any{"type": "message", "channel": "C0RANDOM", "ts": ts}})
+	if r := h.ticketed(1)[0]; r.Summary != "the invoices dashboard is blank" || r.Source != triage.SourceReaction {
+		t.Errorf("request %q from %s, want the file's title, from the reaction", r.Summary, r.Source)
 	}
 }

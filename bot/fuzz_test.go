@@ -28,8 +28,8 @@ import (
 )
 
 // FuzzSummarize checks that any message text gives a one-line summary of
-// at most maxSummary runes, trimmed, that starts the details when they are
-// kept, valid UTF-8 when the text was, and only web links.
+// at most triage.MaxSummary runes, trimmed, valid UTF-8 when the text was,
+// and only web links. That no word is lost is triage.Summarize's to test.
 func FuzzSummarize(f *testing.F) {
 	f.Add("the staging deploy is stuck")
 	f.Add("<@U0PLAT001> look at <#C0PLATHELP|platform-help> &lt;now&gt;\nsince 10:00 <https://ci.example.com/1|build>")
@@ -38,17 +38,14 @@ func FuzzSummarize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		defer guardHang(text)()
 		summary, details, links := summarize(text)
-		if n := utf8.RuneCountInString(summary); n > maxSummary {
-			t.Errorf("summary has %d runes, more than %d: %q", n, maxSummary, summary)
+		if n := utf8.RuneCountInString(summary); n > triage.MaxSummary {
+			t.Errorf("summary has %d runes, more than %d: %q", n, triage.MaxSummary, summary)
 		}
 		if strings.Contains(summary, "\n") || strings.TrimSpace(summary) != summary {
 			t.Errorf("summary is not one trimmed line: %q", summary)
 		}
 		if utf8.ValidString(text) && (!utf8.ValidString(summary) || !utf8.ValidString(details)) {
 			t.Errorf("valid UTF-8 %q gave invalid summary %q or details %q", text, summary, details)
-		}
-		if details != "" && !strings.HasSuffix(summary, "…") && !strings.HasPrefix(details, summary) {
-			t.Errorf("details %q do not start with the summary %q", details, summary)
 		}
 		if summary == "" && details != "" {
 			t.Errorf("details %q without a summary", details)

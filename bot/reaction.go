@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/slack-go/slack"
+
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -27,7 +29,10 @@ func (b *Bot) onReaction(ctx context.Context, key string, ev *event) error {
 	if author == "" {
 		author = ev.ItemUser
 	}
-	summary, details, links := summarize(m.Text)
+	// A shared file with no words is named by its title, as a message
+	// posted in an intake channel is; one with no name is no request.
+	text, _ := triage.MessageText(m.Text, sharedFiles(m.Files))
+	summary, details, links := summarize(text)
 	if summary == "" {
 		return nil
 	}
@@ -44,4 +49,16 @@ func (b *Bot) onReaction(ctx context.Context, key string, ev *event) error {
 		User: author, Summary: summary, Details: details, Links: links, TicketedBy: by, EventKey: key,
 		UnlessClaimed: withdrawnKey(ev.Item.Channel, ev.Item.TS),
 	})
+}
+
+// sharedFiles is files as triage.MessageText reads them.
+func sharedFiles(files []slack.File) []triage.File {
+	if len(files) == 0 {
+		return nil
+	}
+	out := make([]triage.File, len(files))
+	for i, f := range files {
+		out[i] = triage.File{Name: f.Name, Title: f.Title}
+	}
+	return out
 }

@@ -7,10 +7,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/triage"
 )
-
-// maxSummary is the request modal's summary limit, kept for every way in.
-const maxSummary = 150
 
 var (
 	slackLink    = regexp.MustCompile(`<([^<>|]+)(?:\|([^<>]*))?>`)
@@ -44,10 +42,10 @@ func wordless(text string) bool {
 	return true
 }
 
-// summarize turns a Slack message's text into a summary (its first line,
-// at most 150 characters), details (the whole text when the summary does
-// not hold it) and the links it carries. Slack markup becomes plain text:
-// <@U1> becomes @U1, <url|label> becomes label.
+// summarize turns a Slack message's text into a summary and details, cut
+// as triage.Summarize cuts every request's text, and the links it
+// carries. Slack markup becomes plain text first: <@U1> becomes @U1,
+// <url|label> becomes label.
 func summarize(text string) (summary, details string, links []string) {
 	plain := slackLink.ReplaceAllStringFunc(text, func(m string) string {
 		sub := slackLink.FindStringSubmatch(m)
@@ -72,12 +70,7 @@ func summarize(text string) (summary, details string, links []string) {
 		}
 		return target
 	})
-	plain = strings.TrimSpace(htmlReplacer.Replace(plain))
-	first, _, _ := strings.Cut(plain, "\n")
-	summary = truncate(strings.TrimSpace(first), maxSummary)
-	if summary != plain {
-		details = plain
-	}
+	summary, details = triage.Summarize(htmlReplacer.Replace(plain))
 	return summary, details, links
 }
 

@@ -4,10 +4,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 func TestSummarize(t *testing.T) {
 	long := strings.Repeat("word ", 40)
+	deploys := strings.Repeat("deploy ", 30) // rune 149 is inside a word
 	tests := []struct {
 		name, text, summary string
 		details             bool
@@ -21,6 +24,7 @@ func TestSummarize(t *testing.T) {
 		{"broadcast", "<!here> prod is down", "@here prod is down", false, nil},
 		{"multi-line", "db is slow\nsince 10:00, p99 is 3s", "db is slow", true, nil},
 		{"long", long, strings.TrimSpace(long[:149]) + "…", true, nil},
+		{"cut at a word", deploys, strings.TrimSpace(strings.Repeat("deploy ", 21)) + "…", true, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -34,8 +38,8 @@ func TestSummarize(t *testing.T) {
 			if !slices.Equal(l, tc.links) {
 				t.Errorf("links = %q, want %q", l, tc.links)
 			}
-			if n := len([]rune(s)); n > maxSummary {
-				t.Errorf("summary has %d runes, over %d", n, maxSummary)
+			if n := len([]rune(s)); n > triage.MaxSummary {
+				t.Errorf("summary has %d runes, over %d", n, triage.MaxSummary)
 			}
 		})
 	}

@@ -134,7 +134,7 @@ func (b *Bot) asNow(ctx context.Context, ev *event) (bool, error) {
 	}
 	if cur.Text != ev.Text {
 		ev.Text = cur.Text
-		ev.Text = messageText(ev)
+		ev.words()
 	}
 	return true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +161,33 @@ func TestReplayReadsPrivateChannels(t *testing.T) {
 	}
 	if !named {
 		t.Errorf("problems %v do not name the intake channel platform-gone, which the export lacks", res.Problems)
+	}
+}
+
+// TestReplayTakesFilesAsServeDoes: a file shared with no words is a
+// request named by its title, or else its name, as serve takes it in; one
+// with neither, which serve asks its author about, is no request.
+func TestReplayTakesFilesAsServeDoes(t *testing.T) {
+	share := func(files ...msg) msg {
+		return msg{"user": outsider, "subtype": "file_share", "text": "", "files": files}
+	}
+	ms := []msg{
+		share(msg{"id": "F1", "name": "image.png", "title": "the invoices dashboard is blank", "mimetype": "image/png", "filetype": "png"}),
+		share(msg{"id": "F2", "name": "terraform-plan.txt", "title": "", "mimetype": "text/plain"}),
+		share(msg{"id": "F3", "mode": "hidden_by_limit"}),
+		share(msg{"id": "F4", "mode": "tombstone"}, msg{"id": "F5", "name": "ci-runner.log", "title": "ci runner out of disk", "mimetype": "text/plain"}),
+	}
+	res := replayOnce(t, exportOf(t, true, nil, map[string][]msg{"platform-help": ms}),
+		Options{Settings: platformOnly(t, nil), Keep: func(*triage.Request) bool { return true }})
+	var got []string
+	for _, r := range res.Teams[0].Labelled {
+		got = append(got, r.Summary)
+	}
+	want := []string{"the invoices dashboard is blank", "terraform-plan.txt", "ci runner out of disk"}
+	if !slices.Equal(got, want) {
+		t.Errorf("requests %q, want %q (not requests: %v)", got, want, res.Skipped)
+	}
+	if res.Skipped["file with no title or name"] != 1 || len(res.Skipped) != 1 {
+		t.Errorf("not requests: %v, want the hidden file alone", res.Skipped)
 	}
 }

@@ -62,10 +62,17 @@ func (s *simulation) prepare(p *prepared) {
 
 // request fills in the request p's message makes for team, and classifies
 // it; reactor is who made it one with a reaction, "" when it asks by
-// itself. A message with no text to sum up is skipped as empty.
+// itself. A message with no text to sum up is skipped as empty, and
+// files with nothing to name them by as serve skips them, asking their
+// author what they need.
 func (s *simulation) request(p *prepared, team *triage.Team, src triage.Source, reactor string) {
 	m := &p.m
-	summary, details := Split(slackexport.PlainText(m.Text, s.exp.Users))
+	text, unnamed := words(m)
+	if unnamed {
+		p.skip = "file with no title or name"
+		return
+	}
+	summary, details := triage.Summarize(slackexport.PlainText(text, s.exp.Users))
 	if summary == "" {
 		p.skip = "empty"
 		return
@@ -102,7 +109,18 @@ func (s *simulation) request(p *prepared, team *triage.Team, src triage.Source, 
 
 // posted is m as the intake rule shared with serve reads it.
 func (s *simulation) posted(m *slackexport.Message) triage.Posted {
-	return triage.Posted{User: m.User, BotID: m.BotID, Subtype: m.Subtype, Text: m.Text, ByBot: s.exp.Users[m.User].IsBot}
+	text, _ := words(m)
+	return triage.Posted{User: m.User, BotID: m.BotID, Subtype: m.Subtype, Text: text, ByBot: s.exp.Users[m.User].IsBot}
+}
+
+// words is the text m stands for and whether it is files with nothing to
+// name them by, decided as serve decides it (triage.MessageText).
+func words(m *slackexport.Message) (string, bool) {
+	files := make([]triage.File, len(m.Files))
+	for i, f := range m.Files {
+		files[i] = triage.File(f)
+	}
+	return triage.MessageText(m.Text, files)
 }
 
 // reactionTeam returns the team whose member's reaction on m makes it a

@@ -58,23 +58,3 @@ func saysDone(text string) bool {
 	}
 	return false
 }
-
-// summaryMax is the request modal's limit on a summary.
-const summaryMax = 150
-
-// Split makes a summary (the first line, at most 150 characters, cut at a
-// word) and details (the rest; the whole text when the summary was cut) of
-// a message.
-func Split(text string) (summary, details string) {
-	text = strings.TrimSpace(text)
-	first, rest, _ := strings.Cut(text, "\n")
-	first = strings.TrimSpace(first)
-	if r := []rune(first); len(r) > summaryMax {
-		cut := string(r[:summaryMax-1])
-		if i := strings.LastIndexByte(cut, ' '); i > summaryMax/2 {
-			cut = cut[:i]
-		}
-		return strings.TrimSpace(cut) + "…", text
-	}
-	return first, strings.TrimSpace(rest)
-}

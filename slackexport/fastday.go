@@ -51,10 +51,11 @@ func fastDay(dst []Message, ch Channel, file string, data []byte) ([]Message, bo
 
 // messageKeys are wireMessage's JSON names; a key equal to one of them but
 // for case would be matched by encoding/json, so it sends the file there.
-var messageKeys = []string{"type", "subtype", "user", "bot_id", "username", "text", "ts", "thread_ts", "reply_count", "edited", "reactions"}
+var messageKeys = []string{"type", "subtype", "user", "bot_id", "username", "text", "ts", "thread_ts", "reply_count", "edited", "reactions", "files"}
 
 // scanMessage reads the object at data[i] into w.
 func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
+	var files bool
 	return jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
 		var dst *string
 		switch string(key) {
@@ -100,6 +101,14 @@ func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
 			})
 		case "reactions":
 			return scanReactions(data, i, w)
+		case "files":
+			if files {
+				// encoding/json decodes a second array into the first's
+				// elements, which is not worth copying here.
+				return 0, false
+			}
+			files = true
+			return scanFiles(data, i, w)
 		default:
 			for _, k := range messageKeys {
 				if strings.EqualFold(k, string(key)) {
@@ -108,13 +117,15 @@ func scanMessage(data []byte, i int, w *wireMessage) (int, bool) {
 			}
 			return jsonscan.Value(data, i)
 		}
-		val, next, ok := jsonscan.String(data, i)
-		if !ok {
-			return 0, false
-		}
-		*dst = string(val)
-		return next, true
+		return readString(data, i, dst)
 	})
+}
+
+// readString reads the string at data[i] into dst.
+func readString(data []byte, i int, dst *string) (int, bool) {
+	val, next, ok := jsonscan.String(data, i)
+	*dst = string(val)
+	return next, ok
 }
 
 // stringOrOther skips the value at data[i], which must be a string when
@@ -142,9 +153,7 @@ func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
 		next, ok := jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
 			switch string(key) {
 			case "name":
-				val, next, ok := jsonscan.String(data, i)
-				r.Name = string(val)
-				return next, ok
+				return readString(data, i, &r.Name)
 			case "users":
 				r.Users = []string{}
 				return jsonscan.Array(data, i, func(data []byte, i int) (int, bool) {
@@ -163,4 +172,32 @@ func scanReactions(data []byte, i int, w *wireMessage) (int, bool) {
 	})
 	w.Reactions = out
 	return end, ok
+}
+
+// scanFiles reads a message's files, or null, into w. An element that is
+// not an object, or a name or a title that is not a string, sends the
+// file to the careful path, which words the problem.
+func scanFiles(data []byte, i int, w *wireMessage) (int, bool) {
+	if i < len(data) && data[i] == 'n' {
+		return jsonscan.Value(data, i)
+	}
+	// encoding/json makes an empty array an empty slice.
+	w.Files = []wireFile{}
+	return jsonscan.Array(data, i, func(data []byte, i int) (int, bool) {
+		var f wireFile
+		next, ok := jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
+			switch string(key) {
+			case "name":
+				return readString(data, i, &f.Name)
+			case "title":
+				return readString(data, i, &f.Title)
+			}
+			if strings.EqualFold(string(key), "name") || strings.EqualFold(string(key), "title") {
+				return 0, false
+			}
+			return jsonscan.Value(data, i)
+		})
+		w.Files = append(w.Files, f)
+		return next, ok
+	})
 }

@@ -28,7 +28,18 @@ type Message struct {
 	ReplyCount  int
 	Edited      bool
 	Reactions   []Reaction
-	File        string // path inside the export, for error messages
+	// Files are the files the message shares (subtype file_share), of
+	// which only what can say what is asked is kept.
+	Files []File
+	File  string // path inside the export, for error messages
+}
+
+// File is one file a message shares: its name, such as "image.png", and
+// its title, which its author may have written. A file the workspace
+// hides or has deleted has neither.
+type File struct {
+	Name  string
+	Title string
 }
 
 // Reaction is one emoji reaction on a message and who added it.

@@ -27,6 +27,13 @@ type wireMessage struct {
 		Name  string   `json:"name"`
 		Users []string `json:"users"`
 	} `json:"reactions"`
+	Files []wireFile `json:"files"`
+}
+
+// wireFile is the part of Slack's file object a message's files keep.
+type wireFile struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
 }
 
 // Walk calls fn for every message of every channel in chronological order
@@ -143,6 +150,9 @@ func convert(w *wireMessage, raw []byte) (Message, error) {
 	}
 	for _, r := range w.Reactions {
 		m.Reactions = append(m.Reactions, Reaction{Name: r.Name, Users: r.Users})
+	}
+	for _, f := range w.Files {
+		m.Files = append(m.Files, File(f))
 	}
 	return m, nil
 }

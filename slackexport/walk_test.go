@@ -98,7 +98,8 @@ func TestWalkMessageFields(t *testing.T) {
 			{Name: "eyes", Users: []string{"U0PLAT002"}},
 			{Name: "ticket", Users: []string{"U0PLAT001", "U0PLAT002"}},
 		},
-		File: "platform-help/2026-09-01.json",
+		Files: []File{{Name: "error.png"}},
+		File:  "platform-help/2026-09-01.json",
 	}
 	if !equalMessage(req, want) {
 		t.Errorf("request =\n%+v\nwant\n%+v", req, want)

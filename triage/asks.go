@@ -6,6 +6,35 @@ import "strings"
 // are posted as plain messages under it, and nobody asks anything by them.
 const SlackbotUser = "USLACKBOT"
 
+// File is a file a message shares, as intake reads Slack's file object
+// (an event's or an export's): only its title and its name can say what
+// is asked. A file the workspace hides or has deleted carries neither.
+type File struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+}
+
+// MessageText returns the text a message stands for: its own, or for one
+// that shares files with no words, the first file's title, or else its
+// name. unnamed is set when the message is files with none of them, and
+// no words: serve asks its author what they need instead of taking it
+// in, and a replay counts it as no request. serve and replay both decide
+// by it, so that a replay takes in the screenshots and logs serve does.
+func MessageText(text string, files []File) (words string, unnamed bool) {
+	if strings.TrimSpace(text) != "" {
+		return text, false
+	}
+	for _, f := range files {
+		if t := strings.TrimSpace(f.Title); t != "" {
+			return t, false
+		}
+		if n := strings.TrimSpace(f.Name); n != "" {
+			return n, false
+		}
+	}
+	return "", len(files) > 0
+}
+
 // Posted is a top-level message in a channel as intake sees it, live or
 // in a replay of an export.
 type Posted struct {

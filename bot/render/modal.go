@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // Block ids of the request modal; each block's only element has the same
@@ -152,30 +154,10 @@ func splitPrefill(summary, details string) (string, string) {
 		summary, rest = strings.TrimSpace(summary[:i]), strings.TrimSpace(summary[i+1:])
 	}
 	if utf8.RuneCountInString(summary) > maxSummary {
-		head, tail := cutWords(summary, maxSummary)
+		head, tail := triage.CutWords(summary, maxSummary)
 		summary, rest = head, join("\n", tail, rest)
 	}
 	return summary, clipPlain(join("\n\n", rest, strings.TrimSpace(details)), maxInput)
-}
-
-// cutWords splits s after at most n runes, at the last space when there is
-// one in the second half, so that a word is not split across the fields.
-func cutWords(s string, n int) (head, tail string) {
-	i, count := len(s), 0
-	for j := range s {
-		if count == n {
-			i = j
-			break
-		}
-		count++
-	}
-	if i == len(s) {
-		return s, ""
-	}
-	if sp := strings.LastIndexByte(s[:i], ' '); sp > 0 && utf8.RuneCountInString(s[:sp]) >= n/2 {
-		i = sp
-	}
-	return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i:])
 }
 
 func join(sep string, parts ...string) string {

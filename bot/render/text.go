@@ -7,10 +7,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/sprintguard/sprintguard/triage"
-
 	"github.com/sprintguard/sprintguard/internal/plural"
 	"github.com/sprintguard/sprintguard/internal/slackmarkup"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // Block Kit limits that the renderers respect.
@@ -22,7 +21,7 @@ const (
 	maxView        = 100
 	maxButtonValue = 2000
 	maxInput       = 3000 // plain_text_input max_length
-	maxSummary     = 150
+	maxSummary     = triage.MaxSummary
 )
 
 const ellipsis = "…"
