@@ -140,7 +140,8 @@ func (b *Bot) asNow(ctx context.Context, ev *event) (bool, error) {
 }
 
 // current returns p as the message is now: nil when it was deleted, with
-// Slack's text when it was edited.
+// Slack's text when it was edited, read as intake reads a message (a
+// shared file's title when no words are left).
 func (b *Bot) current(ctx context.Context, p *prompted) (*prompted, error) {
 	var gone, edited bool
 	err := b.db.View(func(tx triage.Tx) error {
@@ -165,7 +166,7 @@ func (b *Bot) current(ctx context.Context, p *prompted) (*prompted, error) {
 		return nil, err
 	}
 	cur := *p
-	cur.Text = m.Text
+	cur.Text, _ = triage.MessageText(m.Text, sharedFiles(m.Files))
 	return &cur, nil
 }
 

@@ -304,3 +304,24 @@ func TestEditedPromptedMessageThatOptsOutIsNotOfferedAnAnswer(t *testing.T) {
 		t.Fatalf("thread = %q, want the prompt alone", posts)
 	}
 }
+
+// A shared file's words edited away before its ticket leave the message
+// named by the file's title, as it would have been taken in with no words.
+func TestEditedFileMessageIsTicketedByItsFilesTitle(t *testing.T) {
+	h := newHarness(t)
+	const was, title = "vpn trouble, see the screenshot", "the staging vpn rejects my certificate"
+	ts := h.ts()
+	h.fake.AddMessage(platHelp, slack.Message{Msg: slack.Msg{Type: "message", User: outsider, Text: was, Timestamp: ts,
+		Files: []slack.File{{ID: "F9", Name: "vpn.png", Title: title}}}})
+	h.event("EvAsk", map[string]any{"type": "message", "subtype": "file_share", "channel": platHelp, "user": outsider,
+		"text": was, "ts": ts, "event_ts": ts, "channel_type": "channel",
+		"files": []any{map[string]any{"id": "F9", "name": "vpn.png", "title": title}}})
+	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
+	h.event("EvEdit", h.edited(platHelp, ts, was, ""))
+	h.settled()
+	h.clock.add(16 * time.Minute)
+	h.worker.Kick()
+	if r := h.ticketed(1)[0]; r.Summary != title {
+		t.Fatalf("ticketed as %q, want the file's title %q", r.Summary, title)
+	}
+}
