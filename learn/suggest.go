@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sprintguard/sprintguard/classifier"
@@ -301,12 +302,16 @@ func (m *miner) decide(set *classifier.Set, i int) classifier.Decision {
 
 // miner holds the history as the rules see it now.
 type miner struct {
-	rules  []classifier.Rule
-	opt    classifier.Options
-	ex     []Example
-	so     SuggestOptions
-	pred   []classifier.Decision
-	grams  [][]string // per example, its distinct candidate phrases
+	rules []classifier.Rule
+	opt   classifier.Options
+	ex    []Example
+	so    SuggestOptions
+	pred  []classifier.Decision
+	grams [][]string // per example, its distinct candidate phrases
+	// copy marks an example whose normalised text and label an earlier
+	// example has already: a request posted again is one request, so
+	// copies count for no support, precision or minimum.
+	copy   []bool
 	before Agreement
 	byRule map[string]*ruleTally
 	// byBound are the bounds' tallies, by the continue rule's name.
@@ -322,18 +327,33 @@ func (m *miner) baseline(set *classifier.Set) {
 		m.pred[i] = m.decide(set, i)
 		m.grams[i] = grams(text(&m.ex[i]))
 	})
+	m.copy = make([]bool, len(m.ex))
+	seen := make(map[copyKey]bool, len(m.ex))
 	for i := range m.ex {
 		m.before.add(&m.ex[i], m.pred[i], 1)
+		e := &m.ex[i]
+		k := copyKey{strings.Join(words(text(e)), " "), target{e.Urgency, e.Category}}
+		m.copy[i] = seen[k]
+		seen[k] = true
 	}
 	m.byRule = m.tally()
 }
 
+// copyKey is what makes two examples one request: the same words, as the
+// rules see them, and the same label.
+type copyKey struct {
+	text string
+	t    target
+}
+
 // grams returns text's distinct words and two-word phrases that could make
-// a rule: no stopwords, nothing shorter than three letters, no numbers.
+// a rule: no function words (see functionWords), nothing shorter than
+// three letters, no numbers; so a phrase neither starts nor ends with a
+// function word.
 func grams(text string) []string {
 	ws := words(text)
 	ok := func(w string) bool {
-		return len(w) >= 3 && !stopwords[w] && strings.ContainsFunc(w, func(r rune) bool { return r < '0' || r > '9' })
+		return len(w) >= 3 && !functionWords[w] && strings.ContainsFunc(w, func(r rune) bool { return r < '0' || r > '9' })
 	}
 	var out []string
 	for i, w := range ws {
@@ -351,8 +371,9 @@ func grams(text string) []string {
 
 // rescore returns the score with rules instead of the baseline, classifying
 // only the examples touched: those an edit may change. fixed counts the
-// touched examples the baseline got wrong and rules get right, as ok
-// judges right, broken those it got right and rules get wrong.
+// touched requests the baseline got wrong and rules get right, as ok
+// judges right, broken those it got right and rules get wrong; a copy of
+// a request counted already counts in the score but not in these.
 func (m *miner) rescore(rules []classifier.Rule, touched []int, ok func(*Example, classifier.Decision) bool) (s Agreement, fixed, broken int, err error) {
 	set, err := classifier.Compile(rules, m.opt)
 	if err != nil {
@@ -365,6 +386,9 @@ func (m *miner) rescore(rules []classifier.Rule, touched []int, ok func(*Example
 		d := ds[j]
 		s.add(&m.ex[i], m.pred[i], -1)
 		s.add(&m.ex[i], d, 1)
+		if m.copy[i] {
+			continue // the score counts every example, the support requests
+		}
 		was, is := ok(&m.ex[i], m.pred[i]), ok(&m.ex[i], d)
 		switch {
 		case !was && is:
@@ -420,29 +444,16 @@ func (m *miner) misfires(skip map[string]bool) []Edit {
 
 // phrases finds words and phrases that the requests the rules got wrong
 // share with each other and rarely with requests labelled otherwise. A
-// phrase goes to the first rule that decides as the label says, or to a new
-// rule when none does.
+// phrase goes to the rule with the label's outcome that already decides
+// the most requests saying it, or to a new rule when none decides any.
 func (m *miner) phrases(skip map[string]bool) []Edit {
-	owner := map[target]int{}
-	for i, r := range m.rules {
-		if r.Default || r.Continue || len(r.Any) == 0 || skip[r.Name] {
-			continue
-		}
-		if _, ok := owner[target{r.Urgency, r.Category}]; !ok {
-			owner[target{r.Urgency, r.Category}] = i
-		}
-	}
-	taken := map[target]bool{}
-	for _, r := range m.rules {
-		if !r.Default && !r.Continue {
-			taken[target{r.Urgency, r.Category}] = true
-		}
-	}
-	// support[t][g]: wrongly decided requests labelled t that hold g.
+	// support[t][g]: wrongly decided requests labelled t that hold g,
+	// word for word: these only pick the candidates, which the rules'
+	// own matcher then counts (match).
 	support := map[target]map[string]int{}
 	for i := range m.ex {
 		e := &m.ex[i]
-		if right(e, m.pred[i]) || e.Category == "" {
+		if right(e, m.pred[i]) || e.Category == "" || m.copy[i] {
 			continue
 		}
 		t := target{e.Urgency, e.Category}
@@ -453,33 +464,52 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 			support[t][g]++
 		}
 	}
-	cands := map[string]bool{}
+	var cands []string
 	for _, gs := range support {
 		for g, n := range gs {
 			if n >= m.so.MinSupport {
-				cands[g] = true
+				cands = append(cands, g)
 			}
 		}
 	}
 	if len(cands) == 0 {
 		return nil
 	}
-	// total[g] and agree[t][g] over the whole history.
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	where, err := m.match(cands)
+	if err != nil {
+		return nil
+	}
+	// total[g] and agree[t][g] over the whole history, and support again,
+	// all counting what a rule saying g would match, once a request.
 	total := map[string]int{}
 	agree := map[target]map[string]int{}
-	where := map[string][]int{}
+	support = map[target]map[string]int{}
+	requests := 0
 	for i := range m.ex {
-		t := target{m.ex[i].Urgency, m.ex[i].Category}
-		for _, g := range m.grams[i] {
-			if !cands[g] {
+		if !m.copy[i] {
+			requests++
+		}
+	}
+	for g, is := range where {
+		for _, i := range is {
+			e := &m.ex[i]
+			if m.copy[i] {
 				continue
 			}
+			t := target{e.Urgency, e.Category}
 			total[g]++
-			where[g] = append(where[g], i)
 			if agree[t] == nil {
 				agree[t] = map[string]int{}
 			}
 			agree[t][g]++
+			if !right(e, m.pred[i]) && e.Category != "" {
+				if support[t] == nil {
+					support[t] = map[string]int{}
+				}
+				support[t][g]++
+			}
 		}
 	}
 	type cand struct {
@@ -491,7 +521,7 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 	for _, t := range sortedTargets(support) {
 		var cs []cand
 		for g, n := range support[t] {
-			if n >= m.so.MinSupport && percent(agree[t][g], total[g]) >= m.so.MinPrecision {
+			if n >= m.so.MinSupport && percent(agree[t][g], total[g]) >= m.so.MinPrecision && !common(g, total[g], requests) {
 				cs = append(cs, cand{g, n, agree[t][g]})
 			}
 		}
@@ -509,62 +539,139 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 		for _, c := range cs {
 			gs = append(gs, c.g)
 		}
-		gs = m.cover(gs, t, where)
-		if len(gs) == 0 {
-			continue
+		// Each phrase goes to its own rule: phrases with one owner make
+		// one edit.
+		var owners []int
+		byOwner := map[int][]string{}
+		for _, g := range m.cover(gs, t, where) {
+			ri := m.owner(t, where[g], skip)
+			if _, ok := byOwner[ri]; !ok {
+				owners = append(owners, ri)
+			}
+			byOwner[ri] = append(byOwner[ri], g)
 		}
-		ri, has := owner[t]
-		if !has && taken[t] {
-			continue // the rule for this label has no `any:` to add to
-		}
-		var e Edit
-		rules := slices.Clone(m.rules)
-		var touched []int
-		for _, g := range gs {
-			e.Phrases = append(e.Phrases, g)
-			e.Against += total[g] - agree[t][g]
-			touched = append(touched, where[g]...)
-		}
-		slices.Sort(touched)
-		touched = slices.Compact(touched)
-		var nr classifier.Rule
-		if has {
-			e.Kind, e.Rule = AddPhrase, m.rules[ri].Name
-			rules[ri].Any = append(slices.Clone(rules[ri].Any), e.Phrases...)
-		} else {
-			e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
-			nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
-			e.Estimate = nr.Estimate
-			rules = slices.Insert(rules, defaultIndex(rules), nr)
-		}
-		e.Urgency, e.Category = t.u, t.c
-		// The phrases were picked from wrongly decided requests that say
-		// them, but a bound or an earlier rule can still decide those
-		// otherwise: the support is what the edit turns right, and an
-		// edit that only betters the category, say, has none.
-		after, fixed, _, err := m.rescore(rules, touched, right)
-		if err == nil && fixed < m.so.MinSupport {
-			// An earlier rule decides them: a new rule, more specific,
-			// goes ahead of it, and the rest of what it decides stays;
-			// unless that rule has an edit of its own already.
-			if ahead := m.ahead(t, gs, where); ahead >= 0 && !skip[m.rules[ahead].Name] {
-				if has {
-					e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
-					nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
-					e.Estimate = nr.Estimate
-				}
-				rules = slices.Insert(slices.Clone(m.rules), ahead, nr)
-				e.Ahead = m.rules[ahead].Name
-				after, fixed, _, err = m.rescore(rules, touched, right)
+		for _, ri := range owners {
+			if e, ok := m.phraseEdit(t, ri, byOwner[ri], where, total, agree, skip); ok {
+				out = append(out, e)
 			}
 		}
-		if err != nil || fixed < m.so.MinSupport || !after.Better(m.before) {
-			continue
-		}
-		e.Before, e.After, e.Support, e.touched = m.before, after, fixed, touched
-		out = append(out, e)
 	}
 	return out
+}
+
+// phraseEdit is the edit adding gs, phrases labelled t, to rule ri, or to
+// a new rule when ri is -1; ok is false when it turns too few right.
+func (m *miner) phraseEdit(t target, ri int, gs []string, where map[string][]int, total map[string]int, agree map[target]map[string]int, skip map[string]bool) (e Edit, ok bool) {
+	rules := slices.Clone(m.rules)
+	var touched []int
+	for _, g := range gs {
+		e.Phrases = append(e.Phrases, g)
+		e.Against += total[g] - agree[t][g]
+		touched = append(touched, where[g]...)
+	}
+	slices.Sort(touched)
+	touched = slices.Compact(touched)
+	var nr classifier.Rule
+	if ri >= 0 {
+		e.Kind, e.Rule = AddPhrase, m.rules[ri].Name
+		rules[ri].Any = append(slices.Clone(rules[ri].Any), e.Phrases...)
+	} else {
+		e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
+		nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
+		e.Estimate = nr.Estimate
+		rules = slices.Insert(rules, defaultIndex(rules), nr)
+	}
+	e.Urgency, e.Category = t.u, t.c
+	// The phrases were picked from wrongly decided requests that say
+	// them, but a bound or an earlier rule can still decide those
+	// otherwise: the support is what the edit turns right, and an
+	// edit that only betters the category, say, has none.
+	after, fixed, _, err := m.rescore(rules, touched, right)
+	if err == nil && fixed < m.so.MinSupport {
+		// An earlier rule decides them: a new rule, more specific,
+		// goes ahead of it, and the rest of what it decides stays;
+		// unless that rule has an edit of its own already.
+		if ahead := m.ahead(t, gs, where); ahead >= 0 && !skip[m.rules[ahead].Name] {
+			if ri >= 0 {
+				e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
+				nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
+				e.Estimate = nr.Estimate
+			}
+			rules = slices.Insert(slices.Clone(m.rules), ahead, nr)
+			e.Ahead = m.rules[ahead].Name
+			after, fixed, _, err = m.rescore(rules, touched, right)
+		}
+	}
+	if err != nil || fixed < m.so.MinSupport || !after.Better(m.before) {
+		return e, false
+	}
+	e.Before, e.After, e.Support, e.touched = m.before, after, fixed, touched
+	return e, true
+}
+
+// common reports whether g is a single word said in more than a fifth of
+// the history's requests: a word that common ("org" on a forge's help
+// desk) is how the team talks, not what one kind of request says. A
+// history of fewer than 50 requests is too small to tell.
+func common(g string, n, requests int) bool {
+	return !strings.Contains(g, " ") && requests >= 50 && 5*n > requests
+}
+
+// match returns, for each of phrases, the history items a rule saying it
+// would match: the classifier's own matcher decides, inflections and
+// punctuation as in every rule ("download" matches "downloads", "access
+// request" does not match "access, request"), so that the support, the
+// precision and the items re-scored are what the edited rules will match.
+// Each phrase is a continue rule of one set, so the history is classified
+// once for them all.
+func (m *miner) match(phrases []string) (map[string][]int, error) {
+	rules := make([]classifier.Rule, 0, len(phrases)+1)
+	for i, g := range phrases {
+		rules = append(rules, classifier.Rule{Name: strconv.Itoa(i), Any: []string{g}, Continue: true, Labels: []string{"m"}})
+	}
+	rules = append(rules, classifier.Rule{Name: "-", Default: true, Urgency: classifier.P4})
+	set, err := classifier.Compile(rules, classifier.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("compile phrases: %w", err)
+	}
+	hits := make([][]int, len(m.ex))
+	parallel(len(m.ex), func(i int) {
+		for _, name := range set.Classify(m.ex[i].Input).Also {
+			n, _ := strconv.Atoi(name)
+			hits[i] = append(hits[i], n)
+		}
+	})
+	where := make(map[string][]int, len(phrases))
+	for i, hs := range hits {
+		for _, n := range hs {
+			where[phrases[n]] = append(where[phrases[n]], i)
+		}
+	}
+	return where, nil
+}
+
+// owner returns the index of the rule a phrase labelled t goes to: of the
+// rules with t's urgency and category and an `any:` list, the one that
+// decides the most of touched, the requests saying the phrase, since it
+// already decides their neighbours; the first of those tied. It returns -1
+// when none decides any of them: the phrase then makes a new rule rather
+// than joining a rule about something else that happens to share the
+// outcome.
+func (m *miner) owner(t target, touched []int, skip map[string]bool) int {
+	decides := map[string]int{}
+	for _, i := range touched {
+		decides[m.pred[i].Rule]++
+	}
+	best, most := -1, 0
+	for i, r := range m.rules {
+		if r.Default || r.Continue || len(r.Any) == 0 || skip[r.Name] || r.Urgency != t.u || r.Category != t.c {
+			continue
+		}
+		if n := decides[r.Name]; n > most {
+			best, most = i, n
+		}
+	}
+	return best
 }
 
 // ahead returns the index of the first rule, other than the default, that
@@ -586,6 +693,17 @@ func (m *miner) ahead(t target, phrases []string, where map[string][]int) int {
 	return first
 }
 
+// distinct counts the items of is that are not copies of another.
+func distinct(is []int, copy []bool) int {
+	n := 0
+	for _, i := range is {
+		if !copy[i] {
+			n++
+		}
+	}
+	return n
+}
+
 // cover keeps, best first, up to three phrases that each turn at least
 // MinSupport more wrongly decided requests labelled t than the phrases
 // kept before it: a word that only ever comes with a kept phrase adds
@@ -601,7 +719,7 @@ func (m *miner) cover(cs []string, t target, where map[string][]int) []string {
 				fresh = append(fresh, i)
 			}
 		}
-		if len(fresh) < m.so.MinSupport {
+		if distinct(fresh, m.copy) < m.so.MinSupport {
 			continue
 		}
 		for _, i := range fresh {
