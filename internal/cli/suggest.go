@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -46,8 +47,13 @@ An edit needs 3 requests that support it, whatever its kind: requests it turns r
 and category for a phrase, a new rule or a retarget; urgency for an edit of the urgency only:
 deferred, declined, bound), or, for an estimate, resolved requests the new one is nearer to.
 Every edit of what the rules decide is checked against the team's rule tests (--tests, or
-rules_test.yaml beside the config file): an edit that makes a case fail is not proposed, and a
-"# dropped:" line says which and how many cases it broke, so the diff keeps rules test green.
+rules_test.yaml beside the config file; --tests none, or an empty file, checks nothing): an edit
+that makes a passing case fail is not proposed, and a "# dropped:" line says which and how many
+cases it broke, so the diff keeps rules test as green as it was. A case failing before any edit
+is not the edit's doing: a line says how many there are, and they drop nothing. A case that
+expects a rule the config does not have (a rule renamed or removed) is a warning on stderr at
+its FILE:LINE, not an error: the other cases still check every edit, and a team mid-way through
+a rename still gets its suggestions (rules test reports the case as an error).
 An edit of a rule other teams use too (their own rules reuse it by its YAML anchor, or they
 use the shared rules) says so, with the score on their history before and after it: the diff
 edits the rule where it is written, so applying it changes their rules too.
@@ -82,7 +88,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	export := fs.String("export", "", "learn from this Slack export (a `DIR` or .zip) and its labels file instead of the store")
 	labels := fs.String("labels", "", "the export's labels `FILE` (default: labels.jsonl in the export, or EXPORT.labels.jsonl beside it)")
 	max := fs.Int("max", 10, "at most `N` edits per rules file of what the rules decide, and N of estimates")
-	testsFile := fs.String("tests", "", "the team's rule tests `FILE`: an edit that makes a case fail is not proposed (default: rules_test.yaml beside the config file, when there is one)")
+	testsFile := fs.String("tests", "", "the team's rule tests `FILE`: an edit that makes a passing case fail is not proposed (default: rules_test.yaml beside the config file, when there is one; none: no check)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -103,6 +109,11 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	tests, err := suggestTests(*testsFile, cfg.Path)
 	if err != nil {
 		return fail(env, err)
+	}
+	if tests != nil {
+		if err := checkCaseRules(st, tests.tf, tests.file); err != nil {
+			fmt.Fprintf(env.Stderr, "warning: %v\n  (those cases fail whatever the edit, so they check nothing; the other cases still do)\n", err)
+		}
 	}
 	// Every team's history, even for one team: an edit of a rule another
 	// team shares is scored on that team's history too.
@@ -156,15 +167,29 @@ func ruleGroups(cfg *config.Config, only string) []*ruleGroup {
 	return out
 }
 
+// noTests is the --tests value that turns the rule tests' check off.
+const noTests = "none"
+
 // suggestTests reads the rule tests that vet the edits: file, or
 // rules_test.yaml beside the config file when file is "" and it is there.
-// It returns nil when there are none.
+// It returns nil when there are none: file is noTests, or empty (no
+// cases, so nothing to keep passing).
 func suggestTests(file, config string) (*ruleTests, error) {
+	if file == noTests {
+		return nil, nil
+	}
 	if file == "" {
 		file = filepath.Join(filepath.Dir(config), "rules_test.yaml")
 		if _, err := os.Stat(file); err != nil {
 			return nil, nil
 		}
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read rules test: %w", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
 	}
 	tf, err := readRulesTest(file)
 	if err != nil {
@@ -186,11 +211,21 @@ type dropped struct {
 	broken int
 }
 
-// vet returns the function that keeps an edit of g's rules only when the
-// rule tests pass on the rules it edits, recording those it drops. The
-// edit is made in every team's rules that hold the rule where it is
-// written, as the patch makes it; a new rule goes into g's only.
-func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, drops *[]dropped) func(learn.Edit) bool {
+// failing returns the cases, by FILE:LINE, that fail with the rules of st.
+func (rt *ruleTests) failing(st *triage.Settings) map[string]bool {
+	failed := map[string]bool{}
+	for _, f := range runCases(st, rt.tf, rt.file) {
+		failed[f[0]] = true
+	}
+	return failed
+}
+
+// vet returns the function that keeps an edit of g's rules only when it
+// makes no case of the rule tests fail that passes now (before, by
+// FILE:LINE, fail already: not the edit's doing), recording those it
+// drops. The edit is made in every team's rules that hold the rule where
+// it is written, as the patch makes it; a new rule goes into g's only.
+func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, before map[string]bool, drops *[]dropped) func(learn.Edit) bool {
 	if rt == nil {
 		return nil
 	}
@@ -218,8 +253,14 @@ func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, 
 			c.Rules = set
 			edited.Teams[i] = &c
 		}
-		if n := failedCases(runCases(&edited, rt.tf, rt.file)); n > 0 {
-			*drops = append(*drops, dropped{e, n})
+		broken := 0
+		for where := range rt.failing(&edited) {
+			if !before[where] {
+				broken++
+			}
+		}
+		if broken > 0 {
+			*drops = append(*drops, dropped{e, broken})
 			return false
 		}
 		return true
@@ -274,14 +315,21 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		}
 	}
 	var drops []dropped
+	var failing map[string]bool
+	if tests != nil {
+		failing = tests.failing(st)
+	}
 	s, err := learn.Suggest(team.Rules.Rules(), classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex,
-		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: tests.vet(cfg, g, st, &drops), Decided: byRule})
+		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: tests.vet(cfg, g, st, failing, &drops), Decided: byRule})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "# now:        %s%s\n", learn.Headline(s.Before), estimateOff(s.Now))
+	if len(failing) > 0 {
+		fmt.Fprintf(w, "# %s of %s fail before any edit: an edit is dropped only for a case it breaks\n", plural.Count(len(failing), "case"), tests.file)
+	}
 	for _, d := range drops {
-		fmt.Fprintf(w, "# dropped: %s: it fails %d case(s) of %s\n", d.edit.Summary(), d.broken, tests.file)
+		fmt.Fprintf(w, "# dropped: %s: it breaks %s of %s that passed\n", d.edit.Summary(), plural.Count(d.broken, "case"), tests.file)
 	}
 	if len(s.Edits) == 0 {
 		fmt.Fprintln(w, "# no edit has enough support (3 requests) to suggest")
