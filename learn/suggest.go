@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/sprintguard/sprintguard/classifier"
@@ -464,19 +463,10 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 			support[t][g]++
 		}
 	}
-	var cands []string
-	for _, gs := range support {
-		for g, n := range gs {
-			if n >= m.so.MinSupport {
-				cands = append(cands, g)
-			}
-		}
-	}
+	cands := m.screen(support)
 	if len(cands) == 0 {
 		return nil
 	}
-	slices.Sort(cands)
-	cands = slices.Compact(cands)
 	where, err := m.match(cands)
 	if err != nil {
 		return nil
@@ -609,6 +599,77 @@ func (m *miner) phraseEdit(t target, ri int, gs []string, where map[string][]int
 	return e, true
 }
 
+// screen returns, sorted, the phrases with MinSupport or more in support
+// that can still reach MinPrecision once every form a rule matches is
+// counted: matching them all with the classifier costs a pass over every
+// phrase for every request, and most fall short on their own words. The
+// requests agreeing with a phrase can be at most those saying one of its
+// forms (family), the others at least those saying it word for word, so a
+// phrase is left out only when even that best case falls short. (For a
+// two-word phrase the words said across a comma count as said, which the
+// rules would not match: such a phrase may be left out that the rules
+// would have kept, never one kept that they would not.)
+func (m *miner) screen(support map[target]map[string]int) []string {
+	family := map[string][]string{}
+	counted := map[string]bool{}
+	for _, gs := range support {
+		for g, n := range gs {
+			if n < m.so.MinSupport || family[g] != nil {
+				continue
+			}
+			fs := []string{""}
+			for _, w := range strings.Fields(g) {
+				var next []string
+				for _, f := range fs {
+					for _, form := range classifier.Forms(w) {
+						next = append(next, strings.TrimPrefix(f+" "+form, " "))
+					}
+				}
+				fs = next
+			}
+			family[g] = fs
+			for _, f := range fs {
+				counted[f] = true
+			}
+		}
+	}
+	total := map[string]int{}
+	agree := map[target]map[string]int{}
+	for i := range m.ex {
+		if m.copy[i] {
+			continue
+		}
+		t := target{m.ex[i].Urgency, m.ex[i].Category}
+		for _, g := range m.grams[i] {
+			if !counted[g] {
+				continue
+			}
+			total[g]++
+			if agree[t] == nil {
+				agree[t] = map[string]int{}
+			}
+			agree[t][g]++
+		}
+	}
+	var out []string
+	for t, gs := range support {
+		for g, n := range gs {
+			if n < m.so.MinSupport {
+				continue
+			}
+			most := 0
+			for _, f := range family[g] {
+				most += agree[t][f]
+			}
+			if percent(most, most+total[g]-agree[t][g]) >= m.so.MinPrecision {
+				out = append(out, g)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // common reports whether g is a single word said in more than a fifth of
 // the history's requests: a word that common ("org" on a forge's help
 // desk) is how the team talks, not what one kind of request says. A
@@ -622,29 +683,22 @@ func common(g string, n, requests int) bool {
 // punctuation as in every rule ("download" matches "downloads", "access
 // request" does not match "access, request"), so that the support, the
 // precision and the items re-scored are what the edited rules will match.
-// Each phrase is a continue rule of one set, so the history is classified
-// once for them all.
+// One rule says them all, and the decision lists those it matched, so the
+// history is classified once and the text scanned once for them all.
 func (m *miner) match(phrases []string) (map[string][]int, error) {
-	rules := make([]classifier.Rule, 0, len(phrases)+1)
-	for i, g := range phrases {
-		rules = append(rules, classifier.Rule{Name: strconv.Itoa(i), Any: []string{g}, Continue: true, Labels: []string{"m"}})
-	}
-	rules = append(rules, classifier.Rule{Name: "-", Default: true, Urgency: classifier.P4})
-	set, err := classifier.Compile(rules, classifier.Options{})
+	set, err := classifier.Compile([]classifier.Rule{
+		{Name: "phrases", Any: phrases, Urgency: classifier.P4},
+		{Name: "rest", Default: true, Urgency: classifier.P4},
+	}, classifier.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("compile phrases: %w", err)
 	}
-	hits := make([][]int, len(m.ex))
-	parallel(len(m.ex), func(i int) {
-		for _, name := range set.Classify(m.ex[i].Input).Also {
-			n, _ := strconv.Atoi(name)
-			hits[i] = append(hits[i], n)
-		}
-	})
+	hits := make([][]string, len(m.ex))
+	parallel(len(m.ex), func(i int) { hits[i] = set.Classify(m.ex[i].Input).Matched })
 	where := make(map[string][]int, len(phrases))
 	for i, hs := range hits {
-		for _, n := range hs {
-			where[phrases[n]] = append(where[phrases[n]], i)
+		for _, g := range hs {
+			where[g] = append(where[g], i)
 		}
 	}
 	return where, nil
