@@ -23,6 +23,12 @@ func TestRulesSuggestSaysWhenARuleIsShared(t *testing.T) {
 	seedLabelled(t, db, 4, triage.NewRequest{Team: "data", Channel: "C0DATAHELP", ChannelName: "data-help",
 		Summary: "warehouse is super slow today, a simple select on orders_%d takes 10 min"},
 		triage.Change{Action: triage.ActUrgency, Urgency: classifier.P2}, triage.Change{Action: triage.ActCategory, Category: "incident"})
+	// One slow select is on fire, and on-fire decides it (the on-call
+	// raised it, then set it back): the phrase joins the rule that decides
+	// its neighbour.
+	seedLabelled(t, db, 1, triage.NewRequest{Team: "data", Channel: "C0DATAHELP", ChannelName: "data-help",
+		Summary: "the warehouse is on fire, a simple select on orders_%d takes 10 min"},
+		triage.Change{Action: triage.ActUrgency, Urgency: classifier.P1}, triage.Change{Action: triage.ActUrgency, Urgency: classifier.P2})
 	seedOverrides(t, db, 3) // platform's history
 	code, out, errs := run(t, "rules", "suggest", "--team", "data", "--config", cfg)
 	if code != ExitOK {
