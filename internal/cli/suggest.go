@@ -56,7 +56,9 @@ its FILE:LINE, not an error: the other cases still check every edit, and a team 
 a rename still gets its suggestions (rules test reports the case as an error).
 An edit of a rule other teams use too (their own rules reuse it by its YAML anchor, or they
 use the shared rules) says so, with the score on their history before and after it: the diff
-edits the rule where it is written, so applying it changes their rules too.
+edits the rule where it is written, so applying it changes their rules too. One that gets any
+of urgency, interrupt-or-not or category wrong on more of their requests is not proposed: a
+"# dropped:" line gives their figures before and after.
 Each comes with its support counts and the rules eval score on the history before and after it (urgency, interrupt-or-not, category, and how
 far the estimates were from the time spent). The edits are printed as a unified diff of the
 rules file, for review and git apply; nothing is written. Its paths are from the current
@@ -319,8 +321,22 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	if tests != nil {
 		failing = tests.failing(st)
 	}
+	vet := tests.vet(cfg, g, st, failing, &drops)
+	var worse []worsened
+	keep := func(e learn.Edit) bool {
+		if vet != nil && !vet(e) {
+			return false
+		}
+		for _, sc := range sharedScores(cfg, g, st, history, e) {
+			if sc.err == nil && sc.worse() {
+				worse = append(worse, worsened{e, sc})
+				return false
+			}
+		}
+		return true
+	}
 	s, err := learn.Suggest(team.Rules.Rules(), classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex,
-		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: tests.vet(cfg, g, st, failing, &drops), Decided: byRule})
+		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: keep, Decided: byRule})
 	if err != nil {
 		return err
 	}
@@ -330,6 +346,10 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	}
 	for _, d := range drops {
 		fmt.Fprintf(w, "# dropped: %s: it breaks %s of %s that passed\n", d.edit.Summary(), plural.Count(d.broken, "case"), tests.file)
+	}
+	for _, d := range worse {
+		fmt.Fprintf(w, "# dropped: %s: rule `%s` is shared with team %s, and on their history it does worse: %s -> %s\n",
+			d.edit.Summary(), d.edit.Rule, d.score.team, d.score.before, d.score.after)
 	}
 	if len(s.Edits) == 0 {
 		fmt.Fprintln(w, "# no edit has enough support (3 requests) to suggest")
@@ -389,16 +409,38 @@ func reuses(t config.Team, def config.Rule) bool {
 	return slices.ContainsFunc(t.Rules, func(r config.Rule) bool { return r.File == def.File && r.Line == def.Line })
 }
 
-// sharedWith says, under edit e, which teams outside g use the rule it
-// edits and how the edit scores on each one's history. A team's own rules
-// can reuse a shared rule by its YAML anchor, and the patch edits the
-// anchor, so the edit changes their rules too. The edit stays on the
-// shared rule rather than becoming a team-local copy: a team that reuses
-// a rule by its anchor chose to say it one way for both lists, and a copy
-// would quietly end that. What a team needs before it applies the edit is
-// to know, with the figures for the others' history, so it can ask them
-// or copy the rule itself.
-func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) error {
+// sharedScore is how an edit scores on the history of a team outside the
+// group whose rules it edits, which uses the edited rule too.
+type sharedScore struct {
+	team          string
+	none          bool // the team has no labelled history to score it on
+	before, after learn.Agreement
+	err           error
+}
+
+// worse reports whether the edit gets any of urgency, interrupt-or-not and
+// category wrong on more of the team's requests than before: another team
+// did not ask for the edit, so it must cost them nothing.
+func (s sharedScore) worse() bool {
+	return s.after.Urgency < s.before.Urgency || s.after.Interrupt < s.before.Interrupt || s.after.Category < s.before.Category
+}
+
+// worsened is an edit dropped because it does worse on a team sharing the
+// rule, with that team's score.
+type worsened struct {
+	edit  learn.Edit
+	score sharedScore
+}
+
+// sharedScores scores edit e on the history of each team outside g that
+// uses the rule it edits. A team's own rules can reuse a shared rule by
+// its YAML anchor, and the patch edits the anchor, so the edit changes
+// their rules too. The edit stays on the shared rule rather than becoming
+// a team-local copy: a team that reuses a rule by its anchor chose to say
+// it one way for both lists, and a copy would quietly end that. So an
+// edit that does worse on their history is not proposed (it is listed as
+// dropped, with the figures), and one that does not says whom it changes.
+func sharedScores(cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) []sharedScore {
 	if e.Kind == learn.AddRule {
 		return nil // a new rule goes into this list only
 	}
@@ -407,27 +449,40 @@ func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		return nil
 	}
 	def := g.rules[at]
+	var out []sharedScore
 	for _, t := range cfg.Teams {
 		if g.teams[t.Name] || !reuses(t, def) {
 			continue
 		}
-		fmt.Fprintf(w, "#    rule `%s` is shared with team %s; this edit changes their rules too", e.Rule, t.Name)
 		var ex []learn.Example
 		for _, h := range history {
 			if h.Team == t.Name {
 				ex = append(ex, h)
 			}
 		}
-		if len(ex) == 0 {
+		sc := sharedScore{team: t.Name, none: len(ex) == 0}
+		if !sc.none {
+			team := st.Team(t.Name)
+			sc.before, sc.after, sc.err = learn.ScoreEdit(team.Rules, classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, team.DefaultEstimate, e)
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// sharedWith says, under edit e, which teams outside g use the rule it
+// edits and how the edit scores on each one's history (see sharedScores).
+func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) error {
+	for _, sc := range sharedScores(cfg, g, st, history, e) {
+		if sc.err != nil {
+			return fmt.Errorf("team %s: %w", sc.team, sc.err)
+		}
+		fmt.Fprintf(w, "#    rule `%s` is shared with team %s; this edit changes their rules too", e.Rule, sc.team)
+		if sc.none {
 			fmt.Fprintln(w, " (they have no labelled history to score it on)")
 			continue
 		}
-		team := st.Team(t.Name)
-		before, after, err := learn.ScoreEdit(team.Rules, classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, team.DefaultEstimate, e)
-		if err != nil {
-			return fmt.Errorf("team %s: %w", t.Name, err)
-		}
-		fmt.Fprintf(w, "; on their history: %s -> %s\n", before, after)
+		fmt.Fprintf(w, "; on their history: %s -> %s\n", sc.before, sc.after)
 	}
 	return nil
 }
