@@ -43,6 +43,15 @@ Every on-call action on a request is a label, and rules suggest learns from all 
   urgency_at_most) moved it    with its precision on the requests it moved
   resolved with time spent     a rule whose estimate is 2x or more off the median time spent
                                on its requests is proposed that median as its estimate
+A phrase is a word or two adjacent words that 3 or more requests the rules got wrong share, and
+that the team labelled the same way on 75% or more of the requests a rule saying it would match,
+every form counted as the rules count it ("work" also matches "works", "working" and "worked"),
+so a rule misfires below 25%. Copies of a request (the same words and label, posted again) count
+once. A phrase is never a function word ("one", "about", "getting"), and starts and ends with
+none; a single word said in more than a fifth of a history of 50 requests or more is how the team
+talks, not what one kind of request says, and is left out too. A phrase joins the rule with its
+urgency and category that already decides the most requests saying it; when none decides any,
+it makes a new rule (learned-CATEGORY-PHRASE) rather than join a rule about something else.
 An edit needs 3 requests that support it, whatever its kind: requests it turns right (urgency
 and category for a phrase, a new rule or a retarget; urgency for an edit of the urgency only:
 deferred, declined, bound), or, for an estimate, resolved requests the new one is nearer to.

@@ -88,3 +88,16 @@ func tinyExport(t *testing.T, urgency, category string, texts ...string) (export
 	writeFile(t, filepath.Join(export, "platform-help"), "2026-09-20.json", string(data))
 	return export, writeFile(t, t.TempDir(), "labels.jsonl", ls.String())
 }
+
+// TestRulesSuggestHelpSaysTheCuts: the precision cut, the function words
+// and the common-word cut, where a phrase goes, and how to turn the rule
+// tests off are in -h.
+func TestRulesSuggestHelpSaysTheCuts(t *testing.T) {
+	t.Parallel()
+	code, out, _ := run(t, "rules", "suggest", "-h")
+	for _, want := range []string{"75%", "every form counted", "count\nonce", "function word", "a fifth of a history", "already decides the most", "none: no check", "--tests none"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help (exit %d) lacks %q:\n%s", code, want, out)
+		}
+	}
+}
