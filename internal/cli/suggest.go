@@ -123,7 +123,14 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	}
 	if tests != nil {
 		if err := checkCaseRules(st, tests.tf, tests.file); err != nil {
-			fmt.Fprintf(env.Stderr, "warning: %v\n  (those cases fail whatever the edit, so they check nothing; the other cases still do)\n", err)
+			// Once: a rule renamed or removed can leave dozens of cases
+			// naming it, and rules test lists them all.
+			first, rest, _ := strings.Cut(err.Error(), "\n")
+			more := ""
+			if n := strings.Count(rest, "\n") + 1; rest != "" {
+				more = fmt.Sprintf(", and %s naming a rule the config does not have", plural.Count(n, "more case"))
+			}
+			fmt.Fprintf(env.Stderr, "warning: %s%s: those cases fail whatever the edit, so they check nothing; the other cases still do\n", first, more)
 		}
 	}
 	// Every team's history, even for one team: an edit of a rule another
