@@ -467,86 +467,152 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 	if len(cands) == 0 {
 		return nil
 	}
-	where, err := m.match(cands)
-	if err != nil {
-		return nil
-	}
-	// total[g] and agree[t][g] over the whole history, and support again,
-	// all counting what a rule saying g would match, once a request.
-	total := map[string]int{}
-	agree := map[target]map[string]int{}
-	support = map[target]map[string]int{}
 	requests := 0
 	for i := range m.ex {
 		if !m.copy[i] {
 			requests++
 		}
 	}
-	for g, is := range where {
-		for _, i := range is {
-			e := &m.ex[i]
-			if m.copy[i] {
+	// The candidates are matched with the classifier in rounds, each
+	// target's best bound first, until what is left cannot change its
+	// picks: most never need matching.
+	ph := &phraseStats{where: map[string][]int{}, total: map[string]int{}, agree: map[target]map[string]int{},
+		support: map[target]map[string]int{}, requests: requests}
+	next := map[target]int{}
+	picks := map[target][]string{}
+	done := map[target]bool{} // the targets whose picks are final
+	matched := map[string]bool{}
+	for k := 16; len(done) < len(cands); k *= 2 {
+		var batch []string
+		for t, list := range cands {
+			if done[t] {
 				continue
 			}
-			t := target{e.Urgency, e.Category}
-			total[g]++
-			if agree[t] == nil {
-				agree[t] = map[string]int{}
-			}
-			agree[t][g]++
-			if !right(e, m.pred[i]) && e.Category != "" {
-				if support[t] == nil {
-					support[t] = map[string]int{}
+			for end := min(len(list), next[t]+k); next[t] < end; next[t]++ {
+				if g := list[next[t]].g; !matched[g] {
+					matched[g] = true
+					batch = append(batch, g)
 				}
-				support[t][g]++
 			}
 		}
-	}
-	type cand struct {
-		g       string
-		support int
-		agree   int
+		slices.Sort(batch)
+		if err := m.count(ph, batch); err != nil {
+			return nil
+		}
+		for t, list := range cands {
+			if done[t] {
+				continue
+			}
+			var gs []string
+			for _, c := range list[:next[t]] {
+				gs = append(gs, c.g)
+			}
+			picks[t] = m.pick(ph, t, gs)
+			// An unmatched candidate can be no better than its bound, and
+			// is picked only ahead of a pick it beats or for a free place.
+			if next[t] == len(list) || list[next[t]].bound < m.so.MinSupport ||
+				len(picks[t]) == 3 && list[next[t]].bound < ph.support[t][picks[t][2]] {
+				done[t] = true
+			}
+		}
 	}
 	var out []Edit
-	for _, t := range sortedTargets(support) {
-		var cs []cand
-		for g, n := range support[t] {
-			if n >= m.so.MinSupport && percent(agree[t][g], total[g]) >= m.so.MinPrecision && !common(g, total[g], requests) {
-				cs = append(cs, cand{g, n, agree[t][g]})
-			}
-		}
-		// Best supported first; a phrase beats its own words, being surer.
-		slices.SortFunc(cs, func(a, b cand) int {
-			if c := cmp.Compare(b.support, a.support); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(strings.Count(b.g, " "), strings.Count(a.g, " ")); c != 0 {
-				return c
-			}
-			return strings.Compare(a.g, b.g)
-		})
-		var gs []string
-		for _, c := range cs {
-			gs = append(gs, c.g)
-		}
+	for _, t := range sortedTargets(cands) {
 		// Each phrase goes to its own rule: phrases with one owner make
 		// one edit.
 		var owners []int
 		byOwner := map[int][]string{}
-		for _, g := range m.cover(gs, t, where) {
-			ri := m.owner(t, where[g], skip)
+		for _, g := range picks[t] {
+			ri := m.owner(t, ph.where[g], skip)
 			if _, ok := byOwner[ri]; !ok {
 				owners = append(owners, ri)
 			}
 			byOwner[ri] = append(byOwner[ri], g)
 		}
 		for _, ri := range owners {
-			if e, ok := m.phraseEdit(t, ri, byOwner[ri], where, total, agree, skip); ok {
+			if e, ok := m.phraseEdit(t, ri, byOwner[ri], ph.where, ph.total, ph.agree, skip); ok {
 				out = append(out, e)
 			}
 		}
 	}
 	return out
+}
+
+// phraseStats are what the classifier matched of the candidate phrases:
+// the history items each matches (where), and, counting each request
+// once, how many it matches (total), how many of them are labelled t
+// (agree[t]), and how many of those the rules get wrong (support[t]).
+type phraseStats struct {
+	where    map[string][]int
+	total    map[string]int
+	agree    map[target]map[string]int
+	support  map[target]map[string]int
+	requests int // in the history, each once
+}
+
+// count matches phrases with the classifier and adds them to ph.
+func (m *miner) count(ph *phraseStats, phrases []string) error {
+	if len(phrases) == 0 {
+		return nil
+	}
+	where, err := m.match(phrases)
+	if err != nil {
+		return err
+	}
+	for g, is := range where {
+		ph.where[g] = is
+		for _, i := range is {
+			e := &m.ex[i]
+			if m.copy[i] {
+				continue
+			}
+			t := target{e.Urgency, e.Category}
+			ph.total[g]++
+			if ph.agree[t] == nil {
+				ph.agree[t] = map[string]int{}
+			}
+			ph.agree[t][g]++
+			if !right(e, m.pred[i]) && e.Category != "" {
+				if ph.support[t] == nil {
+					ph.support[t] = map[string]int{}
+				}
+				ph.support[t][g]++
+			}
+		}
+	}
+	return nil
+}
+
+// pick returns, best first, the phrases of gs, matched already, that a
+// rule for label t would be given: enough support and precision, not too
+// common, each adding requests the ones before it do not cover.
+func (m *miner) pick(ph *phraseStats, t target, gs []string) []string {
+	type cand struct {
+		g       string
+		support int
+	}
+	var cs []cand
+	for _, g := range gs {
+		n := ph.support[t][g]
+		if n >= m.so.MinSupport && percent(ph.agree[t][g], ph.total[g]) >= m.so.MinPrecision && !common(g, ph.total[g], ph.requests) {
+			cs = append(cs, cand{g, n})
+		}
+	}
+	// Best supported first; a phrase beats its own words, being surer.
+	slices.SortFunc(cs, func(a, b cand) int {
+		if c := cmp.Compare(b.support, a.support); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(strings.Count(b.g, " "), strings.Count(a.g, " ")); c != 0 {
+			return c
+		}
+		return strings.Compare(a.g, b.g)
+	})
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.g
+	}
+	return m.cover(out, t, ph.where)
 }
 
 // phraseEdit is the edit adding gs, phrases labelled t, to rule ri, or to
@@ -599,17 +665,24 @@ func (m *miner) phraseEdit(t target, ri int, gs []string, where map[string][]int
 	return e, true
 }
 
-// screen returns, sorted, the phrases with MinSupport or more in support
-// that can still reach MinPrecision once every form a rule matches is
-// counted: matching them all with the classifier costs a pass over every
-// phrase for every request, and most fall short on their own words. The
-// requests agreeing with a phrase can be at most those saying one of its
-// forms (family), the others at least those saying it word for word, so a
-// phrase is left out only when even that best case falls short. (For a
-// two-word phrase the words said across a comma count as said, which the
-// rules would not match: such a phrase may be left out that the rules
-// would have kept, never one kept that they would not.)
-func (m *miner) screen(support map[target]map[string]int) []string {
+// bounded is a candidate phrase and the most requests it can support.
+type bounded struct {
+	g     string
+	bound int
+}
+
+// screen returns, for each label, the phrases with MinSupport or more in
+// support that can still reach MinPrecision once every form a rule
+// matches is counted, most support possible first. Matching a phrase with
+// the classifier costs a pass over every phrase for every request, and
+// most fall short on their own words. The requests a phrase supports or
+// agrees with can be at most those saying one of its forms (family), the
+// others at least those saying it word for word, so a phrase is left out
+// only when even that best case falls short. (For a two-word phrase the
+// words said across a comma count as said, which the rules would not
+// match: such a phrase may be left out that the rules would have kept,
+// never one kept that they would not.)
+func (m *miner) screen(support map[target]map[string]int) map[target][]bounded {
 	family := map[string][]string{}
 	counted := map[string]bool{}
 	for _, gs := range support {
@@ -651,23 +724,26 @@ func (m *miner) screen(support map[target]map[string]int) []string {
 			agree[t][g]++
 		}
 	}
-	var out []string
+	out := map[target][]bounded{}
 	for t, gs := range support {
 		for g, n := range gs {
 			if n < m.so.MinSupport {
 				continue
 			}
-			most := 0
+			most, bound := 0, 0
 			for _, f := range family[g] {
 				most += agree[t][f]
+				bound += support[t][f]
 			}
 			if percent(most, most+total[g]-agree[t][g]) >= m.so.MinPrecision {
-				out = append(out, g)
+				out[t] = append(out[t], bounded{g, bound})
 			}
 		}
+		slices.SortFunc(out[t], func(a, b bounded) int {
+			return cmp.Or(cmp.Compare(b.bound, a.bound), strings.Compare(a.g, b.g))
+		})
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 // common reports whether g is a single word said in more than a fifth of
