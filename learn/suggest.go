@@ -762,12 +762,20 @@ func common(g string, n, requests int) bool {
 // One rule says them all, and the decision lists those it matched, so the
 // history is classified once and the text scanned once for them all.
 func (m *miner) match(phrases []string) (map[string][]int, error) {
-	set, err := classifier.Compile([]classifier.Rule{
-		{Name: "phrases", Any: phrases, Urgency: classifier.P4},
-		{Name: "rest", Default: true, Urgency: classifier.P4},
-	}, classifier.Options{})
+	rules := func(any []string) []classifier.Rule {
+		return []classifier.Rule{{Name: "phrases", Any: any, Urgency: classifier.P4}, {Name: "rest", Default: true, Urgency: classifier.P4}}
+	}
+	set, err := classifier.Compile(rules(phrases), classifier.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("compile phrases: %w", err)
+		// A word the rules cannot take as a keyword is no phrase; the
+		// others are still matched.
+		phrases = slices.DeleteFunc(slices.Clone(phrases), func(g string) bool {
+			_, err := classifier.Compile(rules([]string{g}), classifier.Options{})
+			return err != nil
+		})
+		if set, err = classifier.Compile(rules(phrases), classifier.Options{}); err != nil {
+			return nil, fmt.Errorf("compile phrases: %w", err)
+		}
 	}
 	hits := make([][]string, len(m.ex))
 	parallel(len(m.ex), func(i int) { hits[i] = set.Classify(m.ex[i].Input).Matched })

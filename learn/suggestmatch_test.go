@@ -166,3 +166,21 @@ func describeAll(s *Suggestions) string {
 	}
 	return out
 }
+
+// TestSuggestMatchLeavesOutWhatNoRuleCanSay: a candidate the rules cannot
+// take as a keyword (here one ending in punctuation) costs only itself,
+// not every phrase edit.
+func TestSuggestMatchLeavesOutWhatNoRuleCanSay(t *testing.T) {
+	var h []Example
+	for i := range 3 {
+		h = append(h, labelled(fmt.Sprintf("flurbo widget %d", i), classifier.P2, "incident"))
+	}
+	m := &miner{ex: h}
+	where, err := m.match([]string{"flurbo", "widget!", "widget"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(where["flurbo"]) != 3 || len(where["widget"]) != 3 || where["widget!"] != nil {
+		t.Errorf("matched %v; want flurbo and widget in all 3, widget! in none", where)
+	}
+}
