@@ -221,7 +221,13 @@ func (d *decoder) readYAML(data []byte) *yaml.Node {
 func (d *decoder) syntaxError(err error, data []byte) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	e := Error{File: d.file, Msg: "YAML syntax error: " + msg, Err: err}
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := unknownAnchor.FindStringSubmatch(err.Error()); m != nil && aliasLine(data, m[1]) > 0 {
+		// yaml.v3 names no line for an alias without its anchor (a rule
+		// removed that defined it): the first use of the alias is where
+		// to look.
+		e.Line = aliasLine(data, m[1])
+		e.Msg = fmt.Sprintf("alias *%s names no anchor; define `&%s` before it, or write the value out", m[1], m[1])
+	} else if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		e.Msg = "YAML syntax error: " + m[2]
 		e.Hint = yamlHints[m[2]]
@@ -234,6 +240,43 @@ func (d *decoder) syntaxError(err error, data []byte) {
 		}
 	}
 	d.errs = append(d.errs, e)
+}
+
+// unknownAnchor is yaml.v3's error for an alias no anchor defines.
+var unknownAnchor = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
+
+// aliasLine returns the line, counted from 1, of the first use of alias
+// *name in data outside a comment or a quoted string, or 0.
+func aliasLine(data []byte, name string) int {
+	use := regexp.MustCompile(`(?:^|[\s\[{,:-])\*` + regexp.QuoteMeta(name) + `(?:$|[\s\]},])`)
+	for i, l := range strings.Split(string(data), "\n") {
+		if use.MatchString(yamlCode(l)) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// yamlCode is line without its comment and with its quoted strings
+// blanked, so that a `*` inside them is not taken for an alias.
+func yamlCode(line string) string {
+	b := []byte(line)
+	var quote byte
+	for i, c := range b {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else {
+				b[i] = ' '
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || b[i-1] == ' ' || b[i-1] == '\t'):
+			return string(b[:i])
+		}
+	}
+	return string(b)
 }
 
 // lineWithTab returns the first line from line on that starts with a tab in

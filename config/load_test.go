@@ -154,6 +154,7 @@ func TestLoadErrors(t *testing.T) {
 		{"yaml-syntax", []string{":4: YAML syntax error: mapping values are not allowed in this context (quote a value that contains \": \", or check the indentation)"}},
 		{"flow-unquoted-env", []string{":6: YAML syntax error: did not find expected ',' or '}' (the {mapping} that starts here is not closed; quote values containing { } [ ] or , such as \"${VAR}\")"}},
 		{"bad-indent", []string{":6: YAML syntax error: did not find expected key (check the indentation of the block that starts here)"}},
+		{"unknown-anchor", []string{":8: alias *p1 names no anchor; define `&p1` before it, or write the value out"}},
 		{"tab-indent", []string{":3: YAML syntax error: found a tab character that violates indentation (indent with spaces; YAML does not allow tabs)"}},
 		{"admin-listen", []string{":3: `admin_listen` must be a loopback address, got \"0.0.0.0:8081\" (use \"127.0.0.1:8081\"; the admin listener must not be reachable from the network)"}},
 		{"bad-cron", []string{":7: `schedule` has a bad hour field \"25\" (use *, a value 0-23, a range a-b, a list a,b or a step */n)"}},

@@ -166,7 +166,7 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 				add = append(add, ind+"  estimate: "+strconv.FormatFloat(e.Estimate, 'g', -1, 64)+"\n")
 			}
 			add = append(add, "\n")
-			changes = append(changes, change{line: def.Line, add: add, order: k})
+			changes = append(changes, change{line: commentStart(text, def.Line), add: add, order: k})
 		}
 	}
 	slices.SortStableFunc(changes, func(a, b change) int {
@@ -227,6 +227,16 @@ func unboundChange(e Edit, n *yaml.Node, text []string) (change, error) {
 }
 
 // anchor returns the first anchor n or a node in it defines, or "".
+// commentStart returns the first line, counted from 1, of the comment
+// block right above line: a comment with no blank line under it speaks of
+// the rule below, so a rule put before that one goes above its comment.
+func commentStart(text []string, line int) int {
+	for line > 1 && strings.HasPrefix(strings.TrimSpace(text[line-2]), "#") {
+		line--
+	}
+	return line
+}
+
 func anchor(n *yaml.Node) string {
 	if n.Anchor != "" {
 		return n.Anchor

@@ -129,3 +129,44 @@ func TestPatchWritesUrgencyAndEstimateEdits(t *testing.T) {
 		t.Errorf("dns estimate reads back as %v, want the number 1.25", est)
 	}
 }
+
+// TestPatchPutsANewRuleAboveTheCommentOfTheRuleItPrecedes is the
+// reviewer's rule inserted between `&access-request`'s comment and the
+// rule: the comment stays with the rule it speaks of.
+func TestPatchPutsANewRuleAboveTheCommentOfTheRuleItPrecedes(t *testing.T) {
+	src := `rules:
+  - name: outage
+    any: [down]
+    urgency: P1
+
+  # Grants and memberships:
+  # the guide's access.
+  - &access
+    name: access
+    any: [access]
+    urgency: P3
+
+  - name: fallback
+    default: true
+    urgency: P3
+`
+	out, err := Patch([]byte(src), map[string]int{"outage": 2, "access": 8, "fallback": 13},
+		[]Edit{{Kind: AddRule, Rule: "learned-access-locked-out", Phrases: []string{"locked out"}, Urgency: classifier.P3, Category: "access", Ahead: "access"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `    urgency: P1
+
+  - name: learned-access-locked-out
+    any: ["locked out"]
+    urgency: P3
+    category: access
+
+  # Grants and memberships:
+  # the guide's access.
+  - &access
+`
+	if !strings.Contains(string(out), want) {
+		t.Errorf("got\n%s\nwant it to hold\n%s", out, want)
+	}
+}

@@ -301,12 +301,16 @@ func (m *miner) decide(set *classifier.Set, i int) classifier.Decision {
 
 // miner holds the history as the rules see it now.
 type miner struct {
-	rules  []classifier.Rule
-	opt    classifier.Options
-	ex     []Example
-	so     SuggestOptions
-	pred   []classifier.Decision
-	grams  [][]string // per example, its distinct candidate phrases
+	rules []classifier.Rule
+	opt   classifier.Options
+	ex    []Example
+	so    SuggestOptions
+	pred  []classifier.Decision
+	grams [][]string // per example, its distinct candidate phrases
+	// copy marks an example whose normalised text and label an earlier
+	// example has already: a request posted again is one request, so
+	// copies count for no support, precision or minimum.
+	copy   []bool
 	before Agreement
 	byRule map[string]*ruleTally
 	// byBound are the bounds' tallies, by the continue rule's name.
@@ -322,18 +326,33 @@ func (m *miner) baseline(set *classifier.Set) {
 		m.pred[i] = m.decide(set, i)
 		m.grams[i] = grams(text(&m.ex[i]))
 	})
+	m.copy = make([]bool, len(m.ex))
+	seen := make(map[copyKey]bool, len(m.ex))
 	for i := range m.ex {
 		m.before.add(&m.ex[i], m.pred[i], 1)
+		e := &m.ex[i]
+		k := copyKey{strings.Join(words(text(e)), " "), target{e.Urgency, e.Category}}
+		m.copy[i] = seen[k]
+		seen[k] = true
 	}
 	m.byRule = m.tally()
 }
 
+// copyKey is what makes two examples one request: the same words, as the
+// rules see them, and the same label.
+type copyKey struct {
+	text string
+	t    target
+}
+
 // grams returns text's distinct words and two-word phrases that could make
-// a rule: no stopwords, nothing shorter than three letters, no numbers.
+// a rule: no function words (see functionWords), nothing shorter than
+// three letters, no numbers; so a phrase neither starts nor ends with a
+// function word.
 func grams(text string) []string {
 	ws := words(text)
 	ok := func(w string) bool {
-		return len(w) >= 3 && !stopwords[w] && strings.ContainsFunc(w, func(r rune) bool { return r < '0' || r > '9' })
+		return len(w) >= 3 && !functionWords[w] && strings.ContainsFunc(w, func(r rune) bool { return r < '0' || r > '9' })
 	}
 	var out []string
 	for i, w := range ws {
@@ -351,8 +370,9 @@ func grams(text string) []string {
 
 // rescore returns the score with rules instead of the baseline, classifying
 // only the examples touched: those an edit may change. fixed counts the
-// touched examples the baseline got wrong and rules get right, as ok
-// judges right, broken those it got right and rules get wrong.
+// touched requests the baseline got wrong and rules get right, as ok
+// judges right, broken those it got right and rules get wrong; a copy of
+// a request counted already counts in the score but not in these.
 func (m *miner) rescore(rules []classifier.Rule, touched []int, ok func(*Example, classifier.Decision) bool) (s Agreement, fixed, broken int, err error) {
 	set, err := classifier.Compile(rules, m.opt)
 	if err != nil {
@@ -365,6 +385,9 @@ func (m *miner) rescore(rules []classifier.Rule, touched []int, ok func(*Example
 		d := ds[j]
 		s.add(&m.ex[i], m.pred[i], -1)
 		s.add(&m.ex[i], d, 1)
+		if m.copy[i] {
+			continue // the score counts every example, the support requests
+		}
 		was, is := ok(&m.ex[i], m.pred[i]), ok(&m.ex[i], d)
 		switch {
 		case !was && is:
@@ -420,29 +443,16 @@ func (m *miner) misfires(skip map[string]bool) []Edit {
 
 // phrases finds words and phrases that the requests the rules got wrong
 // share with each other and rarely with requests labelled otherwise. A
-// phrase goes to the first rule that decides as the label says, or to a new
-// rule when none does.
+// phrase goes to the rule with the label's outcome that already decides
+// the most requests saying it, or to a new rule when none decides any.
 func (m *miner) phrases(skip map[string]bool) []Edit {
-	owner := map[target]int{}
-	for i, r := range m.rules {
-		if r.Default || r.Continue || len(r.Any) == 0 || skip[r.Name] {
-			continue
-		}
-		if _, ok := owner[target{r.Urgency, r.Category}]; !ok {
-			owner[target{r.Urgency, r.Category}] = i
-		}
-	}
-	taken := map[target]bool{}
-	for _, r := range m.rules {
-		if !r.Default && !r.Continue {
-			taken[target{r.Urgency, r.Category}] = true
-		}
-	}
-	// support[t][g]: wrongly decided requests labelled t that hold g.
+	// support[t][g]: wrongly decided requests labelled t that hold g,
+	// word for word: these only pick the candidates, which the rules'
+	// own matcher then counts (match).
 	support := map[target]map[string]int{}
 	for i := range m.ex {
 		e := &m.ex[i]
-		if right(e, m.pred[i]) || e.Category == "" {
+		if right(e, m.pred[i]) || e.Category == "" || m.copy[i] {
 			continue
 		}
 		t := target{e.Urgency, e.Category}
@@ -453,118 +463,353 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 			support[t][g]++
 		}
 	}
-	cands := map[string]bool{}
-	for _, gs := range support {
-		for g, n := range gs {
-			if n >= m.so.MinSupport {
-				cands[g] = true
-			}
-		}
-	}
+	cands := m.screen(support)
 	if len(cands) == 0 {
 		return nil
 	}
-	// total[g] and agree[t][g] over the whole history.
+	requests := 0
+	for i := range m.ex {
+		if !m.copy[i] {
+			requests++
+		}
+	}
+	// The candidates are matched with the classifier in rounds, each
+	// target's best bound first, until what is left cannot change its
+	// picks: most never need matching.
+	ph := &phraseStats{where: map[string][]int{}, total: map[string]int{}, agree: map[target]map[string]int{},
+		support: map[target]map[string]int{}, requests: requests}
+	next := map[target]int{}
+	picks := map[target][]string{}
+	done := map[target]bool{} // the targets whose picks are final
+	matched := map[string]bool{}
+	for k := 16; len(done) < len(cands); k *= 2 {
+		var batch []string
+		for t, list := range cands {
+			if done[t] {
+				continue
+			}
+			for end := min(len(list), next[t]+k); next[t] < end; next[t]++ {
+				if g := list[next[t]].g; !matched[g] {
+					matched[g] = true
+					batch = append(batch, g)
+				}
+			}
+		}
+		slices.Sort(batch)
+		if err := m.count(ph, batch); err != nil {
+			return nil
+		}
+		for t, list := range cands {
+			if done[t] {
+				continue
+			}
+			var gs []string
+			for _, c := range list[:next[t]] {
+				gs = append(gs, c.g)
+			}
+			picks[t] = m.pick(ph, t, gs)
+			// An unmatched candidate can be no better than its bound, and
+			// is picked only ahead of a pick it beats or for a free place.
+			if next[t] == len(list) || list[next[t]].bound < m.so.MinSupport ||
+				len(picks[t]) == 3 && list[next[t]].bound < ph.support[t][picks[t][2]] {
+				done[t] = true
+			}
+		}
+	}
+	var out []Edit
+	for _, t := range sortedTargets(cands) {
+		// Each phrase goes to its own rule: phrases with one owner make
+		// one edit.
+		var owners []int
+		byOwner := map[int][]string{}
+		for _, g := range picks[t] {
+			ri := m.owner(t, ph.where[g], skip)
+			if _, ok := byOwner[ri]; !ok {
+				owners = append(owners, ri)
+			}
+			byOwner[ri] = append(byOwner[ri], g)
+		}
+		for _, ri := range owners {
+			if e, ok := m.phraseEdit(t, ri, byOwner[ri], ph.where, ph.total, ph.agree, skip); ok {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// phraseStats are what the classifier matched of the candidate phrases:
+// the history items each matches (where), and, counting each request
+// once, how many it matches (total), how many of them are labelled t
+// (agree[t]), and how many of those the rules get wrong (support[t]).
+type phraseStats struct {
+	where    map[string][]int
+	total    map[string]int
+	agree    map[target]map[string]int
+	support  map[target]map[string]int
+	requests int // in the history, each once
+}
+
+// count matches phrases with the classifier and adds them to ph.
+func (m *miner) count(ph *phraseStats, phrases []string) error {
+	if len(phrases) == 0 {
+		return nil
+	}
+	where, err := m.match(phrases)
+	if err != nil {
+		return err
+	}
+	for g, is := range where {
+		ph.where[g] = is
+		for _, i := range is {
+			e := &m.ex[i]
+			if m.copy[i] {
+				continue
+			}
+			t := target{e.Urgency, e.Category}
+			ph.total[g]++
+			if ph.agree[t] == nil {
+				ph.agree[t] = map[string]int{}
+			}
+			ph.agree[t][g]++
+			if !right(e, m.pred[i]) && e.Category != "" {
+				if ph.support[t] == nil {
+					ph.support[t] = map[string]int{}
+				}
+				ph.support[t][g]++
+			}
+		}
+	}
+	return nil
+}
+
+// pick returns, best first, the phrases of gs, matched already, that a
+// rule for label t would be given: enough support and precision, not too
+// common, each adding requests the ones before it do not cover.
+func (m *miner) pick(ph *phraseStats, t target, gs []string) []string {
+	type cand struct {
+		g       string
+		support int
+	}
+	var cs []cand
+	for _, g := range gs {
+		n := ph.support[t][g]
+		if n >= m.so.MinSupport && percent(ph.agree[t][g], ph.total[g]) >= m.so.MinPrecision && !common(g, ph.total[g], ph.requests) {
+			cs = append(cs, cand{g, n})
+		}
+	}
+	// Best supported first; a phrase beats its own words, being surer.
+	slices.SortFunc(cs, func(a, b cand) int {
+		if c := cmp.Compare(b.support, a.support); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(strings.Count(b.g, " "), strings.Count(a.g, " ")); c != 0 {
+			return c
+		}
+		return strings.Compare(a.g, b.g)
+	})
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.g
+	}
+	return m.cover(out, t, ph.where)
+}
+
+// phraseEdit is the edit adding gs, phrases labelled t, to rule ri, or to
+// a new rule when ri is -1; ok is false when it turns too few right.
+func (m *miner) phraseEdit(t target, ri int, gs []string, where map[string][]int, total map[string]int, agree map[target]map[string]int, skip map[string]bool) (e Edit, ok bool) {
+	rules := slices.Clone(m.rules)
+	var touched []int
+	for _, g := range gs {
+		e.Phrases = append(e.Phrases, g)
+		e.Against += total[g] - agree[t][g]
+		touched = append(touched, where[g]...)
+	}
+	slices.Sort(touched)
+	touched = slices.Compact(touched)
+	var nr classifier.Rule
+	if ri >= 0 {
+		e.Kind, e.Rule = AddPhrase, m.rules[ri].Name
+		rules[ri].Any = append(slices.Clone(rules[ri].Any), e.Phrases...)
+	} else {
+		e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
+		nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
+		e.Estimate = nr.Estimate
+		rules = slices.Insert(rules, defaultIndex(rules), nr)
+	}
+	e.Urgency, e.Category = t.u, t.c
+	// The phrases were picked from wrongly decided requests that say
+	// them, but a bound or an earlier rule can still decide those
+	// otherwise: the support is what the edit turns right, and an
+	// edit that only betters the category, say, has none.
+	after, fixed, _, err := m.rescore(rules, touched, right)
+	if err == nil && fixed < m.so.MinSupport {
+		// An earlier rule decides them: a new rule, more specific,
+		// goes ahead of it, and the rest of what it decides stays;
+		// unless that rule has an edit of its own already.
+		if ahead := m.ahead(t, gs, where); ahead >= 0 && !skip[m.rules[ahead].Name] {
+			if ri >= 0 {
+				e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
+				nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
+				e.Estimate = nr.Estimate
+			}
+			rules = slices.Insert(slices.Clone(m.rules), ahead, nr)
+			e.Ahead = m.rules[ahead].Name
+			after, fixed, _, err = m.rescore(rules, touched, right)
+		}
+	}
+	if err != nil || fixed < m.so.MinSupport || !after.Better(m.before) {
+		return e, false
+	}
+	e.Before, e.After, e.Support, e.touched = m.before, after, fixed, touched
+	return e, true
+}
+
+// bounded is a candidate phrase and the most requests it can support.
+type bounded struct {
+	g     string
+	bound int
+}
+
+// screen returns, for each label, the phrases with MinSupport or more in
+// support that can still reach MinPrecision once every form a rule
+// matches is counted, most support possible first. Matching a phrase with
+// the classifier costs a pass over every phrase for every request, and
+// most fall short on their own words. The requests a phrase supports or
+// agrees with can be at most those saying one of its forms (family), the
+// others at least those saying it word for word, so a phrase is left out
+// only when even that best case falls short. (For a two-word phrase the
+// words said across a comma count as said, which the rules would not
+// match: such a phrase may be left out that the rules would have kept,
+// never one kept that they would not.)
+func (m *miner) screen(support map[target]map[string]int) map[target][]bounded {
+	family := map[string][]string{}
+	counted := map[string]bool{}
+	for _, gs := range support {
+		for g, n := range gs {
+			if n < m.so.MinSupport || family[g] != nil {
+				continue
+			}
+			fs := []string{""}
+			for _, w := range strings.Fields(g) {
+				var next []string
+				for _, f := range fs {
+					for _, form := range classifier.Forms(w) {
+						next = append(next, strings.TrimPrefix(f+" "+form, " "))
+					}
+				}
+				fs = next
+			}
+			family[g] = fs
+			for _, f := range fs {
+				counted[f] = true
+			}
+		}
+	}
 	total := map[string]int{}
 	agree := map[target]map[string]int{}
-	where := map[string][]int{}
 	for i := range m.ex {
+		if m.copy[i] {
+			continue
+		}
 		t := target{m.ex[i].Urgency, m.ex[i].Category}
 		for _, g := range m.grams[i] {
-			if !cands[g] {
+			if !counted[g] {
 				continue
 			}
 			total[g]++
-			where[g] = append(where[g], i)
 			if agree[t] == nil {
 				agree[t] = map[string]int{}
 			}
 			agree[t][g]++
 		}
 	}
-	type cand struct {
-		g       string
-		support int
-		agree   int
-	}
-	var out []Edit
-	for _, t := range sortedTargets(support) {
-		var cs []cand
-		for g, n := range support[t] {
-			if n >= m.so.MinSupport && percent(agree[t][g], total[g]) >= m.so.MinPrecision {
-				cs = append(cs, cand{g, n, agree[t][g]})
+	out := map[target][]bounded{}
+	for t, gs := range support {
+		for g, n := range gs {
+			if n < m.so.MinSupport {
+				continue
+			}
+			most, bound := 0, 0
+			for _, f := range family[g] {
+				most += agree[t][f]
+				bound += support[t][f]
+			}
+			if percent(most, most+total[g]-agree[t][g]) >= m.so.MinPrecision {
+				out[t] = append(out[t], bounded{g, bound})
 			}
 		}
-		// Best supported first; a phrase beats its own words, being surer.
-		slices.SortFunc(cs, func(a, b cand) int {
-			if c := cmp.Compare(b.support, a.support); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(strings.Count(b.g, " "), strings.Count(a.g, " ")); c != 0 {
-				return c
-			}
-			return strings.Compare(a.g, b.g)
+		slices.SortFunc(out[t], func(a, b bounded) int {
+			return cmp.Or(cmp.Compare(b.bound, a.bound), strings.Compare(a.g, b.g))
 		})
-		var gs []string
-		for _, c := range cs {
-			gs = append(gs, c.g)
-		}
-		gs = m.cover(gs, t, where)
-		if len(gs) == 0 {
-			continue
-		}
-		ri, has := owner[t]
-		if !has && taken[t] {
-			continue // the rule for this label has no `any:` to add to
-		}
-		var e Edit
-		rules := slices.Clone(m.rules)
-		var touched []int
-		for _, g := range gs {
-			e.Phrases = append(e.Phrases, g)
-			e.Against += total[g] - agree[t][g]
-			touched = append(touched, where[g]...)
-		}
-		slices.Sort(touched)
-		touched = slices.Compact(touched)
-		var nr classifier.Rule
-		if has {
-			e.Kind, e.Rule = AddPhrase, m.rules[ri].Name
-			rules[ri].Any = append(slices.Clone(rules[ri].Any), e.Phrases...)
-		} else {
-			e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
-			nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
-			e.Estimate = nr.Estimate
-			rules = slices.Insert(rules, defaultIndex(rules), nr)
-		}
-		e.Urgency, e.Category = t.u, t.c
-		// The phrases were picked from wrongly decided requests that say
-		// them, but a bound or an earlier rule can still decide those
-		// otherwise: the support is what the edit turns right, and an
-		// edit that only betters the category, say, has none.
-		after, fixed, _, err := m.rescore(rules, touched, right)
-		if err == nil && fixed < m.so.MinSupport {
-			// An earlier rule decides them: a new rule, more specific,
-			// goes ahead of it, and the rest of what it decides stays;
-			// unless that rule has an edit of its own already.
-			if ahead := m.ahead(t, gs, where); ahead >= 0 && !skip[m.rules[ahead].Name] {
-				if has {
-					e.Kind, e.Rule = AddRule, newRuleName(t, gs[0], m.rules)
-					nr = newRule(e.Rule, t, e.Phrases, m.ex, touched)
-					e.Estimate = nr.Estimate
-				}
-				rules = slices.Insert(slices.Clone(m.rules), ahead, nr)
-				e.Ahead = m.rules[ahead].Name
-				after, fixed, _, err = m.rescore(rules, touched, right)
-			}
-		}
-		if err != nil || fixed < m.so.MinSupport || !after.Better(m.before) {
-			continue
-		}
-		e.Before, e.After, e.Support, e.touched = m.before, after, fixed, touched
-		out = append(out, e)
 	}
 	return out
+}
+
+// common reports whether g is a single word said in more than a fifth of
+// the history's requests: a word that common ("org" on a forge's help
+// desk) is how the team talks, not what one kind of request says. A
+// history of fewer than 50 requests is too small to tell.
+func common(g string, n, requests int) bool {
+	return !strings.Contains(g, " ") && requests >= 50 && 5*n > requests
+}
+
+// match returns, for each of phrases, the history items a rule saying it
+// would match: the classifier's own matcher decides, inflections and
+// punctuation as in every rule ("download" matches "downloads", "access
+// request" does not match "access, request"), so that the support, the
+// precision and the items re-scored are what the edited rules will match.
+// One rule says them all, and the decision lists those it matched, so the
+// history is classified once and the text scanned once for them all.
+func (m *miner) match(phrases []string) (map[string][]int, error) {
+	rules := func(any []string) []classifier.Rule {
+		return []classifier.Rule{{Name: "phrases", Any: any, Urgency: classifier.P4}, {Name: "rest", Default: true, Urgency: classifier.P4}}
+	}
+	set, err := classifier.Compile(rules(phrases), classifier.Options{})
+	if err != nil {
+		// A word the rules cannot take as a keyword is no phrase; the
+		// others are still matched.
+		phrases = slices.DeleteFunc(slices.Clone(phrases), func(g string) bool {
+			_, err := classifier.Compile(rules([]string{g}), classifier.Options{})
+			return err != nil
+		})
+		if set, err = classifier.Compile(rules(phrases), classifier.Options{}); err != nil {
+			return nil, fmt.Errorf("compile phrases: %w", err)
+		}
+	}
+	hits := make([][]string, len(m.ex))
+	parallel(len(m.ex), func(i int) { hits[i] = set.Classify(m.ex[i].Input).Matched })
+	where := make(map[string][]int, len(phrases))
+	for i, hs := range hits {
+		for _, g := range hs {
+			where[g] = append(where[g], i)
+		}
+	}
+	return where, nil
+}
+
+// owner returns the index of the rule a phrase labelled t goes to: of the
+// rules with t's urgency and category and an `any:` list, the one that
+// decides the most of touched, the requests saying the phrase, since it
+// already decides their neighbours; the first of those tied. It returns -1
+// when none decides any of them: the phrase then makes a new rule rather
+// than joining a rule about something else that happens to share the
+// outcome.
+func (m *miner) owner(t target, touched []int, skip map[string]bool) int {
+	decides := map[string]int{}
+	for _, i := range touched {
+		decides[m.pred[i].Rule]++
+	}
+	best, most := -1, 0
+	for i, r := range m.rules {
+		if r.Default || r.Continue || len(r.Any) == 0 || skip[r.Name] || r.Urgency != t.u || r.Category != t.c {
+			continue
+		}
+		if n := decides[r.Name]; n > most {
+			best, most = i, n
+		}
+	}
+	return best
 }
 
 // ahead returns the index of the first rule, other than the default, that
@@ -586,6 +831,17 @@ func (m *miner) ahead(t target, phrases []string, where map[string][]int) int {
 	return first
 }
 
+// distinct counts the items of is that are not copies of another.
+func distinct(is []int, copy []bool) int {
+	n := 0
+	for _, i := range is {
+		if !copy[i] {
+			n++
+		}
+	}
+	return n
+}
+
 // cover keeps, best first, up to three phrases that each turn at least
 // MinSupport more wrongly decided requests labelled t than the phrases
 // kept before it: a word that only ever comes with a kept phrase adds
@@ -601,7 +857,7 @@ func (m *miner) cover(cs []string, t target, where map[string][]int) []string {
 				fresh = append(fresh, i)
 			}
 		}
-		if len(fresh) < m.so.MinSupport {
+		if distinct(fresh, m.copy) < m.so.MinSupport {
 			continue
 		}
 		for _, i := range fresh {

@@ -32,6 +32,9 @@ func history() []Example {
 		h = append(h, labelled(fmt.Sprintf("site down again %d", i), classifier.P1, "incident"))
 	}
 	h = append(h, labelled("I am locked out but this is really an outage", classifier.P1, "incident"))
+	// The access rule already decides one locked-out request: "locked
+	// out" belongs with it.
+	h = append(h, labelled("locked out, need access to vault", classifier.P3, "access"))
 	return h
 }
 

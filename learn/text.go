@@ -44,3 +44,27 @@ func terms(text string) []string {
 	}
 	return out
 }
+
+// functionWords are the words no mined phrase may be or start or end with:
+// the stopwords and their inflections as a rule would match them ("get"
+// is "gets", "getting"), and the words that only hold a sentence together
+// ("one", "about", "down"): "down getting" or "about malicious" says
+// nothing a rule could keep. The index keeps these, since a similar
+// request may share them.
+var functionWords = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range stopwords {
+		for _, f := range classifier.Forms(w) {
+			m[f] = true
+		}
+	}
+	for _, w := range strings.Fields(`one two three first second last next other another each every both either
+		neither same such only even more most less least much many few lot lots bit thing things stuff way
+		about above after against along among around before behind below beside between beyond during
+		except inside like near onto outside past per since through throughout till toward
+		towards under until upon via within without while whether though although because unless once
+		yet ever never always often soon`) {
+		m[w] = true
+	}
+	return m
+}()

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -42,15 +43,31 @@ Every on-call action on a request is a label, and rules suggest learns from all 
   urgency_at_most) moved it    with its precision on the requests it moved
   resolved with time spent     a rule whose estimate is 2x or more off the median time spent
                                on its requests is proposed that median as its estimate
+A phrase is a word or two adjacent words that 3 or more requests the rules got wrong share, and
+that the team labelled the same way on 75% or more of the requests a rule saying it would match,
+every form counted as the rules count it ("work" also matches "works", "working" and "worked"),
+so a rule misfires below 25%. Copies of a request (the same words and label, posted again) count
+once. A phrase is never a function word ("one", "about", "getting"), and starts and ends with
+none; a single word said in more than a fifth of a history of 50 requests or more is how the team
+talks, not what one kind of request says, and is left out too. A phrase joins the rule with its
+urgency and category that already decides the most requests saying it; when none decides any,
+it makes a new rule (learned-CATEGORY-PHRASE) rather than join a rule about something else.
 An edit needs 3 requests that support it, whatever its kind: requests it turns right (urgency
 and category for a phrase, a new rule or a retarget; urgency for an edit of the urgency only:
 deferred, declined, bound), or, for an estimate, resolved requests the new one is nearer to.
 Every edit of what the rules decide is checked against the team's rule tests (--tests, or
-rules_test.yaml beside the config file): an edit that makes a case fail is not proposed, and a
-"# dropped:" line says which and how many cases it broke, so the diff keeps rules test green.
+rules_test.yaml beside the config file; --tests none, or an empty file, checks nothing): an edit
+that makes a passing case fail is not proposed, and a "# dropped:" line says which and how many
+cases it broke, so the diff keeps rules test as green as it was. A case failing before any edit
+is not the edit's doing: a line says how many there are, and they drop nothing. A case that
+expects a rule the config does not have (a rule renamed or removed) is a warning on stderr at
+its FILE:LINE, not an error: the other cases still check every edit, and a team mid-way through
+a rename still gets its suggestions (rules test reports the case as an error).
 An edit of a rule other teams use too (their own rules reuse it by its YAML anchor, or they
 use the shared rules) says so, with the score on their history before and after it: the diff
-edits the rule where it is written, so applying it changes their rules too.
+edits the rule where it is written, so applying it changes their rules too. One that gets any
+of urgency, interrupt-or-not or category wrong on more of their requests is not proposed: a
+"# dropped:" line gives their figures before and after.
 Each comes with its support counts and the rules eval score on the history before and after it (urgency, interrupt-or-not, category, and how
 far the estimates were from the time spent). The edits are printed as a unified diff of the
 rules file, for review and git apply; nothing is written. Its paths are from the current
@@ -82,7 +99,7 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	export := fs.String("export", "", "learn from this Slack export (a `DIR` or .zip) and its labels file instead of the store")
 	labels := fs.String("labels", "", "the export's labels `FILE` (default: labels.jsonl in the export, or EXPORT.labels.jsonl beside it)")
 	max := fs.Int("max", 10, "at most `N` edits per rules file of what the rules decide, and N of estimates")
-	testsFile := fs.String("tests", "", "the team's rule tests `FILE`: an edit that makes a case fail is not proposed (default: rules_test.yaml beside the config file, when there is one)")
+	testsFile := fs.String("tests", "", "the team's rule tests `FILE`: an edit that makes a passing case fail is not proposed (default: rules_test.yaml beside the config file, when there is one; none: no check)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -103,6 +120,18 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 	tests, err := suggestTests(*testsFile, cfg.Path)
 	if err != nil {
 		return fail(env, err)
+	}
+	if tests != nil {
+		if err := checkCaseRules(st, tests.tf, tests.file); err != nil {
+			// Once: a rule renamed or removed can leave dozens of cases
+			// naming it, and rules test lists them all.
+			first, rest, _ := strings.Cut(err.Error(), "\n")
+			more := ""
+			if n := strings.Count(rest, "\n") + 1; rest != "" {
+				more = fmt.Sprintf(", and %s naming a rule the config does not have", plural.Count(n, "more case"))
+			}
+			fmt.Fprintf(env.Stderr, "warning: %s%s: those cases fail whatever the edit, so they check nothing; the other cases still do\n", first, more)
+		}
 	}
 	// Every team's history, even for one team: an edit of a rule another
 	// team shares is scored on that team's history too.
@@ -156,15 +185,29 @@ func ruleGroups(cfg *config.Config, only string) []*ruleGroup {
 	return out
 }
 
+// noTests is the --tests value that turns the rule tests' check off.
+const noTests = "none"
+
 // suggestTests reads the rule tests that vet the edits: file, or
 // rules_test.yaml beside the config file when file is "" and it is there.
-// It returns nil when there are none.
+// It returns nil when there are none: file is noTests, or empty (no
+// cases, so nothing to keep passing).
 func suggestTests(file, config string) (*ruleTests, error) {
+	if file == noTests {
+		return nil, nil
+	}
 	if file == "" {
 		file = filepath.Join(filepath.Dir(config), "rules_test.yaml")
 		if _, err := os.Stat(file); err != nil {
 			return nil, nil
 		}
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read rules test: %w", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
 	}
 	tf, err := readRulesTest(file)
 	if err != nil {
@@ -186,11 +229,21 @@ type dropped struct {
 	broken int
 }
 
-// vet returns the function that keeps an edit of g's rules only when the
-// rule tests pass on the rules it edits, recording those it drops. The
-// edit is made in every team's rules that hold the rule where it is
-// written, as the patch makes it; a new rule goes into g's only.
-func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, drops *[]dropped) func(learn.Edit) bool {
+// failing returns the cases, by FILE:LINE, that fail with the rules of st.
+func (rt *ruleTests) failing(st *triage.Settings) map[string]bool {
+	failed := map[string]bool{}
+	for _, f := range runCases(st, rt.tf, rt.file) {
+		failed[f[0]] = true
+	}
+	return failed
+}
+
+// vet returns the function that keeps an edit of g's rules only when it
+// makes no case of the rule tests fail that passes now (before, by
+// FILE:LINE, fail already: not the edit's doing), recording those it
+// drops. The edit is made in every team's rules that hold the rule where
+// it is written, as the patch makes it; a new rule goes into g's only.
+func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, before map[string]bool, drops *[]dropped) func(learn.Edit) bool {
 	if rt == nil {
 		return nil
 	}
@@ -218,8 +271,14 @@ func (rt *ruleTests) vet(cfg *config.Config, g *ruleGroup, st *triage.Settings, 
 			c.Rules = set
 			edited.Teams[i] = &c
 		}
-		if n := failedCases(runCases(&edited, rt.tf, rt.file)); n > 0 {
-			*drops = append(*drops, dropped{e, n})
+		broken := 0
+		for where := range rt.failing(&edited) {
+			if !before[where] {
+				broken++
+			}
+		}
+		if broken > 0 {
+			*drops = append(*drops, dropped{e, broken})
 			return false
 		}
 		return true
@@ -274,14 +333,39 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		}
 	}
 	var drops []dropped
+	var failing map[string]bool
+	if tests != nil {
+		failing = tests.failing(st)
+	}
+	vet := tests.vet(cfg, g, st, failing, &drops)
+	var worse []worsened
+	keep := func(e learn.Edit) bool {
+		if vet != nil && !vet(e) {
+			return false
+		}
+		for _, sc := range sharedScores(cfg, g, st, history, e) {
+			if sc.err == nil && sc.worse() {
+				worse = append(worse, worsened{e, sc})
+				return false
+			}
+		}
+		return true
+	}
 	s, err := learn.Suggest(team.Rules.Rules(), classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex,
-		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: tests.vet(cfg, g, st, &drops), Decided: byRule})
+		learn.SuggestOptions{Max: max, DefaultEstimate: team.DefaultEstimate, Keep: keep, Decided: byRule})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "# now:        %s%s\n", learn.Headline(s.Before), estimateOff(s.Now))
+	if len(failing) > 0 {
+		fmt.Fprintf(w, "# %s of %s fail before any edit: an edit is dropped only for a case it breaks\n", plural.Count(len(failing), "case"), tests.file)
+	}
 	for _, d := range drops {
-		fmt.Fprintf(w, "# dropped: %s: it fails %d case(s) of %s\n", d.edit.Summary(), d.broken, tests.file)
+		fmt.Fprintf(w, "# dropped: %s: it breaks %s of %s that passed\n", d.edit.Summary(), plural.Count(d.broken, "case"), tests.file)
+	}
+	for _, d := range worse {
+		fmt.Fprintf(w, "# dropped: %s: rule `%s` is shared with team %s, and on their history it does worse: %s -> %s\n",
+			d.edit.Summary(), d.edit.Rule, d.score.team, d.score.before, d.score.after)
 	}
 	if len(s.Edits) == 0 {
 		fmt.Fprintln(w, "# no edit has enough support (3 requests) to suggest")
@@ -341,16 +425,38 @@ func reuses(t config.Team, def config.Rule) bool {
 	return slices.ContainsFunc(t.Rules, func(r config.Rule) bool { return r.File == def.File && r.Line == def.Line })
 }
 
-// sharedWith says, under edit e, which teams outside g use the rule it
-// edits and how the edit scores on each one's history. A team's own rules
-// can reuse a shared rule by its YAML anchor, and the patch edits the
-// anchor, so the edit changes their rules too. The edit stays on the
-// shared rule rather than becoming a team-local copy: a team that reuses
-// a rule by its anchor chose to say it one way for both lists, and a copy
-// would quietly end that. What a team needs before it applies the edit is
-// to know, with the figures for the others' history, so it can ask them
-// or copy the rule itself.
-func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) error {
+// sharedScore is how an edit scores on the history of a team outside the
+// group whose rules it edits, which uses the edited rule too.
+type sharedScore struct {
+	team          string
+	none          bool // the team has no labelled history to score it on
+	before, after learn.Agreement
+	err           error
+}
+
+// worse reports whether the edit gets any of urgency, interrupt-or-not and
+// category wrong on more of the team's requests than before: another team
+// did not ask for the edit, so it must cost them nothing.
+func (s sharedScore) worse() bool {
+	return s.after.Urgency < s.before.Urgency || s.after.Interrupt < s.before.Interrupt || s.after.Category < s.before.Category
+}
+
+// worsened is an edit dropped because it does worse on a team sharing the
+// rule, with that team's score.
+type worsened struct {
+	edit  learn.Edit
+	score sharedScore
+}
+
+// sharedScores scores edit e on the history of each team outside g that
+// uses the rule it edits. A team's own rules can reuse a shared rule by
+// its YAML anchor, and the patch edits the anchor, so the edit changes
+// their rules too. The edit stays on the shared rule rather than becoming
+// a team-local copy: a team that reuses a rule by its anchor chose to say
+// it one way for both lists, and a copy would quietly end that. So an
+// edit that does worse on their history is not proposed (it is listed as
+// dropped, with the figures), and one that does not says whom it changes.
+func sharedScores(cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) []sharedScore {
 	if e.Kind == learn.AddRule {
 		return nil // a new rule goes into this list only
 	}
@@ -359,27 +465,40 @@ func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		return nil
 	}
 	def := g.rules[at]
+	var out []sharedScore
 	for _, t := range cfg.Teams {
 		if g.teams[t.Name] || !reuses(t, def) {
 			continue
 		}
-		fmt.Fprintf(w, "#    rule `%s` is shared with team %s; this edit changes their rules too", e.Rule, t.Name)
 		var ex []learn.Example
 		for _, h := range history {
 			if h.Team == t.Name {
 				ex = append(ex, h)
 			}
 		}
-		if len(ex) == 0 {
+		sc := sharedScore{team: t.Name, none: len(ex) == 0}
+		if !sc.none {
+			team := st.Team(t.Name)
+			sc.before, sc.after, sc.err = learn.ScoreEdit(team.Rules, classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, team.DefaultEstimate, e)
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// sharedWith says, under edit e, which teams outside g use the rule it
+// edits and how the edit scores on each one's history (see sharedScores).
+func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) error {
+	for _, sc := range sharedScores(cfg, g, st, history, e) {
+		if sc.err != nil {
+			return fmt.Errorf("team %s: %w", sc.team, sc.err)
+		}
+		fmt.Fprintf(w, "#    rule `%s` is shared with team %s; this edit changes their rules too", e.Rule, sc.team)
+		if sc.none {
 			fmt.Fprintln(w, " (they have no labelled history to score it on)")
 			continue
 		}
-		team := st.Team(t.Name)
-		before, after, err := learn.ScoreEdit(team.Rules, classifier.Options{Groups: groupsOrEmpty(st.Groups)}, ex, team.DefaultEstimate, e)
-		if err != nil {
-			return fmt.Errorf("team %s: %w", t.Name, err)
-		}
-		fmt.Fprintf(w, "; on their history: %s -> %s\n", before, after)
+		fmt.Fprintf(w, "; on their history: %s -> %s\n", sc.before, sc.after)
 	}
 	return nil
 }

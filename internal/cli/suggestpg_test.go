@@ -46,7 +46,7 @@ func TestRulesSuggestFromPostgres(t *testing.T) {
 		}
 	}
 	code, out, errs = run(t, "rules", "suggest", "--team", "platform", "--config", cfg)
-	if code != ExitOK || !strings.Contains(out, "4 labelled requests, 4 overridden") || !strings.Contains(out, `add "reader rejects"`) {
+	if code != ExitOK || !strings.Contains(out, "4 labelled requests, 4 overridden") || !strings.Contains(out, `on "reader rejects"`) {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
 	}
 	code, out, errs = run(t, "rules", "eval", "--history", "--team", "platform", "--config", cfg)

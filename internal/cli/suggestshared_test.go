@@ -17,12 +17,7 @@ func TestRulesSuggestSaysWhenARuleIsShared(t *testing.T) {
 	dir := t.TempDir()
 	cfg := storeConfig(t, dir)
 	db := filepath.Join(dir, "sg.db")
-	// Slow selects that the rules leave to the fallback, which data's
-	// on-call calls P2 incidents: what the shared rule `on-fire`, which data
-	// reuses by its anchor, decides.
-	seedLabelled(t, db, 4, triage.NewRequest{Team: "data", Channel: "C0DATAHELP", ChannelName: "data-help",
-		Summary: "warehouse is super slow today, a simple select on orders_%d takes 10 min"},
-		triage.Change{Action: triage.ActUrgency, Urgency: classifier.P2}, triage.Change{Action: triage.ActCategory, Category: "incident"})
+	seedSlowSelects(t, db)
 	seedOverrides(t, db, 3) // platform's history
 	code, out, errs := run(t, "rules", "suggest", "--team", "data", "--config", cfg)
 	if code != ExitOK {
@@ -38,4 +33,43 @@ func TestRulesSuggestSaysWhenARuleIsShared(t *testing.T) {
 	if strings.Contains(out, "shared with team data") {
 		t.Errorf("data's own edit names data as a team it is shared with:\n%s", out)
 	}
+}
+
+// TestRulesSuggestDropsAnEditThatCostsASharingTeam is the reviewer's
+// "urgency 85.8% -> 85.2%" note: an edit of a rule another team reuses
+// that does worse on that team's history is not proposed, and a dropped
+// line gives their figures.
+func TestRulesSuggestDropsAnEditThatCostsASharingTeam(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := storeConfig(t, dir)
+	db := filepath.Join(dir, "sg.db")
+	seedSlowSelects(t, db)
+	// Platform's simple selects can wait, as its rules say now.
+	seedLabelled(t, db, 3, triage.NewRequest{Team: "platform", Channel: "C0PLATHELP", ChannelName: "platform-help",
+		Summary: "could you show me a simple select for report %d"},
+		triage.Change{Action: triage.ActUrgency, Urgency: classifier.P1}, triage.Change{Action: triage.ActUrgency, Urgency: classifier.P4})
+	code, out, errs := run(t, "rules", "suggest", "--team", "data", "--config", cfg)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	dropped := regexp.MustCompile("(?m)^# dropped: add \"simple select\" to rule `on-fire`: rule `on-fire` is shared with team platform, and on their history it does worse: urgency [^\n]* of 3 -> urgency [^\n]* of 3$")
+	if !dropped.MatchString(out) || regexp.MustCompile(`(?m)^# [0-9]+\. .*to rule .on-fire.`).MatchString(out) {
+		t.Errorf("proposes the edit of on-fire, or does not say it was dropped with platform's figures:\n%s", out)
+	}
+}
+
+// seedSlowSelects gives team data four slow selects that the rules leave
+// to the fallback and data's on-call calls P2 incidents, what the shared
+// rule `on-fire` (which data reuses by its anchor) decides; and one slow
+// select on fire, which on-fire decides (the on-call raised it, then set
+// it back), so that "simple select" joins the rule of its neighbour.
+func seedSlowSelects(t *testing.T, db string) {
+	t.Helper()
+	seedLabelled(t, db, 4, triage.NewRequest{Team: "data", Channel: "C0DATAHELP", ChannelName: "data-help",
+		Summary: "warehouse is super slow today, a simple select on orders_%d takes 10 min"},
+		triage.Change{Action: triage.ActUrgency, Urgency: classifier.P2}, triage.Change{Action: triage.ActCategory, Category: "incident"})
+	seedLabelled(t, db, 1, triage.NewRequest{Team: "data", Channel: "C0DATAHELP", ChannelName: "data-help",
+		Summary: "the warehouse is on fire, a simple select on orders_%d takes 10 min"},
+		triage.Change{Action: triage.ActUrgency, Urgency: classifier.P1}, triage.Change{Action: triage.ActUrgency, Urgency: classifier.P2})
 }
