@@ -226,7 +226,6 @@ func unboundChange(e Edit, n *yaml.Node, text []string) (change, error) {
 	return change{line: first, drop: last - first + 1}, nil
 }
 
-// anchor returns the first anchor n or a node in it defines, or "".
 // commentStart returns the first line, counted from 1, of the comment
 // block right above line: a comment with no blank line under it speaks of
 // the rule below, so a rule put before that one goes above its comment.
@@ -237,6 +236,7 @@ func commentStart(text []string, line int) int {
 	return line
 }
 
+// anchor returns the first anchor n or a node in it defines, or "".
 func anchor(n *yaml.Node) string {
 	if n.Anchor != "" {
 		return n.Anchor

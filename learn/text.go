@@ -48,9 +48,10 @@ func terms(text string) []string {
 // functionWords are the words no mined phrase may be or start or end with:
 // the stopwords and their inflections as a rule would match them ("get"
 // is "gets", "getting"), and the words that only hold a sentence together
-// ("one", "about", "down"): "down getting" or "about malicious" says
-// nothing a rule could keep. The index keeps these, since a similar
-// request may share them.
+// ("one", "about", "during"): "one getting" or "about malicious" says
+// nothing a rule could keep. The particles ("out", "down", "off", "over",
+// "back") are not among them: "locked out" is a phrase a team keeps. The
+// index keeps these, since a similar request may share them.
 var functionWords = func() map[string]bool {
 	m := map[string]bool{}
 	for w := range stopwords {

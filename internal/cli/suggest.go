@@ -358,7 +358,11 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	}
 	fmt.Fprintf(w, "# now:        %s%s\n", learn.Headline(s.Before), estimateOff(s.Now))
 	if len(failing) > 0 {
-		fmt.Fprintf(w, "# %s of %s fail before any edit: an edit is dropped only for a case it breaks\n", plural.Count(len(failing), "case"), tests.file)
+		verb := "fail"
+		if len(failing) == 1 {
+			verb = "fails"
+		}
+		fmt.Fprintf(w, "# %s of %s %s before any edit: an edit is dropped only for a case it breaks\n", plural.Count(len(failing), "case"), tests.file, verb)
 	}
 	for _, d := range drops {
 		fmt.Fprintf(w, "# dropped: %s: it breaks %s of %s that passed\n", d.edit.Summary(), plural.Count(d.broken, "case"), tests.file)

@@ -31,7 +31,7 @@ cases:
 		{"a case failing already", "failing.yaml", passing + `  - name: wrong already
     summary: The checkout API is down for all customers
     expect: {urgency: P4}
-`, "# 1 case of " + filepath.Join(dir, "failing.yaml") + " fail before any edit", ""},
+`, "# 1 case of " + filepath.Join(dir, "failing.yaml") + " fails before any edit", ""},
 		{"a case naming no rule", "renamed.yaml", passing + `  - name: renamed
     summary: seeing 502s on api.acme.io
     expect: {rule: outagee}
