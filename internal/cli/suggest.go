@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/config"
@@ -190,8 +191,9 @@ const noTests = "none"
 
 // suggestTests reads the rule tests that vet the edits: file, or
 // rules_test.yaml beside the config file when file is "" and it is there.
-// It returns nil when there are none: file is noTests, or empty (no
-// cases, so nothing to keep passing).
+// It returns nil when there are none: file is noTests, or holds no cases
+// (nothing but blanks or comments, or `cases: []`), so there is nothing
+// to keep passing.
 func suggestTests(file, config string) (*ruleTests, error) {
 	if file == noTests {
 		return nil, nil
@@ -206,7 +208,7 @@ func suggestTests(file, config string) (*ruleTests, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read rules test: %w", err)
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	if noCases(data) {
 		return nil, nil
 	}
 	tf, err := readRulesTest(file)
@@ -214,6 +216,31 @@ func suggestTests(file, config string) (*ruleTests, error) {
 		return nil, err
 	}
 	return &ruleTests{file: file, tf: tf}, nil
+}
+
+// noCases reports whether data, a rule tests file, is a YAML document with
+// no cases: empty, only comments, or an empty `cases:` list. rules test
+// calls such a file an error, since it tests nothing; here it is the
+// empty file that -h says checks nothing. A file that does not parse has
+// cases as far as this goes, and reading it reports why.
+func noCases(data []byte) bool {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return false
+	}
+	if len(doc.Content) == 0 {
+		return true
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if v := root.Content[i+1]; root.Content[i].Value == "cases" {
+			return v.Kind == yaml.SequenceNode && len(v.Content) == 0
+		}
+	}
+	return false
 }
 
 // ruleTests are the team's rule tests, which every suggested edit must

@@ -13,8 +13,8 @@ import (
 // file with one case failing already: that case is not any edit's doing,
 // so the edits are still proposed, and a line says how many cases failed
 // before any edit. A case naming a rule the config does not have is a
-// warning at its FILE:LINE; an empty tests file, or --tests none, checks
-// nothing.
+// warning at its FILE:LINE; an empty tests file (or one of comments only,
+// or with `cases: []`), or --tests none, checks nothing.
 func TestRulesSuggestGatesOnlyOnCasesAnEditBreaks(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -37,6 +37,8 @@ cases:
     expect: {rule: outagee}
 `, "# 1 case of ", filepath.Join(dir, "renamed.yaml") + `:6: expect rule: no rule "outagee"`},
 		{"an empty file", "empty.yaml", "", "new rule `learned-", ""},
+		{"only comments", "comments.yaml", "# cases to come\n", "new rule `learned-", ""},
+		{"no cases", "nocases.yaml", "team: platform\ncases: []\n", "new rule `learned-", ""},
 		{"none", "", "none", "new rule `learned-", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
