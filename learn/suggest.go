@@ -242,7 +242,11 @@ func Suggest(rules []classifier.Rule, opt classifier.Options, ex []Example, so S
 		retargeted[e.Rule] = true
 		edits = append(edits, e)
 	}
-	edits = append(edits, m.phrases(retargeted)...)
+	phrases, err := m.phrases(retargeted)
+	if err != nil {
+		return nil, fmt.Errorf("mine phrases: %w", err)
+	}
+	edits = append(edits, phrases...)
 	if so.Keep != nil {
 		edits = slices.DeleteFunc(edits, func(e Edit) bool { return !so.Keep(e) })
 	}
@@ -445,7 +449,7 @@ func (m *miner) misfires(skip map[string]bool) []Edit {
 // share with each other and rarely with requests labelled otherwise. A
 // phrase goes to the rule with the label's outcome that already decides
 // the most requests saying it, or to a new rule when none decides any.
-func (m *miner) phrases(skip map[string]bool) []Edit {
+func (m *miner) phrases(skip map[string]bool) ([]Edit, error) {
 	// support[t][g]: wrongly decided requests labelled t that hold g,
 	// word for word: these only pick the candidates, which the rules'
 	// own matcher then counts (match).
@@ -465,7 +469,7 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 	}
 	cands := m.screen(support)
 	if len(cands) == 0 {
-		return nil
+		return nil, nil
 	}
 	requests := 0
 	for i := range m.ex {
@@ -497,7 +501,7 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 		}
 		slices.Sort(batch)
 		if err := m.count(ph, batch); err != nil {
-			return nil
+			return nil, err
 		}
 		for t, list := range cands {
 			if done[t] {
@@ -535,7 +539,7 @@ func (m *miner) phrases(skip map[string]bool) []Edit {
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // phraseStats are what the classifier matched of the candidate phrases:
@@ -773,6 +777,9 @@ func (m *miner) match(phrases []string) (map[string][]int, error) {
 			_, err := classifier.Compile(rules([]string{g}), classifier.Options{})
 			return err != nil
 		})
+		if len(phrases) == 0 {
+			return map[string][]int{}, nil // none can be a keyword, so none matches
+		}
 		if set, err = classifier.Compile(rules(phrases), classifier.Options{}); err != nil {
 			return nil, fmt.Errorf("compile phrases: %w", err)
 		}

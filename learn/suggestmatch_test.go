@@ -184,3 +184,14 @@ func TestSuggestMatchLeavesOutWhatNoRuleCanSay(t *testing.T) {
 		t.Errorf("matched %v; want flurbo and widget in all 3, widget! in none", where)
 	}
 }
+
+// TestSuggestMatchOfOnlyWhatNoRuleCanSay: a batch of candidates none of
+// which the rules can take as a keyword matches nothing; it is no error,
+// which would now stop rules suggest (it used to drop every phrase edit).
+func TestSuggestMatchOfOnlyWhatNoRuleCanSay(t *testing.T) {
+	m := &miner{ex: []Example{labelled("flurbo widget", classifier.P2, "incident")}}
+	where, err := m.match([]string{"widget!", "--"})
+	if err != nil || len(where) != 0 {
+		t.Errorf("match = %v, %v; want nothing matched and no error", where, err)
+	}
+}
