@@ -166,7 +166,7 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 				add = append(add, ind+"  estimate: "+strconv.FormatFloat(e.Estimate, 'g', -1, 64)+"\n")
 			}
 			add = append(add, "\n")
-			changes = append(changes, change{line: commentStart(text, def.Line), add: add, order: k})
+			changes = append(changes, change{line: commentStart(text, def.Line, def.Column-3), add: add, order: k})
 		}
 	}
 	slices.SortStableFunc(changes, func(a, b change) int {
@@ -227,10 +227,18 @@ func unboundChange(e Edit, n *yaml.Node, text []string) (change, error) {
 }
 
 // commentStart returns the first line, counted from 1, of the comment
-// block right above line: a comment with no blank line under it speaks of
-// the rule below, so a rule put before that one goes above its comment.
-func commentStart(text []string, line int) int {
-	for line > 1 && strings.HasPrefix(strings.TrimSpace(text[line-2]), "#") {
+// block right above line, the start of an item whose `-` is dash spaces
+// in: a comment with no blank line under it speaks of the rule below, so
+// a rule put before that one goes above its comment. A comment indented
+// further than the `-` is the item above's (a key commented out, such as
+// `    # sla: 30m`), and stays with it.
+func commentStart(text []string, line, dash int) int {
+	for line > 1 {
+		above := text[line-2]
+		rest := strings.TrimLeft(above, " ")
+		if !strings.HasPrefix(rest, "#") || len(above)-len(rest) > dash {
+			break
+		}
 		line--
 	}
 	return line

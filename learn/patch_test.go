@@ -170,3 +170,40 @@ func TestPatchPutsANewRuleAboveTheCommentOfTheRuleItPrecedes(t *testing.T) {
 		t.Errorf("got\n%s\nwant it to hold\n%s", out, want)
 	}
 }
+
+// TestPatchLeavesTheRuleAboveItsCommentedOutKey is the reviewer's
+// `    # sla: 30m`: a comment indented under the rule above, right over
+// the rule a new one goes before, is that rule's, and stays with it.
+func TestPatchLeavesTheRuleAboveItsCommentedOutKey(t *testing.T) {
+	src := `rules:
+  - name: outage
+    any: [down]
+    urgency: P1
+    # sla: 30m
+  # Grants:
+  - name: access
+    any: [access]
+    urgency: P3
+  - name: fallback
+    default: true
+    urgency: P3
+`
+	out, err := Patch([]byte(src), map[string]int{"outage": 2, "access": 7, "fallback": 10},
+		[]Edit{{Kind: AddRule, Rule: "new", Phrases: []string{"locked out"}, Urgency: classifier.P3, Category: "access", Ahead: "access"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `    urgency: P1
+    # sla: 30m
+  - name: new
+    any: ["locked out"]
+    urgency: P3
+    category: access
+
+  # Grants:
+  - name: access
+`
+	if !strings.Contains(string(out), want) {
+		t.Errorf("got\n%s\nwant it to hold\n%s", out, want)
+	}
+}
