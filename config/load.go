@@ -246,31 +246,75 @@ func (d *decoder) syntaxError(err error, data []byte) {
 var unknownAnchor = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
 
 // aliasLine returns the line, counted from 1, of the first use of alias
-// *name in data outside a comment or a quoted string, or 0.
+// *name in data outside a comment, a quoted string or a block scalar, or
+// 0. It scans the text: yaml.v3 fails the whole parse on an alias without
+// its anchor, so there are no nodes to give the alias's position.
 func aliasLine(data []byte, name string) int {
 	use := regexp.MustCompile(`(?:^|[\s\[{,:-])\*` + regexp.QuoteMeta(name) + `(?:$|[\s\]},])`)
+	block := -1 // while in a block scalar: the indentation its lines exceed
 	for i, l := range strings.Split(string(data), "\n") {
-		if use.MatchString(yamlCode(l)) {
+		rest := strings.TrimLeft(l, " ")
+		if block >= 0 {
+			if rest == "" || len(l)-len(rest) > block {
+				continue
+			}
+			block = -1
+		}
+		code := yamlCode(l)
+		if use.MatchString(code) {
 			return i + 1
+		}
+		if blockScalar.MatchString(code) {
+			block = scalarParent(code)
 		}
 	}
 	return 0
 }
 
+// blockScalar matches a line, without its comment, that ends in the
+// header of a block scalar (`answer: |`, `- >-`): the lines below it
+// that are indented further are text, whatever they say.
+var blockScalar = regexp.MustCompile(`(?:^\s*|:\s+|-\s+)[|>][-+1-9]{0,2}\s*$`)
+
+// scalarParent returns the indentation of the node that holds the block
+// scalar started on line: its key's column, counted from 0, or, for a
+// scalar that is a list item itself, its `-`'s.
+func scalarParent(line string) int {
+	at := len(line) - len(strings.TrimLeft(line, " "))
+	for {
+		rest := line[at:]
+		if !strings.HasPrefix(rest, "- ") {
+			return at
+		}
+		next := at + 1 + len(rest[1:]) - len(strings.TrimLeft(rest[1:], " "))
+		if strings.HasPrefix(line[next:], "|") || strings.HasPrefix(line[next:], ">") {
+			return at
+		}
+		at = next
+	}
+}
+
 // yamlCode is line without its comment and with its quoted strings
-// blanked, so that a `*` inside them is not taken for an alias.
+// blanked, so that a `*` inside them is not taken for an alias. A quote
+// starts a string only where a scalar starts (at the start of the line,
+// or after a space or one of `[{,:`): the apostrophe of a plain `can't`
+// is text.
 func yamlCode(line string) string {
 	b := []byte(line)
 	var quote byte
-	for i, c := range b {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
 		switch {
+		case quote == '"' && c == '\\' && i+1 < len(b):
+			b[i], b[i+1] = ' ', ' '
+			i++
 		case quote != 0:
 			if c == quote {
 				quote = 0
 			} else {
 				b[i] = ' '
 			}
-		case c == '"' || c == '\'':
+		case (c == '"' || c == '\'') && (i == 0 || strings.IndexByte(" \t[{,:", b[i-1]) >= 0):
 			quote = c
 		case c == '#' && (i == 0 || b[i-1] == ' ' || b[i-1] == '\t'):
 			return string(b[:i])
