@@ -34,6 +34,10 @@ type Rule struct {
 	Answer         string // text or link shown to the requester first, or ""
 	File           string
 	Line           int
+	// Alias is the line of the `- *anchor` item by which the list reuses a
+	// rule written out elsewhere (Line is there), or 0: a rule put before
+	// this one in this list goes at the alias, not at the anchor.
+	Alias int
 }
 
 // SLA is how soon a request must be acknowledged and resolved; zero means

@@ -92,6 +92,9 @@ func (d *decoder) ruleItems(at, n *yaml.Node) []Rule {
 		if !ok {
 			continue
 		}
+		if item.Kind == yaml.AliasNode {
+			r.Alias = item.Line
+		}
 		if line, dup := names[r.Name]; dup && r.Name != "" {
 			d.errAt(item, fmt.Sprintf("rule name `%s` is used twice in this list (first at line %d)", r.Name, line), "rule names must be unique; reports and explanations use them")
 		} else {

@@ -121,7 +121,7 @@ func TestPatchTakesTheBoundOff(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := Patch([]byte(src), lines, []Edit{tc.edit})
+			out, err := Patch([]byte(src), lines, nil, []Edit{tc.edit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,7 +138,7 @@ func TestPatchTakesTheBoundOff(t *testing.T) {
 		})
 	}
 	// A rule others use through its anchor is removed by hand, with them.
-	_, err := Patch([]byte(src), lines, []Edit{{Kind: Unbound, Rule: "can-wait", RemoveRule: true}})
+	_, err := Patch([]byte(src), lines, nil, []Edit{{Kind: Unbound, Rule: "can-wait", RemoveRule: true}})
 	if err == nil || !strings.Contains(err.Error(), "can-wait") {
 		t.Errorf("err = %v, want one naming the anchored rule", err)
 	}
@@ -148,7 +148,7 @@ func TestPatchTakesTheBoundOff(t *testing.T) {
 // hand: removing it here would break their aliases.
 func TestPatchKeepsARuleHoldingAnAnchor(t *testing.T) {
 	src := "rules:\n  - name: blocks\n    any: [blocked]\n    urgency_at_least: P2\n    continue: true\n    sla: &p2 {ack: 1h}\n"
-	_, err := Patch([]byte(src), map[string]int{"blocks": 2}, []Edit{{Kind: Unbound, Rule: "blocks", Raises: true, RemoveRule: true}})
+	_, err := Patch([]byte(src), map[string]int{"blocks": 2}, nil, []Edit{{Kind: Unbound, Rule: "blocks", Raises: true, RemoveRule: true}})
 	if err == nil || !strings.Contains(err.Error(), "&p2") {
 		t.Errorf("err = %v, want one naming the anchor", err)
 	}
@@ -158,7 +158,7 @@ func TestPatchKeepsARuleHoldingAnAnchor(t *testing.T) {
 // last node; rather than leave the bracket, Patch asks for it by hand.
 func TestPatchRemovesOnlyARuleItCanSeeTheEndOf(t *testing.T) {
 	src := "rules:\n  - name: blocks\n    continue: true\n    urgency_at_least: P2\n    any: [blocked,\n      stuck\n    ]\n  - name: outage\n    any: [down]\n    urgency: P1\n"
-	_, err := Patch([]byte(src), map[string]int{"blocks": 2}, []Edit{{Kind: Unbound, Rule: "blocks", Raises: true, RemoveRule: true}})
+	_, err := Patch([]byte(src), map[string]int{"blocks": 2}, nil, []Edit{{Kind: Unbound, Rule: "blocks", Raises: true, RemoveRule: true}})
 	if err == nil || !strings.Contains(err.Error(), "by hand") {
 		t.Errorf("err = %v, want one asking to remove it by hand", err)
 	}

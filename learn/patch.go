@@ -13,19 +13,27 @@ import (
 // Patch returns src, a rules file or a config file holding rules, with the
 // edits made as the lines a person would write, leaving every other line as
 // it was. lines maps each rule's name to the line of its `- name:` item, as
-// config.Rule.Line gives it.
-func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
+// config.Rule.Line gives it. aliases maps the name of a rule the edited
+// list reuses by its YAML alias to the line of the `- *anchor` item, as
+// config.Rule.Alias gives it: a new rule to go before that one goes there,
+// in the edited list, not before the anchor in the list that writes the
+// rule out.
+func Patch(src []byte, lines, aliases map[string]int, edits []Edit) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, fmt.Errorf("read rules file: %w", err)
 	}
 	byLine := map[int]*yaml.Node{}
+	items := map[int]*yaml.Node{} // the aliases that are items of a block list
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		if n.Kind == yaml.MappingNode {
 			byLine[n.Line] = n
 		}
 		for _, c := range n.Content {
+			if c.Kind == yaml.AliasNode && n.Kind == yaml.SequenceNode && n.Style&yaml.FlowStyle == 0 {
+				items[c.Line] = c
+			}
 			walk(c)
 		}
 	}
@@ -137,23 +145,29 @@ func Patch(src []byte, lines map[string]int, edits []Edit) ([]byte, error) {
 			c.order = k
 			changes = append(changes, c)
 		case AddRule:
-			var def *yaml.Node
-			for _, l := range lines {
-				if n := byLine[l]; n != nil {
+			ahead := e.Ahead // the rule to go before; else the default
+			for name, l := range lines {
+				if n := byLine[l]; ahead == "" && n != nil {
 					if _, v := field(n, "default"); v != nil && v.Value == "true" {
-						def = n
+						ahead = name
 					}
 				}
 			}
-			if e.Ahead != "" {
-				n, err := rule(e.Ahead)
-				if err != nil {
-					return nil, err
-				}
-				def = n // the rule to go before, in the default's stead
-			}
-			if def == nil {
+			if ahead == "" {
 				return nil, fmt.Errorf("no default rule in the rules file to put rule `%s` before", e.Rule)
+			}
+			// def is the item to go before: the rule, or the alias by
+			// which this list reuses it. The `-` is two columns before
+			// either.
+			var def *yaml.Node
+			if at := aliases[ahead]; at > 0 {
+				if def = items[at]; def == nil {
+					return nil, fmt.Errorf("rule `%s` is reused by its alias at line %d, which is no item of a list written one item a line; add rule `%s` by hand", ahead, at, e.Rule)
+				}
+			} else if n, err := rule(ahead); err != nil {
+				return nil, err
+			} else {
+				def = n
 			}
 			ind := strings.Repeat(" ", def.Column-3)
 			add := []string{

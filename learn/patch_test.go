@@ -48,7 +48,7 @@ func TestPatchWritesEditsAsAPersonWould(t *testing.T) {
 		{Kind: AddPhrase, Rule: "long", Phrases: []string{"three"}},
 		{Kind: AddRule, Rule: "learned-infra_change-cert", Phrases: []string{"certificate expired"}, Urgency: classifier.P2, Category: "infra_change", Estimate: 1.5},
 	}
-	out, err := Patch([]byte(rulesFile), rulesLines, edits)
+	out, err := Patch([]byte(rulesFile), rulesLines, nil, edits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestPatchWritesEditsAsAPersonWould(t *testing.T) {
 }
 
 func TestPatchNamesARuleItCannotFind(t *testing.T) {
-	_, err := Patch([]byte(rulesFile), map[string]int{"outage": 99}, []Edit{{Kind: AddPhrase, Rule: "outage", Phrases: []string{"x"}}})
+	_, err := Patch([]byte(rulesFile), map[string]int{"outage": 99}, nil, []Edit{{Kind: AddPhrase, Rule: "outage", Phrases: []string{"x"}}})
 	if err == nil || !strings.Contains(err.Error(), "outage") {
 		t.Errorf("err = %v, want one naming the rule", err)
 	}
@@ -105,7 +105,7 @@ func TestPatchWritesUrgencyAndEstimateEdits(t *testing.T) {
 		{Kind: Reestimate, Rule: "access", Estimate: 0.5},
 		{Kind: Reestimate, Rule: "dns", Estimate: 1.25, OldEstimate: 4},
 	}
-	out, err := Patch([]byte(src), lines, edits)
+	out, err := Patch([]byte(src), lines, nil, edits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestPatchPutsANewRuleAboveTheCommentOfTheRuleItPrecedes(t *testing.T) {
     default: true
     urgency: P3
 `
-	out, err := Patch([]byte(src), map[string]int{"outage": 2, "access": 8, "fallback": 13},
+	out, err := Patch([]byte(src), map[string]int{"outage": 2, "access": 8, "fallback": 13}, nil,
 		[]Edit{{Kind: AddRule, Rule: "learned-access-locked-out", Phrases: []string{"locked out"}, Urgency: classifier.P3, Category: "access", Ahead: "access"}})
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +188,7 @@ func TestPatchLeavesTheRuleAboveItsCommentedOutKey(t *testing.T) {
     default: true
     urgency: P3
 `
-	out, err := Patch([]byte(src), map[string]int{"outage": 2, "access": 7, "fallback": 10},
+	out, err := Patch([]byte(src), map[string]int{"outage": 2, "access": 7, "fallback": 10}, nil,
 		[]Edit{{Kind: AddRule, Rule: "new", Phrases: []string{"locked out"}, Urgency: classifier.P3, Category: "access", Ahead: "access"}})
 	if err != nil {
 		t.Fatal(err)
@@ -205,5 +205,52 @@ func TestPatchLeavesTheRuleAboveItsCommentedOutKey(t *testing.T) {
 `
 	if !strings.Contains(string(out), want) {
 		t.Errorf("got\n%s\nwant it to hold\n%s", out, want)
+	}
+}
+
+// TestPatchPutsANewRuleBeforeAnAlias: a rule the edited list reuses by
+// its alias has the new rule put before the alias, in that list, not
+// before its anchor in the list that writes it out; an alias in a list
+// written on one line leaves no line for it, which is an error.
+func TestPatchPutsANewRuleBeforeAnAlias(t *testing.T) {
+	src := `rules:
+  - &fire
+    name: fire
+    any: [fire]
+    urgency: P2
+  - name: fallback
+    default: true
+    urgency: P3
+teams:
+  - name: data
+    rules:
+      # Shared:
+      - *fire
+      - name: own-fallback
+        default: true
+        urgency: P4
+`
+	lines := map[string]int{"fire": 2, "own-fallback": 14}
+	add := []Edit{{Kind: AddRule, Rule: "drill", Phrases: []string{"fire drill"}, Urgency: classifier.P4, Category: "question", Ahead: "fire"}}
+	out, err := Patch([]byte(src), lines, map[string]int{"fire": 13}, add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `    rules:
+      - name: drill
+        any: ["fire drill"]
+        urgency: P4
+        category: question
+
+      # Shared:
+      - *fire
+`
+	if !strings.Contains(string(out), want) || !strings.HasPrefix(string(out), "rules:\n  - &fire\n") {
+		t.Errorf("got\n%s\nwant it to hold\n%s", out, want)
+	}
+	flow := strings.Replace(src, "      # Shared:\n      - *fire\n      - name: own-fallback\n        default: true\n        urgency: P4\n",
+		"      [*fire, {name: own-fallback, default: true, urgency: P4}]\n", 1)
+	if _, err := Patch([]byte(flow), map[string]int{"fire": 2, "own-fallback": 11}, map[string]int{"fire": 11}, add); err == nil || !strings.Contains(err.Error(), "by hand") {
+		t.Errorf("an alias in a one-line list: err %v, want one saying to add the rule by hand", err)
 	}
 }

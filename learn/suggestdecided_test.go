@@ -67,7 +67,7 @@ func TestSuggestKeepDropsEdits(t *testing.T) {
 // anchored one's included.
 func TestPatchPutsARuleAhead(t *testing.T) {
 	src := "rules:\n  - name: a\n    any: [x]\n    urgency: P3\n  - &b\n    name: b\n    any: [y]\n    urgency: P2\n  - name: fallback\n    default: true\n"
-	out, err := Patch([]byte(src), map[string]int{"a": 2, "b": 5, "fallback": 9},
+	out, err := Patch([]byte(src), map[string]int{"a": 2, "b": 5, "fallback": 9}, nil,
 		[]Edit{{Kind: AddRule, Rule: "new", Ahead: "b", Phrases: []string{"two words"}, Urgency: classifier.P4, Category: "question"}})
 	if err != nil {
 		t.Fatal(err)

@@ -68,7 +68,9 @@ An edit of a rule other teams use too (their own rules reuse it by its YAML anch
 use the shared rules) says so, with the score on their history before and after it: the diff
 edits the rule where it is written, so applying it changes their rules too. One that gets any
 of urgency, interrupt-or-not or category wrong on more of their requests is not proposed: a
-"# dropped:" line gives their figures before and after.
+"# dropped:" line gives their figures before and after. A new rule goes into the team's own
+list, before the item it was scored before there, a shared rule's alias included; where that
+alias leaves no line for it (a list written on one line), a "# dropped:" line says so.
 Each comes with its support counts and the rules eval score on the history before and after it (urgency, interrupt-or-not, category, and how
 far the estimates were from the time spent). The edits are printed as a unified diff of the
 rules file, for review and git apply; nothing is written. Its paths are from the current
@@ -365,9 +367,27 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		failing = tests.failing(st)
 	}
 	vet := tests.vet(cfg, g, st, failing, &drops)
+	src, name, dir, err := rulesSource(g.file, cfg.Path)
+	if err != nil {
+		return err
+	}
+	lines, aliases := map[string]int{}, map[string]int{}
+	for _, r := range g.rules {
+		if r.File == g.file {
+			lines[r.Name] = r.Line
+			if r.Alias > 0 {
+				aliases[r.Name] = r.Alias
+			}
+		}
+	}
 	var worse []worsened
+	var unplaced []unplacedRule
 	keep := func(e learn.Edit) bool {
 		if vet != nil && !vet(e) {
+			return false
+		}
+		if err := placeable(src, lines, aliases, g.rules, e); err != nil {
+			unplaced = append(unplaced, unplacedRule{e, err})
 			return false
 		}
 		for _, sc := range sharedScores(cfg, g, st, history, e) {
@@ -394,6 +414,9 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	for _, d := range drops {
 		fmt.Fprintf(w, "# dropped: %s: it breaks %s of %s that passed\n", d.edit.Summary(), plural.Count(d.broken, "case"), tests.file)
 	}
+	for _, d := range unplaced {
+		fmt.Fprintf(w, "# dropped: %s: %v\n", d.edit.Summary(), d.err)
+	}
 	for _, d := range worse {
 		fmt.Fprintf(w, "# dropped: %s: rule `%s` is shared with team %s, and on their history it does worse: %s -> %s\n",
 			d.edit.Summary(), d.edit.Rule, d.score.team, d.score.before, d.score.after)
@@ -409,17 +432,7 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		}
 	}
 	fmt.Fprintf(w, "# with all %d: %s%s\n", len(s.Edits), learn.Headline(s.After), estimateOff(s.Edited))
-	src, name, dir, err := rulesSource(g.file, cfg.Path)
-	if err != nil {
-		return err
-	}
-	lines := map[string]int{}
-	for _, r := range g.rules {
-		if r.File == g.file {
-			lines[r.Name] = r.Line
-		}
-	}
-	out, err := learn.Patch(src, lines, s.Edits)
+	out, err := learn.Patch(src, lines, aliases, s.Edits)
 	if err != nil {
 		return fmt.Errorf("%s: %w", g.file, err)
 	}
@@ -429,6 +442,36 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	fmt.Fprintf(w, "# the paths are from %s: git apply there\n", dir)
 	fmt.Fprint(w, learn.Diff(name, src, out))
 	return nil
+}
+
+// unplacedRule is a new rule dropped because the patch cannot put it
+// where it was scored, with why.
+type unplacedRule struct {
+	edit learn.Edit
+	err  error
+}
+
+// placeable returns why the patch cannot make e, a new rule to go before
+// a rule that the list of rules reuses by its YAML alias, or nil. The
+// rule is scored in this list, so it must go before the alias, in this
+// list; before the anchor it would land in the list that writes the rule
+// out, which other teams use, and not change this one. An alias in a
+// list written on one line leaves no line to put it on.
+func placeable(src []byte, lines, aliases map[string]int, rules []config.Rule, e learn.Edit) error {
+	if e.Kind != learn.AddRule {
+		return nil
+	}
+	ahead := e.Ahead
+	if ahead == "" {
+		if i := slices.IndexFunc(rules, func(r config.Rule) bool { return r.Default }); i >= 0 {
+			ahead = rules[i].Name
+		}
+	}
+	if aliases[ahead] == 0 {
+		return nil
+	}
+	_, err := learn.Patch(src, lines, aliases, []learn.Edit{e})
+	return err
 }
 
 // exampleFile is where the embedded example config lives in the
@@ -489,7 +532,10 @@ type worsened struct {
 // dropped, with the figures), and one that does not says whom it changes.
 func sharedScores(cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) []sharedScore {
 	if e.Kind == learn.AddRule {
-		return nil // a new rule goes into this list only
+		// A new rule goes into g's list only: before the item it precedes
+		// there, a rule's alias included (placeable drops one it cannot
+		// put there), and no team outside g uses that list.
+		return nil
 	}
 	at := slices.IndexFunc(g.rules, func(r config.Rule) bool { return r.Name == e.Rule })
 	if at < 0 {
