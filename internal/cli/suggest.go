@@ -380,6 +380,18 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 			}
 		}
 	}
+	// An edit kept is scored on the sharing teams' histories once: the
+	// scores that kept it are the ones printed under it.
+	scored := map[string][]sharedScore{}
+	shared := func(e learn.Edit) []sharedScore {
+		k := fmt.Sprintf("%v\x00%s\x00%q\x00%v\x00%s\x00%g\x00%s\x00%t\x00%t", e.Kind, e.Rule, e.Phrases, e.Urgency, e.Category, e.Estimate, e.Ahead, e.Raises, e.RemoveRule)
+		sc, ok := scored[k]
+		if !ok {
+			sc = sharedScores(cfg, g, st, history, e)
+			scored[k] = sc
+		}
+		return sc
+	}
 	var worse []worsened
 	var unplaced []unplacedRule
 	keep := func(e learn.Edit) bool {
@@ -390,7 +402,7 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 			unplaced = append(unplaced, unplacedRule{e, err})
 			return false
 		}
-		for _, sc := range sharedScores(cfg, g, st, history, e) {
+		for _, sc := range shared(e) {
 			if sc.err == nil && sc.worse() {
 				worse = append(worse, worsened{e, sc})
 				return false
@@ -427,7 +439,7 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 	}
 	for i, e := range s.Edits {
 		fmt.Fprintf(w, "# %d. %s\n#    %s -> %s\n", i+1, e.Describe(), e.Before, e.After)
-		if err := sharedWith(w, cfg, g, st, history, e); err != nil {
+		if err := sharedWith(w, e, shared(e)); err != nil {
 			return err
 		}
 	}
@@ -563,10 +575,11 @@ func sharedScores(cfg *config.Config, g *ruleGroup, st *triage.Settings, history
 	return out
 }
 
-// sharedWith says, under edit e, which teams outside g use the rule it
-// edits and how the edit scores on each one's history (see sharedScores).
-func sharedWith(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settings, history []learn.Example, e learn.Edit) error {
-	for _, sc := range sharedScores(cfg, g, st, history, e) {
+// sharedWith says, under edit e, which teams outside its group use the
+// rule it edits and how the edit scores on each one's history: scores,
+// as sharedScores gives them.
+func sharedWith(w io.Writer, e learn.Edit, scores []sharedScore) error {
+	for _, sc := range scores {
 		if sc.err != nil {
 			return fmt.Errorf("team %s: %w", sc.team, sc.err)
 		}
