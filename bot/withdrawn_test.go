@@ -325,3 +325,35 @@ func TestEditedFileMessageIsTicketedByItsFilesTitle(t *testing.T) {
 		t.Fatalf("ticketed as %q, want the file's title %q", r.Summary, title)
 	}
 }
+
+// A prompted message edited to opt out is not ticketed at the deadline,
+// as a fresh message that opts out is not taken in: its prompt says why
+// it lost its buttons, as a deleted message's does, and a member working
+// on it is not asked for its ticket.
+func TestPromptedMessageEditedToOptOutIsNotTicketedAtTheDeadline(t *testing.T) {
+	h := newHarness(t)
+	const was, now = "please add me to the grafana admins", ":speech_balloon: I can't log in to the VPN, never mind"
+	ts, prompt := h.prompted(was)
+	edit := h.edited(platHelp, ts, was, now)
+	h.event("EvEdit", edit)
+	h.event("EvEdit", edit) // Slack's retry
+	h.settled()
+	h.clock.add(16 * time.Minute)
+	h.worker.Kick()
+	h.waitFor("the prompt edited", func() bool {
+		m, _ := h.fake.Message(platHelp, prompt)
+		return strings.Contains(m.Text, "opt")
+	})
+	// A member's reply then is not asked to ticket it first.
+	h.event("EvWork", h.message(platHelp, platOncall, "on it", h.ts(), ts))
+	h.settled()
+	if rs := h.requests(); len(rs) != 0 {
+		t.Fatalf("%d requests of a message edited to opt out, want none: %+v", len(rs), rs[0])
+	}
+	if m, _ := h.fake.Message(platHelp, prompt); strings.Contains(blocksJSON(m), render.ActionCreateTicket) {
+		t.Errorf("the opted-out prompt still has its buttons: %s", blocksJSON(m))
+	}
+	if posts := h.threadPosts(platHelp, ts); len(posts) != 1 {
+		t.Errorf("thread = %q, want the prompt alone", posts)
+	}
+}
