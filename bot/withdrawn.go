@@ -178,7 +178,7 @@ func (b *Bot) current(ctx context.Context, p *prompted) (*prompted, error) {
 		return nil, err
 	}
 	cur := *p
-	cur.Text, _ = triage.MessageText(m.Text, sharedFiles(m.Files))
+	cur.Text = messageText(m)
 	return &cur, nil
 }
 
