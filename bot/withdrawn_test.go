@@ -52,6 +52,14 @@ func (h *harness) promptedThenEdited(was, now string) (ts string) {
 	return ts
 }
 
+// editedTwice sends the event of the outsider's edit of the message at ts
+// in #platform-help from was to now, and Slack's retry of it.
+func (h *harness) editedTwice(ts, was, now string) {
+	edit := h.edited(platHelp, ts, was, now)
+	h.event("EvEdit", edit)
+	h.event("EvEdit", edit)
+}
+
 // A prompted message deleted before its ticket is withdrawn: the deadline
 // makes no ticket (so nothing is charged and nobody is told), the
 // [Create ticket] of a stale client makes none either, and the prompt
@@ -256,9 +264,7 @@ func TestEditedPromptedMessageIsOfferedTheRulesAnswer(t *testing.T) {
 	h := newHarness(t)
 	const was, now = "please add me to the grafana admins", "I can't log in to the VPN since this morning"
 	ts, prompt := h.prompted(was)
-	edit := h.edited(platHelp, ts, was, now)
-	h.event("EvEdit", edit)
-	h.event("EvEdit", edit) // Slack's retry
+	h.editedTwice(ts, was, now)
 	h.waitFor("the answer", func() bool { return len(h.threadPosts(platHelp, ts)) == 2 })
 	h.waitFor("the prompt without its buttons", func() bool {
 		m, _ := h.fake.Message(platHelp, prompt)
@@ -334,9 +340,7 @@ func TestPromptedMessageEditedToOptOutIsNotTicketedAtTheDeadline(t *testing.T) {
 	h := newHarness(t)
 	const was, now = "please add me to the grafana admins", ":speech_balloon: I can't log in to the VPN, never mind"
 	ts, prompt := h.prompted(was)
-	edit := h.edited(platHelp, ts, was, now)
-	h.event("EvEdit", edit)
-	h.event("EvEdit", edit) // Slack's retry
+	h.editedTwice(ts, was, now)
 	h.settled()
 	h.clock.add(16 * time.Minute)
 	h.worker.Kick()
