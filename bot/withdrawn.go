@@ -111,7 +111,8 @@ func (b *Bot) answerEdited(ctx context.Context, key string, p *prompted) error {
 	ev := &event{Channel: cur.Channel, TS: cur.TS, User: cur.User, Text: cur.Text}
 	if team.OptsOut(ev.Text) || !b.answersFirst(team, ev) {
 		// A fresh message that opts out is not taken in at all; the
-		// answer is not the place to say so.
+		// answer is not the place to say so, and the deadline makes no
+		// ticket of it (deadlineJob).
 		return nil
 	}
 	return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel, triage.ByRequester)
