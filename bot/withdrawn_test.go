@@ -361,3 +361,25 @@ func TestPromptedMessageEditedToOptOutIsNotTicketedAtTheDeadline(t *testing.T) {
 		t.Errorf("thread = %q, want the prompt alone", posts)
 	}
 }
+
+// A shared file's [Create ticket], pressed after the prompt's memory of
+// its message expired, reads the message back from Slack as intake reads
+// it: named by the file's title, not "(no text)".
+func TestCreateTicketOnAFileAfterThePromptIsForgotten(t *testing.T) {
+	h := newHarnessConfig(t, namedConfig("ticket_deadline: 15m", "ticket_deadline: 0s"), nil)
+	const title = "the staging vpn rejects my certificate"
+	ts := h.ts()
+	h.fake.AddMessage(platHelp, slack.Message{Msg: slack.Msg{Type: "message", User: outsider, Timestamp: ts,
+		Files: []slack.File{{ID: "F9", Name: "vpn.png", Title: title}}}})
+	h.event("EvAsk", map[string]any{"type": "message", "subtype": "file_share", "channel": platHelp, "user": outsider,
+		"text": "", "ts": ts, "event_ts": ts, "channel_type": "channel",
+		"files": []any{map[string]any{"id": "F9", "name": "vpn.png", "title": title}}})
+	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
+	prompt := h.askingPosts(platHelp, ts)[0].Timestamp
+	h.clock.add(8 * 24 * time.Hour)
+	ref := `{"channel":"` + platHelp + `","ts":"` + ts + `","user":"` + outsider + `"}`
+	h.click(outsider, platHelp, prompt, slack.BlockAction{ActionID: render.ActionCreateTicket, Value: ref})
+	if r := h.ticketed(1)[0]; r.Summary != title {
+		t.Fatalf("ticketed as %q, want the file's title %q", r.Summary, title)
+	}
+}
