@@ -26,6 +26,7 @@ const JobWithdrawn = "intake.withdrawn"
 
 func withdrawnKey(channel, ts string) string { return "withdrawn:" + channel + ":" + ts }
 func notTakenKey(channel, ts string) string  { return "not-taken:" + channel + ":" + ts }
+func editedKey(channel, ts string) string    { return "edited:" + channel + ":" + ts }
 
 // withdrawnMessage is a JobWithdrawn's payload. Why is empty for a
 // deleted message, else triage.Team.NotAsked's word for why the message
@@ -35,8 +36,6 @@ type withdrawnMessage struct {
 	TS      string `json:"ts"`
 	Why     string `json:"why,omitempty"`
 }
-
-func editedKey(channel, ts string) string { return "edited:" + channel + ":" + ts }
 
 // onMessageGone withdraws a message deleted before its request, whether
 // or not it was prompted yet.
