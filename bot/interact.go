@@ -209,7 +209,7 @@ func (b *Bot) promptedMessage(ctx context.Context, ref render.MessageRef) (*prom
 	if team == nil {
 		team = b.teamOf(m.User)
 	}
-	return &prompted{Team: team.Name, Channel: ref.Channel, TS: ref.TS, User: m.User, Text: m.Text}, nil
+	return &prompted{Team: team.Name, Channel: ref.Channel, TS: ref.TS, User: m.User, Text: messageText(m)}, nil
 }
 
 // onSubmit takes a submitted modal: a new request, or a resolution.

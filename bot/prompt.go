@@ -96,7 +96,7 @@ func (b *Bot) enforce(ctx context.Context, team *triage.Team, ev *event) error {
 		if ok, err := waiting(tx, ev.Channel, ev.ThreadTS, now); err != nil || !ok {
 			return err
 		}
-		if _, gone, err := tx.Claimed(withdrawnKey(ev.Channel, ev.ThreadTS), now); err != nil || gone {
+		if gone, err := noTicket(tx, ev.Channel, ev.ThreadTS, now); err != nil || gone {
 			return err
 		}
 		key := "needs-ticket:" + ev.Channel + ":" + ev.ThreadTS
@@ -126,18 +126,31 @@ func (b *Bot) ticketPrompted(ctx context.Context, p prompted, by triage.Ticketed
 	})
 }
 
-// deadlineJob tickets a prompted message still without a ticket.
+// deadlineJob tickets a prompted message still without a ticket, unless
+// the team would not take it in were it posted as it is now: edited to
+// opt out, say. Then its prompts lose their buttons and say why, as a
+// deleted message's do.
 func (b *Bot) deadlineJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
 	var p prompted
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return nil, triage.Permanent(fmt.Errorf("decode prompted message: %w", err))
 	}
-	if b.svc.Settings().Team(p.Team) == nil {
+	team := b.svc.Settings().Team(p.Team)
+	if team == nil {
 		return nil, nil // the team was removed from the config
 	}
 	cur, err := b.current(ctx, &p)
 	if err != nil || cur == nil {
 		return nil, err // deleted before its ticket: withdrawn
+	}
+	if why := team.NotAsked(triage.Posted{User: cur.User, Text: cur.Text}); why != "" {
+		return func(tx triage.Tx) error {
+			now := b.now()
+			if _, _, err := tx.Claim(notTakenKey(p.Channel, p.TS), why, now, now.Add(30*24*time.Hour)); err != nil {
+				return err
+			}
+			return queueWithdrawn(tx, p.Channel, p.TS, now)
+		}, nil
 	}
 	return nil, b.ticketPrompted(ctx, *cur, triage.ByDeadline, 0, j.Key)
 }
@@ -162,7 +175,7 @@ func (b *Bot) postJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error
 			return nil, err // ticketed meanwhile: nothing left to ask
 		}
 		if gone, err := b.withdrawn(p.Channel, p.ThreadTS); err != nil || gone {
-			return nil, err // deleted meanwhile: nothing to ask for
+			return nil, err // deleted or not taken meanwhile: nothing to ask for
 		}
 	}
 	ts, err := b.post(ctx, p.Channel, p.ThreadTS, msg)

@@ -31,8 +31,7 @@ func (b *Bot) onReaction(ctx context.Context, key string, ev *event) error {
 	}
 	// A shared file with no words is named by its title, as a message
 	// posted in an intake channel is; one with no name is no request.
-	text, _ := triage.MessageText(m.Text, sharedFiles(m.Files))
-	summary, details, links := summarize(text)
+	summary, details, links := summarize(messageText(m))
 	if summary == "" {
 		return nil
 	}
@@ -51,14 +50,14 @@ func (b *Bot) onReaction(ctx context.Context, key string, ev *event) error {
 	})
 }
 
-// sharedFiles is files as triage.MessageText reads them.
-func sharedFiles(files []slack.File) []triage.File {
-	if len(files) == 0 {
-		return nil
+// messageText is the text m, read back from Slack, stands for as intake
+// reads a message (triage.MessageText): its words, else a shared file's
+// title or name, else "".
+func messageText(m *slack.Message) string {
+	var files []triage.File
+	for _, f := range m.Files {
+		files = append(files, triage.File{Name: f.Name, Title: f.Title})
 	}
-	out := make([]triage.File, len(files))
-	for i, f := range files {
-		out[i] = triage.File{Name: f.Name, Title: f.Title}
-	}
-	return out
+	text, _ := triage.MessageText(m.Text, files)
+	return text
 }

@@ -1,18 +1,13 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/slack-go/slack"
 
 	"github.com/sprintguard/sprintguard/classifier"
+	"github.com/sprintguard/sprintguard/slackexport"
 	"github.com/sprintguard/sprintguard/triage"
-)
-
-var (
-	slackLink    = regexp.MustCompile(`<([^<>|]+)(?:\|([^<>]*))?>`)
-	htmlReplacer = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
 
 // greetings are the words that, alone in a mention of the bot, ask for
@@ -43,35 +38,13 @@ func wordless(text string) bool {
 }
 
 // summarize turns a Slack message's text into a summary and details, cut
-// as triage.Summarize cuts every request's text, and the links it
-// carries. Slack markup becomes plain text first: <@U1> becomes @U1,
-// <url|label> becomes label.
+// as triage.Summarize cuts every request's text, and the web links it
+// carries. Slack markup becomes plain text as a replay reads an export
+// (slackexport.PlainText), so that a backtest's requests read as serve's:
+// serve knows no user names, so <@U1> stays @U1.
 func summarize(text string) (summary, details string, links []string) {
-	plain := slackLink.ReplaceAllStringFunc(text, func(m string) string {
-		sub := slackLink.FindStringSubmatch(m)
-		target, label := sub[1], sub[2]
-		switch {
-		case strings.HasPrefix(target, "http://"), strings.HasPrefix(target, "https://"):
-			links = append(links, target)
-			if label != "" {
-				return label
-			}
-			return target
-		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "#"):
-			if label != "" {
-				return target[:1] + label
-			}
-			return target
-		case strings.HasPrefix(target, "!"):
-			return "@" + strings.TrimPrefix(strings.SplitN(target, "^", 2)[0], "!")
-		}
-		if label != "" {
-			return label
-		}
-		return target
-	})
-	summary, details = triage.Summarize(htmlReplacer.Replace(plain))
-	return summary, details, links
+	summary, details = triage.Summarize(slackexport.PlainText(text, nil))
+	return summary, details, slackexport.WebLinks(text)
 }
 
 // truncate cuts s to at most n runes, marking the cut with an ellipsis.

@@ -21,6 +21,8 @@ func TestSummarize(t *testing.T) {
 		{"link with label", "grafana is down: <https://grafana.example.com/d/x|dashboard>", "grafana is down: dashboard", false, []string{"https://grafana.example.com/d/x"}},
 		{"bare link", "see <https://ci.example.com/1>", "see https://ci.example.com/1", false, []string{"https://ci.example.com/1"}},
 		{"escapes", "a &lt; b &amp;&amp; c &gt; d", "a < b && c > d", false, nil},
+		{"escaped link", "see <https://ci.example.com/b?x=1&amp;y=2|the build> and <mailto:ops@example.com>",
+			"see the build and ops@example.com", false, []string{"https://ci.example.com/b?x=1&y=2"}},
 		{"broadcast", "<!here> prod is down", "@here prod is down", false, nil},
 		{"multi-line", "db is slow\nsince 10:00, p99 is 3s", "db is slow", true, nil},
 		{"long", long, strings.TrimSpace(long[:149]) + "…", true, nil},

@@ -20,11 +20,22 @@ import (
 // an edit or a deletion changes nothing, as SPEC.md §3 lists
 // message_changed and message_deleted among the events intake ignores.
 
-// JobWithdrawn edits the prompts of a message deleted before its ticket.
+// JobWithdrawn edits the prompts of a message deleted before its ticket,
+// or found at the deadline to be one its team does not take in.
 const JobWithdrawn = "intake.withdrawn"
 
 func withdrawnKey(channel, ts string) string { return "withdrawn:" + channel + ":" + ts }
+func notTakenKey(channel, ts string) string  { return "not-taken:" + channel + ":" + ts }
 func editedKey(channel, ts string) string    { return "edited:" + channel + ":" + ts }
+
+// withdrawnMessage is a JobWithdrawn's payload. Why is empty for a
+// deleted message, else triage.Team.NotAsked's word for why the message
+// is not taken in.
+type withdrawnMessage struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+	Why     string `json:"why,omitempty"`
+}
 
 // onMessageGone withdraws a message deleted before its request, whether
 // or not it was prompted yet.
@@ -99,7 +110,8 @@ func (b *Bot) answerEdited(ctx context.Context, key string, p *prompted) error {
 	ev := &event{Channel: cur.Channel, TS: cur.TS, User: cur.User, Text: cur.Text}
 	if team.OptsOut(ev.Text) || !b.answersFirst(team, ev) {
 		// A fresh message that opts out is not taken in at all; the
-		// answer is not the place to say so.
+		// answer is not the place to say so, and the deadline makes no
+		// ticket of it (deadlineJob).
 		return nil
 	}
 	return b.intakeMessage(ctx, key, ev, team, triage.SourceChannel, triage.ByRequester)
@@ -166,32 +178,43 @@ func (b *Bot) current(ctx context.Context, p *prompted) (*prompted, error) {
 		return nil, err
 	}
 	cur := *p
-	cur.Text, _ = triage.MessageText(m.Text, sharedFiles(m.Files))
+	cur.Text = messageText(m)
 	return &cur, nil
 }
 
-// queueWithdrawn queues the edit of a withdrawn message's asking posts,
-// once one is known; like queueTicketed, whichever of the deletion and
-// the post comes last queues it, and the job's key makes it once.
+// queueWithdrawn queues the edit of the asking posts of a message
+// withdrawn, or not taken at the deadline, once one is known; like
+// queueTicketed, whichever of the deletion (or deadline) and the post
+// comes last queues it, and the job's key makes it once.
 func queueWithdrawn(tx triage.Tx, channel, ts string, now time.Time) error {
-	if _, ok, err := tx.Claimed(withdrawnKey(channel, ts), now); err != nil || !ok {
-		return err
+	for _, key := range []string{withdrawnKey(channel, ts), notTakenKey(channel, ts)} {
+		why, ok, err := tx.Claimed(key, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if posts, err := postsAsking(tx, channel, ts, now); err != nil || len(posts) == 0 {
+			return err
+		}
+		payload, err := json.Marshal(withdrawnMessage{Channel: channel, TS: ts, Why: why})
+		if err != nil {
+			return err
+		}
+		if err := enqueue(tx, &triage.Job{Kind: JobWithdrawn, Key: key, Payload: payload}, now, now); err != nil {
+			return err
+		}
 	}
-	if posts, err := postsAsking(tx, channel, ts, now); err != nil || len(posts) == 0 {
-		return err
-	}
-	payload, err := json.Marshal(ticketedMessage{Channel: channel, TS: ts})
-	if err != nil {
-		return err
-	}
-	return enqueue(tx, &triage.Job{Kind: JobWithdrawn, Key: withdrawnKey(channel, ts), Payload: payload}, now, now)
+	return nil
 }
 
 // withdrawnJob edits the posts that asked for a ticket for a deleted
-// message to say none will be made, and drops their buttons. Running it
-// twice edits them to the same text.
+// message, or one not taken in at the deadline, to say none will be made
+// and why, and drops their buttons. Running it twice edits them to the
+// same text.
 func (b *Bot) withdrawnJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error, error) {
-	tj, err := decode[ticketedMessage](j)
+	tj, err := decode[withdrawnMessage](j)
 	if err != nil {
 		return nil, err
 	}
@@ -205,10 +228,13 @@ func (b *Bot) withdrawnJob(ctx context.Context, j *triage.Job) (func(triage.Tx) 
 		return nil, err
 	}
 	msg := render.PromptWithdrawn()
+	if tj.Why != "" {
+		msg = render.PromptNotTaken(tj.Why)
+	}
 	for _, ts := range posts {
 		err := b.gw.UpdateMessage(ctx, tj.Channel, ts, msg.Options()...)
 		if triage.IsPermanent(err) {
-			b.log.WarnContext(ctx, "prompt not edited to say its message was deleted", "channel", tj.Channel, "ts", ts, "err", err)
+			b.log.WarnContext(ctx, "prompt not edited to say no ticket will be made", "channel", tj.Channel, "ts", ts, "err", err)
 		} else if err != nil {
 			return nil, err
 		}
@@ -216,14 +242,25 @@ func (b *Bot) withdrawnJob(ctx context.Context, j *triage.Job) (func(triage.Tx) 
 	return nil, nil
 }
 
-// withdrawn reports whether the message at channel and ts was deleted
-// before its ticket.
+// withdrawn reports whether the message at channel and ts will have no
+// ticket to ask for: deleted before it, or not taken in at its deadline.
 func (b *Bot) withdrawn(channel, ts string) (bool, error) {
 	var gone bool
 	err := b.db.View(func(tx triage.Tx) error {
 		var err error
-		_, gone, err = tx.Claimed(withdrawnKey(channel, ts), b.now())
+		gone, err = noTicket(tx, channel, ts, b.now())
 		return err
 	})
 	return gone, err
+}
+
+// noTicket reports whether the message at channel and ts will have no
+// ticket to ask for: deleted before it, or not taken in at its deadline.
+func noTicket(tx triage.Tx, channel, ts string, now time.Time) (bool, error) {
+	for _, key := range []string{withdrawnKey(channel, ts), notTakenKey(channel, ts)} {
+		if _, ok, err := tx.Claimed(key, now); err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
 }

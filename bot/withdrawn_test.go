@@ -52,6 +52,14 @@ func (h *harness) promptedThenEdited(was, now string) (ts string) {
 	return ts
 }
 
+// editedTwice sends the event of the outsider's edit of the message at ts
+// in #platform-help from was to now, and Slack's retry of it.
+func (h *harness) editedTwice(ts, was, now string) {
+	edit := h.edited(platHelp, ts, was, now)
+	h.event("EvEdit", edit)
+	h.event("EvEdit", edit)
+}
+
 // A prompted message deleted before its ticket is withdrawn: the deadline
 // makes no ticket (so nothing is charged and nobody is told), the
 // [Create ticket] of a stale client makes none either, and the prompt
@@ -256,9 +264,7 @@ func TestEditedPromptedMessageIsOfferedTheRulesAnswer(t *testing.T) {
 	h := newHarness(t)
 	const was, now = "please add me to the grafana admins", "I can't log in to the VPN since this morning"
 	ts, prompt := h.prompted(was)
-	edit := h.edited(platHelp, ts, was, now)
-	h.event("EvEdit", edit)
-	h.event("EvEdit", edit) // Slack's retry
+	h.editedTwice(ts, was, now)
 	h.waitFor("the answer", func() bool { return len(h.threadPosts(platHelp, ts)) == 2 })
 	h.waitFor("the prompt without its buttons", func() bool {
 		m, _ := h.fake.Message(platHelp, prompt)
@@ -321,6 +327,58 @@ func TestEditedFileMessageIsTicketedByItsFilesTitle(t *testing.T) {
 	h.settled()
 	h.clock.add(16 * time.Minute)
 	h.worker.Kick()
+	if r := h.ticketed(1)[0]; r.Summary != title {
+		t.Fatalf("ticketed as %q, want the file's title %q", r.Summary, title)
+	}
+}
+
+// A prompted message edited to opt out is not ticketed at the deadline,
+// as a fresh message that opts out is not taken in: its prompt says why
+// it lost its buttons, as a deleted message's does, and a member working
+// on it is not asked for its ticket.
+func TestPromptedMessageEditedToOptOutIsNotTicketedAtTheDeadline(t *testing.T) {
+	h := newHarness(t)
+	const was, now = "please add me to the grafana admins", ":speech_balloon: I can't log in to the VPN, never mind"
+	ts, prompt := h.prompted(was)
+	h.editedTwice(ts, was, now)
+	h.settled()
+	h.clock.add(16 * time.Minute)
+	h.worker.Kick()
+	h.waitFor("the prompt edited", func() bool {
+		m, _ := h.fake.Message(platHelp, prompt)
+		return strings.Contains(m.Text, "opt")
+	})
+	// A member's reply then is not asked to ticket it first.
+	h.event("EvWork", h.message(platHelp, platOncall, "on it", h.ts(), ts))
+	h.settled()
+	if rs := h.requests(); len(rs) != 0 {
+		t.Fatalf("%d requests of a message edited to opt out, want none: %+v", len(rs), rs[0])
+	}
+	if m, _ := h.fake.Message(platHelp, prompt); strings.Contains(blocksJSON(m), render.ActionCreateTicket) {
+		t.Errorf("the opted-out prompt still has its buttons: %s", blocksJSON(m))
+	}
+	if posts := h.threadPosts(platHelp, ts); len(posts) != 1 {
+		t.Errorf("thread = %q, want the prompt alone", posts)
+	}
+}
+
+// A shared file's [Create ticket], pressed after the prompt's memory of
+// its message expired, reads the message back from Slack as intake reads
+// it: named by the file's title, not "(no text)".
+func TestCreateTicketOnAFileAfterThePromptIsForgotten(t *testing.T) {
+	h := newHarnessConfig(t, namedConfig("ticket_deadline: 15m", "ticket_deadline: 0s"), nil)
+	const title = "the staging vpn rejects my certificate"
+	ts := h.ts()
+	h.fake.AddMessage(platHelp, slack.Message{Msg: slack.Msg{Type: "message", User: outsider, Timestamp: ts,
+		Files: []slack.File{{ID: "F9", Name: "vpn.png", Title: title}}}})
+	h.event("EvAsk", map[string]any{"type": "message", "subtype": "file_share", "channel": platHelp, "user": outsider,
+		"text": "", "ts": ts, "event_ts": ts, "channel_type": "channel",
+		"files": []any{map[string]any{"id": "F9", "name": "vpn.png", "title": title}}})
+	h.waitFor("the prompt", func() bool { return len(h.askingPosts(platHelp, ts)) == 1 })
+	prompt := h.askingPosts(platHelp, ts)[0].Timestamp
+	h.clock.add(8 * 24 * time.Hour)
+	ref := `{"channel":"` + platHelp + `","ts":"` + ts + `","user":"` + outsider + `"}`
+	h.click(outsider, platHelp, prompt, slack.BlockAction{ActionID: render.ActionCreateTicket, Value: ref})
 	if r := h.ticketed(1)[0]; r.Summary != title {
 		t.Fatalf("ticketed as %q, want the file's title %q", r.Summary, title)
 	}

@@ -116,11 +116,7 @@ func (s *simulation) posted(m *slackexport.Message) triage.Posted {
 // words is the text m stands for and whether it is files with nothing to
 // name them by, decided as serve decides it (triage.MessageText).
 func words(m *slackexport.Message) (string, bool) {
-	files := make([]triage.File, len(m.Files))
-	for i, f := range m.Files {
-		files[i] = triage.File(f)
-	}
-	return triage.MessageText(m.Text, files)
+	return triage.MessageText(m.Text, m.Files)
 }
 
 // reactionTeam returns the team whose member's reaction on m makes it a

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sprintguard/sprintguard/internal/jsonscan"
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // fastDay decodes a well-formed day file, the common case, without
@@ -182,9 +183,9 @@ func scanFiles(data []byte, i int, w *wireMessage) (int, bool) {
 		return jsonscan.Value(data, i)
 	}
 	// encoding/json makes an empty array an empty slice.
-	w.Files = []wireFile{}
+	w.Files = []triage.File{}
 	return jsonscan.Array(data, i, func(data []byte, i int) (int, bool) {
-		var f wireFile
+		var f triage.File
 		next, ok := jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
 			switch string(key) {
 			case "name":

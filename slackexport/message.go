@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // ErrBadTimestamp is returned (wrapped) by ParseTS when a string is not a
@@ -29,17 +31,9 @@ type Message struct {
 	Edited      bool
 	Reactions   []Reaction
 	// Files are the files the message shares (subtype file_share), of
-	// which only what can say what is asked is kept.
-	Files []File
+	// which only what can say what is asked is kept, as serve keeps them.
+	Files []triage.File
 	File  string // path inside the export, for error messages
-}
-
-// File is one file a message shares: its name, such as "image.png", and
-// its title, which its author may have written. A file the workspace
-// hides or has deleted has neither.
-type File struct {
-	Name  string
-	Title string
 }
 
 // Reaction is one emoji reaction on a message and who added it.

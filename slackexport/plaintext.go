@@ -17,20 +17,48 @@ func PlainText(text string, users map[string]User) string {
 	var b strings.Builder
 	b.Grow(len(text))
 	for {
-		open := strings.IndexByte(text, '<')
-		if open < 0 {
+		before, ref, after, ok := cutSpan(text)
+		if !ok {
 			break
 		}
-		end := strings.IndexByte(text[open:], '>')
-		if end < 0 {
-			break
-		}
-		b.WriteString(unescape(text[:open]))
-		b.WriteString(reference(text[open+1:open+end], users))
-		text = text[open+end+1:]
+		b.WriteString(unescape(before))
+		b.WriteString(reference(ref, users))
+		text = after
 	}
 	b.WriteString(unescape(text))
 	return b.String()
+}
+
+// WebLinks returns the http and https addresses that text, in Slack
+// mrkdwn, links to, in order and unescaped: the <...> spans PlainText
+// renders, so that serve reads a message's links where it reads its words.
+func WebLinks(text string) []string {
+	var links []string
+	for {
+		_, ref, after, ok := cutSpan(text)
+		if !ok {
+			return links
+		}
+		target, _, _ := strings.Cut(ref, "|")
+		if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
+			links = append(links, unescape(target))
+		}
+		text = after
+	}
+}
+
+// cutSpan cuts text around its first <...> span: the text before it, the
+// span's inside and the text after it. ok is false when no span is left.
+func cutSpan(text string) (before, ref, after string, ok bool) {
+	open := strings.IndexByte(text, '<')
+	if open < 0 {
+		return text, "", "", false
+	}
+	end := strings.IndexByte(text[open:], '>')
+	if end < 0 {
+		return text, "", "", false
+	}
+	return text[:open], text[open+1 : open+end], text[open+end+1:], true
 }
 
 // unescape is unescaper.Replace, which copies s even when it holds no

@@ -1,6 +1,9 @@
 package slackexport
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestPlainText(t *testing.T) {
 	users := map[string]User{
@@ -47,5 +50,13 @@ func TestPlainText(t *testing.T) {
 func TestPlainTextNilUsers(t *testing.T) {
 	if got, want := PlainText("<@U1> hi", nil), "@U1 hi"; got != want {
 		t.Errorf("PlainText = %q, want %q", got, want)
+	}
+}
+
+func TestWebLinks(t *testing.T) {
+	text := "<https://a.example.com/x?p=1&amp;q=2|a> <mailto:ops@example.com> <#C1|general> <http://b.example.com> <https://c.example.com"
+	want := []string{"https://a.example.com/x?p=1&q=2", "http://b.example.com"}
+	if got := WebLinks(text); !slices.Equal(got, want) {
+		t.Errorf("WebLinks = %q, want %q", got, want)
 	}
 }

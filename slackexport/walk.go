@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 type wireMessage struct {
@@ -27,13 +29,7 @@ type wireMessage struct {
 		Name  string   `json:"name"`
 		Users []string `json:"users"`
 	} `json:"reactions"`
-	Files []wireFile `json:"files"`
-}
-
-// wireFile is the part of Slack's file object a message's files keep.
-type wireFile struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`
+	Files []triage.File `json:"files"`
 }
 
 // Walk calls fn for every message of every channel in chronological order
@@ -151,8 +147,8 @@ func convert(w *wireMessage, raw []byte) (Message, error) {
 	for _, r := range w.Reactions {
 		m.Reactions = append(m.Reactions, Reaction{Name: r.Name, Users: r.Users})
 	}
-	for _, f := range w.Files {
-		m.Files = append(m.Files, File(f))
+	if len(w.Files) > 0 {
+		m.Files = w.Files
 	}
 	return m, nil
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sprintguard/sprintguard/triage"
 )
 
 // walkAll opens dir and returns every message and problem Walk reports.
@@ -98,7 +100,7 @@ func TestWalkMessageFields(t *testing.T) {
 			{Name: "eyes", Users: []string{"U0PLAT002"}},
 			{Name: "ticket", Users: []string{"U0PLAT001", "U0PLAT002"}},
 		},
-		Files: []File{{Name: "error.png"}},
+		Files: []triage.File{{Name: "error.png"}},
 		File:  "platform-help/2026-09-01.json",
 	}
 	if !equalMessage(req, want) {

@@ -65,6 +65,18 @@ func PromptWithdrawn() Message {
 	return message(text, section(":wastebasket: "+text))
 }
 
+// PromptNotTaken replaces a prompt, or the needs-a-ticket answer, when
+// its message at the ticket deadline is one its team would not take in if
+// it were posted so (why is triage.Team.NotAsked's word): most often, it
+// was edited to opt out.
+func PromptNotTaken(why string) Message {
+	text := "The message now opts out of a ticket, so none will be made."
+	if why != "opted out" {
+		text = "The team does not take this message in (" + why + "), so no ticket will be made."
+	}
+	return message(text, section(":no_entry_sign: "+text))
+}
+
 // PromptPressed replaces a prompt whose [Create ticket] user pressed, until
 // the ticket comes: its buttons go, so that nobody presses them again.
 func PromptPressed(user string) Message {

@@ -116,6 +116,13 @@ func TestUpdate(t *testing.T) {
 	if is := f.fake.Issues(projectPath)[0]; is.State != "closed" || is.Spent != 7200 {
 		t.Errorf("after resolve: %s, %ds spent", is.State, is.Spent)
 	}
+	// The comment says the whole time spent, as triage words it; TimeSpent
+	// is only what GitLab's own tracking lacked, logged by /spend and not
+	// repeated in the words.
+	const note = "Resolved.\n\n/spend 2h\n\n<sub>(sprintguard change u:2)</sub>"
+	if ns := f.fake.Notes(projectPath, 1); len(ns) != 2 || ns[1].Body != note {
+		t.Errorf("notes = %+v, want the second %q", ns, note)
+	}
 }
 
 // 200 requests while GitLab fails with 5xx, rate limits, loses answers and
