@@ -144,7 +144,13 @@ func (b *Bot) deadlineJob(ctx context.Context, j *triage.Job) (func(triage.Tx) e
 		return nil, err // deleted before its ticket: withdrawn
 	}
 	if why := team.NotAsked(triage.Posted{User: cur.User, Text: cur.Text}); why != "" {
+		// A [Create ticket] pressed before the deadline made the request
+		// its prompt now names: not taken is said only of a message
+		// that has none, checked in the transaction that says it.
 		return func(tx triage.Tx) error {
+			if ok, err := unrequested(tx, p.Channel, p.TS); err != nil || !ok {
+				return err
+			}
 			now := b.now()
 			if _, _, err := tx.Claim(notTakenKey(p.Channel, p.TS), why, now, now.Add(30*24*time.Hour)); err != nil {
 				return err

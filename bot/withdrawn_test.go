@@ -362,6 +362,33 @@ func TestPromptedMessageEditedToOptOutIsNotTicketedAtTheDeadline(t *testing.T) {
 	}
 }
 
+// A prompted message edited to opt out, then ticketed by a member's
+// [Create ticket] before the deadline, keeps its ticket: the deadline finds the
+// request and leaves the prompt naming it.
+func TestOptedOutMessageTicketedByHandKeepsItsTicketAtTheDeadline(t *testing.T) {
+	h := newHarness(t)
+	const was, now = "please add me to the grafana admins", ":speech_balloon: never mind, a colleague sorted it"
+	ts, prompt := h.prompted(was)
+	h.editedTwice(ts, was, now)
+	h.settled()
+	ref := `{"channel":"` + platHelp + `","ts":"` + ts + `","user":"` + outsider + `"}`
+	h.click(platOncall, platHelp, prompt, slack.BlockAction{ActionID: render.ActionCreateTicket, Value: ref})
+	r := h.ticketed(1)[0]
+	h.waitFor("the prompt naming the ticket", func() bool {
+		m, _ := h.fake.Message(platHelp, prompt)
+		return strings.Contains(m.Text, r.Ticket.Key)
+	})
+	h.clock.add(16 * time.Minute)
+	h.worker.Kick()
+	h.settled()
+	if m, _ := h.fake.Message(platHelp, prompt); !strings.Contains(m.Text, r.Ticket.Key) || strings.Contains(m.Text, "opt") {
+		t.Fatalf("after the deadline the ticketed prompt reads %q, want it to name %s", m.Text, r.Ticket.Key)
+	}
+	if rs := h.requests(); len(rs) != 1 {
+		t.Fatalf("%d requests, want the one made by hand", len(rs))
+	}
+}
+
 // A shared file's [Create ticket], pressed after the prompt's memory of
 // its message expired, reads the message back from Slack as intake reads
 // it: named by the file's title, not "(no text)".
