@@ -221,7 +221,8 @@ func suggestTests(file, config string) (*ruleTests, error) {
 }
 
 // noCases reports whether data, a rule tests file, is a YAML document with
-// no cases: empty, only comments, or an empty `cases:` list. rules test
+// no cases: empty, only comments, or an empty `cases:` list (or one whose
+// items are all commented out). rules test
 // calls such a file an error, since it tests nothing; here it is the
 // empty file that -h says checks nothing. A file that does not parse has
 // cases as far as this goes, and reading it reports why.
@@ -239,7 +240,8 @@ func noCases(data []byte) bool {
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if v := root.Content[i+1]; root.Content[i].Value == "cases" {
-			return v.Kind == yaml.SequenceNode && len(v.Content) == 0
+			// "cases:" with every item commented out is null.
+			return v.Kind == yaml.SequenceNode && len(v.Content) == 0 || v.Kind == yaml.ScalarNode && v.Tag == "!!null"
 		}
 	}
 	return false

@@ -39,6 +39,7 @@ cases:
 		{"an empty file", "empty.yaml", "", "new rule `learned-", ""},
 		{"only comments", "comments.yaml", "# cases to come\n", "new rule `learned-", ""},
 		{"no cases", "nocases.yaml", "team: platform\ncases: []\n", "new rule `learned-", ""},
+		{"cases commented out", "commented.yaml", "team: platform\ncases:\n# - name: later\n", "new rule `learned-", ""},
 		{"none", "", "none", "new rule `learned-", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
