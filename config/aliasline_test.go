@@ -17,6 +17,7 @@ func TestAliasLine(t *testing.T) {
 		{"an apostrophe before it in a block list", "  - name: can't\n    sla: *p1\n", 2},
 		{"quoted", "a: '*p1'\nb: \"x *p1\"\nc: *p1\n", 3},
 		{"an escaped quote in a double-quoted string", "a: \"say \\\" *p1\"\nb: *p1\n", 2},
+		{"an escaped quote in a single-quoted string", "a: 'Don''t page *p1 first'\nb: *p1\n", 2},
 		{"a comment", "a: 1 # *p1\nb: *p1\n", 2},
 		{"a block scalar", "rules:\n  - name: x\n    answer: |\n      page *p1 first\n\n      then wait\n    sla: *p1\n", 7},
 		{"a folded scalar as a list item", "a:\n  - >-\n    *p1 text\n  - *p1\n", 4},

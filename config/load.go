@@ -305,7 +305,9 @@ func yamlCode(line string) string {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		switch {
-		case quote == '"' && c == '\\' && i+1 < len(b):
+		case quote == '"' && c == '\\' && i+1 < len(b),
+			quote == '\'' && c == '\'' && i+1 < len(b) && b[i+1] == '\'':
+			// An escape inside the string ("\"" or 'Don''t') does not end it.
 			b[i], b[i+1] = ' ', ' '
 			i++
 		case quote != 0:
