@@ -169,6 +169,11 @@ func Patch(src []byte, lines, aliases map[string]int, edits []Edit) ([]byte, err
 			} else {
 				def = n
 			}
+			// Only a list written one item a line has a line to put a new
+			// item on: `- ` at the item's dash, spaces before it.
+			if l := text[def.Line-1]; def.Column < 3 || def.Column-3 > len(l) || strings.TrimSpace(l[:def.Column-3]) != "" || !strings.HasPrefix(l[def.Column-3:], "- ") {
+				return nil, fmt.Errorf("rule `%s` is no item of a list written one item a line; add rule `%s` by hand", ahead, e.Rule)
+			}
 			ind := strings.Repeat(" ", def.Column-3)
 			add := []string{
 				ind + "- name: " + quote(e.Rule) + "\n",

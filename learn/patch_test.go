@@ -253,4 +253,9 @@ teams:
 	if _, err := Patch([]byte(flow), map[string]int{"fire": 2, "own-fallback": 11}, map[string]int{"fire": 11}, add); err == nil || !strings.Contains(err.Error(), "by hand") {
 		t.Errorf("an alias in a one-line list: err %v, want one saying to add the rule by hand", err)
 	}
+	// A rule written out inline in a one-line list has no line either.
+	own := []Edit{{Kind: AddRule, Rule: "drill", Phrases: []string{"fire drill"}, Urgency: classifier.P4, Category: "question", Ahead: "own-fallback"}}
+	if _, err := Patch([]byte(flow), map[string]int{"fire": 2, "own-fallback": 12}, map[string]int{"fire": 12}, own); err == nil || !strings.Contains(err.Error(), "by hand") {
+		t.Errorf("an inline rule in a one-line list: err %v, want one saying to add the rule by hand", err)
+	}
 }

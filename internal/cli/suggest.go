@@ -465,12 +465,12 @@ type unplacedRule struct {
 	err  error
 }
 
-// placeable returns why the patch cannot make e, a new rule to go before
-// a rule that the list of rules reuses by its YAML alias, or nil. The
-// rule is scored in this list, so it must go before the alias, in this
-// list; before the anchor it would land in the list that writes the rule
-// out, which other teams use, and not change this one. An alias in a
-// list written on one line leaves no line to put it on.
+// placeable returns why the patch cannot make e, a new rule, or nil. The
+// rule is scored in this list, so when the list reuses the rule it goes
+// before by its YAML alias, it must go before the alias, in this list;
+// before the anchor it would land in the list that writes the rule out,
+// which other teams use, and not change this one. A list written on one
+// line leaves no line to put it on.
 func placeable(src []byte, lines, aliases map[string]int, rules []config.Rule, e learn.Edit) error {
 	if e.Kind != learn.AddRule {
 		return nil
@@ -480,9 +480,6 @@ func placeable(src []byte, lines, aliases map[string]int, rules []config.Rule, e
 		if i := slices.IndexFunc(rules, func(r config.Rule) bool { return r.Default }); i >= 0 {
 			ahead = rules[i].Name
 		}
-	}
-	if aliases[ahead] == 0 {
-		return nil
 	}
 	_, err := learn.Patch(src, lines, aliases, []learn.Edit{e})
 	return err
