@@ -60,6 +60,17 @@ func (h *harness) editedTwice(ts, was, now string) {
 	h.event("EvEdit", edit)
 }
 
+// promptedThenOptedOut is a request prompted for a ticket, then edited
+// to now, which opts out, the edit sent twice as Slack retries it.
+func (h *harness) promptedThenOptedOut(now string) (ts, prompt string) {
+	h.t.Helper()
+	const was = "please add me to the grafana admins"
+	ts, prompt = h.prompted(was)
+	h.editedTwice(ts, was, now)
+	h.settled()
+	return ts, prompt
+}
+
 // A prompted message deleted before its ticket is withdrawn: the deadline
 // makes no ticket (so nothing is charged and nobody is told), the
 // [Create ticket] of a stale client makes none either, and the prompt
@@ -338,10 +349,7 @@ func TestEditedFileMessageIsTicketedByItsFilesTitle(t *testing.T) {
 // on it is not asked for its ticket.
 func TestPromptedMessageEditedToOptOutIsNotTicketedAtTheDeadline(t *testing.T) {
 	h := newHarness(t)
-	const was, now = "please add me to the grafana admins", ":speech_balloon: I can't log in to the VPN, never mind"
-	ts, prompt := h.prompted(was)
-	h.editedTwice(ts, was, now)
-	h.settled()
+	ts, prompt := h.promptedThenOptedOut(":speech_balloon: I can't log in to the VPN, never mind")
 	h.clock.add(16 * time.Minute)
 	h.worker.Kick()
 	h.waitFor("the prompt edited", func() bool {
@@ -367,10 +375,7 @@ func TestPromptedMessageEditedToOptOutIsNotTicketedAtTheDeadline(t *testing.T) {
 // request and leaves the prompt naming it.
 func TestOptedOutMessageTicketedByHandKeepsItsTicketAtTheDeadline(t *testing.T) {
 	h := newHarness(t)
-	const was, now = "please add me to the grafana admins", ":speech_balloon: never mind, a colleague sorted it"
-	ts, prompt := h.prompted(was)
-	h.editedTwice(ts, was, now)
-	h.settled()
+	ts, prompt := h.promptedThenOptedOut(":speech_balloon: never mind, a colleague sorted it")
 	ref := `{"channel":"` + platHelp + `","ts":"` + ts + `","user":"` + outsider + `"}`
 	h.click(platOncall, platHelp, prompt, slack.BlockAction{ActionID: render.ActionCreateTicket, Value: ref})
 	r := h.ticketed(1)[0]
