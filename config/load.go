@@ -221,11 +221,16 @@ func (d *decoder) readYAML(data []byte) *yaml.Node {
 func (d *decoder) syntaxError(err error, data []byte) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	e := Error{File: d.file, Msg: "YAML syntax error: " + msg, Err: err}
-	if m := unknownAnchor.FindStringSubmatch(err.Error()); m != nil && aliasLine(data, m[1]) > 0 {
+	m := unknownAnchor.FindStringSubmatch(err.Error())
+	at := 0
+	if m != nil {
+		at = aliasLine(data, m[1])
+	}
+	if at > 0 {
 		// yaml.v3 names no line for an alias without its anchor (a rule
 		// removed that defined it): the first use of the alias is where
 		// to look.
-		e.Line = aliasLine(data, m[1])
+		e.Line = at
 		e.Msg = fmt.Sprintf("alias *%s names no anchor; define `&%s` before it, or write the value out", m[1], m[1])
 	} else if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
