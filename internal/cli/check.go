@@ -216,10 +216,7 @@ func unfilteredNotes(cfg *config.Config, st *triage.Settings) []string {
 // config.Error places a problem, so that an editor can go to the rule.
 func ruleAt(cfg *config.Config, team, name string) string {
 	note := fmt.Sprintf("note: rule %q", name)
-	for _, ct := range cfg.Teams {
-		if ct.Name != team {
-			continue
-		}
+	if ct, ok := cfg.Team(team); ok {
 		for _, r := range ct.Rules {
 			if r.Name == name {
 				return config.Error{File: cmp.Or(r.File, cfg.Path), Line: r.Line, Msg: note}.Error()

@@ -168,9 +168,18 @@ func runCases(st *triage.Settings, tf *rulesTestFile, file string) [][]string {
 }
 
 // checkCaseRules reports, at FILE:LINE, every case that expects a rule or
-// modifier its team's rules do not have, with the nearest one's name: a
-// misspelt rule would otherwise only ever show as a mismatch.
+// modifier its team's rules do not have (caseRuleProblems).
 func checkCaseRules(st *triage.Settings, tf *rulesTestFile, file string) error {
+	if errs := caseRuleProblems(st, tf, file); len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// caseRuleProblems is one FILE:LINE message for every case that expects a
+// rule or modifier its team's rules do not have, with the nearest one's
+// name: a misspelt rule would otherwise only ever show as a mismatch.
+func caseRuleProblems(st *triage.Settings, tf *rulesTestFile, file string) []string {
 	var errs []string
 	for _, c := range tf.Cases {
 		var names []string
@@ -198,19 +207,21 @@ func checkCaseRules(st *triage.Settings, tf *rulesTestFile, file string) error {
 			errs = append(errs, msg)
 		}
 	}
-	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "\n"))
-	}
-	return nil
+	return errs
 }
 
 // failedCases counts the cases with a row in failures.
 func failedCases(failures [][]string) int {
+	return len(failedAt(failures))
+}
+
+// failedAt is the set of cases, by FILE:LINE, with a row in failures.
+func failedAt(failures [][]string) map[string]bool {
 	failed := map[string]bool{}
 	for _, f := range failures {
 		failed[f[0]] = true
 	}
-	return len(failed)
+	return failed
 }
 
 func readRulesTest(file string) (*rulesTestFile, error) {

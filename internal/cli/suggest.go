@@ -125,15 +125,14 @@ func runRulesSuggest(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	if tests != nil {
-		if err := checkCaseRules(st, tests.tf, tests.file); err != nil {
+		if ps := caseRuleProblems(st, tests.tf, tests.file); len(ps) > 0 {
 			// Once: a rule renamed or removed can leave dozens of cases
 			// naming it, and rules test lists them all.
-			first, rest, _ := strings.Cut(err.Error(), "\n")
 			more := ""
-			if n := strings.Count(rest, "\n") + 1; rest != "" {
+			if n := len(ps) - 1; n > 0 {
 				more = fmt.Sprintf(", and %s naming a rule the config does not have", plural.Count(n, "more case"))
 			}
-			fmt.Fprintf(env.Stderr, "warning: %s%s: those cases fail whatever the edit, so they check nothing; the other cases still do\n", first, more)
+			fmt.Fprintf(env.Stderr, "warning: %s%s: those cases fail whatever the edit, so they check nothing; the other cases still do\n", ps[0], more)
 		}
 	}
 	// Every team's history, even for one team: an edit of a rule another
@@ -262,11 +261,7 @@ type dropped struct {
 
 // failing returns the cases, by FILE:LINE, that fail with the rules of st.
 func (rt *ruleTests) failing(st *triage.Settings) map[string]bool {
-	failed := map[string]bool{}
-	for _, f := range runCases(st, rt.tf, rt.file) {
-		failed[f[0]] = true
-	}
-	return failed
+	return failedAt(runCases(st, rt.tf, rt.file))
 }
 
 // vet returns the function that keeps an edit of g's rules only when it
@@ -400,7 +395,7 @@ func suggestFor(w io.Writer, cfg *config.Config, g *ruleGroup, st *triage.Settin
 		if vet != nil && !vet(e) {
 			return false
 		}
-		if err := placeable(src, lines, aliases, g.rules, e); err != nil {
+		if err := placeable(src, lines, aliases, e); err != nil {
 			unplaced = append(unplaced, unplacedRule{e, err})
 			return false
 		}
@@ -471,15 +466,9 @@ type unplacedRule struct {
 // before the anchor it would land in the list that writes the rule out,
 // which other teams use, and not change this one. A list written on one
 // line leaves no line to put it on.
-func placeable(src []byte, lines, aliases map[string]int, rules []config.Rule, e learn.Edit) error {
+func placeable(src []byte, lines, aliases map[string]int, e learn.Edit) error {
 	if e.Kind != learn.AddRule {
 		return nil
-	}
-	ahead := e.Ahead
-	if ahead == "" {
-		if i := slices.IndexFunc(rules, func(r config.Rule) bool { return r.Default }); i >= 0 {
-			ahead = rules[i].Name
-		}
 	}
 	_, err := learn.Patch(src, lines, aliases, []learn.Edit{e})
 	return err
