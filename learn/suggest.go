@@ -326,16 +326,19 @@ type miner struct {
 func (m *miner) baseline(set *classifier.Set) {
 	m.pred = make([]classifier.Decision, len(m.ex))
 	m.grams = make([][]string, len(m.ex))
+	said := make([]string, len(m.ex)) // each example's words, joined
 	parallel(len(m.ex), func(i int) {
 		m.pred[i] = m.decide(set, i)
-		m.grams[i] = grams(text(&m.ex[i]))
+		ws := words(text(&m.ex[i]))
+		m.grams[i] = grams(ws)
+		said[i] = strings.Join(ws, " ")
 	})
 	m.copy = make([]bool, len(m.ex))
 	seen := make(map[copyKey]bool, len(m.ex))
 	for i := range m.ex {
 		m.before.add(&m.ex[i], m.pred[i], 1)
 		e := &m.ex[i]
-		k := copyKey{strings.Join(words(text(e)), " "), target{e.Urgency, e.Category}}
+		k := copyKey{said[i], target{e.Urgency, e.Category}}
 		m.copy[i] = seen[k]
 		seen[k] = true
 	}
@@ -349,12 +352,11 @@ type copyKey struct {
 	t    target
 }
 
-// grams returns text's distinct words and two-word phrases that could make
-// a rule: no function words (see functionWords), nothing shorter than
-// three letters, no numbers; so a phrase neither starts nor ends with a
-// function word.
-func grams(text string) []string {
-	ws := words(text)
+// grams returns the distinct words and two-word phrases of ws, a text's
+// words, that could make a rule: no function words (see functionWords),
+// nothing shorter than three letters, no numbers; so a phrase neither
+// starts nor ends with a function word.
+func grams(ws []string) []string {
 	ok := func(w string) bool {
 		return len(w) >= 3 && !functionWords[w] && strings.ContainsFunc(w, func(r rune) bool { return r < '0' || r > '9' })
 	}
