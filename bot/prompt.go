@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -56,9 +55,7 @@ func (b *Bot) prompt(ctx context.Context, team *triage.Team, ev *event) error {
 	keep := max(team.TicketDeadline+time.Hour, 7*24*time.Hour)
 	msg := render.Prompt(render.MessageRef{Channel: ev.Channel, TS: ev.TS, User: ev.User})
 	err = b.db.Update(func(tx triage.Tx) error {
-		if _, err := tx.RequestByMessage(ev.Channel, ev.TS); err == nil {
-			return nil
-		} else if !errors.Is(err, triage.ErrNotFound) {
+		if ok, err := unrequested(tx, ev.Channel, ev.TS); err != nil || !ok {
 			return err
 		}
 		// The deletion may have come while the message was read back.
@@ -148,14 +145,7 @@ func (b *Bot) deadlineJob(ctx context.Context, j *triage.Job) (func(triage.Tx) e
 		// its prompt now names: not taken is said only of a message
 		// that has none, checked in the transaction that says it.
 		return func(tx triage.Tx) error {
-			if ok, err := unrequested(tx, p.Channel, p.TS); err != nil || !ok {
-				return err
-			}
-			now := b.now()
-			if _, _, err := tx.Claim(notTakenKey(p.Channel, p.TS), why, now, now.Add(30*24*time.Hour)); err != nil {
-				return err
-			}
-			return queueWithdrawn(tx, p.Channel, p.TS, now)
+			return withdraw(tx, notTakenKey(p.Channel, p.TS), why, p.Channel, p.TS, b.now())
 		}, nil
 	}
 	return nil, b.ticketPrompted(ctx, *cur, triage.ByDeadline, 0, j.Key)
@@ -176,12 +166,19 @@ func (b *Bot) postJob(ctx context.Context, j *triage.Job) (func(triage.Tx) error
 		msg.Blocks = blocks.BlockSet
 	}
 	if p.Asks != "" {
-		r, err := b.requestOf(p.Channel, p.ThreadTS)
-		if err != nil || r != nil {
-			return nil, err // ticketed meanwhile: nothing left to ask
-		}
-		if gone, err := b.withdrawn(p.Channel, p.ThreadTS); err != nil || gone {
-			return nil, err // deleted or not taken meanwhile: nothing to ask for
+		// Ticketed, deleted or not taken meanwhile: nothing left to ask.
+		var done bool
+		err := b.db.View(func(tx triage.Tx) error {
+			ok, err := unrequested(tx, p.Channel, p.ThreadTS)
+			if err != nil || !ok {
+				done = !ok
+				return err
+			}
+			done, err = noTicket(tx, p.Channel, p.ThreadTS, b.now())
+			return err
+		})
+		if err != nil || done {
+			return nil, err
 		}
 	}
 	ts, err := b.post(ctx, p.Channel, p.ThreadTS, msg)

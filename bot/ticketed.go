@@ -134,16 +134,22 @@ func (b *Bot) ticketedJob(ctx context.Context, j *triage.Job) (func(triage.Tx) e
 	if r.Ticket.Key == "" {
 		msg = render.PromptAnswered(r)
 	}
+	return nil, b.editPrompts(ctx, tj.Channel, posts, msg, "prompt not edited to name its ticket", "request", r.ID)
+}
+
+// editPrompts edits the posts in channel that asked for a ticket to msg.
+// A post Slack will not edit (deleted, or too old) has nothing to press
+// any more: it is logged as warn, with attrs, and the others are edited.
+func (b *Bot) editPrompts(ctx context.Context, channel string, posts []string, msg render.Message, warn string, attrs ...any) error {
 	for _, ts := range posts {
-		err := b.gw.UpdateMessage(ctx, tj.Channel, ts, msg.Options()...)
+		err := b.gw.UpdateMessage(ctx, channel, ts, msg.Options()...)
 		if triage.IsPermanent(err) {
-			// Deleted, or too old to edit: nothing to press any more.
-			b.log.WarnContext(ctx, "prompt not edited to name its ticket", "request", r.ID, "channel", tj.Channel, "ts", ts, "err", err)
+			b.log.WarnContext(ctx, warn, append(attrs, "channel", channel, "ts", ts, "err", err)...)
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // postsAsking returns the ts of the posts known to have asked for a

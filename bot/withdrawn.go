@@ -43,16 +43,23 @@ func (b *Bot) onMessageGone(ctx context.Context, channel, ts string) error {
 	if channel == "" || ts == "" {
 		return nil
 	}
-	now := b.now()
 	return b.db.Update(func(tx triage.Tx) error {
-		if ok, err := unrequested(tx, channel, ts); err != nil || !ok {
-			return err
-		}
-		if _, _, err := tx.Claim(withdrawnKey(channel, ts), "", now, now.Add(30*24*time.Hour)); err != nil {
-			return err
-		}
-		return queueWithdrawn(tx, channel, ts, now)
+		return withdraw(tx, withdrawnKey(channel, ts), "", channel, ts, b.now())
 	})
+}
+
+// withdraw marks the message at channel and ts, when it has no request
+// yet, as one that will have none (key, with why), and queues the edit of
+// the posts that asked for its ticket. Checking for the request in the
+// same transaction keeps a ticket made meanwhile.
+func withdraw(tx triage.Tx, key, why, channel, ts string, now time.Time) error {
+	if ok, err := unrequested(tx, channel, ts); err != nil || !ok {
+		return err
+	}
+	if _, _, err := tx.Claim(key, why, now, now.Add(30*24*time.Hour)); err != nil {
+		return err
+	}
+	return queueWithdrawn(tx, channel, ts, now)
 }
 
 // onMessageEdited notes that a message's text changed before its request,
@@ -231,27 +238,7 @@ func (b *Bot) withdrawnJob(ctx context.Context, j *triage.Job) (func(triage.Tx) 
 	if tj.Why != "" {
 		msg = render.PromptNotTaken(tj.Why)
 	}
-	for _, ts := range posts {
-		err := b.gw.UpdateMessage(ctx, tj.Channel, ts, msg.Options()...)
-		if triage.IsPermanent(err) {
-			b.log.WarnContext(ctx, "prompt not edited to say no ticket will be made", "channel", tj.Channel, "ts", ts, "err", err)
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	return nil, nil
-}
-
-// withdrawn reports whether the message at channel and ts will have no
-// ticket to ask for: deleted before it, or not taken in at its deadline.
-func (b *Bot) withdrawn(channel, ts string) (bool, error) {
-	var gone bool
-	err := b.db.View(func(tx triage.Tx) error {
-		var err error
-		gone, err = noTicket(tx, channel, ts, b.now())
-		return err
-	})
-	return gone, err
+	return nil, b.editPrompts(ctx, tj.Channel, posts, msg, "prompt not edited to say no ticket will be made")
 }
 
 // noTicket reports whether the message at channel and ts will have no
