@@ -182,8 +182,6 @@ func scanFiles(data []byte, i int, w *wireMessage) (int, bool) {
 	if i < len(data) && data[i] == 'n' {
 		return jsonscan.Value(data, i)
 	}
-	// encoding/json makes an empty array an empty slice.
-	w.Files = []triage.File{}
 	return jsonscan.Array(data, i, func(data []byte, i int) (int, bool) {
 		var f triage.File
 		next, ok := jsonscan.Object(data, i, func(key []byte, data []byte, i int) (int, bool) {
