@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode"
 
+	"github.com/sprintguard/sprintguard/classifier"
 	"github.com/sprintguard/sprintguard/triage"
 )
 
@@ -48,9 +48,7 @@ func (s *simulation) reply(ctx context.Context, p *prepared) error {
 }
 
 func saysDone(text string) bool {
-	words := " " + strings.Join(strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	}), " ") + " "
+	words := " " + strings.Join(classifier.SplitWords(text), " ") + " "
 	for _, w := range doneWords {
 		if strings.Contains(words, " "+w+" ") {
 			return true
